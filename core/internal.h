@@ -1,0 +1,400 @@
+/* core/internal.h: what core files share and the public API does not show.
+ *
+ * Ownership in one paragraph: the host owns its plugins; a plugin owns its
+ * Lua state and everything created from it (tasks, timers, pending
+ * operations); a task owns the libuv request it waits on. Releasing an owner
+ * releases what it owns. libuv handles are freed only in their close
+ * callback, so an owner being freed detaches them (op->task = NULL) and lets
+ * the callback free them. */
+#ifndef BATON_INTERNAL_H
+#define BATON_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <uv.h>
+
+#include "baton/baton.h"
+
+#if defined(__GNUC__)
+#define BATON_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define BATON_PRINTF(f, a)
+#endif
+
+/* ---- util.c: strings, buffers, files ------------------------------------ */
+
+typedef struct {
+  char *data; /* NUL-terminated while len < cap */
+  size_t len;
+  size_t cap;
+} baton_buf_t;
+
+/* Appends; returns 0 or BATON_ENOMEM (the buffer is unchanged on failure). */
+int baton__buf_append(baton_buf_t *b, const char *s, size_t n);
+int baton__buf_printf(baton_buf_t *b, const char *fmt, ...) BATON_PRINTF(2, 3);
+void baton__buf_free(baton_buf_t *b);
+
+/* malloc'd copies; NULL on allocation failure (or when s is NULL). */
+char *baton__strdup(const char *s);
+char *baton__strndup(const char *s, size_t n);
+char *baton__asprintf(const char *fmt, ...) BATON_PRINTF(1, 2);
+char *baton__vasprintf(const char *fmt, va_list ap);
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer. Returns 0, or
+ * BATON_ENOENT / BATON_EPERM / BATON_EIO / BATON_ENOMEM; *err (malloc'd)
+ * then names the file and the reason. */
+int baton__file_read(const char *path, char **data, size_t *len, char **err);
+
+/* Writes a file atomically: a temporary file in the same directory, fsync,
+ * rename. A crash or kill leaves either the old file or the new one. */
+int baton__file_write_atomic(const char *path, const char *data, size_t len,
+                             char **err);
+
+int baton__is_dir(const char *path);
+int baton__is_file(const char *path);
+
+/* Damerau-free Levenshtein distance, for "did you mean" suggestions. */
+size_t baton__edit_distance(const char *a, const char *b);
+/* The candidate closest to `word` if it is close enough to suggest, else NULL. */
+const char *baton__suggest(const char *word, const char *const *cands, size_t n);
+
+/* Checks YYYY-MM-DD names a real calendar day. Returns 0 or BATON_EINVAL. */
+int baton__date_parse(const char *s, int *y, int *m, int *d);
+
+/* ---- manifest.c: plugin.lua, plain data ---------------------------------- */
+
+#define BATON_PERM_MAP(XX)                                                     \
+  XX(FS_READ, 0, "fs.read", "read files (baton.fs.read, baton.fs.list)")       \
+  XX(FS_WRITE, 1, "fs.write", "write files (baton.fs.write)")                  \
+  XX(SPAWN, 2, "spawn", "run other programs (baton.spawn)")
+
+enum {
+#define BATON_PERM_ENUM(name, bit, str, what) BATON_PERM_##name = 1u << (bit),
+  BATON_PERM_MAP(BATON_PERM_ENUM)
+#undef BATON_PERM_ENUM
+};
+
+/* Sets *bit for a permission name; BATON_EINVAL for an unknown one. */
+int baton__perm_parse(const char *name, unsigned *bit);
+const char *baton__perm_name(unsigned bit);
+/* "fs.read, fs.write, spawn": the names, for error messages. */
+const char *baton__perm_list(void);
+
+typedef enum {
+  BATON_ARG_STRING,
+  BATON_ARG_INTEGER,
+  BATON_ARG_NUMBER,
+  BATON_ARG_BOOLEAN,
+  BATON_ARG_DATE,
+  BATON_ARG_PATH,
+  BATON_ARG_ENUM
+} baton_argtype_t;
+
+const char *baton__argtype_name(baton_argtype_t t);
+
+/* One typed value: an argument's default or what the user gave. For an
+ * argument with `many`, items holds the values and v is unused. */
+typedef struct baton_value_s {
+  int set;
+  baton_argtype_t type;
+  union {
+    char *s; /* string, date, path, enum */
+    long long i;
+    double n;
+    int b;
+  } v;
+  struct baton_value_s *items;
+  size_t nitems;
+} baton_value_t;
+
+typedef struct {
+  char *name;      /* as declared, without dashes: "times", "dry-run" */
+  char *key;       /* key in the Lua args table: "dry_run" */
+  int flag;        /* declared as "--name" */
+  char short_name; /* 't' for -t, or 0 */
+  baton_argtype_t type;
+  baton_value_t def;
+  int required; /* a positional without default, or `required = true` */
+  int many;     /* repeated flag, or the last positional taking the rest */
+  int must_exist; /* path: the file or directory must exist */
+  char *help;
+  char *metavar; /* shown in usage: "N", "DATE", "FILE" */
+  char **values; /* enum */
+  size_t nvalues;
+} baton_argspec_t;
+
+typedef struct {
+  char *name;
+  char *summary;
+  char *help; /* optional longer text shown by --help */
+  baton_argspec_t *args;
+  size_t nargs;
+  int passthrough; /* stop at the last positional; the rest goes verbatim */
+} baton_cmdspec_t;
+
+typedef struct {
+  char *name;
+  char *version;
+  char *summary;
+  char *ns; /* the CLI word */
+  long long api;
+  unsigned perms;
+  char **depends;
+  size_t ndepends;
+  baton_cmdspec_t *cmds; /* sorted by name */
+  size_t ncmds;
+} baton_manifest_t;
+
+/* Evaluates a manifest file with an empty environment, a small instruction
+ * budget and a small memory cap, then checks it against the contract.
+ * Returns 0 and *out, or BATON_EMANIFEST / BATON_ENOENT / BATON_ENOMEM with
+ * *err (malloc'd) as "FILE:LINE: what is wrong; what to do". */
+int baton__manifest_load(const char *path, baton_manifest_t **out, char **err);
+void baton__manifest_free(baton_manifest_t *m);
+const baton_cmdspec_t *baton__manifest_command(const baton_manifest_t *m,
+                                               const char *name);
+
+/* ---- args.c: command-line arguments checked against a cmdspec ----------- */
+
+/* Parses argv against spec into vals (spec->nargs entries, defaults filled).
+ * Returns 0; 1 when --help was asked for (nothing else is parsed); or
+ * BATON_EUSAGE with *err (malloc'd) saying what is wrong and the fix. With
+ * spec->passthrough, *consumed is how many argv entries were parsed; the
+ * rest belongs to the program being run. Free vals with baton__args_free. */
+int baton__args_parse(const baton_cmdspec_t *spec, int argc,
+                      const char *const *argv, baton_value_t **vals,
+                      int *consumed, char **err);
+void baton__args_free(const baton_cmdspec_t *spec, baton_value_t *vals);
+void baton__value_clear(baton_value_t *v);
+/* Prints "usage: PREFIX ..." and the argument table. */
+void baton__args_help(const baton_cmdspec_t *spec, const char *prefix,
+                      FILE *out);
+/* "baton hello greet [WHO] [--times N]" into a buffer. */
+int baton__args_usage(const baton_cmdspec_t *spec, const char *prefix,
+                      baton_buf_t *b);
+/* Pushes the parsed values as a Lua table keyed by argspec key. */
+void baton__args_push(lua_State *L, const baton_cmdspec_t *spec,
+                      const baton_value_t *vals);
+
+/* ---- host.c, plugin.c, sandbox.c, task.c, watchdog.c: the runtime ------- */
+
+typedef enum {
+  BATON_PLUGIN_AVAILABLE,
+  BATON_PLUGIN_LOADED,
+  BATON_PLUGIN_FAILED,
+  BATON_PLUGIN_SHADOWED
+} baton_plugin_state_t;
+
+/* How deep plugin coroutines may nest while running (resume inside resume). */
+#define BATON_MAX_ACTIVE 128
+
+typedef struct baton_task_s baton_task_t;
+typedef struct baton_op_s baton_op_t;
+
+struct baton_plugin_s {
+  baton_host_t *host;
+  char *name;
+  char *dir;           /* the plugin's directory; require() stays inside */
+  char *manifest_path; /* NULL for a script */
+  char *main_path;     /* init.lua, or the script */
+  baton_manifest_t *m; /* NULL if the manifest failed or for a script */
+  baton_plugin_state_t state;
+  char *error; /* why failed or shadowed */
+  int is_script;
+  unsigned perms;
+
+  /* Runtime, valid while loaded. */
+  lua_State *L;
+  int module_ref; /* registry ref of the table init.lua returned */
+  size_t mem, mem_peak, mem_limit;
+  baton_task_t *tasks;        /* live tasks, newest first */
+  struct baton_timer_s *timers; /* live timers */
+
+  /* Read by the watchdog thread and the signal handler: the threads now
+   * running (the resume chain), and why the running call is being killed. */
+  lua_State *volatile active[BATON_MAX_ACTIVE];
+  volatile int nactive;
+  volatile int kill; /* 0, or BATON_ETIMEDOUT / BATON_ENOMEM / BATON_ECANCELED */
+};
+
+typedef struct {
+  uv_thread_t thread;
+  uv_mutex_t mu;
+  uv_cond_t cond;
+  baton_plugin_t *plugin; /* whose Lua code runs now, or NULL */
+  uint64_t deadline;      /* uv_hrtime() value; 0 = none */
+  int quit;
+  int started;
+} baton_watchdog_t;
+
+struct baton_host_s {
+  uv_loop_t loop;
+  baton_host_options_t opts;
+  char **dirs;
+  size_t ndirs;
+  baton_plugin_t **plugins;
+  size_t nplugins;
+  baton_plugin_t *script; /* the plugin object of `baton run` */
+  char *error;
+  baton_watchdog_t wd;
+  uv_async_t wake; /* the signal handler wakes the loop through it */
+  volatile int signal; /* SIGINT/SIGTERM received, or 0 */
+  int failed;          /* a task of this run failed */
+  int scanned;
+  struct baton_store_s *store; /* opened on first use; see core/store.c */
+};
+
+/* The host's database, opened (and migrated) on first use from
+ * opts.db_path, $BATON_DB or ./baton.db. Returns 0 or an error code with the
+ * host's last error set. Defined in core/store.c. */
+int baton__host_store(baton_host_t *h, struct baton_store_s **out);
+/* Closes the host's database if it was opened. Defined in core/store.c. */
+void baton__host_store_close(baton_host_t *h);
+
+/* Records the message of the last failure (printf-style); returns `err`. */
+int baton__host_fail(baton_host_t *h, int err, const char *fmt, ...)
+    BATON_PRINTF(3, 4);
+/* Prints an error for the user on the host's err stream, as text or, with
+ * --json, as {"error": ...}. `hint` may be NULL. */
+void baton__host_report(baton_host_t *h, const char *plugin, const char *msg,
+                        const char *hint);
+/* Runs the loop until no work remains or a signal stops it. Returns the exit
+ * status: 0, 1 if a task failed, 128+signal if interrupted. */
+int baton__host_run_loop(baton_host_t *h);
+
+/* plugin.c */
+/* Creates the plugin's Lua state and runs its main file. Returns 0 or an
+ * error code with p->error set and the state closed. */
+int baton__plugin_load(baton_plugin_t *p);
+void baton__plugin_unload(baton_plugin_t *p);
+baton_plugin_t *baton__plugin_new(baton_host_t *h, const char *name,
+                                  const char *dir);
+void baton__plugin_free(baton_plugin_t *p);
+/* The plugin that owns a Lua state (every state's extra space points to it). */
+baton_plugin_t *baton__plugin_of(lua_State *L);
+
+/* sandbox.c */
+/* A new Lua state for p: a counting allocator capped at p->mem_limit, the
+ * allow-listed libraries, the read-only `baton` table. NULL on failure
+ * (with p->error set). */
+lua_State *baton__sandbox_new(baton_plugin_t *p);
+/* Loads a text chunk from a file inside the sandbox (no binary chunks).
+ * Pushes the function, or returns non-zero with the message pushed. */
+int baton__sandbox_loadfile(lua_State *L, const char *path);
+/* Marks a thread as running / no longer running (the resume chain). Returns
+ * BATON_EINVAL when the chain is too deep. */
+int baton__sandbox_enter(baton_plugin_t *p, lua_State *co);
+void baton__sandbox_leave(baton_plugin_t *p);
+/* Makes every running thread of p raise an error at its next instruction
+ * and at every one after, until the call unwinds; pcall cannot swallow it.
+ * Safe from another thread and from a signal handler. */
+void baton__sandbox_kill(baton_plugin_t *p, int reason);
+/* Removes the kill hook from a thread once its call has unwound. */
+void baton__sandbox_disarm(baton_plugin_t *p, lua_State *co);
+/* A message for the error value on top of co's stack after a failed resume
+ * or pcall: never runs a __tostring longer than a small budget. Names the
+ * plugin, file and line; adds a traceback when the host runs with --debug.
+ * Returns a malloc'd string. */
+char *baton__sandbox_errmsg(baton_plugin_t *p, lua_State *co, int status);
+
+/* watchdog.c */
+int baton__watchdog_start(baton_host_t *h);
+void baton__watchdog_stop(baton_host_t *h);
+/* From the loop thread: Lua code of p runs from now until disarm, and must
+ * be killed at `deadline` (uv_hrtime; 0 = never). */
+void baton__watchdog_arm(baton_host_t *h, baton_plugin_t *p, uint64_t deadline);
+void baton__watchdog_disarm(baton_host_t *h);
+
+/* task.c: a coroutine of a plugin running on the loop */
+
+/* What an async binding waits for. The binding embeds this at the start of
+ * its own struct, starts its libuv request, and calls baton__task_wait. When
+ * the request completes it checks `task`: NULL means the task is gone (killed
+ * or cancelled) and only the op must be freed. */
+struct baton_op_s {
+  baton_task_t *task;
+  /* Stops the request; the completion callback still runs and frees. */
+  void (*cancel)(baton_op_t *op);
+};
+
+struct baton_task_s {
+  baton_plugin_t *p;
+  lua_State *co;
+  int ref;           /* registry anchor of co */
+  char *what;        /* "command greet", "timer callback": for messages */
+  uint64_t deadline; /* uv_hrtime; 0 = none */
+  uv_timer_t *timer; /* wall-clock deadline while waiting */
+  baton_op_t *op;    /* what it waits for, if anything */
+  int status;        /* 0, or the error code it ended with */
+  int finished;
+  void (*done_cb)(baton_task_t *t); /* after it ends, before it is freed */
+  void *data;
+  baton_task_t *next;
+};
+
+/* Starts a task that calls the function on top of L's stack (the plugin's
+ * main state) with the nargs values below... pushed after it. The values are
+ * moved to a new coroutine. The task runs at once, until it first waits.
+ * Returns the task (owned by the plugin; freed when it ends) or NULL. */
+baton_task_t *baton__task_start(baton_plugin_t *p, int nargs, const char *what,
+                                void (*done_cb)(baton_task_t *), void *data);
+/* Resumes a waiting task with nres values pushed on t->co. */
+void baton__task_resume(baton_task_t *t, int nres);
+/* Called by an async binding from the running coroutine: records op and
+ * yields. Use as `return baton__task_wait(L, op);`. Raises a Lua error if
+ * L is not a task's coroutine (e.g. inside a coroutine of the plugin's own). */
+int baton__task_wait(lua_State *L, baton_op_t *op);
+/* Ends a task now with `status` (cancelled, timed out): cancels its op. */
+void baton__task_kill(baton_task_t *t, int status, const char *msg);
+/* The task running L, or NULL. */
+baton_task_t *baton__task_of(lua_State *L);
+
+/* ---- lua_*.c: the baton.* API, one file per module ----------------------- */
+
+/* Each pushes its module table (or sets fields of the baton table at -1). */
+void baton__lua_open_api(lua_State *L, baton_plugin_t *p); /* lua_baton.c */
+int baton__lua_open_json(lua_State *L);                    /* lua_json.c */
+int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
+int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
+int baton__lua_open_spawn(lua_State *L);                   /* lua_spawn.c */
+/* Raises "plugin 'x' needs permission 'fs.read' to call baton.fs.read; ..."
+ * unless the running plugin holds perm. */
+void baton__lua_need(lua_State *L, unsigned perm, const char *fn);
+/* Converts between Lua values and jansson; defined in lua_json.c. */
+struct json_t;
+struct json_t *baton__lua_to_json(lua_State *L, int idx, char **err);
+void baton__lua_push_json(lua_State *L, struct json_t *j);
+
+/* Stops and frees every timer of a plugin (on unload). */
+void baton__timer_close_all(baton_plugin_t *p);
+
+/* ---- cli.c: the command line -------------------------------------------- */
+
+typedef struct baton_cli_s {
+  baton_host_t *host;
+  baton_host_options_t opts;
+  const char *prog;
+  FILE *out;
+  FILE *err;
+} baton_cli_t;
+
+/* A built-in command handler: returns the exit status (0, 1 or 2). */
+typedef int (*baton_builtin_fn)(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                                baton_value_t *args, int argc,
+                                const char *const *argv);
+
+typedef struct {
+  const char *group; /* "people" for `baton people import`; NULL: top level */
+  baton_cmdspec_t spec;
+  baton_builtin_fn fn;
+} baton_builtin_t;
+
+/* Runs the CLI on argv (without the program name). Returns the exit status. */
+int baton__cli_main(int argc, char **argv);
+
+#endif
