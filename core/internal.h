@@ -294,6 +294,14 @@ void baton__sandbox_leave(baton_plugin_t *p);
  * and at every one after, until the call unwinds; pcall cannot swallow it.
  * Safe from another thread and from a signal handler. */
 void baton__sandbox_kill(baton_plugin_t *p, int reason);
+/* Calls the function below nargs values on p's main state in protected
+ * mode, as plugin code: on the resume chain, under the watchdog with the
+ * host's time limit, with a message handler that turns the error into a
+ * message naming file and line (see baton__sandbox_errmsg). Returns the
+ * lua_pcall status; on failure the message string is on top. */
+int baton__sandbox_pcall(baton_plugin_t *p, int nargs, int nres);
+/* Closes p's state so that no finalizer of the plugin can run long. */
+void baton__sandbox_close(baton_plugin_t *p);
 /* Removes the kill hook from a thread once its call has unwound. */
 void baton__sandbox_disarm(baton_plugin_t *p, lua_State *co);
 /* A message for the error value on top of co's stack after a failed resume
@@ -331,6 +339,8 @@ struct baton_task_s {
   uv_timer_t *timer; /* wall-clock deadline while waiting */
   baton_op_t *op;    /* what it waits for, if anything */
   int status;        /* 0, or the error code it ended with */
+  char *error;       /* the message it failed with, or NULL */
+  int reported;      /* done_cb reported the error itself */
   int finished;
   void (*done_cb)(baton_task_t *t); /* after it ends, before it is freed */
   void *data;
@@ -343,8 +353,16 @@ struct baton_task_s {
  * Returns the task (owned by the plugin; freed when it ends) or NULL. */
 baton_task_t *baton__task_start(baton_plugin_t *p, int nargs, const char *what,
                                 void (*done_cb)(baton_task_t *), void *data);
-/* Resumes a waiting task with nres values pushed on t->co. */
-void baton__task_resume(baton_task_t *t, int nres);
+/* Resumes a waiting task with the values `push` pushes (it runs protected
+ * on the plugin's main state and returns how many it pushed; `push` may be
+ * NULL for none). An allocation failure while pushing ends the task with
+ * an out-of-memory error instead of resuming it. */
+void baton__task_resume(baton_task_t *t, int (*push)(lua_State *L, void *ud),
+                        void *ud);
+/* The task whose coroutine is L, checked to be able to wait: raises a Lua
+ * error naming `fn` if L is not a task's own coroutine or cannot yield here.
+ * Call it before starting the libuv request. */
+baton_task_t *baton__task_current(lua_State *L, const char *fn);
 /* Called by an async binding from the running coroutine: records op and
  * yields. Use as `return baton__task_wait(L, op);`. Raises a Lua error if
  * L is not a task's coroutine (e.g. inside a coroutine of the plugin's own). */
@@ -396,5 +414,112 @@ typedef struct {
 
 /* Runs the CLI on argv (without the program name). Returns the exit status. */
 int baton__cli_main(int argc, char **argv);
+
+/* ---- store: store.c, csv.c, import.c, export.c, cmd_store.c, lua_store.c - */
+
+#include "baton/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+struct baton_store_s {
+  struct sqlite3 *db;
+  char *path;
+  char *err;               /* the last failure, for baton_store_last_error */
+  int version;             /* core schema version */
+  const char *auth_plugin; /* whose SQL is being prepared; NULL: core */
+  char *auth_err;          /* why the authorizer refused it */
+};
+
+/* Records the last failure (printf-style) and returns `err`. */
+int baton__store_fail(baton_store_t *s, int err, const char *fmt, ...)
+    BATON_PRINTF(3, 4);
+/* Records an SQLite failure as "PATH: WHAT: sqlite's message; the fix" and
+ * returns the matching BATON_E* code (BATON_EBUSY, BATON_EREADONLY, ...). */
+int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what);
+int baton__store_exec(baton_store_t *s, const char *sql, const char *what);
+int baton__store_prepare(baton_store_t *s, const char *sql,
+                         struct sqlite3_stmt **st);
+/* BEGIN IMMEDIATE / COMMIT (rolls back if the commit fails) / ROLLBACK. */
+int baton__store_begin(baton_store_t *s);
+int baton__store_commit(baton_store_t *s);
+void baton__store_rollback(baton_store_t *s);
+struct sqlite3 *baton__store_db(baton_store_t *s);
+const char *baton__col_text(struct sqlite3_stmt *st, int i);
+/* Binds NULL for NULL or "" (the store keeps absent values as NULL). */
+void baton__bind_text(struct sqlite3_stmt *st, int i, const char *v);
+int baton__store_is_core_table(const char *table);
+/* Opens like baton_store_open but migrates only up to version `upto`: for
+ * tests of migrating an older database. */
+int baton__store_open_version(baton_store_t **out, const char *path, int upto,
+                              char **err);
+/* Applies steps[v..upto-1] of a component ("baton" or "plugin/NAME") that
+ * is at version v, each in its own transaction with its schema_version
+ * row; with plugin set, under the authorizer as that plugin. Returns 0,
+ * BATON_EVERSION (the database has more steps than given) or a database
+ * error. */
+int baton__store_migrate(baton_store_t *s, const char *component,
+                         const char *plugin, const char *const *steps,
+                         int nsteps, int upto);
+/* While set, SQL prepared on the store is checked by the authorizer as
+ * plugin `plugin`'s: its own tables (PLUGIN_*) and read-only core tables. */
+void baton__store_auth_begin(baton_store_t *s, const char *plugin);
+void baton__store_auth_end(baton_store_t *s);
+
+/* A list of messages capped at max (0: no cap); past it they are counted. */
+typedef struct {
+  char **items;
+  size_t n;
+  size_t dropped;
+  size_t max;
+} baton_msgs_t;
+
+int baton__msgs_add(baton_msgs_t *m, const char *fmt, ...) BATON_PRINTF(2, 3);
+void baton__msgs_free(baton_msgs_t *m);
+
+/* Returns 1 if s[0..n) is UTF-8, else 0 with *bad the offending offset. */
+int baton__utf8_check(const char *s, size_t n, size_t *bad);
+
+/* One CSV record. Cells are NUL-terminated and belong to the reader. */
+typedef struct {
+  char **cells;
+  size_t *lens;
+  size_t ncells;
+  size_t line;  /* the line the record starts on, from 1 */
+  int invalid;  /* a cell is not UTF-8 (already reported) */
+} baton_csv_row_t;
+
+/* Returns 0 to go on, or an error code to stop parsing with it. */
+typedef int (*baton_csv_row_cb)(void *ud, const baton_csv_row_t *row);
+
+/* Parses CSV (a leading UTF-8 BOM skipped, CRLF or LF) with libcsv, calling
+ * cb per record. Returns 0, BATON_EPARSE after adding to errs
+ * "FILE:LINE:COLUMN: what; fix" (an unclosed or misplaced quote stops the
+ * parse), BATON_ENOMEM, or the callback's error. */
+int baton__csv_parse(const char *file, const char *data, size_t len,
+                     baton_csv_row_cb cb, void *ud, baton_msgs_t *errs);
+/* Appends one cell, quoted only if needed; a cell a spreadsheet would run
+ * as a formula (leading =, +, -, @, tab, CR) gets a leading '. */
+int baton__csv_write_cell(baton_buf_t *b, const char *s, size_t n);
+/* Appends cells joined by commas and a newline. NULL cells are empty. */
+int baton__csv_write_row(baton_buf_t *b, const char *const *cells,
+                         size_t ncells);
+/* Undoes the writer's neutralising ' in place; returns the new length. */
+size_t baton__csv_unneutralise(char *s, size_t n);
+
+/* A person as a JSON object: core fields, lists as arrays, active as a
+ * boolean, attributes beside them. NULL on allocation failure. */
+struct json_t *baton__person_to_json(const baton_person_t *p);
+
+/* The format for a path: the given one, or from its extension. */
+baton_format_t baton__format_of(const char *path, baton_format_t f);
+
+/* Built-in commands of the store (cmd_store.c), for cli.c's table. */
+extern const baton_builtin_t baton__store_commands[];
+extern const size_t baton__store_ncommands;
+
+/* Sets people, groups, events and store on the baton table at -1, bound to
+ * plugin p (lua_store.c). */
+void baton__lua_open_store(lua_State *L, baton_plugin_t *p);
 
 #endif

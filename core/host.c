@@ -1,0 +1,674 @@
+/* core/host.c: the host: the search path, the scan of manifests, signals,
+ * and running a command or a script on the loop.
+ *
+ * The host owns its loop, its plugins and the watchdog thread. Running a
+ * command is: find the plugin by its namespace, check the arguments
+ * against the manifest, load the code if this is its first use, start the
+ * handler as a task, and run the loop until no work remains. */
+#include <dirent.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+
+void baton_host_options_init(baton_host_options_t *o) {
+  memset(o, 0, sizeof *o);
+  o->out = stdout;
+  o->err = stderr;
+  o->memory_limit = (size_t)256 << 20;
+  o->time_limit_ms = 30000;
+}
+
+int baton_host_new(baton_host_t **out, const baton_host_options_t *o) {
+  *out = NULL;
+  baton_host_t *h = calloc(1, sizeof *h);
+  if (h == NULL)
+    return BATON_ENOMEM;
+  h->opts = *o;
+  if (h->opts.out == NULL)
+    h->opts.out = stdout;
+  if (h->opts.err == NULL)
+    h->opts.err = stderr;
+  if (uv_loop_init(&h->loop) != 0)
+    goto fail_loop;
+  if (uv_async_init(&h->loop, &h->wake, NULL) != 0)
+    goto fail_async;
+  uv_unref((uv_handle_t *)&h->wake);
+  h->wake.data = h;
+  if (baton__watchdog_start(h) != 0)
+    goto fail_watchdog;
+  *out = h;
+  return 0;
+
+fail_watchdog:
+  uv_close((uv_handle_t *)&h->wake, NULL);
+  uv_run(&h->loop, UV_RUN_NOWAIT);
+fail_async:
+  uv_loop_close(&h->loop);
+fail_loop:
+  free(h);
+  return BATON_EIO;
+}
+
+void baton_host_free(baton_host_t *h) {
+  if (h == NULL)
+    return;
+  for (size_t i = 0; i < h->nplugins; i++)
+    baton__plugin_free(h->plugins[i]);
+  free(h->plugins);
+  baton__plugin_free(h->script);
+  baton__host_store_close(h);
+  baton__watchdog_stop(h);
+  uv_close((uv_handle_t *)&h->wake, NULL);
+  /* Let close callbacks of timers and requests run before the loop goes. */
+  while (uv_loop_close(&h->loop) == UV_EBUSY)
+    uv_run(&h->loop, UV_RUN_NOWAIT);
+  for (size_t i = 0; i < h->ndirs; i++)
+    free(h->dirs[i]);
+  free(h->dirs);
+  free(h->error);
+  free(h);
+}
+
+int baton__host_fail(baton_host_t *h, int err, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *m = baton__vasprintf(fmt, ap);
+  va_end(ap);
+  free(h->error);
+  h->error = m;
+  return err;
+}
+
+const char *baton_host_last_error(const baton_host_t *h) {
+  return h->error ? h->error : "";
+}
+
+static void json_report(FILE *f, const char *plugin, const char *msg,
+                        const char *hint) {
+  struct json_t *o = json_object();
+  struct json_t *e = json_object();
+  if (plugin)
+    json_object_set_new(e, "plugin", json_string(plugin));
+  json_object_set_new(e, "message", json_string(msg));
+  if (hint)
+    json_object_set_new(e, "hint", json_string(hint));
+  json_object_set_new(o, "error", e);
+  char *s = json_dumps(o, JSON_COMPACT);
+  if (s)
+    fprintf(f, "%s\n", s);
+  free(s);
+  json_decref(o);
+}
+
+void baton__host_report(baton_host_t *h, const char *plugin, const char *msg,
+                        const char *hint) {
+  FILE *f = h->opts.err;
+  fflush(h->opts.out);
+  if (h->opts.json) {
+    json_report(f, plugin, msg, hint);
+  } else {
+    if (plugin)
+      fprintf(f, "baton: error in plugin '%s': %s\n", plugin, msg);
+    else
+      fprintf(f, "baton: error: %s\n", msg);
+    if (hint)
+      fprintf(f, "  hint: %s\n", hint);
+  }
+  fflush(f);
+}
+
+/* ---- the search path and the scan ---------------------------------------- */
+
+int baton_host_add_plugin_dir(baton_host_t *h, const char *dir) {
+  /* The same directory reached twice (./plugins is also the source tree's)
+   * is searched once. */
+  char real[PATH_MAX];
+  const char *key = realpath(dir, real) ? real : dir;
+  for (size_t i = 0; i < h->ndirs; i++) {
+    char other[PATH_MAX];
+    const char *ok = realpath(h->dirs[i], other) ? other : h->dirs[i];
+    if (strcmp(ok, key) == 0)
+      return 0;
+  }
+  char **d = realloc(h->dirs, (h->ndirs + 1) * sizeof *d);
+  if (d == NULL)
+    return BATON_ENOMEM;
+  h->dirs = d;
+  if ((h->dirs[h->ndirs] = baton__strdup(dir)) == NULL)
+    return BATON_ENOMEM;
+  h->ndirs++;
+  return 0;
+}
+
+size_t baton_host_plugin_count(const baton_host_t *h) { return h->nplugins; }
+
+baton_plugin_t *baton_host_plugin_at(const baton_host_t *h, size_t i) {
+  return i < h->nplugins ? h->plugins[i] : NULL;
+}
+
+baton_plugin_t *baton_host_plugin_find(const baton_host_t *h,
+                                       const char *name) {
+  for (size_t i = 0; i < h->nplugins; i++)
+    if (h->plugins[i]->state != BATON_PLUGIN_SHADOWED &&
+        strcmp(h->plugins[i]->name, name) == 0)
+      return h->plugins[i];
+  return NULL;
+}
+
+/* Words the CLI uses itself; a plugin cannot take them as its namespace. */
+static const char *const reserved_words[] = {
+    "help",  "version", "plugins", "run",   "doctor", "people", "groups",
+    "backup", "restore", "demo",   "serve", "test",   "new",    "repl"};
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int add_plugin(baton_host_t *h, baton_plugin_t *p) {
+  baton_plugin_t **v = realloc(h->plugins, (h->nplugins + 1) * sizeof *v);
+  if (v == NULL)
+    return BATON_ENOMEM;
+  h->plugins = v;
+  h->plugins[h->nplugins++] = p;
+  return 0;
+}
+
+static void fail_plugin(baton_plugin_t *p, char *msg) {
+  free(p->error);
+  p->error = msg;
+  p->state = BATON_PLUGIN_FAILED;
+}
+
+/* Reads the manifest of the plugin in `path` (a directory with plugin.lua). */
+static int scan_one(baton_host_t *h, const char *dirname, const char *path) {
+  baton_plugin_t *p = baton__plugin_new(h, dirname, path);
+  if (p == NULL)
+    return BATON_ENOMEM;
+  p->manifest_path = baton__asprintf("%s/plugin.lua", path);
+  p->main_path = baton__asprintf("%s/init.lua", path);
+  if (p->manifest_path == NULL || p->main_path == NULL) {
+    baton__plugin_free(p);
+    return BATON_ENOMEM;
+  }
+  char *err = NULL;
+  if (baton__manifest_load(p->manifest_path, &p->m, &err) != 0) {
+    fail_plugin(p, err);
+    return add_plugin(h, p);
+  }
+  p->perms = p->m->perms;
+  if (strcmp(p->name, p->m->name) != 0) {
+    free(p->name);
+    p->name = baton__strdup(p->m->name);
+  }
+  for (size_t i = 0; i < h->nplugins; i++) {
+    baton_plugin_t *q = h->plugins[i];
+    if (q->state == BATON_PLUGIN_SHADOWED || q->m == NULL)
+      continue;
+    if (strcmp(q->name, p->name) == 0) {
+      free(p->error);
+      p->error = baton__asprintf("shadowed by %s, found earlier on the "
+                                 "plugin path", q->dir);
+      p->state = BATON_PLUGIN_SHADOWED;
+      return add_plugin(h, p);
+    }
+    if (q->state != BATON_PLUGIN_FAILED && strcmp(q->m->ns, p->m->ns) == 0) {
+      fail_plugin(p, baton__asprintf("%s: namespace '%s' is already used by "
+                                     "plugin '%s' (%s); set another "
+                                     "namespace in plugin.lua",
+                                     p->manifest_path, p->m->ns, q->name,
+                                     q->dir));
+      return add_plugin(h, p);
+    }
+  }
+  for (size_t i = 0; i < sizeof reserved_words / sizeof *reserved_words; i++)
+    if (strcmp(p->m->ns, reserved_words[i]) == 0) {
+      fail_plugin(p, baton__asprintf("%s: namespace '%s' is a word of baton "
+                                     "itself; set another namespace in "
+                                     "plugin.lua",
+                                     p->manifest_path, p->m->ns));
+      break;
+    }
+  return add_plugin(h, p);
+}
+
+static int scan_dir(baton_host_t *h, const char *dir) {
+  DIR *d = opendir(dir);
+  if (d == NULL)
+    return 0; /* a missing directory is reported by `baton doctor` */
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  int r = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 16;
+      char **nn = realloc(names, cap * sizeof *nn);
+      if (nn == NULL) {
+        r = BATON_ENOMEM;
+        break;
+      }
+      names = nn;
+    }
+    if ((names[n] = baton__strdup(e->d_name)) == NULL) {
+      r = BATON_ENOMEM;
+      break;
+    }
+    n++;
+  }
+  closedir(d);
+  /* Sorted, so the order never depends on the file system. */
+  if (names != NULL)
+    qsort(names, n, sizeof *names, cmp_str);
+  for (size_t i = 0; i < n; i++) {
+    char *path = baton__asprintf("%s/%s", dir, names[i]);
+    char *mf = baton__asprintf("%s/plugin.lua", path ? path : "");
+    if (r == 0 && path && mf && baton__is_file(mf))
+      r = scan_one(h, names[i], path);
+    free(mf);
+    free(path);
+    free(names[i]);
+  }
+  free(names);
+  return r;
+}
+
+/* Marks plugins whose dependencies are missing, failed or circular. Depth
+ * first: 1 = on the current path, 2 = done. */
+static int check_deps(baton_host_t *h, baton_plugin_t *p, char *color,
+                      baton_buf_t *path) {
+  size_t idx = 0;
+  while (h->plugins[idx] != p)
+    idx++;
+  if (color[idx] == 2)
+    return p->state == BATON_PLUGIN_FAILED;
+  if (color[idx] == 1) {
+    baton__buf_printf(path, " -> %s", p->name);
+    return -1;
+  }
+  color[idx] = 1;
+  size_t mark = path->len;
+  baton__buf_printf(path, "%s%s", path->len ? " -> " : "", p->name);
+  int bad = 0;
+  for (size_t i = 0; p->m && i < p->m->ndepends && !bad; i++) {
+    const char *dn = p->m->depends[i];
+    baton_plugin_t *d = baton_host_plugin_find(h, dn);
+    if (d == NULL) {
+      fail_plugin(p, baton__asprintf("%s: depends on '%s', which is not "
+                                     "installed; install it or remove it "
+                                     "from depends",
+                                     p->manifest_path, dn));
+      bad = 1;
+    } else {
+      int r = check_deps(h, d, color, path);
+      if (r < 0) {
+        fail_plugin(p, baton__asprintf("%s: dependency cycle %s; remove one "
+                                       "of these depends",
+                                       p->manifest_path, path->data));
+        bad = 1;
+      } else if (r > 0) {
+        fail_plugin(p, baton__asprintf("%s: depends on '%s', which failed: "
+                                       "%s",
+                                       p->manifest_path, dn,
+                                       d->error ? d->error : "see baton "
+                                                             "plugins"));
+        bad = 1;
+      }
+    }
+  }
+  if (!bad) {
+    path->len = mark;
+    if (path->data)
+      path->data[mark] = '\0';
+  }
+  color[idx] = 2;
+  return bad;
+}
+
+int baton_host_scan(baton_host_t *h) {
+  for (size_t i = 0; i < h->nplugins; i++)
+    baton__plugin_free(h->plugins[i]);
+  h->nplugins = 0;
+  for (size_t i = 0; i < h->ndirs; i++) {
+    int r = scan_dir(h, h->dirs[i]);
+    if (r != 0)
+      return baton__host_fail(h, r, "scanning %s: %s", h->dirs[i],
+                              baton_strerror(r));
+  }
+  char *color = calloc(h->nplugins + 1, 1);
+  if (color == NULL)
+    return BATON_ENOMEM;
+  for (size_t i = 0; i < h->nplugins; i++) {
+    baton_plugin_t *p = h->plugins[i];
+    if (p->state == BATON_PLUGIN_SHADOWED || p->m == NULL)
+      continue;
+    baton_buf_t path = {0};
+    check_deps(h, p, color, &path);
+    baton__buf_free(&path);
+  }
+  free(color);
+  h->scanned = 1;
+  return 0;
+}
+
+/* ---- signals ---------------------------------------------------------------
+ * Ctrl-C (or SIGTERM) kills the Lua code that runs now, through its hooks,
+ * and wakes the loop, which then cancels every task and timer. A second
+ * Ctrl-C is left to the default action, so a stuck host can still be
+ * stopped. */
+static baton_host_t *volatile signal_host;
+
+static void kill_all(baton_host_t *h, int reason) {
+  for (size_t i = 0; i < h->nplugins; i++)
+    if (h->plugins[i]->nactive > 0)
+      baton__sandbox_kill(h->plugins[i], reason);
+  if (h->script && h->script->nactive > 0)
+    baton__sandbox_kill(h->script, reason);
+}
+
+static void on_signal(int sig) {
+  baton_host_t *h = signal_host;
+  signal(sig, SIG_DFL);
+  if (h == NULL)
+    return;
+  h->signal = sig;
+  kill_all(h, BATON_ECANCELED);
+  uv_async_send(&h->wake);
+}
+
+static void cancel_plugin(baton_plugin_t *p) {
+  while (p->tasks != NULL) {
+    p->tasks->reported = 1;
+    baton__task_kill(p->tasks, BATON_ECANCELED, NULL);
+  }
+  baton__timer_close_all(p);
+}
+
+static void wake_cb(uv_async_t *a) {
+  baton_host_t *h = a->data;
+  if (h->signal == 0)
+    return;
+  for (size_t i = 0; i < h->nplugins; i++)
+    cancel_plugin(h->plugins[i]);
+  if (h->script)
+    cancel_plugin(h->script);
+  uv_stop(&h->loop);
+}
+
+int baton__host_run_loop(baton_host_t *h) {
+  struct sigaction sa, old_int, old_term;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  signal_host = h;
+  h->wake.async_cb = wake_cb;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  if (h->signal == 0)
+    uv_run(&h->loop, UV_RUN_DEFAULT);
+  if (h->signal != 0)
+    wake_cb(&h->wake); /* the loop may have ended before the wake-up ran */
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  signal_host = NULL;
+  fflush(h->opts.out);
+  if (h->signal != 0) {
+    if (!h->opts.quiet)
+      fprintf(h->opts.err, "baton: interrupted; nothing was left half-written\n");
+    return 128 + h->signal;
+  }
+  return h->failed ? 1 : 0;
+}
+
+/* ---- running commands and scripts ---------------------------------------- */
+
+static baton_plugin_t *find_ns(baton_host_t *h, const char *ns) {
+  baton_plugin_t *failed = NULL;
+  for (size_t i = 0; i < h->nplugins; i++) {
+    baton_plugin_t *p = h->plugins[i];
+    if (p->m == NULL || strcmp(p->m->ns, ns) != 0)
+      continue;
+    if (p->state == BATON_PLUGIN_AVAILABLE || p->state == BATON_PLUGIN_LOADED)
+      return p;
+    if (p->state == BATON_PLUGIN_FAILED && failed == NULL)
+      failed = p;
+  }
+  return failed;
+}
+
+/* Command tasks report their own failure, with the command named. */
+static void command_done(baton_task_t *t) {
+  if (t->status == 0 || t->status == BATON_ECANCELED)
+    return;
+  baton_host_t *h = t->p->host;
+  char *msg = baton__asprintf("%s failed: %s", t->what,
+                              t->error ? t->error : baton_strerror(t->status));
+  const char *hint =
+      t->status == BATON_EPLUGIN && !h->opts.debug
+          ? "run again with --debug to see the Lua traceback"
+          : NULL;
+  baton__host_report(h, t->p->name, msg ? msg : "failed", hint);
+  free(msg);
+  t->reported = 1;
+}
+
+static void push_ctx(lua_State *L, baton_host_t *h, baton_plugin_t *p,
+                     const char *cmd) {
+  lua_createtable(L, 0, 6);
+  lua_pushstring(L, p->name);
+  lua_setfield(L, -2, "plugin");
+  lua_pushstring(L, cmd);
+  lua_setfield(L, -2, "command");
+  lua_pushboolean(L, h->opts.json);
+  lua_setfield(L, -2, "json");
+  lua_pushboolean(L, h->opts.quiet);
+  lua_setfield(L, -2, "quiet");
+  lua_pushboolean(L, h->opts.debug);
+  lua_setfield(L, -2, "debug");
+  lua_pushstring(L, p->dir);
+  lua_setfield(L, -2, "dir");
+}
+
+struct cmd_push {
+  baton_host_t *h;
+  baton_plugin_t *p;
+  const baton_cmdspec_t *spec;
+  const baton_value_t *vals;
+};
+
+/* [] -> [handler, args, ctx] (runs protected on the plugin's state). */
+static int push_command(lua_State *L) {
+  struct cmd_push *c = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->p->module_ref);
+  char key[128];
+  snprintf(key, sizeof key, "%s", c->spec->name);
+  for (char *k = key; *k; k++)
+    if (*k == '-')
+      *k = '_';
+  lua_getfield(L, -1, key);
+  lua_remove(L, -2);
+  baton__args_push(L, c->spec, c->vals);
+  push_ctx(L, c->h, c->p, c->spec->name);
+  return 3;
+}
+
+int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
+                           int argc, const char *const *argv) {
+  FILE *err = h->opts.err;
+  if (!h->scanned && baton_host_scan(h) != 0) {
+    baton__host_report(h, NULL, baton_host_last_error(h), NULL);
+    return 1;
+  }
+  baton_plugin_t *p = find_ns(h, ns);
+  if (p == NULL) {
+    baton__host_fail(h, BATON_ENOTFOUND, "unknown command '%s'", ns);
+    baton__host_report(h, NULL, h->error, "see baton --help for the commands");
+    return 2;
+  }
+  if (p->state == BATON_PLUGIN_FAILED) {
+    baton__host_report(h, p->name, p->error,
+                       "fix the plugin, then check it with baton doctor");
+    return 1;
+  }
+  const baton_cmdspec_t *spec = cmd ? baton__manifest_command(p->m, cmd) : NULL;
+  if (spec == NULL) {
+    const char *names[256];
+    size_t n = 0;
+    for (size_t i = 0; i < p->m->ncmds && n < 256; i++)
+      names[n++] = p->m->cmds[i].name;
+    const char *s = cmd ? baton__suggest(cmd, names, n) : NULL;
+    if (cmd == NULL)
+      baton__host_fail(h, BATON_EUSAGE, "'baton %s' needs a command", ns);
+    else if (s)
+      baton__host_fail(h, BATON_EUSAGE, "unknown command 'baton %s %s' (did "
+                       "you mean 'baton %s %s'?)", ns, cmd, ns, s);
+    else
+      baton__host_fail(h, BATON_EUSAGE, "unknown command 'baton %s %s'", ns,
+                       cmd);
+    char hint[128];
+    snprintf(hint, sizeof hint, "see baton help %s for its commands", ns);
+    baton__host_report(h, NULL, h->error, hint);
+    return 2;
+  }
+  char prefix[256];
+  snprintf(prefix, sizeof prefix, "baton %s %s", ns, spec->name);
+  baton_value_t *vals = NULL;
+  char *msg = NULL;
+  int r = baton__args_parse(spec, argc, argv, &vals, NULL, &msg);
+  if (r == 1) {
+    baton__args_help(spec, prefix, h->opts.out);
+    return 0;
+  }
+  if (r != 0) {
+    baton_buf_t u = {0};
+    baton__args_usage(spec, prefix, &u);
+    if (h->opts.json) {
+      baton__host_report(h, NULL, msg, u.data);
+    } else {
+      fprintf(err, "%s: %s\nusage: %s\nsee '%s --help'\n", prefix, msg,
+              u.data ? u.data : prefix, prefix);
+    }
+    baton__buf_free(&u);
+    free(msg);
+    return 2;
+  }
+  h->failed = 0;
+  if (baton__plugin_load(p) != 0) {
+    baton__host_report(h, p->name, p->error,
+                       "fix the plugin, then check it with baton doctor");
+    baton__args_free(spec, vals);
+    return 1;
+  }
+  lua_State *L = p->L;
+  struct cmd_push c = {h, p, spec, vals};
+  lua_pushcfunction(L, push_command);
+  lua_pushlightuserdata(L, &c);
+  if (baton__sandbox_pcall(p, 1, 3) != LUA_OK) {
+    baton__host_report(h, p->name, lua_tostring(L, -1), NULL);
+    lua_pop(L, 1);
+    baton__args_free(spec, vals);
+    return 1;
+  }
+  baton__args_free(spec, vals);
+  char what[160];
+  snprintf(what, sizeof what, "command '%s %s'", ns, spec->name);
+  /* [handler, args, ctx] */
+  if (baton__task_start(p, 2, what, command_done, NULL) == NULL) {
+    baton__host_report(h, p->name, "out of memory starting the command", NULL);
+    return 1;
+  }
+  return baton__host_run_loop(h);
+}
+
+/* Pushes the script's chunk and its arguments, and sets the global `arg`
+ * the way the lua interpreter does. [] -> [chunk, args...] */
+struct script_push {
+  baton_plugin_t *p;
+  const char *path;
+  int argc;
+  const char *const *argv;
+};
+
+static int push_script(lua_State *L) {
+  struct script_push *c = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  lua_createtable(L, c->argc, 1);
+  lua_pushstring(L, c->path);
+  lua_rawseti(L, -2, 0);
+  for (int i = 0; i < c->argc; i++) {
+    lua_pushstring(L, c->argv[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setglobal(L, "arg");
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->p->module_ref);
+  luaL_checkstack(L, c->argc, "too many arguments");
+  for (int i = 0; i < c->argc; i++)
+    lua_pushstring(L, c->argv[i]);
+  return c->argc + 1;
+}
+
+int baton_host_run_script(baton_host_t *h, const char *path, int argc,
+                          const char *const *argv, const char *const *perms) {
+  baton__plugin_free(h->script);
+  h->script = NULL;
+  const char *slash = strrchr(path, '/');
+  char *dir = slash ? baton__strndup(path, (size_t)(slash - path))
+                    : baton__strdup(".");
+  baton_plugin_t *p = dir ? baton__plugin_new(h, slash ? slash + 1 : path, dir)
+                          : NULL;
+  free(dir);
+  if (p == NULL || (p->main_path = baton__strdup(path)) == NULL) {
+    baton__plugin_free(p);
+    baton__host_report(h, NULL, "out of memory", NULL);
+    return 1;
+  }
+  h->script = p;
+  p->is_script = 1;
+  for (size_t i = 0; perms && perms[i]; i++) {
+    unsigned bit;
+    if (baton__perm_parse(perms[i], &bit) != 0) {
+      char *m = baton__asprintf("unknown permission '%s' for --allow; known "
+                                "permissions are %s",
+                                perms[i], baton__perm_list());
+      baton__host_report(h, NULL, m, NULL);
+      free(m);
+      return 2;
+    }
+    p->perms |= bit;
+  }
+  if (!baton__is_file(path)) {
+    char *m = baton__asprintf("no such script: %s", path);
+    baton__host_report(h, NULL, m, "give the path of a .lua file");
+    free(m);
+    return 1;
+  }
+  h->failed = 0;
+  if (baton__plugin_load(p) != 0) {
+    baton__host_report(h, NULL, p->error, NULL);
+    return 1;
+  }
+  struct script_push c = {p, path, argc, argv};
+  lua_State *L = p->L;
+  lua_pushcfunction(L, push_script);
+  lua_pushlightuserdata(L, &c);
+  if (baton__sandbox_pcall(p, 1, argc + 1) != LUA_OK) {
+    baton__host_report(h, NULL, lua_tostring(L, -1), NULL);
+    lua_pop(L, 1);
+    return 1;
+  }
+  char what[PATH_MAX + 16];
+  snprintf(what, sizeof what, "script %s", path);
+  if (baton__task_start(p, argc, what, command_done, NULL) == NULL) {
+    baton__host_report(h, NULL, "out of memory starting the script", NULL);
+    return 1;
+  }
+  return baton__host_run_loop(h);
+}

@@ -1,0 +1,204 @@
+/* core/lua_fs.c: baton.fs, files for plugins granted fs.read / fs.write.
+ *
+ * Each call runs on libuv's thread pool and the task waits, so a large file
+ * never blocks the loop. Expected failures return nil, "ENOENT: message",
+ * "ENOENT" (as luv does); a missing permission or a bad argument raises.
+ * baton.fs.write replaces a file atomically: an interrupted write leaves
+ * the old file, never half of the new one. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+typedef enum { FS_READ, FS_WRITE, FS_LIST, FS_STAT } fs_kind_t;
+
+typedef struct {
+  baton_op_t op;
+  uv_work_t work;
+  fs_kind_t kind;
+  char *path;
+  char *data; /* read: the contents; write: what to write */
+  size_t len;
+  char **names; /* list */
+  size_t nnames;
+  struct stat st;
+  int status; /* 0 or BATON_E* */
+  char *err;
+} fs_op_t;
+
+static void fs_free(fs_op_t *f) {
+  for (size_t i = 0; i < f->nnames; i++)
+    free(f->names[i]);
+  free(f->names);
+  free(f->path);
+  free(f->data);
+  free(f->err);
+  free(f);
+}
+
+static int cmp_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void fs_list(fs_op_t *f) {
+  DIR *d = opendir(f->path);
+  if (d == NULL) {
+    f->status = baton__is_file(f->path) ? BATON_EINVAL : BATON_ENOENT;
+    f->err = baton__asprintf("cannot list %s: %s", f->path,
+                             f->status == BATON_EINVAL ? "not a directory"
+                                                       : "no such directory");
+    return;
+  }
+  struct dirent *e;
+  size_t cap = 0;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    if (f->nnames == cap) {
+      cap = cap ? cap * 2 : 32;
+      char **n = realloc(f->names, cap * sizeof *n);
+      if (n == NULL) {
+        f->status = BATON_ENOMEM;
+        break;
+      }
+      f->names = n;
+    }
+    if ((f->names[f->nnames] = baton__strdup(e->d_name)) == NULL) {
+      f->status = BATON_ENOMEM;
+      break;
+    }
+    f->nnames++;
+  }
+  closedir(d);
+  qsort(f->names, f->nnames, sizeof *f->names, cmp_name);
+}
+
+/* On a pool thread: only C, no Lua. */
+static void fs_work(uv_work_t *w) {
+  fs_op_t *f = w->data;
+  switch (f->kind) {
+  case FS_READ:
+    f->status = baton__file_read(f->path, &f->data, &f->len, &f->err);
+    break;
+  case FS_WRITE:
+    f->status = baton__file_write_atomic(f->path, f->data, f->len, &f->err);
+    break;
+  case FS_LIST:
+    fs_list(f);
+    break;
+  case FS_STAT:
+    if (stat(f->path, &f->st) != 0)
+      f->status = BATON_ENOENT;
+    break;
+  }
+}
+
+static int push_result(lua_State *L, void *ud) {
+  fs_op_t *f = ud;
+  if (f->status != 0 && f->kind != FS_STAT) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: %s", baton_err_name(f->status),
+                    f->err ? f->err : baton_strerror(f->status));
+    lua_pushstring(L, baton_err_name(f->status));
+    return 3;
+  }
+  switch (f->kind) {
+  case FS_READ:
+    lua_pushlstring(L, f->data, f->len);
+    return 1;
+  case FS_WRITE:
+    lua_pushboolean(L, 1);
+    return 1;
+  case FS_LIST:
+    lua_createtable(L, (int)f->nnames, 0);
+    for (size_t i = 0; i < f->nnames; i++) {
+      lua_pushstring(L, f->names[i]);
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+  case FS_STAT:
+    if (f->status != 0) {
+      lua_pushnil(L);
+      return 1;
+    }
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, S_ISDIR(f->st.st_mode)   ? "directory"
+                      : S_ISREG(f->st.st_mode) ? "file"
+                                               : "other");
+    lua_setfield(L, -2, "type");
+    lua_pushinteger(L, (lua_Integer)f->st.st_size);
+    lua_setfield(L, -2, "size");
+    lua_pushinteger(L, (lua_Integer)f->st.st_mtime);
+    lua_setfield(L, -2, "mtime");
+    return 1;
+  }
+  return 0;
+}
+
+static void fs_after(uv_work_t *w, int status) {
+  fs_op_t *f = w->data;
+  baton_task_t *t = f->op.task;
+  if (t != NULL) {
+    if (status == UV_ECANCELED)
+      f->status = BATON_ECANCELED;
+    baton__task_resume(t, push_result, f);
+  }
+  fs_free(f);
+}
+
+/* A started pool job cannot be stopped; its completion sees task == NULL
+ * and only frees. One not yet started is cancelled outright. */
+static void fs_cancel(baton_op_t *op) {
+  fs_op_t *f = (fs_op_t *)op;
+  uv_cancel((uv_req_t *)&f->work);
+}
+
+static int fs_start(lua_State *L, fs_kind_t kind, unsigned perm,
+                    const char *fn) {
+  const char *path = luaL_checkstring(L, 1);
+  baton__lua_need(L, perm, fn);
+  size_t len = 0;
+  const char *data = kind == FS_WRITE ? luaL_checklstring(L, 2, &len) : NULL;
+  baton_task_t *t = baton__task_current(L, fn);
+  fs_op_t *f = calloc(1, sizeof *f);
+  if (f == NULL || (f->path = baton__strdup(path)) == NULL ||
+      (data && (f->data = baton__strndup(data, len)) == NULL)) {
+    if (f)
+      fs_free(f);
+    return luaL_error(L, "%s: out of memory", fn);
+  }
+  f->kind = kind;
+  f->len = len;
+  f->op.cancel = fs_cancel;
+  f->work.data = f;
+  if (uv_queue_work(&t->p->host->loop, &f->work, fs_work, fs_after) != 0) {
+    fs_free(f);
+    return luaL_error(L, "%s: cannot queue the work", fn);
+  }
+  return baton__task_wait(L, &f->op);
+}
+
+static int l_read(lua_State *L) {
+  return fs_start(L, FS_READ, BATON_PERM_FS_READ, "baton.fs.read");
+}
+static int l_write(lua_State *L) {
+  return fs_start(L, FS_WRITE, BATON_PERM_FS_WRITE, "baton.fs.write");
+}
+static int l_list(lua_State *L) {
+  return fs_start(L, FS_LIST, BATON_PERM_FS_READ, "baton.fs.list");
+}
+static int l_stat(lua_State *L) {
+  return fs_start(L, FS_STAT, BATON_PERM_FS_READ, "baton.fs.stat");
+}
+
+int baton__lua_open_fs(lua_State *L) {
+  static const luaL_Reg fns[] = {{"read", l_read},
+                                 {"write", l_write},
+                                 {"list", l_list},
+                                 {"stat", l_stat},
+                                 {NULL, NULL}};
+  luaL_newlib(L, fns);
+  return 1;
+}

@@ -1,0 +1,248 @@
+/* core/lua_json.c: baton.json, Lua values to JSON and back, with jansson.
+ *
+ * A table whose keys are exactly 1..n is an array, any other table an
+ * object. An empty table is an array unless marked with baton.json.object
+ * (lists are what commands print most). JSON null is baton.json.null. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+
+#define JSON_MAX_DEPTH 64
+
+static const char null_key = 'n';   /* the light userdata baton.json.null */
+static const char object_mt = 'o';  /* registry: metatable of marked objects */
+
+static int is_array(lua_State *L, int idx, size_t *n) {
+  size_t len = (size_t)lua_rawlen(L, idx), count = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 ||
+        (size_t)lua_tointeger(L, -1) > len) {
+      lua_pop(L, 1);
+      return 0;
+    }
+    count++;
+  }
+  *n = len;
+  return count == len;
+}
+
+static json_t *to_json(lua_State *L, int idx, int depth, char **err) {
+  idx = lua_absindex(L, idx);
+  switch (lua_type(L, idx)) {
+  case LUA_TNIL:
+    return json_null();
+  case LUA_TBOOLEAN:
+    return json_boolean(lua_toboolean(L, idx));
+  case LUA_TNUMBER:
+    if (lua_isinteger(L, idx))
+      return json_integer((json_int_t)lua_tointeger(L, idx));
+    if (!isfinite(lua_tonumber(L, idx))) {
+      *err = baton__strdup("a number that is not finite (nan or inf) has no "
+                           "JSON form");
+      return NULL;
+    }
+    return json_real(lua_tonumber(L, idx));
+  case LUA_TSTRING: {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    json_t *j = json_stringn(s, len);
+    if (j == NULL)
+      *err = baton__strdup("a string that is not valid UTF-8 has no JSON "
+                           "form");
+    return j;
+  }
+  case LUA_TLIGHTUSERDATA:
+    if (lua_touserdata(L, idx) == (void *)&null_key)
+      return json_null();
+    break;
+  case LUA_TTABLE: {
+    if (depth >= JSON_MAX_DEPTH) {
+      *err = baton__asprintf("tables nest deeper than %d (a table that "
+                             "contains itself?)", JSON_MAX_DEPTH);
+      return NULL;
+    }
+    if (!lua_checkstack(L, 4)) {
+      *err = baton__strdup("out of memory");
+      return NULL;
+    }
+    int marked = 0;
+    if (lua_getmetatable(L, idx)) {
+      lua_rawgetp(L, LUA_REGISTRYINDEX, &object_mt);
+      marked = lua_rawequal(L, -1, -2);
+      lua_pop(L, 2);
+    }
+    size_t n;
+    if (!marked && is_array(L, idx, &n)) {
+      json_t *a = json_array();
+      for (size_t i = 1; a && i <= n; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)i);
+        json_t *v = to_json(L, -1, depth + 1, err);
+        lua_pop(L, 1);
+        if (v == NULL) {
+          json_decref(a);
+          return NULL;
+        }
+        json_array_append_new(a, v);
+      }
+      return a;
+    }
+    json_t *o = json_object();
+    lua_pushnil(L);
+    while (o && lua_next(L, idx)) {
+      char buf[64];
+      const char *k;
+      if (lua_type(L, -2) == LUA_TSTRING)
+        k = lua_tostring(L, -2);
+      else if (lua_type(L, -2) == LUA_TNUMBER) {
+        if (lua_isinteger(L, -2))
+          snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, -2));
+        else
+          snprintf(buf, sizeof buf, "%.14g", lua_tonumber(L, -2));
+        k = buf;
+      } else {
+        *err = baton__asprintf("a table key that is a %s has no JSON form",
+                               luaL_typename(L, -2));
+        lua_pop(L, 2);
+        json_decref(o);
+        return NULL;
+      }
+      json_t *v = to_json(L, -1, depth + 1, err);
+      if (v == NULL) {
+        lua_pop(L, 2);
+        json_decref(o);
+        return NULL;
+      }
+      json_object_set_new(o, k, v);
+      lua_pop(L, 1);
+    }
+    return o;
+  }
+  default:
+    break;
+  }
+  *err = baton__asprintf("a %s value has no JSON form", luaL_typename(L, idx));
+  return NULL;
+}
+
+json_t *baton__lua_to_json(lua_State *L, int idx, char **err) {
+  *err = NULL;
+  return to_json(L, idx, 0, err);
+}
+
+void baton__lua_push_json(lua_State *L, json_t *j) {
+  luaL_checkstack(L, 3, "JSON nests too deeply");
+  switch (json_typeof(j)) {
+  case JSON_OBJECT: {
+    lua_createtable(L, 0, (int)json_object_size(j));
+    const char *k;
+    json_t *v;
+    json_object_foreach(j, k, v) {
+      baton__lua_push_json(L, v);
+      lua_setfield(L, -2, k);
+    }
+    break;
+  }
+  case JSON_ARRAY: {
+    lua_createtable(L, (int)json_array_size(j), 0);
+    size_t i;
+    json_t *v;
+    json_array_foreach(j, i, v) {
+      baton__lua_push_json(L, v);
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    break;
+  }
+  case JSON_STRING:
+    lua_pushlstring(L, json_string_value(j), json_string_length(j));
+    break;
+  case JSON_INTEGER:
+    lua_pushinteger(L, (lua_Integer)json_integer_value(j));
+    break;
+  case JSON_REAL:
+    lua_pushnumber(L, json_real_value(j));
+    break;
+  case JSON_TRUE:
+    lua_pushboolean(L, 1);
+    break;
+  case JSON_FALSE:
+    lua_pushboolean(L, 0);
+    break;
+  case JSON_NULL:
+    lua_pushlightuserdata(L, (void *)&null_key);
+    break;
+  }
+}
+
+/* baton.json.encode(value [, {pretty = true}]) -> string. Raises on values
+ * that have no JSON form: that is a mistake in the calling code. */
+static int l_encode(lua_State *L) {
+  luaL_checkany(L, 1);
+  int pretty = 0;
+  if (lua_istable(L, 2)) {
+    lua_getfield(L, 2, "pretty");
+    pretty = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  char *err = NULL;
+  json_t *j = to_json(L, 1, 0, &err);
+  if (j == NULL) {
+    lua_pushfstring(L, "baton.json.encode: %s", err ? err : "out of memory");
+    free(err);
+    return lua_error(L);
+  }
+  size_t flags = JSON_ENCODE_ANY | (pretty ? JSON_INDENT(2) : JSON_COMPACT);
+  char *s = json_dumps(j, flags);
+  json_decref(j);
+  if (s == NULL)
+    return luaL_error(L, "baton.json.encode: out of memory");
+  lua_pushstring(L, s);
+  free(s);
+  return 1;
+}
+
+/* baton.json.decode(text) -> value, or nil, "EPARSE: line L, column C: why",
+ * "EPARSE": bad input is an expected failure, not an error. */
+static int l_decode(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  json_error_t e;
+  json_t *j = json_loadb(s, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
+  if (j == NULL) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "EPARSE: line %d, column %d: %s", e.line, e.column,
+                    e.text);
+    lua_pushliteral(L, "EPARSE");
+    return 3;
+  }
+  baton__lua_push_json(L, j);
+  json_decref(j);
+  return 1;
+}
+
+/* baton.json.object(t) -> t, marked to encode as an object even if empty. */
+static int l_object(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &object_mt);
+  lua_setmetatable(L, 1);
+  return 1;
+}
+
+int baton__lua_open_json(lua_State *L) {
+  lua_newtable(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &object_mt);
+  static const luaL_Reg fns[] = {{"encode", l_encode},
+                                 {"decode", l_decode},
+                                 {"object", l_object},
+                                 {NULL, NULL}};
+  luaL_newlib(L, fns);
+  lua_pushlightuserdata(L, (void *)&null_key);
+  lua_setfield(L, -2, "null");
+  return 1;
+}

@@ -1,0 +1,90 @@
+/* core/watchdog.c: the thread that enforces the time limit while Lua runs.
+ *
+ * While plugin code runs, the loop thread is busy running it, so no libuv
+ * timer can fire. The watchdog is a second thread that sleeps until the
+ * running call's deadline; if the call is still running then, it kills it
+ * with baton__sandbox_kill(), which only sets hooks (lua_sethook is safe to
+ * call from another thread). Nothing costs anything while calls finish in
+ * time: no hook is set until the deadline has passed. */
+#include <signal.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+static void watchdog_main(void *arg) {
+  baton_host_t *h = arg;
+  baton_watchdog_t *wd = &h->wd;
+  /* Signals belong to the loop thread (host.c). */
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, NULL);
+  uv_mutex_lock(&wd->mu);
+  while (!wd->quit) {
+    if (wd->plugin == NULL || wd->deadline == 0) {
+      uv_cond_wait(&wd->cond, &wd->mu);
+      continue;
+    }
+    uint64_t now = uv_hrtime();
+    if (now >= wd->deadline) {
+      baton__sandbox_kill(wd->plugin, BATON_ETIMEDOUT);
+      wd->deadline = 0;
+      continue;
+    }
+    uv_cond_timedwait(&wd->cond, &wd->mu, wd->deadline - now);
+  }
+  uv_mutex_unlock(&wd->mu);
+}
+
+int baton__watchdog_start(baton_host_t *h) {
+  baton_watchdog_t *wd = &h->wd;
+  if (uv_mutex_init(&wd->mu) != 0)
+    return BATON_ENOMEM;
+  if (uv_cond_init(&wd->cond) != 0)
+    goto fail_cond;
+  if (uv_thread_create(&wd->thread, watchdog_main, h) != 0)
+    goto fail_thread;
+  wd->started = 1;
+  return 0;
+
+fail_thread:
+  uv_cond_destroy(&wd->cond);
+fail_cond:
+  uv_mutex_destroy(&wd->mu);
+  return BATON_ENOMEM;
+}
+
+void baton__watchdog_stop(baton_host_t *h) {
+  baton_watchdog_t *wd = &h->wd;
+  if (!wd->started)
+    return;
+  uv_mutex_lock(&wd->mu);
+  wd->quit = 1;
+  uv_cond_signal(&wd->cond);
+  uv_mutex_unlock(&wd->mu);
+  uv_thread_join(&wd->thread);
+  uv_cond_destroy(&wd->cond);
+  uv_mutex_destroy(&wd->mu);
+  wd->started = 0;
+}
+
+void baton__watchdog_arm(baton_host_t *h, baton_plugin_t *p,
+                         uint64_t deadline) {
+  baton_watchdog_t *wd = &h->wd;
+  if (!wd->started)
+    return;
+  uv_mutex_lock(&wd->mu);
+  wd->plugin = p;
+  wd->deadline = deadline;
+  uv_cond_signal(&wd->cond);
+  uv_mutex_unlock(&wd->mu);
+}
+
+void baton__watchdog_disarm(baton_host_t *h) {
+  baton_watchdog_t *wd = &h->wd;
+  if (!wd->started)
+    return;
+  uv_mutex_lock(&wd->mu);
+  wd->plugin = NULL;
+  wd->deadline = 0;
+  uv_mutex_unlock(&wd->mu);
+}

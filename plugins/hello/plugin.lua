@@ -1,0 +1,19 @@
+-- The manifest: plain data, read without running any of the plugin's code.
+return {
+  name = "hello",
+  version = "0.1.0",
+  api = 1,
+  summary = "A small example plugin: greet people, and say who leads what",
+  namespace = "hello",
+  permissions = {},
+  depends = {},
+  commands = {
+    greet = {
+      summary = "Say hello",
+      args = {
+        { "who", type = "string", default = "world", help = "who to greet" },
+        { "--times", type = "integer", default = 1, help = "how many times" },
+      },
+    },
+  },
+}
