@@ -201,6 +201,7 @@ static const size_t core_ncommands = sizeof core_commands / sizeof *core_command
 /* Every table of built-in commands. Modules add their table here. */
 static const builtin_table_t builtin_tables[] = {
     {core_commands, &core_ncommands},
+    {baton__store_commands, &baton__store_ncommands},
 };
 
 #define FOREACH_BUILTIN(b)                                                     \

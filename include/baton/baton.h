@@ -4,6 +4,7 @@
 
 #include "baton/error.h"
 #include "baton/host.h"
+#include "baton/store.h"
 
 /* The version of the baton library, e.g. "0.1.0". */
 const char *baton_version(void);

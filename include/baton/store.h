@@ -1,0 +1,227 @@
+/* baton/store.h: people, groups and history in one SQLite file.
+ *
+ * A store is one database connection (WAL mode, foreign keys on) whose
+ * schema is brought up to date by versioned migrations when it is opened.
+ * Every practice reads the same people and groups and writes its history to
+ * the same append-only event log:
+ *
+ *     baton_store_t *s;
+ *     char *err;
+ *     if (baton_store_open(&s, "baton.db", &err) != 0) {
+ *       fprintf(stderr, "%s\n", err);
+ *       free(err);
+ *       return 1;
+ *     }
+ *     baton_import_options_t o;
+ *     baton_import_options_init(&o);
+ *     baton_import_report_t r;
+ *     int rc = baton_people_import(s, "staff.csv", &o, &r);
+ *     ...
+ *     baton_import_report_free(&r);
+ *     baton_store_close(s);
+ *
+ * Functions return 0 or a negative BATON_E* code; the sentence that says
+ * what failed and what to do is kept by the store (baton_store_last_error)
+ * until its next call. Strings handed to callbacks belong to the store and
+ * are valid only during the callback. */
+#ifndef BATON_STORE_H
+#define BATON_STORE_H
+
+#include <stddef.h>
+
+typedef struct baton_store_s baton_store_t;
+
+/* The newest core schema version this baton knows. */
+#define BATON_STORE_SCHEMA_VERSION 2
+
+/* Opens (creating if needed) the database at `path` and applies the core
+ * migrations it lacks, each exactly once. Returns 0 and *out, or
+ * BATON_EVERSION (the file comes from a newer baton), BATON_EBUSY (another
+ * process holds the lock past the busy timeout), BATON_EREADONLY,
+ * BATON_EFULL, BATON_EPERM, BATON_ESTORE (not a database, corrupt) or
+ * BATON_ENOMEM. On failure *out is NULL and *err (malloc'd, the caller
+ * frees it; may be NULL if err is NULL) names the file and the fix. */
+int baton_store_open(baton_store_t **out, const char *path, char **err);
+
+/* Closes the connection and frees the store. NULL is fine. */
+void baton_store_close(baton_store_t *s);
+
+/* The message of the last failure, or "" if none. Owned by the store. */
+const char *baton_store_last_error(const baton_store_t *s);
+
+/* The path the store was opened with. */
+const char *baton_store_path(const baton_store_t *s);
+
+/* The core schema version of the open database. */
+int baton_store_schema_version(baton_store_t *s);
+
+/* ---- people ------------------------------------------------------------ */
+
+/* One person as stored. The lists (subjects, grades, languages) are
+ * `;`-separated text; attrs is a JSON object holding the free attributes.
+ * Absent values are NULL. */
+typedef struct {
+  const char *id;
+  const char *name;
+  const char *email;
+  const char *role;
+  const char *department;
+  const char *campus;
+  const char *subjects;
+  const char *grades;
+  const char *languages;
+  const char *start_date;
+  const char *manager_id;
+  const char *attrs;
+  int active;
+  const char *role_in_group; /* only set by baton_group_members() */
+} baton_person_t;
+
+/* Return non-zero from a callback to stop the iteration; that value is then
+ * returned by the iterating function. */
+typedef int (*baton_person_cb)(const baton_person_t *p, void *ud);
+
+/* A `key=value` condition: key names a core column (a list column matches
+ * when it contains value) or a free attribute. */
+typedef struct {
+  const char *key;
+  const char *value;
+} baton_filter_t;
+
+/* Calls cb for every person matching all filters, in id order; only active
+ * people unless include_inactive. Returns 0, the callback's non-zero value,
+ * or BATON_ESTORE. */
+int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
+                      size_t nfilters, int include_inactive, baton_person_cb cb,
+                      void *ud);
+
+/* Calls cb once for the person with this id (active or not). Returns 0,
+ * BATON_ENOTFOUND or BATON_ESTORE. */
+int baton_people_get(baton_store_t *s, const char *id, baton_person_cb cb,
+                     void *ud);
+
+/* ---- groups ------------------------------------------------------------ */
+
+typedef struct {
+  const char *name;
+  const char *kind;
+  size_t members;
+} baton_group_t;
+
+typedef int (*baton_group_cb)(const baton_group_t *g, void *ud);
+
+/* Calls cb for every group in name order. Returns 0, the callback's value
+ * or BATON_ESTORE. */
+int baton_groups_each(baton_store_t *s, baton_group_cb cb, void *ud);
+
+/* Calls cb for each member of the group (p->role_in_group set), in id
+ * order. Returns 0, BATON_ENOTFOUND (no such group), the callback's value
+ * or BATON_ESTORE. */
+int baton_group_members(baton_store_t *s, const char *group,
+                        baton_person_cb cb, void *ud);
+
+/* ---- import and export --------------------------------------------------- */
+
+typedef enum {
+  BATON_FORMAT_AUTO, /* from the file's extension: .json, else CSV */
+  BATON_FORMAT_CSV,
+  BATON_FORMAT_JSON
+} baton_format_t;
+
+typedef struct {
+  baton_format_t format;
+  int dry_run;       /* compute the report, write nothing */
+  int full;          /* the file is the whole roster (or every group) */
+  const char *map;   /* "Staff ID=id,Full Name=name": source header renames */
+  size_t max_errors; /* stop collecting after this many; default 50 */
+  size_t max_changes; /* change lines kept in the report; default 200 */
+} baton_import_options_t;
+
+void baton_import_options_init(baton_import_options_t *o);
+
+/* What an import did (or, with dry_run, would do). For groups, the counts
+ * are of memberships and `deactivated` counts memberships removed. */
+typedef struct {
+  size_t rows;
+  size_t added, updated, unchanged, deactivated, rejected;
+  char **errors; /* "FILE:LINE:COLUMN: what; fix" */
+  size_t nerrors;
+  size_t errors_dropped; /* errors past max_errors, not kept */
+  char **changes;        /* "add T001 Ana Lopez", "update T002: email ..." */
+  size_t nchanges;
+  size_t changes_dropped;
+} baton_import_report_t;
+
+/* Reads people from a CSV or JSON file and applies them in one transaction:
+ * all rows or none. Returns 0 (report filled), BATON_EPARSE (the file has
+ * errors: report->errors lists them and nothing was written), BATON_ENOENT
+ * / BATON_EPERM (cannot read the file), BATON_EUSAGE (bad --map), or a
+ * database error (BATON_EBUSY, BATON_EREADONLY, BATON_EFULL, BATON_ESTORE)
+ * after which nothing was written either. The report is always initialised;
+ * free it with baton_import_report_free(). */
+int baton_people_import(baton_store_t *s, const char *path,
+                        const baton_import_options_t *o,
+                        baton_import_report_t *report);
+
+/* Reads memberships (columns group, kind, person_id, role_in_group) and
+ * applies them in one transaction. Each group named in the file gets
+ * exactly the members the file lists; with `full`, groups the file does not
+ * name lose their members too. Returns as baton_people_import(). */
+int baton_groups_import(baton_store_t *s, const char *path,
+                        const baton_import_options_t *o,
+                        baton_import_report_t *report);
+
+void baton_import_report_free(baton_import_report_t *r);
+
+/* Writes every person (active and not) to path, atomically, as CSV (cells
+ * a spreadsheet would run as a formula are prefixed with ') or JSON.
+ * Returns 0 or BATON_EIO / BATON_EPERM / BATON_EFULL / BATON_ESTORE. */
+int baton_people_export(baton_store_t *s, const char *path,
+                        baton_format_t format);
+
+/* Writes every membership (and empty groups) as CSV or JSON. */
+int baton_groups_export(baton_store_t *s, const char *path,
+                        baton_format_t format);
+
+/* ---- events: the append-only history ----------------------------------- */
+
+typedef struct {
+  long long id;
+  const char *at; /* UTC, "2024-09-02T08:15:00.000Z" */
+  const char *actor;
+  const char *plugin;
+  const char *kind;
+  const char *subject;
+  const char *data; /* JSON text or NULL */
+} baton_event_t;
+
+typedef int (*baton_event_cb)(const baton_event_t *e, void *ud);
+
+/* Appends an event; data must be JSON text or NULL. Returns 0 and *id (if
+ * id is not NULL), or BATON_EINVAL (no kind, data not JSON) or a database
+ * error. */
+int baton_events_log(baton_store_t *s, const char *plugin, const char *actor,
+                     const char *kind, const char *subject, const char *data,
+                     long long *id);
+
+/* Calls cb for events matching the conditions that are not NULL, oldest
+ * first; since is compared as text with `at` (a date or a timestamp).
+ * limit 0 means no limit. Returns 0, the callback's value or BATON_ESTORE. */
+int baton_events_each(baton_store_t *s, const char *plugin, const char *kind,
+                      const char *subject, const char *since, size_t limit,
+                      baton_event_cb cb, void *ud);
+
+/* ---- backup and restore ------------------------------------------------ */
+
+/* Copies the whole database to path with SQLite's online backup; a file
+ * already at path is replaced only when the copy is complete. Returns 0 or
+ * a BATON_E* code. */
+int baton_store_backup(baton_store_t *s, const char *path);
+
+/* Replaces the database's content with a backup made by baton_store_backup
+ * (checked first: it must be a baton database no newer than this baton).
+ * Returns 0, BATON_ENOENT, BATON_EVERSION, BATON_ESTORE or another code;
+ * on failure the database is unchanged. */
+int baton_store_restore(baton_store_t *s, const char *path);
+
+#endif
