@@ -1,0 +1,104 @@
+/* tests/unit/store_helpers.h: what the store tests share: a scratch
+ * directory, fixture paths, small files, and a store opened in them. */
+#ifndef BATON_TEST_STORE_HELPERS_H
+#define BATON_TEST_STORE_HELPERS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+/* A fresh directory under $TMPDIR, removed by scratch_free. */
+typedef struct {
+  char dir[256];
+  char path[512]; /* the last scratch_path result */
+} scratch_t;
+
+static inline scratch_t *scratch_new(void) {
+  scratch_t *t = calloc(1, sizeof *t);
+  const char *tmp = getenv("TMPDIR");
+  snprintf(t->dir, sizeof t->dir, "%s/baton-test-XXXXXX", tmp ? tmp : "/tmp");
+  assert_non_null(mkdtemp(t->dir));
+  return t;
+}
+
+static inline void scratch_free(scratch_t *t) {
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
+  assert_int_equal(system(cmd), 0);
+  free(t);
+}
+
+static inline const char *scratch_path(scratch_t *t, const char *name) {
+  snprintf(t->path, sizeof t->path, "%s/%s", t->dir, name);
+  return t->path;
+}
+
+/* The path of a fixture under tests/fixtures/store (static storage). */
+static inline const char *fixture(const char *name) {
+  static char buf[4][512];
+  static int i;
+  i = (i + 1) % 4;
+  snprintf(buf[i], sizeof buf[i], "%s/store/%s", BATON_TEST_FIXTURES, name);
+  return buf[i];
+}
+
+static inline void write_text(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+  assert_int_equal(fclose(f), 0);
+}
+
+/* The whole file as a malloc'd string. */
+static inline char *read_text(const char *path) {
+  char *data;
+  assert_int_equal(baton__file_read(path, &data, NULL, NULL), 0);
+  return data;
+}
+
+static inline baton_store_t *open_store_in(scratch_t *t) {
+  baton_store_t *s;
+  char *err = NULL;
+  int rc = baton_store_open(&s, scratch_path(t, "baton.db"), &err);
+  if (rc != 0)
+    fail_msg("open: %s", err ? err : "?");
+  return s;
+}
+
+/* People export as CSV text (malloc'd): the content a rejected import must
+ * not change. */
+static inline char *export_text(baton_store_t *s, scratch_t *t) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/export-check.csv", t->dir);
+  assert_int_equal(baton_people_export(s, path, BATON_FORMAT_CSV), 0);
+  return read_text(path);
+}
+
+/* Does any error of the report contain `needle`? */
+static inline int has_error(const baton_import_report_t *r,
+                            const char *needle) {
+  for (size_t i = 0; i < r->nerrors; i++)
+    if (strstr(r->errors[i], needle) != NULL)
+      return 1;
+  return 0;
+}
+
+/* Fails the test listing the errors when `needle` is not among them. */
+#define assert_error(r, needle)                                                \
+  do {                                                                         \
+    if (!has_error((r), (needle))) {                                           \
+      for (size_t i_ = 0; i_ < (r)->nerrors; i_++)                             \
+        print_error("  got: %s\n", (r)->errors[i_]);                           \
+      fail_msg("no error contains \"%s\"", (needle));                          \
+    }                                                                          \
+  } while (0)
+
+#endif

@@ -1,0 +1,524 @@
+/* tests/unit/test_import.c: core/import.c and core/export.c: people and
+ * groups in and out, every bad input named by file, line and column, and
+ * all or nothing, even under kill -9. */
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "store_helpers.h"
+
+typedef struct {
+  scratch_t *t;
+  baton_store_t *s;
+  baton_import_report_t r;
+} fx_t;
+
+static int setup(void **state) {
+  fx_t *f = calloc(1, sizeof *f);
+  f->t = scratch_new();
+  f->s = open_store_in(f->t);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fx_t *f = *state;
+  baton_import_report_free(&f->r);
+  baton_store_close(f->s);
+  scratch_free(f->t);
+  free(f);
+  return 0;
+}
+
+static int import(fx_t *f, const char *path, const baton_import_options_t *o) {
+  baton_import_report_free(&f->r);
+  return baton_people_import(f->s, path, o, &f->r);
+}
+
+/* Imports a file that must be rejected, and checks the database did not
+ * change at all. */
+static void import_rejected(fx_t *f, const char *fixture_name) {
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  char *before = export_text(f->s, f->t);
+  assert_int_equal(import(f, fixture(fixture_name), NULL), BATON_EPARSE);
+  assert_true(f->r.nerrors > 0);
+  assert_int_equal(f->r.added + f->r.updated + f->r.deactivated, 0);
+  char *after = export_text(f->s, f->t);
+  assert_string_equal(before, after);
+  free(before);
+  free(after);
+}
+
+typedef struct {
+  char name[128];
+  char attrs[256];
+  char subjects[128];
+  int active;
+} got_t;
+
+static int get_cb(const baton_person_t *p, void *ud) {
+  got_t *g = ud;
+  snprintf(g->name, sizeof g->name, "%s", p->name);
+  snprintf(g->attrs, sizeof g->attrs, "%s", p->attrs ? p->attrs : "");
+  snprintf(g->subjects, sizeof g->subjects, "%s",
+           p->subjects ? p->subjects : "");
+  g->active = p->active;
+  return 0;
+}
+
+static got_t get(fx_t *f, const char *id) {
+  got_t g = {0};
+  assert_int_equal(baton_people_get(f->s, id, get_cb, &g), 0);
+  return g;
+}
+
+/* ---- good input ---------------------------------------------------------- */
+
+static void test_import_adds_people_with_lists_and_attributes(void **state) {
+  fx_t *f = *state;
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  assert_int_equal(f->r.added, 5);
+  assert_int_equal(f->r.rejected, 0);
+  got_t g = get(f, "T001");
+  assert_string_equal(g.name, "Chen, Wei");
+  assert_string_equal(g.subjects, "Algebra;Statistics");
+  assert_string_equal(g.attrs, "{\"fte\":\"1.0\",\"trained_facilitator\":"
+                               "\"yes\"}");
+  assert_true(g.active);
+}
+
+static void test_reimporting_the_same_file_changes_nothing(void **state) {
+  fx_t *f = *state;
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  char *before = export_text(f->s, f->t);
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  assert_int_equal(f->r.added + f->r.updated + f->r.deactivated, 0);
+  assert_int_equal(f->r.unchanged, 5);
+  char *after = export_text(f->s, f->t);
+  assert_string_equal(before, after);
+  free(before);
+  free(after);
+}
+
+static void test_import_maps_school_columns_and_reads_bom_crlf(void **state) {
+  fx_t *f = *state;
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  o.map = "Staff ID=id, Full Name=name,Start Date=start_date,"
+          "Manager ID=manager_id";
+  assert_int_equal(import(f, fixture("roster.csv"), &o), 0);
+  assert_int_equal(f->r.added, 5);
+  /* The same people as people.csv: importing that changes nothing. */
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  assert_int_equal(f->r.unchanged, 5);
+}
+
+static void test_import_map_naming_a_missing_column_is_an_error(void **state) {
+  fx_t *f = *state;
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  o.map = "Staff Number=id";
+  assert_int_equal(import(f, fixture("people.csv"), &o), BATON_EPARSE);
+  assert_error(&f->r, "--map names column 'Staff Number'");
+  o.map = "just-a-word";
+  assert_int_equal(import(f, fixture("people.csv"), &o), BATON_EUSAGE);
+}
+
+static void test_import_dry_run_reports_and_writes_nothing(void **state) {
+  fx_t *f = *state;
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  o.dry_run = 1;
+  assert_int_equal(import(f, fixture("people.csv"), &o), 0);
+  assert_int_equal(f->r.added, 5);
+  assert_true(f->r.nchanges == 5);
+  assert_string_equal(f->r.changes[0], "add P001 Maria Okafor");
+  char *now = export_text(f->s, f->t);
+  assert_string_equal(now, "id,name,email,role,department,campus,subjects,"
+                           "grades,languages,start_date,manager_id,active\n");
+  free(now);
+}
+
+static void test_import_updates_and_full_deactivates_never_deletes(
+    void **state) {
+  fx_t *f = *state;
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  const char *path = scratch_path(f->t, "smaller.csv");
+  write_text(path, "id,name,role,subjects\n"
+                   "P001,Maria Okafor,principal,\n"
+                   "T001,Wei Chen,teacher,Algebra\n");
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  o.full = 1;
+  assert_int_equal(import(f, path, &o), 0);
+  assert_int_equal(f->r.updated, 2); /* P001 loses fields; T001 renamed */
+  assert_int_equal(f->r.deactivated, 3);
+  got_t g = get(f, "A001"); /* still there, inactive */
+  assert_false(g.active);
+  assert_string_equal(get(f, "T001").name, "Wei Chen");
+  /* Without --full, absent people are left alone. */
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  assert_true(get(f, "A001").active);
+}
+
+static void test_import_json_with_arrays_and_typed_attributes(void **state) {
+  fx_t *f = *state;
+  assert_int_equal(import(f, fixture("people.json"), NULL), 0);
+  assert_int_equal(f->r.added, 2);
+  got_t g = get(f, "T001");
+  assert_string_equal(g.subjects, "Algebra;Statistics");
+  assert_string_equal(g.attrs, "{\"trained_facilitator\":true}");
+  assert_string_equal(get(f, "P001").attrs, "{\"fte\":1.0}");
+}
+
+static void test_export_round_trips_csv_and_json(void **state) {
+  fx_t *f = *state;
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  write_text(scratch_path(f->t, "formula.csv"),
+             "id,name,motto\nX1,\"=HYPERLINK(\"\"x\"\")\",@home\n");
+  assert_int_equal(import(f, f->t->path, NULL), 0);
+  char *first = export_text(f->s, f->t);
+  assert_non_null(strstr(first, "X1,\"'=HYPERLINK(\"\"x\"\")\""));
+  assert_non_null(strstr(first, "'@home"));
+  const char *csv = scratch_path(f->t, "out.csv");
+  assert_int_equal(baton_people_export(f->s, csv, BATON_FORMAT_AUTO), 0);
+  const char *json = scratch_path(f->t, "out.json");
+  assert_int_equal(baton_people_export(f->s, json, BATON_FORMAT_AUTO), 0);
+
+  /* Into a new database: the CSV export reads back to the same export. */
+  baton_store_t *s2;
+  assert_int_equal(
+      baton_store_open(&s2, scratch_path(f->t, "copy.db"), NULL), 0);
+  baton_import_report_t r;
+  char csvpath[600], jsonpath[600];
+  snprintf(csvpath, sizeof csvpath, "%s/out.csv", f->t->dir);
+  snprintf(jsonpath, sizeof jsonpath, "%s/out.json", f->t->dir);
+  assert_int_equal(baton_people_import(s2, csvpath, NULL, &r), 0);
+  baton_import_report_free(&r);
+  char *second = export_text(s2, f->t);
+  assert_string_equal(first, second);
+  /* And the JSON export changes nothing when imported over it. */
+  assert_int_equal(baton_people_import(s2, jsonpath, NULL, &r), 0);
+  assert_int_equal(r.unchanged, 6);
+  baton_import_report_free(&r);
+  baton_store_close(s2);
+  free(first);
+  free(second);
+}
+
+/* ---- bad input: each case named, and the database unchanged --------------- */
+
+static void test_import_rejects_unterminated_quote(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "unterminated_quote.csv");
+  assert_error(&f->r, "unterminated_quote.csv:3:2: a quoted cell is never "
+                      "closed");
+}
+
+static void test_import_rejects_misplaced_quote(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "misplaced_quote.csv");
+  assert_error(&f->r, "misplaced_quote.csv:2:2: misplaced quote");
+}
+
+static void test_import_rejects_invalid_utf8(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "invalid_utf8.csv");
+  assert_error(&f->r, "invalid_utf8.csv:3:2: cell 2 is not valid UTF-8");
+  assert_error(&f->r, "save the file as UTF-8");
+  assert_int_equal(f->r.rejected, 1);
+}
+
+static void test_import_rejects_missing_required_column(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "missing_column.csv");
+  assert_error(&f->r, "missing_column.csv:1: the required column 'name' is "
+                      "missing (the header has: id, full name, role)");
+  assert_error(&f->r, "--map \"Their Name=name\"");
+}
+
+static void test_import_rejects_empty_id_and_name(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "empty_id_name.csv");
+  assert_error(&f->r, "empty_id_name.csv:2:1: the id is empty");
+  assert_error(&f->r, "empty_id_name.csv:3:2: the name is empty");
+  assert_int_equal(f->r.rejected, 2);
+}
+
+static void test_import_rejects_duplicate_id(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "duplicate_id.csv");
+  assert_error(&f->r, "duplicate_id.csv:4:1: id 'T001' appears again (first "
+                      "at line 2)");
+}
+
+static void test_import_rejects_bad_dates(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "bad_date.csv");
+  assert_error(&f->r, "bad_date.csv:2:3: start_date '2023-02-30' is not a "
+                      "date; write it as YYYY-MM-DD");
+  assert_error(&f->r, "bad_date.csv:3:3: start_date '28/08/2023'");
+}
+
+static void test_import_rejects_manager_naming_nobody(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "bad_manager.csv");
+  assert_error(&f->r, "bad_manager.csv:2:3: manager_id 'P999' names nobody");
+  assert_int_equal(f->r.nerrors, 1); /* T002's manager is in the file */
+}
+
+static void test_import_accepts_manager_already_in_database(void **state) {
+  fx_t *f = *state;
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  write_text(scratch_path(f->t, "new.csv"), "id,name,manager_id\n"
+                                            "T009,New Teacher,P001\n");
+  assert_int_equal(import(f, f->t->path, NULL), 0);
+  assert_int_equal(f->r.added, 1);
+}
+
+static void test_import_rejects_row_with_more_cells_than_header(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "extra_cells.csv");
+  assert_error(&f->r, "extra_cells.csv:2:4: this row has 4 cells but the "
+                      "header has 3");
+}
+
+static void test_import_reports_every_error_up_to_the_limit(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "many_errors.csv");
+  assert_int_equal(f->r.nerrors, 50);
+  assert_int_equal(f->r.errors_dropped, 10);
+  assert_int_equal(f->r.rejected, 60);
+  assert_error(&f->r, "many_errors.csv:2:1:");
+  assert_error(&f->r, "many_errors.csv:51:1:");
+}
+
+static void test_import_json_errors_name_the_path(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "bad.json");
+  assert_error(&f->r, "bad.json: $[0].start_date: start_date '2023-13-01'");
+  assert_error(&f->r, "bad.json: $[1].name: must be a string");
+  assert_error(&f->r, "bad.json: $[2]: expected an object");
+}
+
+static void test_import_json_syntax_error_names_line_and_column(void **state) {
+  fx_t *f = *state;
+  import_rejected(f, "syntax_error.json");
+  assert_error(&f->r, "syntax_error.json:2:");
+  assert_error(&f->r, "fix the JSON syntax");
+}
+
+static void test_import_of_a_missing_file_names_it(void **state) {
+  fx_t *f = *state;
+  assert_int_equal(import(f, "/nonexistent/roster.csv", NULL), BATON_ENOENT);
+  assert_non_null(strstr(baton_store_last_error(f->s),
+                         "/nonexistent/roster.csv"));
+}
+
+/* ---- groups -------------------------------------------------------------- */
+
+static int count_member(const baton_person_t *p, void *ud) {
+  (*(int *)ud)++;
+  return 0;
+}
+
+static void test_groups_import_sets_members_and_roles(void **state) {
+  fx_t *f = *state;
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  baton_import_report_free(&f->r);
+  assert_int_equal(baton_groups_import(f->s, fixture("groups.csv"), NULL,
+                                       &f->r),
+                   0);
+  assert_int_equal(f->r.added, 4);
+  int n = 0;
+  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n),
+                   0);
+  assert_int_equal(n, 2);
+  /* A group file lists a group's whole membership: P001 leaves. */
+  write_text(scratch_path(f->t, "g.csv"), "group,kind,person_id,role_in_group\n"
+                                          "Maths PLC,plc,T001,facilitator\n");
+  baton_import_report_free(&f->r);
+  assert_int_equal(baton_groups_import(f->s, f->t->path, NULL, &f->r), 0);
+  assert_int_equal(f->r.updated, 1);
+  assert_int_equal(f->r.deactivated, 1);
+  n = 0;
+  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n),
+                   0);
+  assert_int_equal(n, 1);
+  n = 0; /* the committee was not in the file and is untouched */
+  assert_int_equal(
+      baton_group_members(f->s, "Wellbeing Committee", count_member, &n), 0);
+  assert_int_equal(n, 2);
+  assert_int_equal(baton_group_members(f->s, "Nope", count_member, &n),
+                   BATON_ENOTFOUND);
+}
+
+static void test_groups_import_rejects_conflicts_and_unknown_people(
+    void **state) {
+  fx_t *f = *state;
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  baton_import_report_free(&f->r);
+  assert_int_equal(baton_groups_import(f->s, fixture("groups_bad.csv"), NULL,
+                                       &f->r),
+                   BATON_EPARSE);
+  assert_error(&f->r, "groups_bad.csv:3:2: group 'Maths PLC' has kind "
+                      "'committee' here but 'plc' at line 2");
+  assert_error(&f->r, "groups_bad.csv:4:3: 'T001' is listed in group 'Maths "
+                      "PLC' again");
+  assert_error(&f->r, "groups_bad.csv:5:3: person_id 'X999' names nobody");
+  int n = 0;
+  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n),
+                   BATON_ENOTFOUND);
+}
+
+/* ---- kill -9 ------------------------------------------------------------- */
+
+/* A roster of n people whose names all start with `tag`. */
+static void write_roster(const char *path, size_t n, const char *tag) {
+  FILE *out = fopen(path, "w");
+  assert_non_null(out);
+  fprintf(out, "id,name,email,role,department,campus,subjects,manager_id,"
+               "note\n");
+  for (size_t i = 0; i < n; i++)
+    fprintf(out, "S%06zu,%s person %zu,p%zu@school.edu,teacher,Maths,North,"
+                 "Algebra;Geometry,%s,%s note with some text to make rows "
+                 "longer\n",
+            i, tag, i, i, i == 0 ? "" : "S000000", tag);
+  assert_int_equal(fclose(out), 0);
+}
+
+/* Runs an import of roster in a child; returns its pid. */
+static pid_t spawn_import(const char *db, const char *roster) {
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    baton_store_t *s;
+    if (baton_store_open(&s, db, NULL) != 0)
+      _exit(3);
+    baton_import_report_t r;
+    int rc = baton_people_import(s, roster, NULL, &r);
+    _exit(rc == 0 ? 0 : 4);
+  }
+  return pid;
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Counts people whose name starts with prefix, after checking integrity. */
+static void check_db(const char *db, size_t n, int *old_roster) {
+  sqlite3 *h;
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  sqlite3_stmt *st;
+  assert_int_equal(
+      sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL), 0);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+  sqlite3_finalize(st);
+  assert_int_equal(
+      sqlite3_prepare_v2(h,
+                         "SELECT count(*), sum(name LIKE 'old %'), "
+                         "sum(name LIKE 'new %') FROM people",
+                         -1, &st, NULL),
+      0);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  size_t total = (size_t)sqlite3_column_int64(st, 0);
+  size_t olds = (size_t)sqlite3_column_int64(st, 1);
+  size_t news = (size_t)sqlite3_column_int64(st, 2);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  assert_int_equal(total, n);
+  /* Entirely old or entirely new: never a mix. */
+  assert_true((olds == n && news == 0) || (olds == 0 && news == n));
+  *old_roster = olds == n;
+}
+
+static void test_kill_9_mid_import_leaves_old_or_new_roster(void **state) {
+  fx_t *f = *state;
+  const size_t n = 40000;
+  char db[600], oldp[600], newp[600];
+  snprintf(db, sizeof db, "%s/kill.db", f->t->dir);
+  snprintf(oldp, sizeof oldp, "%s/old.csv", f->t->dir);
+  snprintf(newp, sizeof newp, "%s/new.csv", f->t->dir);
+  write_roster(oldp, n, "old");
+  write_roster(newp, n, "new");
+
+  /* How long a whole import takes here, to aim the kills inside it. */
+  int status;
+  pid_t pid = spawn_import(db, oldp);
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  double t0 = now_ms();
+  pid = spawn_import(db, newp);
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  double full = now_ms() - t0;
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+  int killed_mid = 0, saw_old = 0, saw_new = 0;
+  srand((unsigned)time(NULL));
+  for (int round = 0; round < 8; round++) {
+    /* Alternate which roster is being written, so each round changes
+     * every row; kill somewhere between 5% and 95% of the way. */
+    int old_now;
+    check_db(db, n, &old_now);
+    pid = spawn_import(db, old_now ? newp : oldp);
+    double frac = 0.05 + 0.9 * ((round + (rand() % 100) / 100.0) / 8.0);
+    struct timespec d = {0, (long)(full * frac * 1e6)};
+    while (d.tv_nsec >= 1000000000L)
+      d.tv_sec++, d.tv_nsec -= 1000000000L;
+    nanosleep(&d, NULL);
+    kill(pid, SIGKILL);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      killed_mid++;
+    int old_after;
+    check_db(db, n, &old_after);
+    if (old_after)
+      saw_old++;
+    else
+      saw_new++;
+  }
+  /* The test proves something only if kills landed mid-import. */
+  print_message("kill -9: %d of 8 imports killed mid-way (a full import "
+                "takes %.0f ms); %d rounds left the old roster, %d the new\n",
+                killed_mid, full, saw_old, saw_new);
+  assert_true(killed_mid >= 4);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+      T(test_import_adds_people_with_lists_and_attributes),
+      T(test_reimporting_the_same_file_changes_nothing),
+      T(test_import_maps_school_columns_and_reads_bom_crlf),
+      T(test_import_map_naming_a_missing_column_is_an_error),
+      T(test_import_dry_run_reports_and_writes_nothing),
+      T(test_import_updates_and_full_deactivates_never_deletes),
+      T(test_import_json_with_arrays_and_typed_attributes),
+      T(test_export_round_trips_csv_and_json),
+      T(test_import_rejects_unterminated_quote),
+      T(test_import_rejects_misplaced_quote),
+      T(test_import_rejects_invalid_utf8),
+      T(test_import_rejects_missing_required_column),
+      T(test_import_rejects_empty_id_and_name),
+      T(test_import_rejects_duplicate_id),
+      T(test_import_rejects_bad_dates),
+      T(test_import_rejects_manager_naming_nobody),
+      T(test_import_accepts_manager_already_in_database),
+      T(test_import_rejects_row_with_more_cells_than_header),
+      T(test_import_reports_every_error_up_to_the_limit),
+      T(test_import_json_errors_name_the_path),
+      T(test_import_json_syntax_error_names_line_and_column),
+      T(test_import_of_a_missing_file_names_it),
+      T(test_groups_import_sets_members_and_roles),
+      T(test_groups_import_rejects_conflicts_and_unknown_people),
+      T(test_kill_9_mid_import_leaves_old_or_new_roster),
+#undef T
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
