@@ -200,4 +200,5 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
 
   /* Store modules (baton.people, baton.groups, baton.events, baton.store)
    * are added here by core/lua_store.c. */
+  baton__lua_open_store(L, p);
 }

@@ -141,9 +141,10 @@ int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what) {
   int err = from_sqlite(rc);
   if (err == 0)
     err = BATON_ESTORE;
-  const char *detail = s->auth_err ? s->auth_err : sqlite3_errmsg(s->db);
-  return baton__store_fail(s, err, "%s: %s: %s%s", s->path, what, detail,
-                           fix_for(err));
+  if (s->auth_err != NULL) /* the authorizer's sentence says it all */
+    return baton__store_fail(s, BATON_EPERM, "%s: %s", what, s->auth_err);
+  return baton__store_fail(s, err, "%s: %s: %s%s", s->path, what,
+                           sqlite3_errmsg(s->db), fix_for(err));
 }
 
 const char *baton_store_last_error(const baton_store_t *s) {
@@ -256,7 +257,9 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
   case SQLITE_RECURSIVE:
     return SQLITE_OK;
   case SQLITE_READ:
-    if (baton__store_is_core_table(a1) || owns(p, a1))
+    /* SQLite reads sqlite_schema itself for CREATE and ALTER; the schema
+     * holds table definitions, not people's data. */
+    if (baton__store_is_core_table(a1) || owns(p, a1) || is_schema_table(a1))
       return SQLITE_OK;
     return refuse(s, "plugin '%s' may not read table '%s': %s '%s_'", p, a1,
                   rule, p);
