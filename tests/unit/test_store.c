@@ -1,0 +1,349 @@
+/* tests/unit/test_store.c: core/store.c: opening, migrations, the plugin
+ * authorizer, events, backup and restore, and a locked database. */
+#include <sqlite3.h>
+
+#include "store_helpers.h"
+
+typedef struct {
+  scratch_t *t;
+  baton_store_t *s;
+} fx_t;
+
+static int setup(void **state) {
+  fx_t *f = calloc(1, sizeof *f);
+  f->t = scratch_new();
+  f->s = open_store_in(f->t);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fx_t *f = *state;
+  baton_store_close(f->s);
+  scratch_free(f->t);
+  free(f);
+  return 0;
+}
+
+/* The first column of the first row of sql, as text (static storage). */
+static const char *scalar(baton_store_t *s, const char *sql) {
+  static char out[256];
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+  out[0] = '\0';
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(out, sizeof out, "%s", sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return out;
+}
+
+static void test_open_creates_schema_in_wal_mode_with_foreign_keys(
+    void **state) {
+  fx_t *f = *state;
+  assert_string_equal(scalar(f->s, "PRAGMA journal_mode"), "wal");
+  assert_string_equal(scalar(f->s, "PRAGMA foreign_keys"), "1");
+  assert_int_equal(baton_store_schema_version(f->s),
+                   BATON_STORE_SCHEMA_VERSION);
+  assert_string_equal(
+      scalar(f->s, "SELECT group_concat(name) FROM (SELECT name FROM "
+                   "sqlite_schema WHERE type = 'table' ORDER BY name)"),
+      "events,groups,memberships,people,schema_version");
+}
+
+static void test_migrations_apply_exactly_once(void **state) {
+  fx_t *f = *state;
+  baton_store_close(f->s);
+  f->s = open_store_in(f->t); /* a second open applies nothing */
+  assert_string_equal(
+      scalar(f->s, "SELECT count(*) || ':' || max(version) FROM "
+                   "schema_version WHERE component = 'baton'"),
+      "2:2");
+}
+
+static void test_migrates_a_database_from_an_older_schema(void **state) {
+  fx_t *f = *state;
+  baton_store_t *old;
+  const char *path = scratch_path(f->t, "old.db");
+  assert_int_equal(baton__store_open_version(&old, path, 1, NULL), 0);
+  assert_int_equal(baton_store_schema_version(old), 1);
+  /* Version 1 had no append-only rule; write history under it. */
+  assert_int_equal(baton_events_log(old, "rota", NULL, "rota.assign", "T1",
+                                    "{\"week\":1}", NULL),
+                   0);
+  assert_string_equal(scalar(old, "UPDATE events SET kind = kind RETURNING "
+                                  "'updatable'"),
+                      "updatable");
+  baton_store_close(old);
+
+  baton_store_t *s;
+  assert_int_equal(baton_store_open(&s, scratch_path(f->t, "old.db"), NULL),
+                   0);
+  assert_int_equal(baton_store_schema_version(s), 2);
+  assert_string_equal(scalar(s, "SELECT subject FROM events"), "T1");
+  assert_int_not_equal(
+      sqlite3_exec(s->db, "UPDATE events SET kind = 'x'", NULL, NULL, NULL),
+      SQLITE_OK);
+  assert_non_null(strstr(sqlite3_errmsg(s->db), "append-only"));
+  baton_store_close(s);
+}
+
+static void test_refuses_a_database_from_a_newer_baton(void **state) {
+  fx_t *f = *state;
+  assert_int_equal(sqlite3_exec(f->s->db,
+                                "INSERT INTO schema_version(component, "
+                                "version) VALUES ('baton', 99)",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  baton_store_close(f->s);
+  f->s = NULL;
+  baton_store_t *s;
+  char *err = NULL;
+  assert_int_equal(baton_store_open(&s, scratch_path(f->t, "baton.db"), &err),
+                   BATON_EVERSION);
+  assert_null(s);
+  assert_non_null(strstr(err, "was written by a newer baton (schema "
+                              "version 99; this baton knows up to 2)"));
+  free(err);
+  unlink(scratch_path(f->t, "baton.db")); /* a fresh file for teardown */
+  unlink(scratch_path(f->t, "baton.db-wal"));
+  unlink(scratch_path(f->t, "baton.db-shm"));
+  f->s = open_store_in(f->t);
+}
+
+static void test_open_names_the_file_when_it_is_not_a_database(void **state) {
+  fx_t *f = *state;
+  const char *path = scratch_path(f->t, "notes.txt");
+  write_text(path, "these are not the pages you are looking for, at all; "
+                   "this text is long enough to be read as a header........"
+                   "...............................................\n");
+  baton_store_t *s;
+  char *err = NULL;
+  assert_int_equal(baton_store_open(&s, path, &err), BATON_ESTORE);
+  assert_non_null(strstr(err, "notes.txt"));
+  assert_non_null(strstr(err, "not a database"));
+  free(err);
+}
+
+/* Prepares sql as plugin `who`; returns 0 or the SQLite code, with the
+ * refusal in *why. */
+static int prepare_as(baton_store_t *s, const char *who, const char *sql,
+                      char *why, size_t n) {
+  sqlite3_stmt *st = NULL;
+  baton__store_auth_begin(s, who);
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step(st) == SQLITE_DONE || sqlite3_errcode(s->db) == SQLITE_ROW
+             ? 0
+             : sqlite3_errcode(s->db);
+  snprintf(why, n, "%s", s->auth_err ? s->auth_err : "");
+  sqlite3_finalize(st);
+  baton__store_auth_end(s);
+  return rc;
+}
+
+static void test_authorizer_refuses_another_plugins_table(void **state) {
+  fx_t *f = *state;
+  static const char *const steps[] = {
+      "CREATE TABLE mentor_pairs (mentor TEXT, mentee TEXT);"
+      "INSERT INTO mentor_pairs VALUES ('T001', 'T002')"};
+  assert_int_equal(
+      baton__store_migrate(f->s, "plugin/mentor", "mentor", steps, 1, 1), 0);
+  char why[512];
+  assert_int_equal(prepare_as(f->s, "mentor", "SELECT * FROM mentor_pairs",
+                              why, sizeof why),
+                   0);
+  assert_int_equal(prepare_as(f->s, "rota", "SELECT * FROM mentor_pairs", why,
+                              sizeof why),
+                   SQLITE_AUTH);
+  assert_non_null(strstr(why, "plugin 'rota' may not read table "
+                              "'mentor_pairs'"));
+  assert_non_null(strstr(why, "whose names start with 'rota_'"));
+  assert_int_equal(prepare_as(f->s, "rota", "DROP TABLE mentor_pairs", why,
+                              sizeof why),
+                   SQLITE_AUTH);
+  /* A name that merely starts with the plugin's name is not its own. */
+  assert_int_equal(prepare_as(f->s, "ment", "SELECT * FROM mentor_pairs",
+                              why, sizeof why),
+                   SQLITE_AUTH);
+}
+
+static void test_authorizer_allows_reading_core_tables_only(void **state) {
+  fx_t *f = *state;
+  char why[512];
+  assert_int_equal(prepare_as(f->s, "rota",
+                              "SELECT p.name FROM people p JOIN memberships m "
+                              "ON m.person_id = p.id",
+                              why, sizeof why),
+                   0);
+  assert_int_equal(prepare_as(f->s, "rota", "DELETE FROM people", why,
+                              sizeof why),
+                   SQLITE_AUTH);
+  assert_non_null(strstr(why, "may not change core table 'people'"));
+  assert_int_equal(prepare_as(f->s, "rota", "PRAGMA foreign_keys = OFF", why,
+                              sizeof why),
+                   SQLITE_AUTH);
+  assert_int_equal(prepare_as(f->s, "rota", "ATTACH 'x.db' AS x", why,
+                              sizeof why),
+                   SQLITE_AUTH);
+  assert_int_equal(prepare_as(f->s, "rota",
+                              "CREATE INDEX rota_i ON people(name)", why,
+                              sizeof why),
+                   SQLITE_AUTH);
+  assert_int_equal(prepare_as(f->s, "rota", "SELECT * FROM schema_version",
+                              why, sizeof why),
+                   SQLITE_AUTH);
+}
+
+static void test_plugin_migrations_apply_once_and_stay_in_bounds(
+    void **state) {
+  fx_t *f = *state;
+  static const char *const steps[] = {
+      "CREATE TABLE rota_slots (week INTEGER, person TEXT)",
+      "ALTER TABLE rota_slots ADD COLUMN role TEXT"};
+  assert_int_equal(
+      baton__store_migrate(f->s, "plugin/rota", "rota", steps, 1, 1), 0);
+  assert_int_equal(
+      baton__store_migrate(f->s, "plugin/rota", "rota", steps, 2, 2), 0);
+  assert_int_equal(
+      baton__store_migrate(f->s, "plugin/rota", "rota", steps, 2, 2), 0);
+  assert_string_equal(scalar(f->s, "SELECT count(*) FROM schema_version "
+                                   "WHERE component = 'plugin/rota'"),
+                      "2");
+  /* An older plugin meeting a newer plugin's database says so. */
+  assert_int_equal(
+      baton__store_migrate(f->s, "plugin/rota", "rota", steps, 1, 1),
+      BATON_EVERSION);
+  /* A step outside the plugin's tables fails and is not recorded. */
+  static const char *const bad[] = {"CREATE TABLE mentor_x (a)"};
+  assert_int_equal(baton__store_migrate(f->s, "plugin/x", "x", bad, 1, 1),
+                   BATON_EPERM);
+  assert_non_null(strstr(baton_store_last_error(f->s), "may not create"));
+  assert_string_equal(scalar(f->s, "SELECT count(*) FROM schema_version "
+                                   "WHERE component = 'plugin/x'"),
+                      "0");
+}
+
+typedef struct {
+  int n;
+  char last[128];
+} events_t;
+
+static int count_event(const baton_event_t *e, void *ud) {
+  events_t *c = ud;
+  c->n++;
+  snprintf(c->last, sizeof c->last, "%s %s %s %s", e->plugin, e->kind,
+           e->subject, e->data ? e->data : "null");
+  return 0;
+}
+
+static void test_events_are_appended_listed_and_never_changed(void **state) {
+  fx_t *f = *state;
+  long long id;
+  assert_int_equal(baton_events_log(f->s, "mentor", "coordinator",
+                                    "mentor.pair", "T002",
+                                    "{\"mentor\":\"T001\"}", &id),
+                   0);
+  assert_int_equal(id, 1);
+  assert_int_equal(baton_events_log(f->s, "rota", NULL, "rota.assign", "T001",
+                                    NULL, NULL),
+                   0);
+  assert_int_equal(
+      baton_events_log(f->s, "rota", NULL, "x", NULL, "{not json", NULL),
+      BATON_EINVAL);
+  assert_int_equal(baton_events_log(f->s, "rota", NULL, "", NULL, NULL, NULL),
+                   BATON_EINVAL);
+  events_t c = {0};
+  assert_int_equal(baton_events_each(f->s, NULL, "mentor.pair", NULL, NULL, 0,
+                                     count_event, &c),
+                   0);
+  assert_int_equal(c.n, 1);
+  assert_string_equal(c.last, "mentor mentor.pair T002 {\"mentor\":\"T001\"}");
+  c.n = 0;
+  assert_int_equal(baton_events_each(f->s, NULL, NULL, NULL, "2999-01-01", 0,
+                                     count_event, &c),
+                   0);
+  assert_int_equal(c.n, 0);
+  assert_int_not_equal(
+      sqlite3_exec(f->s->db, "DELETE FROM events", NULL, NULL, NULL),
+      SQLITE_OK);
+}
+
+static void test_backup_and_restore_round_trip(void **state) {
+  fx_t *f = *state;
+  baton_import_report_t r;
+  assert_int_equal(baton_people_import(f->s, fixture("people.csv"), NULL, &r),
+                   0);
+  baton_import_report_free(&r);
+  char *before = export_text(f->s, f->t);
+  char backup[600];
+  snprintf(backup, sizeof backup, "%s/backup.db", f->t->dir);
+  assert_int_equal(baton_store_backup(f->s, backup), 0);
+  /* Change everything, then restore. */
+  write_text(scratch_path(f->t, "other.csv"), "id,name\nZ1,Someone Else\n");
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  o.full = 1;
+  assert_int_equal(baton_people_import(f->s, f->t->path, &o, &r), 0);
+  baton_import_report_free(&r);
+  assert_int_equal(baton_store_restore(f->s, backup), 0);
+  char *after = export_text(f->s, f->t);
+  assert_string_equal(before, after);
+  free(before);
+  free(after);
+}
+
+static void test_restore_refuses_a_file_that_is_not_a_baton_backup(
+    void **state) {
+  fx_t *f = *state;
+  sqlite3 *other;
+  const char *path = scratch_path(f->t, "other.db");
+  assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_exec(other, "CREATE TABLE x(a)", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(other);
+  assert_int_equal(baton_store_restore(f->s, path), BATON_ESTORE);
+  assert_non_null(strstr(baton_store_last_error(f->s), "is not a baton "
+                                                       "backup"));
+  assert_int_equal(baton_store_restore(f->s, scratch_path(f->t, "none.db")),
+                   BATON_ENOENT);
+}
+
+static void test_locked_database_gives_a_clear_busy_error(void **state) {
+  fx_t *f = *state;
+  setenv("BATON_BUSY_TIMEOUT_MS", "100", 1);
+  baton_store_t *other = open_store_in(f->t);
+  unsetenv("BATON_BUSY_TIMEOUT_MS");
+  /* Another baton holds the write lock. */
+  assert_int_equal(baton__store_begin(f->s), 0);
+  baton_import_report_t r;
+  assert_int_equal(baton_people_import(other, fixture("people.csv"), NULL, &r),
+                   BATON_EBUSY);
+  assert_non_null(strstr(baton_store_last_error(other), "another baton is "
+                                                        "writing to it"));
+  baton_import_report_free(&r);
+  baton__store_rollback(f->s);
+  assert_int_equal(baton_people_import(other, fixture("people.csv"), NULL, &r),
+                   0);
+  baton_import_report_free(&r);
+  baton_store_close(other);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+      T(test_open_creates_schema_in_wal_mode_with_foreign_keys),
+      T(test_migrations_apply_exactly_once),
+      T(test_migrates_a_database_from_an_older_schema),
+      T(test_refuses_a_database_from_a_newer_baton),
+      T(test_open_names_the_file_when_it_is_not_a_database),
+      T(test_authorizer_refuses_another_plugins_table),
+      T(test_authorizer_allows_reading_core_tables_only),
+      T(test_plugin_migrations_apply_once_and_stay_in_bounds),
+      T(test_events_are_appended_listed_and_never_changed),
+      T(test_backup_and_restore_round_trip),
+      T(test_restore_refuses_a_file_that_is_not_a_baton_backup),
+      T(test_locked_database_gives_a_clear_busy_error),
+#undef T
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
