@@ -335,6 +335,10 @@ static int json_quote(baton_buf_t *b, const char *s, size_t n) {
 
 static const imp_t *sort_ctx;
 
+static int by_string(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int by_column_name(const void *a, const void *b) {
   return strcmp(sort_ctx->cols[*(const size_t *)a].name,
                 sort_ctx->cols[*(const size_t *)b].name);
@@ -996,6 +1000,76 @@ static int same(const char *a, const char *b) {
   return strcmp(a, b) == 0;
 }
 
+/* Appends a JSON value in the store's canonical form: strings escaped as
+ * attrs_json does, anything else as jansson's compact, sorted dump. */
+static int canonical_value(baton_buf_t *b, json_t *v) {
+  if (json_is_string(v))
+    return json_quote(b, json_string_value(v), json_string_length(v));
+  char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY |
+                                 JSON_REAL_PRECISION(15));
+  int err = text ? baton__buf_append(b, text, strlen(text)) : BATON_ENOMEM;
+  free(text);
+  return err;
+}
+
+/* The old attributes with the file's attribute columns replaced by the
+ * new record's values: a column the file does not have keeps its value.
+ * Returns the canonical text in the arena, or NULL (im->status set). */
+static char *merge_attrs(imp_t *im, const char *old, const char *nw) {
+  json_t *o = json_loads(old ? old : "{}", 0, NULL);
+  json_t *n = json_loads(nw ? nw : "{}", 0, NULL);
+  char *out = NULL;
+  if (!json_is_object(o) || !json_is_object(n)) {
+    json_decref(o);
+    o = json_object();
+  }
+  for (size_t k = 0; k < im->nattr; k++)
+    json_object_del(o, im->cols[im->attr_order[k]].name);
+  json_object_update(o, n);
+  /* Keys in sorted order, as attrs_json writes them. */
+  size_t nk = json_object_size(o), i = 0;
+  const char **keys = malloc((nk + 1) * sizeof *keys);
+  baton_buf_t *b = &im->scratch;
+  b->len = 0;
+  int err = keys ? baton__buf_append(b, "{", 1) : BATON_ENOMEM;
+  const char *k;
+  json_t *v;
+  json_object_foreach(o, k, v) {
+    if (keys)
+      keys[i++] = k;
+  }
+  if (err == 0)
+    qsort(keys, nk, sizeof *keys, by_string);
+  for (i = 0; i < nk && err == 0; i++) {
+    if ((i && (err = baton__buf_append(b, ",", 1)) != 0) ||
+        (err = json_quote(b, keys[i], strlen(keys[i]))) != 0 ||
+        (err = baton__buf_append(b, ":", 1)) != 0)
+      break;
+    err = canonical_value(b, json_object_get(o, keys[i]));
+  }
+  if (err == 0)
+    err = baton__buf_append(b, "}", 1);
+  if (err == 0)
+    out = arena_copy(im, b->data, b->len);
+  else
+    im->status = err;
+  free(keys);
+  json_decref(o);
+  json_decref(n);
+  return out;
+}
+
+/* A file need not carry every column: for a person already stored, a
+ * field whose column the file lacks keeps its stored value, and so do
+ * attributes the file has no column for. */
+static void keep_absent_fields(imp_t *im, record_t *r, const record_t *old) {
+  for (int f = 0; f < P_NFIELDS; f++)
+    if (f != P_ATTRS && im->colof[f] < 0)
+      r->v[f] = old->v[f];
+  if (!same(old->v[P_ATTRS], r->v[P_ATTRS]))
+    r->v[P_ATTRS] = merge_attrs(im, old->v[P_ATTRS], r->v[P_ATTRS]);
+}
+
 /* Adds "update ID: field 'old' -> 'new', ..." for a changed person. */
 static void describe_update(imp_t *im, const record_t *old,
                             const record_t *nw) {
@@ -1213,6 +1287,7 @@ int baton_people_import(baton_store_t *s, const char *path,
       continue;
     }
     const record_t *old = &ex.recs[at];
+    keep_absent_fields(&im, r, old);
     int diff = old->active != r->active;
     for (size_t f = 0; f < P_NFIELDS && !diff; f++)
       diff = !same(old->v[f], r->v[f]);

@@ -153,14 +153,39 @@ static void test_import_updates_and_full_deactivates_never_deletes(
   baton_import_options_init(&o);
   o.full = 1;
   assert_int_equal(import(f, path, &o), 0);
-  assert_int_equal(f->r.updated, 2); /* P001 loses fields; T001 renamed */
+  assert_int_equal(f->r.updated, 1); /* T001: new name and subjects */
+  assert_int_equal(f->r.unchanged, 1);
   assert_int_equal(f->r.deactivated, 3);
   got_t g = get(f, "A001"); /* still there, inactive */
   assert_false(g.active);
-  assert_string_equal(get(f, "T001").name, "Wei Chen");
+  g = get(f, "T001");
+  assert_string_equal(g.name, "Wei Chen");
+  assert_string_equal(g.subjects, "Algebra");
+  /* Columns the file does not have keep their stored values. */
+  assert_string_equal(g.attrs, "{\"fte\":\"1.0\",\"trained_facilitator\":"
+                               "\"yes\"}");
   /* Without --full, absent people are left alone. */
   assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
   assert_true(get(f, "A001").active);
+}
+
+static void test_import_updates_only_the_attributes_the_file_has(
+    void **state) {
+  fx_t *f = *state;
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  write_text(scratch_path(f->t, "fte.csv"), "id,name,fte,coach\n"
+                                            "T001,\"Chen, Wei\",0.5,\n"
+                                            "T002,Amélie Durand,0.8,yes\n");
+  assert_int_equal(import(f, f->t->path, NULL), 0);
+  assert_int_equal(f->r.updated, 2);
+  assert_string_equal(get(f, "T001").attrs,
+                      "{\"fte\":\"0.5\",\"trained_facilitator\":\"yes\"}");
+  assert_string_equal(get(f, "T002").attrs,
+                      "{\"coach\":\"yes\",\"fte\":\"0.8\","
+                      "\"trained_facilitator\":\"no\"}");
+  /* The same file again: nothing to do. */
+  assert_int_equal(import(f, f->t->path, NULL), 0);
+  assert_int_equal(f->r.unchanged, 2);
 }
 
 static void test_import_json_with_arrays_and_typed_attributes(void **state) {
@@ -499,6 +524,7 @@ int main(void) {
       T(test_import_map_naming_a_missing_column_is_an_error),
       T(test_import_dry_run_reports_and_writes_nothing),
       T(test_import_updates_and_full_deactivates_never_deletes),
+      T(test_import_updates_only_the_attributes_the_file_has),
       T(test_import_json_with_arrays_and_typed_attributes),
       T(test_export_round_trips_csv_and_json),
       T(test_import_rejects_unterminated_quote),
