@@ -537,7 +537,7 @@ static int l_store_migrate(lua_State *L) {
   baton_store_t *s = store_of(L, &p);
   if (s == NULL)
     return 3;
-  char *component = baton__asprintf("plugin/%s", p->name);
+  char *component = baton__asprintf("plugin/%s", table_prefix(L, p));
   if (component == NULL)
     return luaL_error(L, "out of memory");
   int err = baton__store_migrate(s, component, table_prefix(L, p), steps,

@@ -299,6 +299,12 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
                   "indexes and triggers must be named '%s_...' and be on "
                   "the plugin's own tables",
                   p, a1, a2, p);
+  case SQLITE_REINDEX: /* CREATE INDEX reindexes the new index */
+  case SQLITE_ANALYZE:
+    if (owns(p, a1))
+      return SQLITE_OK;
+    return refuse(s, "plugin '%s' may not reindex or analyze '%s': only its "
+                  "own tables and indexes ('%s_...')", p, a1, p);
   case SQLITE_TRANSACTION:
   case SQLITE_SAVEPOINT:
     return refuse(s,
