@@ -319,6 +319,11 @@ static int cmd_people_show(baton_cli_t *cli, const baton_cmdspec_t *spec,
   } else if (err == 0) {
     const char *k;
     json_t *v;
+    int w = 12; /* the widest key, so values line up */
+    json_object_foreach(p, k, v) {
+      if ((int)strlen(k) > w)
+        w = (int)strlen(k);
+    }
     json_object_foreach(p, k, v) {
       if (json_is_null(v) || (json_is_array(v) && json_array_size(v) == 0))
         continue;
@@ -338,12 +343,12 @@ static int cmd_people_show(baton_cli_t *cli, const baton_cmdspec_t *spec,
       } else {
         text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
       }
-      fprintf(cli->out, "%-12s %s\n", k, text ? text : "");
+      fprintf(cli->out, "%-*s %s\n", w, k, text ? text : "");
       free(text);
     }
     size_t i;
     json_array_foreach(groups, i, v) {
-      fprintf(cli->out, "%-12s %s", i == 0 ? "groups" : "",
+      fprintf(cli->out, "%-*s %s", w, i == 0 ? "groups" : "",
               json_string_value(json_object_get(v, "group")));
       json_t *role = json_object_get(v, "role_in_group");
       if (json_is_string(role))

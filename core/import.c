@@ -395,45 +395,24 @@ static int is_list_field(const imp_t *im, int f) {
 
 /* ---- the header ---------------------------------------------------------- */
 
-/* The target of a source column under --map, or NULL. Fails with
- * BATON_EUSAGE on a malformed map. */
+/* The target of a source column under --map ("Staff ID=id,..."), in *out
+ * (malloc'd) or NULL. Fails with BATON_EUSAGE on a malformed map. */
 static int map_lookup(const char *map, const char *col, char **out) {
   *out = NULL;
-  if (map == NULL)
-    return 0;
-  const char *p = map;
-  while (*p) {
+  for (const char *p = map; p && *p;) {
     const char *comma = strchr(p, ',');
     size_t n = comma ? (size_t)(comma - p) : strlen(p);
     const char *eq = memchr(p, '=', n);
     if (eq == NULL)
       return BATON_EUSAGE;
-    char *from = baton__strndup(p, (size_t)(eq - p));
-    char *to = baton__strndup(eq + 1, n - (size_t)(eq - p) - 1);
-    if (from == NULL || to == NULL) {
-      free(from);
-      free(to);
-      return BATON_ENOMEM;
-    }
-    /* Allow spaces around the names: "Staff ID = id". */
-    char *f = from, *t = to;
-    while (*f == ' ')
-      f++;
-    while (*t == ' ')
-      t++;
-    for (size_t k = strlen(f); k > 0 && f[k - 1] == ' '; k--)
-      f[k - 1] = '\0';
-    for (size_t k = strlen(t); k > 0 && t[k - 1] == ' '; k--)
-      t[k - 1] = '\0';
-    int hit = *f && *t && strcasecmp(f, col) == 0;
-    if (hit)
-      *out = baton__strdup(t);
-    free(from);
-    free(to);
-    if (!*f || !*t)
+    /* Spaces around the names are allowed: "Staff ID = id". */
+    size_t fn = (size_t)(eq - p), tn = n - fn - 1;
+    const char *from = trim(p, &fn), *to = trim(eq + 1, &tn);
+    if (fn == 0 || tn == 0)
       return BATON_EUSAGE;
-    if (hit)
-      return *out ? 0 : BATON_ENOMEM;
+    if (*out == NULL && strlen(col) == fn && strncasecmp(from, col, fn) == 0 &&
+        (*out = baton__strndup(to, tn)) == NULL)
+      return BATON_ENOMEM;
     p += n + (comma != NULL);
   }
   return 0;
