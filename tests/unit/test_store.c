@@ -328,6 +328,47 @@ static void test_locked_database_gives_a_clear_busy_error(void **state) {
   baton_store_close(other);
 }
 
+static void test_full_disk_gives_a_clear_error_and_changes_nothing(
+    void **state) {
+  fx_t *f = *state;
+  baton_import_report_t r;
+  assert_int_equal(baton_people_import(f->s, fixture("people.csv"), NULL, &r),
+                   0);
+  baton_import_report_free(&r);
+  char *before = export_text(f->s, f->t);
+  /* SQLite reports a full disk as SQLITE_FULL; a page cap triggers it. */
+  const char *big = scratch_path(f->t, "big.csv");
+  FILE *out = fopen(big, "w");
+  assert_non_null(out);
+  fprintf(out, "id,name,note\n");
+  for (int i = 0; i < 5000; i++)
+    fprintf(out, "N%05d,Person %d,%0200d\n", i, i, i);
+  fclose(out);
+  assert_string_equal(scalar(f->s, "PRAGMA max_page_count = 12"), "12");
+  assert_int_equal(baton_people_import(f->s, f->t->path, NULL, &r),
+                   BATON_EFULL);
+  baton_import_report_free(&r);
+  assert_non_null(strstr(baton_store_last_error(f->s), "the disk is full"));
+  assert_string_equal(scalar(f->s, "PRAGMA max_page_count = 1000000"),
+                      "1000000");
+  char *after = export_text(f->s, f->t);
+  assert_string_equal(before, after);
+  free(before);
+  free(after);
+}
+
+static void test_read_only_database_gives_a_clear_error(void **state) {
+  fx_t *f = *state;
+  scalar(f->s, "PRAGMA query_only = 1"); /* as a read-only file behaves */
+  baton_import_report_t r;
+  int rc = baton_people_import(f->s, fixture("people.csv"), NULL, &r);
+  baton_import_report_free(&r);
+  assert_int_equal(rc, BATON_EREADONLY);
+  assert_non_null(strstr(baton_store_last_error(f->s), "read-only"));
+  /* Reading still works. */
+  assert_int_equal(baton_people_each(f->s, NULL, 0, 1, NULL, NULL), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -343,6 +384,8 @@ int main(void) {
       T(test_backup_and_restore_round_trip),
       T(test_restore_refuses_a_file_that_is_not_a_baton_backup),
       T(test_locked_database_gives_a_clear_busy_error),
+      T(test_full_disk_gives_a_clear_error_and_changes_nothing),
+      T(test_read_only_database_gives_a_clear_error),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
