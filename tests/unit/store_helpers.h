@@ -73,6 +73,31 @@ static inline baton_store_t *open_store_in(scratch_t *t) {
   return s;
 }
 
+/* The fixture of most store tests: a scratch directory, a store in it,
+ * and a report for imports to fill. */
+typedef struct {
+  scratch_t *t;
+  baton_store_t *s;
+  baton_import_report_t r;
+} fx_t;
+
+static inline int fx_setup(void **state) {
+  fx_t *f = calloc(1, sizeof *f);
+  f->t = scratch_new();
+  f->s = open_store_in(f->t);
+  *state = f;
+  return 0;
+}
+
+static inline int fx_teardown(void **state) {
+  fx_t *f = *state;
+  baton_import_report_free(&f->r);
+  baton_store_close(f->s);
+  scratch_free(f->t);
+  free(f);
+  return 0;
+}
+
 /* People export as CSV text (malloc'd): the content a rejected import must
  * not change. */
 static inline char *export_text(baton_store_t *s, scratch_t *t) {

@@ -9,29 +9,6 @@
 
 #include "store_helpers.h"
 
-typedef struct {
-  scratch_t *t;
-  baton_store_t *s;
-  baton_import_report_t r;
-} fx_t;
-
-static int setup(void **state) {
-  fx_t *f = calloc(1, sizeof *f);
-  f->t = scratch_new();
-  f->s = open_store_in(f->t);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fx_t *f = *state;
-  baton_import_report_free(&f->r);
-  baton_store_close(f->s);
-  scratch_free(f->t);
-  free(f);
-  return 0;
-}
-
 static int import(fx_t *f, const char *path, const baton_import_options_t *o) {
   baton_import_report_free(&f->r);
   return baton_people_import(f->s, path, o, &f->r);
@@ -517,7 +494,7 @@ static void test_kill_9_mid_import_leaves_old_or_new_roster(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
       T(test_import_adds_people_with_lists_and_attributes),
       T(test_reimporting_the_same_file_changes_nothing),
       T(test_import_maps_school_columns_and_reads_bom_crlf),

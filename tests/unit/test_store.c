@@ -4,27 +4,6 @@
 
 #include "store_helpers.h"
 
-typedef struct {
-  scratch_t *t;
-  baton_store_t *s;
-} fx_t;
-
-static int setup(void **state) {
-  fx_t *f = calloc(1, sizeof *f);
-  f->t = scratch_new();
-  f->s = open_store_in(f->t);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fx_t *f = *state;
-  baton_store_close(f->s);
-  scratch_free(f->t);
-  free(f);
-  return 0;
-}
-
 /* The first column of the first row of sql, as text (static storage). */
 static const char *scalar(baton_store_t *s, const char *sql) {
   static char out[256];
@@ -371,7 +350,7 @@ static void test_read_only_database_gives_a_clear_error(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
       T(test_open_creates_schema_in_wal_mode_with_foreign_keys),
       T(test_migrations_apply_exactly_once),
       T(test_migrates_a_database_from_an_older_schema),
