@@ -549,6 +549,7 @@ static void doctor_plugin(doctor_t *d, baton_plugin_t *p) {
     return;
   }
   health_t r = {0};
+  baton__host_signals(p->host, 1);
   if (baton__task_start(p, 0, "health()", health_done, &r) == NULL) {
     check(d, "fail", what, "out of memory starting health()");
     return;

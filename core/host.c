@@ -401,23 +401,42 @@ static void wake_cb(uv_async_t *a) {
   uv_stop(&h->loop);
 }
 
+/* Installs (on = 1) or restores (on = 0) the SIGINT and SIGTERM handlers.
+ * A signal that the parent ignores (a background job of a script) stays
+ * ignored. Idempotent. */
+void baton__host_signals(baton_host_t *h, int on) {
+  static struct sigaction old_int, old_term;
+  static int installed;
+  if (on && !installed) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    signal_host = h;
+    h->wake.async_cb = wake_cb;
+    sigaction(SIGINT, NULL, &old_int);
+    sigaction(SIGTERM, NULL, &old_term);
+    if (old_int.sa_handler != SIG_IGN)
+      sigaction(SIGINT, &sa, NULL);
+    if (old_term.sa_handler != SIG_IGN)
+      sigaction(SIGTERM, &sa, NULL);
+    installed = 1;
+  } else if (!on && installed) {
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    signal_host = NULL;
+    installed = 0;
+  }
+}
+
 int baton__host_run_loop(baton_host_t *h) {
-  struct sigaction sa, old_int, old_term;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  signal_host = h;
-  h->wake.async_cb = wake_cb;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
+  baton__host_signals(h, 1);
   if (h->signal == 0)
     uv_run(&h->loop, UV_RUN_DEFAULT);
   if (h->signal != 0)
     wake_cb(&h->wake); /* the loop may have ended before the wake-up ran */
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
-  signal_host = NULL;
+  baton__host_signals(h, 0);
   fflush(h->opts.out);
   if (h->signal != 0) {
     if (!h->opts.quiet)
@@ -561,7 +580,9 @@ int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
     return 2;
   }
   h->failed = 0;
+  baton__host_signals(h, 1);
   if (baton__plugin_load(p) != 0) {
+    baton__host_signals(h, 0);
     baton__host_report(h, p->name, p->error,
                        "fix the plugin, then check it with baton doctor");
     baton__args_free(spec, vals);
@@ -651,7 +672,9 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
     return 1;
   }
   h->failed = 0;
+  baton__host_signals(h, 1);
   if (baton__plugin_load(p) != 0) {
+    baton__host_signals(h, 0);
     baton__host_report(h, NULL, p->error, NULL);
     return 1;
   }

@@ -263,6 +263,9 @@ int baton__host_fail(baton_host_t *h, int err, const char *fmt, ...)
  * --json, as {"error": ...}. `hint` may be NULL. */
 void baton__host_report(baton_host_t *h, const char *plugin, const char *msg,
                         const char *hint);
+/* Installs (1) or restores (0) the SIGINT/SIGTERM handlers that cancel
+ * the running work; install before any plugin code runs. */
+void baton__host_signals(baton_host_t *h, int on);
 /* Runs the loop until no work remains or a signal stops it. Returns the exit
  * status: 0, 1 if a task failed, 128+signal if interrupted. */
 int baton__host_run_loop(baton_host_t *h);

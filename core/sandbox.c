@@ -437,12 +437,16 @@ static int tostring_limited(lua_State *L) {
 /* The first Lua frame of co that has a line: where the error happened. */
 static int error_where(lua_State *co, char *buf, size_t n) {
   lua_Debug ar;
-  for (int level = 0; lua_getstack(co, level, &ar); level++) {
-    if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0) {
-      snprintf(buf, n, "%s:%d", ar.short_src, ar.currentline);
-      return 1;
+  /* Files first ('@' sources): the host's own Lua helpers are not where a
+   * plugin author should look. */
+  for (int pass = 0; pass < 2; pass++)
+    for (int level = 0; lua_getstack(co, level, &ar); level++) {
+      if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0 &&
+          (pass == 1 || ar.source[0] == '@')) {
+        snprintf(buf, n, "%s:%d", ar.short_src, ar.currentline);
+        return 1;
+      }
     }
-  }
   return 0;
 }
 
@@ -471,7 +475,10 @@ char *baton__sandbox_errmsg(baton_plugin_t *p, lua_State *co, int status) {
     const char *s = NULL;
     if (lua_type(co, -1) == LUA_TSTRING) {
       s = lua_tostring(co, -1);
-    } else if (p->L != NULL && lua_checkstack(p->L, 4)) {
+    } else if (luaL_getmetafield(co, -1, "__tostring") == LUA_TNIL) {
+      msg = baton__asprintf("(error object is a %s value)",
+                            luaL_typename(co, -1));
+    } else if ((lua_pop(co, 1), p->L != NULL) && lua_checkstack(p->L, 4)) {
       /* A table or userdata error: its __tostring is plugin code, so it
        * runs on the plugin's main thread under a budget. */
       lua_State *L = p->L;
