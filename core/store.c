@@ -143,6 +143,17 @@ int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what) {
     err = BATON_ESTORE;
   if (s->auth_err != NULL) /* the authorizer's sentence says it all */
     return baton__store_fail(s, BATON_EPERM, "%s: %s", what, s->auth_err);
+  if ((rc & 0xff) == SQLITE_NOTADB)
+    return baton__store_fail(s, err,
+                             "%s is not a database (is it another kind of "
+                             "file?): choose baton's database with --db or "
+                             "BATON_DB",
+                             s->path);
+  if ((rc & 0xff) == SQLITE_CORRUPT)
+    return baton__store_fail(s, err,
+                             "%s: %s: the database is damaged (%s); restore "
+                             "a backup with `baton restore FILE`",
+                             s->path, what, sqlite3_errmsg(s->db));
   return baton__store_fail(s, err, "%s: %s: %s%s", s->path, what,
                            sqlite3_errmsg(s->db), fix_for(err));
 }
