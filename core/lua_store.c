@@ -36,8 +36,9 @@ static baton_store_t *store_of(lua_State *L, baton_plugin_t **pp) {
   baton_store_t *s;
   if (pp)
     *pp = p;
-  if (baton__host_store(p->host, &s) != 0) {
-    push_fail(L, BATON_ESTORE, baton_host_last_error(p->host));
+  int err = baton__host_store(p->host, &s);
+  if (err != 0) {
+    push_fail(L, err, baton_host_last_error(p->host));
     return NULL;
   }
   return s;
