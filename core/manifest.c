@@ -101,6 +101,8 @@ static int line_of(const check_t *c, const char *key) {
       continue;
     if (s > c->src && (s[-1] == '"' || s[-1] == '\'') && *t == s[-1])
       return line;
+    if (strcmp(key, "return") == 0 && (*t == ' ' || *t == '\t' || *t == '{'))
+      return line;
     if (isalnum((unsigned char)*t) || *t == '_')
       continue;
     while (*t == ' ' || *t == '\t')
@@ -772,9 +774,11 @@ int baton__manifest_load(const char *path, baton_manifest_t **out,
       *err = baton__asprintf("%s: the manifest uses more than %u MiB; it "
                              "must be a small table of plain data",
                              path, MANIFEST_MEMORY >> 20);
-    else
+    else if (strncmp(msg, path, strlen(path)) == 0)
       *err = baton__asprintf("%s (a manifest is evaluated with no globals "
                              "and no libraries: write plain data)", msg);
+    else
+      *err = baton__asprintf("%s: %s", path, msg);
     r = BATON_EMANIFEST;
     goto fail;
   }

@@ -1,0 +1,204 @@
+/* Tests of core/manifest.c: every malformed manifest is refused with its
+ * file, its line and what to write instead. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+static char dir[] = "/tmp/baton-manifest-XXXXXX";
+
+static int setup(void **state) {
+  (void)state;
+  return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  char *cmd = baton__asprintf("rm -rf %s", dir);
+  int r = system(cmd);
+  free(cmd);
+  return r;
+}
+
+/* Writes `src` as a manifest and loads it. */
+static int load(const char *src, baton_manifest_t **m, char **err) {
+  char *path = baton__asprintf("%s/plugin.lua", dir);
+  assert_int_equal(baton__file_write_atomic(path, src, strlen(src), NULL), 0);
+  int r = baton__manifest_load(path, m, err);
+  free(path);
+  return r;
+}
+
+static void expect_error(const char *src, const char *line,
+                         const char *needle) {
+  baton_manifest_t *m = NULL;
+  char *err = NULL;
+  assert_int_equal(load(src, &m, &err), BATON_EMANIFEST);
+  assert_null(m);
+  assert_non_null(err);
+  char *where = baton__asprintf("%s/plugin.lua%s", dir, line);
+  if (strstr(err, where) == NULL || strstr(err, needle) == NULL)
+    fail_msg("error '%s' lacks '%s' or '%s'", err, where, needle);
+  free(where);
+  free(err);
+}
+
+#define HEAD "return {\n  name = \"x\",\n  version = \"0.1.0\",\n  api = 1,\n" \
+             "  summary = \"s\",\n"
+
+static void test_good_manifest_is_read_into_plain_data(void **state) {
+  (void)state;
+  baton_manifest_t *m;
+  char *err = NULL;
+  assert_int_equal(
+      load(HEAD "  namespace = \"ex\",\n  permissions = { \"fs.read\" },\n"
+                "  commands = {\n"
+                "    zeta = { summary = \"z\" },\n"
+                "    greet = { summary = \"g\", args = {\n"
+                "      { \"who\", default = \"world\" },\n"
+                "      { \"--times\", type = \"integer\", default = 2, short = \"t\" },\n"
+                "      { \"--when\", type = \"enum\", values = { \"a\", \"b\" } },\n"
+                "      { \"--dry-run\", default = false },\n"
+                "    } },\n  },\n}\n",
+           &m, &err),
+      0);
+  assert_null(err);
+  assert_string_equal(m->name, "x");
+  assert_string_equal(m->ns, "ex");
+  assert_int_equal(m->perms, BATON_PERM_FS_READ);
+  assert_int_equal(m->ncmds, 2);
+  assert_string_equal(m->cmds[0].name, "greet"); /* sorted */
+  const baton_cmdspec_t *g = baton__manifest_command(m, "greet");
+  assert_int_equal(g->nargs, 4);
+  assert_false(g->args[0].required); /* has a default */
+  assert_int_equal(g->args[1].type, BATON_ARG_INTEGER);
+  assert_int_equal(g->args[1].def.v.i, 2);
+  assert_int_equal(g->args[1].short_name, 't');
+  assert_int_equal(g->args[3].type, BATON_ARG_BOOLEAN); /* from the default */
+  assert_string_equal(g->args[3].key, "dry_run");
+  baton__manifest_free(m);
+}
+
+static void test_namespace_defaults_to_name(void **state) {
+  (void)state;
+  baton_manifest_t *m;
+  char *err;
+  assert_int_equal(load(HEAD "}\n", &m, &err), 0);
+  assert_string_equal(m->ns, "x");
+  assert_int_equal(m->ncmds, 0);
+  baton__manifest_free(m);
+}
+
+static void test_rejects_syntax_error_with_line(void **state) {
+  (void)state;
+  expect_error("return {\n  name = \"x\"\n  version = \"1\"\n}\n", ":3:",
+               "fix the syntax");
+}
+
+static void test_rejects_function_value_at_its_line(void **state) {
+  (void)state;
+  expect_error(HEAD "  commands = { go = { summary = \"g\",\n"
+                    "    run = function() end } },\n}\n",
+               ":7:", "move the code to init.lua");
+}
+
+static void test_rejects_missing_version(void **state) {
+  (void)state;
+  expect_error("return { name = \"x\", api = 1, summary = \"s\" }\n", "",
+               "has no 'version'; add version = \"...\"");
+}
+
+static void test_rejects_wrong_api_level(void **state) {
+  (void)state;
+  expect_error("return {\n name = \"x\", version = \"1.0.0\",\n api = 2,\n"
+               " summary = \"s\" }\n",
+               ":3:", "needs host API level 2 but this baton provides level 1");
+}
+
+static void test_rejects_unknown_permission_with_suggestion(void **state) {
+  (void)state;
+  expect_error(HEAD "  permissions = { \"fs.reed\" },\n}\n", ":6:",
+               "unknown permission 'fs.reed' (did you mean 'fs.read'?)");
+}
+
+static void test_rejects_unknown_field_with_suggestion(void **state) {
+  (void)state;
+  expect_error(HEAD "  comands = {},\n}\n", ":6:",
+               "unknown field 'comands' in the manifest (did you mean "
+               "'commands'?)");
+}
+
+static void test_rejects_bad_version_and_name(void **state) {
+  (void)state;
+  expect_error("return { name = \"x\", version = \"1.0\", api = 1, summary = "
+               "\"s\" }\n", ":1:", "not a semantic version");
+  expect_error("return { name = \"Bad Name\", version = \"1.0.0\", api = 1, "
+               "summary = \"s\" }\n", ":1:", "name 'Bad Name' is not valid");
+}
+
+static void test_rejects_bad_arguments(void **state) {
+  (void)state;
+  expect_error(HEAD "  commands = { go = { summary = \"g\", args = {\n"
+                    "    { \"--n\", type = \"integr\" } } } },\n}\n",
+               ":7:", "(did you mean 'integer'?)");
+  expect_error(HEAD "  commands = { go = { summary = \"g\", args = {\n"
+                    "    { \"--n\", type = \"integer\", default = \"two\" } } } },\n}\n",
+               "", "default of argument '--n' of command 'go' is a string");
+  expect_error(HEAD "  commands = { go = { summary = \"g\", args = {\n"
+                    "    { \"--json\" } } } },\n}\n",
+               "", "--json is a flag of baton itself");
+  expect_error(HEAD "  commands = { go = { summary = \"g\", args = {\n"
+                    "    { \"--w\", type = \"enum\" } } } },\n}\n",
+               "", "enum without values");
+  expect_error(HEAD "  commands = { go = { args = {} } },\n}\n", "",
+               "command 'go' has no 'summary'");
+}
+
+static void test_rejects_a_manifest_that_does_not_end(void **state) {
+  (void)state;
+  expect_error("while true do end\n", "", "runs too long");
+}
+
+static void test_rejects_a_manifest_that_allocates_too_much(void **state) {
+  (void)state;
+  expect_error("local s = 'x' for i = 1, 40 do s = s .. s end return s\n", "",
+               "uses more than");
+}
+
+static void test_manifest_sees_no_globals(void **state) {
+  (void)state;
+  /* `os` is nil in the empty environment: indexing it is an error. */
+  expect_error("os.execute('touch /tmp/pwned')\nreturn {}\n", ":1:",
+               "no globals");
+}
+
+static void test_rejects_non_table_result(void **state) {
+  (void)state;
+  expect_error("return 42\n", ":1:", "returns an integer; it must return a table");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_good_manifest_is_read_into_plain_data),
+      cmocka_unit_test(test_namespace_defaults_to_name),
+      cmocka_unit_test(test_rejects_syntax_error_with_line),
+      cmocka_unit_test(test_rejects_function_value_at_its_line),
+      cmocka_unit_test(test_rejects_missing_version),
+      cmocka_unit_test(test_rejects_wrong_api_level),
+      cmocka_unit_test(test_rejects_unknown_permission_with_suggestion),
+      cmocka_unit_test(test_rejects_unknown_field_with_suggestion),
+      cmocka_unit_test(test_rejects_bad_version_and_name),
+      cmocka_unit_test(test_rejects_bad_arguments),
+      cmocka_unit_test(test_rejects_a_manifest_that_does_not_end),
+      cmocka_unit_test(test_rejects_a_manifest_that_allocates_too_much),
+      cmocka_unit_test(test_manifest_sees_no_globals),
+      cmocka_unit_test(test_rejects_non_table_result),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
