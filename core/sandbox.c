@@ -459,9 +459,9 @@ char *baton__sandbox_errmsg(baton_plugin_t *p, lua_State *co, int status) {
   if (kill == BATON_ETIMEDOUT) {
     unsigned ms = h->opts.time_limit_ms;
     msg = baton__asprintf(
-        "time limit of %u%s s exceeded%s%s%s; make the work smaller or "
+        "time limit of %g s exceeded%s%s%s; make the work smaller or "
         "faster, or raise the limit with --time-limit SECONDS (0 = none)",
-        ms / 1000, ms % 1000 ? ".5" : "", have_where ? " (at " : "",
+        ms / 1000.0, have_where ? " (at " : "",
         have_where ? where : "", have_where ? ")" : "");
   } else if (kill == BATON_ENOMEM || status == LUA_ERRMEM) {
     msg = baton__asprintf(
