@@ -1,0 +1,222 @@
+# tests/e2e/lib.sh: what every end-to-end test of the host shares.
+#
+# Source it first: it makes a fresh work directory, cds into it (so ./plugins
+# and ./baton.db are the test's own) and removes it at exit. Each check
+# prints one line, "ok" or "FAIL" with what differed; `finish` prints the
+# summary "N passed, M failed" and exits 1 if anything failed.
+#
+#   use_plugins typed escape      # copies fixtures into ./plugins
+#   expect_status 2 baton typed check --count x
+#   expect_contains "--count expects a whole number" err
+#
+# `baton` runs the binary with --plugins ./plugins, under a 20 s timeout so a
+# hang fails its check instead of the whole suite. Every run keeps stdout in
+# ./out, stderr in ./err, the exit status in $STATUS and the wall time in
+# $ELAPSED_MS.
+set -eu
+: "${BATON:?the baton binary to test}"
+: "${BATON_SOURCE_DIR:?the source tree}"
+: "${BATON_FIXTURES:?tests/fixtures of the source tree}"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/baton-e2e.XXXXXX")
+trap 'cd /; rm -rf "$WORK"' EXIT
+cd "$WORK"
+mkdir plugins
+PLUGINS="$WORK/plugins"
+FIXTURES="$BATON_FIXTURES"
+# The user's environment must not change what the tests see.
+unset BATON_PLUGIN_PATH BATON_TIME_LIMIT BATON_MEMORY_LIMIT BATON_DB || true
+export BATON_DB="$WORK/baton.db"
+
+PASSED=0
+FAILED=0
+STATUS=0
+ELAPSED_MS=0
+CURRENT="(no test)"
+
+# test NAME: the behaviour the following checks prove; shown on each line.
+test_case() { CURRENT=$1; }
+
+pass() {
+  PASSED=$((PASSED + 1))
+  echo "ok    $CURRENT: $1"
+}
+
+# fail WHAT [FILE...]: a failed check, with the files that show why.
+fail() {
+  FAILED=$((FAILED + 1))
+  echo "FAIL  $CURRENT: $1"
+  shift
+  local f
+  for f in "$@"; do
+    [ -f "$f" ] || continue
+    echo "  --- $f:"
+    sed -n '1,40s/^/  | /p' "$f"
+  done
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+baton() { timeout -k 2 20 "$BATON" --plugins "$PLUGINS" "$@"; }
+
+# run CMD...: runs it, never stopping the test; fills out, err, STATUS.
+run() {
+  local t0
+  t0=$(now_ms)
+  set +e
+  "$@" >out 2>err </dev/null
+  STATUS=$?
+  set -e
+  ELAPSED_MS=$(($(now_ms) - t0))
+}
+
+# expect_status N CMD...: runs CMD and checks it exits with exactly N.
+expect_status() {
+  local want=$1
+  shift
+  run "$@"
+  check_status "$want"
+}
+
+# expect_contains TEXT FILE: FILE (out or err) has TEXT (fixed string).
+expect_contains() {
+  if grep -qF -- "$1" "$2"; then
+    pass "$2 has '$1'"
+  else
+    fail "$2 lacks '$1'" "$2"
+  fi
+}
+
+expect_not_contains() {
+  if grep -qF -- "$1" "$2"; then
+    fail "$2 has '$1', which it must not" "$2"
+  else
+    pass "$2 has no '$1'"
+  fi
+}
+
+# expect_match REGEX FILE: a line of FILE matches the extended regex.
+expect_match() {
+  if grep -qE -- "$1" "$2"; then
+    pass "$2 matches /$1/"
+  else
+    fail "$2 has no line matching /$1/" "$2"
+  fi
+}
+
+expect_empty() {
+  if [ -s "$1" ]; then
+    fail "$1 is not empty" "$1"
+  else
+    pass "$1 is empty"
+  fi
+}
+
+# expect_lines FILE LINE...: FILE holds exactly these lines, in order.
+expect_lines() {
+  local file=$1
+  shift
+  printf '%s\n' "$@" >expected
+  if cmp -s expected "$file"; then
+    pass "$file is exactly: $*"
+  else
+    fail "$file differs from the expected lines ($*)" expected "$file"
+  fi
+}
+
+# expect_json FILE: FILE parses as JSON.
+expect_json() {
+  if python3 -c 'import json,sys; json.load(sys.stdin)' <"$1" 2>json_err; then
+    pass "$1 is valid JSON"
+  else
+    fail "$1 is not valid JSON" json_err "$1"
+  fi
+}
+
+# expect_json_true FILE EXPR: a Python expression over `d` (the parsed JSON
+# of FILE) is true, e.g. 'd["api"] == 1'.
+expect_json_true() {
+  if python3 -c "import json,sys; d = json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1" 2>json_err; then
+    pass "$1: $2"
+  else
+    fail "$1: not true: $2" json_err "$1"
+  fi
+}
+
+# expect_within MS: the last run took less than MS milliseconds.
+expect_within() {
+  if [ "$ELAPSED_MS" -lt "$1" ]; then
+    pass "done in ${ELAPSED_MS} ms (< $1 ms)"
+  else
+    fail "took ${ELAPSED_MS} ms, expected under $1 ms"
+  fi
+}
+
+# expect_file_absent PATH: e.g. proof that an escape did not run a command.
+expect_file_absent() {
+  if [ -e "$1" ]; then
+    fail "$1 exists, so the forbidden call ran"
+  else
+    pass "no $1 was created"
+  fi
+}
+
+# use_plugins NAME...: copies fixture plugins into ./plugins.
+use_plugins() {
+  local n
+  for n in "$@"; do
+    cp -R "$FIXTURES/plugins/$n" "$PLUGINS/$n"
+  done
+}
+
+# start_bg CMD...: starts CMD in the background with SIGINT at its default
+# action (bash gives background jobs SIG_IGN, which baton would keep), with
+# stdout in ./out and stderr in ./err; the pid is in $BG_PID.
+start_bg() {
+  env --default-signal=INT "$@" >out 2>err </dev/null &
+  BG_PID=$!
+}
+
+# wait_for_text TEXT FILE [MS]: waits until FILE has TEXT (default 5 s).
+wait_for_text() {
+  local limit=${3:-5000} t0
+  t0=$(now_ms)
+  until grep -qF -- "$1" "$2" 2>/dev/null; do
+    [ $(($(now_ms) - t0)) -lt "$limit" ] || return 1
+    sleep 0.02
+  done
+}
+
+# interrupt_bg: sends SIGINT to $BG_PID and waits; STATUS is its exit
+# status, ELAPSED_MS how long it took to stop. Kills it if it hangs (5 s).
+interrupt_bg() {
+  local t0 i
+  t0=$(now_ms)
+  kill -INT "$BG_PID"
+  for i in $(seq 250); do
+    kill -0 "$BG_PID" 2>/dev/null || break
+    sleep 0.02
+  done
+  if kill -0 "$BG_PID" 2>/dev/null; then
+    kill -KILL "$BG_PID" 2>/dev/null || true
+  fi
+  set +e
+  wait "$BG_PID"
+  STATUS=$?
+  set -e
+  ELAPSED_MS=$(($(now_ms) - t0))
+}
+
+# check_status N: the last run's status is exactly N (after interrupt_bg).
+check_status() {
+  if [ "$STATUS" = "$1" ]; then
+    pass "exit $1"
+  else
+    fail "exited $STATUS, expected exactly $1" out err
+  fi
+}
+
+finish() {
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" = 0 ]
+}
