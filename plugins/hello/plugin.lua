@@ -15,5 +15,13 @@ return {
         { "--times", type = "integer", default = 1, help = "how many times" },
       },
     },
+    leaders = {
+      summary = "Who leads what: every group's leads, and leadership by role",
+      help = "Reads the people and groups in the database (baton people import, "
+        .. "baton groups import) and shows that leadership is spread across roles.",
+      args = {
+        { "--kind", help = "only groups of this kind (plc, committee, team, ...)" },
+      },
+    },
   },
 }
