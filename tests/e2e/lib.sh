@@ -51,7 +51,7 @@ fail() {
   for f in "$@"; do
     [ -f "$f" ] || continue
     echo "  --- $f:"
-    sed -n '1,40s/^/  | /p' "$f"
+    sed -n '1,12s/^/  | /p' "$f"
   done
 }
 
@@ -159,6 +159,13 @@ expect_file_absent() {
   else
     pass "no $1 was created"
   fi
+}
+
+# use_only_plugins NAME...: ./plugins holds exactly these fixtures.
+use_only_plugins() {
+  rm -rf "$PLUGINS"
+  mkdir "$PLUGINS"
+  use_plugins "$@"
 }
 
 # use_plugins NAME...: copies fixture plugins into ./plugins.

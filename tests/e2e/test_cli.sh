@@ -46,7 +46,7 @@ test_case "plugins shows name, version, state, path and commands"
 expect_status 0 baton plugins
 expect_match "^NAME +VERSION +STATE +PATH +COMMANDS$" out
 expect_match "^typed +1\.2\.3 +available +$PLUGINS/typed +typed check, typed fail$" out
-expect_match "^hello +0\.1\.0 +available +.*/plugins/hello +hello greet$" out
+expect_match "^hello +0\.1\.0 +available +.*/plugins/hello +hello greet" out
 
 test_case "plugins --json is valid JSON with the same facts"
 expect_status 0 baton --json plugins
