@@ -620,11 +620,7 @@ static int run_builtin(baton_cli_t *cli, const baton_builtin_t *b, int argc,
     return 0;
   }
   if (r != 0) {
-    baton_buf_t u = {0};
-    baton__args_usage(&b->spec, prefix, &u);
-    fprintf(cli->err, "%s: %s\nusage: %s\nsee '%s --help'\n", prefix, msg,
-            u.data ? u.data : prefix, prefix);
-    baton__buf_free(&u);
+    baton__usage_error(cli->host, &b->spec, prefix, msg);
     free(msg);
     return 2;
   }
@@ -634,24 +630,29 @@ static int run_builtin(baton_cli_t *cli, const baton_builtin_t *b, int argc,
 }
 
 static int unknown_command(baton_cli_t *cli, const char *word) {
+  /* Plugin namespaces first: on a tie, the practice is the likelier aim. */
   const char *cands[256];
   size_t n = 0;
-  FOREACH_BUILTIN(b) {
-    if (n < 200)
-      cands[n++] = b->group ? b->group : b->spec.name;
-  }
-  for (size_t i = 0; i < baton_host_plugin_count(cli->host) && n < 256; i++) {
+  for (size_t i = 0; i < baton_host_plugin_count(cli->host) && n < 128; i++) {
     const baton_plugin_t *p = baton_host_plugin_at(cli->host, i);
     if (p->m)
       cands[n++] = p->m->ns;
   }
+  FOREACH_BUILTIN(b) {
+    if (n < 256)
+      cands[n++] = b->group ? b->group : b->spec.name;
+  }
   const char *s = baton__suggest(word, cands, n);
-  if (s)
-    fprintf(cli->err, "baton: unknown command '%s' (did you mean '%s'?)\n",
-            word, s);
+  char *msg = s ? baton__asprintf("unknown command '%s' (did you mean '%s'?)",
+                                  word, s)
+                : baton__asprintf("unknown command '%s'", word);
+  if (cli->opts.json)
+    baton__host_report(cli->host, NULL, msg ? msg : word,
+                       "see baton --help for the commands");
   else
-    fprintf(cli->err, "baton: unknown command '%s'\n", word);
-  fprintf(cli->err, "see 'baton --help' for the commands\n");
+    fprintf(cli->err, "baton: %s\nsee 'baton --help' for the commands\n",
+            msg ? msg : word);
+  free(msg);
   return 2;
 }
 

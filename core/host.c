@@ -169,6 +169,13 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* "FILE:LINE" of a manifest field, for errors found after loading. */
+static char *where(const baton_plugin_t *p, const char *key) {
+  int line = baton__manifest_line(p->manifest_path, key);
+  return line > 0 ? baton__asprintf("%s:%d", p->manifest_path, line)
+                  : baton__strdup(p->manifest_path);
+}
+
 static int add_plugin(baton_host_t *h, baton_plugin_t *p) {
   baton_plugin_t **v = realloc(h->plugins, (h->nplugins + 1) * sizeof *v);
   if (v == NULL)
@@ -217,20 +224,27 @@ static int scan_one(baton_host_t *h, const char *dirname, const char *path) {
       return add_plugin(h, p);
     }
     if (q->state != BATON_PLUGIN_FAILED && strcmp(q->m->ns, p->m->ns) == 0) {
+      char *at = where(p, baton__manifest_line(p->manifest_path,
+                                               "namespace") ? "namespace"
+                                                            : "name");
       fail_plugin(p, baton__asprintf("%s: namespace '%s' is already used by "
                                      "plugin '%s' (%s); set another "
                                      "namespace in plugin.lua",
-                                     p->manifest_path, p->m->ns, q->name,
-                                     q->dir));
+                                     at, p->m->ns, q->name, q->dir));
+      free(at);
       return add_plugin(h, p);
     }
   }
   for (size_t i = 0; i < sizeof reserved_words / sizeof *reserved_words; i++)
     if (strcmp(p->m->ns, reserved_words[i]) == 0) {
+      char *at = where(p, baton__manifest_line(p->manifest_path,
+                                               "namespace") ? "namespace"
+                                                            : "name");
       fail_plugin(p, baton__asprintf("%s: namespace '%s' is a word of baton "
                                      "itself; set another namespace in "
                                      "plugin.lua",
-                                     p->manifest_path, p->m->ns));
+                                     at, p->m->ns));
+      free(at);
       break;
     }
   return add_plugin(h, p);
@@ -299,28 +313,30 @@ static int check_deps(baton_host_t *h, baton_plugin_t *p, char *color,
   for (size_t i = 0; p->m && i < p->m->ndepends && !bad; i++) {
     const char *dn = p->m->depends[i];
     baton_plugin_t *d = baton_host_plugin_find(h, dn);
+    char *at = where(p, "depends");
     if (d == NULL) {
       fail_plugin(p, baton__asprintf("%s: depends on '%s', which is not "
                                      "installed; install it or remove it "
                                      "from depends",
-                                     p->manifest_path, dn));
+                                     at, dn));
       bad = 1;
     } else {
       int r = check_deps(h, d, color, path);
       if (r < 0) {
         fail_plugin(p, baton__asprintf("%s: dependency cycle %s; remove one "
                                        "of these depends",
-                                       p->manifest_path, path->data));
+                                       at, path->data));
         bad = 1;
       } else if (r > 0) {
         fail_plugin(p, baton__asprintf("%s: depends on '%s', which failed: "
                                        "%s",
-                                       p->manifest_path, dn,
+                                       at, dn,
                                        d->error ? d->error : "see baton "
                                                              "plugins"));
         bad = 1;
       }
     }
+    free(at);
   }
   if (!bad) {
     path->len = mark;
@@ -519,9 +535,25 @@ static int push_command(lua_State *L) {
   return 3;
 }
 
+void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
+                        const char *prefix, const char *msg) {
+  baton_buf_t u = {0};
+  baton__args_usage(spec, prefix, &u);
+  if (h->opts.json) {
+    char *m = baton__asprintf("%s: %s", prefix, msg);
+    char *hint = baton__asprintf("usage: %s", u.data ? u.data : prefix);
+    baton__host_report(h, NULL, m ? m : msg, hint);
+    free(m);
+    free(hint);
+  } else {
+    fprintf(h->opts.err, "%s: %s\nusage: %s\nsee '%s --help'\n", prefix, msg,
+            u.data ? u.data : prefix, prefix);
+  }
+  baton__buf_free(&u);
+}
+
 int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
                            int argc, const char *const *argv) {
-  FILE *err = h->opts.err;
   if (!h->scanned && baton_host_scan(h) != 0) {
     baton__host_report(h, NULL, baton_host_last_error(h), NULL);
     return 1;
@@ -567,15 +599,7 @@ int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
     return 0;
   }
   if (r != 0) {
-    baton_buf_t u = {0};
-    baton__args_usage(spec, prefix, &u);
-    if (h->opts.json) {
-      baton__host_report(h, NULL, msg, u.data);
-    } else {
-      fprintf(err, "%s: %s\nusage: %s\nsee '%s --help'\n", prefix, msg,
-              u.data ? u.data : prefix, prefix);
-    }
-    baton__buf_free(&u);
+    baton__usage_error(h, spec, prefix, msg);
     free(msg);
     return 2;
   }

@@ -156,6 +156,9 @@ typedef struct {
  * *err (malloc'd) as "FILE:LINE: what is wrong; what to do". */
 int baton__manifest_load(const char *path, baton_manifest_t **out, char **err);
 void baton__manifest_free(baton_manifest_t *m);
+/* The line of the manifest at `path` where `key` is assigned (`key =`) or
+ * stands quoted; 0 if not found. For errors found after loading. */
+int baton__manifest_line(const char *path, const char *key);
 const baton_cmdspec_t *baton__manifest_command(const baton_manifest_t *m,
                                                const char *name);
 
@@ -266,6 +269,10 @@ void baton__host_report(baton_host_t *h, const char *plugin, const char *msg,
 /* Installs (1) or restores (0) the SIGINT/SIGTERM handlers that cancel
  * the running work; install before any plugin code runs. */
 void baton__host_signals(baton_host_t *h, int on);
+/* Prints a usage error ("PREFIX: msg", the usage line, where to get help),
+ * as {"error": ...} with --json. */
+void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
+                        const char *prefix, const char *msg);
 /* Runs the loop until no work remains or a signal stops it. Returns the exit
  * status: 0, 1 if a task failed, 128+signal if interrupted. */
 int baton__host_run_loop(baton_host_t *h);

@@ -357,7 +357,8 @@ static const char *const reserved_flags[] = {"help", "json", "quiet", "debug",
 
 /* Reads the default of an argument (the table at -1 has `default`) as the
  * argument's type. */
-static int get_default(check_t *c, baton_argspec_t *a, const char *where) {
+static int get_default(check_t *c, baton_argspec_t *a, const char *where,
+                       const char *at) {
   lua_State *L = c->L;
   int t = lua_getfield(L, -1, "default");
   int r = 0;
@@ -387,7 +388,7 @@ static int get_default(check_t *c, baton_argspec_t *a, const char *where) {
       goto wrong;
     if (a->type == BATON_ARG_DATE &&
         baton__date_parse(lua_tostring(L, -1), NULL, NULL, NULL) != 0) {
-      r = failf(c, a->name, "default of %s is not a date; write YYYY-MM-DD, "
+      r = failf(c, at, "default of %s is not a date; write YYYY-MM-DD, "
                             "e.g. \"2026-09-01\"", where);
       goto out;
     }
@@ -397,7 +398,7 @@ static int get_default(check_t *c, baton_argspec_t *a, const char *where) {
   a->def.set = 1;
   goto out;
 wrong:
-  r = failf(c, a->name, "default of %s is %s but its type is %s", where,
+  r = failf(c, at, "default of %s is %s but its type is %s", where,
             lua_kind(L, -1), baton__argtype_name(a->type));
 out:
   lua_pop(L, 1);
@@ -421,10 +422,13 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
                  where);
   }
   const char *raw = lua_tostring(L, -1);
+  /* Errors about this argument point at the line of its quoted name. */
+  char at[80];
+  snprintf(at, sizeof at, "%s", raw);
   a->flag = strncmp(raw, "--", 2) == 0;
   const char *name = a->flag ? raw + 2 : raw;
   if (!is_ident(name, 1)) {
-    int r = failf(c, raw, "%s is named '%s'; names are lower-case letters, "
+    int r = failf(c, at, "%s is named '%s'; names are lower-case letters, "
                           "digits, '_' and '-', starting with a letter",
                   where, raw);
     lua_pop(L, 1);
@@ -442,7 +446,7 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
            a->flag ? "--" : "", a->name, cmd);
   for (size_t i = 0; a->flag && i < sizeof reserved_flags / sizeof *reserved_flags; i++)
     if (strcmp(a->name, reserved_flags[i]) == 0)
-      return failf(c, a->name, "%s: --%s is a flag of baton itself; choose "
+      return failf(c, at, "%s: --%s is a flag of baton itself; choose "
                                "another name", where, a->name);
   int r = check_keys(c, -1, where, known, sizeof known / sizeof *known);
   if (r)
@@ -466,7 +470,7 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
         break;
     if (i == sizeof type_names / sizeof *type_names) {
       const char *s = baton__suggest(type, type_names, 7);
-      r = failf(c, "type", "%s has type '%s'%s%s%s; types are string, "
+      r = failf(c, at, "%s has type '%s'%s%s%s; types are string, "
                            "integer, number, boolean, date, path, enum",
                 where, type, s ? " (did you mean '" : "", s ? s : "",
                 s ? "'?)" : "");
@@ -477,7 +481,7 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
     free(type);
   }
   if (!a->flag && a->type == BATON_ARG_BOOLEAN)
-    return failf(c, a->name, "%s is a boolean; a boolean must be a flag: "
+    return failf(c, at, "%s is a boolean; a boolean must be a flag: "
                              "write \"--%s\"", where, a->name);
   if ((r = get_string(c, -1, "help", where, 0, &a->help)) != 0 ||
       (r = get_string(c, -1, "metavar", where, 0, &a->metavar)) != 0)
@@ -490,7 +494,7 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
     a->short_name = ok ? sh[0] : 0;
     free(sh);
     if (!ok)
-      return failf(c, "short", "%s: short must be one letter, for a flag",
+      return failf(c, at, "%s: short must be one letter, for a flag",
                    where);
   }
   if (a->type == BATON_ARG_ENUM) {
@@ -498,7 +502,7 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
                              &a->nvalues)) != 0)
       return r;
     if (a->nvalues == 0)
-      return failf(c, a->name, "%s is an enum without values; add values = "
+      return failf(c, at, "%s is an enum without values; add values = "
                                "{ \"a\", \"b\" }", where);
   }
   lua_getfield(L, -1, "required");
@@ -510,14 +514,14 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
   lua_getfield(L, -4, "optional");
   int optional = lua_toboolean(L, -1);
   lua_pop(L, 4);
-  if ((r = get_default(c, a, where)) != 0)
+  if ((r = get_default(c, a, where, at)) != 0)
     return r;
   if (a->type == BATON_ARG_ENUM && a->def.set) {
     size_t i;
     for (i = 0; i < a->nvalues && strcmp(a->values[i], a->def.v.s); i++)
       ;
     if (i == a->nvalues)
-      return failf(c, a->name, "default of %s is '%s', which is not one of "
+      return failf(c, at, "default of %s is '%s', which is not one of "
                                "its values", where, a->def.v.s);
   }
   if (!a->flag && !a->def.set && !optional)
@@ -831,6 +835,16 @@ void baton__manifest_free(baton_manifest_t *m) {
   free(m->summary);
   free(m->ns);
   free(m);
+}
+
+int baton__manifest_line(const char *path, const char *key) {
+  char *src;
+  if (baton__file_read(path, &src, NULL, NULL) != 0)
+    return 0;
+  check_t c = {.path = path, .src = src};
+  int line = line_of(&c, key);
+  free(src);
+  return line;
 }
 
 const baton_cmdspec_t *baton__manifest_command(const baton_manifest_t *m,
