@@ -1,5 +1,5 @@
 # A thin layer over ./bootstrap and CMake, for those who type `make`.
-.PHONY: all build demo test clean sanitize
+.PHONY: all build demo test clean
 all: build
 build:
 	./bootstrap build
