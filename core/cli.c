@@ -77,6 +77,14 @@ static int parse_globals(globals_t *g, int *argc, char **argv, FILE *err) {
       VALUE();
       if (g->nplugin_dirs < 32)
         g->plugin_dirs[g->nplugin_dirs++] = val;
+    } else if (IS("--today")) {
+      VALUE();
+      if (baton__date_parse(val, NULL, NULL, NULL) != 0) {
+        fprintf(err, "baton: --today expects a date written YYYY-MM-DD, got "
+                     "'%s'\n", val);
+        return BATON_EUSAGE;
+      }
+      g->o.today = val;
     } else if (IS("--time-limit")) {
       VALUE();
       double v;
@@ -112,6 +120,14 @@ static int parse_globals(globals_t *g, int *argc, char **argv, FILE *err) {
 static void env_limits(globals_t *g) {
   const char *t = getenv("BATON_TIME_LIMIT");
   const char *m = getenv("BATON_MEMORY_LIMIT");
+  const char *d = getenv("BATON_TODAY");
+  if (d && *d) {
+    if (baton__date_parse(d, NULL, NULL, NULL) == 0)
+      g->o.today = d;
+    else
+      fprintf(stderr, "baton: BATON_TODAY must be a date written YYYY-MM-DD; "
+                      "ignoring '%s'\n", d);
+  }
   double v;
   if (t && *t && parse_limit("BATON_TIME_LIMIT", t, 1000, &v, stderr) == 0)
     g->o.time_limit_ms = (unsigned)(v * 1000);
@@ -316,6 +332,8 @@ static void top_help(baton_cli_t *cli) {
           "$BATON_TIME_LIMIT)\n"
           "  --memory-limit MIB     per plugin (default 256; 0 = none; "
           "$BATON_MEMORY_LIMIT)\n"
+          "  --today DATE           pretend today is DATE, for rehearsals "
+          "and tests ($BATON_TODAY)\n"
           "  -h, --help             this help; COMMAND --help for a "
           "command's\n"
           "  --version              same as baton version\n"
@@ -550,7 +568,7 @@ static void doctor_plugin(doctor_t *d, baton_plugin_t *p) {
   }
   health_t r = {0};
   baton__host_signals(p->host, 1);
-  if (baton__task_start(p, 0, "health()", health_done, &r) == NULL) {
+  if (baton__task_start(p, 0, "health()", health_done, &r) != 0) {
     check(d, "fail", what, "out of memory starting health()");
     return;
   }

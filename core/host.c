@@ -552,8 +552,12 @@ void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
   baton__buf_free(&u);
 }
 
-int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
-                           int argc, const char *const *argv) {
+int baton__host_start_command(baton_host_t *h, const char *ns,
+                               const char *cmd, int argc,
+                               const char *const *argv,
+                               void (*done_cb)(baton_task_t *), void *data,
+                               int *started) {
+  *started = 0;
   if (!h->scanned && baton_host_scan(h) != 0) {
     baton__host_report(h, NULL, baton_host_last_error(h), NULL);
     return 1;
@@ -603,10 +607,8 @@ int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
     free(msg);
     return 2;
   }
-  h->failed = 0;
   baton__host_signals(h, 1);
   if (baton__plugin_load(p) != 0) {
-    baton__host_signals(h, 0);
     baton__host_report(h, p->name, p->error,
                        "fix the plugin, then check it with baton doctor");
     baton__args_free(spec, vals);
@@ -626,9 +628,26 @@ int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
   char what[160];
   snprintf(what, sizeof what, "command '%s %s'", ns, spec->name);
   /* [handler, args, ctx] */
-  if (baton__task_start(p, 2, what, command_done, NULL) == NULL) {
+  if (baton__task_start(p, 2, what, done_cb, data) != 0) {
     baton__host_report(h, p->name, "out of memory starting the command", NULL);
     return 1;
+  }
+  *started = 1;
+  return 0;
+}
+
+/* Command tasks report their own failure, with the command named. */
+void baton__command_done(baton_task_t *t) { command_done(t); }
+
+int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
+                           int argc, const char *const *argv) {
+  int started;
+  h->failed = 0;
+  int r = baton__host_start_command(h, ns, cmd, argc, argv, command_done,
+                                    NULL, &started);
+  if (!started) {
+    baton__host_signals(h, 0);
+    return r;
   }
   return baton__host_run_loop(h);
 }
@@ -713,7 +732,7 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   }
   char what[PATH_MAX + 16];
   snprintf(what, sizeof what, "script %s", path);
-  if (baton__task_start(p, argc, what, command_done, NULL) == NULL) {
+  if (baton__task_start(p, argc, what, command_done, NULL) != 0) {
     baton__host_report(h, NULL, "out of memory starting the script", NULL);
     return 1;
   }

@@ -273,6 +273,19 @@ void baton__host_signals(baton_host_t *h, int on);
  * as {"error": ...} with --json. */
 void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
                         const char *prefix, const char *msg);
+/* Starts `baton NS CMD argv...` as a task without running the loop: checks
+ * the arguments, loads the plugin, starts the handler, which runs until it
+ * first waits or ends; its end is reported through done_cb. Returns 0 with
+ * *started = 1, or an exit status (0 for --help, 1, 2) with *started = 0
+ * when nothing was started (the error is reported). */
+int baton__host_start_command(baton_host_t *h, const char *ns,
+                               const char *cmd, int argc,
+                               const char *const *argv,
+                               void (*done_cb)(baton_task_t *), void *data,
+                               int *started);
+/* The done callback of command tasks: reports a failure, naming the
+ * command. */
+void baton__command_done(baton_task_t *t);
 /* Runs the loop until no work remains or a signal stops it. Returns the exit
  * status: 0, 1 if a task failed, 128+signal if interrupted. */
 int baton__host_run_loop(baton_host_t *h);
@@ -327,6 +340,12 @@ void baton__watchdog_stop(baton_host_t *h);
  * be killed at `deadline` (uv_hrtime; 0 = never). */
 void baton__watchdog_arm(baton_host_t *h, baton_plugin_t *p, uint64_t deadline);
 void baton__watchdog_disarm(baton_host_t *h);
+/* What the watchdog guards now, and putting that back after a nested run
+ * (a task started from inside another, e.g. by the test runner's run()). */
+void baton__watchdog_get(baton_host_t *h, baton_plugin_t **p,
+                         uint64_t *deadline);
+void baton__watchdog_restore(baton_host_t *h, baton_plugin_t *p,
+                             uint64_t deadline);
 
 /* task.c: a coroutine of a plugin running on the loop */
 
@@ -357,12 +376,13 @@ struct baton_task_s {
   baton_task_t *next;
 };
 
-/* Starts a task that calls the function on top of L's stack (the plugin's
- * main state) with the nargs values below... pushed after it. The values are
- * moved to a new coroutine. The task runs at once, until it first waits.
- * Returns the task (owned by the plugin; freed when it ends) or NULL. */
-baton_task_t *baton__task_start(baton_plugin_t *p, int nargs, const char *what,
-                                void (*done_cb)(baton_task_t *), void *data);
+/* Starts a task that calls the function below nargs values on the
+ * plugin's main state (they are moved to a new coroutine) and runs it at
+ * once, until it first waits or ends. Returns 0 (the task may already have
+ * ended: its end is reported through done_cb, before it is freed) or
+ * BATON_ENOMEM, with the function and values popped either way. */
+int baton__task_start(baton_plugin_t *p, int nargs, const char *what,
+                      void (*done_cb)(baton_task_t *), void *data);
 /* Resumes a waiting task with the values `push` pushes (it runs protected
  * on the plugin's main state and returns how many it pushed; `push` may be
  * NULL for none). An allocation failure while pushing ends the task with

@@ -6,6 +6,7 @@
  * it, so a plugin author learns what to add to the manifest. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -91,6 +92,29 @@ static int l_output_json(lua_State *L) {
   return 0;
 }
 
+/* Whether --json is in force now (the test runner changes it per run). */
+static int l_json_mode(lua_State *L) {
+  lua_pushboolean(L, baton__plugin_of(L)->host->opts.json);
+  return 1;
+}
+
+/* baton.today() -> "YYYY-MM-DD": the local date, or the one given with
+ * --today / $BATON_TODAY (for rehearsals, demos and tests). */
+static int l_today(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  if (p->host->opts.today != NULL) {
+    lua_pushstring(L, p->host->opts.today);
+    return 1;
+  }
+  time_t now = time(NULL);
+  struct tm tm;
+  char buf[16];
+  localtime_r(&now, &tm);
+  strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  lua_pushstring(L, buf);
+  return 1;
+}
+
 /* Helpers written in Lua: the default text rendering of baton.output and
  * baton.ui.table. They run inside the plugin's sandbox like its own code. */
 static const char api_src[] =
@@ -142,7 +166,7 @@ static const char api_src[] =
     "  end\n"
     "end\n"
     "local function output(value, render)\n"
-    "  if json_mode then return print_json(value) end\n"
+    "  if json_mode() then return print_json(value) end\n"
     "  if render ~= nil then\n"
     "    if type(render) ~= 'function' then\n"
     "      error('baton.output: the second argument must be a function', 2)\n"
@@ -167,6 +191,8 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   lua_setfield(L, -2, "plugin");
   lua_pushcfunction(L, l_print);
   lua_setfield(L, -2, "print");
+  lua_pushcfunction(L, l_today);
+  lua_setfield(L, -2, "today");
 
   lua_createtable(L, 0, 4);
   static const char *const levels[] = {"debug", "info", "warn", "error"};
@@ -188,7 +214,7 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   if (luaL_loadbufferx(L, api_src, sizeof api_src - 1, "=baton.output", "t") !=
       LUA_OK)
     lua_error(L);
-  lua_pushboolean(L, p->host->opts.json);
+  lua_pushcfunction(L, l_json_mode);
   lua_pushcfunction(L, l_output_json);
   lua_pushcfunction(L, l_print);
   lua_call(L, 3, 2); /* [baton, output, table] */

@@ -539,9 +539,12 @@ int baton__sandbox_pcall(baton_plugin_t *p, int nargs, int nres) {
     return LUA_ERRRUN;
   }
   unsigned ms = h->opts.time_limit_ms;
+  baton_plugin_t *outer;
+  uint64_t outer_deadline;
+  baton__watchdog_get(h, &outer, &outer_deadline);
   baton__watchdog_arm(h, p, ms ? uv_hrtime() + (uint64_t)ms * 1000000u : 0);
   int st = lua_pcall(L, nargs, nres, base);
-  baton__watchdog_disarm(h);
+  baton__watchdog_restore(h, outer, outer_deadline);
   baton__sandbox_leave(p);
   if (st == LUA_ERRMEM) {
     lua_pop(L, 1);

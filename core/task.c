@@ -87,10 +87,13 @@ static void task_run(baton_task_t *t, int nargs) {
     task_finish(t, BATON_EPLUGIN, baton__strdup("coroutines nest too deep"));
     return;
   }
+  baton_plugin_t *outer;
+  uint64_t outer_deadline;
+  baton__watchdog_get(h, &outer, &outer_deadline);
   baton__watchdog_arm(h, p, t->deadline);
   int nres = 0;
   int st = lua_resume(t->co, NULL, nargs, &nres);
-  baton__watchdog_disarm(h);
+  baton__watchdog_restore(h, outer, outer_deadline);
   baton__sandbox_leave(p);
   int kill = __atomic_load_n(&p->kill, __ATOMIC_SEQ_CST);
   if (st != LUA_OK && st != LUA_YIELD) {
@@ -149,8 +152,8 @@ static int start_p(lua_State *L) {
   return 0;
 }
 
-baton_task_t *baton__task_start(baton_plugin_t *p, int nargs, const char *what,
-                                void (*done_cb)(baton_task_t *), void *data) {
+int baton__task_start(baton_plugin_t *p, int nargs, const char *what,
+                      void (*done_cb)(baton_task_t *), void *data) {
   lua_State *L = p->L;
   baton_task_t *t = calloc(1, sizeof *t);
   struct start_ctx c = {.nargs = nargs};
@@ -158,7 +161,7 @@ baton_task_t *baton__task_start(baton_plugin_t *p, int nargs, const char *what,
       !lua_checkstack(L, 3)) {
     free(t);
     lua_pop(L, nargs + 1);
-    return NULL;
+    return BATON_ENOMEM;
   }
   lua_pushcfunction(L, start_p);
   lua_insert(L, -(nargs + 2));
@@ -167,7 +170,7 @@ baton_task_t *baton__task_start(baton_plugin_t *p, int nargs, const char *what,
     lua_pop(L, 1);
     free(t->what);
     free(t);
-    return NULL;
+    return BATON_ENOMEM;
   }
   t->p = p;
   t->co = c.co;
@@ -188,7 +191,7 @@ baton_task_t *baton__task_start(baton_plugin_t *p, int nargs, const char *what,
     }
   }
   task_run(t, nargs);
-  return t;
+  return 0;
 }
 
 struct push_ctx {

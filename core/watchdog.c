@@ -88,3 +88,24 @@ void baton__watchdog_disarm(baton_host_t *h) {
   wd->deadline = 0;
   uv_mutex_unlock(&wd->mu);
 }
+
+void baton__watchdog_get(baton_host_t *h, baton_plugin_t **p,
+                         uint64_t *deadline) {
+  baton_watchdog_t *wd = &h->wd;
+  *p = NULL;
+  *deadline = 0;
+  if (!wd->started)
+    return;
+  uv_mutex_lock(&wd->mu);
+  *p = wd->plugin;
+  *deadline = wd->deadline;
+  uv_mutex_unlock(&wd->mu);
+}
+
+void baton__watchdog_restore(baton_host_t *h, baton_plugin_t *p,
+                             uint64_t deadline) {
+  if (p != NULL)
+    baton__watchdog_arm(h, p, deadline);
+  else
+    baton__watchdog_disarm(h);
+}

@@ -38,6 +38,7 @@ typedef struct {
   const char *db_path;      /* --db; NULL means $BATON_DB or ./baton.db */
   size_t memory_limit;      /* bytes per plugin state; 0 = no limit */
   unsigned time_limit_ms;   /* per command call; 0 = no limit */
+  const char *today;        /* baton.today() as YYYY-MM-DD; NULL: the date */
 } baton_host_options_t;
 
 /* Fills `o` with the defaults: stdout/stderr, 256 MiB, 30 s. */
