@@ -1,0 +1,454 @@
+-- Leading a change through Kotter's 8 steps.
+--
+--   1 create a sense of urgency      5 enable action by removing barriers
+--   2 build a guiding coalition      6 generate short-term wins
+--   3 form a strategic vision        7 sustain acceleration
+--   4 enlist a volunteer army        8 institute change
+--
+-- A school starts an initiative (`change new`), moves each step along with
+-- its owners and due date (`change step`), records what happened as dated
+-- evidence (`change evidence`; short-term wins are evidence on step 6),
+-- gathers a guiding coalition from every role (`change coalition`), and
+-- looks at where it stands (`change status`, `change report`). In the
+-- classic, sequential model the steps are done in order; in the concurrent
+-- model (Kotter's "Accelerate") they run side by side and are renewed
+-- again and again. The stall rules (stalls.lua) say when a change is losing
+-- momentum. Every change is written to baton's event log too, so an
+-- initiative's history can be read back (`change history`) and replayed.
+
+local steps = require("steps")
+local dates = require("dates")
+local initiatives = require("initiatives")
+local coalition = require("coalition")
+local stalls = require("stalls")
+local report = require("report")
+
+local M = {}
+
+-- Helpers for the text people read ------------------------------------------
+
+local function shorten(s, n)
+  s = tostring(s or "")
+  if (utf8.len(s) or #s) <= n then return s end
+  return s:sub(1, utf8.offset(s, n) - 1):gsub("%s+$", "") .. "…"
+end
+
+local function names_of(ids)
+  local out = {}
+  for _, id in ipairs(ids) do
+    local p = baton.people.get(id)
+    out[#out + 1] = p and p.name or id
+  end
+  return out
+end
+
+-- Everyone who makes a change can be named with --by; it must be a person.
+local function actor(args)
+  if args.by then initiatives.people { args.by } end
+  return args.by
+end
+
+-- Where an initiative stands today: what `status`, `list` and `report` show.
+local function standing(ini, today, rules)
+  local state = initiatives.load(ini)
+  local spread = coalition.spread(state.coalition)
+  local warnings = stalls.check(state, spread, today, rules)
+  local rows, done = {}, 0
+  for _, s in ipairs(state.steps) do
+    local step = steps.list[s.n]
+    local last = stalls.newest(state, s.n)
+    if s.status == "done" then done = done + 1 end
+    rows[#rows + 1] = {
+      step = s.n, key = step.key, name = step.name, status = s.status,
+      since = s.since, owners = s.owners, owner_names = names_of(s.owners), due = s.due,
+      last_evidence = last and { date = last.date, text = last.text } or nil,
+      health = stalls.health(s, warnings),
+    }
+  end
+  return {
+    id = state.id, slug = state.slug, title = state.title, mode = state.mode,
+    target = state.target, created = state.created, today = today, done = done,
+    steps = rows, evidence = state.evidence,
+    coalition = {
+      people = state.coalition, summary = coalition.summary(spread), roles = spread.roles,
+      departments = spread.departments, campuses = spread.campuses, roles_absent = spread.roles_absent,
+      members = spread.people,
+    },
+    warnings = warnings,
+  }
+end
+
+-- Where the work is now: sequential, the first step not done; concurrent,
+-- every step under way.
+local function now_at(st)
+  if st.mode == "sequential" then
+    for _, s in ipairs(st.steps) do
+      if s.status ~= "done" then
+        return ("%d %s (%s)"):format(s.step, steps.list[s.step].short, steps.statuses[s.status].label)
+      end
+    end
+    return "all 8 done"
+  end
+  local busy = {}
+  for _, s in ipairs(st.steps) do
+    if s.status == "in_progress" or s.status == "needs_renewal" then busy[#busy + 1] = steps.list[s.step].short end
+  end
+  return #busy > 0 and table.concat(busy, ", ") or "nothing under way"
+end
+
+local function show_standing(st)
+  baton.print(("%s  (#%d %s)"):format(st.title, st.id, st.slug))
+  baton.print(("%s mode · %d of 8 steps done · %s%s"):format(st.mode, st.done,
+    st.target and ("target " .. st.target .. " · ") or "", "today " .. st.today))
+  baton.print("")
+  local rows = {}
+  for _, s in ipairs(st.steps) do
+    rows[#rows + 1] = {
+      ["#"] = s.step, step = steps.list[s.step].short, status = steps.statuses[s.status].label,
+      owners = table.concat(s.owner_names, ", "), due = s.due or "",
+      ["last evidence"] = s.last_evidence and (s.last_evidence.date .. " " .. shorten(s.last_evidence.text, 36)) or "",
+      health = s.health,
+    }
+  end
+  baton.ui.table(rows, { "#", "step", "status", "owners", "due", "last evidence", "health" })
+  baton.print("")
+  baton.print("Guiding coalition: " .. st.coalition.summary)
+  if #st.warnings == 0 then
+    baton.print("No warnings.")
+  else
+    baton.print(("%d warning%s:"):format(#st.warnings, #st.warnings == 1 and "" or "s"))
+    for _, w in ipairs(st.warnings) do
+      baton.print("  ! " .. w.message)
+    end
+  end
+end
+
+-- Start an initiative --------------------------------------------------------
+
+function M.new(args)
+  initiatives.migrate()
+  local title = args.title:gsub("^%s+", ""):gsub("%s+$", "")
+  if title == "" then error("the initiative needs a title, e.g. \"Literacy across the curriculum\"", 0) end
+  local today = dates.today()
+  local ini = initiatives.create { title = title, mode = args.mode, target = args.target, today = today, by = actor(args) }
+  if ini.target and ini.target < today then
+    baton.log.warn(("the target date %s is already past"):format(ini.target))
+  end
+  baton.output(ini, function(i)
+    baton.print(("Started initiative #%d: %s (%s mode%s)"):format(i.id, i.title, i.mode,
+      i.target and (", target " .. i.target) or ""))
+    baton.print(("Name it in other commands as %d or %s."):format(i.id, i.slug))
+    baton.print(("Next: step 1, %s. The questions to ask: baton change guide 1"):format(steps.list[1].name))
+  end)
+end
+
+function M.list(args)
+  initiatives.migrate()
+  local today, rules = dates.today(), stalls.rules(args)
+  local rows = {}
+  for _, ini in ipairs(initiatives.all()) do
+    local st = standing(ini, today, rules)
+    rows[#rows + 1] = {
+      id = st.id, slug = st.slug, title = st.title, mode = st.mode, target = st.target,
+      done = st.done, now = now_at(st), warnings = #st.warnings,
+    }
+  end
+  baton.output(rows, function(list)
+    if #list == 0 then
+      baton.print("No change initiatives yet. Start one: baton change new \"Literacy across the curriculum\"")
+      return
+    end
+    local view = {}
+    for _, r in ipairs(list) do
+      view[#view + 1] = { ["#"] = r.id, ["short name"] = r.slug, mode = r.mode, target = r.target or "",
+        done = r.done .. "/8", now = r.now, warnings = r.warnings }
+    end
+    baton.ui.table(view, { "#", "short name", "mode", "target", "done", "now", "warnings" })
+  end)
+end
+
+-- Move a step along ----------------------------------------------------------
+
+-- In the classic model a step is done only once the steps before it are.
+local function earlier_not_done(state, n)
+  local open = {}
+  for k = 1, n - 1 do
+    if state.steps[k].status ~= "done" then open[#open + 1] = k end
+  end
+  return open
+end
+
+function M.step(args)
+  initiatives.migrate()
+  local ini = initiatives.find(args.initiative)
+  local step, err = steps.find(args.step)
+  if not step then error(err, 0) end
+  if not args.status and not args.owner and not args.due then
+    error("nothing to change: give --status, --owner or --due (see baton change step --help)", 0)
+  end
+  local by = actor(args)
+  if args.owner then initiatives.people(args.owner) end
+
+  local forced
+  if args.status == "done" and ini.mode == "sequential" then
+    local open = earlier_not_done(initiatives.load(ini), step.n)
+    if #open > 0 then
+      local which = ("step%s %s"):format(#open > 1 and "s" or "", table.concat(open, ", "))
+      if not args.force then
+        error(("step %s cannot be done yet: %s runs the steps in order (sequential mode) and %s %s not done. "
+          .. "Finish %s first, or record it anyway with --force (the history will say it was forced)")
+          :format(steps.title(step), ini.slug, which, #open > 1 and "are" or "is", #open > 1 and "them" or "it"), 0)
+      end
+      forced = ("done before %s, with --force"):format(which)
+      baton.log.warn(("step %d marked done before %s: recorded with --force"):format(step.n, which))
+    end
+  end
+
+  local today = dates.today()
+  local before, after = initiatives.set_step(ini, step.n,
+    { status = args.status, owners = args.owner, due = args.due }, today, by, forced)
+  local result = {
+    initiative = ini.slug, step = step.n, name = step.name, status = after.status, was = before.status,
+    owners = after.owners, due = after.due, forced = forced,
+  }
+  baton.output(result, function(r)
+    local change = r.status == r.was and steps.statuses[r.status].label
+      or ("%s (was %s)"):format(steps.statuses[r.status].label, steps.statuses[r.was].label)
+    baton.print(("%s, step %s: %s"):format(ini.title, steps.title(step), change))
+    if #r.owners > 0 then baton.print("  owners: " .. table.concat(names_of(r.owners), ", ")) end
+    if r.due then baton.print("  due: " .. r.due) end
+    if r.forced then baton.print("  note: " .. r.forced) end
+  end)
+end
+
+-- Record what happened --------------------------------------------------------
+
+local function parse_metrics(list)
+  local metrics = {}
+  for _, m in ipairs(list or {}) do
+    local name, value = m:match("^%s*([^=]-)%s*=%s*(.-)%s*$")
+    if not name or name == "" or value == "" then
+      error(("--metric expects NAME=VALUE (e.g. --metric agree=72), got '%s'"):format(m), 0)
+    end
+    metrics[name] = tonumber(value) or value
+  end
+  return metrics
+end
+
+function M.evidence(args)
+  initiatives.migrate()
+  local ini = initiatives.find(args.initiative)
+  local step, err = steps.find(args.step)
+  if not step then error(err, 0) end
+  local text = args.text:gsub("^%s+", ""):gsub("%s+$", "")
+  if text == "" then error("the evidence needs some text: what happened?", 0) end
+  local today = dates.today()
+  local date = args.date or today
+  if date > today then baton.log.warn(("the evidence is dated %s, after today (%s)"):format(date, today)) end
+  local entry = initiatives.add_evidence(ini, {
+    step = step.n, date = date, text = text, link = args.link, metrics = parse_metrics(args.metric),
+  }, today, actor(args))
+  local state = initiatives.load(ini)
+  if state.steps[step.n].status == "not_started" then
+    baton.log.info(("step %d is not started; when work on it begins: baton change step %s %s --status in_progress")
+      :format(step.n, ini.slug, step.key))
+  end
+  entry.initiative = ini.slug
+  baton.output(entry, function(e)
+    local kind = step.n == 6 and "Short-term win" or "Evidence"
+    baton.print(("%s recorded for %s, step %s, dated %s:"):format(kind, ini.title, steps.title(step), e.date))
+    baton.print("  " .. e.text)
+    if e.link then baton.print("  link: " .. e.link) end
+    if e.metrics then
+      local parts = {}
+      for k, v in pairs(e.metrics) do parts[#parts + 1] = k .. " = " .. tostring(v) end
+      table.sort(parts)
+      baton.print("  " .. table.concat(parts, ", "))
+    end
+  end)
+end
+
+-- The guiding coalition ------------------------------------------------------
+
+function M.coalition(args)
+  initiatives.migrate()
+  local ini = initiatives.find(args.initiative)
+  local ids = args.ids or {}
+  local changed = {}
+  if args.action == "show" then
+    if #ids > 0 then error("to change the coalition say add or remove: baton change coalition "
+      .. ini.slug .. " add " .. table.concat(ids, " "), 0) end
+  else
+    if #ids == 0 then error(("whom to %s? give person ids: baton change coalition %s %s ID ...")
+      :format(args.action, ini.slug, args.action), 0) end
+    initiatives.people(ids)
+    local by = actor(args)
+    changed = initiatives.change_coalition(ini, args.action, ids, dates.today(), by)
+  end
+
+  local state = initiatives.load(ini)
+  local spread = coalition.spread(state.coalition)
+  local rules = stalls.rules { min_roles = args.min_roles }
+  local warnings = {}
+  for _, w in ipairs(stalls.check(state, spread, dates.today(), rules)) do
+    if w.rule == "narrow" then warnings[#warnings + 1] = w end
+  end
+  local members = {}
+  for _, p in ipairs(spread.people) do
+    members[#members + 1] = { id = p.id, name = p.name, role = p.role, department = p.department,
+      campus = p.campus, active = p.active }
+  end
+  local result = {
+    initiative = ini.slug, action = args.action, changed = changed, members = members,
+    spread = { size = spread.size, roles = spread.roles, departments = spread.departments,
+      campuses = spread.campuses, roles_absent = spread.roles_absent },
+    warnings = warnings,
+  }
+  baton.output(result, function(r)
+    if r.action ~= "show" then
+      local verb = r.action == "add" and "Added" or "Removed"
+      local unchanged = #ids - #r.changed
+      baton.print(("%s %d %s%s."):format(verb, #r.changed, #r.changed == 1 and "person" or "people",
+        unchanged > 0 and (" (%d already %s)"):format(unchanged, r.action == "add" and "in" or "out") or ""))
+    end
+    baton.print(("Guiding coalition of %s: %s"):format(ini.title, coalition.summary(spread)))
+    if #r.members > 0 then
+      baton.ui.table(r.members, { "id", "name", "role", "department", "campus" })
+      baton.print("roles: " .. table.concat(r.spread.roles, ", "))
+      if #r.spread.roles_absent > 0 then
+        baton.print("roles not represented: " .. table.concat(r.spread.roles_absent, ", "))
+      end
+    end
+    for _, id in ipairs(spread.inactive) do
+      baton.print(("  ! %s is no longer active in the staff list"):format(id))
+    end
+    for _, w in ipairs(r.warnings) do baton.print("  ! " .. w.message) end
+  end)
+end
+
+-- Where it stands ------------------------------------------------------------
+
+function M.status(args)
+  initiatives.migrate()
+  local today, rules = dates.today(), stalls.rules(args)
+  local chosen = args.initiative and { initiatives.find(args.initiative) } or initiatives.all()
+  local all = {}
+  for _, ini in ipairs(chosen) do
+    local st = standing(ini, today, rules)
+    st.evidence, st.coalition.members = nil, nil
+    all[#all + 1] = st
+  end
+  local value = args.initiative and all[1] or all
+  baton.output(value, function()
+    if #all == 0 then
+      baton.print("No change initiatives yet. Start one: baton change new \"Literacy across the curriculum\"")
+    end
+    for i, st in ipairs(all) do
+      if i > 1 then baton.print("") end
+      show_standing(st)
+    end
+  end)
+end
+
+function M.report(args)
+  initiatives.migrate()
+  local ini = initiatives.find(args.initiative)
+  local st = standing(ini, dates.today(), stalls.rules(args))
+  local doc = args.format == "html" and report.html(st) or report.markdown(st)
+  if args.out then
+    local ok, err = baton.fs.write(args.out, doc)
+    if not ok then error(("cannot write the report to %s: %s"):format(args.out, err), 0) end
+    baton.output({ initiative = ini.slug, format = args.format, out = args.out, bytes = #doc }, function(r)
+      baton.print(("Wrote the %s report on %s to %s (%d bytes)."):format(r.format == "html" and "HTML" or "Markdown",
+        ini.title, r.out, r.bytes))
+    end)
+  else
+    baton.output({ initiative = ini.slug, format = args.format, content = doc }, function(r)
+      baton.print((r.content:gsub("\n$", "")))
+    end)
+  end
+end
+
+-- Teach the model ------------------------------------------------------------
+
+function M.guide(args)
+  local chosen = steps.list
+  if args.step then
+    local step, err = steps.find(args.step)
+    if not step then error(err, 0) end
+    chosen = { step }
+  end
+  local out = {}
+  for _, s in ipairs(chosen) do
+    out[#out + 1] = { step = s.n, key = s.key, name = s.name, purpose = s.purpose, questions = s.questions }
+  end
+  baton.output(args.step and out[1] or out, function()
+    if not args.step then
+      baton.print("Kotter's 8 steps for leading change. In sequential mode they are done in order; in")
+      baton.print("concurrent mode they run side by side and are renewed as the change goes on.")
+    end
+    for _, s in ipairs(out) do
+      baton.print("")
+      baton.print(("Step %d: %s  (%s)"):format(s.step, s.name, s.key))
+      baton.print("  " .. s.purpose)
+      for _, q in ipairs(s.questions) do baton.print("  - " .. q) end
+    end
+  end)
+end
+
+-- The history, from the event log ---------------------------------------------
+
+local function describe(e)
+  local d = e.data
+  if e.kind == "change.new" then
+    return ("started: %s (%s mode%s)"):format(d.title, d.mode, d.target and (", target " .. d.target) or "")
+  elseif e.kind == "change.step" then
+    local parts = {}
+    local b, a = d.before, d.after
+    if a.status ~= b.status then
+      parts[#parts + 1] = ("%s -> %s"):format(steps.statuses[b.status].label, steps.statuses[a.status].label)
+    end
+    if table.concat(a.owners, ",") ~= table.concat(b.owners, ",") then
+      parts[#parts + 1] = "owners " .. (#a.owners > 0 and table.concat(a.owners, ", ") or "none")
+    end
+    if a.due ~= b.due then parts[#parts + 1] = "due " .. tostring(a.due) end
+    if d.forced then parts[#parts + 1] = "FORCED: " .. d.forced end
+    return ("step %d %s: %s"):format(d.step, steps.list[d.step].short,
+      #parts > 0 and table.concat(parts, "; ") or "no change")
+  elseif e.kind == "change.evidence" then
+    local ev = d.evidence
+    return ("evidence on step %d %s, dated %s: %s"):format(ev.step, steps.list[ev.step].short, ev.date,
+      shorten(ev.text, 60))
+  elseif e.kind == "change.coalition" then
+    return ("coalition: %s %s"):format(d.action == "add" and "added" or "removed", table.concat(d.people, ", "))
+  end
+  return e.kind
+end
+
+function M.history(args)
+  initiatives.migrate()
+  local ini = initiatives.find(args.initiative)
+  local rows = {}
+  for _, e in ipairs(initiatives.history(ini)) do
+    rows[#rows + 1] = { id = e.id, at = e.at, by = e.actor, kind = e.kind, what = describe(e), data = e.data }
+  end
+  baton.output(rows, function(list)
+    local view = {}
+    for _, r in ipairs(list) do
+      view[#view + 1] = { at = r.at:sub(1, 16):gsub("T", " "), by = r.by or "", what = r.what }
+    end
+    baton.ui.table(view, { "at", "by", "what" })
+  end)
+end
+
+--- baton doctor calls this.
+function M.health()
+  return true, "8 steps, stall rules ready"
+end
+
+-- For tests and scripts: the parts, and the replay of a history.
+M.steps, M.dates, M.initiatives, M.coalition_spread, M.stalls, M.report_of = steps, dates, initiatives,
+  coalition.spread, stalls, report
+M.standing = standing
+
+return M
