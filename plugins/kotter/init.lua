@@ -430,14 +430,17 @@ function M.history(args)
   local ini = initiatives.find(args.initiative)
   local rows = {}
   for _, e in ipairs(initiatives.history(ini)) do
-    rows[#rows + 1] = { id = e.id, at = e.at, by = e.actor, kind = e.kind, what = describe(e), data = e.data }
+    -- `date` is the school day of the change (baton.today(), which --today
+    -- can set for a rehearsal); `at` is when it was written, by the clock.
+    rows[#rows + 1] = { id = e.id, date = e.data.date, at = e.at, by = e.actor, kind = e.kind,
+      what = describe(e), data = e.data }
   end
   baton.output(rows, function(list)
     local view = {}
     for _, r in ipairs(list) do
-      view[#view + 1] = { at = r.at:sub(1, 16):gsub("T", " "), by = r.by or "", what = r.what }
+      view[#view + 1] = { date = r.date or r.at:sub(1, 10), by = r.by or "", what = r.what }
     end
-    baton.ui.table(view, { "at", "by", "what" })
+    baton.ui.table(view, { "date", "by", "what" })
   end)
 end
 

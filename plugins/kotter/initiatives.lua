@@ -4,6 +4,7 @@
 
 local steps = require("steps")
 local dates = require("dates")
+local suggest = require("suggest")
 
 local M = {}
 
@@ -102,8 +103,22 @@ local function listing(all)
   return table.concat(names, ", ")
 end
 
+-- true when every word of `given` starts a word of `slug`: "lit curriculum"
+-- names "literacy-across-the-curriculum".
+local function words_start(given, slug)
+  for g in given:gmatch("[^-]+") do
+    local hit = false
+    for w in slug:gmatch("[^-]+") do
+      if w:sub(1, #g) == g then hit = true break end
+    end
+    if not hit then return false end
+  end
+  return true
+end
+
 --- Finds an initiative by its number ("2", "#2"), its short name, its title
---- written any way, or the unique start of its short name. Raises an error
+--- written any way, the unique start of its short name, or the starts of
+--- some of its words ("lit curriculum"). Raises an error
 --- listing the initiatives when nothing (or more than one) matches.
 function M.find(given)
   local all = M.all()
@@ -113,17 +128,22 @@ function M.find(given)
   local text = tostring(given or ""):gsub("^%s+", ""):gsub("%s+$", "")
   local n = tonumber(text:match("^#?(%d+)$"))
   local slug = M.slugify(text)
-  local prefixed = {}
+  local prefixed, worded = {}, {}
   for _, i in ipairs(all) do
     if i.id == n or i.slug == slug then return i end
     if slug ~= "" and i.slug:sub(1, #slug) == slug then prefixed[#prefixed + 1] = i end
+    if slug ~= "" and words_start(slug, i.slug) then worded[#worded + 1] = i end
   end
+  if #prefixed == 0 then prefixed = worded end
   if #prefixed == 1 then return prefixed[1] end
   if #prefixed > 1 then
     error(("'%s' could be any of: %s; give more of the name or the number"):format(text, listing(prefixed)), 0)
   end
-  error(("unknown initiative '%s': the initiatives are %s (use the number or the short name)")
-    :format(text, listing(all)), 0)
+  local slugs = {}
+  for _, i in ipairs(all) do slugs[#slugs + 1] = i.slug end
+  local near = suggest(slug, slugs)
+  error(("unknown initiative '%s'%s: the initiatives are %s (use the number or the short name)")
+    :format(text, near and (" (did you mean '" .. near .. "'?)") or "", listing(all)), 0)
 end
 
 --- Checks person ids against the staff list; raises an error naming every

@@ -6,6 +6,8 @@
 -- trainer asks the room at that step. The questions are what `baton change
 -- guide` shows.
 
+local suggest = require("suggest")
+
 local steps = {
   {
     n = 1, key = "urgency", name = "Create a sense of urgency",
@@ -164,7 +166,11 @@ function M.find(given)
     end
   end
   if #found == 1 then return found[1] end
-  return nil, ("unknown step '%s': use %s"):format(tostring(given), M.valid_names())
+  local keys = {}
+  for _, s in ipairs(steps) do keys[#keys + 1] = s.key end
+  local near = suggest(w, keys)
+  return nil, ("unknown step '%s'%s: use %s"):format(tostring(given),
+    near and (" (did you mean '" .. near .. "'?)") or "", M.valid_names())
 end
 
 --- "3 Form a strategic vision"
