@@ -174,6 +174,15 @@ static int cmd_run(baton_cli_t *cli, const baton_cmdspec_t *spec,
 static int cmd_doctor(baton_cli_t *cli, const baton_cmdspec_t *spec,
                       baton_value_t *args, int argc, const char *const *argv);
 
+int baton__cmd_test(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                    baton_value_t *args, int argc, const char *const *argv);
+
+static baton_argspec_t test_args[] = {
+    {.name = "dir", .key = "dir", .type = BATON_ARG_PATH, .many = 1,
+     .metavar = "PLUGIN_DIR",
+     .help = "plugin folders to test (default: every plugin found that has "
+             "a tests folder)"},
+};
 static baton_argspec_t help_args[] = {
     {.name = "command", .key = "command", .type = BATON_ARG_STRING,
      .many = 1, .metavar = "COMMAND", .help = "a command, e.g. run or hello greet"},
@@ -205,6 +214,13 @@ static const baton_builtin_t core_commands[] = {
     {NULL, {.name = "doctor", .summary = "Check the installation, the plugin "
                                          "path and every plugin"},
      cmd_doctor},
+    {NULL, {.name = "test", .summary = "Run plugins' tests (tests/*_test.lua) "
+                                       "inside the real host",
+            .help = "Each test file runs in the plugin's own sandbox against "
+                    "a fresh temporary database. See docs/plugins.md, "
+                    "\"Testing a plugin\".",
+            .args = test_args, .nargs = 1},
+     baton__cmd_test},
 };
 
 typedef struct {

@@ -250,6 +250,7 @@ struct baton_host_s {
   int failed;          /* a task of this run failed */
   int scanned;
   struct baton_store_s *store; /* opened on first use; see core/store.c */
+  char today[16];              /* set_today() of the test runner */
 };
 
 /* The host's database, opened (and migrated) on first use from
@@ -417,6 +418,21 @@ void baton__lua_need(lua_State *L, unsigned perm, const char *fn);
 struct json_t;
 struct json_t *baton__lua_to_json(lua_State *L, int idx, char **err);
 void baton__lua_push_json(lua_State *L, struct json_t *j);
+
+/* lua_test.c: the globals of a plugin test file (see `baton test`). */
+typedef struct {
+  FILE *out;
+  int passed;
+  int failed;
+  char current[256]; /* the test running now, "" between tests */
+} baton_test_counts_t;
+/* Runs a test file in p's (loaded) state as a task: installs test(),
+ * expect(), run() and the other test globals, then runs every test and
+ * counts them. Returns 0 when started (the end comes through done_cb) or
+ * an error code. */
+int baton__test_start(baton_plugin_t *p, const char *file,
+                      baton_test_counts_t *counts,
+                      void (*done_cb)(baton_task_t *));
 
 /* Stops and frees every timer of a plugin (on unload). */
 void baton__timer_close_all(baton_plugin_t *p);
