@@ -183,11 +183,12 @@ function M.step(args)
   local ini = initiatives.find(args.initiative)
   local step, err = steps.find(args.step)
   if not step then error(err, 0) end
-  if not args.status and not args.owner and not args.due then
+  local owners = args.owner and #args.owner > 0 and args.owner or nil
+  if not args.status and not owners and not args.due then
     error("nothing to change: give --status, --owner or --due (see baton change step --help)", 0)
   end
   local by = actor(args)
-  if args.owner then initiatives.people(args.owner) end
+  if owners then initiatives.people(owners) end
 
   local forced
   if args.status == "done" and ini.mode == "sequential" then
@@ -206,7 +207,7 @@ function M.step(args)
 
   local today = dates.today()
   local before, after = initiatives.set_step(ini, step.n,
-    { status = args.status, owners = args.owner, due = args.due }, today, by, forced)
+    { status = args.status, owners = owners, due = args.due }, today, by, forced)
   local result = {
     initiative = ini.slug, step = step.n, name = step.name, status = after.status, was = before.status,
     owners = after.owners, due = after.due, forced = forced,
