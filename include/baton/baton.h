@@ -2,6 +2,7 @@
 #ifndef BATON_BATON_H
 #define BATON_BATON_H
 
+#include "baton/assign.h"
 #include "baton/error.h"
 #include "baton/host.h"
 #include "baton/store.h"
