@@ -226,7 +226,7 @@ static const char runner_src[] =
     "local function show(v, depth)\n"
     "  depth = depth or 0\n"
     "  if type(v) == 'string' then\n"
-    "    return (string.format('%q', v):gsub('\\\n', '\\n'))\n"
+    "    return (string.format('%q', v):gsub('\\\\\\n', '\\\\n'))\n"
     "  end\n"
     "  if type(v) ~= 'table' or depth > 3 then return tostring(v) end\n"
     "  local keys = {}\n"
