@@ -57,7 +57,8 @@ fail() {
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-baton() { timeout -k 2 20 "$BATON" --plugins "$PLUGINS" "$@"; }
+# TIMEOUT (seconds, default 20) bounds one run; -k kills what ignores TERM.
+baton() { timeout -k 1 "${TIMEOUT:-20}" "$BATON" --plugins "$PLUGINS" "$@"; }
 
 # run CMD...: runs it, never stopping the test; fills out, err, STATUS.
 run() {
