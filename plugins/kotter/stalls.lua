@@ -1,7 +1,8 @@
 -- The stall rules: how a change initiative tells its leaders it is losing
 -- momentum. Each rule has a flag (its threshold; 0 turns it off):
 --
---   quiet step     an in-progress step with no evidence for --stale-days (21)
+--   quiet step     an in-progress step with no evidence for --stale-days (21);
+--                  for step 6 the wins rule below takes its place
 --   no wins        no short-term win for --win-weeks (6) once step 6 started
 --   overdue        a step not done --overdue-days (1) after its due date,
 --                  or the initiative's target date passed with steps not done
@@ -67,8 +68,9 @@ function M.check(state, spread, today, rules)
     local step = steps.list[s.n]
     local last = newest(state, s.n)
 
-    -- A step being worked on should keep producing evidence.
-    if s.status == "in_progress" and rules.stale_days > 0 then
+    -- A step being worked on should keep producing evidence. (Step 6's
+    -- evidence is its wins, which the next rule watches.)
+    if s.status == "in_progress" and s.n ~= 6 and rules.stale_days > 0 then
       local since = dates.latest(last and last.date, s.since or state.created)
       local quiet = dates.days_between(since, today)
       if quiet >= rules.stale_days then

@@ -46,7 +46,7 @@ test("no wins: once step 6 started, six weeks without a win warns", function()
   set_today("2026-02-15") -- 41 days
   expect(has(h.warnings("maths-mastery", "--stale-days", "0"), "no_wins/6")):to_be(false)
   set_today("2026-02-16") -- 42 days: six weeks
-  local w, st = h.warnings("maths-mastery", "--stale-days", "0")
+  local w, st = h.warnings("maths-mastery")
   expect(w):to_contain("no_wins/6")
   expect(st.steps[6].health):to_equal("no wins")
 end)
@@ -179,4 +179,14 @@ test("the rules themselves, called directly with a made-up initiative", function
   expect(w[1].rule):to_equal("stale")
   expect(w[1].step):to_equal(3)
   expect(#plugin.stalls.check(state, spread, "2026-01-21", rules)):to_equal(0)
+end)
+
+test("step 6 is watched by the wins rule only, not also as a quiet step", function()
+  set_today("2026-01-05")
+  h.ok("new", "Only wins")
+  h.ok("step", "only-wins", "6", "--status", "in_progress")
+  set_today("2026-03-05")
+  local w = h.warnings("only-wins")
+  expect(w):to_contain("no_wins/6")
+  expect(has(w, "stale/6")):to_be(false)
 end)
