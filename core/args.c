@@ -11,6 +11,20 @@
 
 #include "internal.h"
 
+void baton__value_clear(baton_value_t *v) {
+  if (v->items) {
+    for (size_t i = 0; i < v->nitems; i++)
+      baton__value_clear(&v->items[i]);
+    free(v->items);
+  } else if (v->set && (v->type == BATON_ARG_STRING ||
+                        v->type == BATON_ARG_DATE ||
+                        v->type == BATON_ARG_PATH ||
+                        v->type == BATON_ARG_ENUM)) {
+    free(v->v.s);
+  }
+  memset(v, 0, sizeof *v);
+}
+
 static int usage_err(char **err, const char *fmt, ...) BATON_PRINTF(2, 3);
 
 static int usage_err(char **err, const char *fmt, ...) {

@@ -287,20 +287,6 @@ static void namespace_help(FILE *out, const baton_plugin_t *p) {
   fprintf(out, "\nRun 'baton help %s COMMAND' for its arguments.\n", p->m->ns);
 }
 
-static const baton_plugin_t *find_namespace(baton_host_t *h, const char *ns) {
-  const baton_plugin_t *failed = NULL;
-  for (size_t i = 0; i < baton_host_plugin_count(h); i++) {
-    const baton_plugin_t *p = baton_host_plugin_at(h, i);
-    if (p->m == NULL || strcmp(p->m->ns, ns) != 0 ||
-        p->state == BATON_PLUGIN_SHADOWED)
-      continue;
-    if (p->state != BATON_PLUGIN_FAILED)
-      return p;
-    failed = failed ? failed : p;
-  }
-  return failed;
-}
-
 static void top_help(baton_cli_t *cli) {
   FILE *out = cli->out;
   baton_host_t *h = cli->host;
@@ -310,12 +296,10 @@ static void top_help(baton_cli_t *cli) {
           BATON_VERSION);
   FOREACH_BUILTIN(b) {
     char left[64];
-    baton_buf_t u = {0};
     if (b->group)
       snprintf(left, sizeof left, "%s %s", b->group, b->spec.name);
     else
       snprintf(left, sizeof left, "%s", b->spec.name);
-    baton__buf_free(&u);
     fprintf(out, "  %-26s %s\n", left, b->spec.summary);
   }
   size_t failed = 0;
@@ -388,7 +372,7 @@ static int cmd_help(baton_cli_t *cli, const baton_cmdspec_t *spec,
     }
     return 0;
   }
-  const baton_plugin_t *p = find_namespace(cli->host, w0);
+  const baton_plugin_t *p = baton__host_find_ns(cli->host, w0);
   if (p && p->m) {
     const baton_cmdspec_t *c = w1 ? baton__manifest_command(p->m, w1) : NULL;
     if (c) {
@@ -608,10 +592,12 @@ static int cmd_doctor(baton_cli_t *cli, const baton_cmdspec_t *spec,
     char what[PATH_MAX + 32];
     snprintf(what, sizeof what, "plugin directory %s", h->dirs[i]);
     size_t count = 0;
-    for (size_t k = 0; k < baton_host_plugin_count(h); k++)
-      if (strncmp(baton_host_plugin_at(h, k)->dir, h->dirs[i],
-                  strlen(h->dirs[i])) == 0)
+    size_t dl = strlen(h->dirs[i]);
+    for (size_t k = 0; k < baton_host_plugin_count(h); k++) {
+      const char *pd = baton_host_plugin_at(h, k)->dir;
+      if (strncmp(pd, h->dirs[i], dl) == 0 && pd[dl] == '/')
         count++;
+    }
     snprintf(detail, sizeof detail, "%zu plugin%s", count, count == 1 ? "" : "s");
     if (baton__is_dir(h->dirs[i]))
       check(&d, "ok", what, detail);
@@ -707,7 +693,7 @@ static int dispatch(baton_cli_t *cli, int argc, const char *const *argv) {
     group_help(cli->err, word);
     return 2;
   }
-  const baton_plugin_t *p = find_namespace(cli->host, word);
+  const baton_plugin_t *p = baton__host_find_ns(cli->host, word);
   if (p == NULL)
     return unknown_command(cli, word);
   const char *sub = argc > 1 ? argv[1] : NULL;

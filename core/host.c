@@ -464,7 +464,7 @@ int baton__host_run_loop(baton_host_t *h) {
 
 /* ---- running commands and scripts ---------------------------------------- */
 
-static baton_plugin_t *find_ns(baton_host_t *h, const char *ns) {
+baton_plugin_t *baton__host_find_ns(const baton_host_t *h, const char *ns) {
   baton_plugin_t *failed = NULL;
   for (size_t i = 0; i < h->nplugins; i++) {
     baton_plugin_t *p = h->plugins[i];
@@ -562,7 +562,7 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
     baton__host_report(h, NULL, baton_host_last_error(h), NULL);
     return 1;
   }
-  baton_plugin_t *p = find_ns(h, ns);
+  baton_plugin_t *p = baton__host_find_ns(h, ns);
   if (p == NULL) {
     baton__host_fail(h, BATON_ENOTFOUND, "unknown command '%s'", ns);
     baton__host_report(h, NULL, h->error, "see baton --help for the commands");

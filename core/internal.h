@@ -260,6 +260,9 @@ int baton__host_store(baton_host_t *h, struct baton_store_s **out);
 /* Closes the host's database if it was opened. Defined in core/store.c. */
 void baton__host_store_close(baton_host_t *h);
 
+/* The plugin whose namespace is `ns`: a working one if any, else a failed
+ * one (to report why), else NULL. Shadowed plugins are never returned. */
+baton_plugin_t *baton__host_find_ns(const baton_host_t *h, const char *ns);
 /* Records the message of the last failure (printf-style); returns `err`. */
 int baton__host_fail(baton_host_t *h, int err, const char *fmt, ...)
     BATON_PRINTF(3, 4);
@@ -567,5 +570,11 @@ extern const size_t baton__store_ncommands;
 /* Sets people, groups, events and store on the baton table at -1, bound to
  * plugin p (lua_store.c). */
 void baton__lua_open_store(lua_State *L, baton_plugin_t *p);
+
+/* ---- assign: lua_assign.c --------------------------------------------- */
+
+/* Sets baton.assign (the solver of include/baton/assign.h) on the baton
+ * table at -1. */
+void baton__lua_open_assign(lua_State *L);
 
 #endif

@@ -338,20 +338,6 @@ static void strlist_free(char **l, size_t n) {
   free(l);
 }
 
-void baton__value_clear(baton_value_t *v) {
-  if (v->items) {
-    for (size_t i = 0; i < v->nitems; i++)
-      baton__value_clear(&v->items[i]);
-    free(v->items);
-  } else if (v->set && (v->type == BATON_ARG_STRING ||
-                        v->type == BATON_ARG_DATE ||
-                        v->type == BATON_ARG_PATH ||
-                        v->type == BATON_ARG_ENUM)) {
-    free(v->v.s);
-  }
-  memset(v, 0, sizeof *v);
-}
-
 static const char *const reserved_flags[] = {"help", "json", "quiet", "debug",
                                              "db", "plugins"};
 
