@@ -154,6 +154,10 @@ function M.people(ids)
     local p = baton.people.get(id)
     if p then found[#found + 1] = p else unknown[#unknown + 1] = id end
   end
+  if #unknown > 0 and #baton.people.find {} == 0 then
+    error("no people in the database yet: import the staff list first (baton people import FILE; "
+      .. "try samples/staff.csv)", 0)
+  end
   if #unknown > 0 then
     error(("unknown person id%s %s: use the ids of the staff list (baton people list)")
       :format(#unknown > 1 and "s" or "", "'" .. table.concat(unknown, "', '") .. "'"), 0)

@@ -87,7 +87,7 @@ function M.check(state, spread, today, rules)
       local since = dates.latest(last and last.date, s.started or s.since)
       local days = dates.days_between(since, today)
       if days >= rules.win_weeks * 7 then
-        warn("no_wins", s, ("no short-term win for %s (%s %s): find one and record it with: "
+        warn("no_wins", s, ("step 6: no short-term win for %s (%s %s): find one and record it with: "
           .. "baton change evidence %s wins \"...\"")
           :format(plural(days // 7, "week", "weeks"), last and "last win" or "step 6 started", since, ref))
       end
