@@ -79,39 +79,25 @@ expect_status() {
   check_status "$want"
 }
 
+# verdict PASS_MSG FAIL_MSG FILE CMD...: one check: passes if CMD
+# succeeds, else fails showing FILE ("" for none).
+verdict() {
+  local ok=$1 bad=$2 file=$3
+  shift 3
+  if "$@"; then pass "$ok"; else fail "$bad" "$file"; fi
+}
+not() { ! "$@"; }
+
 # expect_contains TEXT FILE: FILE (out or err) has TEXT (fixed string).
-expect_contains() {
-  if grep -qF -- "$1" "$2"; then
-    pass "$2 has '$1'"
-  else
-    fail "$2 lacks '$1'" "$2"
-  fi
-}
-
+expect_contains() { verdict "$2 has '$1'" "$2 lacks '$1'" "$2" grep -qF -- "$1" "$2"; }
 expect_not_contains() {
-  if grep -qF -- "$1" "$2"; then
-    fail "$2 has '$1', which it must not" "$2"
-  else
-    pass "$2 has no '$1'"
-  fi
+  verdict "$2 has no '$1'" "$2 has '$1', which it must not" "$2" not grep -qF -- "$1" "$2"
 }
-
 # expect_match REGEX FILE: a line of FILE matches the extended regex.
 expect_match() {
-  if grep -qE -- "$1" "$2"; then
-    pass "$2 matches /$1/"
-  else
-    fail "$2 has no line matching /$1/" "$2"
-  fi
+  verdict "$2 matches /$1/" "$2 has no line matching /$1/" "$2" grep -qE -- "$1" "$2"
 }
-
-expect_empty() {
-  if [ -s "$1" ]; then
-    fail "$1 is not empty" "$1"
-  else
-    pass "$1 is empty"
-  fi
-}
+expect_empty() { verdict "$1 is empty" "$1 is not empty" "$1" not test -s "$1"; }
 
 # expect_lines FILE LINE...: FILE holds exactly these lines, in order.
 expect_lines() {
@@ -146,20 +132,13 @@ expect_json_true() {
 
 # expect_within MS: the last run took less than MS milliseconds.
 expect_within() {
-  if [ "$ELAPSED_MS" -lt "$1" ]; then
-    pass "done in ${ELAPSED_MS} ms (< $1 ms)"
-  else
-    fail "took ${ELAPSED_MS} ms, expected under $1 ms"
-  fi
+  verdict "done in $ELAPSED_MS ms (< $1 ms)" "took $ELAPSED_MS ms, expected under $1 ms" "" \
+    test "$ELAPSED_MS" -lt "$1"
 }
 
 # expect_file_absent PATH: e.g. proof that an escape did not run a command.
 expect_file_absent() {
-  if [ -e "$1" ]; then
-    fail "$1 exists, so the forbidden call ran"
-  else
-    pass "no $1 was created"
-  fi
+  verdict "no $1 was created" "$1 exists, so the forbidden call ran" "" not test -e "$1"
 }
 
 # use_only_plugins NAME...: ./plugins holds exactly these fixtures.

@@ -22,7 +22,7 @@ cp out help_out
 
 test_case "COMMAND --help shows the same text as help COMMAND"
 expect_status 0 baton hello greet --help
-if cmp -s help_out out; then pass "same text"; else fail "help texts differ" help_out out; fi
+verdict "same text" "the texts differ; --help gave:" out cmp -s help_out out
 
 test_case "--help shows every type, default and enum value"
 expect_status 0 baton typed check --help

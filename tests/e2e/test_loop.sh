@@ -18,24 +18,28 @@ test_case "the CLI waits for a pending timer, then exits without waiting for the
 expect_status 0 baton looper pending
 expect_lines out "handler returned" "timer fired"
 expect_within 3000
-if [ "$ELAPSED_MS" -ge 300 ]; then pass "waited for the 300 ms timer"; else fail "exited after $ELAPSED_MS ms, before the 300 ms timer"; fi
+verdict "waited for the 300 ms timer" "exited after $ELAPSED_MS ms, before the 300 ms timer" "" \
+  test "$ELAPSED_MS" -ge 300
 
 test_case "baton.fs.write then baton.fs.read round-trips bytes; a missing file is nil, message, code"
 expect_status 0 baton looper roundtrip data.bin
 expect_lines out "same: true (100034 bytes)" \
   "missing: nil | ENOENT: cannot read data.bin.missing: No such file or directory | ENOENT"
-if [ "$(wc -c <data.bin)" = 100034 ]; then pass "data.bin has 100034 bytes"; else fail "data.bin has $(wc -c <data.bin) bytes"; fi
+size=$(wc -c <data.bin)
+verdict "data.bin has 100034 bytes" "data.bin has $size bytes" "" test "$size" = 100034
 
 test_case "baton.fs.write keeps the usual permissions of a file (umask, or the old file's)"
 umask 022
 rm -f data.bin
 run baton looper roundtrip data.bin
 mode=$(stat -c %a data.bin)
-if [ "$mode" = 644 ]; then pass "a new file is 644 under umask 022"; else fail "a new file written by baton.fs.write is $mode, expected 644 (umask 022)"; fi
+verdict "a new file is 644 under umask 022" \
+  "a new file written by baton.fs.write is $mode, expected 644 (umask 022)" "" test "$mode" = 644
 chmod 664 data.bin
 run baton looper roundtrip data.bin
 mode=$(stat -c %a data.bin)
-if [ "$mode" = 664 ]; then pass "a rewritten file keeps 664"; else fail "a 664 file rewritten by baton.fs.write became $mode"; fi
+verdict "a rewritten file keeps 664" "a 664 file rewritten by baton.fs.write became $mode" "" \
+  test "$mode" = 664
 
 test_case "baton.fs.list lists a directory sorted; a missing one is nil, message, code"
 mkdir -p listed/sub
@@ -77,13 +81,10 @@ for delay in 0.05 0.2 0.4; do
   size=$(wc -c <big.txt)
   first=$(head -c1 big.txt)
   rest=$(tr -d "$first" <big.txt | wc -c)
-  if [ "$size" = 8388608 ] && [ "$rest" = 0 ]; then
-    pass "big.txt is 8 MiB of '$first'"
-  else
-    fail "big.txt is half-written: $size bytes, $rest not '$first'"
-  fi
+  verdict "big.txt is 8 MiB of '$first'" "big.txt is half-written: $size bytes, $rest not '$first'" "" \
+    test "$size.$rest" = 8388608.0
   leftovers=$(find . -maxdepth 1 -name 'big.txt?*' | wc -l)
-  if [ "$leftovers" = 0 ]; then pass "no temporary file left"; else fail "temporary files left: $(ls -a)"; fi
+  verdict "no temporary file left" "temporary files left: $(ls -a | tr '\n' ' ')" "" test "$leftovers" = 0
 done
 
 finish
