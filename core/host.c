@@ -485,8 +485,11 @@ static void command_done(baton_task_t *t) {
   baton_host_t *h = t->p->host;
   char *msg = baton__asprintf("%s failed: %s", t->what,
                               t->error ? t->error : baton_strerror(t->status));
+  /* The traceback hint is for errors in the code (they name a .lua file),
+   * not for messages a plugin wrote for the user with error("...", 0). */
   const char *hint =
-      t->status == BATON_EPLUGIN && !h->opts.debug
+      t->status == BATON_EPLUGIN && !h->opts.debug && t->error &&
+              strstr(t->error, ".lua:") != NULL
           ? "run again with --debug to see the Lua traceback"
           : NULL;
   baton__host_report(h, t->p->name, msg ? msg : "failed", hint);

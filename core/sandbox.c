@@ -148,6 +148,28 @@ static const char wrap_src[] =
     "  return function(...) return pass(resume(co, ...)) end\n"
     "end\n";
 
+/* setmetatable(): no __gc. Lua runs finalizers with hooks turned off, so
+ * no limit could stop a finalizer that never ends; and a plugin owns
+ * nothing that needs one (the host releases timers and handles). Lua only
+ * marks an object for finalization when its metatable has __gc at this
+ * call, so checking here is enough. */
+static int sb_setmetatable(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    if (lua_rawget(L, 2) != LUA_TNIL)
+      return luaL_error(L, "setmetatable: __gc finalizers are not available "
+                           "to plugins (nothing could stop one that never "
+                           "ends); release what you hold explicitly, or use "
+                           "a to-be-closed variable (local x <close>)");
+    lua_pop(L, 1);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
 /* load(): text chunks only. A binary chunk could break the VM. */
 static int sb_load(lua_State *L) {
   int n = lua_gettop(L);
@@ -357,6 +379,9 @@ static int build(lua_State *L) {
   lua_getglobal(L, "collectgarbage");
   lua_pushcclosure(L, sb_collectgarbage, 1);
   lua_setglobal(L, "collectgarbage");
+  lua_getglobal(L, "setmetatable");
+  lua_pushcclosure(L, sb_setmetatable, 1);
+  lua_setglobal(L, "setmetatable");
   lua_newtable(L);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &loaded_key);
   lua_pushcfunction(L, sb_require);
@@ -443,16 +468,46 @@ static int error_where(lua_State *co, char *buf, size_t n) {
     for (int level = 0; lua_getstack(co, level, &ar); level++) {
       if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0 &&
           (pass == 1 || ar.source[0] == '@')) {
-        snprintf(buf, n, "%s:%d", ar.short_src, ar.currentline);
+        snprintf(buf, n, "%s:%d",
+                 ar.source[0] == '@' ? ar.source + 1 : ar.short_src,
+                 ar.currentline);
         return 1;
       }
     }
   return 0;
 }
 
+/* Lua shortens a long file name in its messages to "...TAIL" (60 bytes).
+ * A plugin's files all lie under its directory, so the whole name can be
+ * put back: the start of TAIL overlaps the end of "DIR/". Returns a new
+ * message, or NULL to keep the old one. */
+static char *expand_source(const baton_plugin_t *p, const char *msg) {
+  const char *colon = strchr(msg, ':');
+  if (strncmp(msg, "...", 3) != 0 || colon == NULL || p->dir == NULL)
+    return NULL;
+  const char *tail = msg + 3;
+  size_t tl = (size_t)(colon - tail);
+  char prefix[PATH_MAX];
+  int pl = snprintf(prefix, sizeof prefix, "%s/", p->dir);
+  if (pl <= 0 || (size_t)pl >= sizeof prefix)
+    return NULL;
+  for (size_t k = (size_t)pl < tl ? (size_t)pl : tl; k > 0; k--) {
+    if (strncmp(prefix + pl - k, tail, k) != 0)
+      continue;
+    char *full = baton__asprintf("%s%.*s", prefix, (int)(tl - k), tail + k);
+    if (full && baton__is_file(full)) {
+      char *m = baton__asprintf("%s%s", full, colon);
+      free(full);
+      return m;
+    }
+    free(full);
+  }
+  return NULL;
+}
+
 char *baton__sandbox_errmsg(baton_plugin_t *p, lua_State *co, int status) {
   baton_host_t *h = p->host;
-  char where[LUA_IDSIZE + 32] = "";
+  char where[PATH_MAX + 32] = "";
   int have_where = error_where(co, where, sizeof where);
   int kill = __atomic_load_n(&p->kill, __ATOMIC_SEQ_CST);
   char *msg = NULL;
@@ -498,11 +553,12 @@ char *baton__sandbox_errmsg(baton_plugin_t *p, lua_State *co, int status) {
     if (msg == NULL && s == NULL)
       msg = baton__asprintf("(error object is a %s value)",
                             luaL_typename(co, -1));
-    if (msg == NULL)
+    if (msg == NULL && (msg = expand_source(p, s)) == NULL)
       msg = baton__strdup(s);
-    /* error("x", 0) and error objects carry no position: add it. */
-    if (msg && have_where && strstr(msg, where) == NULL &&
-        strncmp(msg, where, strcspn(where, ":")) != 0) {
+    /* An error object carries no position: add it. A string is shown as
+     * the plugin wrote it: error("...", 0) is how a plugin speaks to the
+     * user about their input, and a position would only be noise there. */
+    if (msg && s == NULL && have_where && strstr(msg, where) == NULL) {
       char *m2 = baton__asprintf("%s (at %s)", msg, where);
       free(msg);
       msg = m2;

@@ -229,6 +229,16 @@ static int owns(const char *plugin, const char *name) {
          name[n] == '_' && name[n + 1] != '\0';
 }
 
+/* An index SQLite makes by itself for UNIQUE or PRIMARY KEY is named
+ * sqlite_autoindex_TABLE_N: it belongs to whoever owns TABLE. */
+static int owns_index(const char *plugin, const char *name) {
+  static const char autoindex[] = "sqlite_autoindex_";
+  if (name != NULL &&
+      sqlite3_strnicmp(name, autoindex, (int)sizeof autoindex - 1) == 0)
+    return owns(plugin, name + sizeof autoindex - 1);
+  return owns(plugin, name);
+}
+
 static int is_schema_table(const char *t) {
   return t != NULL && (sqlite3_stricmp(t, "sqlite_master") == 0 ||
                        sqlite3_stricmp(t, "sqlite_schema") == 0);
@@ -303,7 +313,7 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
   case SQLITE_DROP_INDEX:
   case SQLITE_CREATE_TRIGGER:
   case SQLITE_DROP_TRIGGER:
-    if (owns(p, a1) && owns(p, a2))
+    if (owns_index(p, a1) && owns(p, a2))
       return SQLITE_OK;
     return refuse(s,
                   "plugin '%s' may not create or drop '%s' on table '%s': "
@@ -312,7 +322,7 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
                   p, a1, a2, p);
   case SQLITE_REINDEX: /* CREATE INDEX reindexes the new index */
   case SQLITE_ANALYZE:
-    if (owns(p, a1))
+    if (owns_index(p, a1))
       return SQLITE_OK;
     return refuse(s, "plugin '%s' may not reindex or analyze '%s': only its "
                   "own tables and indexes ('%s_...')", p, a1, p);

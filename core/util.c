@@ -166,6 +166,14 @@ fail_errno : {
 }
 }
 
+/* The process's umask, read once at start-up (umask() cannot be read
+ * without setting it, which is not safe once threads run). */
+static mode_t process_umask;
+__attribute__((constructor)) static void read_umask(void) {
+  process_umask = umask(022);
+  umask(process_umask);
+}
+
 int baton__file_write_atomic(const char *path, const char *data, size_t len,
                              char **err) {
   char *tmp = baton__asprintf("%s.tmp-XXXXXX", path);
@@ -174,6 +182,13 @@ int baton__file_write_atomic(const char *path, const char *data, size_t len,
   int fd = mkstemp(tmp);
   if (fd < 0)
     goto fail;
+  /* mkstemp makes the file 0600: give it the old file's mode, or what a
+   * new file would get. */
+  struct stat old;
+  mode_t mode = stat(path, &old) == 0 ? (old.st_mode & 07777)
+                                      : (0666 & ~process_umask);
+  if (fchmod(fd, mode) != 0)
+    goto fail_unlink;
   size_t off = 0;
   while (off < len) {
     ssize_t w = write(fd, data + off, len - off);

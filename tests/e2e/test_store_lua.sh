@@ -69,3 +69,16 @@ expect 1 "$BATON" run rota.lua
 grep -q "plugin 'rota' may not read table 'mentor_pairs'" err || { cat err; fail "no authorizer error"; }
 grep -q "whose names start with 'rota_'" err || fail "the rule is not named"
 echo ok
+
+# UNIQUE and composite primary keys make SQLite create its own indexes
+# (sqlite_autoindex_TABLE_N): they belong to the plugin that owns TABLE.
+cat > keys.lua <<'LUA'
+print(baton.store.migrate{
+  "CREATE TABLE keys_pairs (a TEXT UNIQUE, b TEXT, PRIMARY KEY (a, b))" })
+print(baton.store.exec("INSERT INTO keys_pairs VALUES ('x', 'y')"))
+print(baton.store.exec("INSERT INTO keys_pairs VALUES ('x', 'z')"))
+LUA
+expect 0 "$BATON" run keys.lua
+grep -qx "1" out || fail "keys.lua: the migration with UNIQUE did not apply: $(cat out err)"
+grep -q "UNIQUE constraint failed: keys_pairs.a" out || fail "keys.lua: the UNIQUE key was not enforced: $(cat out)"
+echo "ok: UNIQUE and composite keys in a plugin's own tables"
