@@ -53,6 +53,10 @@ baton.version = ""
 ---@type string
 baton.plugin = ""
 
+--- Today's date as "YYYY-MM-DD" (or the date given with --today).
+---@return string
+function baton.today() end
+
 --- Prints the values, separated by tabs, as one line of the command's output.
 ---@param ... any
 function baton.print(...) end
