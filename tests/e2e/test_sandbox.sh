@@ -139,13 +139,21 @@ too_long spinner coroutine_loop "time limit of 1 s exceeded (at $PLUGINS/spinner
 too_long spinner coroutine_pcall "time limit of 1 s exceeded (at $PLUGINS/spinner/init.lua:21)"
 too_long spinner sleep "time limit of 1 s exceeded while command 'spinner sleep' was waiting"
 too_long stuck_load ping "time limit of 1 s exceeded (at $PLUGINS/stuck_load/init.lua:3)"
-# A finalizer runs with Lua's hooks off, so the kill hook cannot reach it:
-# these two show whether the host still ends (TIMEOUT keeps a hang short).
+# A finalizer runs with Lua's hooks off, so no kill hook can reach it: the
+# host must refuse __gc or stop it some other way (TIMEOUT keeps a hang
+# short). gc_swap marks an object with a placeholder __gc, then swaps in
+# the loop.
 TIMEOUT=4
-too_long spinner gc_now "time limit of 1 s exceeded"
+for cmd in gc_now gc_swap; do
+  test_case "a __gc finalizer that never ends cannot outlive the time limit ($cmd)"
+  run baton --time-limit 1 spinner "$cmd"
+  contained 1 spinner "$PLUGINS/spinner/init.lua:"
+  expect_within 5000
+done
 test_case "a __gc finalizer that never ends does not hang the host at exit"
 run baton --time-limit 1 spinner gc_loop
-check_status 0
+# Refused (1) or run and stopped after the command succeeded (0): not a hang.
+verdict "exit $STATUS" "exited $STATUS: hung or crashed" err test "$STATUS" -le 1
 expect_within 5000
 TIMEOUT=20
 
