@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 broken="bad_syntax bad_function no_version bad_api bad_perm bad_field bad_type
-  cycle_a cycle_b needs_missing clash_run forever huge"
+  field_in_comment cycle_a cycle_b needs_missing clash_run forever huge"
 # shellcheck disable=SC2086
 use_only_plugins good $broken
 run baton plugins
@@ -43,6 +43,8 @@ reported "with an unknown permission" bad_perm plugin.lua:7 \
   "known permissions are fs.read, fs.write, spawn"
 reported "with a misspelt field" bad_field plugin.lua:7 \
   "unknown field 'comands' in the manifest (did you mean 'commands'?)"
+reported "naming its misspelt field in a comment too" field_in_comment plugin.lua:7 \
+  "unknown field 'comands' in the manifest (did you mean 'commands'?)"
 reported "with a bad type on its third argument" bad_type plugin.lua:14 \
   "argument '--when' of command 'go' has type 'dat' (did you mean 'date'?)"
 reported "in a dependency cycle (cycle_b)" cycle_b plugin.lua:7 \
@@ -68,7 +70,7 @@ expect_lines out "pong"
 expect_status 0 baton --help
 expect_contains "good ping" out
 expect_not_contains "cycle_a go" out
-expect_contains "13 plugins failed to load: run 'baton plugins' or 'baton doctor' to see why." out
+expect_contains "14 plugins failed to load: run 'baton plugins' or 'baton doctor' to see why." out
 expect_match "^  ok    plugin good 1\.0\.0 .*: all fine$" doctor_out
 
 test_case "a command of a plugin with a failed dependency exits 1 and says why"
