@@ -79,36 +79,60 @@ typedef struct {
   const char *src;
   char *err;
   lua_State *L;
+  const char *at; /* where a missing field is reported: NULL = `return` */
 } check_t;
 
 /* The first line of the source where `key` is assigned (`key =`), or where
- * it stands as a string (`"--times"`); 0 if neither is found. Used to point
- * at the field an error is about: the data itself has no line numbers. */
+ * it stands as a whole string (`"--times"`), or, for "return", where the
+ * manifest's table starts; 0 if none. Comments and long strings are
+ * skipped, so a field named in a comment is not taken for the field. Used
+ * to point at the field an error is about: the data has no line numbers. */
 static int line_of(const check_t *c, const char *key) {
   size_t kl = strlen(key);
   int line = 1;
   for (const char *s = c->src; *s; s++) {
     if (*s == '\n') {
       line++;
-      continue;
+    } else if (s[0] == '-' && s[1] == '-') { /* a comment */
+      const char *e;
+      if (s[2] == '[' && s[3] == '[' && (e = strstr(s + 4, "]]")) != NULL) {
+        for (; s < e; s++)
+          line += *s == '\n';
+        s = e + 1;
+      } else {
+        while (s[1] && s[1] != '\n')
+          s++;
+      }
+    } else if (s[0] == '[' && s[1] == '[') { /* a long string */
+      const char *e = strstr(s + 2, "]]");
+      for (; e && s < e; s++)
+        line += *s == '\n';
+      if (e == NULL)
+        return 0;
+      s = e + 1;
+    } else if (*s == '"' || *s == '\'') { /* a string: the key itself? */
+      char q = *s;
+      if (strncmp(s + 1, key, kl) == 0 && s[1 + kl] == q)
+        return line;
+      for (s++; *s && *s != q && *s != '\n'; s++)
+        if (*s == '\\' && s[1])
+          s++;
+      if (*s == '\0')
+        break;
+    } else if (strncmp(s, key, kl) == 0 &&
+               (s == c->src || !(isalnum((unsigned char)s[-1]) ||
+                                 s[-1] == '_'))) {
+      const char *t = s + kl;
+      if (strcmp(key, "return") == 0 &&
+          (*t == ' ' || *t == '\t' || *t == '{' || *t == '\n'))
+        return line;
+      if (isalnum((unsigned char)*t) || *t == '_')
+        continue;
+      while (*t == ' ' || *t == '\t')
+        t++;
+      if (*t == '=' && t[1] != '=')
+        return line;
     }
-    if (strncmp(s, key, kl) != 0)
-      continue;
-    int before_ok = s == c->src || !(isalnum((unsigned char)s[-1]) ||
-                                     s[-1] == '_' || s[-1] == '-');
-    const char *t = s + kl;
-    if (!before_ok)
-      continue;
-    if (s > c->src && (s[-1] == '"' || s[-1] == '\'') && *t == s[-1])
-      return line;
-    if (strcmp(key, "return") == 0 && (*t == ' ' || *t == '\t' || *t == '{'))
-      return line;
-    if (isalnum((unsigned char)*t) || *t == '_')
-      continue;
-    while (*t == ' ' || *t == '\t')
-      t++;
-    if (*t == '=' && t[1] != '=')
-      return line;
   }
   return 0;
 }
@@ -242,9 +266,11 @@ static int get_string(check_t *c, int idx, const char *key, const char *where,
   int t = lua_getfield(L, idx, key);
   if (t == LUA_TNIL) {
     lua_pop(L, 1);
+    /* A missing field has no line of its own: point at the table it is
+     * missing from (the manifest's `return`, or the command's name). */
     if (required)
-      return failf(c, where, "%s has no '%s'; add %s = \"...\"",
-                   where, key, key);
+      return failf(c, c->at ? c->at : "return",
+                   "%s has no '%s'; add %s = \"...\"", where, key, key);
     return 0;
   }
   if (t != LUA_TSTRING) {
@@ -566,9 +592,14 @@ static int check_commands(check_t *c, baton_manifest_t *m) {
       lua_pop(L, 2);
       return r;
     }
-    if ((r = check_keys(c, -1, where, known, 3)) != 0 ||
-        (r = get_string(c, -1, "summary", where, 1, &cmd->summary)) != 0 ||
-        (r = get_string(c, -1, "help", where, 0, &cmd->help)) != 0) {
+    c->at = cmd->name;
+    r = check_keys(c, -1, where, known, 3);
+    if (r == 0)
+      r = get_string(c, -1, "summary", where, 1, &cmd->summary);
+    if (r == 0)
+      r = get_string(c, -1, "help", where, 0, &cmd->help);
+    c->at = NULL;
+    if (r != 0) {
       lua_pop(L, 2);
       return r;
     }

@@ -55,8 +55,9 @@ reported "depending on a missing plugin" needs_missing plugin.lua:7 \
   "depends on 'nowhere', which is not installed; install it or remove it from depends"
 reported "taking the built-in word 'run' as namespace" clash_run plugin.lua:7 \
   "namespace 'run' is a word of baton itself; set another namespace in plugin.lua"
-# A missing field has no line of its own: the file and the fix suffice.
-reported "without a version" no_version plugin.lua \
+# A missing field has no line of its own: it is reported at the table it is
+# missing from (the manifest's `return {`).
+reported "without a version" no_version plugin.lua:2 \
   "the manifest has no 'version'; add version = \"...\""
 reported "that loops forever" forever plugin.lua \
   "the manifest runs too long: it must be a plain table, not a program"
