@@ -88,12 +88,12 @@ const char *baton_host_last_error(const baton_host_t *h) {
   return h->error ? h->error : "";
 }
 
-static void json_report(FILE *f, const char *plugin, const char *msg,
-                        const char *hint) {
+static void json_report(FILE *f, const char *kind, const char *plugin,
+                        const char *msg, const char *hint) {
   struct json_t *o = json_object();
   struct json_t *e = json_object();
   if (plugin)
-    json_object_set_new(e, "plugin", json_string(plugin));
+    json_object_set_new(e, kind, json_string(plugin));
   json_object_set_new(e, "message", json_string(msg));
   if (hint)
     json_object_set_new(e, "hint", json_string(hint));
@@ -109,11 +109,15 @@ void baton__host_report(baton_host_t *h, const char *plugin, const char *msg,
                         const char *hint) {
   FILE *f = h->opts.err;
   fflush(h->opts.out);
+  /* Callers pass the plugin's own name string: the script's is the one of
+   * h->script, and is reported as a script. */
+  const char *kind =
+      h->script != NULL && plugin == h->script->name ? "script" : "plugin";
   if (h->opts.json) {
-    json_report(f, plugin, msg, hint);
+    json_report(f, kind, plugin, msg, hint);
   } else {
     if (plugin)
-      fprintf(f, "baton: error in plugin '%s': %s\n", plugin, msg);
+      fprintf(f, "baton: error in %s '%s': %s\n", kind, plugin, msg);
     else
       fprintf(f, "baton: error: %s\n", msg);
     if (hint)
@@ -702,9 +706,13 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   for (size_t i = 0; perms && perms[i]; i++) {
     unsigned bit;
     if (baton__perm_parse(perms[i], &bit) != 0) {
-      char *m = baton__asprintf("unknown permission '%s' for --allow; known "
-                                "permissions are %s",
-                                perms[i], baton__perm_list());
+      static const char *const known[] = {"fs.read", "fs.write", "spawn"};
+      const char *sug = baton__suggest(perms[i], known, 3);
+      char *m = baton__asprintf("unknown permission '%s' for --allow%s%s%s; "
+                                "known permissions are %s",
+                                perms[i], sug ? " (did you mean '" : "",
+                                sug ? sug : "", sug ? "'?)" : "",
+                                baton__perm_list());
       baton__host_report(h, NULL, m, NULL);
       free(m);
       return 2;
@@ -721,7 +729,7 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   baton__host_signals(h, 1);
   if (baton__plugin_load(p) != 0) {
     baton__host_signals(h, 0);
-    baton__host_report(h, NULL, p->error, NULL);
+    baton__host_report(h, p->name, p->error, NULL);
     return 1;
   }
   struct script_push c = {p, path, argc, argv};

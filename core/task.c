@@ -113,8 +113,11 @@ static void task_run(baton_task_t *t, int nargs) {
     return;
   }
   lua_pop(t->co, nres);
-  if (t->op != NULL)
+  if (t->op != NULL) {
+    /* What it printed so far reaches a pipe now, not at exit. */
+    fflush(h->opts.out);
     return; /* waiting for its libuv request */
+  }
   task_finish(t, BATON_EPLUGIN,
               baton__asprintf("%s called coroutine.yield() outside a "
                               "coroutine of its own; to wait, use "

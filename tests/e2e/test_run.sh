@@ -33,7 +33,7 @@ expect_not_contains "hello from a file" out
 
 test_case "an unknown permission in --allow is a usage error"
 expect_status 2 baton run --allow fs.raed "$scripts/read.lua" note.txt
-expect_contains "unknown permission 'fs.raed' for --allow; known permissions are fs.read, fs.write, spawn" err
+expect_contains "unknown permission 'fs.raed' for --allow (did you mean 'fs.read'?); known permissions are fs.read, fs.write, spawn" err
 expect_empty out
 
 test_case "a missing script exits 1 and names it"

@@ -244,8 +244,14 @@ static void test_errors_name_plugin_file_and_line(void **state) {
   expect_err(&r, "error in plugin 't': command 't go' failed:");
   expect_err(&r, "t/init.lua:4: attempt to index a nil value");
   expect_err(&r, "--debug");
-  r = go("", "error('plain', 0)");
-  expect_err(&r, "plain (at ");
+  /* error("...", 0) speaks to the user: shown as written, no position and
+   * no hint about tracebacks. An error table gets its position. */
+  r = go("", "error('no people yet: import a roster first', 0)");
+  assert_int_equal(r.status, 1);
+  expect_err(&r, "failed: no people yet: import a roster first\n");
+  assert_null(strstr(r.err, "--debug"));
+  r = go("", "error({ code = 7 })");
+  expect_err(&r, "(error object is a table value) (at ");
   plugin("", "local function f() return 1 + f() end return f()");
   r = run(5000, (size_t)256 << 20, 0, NULL);
   assert_int_equal(r.status, 1);
