@@ -577,4 +577,11 @@ void baton__lua_open_store(lua_State *L, baton_plugin_t *p);
  * table at -1. */
 void baton__lua_open_assign(lua_State *L);
 
+/* ---- ics, csv: lua_ics.c, lua_csv.c ------------------------------------ */
+
+/* Push baton.ics (iCalendar through libical) and baton.csv (CSV through
+ * csv.c's libcsv reader); the caller sets them on the baton table. */
+int baton__lua_open_ics(lua_State *L);
+int baton__lua_open_csv(lua_State *L);
+
 #endif

@@ -209,6 +209,10 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   baton__lua_open_fs(L);
   lua_setfield(L, -2, "fs");
   baton__lua_open_spawn(L); /* sets baton.spawn */
+  baton__lua_open_ics(L);
+  lua_setfield(L, -2, "ics");
+  baton__lua_open_csv(L);
+  lua_setfield(L, -2, "csv");
 
   /* baton.output and baton.ui.table, written in Lua. [baton] */
   if (luaL_loadbufferx(L, api_src, sizeof api_src - 1, "=baton.output", "t") !=
