@@ -151,13 +151,29 @@ static int setup_path(baton_host_t *h, const globals_t *g) {
   }
   if (r == 0)
     r = baton_host_add_plugin_dir(h, "plugins");
+  /* The bundled plugins: the source tree's when running from the build
+   * tree; else PREFIX/share/baton/plugins found from the program's own
+   * place (so an install can be moved), else the configured prefix. */
   char exe[PATH_MAX];
   size_t n = sizeof exe;
-  int from_build = uv_exepath(exe, &n) == 0 &&
-                   strncmp(exe, BATON_BUILD_DIR "/", strlen(BATON_BUILD_DIR) + 1) == 0;
+  const char *bundled = BATON_INSTALL_PLUGIN_DIR;
+  char beside[PATH_MAX + 32];
+  if (uv_exepath(exe, &n) == 0) {
+    char *slash = strrchr(exe, '/');
+    if (strncmp(exe, BATON_BUILD_DIR "/", strlen(BATON_BUILD_DIR) + 1) == 0) {
+      bundled = BATON_SOURCE_PLUGIN_DIR;
+    } else if (slash != NULL) {
+      *slash = '\0';
+      snprintf(beside, sizeof beside, "%s/../share/baton/plugins", exe);
+      char real[PATH_MAX];
+      if (realpath(beside, real) != NULL && baton__is_dir(real)) {
+        snprintf(beside, sizeof beside, "%s", real);
+        bundled = beside;
+      }
+    }
+  }
   if (r == 0)
-    r = baton_host_add_plugin_dir(h, from_build ? BATON_SOURCE_PLUGIN_DIR
-                                                : BATON_INSTALL_PLUGIN_DIR);
+    r = baton_host_add_plugin_dir(h, bundled);
   return r;
 }
 
