@@ -584,4 +584,16 @@ void baton__lua_open_assign(lua_State *L);
 int baton__lua_open_ics(lua_State *L);
 int baton__lua_open_csv(lua_State *L);
 
+/* ---- score: score.c, lua_score.c ---------------------------------------- */
+
+/* Sets score, reasons, features and matrix (the mentoring scores of
+ * include/baton/score.h) on the table at the top of the stack, the
+ * baton.assign table. Returns 0. */
+int baton__lua_open_score(lua_State *L);
+/* The cells of the baton.matrix userdata at idx (row-major, NaN for a
+ * forbidden cell) and its size, or NULL when the value is not a matrix.
+ * The cells belong to the userdata. */
+const double *baton__lua_score_matrix(lua_State *L, int idx, size_t *rows,
+                                      size_t *cols);
+
 #endif

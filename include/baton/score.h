@@ -1,0 +1,99 @@
+/* baton/score.h: how well two people fit as a mentoring pair, as a weighted
+ * sum of features (the scores that include/baton/assign.h then solves).
+ *
+ * A person is reduced once to a profile: small integer ids for each
+ * subject, grade band and language (sorted, without repeats), for the
+ * campus, department and role, and the start date as a day number. The
+ * ids come from a dictionary the caller keeps (baton_score_dict_t), so the
+ * rows x cols loop compares integers only and never touches a string.
+ *
+ * The features, for a pair (row, col) = (mentee, mentor):
+ *
+ *   subject     1 if they share at least one subject
+ *   grade       1 if they share at least one grade band
+ *   campus      1 if both have the same campus
+ *   language    1 if they share at least one language
+ *   cross_role  1 if both have a role and the roles differ
+ *   department  1 if both have the same department
+ *   experience  the mentor's whole years since start_date (0 if unknown
+ *               or in the future)
+ *
+ * The score is the sum of weight x feature. With whole-number weights every
+ * score is a whole number, so the solver's totals are exact. */
+#ifndef BATON_SCORE_H
+#define BATON_SCORE_H
+
+#include <stddef.h>
+
+#define BATON_SCORE_FEATURE_MAP(XX)                                            \
+  XX(SUBJECT, "subject", 3, "shares at least one subject")                     \
+  XX(GRADE, "grade", 2, "shares at least one grade band")                      \
+  XX(CAMPUS, "campus", 1, "same campus")                                       \
+  XX(LANGUAGE, "language", 1, "shares at least one language")                  \
+  XX(CROSS_ROLE, "cross_role", 0, "different roles")                           \
+  XX(DEPARTMENT, "department", 0, "same department")                           \
+  XX(EXPERIENCE, "experience", 0, "per year of the mentor's experience")
+
+typedef enum {
+#define BATON_SCORE_FEATURE_ENUM(name, str, w, what) BATON_FEATURE_##name,
+  BATON_SCORE_FEATURE_MAP(BATON_SCORE_FEATURE_ENUM)
+#undef BATON_SCORE_FEATURE_ENUM
+      BATON_FEATURE_COUNT
+} baton_score_feature_t;
+
+/* The feature's name ("cross_role"), default weight and a short phrase;
+ * NULL / 0 for a value out of range. */
+const char *baton_score_feature_name(int f);
+double baton_score_feature_default(int f);
+const char *baton_score_feature_help(int f);
+/* The feature named `name`, or -1. */
+int baton_score_feature_parse(const char *name);
+/* "subject, grade, campus, ...": every name, for error messages. */
+const char *baton_score_feature_list(void);
+
+typedef struct {
+  double w[BATON_FEATURE_COUNT];
+} baton_score_weights_t;
+
+/* Fills *w with the default weights. */
+void baton_score_weights_default(baton_score_weights_t *w);
+
+/* A set of ids, sorted ascending, without repeats; `mask` has bit (id % 64)
+ * set for each id so that most pairs that share nothing are rejected with
+ * one AND. */
+typedef struct {
+  const unsigned *ids;
+  unsigned n;
+  unsigned long long mask;
+} baton_score_set_t;
+
+typedef struct {
+  baton_score_set_t subjects, grades, languages;
+  unsigned campus, department, role; /* 0 = none */
+  /* start_date as the number YYYYMMDD (2019-08-26 is 20190826), or 0 if
+   * unknown: whole years between two such numbers are their difference
+   * divided by 10000, rounded down. */
+  long start;
+} baton_score_person_t;
+
+/* The value (0 or 1, or years for experience) of feature f for the pair;
+ * `today` is YYYYMMDD like start. */
+double baton_score_feature(int f, const baton_score_person_t *row,
+                           const baton_score_person_t *col, long today);
+
+/* The weighted sum for one pair. */
+double baton_score_pair(const baton_score_person_t *row,
+                        const baton_score_person_t *col,
+                        const baton_score_weights_t *w, long today);
+
+/* Fills out[i * ncols + j] with the score of (rows[i], cols[j]). When
+ * `required` is non-zero it is a bit set of features (1u << f) that must
+ * hold (be non-zero) for a pair; a pair where one does not is stored as
+ * `forbidden` (the caller passes BATON_ASSIGN_FORBIDDEN). Cannot fail; the
+ * caller owns every array. */
+void baton_score_matrix(const baton_score_person_t *rows, size_t nrows,
+                        const baton_score_person_t *cols, size_t ncols,
+                        const baton_score_weights_t *w, unsigned required,
+                        long today, double forbidden, double *out);
+
+#endif
