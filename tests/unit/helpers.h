@@ -1,0 +1,129 @@
+/* tests/unit/helpers.h: what the runtime tests share (host, task, plugin,
+ * watchdog, cli): plugins written into a scratch directory, and a host
+ * whose output and errors are captured in files. The scratch directory
+ * itself comes from store_helpers.h. */
+#ifndef BATON_TEST_HELPERS_H
+#define BATON_TEST_HELPERS_H
+
+#include <sys/stat.h>
+
+#include "store_helpers.h"
+
+/* Creates ROOT/NAME holding plugin.lua (`manifest`) and, unless `code` is
+ * NULL, init.lua. Returns the plugin's directory (malloc'd). */
+static inline char *plugin_write(const char *root, const char *name,
+                                 const char *manifest, const char *code) {
+  char *pdir = baton__asprintf("%s/%s", root, name);
+  if (mkdir(pdir, 0755) != 0 && !baton__is_dir(pdir))
+    fail_msg("mkdir %s failed", pdir);
+  char *path = baton__asprintf("%s/plugin.lua", pdir);
+  write_text(path, manifest);
+  free(path);
+  if (code != NULL) {
+    path = baton__asprintf("%s/init.lua", pdir);
+    write_text(path, code);
+    free(path);
+  }
+  return pdir;
+}
+
+/* A manifest for plugin `name` with `extra` fields (Lua table fields,
+ * each ending with a comma) after the required ones, on lines of their
+ * own from line 3. Malloc'd. */
+static inline char *manifest_text(const char *name, const char *extra) {
+  return baton__asprintf("return {\n  name = '%s', version = '1.0.0', "
+                         "api = 1, summary = 'test plugin',\n%s}\n",
+                         name, extra);
+}
+
+/* A plugin NAME under root with one command `go` (no arguments) whose
+ * handler body is `body`; M is the module table. */
+static inline void plugin_simple(const char *root, const char *name,
+                                 const char *extra, const char *body) {
+  char *full = baton__asprintf(
+      "%s  commands = { go = { summary = 'go', args = {} } },\n",
+      extra ? extra : "");
+  char *m = manifest_text(name, full);
+  char *code = baton__asprintf("local M = {}\nfunction M.go(args, ctx)\n%s\n"
+                               "end\nreturn M\n",
+                               body ? body : "");
+  free(plugin_write(root, name, m, code));
+  free(code);
+  free(full);
+  free(m);
+}
+
+/* A host whose out and err streams are temporary files. */
+typedef struct {
+  baton_host_t *h;
+  baton_host_options_t o;
+  char out[16384]; /* filled by host_capture */
+  char err[16384];
+} thost_t;
+
+/* Reads what a stream got since the last call into buf, and empties it. */
+static inline void stream_take(FILE *f, char *buf, size_t n) {
+  fflush(f);
+  rewind(f);
+  size_t got = fread(buf, 1, n - 1, f);
+  buf[got] = '\0';
+  assert_int_equal(ftruncate(fileno(f), 0), 0);
+  rewind(f);
+}
+
+/* A host searching `dir` (may be NULL) with the given time limit. */
+static inline thost_t *host_open(const char *dir, unsigned time_ms) {
+  thost_t *t = calloc(1, sizeof *t);
+  assert_non_null(t);
+  baton_host_options_init(&t->o);
+  t->o.out = tmpfile();
+  t->o.err = tmpfile();
+  assert_non_null(t->o.out);
+  assert_non_null(t->o.err);
+  t->o.time_limit_ms = time_ms;
+  t->o.memory_limit = (size_t)64 << 20;
+  assert_int_equal(baton_host_new(&t->h, &t->o), 0);
+  if (dir != NULL)
+    assert_int_equal(baton_host_add_plugin_dir(t->h, dir), 0);
+  return t;
+}
+
+/* Fills t->out and t->err with what the host wrote since the last call. */
+static inline void host_capture(thost_t *t) {
+  stream_take(t->o.out, t->out, sizeof t->out);
+  stream_take(t->o.err, t->err, sizeof t->err);
+}
+
+static inline void host_close(thost_t *t) {
+  baton_host_free(t->h);
+  fclose(t->o.out);
+  fclose(t->o.err);
+  free(t);
+}
+
+/* Fails showing the whole text when `needle` is not in it. */
+#define assert_contains(text, needle)                                          \
+  do {                                                                         \
+    if (strstr((text), (needle)) == NULL)                                      \
+      fail_msg("'%s' not found in:\n%s", (needle), (text));                    \
+  } while (0)
+
+/* Pushes function `fn` of a loaded plugin's module table onto its state. */
+static inline void push_handler(baton_plugin_t *p, const char *fn) {
+  lua_rawgeti(p->L, LUA_REGISTRYINDEX, p->module_ref);
+  if (lua_getfield(p->L, -1, fn) != LUA_TFUNCTION)
+    fail_msg("init.lua of '%s' has no function %s", p->name, fn);
+  lua_remove(p->L, -2);
+}
+
+/* Scans the host and loads plugin `name`, failing with its error. */
+static inline baton_plugin_t *plugin_loaded(thost_t *t, const char *name) {
+  assert_int_equal(baton_host_scan(t->h), 0);
+  baton_plugin_t *p = baton_host_plugin_find(t->h, name);
+  assert_non_null(p);
+  if (baton__plugin_load(p) != 0)
+    fail_msg("loading %s: %s", name, p->error ? p->error : "?");
+  return p;
+}
+
+#endif
