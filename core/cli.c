@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "baton/store.h"
 #include "internal.h"
 
 /* ---- global flags ---------------------------------------------------------*/
@@ -594,6 +595,36 @@ static void doctor_plugin(doctor_t *d, baton_plugin_t *p) {
   free(r.detail);
 }
 
+static int count_person(const baton_person_t *p, void *ud) {
+  (void)p;
+  ++*(size_t *)ud;
+  return 0;
+}
+
+/* The database opens, is of a schema this baton knows, and how many people
+ * it holds. A database that does not exist yet is fine: doctor must not
+ * create one. */
+static void doctor_database(doctor_t *d, baton_host_t *h) {
+  const char *path = baton__host_db_path(h);
+  char what[PATH_MAX + 16], detail[PATH_MAX + 96];
+  snprintf(what, sizeof what, "database %s", path);
+  if (!baton__is_file(path)) {
+    check(d, "info", what, "not created yet; baton people import FILE "
+                           "creates it");
+    return;
+  }
+  baton_store_t *s;
+  if (baton__host_store(h, &s) != 0) {
+    check(d, "fail", what, baton_host_last_error(h));
+    return;
+  }
+  size_t people = 0;
+  baton_people_each(s, NULL, 0, 0, count_person, &people);
+  snprintf(detail, sizeof detail, "schema version %d, %zu active people",
+           baton_store_schema_version(s), people);
+  check(d, "ok", what, detail);
+}
+
 static int cmd_doctor(baton_cli_t *cli, const baton_cmdspec_t *spec,
                       baton_value_t *args, int argc, const char *const *argv) {
   baton_host_t *h = cli->host;
@@ -621,6 +652,7 @@ static int cmd_doctor(baton_cli_t *cli, const baton_cmdspec_t *spec,
       check(&d, "info", what, "does not exist (fine unless you expected "
                               "plugins there)");
   }
+  doctor_database(&d, h);
   for (size_t i = 0; i < baton_host_plugin_count(h); i++)
     doctor_plugin(&d, baton_host_plugin_at(h, i));
   if (cli->opts.json) {

@@ -257,6 +257,8 @@ struct baton_host_s {
  * opts.db_path, $BATON_DB or ./baton.db. Returns 0 or an error code with the
  * host's last error set. Defined in core/store.c. */
 int baton__host_store(baton_host_t *h, struct baton_store_s **out);
+/* The database's path: opts.db_path, $BATON_DB or "baton.db". */
+const char *baton__host_db_path(const baton_host_t *h);
 /* Closes the host's database if it was opened. Defined in core/store.c. */
 void baton__host_store_close(baton_host_t *h);
 

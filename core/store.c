@@ -563,16 +563,21 @@ void baton_store_close(baton_store_t *s) {
 
 /* ---- the host's store ---------------------------------------------------- */
 
-int baton__host_store(baton_host_t *h, struct baton_store_s **out) {
-  if (h->store != NULL) {
-    *out = h->store;
-    return 0;
-  }
+const char *baton__host_db_path(const baton_host_t *h) {
   const char *path = h->opts.db_path;
   if (path == NULL || *path == '\0')
     path = getenv("BATON_DB");
   if (path == NULL || *path == '\0')
     path = "baton.db";
+  return path;
+}
+
+int baton__host_store(baton_host_t *h, struct baton_store_s **out) {
+  if (h->store != NULL) {
+    *out = h->store;
+    return 0;
+  }
+  const char *path = baton__host_db_path(h);
   char *msg = NULL;
   int e = baton_store_open(&h->store, path, &msg);
   if (e != 0) {
