@@ -1,0 +1,144 @@
+-- The term calendar: which days the group meets, which days the school is
+-- closed, and who is away when.
+--
+-- Closures come from the school's published calendar (an .ics file, read
+-- by libical through baton.ics) or a CSV `from,to,name`. Absences come
+-- from a CSV `person_id,from,to[,reason]` and from a person's recurring
+-- pattern, the attribute `unavailable_days` (e.g. `fri` or `mon;fri` for a
+-- part-time colleague). CSV goes through baton.csv (libcsv), never split
+-- by hand.
+
+local dates = require("dates")
+
+local M = {}
+
+local function fail(file, msg)
+  error(("%s: %s"):format(file, msg), 0)
+end
+
+-- Rows of a CSV file with its header checked; each row is keyed by column.
+local function csv_records(file, want, optional)
+  local text, err = baton.fs.read(file)
+  if not text then error(err, 0) end
+  local rows, lines = baton.csv.decode(text, file)
+  if not rows then error(lines, 0) end
+  local header = rows[1] or {}
+  local col = {}
+  for i, h in ipairs(header) do col[h:lower():gsub("^%s+", ""):gsub("%s+$", "")] = i end
+  for _, w in ipairs(want) do
+    if not col[w] then
+      fail(file, ("line 1: the header needs a column '%s' (expected %s)"):format(w,
+        table.concat(want, ",") .. (optional and ("[," .. optional .. "]") or "")))
+    end
+  end
+  local out = {}
+  for i = 2, #rows do
+    local r = rows[i]
+    if not (#r == 1 and r[1] == "") then -- a blank line
+      local rec = { line = lines[i] }
+      for name, c in pairs(col) do rec[name] = r[c] end
+      out[#out + 1] = rec
+    end
+  end
+  return out
+end
+
+local function check_range(file, rec, what)
+  for _, k in ipairs { "from", "to" } do
+    if not rec[k] or rec[k] == "" then rec[k] = nil end
+  end
+  rec.to = rec.to or rec.from
+  if not rec.from or not dates.valid(rec.from) or not dates.valid(rec.to) then
+    fail(file, ("line %d: %s needs dates as YYYY-MM-DD in from and to, found '%s' and '%s'")
+      :format(rec.line, what, tostring(rec.from), tostring(rec.to)))
+  end
+  if rec.to < rec.from then
+    fail(file, ("line %d: %s ends (%s) before it starts (%s)"):format(rec.line, what, rec.to, rec.from))
+  end
+end
+
+--- Closures from an .ics or a CSV file: a list of { from, to, name }.
+function M.closures(file)
+  if file == nil then return {} end
+  if file:lower():match("%.ics$") or file:lower():match("%.ical$") then
+    local text, err = baton.fs.read(file)
+    if not text then error(err, 0) end
+    local list, perr = baton.ics.holidays(text)
+    if not list then error(file .. ": " .. perr, 0) end
+    return list
+  end
+  local out = {}
+  for _, rec in ipairs(csv_records(file, { "from", "to" }, "name")) do
+    check_range(file, rec, "a closure")
+    out[#out + 1] = { from = rec.from, to = rec.to, name = rec.name or "closed" }
+  end
+  return out
+end
+
+--- Absences from a CSV file: a list of { person, from, to, reason }.
+function M.absences(file)
+  if file == nil then return {} end
+  local out = {}
+  for _, rec in ipairs(csv_records(file, { "person_id", "from", "to" }, "reason")) do
+    if not rec.person_id or rec.person_id == "" then
+      fail(file, ("line %d: person_id is empty"):format(rec.line))
+    end
+    check_range(file, rec, "an absence")
+    out[#out + 1] = { person = rec.person_id, from = rec.from, to = rec.to,
+                      reason = (rec.reason ~= "" and rec.reason) or nil, line = rec.line }
+  end
+  return out
+end
+
+--- The meeting dates: every `weekdays` day, every `weeks` weeks counted
+--- from the week of `from`, up to `to`, without closures. Returns the dates
+--- and the skipped ones ({ date, why }).
+function M.meetings(o)
+  local want = {}
+  for _, w in ipairs(o.weekdays) do want[w] = true end
+  local first, last = dates.serial(o.from), dates.serial(o.to)
+  local monday0 = first - (first + 3) % 7
+  local out, skipped = {}, {}
+  for z = first, last do
+    local date = dates.of(z)
+    local week = (z - monday0) // 7
+    if want[dates.weekday(date)] and week % o.weeks == 0 then
+      local closed = M.closed(o.closures, date)
+      if closed then
+        skipped[#skipped + 1] = { date = date, why = closed.name }
+      else
+        out[#out + 1] = date
+      end
+    end
+  end
+  return out, skipped
+end
+
+--- The closure covering date, or nil.
+function M.closed(closures, date)
+  for _, c in ipairs(closures) do
+    if c.from <= date and date <= c.to then return c end
+  end
+  return nil
+end
+
+--- Why person p cannot come on date, or nil: an absence in the list, or
+--- the weekly pattern of the attribute unavailable_days.
+function M.away(p, date, absences)
+  for _, a in ipairs(absences) do
+    if a.person == p.id and a.from <= date and date <= a.to then
+      return a.reason and ("away " .. a.from .. (a.to ~= a.from and (".." .. a.to) or "") .. ": " .. a.reason)
+        or ("away " .. a.from .. (a.to ~= a.from and (".." .. a.to) or ""))
+    end
+  end
+  local days = p.attrs and p.attrs.unavailable_days
+  if days and days ~= "" then
+    local wd = dates.weekday(date)
+    for w in tostring(days):gmatch("[^;,%s]+") do
+      if dates.weekday_word(w) == wd then return "not in on " .. wd .. " (unavailable_days)" end
+    end
+  end
+  return nil
+end
+
+return M

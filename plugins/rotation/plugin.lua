@@ -1,0 +1,76 @@
+-- The manifest: plain data, read without running any of the plugin's code.
+local group = { "--group", required = true, metavar = "GROUP", help = "the group (team, PLC, committee) as in baton groups list" }
+
+return {
+  name = "rotation",
+  version = "0.1.0",
+  api = 1,
+  summary = "Fair rotation of meeting roles (facilitator, note-taker, timekeeper...) over a term calendar",
+  description = "Plans who holds each role at each meeting, fair by proof: per role and in total, "
+    .. "people with the same availability and FTE differ by at most 1 whenever that is possible, "
+    .. "counting past terms. Respects closures, absences, eligibility and spacing; explains every "
+    .. "choice and every gap; exports CSV, JSON and iCalendar. See docs/practices/rotation.md.",
+  namespace = "rota",
+  permissions = { "fs.read", "fs.write" },
+  depends = {},
+  commands = {
+    plan = {
+      summary = "Plan who holds each role at each meeting of a term",
+      help = "Meetings fall on the --every weekdays, every --every-weeks weeks, from --from to --to, "
+        .. "minus the closures in --holidays (an .ics file or a CSV from,to,name), or on the --dates "
+        .. "given. Absences come from --unavailable (CSV person_id,from,to[,reason]) and from a "
+        .. "person's unavailable_days attribute (e.g. fri). --needs ROLE:ATTR=VALUE makes a role need "
+        .. "an attribute (or group=NAME, role_in_group=lead); it is remembered for the group. "
+        .. "--group may be repeated: groups are planned in order and each counts the ones before.",
+      args = {
+        { "--group", many = true, required = true, metavar = "GROUP", help = "the group; repeat for several" },
+        { "--roles", default = "facilitator,notetaker,timekeeper", metavar = "LIST", help = "the roles, comma-separated" },
+        { "--every", default = "tue", metavar = "DAYS", help = "meeting weekday(s), comma-separated: mon,thu" },
+        { "--every-weeks", type = "integer", default = 1, metavar = "N", help = "meet every N weeks" },
+        { "--from", type = "date", metavar = "DATE", help = "first day of the term (required unless --dates)" },
+        { "--to", type = "date", metavar = "DATE", help = "last day of the term (required unless --dates)" },
+        { "--dates", metavar = "LIST", help = "explicit meeting dates, comma-separated (instead of --every)" },
+        { "--holidays", type = "path", exists = true, metavar = "FILE", help = "closures: .ics, or CSV from,to,name" },
+        { "--unavailable", type = "path", exists = true, metavar = "FILE", help = "absences: CSV person_id,from,to[,reason]" },
+        { "--needs", many = true, metavar = "ROLE:ATTR=VALUE", help = "what a role requires, e.g. facilitator:trained_facilitator=yes" },
+        { "--min-gap", type = "integer", default = 1, metavar = "N", help = "nobody holds a role again within N meetings when someone else can (0 = off)" },
+        { "--csv", type = "path", metavar = "FILE", help = "also write the plan as CSV" },
+        { "--ics", type = "path", metavar = "DIR", help = "also write iCalendar files: one per person and one for the group" },
+        { "--save", type = "boolean", default = false, help = "keep the plan and record it in the event log" },
+      },
+    },
+    swap = {
+      summary = "Give one meeting's role to someone else, checking every rule",
+      args = {
+        group,
+        { "--date", type = "date", required = true, metavar = "DATE", help = "the meeting" },
+        { "--role", required = true, metavar = "ROLE", help = "the role" },
+        { "--to", required = true, metavar = "ID", help = "who takes it (a person id)" },
+        { "--force", type = "boolean", default = false, help = "apply even when it breaks the minimum gap" },
+      },
+    },
+    repair = {
+      summary = "After new absences, change the fewest future assignments",
+      args = {
+        group,
+        { "--unavailable", type = "path", exists = true, metavar = "FILE", help = "new absences: CSV person_id,from,to[,reason]" },
+        { "--dry-run", type = "boolean", default = false, help = "show what would change, change nothing" },
+      },
+    },
+    why = {
+      summary = "Why this person holds this role at this meeting",
+      args = {
+        group,
+        { "--date", type = "date", required = true, metavar = "DATE", help = "the meeting" },
+        { "--role", required = true, metavar = "ROLE", help = "the role" },
+      },
+    },
+    show = {
+      summary = "The saved plan, upcoming meetings first",
+      args = {
+        group,
+        { "--person", metavar = "ID", help = "only this person's turns" },
+      },
+    },
+  },
+}

@@ -1,0 +1,61 @@
+-- Shortcuts shared by the rotation tests (not a test file itself).
+--
+--   local h = require("tests.helpers").new { run = run, load_people = load_people,
+--                                            load_groups = load_groups, fixture_path = fixture_path }
+
+local M = {}
+
+function M.new(env)
+  local h = {}
+
+  --- The path of a file in tests/fixtures/rotation.
+  function h.fixture(name)
+    return env.fixture_path("../../tests/fixtures/rotation/" .. name)
+  end
+
+  --- Loads the small test school (once per test file).
+  function h.school()
+    if not baton.people.get("R01") then
+      env.load_people("../../tests/fixtures/rotation/staff.csv")
+      env.load_groups("../../tests/fixtures/rotation/groups.csv")
+    end
+  end
+
+  --- Loads the sample school (once per test file).
+  function h.sample()
+    if not baton.people.get("P001") then
+      env.load_people("../../samples/staff.csv")
+      env.load_groups("../../samples/groups.csv")
+    end
+  end
+
+  --- Runs `baton rota ...` with --json; the command must succeed.
+  function h.ok(...)
+    local args = table.pack(...)
+    args[args.n + 1] = "--json"
+    local r = env.run(table.unpack(args, 1, args.n + 1))
+    if r.status ~= 0 then
+      error(("rota %s exited %d: %s"):format(table.concat(args, " ", 1, args.n), r.status, r.err), 2)
+    end
+    return baton.json.decode(r.out), r
+  end
+
+  --- Every rule of a plan checked from its JSON: one role per person per
+  --- meeting. Returns the number of turns.
+  function h.one_role_each(plan)
+    local n = 0
+    for _, m in ipairs(plan.meetings) do
+      local seen = {}
+      for _, id in pairs(m.assignments) do
+        assert(not seen[id], ("%s holds two roles on %s"):format(id, m.date))
+        seen[id] = true
+        n = n + 1
+      end
+    end
+    return n
+  end
+
+  return h
+end
+
+return M
