@@ -2,7 +2,7 @@
  *
  * baton.assign.solve{ scores = S, capacity = C, maximize = true,
  * objective = "total" | "fairest", fixed = { [row] = col } } copies the
- * matrix into C and solves it with baton_assign_solve (include/baton/
+ * matrix (a list of rows, or a baton.matrix from core/lua_score.c) into C and solves it with baton_assign_solve (include/baton/
  * assign.h). A large matrix is solved on libuv's thread pool while the task
  * waits, so the loop (timers, later the dashboard) keeps running, and the
  * solver's progress is logged on stderr once a second. Malformed input is a
@@ -98,11 +98,32 @@ static void check_option_names(lua_State *L) {
  * belongs to a, which l_solve anchors in a userdata so that a raise frees
  * it. [opts, box] */
 static void read_scores(lua_State *L, assign_op_t *a) {
-  if (lua_getfield(L, 1, "scores") != LUA_TTABLE)
-    luaL_error(L, "baton.assign.solve: scores must be a list of rows (one "
-                  "list of numbers or false per row), not %s",
+  int t = lua_getfield(L, 1, "scores");
+  size_t n, m = 0;
+  const double *cells = baton__lua_score_matrix(L, -1, &n, &m);
+  if (cells != NULL) {
+    /* A baton.matrix (baton.assign.score or .matrix): its cells are
+     * already checked; copied, since the solve may outlive the plugin's
+     * state (an unload while the pool thread still reads). */
+    a->scores = malloc((n * m > 0 ? n * m : 1) * sizeof *a->scores);
+    if (a->scores == NULL)
+      luaL_error(L, "baton.assign.solve: out of memory for a %d x %d "
+                    "matrix",
+                 (int)n, (int)m);
+    if (n * m > 0)
+      memcpy(a->scores, cells, n * m * sizeof *a->scores);
+    lua_pop(L, 1);
+    a->prob.rows = n;
+    a->prob.cols = m;
+    a->prob.scores = a->scores;
+    return;
+  }
+  if (t != LUA_TTABLE)
+    luaL_error(L, "baton.assign.solve: scores must be a baton.matrix or a "
+                  "list of rows (one list of numbers or false per row), not "
+                  "%s",
                luaL_typename(L, -1));
-  size_t n = (size_t)lua_rawlen(L, -1), m = 0;
+  n = (size_t)lua_rawlen(L, -1);
   for (size_t i = 0; i < n; i++) {
     if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TTABLE)
       luaL_error(L, "baton.assign.solve: scores[%d] must be a list of "
@@ -126,21 +147,21 @@ static void read_scores(lua_State *L, assign_op_t *a) {
     }
     double *row = a->scores + i * m;
     for (size_t j = 0; j < m; j++) {
-      int t = lua_rawgeti(L, -1, (lua_Integer)j + 1);
-      if (t == LUA_TNUMBER) {
+      int ct = lua_rawgeti(L, -1, (lua_Integer)j + 1);
+      if (ct == LUA_TNUMBER) {
         double v = (double)lua_tonumber(L, -1);
         if (!isfinite(v))
           luaL_error(L, "baton.assign.solve: scores[%d][%d] is %s; use a "
                         "finite number, or false to forbid the pair",
                      (int)i + 1, (int)j + 1, v != v ? "nan" : "infinite");
         row[j] = v;
-      } else if (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+      } else if (ct == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
         row[j] = BATON_ASSIGN_FORBIDDEN;
       } else {
         luaL_error(L, "baton.assign.solve: scores[%d][%d] is %s%s; expected "
                       "a number, or false for a forbidden pair",
-                   (int)i + 1, (int)j + 1, t == LUA_TBOOLEAN ? "" : "a ",
-                   t == LUA_TBOOLEAN ? "true" : luaL_typename(L, -1));
+                   (int)i + 1, (int)j + 1, ct == LUA_TBOOLEAN ? "" : "a ",
+                   ct == LUA_TBOOLEAN ? "true" : luaL_typename(L, -1));
       }
       lua_pop(L, 1);
     }
@@ -461,5 +482,6 @@ static int l_solve(lua_State *L) {
 void baton__lua_open_assign(lua_State *L) {
   static const luaL_Reg fns[] = {{"solve", l_solve}, {NULL, NULL}};
   luaL_newlib(L, fns); /* [baton, assign] */
+  baton__lua_open_score(L); /* score, reasons, features, matrix */
   lua_setfield(L, -2, "assign");
 }
