@@ -262,6 +262,10 @@ local function slug(s)
 end
 
 local function write_ics(dir, group, prob, res)
+  local st = baton.fs.stat(dir)
+  if not st or st.type ~= "directory" then
+    error(("--ics %s: no such folder; create it first (mkdir %s)"):format(dir, dir), 0)
+  end
   local old = store.slots(group)
   local group_events, per = {}, {}
   for _, m in ipairs(res.meetings) do
@@ -676,7 +680,8 @@ function M.show(args)
 end
 
 function M.health()
-  return baton.ics ~= nil and baton.csv ~= nil, "needs baton.ics and baton.csv"
+  if baton.ics == nil or baton.csv == nil then return false, "this baton has no baton.ics or baton.csv" end
+  return true, "scheduler ready"
 end
 
 return M

@@ -404,16 +404,20 @@ function M.fairness(prob, assign)
       end
     end
   end
-  for r = 1, nr do
-    check(prob.roles[r], function(p)
-      return prob.eligible[p][r] == true and (prob.people[p].fte .. "|" .. avail[p]) or nil
-    end, function(p) return c[p][r] end, function(p) return plan[p][r] end)
-  end
-  check("total", function(p)
+  -- People are in the same position when they are in on the same
+  -- meetings, work the same FTE and may hold the same roles: only then can
+  -- any turn of one be given to the other.
+  local function position(p)
     local e = {}
     for r = 1, nr do e[r] = prob.eligible[p][r] == true and "1" or "0" end
     return prob.people[p].fte .. "|" .. avail[p] .. "|" .. table.concat(e)
-  end, function(p) return tot[p] end, function(p) return ptot[p] end)
+  end
+  for r = 1, nr do
+    check(prob.roles[r], function(p)
+      return prob.eligible[p][r] == true and position(p) or nil
+    end, function(p) return c[p][r] end, function(p) return plan[p][r] end)
+  end
+  check("total", position, function(p) return tot[p] end, function(p) return ptot[p] end)
   return { counts = c, plan = plan, total = tot, plan_total = ptot, bound = bound, checks = checks }
 end
 

@@ -1,0 +1,148 @@
+-- Where a greedy rota fails and an exact one does not; the infeasible
+-- case explained; the fairness bound over many random rosters.
+
+local h = require("tests.helpers").new { run = run, load_people = load_people, load_groups = load_groups,
+                                         fixture_path = fixture_path }
+local scheduler = require("scheduler")
+
+-- Slot by slot, each role to its first eligible, available, free candidate
+-- with the fewest turns: the round-robin of spreadsheets and chat bots.
+local function greedy(prob)
+  local filled = 0
+  for t = 1, #prob.meetings do
+    local busy = {}
+    for r = 1, #prob.roles do
+      for p = 1, #prob.people do
+        if not busy[p] and prob.eligible[p][r] == true and not prob.away[p][t] then
+          busy[p] = true
+          filled = filled + 1
+          break
+        end
+      end
+    end
+  end
+  return filled
+end
+
+test("a tight meeting that greedy leaves half-empty is filled", function()
+  h.school()
+  -- 2026-09-08: R02 is away; the note-taker may be anyone, the facilitator
+  -- must be trained (R01 only). Greedy gives the notes to R01 first.
+  local plan = h.ok("plan", "--group", "Tight", "--roles", "notetaker,facilitator", "--dates", "2026-09-08",
+    "--needs", "facilitator:trained_facilitator=yes", "--unavailable", h.fixture("away-tight.csv"))
+  expect(plan.meetings[1].assignments):to_equal { notetaker = "R03", facilitator = "R01" }
+  expect(#plan.unfilled):to_equal(0)
+  local prob = {
+    people = { { id = "R01", fte = 1 }, { id = "R02", fte = 1 }, { id = "R03", fte = 1 } },
+    roles = { "notetaker", "facilitator" }, meetings = { "2026-09-08" },
+    eligible = { { true, true }, { true, true }, { true, "not trained" } },
+    away = { {}, { "trip" }, {} }, history = { {}, {}, {} }, history_total = {},
+  }
+  expect(greedy(prob)):to_equal(1)
+  local sol = scheduler.solve(prob)
+  expect(sol.assign[1]):to_equal { 3, 1 }
+end)
+
+test("an unfillable slot is named with its reason, never left silently", function()
+  h.school()
+  local plan, r = h.ok("plan", "--group", "Tight", "--roles", "facilitator,notetaker", "--dates", "2026-11-03,2026-11-10",
+    "--needs", "facilitator:trained_facilitator=yes", "--unavailable", h.fixture("away.csv"))
+  expect(#plan.unfilled):to_equal(1)
+  local u = plan.unfilled[1]
+  expect(u.date):to_equal("2026-11-03")
+  expect(u.role):to_equal("facilitator")
+  expect(u.reason):to_contain("all 2 people with trained_facilitator=yes unavailable")
+  expect(u.reason):to_contain("R01 away 2026-11-02..2026-11-06: course")
+  local text = run("plan", "--group", "Tight", "--roles", "facilitator,notetaker", "--dates", "2026-11-03",
+    "--needs", "facilitator:trained_facilitator=yes", "--unavailable", h.fixture("away.csv"))
+  expect(text.out):to_contain("2026-11-03 facilitator: all 2 people with trained_facilitator=yes unavailable")
+  expect(text.out):to_contain("(unfilled)")
+end)
+
+test("nobody eligible at all is said so", function()
+  h.school()
+  local plan = h.ok("plan", "--group", "Part Time", "--roles", "facilitator", "--dates", "2026-09-01",
+    "--needs", "facilitator:trained_facilitator=yes")
+  expect(plan.unfilled[1].reason):to_equal("nobody in the group is eligible (needs trained_facilitator=yes)")
+end)
+
+-- A random roster: n people, k roles, m meetings, some eligibility and
+-- absences, a little history.
+local function random_problem(seed)
+  math.randomseed(seed)
+  local n, k, m = math.random(2, 9), math.random(1, 4), math.random(1, 16)
+  local prob = { people = {}, roles = {}, meetings = {}, eligible = {}, away = {}, history = {},
+                 history_total = {}, min_gap = math.random(0, 2) }
+  for r = 1, k do prob.roles[r] = "role" .. r end
+  for t = 1, m do prob.meetings[t] = ("2026-09-%02d"):format(t) end
+  for p = 1, n do
+    prob.people[p] = { id = "P" .. p, fte = math.random() < 0.2 and 0.5 or 1 }
+    prob.eligible[p], prob.away[p], prob.history[p] = {}, {}, {}
+    for r = 1, k do
+      prob.eligible[p][r] = math.random() < 0.8 or "not eligible"
+      prob.history[p][r] = math.random() < 0.2 and math.random(0, 3) or 0
+    end
+    local sum = 0
+    for r = 1, k do sum = sum + prob.history[p][r] end
+    prob.history_total[p] = sum
+    for t = 1, m do prob.away[p][t] = (math.random() < 0.15) and "away" or nil end
+  end
+  return prob
+end
+
+-- Most slots an arrangement can fill, meeting by meeting (exhaustive).
+local function max_fill(prob, t)
+  local best, used = 0, {}
+  local function go(r, filled)
+    if r > #prob.roles then best = math.max(best, filled); return end
+    go(r + 1, filled)
+    for p = 1, #prob.people do
+      if not used[p] and prob.eligible[p][r] == true and not prob.away[p][t] then
+        used[p] = true; go(r + 1, filled + 1); used[p] = false
+      end
+    end
+  end
+  go(1, 0)
+  return best
+end
+
+test("property: 300 random rosters respect every rule, fill every fillable slot, and meet or explain the bound", function()
+  local unmet_possible, missed = 0, 0
+  for seed = 1, 300 do
+    local prob = random_problem(seed)
+    local sol = scheduler.solve(prob)
+    for t = 1, #prob.meetings do
+      local seen, filled = {}, 0
+      for r = 1, #prob.roles do
+        local p = sol.assign[t][r]
+        if p then
+          filled = filled + 1
+          assert(prob.eligible[p][r] == true, "seed " .. seed .. ": ineligible")
+          assert(not prob.away[p][t], "seed " .. seed .. ": away")
+          assert(not seen[p], "seed " .. seed .. ": two roles")
+          seen[p] = true
+        else
+          assert(sol.reasons[t][r], "seed " .. seed .. ": a gap without a reason")
+        end
+      end
+      assert(filled == max_fill(prob, t), ("seed %d meeting %d: filled %d of a possible %d"):format(seed, t,
+        filled, max_fill(prob, t)))
+    end
+    local fair = scheduler.fairness(prob, sol.assign)
+    for _, c in ipairs(fair.checks) do
+      if not c.ok then
+        assert(c.why, "seed " .. seed .. ": bound missed without a reason")
+        if not c.impossible then
+          missed = missed + 1
+          if c.scope ~= "total" and prob.min_gap == 0 then unmet_possible = unmet_possible + 1 end
+        end
+      end
+    end
+  end
+  -- Per role, without a minimum gap, the bound is met wherever history
+  -- does not make it impossible. With a gap, or for the total as well as
+  -- every role at once, the local search can stop short on a few tiny
+  -- rosters (2-5 people); each such case is reported as "not reached".
+  expect(unmet_possible):to_equal(0)
+  expect(missed <= 8):to_be(true)
+end)
