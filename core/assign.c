@@ -514,29 +514,18 @@ static void solver_free(solver_t *S) {
   free(S->v);
 }
 
-/* Sets BIG from the allowed cells of unpinned rows: more than the largest
- * cost plus (k - 1) times the cost range, where k is the most rows that
- * can be assigned, so that one more assigned row always beats any saving
- * in cost. Proof: a matching of k + 1 rows costs at most (k + 1) * cmax;
- * one of k rows at least k * cmin; their full costs differ by BIG for the
- * extra unassigned row, and BIG > cmax + k * (cmax - cmin). */
-static void set_big(solver_t *S) {
-  double cmin = INFINITY, cmax = -INFINITY;
+/* Sets BIG from the range [cmin, cmax] of the allowed costs: more than the
+ * largest cost plus (k - 1) times the cost range, where k is the most rows
+ * that can be assigned, so that one more assigned row always beats any
+ * saving in cost. Proof: a matching of k + 1 rows costs at most
+ * (k + 1) * cmax, one of k rows at least k * cmin; their full costs differ
+ * by BIG for the extra unassigned row, and BIG > cmax + k * (cmax - cmin).
+ * A range taken over more cells than the solver can use (pinned rows,
+ * closed columns) only makes BIG larger, which stays correct. */
+static void set_big(solver_t *S, double cmin, double cmax) {
   size_t rows = 0, slots = 0;
-  for (size_t i = 0; i < S->n; i++) {
-    if (S->skip[i])
-      continue;
-    rows++;
-    for (size_t j = 0; j < S->m; j++) {
-      double c = cost_at(S, i, j);
-      if (c == c && S->cap[j] > 0) {
-        if (c < cmin)
-          cmin = c;
-        if (c > cmax)
-          cmax = c;
-      }
-    }
-  }
+  for (size_t i = 0; i < S->n; i++)
+    rows += !S->skip[i];
   for (size_t j = 0; j < S->m; j++)
     slots += S->cap[j];
   if (cmin > cmax) {
@@ -558,9 +547,18 @@ int baton_assign_solve(const baton_assign_problem_t *p,
       (m > 0 && n > SIZE_MAX / sizeof(double) / m) || n > LONG_MAX ||
       m > LONG_MAX)
     return BATON_EINVAL;
-  for (size_t k = 0; k < n * m; k++)
-    if (isinf(p->scores[k]))
-      return BATON_EINVAL;
+  /* One pass checks the cells and finds the cost range (for BIG). */
+  double smin = INFINITY, smax = -INFINITY;
+  for (size_t k = 0; k < n * m; k++) {
+    double x = p->scores[k];
+    if (x < smin)
+      smin = x;
+    if (x > smax)
+      smax = x;
+  }
+  if (smin <= smax && (isinf(smin) || isinf(smax)))
+    return BATON_EINVAL; /* an infinite cell */
+  double cmin = p->maximize ? -smax : smin, cmax = p->maximize ? -smin : smax;
   S.n = n;
   S.m = m;
   S.s = p->scores;
@@ -662,7 +660,7 @@ int baton_assign_solve(const baton_assign_problem_t *p,
         member_remove(&S, i);
   }
 
-  set_big(&S);
+  set_big(&S, cmin, cmax);
   rc = jv_solve(&S);
   if (rc != 0)
     goto fail_solve;
