@@ -1,0 +1,280 @@
+-- A mentoring cohort: who is in it, what each pair scores, which pairs the
+-- rules forbid, and the best whole set of pairs.
+--
+--   1. the pools: the mentees and the mentors (two groups, active people);
+--   2. the scores: every mentee with every mentor, a weighted sum of what
+--      they share (baton.assign.score, in C);
+--   3. the rules: never yourself, never your line manager, never a pair you
+--      had before, the same campus if asked, the coordinator's forbidden and
+--      fixed pairs, and each mentor's capacity;
+--   4. the match: as many mentees as the rules allow, then the best total
+--      (or the fairest lowest score), solved exactly (baton.assign.solve);
+--   5. the reasons: for each pair what it shares, for each mentee left out
+--      the rule that left them out.
+
+local settings = require("settings")
+local pairfile = require("pairfile")
+
+local M = {}
+
+-- 1. The pools --------------------------------------------------------------
+
+local function pool(group, flag, what)
+  local members, err, code = baton.groups.members(group)
+  if not members and code ~= "ENOTFOUND" then error(("cannot read the group '%s': %s"):format(group, err), 0) end
+  members = members or {}
+  local people = {}
+  for _, p in ipairs(members) do
+    if p.active then people[#people + 1] = p end
+  end
+  if #people == 0 then
+    local hint = #members > 0 and "its members are all inactive"
+      or ("no such group, or it is empty: import it with `baton groups import FILE` "
+        .. "(group,kind,person_id,role_in_group), or name another with %s GROUP"):format(flag)
+    error(("no %s: the group '%s' has no active members (%s)"):format(what, group, hint), 0)
+  end
+  return people
+end
+
+local function index(people)
+  local at = {}
+  for i, p in ipairs(people) do at[p.id] = i end
+  return at
+end
+
+-- A mentor's capacity: their mentor_capacity attribute, else --capacity.
+local function capacity_of(mentor, default)
+  local c = mentor.attrs and mentor.attrs.mentor_capacity
+  if c == nil or c == "" then return default end
+  local n = math.tointeger(tonumber(c))
+  if not n or n < 0 then
+    error(("%s %s has mentor_capacity '%s': it must be a whole number 0 or more")
+      :format(mentor.id, mentor.name or "", tostring(c)), 0)
+  end
+  return n
+end
+
+-- The pairs of past cohorts, from the event log: mentee/mentor -> true.
+function M.past_pairs()
+  local past = {}
+  for _, e in ipairs(baton.events.list { kind = "mentor.pair" }) do
+    if type(e.data) == "table" and e.data.mentor then
+      past[e.subject .. "/" .. e.data.mentor] = true
+    end
+  end
+  return past
+end
+
+-- 2 and 3. Scores and rules -------------------------------------------------
+
+-- Builds the cohort for the options of match, why and rematch. `keep` is a
+-- list of {mentee =, mentor =} pairs to pin (rematch's valid active pairs);
+-- they are allowed even though they are "past" pairs.
+function M.build(args, keep)
+  local c = {
+    args = args,
+    mentees = pool(args.mentees, "--mentees", "mentees"),
+    mentors = pool(args.mentors, "--mentors", "mentors"),
+    today = baton.today(),
+    pins = {},
+  }
+  if args.capacity < 0 then error("--capacity must be 0 or more", 0) end
+  c.weights = settings.weights(args.weights)
+  c.row_of, c.col_of = index(c.mentees), index(c.mentors)
+  c.capacity = {}
+  for j, mentor in ipairs(c.mentors) do c.capacity[j] = capacity_of(mentor, args.capacity) end
+
+  c.matrix = baton.assign.score {
+    rows = c.mentees, cols = c.mentors, weights = c.weights, today = c.today,
+    require = args.same_campus and { "campus" } or nil,
+  }
+  local m = c.matrix
+
+  -- Never yourself, never your line manager.
+  for i, mentee in ipairs(c.mentees) do
+    local j = c.col_of[mentee.id]
+    if j then m:forbid(i, j) end
+    j = mentee.manager_id and c.col_of[mentee.manager_id]
+    if j then m:forbid(i, j) end
+  end
+
+  -- Never a pair that was active before, unless kept or allowed.
+  c.kept = {}
+  for _, k in ipairs(keep or {}) do c.kept[k.mentee .. "/" .. k.mentor] = true end
+  c.past = args.allow_repeat and {} or M.past_pairs()
+  for key in pairs(c.past) do
+    local a, b = key:match("^(.-)/(.*)$")
+    local i, j = c.row_of[a], c.col_of[b]
+    if i and j and not c.kept[key] then m:forbid(i, j) end
+  end
+
+  -- The coordinator's forbidden pairs.
+  c.forbidden = {}
+  if args.forbid then
+    for _, p in ipairs(pairfile.read(args.forbid, c)) do
+      c.forbidden[p.mentee .. "/" .. p.mentor] = p.where
+      m:forbid(p.i, p.j)
+    end
+  end
+
+  -- Pins: the fixed file, then the pairs kept by rematch.
+  local function pin(i, j, where)
+    local why = M.forbidden_why(c, i, j)
+    if why then
+      error(("%s: %s cannot mentor %s: %s"):format(where, c.mentors[j].id, c.mentees[i].id, why), 0)
+    end
+    if c.pins[i] and c.pins[i] ~= j then
+      error(("%s: %s is already fixed to %s"):format(where, c.mentees[i].id, c.mentors[c.pins[i]].id), 0)
+    end
+    c.pins[i] = j
+  end
+  if args.fixed then
+    for _, p in ipairs(pairfile.read(args.fixed, c)) do pin(p.i, p.j, p.where) end
+  end
+  for _, k in ipairs(keep or {}) do
+    local i, j = c.row_of[k.mentee], c.col_of[k.mentor]
+    if i and j and not c.pins[i] then pin(i, j, "active pair") end
+  end
+  local used = {}
+  for _, j in pairs(c.pins) do
+    used[j] = (used[j] or 0) + 1
+    if used[j] > c.capacity[j] then
+      error(("%s is fixed to more mentees than their capacity of %d"):format(c.mentors[j].id, c.capacity[j]), 0)
+    end
+  end
+  return c
+end
+
+-- The rule that forbids mentee i with mentor j, in words, and its kind;
+-- nil when the pair is allowed.
+function M.forbidden_why(c, i, j)
+  local mentee, mentor = c.mentees[i], c.mentors[j]
+  local key = mentee.id .. "/" .. mentor.id
+  if mentee.id == mentor.id then return "a person cannot mentor themself", "self" end
+  if mentee.manager_id == mentor.id then
+    return ("%s is %s's line manager"):format(mentor.id, mentee.id), "manager"
+  end
+  if c.past[key] and not c.kept[key] then
+    return ("%s and %s were paired before (--allow-repeat allows it)"):format(mentee.id, mentor.id), "repeat"
+  end
+  if c.forbidden[key] then return "forbidden in " .. c.forbidden[key], "forbid" end
+  if c.args.same_campus and (mentee.campus or ""):lower() ~= (mentor.campus or ""):lower() then
+    return ("%s is on campus %s, %s on %s (--same-campus)"):format(mentee.id, mentee.campus or "(none)",
+      mentor.id, mentor.campus or "(none)"), "campus"
+  end
+  if c.capacity[j] == 0 then return ("%s has capacity 0"):format(mentor.id), "capacity" end
+  return nil
+end
+
+-- The order in which the rules are listed when a mentee has no mentor.
+local rank = { self = 1, manager = 2, ["repeat"] = 3, forbid = 4, campus = 5, capacity = 6 }
+
+-- How several mentors ruled out by the same rule are summed up.
+local many = {
+  ["repeat"] = "%d were paired with them before (--allow-repeat allows it)",
+  forbid = "%d are forbidden in the --forbid file",
+  campus = "%d are on another campus (--same-campus)",
+  capacity = "%d have capacity 0",
+}
+
+-- 4. The match --------------------------------------------------------------
+
+-- Solves the cohort, with extra pins if given ({[i] = j}). Returns the
+-- solver's result: rows[i] = j or false, total, assigned.
+function M.solve(c, extra)
+  local fixed = {}
+  for i, j in pairs(c.pins) do fixed[i] = j end
+  for i, j in pairs(extra or {}) do fixed[i] = j end
+  local r, err = baton.assign.solve {
+    scores = c.matrix, capacity = c.capacity, objective = c.args.objective, fixed = fixed,
+  }
+  if not r then error(err, 0) end
+  return r
+end
+
+-- A number to two decimals, whole numbers without ".0".
+function M.round(x)
+  local r = math.floor(x * 100 + 0.5) / 100
+  return math.tointeger(r) or r
+end
+
+-- 5. The reasons ------------------------------------------------------------
+
+local function points(p)
+  local s = math.type(p) == "float" and ("%g"):format(p) or tostring(p)
+  return p >= 0 and ("+" .. s) or s
+end
+
+-- The reasons of a pair: { {feature, points, detail} }, and as one line.
+function M.reasons(c, i, j)
+  local list = baton.assign.reasons(c.mentees[i], c.mentors[j], c.weights, c.today)
+  local words = {}
+  for _, r in ipairs(list) do words[#words + 1] = ("%s (%s)"):format(r.detail, points(r.points)) end
+  return list, #words > 0 and table.concat(words, ", ") or "nothing in common (score 0)"
+end
+
+-- Why mentee i has no mentor: the rules that rule each mentor out, or, if
+-- some could mentor them, that those are full.
+function M.unmatched_why(c, i)
+  local counts, order, open = {}, {}, {}
+  for j = 1, #c.mentors do
+    local why, kind = M.forbidden_why(c, i, j)
+    if why then
+      if not counts[kind] then
+        counts[kind] = { n = 0, text = why }
+        order[#order + 1] = kind
+      end
+      counts[kind].n = counts[kind].n + 1
+    else
+      open[#open + 1] = c.mentors[j].id
+    end
+  end
+  if #open > 0 then
+    local shown = table.concat(open, ", ", 1, math.min(#open, 5)) .. (#open > 5 and ", ..." or "")
+    if #open == 1 then
+      return ("no eligible mentor left: the only mentor allowed, %s, is full"):format(shown)
+    end
+    return ("no eligible mentor left: the %d mentors allowed (%s) are full"):format(#open, shown)
+  end
+  table.sort(order, function(a, b) return rank[a] < rank[b] end)
+  local parts = {}
+  for _, kind in ipairs(order) do
+    local k = counts[kind]
+    parts[#parts + 1] = (k.n == 1 or not many[kind]) and k.text or many[kind]:format(k.n)
+  end
+  return "no eligible mentor: " .. table.concat(parts, "; ")
+end
+
+-- The pairs and the unmatched of a result, with reasons and a summary.
+function M.outcome(c, result)
+  local out = { pairs = {}, unmatched = {}, objective = c.args.objective, total_score = 0 }
+  local cross, used, cap = 0, 0, 0
+  for j = 1, #c.mentors do cap = cap + c.capacity[j] end
+  for i, j in ipairs(result.rows) do
+    local mentee = c.mentees[i]
+    if j then
+      local mentor = c.mentors[j]
+      local list, line = M.reasons(c, i, j)
+      local score = c.matrix:get(i, j)
+      out.pairs[#out.pairs + 1] = {
+        mentee = mentee.id, mentee_name = mentee.name, mentor = mentor.id, mentor_name = mentor.name,
+        score = score, reasons = list, why = line, fixed = c.pins[i] == j or nil,
+      }
+      out.total_score = out.total_score + score
+      used = used + 1
+      if (mentee.campus or ""):lower() ~= (mentor.campus or ""):lower() then cross = cross + 1 end
+    else
+      out.unmatched[#out.unmatched + 1] = { mentee = mentee.id, mentee_name = mentee.name, reason = M.unmatched_why(c, i) }
+    end
+  end
+  local n = #out.pairs
+  out.summary = {
+    mentees = #c.mentees, mentors = #c.mentors, pairs = n, unmatched = #out.unmatched,
+    mean_score = n > 0 and M.round(out.total_score / n) or 0,
+    lowest_score = result.worst, cross_campus = cross, capacity = cap, capacity_used = used,
+  }
+  out.weights = c.weights
+  return out
+end
+
+return M

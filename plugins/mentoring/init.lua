@@ -1,0 +1,354 @@
+-- Peer and cross-role mentoring: pairing newer staff with mentors.
+--
+-- A coordinator names who is to be mentored and who mentors (two groups),
+-- says what makes a good pair (the weights: shared subject, grade, campus,
+-- language, ...) and what must never happen (your line manager as mentor,
+-- a repeat of last year's pair, a mentor over capacity). baton then finds
+-- the best whole cohort, not the best pair first, and explains every pair
+-- and every mentee left out (`mentor match`). `mentor why` answers "why
+-- not her?"; `mentor rematch` repairs the cohort when people leave or
+-- arrive while keeping every pair that still works; `mentor end` and
+-- `mentor list` look after the pairs over the year.
+
+local cohort = require("cohort")
+local settings = require("settings")
+
+local M = {}
+
+local function who(id, name)
+  return name and (id .. " " .. name) or id
+end
+
+local function pct(n, d)
+  return d > 0 and ("%d%%"):format(math.floor(n * 100 / d + 0.5)) or "-"
+end
+
+local function pair_rows(list)
+  local rows = {}
+  for _, p in ipairs(list) do
+    rows[#rows + 1] = {
+      mentee = who(p.mentee, p.mentee_name), mentor = who(p.mentor, p.mentor_name),
+      score = p.score, reasons = p.why .. (p.fixed and " [fixed]" or ""),
+    }
+  end
+  return rows
+end
+
+local function show_unmatched(list)
+  if #list == 0 then return end
+  baton.print("")
+  baton.print(("Unmatched (%d):"):format(#list))
+  for _, u in ipairs(list) do baton.print(("  %s: %s"):format(who(u.mentee, u.mentee_name), u.reason)) end
+end
+
+local function show_summary(out)
+  local s = out.summary
+  baton.print("")
+  baton.print(("%d pair%s of %d mentee%s, total score %s, mean %s%s; cross-campus %d of %d (%s); capacity used %d of %d (%s)")
+    :format(s.pairs, s.pairs == 1 and "" or "s", s.mentees, s.mentees == 1 and "" or "s", tostring(out.total_score),
+      tostring(s.mean_score), s.lowest_score and (", lowest " .. tostring(s.lowest_score)) or "",
+      s.cross_campus, s.pairs, pct(s.cross_campus, s.pairs), s.capacity_used, s.capacity, pct(s.capacity_used, s.capacity)))
+end
+
+-- CSV for a spreadsheet: quoted where needed; a cell a spreadsheet would
+-- run as a formula gets a leading ' (as `baton people export` does).
+local function csv_cell(v)
+  local s = tostring(v == nil and "" or v)
+  if s:match("^[=+%-@\t\r]") then s = "'" .. s end
+  if s:find('[",\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
+  return s
+end
+
+local function write_csv(path, list)
+  local lines = { "mentee_id,mentee_name,mentor_id,mentor_name,score,reasons" }
+  for _, p in ipairs(list) do
+    local cells = {}
+    for k, v in ipairs { p.mentee, p.mentee_name, p.mentor, p.mentor_name, p.score, p.why } do cells[k] = csv_cell(v) end
+    lines[#lines + 1] = table.concat(cells, ",")
+  end
+  local ok, err = baton.fs.write(path, table.concat(lines, "\n") .. "\n")
+  if not ok then error(("cannot write %s: %s"):format(path, err), 0) end
+end
+
+-- mentor match ----------------------------------------------------------------
+
+function M.match(args, ctx)
+  local active = settings.active()
+  if args.save and #active > 0 then
+    error(("there are already %d active pairs: `baton mentor rematch --save` keeps them and pairs the rest, "
+      .. "or `baton mentor end --all` ends them first"):format(#active), 0)
+  end
+  local c = cohort.build(args)
+  local out = cohort.outcome(c, cohort.solve(c))
+  if args.csv then write_csv(args.csv, out.pairs) end
+  if args.save then settings.start(out.pairs, args.objective, c.today) end
+  out.saved = args.save
+  baton.output(out, function(o)
+    baton.print(("Mentoring match: %d mentees (%s), %d mentors (%s), objective %s")
+      :format(#c.mentees, args.mentees, #c.mentors, args.mentors, o.objective))
+    baton.print("Weights: " .. settings.describe(o.weights))
+    baton.print("")
+    if #o.pairs > 0 then
+      baton.ui.table(pair_rows(o.pairs), { "mentee", "mentor", "score", "reasons" })
+    else
+      baton.print("No pairs.")
+    end
+    show_unmatched(o.unmatched)
+    show_summary(o)
+    if args.csv then baton.print("Pairs written to " .. args.csv) end
+    if o.saved then
+      baton.print(("Saved %d pairs as active (see `baton mentor list --active`)."):format(#o.pairs))
+    end
+  end)
+end
+
+-- mentor why ------------------------------------------------------------------
+
+-- The plan `why` explains: the active pairs if any (as rematch keeps them),
+-- else the match the same options give.
+local function planned(args)
+  local keep = {}
+  for _, p in ipairs(settings.active()) do keep[#keep + 1] = { mentee = p.mentee, mentor = p.mentor } end
+  local c = cohort.build(args, keep)
+  return c, cohort.solve(c)
+end
+
+function M.why(args, ctx)
+  local c, result = planned(args)
+  local i = c.row_of[args.mentee]
+  if not i then
+    error(("'%s' is not a mentee: not an active member of the group '%s'"):format(args.mentee, args.mentees), 0)
+  end
+  local mentee = c.mentees[i]
+  local mine = result.rows[i] or nil
+  local out = { mentee = mentee.id, mentee_name = mentee.name, total_score = result.total }
+  if mine then
+    local list, line = cohort.reasons(c, i, mine)
+    out.mentor = { id = c.mentors[mine].id, name = c.mentors[mine].name, score = c.matrix:get(i, mine), reasons = list, why = line }
+  else
+    out.unmatched = cohort.unmatched_why(c, i)
+  end
+
+  -- The other mentor: the one asked about, else the best-scoring other one
+  -- that the rules allow.
+  local other
+  if args.mentor then
+    other = c.col_of[args.mentor]
+    if not other then
+      error(("'%s' is not a mentor: not an active member of the group '%s'"):format(args.mentor, args.mentors), 0)
+    end
+    if other == mine then error(("%s is already %s's mentor"):format(args.mentor, mentee.id), 0) end
+  else
+    for j = 1, #c.mentors do
+      local s = c.matrix:get(i, j)
+      if j ~= mine and s and c.capacity[j] > 0 and (not other or s > c.matrix:get(i, other)) then other = j end
+    end
+  end
+  if other then
+    local mentor = c.mentors[other]
+    local o = { id = mentor.id, name = mentor.name }
+    local forbidden = cohort.forbidden_why(c, i, other)
+    if forbidden then
+      o.forbidden = forbidden
+    else
+      local list, line = cohort.reasons(c, i, other)
+      o.score, o.reasons, o.why = c.matrix:get(i, other), list, line
+      local ok, forced = pcall(cohort.solve, c, { [i] = other })
+      if ok then
+        o.forced_total, o.forced_assigned = forced.total, forced.assigned
+        o.cohort_loss = result.total - forced.total
+        o.unmatched_if_forced = result.assigned - forced.assigned
+      else
+        o.forbidden = tostring(forced)
+      end
+    end
+    out.other = o
+  end
+
+  baton.output(out, function(w)
+    local name = who(w.mentee, w.mentee_name)
+    if w.mentor then
+      baton.print(("%s is paired with %s, score %s: %s"):format(name, who(w.mentor.id, w.mentor.name),
+        tostring(w.mentor.score), w.mentor.why))
+    else
+      baton.print(("%s has no mentor: %s"):format(name, w.unmatched))
+    end
+    local o = w.other
+    if not o then
+      baton.print("No other mentor is allowed for " .. w.mentee .. ".")
+      return
+    end
+    local other_name = who(o.id, o.name)
+    if o.forbidden then
+      baton.print(("%s cannot mentor %s: %s"):format(other_name, w.mentee, o.forbidden))
+      return
+    end
+    baton.print(("%s would score %s: %s"):format(other_name, tostring(o.score), o.why))
+    if w.mentor then
+      local d = w.mentor.score - o.score
+      baton.print(("Pair difference: %s %s."):format(d >= 0 and "+" .. tostring(d) or tostring(d),
+        d >= 0 and "for the chosen mentor" or "for " .. o.id))
+    end
+    if o.unmatched_if_forced > 0 then
+      baton.print(("Forcing %s with %s would leave %d more mentee%s without a mentor."):format(w.mentee, o.id,
+        o.unmatched_if_forced, o.unmatched_if_forced == 1 and "" or "s"))
+    elseif o.cohort_loss > 0 then
+      baton.print(("Forcing %s with %s would lower the cohort's total from %s to %s (-%s): the other pairs would have to change too.")
+        :format(w.mentee, o.id, tostring(w.total_score), tostring(o.forced_total), tostring(o.cohort_loss)))
+    else
+      baton.print(("Forcing %s with %s would cost the cohort nothing (total %s): an equally good choice.")
+        :format(w.mentee, o.id, tostring(o.forced_total)))
+    end
+  end)
+end
+
+-- mentor rematch --------------------------------------------------------------
+
+-- Why an active pair can no longer stand, or nil.
+local function invalid(c, p)
+  local i, j = c.row_of[p.mentee], c.col_of[p.mentor]
+  if not i then return ("%s is no longer an active mentee (group '%s')"):format(p.mentee, c.args.mentees) end
+  if not j then return ("%s is no longer an active mentor (group '%s')"):format(p.mentor, c.args.mentors) end
+  c.kept[p.mentee .. "/" .. p.mentor] = true
+  return cohort.forbidden_why(c, i, j)
+end
+
+function M.rematch(args, ctx)
+  local active = settings.active()
+  -- First the cohort without pins, to see which active pairs still stand;
+  -- then with every one that does pinned.
+  local probe = cohort.build(args)
+  local keep, ended, per_mentor = {}, {}, {}
+  for _, p in ipairs(active) do
+    local why = invalid(probe, p)
+    local j = probe.col_of[p.mentor]
+    if not why and j then
+      per_mentor[j] = (per_mentor[j] or 0) + 1
+      if per_mentor[j] > probe.capacity[j] then
+        why = ("%s's capacity is now %d"):format(p.mentor, probe.capacity[j])
+      end
+    end
+    if why then ended[#ended + 1] = { pair = p, reason = why } else keep[#keep + 1] = p end
+  end
+  local c = cohort.build(args, keep)
+  local out = cohort.outcome(c, cohort.solve(c))
+  local kept_key = {}
+  for _, p in ipairs(keep) do kept_key[p.mentee .. "/" .. p.mentor] = p end
+  local new = {}
+  for _, p in ipairs(out.pairs) do
+    if not kept_key[p.mentee .. "/" .. p.mentor] then new[#new + 1] = p end
+  end
+  if args.save then
+    local list = {}
+    for _, e in ipairs(ended) do
+      e.pair.reason = e.reason
+      list[#list + 1] = e.pair
+    end
+    for _, e in ipairs(list) do settings.finish({ e }, e.reason, c.today) end
+    settings.start(new, args.objective, c.today)
+  end
+  local result = {
+    kept = #keep, ended = {}, new = new, unmatched = out.unmatched, total_score = out.total_score,
+    objective = args.objective, saved = args.save,
+  }
+  for _, e in ipairs(ended) do
+    result.ended[#result.ended + 1] = { pair = e.pair.id, mentee = e.pair.mentee, mentor = e.pair.mentor, reason = e.reason }
+  end
+  baton.output(result, function(r)
+    baton.print(("Rematch: %d active pair%s kept, %d ended, %d new."):format(r.kept, r.kept == 1 and "" or "s",
+      #r.ended, #r.new))
+    for _, e in ipairs(r.ended) do
+      baton.print(("  - ends  #%d %s with %s: %s"):format(e.pair, e.mentee, e.mentor, e.reason))
+    end
+    for _, p in ipairs(r.new) do
+      baton.print(("  + new   %s with %s, score %s: %s"):format(who(p.mentee, p.mentee_name),
+        who(p.mentor, p.mentor_name), tostring(p.score), p.why))
+    end
+    if #r.ended == 0 and #r.new == 0 then baton.print("No pair changes.") end
+    show_unmatched(r.unmatched)
+    if r.saved then
+      baton.print("Saved.")
+    elseif #r.ended + #r.new > 0 then
+      baton.print("Nothing saved yet: add --save to make these changes.")
+    end
+  end)
+end
+
+-- mentor end, list ------------------------------------------------------------
+
+M["end"] = function(args, ctx)
+  local active = settings.active()
+  local chosen = {}
+  if args.all then
+    chosen = active
+  elseif args.pair then
+    local a, b = args.pair:match("^(.-)/(.+)$")
+    for _, p in ipairs(active) do
+      if tostring(p.id) == args.pair:gsub("^#", "") or p.mentee == args.pair or (p.mentee == a and p.mentor == b) then
+        chosen[#chosen + 1] = p
+      end
+    end
+    if #chosen == 0 then
+      error(("no active pair '%s': give the pair's number, the mentee's id or MENTEE/MENTOR (see `baton mentor list --active`)")
+        :format(args.pair), 0)
+    end
+  else
+    error("say which pair to end (its number, the mentee's id or MENTEE/MENTOR), or --all", 0)
+  end
+  settings.finish(chosen, args.reason or "ended by the coordinator", baton.today())
+  local ids = {}
+  for _, p in ipairs(chosen) do ids[#ids + 1] = { pair = p.id, mentee = p.mentee, mentor = p.mentor } end
+  baton.output({ ended = ids }, function(o)
+    baton.print(("Ended %d pair%s."):format(#o.ended, #o.ended == 1 and "" or "s"))
+    for _, p in ipairs(o.ended) do baton.print(("  #%d %s with %s"):format(p.pair, p.mentee, p.mentor)) end
+  end)
+end
+
+function M.list(args, ctx)
+  local rows = {}
+  for _, p in ipairs(args.active and settings.active() or settings.all()) do
+    local mentee, mentor = baton.people.get(p.mentee), baton.people.get(p.mentor)
+    rows[#rows + 1] = {
+      pair = p.id, mentee = who(p.mentee, mentee and mentee.name), mentor = who(p.mentor, mentor and mentor.name),
+      score = math.tointeger(p.score) or p.score, started = p.started, ended = p.ended or "",
+      status = p.ended and ("ended: " .. (p.end_reason or "")) or "active", reasons = p.reasons,
+    }
+  end
+  baton.output(rows, function(r)
+    if #r == 0 then
+      baton.print(args.active and "No active pairs." or "No pairs yet: `baton mentor match --save` makes the first ones.")
+      return
+    end
+    baton.ui.table(r, { "pair", "mentee", "mentor", "score", "started", "status" })
+  end)
+end
+
+-- mentor weights --------------------------------------------------------------
+
+function M.weights(args, ctx)
+  if args.reset then
+    settings.save_weights(nil)
+  elseif args.set then
+    local w = settings.parse(args.set, "--set")
+    local merged = settings.weights()
+    for k, v in pairs(w) do merged[k] = v end
+    local parts = {}
+    for _, f in ipairs(baton.assign.features()) do parts[#parts + 1] = f.name .. "=" .. tostring(merged[f.name]) end
+    settings.save_weights(table.concat(parts, ","))
+  end
+  local w = settings.weights()
+  local rows = {}
+  for _, f in ipairs(baton.assign.features()) do
+    rows[#rows + 1] = { feature = f.name, weight = w[f.name], default = f.weight, meaning = f.help }
+  end
+  baton.output(rows, function(r) baton.ui.table(r, { "feature", "weight", "default", "meaning" }) end)
+end
+
+function M.health()
+  if not (baton.assign and baton.assign.score) then
+    return false, "this baton has no baton.assign.score (the C scoring)"
+  end
+  return true
+end
+
+return M
