@@ -319,7 +319,13 @@ local function settings_from(args, group)
   if args.to < args.from then error(("--to %s is before --from %s"):format(args.to, args.from), 0) end
   if args.every_weeks < 1 then error("--every-weeks must be 1 or more", 0) end
   if args.min_gap < 0 then error("--min-gap must be 0 or more", 0) end
-  local closures = calendar.closures(args.holidays)
+  local cal = args._calendar
+  if cal == nil then
+    cal = {}
+    args._calendar = cal
+  end
+  local closures = cal.closures or calendar.closures(args.holidays)
+  cal.closures = closures
   local meetings, skipped
   if args.dates then
     meetings, skipped = {}, {}
@@ -348,14 +354,25 @@ local function settings_from(args, group)
     if not seen[role] then error(("--needs names role '%s', which is not in --roles (%s)"):format(role, table.concat(roles, ", ")), 0) end
     needs[role] = value == "" and nil or (key .. "=" .. value)
   end
-  local absences = calendar.absences(args.unavailable)
+  cal.absences = cal.absences or calendar.absences(args.unavailable)
+  local absences = cal.absences
   return { roles = roles, meetings = meetings, from = args.from, to = args.to, needs = baton.json.object(needs),
            min_gap = args.min_gap, absences = absences, closures = closures }, skipped
 end
 
 --- Plans one group: returns prob, solution, fairness, result.
-function M.plan_group(group, settings, hist_list)
-  local prob = build(group, settings, history(group, settings.from, hist_list))
+function M.plan_group(group, settings, hist_list, in_run)
+  local hist = history(group, settings.from, hist_list)
+  for _, m in ipairs(members_of(group)) do
+    local x = in_run and in_run[m.id]
+    if x then
+      local h = hist[m.id]
+      if not h then h = { roles = {}, total = 0, last = {} }; hist[m.id] = h end
+      for role, n in pairs(x.roles) do h.roles[role] = (h.roles[role] or 0) + n end
+      h.total = h.total + x.total
+    end
+  end
+  local prob = build(group, settings, hist)
   for _, a in ipairs(settings.absences) do
     if not baton.people.get(a.person) then
       error(("--unavailable line %d: no person '%s'"):format(a.line or 0, a.person), 0)
@@ -379,14 +396,18 @@ end
 function M.plan(args, ctx)
   store.migrate()
   local hist_list = store.history()
+  local in_run = {} -- turns given by the groups already planned in this run
   local results = {}
   for _, group in ipairs(args.group) do
     local settings, skipped = settings_from(args, group)
-    local prob, _, fair, res = M.plan_group(group, settings, hist_list)
+    local prob, _, fair, res = M.plan_group(group, settings, hist_list, in_run)
     -- later groups in this run count this plan's turns
     for _, m in ipairs(res.meetings) do
       for role, id in pairs(m.assignments) do
-        hist_list[#hist_list + 1] = { group = group, date = m.date, role = role, person = id }
+        local x = in_run[id]
+        if not x then x = { roles = {}, total = 0, last = {} }; in_run[id] = x end
+        x.roles[role] = (x.roles[role] or 0) + 1
+        x.total = x.total + 1
       end
     end
     if args.csv then
