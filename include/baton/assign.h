@@ -27,10 +27,11 @@
  * in input order; each is given the cheapest augmenting path, and among
  * equally cheap ones the solver takes (a) a column that still has room
  * over one that would move other rows, (b) among those, the lowest column
- * index, and (c) a row being left unassigned is, among equal choices, the
- * row latest in the input. So with equal scores everywhere, row i gets
- * column i (or its i-th free slot in column order), and when a column
- * wanted by two equal rows has room for one, the earlier row keeps it.
+ * index, and (c) when the search finds several rows that could equally be
+ * left unassigned, it leaves out the one latest in the input. So with
+ * equal scores everywhere, row i gets column i (or the i-th free slot in
+ * column order), and when a column wanted by two equal rows has room for
+ * one, the earlier row keeps it (tests/unit/test_assign.c proves both).
  * Reordering rows or columns may pick a different assignment among equally
  * good ones; it never changes how many rows are assigned or the total.
  *
