@@ -186,8 +186,13 @@ function M.why(args, ctx)
     baton.print(("%s would score %s: %s"):format(other_name, tostring(o.score), o.why))
     if w.mentor then
       local d = w.mentor.score - o.score
-      baton.print(("Pair difference: %s %s."):format(d >= 0 and "+" .. tostring(d) or tostring(d),
-        d >= 0 and "for the chosen mentor" or "for " .. o.id))
+      if d > 0 then
+        baton.print(("The chosen mentor scores %s more for %s."):format(tostring(d), w.mentee))
+      elseif d == 0 then
+        baton.print(("Both score the same for %s."):format(w.mentee))
+      else
+        baton.print(("%s scores %s more for %s alone."):format(o.id, tostring(-d), w.mentee))
+      end
     end
     if o.unmatched_if_forced > 0 then
       baton.print(("Forcing %s with %s would leave %d more mentee%s without a mentor."):format(w.mentee, o.id,
