@@ -27,7 +27,9 @@ static int run_go(scratch_t *s, const char *body, unsigned stale_ms,
   int status = baton_host_run_command(t->h, "t", "go", 0, NULL);
   *secs = (uv_hrtime() - t0) / 1e9;
   host_capture(t);
-  snprintf(out, n, "%s%s", t->out, t->err);
+  char *both = baton__asprintf("%s%s", t->out, t->err);
+  snprintf(out, n, "%s", both);
+  free(both);
   host_close(t);
   return status;
 }
