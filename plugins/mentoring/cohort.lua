@@ -117,6 +117,10 @@ function M.build(args, keep)
     end
   end
 
+  -- The school's own rule, if any: a Lua function over every allowed pair.
+  c.ruled = {}
+  if args.rule then M.apply_rule(c, args.rule) end
+
   -- Pins: the fixed file, then the pairs kept by rematch.
   local function pin(i, j, where)
     local why = M.forbidden_why(c, i, j)
@@ -145,6 +149,45 @@ function M.build(args, keep)
   return c
 end
 
+-- Loads a rule file (Lua source returning a function) in an environment of
+-- its own that reads the plugin's globals (baton, string, math, ...).
+local function load_rule(path)
+  local text, err = baton.fs.read(path)
+  if not text then error(("cannot read %s: %s"):format(path, err), 0) end
+  local chunk, msg = load(text, "@" .. path, "t", setmetatable({}, { __index = _G }))
+  if not chunk then error(msg, 0) end
+  local fn = chunk()
+  if type(fn) ~= "function" then
+    error(("%s must return a function(mentee, mentor, score), not %s"):format(path, type(fn)), 0)
+  end
+  return fn
+end
+
+-- Calls the rule on every allowed pair: a number replaces the score, false
+-- forbids the pair, nil keeps the score. O(mentees x mentors) calls in Lua:
+-- fine for a school, slow for a whole district.
+function M.apply_rule(c, path)
+  local fn, m = load_rule(path), c.matrix
+  c.rule_file = path
+  for i, mentee in ipairs(c.mentees) do
+    for j, mentor in ipairs(c.mentors) do
+      local s = m:get(i, j)
+      if s then
+        local v = fn(mentee, mentor, s)
+        if v == false then
+          m:forbid(i, j)
+          c.ruled[mentee.id .. "/" .. mentor.id] = true
+        elseif type(v) == "number" then
+          m:set(i, j, v)
+        elseif v ~= nil then
+          error(("%s: the rule returned %s for %s and %s; return a number, false or nil")
+            :format(path, type(v), mentee.id, mentor.id), 0)
+        end
+      end
+    end
+  end
+end
+
 -- The rule that forbids mentee i with mentor j, in words, and its kind;
 -- nil when the pair is allowed.
 function M.forbidden_why(c, i, j)
@@ -158,6 +201,7 @@ function M.forbidden_why(c, i, j)
     return ("%s and %s were paired before (--allow-repeat allows it)"):format(mentee.id, mentor.id), "repeat"
   end
   if c.forbidden[key] then return "forbidden in " .. c.forbidden[key], "forbid" end
+  if c.ruled[key] then return "forbidden by the rule in " .. c.rule_file, "rule" end
   if c.args.same_campus and (mentee.campus or ""):lower() ~= (mentor.campus or ""):lower() then
     return ("%s is on campus %s, %s on %s (--same-campus)"):format(mentee.id, mentee.campus or "(none)",
       mentor.id, mentor.campus or "(none)"), "campus"
@@ -167,12 +211,13 @@ function M.forbidden_why(c, i, j)
 end
 
 -- The order in which the rules are listed when a mentee has no mentor.
-local rank = { self = 1, manager = 2, ["repeat"] = 3, forbid = 4, campus = 5, capacity = 6 }
+local rank = { self = 1, manager = 2, ["repeat"] = 3, forbid = 4, rule = 5, campus = 6, capacity = 7 }
 
 -- How several mentors ruled out by the same rule are summed up.
 local many = {
   ["repeat"] = "%d were paired with them before (--allow-repeat allows it)",
   forbid = "%d are forbidden in the --forbid file",
+  rule = "%d are forbidden by the --rule file",
   campus = "%d are on another campus (--same-campus)",
   capacity = "%d have capacity 0",
 }
@@ -208,6 +253,13 @@ end
 -- The reasons of a pair: { {feature, points, detail} }, and as one line.
 function M.reasons(c, i, j)
   local list = baton.assign.reasons(c.mentees[i], c.mentors[j], c.weights, c.today)
+  -- What the school's rule added or took away.
+  local sum = 0
+  for _, r in ipairs(list) do sum = sum + r.points end
+  local extra = (c.matrix:get(i, j) or sum) - sum
+  if extra ~= 0 then
+    list[#list + 1] = { feature = "rule", points = M.round(extra), detail = "the rule in " .. c.rule_file }
+  end
   local words = {}
   for _, r in ipairs(list) do words[#words + 1] = ("%s (%s)"):format(r.detail, points(r.points)) end
   return list, #words > 0 and table.concat(words, ", ") or "nothing in common (score 0)"

@@ -15,6 +15,8 @@ local cohort = {
     help = "CSV of pairs to keep as they are (header mentee_id,mentor_id)" },
   { "--forbid", type = "path", exists = true, metavar = "FILE",
     help = "CSV of pairs never to make (header mentee_id,mentor_id)" },
+  { "--rule", type = "path", exists = true, metavar = "FILE",
+    help = "a Lua file returning function(mentee, mentor, score): a new score, or false to forbid the pair" },
 }
 
 local function with_cohort(args)
