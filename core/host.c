@@ -348,7 +348,8 @@ static int check_deps(baton_host_t *h, baton_plugin_t *p, char *color,
       path->data[mark] = '\0';
   }
   color[idx] = 2;
-  return bad;
+  /* Failed now or before (a broken manifest, a reserved namespace). */
+  return bad || p->state == BATON_PLUGIN_FAILED;
 }
 
 int baton_host_scan(baton_host_t *h) {

@@ -83,7 +83,8 @@ static int l_output_json(lua_State *L) {
     free(err);
     return lua_error(L);
   }
-  char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY);
+  char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY |
+                              JSON_REAL_PRECISION(15));
   json_decref(j);
   if (s == NULL)
     return luaL_error(L, "baton.output: out of memory");

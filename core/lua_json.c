@@ -146,6 +146,11 @@ void baton__lua_push_json(lua_State *L, json_t *j) {
       baton__lua_push_json(L, v);
       lua_setfield(L, -2, k);
     }
+    /* {} read back must write back as {}, not as an empty list. */
+    if (json_object_size(j) == 0) {
+      lua_rawgetp(L, LUA_REGISTRYINDEX, &object_mt);
+      lua_setmetatable(L, -2);
+    }
     break;
   }
   case JSON_ARRAY: {
@@ -196,7 +201,8 @@ static int l_encode(lua_State *L) {
     free(err);
     return lua_error(L);
   }
-  size_t flags = JSON_ENCODE_ANY | (pretty ? JSON_INDENT(2) : JSON_COMPACT);
+  size_t flags = JSON_ENCODE_ANY | JSON_REAL_PRECISION(15) |
+                 (pretty ? JSON_INDENT(2) : JSON_COMPACT);
   char *s = json_dumps(j, flags);
   json_decref(j);
   if (s == NULL)
@@ -212,7 +218,10 @@ static int l_decode(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
   json_error_t e;
-  json_t *j = json_loadb(s, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
+  json_t *j = json_loadb(s, len,
+                         JSON_DECODE_ANY | JSON_REJECT_DUPLICATES |
+                             JSON_ALLOW_NUL,
+                         &e);
   if (j == NULL) {
     lua_pushnil(L);
     lua_pushfstring(L, "EPARSE: line %d, column %d: %s", e.line, e.column,

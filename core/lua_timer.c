@@ -42,6 +42,8 @@ static int l_sleep(lua_State *L) {
   s->op.cancel = sleep_cancel;
   uv_timer_init(&t->p->host->loop, &s->timer);
   s->timer.data = s;
+  /* Count from now: the loop's clock stands still while Lua runs. */
+  uv_update_time(&t->p->host->loop);
   uv_timer_start(&s->timer, sleep_cb, (uint64_t)ms, 0);
   return baton__task_wait(L, &s->op);
 }
@@ -138,6 +140,7 @@ static int start_timer(lua_State *L, int every) {
   tm->every = every;
   uv_timer_init(&p->host->loop, &tm->handle);
   tm->handle.data = tm;
+  uv_update_time(&p->host->loop);
   uv_timer_start(&tm->handle, timer_cb, (uint64_t)ms,
                  every ? (uint64_t)ms : 0);
   tm->next = p->timers;

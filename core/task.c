@@ -38,6 +38,12 @@ baton_task_t *baton__task_current(lua_State *L, const char *fn) {
 
 int baton__task_wait(lua_State *L, baton_op_t *op) {
   baton_task_t *t = baton__task_of(L);
+  if (t == NULL) {
+    /* A binding that skipped baton__task_current: refuse, do not crash.
+     * The op was never started by a task, so the binding still owns it. */
+    return luaL_error(L, "a waiting baton function was called outside a "
+                         "command handler or timer callback");
+  }
   t->op = op;
   op->task = t;
   return lua_yield(L, 0);
@@ -187,6 +193,8 @@ int baton__task_start(baton_plugin_t *p, int nargs, const char *what,
     t->deadline = uv_hrtime() + (uint64_t)ms * 1000000u;
     t->timer = malloc(sizeof *t->timer);
     if (t->timer != NULL) {
+      /* The loop's clock stood still while the plugin loaded and ran. */
+      uv_update_time(&p->host->loop);
       uv_timer_init(&p->host->loop, t->timer);
       t->timer->data = t;
       uv_timer_start(t->timer, deadline_cb, ms, 0);

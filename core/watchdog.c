@@ -37,6 +37,7 @@ static void watchdog_main(void *arg) {
 
 int baton__watchdog_start(baton_host_t *h) {
   baton_watchdog_t *wd = &h->wd;
+  wd->quit = 0;
   if (uv_mutex_init(&wd->mu) != 0)
     return BATON_ENOMEM;
   if (uv_cond_init(&wd->cond) != 0)
