@@ -231,6 +231,9 @@ typedef struct {
   uv_cond_t cond;
   baton_plugin_t *plugin; /* whose Lua code runs now, or NULL */
   uint64_t deadline;      /* uv_hrtime() value; 0 = none */
+  uint64_t stuck_at;      /* after a kill: when to give up on the call */
+  unsigned gen;           /* changes whenever the guarded call changes */
+  unsigned stuck_gen;     /* gen when the kill was armed */
   int quit;
   int started;
 } baton_watchdog_t;

@@ -7,9 +7,34 @@
  * call from another thread). Nothing costs anything while calls finish in
  * time: no hook is set until the deadline has passed. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "internal.h"
+
+/* After a kill, how long the call has to unwind. Lua code reaches its
+ * next instruction in microseconds; a call still running after this is
+ * inside C (a pattern that backtracks without end, say), where no hook can
+ * reach it. */
+#define STUCK_GRACE_NS (2000u * 1000000u)
+
+/* The running call cannot be stopped: say so and end the process. Exiting
+ * is safe for data: the store commits atomically and files are replaced
+ * atomically, as they survive a kill -9. Only async-signal-safe calls. */
+static void give_up(baton_plugin_t *p) {
+  char msg[512];
+  int n = snprintf(msg, sizeof msg,
+                   "baton: error in %s '%s': it did not stop within 2 s "
+                   "of its time limit: it is stuck inside a library call "
+                   "(for example a string pattern that backtracks without "
+                   "end), so baton stopped itself; nothing was left "
+                   "half-written\n",
+                   p->is_script ? "script" : "plugin", p->name);
+  if (n > 0 && write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg) < 0)
+    n = 0;
+  _exit(1);
+}
 
 static void watchdog_main(void *arg) {
   baton_host_t *h = arg;
@@ -20,14 +45,22 @@ static void watchdog_main(void *arg) {
   pthread_sigmask(SIG_BLOCK, &all, NULL);
   uv_mutex_lock(&wd->mu);
   while (!wd->quit) {
+    uint64_t now = uv_hrtime();
+    if (wd->stuck_at != 0 && wd->gen == wd->stuck_gen && wd->plugin != NULL) {
+      if (now >= wd->stuck_at)
+        give_up(wd->plugin);
+      uv_cond_timedwait(&wd->cond, &wd->mu, wd->stuck_at - now);
+      continue;
+    }
     if (wd->plugin == NULL || wd->deadline == 0) {
       uv_cond_wait(&wd->cond, &wd->mu);
       continue;
     }
-    uint64_t now = uv_hrtime();
     if (now >= wd->deadline) {
       baton__sandbox_kill(wd->plugin, BATON_ETIMEDOUT);
       wd->deadline = 0;
+      wd->stuck_at = now + STUCK_GRACE_NS;
+      wd->stuck_gen = wd->gen;
       continue;
     }
     uv_cond_timedwait(&wd->cond, &wd->mu, wd->deadline - now);
@@ -76,6 +109,8 @@ void baton__watchdog_arm(baton_host_t *h, baton_plugin_t *p,
   uv_mutex_lock(&wd->mu);
   wd->plugin = p;
   wd->deadline = deadline;
+  wd->gen++;
+  wd->stuck_at = 0;
   uv_cond_signal(&wd->cond);
   uv_mutex_unlock(&wd->mu);
 }
@@ -87,6 +122,8 @@ void baton__watchdog_disarm(baton_host_t *h) {
   uv_mutex_lock(&wd->mu);
   wd->plugin = NULL;
   wd->deadline = 0;
+  wd->gen++;
+  wd->stuck_at = 0;
   uv_mutex_unlock(&wd->mu);
 }
 
