@@ -151,6 +151,75 @@ function baton.fs.list(dir) end
 ---@return { type: "file"|"directory"|"other", size: integer, mtime: integer }|nil
 function baton.fs.stat(path) end
 
+---@class baton.matrix
+---@field rows integer
+---@field cols integer
+local matrix = {}
+--- The score of cell (i, j), or false when the pair is forbidden.
+---@param i integer
+---@param j integer
+---@return number|false
+function matrix:get(i, j) end
+---@param i integer
+---@param j integer
+---@param v number|false
+function matrix:set(i, j, v) end
+--- Forbids the pair (i, j).
+---@param i integer
+---@param j integer
+function matrix:forbid(i, j) end
+
+baton.assign = {}
+--- Solves the assignment exactly: first as many rows as possible, then the
+--- best total (or, with objective "fairest", the best worst pair, then the
+--- best total). Waits when the matrix is large.
+---@param opts { scores: (number|false)[][]|baton.matrix, capacity?: integer|integer[], maximize?: boolean, objective?: "total"|"fairest", fixed?: table<integer, integer> }
+---@return { rows: (integer|false)[], total: number, assigned: integer, worst?: number, duals: { rows: number[], cols: number[] } }|nil result
+---@return string? err
+---@return string? code
+function baton.assign.solve(opts) end
+--- Scores every row person against every column person in C.
+---@param opts { rows: baton.person[], cols: baton.person[], weights?: table<string, number>, today?: string, require?: string[] }
+---@return baton.matrix
+function baton.assign.score(opts) end
+--- An empty matrix (cells 0, or `fill`).
+---@param rows integer
+---@param cols integer
+---@param fill? number|false
+---@return baton.matrix
+function baton.assign.matrix(rows, cols, fill) end
+--- Why a pair scores what it does, feature by feature.
+---@param row_person baton.person
+---@param col_person baton.person
+---@param weights? table<string, number>
+---@param today? string
+---@return { feature: string, points: number, detail: string }[]
+function baton.assign.reasons(row_person, col_person, weights, today) end
+--- The scoring features and their default weights.
+---@return table<string, number>
+function baton.assign.features() end
+
+baton.csv = {}
+--- Parses CSV text (libcsv): rows of cells, and the line each row starts on.
+---@param text string
+---@param name? string  the file's name, for messages
+---@return string[][]|nil rows
+---@return integer[]|string lines_or_err
+---@return string? code
+function baton.csv.decode(text, name) end
+
+baton.ics = {}
+--- All-day closures (holidays) from iCalendar text (libical).
+---@param text string
+---@return { from: string, to: string, name: string }[]|nil closures
+---@return string? err
+---@return string? code
+function baton.ics.holidays(text) end
+--- An iCalendar file's text with one all-day event per entry (libical).
+---@param cal { name: string, stamp?: string, events: { uid: string, sequence?: integer, summary: string, date: string, description?: string }[] }
+---@return string
+function baton.ics.calendar(cal) end
+
 baton.people = {}
 --- Active people matching every condition (lists match by membership).
 ---@param query? table<string, any>
