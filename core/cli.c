@@ -251,6 +251,7 @@ static const size_t core_ncommands = sizeof core_commands / sizeof *core_command
 static const builtin_table_t builtin_tables[] = {
     {core_commands, &core_ncommands},
     {baton__store_commands, &baton__store_ncommands},
+    {baton__dev_commands, &baton__dev_ncommands},
 };
 
 #define FOREACH_BUILTIN(b)                                                     \

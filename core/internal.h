@@ -466,6 +466,10 @@ typedef struct {
   baton_builtin_fn fn;
 } baton_builtin_t;
 
+/* cmd_dev.c: `baton new plugin`, `baton repl`. */
+extern const baton_builtin_t baton__dev_commands[];
+extern const size_t baton__dev_ncommands;
+
 /* Runs the CLI on argv (without the program name). Returns the exit status. */
 int baton__cli_main(int argc, char **argv);
 
