@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "http.h" /* baton__host_set_drain */
 #include "internal.h"
 
 void baton_host_options_init(baton_host_options_t *o) {
@@ -411,10 +412,24 @@ static void cancel_plugin(baton_plugin_t *p) {
   baton__timer_close_all(p);
 }
 
+/* `baton serve` (core/cmd_serve.c) lets the requests being answered finish
+ * on SIGINT/SIGTERM: while it has set a drain hook, the wake-up calls the
+ * hook instead of cancelling everything, and the hook ends the loop itself.
+ * See baton__host_set_drain in core/http.h. */
+static void (*drain_hook)(baton_host_t *h);
+
+void baton__host_set_drain(void (*drain)(baton_host_t *h)) {
+  drain_hook = drain;
+}
+
 static void wake_cb(uv_async_t *a) {
   baton_host_t *h = a->data;
   if (h->signal == 0)
     return;
+  if (drain_hook != NULL) { /* baton serve: see above */
+    drain_hook(h);
+    return;
+  }
   for (size_t i = 0; i < h->nplugins; i++)
     cancel_plugin(h->plugins[i]);
   if (h->script)

@@ -16,62 +16,39 @@
 #include <string.h>
 
 #include "baton/store.h"
+#include "capture.h"
 #include "internal.h"
 
 /* ---- run(): a command of the plugin, its output captured ---------------- */
 
+/* The capture itself is core/capture.c, shared with `baton serve`. */
 typedef struct {
   baton_op_t op;
-  baton_host_t *h;
-  FILE *out, *err;    /* the captures */
-  char *outbuf, *errbuf;
-  size_t outlen, errlen;
-  FILE *saved_out, *saved_err;
-  int saved_json, saved_quiet, saved_debug;
-  int finished;
+  baton_capture_t cap;
   int waited; /* run() yielded: run_done resumes the test */
-  int status;
 } run_op_t;
 
-/* Puts the host's streams and flags back and closes the captures. */
-static void run_restore(run_op_t *r) {
-  baton_host_t *h = r->h;
-  h->opts.out = r->saved_out;
-  h->opts.err = r->saved_err;
-  h->opts.json = r->saved_json;
-  h->opts.quiet = r->saved_quiet;
-  h->opts.debug = r->saved_debug;
-  fclose(r->out);
-  fclose(r->err);
-  r->out = r->err = NULL;
-}
-
 static void run_free(run_op_t *r) {
-  free(r->outbuf);
-  free(r->errbuf);
+  baton__capture_free(&r->cap);
   free(r);
 }
 
 static int push_run_result(lua_State *L, void *ud) {
   run_op_t *r = ud;
   lua_createtable(L, 0, 3);
-  lua_pushinteger(L, r->status);
+  lua_pushinteger(L, r->cap.status);
   lua_setfield(L, -2, "status");
-  lua_pushlstring(L, r->outbuf ? r->outbuf : "", r->outlen);
+  lua_pushlstring(L, r->cap.out ? r->cap.out : "", r->cap.out_len);
   lua_setfield(L, -2, "out");
-  lua_pushlstring(L, r->errbuf ? r->errbuf : "", r->errlen);
+  lua_pushlstring(L, r->cap.err ? r->cap.err : "", r->cap.err_len);
   lua_setfield(L, -2, "err");
   return 1;
 }
 
-/* The command's task ended: report as the CLI would (into the capture),
- * then hand the result to the waiting test, if it still waits. */
-static void run_done(baton_task_t *t) {
-  run_op_t *r = t->data;
-  baton__command_done(t);
-  r->status = t->status == 0 ? 0 : t->status == BATON_ECANCELED ? 130 : 1;
-  run_restore(r);
-  r->finished = 1;
+/* The command ended: hand the result to the waiting test, if it still
+ * waits. */
+static void run_done(baton_capture_t *c) {
+  run_op_t *r = c->data;
   if (!r->waited)
     return; /* finished inside run() itself, which returns the result */
   baton_task_t *waiting = r->op.task;
@@ -111,36 +88,13 @@ static int l_run(lua_State *L) {
   run_op_t *r = calloc(1, sizeof *r);
   if (r == NULL)
     return luaL_error(L, "run: out of memory");
-  r->h = h;
   r->op.cancel = run_cancel;
-  r->out = open_memstream(&r->outbuf, &r->outlen);
-  r->err = open_memstream(&r->errbuf, &r->errlen);
-  if (r->out == NULL || r->err == NULL) {
-    if (r->out)
-      fclose(r->out);
-    if (r->err)
-      fclose(r->err);
-    run_free(r);
+  if (baton__capture_start(&r->cap, h, p->m->ns, cmd, argc, argv, json, quiet,
+                           debug, run_done, r) != 0) {
+    free(r);
     return luaL_error(L, "run: cannot capture output");
   }
-  r->saved_out = h->opts.out;
-  r->saved_err = h->opts.err;
-  r->saved_json = h->opts.json;
-  r->saved_quiet = h->opts.quiet;
-  r->saved_debug = h->opts.debug;
-  h->opts.out = r->out;
-  h->opts.err = r->err;
-  h->opts.json = json;
-  h->opts.quiet = quiet;
-  h->opts.debug = debug;
-  int started;
-  int status = baton__host_start_command(h, p->m->ns, cmd, argc, argv,
-                                         run_done, r, &started);
-  if (!started || r->finished) {
-    if (!started) {
-      r->status = status;
-      run_restore(r);
-    }
+  if (r->cap.finished) {
     push_run_result(L, r);
     run_free(r);
     return 1;

@@ -1,0 +1,81 @@
+/* core/capture.c: a command run with its output captured (see
+ * core/capture.h). Factored out of the test runner's run() so that
+ * `baton serve` calls practice commands the same way. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+
+/* Puts the host's streams and flags back and closes the captures, which
+ * makes out and err final. */
+static void capture_restore(baton_capture_t *c) {
+  baton_host_t *h = c->h;
+  h->opts.out = c->saved_out;
+  h->opts.err = c->saved_err;
+  h->opts.json = c->saved_json;
+  h->opts.quiet = c->saved_quiet;
+  h->opts.debug = c->saved_debug;
+  fclose(c->out_f);
+  fclose(c->err_f);
+  c->out_f = c->err_f = NULL;
+}
+
+/* The command's task ended: report as the CLI would (into the capture). */
+static void capture_done(baton_task_t *t) {
+  baton_capture_t *c = t->data;
+  baton__command_done(t);
+  c->status = t->status == 0 ? 0 : t->status == BATON_ECANCELED ? 130 : 1;
+  capture_restore(c);
+  c->finished = 1;
+  c->done_cb(c);
+}
+
+int baton__capture_start(baton_capture_t *c, baton_host_t *h, const char *ns,
+                         const char *cmd, int argc, const char *const *argv,
+                         int json, int quiet, int debug,
+                         void (*done_cb)(baton_capture_t *c), void *data) {
+  memset(c, 0, sizeof *c);
+  c->h = h;
+  c->done_cb = done_cb;
+  c->data = data;
+  c->out_f = open_memstream(&c->out, &c->out_len);
+  if (c->out_f == NULL)
+    goto fail_out;
+  c->err_f = open_memstream(&c->err, &c->err_len);
+  if (c->err_f == NULL)
+    goto fail_err;
+  c->saved_out = h->opts.out;
+  c->saved_err = h->opts.err;
+  c->saved_json = h->opts.json;
+  c->saved_quiet = h->opts.quiet;
+  c->saved_debug = h->opts.debug;
+  h->opts.out = c->out_f;
+  h->opts.err = c->err_f;
+  h->opts.json = json;
+  h->opts.quiet = quiet;
+  h->opts.debug = debug;
+  int started;
+  int status = baton__host_start_command(h, ns, cmd, argc, argv, capture_done,
+                                         c, &started);
+  if (!started) {
+    c->status = status;
+    capture_restore(c);
+    c->finished = 1;
+    done_cb(c);
+  }
+  return 0;
+
+fail_err:
+  fclose(c->out_f);
+  c->out_f = NULL;
+fail_out:
+  free(c->out);
+  c->out = NULL;
+  return BATON_EIO;
+}
+
+void baton__capture_free(baton_capture_t *c) {
+  free(c->out);
+  free(c->err);
+  c->out = c->err = NULL;
+}

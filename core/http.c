@@ -1,0 +1,796 @@
+/* core/http.c: an HTTP/1.1 server on a libuv loop; requests are parsed by
+ * libhttp-parser (see core/http.h for the contract).
+ *
+ * A connection reads, feeds what it read to its parser, and when a request
+ * is complete pauses the parser, stops reading and hands the request to the
+ * handler. Pipelined requests wait in the input buffer until the answer to
+ * the one before is on its way, so answers go out in order. Limits: the
+ * request line and headers are counted in the parser's callbacks (431),
+ * the body likewise (413), a request must arrive within request_ms of its
+ * first byte however slowly it trickles (408), a kept-alive connection may
+ * sit idle idle_ms, and past max_conns a new client gets 503. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <http_parser.h>
+
+#include "http.h"
+
+#define READ_CHUNK 16384
+
+typedef struct conn_s conn_t;
+
+typedef struct {
+  char *name, *value;
+} header_t;
+
+struct baton_http_req_s {
+  conn_t *conn; /* NULL once the client went away */
+  baton_http_server_t *server;
+  char method[16];
+  char *url;
+  size_t url_len;
+  char *path, *query;
+  header_t *headers;
+  size_t nheaders, cap;
+  int in_value; /* the parser is inside a header value */
+  char *body;
+  size_t body_len, body_cap;
+  int keep_alive;
+  int head; /* a HEAD request: no body in the answer */
+};
+
+/* READING a request, BUSY while the handler answers it, a STREAM, DRAINING
+ * after the last answer (write side shut, reading until the client closes,
+ * so that unread input does not make the kernel reset the connection and
+ * lose the answer), CLOSING. */
+typedef enum {
+  C_READING,
+  C_BUSY,
+  C_STREAM,
+  C_DRAINING,
+  C_CLOSING
+} conn_state_t;
+
+struct conn_s {
+  uv_tcp_t tcp;
+  uv_timer_t timer;
+  uv_shutdown_t shutdown;
+  baton_http_server_t *server;
+  http_parser parser;
+  conn_state_t state;
+  baton_http_req_t *req; /* being parsed, being answered, or the stream */
+  char *in;              /* read but not yet parsed */
+  size_t in_len, in_cap;
+  size_t header_bytes;
+  int err_status;  /* a limit the parser callbacks found */
+  int processing; /* inside conn_process: answers do not re-enter it */
+  int handles;     /* open libuv handles (tcp, timer) */
+  conn_t *prev, *next;
+};
+
+struct baton_http_server_s {
+  uv_loop_t *loop;
+  uv_tcp_t listener;
+  baton_http_limits_t limits;
+  baton_http_handler_fn handler;
+  void *ud;
+  conn_t *conns;
+  size_t nconns, nstreams;
+  int listening; /* the listener handle is open */
+  int closing;
+  baton_http_closed_fn closed_cb;
+  void *closed_ud;
+};
+
+static http_parser_settings settings;
+static void conn_process(conn_t *c);
+static void conn_close(conn_t *c);
+static void conn_finish(conn_t *c);
+static void on_timer(uv_timer_t *t);
+
+void baton__http_limits_init(baton_http_limits_t *l) {
+  l->max_header = 16 * 1024;
+  l->max_body = 1024 * 1024;
+  l->max_conns = 256;
+  l->idle_ms = 30000;
+  l->request_ms = 10000;
+  l->max_queued = 1024 * 1024;
+}
+
+const char *baton__http_reason(int status) {
+  switch (status) {
+  case 200: return "OK";
+  case 204: return "No Content";
+  case 304: return "Not Modified";
+  case 400: return "Bad Request";
+  case 401: return "Unauthorized";
+  case 403: return "Forbidden";
+  case 404: return "Not Found";
+  case 405: return "Method Not Allowed";
+  case 408: return "Request Timeout";
+  case 411: return "Length Required";
+  case 413: return "Content Too Large";
+  case 414: return "URI Too Long";
+  case 431: return "Request Header Fields Too Large";
+  case 500: return "Internal Server Error";
+  case 501: return "Not Implemented";
+  case 503: return "Service Unavailable";
+  default: return status < 300 ? "OK" : status < 500 ? "Client Error"
+                                                     : "Server Error";
+  }
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+static void req_free(baton_http_req_t *r) {
+  if (r == NULL)
+    return;
+  for (size_t i = 0; i < r->nheaders; i++) {
+    free(r->headers[i].name);
+    free(r->headers[i].value);
+  }
+  free(r->headers);
+  free(r->url);
+  free(r->path);
+  free(r->query);
+  free(r->body);
+  free(r);
+}
+
+/* Appends to a malloc'd NUL-terminated string. Returns 0 or -1. */
+static int str_append(char **s, size_t *len, const char *p, size_t n) {
+  char *t = realloc(*s, *len + n + 1);
+  if (t == NULL)
+    return -1;
+  memcpy(t + *len, p, n);
+  *len += n;
+  t[*len] = '\0';
+  *s = t;
+  return 0;
+}
+
+const char *baton__http_req_method(const baton_http_req_t *r) {
+  return r->method;
+}
+const char *baton__http_req_path(const baton_http_req_t *r) { return r->path; }
+const char *baton__http_req_query(const baton_http_req_t *r) {
+  return r->query;
+}
+baton_http_server_t *baton__http_req_server(const baton_http_req_t *r) {
+  return r->server;
+}
+
+const char *baton__http_req_header(const baton_http_req_t *r,
+                                   const char *name) {
+  for (size_t i = 0; i < r->nheaders; i++)
+    if (strcasecmp(r->headers[i].name, name) == 0)
+      return r->headers[i].value ? r->headers[i].value : "";
+  return NULL;
+}
+
+const char *baton__http_req_body(const baton_http_req_t *r, size_t *len) {
+  if (len)
+    *len = r->body_len;
+  return r->body ? r->body : "";
+}
+
+/* ---- parser callbacks ------------------------------------------------------
+ * Each returns 0, or non-zero to stop the parser with err_status set. */
+
+static int count_header(conn_t *c, size_t n) {
+  c->header_bytes += n;
+  if (c->header_bytes > c->server->limits.max_header) {
+    c->err_status = 431;
+    return -1;
+  }
+  return 0;
+}
+
+static int on_message_begin(http_parser *p) {
+  conn_t *c = p->data;
+  c->req = calloc(1, sizeof *c->req);
+  if (c->req == NULL) {
+    c->err_status = 503;
+    return -1;
+  }
+  c->req->conn = c;
+  c->req->server = c->server;
+  c->header_bytes = 0;
+  /* From the first byte, the whole request has request_ms to arrive. */
+  uv_timer_start(&c->timer, on_timer, c->server->limits.request_ms, 0);
+  return 0;
+}
+
+static int on_url(http_parser *p, const char *at, size_t n) {
+  conn_t *c = p->data;
+  if (count_header(c, n) != 0)
+    return -1;
+  return str_append(&c->req->url, &c->req->url_len, at, n);
+}
+
+static int on_header_field(http_parser *p, const char *at, size_t n) {
+  conn_t *c = p->data;
+  baton_http_req_t *r = c->req;
+  if (count_header(c, n + 4) != 0)
+    return -1;
+  if (r->nheaders == 0 || r->in_value) {
+    if (r->nheaders == r->cap) {
+      size_t cap = r->cap ? r->cap * 2 : 16;
+      header_t *h = realloc(r->headers, cap * sizeof *h);
+      if (h == NULL)
+        return -1;
+      r->headers = h;
+      r->cap = cap;
+    }
+    r->headers[r->nheaders++] = (header_t){NULL, NULL};
+    r->in_value = 0;
+  }
+  header_t *h = &r->headers[r->nheaders - 1];
+  size_t len = h->name ? strlen(h->name) : 0;
+  return str_append(&h->name, &len, at, n);
+}
+
+static int on_header_value(http_parser *p, const char *at, size_t n) {
+  conn_t *c = p->data;
+  baton_http_req_t *r = c->req;
+  if (count_header(c, n) != 0)
+    return -1;
+  if (r->nheaders == 0)
+    return -1;
+  r->in_value = 1;
+  header_t *h = &r->headers[r->nheaders - 1];
+  size_t len = h->value ? strlen(h->value) : 0;
+  return str_append(&h->value, &len, at, n);
+}
+
+static int on_headers_complete(http_parser *p) {
+  conn_t *c = p->data;
+  baton_http_req_t *r = c->req;
+  if (p->content_length != ULLONG_MAX &&
+      p->content_length > c->server->limits.max_body) {
+    c->err_status = 413;
+    return 2;
+  }
+  snprintf(r->method, sizeof r->method, "%s",
+           http_method_str((enum http_method)p->method));
+  r->head = p->method == HTTP_HEAD;
+  r->keep_alive = http_should_keep_alive(p);
+  struct http_parser_url u;
+  http_parser_url_init(&u);
+  if (r->url == NULL ||
+      http_parser_parse_url(r->url, r->url_len, p->method == HTTP_CONNECT,
+                            &u) != 0 ||
+      !(u.field_set & (1 << UF_PATH))) {
+    c->err_status = 400;
+    return 2;
+  }
+  r->path = strndup(r->url + u.field_data[UF_PATH].off,
+                    u.field_data[UF_PATH].len);
+  r->query = (u.field_set & (1 << UF_QUERY))
+                 ? strndup(r->url + u.field_data[UF_QUERY].off,
+                           u.field_data[UF_QUERY].len)
+                 : strdup("");
+  if (r->path == NULL || r->query == NULL) {
+    c->err_status = 503;
+    return 2;
+  }
+  return 0;
+}
+
+static int on_body(http_parser *p, const char *at, size_t n) {
+  conn_t *c = p->data;
+  baton_http_req_t *r = c->req;
+  if (r->body_len + n > c->server->limits.max_body) {
+    c->err_status = 413;
+    return -1;
+  }
+  return str_append(&r->body, &r->body_len, at, n);
+}
+
+static int on_message_complete(http_parser *p) {
+  /* Stop here: the bytes after this request wait until it is answered. */
+  http_parser_pause(p, 1);
+  return 0;
+}
+
+/* ---- writing --------------------------------------------------------------*/
+
+typedef struct {
+  uv_write_t w;
+  conn_t *conn;
+  char data[];
+} write_t;
+
+static void on_write(uv_write_t *w, int status) {
+  write_t *wr = (write_t *)w;
+  conn_t *c = wr->conn;
+  free(wr);
+  if (status < 0 && c->state != C_CLOSING)
+    conn_close(c);
+}
+
+/* Queues bytes on the connection. Returns 0 or a libuv error. */
+static int conn_write(conn_t *c, const char *a, size_t alen, const char *b,
+                      size_t blen) {
+  write_t *wr = malloc(sizeof *wr + alen + blen);
+  if (wr == NULL)
+    return UV_ENOMEM;
+  wr->conn = c;
+  memcpy(wr->data, a, alen);
+  if (blen)
+    memcpy(wr->data + alen, b, blen);
+  uv_buf_t buf = uv_buf_init(wr->data, (unsigned)(alen + blen));
+  int r = uv_write(&wr->w, (uv_stream_t *)&c->tcp, &buf, 1, on_write);
+  if (r != 0)
+    free(wr);
+  return r;
+}
+
+/* Writes a whole answer; headers_extra may be NULL. */
+static int write_answer(conn_t *c, int status, const char *type,
+                        const char *body, size_t len, const char *extra,
+                        int keep_alive, int head, int stream) {
+  char head_buf[2048];
+  int n;
+  if (stream)
+    n = snprintf(head_buf, sizeof head_buf,
+                 "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
+                 "Cache-Control: no-store\r\nConnection: keep-alive\r\n"
+                 "X-Content-Type-Options: nosniff\r\n%s\r\n",
+                 status, baton__http_reason(status), type, extra ? extra : "");
+  else
+    n = snprintf(head_buf, sizeof head_buf,
+                 "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
+                 "Content-Length: %zu\r\nConnection: %s\r\n"
+                 "X-Content-Type-Options: nosniff\r\n%s\r\n",
+                 status, baton__http_reason(status), type, len,
+                 keep_alive ? "keep-alive" : "close", extra ? extra : "");
+  if (n < 0 || (size_t)n >= sizeof head_buf)
+    return UV_ENOMEM;
+  return conn_write(c, head_buf, (size_t)n, head ? NULL : body,
+                    head ? 0 : len);
+}
+
+/* An error found while reading: answer it and close the connection. */
+static void conn_fail(conn_t *c, int status) {
+  char body[128];
+  int n = snprintf(body, sizeof body, "{\"error\":{\"status\":%d,"
+                                      "\"message\":\"%s\"}}\n",
+                   status, baton__http_reason(status));
+  uv_read_stop((uv_stream_t *)&c->tcp);
+  uv_timer_stop(&c->timer);
+  req_free(c->req);
+  c->req = NULL;
+  c->state = C_BUSY;
+  if (write_answer(c, status, "application/json", body, (size_t)n, NULL, 0, 0,
+                   0) != 0)
+    conn_close(c);
+  else
+    conn_finish(c);
+}
+
+/* ---- connections ----------------------------------------------------------*/
+
+static void server_maybe_closed(baton_http_server_t *s) {
+  if (!s->closing || s->conns != NULL || s->listening)
+    return;
+  if (s->closed_cb)
+    s->closed_cb(s, s->closed_ud);
+  free(s);
+}
+
+static void on_conn_handle_closed(uv_handle_t *h) {
+  conn_t *c = h->data;
+  if (--c->handles > 0)
+    return;
+  baton_http_server_t *s = c->server;
+  free(c->in);
+  free(c);
+  server_maybe_closed(s);
+}
+
+/* Closes the connection. A request being answered is detached: its answer
+ * will be dropped. Safe to call twice. */
+static void conn_close(conn_t *c) {
+  if (c->state == C_CLOSING)
+    return;
+  baton_http_server_t *s = c->server;
+  if (c->state == C_STREAM)
+    s->nstreams--;
+  if (c->req != NULL) {
+    if (c->state == C_BUSY)
+      c->req->conn = NULL; /* the handler still holds it */
+    else
+      req_free(c->req);
+    c->req = NULL;
+  }
+  c->state = C_CLOSING;
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    s->conns = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  s->nconns--;
+  uv_close((uv_handle_t *)&c->tcp, on_conn_handle_closed);
+  uv_close((uv_handle_t *)&c->timer, on_conn_handle_closed);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status) {
+  conn_t *c = req->data;
+  if (status < 0 && c->state != C_CLOSING)
+    conn_close(c);
+}
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf);
+static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf);
+
+/* The last answer is queued: shut the write side once it is written, and
+ * close when the client closes or after a second. */
+static void conn_finish(conn_t *c) {
+  c->state = C_DRAINING;
+  c->in_len = 0;
+  c->shutdown.data = c;
+  if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
+    conn_close(c);
+    return;
+  }
+  uv_timer_start(&c->timer, on_timer, 1000, 0);
+  uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+}
+
+static void on_timer(uv_timer_t *t) {
+  conn_t *c = t->data;
+  if (c->state == C_READING && c->req != NULL)
+    conn_fail(c, 408); /* a request began and did not finish in time */
+  else
+    conn_close(c);
+}
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
+  conn_t *c = h->data;
+  if (c->in_cap - c->in_len < READ_CHUNK) {
+    size_t cap = c->in_len + READ_CHUNK;
+    char *in = realloc(c->in, cap);
+    if (in == NULL) {
+      *buf = uv_buf_init(NULL, 0); /* libuv reports UV_ENOBUFS */
+      return;
+    }
+    c->in = in;
+    c->in_cap = cap;
+  }
+  *buf = uv_buf_init(c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
+}
+
+static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf) {
+  conn_t *c = st->data;
+  if (n < 0) {
+    /* EOF or an error. A request cut short gets no answer: nobody reads. */
+    conn_close(c);
+    return;
+  }
+  if (c->state == C_DRAINING || c->state == C_STREAM) {
+    c->in_len = 0; /* dropped: nobody will answer it */
+    return;
+  }
+  c->in_len += (size_t)n;
+  conn_process(c);
+}
+
+/* Dispatches the request the parser completed. */
+static void conn_dispatch(conn_t *c) {
+  baton_http_req_t *r = c->req;
+  uv_timer_stop(&c->timer);
+  uv_read_stop((uv_stream_t *)&c->tcp);
+  c->state = C_BUSY;
+  if (c->server->closing)
+    r->keep_alive = 0;
+  c->server->handler(r, c->server->ud);
+}
+
+/* Parses what was read, request after request, while none is being
+ * answered. */
+static void conn_process(conn_t *c) {
+  if (c->processing)
+    return;
+  c->processing = 1;
+  size_t off = 0;
+  while (c->state == C_READING && off < c->in_len) {
+    size_t n = http_parser_execute(&c->parser, &settings, c->in + off,
+                                   c->in_len - off);
+    off += n;
+    enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
+    if (e == HPE_PAUSED) {
+      http_parser_pause(&c->parser, 0);
+      conn_dispatch(c);
+      continue;
+    }
+    if (e != HPE_OK) {
+      int status = c->err_status ? c->err_status
+                   : e == HPE_HEADER_OVERFLOW ? 431
+                   : e == HPE_INVALID_METHOD  ? 501
+                                              : 400;
+      conn_fail(c, status);
+      break;
+    }
+    if (n == 0)
+      break;
+  }
+  if (c->state != C_CLOSING && off > 0) {
+    memmove(c->in, c->in + off, c->in_len - off);
+    c->in_len -= off;
+  }
+  c->processing = 0;
+}
+
+/* The answer to c's request is queued: go on with the next one. */
+static void conn_next(conn_t *c, int keep_alive) {
+  c->req = NULL;
+  if (!keep_alive) {
+    conn_finish(c);
+    return;
+  }
+  c->state = C_READING;
+  uv_timer_start(&c->timer, on_timer, c->server->limits.idle_ms, 0);
+  uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+  /* Pipelined requests already read are parsed now (or by the
+   * conn_process loop this answer was given inside). */
+  if (c->in_len > 0 && !c->processing)
+    conn_process(c);
+}
+
+int baton__http_respond(baton_http_req_t *r, int status, const char *type,
+                        const char *body, size_t len, const char *headers) {
+  conn_t *c = r->conn;
+  if (c == NULL) {
+    req_free(r);
+    return UV_ECONNRESET;
+  }
+  int keep = r->keep_alive && !c->server->closing;
+  int e = write_answer(c, status, type ? type : "text/plain; charset=utf-8",
+                       body, len, headers, keep, r->head, 0);
+  req_free(r);
+  if (e != 0) {
+    c->req = NULL;
+    conn_close(c);
+    return e;
+  }
+  conn_next(c, keep);
+  return 0;
+}
+
+int baton__http_stream(baton_http_req_t *r, const char *type,
+                       const char *headers) {
+  conn_t *c = r->conn;
+  if (c == NULL) {
+    req_free(r);
+    return UV_ECONNRESET;
+  }
+  int e = write_answer(c, 200, type, NULL, 0, headers, 1, 0, 1);
+  if (e != 0) {
+    conn_close(c);
+    req_free(r);
+    return e;
+  }
+  c->state = C_STREAM;
+  c->server->nstreams++;
+  /* Reading again notices the client leaving; what it sends is dropped. */
+  c->in_len = 0;
+  uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+  return 0;
+}
+
+size_t baton__http_broadcast(baton_http_server_t *s, const char *data,
+                             size_t len) {
+  size_t sent = 0;
+  conn_t *next;
+  for (conn_t *c = s->conns; c != NULL; c = next) {
+    next = c->next;
+    if (c->state != C_STREAM)
+      continue;
+    if (c->tcp.write_queue_size > s->limits.max_queued ||
+        conn_write(c, data, len, NULL, 0) != 0) {
+      conn_close(c);
+      continue;
+    }
+    sent++;
+  }
+  return sent;
+}
+
+size_t baton__http_server_conns(const baton_http_server_t *s) {
+  return s->nconns;
+}
+size_t baton__http_server_streams(const baton_http_server_t *s) {
+  return s->nstreams;
+}
+
+static void on_connection(uv_stream_t *l, int status) {
+  baton_http_server_t *s = l->data;
+  if (status < 0)
+    return;
+  conn_t *c = calloc(1, sizeof *c);
+  if (c == NULL)
+    goto fail_alloc;
+  c->server = s;
+  if (uv_tcp_init(s->loop, &c->tcp) != 0)
+    goto fail_tcp;
+  c->tcp.data = c;
+  c->handles = 1;
+  if (uv_timer_init(s->loop, &c->timer) != 0) {
+    uv_close((uv_handle_t *)&c->tcp, on_conn_handle_closed);
+    return;
+  }
+  c->timer.data = c;
+  c->handles = 2;
+  c->next = s->conns;
+  if (s->conns)
+    s->conns->prev = c;
+  s->conns = c;
+  s->nconns++;
+  if (uv_accept(l, (uv_stream_t *)&c->tcp) != 0) {
+    conn_close(c);
+    return;
+  }
+  uv_tcp_nodelay(&c->tcp, 1);
+  http_parser_init(&c->parser, HTTP_REQUEST);
+  c->parser.data = c;
+  c->state = C_READING;
+  if (s->nconns > s->limits.max_conns || s->closing) {
+    conn_fail(c, 503);
+    return;
+  }
+  uv_timer_start(&c->timer, on_timer, s->limits.idle_ms, 0);
+  if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0)
+    conn_close(c);
+  return;
+
+fail_tcp:
+  free(c);
+fail_alloc:
+  /* Out of memory: accept and drop the client rather than spin on it. */
+  {
+    uv_tcp_t *t = malloc(sizeof *t);
+    if (t && uv_tcp_init(s->loop, t) == 0) {
+      uv_accept(l, (uv_stream_t *)t);
+      uv_close((uv_handle_t *)t, (uv_close_cb)free);
+    } else {
+      free(t);
+    }
+  }
+}
+
+int baton__http_server_start(baton_http_server_t **out, uv_loop_t *loop,
+                             const struct sockaddr *addr,
+                             const baton_http_limits_t *limits,
+                             baton_http_handler_fn handler, void *ud,
+                             int *port) {
+  int r;
+  settings.on_message_begin = on_message_begin;
+  settings.on_url = on_url;
+  settings.on_header_field = on_header_field;
+  settings.on_header_value = on_header_value;
+  settings.on_headers_complete = on_headers_complete;
+  settings.on_body = on_body;
+  settings.on_message_complete = on_message_complete;
+  baton_http_server_t *s = calloc(1, sizeof *s);
+  if (s == NULL)
+    return UV_ENOMEM;
+  s->loop = loop;
+  if (limits)
+    s->limits = *limits;
+  else
+    baton__http_limits_init(&s->limits);
+  s->handler = handler;
+  s->ud = ud;
+  if ((r = uv_tcp_init(loop, &s->listener)) != 0)
+    goto fail_init;
+  s->listener.data = s;
+  s->listening = 1;
+  if ((r = uv_tcp_bind(&s->listener, addr, 0)) != 0)
+    goto fail_bind;
+  if ((r = uv_listen((uv_stream_t *)&s->listener, 128, on_connection)) != 0)
+    goto fail_bind;
+  if (port) {
+    struct sockaddr_storage ss;
+    int len = sizeof ss;
+    *port = 0;
+    if (uv_tcp_getsockname(&s->listener, (struct sockaddr *)&ss, &len) == 0)
+      *port = ntohs(ss.ss_family == AF_INET6
+                        ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                        : ((struct sockaddr_in *)&ss)->sin_port);
+  }
+  *out = s;
+  return 0;
+
+fail_bind:
+  /* The handle is open: free the server in its close callback. */
+  s->closing = 1;
+  baton__http_server_close(s, NULL, NULL);
+  return r;
+fail_init:
+  free(s);
+  return r;
+}
+
+static void on_listener_closed(uv_handle_t *h) {
+  baton_http_server_t *s = h->data;
+  s->listening = 0;
+  server_maybe_closed(s);
+}
+
+void baton__http_server_close(baton_http_server_t *s,
+                              baton_http_closed_fn closed_cb, void *ud) {
+  if (s->closing && s->closed_cb != NULL)
+    return; /* already closing */
+  int listening = s->listening && !uv_is_closing((uv_handle_t *)&s->listener);
+  s->closing = 1;
+  s->closed_cb = closed_cb;
+  s->closed_ud = ud;
+  conn_t *next;
+  for (conn_t *c = s->conns; c != NULL; c = next) {
+    next = c->next;
+    /* A request being answered finishes (its answer says Connection:
+     * close); a connection draining its last answer is left to end. */
+    if (c->state != C_BUSY && c->state != C_DRAINING)
+      conn_close(c);
+  }
+  if (listening)
+    uv_close((uv_handle_t *)&s->listener, on_listener_closed);
+  else
+    server_maybe_closed(s);
+}
+
+/* ---- URLs -----------------------------------------------------------------*/
+
+static int hexval(int ch) {
+  if (ch >= '0' && ch <= '9')
+    return ch - '0';
+  if (ch >= 'a' && ch <= 'f')
+    return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F')
+    return ch - 'A' + 10;
+  return -1;
+}
+
+char *baton__http_unescape(const char *s, size_t n, int form) {
+  char *out = malloc(n + 1), *o = out;
+  if (out == NULL)
+    return NULL;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+        hexval(s[i + 2]) >= 0) {
+      int v = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+      if (v == 0) {
+        free(out);
+        return NULL;
+      }
+      *o++ = (char)v;
+      i += 2;
+    } else if (form && s[i] == '+') {
+      *o++ = ' ';
+    } else {
+      *o++ = s[i];
+    }
+  }
+  *o = '\0';
+  return out;
+}
+
+char *baton__http_query_get(const char *query, const char *key) {
+  size_t klen = strlen(key);
+  const char *p = query;
+  while (p && *p) {
+    const char *end = strchr(p, '&');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    if (len >= klen && strncmp(p, key, klen) == 0 &&
+        (len == klen || p[klen] == '=')) {
+      const char *v = len == klen ? p + len : p + klen + 1;
+      return baton__http_unescape(v, (size_t)(p + len - v), 1);
+    }
+    p = end ? end + 1 : NULL;
+  }
+  return NULL;
+}

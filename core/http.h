@@ -1,0 +1,110 @@
+/* core/http.h: the HTTP/1.1 server of `baton serve`, on the host's loop.
+ *
+ * core/http.c accepts connections, parses requests with libhttp-parser and
+ * writes responses; it knows nothing of baton's data. One handler (the
+ * router of core/cmd_serve.c) gets every complete request and answers it,
+ * at once or later (a plugin command that waits), with
+ * baton__http_respond, or turns the connection into a stream (Server-Sent
+ * Events) with baton__http_stream.
+ *
+ * Ownership: the server owns its connections and the requests on them. A
+ * request handed to the handler stays valid until it is answered, even if
+ * the client goes away meanwhile (the answer is then dropped). Every
+ * request handed to the handler must be answered exactly once, or
+ * streamed. */
+#ifndef BATON_HTTP_H
+#define BATON_HTTP_H
+
+#include <stddef.h>
+
+#include <uv.h>
+
+typedef struct baton_http_server_s baton_http_server_t;
+typedef struct baton_http_req_s baton_http_req_t;
+
+/* What one client may take from the server. A client over a limit gets the
+ * matching status (431, 413, 503, 408) and its connection is closed. */
+typedef struct {
+  size_t max_header;   /* request line and headers, bytes: 431 past it */
+  size_t max_body;     /* body bytes: 413 past it */
+  unsigned max_conns;  /* open connections: 503 past it */
+  unsigned idle_ms;    /* a kept-alive connection with no request: closed */
+  unsigned request_ms; /* a request's first byte to its last: 408 past it */
+  size_t max_queued;   /* unsent bytes to a stream: closed past it */
+} baton_http_limits_t;
+
+/* The defaults: 16 KiB of headers, 1 MiB of body, 256 connections, 30 s
+ * idle, 10 s per request, 1 MiB queued. */
+void baton__http_limits_init(baton_http_limits_t *l);
+
+typedef void (*baton_http_handler_fn)(baton_http_req_t *req, void *ud);
+typedef void (*baton_http_closed_fn)(baton_http_server_t *s, void *ud);
+
+/* Creates a server on `loop` listening on addr (port 0: any free port,
+ * then *port says which). Returns 0 or a negative libuv error (UV_EADDRINUSE,
+ * UV_EACCES, UV_ENOMEM); on failure nothing is left open. */
+int baton__http_server_start(baton_http_server_t **out, uv_loop_t *loop,
+                             const struct sockaddr *addr,
+                             const baton_http_limits_t *limits,
+                             baton_http_handler_fn handler, void *ud,
+                             int *port);
+
+/* Stops gracefully: no new connections; idle connections and streams are
+ * closed; a request being answered finishes, then its connection closes.
+ * closed_cb runs once everything is closed, after which the server is
+ * freed. Calling it twice is harmless. */
+void baton__http_server_close(baton_http_server_t *s,
+                              baton_http_closed_fn closed_cb, void *ud);
+
+/* Sends data to every stream. Returns how many streams it went to. A
+ * stream whose client does not read (more than max_queued unsent) is
+ * closed. */
+size_t baton__http_broadcast(baton_http_server_t *s, const char *data,
+                             size_t len);
+/* Open connections (streams included) and streams. */
+size_t baton__http_server_conns(const baton_http_server_t *s);
+size_t baton__http_server_streams(const baton_http_server_t *s);
+
+/* The request. Strings belong to the request and are NUL-terminated; path
+ * is the URL's path (still %-encoded), query the part after '?' or "". */
+const char *baton__http_req_method(const baton_http_req_t *r);
+const char *baton__http_req_path(const baton_http_req_t *r);
+const char *baton__http_req_query(const baton_http_req_t *r);
+/* The value of header `name` (any case), or NULL. */
+const char *baton__http_req_header(const baton_http_req_t *r,
+                                   const char *name);
+const char *baton__http_req_body(const baton_http_req_t *r, size_t *len);
+/* The server the request came to. */
+baton_http_server_t *baton__http_req_server(const baton_http_req_t *r);
+
+/* Answers: status line, Content-Type, Content-Length, Connection, then
+ * `headers` (more "Name: value\r\n" lines, or NULL) and the body (not for
+ * HEAD). The request is freed. Returns 0, or UV_ENOMEM / UV_ECONNRESET
+ * (the client went away: nothing was sent, the request is freed anyway). */
+int baton__http_respond(baton_http_req_t *r, int status, const char *type,
+                        const char *body, size_t len, const char *headers);
+/* Answers 200 with no length and keeps the connection open as a stream
+ * that baton__http_broadcast writes to; the request is freed when the
+ * connection closes. Returns 0 or as baton__http_respond. */
+int baton__http_stream(baton_http_req_t *r, const char *type,
+                       const char *headers);
+
+/* The reason phrase of a status ("Not Found"). */
+const char *baton__http_reason(int status);
+
+/* Percent-decodes s[0..n) into a malloc'd string ('+' is a space when
+ * form is set). NULL on allocation failure or an encoded NUL byte. */
+char *baton__http_unescape(const char *s, size_t n, int form);
+/* The value of key in a query string (decoded, malloc'd), or NULL. */
+char *baton__http_query_get(const char *query, const char *key);
+
+/* ---- the host's side (core/host.c) -------------------------------------- */
+
+struct baton_host_s;
+/* While set, SIGINT/SIGTERM call drain(h) instead of cancelling every task
+ * and stopping the loop at once: `baton serve` lets the requests being
+ * answered finish. drain must make the loop end by itself. NULL restores
+ * the default. Defined in core/host.c. */
+void baton__host_set_drain(void (*drain)(struct baton_host_s *h));
+
+#endif
