@@ -416,6 +416,7 @@ baton_task_t *baton__task_of(lua_State *L);
 /* Each pushes its module table (or sets fields of the baton table at -1). */
 void baton__lua_open_api(lua_State *L, baton_plugin_t *p); /* lua_baton.c */
 int baton__lua_open_json(lua_State *L);                    /* lua_json.c */
+int baton__lua_open_date(lua_State *L);                    /* lua_date.c */
 int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
 int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
 int baton__lua_open_spawn(lua_State *L);                   /* lua_spawn.c */

@@ -206,6 +206,8 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
 
   baton__lua_open_json(L);
   lua_setfield(L, -2, "json");
+  baton__lua_open_date(L);
+  lua_setfield(L, -2, "date");
   baton__lua_open_timer(L); /* sets baton.sleep and baton.timer */
   baton__lua_open_fs(L);
   lua_setfield(L, -2, "fs");

@@ -96,6 +96,35 @@ baton.ui = {}
 ---@param columns? string[]
 function baton.ui.table(rows, columns) end
 
+baton.date = {}
+--- true when s is a real calendar day written YYYY-MM-DD.
+---@param s any
+---@return boolean
+function baton.date.valid(s) end
+--- The date `days` days later (earlier when negative).
+---@param date string
+---@param days integer
+---@return string
+function baton.date.add(date, days) end
+--- The date n months later, the day clamped to the month's end.
+---@param date string
+---@param n integer
+---@return string
+function baton.date.add_months(date, n) end
+--- Whole days from a to b (negative when b is earlier).
+---@param a string
+---@param b string
+---@return integer
+function baton.date.diff(a, b) end
+--- 1 (Monday) .. 7 (Sunday), and "mon" .. "sun".
+---@param date string
+---@return integer, string
+function baton.date.weekday(date) end
+--- Year, month and day as integers.
+---@param date string
+---@return integer, integer, integer
+function baton.date.parts(date) end
+
 baton.json = {}
 --- What JSON null decodes to.
 baton.json.null = nil
