@@ -379,8 +379,7 @@ function M.plan_group(group, settings, hist_list, in_run)
     end
   end
   local sol = scheduler.solve(prob)
-  local fair = scheduler.fairness(prob, sol.assign)
-  return prob, sol, fair, result_of(group, prob, sol, fair)
+  return prob, sol, sol.fair, result_of(group, prob, sol, sol.fair)
 end
 
 local function slot_rows(res, roles)
@@ -607,7 +606,7 @@ function M.repair(args)
     -- the new absences are part of the group's settings from now on
     baton.store.exec("UPDATE rotation_plans SET settings = ? WHERE grp = ?", baton.json.encode(settings), args.group)
   end
-  local fair = scheduler.fairness(prob, sol.assign)
+  local fair = sol.fair
   baton.output({ group = args.group, changes = changes, dry_run = args.dry_run, bound = fair.bound }, function(o)
     if #o.changes == 0 then baton.print("Nothing to change: every future turn still holds."); return end
     baton.print(("%s %d change%s:"):format(o.dry_run and "Would make" or "Made", #o.changes, #o.changes == 1 and "" or "s"))

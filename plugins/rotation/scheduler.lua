@@ -6,18 +6,22 @@
 --      this role least so far (history included, in proportion to their
 --      FTE), then whoever has led least in total, then whoever held it
 --      longest ago; avoid anyone who held the same role within the last
---      `min_gap` meetings unless nobody else can.
---      The roles of one meeting are filled together by an exact minimum-
---      cost assignment (the Hungarian method), so a tight meeting where
---      "give each role to its first candidate" would leave a gap is
---      filled whenever any arrangement fills it.
---   2. Even things out: move a role from the person who holds it most to
---      one who holds it least (or trade roles at one meeting) while that
---      makes the counts fairer, without breaking a rule.
---   3. Check the result against the bound: among people who can do the
+--      `min_gap` meetings unless nobody else can. The scarcest role is
+--      given first; when that leaves a role empty, the meeting is filled
+--      again by an exact minimum-cost assignment (the Hungarian method),
+--      so a tight meeting is filled whenever any arrangement fills it.
+--   2. Check the result against the bound: among people who can do the
 --      same things, are in on the same days and work the same FTE, the
 --      most and least assigned differ by at most 1, per role and in total.
---      Where that is impossible, say why (usually: history).
+--   3. Only when step 1 misses the bound: search every arrangement
+--      (depth-first, meeting by meeting, cutting off a branch as soon as
+--      some class can no longer come within 1) for one that meets it,
+--      fairness first and the minimum gap where it can. The search either
+--      finds one, or proves that none exists, or (past a step budget,
+--      which the random rosters of the tests never reach) says so.
+--   4. Where the bound is impossible, say why: history that the turns
+--      left cannot even out (a proof from counts alone), or "no
+--      arrangement at all" when the search was exhaustive.
 --
 -- Everything here is pure: people, roles, meetings and constraints in,
 -- assignments and explanations out. init.lua reads and writes the store.
@@ -27,6 +31,7 @@ local M = {}
 local FORBID = 1e9 -- a cell the assignment must not use
 local GAP = 1e5 -- holding the same role again too soon
 local TOTAL = 0.5 -- weight of the total count beside the role's own count
+M.BUDGET = 300000 -- search steps before the exact search gives up
 
 ---------------------------------------------------------------------------
 -- The assignment of one meeting's roles (rows) to people (columns):
@@ -89,7 +94,8 @@ end
 --   open     = open[t][r] = true: only these are decided (repair)
 -- }
 
-local function count_setup(prob)
+-- Counts before any decided slot: history plus the fixed turns.
+local function base_counts(prob)
   local np, nr = #prob.people, #prob.roles
   local c, tot = {}, {}
   for p = 1, np do
@@ -97,172 +103,388 @@ local function count_setup(prob)
     for r = 1, nr do c[p][r] = (prob.history[p] and prob.history[p][r]) or 0 end
     tot[p] = prob.history_total[p] or 0
   end
+  for _, rs in pairs(prob.fixed or {}) do
+    for r, p in pairs(rs) do
+      c[p][r] = c[p][r] + 1
+      tot[p] = tot[p] + 1
+    end
+  end
   return c, tot
 end
 
--- How many times p holds role r within min_gap meetings of t (not t).
-local function near(assign, p, r, t, gap, nt)
-  if gap <= 0 then return 0 end
-  local n = 0
-  for s = math.max(1, t - gap), math.min(nt, t + gap) do
-    if s ~= t and assign[s][r] == p then n = n + 1 end
+-- The slots to decide at meeting t (not fixed, inside `open`), the people
+-- fixed at it, and whether p can take role r at t.
+local function decidable(prob, t)
+  local rf, open = prob.fixed and prob.fixed[t] or {}, prob.open
+  local list, busy = {}, {}
+  for r = 1, #prob.roles do
+    local p = rf[r]
+    if p then busy[p] = true
+    elseif open == nil or (open[t] and open[t][r]) then list[#list + 1] = r end
   end
-  return n
+  return list, busy
 end
 
---- Solves prob. Returns { assign = assign[t][r] = p or false, reasons =
---- reasons[t][r] for unfilled slots }.
-function M.solve(prob)
-  local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
-  local gap = prob.min_gap or 1
-  local c, tot = count_setup(prob)
-  local last = {} -- last[p][r]: the meeting index p last held r (this plan)
-  for p = 1, np do last[p] = {} end
-  local assign, reasons = {}, {}
-  local fixed, open = prob.fixed or {}, prob.open
-  local fte = {}
-  for p = 1, np do fte[p] = prob.people[p].fte end
+local function can(prob, p, r, t)
+  return prob.eligible[p][r] == true and not (prob.away[p] and prob.away[p][t])
+end
 
-  -- Step 1: meeting by meeting.
-  local ncols = math.max(np, nr)
-  local cost = {}
-  for r = 1, nr do cost[r] = {} end
+-- Cost of giving (t, r) to p, given counts so far: lower is fairer. The
+-- minimum gap dominates, then the role's count per FTE, then the total
+-- count per FTE, then who held it longest ago, then the input order.
+local function costf(prob, c, tot, last, assign, p, r, t, gap, nt)
+  local held = 0
+  if gap > 0 then
+    for s = math.max(1, t - gap), t - 1 do
+      if assign[s][r] == p then held = held + 1 end
+    end
+    local fixed = prob.fixed -- later meetings count when they are fixed
+    if fixed then
+      for s = t + 1, math.min(nt, t + gap) do
+        if fixed[s] and fixed[s][r] == p then held = held + 1 end
+      end
+    end
+  end
+  local f = prob.people[p].fte
+  return GAP * held + (2 * c[p][r] + 1) / f + TOTAL * (2 * tot[p] + 1) / f
+    + 1e-3 * ((last[p][r] or -nt) + nt) / (2 * nt + 1) + 1e-7 * p
+end
+
+-- Step 1: meeting by meeting. Fills assign; returns how many slots each
+-- meeting filled (the most any arrangement fills there).
+local function first_pass(prob, assign, gap)
+  local np, nt = #prob.people, #prob.meetings
+  local c, tot = base_counts(prob)
+  local last = {}
+  for p = 1, np do last[p] = {} end
+  local fill = {}
   for t = 1, nt do
-    local row_fixed = fixed[t] or {}
-    local busy = {}
-    for r = 1, nr do
-      local p = row_fixed[r]
-      if p then busy[p] = true end
+    local list, busy = decidable(prob, t)
+    local at = {}
+    for r, p in pairs(prob.fixed and prob.fixed[t] or {}) do at[r] = p end
+    assign[t] = at
+    -- the scarcest role first
+    local ncand = {}
+    for _, r in ipairs(list) do
+      local n = 0
+      for p = 1, np do
+        if not busy[p] and can(prob, p, r, t) then n = n + 1 end
+      end
+      ncand[r] = n
     end
-    local rows, rowrole = 0, {}
-    for r = 1, nr do
-      if row_fixed[r] == nil and (open == nil or (open[t] and open[t][r])) then
-        rows = rows + 1
-        rowrole[rows] = r
-        local row = cost[rows]
+    table.sort(list, function(a, b) return ncand[a] < ncand[b] or (ncand[a] == ncand[b] and a < b) end)
+    local taken, short = {}, false
+    for _, r in ipairs(list) do
+      local best, bq = math.huge, nil
+      for p = 1, np do
+        if not busy[p] and not taken[p] and can(prob, p, r, t) then
+          local v = costf(prob, c, tot, last, assign, p, r, t, gap, nt)
+          if v < best then best, bq = v, p end
+        end
+      end
+      if bq then taken[bq] = true; at[r] = bq
+      elseif ncand[r] > 0 then short = true end
+    end
+    if short then
+      -- a role left empty that had candidates: fill the meeting exactly
+      for _, r in ipairs(list) do at[r] = nil end
+      local k, ncols, cost = #list, math.max(np, #list), {}
+      for i, r in ipairs(list) do
+        local row = {}
         for p = 1, ncols do
-          if p > np or busy[p] or prob.eligible[p][r] ~= true or (prob.away[p] and prob.away[p][t]) then
-            row[p] = FORBID
-          else
-            local cp = c[p][r]
-            local held = 0
-            if gap > 0 and last[p][r] and t - last[p][r] <= gap then held = 1 end
-            -- later meetings (fixed ones, in a repair) count too
-            if gap > 0 then
-              for s = t + 1, math.min(nt, t + gap) do
-                if fixed[s] and fixed[s][r] == p then held = held + 1 end
-              end
-            end
-            row[p] = GAP * held + (2 * cp + 1) / fte[p] + TOTAL * (2 * tot[p] + 1) / fte[p]
-              + 1e-3 * ((last[p][r] or -nt) + nt) / (2 * nt + 1) + 1e-7 * p
-          end
+          if p > np or busy[p] or not can(prob, p, r, t) then row[p] = FORBID
+          else row[p] = costf(prob, c, tot, last, assign, p, r, t, gap, nt) end
         end
+        cost[i] = row
+      end
+      local col = M.hungarian(cost, k, ncols)
+      for i, r in ipairs(list) do
+        local p = col[i]
+        if p and p <= np and cost[i][p] < FORBID then at[r] = p end
       end
     end
-    assign[t] = {}
-    for r = 1, nr do
-      local p = row_fixed[r]
-      if p then assign[t][r] = p end
-    end
-    if rows > 0 then
-      local col = M.hungarian(cost, rows, ncols)
-      for i = 1, rows do
-        local r, p = rowrole[i], col[i]
-        if p and p <= np and cost[i][p] < FORBID then
-          assign[t][r] = p
-        else
-          assign[t][r] = false
-          reasons[t] = reasons[t] or {}
-          reasons[t][r] = true -- explained below, with the final plan
-        end
-      end
-    end
-    for r = 1, nr do
-      local p = assign[t][r]
+    local n = 0
+    for _, r in ipairs(list) do
+      local p = at[r]
       if p then
+        n = n + 1
         c[p][r] = c[p][r] + 1
         tot[p] = tot[p] + 1
         last[p][r] = t
+      else
+        at[r] = false
+      end
+    end
+    fill[t] = n
+  end
+  return fill
+end
+
+---------------------------------------------------------------------------
+-- Classes of people in the same position, and what each could still get
+---------------------------------------------------------------------------
+
+--- The comparisons the bound makes: { scope = r (a role) or 0 (the
+--- total), members = { p, ... } } for every class of two or more people
+--- who are in on the same meetings, work the same FTE and may hold the
+--- same roles (for a role: only those eligible for it). Only then can any
+--- turn of one be given to the other.
+function M.classes(prob)
+  if prob._classes then return prob._classes end
+  local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
+  local key = {}
+  for p = 1, np do
+    local b, e = {}, {}
+    for t = 1, nt do b[t] = (prob.away[p] and prob.away[p][t]) and "0" or "1" end
+    for r = 1, nr do e[r] = prob.eligible[p][r] == true and "1" or "0" end
+    key[p] = prob.people[p].fte .. "|" .. table.concat(b) .. "|" .. table.concat(e)
+  end
+  local out = {}
+  local function group(scope, ok)
+    local by, order = {}, {}
+    for p = 1, np do
+      if ok(p) then
+        local k = key[p]
+        if not by[k] then by[k] = {}; order[#order + 1] = k end
+        table.insert(by[k], p)
+      end
+    end
+    for _, k in ipairs(order) do
+      if #by[k] >= 2 then out[#out + 1] = { scope = scope, members = by[k] } end
+    end
+  end
+  for r = 1, nr do group(r, function(p) return prob.eligible[p][r] == true end) end
+  group(0, function() return true end)
+  prob._classes = out
+  return out
+end
+
+-- The most turns p could still get, per role and in total: the decidable
+-- slots where p is eligible, in school and not fixed to another role.
+local function possible(prob)
+  local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
+  local pr, pt = {}, {}
+  for p = 1, np do pr[p] = {}; for r = 1, nr do pr[p][r] = 0 end; pt[p] = 0 end
+  for t = 1, nt do
+    local list, busy = decidable(prob, t)
+    for p = 1, np do
+      if not busy[p] then
+        local any = false
+        for _, r in ipairs(list) do
+          if can(prob, p, r, t) then pr[p][r] = pr[p][r] + 1; any = true end
+        end
+        if any then pt[p] = pt[p] + 1 end
       end
     end
   end
-
-  -- Step 2: even out.
-  M.balance(prob, assign, c, tot, gap)
-
-  for t, rs in pairs(reasons) do
-    for r in pairs(rs) do rs[r] = M.why_unfilled(prob, assign, t, r) end
-  end
-  return { assign = assign, reasons = reasons }
+  return pr, pt
 end
 
---- Local moves that lower sum(count^2 / fte) per role and in total (the
---- fair share in proportion to FTE minimises it), never adding a repeat
---- within the gap and never touching fixed slots or slots outside `open`.
-function M.balance(prob, assign, c, tot, gap)
+--- Classes the bound cannot hold for, whatever the plan: someone already
+--- has more than 1 above what another could reach with every turn still
+--- open to them. Returns hopeless[class] = { hi =, lo =, had_hi =, had_lo
+--- =, more = } for each such class.
+function M.hopeless(prob)
+  if prob._hopeless then return prob._hopeless end
+  local c, tot = base_counts(prob)
+  local pr, pt = possible(prob)
+  local out = {}
+  for i, cl in ipairs(M.classes(prob)) do
+    local hi, lo, mx, mn = nil, nil, -math.huge, math.huge
+    for _, p in ipairs(cl.members) do
+      local n = cl.scope == 0 and tot[p] or c[p][cl.scope]
+      local reach = n + (cl.scope == 0 and pt[p] or pr[p][cl.scope])
+      if n > mx then mx, hi = n, p end
+      if reach < mn then mn, lo = reach, p end
+    end
+    if mx - mn > 1 then
+      local had = cl.scope == 0 and tot[lo] or c[lo][cl.scope]
+      out[i] = { hi = hi, lo = lo, had_hi = mx, had_lo = had, more = mn - had }
+    end
+  end
+  prob._hopeless = out
+  return out
+end
+
+---------------------------------------------------------------------------
+-- Step 3: the exact search
+---------------------------------------------------------------------------
+
+-- Depth-first over the decidable slots, meeting by meeting, scarcest role
+-- first; candidates in the order of step 1's costs (the minimum gap first,
+-- then fewest turns), leaving a slot empty only when the meeting still
+-- reaches its most-filled count. A branch is cut when a class that can
+-- meet the bound no longer can: its highest count (counts only grow) is
+-- more than 1 above the lowest count plus every slot still open to that
+-- person. Returns "found" (assign holds the plan), "exhausted" (no
+-- arrangement meets the bound in every class that can meet it alone) or
+-- "budget", and the number of steps.
+function M.search(prob, assign, fill, gap, budget)
   local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
-  local fixed, open = prob.fixed or {}, prob.open
-  local el, away = prob.eligible, prob.away
-  local f = {}
-  for p = 1, np do f[p] = prob.people[p].fte end
-  local function movable(t, r)
-    return not (fixed[t] and fixed[t][r]) and (open == nil or (open[t] and open[t][r]))
+  local c, tot = base_counts(prob)
+  local classes, hopeless = M.classes(prob), M.hopeless(prob)
+  local live = {} -- the classes to keep within 1
+  local role_class, total_class = {}, {}
+  for p = 1, np do role_class[p] = {} end
+  for i, cl in ipairs(classes) do
+    if not hopeless[i] then
+      live[#live + 1] = cl
+      for _, p in ipairs(cl.members) do
+        if cl.scope == 0 then total_class[p] = cl else role_class[p][cl.scope] = cl end
+      end
+    end
   end
-  local function free(q, t)
-    for r = 1, nr do if assign[t][r] == q then return false end end
-    return true
-  end
-  local function can(q, r, t)
-    return el[q][r] == true and not (away[q] and away[q][t])
-  end
-  for _ = 1, 50 do
-    local improved = false
-    for t = 1, nt do
-      for r = 1, nr do
-        local p = assign[t][r]
-        if p and movable(t, r) then
-          local best, bq, bkind, br2 = -1e-9, nil, nil, nil
-          local gp = near(assign, p, r, t, gap, nt)
-          for q = 1, np do
-            if q ~= p and can(q, r, t) then
-              if free(q, t) then
-                local d = (2 * c[q][r] + 1) / f[q] - (2 * c[p][r] - 1) / f[p]
-                  + TOTAL * ((2 * tot[q] + 1) / f[q] - (2 * tot[p] - 1) / f[p])
-                  + GAP * (near(assign, q, r, t, gap, nt) - gp)
-                if d < best then best, bq, bkind = d, q, "move" end
-              else
-                -- q holds another role r2 here: trade, if p can hold r2
-                for r2 = 1, nr do
-                  if assign[t][r2] == q and r2 ~= r and movable(t, r2) and can(p, r2, t) then
-                    local d = (2 * c[q][r] + 1) / f[q] - (2 * c[p][r] - 1) / f[p]
-                      + (2 * c[p][r2] + 1) / f[p] - (2 * c[q][r2] - 1) / f[q]
-                    assign[t][r], assign[t][r2] = q, p
-                    d = d + GAP * (near(assign, q, r, t, gap, nt) + near(assign, p, r2, t, gap, nt))
-                    assign[t][r], assign[t][r2] = p, q
-                    d = d - GAP * (gp + near(assign, q, r2, t, gap, nt))
-                    if d < best then best, bq, bkind, br2 = d, q, "trade", r2 end
-                  end
-                end
-              end
-            end
-          end
-          if bq then
-            improved = true
-            if bkind == "move" then
-              assign[t][r] = bq
-              c[p][r], c[bq][r] = c[p][r] - 1, c[bq][r] + 1
-              tot[p], tot[bq] = tot[p] - 1, tot[bq] + 1
-            else
-              assign[t][r], assign[t][br2] = bq, p
-              c[p][r], c[bq][r] = c[p][r] - 1, c[bq][r] + 1
-              c[bq][br2], c[p][br2] = c[bq][br2] - 1, c[p][br2] + 1
+  -- rem[p][r], remt[p]: slots still ahead that p could take (upper bounds)
+  local rem, remt = possible(prob)
+  local slots, busy0, meet_end = {}, {}, {}
+  for t = 1, nt do
+    local list, busy = decidable(prob, t)
+    busy0[t] = busy
+    local ncand = {}
+    for _, r in ipairs(list) do
+      local n = 0
+      for p = 1, np do if not busy[p] and can(prob, p, r, t) then n = n + 1 end end
+      ncand[r] = n
+    end
+    table.sort(list, function(a, b) return ncand[a] < ncand[b] or (ncand[a] == ncand[b] and a < b) end)
+    for i, r in ipairs(list) do
+      slots[#slots + 1] = { t = t, r = r, empties = #list - fill[t] }
+      if i == #list then
+        local tc = {}
+        for p = 1, np do
+          if not busy[p] then
+            for _, r2 in ipairs(list) do
+              if can(prob, p, r2, t) then tc[#tc + 1] = p; break end
             end
           end
         end
+        meet_end[#slots] = tc
       end
     end
-    if not improved then break end
+    local at = {}
+    for r, p in pairs(prob.fixed and prob.fixed[t] or {}) do at[r] = p end
+    for _, r in ipairs(list) do at[r] = false end
+    assign[t] = at
   end
+  local last = {}
+  for p = 1, np do last[p] = {} end
+  local function within(cl)
+    local mx, mn = -math.huge, math.huge
+    local r = cl.scope
+    for _, p in ipairs(cl.members) do
+      local n = r == 0 and tot[p] or c[p][r]
+      local reach = n + (r == 0 and remt[p] or rem[p][r])
+      if n > mx then mx = n end
+      if reach < mn then mn = reach end
+    end
+    return mx - mn <= 1
+  end
+  local steps, stop = 0, false
+  local busy, empties = {}, {}
+  for t = 1, nt do busy[t] = {}; empties[t] = 0 end
+  local go
+  go = function(i)
+    if i > #slots then return true end
+    steps = steps + 1
+    if steps > budget then stop = true; return false end
+    local s = slots[i]
+    local t, r = s.t, s.r
+    -- this slot is now behind: nobody can count on it any more
+    local could = {}
+    for p = 1, np do
+      if not busy0[t][p] and can(prob, p, r, t) then could[#could + 1] = p; rem[p][r] = rem[p][r] - 1 end
+    end
+    local ended = meet_end[i] -- the last slot of its meeting
+    local tcould = ended or {}
+    for _, p in ipairs(tcould) do remt[p] = remt[p] - 1 end
+    local cands = {}
+    for _, p in ipairs(could) do
+      if not busy[t][p] then
+        cands[#cands + 1] = { p = p, v = costf(prob, c, tot, last, assign, p, r, t, gap, nt) }
+      end
+    end
+    table.sort(cands, function(a, b) return a.v < b.v end)
+    if empties[t] < s.empties then cands[#cands + 1] = { p = false } end
+    local ok = false
+    for _, cand in ipairs(cands) do
+      local p = cand.p
+      local fine = true
+      local prev
+      if p then
+        assign[t][r] = p
+        busy[t][p] = true
+        c[p][r] = c[p][r] + 1
+        tot[p] = tot[p] + 1
+        prev = last[p][r]
+        last[p][r] = t
+      else
+        empties[t] = empties[t] + 1
+      end
+      if ended then
+        for _, cl in ipairs(live) do
+          if not within(cl) then fine = false; break end
+        end
+      else
+        for _, q in ipairs(could) do
+          local cl = role_class[q][r]
+          if cl and not within(cl) then fine = false; break end
+        end
+        if fine and p and total_class[p] and not within(total_class[p]) then fine = false end
+      end
+      if fine and go(i + 1) then ok = true; break end
+      if p then
+        assign[t][r] = false
+        busy[t][p] = nil
+        c[p][r] = c[p][r] - 1
+        tot[p] = tot[p] - 1
+        last[p][r] = prev
+      else
+        empties[t] = empties[t] - 1
+      end
+      if stop then break end
+    end
+    if not ok then
+      for _, p in ipairs(could) do rem[p][r] = rem[p][r] + 1 end
+      for _, p in ipairs(tcould) do remt[p] = remt[p] + 1 end
+    end
+    return ok
+  end
+  local found = go(1)
+  return found and "found" or (stop and "budget" or "exhausted"), steps
+end
+
+--- Solves prob. Returns { assign = assign[t][r] = p or false, reasons =
+--- reasons[t][r] for unfilled slots, search = nil (step 1 met the bound)
+--- or { status = "found"|"exhausted"|"budget", steps = n }, fair = the
+--- fairness of the result (as M.fairness) }.
+function M.solve(prob)
+  local gap = prob.min_gap or 1
+  local assign = {}
+  local fill = first_pass(prob, assign, gap)
+  local search
+  local fair = M.fairness(prob, assign)
+  local hopeless = M.hopeless(prob)
+  local need = false
+  for _, ch in ipairs(fair.checks) do
+    if not ch.ok and not hopeless[ch.class] then need = true; break end
+  end
+  if need then
+    local trial = {}
+    local status, steps = M.search(prob, trial, fill, gap, prob.budget or M.BUDGET)
+    if status == "found" then assign = trial end
+    search = { status = status, steps = steps }
+  end
+  local reasons = {}
+  for t = 1, #prob.meetings do
+    for r = 1, #prob.roles do
+      if assign[t][r] == false then
+        reasons[t] = reasons[t] or {}
+        reasons[t][r] = M.why_unfilled(prob, assign, t, r)
+      end
+    end
+  end
+  if search then fair = M.fairness(prob, assign, search) end
+  return { assign = assign, reasons = reasons, search = search, fair = fair }
 end
 
 ---------------------------------------------------------------------------
@@ -315,25 +537,12 @@ end
 -- The fairness bound
 ---------------------------------------------------------------------------
 
--- Lowest possible spread when x more turns go to people whose counts are
--- h (each turn to whoever has fewest), ignoring every other rule.
-local function waterfill(h, x)
-  local v = {}
-  for i, n in ipairs(h) do v[i] = n end
-  for _ = 1, x do
-    local lo = 1
-    for i = 2, #v do if v[i] < v[lo] then lo = i end end
-    v[lo] = v[lo] + 1
-  end
-  local mn, mx = math.huge, -math.huge
-  for _, n in ipairs(v) do mn = math.min(mn, n); mx = math.max(mx, n) end
-  return mx - mn
-end
-
 --- Counts per person and role (history + plan) and the bound achieved.
---- Returns { counts = counts[p][r], plan = plan[p][r], total = total[p],
---- bound = worst spread, checks = { { scope, people, spread, ok, why } } }.
-function M.fairness(prob, assign)
+--- `search` is what solve() says about its search (nil: none ran, or the
+--- rota was changed by hand). Returns { counts = counts[p][r], plan =
+--- plan[p][r], total = total[p], bound = worst spread, checks = { { scope,
+--- class, people, spread, ok, why, impossible } } }.
+function M.fairness(prob, assign, search)
   local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
   local plan, c, tot, ptot = {}, {}, {}, {}
   for p = 1, np do
@@ -346,8 +555,9 @@ function M.fairness(prob, assign)
     ptot[p] = 0
   end
   for t = 1, nt do
+    local at = assign[t]
     for r = 1, nr do
-      local p = assign[t][r]
+      local p = at[r]
       if p then
         plan[p][r] = plan[p][r] + 1
         c[p][r] = c[p][r] + 1
@@ -356,68 +566,42 @@ function M.fairness(prob, assign)
       end
     end
   end
-  -- People are comparable when they are in on the same meetings and work
-  -- the same FTE (and, for a role, are eligible for it).
-  local avail = {}
-  for p = 1, np do
-    local b = {}
-    for t = 1, nt do b[t] = (prob.away[p] and prob.away[p][t]) and "0" or "1" end
-    avail[p] = table.concat(b)
-  end
   local checks, bound = {}, 0
-  local function check(scope, key_of, count_of, plan_of)
-    local classes, order = {}, {}
-    for p = 1, np do
-      local key = key_of(p)
-      if key then
-        if not classes[key] then classes[key] = {}; order[#order + 1] = key end
-        table.insert(classes[key], p)
+  local hopeless
+  for i, cl in ipairs(M.classes(prob)) do
+    local r = cl.scope
+    local mn, mx, lo, hi = math.huge, -math.huge, nil, nil
+    for _, p in ipairs(cl.members) do
+      local n = r == 0 and tot[p] or c[p][r]
+      if n < mn then mn, lo = n, p end
+      if n > mx then mx, hi = n, p end
+    end
+    local spread = mx - mn
+    if spread > bound then bound = spread end
+    local entry = { scope = r == 0 and "total" or prob.roles[r], class = i, people = cl.members, spread = spread,
+                    ok = spread <= 1 }
+    if spread > 1 then
+      hopeless = hopeless or M.hopeless(prob)
+      local hp = hopeless[i]
+      local what = r == 0 and "turns in all" or (prob.roles[r] .. " turns")
+      if hp then
+        entry.impossible = true
+        entry.why = ("impossible: before this plan %s had %d %s and %s had %d; the %d meetings left open to %s cannot close a gap of more than 1")
+          :format(prob.people[hp.hi].id, hp.had_hi, what, prob.people[hp.lo].id, hp.had_lo, hp.more, prob.people[hp.lo].id)
+      elseif search and search.status == "exhausted" then
+        entry.impossible = true
+        entry.why = ("impossible with the other rules: %s has %d, %s has %d, and an exhaustive search (%d steps) found no rota that keeps every role and the total within 1 while filling every fillable slot")
+          :format(prob.people[hi].id, mx, prob.people[lo].id, mn, search.steps)
+      elseif search and search.status == "budget" then
+        entry.why = ("not reached: %s has %d, %s has %d; the exact search stopped after %d steps without finding a fairer rota or proving there is none")
+          :format(prob.people[hi].id, mx, prob.people[lo].id, mn, search.steps)
+      else
+        entry.why = ("not met by this rota: %s has %d, %s has %d (a fixed or hand-made turn)")
+          :format(prob.people[hi].id, mx, prob.people[lo].id, mn)
       end
     end
-    for _, key in ipairs(order) do
-      local ps = classes[key]
-      if #ps >= 2 then
-        local mn, mx, lo, hi, h, x = math.huge, -math.huge, nil, nil, {}, 0
-        for _, p in ipairs(ps) do
-          local n = count_of(p)
-          if n < mn then mn, lo = n, p end
-          if n > mx then mx, hi = n, p end
-          h[#h + 1] = n - plan_of(p)
-          x = x + plan_of(p)
-        end
-        local spread = mx - mn
-        bound = math.max(bound, spread)
-        local entry = { scope = scope, people = ps, spread = spread, ok = spread <= 1 }
-        if spread > 1 then
-          local best = waterfill(h, x)
-          if best > 1 then
-            entry.why = ("impossible: before this plan %s had %d and %s had %d; the %d turns this plan gives them can bring the gap down to %d at best")
-              :format(prob.people[hi].id, count_of(hi) - plan_of(hi), prob.people[lo].id,
-                count_of(lo) - plan_of(lo), x, best)
-            entry.impossible = true
-          else
-            entry.why = ("not reached: %s has %d, %s has %d; the rules (one role per meeting, the minimum gap, the other roles) left no fairer arrangement that this planner found")
-              :format(prob.people[hi].id, mx, prob.people[lo].id, mn)
-          end
-        end
-        checks[#checks + 1] = entry
-      end
-    end
+    checks[#checks + 1] = entry
   end
-  -- People are in the same position when they are in on the same
-  -- meetings, work the same FTE and may hold the same roles: only then can
-  -- any turn of one be given to the other.
-  local function position(p)
-    local e = {}
-    for r = 1, nr do e[r] = prob.eligible[p][r] == true and "1" or "0" end
-    return prob.people[p].fte .. "|" .. avail[p] .. "|" .. table.concat(e)
-  end
-  for r = 1, nr do
-    check(prob.roles[r], function(p)
-      return prob.eligible[p][r] == true and position(p) or nil
-    end, function(p) return c[p][r] end, function(p) return plan[p][r] end)
-  end
-  check("total", position, function(p) return tot[p] end, function(p) return ptot[p] end)
   return { counts = c, plan = plan, total = tot, plan_total = ptot, bound = bound, checks = checks }
 end
 
