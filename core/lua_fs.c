@@ -4,15 +4,17 @@
  * never blocks the loop. Expected failures return nil, "ENOENT: message",
  * "ENOENT" (as luv does); a missing permission or a bad argument raises.
  * baton.fs.write replaces a file atomically: an interrupted write leaves
- * the old file, never half of the new one. */
+ * the old file, never half of the new one. baton.fs.mkdir makes a folder
+ * and any missing parents, as `mkdir -p` does. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "internal.h"
 
-typedef enum { FS_READ, FS_WRITE, FS_LIST, FS_STAT } fs_kind_t;
+typedef enum { FS_READ, FS_WRITE, FS_LIST, FS_STAT, FS_MKDIR } fs_kind_t;
 
 typedef struct {
   baton_op_t op;
@@ -75,6 +77,34 @@ static void fs_list(fs_op_t *f) {
   qsort(f->names, f->nnames, sizeof *f->names, cmp_name);
 }
 
+/* Makes f->path and its missing parents; an existing folder is success.
+ * Sets f->status and f->err (owned by f) on failure. */
+static void fs_mkdir(fs_op_t *f) {
+  char *p = f->path;
+  for (char *s = p + 1;; s++) {
+    if (*s != '/' && *s != '\0')
+      continue;
+    char c = *s;
+    *s = '\0';
+    int rc = mkdir(p, 0777);
+    int e = errno;
+    struct stat st;
+    if (rc != 0 && !(e == EEXIST && stat(p, &st) == 0 && S_ISDIR(st.st_mode))) {
+      f->status = e == EEXIST || e == ENOTDIR ? BATON_EEXIST
+                  : e == EACCES || e == EPERM ? BATON_EPERM
+                                              : BATON_EIO;
+      f->err = baton__asprintf("cannot make folder %s: %s", p,
+                               e == EEXIST ? "a file is in the way"
+                                           : strerror(e));
+      *s = c;
+      return;
+    }
+    *s = c;
+    if (c == '\0')
+      return;
+  }
+}
+
 /* On a pool thread: only C, no Lua. */
 static void fs_work(uv_work_t *w) {
   fs_op_t *f = w->data;
@@ -91,6 +121,9 @@ static void fs_work(uv_work_t *w) {
   case FS_STAT:
     if (stat(f->path, &f->st) != 0)
       f->status = BATON_ENOENT;
+    break;
+  case FS_MKDIR:
+    fs_mkdir(f);
     break;
   }
 }
@@ -109,6 +142,7 @@ static int push_result(lua_State *L, void *ud) {
     lua_pushlstring(L, f->data, f->len);
     return 1;
   case FS_WRITE:
+  case FS_MKDIR:
     lua_pushboolean(L, 1);
     return 1;
   case FS_LIST:
@@ -192,12 +226,16 @@ static int l_list(lua_State *L) {
 static int l_stat(lua_State *L) {
   return fs_start(L, FS_STAT, BATON_PERM_FS_READ, "baton.fs.stat");
 }
+static int l_mkdir(lua_State *L) {
+  return fs_start(L, FS_MKDIR, BATON_PERM_FS_WRITE, "baton.fs.mkdir");
+}
 
 int baton__lua_open_fs(lua_State *L) {
   static const luaL_Reg fns[] = {{"read", l_read},
                                  {"write", l_write},
                                  {"list", l_list},
                                  {"stat", l_stat},
+                                 {"mkdir", l_mkdir},
                                  {NULL, NULL}};
   luaL_newlib(L, fns);
   return 1;

@@ -179,6 +179,13 @@ function baton.fs.list(dir) end
 ---@param path string
 ---@return { type: "file"|"directory"|"other", size: integer, mtime: integer }|nil
 function baton.fs.stat(path) end
+--- Makes a folder and any missing parents; an existing folder is fine
+--- (permission "fs.write"; waits).
+---@param path string
+---@return true|nil ok
+---@return string? err
+---@return string? code
+function baton.fs.mkdir(path) end
 
 ---@class baton.matrix
 ---@field rows integer

@@ -82,8 +82,22 @@ local function meets(p, key, value)
 end
 
 -- The problem for the scheduler, from a group's members and settings.
-local function build(group, settings, hist)
-  local members = members_of(group)
+-- Absences by person, worked out once per list of absences.
+local absences_by = setmetatable({}, { __mode = "k" })
+local function absences_of(list, id)
+  local idx = absences_by[list]
+  if not idx or idx.n ~= #list then -- (repair adds to a list)
+    idx = { n = #list, by = {} }
+    for _, a in ipairs(list) do
+      idx.by[a.person] = idx.by[a.person] or {}
+      table.insert(idx.by[a.person], a)
+    end
+    absences_by[list] = idx
+  end
+  return idx.by[id]
+end
+
+local function build(group, settings, hist, members)
   local prob = { people = {}, roles = settings.roles, meetings = settings.meetings,
                  eligible = {}, away = {}, history = {}, history_total = {},
                  min_gap = settings.min_gap, needs = {} }
@@ -104,8 +118,12 @@ local function build(group, settings, hist)
         prob.eligible[i][r] = true
       end
     end
-    for t, date in ipairs(settings.meetings) do
-      prob.away[i][t] = calendar.away(p, date, settings.absences or {})
+    local mine = absences_of(settings.absences or {}, p.id)
+    local days = p.attrs and p.attrs.unavailable_days
+    if mine or (days and days ~= "") then
+      for t, date in ipairs(settings.meetings) do
+        prob.away[i][t] = calendar.away(p, date, mine or {})
+      end
     end
     local h = hist[p.id] or { roles = {}, total = 0 }
     for r, role in ipairs(settings.roles) do prob.history[i][r] = h.roles[role] or 0 end
@@ -117,16 +135,30 @@ end
 
 -- Past turns per person: hist[id] = { roles = { role = n }, total = n,
 -- last = { role = date } }, leaving out the group's own slots from `from`
--- on (the plan being made replaces them).
-local function history(group, from, list)
+-- on (the plan being made replaces them). `list` is store.history(); it
+-- is indexed by person once (list.by_person), so that planning many
+-- groups reads each member's own turns only.
+local function history(group, from, list, members)
+  local by = list.by_person
+  if not by then
+    by = {}
+    for _, d in ipairs(list) do
+      local l = by[d.person]
+      if not l then l = {}; by[d.person] = l end
+      l[#l + 1] = d
+    end
+    list.by_person = by
+  end
   local hist = {}
-  for _, d in ipairs(list) do
-    if not (d.group == group and d.date >= from) then
-      local h = hist[d.person]
-      if not h then h = { roles = {}, total = 0, last = {} }; hist[d.person] = h end
-      h.roles[d.role] = (h.roles[d.role] or 0) + 1
-      h.total = h.total + 1
-      if d.date < from and (h.last[d.role] == nil or d.date > h.last[d.role]) then h.last[d.role] = d.date end
+  for _, m in ipairs(members) do
+    for _, d in ipairs(by[m.id] or {}) do
+      if not (d.group == group and d.date >= from) then
+        local h = hist[d.person]
+        if not h then h = { roles = {}, total = 0, last = {} }; hist[d.person] = h end
+        h.roles[d.role] = (h.roles[d.role] or 0) + 1
+        h.total = h.total + 1
+        if d.date < from and (h.last[d.role] == nil or d.date > h.last[d.role]) then h.last[d.role] = d.date end
+      end
     end
   end
   return hist
@@ -262,10 +294,8 @@ local function slug(s)
 end
 
 local function write_ics(dir, group, prob, res)
-  local st = baton.fs.stat(dir)
-  if not st or st.type ~= "directory" then
-    error(("--ics %s: no such folder; create it first (mkdir %s)"):format(dir, dir), 0)
-  end
+  local ok, err = baton.fs.mkdir(dir) -- and any missing parents
+  if not ok then error(("--ics %s: %s"):format(dir, err), 0) end
   local old = store.slots(group)
   local group_events, per = {}, {}
   for _, m in ipairs(res.meetings) do
@@ -300,7 +330,11 @@ end
 
 -- rota plan -------------------------------------------------------------------
 
-local function settings_from(args, group)
+-- What every group of one `rota plan` shares: roles, meetings, closures
+-- and absences, worked out once per run (a district plans hundreds of
+-- groups with the same calendar).
+local function common_settings(args)
+  if args._common then return args._common end
   local roles = split_list(args.roles)
   if #roles == 0 then error("--roles is empty: name at least one role, e.g. --roles facilitator,notetaker", 0) end
   local seen = {}
@@ -319,13 +353,7 @@ local function settings_from(args, group)
   if args.to < args.from then error(("--to %s is before --from %s"):format(args.to, args.from), 0) end
   if args.every_weeks < 1 then error("--every-weeks must be 1 or more", 0) end
   if args.min_gap < 0 then error("--min-gap must be 0 or more", 0) end
-  local cal = args._calendar
-  if cal == nil then
-    cal = {}
-    args._calendar = cal
-  end
-  local closures = cal.closures or calendar.closures(args.holidays)
-  cal.closures = closures
+  local closures = calendar.closures(args.holidays)
   local meetings, skipped
   if args.dates then
     meetings, skipped = {}, {}
@@ -346,24 +374,39 @@ local function settings_from(args, group)
                                             to = args.to, closures = closures }
   end
   if #meetings == 0 then error("no meetings between " .. args.from .. " and " .. args.to .. ": check --every and --holidays", 0) end
-  -- Eligibility: remembered per group, changed by --needs.
-  local saved = store.settings(group)
-  local needs = saved and saved.needs or {}
+  local needs = {}
   for _, n in ipairs(args.needs or {}) do
     local role, key, value = parse_need(n)
     if not seen[role] then error(("--needs names role '%s', which is not in --roles (%s)"):format(role, table.concat(roles, ", ")), 0) end
-    needs[role] = value == "" and nil or (key .. "=" .. value)
+    needs[#needs + 1] = { role = role, need = value ~= "" and (key .. "=" .. value) or nil }
   end
-  cal.absences = cal.absences or calendar.absences(args.unavailable)
-  local absences = cal.absences
-  return { roles = roles, meetings = meetings, from = args.from, to = args.to, needs = baton.json.object(needs),
-           min_gap = args.min_gap, absences = absences, closures = closures }, skipped
+  local absences = calendar.absences(args.unavailable)
+  for _, a in ipairs(absences) do
+    if not baton.people.get(a.person) then
+      error(("--unavailable line %d: no person '%s'"):format(a.line or 0, a.person), 0)
+    end
+  end
+  args._common = { roles = roles, meetings = meetings, skipped = skipped, closures = closures, needs = needs,
+                   absences = absences }
+  return args._common
+end
+
+-- A group's settings for this plan: the shared ones, and eligibility
+-- remembered for the group (`saved`, its stored settings) changed by --needs.
+local function settings_from(args, saved)
+  local c = common_settings(args)
+  local needs = {}
+  for role, need in pairs(saved and saved.needs or {}) do needs[role] = need end
+  for _, n in ipairs(c.needs) do needs[n.role] = n.need end
+  return { roles = c.roles, meetings = c.meetings, from = args.from, to = args.to, needs = baton.json.object(needs),
+           min_gap = args.min_gap, absences = c.absences, closures = c.closures }, c.skipped
 end
 
 --- Plans one group: returns prob, solution, fairness, result.
 function M.plan_group(group, settings, hist_list, in_run)
-  local hist = history(group, settings.from, hist_list)
-  for _, m in ipairs(members_of(group)) do
+  local members = members_of(group)
+  local hist = history(group, settings.from, hist_list, members)
+  for _, m in ipairs(members) do
     local x = in_run and in_run[m.id]
     if x then
       local h = hist[m.id]
@@ -372,12 +415,7 @@ function M.plan_group(group, settings, hist_list, in_run)
       h.total = h.total + x.total
     end
   end
-  local prob = build(group, settings, hist)
-  for _, a in ipairs(settings.absences) do
-    if not baton.people.get(a.person) then
-      error(("--unavailable line %d: no person '%s'"):format(a.line or 0, a.person), 0)
-    end
-  end
+  local prob = build(group, settings, hist, members)
   local sol = scheduler.solve(prob)
   return prob, sol, sol.fair, result_of(group, prob, sol, sol.fair)
 end
@@ -395,10 +433,11 @@ end
 function M.plan(args, ctx)
   store.migrate()
   local hist_list = store.history()
+  local saved = store.all_settings()
   local in_run = {} -- turns given by the groups already planned in this run
   local results = {}
   for _, group in ipairs(args.group) do
-    local settings, skipped = settings_from(args, group)
+    local settings, skipped = settings_from(args, saved[group])
     local prob, _, fair, res = M.plan_group(group, settings, hist_list, in_run)
     -- later groups in this run count this plan's turns
     for _, m in ipairs(res.meetings) do
@@ -414,7 +453,7 @@ function M.plan(args, ctx)
     end
     if args.ics then res.ics_files = write_ics(args.ics, group, prob, res) end
     if args.save then
-      res.changed = store.save(group, settings, slot_rows(res, prob.roles))
+      res.changed = store.save(group, settings, slot_rows(res, prob.roles), { from = settings.from, to = settings.to })
       baton.events.log { kind = "rota.plan", subject = group,
         data = { from = settings.from, to = settings.to, roles = settings.roles, meetings = #settings.meetings,
                  unfilled = #res.unfilled, bound = res.fairness.bound } }
@@ -450,8 +489,9 @@ local function load_saved(group)
     error(("no saved rota for '%s': run baton rota plan --group \"%s\" ... --save first"):format(group, group), 0)
   end
   local slots = store.slots(group)
-  local hist = history(group, settings.from, store.history())
-  local prob = build(group, settings, hist)
+  local members = members_of(group)
+  local hist = history(group, settings.from, store.history(), members)
+  local prob = build(group, settings, hist, members)
   local assign = {}
   for t, date in ipairs(settings.meetings) do
     assign[t] = {}
@@ -550,8 +590,9 @@ function M.repair(args)
     settings.absences[#settings.absences + 1] = a
   end
   local _, prob, assign = (function()
-    local hist = history(args.group, settings.from, store.history())
-    local pr = build(args.group, settings, hist)
+    local members = members_of(args.group)
+    local hist = history(args.group, settings.from, store.history(), members)
+    local pr = build(args.group, settings, hist, members)
     local as = {}
     for t, date in ipairs(settings.meetings) do
       as[t] = {}

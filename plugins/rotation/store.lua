@@ -26,6 +26,16 @@ function M.settings(group)
   return row and baton.json.decode(row.settings) or nil
 end
 
+--- Every group's saved settings: settings[group] (one read for a run
+--- that plans many groups).
+function M.all_settings()
+  local out = {}
+  for _, row in ipairs(assert(baton.store.query("SELECT grp, settings FROM rotation_plans"))) do
+    out[row.grp] = baton.json.decode(row.settings)
+  end
+  return out
+end
+
 --- Saved slots of a group: slots[date][role] = { person =, seq = }.
 function M.slots(group)
   local out = {}
@@ -66,11 +76,33 @@ function M.next_seq(old, person)
 end
 
 --- Saves a group's plan: settings, slots (sequence raised where the holder
---- changed) and one event per changed slot. Returns how many changed.
-function M.save(group, settings, rows)
+--- changed) and one event per changed slot. With `replace` = { from =, to
+--- = } the rows are the group's whole plan for those dates: a saved slot
+--- in that range that is not among them (a meeting dropped by a re-plan
+--- with other dates or roles) is removed, with an event that takes its
+--- turn out of the history. Returns how many slots changed.
+function M.save(group, settings, rows, replace)
   local old = M.slots(group)
   local changed = 0
   baton.store.transaction(function()
+    if replace then
+      local keep = {}
+      for _, s in ipairs(rows) do keep[s.date .. "\0" .. s.role] = true end
+      for date, roles in pairs(old) do
+        if date >= replace.from and date <= replace.to then
+          for role, slot in pairs(roles) do
+            if not keep[date .. "\0" .. role] then
+              baton.store.exec("DELETE FROM rotation_slots WHERE grp = ? AND date = ? AND role = ?", group, date, role)
+              changed = changed + 1
+              if slot.person then
+                baton.events.log { kind = "rota.assign", subject = slot.person,
+                  data = { group = group, date = date, role = role, person = baton.json.null } }
+              end
+            end
+          end
+        end
+      end
+    end
     baton.store.exec("INSERT OR REPLACE INTO rotation_plans (grp, settings, saved_at) VALUES (?, ?, ?)",
       group, baton.json.encode(settings), baton.today())
     for _, s in ipairs(rows) do

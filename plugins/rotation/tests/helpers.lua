@@ -13,6 +13,16 @@ function M.new(env)
     return env.fixture_path("../../tests/fixtures/rotation/" .. name)
   end
 
+  --- A path under tests/out/ in the plugin's folder, for files a test
+  --- writes (CSV, calendars). The folder is made when missing and holds
+  --- only a .gitignore; each run overwrites the same few files, so
+  --- nothing gathers there and nothing lands in build/.
+  function h.out(name)
+    local dir = env.fixture_path("tests/out")
+    assert(baton.fs.mkdir(dir))
+    return dir .. "/" .. name
+  end
+
   --- Loads the small test school (once per test file).
   function h.school()
     if not baton.people.get("R01") then

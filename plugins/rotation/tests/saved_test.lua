@@ -67,8 +67,7 @@ test("repair changes only the turns that broke, and says what changed", function
   term1()
   local before = h.ok("show", "--group", "Maths PLC")
   local victim = before[2] -- 2026-09-08
-  local away = os.tmpname and nil
-  local path = "build/rota-repair-test.csv"
+  local path = h.out("repair-away.csv")
   assert(baton.fs.write(path, ("person_id,from,to,reason\n%s,%s,%s,jury service\n"):format(victim.person, victim.date, victim.date)))
   local out = h.ok("repair", "--group", "Maths PLC", "--unavailable", path)
   expect(#out.changes):to_equal(1)
@@ -93,7 +92,7 @@ end)
 
 test("iCalendar files: one per person and per group, read back by libical, SEQUENCE rises on change", function()
   term1()
-  local dir = "build"
+  local dir = h.out("ics")
   local p = h.ok("plan", "--group", "Maths PLC", "--roles", "facilitator", "--dates", "2026-09-01,2026-09-08,2026-09-15",
     "--ics", dir)
   expect(#p.ics_files):to_equal(4) -- the group and 3 people
@@ -113,6 +112,24 @@ test("iCalendar files: one per person and per group, read back by libical, SEQUE
   h.ok("swap", "--group", "Maths PLC", "--date", "2026-09-01", "--role", "facilitator",
     "--to", seq0.person == "R04" and "R03" or "R04", "--force")
   expect(baton.store.first(q).seq):to_equal(seq0.seq + 1)
-  local r = run("plan", "--group", "Maths PLC", "--dates", "2026-09-01", "--ics", "no/such/dir")
-  expect(r.err):to_contain("no such folder")
+  -- a folder that does not exist yet is made, parents included
+  local deep = h.out("ics/new/term2")
+  h.ok("plan", "--group", "Maths PLC", "--dates", "2026-09-01", "--ics", deep)
+  expect(baton.fs.stat(deep .. "/maths-plc.ics").type):to_equal("file")
+  local r = run("plan", "--group", "Maths PLC", "--dates", "2026-09-01", "--ics", dir .. "/maths-plc.ics")
+  expect(r.status):to_equal(1)
+  expect(r.err):to_contain("a file is in the way")
+end)
+
+test("re-planning with other dates removes the old plan's turns in that range", function()
+  term1() -- 2026-09-01, 09-08, 09-15
+  h.ok("plan", "--group", "Maths PLC", "--roles", "facilitator", "--dates", "2026-09-01,2026-09-10,2026-09-15", "--save")
+  local left = {}
+  for _, row in ipairs(h.ok("show", "--group", "Maths PLC")) do left[row.date:sub(1, 10)] = true end
+  expect(left["2026-09-08"]):to_be_nil()
+  expect(left["2026-09-10"]):to_be(true)
+  -- the dropped turn no longer counts as history for anyone
+  for _, d in ipairs(require("store").history()) do
+    if d.group == "Maths PLC" then expect(d.date).never:to_equal("2026-09-08") end
+  end
 end)
