@@ -15,6 +15,9 @@ static void capture_restore(baton_capture_t *c) {
   h->opts.json = c->saved_json;
   h->opts.quiet = c->saved_quiet;
   h->opts.debug = c->saved_debug;
+  /* A captured command's failure is its caller's to handle (a test checks
+   * r.status, a script gets nil, err): it does not fail the host's run. */
+  h->failed = c->saved_failed;
   fclose(c->out_f);
   fclose(c->err_f);
   c->out_f = c->err_f = NULL;
@@ -49,6 +52,7 @@ int baton__capture_start(baton_capture_t *c, baton_host_t *h, const char *ns,
   c->saved_json = h->opts.json;
   c->saved_quiet = h->opts.quiet;
   c->saved_debug = h->opts.debug;
+  c->saved_failed = h->failed;
   h->opts.out = c->out_f;
   h->opts.err = c->err_f;
   h->opts.json = json;

@@ -26,7 +26,7 @@ struct baton_capture_s {
   baton_host_t *h;
   FILE *out_f, *err_f;
   FILE *saved_out, *saved_err;
-  int saved_json, saved_quiet, saved_debug;
+  int saved_json, saved_quiet, saved_debug, saved_failed;
 };
 
 /* Starts `baton NS CMD argv...` in host h as baton__host_start_command

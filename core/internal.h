@@ -417,6 +417,7 @@ baton_task_t *baton__task_of(lua_State *L);
 void baton__lua_open_api(lua_State *L, baton_plugin_t *p); /* lua_baton.c */
 int baton__lua_open_json(lua_State *L);                    /* lua_json.c */
 int baton__lua_open_date(lua_State *L);                    /* lua_date.c */
+int baton__lua_open_plugin(lua_State *L);                  /* lua_plugin.c */
 int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
 int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
 int baton__lua_open_spawn(lua_State *L);                   /* lua_spawn.c */

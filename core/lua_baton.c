@@ -189,7 +189,8 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   lua_pushstring(L, BATON_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushstring(L, p->name);
-  lua_setfield(L, -2, "plugin");
+  lua_setfield(L, -2, "name");
+  baton__lua_open_plugin(L); /* sets baton.plugin(name) */
   lua_pushcfunction(L, l_print);
   lua_setfield(L, -2, "print");
   lua_pushcfunction(L, l_today);

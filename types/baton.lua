@@ -51,7 +51,7 @@ baton.api = 1
 baton.version = ""
 --- The running plugin's name.
 ---@type string
-baton.plugin = ""
+baton.name = ""
 
 --- Today's date as "YYYY-MM-DD" (or the date given with --today).
 ---@return string
@@ -95,6 +95,12 @@ baton.ui = {}
 ---@param rows table[]
 ---@param columns? string[]
 function baton.ui.table(rows, columns) end
+
+--- Another plugin's commands, each a function taking a table of arguments
+--- and returning the command's --json output (or nil, err, "EPLUGIN").
+---@param name string  the plugin's name or its command word
+---@return table<string, fun(args?: table): any, string?, string?>
+function baton.plugin(name) end
 
 baton.date = {}
 --- true when s is a real calendar day written YYYY-MM-DD.

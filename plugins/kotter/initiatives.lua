@@ -309,7 +309,7 @@ end
 --- The initiative's history from the event log, oldest first.
 function M.history(ini)
   local out = {}
-  for _, e in ipairs(baton.events.list { subject = ini.slug, plugin = baton.plugin }) do
+  for _, e in ipairs(baton.events.list { subject = ini.slug, plugin = baton.name }) do
     if e.kind:sub(1, 7) == "change." then out[#out + 1] = e end
   end
   return out
