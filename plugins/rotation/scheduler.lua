@@ -158,27 +158,39 @@ local function first_pass(prob, assign, gap)
   local last = {}
   for p = 1, np do last[p] = {} end
   local fill = {}
+  local el, away, fixed, inv = prob.eligible, prob.away, prob.fixed, {}
+  for p = 1, np do inv[p] = 1 / prob.people[p].fte end
   for t = 1, nt do
     local list, busy = decidable(prob, t)
     local at = {}
     for r, p in pairs(prob.fixed and prob.fixed[t] or {}) do at[r] = p end
     assign[t] = at
-    -- the scarcest role first
+    -- the scarcest role first (an insertion sort: a meeting has few roles)
     local ncand = {}
-    for _, r in ipairs(list) do
+    for i, r in ipairs(list) do
       local n = 0
       for p = 1, np do
-        if not busy[p] and can(prob, p, r, t) then n = n + 1 end
+        if not busy[p] and el[p][r] == true and not (away[p] and away[p][t]) then n = n + 1 end
       end
       ncand[r] = n
+      local j = i - 1
+      while j >= 1 and ncand[list[j]] > n do list[j + 1] = list[j]; j = j - 1 end
+      list[j + 1] = r
     end
-    table.sort(list, function(a, b) return ncand[a] < ncand[b] or (ncand[a] == ncand[b] and a < b) end)
     local taken, short = {}, false
     for _, r in ipairs(list) do
       local best, bq = math.huge, nil
       for p = 1, np do
-        if not busy[p] and not taken[p] and can(prob, p, r, t) then
-          local v = costf(prob, c, tot, last, assign, p, r, t, gap, nt)
+        if not busy[p] and not taken[p] and el[p][r] == true and not (away[p] and away[p][t]) then
+          -- costf, inlined: this loop runs for every person, role and meeting
+          local v
+          if fixed then
+            v = costf(prob, c, tot, last, assign, p, r, t, gap, nt)
+          else
+            local l, f = last[p][r], inv[p]
+            v = ((l and t - l <= gap) and GAP or 0) + (2 * c[p][r] + 1) * f + TOTAL * (2 * tot[p] + 1) * f
+              + 1e-3 * ((l or -nt) + nt) / (2 * nt + 1) + 1e-7 * p
+          end
           if v < best then best, bq = v, p end
         end
       end
@@ -463,10 +475,9 @@ function M.solve(prob)
   local fill = first_pass(prob, assign, gap)
   local search
   local fair = M.fairness(prob, assign)
-  local hopeless = M.hopeless(prob)
   local need = false
   for _, ch in ipairs(fair.checks) do
-    if not ch.ok and not hopeless[ch.class] then need = true; break end
+    if not ch.ok and not M.hopeless(prob)[ch.class] then need = true; break end
   end
   if need then
     local trial = {}
