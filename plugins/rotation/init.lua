@@ -174,12 +174,14 @@ end
 local function result_of(group, prob, sol, fair)
   local out = { group = group, meetings = {}, counts = {}, unfilled = {}, fairness = {} }
   for t, date in ipairs(prob.meetings) do
-    local a = baton.json.object {}
+    -- role names are strings, so a filled meeting encodes as an object;
+    -- only an empty one needs marking (a C call per meeting adds up)
+    local a, any = {}, false
     for r, role in ipairs(prob.roles) do
       local p = sol.assign[t][r]
-      if p then a[role] = prob.people[p].id end
+      if p then a[role] = prob.people[p].id; any = true end
     end
-    out.meetings[t] = { date = date, assignments = a }
+    out.meetings[t] = { date = date, assignments = any and a or baton.json.object(a) }
     for r, role in ipairs(prob.roles) do
       if not sol.assign[t][r] then
         out.unfilled[#out.unfilled + 1] = { date = date, role = role, reason = sol.reasons[t][r] }
@@ -188,14 +190,14 @@ local function result_of(group, prob, sol, fair)
   end
   local counts = baton.json.object {}
   for p, person in ipairs(prob.people) do
-    local c = baton.json.object {}
+    local c = {} -- at least one role: an object
     for r, role in ipairs(prob.roles) do c[role] = fair.plan[p][r] end
     counts[person.id] = c
   end
   out.counts = counts
   local hist = baton.json.object {}
   for p, person in ipairs(prob.people) do
-    local c = baton.json.object {}
+    local c = {}
     for r, role in ipairs(prob.roles) do c[role] = fair.counts[p][r] - fair.plan[p][r] end
     c.total = fair.total[p] - fair.plan_total[p]
     hist[person.id] = c

@@ -160,28 +160,56 @@ local function first_pass(prob, assign, gap)
   local fill = {}
   local el, away, fixed, inv = prob.eligible, prob.away, prob.fixed, {}
   for p = 1, np do inv[p] = 1 / prob.people[p].fte end
-  for t = 1, nt do
-    local list, busy = decidable(prob, t)
-    local at = {}
-    for r, p in pairs(prob.fixed and prob.fixed[t] or {}) do at[r] = p end
-    assign[t] = at
+  local kl = 1e-3 / (2 * nt + 1)
+  -- Who may hold each role, and the meetings someone is away from: a
+  -- meeting nobody misses, outside a repair, has the same candidates and
+  -- the same order of roles as every other such meeting.
+  local elig, anyaway = {}, {}
+  for r = 1, #prob.roles do
+    elig[r] = {}
+    for p = 1, np do if el[p][r] == true then table.insert(elig[r], p) end end
+  end
+  for p = 1, np do
+    for t in pairs(away[p] or {}) do anyaway[t] = true end
+  end
+  local function order(list, busy, t)
     -- the scarcest role first (an insertion sort: a meeting has few roles)
     local ncand = {}
     for i, r in ipairs(list) do
       local n = 0
-      for p = 1, np do
-        if not busy[p] and el[p][r] == true and not (away[p] and away[p][t]) then n = n + 1 end
+      for _, p in ipairs(elig[r]) do
+        if not busy[p] and not (away[p] and away[p][t]) then n = n + 1 end
       end
       ncand[r] = n
       local j = i - 1
       while j >= 1 and ncand[list[j]] > n do list[j + 1] = list[j]; j = j - 1 end
       list[j + 1] = r
     end
-    local taken, short = {}, false
+    return ncand
+  end
+  local taken = {} -- taken[p] == t: p holds a role at meeting t
+  local plain = fixed == nil and prob.open == nil
+  local plain_list, plain_busy, plain_ncand
+  if plain then
+    plain_list, plain_busy = decidable(prob, 1)
+    plain_ncand = order(plain_list, plain_busy, 0)
+  end
+  for t = 1, nt do
+    local list, busy, ncand
+    if plain and not anyaway[t] then
+      list, busy, ncand = plain_list, plain_busy, plain_ncand
+    else
+      list, busy = decidable(prob, t)
+      ncand = order(list, busy, t)
+    end
+    local at = {}
+    for r, p in pairs(fixed and fixed[t] or {}) do at[r] = p end
+    assign[t] = at
+    local short = false
     for _, r in ipairs(list) do
       local best, bq = math.huge, nil
-      for p = 1, np do
-        if not busy[p] and not taken[p] and el[p][r] == true and not (away[p] and away[p][t]) then
+      for _, p in ipairs(elig[r]) do
+        if not busy[p] and taken[p] ~= t and not (away[p] and away[p][t]) then
           -- costf, inlined: this loop runs for every person, role and meeting
           local v
           if fixed then
@@ -189,12 +217,12 @@ local function first_pass(prob, assign, gap)
           else
             local l, f = last[p][r], inv[p]
             v = ((l and t - l <= gap) and GAP or 0) + (2 * c[p][r] + 1) * f + TOTAL * (2 * tot[p] + 1) * f
-              + 1e-3 * ((l or -nt) + nt) / (2 * nt + 1) + 1e-7 * p
+              + kl * ((l or -nt) + nt) + 1e-7 * p
           end
           if v < best then best, bq = v, p end
         end
       end
-      if bq then taken[bq] = true; at[r] = bq
+      if bq then taken[bq] = t; at[r] = bq
       elseif ncand[r] > 0 then short = true end
     end
     if short then
@@ -247,7 +275,9 @@ function M.classes(prob)
   local key = {}
   for p = 1, np do
     local b, e = {}, {}
-    for t = 1, nt do b[t] = (prob.away[p] and prob.away[p][t]) and "0" or "1" end
+    if prob.away[p] and next(prob.away[p]) then
+      for t = 1, nt do b[t] = prob.away[p][t] and "0" or "1" end
+    end
     for r = 1, nr do e[r] = prob.eligible[p][r] == true and "1" or "0" end
     key[p] = prob.people[p].fte .. "|" .. table.concat(b) .. "|" .. table.concat(e)
   end
