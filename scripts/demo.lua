@@ -1,0 +1,144 @@
+-- scripts/demo.lua: run the three bundled practices on the sample school.
+--
+--   baton run scripts/demo.lua [--part all|mentoring|rota|change]
+--
+-- `baton demo` runs it on a fresh database after importing the school that
+-- scripts/sample-school.lua made; `baton demo --tour` runs it one part at a
+-- time. Each part calls a practice's commands through baton.plugin(...),
+-- exactly as a coordinator would type them, and prints a short summary.
+-- Dates are counted from baton.today(), so the plans are always upcoming
+-- (`baton --today 2026-09-01 demo` fixes them, for a rehearsal or a test).
+
+local part = "all"
+for i = 1, #arg do
+  if arg[i] == "--part" then
+    part = arg[i + 1] or ""
+  end
+end
+if not ({ all = true, mentoring = true, rota = true, change = true })[part] then
+  error("--part expects all, mentoring, rota or change, got '" .. part .. "'", 0)
+end
+
+local today = baton.today()
+local date = baton.date
+
+-- The Monday of this week, then the first given weekday (1 = Monday) on or
+-- after `from`.
+local function on_or_after(from, weekday)
+  local wd = date.weekday(from)
+  return date.add(from, (weekday - wd) % 7)
+end
+
+local function name_of(id)
+  local p = baton.people.get(id)
+  return p and p.name or id
+end
+
+local function first(query)
+  local list = baton.people.find(query)
+  return list[1]
+end
+
+-- ---- mentoring -------------------------------------------------------------
+
+local function mentoring()
+  local r = assert(baton.plugin("mentoring").match { capacity = 2, save = true })
+  print(string.format("Mentoring: %d pairs made and saved (mentees and mentors groups), total score %s",
+    #r.pairs, tostring(r.total_score)))
+  table.sort(r.pairs, function(a, b) return a.score > b.score or (a.score == b.score and a.mentee < b.mentee) end)
+  for i = 1, math.min(3, #r.pairs) do
+    local p = r.pairs[i]
+    print(string.format("  %s %s  <-  %s %s  (%d: %s)", p.mentee, p.mentee_name, p.mentor, p.mentor_name,
+      p.score, p.why))
+  end
+  if #r.pairs > 3 then print(string.format("  ... and %d more: baton mentor list --active", #r.pairs - 3)) end
+  if #r.unmatched > 0 then
+    print(string.format("  %d mentees without a mentor; baton mentor match says why", #r.unmatched))
+  end
+  -- The first meetings of a few pairs, as a mentoring lead would log them,
+  -- so the weekly digest has pairs that met and pairs that did not yet.
+  for i = 1, #r.pairs, 3 do
+    baton.events.log { kind = "mentor.meeting", subject = r.pairs[i].mentee,
+      data = { mentor = r.pairs[i].mentor, date = date.add(today, -3) } }
+  end
+end
+
+-- ---- rotation ----------------------------------------------------------------
+
+local function plan_summary(plan, label)
+  local meetings = plan.meetings or {}
+  print(string.format("  %s: %d meetings, fairness bound %s %s%s", plan.group, #meetings,
+    tostring(plan.fairness and plan.fairness.bound), plan.fairness and plan.fairness.met and "met" or "not met",
+    label))
+  local m = meetings[1]
+  if m then
+    local a = m.assignments
+    print(string.format("    first meeting %s: facilitator %s, note-taker %s, timekeeper %s", m.date,
+      name_of(a.facilitator), name_of(a.notetaker), name_of(a.timekeeper)))
+  end
+end
+
+local function rota()
+  local from = on_or_after(today, 1)
+  local to = date.add(from, 7 * 12 - 3)
+  print(string.format("Rota: a term's meeting roles for two teams, %s to %s, saved", from, to))
+  local rotation = baton.plugin("rotation")
+  local a = assert(rotation.plan { group = { "Mathematics PLC" }, from = from, to = to, every = "tue",
+    needs = { "facilitator:trained_facilitator=yes" }, save = true })
+  plan_summary(a.groups and a.groups[1] or a, " (weekly, Tuesdays; facilitators are trained)")
+  local b = assert(rotation.plan { group = { "Wellbeing Committee" }, from = from, to = to, every = "thu",
+    every_weeks = 2, save = true })
+  plan_summary(b.groups and b.groups[1] or b, " (every other Thursday, every role)")
+end
+
+-- ---- a change, part-way through Kotter's 8 steps ------------------------------
+
+local function change()
+  local kotter = baton.plugin("kotter")
+  local principal = first { role = "principal" }
+  local student = first { role = "student leader" }
+  local aide = first { role = "aide" }
+  local counsellor = first { role = "counsellor" }
+  local support = first { role = "support staff" }
+  local english = baton.groups.members("English PLC") or {}
+  local lead = english[1] or first { role = "teacher" }
+  for _, m in ipairs(english) do
+    if m.role_in_group == "lead" then lead = m end
+  end
+  local title = "Reading in every subject"
+  local init = assert(kotter.new { title = title, target = date.add(today, 240), by = principal.id })
+  local id = tostring(init.id)
+  local function step(n, status, owners, due)
+    assert(kotter.step { initiative = id, step = tostring(n), status = status, owner = owners, due = due,
+      by = principal.id })
+  end
+  local function evidence(n, days_ago, text, metric)
+    assert(kotter.evidence { initiative = id, step = tostring(n), text = text, date = date.add(today, -days_ago),
+      metric = metric, by = principal.id })
+  end
+  step(1, "done", { principal.id, student.id })
+  evidence(1, 60, "Staff survey: 68% say students struggle with subject texts", { "agree=68" })
+  evidence(1, 55, "Student council assembly on reading for every subject")
+  assert(kotter.coalition { initiative = id, action = "add",
+    ids = { principal.id, lead.id, aide.id, counsellor.id, support.id, student.id }, by = principal.id })
+  step(2, "done", { lead.id, counsellor.id })
+  evidence(2, 40, "Guiding coalition of six from five roles met for the first time")
+  step(3, "in_progress", { lead.id, aide.id }, date.add(today, -3))
+  evidence(3, 25, "First draft of the vision: every teacher a reading teacher")
+  local s = assert(kotter.status { initiative = id })
+  print(string.format("Change: '%s' (initiative %s), %d of 8 steps done, target %s", s.title, id, s.done or 0,
+    s.target or "-"))
+  for _, st in ipairs(s.steps or {}) do
+    if st.status ~= "not_started" then
+      print(string.format("  step %d %-32s %-12s %s", st.step, st.name, st.status,
+        table.concat(st.owner_names or {}, ", ")))
+    end
+  end
+  for _, w in ipairs(s.warnings or {}) do
+    print("  warning: " .. (type(w) == "table" and (w.message or w.text or baton.json.encode(w)) or tostring(w)))
+  end
+end
+
+if part == "all" or part == "mentoring" then mentoring() end
+if part == "all" or part == "rota" then rota() end
+if part == "all" or part == "change" then change() end
