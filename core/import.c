@@ -403,13 +403,15 @@ static int map_lookup(const char *map, const char *col, char **out) {
     const char *comma = strchr(p, ',');
     size_t n = comma ? (size_t)(comma - p) : strlen(p);
     const char *eq = memchr(p, '=', n);
-    if (eq == NULL)
-      return BATON_EUSAGE;
+    size_t fn = eq ? (size_t)(eq - p) : 0, tn = eq ? n - fn - 1 : 0;
     /* Spaces around the names are allowed: "Staff ID = id". */
-    size_t fn = (size_t)(eq - p), tn = n - fn - 1;
-    const char *from = trim(p, &fn), *to = trim(eq + 1, &tn);
-    if (fn == 0 || tn == 0)
+    const char *from = eq ? trim(p, &fn) : p, *to = eq ? trim(eq + 1, &tn) : p;
+    if (eq == NULL || fn == 0 || tn == 0) {
+      /* A match found before the malformed pair is not returned. */
+      free(*out);
+      *out = NULL;
       return BATON_EUSAGE;
+    }
     if (*out == NULL && strlen(col) == fn && strncasecmp(from, col, fn) == 0 &&
         (*out = baton__strndup(to, tn)) == NULL)
       return BATON_ENOMEM;

@@ -71,6 +71,15 @@ static int push_parse_error(lua_State *L, const char *text, const char *what,
   return 3;
 }
 
+/* Is t a real calendar day with a four-digit year? libical accepts
+ * 20261511 (month 15) as a date and its day arithmetic would then index
+ * past its month tables. */
+static int real_day(struct icaltimetype t) {
+  return !icaltime_is_null_time(t) && icaltime_is_valid_time(t) &&
+         t.year >= 1000 && t.year <= 9999 && t.month >= 1 && t.month <= 12 &&
+         t.day >= 1 && t.day <= icaltime_days_in_month(t.month, t.year);
+}
+
 static void push_date(lua_State *L, struct icaltimetype t) {
   lua_pushfstring(L, "%d-%s%d-%s%d", t.year, t.month < 10 ? "0" : "", t.month,
                   t.day < 10 ? "0" : "", t.day);
@@ -93,11 +102,14 @@ static void add_range(lua_State *L, struct icaltimetype start, int days,
 }
 
 /* The length in days of an all-day event: DTEND (exclusive) minus DTSTART,
- * else DURATION, else one day. Returns -1 when DTEND is not after DTSTART. */
+ * else DURATION, else one day. Returns -1 when DTEND is not after DTSTART
+ * or is not a real day. */
 static int event_days(icalcomponent *ev, struct icaltimetype start) {
   icalproperty *pe = icalcomponent_get_first_property(ev, ICAL_DTEND_PROPERTY);
   if (pe != NULL) {
     struct icaltimetype end = icalproperty_get_dtend(pe);
+    if (!real_day(end))
+      return -1;
     int days = icaltime_day_of_year(end) - icaltime_day_of_year(start);
     for (int y = start.year; y < end.year; y++)
       days += icaltime_days_in_year(y);
@@ -122,7 +134,7 @@ static const char *add_event(lua_State *L, icalcomponent *ev) {
   if (ps == NULL)
     return "a VEVENT has no DTSTART; give each closure its first day";
   struct icaltimetype start = icalproperty_get_dtstart(ps);
-  if (icaltime_is_null_time(start) || !icaltime_is_valid_time(start))
+  if (!real_day(start))
     return "a VEVENT's DTSTART is not a date";
   if (!start.is_date)
     return NULL;
@@ -179,8 +191,8 @@ static int l_holidays(lua_State *L) {
     if (q2 != NULL && (size_t)(q2 - q - 1) < sizeof needle && q2 > q + 1) {
       memcpy(needle, q + 1, (size_t)(q2 - q - 1));
       needle[q2 - q - 1] = '\0';
-    } else if ((q = strrchr(perr, ':')) != NULL && strlen(q + 2) < sizeof needle &&
-               q[1] == ' ') {
+    } else if ((q = strrchr(perr, ':')) != NULL && q[1] == ' ' &&
+               strlen(q + 2) < sizeof needle) {
       /* "... Removing entire property: 2026xx01" */
       strcpy(needle, q + 2);
     }

@@ -491,7 +491,10 @@ static int l_store_first(lua_State *L) {
 
 /* baton.store.transaction(fn, ...) -> fn's results. fn runs inside a
  * savepoint: all its writes happen, or (if it raises) none. fn cannot
- * yield, so no other code writes in the middle of it. */
+ * yield, so no other code writes in the middle of it. A savepoint that
+ * cannot start or commit (disk full, I/O error, read-only) raises: the
+ * results are fn's, so a `nil, err` return would read as fn's own and the
+ * caller would report success for writes that were rolled back. */
 static int l_store_transaction(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   baton_store_t *s = store_of(L, NULL);
@@ -500,7 +503,7 @@ static int l_store_transaction(lua_State *L) {
   int err = baton__store_exec(s, "SAVEPOINT baton_plugin_tx",
                               "cannot start a transaction");
   if (err != 0)
-    return push_fail(L, err, baton_store_last_error(s));
+    return luaL_error(L, "%s", baton_store_last_error(s));
   /* [fn, args...]: fn is at 1, so its results fill the whole stack. */
   int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
   if (status != LUA_OK) {
@@ -512,7 +515,7 @@ static int l_store_transaction(lua_State *L) {
   if (err != 0) {
     sqlite3_exec(s->db, "ROLLBACK TO baton_plugin_tx; RELEASE baton_plugin_tx",
                  NULL, NULL, NULL);
-    return push_fail(L, err, baton_store_last_error(s));
+    return luaL_error(L, "%s", baton_store_last_error(s));
   }
   return lua_gettop(L);
 }
