@@ -252,6 +252,7 @@ static const builtin_table_t builtin_tables[] = {
     {core_commands, &core_ncommands},
     {baton__store_commands, &baton__store_ncommands},
     {baton__dev_commands, &baton__dev_ncommands},
+    {baton__demo_commands, &baton__demo_ncommands}, /* core/cmd_demo.c */
 };
 
 #define FOREACH_BUILTIN(b)                                                     \

@@ -472,6 +472,10 @@ typedef struct {
 extern const baton_builtin_t baton__dev_commands[];
 extern const size_t baton__dev_ncommands;
 
+/* cmd_demo.c: `baton demo`. */
+extern const baton_builtin_t baton__demo_commands[];
+extern const size_t baton__demo_ncommands;
+
 /* Runs the CLI on argv (without the program name). Returns the exit status. */
 int baton__cli_main(int argc, char **argv);
 

@@ -12,7 +12,7 @@
 -- can lead: teachers, aides, counsellors, support staff and student leaders
 -- all sit on committees, facilitate meetings and mentor or are mentored.
 
-local opts = { size = 80, seed = 2026, out = "sample-school" }
+local opts = { size = 80, seed = 2026, out = "sample-school", quiet = false }
 do
   local i = 1
   while i <= #arg do
@@ -33,6 +33,9 @@ do
       if not v then error("--out needs a folder", 0) end
       opts.out = v
       i = i + 2
+    elseif a == "--quiet" then
+      opts.quiet = true
+      i = i + 1
     elseif a == "--help" then
       print("usage: baton run --allow fs.write scripts/sample-school.lua [--size N] [--seed S] [--out DIR]")
       return
@@ -221,7 +224,7 @@ for i = 1, n_students do
   local campus = campuses[(i - 1) % 2 + 1]
   add { id = next_id("L"), role = "student leader", department = "Student Council", campus = campus,
     grades = { pick({ "11", "12" }) }, start_date = "2026-02-02",
-    manager_id = counsellors[(i - 1) % #counsellors + 1].id, fte = "0.1",
+    manager_id = counsellors[(i - 1) % #counsellors + 1].id, fte = "0.2",
     trained_facilitator = i <= 2 and "yes" or "no" }
 end
 
@@ -343,5 +346,6 @@ for _, r in ipairs({ "principal", "assistant principal", "teacher", "aide", "cou
   "support staff", "student leader" }) do
   if roles[r] then parts[#parts + 1] = roles[r] .. " " .. r end
 end
+if opts.quiet then return end
 baton.log.info(string.format("Kestrel Bay College (seed %d): %d people (%s), %d memberships, %d mentees, %d mentors; wrote %s/staff.csv and %s/groups.csv",
   opts.seed, #people, table.concat(parts, ", "), #memberships, #mentees, #mentors, opts.out, opts.out))

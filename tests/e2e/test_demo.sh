@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# e2e: `baton demo`, the trainer's command: a sample school in a fresh
+# database with the three practices run on it; the same school for the
+# same seed; --reset; the tour, with --yes and through a pseudo-terminal
+# with Enter pressed at each pause; and the dashboard when serve exists.
+. "$(dirname "$0")/lib.sh"
+
+# A fixed date makes the plans and the warnings the same on every day.
+demo() { baton --today 2026-09-01 demo "$@"; }
+
+test_case "demo --no-serve on a clean folder builds the school and runs the three practices"
+expect_status 0 demo --no-serve
+expect_contains "School: 80 people" out
+expect_match "^Mentoring: [0-9]+ pairs made and saved" out
+expect_match "^  [A-Z]+[0-9]+ .+  <-  [A-Z]+[0-9]+ .+ \([0-9]+: " out
+expect_match "^  Mathematics PLC: [0-9]+ meetings, fairness bound 1 met" out
+expect_match "^  Wellbeing Committee: [0-9]+ meetings" out
+expect_contains "Change: 'Reading in every subject' (initiative 1), 2 of 8 steps done" out
+expect_contains "step 3 Form a strategic vision" out
+expect_contains "warning: step 3" out
+verdict "baton-demo.db was made" "no baton-demo.db" "" test -f baton-demo.db
+cp out first
+expect_status 0 "$BATON" --db baton-demo.db --json mentor list --active
+expect_json_true out 'len(d) >= 10'
+expect_status 0 "$BATON" --db baton-demo.db --json rota show --group "Mathematics PLC"
+expect_status 0 "$BATON" --db baton-demo.db --json groups list
+expect_json_true out 'set(["mentees", "mentors", "Leadership Team", "Wellbeing Committee"]) <= set(g["name"] for g in d)'
+expect_status 0 "$BATON" --db baton-demo.db --json people list
+expect_json_true out 'set(p["role"] for p in d) >= {"principal", "teacher", "aide", "counsellor", "support staff", "student leader"}'
+expect_json_true out 'set(p["campus"] for p in d) == {"Harbour", "Ridgeway"}'
+
+test_case "demo refuses to overwrite an earlier demo without --reset"
+expect_status 1 demo --no-serve
+expect_contains "baton-demo.db already exists" err
+expect_contains "--reset" err
+
+test_case "demo --reset starts again, and the same seed gives the same school and results"
+expect_status 0 demo --no-serve --reset
+verdict "the output is the same as the first run's" "the output differs from the first run's" out \
+  cmp -s first out
+expect_status 0 demo --no-serve --reset --seed 7
+verdict "another seed gives another school" "seed 7 gave the same output as the default seed" out \
+  not cmp -s first out
+
+test_case "demo --size and --db"
+expect_status 0 demo --no-serve --size 120 --db big.db
+expect_match "^School: 1[0-9][0-9] people" out
+verdict "big.db was made" "no big.db" "" test -f big.db
+expect_status 2 demo --no-serve --size 3 --db tiny.db
+expect_contains "--size expects 30 to 5000" err
+
+test_case "demo --tour --yes runs to the end without waiting"
+expect_status 0 demo --tour --yes --reset --no-serve
+for stop in "== The school ==" "== 1. Mentoring" "== 2. Rotation" "== 3. Leading a change" \
+  "== That is the tour =="; do
+  expect_contains "$stop" out
+done
+expect_contains "The command:" out
+expect_contains "In the dashboard, open Mentoring" out
+expect_not_contains "[Enter: go on]" out
+
+test_case "the tour at a terminal pauses for Enter at each stop and ends"
+# script(1) gives baton a pseudo-terminal; the Enters come through it.
+if command -v script >/dev/null; then
+  set +e
+  (for _ in 1 2 3 4 5 6 7 8 9 10; do sleep 0.3; printf '\n'; done) |
+    timeout -k 1 30 script -qefc "'$BATON' --plugins '$PLUGINS' --today 2026-09-01 demo --tour --reset --no-serve" /dev/null >out 2>err
+  STATUS=$?
+  set -e
+  check_status 0
+  expect_contains "== That is the tour ==" out
+  pauses=$(grep -o "Enter: go on" out | wc -l)
+  verdict "paused 8 times" "paused $pauses times, expected 8" out test "$pauses" -eq 8
+else
+  pass "skipped: no script(1) for a pseudo-terminal"
+fi
+
+test_case "demo starts the dashboard and prints its address"
+if "$BATON" help serve >/dev/null 2>&1; then
+  timeout -k 1 20 "$BATON" --plugins "$PLUGINS" demo --reset --listen 127.0.0.1:0 >served 2>&1 &
+  pid=$!
+  url=""
+  for _ in $(seq 1 100); do
+    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' served | head -1 || true)
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  verdict "the address is printed: $url" "no address printed" served test -n "$url"
+  if [ -n "$url" ] && python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5).read()' "$url" 2>json_err; then
+    pass "the dashboard answers at $url"
+  else
+    fail "the dashboard does not answer at $url" json_err
+  fi
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+else
+  pass "skipped: this baton has no serve"
+fi
+
+finish
