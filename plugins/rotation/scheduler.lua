@@ -31,7 +31,7 @@ local M = {}
 local FORBID = 1e9 -- a cell the assignment must not use
 local GAP = 1e5 -- holding the same role again too soon
 local TOTAL = 0.5 -- weight of the total count beside the role's own count
-M.BUDGET = 300000 -- search steps before the exact search gives up
+M.BUDGET = 20000 -- search steps (about 1 s) before the exact search gives up
 
 ---------------------------------------------------------------------------
 -- The assignment of one meeting's roles (rows) to people (columns):
@@ -410,6 +410,13 @@ function M.search(prob, assign, fill, gap, budget)
   end
   local last = {}
   for p = 1, np do last[p] = {} end
+  -- left[r]: slots of role r still ahead; left[0]: all slots still ahead
+  local left = { [0] = #slots }
+  for r = 1, nr do left[r] = 0 end
+  for _, sl in ipairs(slots) do left[sl.r] = left[sl.r] + 1 end
+  -- Can class cl still come within 1? Not if someone is more than 1 above
+  -- what another can reach, nor if those below max - 1 need more turns
+  -- between them than there are slots left.
   local function within(cl)
     local mx, mn = -math.huge, math.huge
     local r = cl.scope
@@ -419,7 +426,13 @@ function M.search(prob, assign, fill, gap, budget)
       if n > mx then mx = n end
       if reach < mn then mn = reach end
     end
-    return mx - mn <= 1
+    if mx - mn > 1 then return false end
+    local need = 0
+    for _, p in ipairs(cl.members) do
+      local n = r == 0 and tot[p] or c[p][r]
+      if n < mx - 1 then need = need + mx - 1 - n end
+    end
+    return need <= left[r]
   end
   local steps, stop = 0, false
   local busy, empties = {}, {}
@@ -436,6 +449,7 @@ function M.search(prob, assign, fill, gap, budget)
     for p = 1, np do
       if not busy0[t][p] and can(prob, p, r, t) then could[#could + 1] = p; rem[p][r] = rem[p][r] - 1 end
     end
+    left[r], left[0] = left[r] - 1, left[0] - 1
     local ended = meet_end[i] -- the last slot of its meeting
     local tcould = ended or {}
     for _, p in ipairs(tcould) do remt[p] = remt[p] - 1 end
@@ -486,6 +500,7 @@ function M.search(prob, assign, fill, gap, budget)
       if stop then break end
     end
     if not ok then
+      left[r], left[0] = left[r] + 1, left[0] + 1
       for _, p in ipairs(could) do rem[p][r] = rem[p][r] + 1 end
       for _, p in ipairs(tcould) do remt[p] = remt[p] + 1 end
     end
