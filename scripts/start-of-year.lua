@@ -1,0 +1,106 @@
+-- scripts/start-of-year.lua: the start of a school year in one run.
+--
+--   baton run --allow fs.write scripts/start-of-year.lua --from DATE --to DATE [options]
+--
+-- 1. (optional) imports this year's roster: --staff FILE and --groups FILE
+--    run `baton people import` / `baton groups import` as programs, so add
+--    --allow spawn (and --baton PATH if baton is not on PATH; --db PATH is
+--    passed on);
+-- 2. matches mentees with mentors (the groups `mentees` and `mentors`) and
+--    saves the pairs;
+-- 3. plans the term's meeting roles for every team, PLC, committee and
+--    task force, and saves the plans;
+-- 4. writes everything into --out DIR (default start-of-year): mentoring.csv,
+--    rota-GROUP.csv for each group, and ics/GROUP/ with one iCalendar file
+--    per person and one for the group, for staff to subscribe to.
+--
+-- Options: --from DATE --to DATE (the term, required), --every DAYS
+-- (default tue), --every-weeks N (default 2), --capacity N (mentees per
+-- mentor, default 2), --kinds LIST (group kinds to plan, default
+-- team,plc,committee,taskforce), --needs ROLE:ATTR=VALUE (repeatable),
+-- --dry-run (plan and write files, save nothing), --out DIR.
+
+local o = { every = "tue", every_weeks = 2, capacity = 2, out = "start-of-year", needs = {},
+  kinds = "team,plc,committee,taskforce", baton = "baton" }
+local flags = { ["--from"] = "from", ["--to"] = "to", ["--every"] = "every", ["--every-weeks"] = "every_weeks",
+  ["--capacity"] = "capacity", ["--kinds"] = "kinds", ["--out"] = "out", ["--staff"] = "staff",
+  ["--groups"] = "groups", ["--baton"] = "baton", ["--db"] = "db" }
+local i = 1
+while i <= #arg do
+  local a = arg[i]
+  if a == "--dry-run" then
+    o.dry_run = true
+    i = i + 1
+  elseif a == "--needs" then
+    o.needs[#o.needs + 1] = arg[i + 1]
+    i = i + 2
+  elseif flags[a] and arg[i + 1] then
+    o[flags[a]] = arg[i + 1]
+    i = i + 2
+  else
+    error("unknown or incomplete option '" .. tostring(a) .. "'; see the top of scripts/start-of-year.lua", 0)
+  end
+end
+if not o.from or not o.to then error("--from DATE and --to DATE (the term) are required", 0) end
+for _, k in ipairs({ "from", "to" }) do
+  if not baton.date.valid(o[k]) then error("--" .. k .. " expects a date YYYY-MM-DD, got " .. o[k], 0) end
+end
+o.every_weeks = math.tointeger(tonumber(o.every_weeks)) or error("--every-weeks expects a whole number", 0)
+o.capacity = math.tointeger(tonumber(o.capacity)) or error("--capacity expects a whole number", 0)
+
+local function slug(s) return (s:lower():gsub("[^%w]+", "-"):gsub("^-", ""):gsub("-$", "")) end
+
+-- 1. The roster.
+local function import(what, file)
+  local argv = {}
+  if o.db then argv = { "--db", o.db } end
+  for _, w in ipairs({ what, "import", file }) do argv[#argv + 1] = w end
+  local r, err = baton.spawn(o.baton, argv)
+  if not r then error("cannot run " .. o.baton .. " to import " .. file .. ": " .. err .. " (--allow spawn, --baton PATH)", 0) end
+  if r.code ~= 0 then error(what .. " import " .. file .. " failed:\n" .. r.stderr .. r.stdout, 0) end
+  print(string.format("Imported %s from %s", what, file))
+end
+if o.staff then import("people", o.staff) end
+if o.groups then import("groups", o.groups) end
+
+assert(baton.fs.mkdir(o.out))
+
+-- 2. Mentoring.
+local pairs_made = 0
+if baton.groups.members("mentees") and #baton.groups.members("mentees") > 0 then
+  local r = assert(baton.plugin("mentoring").match { capacity = o.capacity, save = not o.dry_run,
+    csv = o.out .. "/mentoring.csv" })
+  pairs_made = #r.pairs
+  print(string.format("Mentoring: %d pairs%s, %d mentees without a mentor; %s/mentoring.csv", #r.pairs,
+    o.dry_run and "" or " saved", #r.unmatched, o.out))
+else
+  print("Mentoring: no group 'mentees' (or it is empty): skipped")
+end
+
+-- 3. Rotas for every group of the kinds asked for.
+local kinds = {}
+for k in o.kinds:gmatch("[^,]+") do kinds[k] = true end
+local planned, problems = 0, 0
+local rotation = baton.plugin("rotation")
+for _, g in ipairs(baton.groups.list()) do
+  if kinds[g.kind] and g.members >= 3 then
+    local dir = o.out .. "/ics/" .. slug(g.name)
+    assert(baton.fs.mkdir(dir))
+    local r, err = rotation.plan { group = { g.name }, from = o.from, to = o.to, every = o.every,
+      every_weeks = o.every_weeks, needs = #o.needs > 0 and o.needs or nil, save = not o.dry_run,
+      csv = o.out .. "/rota-" .. slug(g.name) .. ".csv", ics = dir }
+    if r then
+      local plan = r.groups and r.groups[1] or r
+      planned = planned + 1
+      local fair = plan.fairness and plan.fairness.met
+      if not fair or #(plan.unfilled or {}) > 0 then problems = problems + 1 end
+      print(string.format("Rota: %-28s %2d meetings, %s%s", g.name, #(plan.meetings or {}),
+        fair and "fair" or "fairness bound not met", #(plan.unfilled or {}) > 0 and ", some roles unfilled" or ""))
+    else
+      problems = problems + 1
+      print(string.format("Rota: %-28s not planned: %s", g.name, err))
+    end
+  end
+end
+print(string.format("Done: %d mentoring pairs, %d rotas (%d to look at); files in %s/", pairs_made, planned,
+  problems, o.out))
