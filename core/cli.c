@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "baton/store.h"
+#include "http.h" /* baton__serve_commands */
 #include "internal.h"
 
 /* ---- global flags ---------------------------------------------------------*/
@@ -251,6 +252,7 @@ static const size_t core_ncommands = sizeof core_commands / sizeof *core_command
 static const builtin_table_t builtin_tables[] = {
     {core_commands, &core_ncommands},
     {baton__store_commands, &baton__store_ncommands},
+    {baton__serve_commands, &baton__serve_ncommands}, /* core/cmd_serve.c */
     {baton__dev_commands, &baton__dev_ncommands},
     {baton__demo_commands, &baton__demo_ncommands}, /* core/cmd_demo.c */
 };

@@ -562,16 +562,17 @@ int baton__http_respond(baton_http_req_t *r, int status, const char *type,
 }
 
 int baton__http_stream(baton_http_req_t *r, const char *type,
-                       const char *headers) {
+                       const char *headers, const char *first, size_t len) {
   conn_t *c = r->conn;
   if (c == NULL) {
     req_free(r);
     return UV_ECONNRESET;
   }
-  int e = write_answer(c, 200, type, NULL, 0, headers, 1, 0, 1);
+  int e = write_answer(c, 200, type, first, len, headers, 1, 0, 1);
+  req_free(r);
+  c->req = NULL;
   if (e != 0) {
     conn_close(c);
-    req_free(r);
     return e;
   }
   c->state = C_STREAM;

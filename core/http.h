@@ -19,6 +19,8 @@
 
 #include <uv.h>
 
+#include "internal.h"
+
 typedef struct baton_http_server_s baton_http_server_t;
 typedef struct baton_http_req_s baton_http_req_t;
 
@@ -83,11 +85,11 @@ baton_http_server_t *baton__http_req_server(const baton_http_req_t *r);
  * (the client went away: nothing was sent, the request is freed anyway). */
 int baton__http_respond(baton_http_req_t *r, int status, const char *type,
                         const char *body, size_t len, const char *headers);
-/* Answers 200 with no length and keeps the connection open as a stream
- * that baton__http_broadcast writes to; the request is freed when the
- * connection closes. Returns 0 or as baton__http_respond. */
+/* Answers 200 with no length, then `first` (len bytes, may be 0), and
+ * keeps the connection open as a stream that baton__http_broadcast writes
+ * to; the request is freed at once. Returns 0 or as baton__http_respond. */
 int baton__http_stream(baton_http_req_t *r, const char *type,
-                       const char *headers);
+                       const char *headers, const char *first, size_t len);
 
 /* The reason phrase of a status ("Not Found"). */
 const char *baton__http_reason(int status);
@@ -97,6 +99,22 @@ const char *baton__http_reason(int status);
 char *baton__http_unescape(const char *s, size_t n, int form);
 /* The value of key in a query string (decoded, malloc'd), or NULL. */
 char *baton__http_query_get(const char *query, const char *key);
+
+/* A file of web/, compiled into the binary by web/embed.cmake. */
+typedef struct {
+  const char *path; /* "/index.html" */
+  const char *type; /* "text/html; charset=utf-8" */
+  const unsigned char *data;
+  size_t len;
+} baton_web_asset_t;
+
+extern const baton_web_asset_t baton__web_assets[];
+extern const size_t baton__web_nassets;
+
+/* The built-in command `baton serve` (core/cmd_serve.c), a table for
+ * core/cli.c's builtin_tables[]. */
+extern const baton_builtin_t baton__serve_commands[];
+extern const size_t baton__serve_ncommands;
 
 /* ---- the host's side (core/host.c) -------------------------------------- */
 

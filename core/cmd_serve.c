@@ -1,0 +1,772 @@
+/* core/cmd_serve.c: `baton serve`, the live dashboard and its JSON API.
+ *
+ * The server (core/http.c) runs on the host's loop; this file routes its
+ * requests:
+ *
+ *   /, /index.html, /app.js, /style.css   the web UI (web/, in the binary)
+ *   /api/health                           {"ok": true, "version": ...}
+ *   /api/people, /api/groups, /api/events from the store's C API
+ *   /api/mentoring/pairs, /api/rotation/plans, /api/change/status,
+ *   /api/change/report                    practice commands run with --json
+ *   /api/events/stream                    Server-Sent Events on each change
+ *
+ * Practice data comes from the practice plugins' own commands, run through
+ * the host with their output captured (core/capture.c), one at a time: the
+ * capture swaps the host's output streams, so a queue keeps commands that
+ * wait from mixing their output. Reads are open to anyone who can reach
+ * the address (loopback unless --allow-remote); every other method needs
+ * the token printed at start-up. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "capture.h"
+#include "http.h"
+#include "internal.h"
+
+/* How often the database is checked for changes, and how often an idle
+ * stream gets a comment so proxies and browsers keep it open. */
+#define POLL_MS 300
+#define HEARTBEAT_MS 15000
+
+typedef struct job_s job_t;
+
+typedef struct {
+  baton_cli_t *cli;
+  baton_host_t *h;
+  baton_store_t *store;
+  baton_http_server_t *server;
+  uv_timer_t poll;
+  uv_timer_t heartbeat;
+  long long version; /* data_version + our own changes, last seen */
+  char token[49];
+  char etags[64][24]; /* per web asset */
+  job_t *queue, *queue_tail;
+  job_t *running;
+  int stopping;
+  int signal;
+  FILE *log;
+} serve_t;
+
+static serve_t *the_serve; /* for the drain hook, which gets only the host */
+
+/* ---- answers ------------------------------------------------------------- */
+
+static void send_json(baton_http_req_t *r, int status, json_t *j) {
+  char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                  JSON_REAL_PRECISION(15))
+              : NULL;
+  if (s == NULL) {
+    static const char oom[] = "{\"error\":{\"message\":\"out of memory\"}}";
+    baton__http_respond(r, 500, "application/json", oom, sizeof oom - 1,
+                        "Cache-Control: no-store\r\n");
+  } else {
+    baton__http_respond(r, status, "application/json", s, strlen(s),
+                        "Cache-Control: no-store\r\n");
+  }
+  free(s);
+  json_decref(j);
+}
+
+static void send_error(baton_http_req_t *r, int status, const char *msg) {
+  send_json(r, status,
+            json_pack("{s:{s:i, s:s}}", "error", "status", status, "message",
+                      msg));
+}
+
+/* ---- the store ----------------------------------------------------------- */
+
+static int add_person(const baton_person_t *p, void *ud) {
+  json_t *o = baton__person_to_json(p);
+  if (o == NULL)
+    return BATON_ENOMEM;
+  if (p->role_in_group)
+    json_object_set_new(o, "role_in_group", json_string(p->role_in_group));
+  return json_array_append_new(ud, o) == 0 ? 0 : BATON_ENOMEM;
+}
+
+static void api_people(serve_t *sv, baton_http_req_t *r) {
+  char *all = baton__http_query_get(baton__http_req_query(r), "all");
+  int include_inactive = all && strcmp(all, "0") != 0;
+  free(all);
+  json_t *a = json_array();
+  if (baton_people_each(sv->store, NULL, 0, include_inactive, add_person,
+                        a) != 0) {
+    json_decref(a);
+    send_error(r, 500, baton_store_last_error(sv->store));
+    return;
+  }
+  send_json(r, 200, a);
+}
+
+typedef struct {
+  serve_t *sv;
+  json_t *a;
+} groups_ctx_t;
+
+static int add_group(const baton_group_t *g, void *ud) {
+  groups_ctx_t *c = ud;
+  json_t *members = json_array();
+  json_t *o = json_pack("{s:s, s:s?, s:I, s:o}", "name", g->name, "kind",
+                        g->kind, "size", (json_int_t)g->members, "members",
+                        members);
+  if (o == NULL)
+    return BATON_ENOMEM;
+  json_array_append_new(c->a, o);
+  return baton_group_members(c->sv->store, g->name, add_person, members);
+}
+
+static void api_groups(serve_t *sv, baton_http_req_t *r) {
+  groups_ctx_t c = {sv, json_array()};
+  if (baton_groups_each(sv->store, add_group, &c) != 0) {
+    json_decref(c.a);
+    send_error(r, 500, baton_store_last_error(sv->store));
+    return;
+  }
+  send_json(r, 200, c.a);
+}
+
+static int add_event(const baton_event_t *e, void *ud) {
+  json_t *data = NULL;
+  if (e->data)
+    data = json_loads(e->data, JSON_DECODE_ANY, NULL);
+  json_t *o = json_pack("{s:I, s:s, s:s?, s:s?, s:s, s:s?, s:o?}", "id",
+                        (json_int_t)e->id, "at", e->at, "actor", e->actor,
+                        "plugin", e->plugin, "kind", e->kind, "subject",
+                        e->subject, "data", data);
+  if (o == NULL)
+    return BATON_ENOMEM;
+  return json_array_append_new(ud, o) == 0 ? 0 : BATON_ENOMEM;
+}
+
+/* ?kind=&since=&plugin=&subject=&limit= (the newest `limit`, oldest
+ * first; default 500). */
+static void api_events(serve_t *sv, baton_http_req_t *r) {
+  const char *q = baton__http_req_query(r);
+  char *kind = baton__http_query_get(q, "kind");
+  char *since = baton__http_query_get(q, "since");
+  char *plugin = baton__http_query_get(q, "plugin");
+  char *subject = baton__http_query_get(q, "subject");
+  char *limit_s = baton__http_query_get(q, "limit");
+  long limit = limit_s ? strtol(limit_s, NULL, 10) : 500;
+  if (limit <= 0 || limit > 10000)
+    limit = 10000;
+  json_t *a = json_array();
+  int e = baton_events_each(sv->store, plugin && *plugin ? plugin : NULL,
+                            kind && *kind ? kind : NULL,
+                            subject && *subject ? subject : NULL,
+                            since && *since ? since : NULL, 0, add_event, a);
+  free(kind);
+  free(since);
+  free(plugin);
+  free(subject);
+  free(limit_s);
+  if (e != 0) {
+    json_decref(a);
+    send_error(r, 500, baton_store_last_error(sv->store));
+    return;
+  }
+  /* Keep the newest: the store counts from the oldest. */
+  while (json_array_size(a) > (size_t)limit)
+    json_array_remove(a, 0);
+  send_json(r, 200, a);
+}
+
+/* ---- practice commands: a queue of captured runs ------------------------- */
+
+#define JOB_MAX_CMDS 64
+#define JOB_MAX_ARGS 8
+
+/* One request's commands, run one after another. With `keys`, the answer
+ * is an object of each successful command's output under its key (a
+ * failed one is left out); else the single command's output itself. */
+struct job_s {
+  serve_t *sv;
+  baton_http_req_t *req;
+  char *ns[JOB_MAX_CMDS], *cmd[JOB_MAX_CMDS];
+  char *argv[JOB_MAX_CMDS][JOB_MAX_ARGS];
+  int argc[JOB_MAX_CMDS];
+  char *key[JOB_MAX_CMDS];
+  int n, next;
+  int keyed;
+  json_t *result;
+  baton_capture_t cap;
+  job_t *next_job;
+};
+
+static void job_free(job_t *j) {
+  for (int i = 0; i < j->n; i++) {
+    free(j->ns[i]);
+    free(j->cmd[i]);
+    free(j->key[i]);
+    for (int k = 0; k < j->argc[i]; k++)
+      free(j->argv[i][k]);
+  }
+  json_decref(j->result);
+  free(j);
+}
+
+/* Adds `baton NS CMD args... --json` (args NULL-terminated). */
+static int job_add(job_t *j, const char *key, const char *ns, const char *cmd,
+                   ...) {
+  if (j->n == JOB_MAX_CMDS)
+    return BATON_EINVAL;
+  int i = j->n++;
+  j->ns[i] = baton__strdup(ns);
+  j->cmd[i] = baton__strdup(cmd);
+  j->key[i] = key ? baton__strdup(key) : NULL;
+  va_list ap;
+  va_start(ap, cmd);
+  const char *a;
+  while ((a = va_arg(ap, const char *)) != NULL && j->argc[i] < JOB_MAX_ARGS)
+    j->argv[i][j->argc[i]++] = baton__strdup(a);
+  va_end(ap);
+  return 0;
+}
+
+static void queue_run(serve_t *sv);
+
+/* The output of a command as JSON, or NULL when it is not JSON. */
+static json_t *capture_json(const baton_capture_t *c, int err) {
+  const char *s = err ? c->err : c->out;
+  size_t n = err ? c->err_len : c->out_len;
+  if (s == NULL || n == 0)
+    return NULL;
+  return json_loadb(s, n, JSON_DECODE_ANY, NULL);
+}
+
+static void job_step_done(baton_capture_t *c) {
+  job_t *j = c->data;
+  serve_t *sv = j->sv;
+  int i = j->next++;
+  if (j->keyed) {
+    json_t *v = c->status == 0 ? capture_json(c, 0) : NULL;
+    if (v)
+      json_object_set_new(j->result, j->key[i], v);
+  } else {
+    json_t *v = capture_json(c, c->status != 0);
+    int status = c->status == 0 ? 200 : c->status == 2 ? 400 : 500;
+    if (v == NULL)
+      v = json_pack("{s:{s:s, s:s#}}", "error", "message",
+                    "the command did not print JSON", "output",
+                    c->status == 0 ? (c->out ? c->out : "")
+                                   : (c->err ? c->err : ""),
+                    (int)(c->status == 0 ? c->out_len : c->err_len));
+    if (status >= 500)
+      fprintf(sv->log, "baton serve: baton %s %s failed: %.*s", j->ns[i],
+              j->cmd[i], (int)c->err_len, c->err ? c->err : "\n");
+    send_json(j->req, status, v);
+    j->req = NULL;
+  }
+  baton__capture_free(c);
+  if (j->next < j->n && j->req != NULL) {
+    /* The next command of the job starts from the loop, not from inside
+     * the task that just ended. */
+    j->next_job = sv->queue;
+    sv->queue = j;
+    if (sv->queue_tail == NULL)
+      sv->queue_tail = j;
+  } else {
+    if (j->req != NULL)
+      send_json(j->req, 200, json_incref(j->result));
+    job_free(j);
+  }
+  sv->running = NULL;
+  queue_run(sv);
+}
+
+/* Starts queued jobs' commands while nothing runs. */
+static void queue_run(serve_t *sv) {
+  while (sv->running == NULL && sv->queue != NULL) {
+    job_t *j = sv->queue;
+    sv->queue = j->next_job;
+    if (sv->queue == NULL)
+      sv->queue_tail = NULL;
+    j->next_job = NULL;
+    sv->running = j;
+    int i = j->next;
+    if (baton__capture_start(&j->cap, sv->h, j->ns[i], j->cmd[i], j->argc[i],
+                             (const char *const *)j->argv[i], 1, 1, 0,
+                             job_step_done, j) != 0) {
+      sv->running = NULL;
+      send_error(j->req, 500, "cannot capture the command's output");
+      job_free(j);
+    }
+    /* job_step_done may already have run and started the next one. */
+  }
+}
+
+static void job_submit(serve_t *sv, job_t *j) {
+  if (j->n == 0) {
+    send_json(j->req, 200, json_incref(j->result));
+    job_free(j);
+    return;
+  }
+  if (sv->queue_tail)
+    sv->queue_tail->next_job = j;
+  else
+    sv->queue = j;
+  sv->queue_tail = j;
+  queue_run(sv);
+}
+
+static job_t *job_new(serve_t *sv, baton_http_req_t *r, int keyed) {
+  job_t *j = calloc(1, sizeof *j);
+  if (j == NULL) {
+    send_error(r, 500, "out of memory");
+    return NULL;
+  }
+  j->sv = sv;
+  j->req = r;
+  j->keyed = keyed;
+  j->result = keyed ? json_object() : NULL;
+  return j;
+}
+
+/* A practice that is not installed answers 404 naming it. */
+static int have_ns(serve_t *sv, baton_http_req_t *r, const char *ns,
+                   const char *plugin) {
+  baton_plugin_t *p = baton__host_find_ns(sv->h, ns);
+  if (p == NULL || p->state == BATON_PLUGIN_FAILED) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "the %s plugin (baton %s) is not %s", plugin, ns,
+             p ? "working: run baton doctor" : "installed");
+    send_error(r, 404, msg);
+    return 0;
+  }
+  return 1;
+}
+
+static void api_command(serve_t *sv, baton_http_req_t *r, const char *ns,
+                        const char *plugin, const char *cmd,
+                        const char *arg) {
+  if (!have_ns(sv, r, ns, plugin))
+    return;
+  job_t *j = job_new(sv, r, 0);
+  if (j == NULL)
+    return;
+  job_add(j, NULL, ns, cmd, arg, (const char *)NULL);
+  job_submit(sv, j);
+}
+
+typedef struct {
+  job_t *j;
+} plans_ctx_t;
+
+static int add_plan_cmd(const baton_group_t *g, void *ud) {
+  job_t *j = ud;
+  return job_add(j, g->name, "rota", "show", "--group", g->name,
+                 (const char *)NULL) == 0
+             ? 0
+             : 0; /* past JOB_MAX_CMDS groups, the rest are left out */
+}
+
+/* Every group's saved rota: {"Maths PLC": [...], ...}; groups without
+ * one are left out. */
+static void api_rotation_plans(serve_t *sv, baton_http_req_t *r) {
+  if (!have_ns(sv, r, "rota", "rotation"))
+    return;
+  job_t *j = job_new(sv, r, 1);
+  if (j == NULL)
+    return;
+  if (baton_groups_each(sv->store, add_plan_cmd, j) != 0) {
+    j->req = NULL;
+    job_free(j);
+    send_error(r, 500, baton_store_last_error(sv->store));
+    return;
+  }
+  job_submit(sv, j);
+}
+
+/* ---- live updates -------------------------------------------------------- */
+
+/* What changes when anyone writes the database: SQLite's data_version
+ * counts other connections' commits, total_changes our own. */
+static long long db_version(serve_t *sv) {
+  sqlite3 *db = baton__store_db(sv->store);
+  sqlite3_stmt *st;
+  long long v = 0;
+  if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &st, NULL) ==
+      SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW)
+      v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  return v * 1000003 + sqlite3_total_changes64(db);
+}
+
+static void on_poll(uv_timer_t *t) {
+  serve_t *sv = t->data;
+  long long v = db_version(sv);
+  if (v == sv->version)
+    return;
+  sv->version = v;
+  if (baton__http_server_streams(sv->server) == 0)
+    return;
+  char msg[96];
+  int n = snprintf(msg, sizeof msg, "event: change\ndata: {\"version\":%lld}\n\n",
+                   v);
+  baton__http_broadcast(sv->server, msg, (size_t)n);
+}
+
+static void on_heartbeat(uv_timer_t *t) {
+  serve_t *sv = t->data;
+  static const char ping[] = ": ping\n\n";
+  baton__http_broadcast(sv->server, ping, sizeof ping - 1);
+}
+
+static void api_stream(serve_t *sv, baton_http_req_t *r) {
+  char first[96];
+  int n = snprintf(first, sizeof first,
+                   "retry: 1000\nevent: hello\ndata: {\"version\":%lld}\n\n",
+                   sv->version);
+  baton__http_stream(r, "text/event-stream", NULL, first, (size_t)n);
+}
+
+/* ---- static files -------------------------------------------------------- */
+
+/* FNV-1a: an ETag that changes when the file does. */
+static void make_etag(char out[24], const unsigned char *d, size_t n) {
+  unsigned long long h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ d[i]) * 1099511628211ULL;
+  snprintf(out, 24, "\"%016llx\"", h);
+}
+
+static int serve_asset(serve_t *sv, baton_http_req_t *r, const char *path) {
+  if (strcmp(path, "/") == 0)
+    path = "/index.html";
+  for (size_t i = 0; i < baton__web_nassets; i++) {
+    const baton_web_asset_t *a = &baton__web_assets[i];
+    if (strcmp(a->path, path) != 0)
+      continue;
+    const char *etag = i < 64 ? sv->etags[i] : "\"0\"";
+    char headers[160];
+    /* Revalidate every time (cheap: 304), so a new baton's UI shows at
+     * once; the ETag saves sending the file again. */
+    snprintf(headers, sizeof headers,
+             "Cache-Control: no-cache\r\nETag: %s\r\n", etag);
+    const char *inm = baton__http_req_header(r, "If-None-Match");
+    if (inm && strcmp(inm, etag) == 0)
+      baton__http_respond(r, 304, a->type, NULL, 0, headers);
+    else
+      baton__http_respond(r, 200, a->type, (const char *)a->data, a->len,
+                          headers);
+    return 1;
+  }
+  return 0;
+}
+
+/* ---- routing ------------------------------------------------------------- */
+
+/* 1 if the request carries the token; else answers 401 or 403. */
+static int authorised(serve_t *sv, baton_http_req_t *r) {
+  const char *a = baton__http_req_header(r, "Authorization");
+  if (a == NULL || strncasecmp(a, "Bearer ", 7) != 0) {
+    send_error(r, 401, "writes need the token printed by baton serve: "
+                       "Authorization: Bearer TOKEN");
+    return 0;
+  }
+  a += 7;
+  /* Compared in constant time. */
+  size_t n = strlen(sv->token), m = strlen(a);
+  unsigned diff = m != n;
+  for (size_t i = 0; i < n; i++)
+    diff |= (unsigned)((unsigned char)(i < m ? a[i] : 0) ^
+                       (unsigned char)sv->token[i]);
+  if (diff) {
+    send_error(r, 403, "wrong token: use the one baton serve printed");
+    return 0;
+  }
+  return 1;
+}
+
+static void handle(baton_http_req_t *r, void *ud) {
+  serve_t *sv = ud;
+  const char *m = baton__http_req_method(r);
+  const char *path = baton__http_req_path(r);
+  int read = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+  if (!read) {
+    if (!authorised(sv, r))
+      return;
+    send_error(r, 405, "this address is read-only");
+    return;
+  }
+  if (strncmp(path, "/api/", 5) != 0) {
+    if (!serve_asset(sv, r, path))
+      send_error(r, 404, "no such page");
+    return;
+  }
+  const char *api = path + 4;
+  if (strcmp(api, "/health") == 0)
+    send_json(r, 200,
+              json_pack("{s:b, s:s, s:I}", "ok", 1, "version", BATON_VERSION,
+                        "data_version", (json_int_t)sv->version));
+  else if (strcmp(api, "/people") == 0)
+    api_people(sv, r);
+  else if (strcmp(api, "/groups") == 0)
+    api_groups(sv, r);
+  else if (strcmp(api, "/events") == 0)
+    api_events(sv, r);
+  else if (strcmp(api, "/events/stream") == 0)
+    api_stream(sv, r);
+  else if (strcmp(api, "/mentoring/pairs") == 0)
+    api_command(sv, r, "mentor", "mentoring", "list", "--active");
+  else if (strcmp(api, "/rotation/plans") == 0)
+    api_rotation_plans(sv, r);
+  else if (strcmp(api, "/change/status") == 0)
+    api_command(sv, r, "change", "kotter", "status", NULL);
+  else if (strcmp(api, "/change/report") == 0)
+    api_command(sv, r, "change", "kotter", "report", NULL);
+  else
+    send_error(r, 404, "no such API; see docs/serve.md");
+}
+
+/* ---- start and stop ------------------------------------------------------ */
+
+static void on_server_closed(baton_http_server_t *s, void *ud) {
+  serve_t *sv = ud;
+  sv->server = NULL;
+  uv_stop(&sv->h->loop);
+}
+
+/* SIGINT/SIGTERM (through the host's drain hook): stop accepting, let the
+ * answers being written finish, then end the loop. */
+static void drain(baton_host_t *h) {
+  serve_t *sv = the_serve;
+  if (sv == NULL || sv->stopping)
+    return;
+  sv->stopping = 1;
+  sv->signal = h->signal;
+  h->signal = 0; /* handled: not an interruption of half-done work */
+  uv_timer_stop(&sv->poll);
+  uv_timer_stop(&sv->heartbeat);
+  if (sv->server)
+    baton__http_server_close(sv->server, on_server_closed, sv);
+  else
+    uv_stop(&h->loop);
+}
+
+static int is_loopback(const struct sockaddr *a) {
+  if (a->sa_family == AF_INET)
+    return (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) ==
+           127;
+  const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
+  static const unsigned char lo6[16] = {[15] = 1};
+  return memcmp(&a6->sin6_addr, lo6, 16) == 0;
+}
+
+/* "HOST:PORT", "[V6]:PORT", ":PORT" or "PORT"; localhost is 127.0.0.1.
+ * Returns 0 or BATON_EUSAGE. */
+static int parse_listen(const char *s, struct sockaddr_storage *ss) {
+  char host[64] = "127.0.0.1";
+  const char *port = s;
+  if (s[0] == '[') {
+    const char *end = strchr(s, ']');
+    if (end == NULL || end[1] != ':' || (size_t)(end - s - 1) >= sizeof host)
+      return BATON_EUSAGE;
+    snprintf(host, sizeof host, "%.*s", (int)(end - s - 1), s + 1);
+    port = end + 2;
+  } else if (strchr(s, ':') != NULL) {
+    const char *colon = strrchr(s, ':');
+    if ((size_t)(colon - s) >= sizeof host)
+      return BATON_EUSAGE;
+    if (colon > s)
+      snprintf(host, sizeof host, "%.*s", (int)(colon - s), s);
+    port = colon + 1;
+  }
+  char *end;
+  long p = strtol(port, &end, 10);
+  if (*port == '\0' || *end != '\0' || p < 0 || p > 65535)
+    return BATON_EUSAGE;
+  if (strcmp(host, "localhost") == 0)
+    snprintf(host, sizeof host, "127.0.0.1");
+  if (uv_ip4_addr(host, (int)p, (struct sockaddr_in *)ss) == 0)
+    return 0;
+  if (uv_ip6_addr(host, (int)p, (struct sockaddr_in6 *)ss) == 0)
+    return 0;
+  return BATON_EUSAGE;
+}
+
+static void open_browser(serve_t *sv, const char *url) {
+  uv_process_t *proc = calloc(1, sizeof *proc);
+  char *args[] = {"xdg-open", (char *)url, NULL};
+  uv_process_options_t o = {0};
+  o.file = "xdg-open";
+  o.args = args;
+  o.flags = UV_PROCESS_DETACHED;
+  uv_stdio_container_t stdio[3] = {{.flags = UV_IGNORE},
+                                   {.flags = UV_IGNORE},
+                                   {.flags = UV_IGNORE}};
+  o.stdio = stdio;
+  o.stdio_count = 3;
+  if (proc == NULL || uv_spawn(&sv->h->loop, proc, &o) != 0) {
+    fprintf(sv->log, "baton serve: could not start a browser (xdg-open); "
+                     "open %s yourself\n", url);
+    if (proc && uv_is_active((uv_handle_t *)proc))
+      uv_close((uv_handle_t *)proc, (uv_close_cb)free);
+    else if (proc)
+      uv_close((uv_handle_t *)proc, (uv_close_cb)free);
+    return;
+  }
+  uv_unref((uv_handle_t *)proc);
+  uv_close((uv_handle_t *)proc, (uv_close_cb)free);
+}
+
+static void make_token(char *out, size_t n) {
+  unsigned char raw[24];
+  if (uv_random(NULL, NULL, raw, sizeof raw, 0, NULL) != 0) {
+    /* No entropy source: still a token, but say nothing secret of it. */
+    unsigned long long x = uv_hrtime() ^ (unsigned long long)(uintptr_t)out;
+    for (size_t i = 0; i < sizeof raw; i++, x = x * 6364136223846793005ULL + 1)
+      raw[i] = (unsigned char)(x >> 33);
+  }
+  for (size_t i = 0; i < sizeof raw && 2 * i + 2 < n; i++)
+    snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+/* baton serve [--listen ADDR] [--open] [--allow-remote] */
+static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                     baton_value_t *args, int argc, const char *const *argv) {
+  baton_host_t *h = cli->host;
+  const char *listen = args[0].v.s;
+  int open = args[1].v.b, allow_remote = args[2].v.b;
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof ss);
+  if (parse_listen(listen, &ss) != 0) {
+    baton__usage_error(h, spec, "baton serve",
+                       "--listen expects HOST:PORT, e.g. 127.0.0.1:8080");
+    return 2;
+  }
+  if (!is_loopback((struct sockaddr *)&ss) && !allow_remote) {
+    baton__host_report(h, NULL,
+                       "--listen names an address other computers can reach",
+                       "add --allow-remote if that is what you want (anyone "
+                       "on the network can then read the dashboard)");
+    return 2;
+  }
+  serve_t *sv = calloc(1, sizeof *sv);
+  if (sv == NULL) {
+    baton__host_report(h, NULL, "out of memory", NULL);
+    return 1;
+  }
+  sv->cli = cli;
+  sv->h = h;
+  sv->log = cli->err;
+  int status = 1;
+  if (baton__host_store(h, &sv->store) != 0) {
+    baton__host_report(h, NULL, baton_host_last_error(h), NULL);
+    goto fail_store;
+  }
+  make_token(sv->token, sizeof sv->token);
+  for (size_t i = 0; i < baton__web_nassets && i < 64; i++)
+    make_etag(sv->etags[i], baton__web_assets[i].data,
+              baton__web_assets[i].len);
+  sv->version = db_version(sv);
+  int port = 0;
+  int e = baton__http_server_start(&sv->server, &h->loop,
+                                   (struct sockaddr *)&ss, NULL, handle, sv,
+                                   &port);
+  if (e != 0) {
+    char *m = baton__asprintf("cannot listen on %s: %s", listen,
+                              uv_strerror(e));
+    baton__host_report(h, NULL, m,
+                       e == UV_EADDRINUSE
+                           ? "another program uses that port: choose another "
+                             "with --listen 127.0.0.1:PORT"
+                           : NULL);
+    free(m);
+    goto fail_listen;
+  }
+  uv_timer_init(&h->loop, &sv->poll);
+  sv->poll.data = sv;
+  uv_timer_start(&sv->poll, on_poll, POLL_MS, POLL_MS);
+  uv_timer_init(&h->loop, &sv->heartbeat);
+  sv->heartbeat.data = sv;
+  uv_timer_start(&sv->heartbeat, on_heartbeat, HEARTBEAT_MS, HEARTBEAT_MS);
+
+  char hostbuf[64];
+  if (ss.ss_family == AF_INET6) {
+    char a[48];
+    uv_ip6_name((struct sockaddr_in6 *)&ss, a, sizeof a);
+    snprintf(hostbuf, sizeof hostbuf, "[%s]", a);
+  } else {
+    uv_ip4_name((struct sockaddr_in *)&ss, hostbuf, sizeof hostbuf);
+  }
+  char url[128];
+  snprintf(url, sizeof url, "http://%s:%d/", hostbuf, port);
+  if (!is_loopback((struct sockaddr *)&ss))
+    fprintf(cli->err,
+            "baton serve: warning: listening on %s, which other computers "
+            "can reach; anyone who can reach it can read the dashboard\n",
+            hostbuf);
+  if (cli->opts.json)
+    fprintf(cli->out, "{\"url\":\"%s\",\"token\":\"%s\",\"db\":\"%s\"}\n", url,
+            sv->token, baton_store_path(sv->store));
+  else
+    fprintf(cli->out,
+            "baton serve: dashboard at %s\n"
+            "baton serve: database %s\n"
+            "baton serve: write token %s (send as Authorization: Bearer "
+            "TOKEN)\n"
+            "baton serve: press Ctrl-C to stop\n",
+            url, baton_store_path(sv->store), sv->token);
+  fflush(cli->out);
+  if (open)
+    open_browser(sv, url);
+
+  the_serve = sv;
+  baton__host_set_drain(drain);
+  baton__host_signals(h, 1);
+  uv_run(&h->loop, UV_RUN_DEFAULT);
+  baton__host_signals(h, 0);
+  baton__host_set_drain(NULL);
+  the_serve = NULL;
+  if (!cli->opts.quiet)
+    fprintf(cli->err, "baton serve: stopped%s\n",
+            sv->signal ? " (signal); every answer in progress was sent" : "");
+  status = 0;
+  if (sv->server) /* the loop ended without a signal: close it now */
+    baton__http_server_close(sv->server, NULL, NULL);
+  uv_close((uv_handle_t *)&sv->poll, NULL);
+  uv_close((uv_handle_t *)&sv->heartbeat, NULL);
+  /* Let the close callbacks run before sv goes. */
+  uv_run(&h->loop, UV_RUN_NOWAIT);
+  while (sv->queue) {
+    job_t *j = sv->queue;
+    sv->queue = j->next_job;
+    job_free(j); /* their clients are gone: the server closed */
+  }
+fail_listen:
+fail_store:
+  free(sv);
+  return status;
+}
+
+static baton_argspec_t serve_args[] = {
+    {.name = "listen", .key = "listen", .flag = 1, .type = BATON_ARG_STRING,
+     .def = {.set = 1, .type = BATON_ARG_STRING, .v.s = "127.0.0.1:8080"},
+     .help = "address and port to listen on (port 0: any free port)",
+     .metavar = "HOST:PORT"},
+    {.name = "open", .key = "open", .flag = 1, .type = BATON_ARG_BOOLEAN,
+     .help = "open the dashboard in the default browser"},
+    {.name = "allow-remote", .key = "allow_remote", .flag = 1,
+     .type = BATON_ARG_BOOLEAN,
+     .help = "allow --listen on an address other computers can reach"},
+};
+
+const baton_builtin_t baton__serve_commands[] = {
+    {NULL,
+     {.name = "serve",
+      .summary = "Serve the live dashboard and JSON API in the browser",
+      .help = "Prints the dashboard's address and a write token, then serves "
+              "until Ctrl-C. Read-only for anyone who can reach the address "
+              "(this computer only, unless --allow-remote); the page updates "
+              "within a second when the database changes. See docs/serve.md.",
+      .args = serve_args,
+      .nargs = sizeof serve_args / sizeof *serve_args},
+     cmd_serve},
+};
+const size_t baton__serve_ncommands = 1;
