@@ -78,6 +78,7 @@ struct baton_http_server_s {
   void *ud;
   conn_t *conns;
   size_t nconns, nstreams;
+  size_t nclosing; /* connections closed whose handles are not yet */
   int listening; /* the listener handle is open */
   int closing;
   baton_http_closed_fn closed_cb;
@@ -251,7 +252,7 @@ static int on_headers_complete(http_parser *p) {
   if (p->content_length != ULLONG_MAX &&
       p->content_length > c->server->limits.max_body) {
     c->err_status = 413;
-    return 2;
+    return -1; /* 1 and 2 mean "skip the body" to the parser */
   }
   snprintf(r->method, sizeof r->method, "%s",
            http_method_str((enum http_method)p->method));
@@ -264,7 +265,7 @@ static int on_headers_complete(http_parser *p) {
                             &u) != 0 ||
       !(u.field_set & (1 << UF_PATH))) {
     c->err_status = 400;
-    return 2;
+    return -1; /* 1 and 2 mean "skip the body" to the parser */
   }
   r->path = strndup(r->url + u.field_data[UF_PATH].off,
                     u.field_data[UF_PATH].len);
@@ -274,7 +275,7 @@ static int on_headers_complete(http_parser *p) {
                  : strdup("");
   if (r->path == NULL || r->query == NULL) {
     c->err_status = 503;
-    return 2;
+    return -1; /* 1 and 2 mean "skip the body" to the parser */
   }
   return 0;
 }
@@ -374,7 +375,7 @@ static void conn_fail(conn_t *c, int status) {
 /* ---- connections ----------------------------------------------------------*/
 
 static void server_maybe_closed(baton_http_server_t *s) {
-  if (!s->closing || s->conns != NULL || s->listening)
+  if (!s->closing || s->conns != NULL || s->listening || s->nclosing > 0)
     return;
   if (s->closed_cb)
     s->closed_cb(s, s->closed_ud);
@@ -388,6 +389,7 @@ static void on_conn_handle_closed(uv_handle_t *h) {
   baton_http_server_t *s = c->server;
   free(c->in);
   free(c);
+  s->nclosing--;
   server_maybe_closed(s);
 }
 
@@ -414,6 +416,7 @@ static void conn_close(conn_t *c) {
   if (c->next)
     c->next->prev = c->prev;
   s->nconns--;
+  s->nclosing++;
   uv_close((uv_handle_t *)&c->tcp, on_conn_handle_closed);
   uv_close((uv_handle_t *)&c->timer, on_conn_handle_closed);
 }
@@ -508,9 +511,8 @@ static void conn_process(conn_t *c) {
       continue;
     }
     if (e != HPE_OK) {
-      int status = c->err_status ? c->err_status
+      int status = c->err_status            ? c->err_status
                    : e == HPE_HEADER_OVERFLOW ? 431
-                   : e == HPE_INVALID_METHOD  ? 501
                                               : 400;
       conn_fail(c, status);
       break;
@@ -518,7 +520,9 @@ static void conn_process(conn_t *c) {
     if (n == 0)
       break;
   }
-  if (c->state != C_CLOSING && off > 0) {
+  if (c->state == C_DRAINING || c->state == C_STREAM) {
+    c->in_len = 0; /* what else was read will not be answered */
+  } else if (c->state != C_CLOSING && off > 0 && off <= c->in_len) {
     memmove(c->in, c->in + off, c->in_len - off);
     c->in_len -= off;
   }
@@ -620,7 +624,8 @@ static void on_connection(uv_stream_t *l, int status) {
     goto fail_tcp;
   c->tcp.data = c;
   c->handles = 1;
-  if (uv_timer_init(s->loop, &c->timer) != 0) {
+  if (uv_timer_init(s->loop, &c->timer) != 0) { /* cannot fail on Unix */
+    s->nclosing++;
     uv_close((uv_handle_t *)&c->tcp, on_conn_handle_closed);
     return;
   }

@@ -1,0 +1,88 @@
+-- The recognition board. Leadership at all levels includes noticing what
+-- colleagues do: anyone thanks anyone (an aide thanks a principal, a
+-- teacher thanks a student leader), and once a week the digest reads the
+-- thanks out, with how far they reached across roles.
+local M = {}
+
+-- The plugin's own table: its name starts with the plugin's name.
+local function ready()
+  assert(baton.store.migrate {
+    [[CREATE TABLE recognition_posts (
+        id INTEGER PRIMARY KEY,
+        date TEXT NOT NULL,
+        from_id TEXT NOT NULL,
+        to_id TEXT NOT NULL,
+        message TEXT NOT NULL)]],
+    "CREATE INDEX recognition_posts_date ON recognition_posts(date)",
+  })
+end
+
+local function person(id, what)
+  local p = baton.people.get(id)
+  if not p then
+    error(string.format("%s '%s' is not in the staff list; see `baton people list`", what, id), 0)
+  end
+  return p
+end
+
+--- Post a thank-you.
+---@param args { from: string, to: string, message: string, date?: string }
+function M.post(args)
+  ready()
+  local from, to = person(args.from, "FROM"), person(args.to, "TO")
+  if from.id == to.id then error("thank someone else: FROM and TO are the same person", 0) end
+  local message = args.message:match("^%s*(.-)%s*$")
+  if message == "" then error("say what the thanks are for", 0) end
+  local date = args.date or baton.today()
+  baton.store.transaction(function()
+    assert(baton.store.exec("INSERT INTO recognition_posts (date, from_id, to_id, message) VALUES (?, ?, ?, ?)",
+      date, from.id, to.id, message))
+    assert(baton.events.log { kind = "recognition.thanks", subject = to.id, actor = from.id,
+      data = { date = date, message = message } })
+  end)
+  baton.output({ date = date, from = from.id, to = to.id, message = message }, function(v)
+    baton.print(string.format("%s thanked %s on %s: %s", from.name, to.name, v.date, v.message))
+  end)
+end
+
+-- Monday and Sunday of the week holding `day`.
+local function week(day)
+  local monday = baton.date.add(day, 1 - baton.date.weekday(day))
+  return monday, baton.date.add(monday, 6)
+end
+
+--- The week's thanks, oldest first, and the roles they reached.
+---@param args { week_of?: string }
+function M.digest(args)
+  ready()
+  local monday, sunday = week(args.week_of or baton.today())
+  local rows = assert(baton.store.query(
+    "SELECT date, from_id, to_id, message FROM recognition_posts WHERE date BETWEEN ? AND ? ORDER BY date, id",
+    monday, sunday))
+  local roles, list = {}, {}
+  for _, r in ipairs(rows) do
+    local to = baton.people.get(r.to_id)
+    local from = baton.people.get(r.from_id)
+    local role = to and to.role or "unknown"
+    roles[role] = (roles[role] or 0) + 1
+    list[#list + 1] = { date = r.date, from = from and from.name or r.from_id, to = to and to.name or r.to_id,
+      role = role, message = r.message }
+  end
+  local result = { from = monday, to = sunday, thanks = list, roles = baton.json.object(roles) }
+  baton.output(result, function(v)
+    baton.print(string.format("Thanks in the week of %s to %s: %d", v.from, v.to, #v.thanks))
+    for _, t in ipairs(v.thanks) do
+      baton.print(string.format("  %s  %s -> %s (%s): %s", t.date, t.from, t.to, t.role, t.message))
+    end
+    local names = {}
+    for role, n in pairs(v.roles) do names[#names + 1] = role .. " " .. n end
+    table.sort(names)
+    if #names > 0 then baton.print("Thanked, by role: " .. table.concat(names, ", ")) end
+  end)
+end
+
+function M.health()
+  return true
+end
+
+return M

@@ -1,0 +1,28 @@
+-- The manifest of the recognition board: plain data, read without running
+-- any of the plugin's code. docs/plugins.md, "Tutorial", builds it step by step.
+return {
+  name = "recognition",
+  version = "0.1.0",
+  api = 1,
+  summary = "A recognition board: staff thank a colleague; a weekly digest lists the thanks",
+  namespace = "thanks",
+  permissions = {},
+  depends = {},
+  commands = {
+    post = {
+      summary = "Thank a colleague for something they did",
+      args = {
+        { "from", metavar = "FROM", help = "who says thank you (a person id)" },
+        { "to", metavar = "TO", help = "who is thanked (a person id)" },
+        { "message", metavar = "TEXT", help = "what for, in a sentence" },
+        { "--date", type = "date", metavar = "DATE", help = "when (default today)" },
+      },
+    },
+    digest = {
+      summary = "The thanks of a week, and how they spread across roles",
+      args = {
+        { "--week-of", type = "date", metavar = "DATE", help = "any day of the week (default today)" },
+      },
+    },
+  },
+}
