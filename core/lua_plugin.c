@@ -56,14 +56,17 @@ static void push_message(lua_State *L, const call_op_t *c) {
 }
 
 /* Success: the decoded --json output (true when it printed nothing).
- * Failure: nil, "EPLUGIN: message", "EPLUGIN". A usage error or an
- * interruption raises: the caller asked for something that cannot run. */
+ * Failure: nil, "EPLUGIN: message", "EPLUGIN"; interrupted: nil,
+ * "ECANCELED: ...", "ECANCELED". Never raises: it also runs inside the
+ * protected resume of a waiting caller. (A usage error, which l_call
+ * raises, is always known before anything waits.) */
 static int push_call_result(lua_State *L, void *ud) {
   call_op_t *c = ud;
-  if (c->cap.status == 2 || c->cap.status >= 128) {
-    push_message(L, c);
-    lua_pushfstring(L, "baton.plugin: %s: %s", c->what, lua_tostring(L, -1));
-    return lua_error(L);
+  if (c->cap.status >= 128) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "ECANCELED: %s was interrupted", c->what);
+    lua_pushliteral(L, "ECANCELED");
+    return 3;
   }
   if (c->cap.status != 0) {
     lua_pushnil(L);
@@ -223,6 +226,14 @@ static int l_call(lua_State *L) {
     return luaL_error(L, "baton.plugin: cannot run %s.%s", pname, cname);
   }
   if (c->cap.finished) {
+    if (c->cap.status == 2) {
+      /* A call the command cannot take: a mistake in the caller. The op
+       * is freed before raising, which does not return. */
+      push_message(L, c);
+      lua_pushfstring(L, "baton.plugin: %s: %s", c->what, lua_tostring(L, -1));
+      call_free(c);
+      return lua_error(L);
+    }
     int nres = push_call_result(L, c);
     call_free(c);
     return nres;
