@@ -6,8 +6,8 @@
  *   /, /index.html, /app.js, /style.css   the web UI (web/, in the binary)
  *   /api/health                           {"ok": true, "version": ...}
  *   /api/people, /api/groups, /api/events from the store's C API
- *   /api/mentoring/pairs, /api/rotation/plans, /api/change/status,
- *   /api/change/report                    practice commands run with --json
+ *   /api/mentoring/pairs, /api/rotation/plans, /api/change/status
+ *                                         practice commands run with --json
  *   /api/events/stream                    Server-Sent Events on each change
  *
  * Practice data comes from the practice plugins' own commands, run through
@@ -518,8 +518,6 @@ static void handle(baton_http_req_t *r, void *ud) {
     api_rotation_plans(sv, r);
   else if (strcmp(api, "/change/status") == 0)
     api_command(sv, r, "change", "kotter", "status", NULL);
-  else if (strcmp(api, "/change/report") == 0)
-    api_command(sv, r, "change", "kotter", "report", NULL);
   else
     send_error(r, 404, "no such API; see docs/serve.md");
 }
