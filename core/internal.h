@@ -597,6 +597,9 @@ void baton__lua_open_assign(lua_State *L);
 /* Push baton.ics (iCalendar through libical) and baton.csv (CSV through
  * csv.c's libcsv reader); the caller sets them on the baton table. */
 int baton__lua_open_ics(lua_State *L);
+/* baton.ics for plugins: loads the module with baton__lua_open_ics (core/
+ * lua_ics.c, built as baton_ics.so) on first call. lua_ics_lazy.c */
+int baton__lua_open_ics_lazy(lua_State *L);
 int baton__lua_open_csv(lua_State *L);
 
 /* ---- score: score.c, lua_score.c ---------------------------------------- */
