@@ -46,7 +46,7 @@ for _, g in ipairs(baton.groups.list()) do
   if type(slots) == "table" then
     local by_date = {}
     for _, s in ipairs(slots) do
-      local d = tostring(s.date):sub(1, 10) -- "2026-09-08 (past)" in some versions
+      local d = s.date
       if d >= from and d <= to then
         by_date[d] = by_date[d] or {}
         by_date[d][s.role] = s.name or s.person

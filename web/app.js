@@ -142,8 +142,8 @@ async function rotation(main) {
       const roles = [...new Set(rows.map(r => r.role))].sort();
       const dates = new Map();
       for (const r of rows) {
-        const d = (r.date || "").slice(0, 10);
-        if (!dates.has(d)) dates.set(d, { past: /past/.test(r.date), by: {} });
+        const d = r.date || "";
+        if (!dates.has(d)) dates.set(d, { past: !!r.past, by: {} });
         dates.get(d).by[r.role] = r.name || r.person;
       }
       const sorted = [...dates.keys()].sort();

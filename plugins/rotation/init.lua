@@ -728,17 +728,24 @@ function M.show(args)
       local who = s and s.person
       if not args.person or who == args.person then
         local row = { date = date, role = role, person = who or "(unfilled)",
-                      name = who and prob.people[prob.index[who]] and prob.people[prob.index[who]].name or "" }
+                      name = who and prob.people[prob.index[who]] and prob.people[prob.index[who]].name or "",
+                      past = date < today }
         if date >= today then upcoming[#upcoming + 1] = row else past[#past + 1] = row end
       end
     end
   end
   local rows = {}
   for _, r in ipairs(upcoming) do rows[#rows + 1] = r end
-  for i = #past, 1, -1 do past[i].date = past[i].date .. " (past)"; rows[#rows + 1] = past[i] end
+  for i = #past, 1, -1 do rows[#rows + 1] = past[i] end
+  -- JSON keeps `date` a plain date and says `past`; the table marks it.
   baton.output(rows, function(list)
     if #list == 0 then baton.print("No turns."); return end
-    baton.ui.table(list, { "date", "role", "person", "name" })
+    local shown = {}
+    for i, r in ipairs(list) do
+      shown[i] = { date = r.past and r.date .. " (past)" or r.date, role = r.role,
+                   person = r.person, name = r.name }
+    end
+    baton.ui.table(shown, { "date", "role", "person", "name" })
   end)
 end
 
