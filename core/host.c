@@ -499,7 +499,7 @@ baton_plugin_t *baton__host_find_ns(const baton_host_t *h, const char *ns) {
 }
 
 /* Command tasks report their own failure, with the command named. */
-static void command_done(baton_task_t *t) {
+void baton__command_done(baton_task_t *t) {
   if (t->status == 0 || t->status == BATON_ECANCELED)
     return;
   baton_host_t *h = t->p->host;
@@ -659,14 +659,12 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
   return 0;
 }
 
-/* Command tasks report their own failure, with the command named. */
-void baton__command_done(baton_task_t *t) { command_done(t); }
 
 int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
                            int argc, const char *const *argv) {
   int started;
   h->failed = 0;
-  int r = baton__host_start_command(h, ns, cmd, argc, argv, command_done,
+  int r = baton__host_start_command(h, ns, cmd, argc, argv, baton__command_done,
                                     NULL, &started);
   if (!started) {
     baton__host_signals(h, 0);
@@ -759,7 +757,7 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   }
   char what[PATH_MAX + 16];
   snprintf(what, sizeof what, "script %s", path);
-  if (baton__task_start(p, argc, what, command_done, NULL) != 0) {
+  if (baton__task_start(p, argc, what, baton__command_done, NULL) != 0) {
     baton__host_report(h, NULL, "out of memory starting the script", NULL);
     return 1;
   }

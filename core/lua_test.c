@@ -7,6 +7,7 @@
  *   test(name, fn)            declare a test (fn runs as part of a task)
  *   expect(v):to_equal(x)     and the other matchers below; .never negates
  *   run(cmd, ...)             `baton NS CMD ...` in this host -> {status, out, err}
+ *   run_json(cmd, ...)        the same with --json; must succeed -> decoded, result
  *   plugin                    the plugin's module table
  *   set_today(date)           what baton.today() returns from now on
  *   load_people(path)         import a CSV/JSON roster into the test database
@@ -169,7 +170,7 @@ static int l_load(lua_State *L) {
 /* ---- the runner, in Lua ---------------------------------------------------*/
 
 static const char runner_src[] =
-    "local report, chunk = ...\n"
+    "local report, chunk, ns = ...\n"
     "local tests = {}\n"
     "function test(name, fn)\n"
     "  if type(name) ~= 'string' or type(fn) ~= 'function' then\n"
@@ -250,6 +251,18 @@ static const char runner_src[] =
     "  return e\n"
     "end\n"
     "function expect(v) return expectation(v, false) end\n"
+    "function run_json(...)\n"
+    "  local args = table.pack(...)\n"
+    "  args[args.n + 1] = '--json'\n"
+    "  local r = run(table.unpack(args, 1, args.n + 1))\n"
+    "  if r.status ~= 0 then\n"
+    "    local e = baton.json.decode(r.err)\n"
+    "    e = type(e) == 'table' and type(e.error) == 'table' and e.error.message or r.err\n"
+    "    error(('%s %s exited %d: %s'):format(ns, table.concat(args, ' ', 1, args.n),\n"
+    "      r.status, e), 2)\n"
+    "  end\n"
+    "  return baton.json.decode(r.out), r\n"
+    "end\n"
     "chunk()\n"
     "if #tests == 0 then report(nil, false, 'the file declares no test(...)') end\n"
     "for _, t in ipairs(tests) do\n"
@@ -317,5 +330,6 @@ int baton__test_start(baton_plugin_t *p, const char *file,
     lua_pop(L, 3);
     return 0;
   }
-  return baton__task_start(p, 2, "test file", done_cb, counts);
+  lua_pushstring(L, p->m->ns);
+  return baton__task_start(p, 3, "test file", done_cb, counts);
 }

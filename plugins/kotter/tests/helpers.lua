@@ -18,15 +18,7 @@ function M.new(env)
 
   --- Runs `baton change ...` with --json; the command must succeed. Returns
   --- the decoded output and the whole result.
-  function h.ok(...)
-    local args = table.pack(...)
-    args[args.n + 1] = "--json"
-    local r = env.run(table.unpack(args, 1, args.n + 1))
-    if r.status ~= 0 then
-      error(("change %s exited %d: %s"):format(table.concat(args, " ", 1, args.n), r.status, r.err), 2)
-    end
-    return baton.json.decode(r.out), r
-  end
+  h.ok = run_json -- the runner's: --json, must succeed, decoded
 
   --- The warnings of one initiative's status, keyed "rule" or "rule/step".
   function h.warnings(initiative, ...)

@@ -26,15 +26,7 @@ function M.new(env)
   end
 
   --- Runs `baton mentor ...` with --json; the command must succeed.
-  function h.ok(...)
-    local args = table.pack(...)
-    args[args.n + 1] = "--json"
-    local r = env.run(table.unpack(args, 1, args.n + 1))
-    if r.status ~= 0 then
-      error(("mentor %s exited %d: %s"):format(table.concat(args, " ", 1, args.n), r.status, r.err), 2)
-    end
-    return baton.json.decode(r.out), r
-  end
+  h.ok = run_json -- the runner's: --json, must succeed, decoded
 
   --- The pairs of a match result as "MENTEE-MENTOR", sorted.
   function h.pairs(out)

@@ -40,15 +40,7 @@ function M.new(env)
   end
 
   --- Runs `baton rota ...` with --json; the command must succeed.
-  function h.ok(...)
-    local args = table.pack(...)
-    args[args.n + 1] = "--json"
-    local r = env.run(table.unpack(args, 1, args.n + 1))
-    if r.status ~= 0 then
-      error(("rota %s exited %d: %s"):format(table.concat(args, " ", 1, args.n), r.status, r.err), 2)
-    end
-    return baton.json.decode(r.out), r
-  end
+  h.ok = run_json -- the runner's: --json, must succeed, decoded
 
   --- Every rule of a plan checked from its JSON: one role per person per
   --- meeting. Returns the number of turns.
