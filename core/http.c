@@ -9,6 +9,7 @@
  * the body likewise (413), a request must arrive within request_ms of its
  * first byte however slowly it trickles (408), a kept-alive connection may
  * sit idle idle_ms, and past max_conns a new client gets 503. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -674,6 +675,12 @@ int baton__http_server_start(baton_http_server_t **out, uv_loop_t *loop,
                              baton_http_handler_fn handler, void *ud,
                              int *port) {
   int r;
+  /* A client that leaves while its answer is being written (a browser
+   * moving to another page with requests pipelined or a stream open) must
+   * not end the process: the write then fails with EPIPE, and on_write
+   * closes that connection. Commands spawned through libuv get the
+   * default disposition back. */
+  signal(SIGPIPE, SIG_IGN);
   settings.on_message_begin = on_message_begin;
   settings.on_url = on_url;
   settings.on_header_field = on_header_field;

@@ -473,6 +473,28 @@ static void test_http_close_lets_the_answer_in_progress_finish(void **st) {
   assert_true(eof_seen);
 }
 
+/* Three pipelined slow requests, then the client leaves before the first
+ * answer: writing the second answer to the closed connection raised
+ * SIGPIPE, which ended the whole server. */
+static void client_leaves_with_requests_pipelined(void) {
+  int fd = connect_server();
+  send_str(fd, "GET /slow HTTP/1.1\r\n\r\nGET /slow HTTP/1.1\r\n\r\n"
+               "GET /slow HTTP/1.1\r\n\r\n");
+  close(fd);
+  usleep(600000); /* every answer has been tried by now */
+  fd = connect_server();
+  send_str(fd, "GET /after HTTP/1.1\r\nConnection: close\r\n\r\n");
+  read_answers(fd, 1, NULL);
+  close(fd);
+}
+
+static void test_http_a_client_leaving_mid_answer_does_not_end_the_server(
+    void **st) {
+  run_with(client_leaves_with_requests_pipelined, NULL);
+  assert_int_equal(nresp, 1);
+  assert_string_equal(bodies[0], "GET /after  0");
+}
+
 static void test_http_query_values_are_decoded(void **st) {
   char *v = baton__http_query_get("kind=change.evidence&since=2024-09-01&x",
                                   "since");
@@ -513,6 +535,9 @@ int main(void) {
       cmocka_unit_test_setup(test_http_stream_gets_what_is_broadcast, setup),
       cmocka_unit_test_setup(
           test_http_close_lets_the_answer_in_progress_finish, setup),
+      cmocka_unit_test_setup(
+          test_http_a_client_leaving_mid_answer_does_not_end_the_server,
+          setup),
       cmocka_unit_test(test_http_query_values_are_decoded),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
