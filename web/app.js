@@ -74,24 +74,39 @@ async function overview(main) {
       rows.length ? barChart(rows, names) : el("p", { class: "muted" }, "Nobody holds a role yet: run a practice (baton mentor match --save, baton rota plan --save, baton change new).")));
 }
 
+// Charts are drawn at the page's own pixel width and text size (measured),
+// so their labels stay readable on a phone and grow in large-text mode.
+function metrics() {
+  const em = parseFloat(getComputedStyle(document.body).fontSize) || 16;
+  const main = document.getElementById("main");
+  // The card's padding and border: 2em of the body text and 2px.
+  return { em, width: Math.max(280, Math.round(main.clientWidth - 2 * parseFloat(getComputedStyle(main).paddingLeft) - 2 * em - 2)) };
+}
+// About the width of `s` in the chart's font.
+function textWidth(s, fs) { return String(s).length * fs * 0.56; }
+
 // A horizontal stacked bar per person.
 function barChart(rows, names) {
-  const bar = 22, gap = 6, left = 190, width = 900;
+  const { em, width } = metrics();
+  const fs = Math.round(em * 0.875), bar = Math.round(fs * 1.55), gap = Math.round(fs * 0.45);
+  const left = Math.min(width * 0.45, Math.max(...rows.map(r => textWidth(names.get(r.id) || r.id, fs))) + fs);
   const max = Math.max(...rows.map(r => r.total));
-  const unit = (width - left - 40) / max;
-  const h = rows.length * (bar + gap) + 24;
+  const unit = (width - left - 3 * fs) / max;
+  const h = rows.length * (bar + gap) + gap;
   const g = svg("svg", { viewBox: `0 0 ${width} ${h}`, role: "img", "aria-label": "leadership roles per person" });
   rows.forEach((r, i) => {
     const y = i * (bar + gap);
-    g.append(svg("text", { x: left - 8, y: y + bar * 0.72, "text-anchor": "end", "font-size": 14 }, names.get(r.id) || r.id));
+    const row = svg("g", { class: "bar", "data-id": r.id });
+    row.append(svg("text", { x: left - fs / 2, y: y + bar * 0.72, "text-anchor": "end", "font-size": fs, class: "name" }, names.get(r.id) || r.id));
     let x = left;
     for (const [k, label] of KINDS) {
       const n = r.c[k];
       if (!n) continue;
-      g.append(svg("rect", { x, y, width: n * unit, height: bar, rx: 3, fill: COLORS[k] }, svg("title", {}, `${n} ${label}`)));
+      row.append(svg("rect", { x, y, width: n * unit, height: bar, rx: 3, fill: COLORS[k], "data-kind": k }, svg("title", {}, `${n} ${label}`)));
       x += n * unit;
     }
-    g.append(svg("text", { x: x + 6, y: y + bar * 0.72, "font-size": 13 }, r.total));
+    row.append(svg("text", { x: x + fs / 2, y: y + bar * 0.72, "font-size": fs, class: "total" }, r.total));
+    g.append(row);
   });
   return g;
 }
@@ -114,18 +129,25 @@ async function mentoring(main) {
 // Mentors on the left, mentees on the right, a line per pair.
 function network(pairs) {
   const mentors = [...new Set(pairs.map(p => p.mentor))], mentees = [...new Set(pairs.map(p => p.mentee))];
-  const rowH = 34, h = Math.max(mentors.length, mentees.length) * rowH + 20, w = 900;
-  const ym = (i, n) => 20 + i * rowH + (h - 20 - n * rowH) / 2;
+  const { em, width: w } = metrics();
+  const fs = Math.round(em * (w < 500 ? 0.8 : 0.95)), rowH = Math.round(fs * 2.2);
+  const h = Math.max(mentors.length, mentees.length) * rowH + rowH;
+  const widest = list => Math.max(...list.map(m => textWidth(person(m).name, fs)));
+  const x1 = Math.min(w * 0.4, widest(mentors) + fs * 1.5), x2 = Math.max(w * 0.6, w - widest(mentees) - fs * 1.5);
+  const mid = (x1 + x2) / 2;
+  const ym = (i, n) => rowH + i * rowH + (h - rowH - n * rowH) / 2;
   const g = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": "mentoring network" });
   for (const p of pairs) {
-    const a = mentors.indexOf(p.mentor), b = mentees.indexOf(p.mentee);
-    g.append(svg("path", { d: `M 260 ${ym(a, mentors.length)} C 450 ${ym(a, mentors.length)}, 450 ${ym(b, mentees.length)}, 640 ${ym(b, mentees.length)}`,
+    const a = ym(mentors.indexOf(p.mentor), mentors.length), b = ym(mentees.indexOf(p.mentee), mentees.length);
+    g.append(svg("path", { d: `M ${x1} ${a} C ${mid} ${a}, ${mid} ${b}, ${x2} ${b}`,
       stroke: "var(--mentor)", "stroke-width": 1 + (p.score || 0) / 2, fill: "none", opacity: .6 }, svg("title", {}, p.reasons || "")));
   }
   mentors.forEach((m, i) => { const y = ym(i, mentors.length);
-    g.append(svg("circle", { cx: 260, cy: y, r: 7, fill: "var(--mentor)" }), svg("text", { x: 248, y: y + 5, "text-anchor": "end", "font-size": 15 }, person(m).name)); });
+    g.append(svg("circle", { cx: x1, cy: y, r: fs / 2, fill: "var(--mentor)" }),
+      svg("text", { x: x1 - fs, y: y + fs / 3, "text-anchor": "end", "font-size": fs, class: "mentor" }, person(m).name)); });
   mentees.forEach((m, i) => { const y = ym(i, mentees.length);
-    g.append(svg("circle", { cx: 640, cy: y, r: 7, fill: "var(--group)" }), svg("text", { x: 652, y: y + 5, "font-size": 15 }, person(m).name)); });
+    g.append(svg("circle", { cx: x2, cy: y, r: fs / 2, fill: "var(--group)" }),
+      svg("text", { x: x2 + fs, y: y + fs / 3, "font-size": fs, class: "mentee" }, person(m).name)); });
   return g;
 }
 
@@ -186,19 +208,27 @@ async function change(main) {
     }));
 }
 
+// The eight steps as chevrons coloured by status, the owners (in full, one a
+// line) under each.
 function chevrons(steps) {
-  const w = 140, h = 70, tip = 16;
-  const g = svg("svg", { class: "chevrons", viewBox: `0 0 ${steps.length * (w + 4) + tip} ${h + 36}`, role: "img", "aria-label": "the eight steps" });
+  const w = 140, h = 70, tip = 16, line = 15;
+  const owners = Math.max(1, ...steps.map(s => (s.owner_names || []).length));
+  const g = svg("svg", { class: "chevrons", viewBox: `0 0 ${steps.length * (w + 4) + tip} ${h + 12 + owners * line}`, role: "img", "aria-label": "the eight steps" });
   steps.forEach((s, i) => {
     const x = i * (w + 4);
-    g.append(svg("polygon", { points: `${x},0 ${x + w},0 ${x + w + tip},${h / 2} ${x + w},${h} ${x},${h} ${x + tip},${h / 2}`,
+    // White on the strong colours, dark on the pale "not started".
+    const ink = `fill:${STATUS[s.status] && s.status !== "not_started" ? "#fff" : "var(--fg)"}`;
+    const step = svg("g", { class: "step", "data-step": s.step, "data-status": s.status });
+    step.append(svg("polygon", { points: `${x},0 ${x + w},0 ${x + w + tip},${h / 2} ${x + w},${h} ${x},${h} ${x + tip},${h / 2}`,
       fill: STATUS[s.status] || "var(--todo)" }, svg("title", {}, `${s.step}. ${s.name}: ${s.status.replace("_", " ")}`)));
-    g.append(svg("text", { x: x + tip + 6, y: 26, "font-size": 15, "font-weight": 700, fill: "#fff" }, s.step));
+    step.append(svg("text", { x: x + tip + 6, y: 24, "font-size": 15, "font-weight": 700, style: ink }, s.step));
     const words = s.name.split(" ");
     const half = Math.ceil(words.length / 2);
-    g.append(svg("text", { x: x + tip + 6, y: 44, "font-size": 11, fill: "#fff" }, words.slice(0, half).join(" ")));
-    g.append(svg("text", { x: x + tip + 6, y: 58, "font-size": 11, fill: "#fff" }, words.slice(half).join(" ")));
-    g.append(svg("text", { x: x + tip, y: h + 20, "font-size": 12 }, (s.owner_names || []).join(", ").slice(0, 22)));
+    step.append(svg("text", { x: x + tip + 6, y: 43, "font-size": 12, style: ink }, words.slice(0, half).join(" ")));
+    step.append(svg("text", { x: x + tip + 6, y: 58, "font-size": 12, style: ink }, words.slice(half).join(" ")));
+    (s.owner_names || []).forEach((name, k) =>
+      step.append(svg("text", { x: x + tip, y: h + 4 + (k + 1) * line, "font-size": 12, class: "owner" }, name)));
+    g.append(step);
   });
   return g;
 }
@@ -240,7 +270,13 @@ function live() {
 }
 
 window.addEventListener("hashchange", render);
-document.getElementById("large").addEventListener("click", () => setLarge(!document.body.classList.contains("large")));
+// The charts are drawn for the page's width: draw them again when it changes.
+let lastWidth = innerWidth, resizeTimer = 0;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => { if (innerWidth !== lastWidth) { lastWidth = innerWidth; render(); } }, 250);
+});
+document.getElementById("large").addEventListener("click", () => { setLarge(!document.body.classList.contains("large")); render(); });
 try { setLarge(localStorage.getItem("baton.large") === "1" || /[?&]large\b/.test(location.search)); } catch (e) { /* */ }
 render();
 // ?live=0 leaves the event stream closed: for headless screenshots, whose
