@@ -441,9 +441,9 @@ static json_t *plugin_json(const baton_plugin_t *p) {
     json_array_append_new(cmds, json_string(p->m->cmds[i].name));
   json_object_set_new(o, "commands", cmds);
   json_t *perms = json_array();
-  for (unsigned bit = 1; p->m && bit <= BATON_PERM_SPAWN; bit <<= 1)
-    if (p->perms & bit)
-      json_array_append_new(perms, json_string(baton__perm_name(bit)));
+  for (size_t i = 0; p->m && baton__perm_names[i]; i++)
+    if (p->perms & (1u << i))
+      json_array_append_new(perms, json_string(baton__perm_names[i]));
   json_object_set_new(o, "permissions", perms);
   json_object_set_new(o, "error", p->error ? json_string(p->error) : json_null());
   return o;

@@ -6,23 +6,22 @@
  *   /, /index.html, /app.js, /style.css   the web UI (web/, in the binary)
  *   /api/health                           {"ok": true, "version": ...}
  *   /api/people, /api/groups, /api/events from the store's C API
- *   /api/mentoring/pairs, /api/rotation/plans, /api/change/status
- *                                         practice commands run with --json
+ *   /api/plugins                          plugins, their state and routes
  *   /api/events/stream                    Server-Sent Events on each change
+ *   /api/NAME/...                         plugin routes (core/lua_http.c)
  *
- * Practice data comes from the practice plugins' own commands, run through
- * the host with their output captured (core/capture.c), one at a time: the
- * capture swaps the host's output streams, so a queue keeps commands that
- * wait from mixing their output. Reads are open to anyone who can reach
- * the address (loopback unless --allow-remote); every other method needs
- * the token printed at start-up. */
+ * The practices' data (/api/mentoring/pairs, /api/rotation/plans,
+ * /api/change/status) comes from routes the practice plugins make with
+ * baton.http.route; the plugins are watched and reloaded when their files
+ * change (core/reload.c). Reads are open to anyone who can reach the
+ * address (loopback unless --allow-remote); every other method needs the
+ * token printed at start-up. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
 
-#include "capture.h"
 #include "http.h"
 #include "internal.h"
 
@@ -30,8 +29,6 @@
  * stream gets a comment so proxies and browsers keep it open. */
 #define POLL_MS 300
 #define HEARTBEAT_MS 15000
-
-typedef struct job_s job_t;
 
 typedef struct {
   baton_cli_t *cli;
@@ -43,8 +40,7 @@ typedef struct {
   long long version; /* data_version + our own changes, last seen */
   char token[49];
   char etags[64][24]; /* per web asset */
-  job_t *queue, *queue_tail;
-  job_t *running;
+  baton_watch_t *watch;
   int stopping;
   int signal;
   FILE *log;
@@ -174,212 +170,6 @@ static void api_events(serve_t *sv, baton_http_req_t *r) {
   send_json(r, 200, a);
 }
 
-/* ---- practice commands: a queue of captured runs ------------------------- */
-
-#define JOB_MAX_CMDS 64
-#define JOB_MAX_ARGS 8
-
-/* One request's commands, run one after another. With `keys`, the answer
- * is an object of each successful command's output under its key (a
- * failed one is left out); else the single command's output itself. */
-struct job_s {
-  serve_t *sv;
-  baton_http_req_t *req;
-  char *ns[JOB_MAX_CMDS], *cmd[JOB_MAX_CMDS];
-  char *argv[JOB_MAX_CMDS][JOB_MAX_ARGS];
-  int argc[JOB_MAX_CMDS];
-  char *key[JOB_MAX_CMDS];
-  int n, next;
-  int keyed;
-  json_t *result;
-  baton_capture_t cap;
-  job_t *next_job;
-};
-
-static void job_free(job_t *j) {
-  for (int i = 0; i < j->n; i++) {
-    free(j->ns[i]);
-    free(j->cmd[i]);
-    free(j->key[i]);
-    for (int k = 0; k < j->argc[i]; k++)
-      free(j->argv[i][k]);
-  }
-  json_decref(j->result);
-  free(j);
-}
-
-/* Adds `baton NS CMD args... --json` (args NULL-terminated). */
-static int job_add(job_t *j, const char *key, const char *ns, const char *cmd,
-                   ...) {
-  if (j->n == JOB_MAX_CMDS)
-    return BATON_EINVAL;
-  int i = j->n++;
-  j->ns[i] = baton__strdup(ns);
-  j->cmd[i] = baton__strdup(cmd);
-  j->key[i] = key ? baton__strdup(key) : NULL;
-  va_list ap;
-  va_start(ap, cmd);
-  const char *a;
-  while ((a = va_arg(ap, const char *)) != NULL && j->argc[i] < JOB_MAX_ARGS)
-    j->argv[i][j->argc[i]++] = baton__strdup(a);
-  va_end(ap);
-  return 0;
-}
-
-static void queue_run(serve_t *sv);
-
-/* The output of a command as JSON, or NULL when it is not JSON. */
-static json_t *capture_json(const baton_capture_t *c, int err) {
-  const char *s = err ? c->err : c->out;
-  size_t n = err ? c->err_len : c->out_len;
-  if (s == NULL || n == 0)
-    return NULL;
-  return json_loadb(s, n, JSON_DECODE_ANY, NULL);
-}
-
-static void job_step_done(baton_capture_t *c) {
-  job_t *j = c->data;
-  serve_t *sv = j->sv;
-  int i = j->next++;
-  if (j->keyed) {
-    json_t *v = c->status == 0 ? capture_json(c, 0) : NULL;
-    if (v)
-      json_object_set_new(j->result, j->key[i], v);
-  } else {
-    json_t *v = capture_json(c, c->status != 0);
-    int status = c->status == 0 ? 200 : c->status == 2 ? 400 : 500;
-    if (v == NULL)
-      v = json_pack("{s:{s:s, s:s#}}", "error", "message",
-                    "the command did not print JSON", "output",
-                    c->status == 0 ? (c->out ? c->out : "")
-                                   : (c->err ? c->err : ""),
-                    (int)(c->status == 0 ? c->out_len : c->err_len));
-    if (status >= 500)
-      fprintf(sv->log, "baton serve: baton %s %s failed: %.*s", j->ns[i],
-              j->cmd[i], (int)c->err_len, c->err ? c->err : "\n");
-    send_json(j->req, status, v);
-    j->req = NULL;
-  }
-  baton__capture_free(c);
-  if (j->next < j->n && j->req != NULL) {
-    /* The next command of the job starts from the loop, not from inside
-     * the task that just ended. */
-    j->next_job = sv->queue;
-    sv->queue = j;
-    if (sv->queue_tail == NULL)
-      sv->queue_tail = j;
-  } else {
-    if (j->req != NULL)
-      send_json(j->req, 200, json_incref(j->result));
-    job_free(j);
-  }
-  sv->running = NULL;
-  queue_run(sv);
-}
-
-/* Starts queued jobs' commands while nothing runs. */
-static void queue_run(serve_t *sv) {
-  while (sv->running == NULL && sv->queue != NULL) {
-    job_t *j = sv->queue;
-    sv->queue = j->next_job;
-    if (sv->queue == NULL)
-      sv->queue_tail = NULL;
-    j->next_job = NULL;
-    sv->running = j;
-    int i = j->next;
-    if (baton__capture_start(&j->cap, sv->h, j->ns[i], j->cmd[i], j->argc[i],
-                             (const char *const *)j->argv[i], 1, 1, 0,
-                             job_step_done, j) != 0) {
-      sv->running = NULL;
-      send_error(j->req, 500, "cannot capture the command's output");
-      job_free(j);
-    }
-    /* job_step_done may already have run and started the next one. */
-  }
-}
-
-static void job_submit(serve_t *sv, job_t *j) {
-  if (j->n == 0) {
-    send_json(j->req, 200, json_incref(j->result));
-    job_free(j);
-    return;
-  }
-  if (sv->queue_tail)
-    sv->queue_tail->next_job = j;
-  else
-    sv->queue = j;
-  sv->queue_tail = j;
-  queue_run(sv);
-}
-
-static job_t *job_new(serve_t *sv, baton_http_req_t *r, int keyed) {
-  job_t *j = calloc(1, sizeof *j);
-  if (j == NULL) {
-    send_error(r, 500, "out of memory");
-    return NULL;
-  }
-  j->sv = sv;
-  j->req = r;
-  j->keyed = keyed;
-  j->result = keyed ? json_object() : NULL;
-  return j;
-}
-
-/* A practice that is not installed answers 404 naming it. */
-static int have_ns(serve_t *sv, baton_http_req_t *r, const char *ns,
-                   const char *plugin) {
-  baton_plugin_t *p = baton__host_find_ns(sv->h, ns);
-  if (p == NULL || p->state == BATON_PLUGIN_FAILED) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "the %s plugin (baton %s) is not %s", plugin, ns,
-             p ? "working: run baton doctor" : "installed");
-    send_error(r, 404, msg);
-    return 0;
-  }
-  return 1;
-}
-
-static void api_command(serve_t *sv, baton_http_req_t *r, const char *ns,
-                        const char *plugin, const char *cmd,
-                        const char *arg) {
-  if (!have_ns(sv, r, ns, plugin))
-    return;
-  job_t *j = job_new(sv, r, 0);
-  if (j == NULL)
-    return;
-  job_add(j, NULL, ns, cmd, arg, (const char *)NULL);
-  job_submit(sv, j);
-}
-
-typedef struct {
-  job_t *j;
-} plans_ctx_t;
-
-static int add_plan_cmd(const baton_group_t *g, void *ud) {
-  job_t *j = ud;
-  return job_add(j, g->name, "rota", "show", "--group", g->name,
-                 (const char *)NULL) == 0
-             ? 0
-             : 0; /* past JOB_MAX_CMDS groups, the rest are left out */
-}
-
-/* Every group's saved rota: {"Maths PLC": [...], ...}; groups without
- * one are left out. */
-static void api_rotation_plans(serve_t *sv, baton_http_req_t *r) {
-  if (!have_ns(sv, r, "rota", "rotation"))
-    return;
-  job_t *j = job_new(sv, r, 1);
-  if (j == NULL)
-    return;
-  if (baton_groups_each(sv->store, add_plan_cmd, j) != 0) {
-    j->req = NULL;
-    job_free(j);
-    send_error(r, 500, baton_store_last_error(sv->store));
-    return;
-  }
-  job_submit(sv, j);
-}
-
 /* ---- live updates -------------------------------------------------------- */
 
 /* What changes when anyone writes the database: SQLite's data_version
@@ -483,41 +273,57 @@ static int authorised(serve_t *sv, baton_http_req_t *r) {
   return 1;
 }
 
+/* What plugins there are, how they stand and what they answer. */
+static void api_plugins(serve_t *sv, baton_http_req_t *r) {
+  json_t *a = json_array();
+  for (size_t i = 0; i < baton_host_plugin_count(sv->h); i++) {
+    baton_plugin_t *p = baton_host_plugin_at(sv->h, i);
+    json_t *routes = json_array();
+    for (baton_route_t *rt = p->routes; rt; rt = rt->next)
+      json_array_append_new(routes, json_pack("{s:s, s:s}", "method",
+                                              rt->method, "path", rt->path));
+    json_array_append_new(
+        a, json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:o}", "name", p->name,
+                     "namespace", p->m ? p->m->ns : NULL, "state",
+                     baton_plugin_state(p), "error", p->error,
+                     "reload_error", p->reload_error, "routes", routes));
+  }
+  send_json(r, 200, a);
+}
+
 static void handle(baton_http_req_t *r, void *ud) {
   serve_t *sv = ud;
   const char *m = baton__http_req_method(r);
   const char *path = baton__http_req_path(r);
   int read = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
-  if (!read) {
-    if (!authorised(sv, r))
-      return;
-    send_error(r, 405, "this address is read-only");
+  if (!read && !authorised(sv, r))
     return;
-  }
   if (strncmp(path, "/api/", 5) != 0) {
-    if (!serve_asset(sv, r, path))
+    if (!read)
+      send_error(r, 405, "this address is read-only");
+    else if (!serve_asset(sv, r, path))
       send_error(r, 404, "no such page");
     return;
   }
   const char *api = path + 4;
-  if (strcmp(api, "/health") == 0)
+  if (read && strcmp(api, "/health") == 0)
     send_json(r, 200,
               json_pack("{s:b, s:s, s:I}", "ok", 1, "version", BATON_VERSION,
                         "data_version", (json_int_t)sv->version));
-  else if (strcmp(api, "/people") == 0)
+  else if (read && strcmp(api, "/people") == 0)
     api_people(sv, r);
-  else if (strcmp(api, "/groups") == 0)
+  else if (read && strcmp(api, "/groups") == 0)
     api_groups(sv, r);
-  else if (strcmp(api, "/events") == 0)
+  else if (read && strcmp(api, "/events") == 0)
     api_events(sv, r);
-  else if (strcmp(api, "/events/stream") == 0)
+  else if (read && strcmp(api, "/events/stream") == 0)
     api_stream(sv, r);
-  else if (strcmp(api, "/mentoring/pairs") == 0)
-    api_command(sv, r, "mentor", "mentoring", "list", "--active");
-  else if (strcmp(api, "/rotation/plans") == 0)
-    api_rotation_plans(sv, r);
-  else if (strcmp(api, "/change/status") == 0)
-    api_command(sv, r, "change", "kotter", "status", NULL);
+  else if (read && strcmp(api, "/plugins") == 0)
+    api_plugins(sv, r);
+  else if (baton__route_dispatch(sv->h, r, sv->log))
+    return;
+  else if (!read)
+    send_error(r, 405, "this address is read-only");
   else
     send_error(r, 404, "no such API; see docs/serve.md");
 }
@@ -541,6 +347,8 @@ static void drain(baton_host_t *h) {
   h->signal = 0; /* handled: not an interruption of half-done work */
   uv_timer_stop(&sv->poll);
   uv_timer_stop(&sv->heartbeat);
+  baton__watch_stop(sv->watch);
+  sv->watch = NULL;
   if (sv->server)
     baton__http_server_close(sv->server, on_server_closed, sv);
   else
@@ -625,6 +433,46 @@ static void make_token(char *out, size_t n) {
     snprintf(out + 2 * i, 3, "%02x", raw[i]);
 }
 
+/* Plugins that answer requests (permission http.route) load now, so
+ * their routes exist from the first request; one that fails is logged and
+ * shown by /api/plugins, and the others serve. */
+static void load_route_plugins(serve_t *sv) {
+  baton_host_t *h = sv->h;
+  if (!h->scanned && baton_host_scan(h) != 0) {
+    fprintf(sv->log, "baton serve: %s\n", baton_host_last_error(h));
+    return;
+  }
+  for (size_t i = 0; i < h->nplugins; i++) {
+    baton_plugin_t *p = h->plugins[i];
+    if (p->state == BATON_PLUGIN_AVAILABLE && (p->perms & BATON_PERM_HTTP_ROUTE)
+        && baton__plugin_load(p) != 0)
+      fprintf(sv->log, "baton serve: plugin '%s' failed to load, so its "
+                       "routes are missing: %s\n", p->name, p->error);
+  }
+}
+
+/* A plugin's files changed and it was reloaded, or kept its last good
+ * version: say so in the log and tell the dashboards. */
+static void on_reload(baton_host_t *h, const char *plugin, const char *error,
+                      void *ud) {
+  (void)h;
+  serve_t *sv = ud;
+  if (error)
+    fprintf(sv->log, "baton serve: plugin '%s' failed to reload; its last "
+                     "good version goes on: %s\n", plugin, error);
+  else if (!sv->cli->opts.quiet)
+    fprintf(sv->log, "baton serve: reloaded plugin '%s'\n", plugin);
+  json_t *j = json_pack("{s:s, s:s?}", "plugin", plugin, "error", error);
+  char *data = j ? json_dumps(j, JSON_COMPACT) : NULL;
+  char *msg = data ? baton__asprintf("event: plugins\ndata: %s\n\n", data)
+                   : NULL;
+  if (msg && sv->server)
+    baton__http_broadcast(sv->server, msg, strlen(msg));
+  free(msg);
+  free(data);
+  json_decref(j);
+}
+
 /* baton serve [--listen ADDR] [--open] [--allow-remote] */
 static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
                      baton_value_t *args, int argc, const char *const *argv) {
@@ -658,6 +506,7 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
     baton__host_report(h, NULL, baton_host_last_error(h), NULL);
     goto fail_store;
   }
+  load_route_plugins(sv);
   make_token(sv->token, sizeof sv->token);
   for (size_t i = 0; i < baton__web_nassets && i < 64; i++)
     make_etag(sv->etags[i], baton__web_assets[i].data,
@@ -678,6 +527,9 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
     free(m);
     goto fail_listen;
   }
+  if (baton__watch_start(&sv->watch, h, on_reload, sv) != 0)
+    fprintf(sv->log, "baton serve: cannot watch the plugins' files, so "
+                     "changes to them need a restart\n");
   uv_timer_init(&h->loop, &sv->poll);
   sv->poll.data = sv;
   uv_timer_start(&sv->poll, on_poll, POLL_MS, POLL_MS);
@@ -728,15 +580,11 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   status = 0;
   if (sv->server) /* the loop ended without a signal: close it now */
     baton__http_server_close(sv->server, NULL, NULL);
+  baton__watch_stop(sv->watch);
   uv_close((uv_handle_t *)&sv->poll, NULL);
   uv_close((uv_handle_t *)&sv->heartbeat, NULL);
   /* Let the close callbacks run before sv goes. */
   uv_run(&h->loop, UV_RUN_NOWAIT);
-  while (sv->queue) {
-    job_t *j = sv->queue;
-    sv->queue = j->next_job;
-    job_free(j); /* their clients are gone: the server closed */
-  }
 fail_listen:
 fail_store:
   free(sv);

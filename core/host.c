@@ -196,6 +196,37 @@ static void fail_plugin(baton_plugin_t *p, char *msg) {
   p->state = BATON_PLUGIN_FAILED;
 }
 
+/* Why p's namespace cannot be had (taken by a working plugin other than
+ * `self`, or a word of baton's own), malloc'd; NULL if it can. */
+static char *ns_problem(const baton_host_t *h, const baton_plugin_t *p,
+                        const baton_plugin_t *self) {
+  const char *taken_by = NULL, *taken_dir = NULL;
+  for (size_t i = 0; i < h->nplugins && taken_by == NULL; i++) {
+    const baton_plugin_t *q = h->plugins[i];
+    if (q != self && q->m && q->state != BATON_PLUGIN_SHADOWED &&
+        q->state != BATON_PLUGIN_FAILED && strcmp(q->m->ns, p->m->ns) == 0)
+      taken_by = q->name, taken_dir = q->dir;
+  }
+  int reserved = 0;
+  for (size_t i = 0; i < sizeof reserved_words / sizeof *reserved_words; i++)
+    reserved |= strcmp(p->m->ns, reserved_words[i]) == 0;
+  if (taken_by == NULL && !reserved)
+    return NULL;
+  char *at = where(p, baton__manifest_line(p->manifest_path, "namespace")
+                          ? "namespace"
+                          : "name");
+  char *msg =
+      taken_by ? baton__asprintf("%s: namespace '%s' is already used by "
+                                 "plugin '%s' (%s); set another namespace in "
+                                 "plugin.lua",
+                                 at, p->m->ns, taken_by, taken_dir)
+               : baton__asprintf("%s: namespace '%s' is a word of baton "
+                                 "itself; set another namespace in plugin.lua",
+                                 at, p->m->ns);
+  free(at);
+  return msg;
+}
+
 /* Reads the manifest of the plugin in `path` (a directory with plugin.lua). */
 static int scan_one(baton_host_t *h, const char *dirname, const char *path) {
   baton_plugin_t *p = baton__plugin_new(h, dirname, path);
@@ -228,31 +259,59 @@ static int scan_one(baton_host_t *h, const char *dirname, const char *path) {
       p->state = BATON_PLUGIN_SHADOWED;
       return add_plugin(h, p);
     }
-    if (q->state != BATON_PLUGIN_FAILED && strcmp(q->m->ns, p->m->ns) == 0) {
-      char *at = where(p, baton__manifest_line(p->manifest_path,
-                                               "namespace") ? "namespace"
-                                                            : "name");
-      fail_plugin(p, baton__asprintf("%s: namespace '%s' is already used by "
-                                     "plugin '%s' (%s); set another "
-                                     "namespace in plugin.lua",
-                                     at, p->m->ns, q->name, q->dir));
-      free(at);
-      return add_plugin(h, p);
-    }
   }
-  for (size_t i = 0; i < sizeof reserved_words / sizeof *reserved_words; i++)
-    if (strcmp(p->m->ns, reserved_words[i]) == 0) {
-      char *at = where(p, baton__manifest_line(p->manifest_path,
-                                               "namespace") ? "namespace"
-                                                            : "name");
-      fail_plugin(p, baton__asprintf("%s: namespace '%s' is a word of baton "
-                                     "itself; set another namespace in "
-                                     "plugin.lua",
-                                     at, p->m->ns));
-      free(at);
-      break;
-    }
+  char *why = ns_problem(h, p, NULL);
+  if (why)
+    fail_plugin(p, why);
   return add_plugin(h, p);
+}
+
+int baton__host_reload(baton_host_t *h, baton_plugin_t *old, char **err) {
+  *err = NULL;
+  size_t i = 0;
+  while (i < h->nplugins && h->plugins[i] != old)
+    i++;
+  if (i == h->nplugins || old->is_script || old->manifest_path == NULL) {
+    *err = baton__strdup("not a plugin of this host");
+    return BATON_EINVAL;
+  }
+  baton_plugin_t *np = baton__plugin_new(h, old->name, old->dir);
+  if (np == NULL || (np->manifest_path = baton__strdup(old->manifest_path)) ==
+                        NULL ||
+      (np->main_path = baton__strdup(old->main_path)) == NULL) {
+    *err = baton__strdup("out of memory");
+    goto keep;
+  }
+  if (baton__manifest_load(np->manifest_path, &np->m, err) != 0)
+    goto keep;
+  if (strcmp(np->m->name, old->name) != 0) {
+    *err = baton__asprintf("%s now names the plugin '%s' instead of '%s'; "
+                           "restart to rename a plugin",
+                           np->manifest_path, np->m->name, old->name);
+    goto keep;
+  }
+  if ((*err = ns_problem(h, np, old)) != NULL)
+    goto keep;
+  np->perms = np->m->perms;
+  /* The new code loads beside the old, which serves until it succeeds. */
+  if (baton__plugin_load(np) != 0) {
+    *err = baton__strdup(np->error);
+    goto keep;
+  }
+  h->plugins[i] = np;
+  baton__plugin_free(old); /* its tasks end as cancelled, its routes go */
+  return 0;
+keep:
+  baton__plugin_free(np);
+  if (*err == NULL)
+    *err = baton__strdup("out of memory");
+  free(old->reload_error);
+  old->reload_error = baton__strdup(*err);
+  if (old->state == BATON_PLUGIN_FAILED) {
+    free(old->error);
+    old->error = baton__strdup(*err);
+  }
+  return BATON_EPLUGIN;
 }
 
 static int scan_dir(baton_host_t *h, const char *dir) {
@@ -720,8 +779,7 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   for (size_t i = 0; perms && perms[i]; i++) {
     unsigned bit;
     if (baton__perm_parse(perms[i], &bit) != 0) {
-      static const char *const known[] = {"fs.read", "fs.write", "spawn"};
-      const char *sug = baton__suggest(perms[i], known, 3);
+      const char *sug = baton__perm_suggest(perms[i]);
       char *m = baton__asprintf("unknown permission '%s' for --allow%s%s%s; "
                                 "known permissions are %s",
                                 perms[i], sug ? " (did you mean '" : "",

@@ -164,6 +164,16 @@ baton_http_server_t *baton__http_req_server(const baton_http_req_t *r) {
   return r->server;
 }
 
+size_t baton__http_req_nheaders(const baton_http_req_t *r) {
+  return r->nheaders;
+}
+
+void baton__http_req_header_at(const baton_http_req_t *r, size_t i,
+                               const char **name, const char **value) {
+  *name = r->headers[i].name ? r->headers[i].name : "";
+  *value = r->headers[i].value ? r->headers[i].value : "";
+}
+
 const char *baton__http_req_header(const baton_http_req_t *r,
                                    const char *name) {
   for (size_t i = 0; i < r->nheaders; i++)

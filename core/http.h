@@ -76,6 +76,10 @@ const char *baton__http_req_query(const baton_http_req_t *r);
 const char *baton__http_req_header(const baton_http_req_t *r,
                                    const char *name);
 const char *baton__http_req_body(const baton_http_req_t *r, size_t *len);
+/* The headers in the order received: i < nheaders. */
+size_t baton__http_req_nheaders(const baton_http_req_t *r);
+void baton__http_req_header_at(const baton_http_req_t *r, size_t i,
+                               const char **name, const char **value);
 /* The server the request came to. */
 baton_http_server_t *baton__http_req_server(const baton_http_req_t *r);
 
@@ -115,6 +119,15 @@ extern const size_t baton__web_nassets;
  * core/cli.c's builtin_tables[]. */
 extern const baton_builtin_t baton__serve_commands[];
 extern const size_t baton__serve_ncommands;
+
+/* ---- plugin routes (core/lua_http.c) ------------------------------------ */
+
+/* Answers r with the route of a loaded plugin that matches its path (405
+ * with Allow when only another method matches). Returns 1 when r was taken
+ * (answered now or when the handler ends), 0 when no route has its path.
+ * A handler's failure is logged to `log` and answered 500 naming the
+ * plugin. */
+int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log);
 
 /* ---- the host's side (core/host.c) -------------------------------------- */
 

@@ -71,7 +71,9 @@ int baton__date_parse(const char *s, int *y, int *m, int *d);
 #define BATON_PERM_MAP(XX)                                                     \
   XX(FS_READ, 0, "fs.read", "read files (baton.fs.read, baton.fs.list)")       \
   XX(FS_WRITE, 1, "fs.write", "write files (baton.fs.write)")                  \
-  XX(SPAWN, 2, "spawn", "run other programs (baton.spawn)")
+  XX(SPAWN, 2, "spawn", "run other programs (baton.spawn)")                   \
+  XX(HTTP_ROUTE, 3, "http.route",                                              \
+     "answer requests of baton serve (baton.http.route)")
 
 enum {
 #define BATON_PERM_ENUM(name, bit, str, what) BATON_PERM_##name = 1u << (bit),
@@ -82,8 +84,12 @@ enum {
 /* Sets *bit for a permission name; BATON_EINVAL for an unknown one. */
 int baton__perm_parse(const char *name, unsigned *bit);
 const char *baton__perm_name(unsigned bit);
-/* "fs.read, fs.write, spawn": the names, for error messages. */
+/* "fs.read, fs.write, ...": every name, for error messages. */
 const char *baton__perm_list(void);
+/* Every permission name, NULL-terminated; name i is bit 1u << i. */
+extern const char *const baton__perm_names[];
+/* The known permission closest to a misspelt one, or NULL. */
+const char *baton__perm_suggest(const char *name);
 
 typedef enum {
   BATON_ARG_STRING,
@@ -217,6 +223,9 @@ struct baton_plugin_s {
   size_t mem, mem_peak, mem_limit;
   baton_task_t *tasks;        /* live tasks, newest first */
   struct baton_timer_s *timers; /* live timers */
+  struct baton_route_s *routes; /* baton.http.route, in the order made */
+  int loading;                  /* init.lua is running (routes may be made) */
+  char *reload_error; /* why the last reload failed (the old code runs) */
 
   /* Read by the watchdog thread and the signal handler: the threads now
    * running (the resume chain), and why the running call is being killed. */
@@ -292,6 +301,25 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
                                const char *const *argv,
                                void (*done_cb)(baton_task_t *), void *data,
                                int *started);
+/* Reloads a plugin from its files: reads the manifest and loads init.lua
+ * into a fresh state beside the old one; on success the new plugin object
+ * takes the old one's place and the old one is freed (its tasks end as
+ * cancelled, its timers and routes go with it). On failure the old one
+ * stays as it was, with old->reload_error (and, if it had failed before,
+ * old->error) set. Returns 0 or an error code with *err (malloc'd)
+ * naming file and line. */
+int baton__host_reload(baton_host_t *h, baton_plugin_t *old, char **err);
+/* reload.c: watching plugins' files and reloading them when they change.
+ * cb gets the plugin's name and NULL, or the error that kept the last good
+ * version running. */
+typedef struct baton_watch_s baton_watch_t;
+typedef void (*baton_reload_fn)(baton_host_t *h, const char *plugin,
+                                const char *error, void *ud);
+/* Watches every plugin of h (scanned already) on h's loop. */
+int baton__watch_start(baton_watch_t **out, baton_host_t *h,
+                       baton_reload_fn cb, void *ud);
+/* Stops watching; the handles are freed by the loop's next turn. */
+void baton__watch_stop(baton_watch_t *w);
 /* The done callback of command tasks: reports a failure, naming the
  * command. */
 void baton__command_done(baton_task_t *t);
@@ -421,6 +449,18 @@ int baton__lua_open_plugin(lua_State *L);                  /* lua_plugin.c */
 int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
 int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
 int baton__lua_open_spawn(lua_State *L);                   /* lua_spawn.c */
+int baton__lua_open_http(lua_State *L);                    /* lua_http.c */
+
+/* A route made by baton.http.route (lua_http.c); owned by its plugin. */
+typedef struct baton_route_s {
+  char method[8];
+  char *path;  /* "/api/mentoring/pairs/:id" */
+  int ref;     /* the handler, in the plugin's registry */
+  char *where; /* "plugins/x/init.lua:12", where it was made */
+  struct baton_route_s *next;
+} baton_route_t;
+/* Drops a plugin's routes (their handlers go with its state). */
+void baton__routes_free(baton_plugin_t *p);
 /* Raises "plugin 'x' needs permission 'fs.read' to call baton.fs.read; ..."
  * unless the running plugin holds perm. */
 void baton__lua_need(lua_State *L, unsigned perm, const char *fn);
@@ -428,6 +468,8 @@ void baton__lua_need(lua_State *L, unsigned perm, const char *fn);
 struct json_t;
 struct json_t *baton__lua_to_json(lua_State *L, int idx, char **err);
 void baton__lua_push_json(lua_State *L, struct json_t *j);
+/* Marks the table at idx to encode as a JSON object even when empty. */
+void baton__lua_mark_object(lua_State *L, int idx);
 
 /* lua_test.c: the globals of a plugin test file (see `baton test`). */
 typedef struct {

@@ -234,12 +234,17 @@ static int l_decode(lua_State *L) {
   return 1;
 }
 
+void baton__lua_mark_object(lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &object_mt);
+  lua_setmetatable(L, idx);
+}
+
 /* baton.json.object(t) -> t, marked to encode as an object even if empty. */
 static int l_object(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &object_mt);
-  lua_setmetatable(L, 1);
+  baton__lua_mark_object(L, 1);
   return 1;
 }
 

@@ -17,12 +17,13 @@
 #define MANIFEST_DEPTH 8
 
 #define PERM_NAME(name, bit, str, what) str,
-static const char *const perm_names[] = {BATON_PERM_MAP(PERM_NAME)};
+const char *const baton__perm_names[] = {BATON_PERM_MAP(PERM_NAME) NULL};
 #undef PERM_NAME
+#define NPERMS (sizeof baton__perm_names / sizeof *baton__perm_names - 1)
 
 int baton__perm_parse(const char *name, unsigned *bit) {
-  for (size_t i = 0; i < sizeof perm_names / sizeof *perm_names; i++) {
-    if (strcmp(name, perm_names[i]) == 0) {
+  for (size_t i = 0; i < NPERMS; i++) {
+    if (strcmp(name, baton__perm_names[i]) == 0) {
       *bit = 1u << i;
       return 0;
     }
@@ -31,13 +32,26 @@ int baton__perm_parse(const char *name, unsigned *bit) {
 }
 
 const char *baton__perm_name(unsigned bit) {
-  for (size_t i = 0; i < sizeof perm_names / sizeof *perm_names; i++)
+  for (size_t i = 0; i < NPERMS; i++)
     if (bit == 1u << i)
-      return perm_names[i];
+      return baton__perm_names[i];
   return "?";
 }
 
-const char *baton__perm_list(void) { return "fs.read, fs.write, spawn"; }
+const char *baton__perm_list(void) {
+  static char list[256];
+  if (list[0] == '\0') {
+    size_t n = 0;
+    for (size_t i = 0; i < NPERMS && n < sizeof list; i++)
+      n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
+                            baton__perm_names[i]);
+  }
+  return list;
+}
+
+const char *baton__perm_suggest(const char *name) {
+  return baton__suggest(name, baton__perm_names, NPERMS);
+}
 
 static const char *const type_names[] = {"string", "integer", "number",
                                          "boolean", "date", "path", "enum"};
@@ -745,8 +759,7 @@ static int check_manifest(check_t *c, baton_manifest_t *m) {
   for (size_t i = 0; r == 0 && i < nperms; i++) {
     unsigned bit;
     if (baton__perm_parse(perms[i], &bit) != 0) {
-      static const char *const pn[] = {"fs.read", "fs.write", "spawn"};
-      const char *s = baton__suggest(perms[i], pn, 3);
+      const char *s = baton__perm_suggest(perms[i]);
       r = failf(c, "permissions", "unknown permission '%s'%s%s%s; known "
                                   "permissions are %s",
                 perms[i], s ? " (did you mean '" : "", s ? s : "",

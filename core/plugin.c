@@ -35,6 +35,7 @@ void baton__plugin_free(baton_plugin_t *p) {
   free(p->manifest_path);
   free(p->main_path);
   free(p->error);
+  free(p->reload_error);
   free(p);
 }
 
@@ -82,7 +83,10 @@ int baton__plugin_load(baton_plugin_t *p) {
     p->state = BATON_PLUGIN_LOADED;
     return 0;
   }
-  if (baton__sandbox_pcall(p, 0, 1) != LUA_OK) {
+  p->loading = 1;
+  int st = baton__sandbox_pcall(p, 0, 1);
+  p->loading = 0;
+  if (st != LUA_OK) {
     char *msg = baton__strdup(lua_tostring(L, -1));
     return load_fail(p, BATON_EPLUGIN, msg);
   }
@@ -120,6 +124,7 @@ void baton__plugin_unload(baton_plugin_t *p) {
     baton__task_kill(p->tasks, BATON_ECANCELED, NULL);
   }
   baton__timer_close_all(p);
+  baton__routes_free(p);
   baton__sandbox_close(p);
   p->module_ref = LUA_NOREF;
   if (p->state == BATON_PLUGIN_LOADED)

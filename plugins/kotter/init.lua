@@ -329,7 +329,8 @@ end
 
 -- Where it stands ------------------------------------------------------------
 
-function M.status(args)
+--- Where each initiative (or the one named) stands, as `change status` shows it.
+local function status_of(args)
   initiatives.migrate()
   local today, rules = dates.today(), stalls.rules(args)
   local chosen = args.initiative and { initiatives.find(args.initiative) } or initiatives.all()
@@ -339,6 +340,11 @@ function M.status(args)
     st.evidence, st.coalition.members = nil, nil
     all[#all + 1] = st
   end
+  return all
+end
+
+function M.status(args)
+  local all = status_of(args)
   local value = args.initiative and all[1] or all
   baton.output(value, function()
     if #all == 0 then
@@ -454,5 +460,16 @@ end
 M.steps, M.dates, M.initiatives, M.coalition_spread, M.stalls, M.report_of = steps, dates, initiatives,
   coalition.spread, stalls, report
 M.standing = standing
+
+-- The dashboard's data (baton serve): every initiative's standing, as
+-- `change status --json` prints it; /api/change/status/SLUG for one.
+baton.http.route("GET", "/api/change/status", function()
+  return status_of({})
+end)
+baton.http.route("GET", "/api/change/status/:initiative", function(req)
+  local ok, all = pcall(status_of, { initiative = req.params.initiative })
+  if not ok then return { error = { status = 404, message = tostring(all) } }, 404 end
+  return all[1]
+end)
 
 return M

@@ -32,7 +32,7 @@ return {
     .. "Kotter's Accelerate model), ties each step to the people who lead it at every level, "
     .. "and warns when the change stalls. See docs/practices/change.md.",
   namespace = "change",
-  permissions = { "fs.write" },
+  permissions = { "fs.write", "http.route" },
   depends = {},
   commands = {
     new = {

@@ -309,9 +309,10 @@ M["end"] = function(args, ctx)
   end)
 end
 
-function M.list(args, ctx)
+--- The pairs as `mentor list` shows them: only the active ones, or all.
+local function pair_list(active)
   local rows = {}
-  for _, p in ipairs(args.active and settings.active() or settings.all()) do
+  for _, p in ipairs(active and settings.active() or settings.all()) do
     local mentee, mentor = baton.people.get(p.mentee), baton.people.get(p.mentor)
     rows[#rows + 1] = {
       pair = p.id, mentee = who(p.mentee, mentee and mentee.name), mentor = who(p.mentor, mentor and mentor.name),
@@ -319,6 +320,11 @@ function M.list(args, ctx)
       status = p.ended and ("ended: " .. (p.end_reason or "")) or "active", reasons = p.reasons,
     }
   end
+  return rows
+end
+
+function M.list(args, ctx)
+  local rows = pair_list(args.active)
   baton.output(rows, function(r)
     if #r == 0 then
       baton.print(args.active and "No active pairs." or "No pairs yet: `baton mentor match --save` makes the first ones.")
@@ -355,5 +361,11 @@ function M.health()
   end
   return true
 end
+
+-- The dashboard's data (baton serve): the active pairs, as `mentor list
+-- --active --json` prints them; ?all=1 for ended ones too.
+baton.http.route("GET", "/api/mentoring/pairs", function(req)
+  return pair_list(req.query.all ~= "1")
+end)
 
 return M

@@ -36,7 +36,7 @@ return {
     .. "fixed and forbidden pairs), and finds the best whole cohort exactly. Every pair "
     .. "comes with its reasons. See docs/practices/mentoring.md.",
   namespace = "mentor",
-  permissions = { "fs.read", "fs.write" },
+  permissions = { "fs.read", "fs.write", "http.route" },
   depends = {},
   commands = {
     match = {

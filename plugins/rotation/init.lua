@@ -714,19 +714,20 @@ end
 
 -- rota show --------------------------------------------------------------------
 
-function M.show(args)
-  local settings, prob = load_saved(args.group)
-  local slots = store.slots(args.group)
+--- A group's saved turns as `rota show` lists them: upcoming first, then past.
+local function turns_of(group, person)
+  local settings, prob = load_saved(group)
+  local slots = store.slots(group)
   local today = baton.today()
-  if args.person and not prob.index[args.person] then
-    error(("%s is not a member of %s"):format(args.person, args.group), 0)
+  if person and not prob.index[person] then
+    error(("%s is not a member of %s"):format(person, group), 0)
   end
   local upcoming, past = {}, {}
   for _, date in ipairs(settings.meetings) do
     for _, role in ipairs(settings.roles) do
       local s = slots[date] and slots[date][role]
       local who = s and s.person
-      if not args.person or who == args.person then
+      if not person or who == person then
         local row = { date = date, role = role, person = who or "(unfilled)",
                       name = who and prob.people[prob.index[who]] and prob.people[prob.index[who]].name or "",
                       past = date < today }
@@ -737,6 +738,11 @@ function M.show(args)
   local rows = {}
   for _, r in ipairs(upcoming) do rows[#rows + 1] = r end
   for i = #past, 1, -1 do rows[#rows + 1] = past[i] end
+  return rows
+end
+
+function M.show(args)
+  local rows = turns_of(args.group, args.person)
   -- JSON keeps `date` a plain date and says `past`; the table marks it.
   baton.output(rows, function(list)
     if #list == 0 then baton.print("No turns."); return end
@@ -753,5 +759,14 @@ function M.health()
   if baton.ics == nil or baton.csv == nil then return false, "this baton has no baton.ics or baton.csv" end
   return true, "scheduler ready"
 end
+
+-- The dashboard's data (baton serve): every group's saved rota, as
+-- `rota show --json` prints it, keyed by group.
+baton.http.route("GET", "/api/rotation/plans", function()
+  store.migrate()
+  local plans = {}
+  for group in pairs(store.all_settings()) do plans[group] = turns_of(group) end
+  return baton.json.object(plans)
+end)
 
 return M

@@ -11,7 +11,7 @@ return {
     .. "counting past terms. Respects closures, absences, eligibility and spacing; explains every "
     .. "choice and every gap; exports CSV, JSON and iCalendar. See docs/practices/rotation.md.",
   namespace = "rota",
-  permissions = { "fs.read", "fs.write" },
+  permissions = { "fs.read", "fs.write", "http.route" },
   depends = {},
   commands = {
     plan = {

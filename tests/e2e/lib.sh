@@ -203,6 +203,28 @@ check_status() {
   fi
 }
 
+# serve_start [ARGS...]: starts baton serve on a free port in the
+# background; URL and TOKEN are set.
+serve_start() {
+  start_bg "$BATON" --plugins "$PLUGINS" serve --listen 127.0.0.1:0 "$@"
+  if ! wait_for_text "dashboard at" out 5000; then
+    fail "baton serve did not start" out err
+    return 1
+  fi
+  URL=$(sed -n 's/.*dashboard at \(http[^ ]*\).*/\1/p' out)
+  TOKEN=$(sed -n 's/.*write token \([0-9a-f]*\).*/\1/p' out)
+}
+
+# get PATH [curl options...]: body in ./body, headers in ./hdr, status in $CODE.
+get() {
+  local path=$1
+  shift
+  CODE=$(curl -s -m 5 -D hdr -o body -w '%{http_code}' "$@" "$URL${path#/}") || CODE=000
+}
+expect_code() {
+  verdict "HTTP $1" "HTTP $CODE, expected $1" body test "$CODE" = "$1"
+}
+
 finish() {
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" = 0 ]

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# tests/e2e/test_routes.sh: plugin routes (baton.http.route) and hot reload
+# in `baton serve`: what a handler gets and answers, its limits and errors,
+# the permission and the path rule, and reloading a plugin whose files
+# change (a broken edit keeps the last good version). Under the sanitizer
+# build this also checks that reloads and failed handlers leak nothing: the
+# server must stop with status 0 and LeakSanitizer reports make it fail.
+. "$(dirname "$0")/lib.sh"
+
+use_only_plugins routes
+baton people import "$BATON_SOURCE_DIR/samples/staff.csv" >/dev/null
+
+test_case "a route gets its parameters, query and headers, and answers JSON"
+serve_start --time-limit 2
+get "/api/routes/hello/Ana%20Lopez?term=autumn+2026&x=1" -A "route-test"
+expect_code 200
+expect_contains "Content-Type: application/json" hdr
+expect_json_true body 'd == {"hello": "Ana Lopez", "q": {"term": "autumn 2026", "x": "1"}, "agent": "route-test", "version": 1}'
+get "/api/routes/hello/x"
+expect_json_true body 'd["q"] == {}'
+
+test_case "a handler can read the store"
+get /api/routes/people
+expect_json_true body 'd["people"] > 10'
+
+test_case "a write through a route needs the token; the JSON body reaches the handler"
+get /api/routes/echo -X POST -H 'Content-Type: application/json' -d '{"a":[1,2]}'
+expect_code 401
+get /api/routes/echo -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"a":[1,2]}'
+expect_code 201
+expect_json_true body 'd == {"got": {"a": [1, 2]}, "raw": "{\"a\":[1,2]}"}'
+
+test_case "a body that is not JSON gets 400 naming line and column"
+get /api/routes/echo -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"a":
+[1,'
+expect_code 400
+expect_contains "line 2, column" body
+
+test_case "another method on a route's path gets 405 with Allow"
+get /api/routes/echo
+expect_code 405
+expect_contains "Allow: POST" hdr
+
+test_case "a handler that returns nothing answers 204"
+get /api/routes/nothing
+expect_code 204
+
+test_case "a handler that fails answers 500 naming the plugin and line; the server goes on"
+get /api/routes/boom
+expect_code 500
+expect_json_true body 'd["error"]["plugin"] == "routes" and "init.lua:19: kaboom" in d["error"]["message"]'
+expect_contains "plugin 'routes': route GET /api/routes/boom" err
+get /api/health
+expect_code 200
+
+test_case "a handler past the time limit is stopped with 500"
+get /api/routes/forever
+expect_code 500
+expect_contains "time limit of 2 s" body
+get /api/health
+expect_code 200
+
+test_case "a handler that waits does not hold the others"
+curl -s -m 5 -o slow.json "${URL}api/routes/slow" &
+slow=$!
+sleep 0.2
+get /api/health
+expect_code 200
+verdict "health answered while the slow route waited" "the slow route had already answered" "" not test -s slow.json
+wait "$slow"
+expect_json_true slow.json 'd == {"slept": True, "version": 1}'
+
+test_case "the plugins and their routes are listed"
+get /api/plugins
+expect_json_true body 'any(p["name"] == "routes" and p["state"] == "loaded" and {"method": "GET", "path": "/api/routes/hello/:who"} in p["routes"] for p in d)'
+
+test_case "an edited plugin is reloaded and its dashboards are told"
+curl -s -N -m 8 "${URL}api/events/stream" >sse &
+sse=$!
+wait_for_text "event: hello" sse 3000 || true
+echo 'return { version = 2 }' >"$PLUGINS/routes/answer.lua"
+wait_for_text "reloaded plugin 'routes'" err 3000 || true
+expect_contains "reloaded plugin 'routes'" err
+get /api/routes/hello/x
+expect_json_true body 'd["version"] == 2'
+if wait_for_text '"plugin":"routes","error":null' sse 2000; then pass "a plugins event"; else fail "no plugins event" sse; fi
+
+test_case "a broken edit keeps the last good version, with the error shown"
+cp "$PLUGINS/routes/init.lua" good_init.lua
+printf 'local x = = 1\n' >>"$PLUGINS/routes/init.lua"
+wait_for_text "failed to reload" err 3000 || true
+expect_contains "plugin 'routes' failed to reload; its last good version goes on" err
+expect_contains "init.lua:28:" err
+get /api/routes/hello/x
+expect_code 200
+expect_json_true body 'd["version"] == 2'
+get /api/plugins
+expect_json_true body 'any(p["name"] == "routes" and "init.lua:28:" in (p["reload_error"] or "") for p in d)'
+if wait_for_text '"plugin":"routes","error":"' sse 2000; then pass "the error reached the event stream"; else fail "no error event" sse; fi
+kill "$sse" 2>/dev/null || true
+wait "$sse" 2>/dev/null || true
+
+test_case "fixing it reloads it again and clears the error"
+: >err
+cp good_init.lua "$PLUGINS/routes/init.lua"
+wait_for_text "reloaded plugin 'routes'" err 3000 || true
+get /api/plugins
+expect_json_true body 'any(p["name"] == "routes" and p["reload_error"] is None for p in d)'
+
+test_case "a request being answered during an edit finishes with the old code"
+rm -f slow.json
+curl -s -m 8 -o slow.json "${URL}api/routes/slow" &
+slow=$!
+sleep 0.2
+echo 'return { version = 3 }' >"$PLUGINS/routes/answer.lua"
+wait "$slow"
+expect_json_true slow.json 'd == {"slept": True, "version": 2}'
+wait_for_text "reloaded plugin 'routes'" err 3000 || true
+get /api/routes/hello/x
+expect_json_true body 'd["version"] == 3'
+
+test_case "the server stops cleanly after reloads and failed handlers"
+interrupt_bg
+check_status 0
+expect_not_contains "LeakSanitizer" err
+expect_not_contains "runtime error" err
+
+test_case "routes are made only while init.lua loads"
+expect_status 1 baton routes late
+expect_contains "routes are made while init.lua loads" err
+
+test_case "a route outside the plugin's own prefix is refused, naming file and line"
+use_only_plugins routes_outside
+expect_status 1 baton doctor
+expect_contains "init.lua:1: baton.http.route: path '/api/people' must start with /api/routes_outside/" out
+
+test_case "baton.http.route needs the http.route permission"
+use_only_plugins routes_noperm
+expect_status 1 baton doctor
+expect_contains "needs permission 'http.route'" out
+
+test_case "serve starts even when a route plugin fails, and says why"
+use_only_plugins routes routes_outside
+serve_start
+expect_contains "plugin 'routes_outside' failed to load, so its routes are missing" err
+get /api/routes/hello/x
+expect_code 200
+interrupt_bg
+check_status 0
+
+finish
