@@ -443,7 +443,7 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log) {
   }
   if (allow[0] == '\0')
     return 0;
-  char headers[96], msg[128];
+  char headers[128], msg[160];
   snprintf(headers, sizeof headers, "Allow: %s\r\nCache-Control: no-store\r\n",
            allow);
   snprintf(msg, sizeof msg, "%s is not answered here; this address takes %s",

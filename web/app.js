@@ -261,11 +261,25 @@ function setLarge(on) {
   try { localStorage.setItem("baton.large", on ? "1" : ""); } catch (e) { /* private mode */ }
 }
 
+// Plugins that failed to load, or to reload after an edit (their last good
+// version still runs): a banner above every page, so a district IT person
+// editing a plugin sees the error where they look.
+async function pluginErrors() {
+  const box = document.getElementById("plugin-errors");
+  const list = await maybe("/api/plugins", []);
+  const bad = list.filter(p => p.reload_error || (p.state === "failed" && p.error));
+  box.hidden = bad.length === 0;
+  show(box, ...bad.map(p => el("p", {},
+    el("strong", {}, p.name), p.reload_error ? " failed to reload; its last good version is running: " : " failed to load: ",
+    el("code", {}, p.reload_error || p.error))));
+}
+
 function live() {
   const dot = document.getElementById("live");
   const es = new EventSource("/api/events/stream");
   es.addEventListener("hello", () => { dot.textContent = "live"; dot.classList.add("on"); });
   es.addEventListener("change", () => render());
+  es.addEventListener("plugins", () => { pluginErrors(); render(); });
   es.onerror = () => { dot.textContent = "reconnecting"; dot.classList.remove("on"); };
 }
 
@@ -279,6 +293,7 @@ window.addEventListener("resize", () => {
 document.getElementById("large").addEventListener("click", () => { setLarge(!document.body.classList.contains("large")); render(); });
 try { setLarge(localStorage.getItem("baton.large") === "1" || /[?&]large\b/.test(location.search)); } catch (e) { /* */ }
 render();
+pluginErrors();
 // ?live=0 leaves the event stream closed: for headless screenshots, whose
 // virtual clock waits for every open request.
 if (!/[?&]live=0\b/.test(location.search)) live();

@@ -25,22 +25,28 @@ local function person(id, what)
   return p
 end
 
---- Post a thank-you.
----@param args { from: string, to: string, message: string, date?: string }
-function M.post(args)
+--- Records a thank-you; returns what was recorded.
+local function thank(from_id, to_id, message, date)
   ready()
-  local from, to = person(args.from, "FROM"), person(args.to, "TO")
+  local from, to = person(from_id, "FROM"), person(to_id, "TO")
   if from.id == to.id then error("thank someone else: FROM and TO are the same person", 0) end
-  local message = args.message:match("^%s*(.-)%s*$")
+  message = tostring(message or ""):match("^%s*(.-)%s*$")
   if message == "" then error("say what the thanks are for", 0) end
-  local date = args.date or baton.today()
+  date = date or baton.today()
   baton.store.transaction(function()
     assert(baton.store.exec("INSERT INTO recognition_posts (date, from_id, to_id, message) VALUES (?, ?, ?, ?)",
       date, from.id, to.id, message))
     assert(baton.events.log { kind = "recognition.thanks", subject = to.id, actor = from.id,
       data = { date = date, message = message } })
   end)
-  baton.output({ date = date, from = from.id, to = to.id, message = message }, function(v)
+  return { date = date, from = from.id, to = to.id, message = message }, from, to
+end
+
+--- Post a thank-you.
+---@param args { from: string, to: string, message: string, date?: string }
+function M.post(args)
+  local posted, from, to = thank(args.from, args.to, args.message, args.date)
+  baton.output(posted, function(v)
     baton.print(string.format("%s thanked %s on %s: %s", from.name, to.name, v.date, v.message))
   end)
 end
@@ -52,10 +58,9 @@ local function week(day)
 end
 
 --- The week's thanks, oldest first, and the roles they reached.
----@param args { week_of?: string }
-function M.digest(args)
+local function digest(day)
   ready()
-  local monday, sunday = week(args.week_of or baton.today())
+  local monday, sunday = week(day or baton.today())
   local rows = assert(baton.store.query(
     "SELECT date, from_id, to_id, message FROM recognition_posts WHERE date BETWEEN ? AND ? ORDER BY date, id",
     monday, sunday))
@@ -68,8 +73,12 @@ function M.digest(args)
     list[#list + 1] = { date = r.date, from = from and from.name or r.from_id, to = to and to.name or r.to_id,
       role = role, message = r.message }
   end
-  local result = { from = monday, to = sunday, thanks = list, roles = baton.json.object(roles) }
-  baton.output(result, function(v)
+  return { from = monday, to = sunday, thanks = list, roles = baton.json.object(roles) }
+end
+
+---@param args { week_of?: string }
+function M.digest(args)
+  baton.output(digest(args.week_of), function(v)
     baton.print(string.format("Thanks in the week of %s to %s: %d", v.from, v.to, #v.thanks))
     for _, t in ipairs(v.thanks) do
       baton.print(string.format("  %s  %s -> %s (%s): %s", t.date, t.from, t.to, t.role, t.message))
@@ -80,6 +89,23 @@ function M.digest(args)
     if #names > 0 then baton.print("Thanked, by role: " .. table.concat(names, ", ")) end
   end)
 end
+
+-- The board in `baton serve`: read the week's thanks, or post one (a write,
+-- so it needs the token baton serve prints).
+baton.http.route("GET", "/api/recognition/thanks", function(req)
+  local day = req.query.week_of
+  if day and not baton.date.valid(day) then
+    return { error = { status = 400, message = "week_of must be a date, YYYY-MM-DD" } }, 400
+  end
+  return digest(day)
+end)
+
+baton.http.route("POST", "/api/recognition/thanks", function(req)
+  local body = req.json or {}
+  local ok, posted = pcall(thank, body.from, body.to, body.message)
+  if not ok then return { error = { status = 400, message = posted } }, 400 end
+  return posted, 201
+end)
 
 function M.health()
   return true

@@ -6,7 +6,7 @@ return {
   api = 1,
   summary = "A recognition board: staff thank a colleague; a weekly digest lists the thanks",
   namespace = "thanks",
-  permissions = {},
+  permissions = { "http.route" },
   depends = {},
   commands = {
     post = {
