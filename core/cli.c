@@ -255,6 +255,7 @@ static const builtin_table_t builtin_tables[] = {
     {baton__serve_commands, &baton__serve_ncommands}, /* core/cmd_serve.c */
     {baton__dev_commands, &baton__dev_ncommands},
     {baton__demo_commands, &baton__demo_ncommands}, /* core/cmd_demo.c */
+    {baton__completion_commands, &baton__completion_ncommands},
 };
 
 #define FOREACH_BUILTIN(b)                                                     \
@@ -262,6 +263,14 @@ static const builtin_table_t builtin_tables[] = {
        ti_++)                                                                  \
     for (const baton_builtin_t *b = builtin_tables[ti_].rows;                  \
          b < builtin_tables[ti_].rows + *builtin_tables[ti_].count; b++)
+
+void baton__builtin_each(int (*cb)(const baton_builtin_t *b, void *ud),
+                         void *ud) {
+  FOREACH_BUILTIN(b) {
+    if (cb(b, ud) != 0)
+      return;
+  }
+}
 
 static const baton_builtin_t *find_builtin(const char *group,
                                            const char *name) {
@@ -730,6 +739,8 @@ static int unknown_command(baton_cli_t *cli, const char *word) {
 
 static int dispatch(baton_cli_t *cli, int argc, const char *const *argv) {
   const char *word = argv[0];
+  if (strcmp(word, "__complete") == 0) /* hidden: core/cmd_completion.c */
+    return baton__complete(cli, argc - 1, argv + 1);
   const baton_builtin_t *b = find_builtin(NULL, word);
   if (b)
     return run_builtin(cli, b, argc - 1, argv + 1);

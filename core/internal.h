@@ -510,6 +510,17 @@ typedef struct {
   baton_builtin_fn fn;
 } baton_builtin_t;
 
+/* Calls cb for every built-in command, in --help order, until it returns
+ * non-zero (cli.c). */
+void baton__builtin_each(int (*cb)(const baton_builtin_t *b, void *ud),
+                         void *ud);
+
+/* cmd_completion.c: `baton completion SHELL`, and the hidden
+ * `baton __complete -- WORDS...` that its script calls (WORDS: argv). */
+extern const baton_builtin_t baton__completion_commands[];
+extern const size_t baton__completion_ncommands;
+int baton__complete(baton_cli_t *cli, int argc, const char *const *argv);
+
 /* cmd_dev.c: `baton new plugin`, `baton repl`. */
 extern const baton_builtin_t baton__dev_commands[];
 extern const size_t baton__dev_ncommands;
