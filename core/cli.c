@@ -208,7 +208,8 @@ static baton_argspec_t help_args[] = {
 static baton_argspec_t run_args[] = {
     {.name = "allow", .key = "allow", .flag = 1, .type = BATON_ARG_STRING,
      .many = 1, .metavar = "PERM",
-     .help = "grant the script a permission: fs.read, fs.write or spawn"},
+     .help = "grant the script a permission: fs.read, fs.write, spawn, "
+             "people.write, http.route"},
     {.name = "script", .key = "script", .type = BATON_ARG_PATH,
      .required = 1, .metavar = "SCRIPT", .help = "the workflow script (.lua)"},
 };

@@ -313,7 +313,8 @@ static baton_argspec_t new_args[] = {
 static baton_argspec_t repl_args[] = {
     {.name = "allow", .key = "allow", .flag = 1, .type = BATON_ARG_STRING,
      .many = 1, .metavar = "PERM",
-     .help = "grant a permission: fs.read, fs.write or spawn"},
+     .help = "grant a permission: fs.read, fs.write, spawn, people.write, "
+             "http.route"},
 };
 
 const baton_builtin_t baton__dev_commands[] = {

@@ -73,7 +73,10 @@ int baton__date_parse(const char *s, int *y, int *m, int *d);
   XX(FS_WRITE, 1, "fs.write", "write files (baton.fs.write)")                  \
   XX(SPAWN, 2, "spawn", "run other programs (baton.spawn)")                   \
   XX(HTTP_ROUTE, 3, "http.route",                                              \
-     "answer requests of baton serve (baton.http.route)")
+     "answer requests of baton serve (baton.http.route)")                      \
+  XX(PEOPLE_WRITE, 4, "people.write",                                          \
+     "change the staff list and groups (baton.people.import, "                 \
+     "baton.groups.import)")
 
 enum {
 #define BATON_PERM_ENUM(name, bit, str, what) BATON_PERM_##name = 1u << (bit),

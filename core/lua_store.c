@@ -176,6 +176,115 @@ static int l_people_get(lua_State *L) {
   return 1;
 }
 
+/* Sets t[k] to the strings of a list. [t] */
+static void set_strings(lua_State *L, const char *k, char **items, size_t n) {
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushstring(L, items[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, k);
+}
+
+/* Pushes an import's report as the CLI's --json shows it. */
+static void push_report(lua_State *L, const char *file,
+                        const baton_import_report_t *r, int dry_run) {
+  lua_createtable(L, 0, 12);
+  set_str(L, "file", file);
+  lua_pushboolean(L, dry_run);
+  lua_setfield(L, -2, "dry_run");
+  static const char *const keys[] = {"rows", "added", "updated", "unchanged",
+                                     "deactivated", "rejected"};
+  const size_t vals[] = {r->rows, r->added, r->updated, r->unchanged,
+                         r->deactivated, r->rejected};
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+    lua_pushinteger(L, (lua_Integer)vals[i]);
+    lua_setfield(L, -2, keys[i]);
+  }
+  set_strings(L, "errors", r->errors, r->nerrors);
+  set_strings(L, "changes", r->changes, r->nchanges);
+  lua_pushinteger(L, (lua_Integer)r->errors_dropped);
+  lua_setfield(L, -2, "errors_not_shown");
+}
+
+/* baton.people.import(path[, opts]) and baton.groups.import(path[, opts]):
+ * the import of `baton people import` / `baton groups import`, all or
+ * nothing in one transaction. opts: dry_run, full, format ("csv" or
+ * "json"), map (people only). Needs the permissions people.write and
+ * fs.read. Returns the report; a file with errors returns nil,
+ * "EPARSE: every error, one a line; nothing was imported", "EPARSE", the
+ * report (its `errors` list); other failures nil, msg, code. */
+static int import(lua_State *L, int people) {
+  const char *fn = people ? "baton.people.import" : "baton.groups.import";
+  const char *path = luaL_checkstring(L, 1);
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 2) != 0) { /* [.., key, value] */
+      const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+      if (strcmp(k, "dry_run") == 0 || strcmp(k, "full") == 0) {
+        luaL_argexpected(L, lua_isboolean(L, -1), 2, "a boolean for dry_run/full");
+        *(k[0] == 'd' ? &o.dry_run : &o.full) = lua_toboolean(L, -1);
+      } else if (strcmp(k, "format") == 0) {
+        const char *f = lua_tostring(L, -1);
+        if (f == NULL || (strcmp(f, "csv") != 0 && strcmp(f, "json") != 0))
+          return luaL_error(L, "%s: format must be \"csv\" or \"json\"", fn);
+        o.format = f[0] == 'c' ? BATON_FORMAT_CSV : BATON_FORMAT_JSON;
+      } else if (people && strcmp(k, "map") == 0) {
+        if (lua_type(L, -1) != LUA_TSTRING)
+          return luaL_error(L, "%s: map must be a string like \"Staff "
+                               "ID=id,Full Name=name\"", fn);
+        o.map = lua_tostring(L, -1); /* anchored by the options table */
+      } else {
+        return luaL_error(L, "%s: unknown option '%s'; the options are "
+                             "dry_run, full, format%s", fn,
+                          lua_type(L, -2) == LUA_TSTRING ? k : "?",
+                          people ? ", map" : "");
+      }
+      lua_pop(L, 1);
+    }
+  }
+  baton__lua_need(L, BATON_PERM_PEOPLE_WRITE, fn);
+  baton__lua_need(L, BATON_PERM_FS_READ, fn);
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL)
+    return 3;
+  if (!sqlite3_get_autocommit(s->db))
+    return luaL_error(L, "%s cannot run inside baton.store.transaction: an "
+                         "import is a transaction of its own; call it "
+                         "before or after", fn);
+  baton_import_report_t r;
+  int err = people ? baton_people_import(s, path, &o, &r)
+                   : baton_groups_import(s, path, &o, &r);
+  int n;
+  if (err == 0) {
+    push_report(L, path, &r, o.dry_run);
+    n = 1;
+  } else if (err == BATON_EPARSE) {
+    baton_buf_t b = {0};
+    for (size_t i = 0; i < r.nerrors; i++)
+      baton__buf_printf(&b, "%s\n", r.errors[i]);
+    if (r.errors_dropped)
+      baton__buf_printf(&b, "... and %zu more errors not shown\n",
+                        r.errors_dropped);
+    baton__buf_printf(&b, "nothing was imported: every error above names the "
+                          "file, line and column");
+    n = push_fail(L, err, b.data ? b.data : "the file has errors");
+    baton__buf_free(&b);
+    push_report(L, path, &r, o.dry_run);
+    n++;
+  } else {
+    n = push_fail(L, err, baton_store_last_error(s));
+  }
+  baton_import_report_free(&r);
+  return n;
+}
+
+static int l_people_import(lua_State *L) { return import(L, 1); }
+static int l_groups_import(lua_State *L) { return import(L, 0); }
+
 /* ---- baton.groups -------------------------------------------------------- */
 
 /* baton.groups.members(name) -> array of people with role_in_group. */
@@ -574,9 +683,13 @@ static void set_funcs(lua_State *L, const char *name, const luaL_Reg *fns) {
 void baton__lua_open_store(lua_State *L, baton_plugin_t *p) {
   (void)p;
   static const luaL_Reg people[] = {
-      {"find", l_people_find}, {"get", l_people_get}, {NULL, NULL}};
+      {"find", l_people_find},
+      {"get", l_people_get},
+      {"import", l_people_import},
+      {NULL, NULL}};
   static const luaL_Reg groups[] = {{"members", l_groups_members},
                                     {"list", l_groups_list},
+                                    {"import", l_groups_import},
                                     {NULL, NULL}};
   static const luaL_Reg events[] = {
       {"log", l_events_log}, {"list", l_events_list}, {NULL, NULL}};

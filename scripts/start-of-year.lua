@@ -2,10 +2,10 @@
 --
 --   baton run --allow fs.write scripts/start-of-year.lua --from DATE --to DATE [options]
 --
--- 1. (optional) imports this year's roster: --staff FILE and --groups FILE
---    run `baton people import` / `baton groups import` as programs, so add
---    --allow spawn (and --baton PATH if baton is not on PATH; --db PATH is
---    passed on);
+-- 1. (optional) imports this year's roster: --staff FILE and --groups FILE,
+--    all or nothing, as `baton people import` and `baton groups import` do
+--    (baton.people.import, baton.groups.import), so add --allow fs.read
+--    --allow people.write;
 -- 2. matches mentees with mentors (the groups `mentees` and `mentors`) and
 --    saves the pairs;
 -- 3. plans the term's meeting roles for every team, PLC, committee and
@@ -14,17 +14,18 @@
 --    rota-GROUP.csv for each group, and ics/GROUP/ with one iCalendar file
 --    per person and one for the group, for staff to subscribe to.
 --
--- Options: --from DATE --to DATE (the term, required), --every DAYS
+-- Options: --from DATE --to DATE (the term, required), --staff FILE,
+-- --groups FILE (the roster to import first), --every DAYS
 -- (default tue), --every-weeks N (default 2), --capacity N (mentees per
 -- mentor, default 2), --kinds LIST (group kinds to plan, default
 -- team,plc,committee,taskforce), --needs ROLE:ATTR=VALUE (repeatable),
 -- --dry-run (plan and write files, save nothing), --out DIR.
 
 local o = { every = "tue", every_weeks = 2, capacity = 2, out = "start-of-year", needs = {},
-  kinds = "team,plc,committee,taskforce", baton = "baton" }
+  kinds = "team,plc,committee,taskforce" }
 local flags = { ["--from"] = "from", ["--to"] = "to", ["--every"] = "every", ["--every-weeks"] = "every_weeks",
   ["--capacity"] = "capacity", ["--kinds"] = "kinds", ["--out"] = "out", ["--staff"] = "staff",
-  ["--groups"] = "groups", ["--baton"] = "baton", ["--db"] = "db" }
+  ["--groups"] = "groups" }
 local i = 1
 while i <= #arg do
   local a = arg[i]
@@ -50,15 +51,13 @@ o.capacity = math.tointeger(tonumber(o.capacity)) or error("--capacity expects a
 
 local function slug(s) return (s:lower():gsub("[^%w]+", "-"):gsub("^-", ""):gsub("-$", "")) end
 
--- 1. The roster.
+-- 1. The roster: all or nothing, file by file. A file with errors stops
+-- the script before anything else runs, with every error's line and column.
 local function import(what, file)
-  local argv = {}
-  if o.db then argv = { "--db", o.db } end
-  for _, w in ipairs({ what, "import", file }) do argv[#argv + 1] = w end
-  local r, err = baton.spawn(o.baton, argv)
-  if not r then error("cannot run " .. o.baton .. " to import " .. file .. ": " .. err .. " (--allow spawn, --baton PATH)", 0) end
-  if r.code ~= 0 then error(what .. " import " .. file .. " failed:\n" .. r.stderr .. r.stdout, 0) end
-  print(string.format("Imported %s from %s", what, file))
+  local r, err = baton[what].import(file)
+  if not r then error(what .. " import " .. file .. " failed:\n" .. err, 0) end
+  print(string.format("Imported %s from %s: %d added, %d updated, %d unchanged", what, file, r.added, r.updated,
+    r.unchanged))
 end
 if o.staff then import("people", o.staff) end
 if o.groups then import("groups", o.groups) end

@@ -1,8 +1,23 @@
 ---@meta baton
--- Type stubs of the baton Lua API (API level 1) for lua-language-server.
--- Nothing here runs: baton provides the real `baton` table. Reference:
--- docs/lua-api.md; the plugin contract: docs/plugins.md.
+-- Type stubs of the baton Lua API for lua-language-server.
+-- GENERATED from docs/lua-api.md by tools/gen-types.lua: do not edit.
+-- Edit docs/lua-api.md, then run `lua5.4 tools/gen-types.lua`.
 
+baton = {}
+
+--- the host API level (1)
+---@type integer
+baton.api = nil
+
+--- baton's version, e.g. "0.1.0"
+---@type string
+baton.version = nil
+
+--- the name of the running plugin (a script: its file name)
+---@type string
+baton.name = nil
+
+--- What a command handler gets as its second argument.
 ---@class baton.ctx
 ---@field plugin string   the plugin's name
 ---@field command string  the command's name
@@ -10,12 +25,282 @@
 ---@field quiet boolean   --quiet was given
 ---@field debug boolean   --debug was given
 ---@field dir string      the plugin's directory
+local ctx = {}
 
+--- the arguments of a workflow script (baton run); arg[0] is the script
+---@type string[]
+arg = nil
+
+--- today's date, or the one given with --today
+---@return string date  "YYYY-MM-DD"
+function baton.today() end
+
+--- one line of the command's output
+---@param ... any  converted with tostring, separated by tabs
+function baton.print(...) end
+
+baton.log = {}
+
+--- only with --debug
+---@param ... any
+function baton.log.debug(...) end
+
+--- hidden by --quiet
+---@param ... any
+function baton.log.info(...) end
+
+---@param ... any
+function baton.log.warn(...) end
+
+---@param ... any
+function baton.log.error(...) end
+
+--- JSON with --json, else render(value) or a table
+---@param value any      what the command produces
+---@param render? fun(value: any)  how to show it as text
+function baton.output(value, render) end
+
+baton.ui = {}
+
+--- prints records as an aligned table
+---@param rows table[]      records
+---@param columns? string[]  which fields, in order (default: all, sorted)
+function baton.ui.table(rows, columns) end
+
+baton.json = {}
+
+--- opts.pretty: indented, e.g. { pretty = true }
+---@param value any
+---@param opts? {pretty?: boolean}
+---@return string
+function baton.json.encode(value, opts) end
+
+---@param text string
+---@return any|nil value
+---@return string? err
+---@return string? code
+function baton.json.decode(text) end
+
+--- what JSON null decodes to; encodes as null
+---@type any
+baton.json.null = nil
+
+--- marks t to encode as an object even when empty
+---@generic T: table
+---@param t T
+---@return T
+function baton.json.object(t) end
+
+--- another plugin's commands, each returning its --json output
+---@param name string  a plugin's name ("mentoring") or command word ("mentor")
+---@return table<string, fun(args?: table): any, string?, string?> commands  one function per command
+function baton.plugin(name) end
+
+baton.date = {}
+
+--- true for a real calendar day
+---@param s any
+---@return boolean
+function baton.date.valid(s) end
+
+--- "2026-02-28" + 1 -> "2026-03-01"
+---@param date string
+---@param days integer
+---@return string
+function baton.date.add(date, days) end
+
+--- the day clamped: "2026-01-31" + 1 -> "2026-02-28"
+---@param date string
+---@param n integer
+---@return string
+function baton.date.add_months(date, n) end
+
+--- whole days from a to b (negative if b is earlier)
+---@param a string
+---@param b string
+---@return integer
+function baton.date.diff(a, b) end
+
+--- 1 (Monday) .. 7 (Sunday), and "mon" .. "sun"
+---@param date string
+---@return integer, string
+function baton.date.weekday(date) end
+
+--- year, month, day as integers
+---@param date string
+---@return integer, integer, integer
+function baton.date.parts(date) end
+
+--- waits
+---@param ms integer
+function baton.sleep(ms) end
+
+baton.timer = {}
+
+--- call fn once, ms from now
+---@param ms integer
+---@param fn fun()
+---@return baton.timer
+function baton.timer.after(ms, fn) end
+
+--- call fn every ms (at least 1)
+---@param ms integer
+---@param fn fun()
+---@return baton.timer
+function baton.timer.every(ms, fn) end
+
+--- What baton.timer.after and baton.timer.every return.
 ---@class baton.timer
 local timer = {}
---- Stops the timer; safe to call twice.
+
+--- stops the timer; idempotent
 function timer:stop() end
 
+baton.fs = {}
+
+--- waits; fs.read
+---@param path string
+---@return string|nil content
+---@return string? err
+---@return string? code
+function baton.fs.read(path) end
+
+--- waits; fs.write; atomic
+---@param path string
+---@param data string
+---@return true|nil ok
+---@return string? err
+---@return string? code
+function baton.fs.write(path, data) end
+
+--- waits; fs.read; sorted, no . or ..
+---@param dir string
+---@return string[]|nil names
+---@return string? err
+---@return string? code
+function baton.fs.list(dir) end
+
+--- waits; fs.read; nil if absent
+---@param path string
+---@return {type: "file"|"directory"|"other", size: integer, mtime: integer}|nil
+function baton.fs.stat(path) end
+
+--- waits; fs.write; parents too; an existing folder is fine
+---@param path string
+---@return true|nil ok
+---@return string? err
+---@return string? code
+function baton.fs.mkdir(path) end
+
+--- waits; spawn; runs a program without a shell
+---@param file string        program, looked up in PATH
+---@param args? string[]
+---@param opts? {cwd?: string}
+---@return {code: integer, signal: integer, stdout: string, stderr: string, truncated: boolean}|nil result
+---@return string? err
+---@return string? code
+function baton.spawn(file, args, opts) end
+
+--- A request to a plugin's route.
+---@class baton.request
+---@field method string
+---@field path string
+---@field params table<string, string>   the :name parts of the route's path
+---@field query table<string, string>    decoded; + is a space
+---@field headers table<string, string>  lower-case names
+---@field body? string
+---@field json? any                      the body, when it is application/json
+local request = {}
+
+baton.http = {}
+
+--- http.route; call it while init.lua loads
+---@param method "GET"|"POST"|"PUT"|"PATCH"|"DELETE"
+---@param path string  under /api/NAME/ or /api/NAMESPACE/; :name matches one part
+---@param handler fun(req: baton.request): any, integer?  a JSON value and a status (default 200)
+function baton.http.route(method, path, handler) end
+
+baton.ics = {}
+
+--- all-day closures from iCalendar text
+---@param text string  an iCalendar file's text
+---@return {from: string, to: string, name: string}[]|nil closures
+---@return string? err
+---@return string? code
+function baton.ics.holidays(text) end
+
+--- an iCalendar file with one all-day event per entry
+---@param cal {name: string, stamp?: string, events: {uid: string, sequence?: integer, summary: string, date: string, description?: string}[]}
+---@return string text
+function baton.ics.calendar(cal) end
+
+baton.csv = {}
+
+--- rows of cells, and the line each row starts on
+---@param text string
+---@param name? string  the file's name, for messages
+---@return string[][]|nil rows
+---@return integer[]|string lines_or_err
+---@return string? code
+function baton.csv.decode(text, name) end
+
+baton.assign = {}
+
+--- the exact assignment; waits when the matrix is large
+---@param opts {scores: (number|false)[][]|baton.matrix, capacity?: integer|integer[], maximize?: boolean, objective?: "total"|"fairest", fixed?: table<integer, integer>}
+---@return {rows: (integer|false)[], total: number, assigned: integer, worst?: number, duals: {rows: number[], cols: number[]}}|nil result
+---@return string? err
+---@return string? code
+function baton.assign.solve(opts) end
+
+--- every row person against every column person, in C
+---@param opts {rows: table[], cols: table[], weights?: table<string, number>, today?: string, require?: string[]}
+---@return baton.matrix
+function baton.assign.score(opts) end
+
+--- the features with their default weights, in this order
+---@return {name: string, weight: number, help: string}[]
+function baton.assign.features() end
+
+--- Scores of rows x columns, from baton.assign.score or baton.assign.matrix.
+---@class baton.matrix
+---@field rows integer  its size
+---@field cols integer
+local m = {}
+
+--- the score, or false for a forbidden pair
+---@param i integer
+---@param j integer
+---@return number|false
+function m:get(i, j) end
+
+--- a number, or false to forbid
+---@param i integer
+---@param j integer
+---@param v number|false
+function m:set(i, j, v) end
+
+--- never choose this pair
+---@param i integer
+---@param j integer
+function m:forbid(i, j) end
+
+--- an empty matrix (every cell fill: 0, or false)
+---@param rows integer
+---@param cols integer
+---@param fill? number|false
+---@return baton.matrix
+function baton.assign.matrix(rows, cols, fill) end
+
+--- why a pair scores what it does
+---@param row_person baton.person
+---@param col_person baton.person
+---@param weights? table<string, number>
+---@param today? string
+---@return {feature: string, points: number, detail: string}[]
+function baton.assign.reasons(row_person, col_person, weights, today) end
+
+--- A person, as baton.people and baton.groups return them.
 ---@class baton.person
 ---@field id string
 ---@field name string
@@ -31,298 +316,125 @@ function timer:stop() end
 ---@field active boolean
 ---@field attrs table<string, any>
 ---@field role_in_group? string  set by baton.groups.members
-
----@class baton.event
----@field id integer
----@field at string
----@field actor? string
----@field plugin? string
----@field kind string
----@field subject? string
----@field data any
-
-baton = {}
-
---- The host API level (1).
----@type integer
-baton.api = 1
---- baton's version.
----@type string
-baton.version = ""
---- The running plugin's name.
----@type string
-baton.name = ""
-
---- Today's date as "YYYY-MM-DD" (or the date given with --today).
----@return string
-function baton.today() end
-
---- Prints the values, separated by tabs, as one line of the command's output.
----@param ... any
-function baton.print(...) end
-
---- With --json prints value as JSON; otherwise render(value), or a table,
---- list or key: value lines.
----@param value any
----@param render? fun(value: any)
-function baton.output(value, render) end
-
---- Waits ms milliseconds (only in a handler or timer callback).
----@param ms integer
-function baton.sleep(ms) end
-
---- Runs a program without a shell (permission "spawn"; waits).
----@param file string
----@param args? string[]
----@param opts? { cwd?: string }
----@return { code: integer, signal: integer, stdout: string, stderr: string, truncated: boolean }|nil result
----@return string? err
----@return string? code
-function baton.spawn(file, args, opts) end
-
-baton.log = {}
----@param ... any
-function baton.log.debug(...) end
----@param ... any
-function baton.log.info(...) end
----@param ... any
-function baton.log.warn(...) end
----@param ... any
-function baton.log.error(...) end
-
-baton.ui = {}
---- Prints records as an aligned table.
----@param rows table[]
----@param columns? string[]
-function baton.ui.table(rows, columns) end
-
---- Another plugin's commands, each a function taking a table of arguments
---- and returning the command's --json output (or nil, err, "EPLUGIN").
----@param name string  the plugin's name or its command word
----@return table<string, fun(args?: table): any, string?, string?>
-function baton.plugin(name) end
-
-baton.date = {}
---- true when s is a real calendar day written YYYY-MM-DD.
----@param s any
----@return boolean
-function baton.date.valid(s) end
---- The date `days` days later (earlier when negative).
----@param date string
----@param days integer
----@return string
-function baton.date.add(date, days) end
---- The date n months later, the day clamped to the month's end.
----@param date string
----@param n integer
----@return string
-function baton.date.add_months(date, n) end
---- Whole days from a to b (negative when b is earlier).
----@param a string
----@param b string
----@return integer
-function baton.date.diff(a, b) end
---- 1 (Monday) .. 7 (Sunday), and "mon" .. "sun".
----@param date string
----@return integer, string
-function baton.date.weekday(date) end
---- Year, month and day as integers.
----@param date string
----@return integer, integer, integer
-function baton.date.parts(date) end
-
-baton.json = {}
---- What JSON null decodes to.
-baton.json.null = nil
----@param value any
----@param opts? { pretty?: boolean }
----@return string
-function baton.json.encode(value, opts) end
----@param text string
----@return any|nil value
----@return string? err
----@return string? code
-function baton.json.decode(text) end
---- Marks t to encode as a JSON object even when empty.
----@generic T: table
----@param t T
----@return T
-function baton.json.object(t) end
-
-baton.timer = {}
---- Calls fn once, ms from now.
----@param ms integer
----@param fn fun()
----@return baton.timer
-function baton.timer.after(ms, fn) end
---- Calls fn every ms milliseconds.
----@param ms integer
----@param fn fun()
----@return baton.timer
-function baton.timer.every(ms, fn) end
-
-baton.fs = {}
---- Reads a whole file (permission "fs.read"; waits).
----@param path string
----@return string|nil content
----@return string? err
----@return string? code
-function baton.fs.read(path) end
---- Replaces a file atomically (permission "fs.write"; waits).
----@param path string
----@param data string
----@return true|nil ok
----@return string? err
----@return string? code
-function baton.fs.write(path, data) end
---- Names in a directory, sorted (permission "fs.read"; waits).
----@param dir string
----@return string[]|nil names
----@return string? err
----@return string? code
-function baton.fs.list(dir) end
---- Type, size and mtime of a path, or nil (permission "fs.read"; waits).
----@param path string
----@return { type: "file"|"directory"|"other", size: integer, mtime: integer }|nil
-function baton.fs.stat(path) end
---- Makes a folder and any missing parents; an existing folder is fine
---- (permission "fs.write"; waits).
----@param path string
----@return true|nil ok
----@return string? err
----@return string? code
-function baton.fs.mkdir(path) end
-
----@class baton.matrix
----@field rows integer
----@field cols integer
-local matrix = {}
---- The score of cell (i, j), or false when the pair is forbidden.
----@param i integer
----@param j integer
----@return number|false
-function matrix:get(i, j) end
----@param i integer
----@param j integer
----@param v number|false
-function matrix:set(i, j, v) end
---- Forbids the pair (i, j).
----@param i integer
----@param j integer
-function matrix:forbid(i, j) end
-
-baton.assign = {}
---- Solves the assignment exactly: first as many rows as possible, then the
---- best total (or, with objective "fairest", the best worst pair, then the
---- best total). Waits when the matrix is large.
----@param opts { scores: (number|false)[][]|baton.matrix, capacity?: integer|integer[], maximize?: boolean, objective?: "total"|"fairest", fixed?: table<integer, integer> }
----@return { rows: (integer|false)[], total: number, assigned: integer, worst?: number, duals: { rows: number[], cols: number[] } }|nil result
----@return string? err
----@return string? code
-function baton.assign.solve(opts) end
---- Scores every row person against every column person in C.
----@param opts { rows: baton.person[], cols: baton.person[], weights?: table<string, number>, today?: string, require?: string[] }
----@return baton.matrix
-function baton.assign.score(opts) end
---- An empty matrix (cells 0, or `fill`).
----@param rows integer
----@param cols integer
----@param fill? number|false
----@return baton.matrix
-function baton.assign.matrix(rows, cols, fill) end
---- Why a pair scores what it does, feature by feature.
----@param row_person baton.person
----@param col_person baton.person
----@param weights? table<string, number>
----@param today? string
----@return { feature: string, points: number, detail: string }[]
-function baton.assign.reasons(row_person, col_person, weights, today) end
---- The scoring features and their default weights.
----@return table<string, number>
-function baton.assign.features() end
-
-baton.csv = {}
---- Parses CSV text (libcsv): rows of cells, and the line each row starts on.
----@param text string
----@param name? string  the file's name, for messages
----@return string[][]|nil rows
----@return integer[]|string lines_or_err
----@return string? code
-function baton.csv.decode(text, name) end
-
-baton.ics = {}
---- All-day closures (holidays) from iCalendar text (libical).
----@param text string
----@return { from: string, to: string, name: string }[]|nil closures
----@return string? err
----@return string? code
-function baton.ics.holidays(text) end
---- An iCalendar file's text with one all-day event per entry (libical).
----@param cal { name: string, stamp?: string, events: { uid: string, sequence?: integer, summary: string, date: string, description?: string }[] }
----@return string
-function baton.ics.calendar(cal) end
+local person = {}
 
 baton.people = {}
---- Active people matching every condition (lists match by membership).
----@param query? table<string, any>
----@return baton.person[]
+
+--- the active people matching every condition
+---@param query table  field = value conditions, all must hold
+---@return baton.person[] people   in id order
 function baton.people.find(query) end
+
+--- the person, active or not
 ---@param id string
 ---@return baton.person|nil person
 ---@return string? err
 ---@return string? code
 function baton.people.get(id) end
 
+--- people.write and fs.read; all or nothing
+---@param path string  a CSV or JSON file, as for `baton people import`
+---@param opts? {dry_run?: boolean, full?: boolean, format?: "csv"|"json", map?: string}
+---@return baton.import_report|nil report
+---@return string? err
+---@return string? code
+---@return baton.import_report? failed
+function baton.people.import(path, opts) end
+
 baton.groups = {}
+
+--- people.write and fs.read; all or nothing
+---@param path string  memberships: group, kind, person_id, role_in_group
+---@param opts? {dry_run?: boolean, full?: boolean, format?: "csv"|"json"}
+---@return baton.import_report|nil report
+---@return string? err
+---@return string? code
+---@return baton.import_report? failed
+function baton.groups.import(path, opts) end
+
+--- What an import did (or, with dry_run, would do).
+---@class baton.import_report
+---@field file string
+---@field dry_run boolean
+---@field rows integer         rows read
+---@field added integer
+---@field updated integer
+---@field unchanged integer
+---@field deactivated integer  people marked inactive (full), or memberships removed
+---@field rejected integer
+---@field changes string[]     "add T001 Ana Lopez", "update T002: email ..."
+---@field errors string[]      "FILE:LINE:COLUMN: what; fix"
+---@field errors_not_shown integer
+local import_report = {}
+
+--- people, each with role_in_group
 ---@param name string
 ---@return baton.person[]|nil members
 ---@return string? err
 ---@return string? code
 function baton.groups.members(name) end
----@return { name: string, kind: string, members: integer }[]
+
+--- every group: {name =, kind =, members = count}
+---@return {name: string, kind: string, members: integer}[] groups
 function baton.groups.list() end
 
 baton.events = {}
----@param e { kind: string, subject?: string, data?: any, actor?: string }
+
+--- appends an event to the log
+---@param e {kind: string, subject?: string, data?: any, actor?: string}
 ---@return integer|nil id
 ---@return string? err
 ---@return string? code
 function baton.events.log(e) end
----@param q? { kind?: string, subject?: string, plugin?: string, since?: string, limit?: integer }
----@return baton.event[]
+
+--- the events matching every condition
+---@param q? {kind?: string, subject?: string, plugin?: string, since?: string, limit?: integer}
+---@return baton.event[] events  oldest first
 function baton.events.list(q) end
 
+--- An entry of the event log.
+---@class baton.event
+---@field id integer
+---@field at string       "2025-03-01T08:15:00.000Z"
+---@field actor? string
+---@field plugin? string
+---@field kind string
+---@field subject? string
+---@field data any
+local event = {}
+
 baton.store = {}
---- Applies the plugin's migrations that have not run yet, in order.
----@param steps string[]
+
+--- applies the steps that have not run yet, in order
+---@param steps string[]  SQL, one migration per entry (each may hold several statements)
 ---@return integer|nil version
 ---@return string? err
 ---@return string? code
 function baton.store.migrate(steps) end
----@param sql string
----@param ... string|number|boolean|nil
+
+---@param sql string  one statement, with ? placeholders
+---@param ... string|number|boolean|nil  bound in order
 ---@return integer|nil changes
 ---@return string? err
 ---@return string? code
 function baton.store.exec(sql, ...) end
+
 ---@param sql string
 ---@param ... string|number|boolean|nil
 ---@return table[]|nil rows
 ---@return string? err
----@return string? code
+---@return string? code   each row keyed by column name
 function baton.store.query(sql, ...) end
+
 ---@param sql string
 ---@param ... string|number|boolean|nil
 ---@return table|nil row
 ---@return string? err
----@return string? code
+---@return string? code      the first row (nil if none)
 function baton.store.first(sql, ...) end
---- Runs fn in a savepoint: all its writes or none. fn cannot wait.
----@param fn function
----@param ... any
----@return any ...
-function baton.store.transaction(fn, ...) end
 
---- The arguments of a workflow script (baton run): arg[0] is the script.
----@type string[]
-arg = {}
+--- fn in a savepoint: all its writes or none
+---@param fn function  called with the remaining arguments
+---@param ... any  passed to fn
+---@return any ...  fn's results
+function baton.store.transaction(fn, ...) end

@@ -24,10 +24,10 @@ expect_status 0 baton groups import a/groups.csv
 
 test_case "start-of-year.lua imports a roster, matches, plans every team and writes CSV and iCalendar"
 rm -f "$BATON_DB"
-expect_status 0 baton --today 2026-08-20 run --allow fs.write --allow spawn "$S/start-of-year.lua" \
-  --staff a/staff.csv --groups a/groups.csv --baton "$BATON" --db "$BATON_DB" \
-  --from 2026-09-01 --to 2026-12-18 --out soy
-expect_contains "Imported people from a/staff.csv" out
+expect_status 0 baton --today 2026-08-20 run --allow fs.write --allow fs.read --allow people.write \
+  "$S/start-of-year.lua" --staff a/staff.csv --groups a/groups.csv --from 2026-09-01 --to 2026-12-18 --out soy
+expect_contains "Imported people from a/staff.csv: 80 added, 0 updated, 0 unchanged" out
+expect_match "^Imported groups from a/groups.csv: [0-9]+ added" out
 expect_match "^Mentoring: [0-9]+ pairs saved" out
 expect_match "^Rota: Mathematics PLC +[0-9]+ meetings, fair" out
 expect_match "^Done: [0-9]+ mentoring pairs, 1[0-9] rotas" out
@@ -40,6 +40,89 @@ expect_status 0 baton --json mentor list --active
 expect_json_true out 'len(d) >= 10'
 expect_status 1 baton run --allow fs.write "$S/start-of-year.lua" --out soy2
 expect_contains "--from DATE and --to DATE" err
+
+test_case "start-of-year.lua with a roster that has errors stops and leaves the database as it was"
+"$BATON" --json people list >before.json
+sed 's/^T003,\([^,]*\),/T003,\1,/; 3s/,20[0-9][0-9]-[0-9][0-9]-[0-9][0-9],/,2026-02-30,/' a/staff.csv >bad.csv
+sed -i 's/^T001,[^,]*,/T001,Changed Name,/' bad.csv
+expect_status 1 baton run --allow fs.write --allow fs.read --allow people.write "$S/start-of-year.lua" \
+  --staff bad.csv --from 2026-09-01 --to 2026-12-18 --out soy3
+expect_match "bad.csv:3:[0-9]+: start_date '2026-02-30' is not a date" err
+expect_contains "nothing was imported" err
+expect_not_contains "Mentoring:" out
+"$BATON" --json people list >after.json
+verdict "the people are unchanged (T001's name too)" "the failed import changed the people" after.json \
+  cmp -s before.json after.json
+expect_status 1 baton run --allow fs.write "$S/start-of-year.lua" --staff a/staff.csv --from 2026-09-01 --to 2026-12-18
+expect_contains "needs permission 'people.write'; run the script with --allow people.write" err
+
+test_case "baton.people.import and baton.groups.import: the report, dry runs, errors and permissions"
+rm -f "$BATON_DB"
+cat >imp.lua <<'LUA'
+local r, err, code, rep = baton.people.import(arg[1], { dry_run = arg[2] == "dry", map = arg[3] })
+if not r then
+  print("failed", code, rep and #rep.errors or "-")
+  print(err)
+  return
+end
+print("people", r.rows, r.added, r.updated, r.unchanged, r.dry_run, #r.changes)
+if arg[4] then
+  local g = assert(baton.groups.import(arg[4]))
+  print("groups", g.added, #baton.groups.members("mentees"))
+end
+LUA
+expect_status 0 baton run --allow fs.read --allow people.write imp.lua a/staff.csv dry
+expect_lines out "people	80	80	0	0	true	80"
+expect_status 0 "$BATON" --json people list
+expect_json_true out 'len(d) == 0'
+expect_status 0 baton run --allow fs.read --allow people.write imp.lua a/staff.csv no "" a/groups.csv
+expect_match "^people	80	80	0	0	false	80$" out
+expect_match "^groups	[0-9]+	[0-9]+$" out
+expect_status 0 "$BATON" --json people list
+expect_json_true out 'len(d) == 80'
+"$BATON" --json people list >before.json
+expect_status 0 baton run --allow fs.read --allow people.write imp.lua bad.csv
+expect_match "^failed	EPARSE	1$" out
+expect_match "^EPARSE: bad.csv:3:[0-9]+: start_date '2026-02-30' is not a date" out
+"$BATON" --json people list >after.json
+verdict "a file with errors leaves the people as they were" "the failed import changed the people" after.json \
+  cmp -s before.json after.json
+expect_status 0 baton run --allow fs.read --allow people.write imp.lua missing.csv
+expect_match "^failed	ENOENT	-$" out
+expect_contains "ENOENT: cannot read missing.csv" out
+printf 'Staff ID,Full Name,role\nN900,Nia Vale,aide\n' >mapped.csv
+expect_status 0 baton run --allow fs.read --allow people.write imp.lua mapped.csv no "Staff ID=id,Full Name=name"
+expect_lines out "people	1	1	0	0	false	1"
+expect_status 1 baton run --allow fs.read imp.lua a/staff.csv
+expect_contains "baton.people.import needs permission 'people.write'; run the script with --allow people.write" err
+expect_status 1 baton run --allow people.write imp.lua a/staff.csv
+expect_contains "needs permission 'fs.read'" err
+printf 'baton.people.import("a/staff.csv", { dryrun = true })\n' >typo.lua
+expect_status 1 baton run --allow fs.read --allow people.write typo.lua
+expect_contains "unknown option 'dryrun'; the options are dry_run, full, format, map" err
+printf 'baton.store.transaction(function() baton.people.import("a/staff.csv") end)\n' >intx.lua
+expect_status 1 baton run --allow fs.read --allow people.write intx.lua
+expect_contains "cannot run inside baton.store.transaction" err
+
+test_case "a plugin imports with permissions = { \"fs.read\", \"people.write\" } in its manifest"
+mkdir -p "$PLUGINS/roster"
+cat >"$PLUGINS/roster/plugin.lua" <<'LUA'
+return { name = "roster", version = "0.1.0", api = 1, summary = "Imports a roster",
+  permissions = { "fs.read", "people.write" },
+  commands = { load = { summary = "Import FILE", args = { { "file", type = "path" } } } } }
+LUA
+cat >"$PLUGINS/roster/init.lua" <<'LUA'
+return { load = function(args)
+  local r = assert(baton.people.import(args.file))
+  baton.print(("%d added, %d updated, %d unchanged"):format(r.added, r.updated, r.unchanged))
+end }
+LUA
+printf 'id,name,role\nN900,Nia Vale,aide\nN901,Ora Tane,counsellor\n' >two.csv
+expect_status 0 baton roster load two.csv
+expect_lines out "1 added, 0 updated, 1 unchanged"
+sed -i 's/"fs.read", "people.write"/"fs.read"/' "$PLUGINS/roster/plugin.lua"
+expect_status 1 baton roster load two.csv
+expect_contains "plugin 'roster' needs permission 'people.write' to call baton.people.import" err
 
 test_case "weekly-digest.lua lists the week's facilitators, stalls and pairs without a meeting"
 rm -f "$BATON_DB"
