@@ -1,13 +1,16 @@
 /* core/cmd_demo.c: `baton demo`, the trainer's command: a believable sample
  * school in a fresh database, the three bundled practices run on it, then
  * the dashboard (`baton serve`) unless --no-serve. `--tour` walks through
- * the same steps one practice at a time, pausing for Enter.
+ * the same steps one practice at a time, pausing for Enter. Before the
+ * practices, the school gets a past (demo.lua's history parts, run with
+ * baton.today() moved back), so history and fairness over time show.
  *
  * The school and the practices are Lua workflow scripts in scripts/
  * (sample-school.lua, demo.lua), so a trainer changes the school by editing
  * a script. This file only finds the scripts, makes the database, imports
  * what the generator wrote, and talks to the person at the terminal. */
 #define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE /* timegm */
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -15,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -127,20 +131,24 @@ static const stop_t stops[] = {
      "leftovers. Every pair comes with its reasons.\n",
      "baton mentor match --capacity 2 --save",
      "In the dashboard, open Mentoring: each pair and why it was made. At the\n"
-     "terminal, `baton mentor why MENTEE OTHER` says what the whole cohort would\n"
-     "lose if that mentee had another mentor.\n"},
+     "terminal, `baton mentor why MENTEE OTHER --capacity 2` says what the whole\n"
+     "cohort would lose if that mentee had another mentor. `baton mentor list`\n"
+     "also shows last year's pairs, ended in June: nobody is given last year's\n"
+     "mentor again.\n"},
     {"rota", "2. Rotation: sharing out who leads each meeting",
      "Leading a meeting (facilitator, note-taker, timekeeper) is leadership\n"
      "practice, and it should not always fall to the same people. baton plans a\n"
      "term of meetings so that turns are fair by proof: people with the same\n"
      "availability and FTE differ by at most one turn, counting past terms.\n"
      "A role can need a skill: here only trained facilitators facilitate the\n"
-     "Mathematics PLC.\n",
+     "Mathematics PLC. The term began four weeks ago; last term's rota is saved.\n",
      "baton rota plan --group \"Mathematics PLC\" --every tue --from ... --to ...\n"
      "    --needs facilitator:trained_facilitator=yes --save",
-     "In the dashboard, open Rotation: the term's meetings, and the turns per\n"
-     "person. `baton rota why --group \"Mathematics PLC\" --date DATE --role\n"
-     "facilitator` explains one choice; `--ics DIR` writes a calendar per person.\n"},
+     "In the dashboard, open Rotation: the term's meetings (the first weeks are\n"
+     "past), and the turns per person. Turns from last term count, so whoever\n"
+     "led most then leads less now: `baton rota why --group \"Mathematics PLC\"\n"
+     "--date DATE --role facilitator` explains one choice with those counts;\n"
+     "`--ics DIR` writes a calendar per person.\n"},
     {"change", "3. Leading a change: Kotter's 8 steps",
      "A change (here: reading in every subject) goes through Kotter's 8 steps,\n"
      "from a sense of urgency to making it stick. Each step has owners from\n"
@@ -183,6 +191,55 @@ static int import_one(baton_cli_t *cli, baton_store_t *s, const char *path,
   *count = r.added + r.updated + r.unchanged;
   baton_import_report_free(&r);
   return err;
+}
+
+/* The date `days` days after `from` (YYYY-MM-DD; the local date when NULL
+ * or not a date) into out, as YYYY-MM-DD. Counted at noon UTC, so no time
+ * zone or daylight-saving change can move it by a day. */
+static void date_add(const char *from, int days, char out[16]) {
+  struct tm tm = {0};
+  int y, m, d;
+  if (from && baton__date_parse(from, &y, &m, &d) == 0) {
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+  } else {
+    time_t now = time(NULL);
+    struct tm local;
+    localtime_r(&now, &local);
+    tm.tm_year = local.tm_year;
+    tm.tm_mon = local.tm_mon;
+    tm.tm_mday = local.tm_mday;
+  }
+  tm.tm_hour = 12;
+  time_t t = timegm(&tm) + (time_t)days * 86400;
+  gmtime_r(&t, &tm);
+  strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+/* The school's past, so that fairness over time and history have
+ * something to show: scripts/demo.lua's history parts, each run with
+ * baton.today() moved back to the day it happened. */
+static const struct {
+  const char *part;
+  int days; /* from the demo's today */
+} history[] = {
+    {"last-year", -372}, /* last year's mentoring cohort is paired */
+    {"last-term", -73},  /* it ends; the term just ended gets its rota */
+};
+
+static int run_history(baton_cli_t *cli, const char *dir) {
+  const char *today = cli->host->opts.today;
+  int st = 0;
+  for (size_t i = 0; st == 0 && i < sizeof history / sizeof *history; i++) {
+    char then[16];
+    date_add(today, history[i].days, then);
+    cli->host->opts.today = then;
+    const char *part_argv[] = {"--part", history[i].part};
+    st = run_script(cli, dir, "demo.lua", 2, part_argv, NULL);
+    cli->host->opts.today = today;
+  }
+  return st;
 }
 
 static void remove_db(const char *db) {
@@ -274,6 +331,8 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   fprintf(cli->out, "School: %zu people and %zu group memberships in %s "
                     "(size %lld, seed %lld)\n", npeople, nmembers, db, size,
           seed);
+  if (run_history(cli, dir) != 0)
+    goto done;
 
   /* 2. The practices. */
   if (!tour) {
@@ -364,8 +423,9 @@ const baton_builtin_t baton__demo_commands[] = {
      {.name = "demo", .summary = "A sample school with the three practices "
                                  "run on it, and the dashboard",
       .help = "Makes a believable school (scripts/sample-school.lua) in a "
-              "fresh database (default ./baton-demo.db, or --db), runs "
-              "mentoring, a term's rota for two teams and a change "
+              "fresh database (default ./baton-demo.db, or --db), gives it "
+              "a past (last year's mentoring pairs, last term's rota), runs "
+              "mentoring, this term's rota for two teams and a change "
               "initiative on it (scripts/demo.lua), prints what each did, "
               "then starts `baton serve`. See docs/demo.md.",
       .args = demo_args, .nargs = sizeof demo_args / sizeof *demo_args},

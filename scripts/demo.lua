@@ -1,6 +1,6 @@
 -- scripts/demo.lua: run the three bundled practices on the sample school.
 --
---   baton run scripts/demo.lua [--part all|mentoring|rota|change]
+--   baton run scripts/demo.lua [--part all|mentoring|rota|change|last-year|last-term]
 --
 -- `baton demo` runs it on a fresh database after importing the school that
 -- scripts/sample-school.lua made; `baton demo --tour` runs it one part at a
@@ -8,6 +8,12 @@
 -- exactly as a coordinator would type them, and prints a short summary.
 -- Dates are counted from baton.today(), so the plans are always upcoming
 -- (`baton --today 2026-09-01 demo` fixes them, for a rehearsal or a test).
+--
+-- The school's history comes first, so fairness over time has something to
+-- count: `baton demo` runs the part last-year with baton.today() a year
+-- back (last year's mentoring cohort is paired) and last-term with it at
+-- the end of the last school year (those pairs end; the term that just
+-- ended gets its saved rota), then `all` on the real day.
 
 local part = "all"
 for i = 1, #arg do
@@ -15,8 +21,9 @@ for i = 1, #arg do
     part = arg[i + 1] or ""
   end
 end
-if not ({ all = true, mentoring = true, rota = true, change = true })[part] then
-  error("--part expects all, mentoring, rota or change, got '" .. part .. "'", 0)
+if not ({ all = true, mentoring = true, rota = true, change = true, ["last-year"] = true,
+  ["last-term"] = true })[part] then
+  error("--part expects all, mentoring, rota, change, last-year or last-term, got '" .. part .. "'", 0)
 end
 
 local today = baton.today()
@@ -63,6 +70,41 @@ local function mentoring()
   end
 end
 
+-- ---- history: last year's cohort and last term's rotas -----------------------
+
+local function last_year()
+  local r = assert(baton.plugin("mentoring").match { mentees = "mentees last year", mentors = "mentors last year",
+    capacity = 2, save = true })
+  print(string.format("History: last year's mentoring cohort, %d pairs made on %s", #r.pairs, today))
+end
+
+-- The two teams of the rota part, with their rules.
+local teams = {
+  { group = { "Mathematics PLC" }, every = "tue", needs = { "facilitator:trained_facilitator=yes" },
+    label = " (weekly, Tuesdays; facilitators are trained)" },
+  { group = { "Wellbeing Committee" }, every = "thu", every_weeks = 2, label = " (every other Thursday, every role)" },
+}
+
+local function plan_teams(from, to)
+  local rotation, plans = baton.plugin("rotation"), {}
+  for i, t in ipairs(teams) do
+    local r = assert(rotation.plan { group = t.group, from = from, to = to, every = t.every,
+      every_weeks = t.every_weeks, needs = t.needs, save = true })
+    plans[i] = r.groups and r.groups[1] or r
+  end
+  return plans
+end
+
+local function last_term()
+  local ended = assert(baton.plugin("mentoring")["end"] { all = true, reason = "end of the school year" })
+  local to = date.add(today, -3)
+  local from = on_or_after(date.add(to, -7 * 10), 1)
+  local plans = plan_teams(from, to)
+  print(string.format("History: %d pairs ended on %s; last term's rotas saved, %s to %s: %s %d meetings, %s %d",
+    #(ended.ended or {}), today, from, to, plans[1].group, #(plans[1].meetings or {}), plans[2].group,
+    #(plans[2].meetings or {})))
+end
+
 -- ---- rotation ----------------------------------------------------------------
 
 local function plan_summary(plan, label)
@@ -70,25 +112,26 @@ local function plan_summary(plan, label)
   print(string.format("  %s: %d meetings, fairness bound %s %s%s", plan.group, #meetings,
     tostring(plan.fairness and plan.fairness.bound), plan.fairness and plan.fairness.met and "met" or "not met",
     label))
-  local m = meetings[1]
-  if m then
-    local a = m.assignments
-    print(string.format("    first meeting %s: facilitator %s, note-taker %s, timekeeper %s", m.date,
-      name_of(a.facilitator), name_of(a.notetaker), name_of(a.timekeeper)))
+  local past, next_one = 0, nil
+  for _, m in ipairs(meetings) do
+    if m.date < today then past = past + 1 elseif not next_one then next_one = m end
+  end
+  if next_one then
+    local a = next_one.assignments
+    print(string.format("    %d past, next meeting %s: facilitator %s, note-taker %s, timekeeper %s", past,
+      next_one.date, name_of(a.facilitator), name_of(a.notetaker), name_of(a.timekeeper)))
   end
 end
 
+-- This term began four weeks before the coming Monday, so its first
+-- meetings are past (history in `rota show` and the dashboard) and the
+-- rest upcoming; turns from last term count towards fairness.
 local function rota()
-  local from = on_or_after(today, 1)
-  local to = date.add(from, 7 * 12 - 3)
-  print(string.format("Rota: a term's meeting roles for two teams, %s to %s, saved", from, to))
-  local rotation = baton.plugin("rotation")
-  local a = assert(rotation.plan { group = { "Mathematics PLC" }, from = from, to = to, every = "tue",
-    needs = { "facilitator:trained_facilitator=yes" }, save = true })
-  plan_summary(a.groups and a.groups[1] or a, " (weekly, Tuesdays; facilitators are trained)")
-  local b = assert(rotation.plan { group = { "Wellbeing Committee" }, from = from, to = to, every = "thu",
-    every_weeks = 2, save = true })
-  plan_summary(b.groups and b.groups[1] or b, " (every other Thursday, every role)")
+  local monday = on_or_after(today, 1)
+  local from, to = date.add(monday, -28), date.add(monday, 7 * 12 - 3)
+  print(string.format("Rota: this term's meeting roles for two teams, %s to %s, saved (turns from last term count)",
+    from, to))
+  for i, plan in ipairs(plan_teams(from, to)) do plan_summary(plan, teams[i].label) end
 end
 
 -- ---- a change, part-way through Kotter's 8 steps ------------------------------
@@ -139,6 +182,8 @@ local function change()
   end
 end
 
+if part == "last-year" then last_year() end
+if part == "last-term" then last_term() end
 if part == "all" or part == "mentoring" then mentoring() end
 if part == "all" or part == "rota" then rota() end
 if part == "all" or part == "change" then change() end

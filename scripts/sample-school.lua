@@ -307,6 +307,28 @@ end
 for _, p in ipairs(mentees) do member("mentees", "cohort", p) end
 for _, p in ipairs(mentors) do member("mentors", "cohort", p) end
 
+-- Last year's cohort, for the history `baton demo` replays: the people in
+-- their first or second year then (now in their second or third), and
+-- mentors who mostly mentor again this year, so the rule "no repeat of a
+-- past pair" has something to do. No random draws here: the school above
+-- stays the same whatever this section does.
+local past_mentees, past_mentors, is_mentor = {}, {}, {}
+for _, p in ipairs(people) do
+  if p.years == 1 or p.years == 2 then past_mentees[#past_mentees + 1] = p end
+end
+for i, p in ipairs(mentors) do
+  is_mentor[p.id] = true
+  if i % 3 ~= 0 then past_mentors[#past_mentors + 1] = p end
+end
+for _, p in ipairs(people) do
+  if #past_mentors >= #past_mentees // 2 + 4 then break end
+  if p.role == "teacher" and p.years and p.years >= 6 and not is_mentor[p.id] then
+    past_mentors[#past_mentors + 1] = p
+  end
+end
+for _, p in ipairs(past_mentees) do member("mentees last year", "cohort", p) end
+for _, p in ipairs(past_mentors) do member("mentors last year", "cohort", p) end
+
 -- ---- writing the files ------------------------------------------------------
 
 -- A CSV cell: quoted when it holds a comma, a quote or a line break.

@@ -11,10 +11,13 @@ demo() { baton --today 2026-09-01 demo "$@"; }
 test_case "demo --no-serve on a clean folder builds the school and runs the three practices"
 expect_status 0 demo --no-serve
 expect_contains "School: 80 people" out
+expect_match "^History: last year's mentoring cohort, [0-9]+ pairs made on 2025-08-25$" out
+expect_match "^History: [0-9]+ pairs ended on 2026-06-20; last term's rotas saved, 2026-04-13 to 2026-06-17: Mathematics PLC [0-9]+ meetings" out
 expect_match "^Mentoring: [0-9]+ pairs made and saved" out
 expect_match "^  [A-Z]+[0-9]+ .+  <-  [A-Z]+[0-9]+ .+ \([0-9]+: " out
 expect_match "^  Mathematics PLC: [0-9]+ meetings, fairness bound 1 met" out
 expect_match "^  Wellbeing Committee: [0-9]+ meetings" out
+expect_match "^    [1-9] past, next meeting 2026-09-01: facilitator " out
 expect_contains "Change: 'Reading in every subject' (initiative 1), 2 of 8 steps done" out
 expect_contains "step 3 Form a strategic vision" out
 expect_contains "warning: step 3" out
@@ -28,6 +31,52 @@ expect_json_true out 'set(["mentees", "mentors", "Leadership Team", "Wellbeing C
 expect_status 0 "$BATON" --db baton-demo.db --json people list
 expect_json_true out 'set(p["role"] for p in d) >= {"principal", "teacher", "aide", "counsellor", "support staff", "student leader"}'
 expect_json_true out 'set(p["campus"] for p in d) == {"Harbour", "Ridgeway"}'
+
+test_case "the demo school has a past: last year's ended pairs, never repeated, and last term's rota"
+expect_status 0 "$BATON" --db baton-demo.db --json mentor list
+cp out pairs.json
+expect_json_true pairs.json 'len([p for p in d if p["started"] == "2025-08-25" and p["ended"] == "2026-06-20"]) >= 5'
+expect_json_true pairs.json 'not {(p["mentee"], p["mentor"]) for p in d if p["ended"]} & {(p["mentee"], p["mentor"]) for p in d if not p["ended"]}'
+# A mentee of both years, and last year's mentor who mentors this year too:
+# the no-repeat rule is why they are not together again.
+expect_status 0 "$BATON" --db baton-demo.db --json groups show mentors
+pair=$(python3 -c '
+import json
+pairs = json.load(open("pairs.json")); g = json.load(open("out"))
+ms = g.get("members", g) if isinstance(g, dict) else g
+mentors = {(m.get("id") or m.get("person_id")) for m in ms}
+now = {p["mentee"] for p in pairs if not p["ended"]}
+for p in pairs:
+    if p["ended"] and p["mentee"] in now and p["mentor"].split()[0] in mentors:
+        print(p["mentee"].split()[0], p["mentor"].split()[0]); break')
+verdict "found a mentee paired last year with a mentor of this year: $pair" "no such mentee" out test -n "$pair"
+expect_status 0 "$BATON" --db baton-demo.db --today 2026-09-01 mentor why $pair --capacity 2
+expect_contains "were paired before" out
+expect_status 0 "$BATON" --db baton-demo.db --today 2026-09-01 --json rota show --group "Mathematics PLC"
+expect_json_true out 'any(r["past"] for r in d) and any(not r["past"] for r in d)'
+expect_status 0 "$BATON" --db baton-demo.db --today 2026-09-01 rota show --group "Wellbeing Committee"
+expect_contains "2026-08-27 (past)" out
+expect_status 0 "$BATON" --db baton-demo.db --today 2026-09-01 rota why --group "Mathematics PLC" --date 2026-09-01 --role facilitator
+expect_match "\([1-9][0-9]* facilitator turns? before this meeting\); last facilitator 2026-" out
+
+test_case "demo --no-serve needs only what a clean checkout has (the scripts and plugins git tracks)"
+if git -C "$BATON_SOURCE_DIR" rev-parse --verify -q HEAD >/dev/null 2>&1; then
+  mkdir checkout
+  # The files git tracks (as they are now, so work in progress is tested
+  # too), nothing untracked or ignored. The checkout's plugins come first
+  # on the path and its scripts replace the source tree's: a file the demo
+  # needs that git does not track fails here.
+  (cd "$BATON_SOURCE_DIR" && git ls-files -z scripts plugins | xargs -0 cp --parents -t "$WORK/checkout")
+  run env BATON_SCRIPTS="$WORK/checkout/scripts" timeout 60 "$BATON" --plugins checkout/plugins \
+    --today 2026-09-01 demo --no-serve --db checkout.db
+  check_status 0
+  verdict "the same output as from the working tree" "the committed files give other output" out \
+    cmp -s <(sed 's/checkout.db/baton-demo.db/g' out) first
+  run "$BATON" --plugins checkout/plugins plugins
+  expect_match "^mentoring .+ checkout/plugins/mentoring" out
+else
+  pass "skipped: the source tree is not a git checkout"
+fi
 
 test_case "demo refuses to overwrite an earlier demo without --reset"
 expect_status 1 demo --no-serve
