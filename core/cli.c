@@ -775,15 +775,26 @@ int baton__cli_main(int argc, char **argv) {
   memset(&g, 0, sizeof g);
   baton_host_options_init(&g.o);
   env_limits(&g);
-  if (parse_globals(&g, &argc, argv, stderr) != 0)
+  /* parse_globals takes the global flags out of argv: keep it whole for a
+   * command that restarts itself (baton serve). */
+  char **given = malloc(((size_t)argc + 1) * sizeof *given);
+  if (given == NULL)
+    return 1;
+  memcpy(given, argv, (size_t)argc * sizeof *given);
+  given[argc] = NULL;
+  int given_argc = argc;
+  if (parse_globals(&g, &argc, argv, stderr) != 0) {
+    free(given);
     return 2;
+  }
   baton_host_t *h;
   if (baton_host_new(&h, &g.o) != 0) {
     fprintf(stderr, "baton: cannot start: out of memory\n");
     return 1;
   }
   baton_cli_t cli = {.host = h, .opts = g.o, .prog = "baton",
-                     .out = g.o.out, .err = g.o.err};
+                     .out = g.o.out, .err = g.o.err,
+                     .argc = given_argc, .argv = given};
   int status;
   if (setup_path(h, &g) != 0 || baton_host_scan(h) != 0) {
     fprintf(stderr, "baton: %s\n", baton_host_last_error(h));
@@ -796,5 +807,6 @@ int baton__cli_main(int argc, char **argv) {
   }
   fflush(stdout);
   baton_host_free(h);
+  free(given);
   return status;
 }

@@ -16,8 +16,10 @@
  * change (core/reload.c). Reads are open to anyone who can reach the
  * address (loopback unless --allow-remote); every other method needs the
  * token printed at start-up. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -473,6 +475,101 @@ static void on_reload(baton_host_t *h, const char *plugin, const char *error,
   json_decref(j);
 }
 
+/* ---- restarting after a plugin got stuck ---------------------------------
+ * A plugin stuck inside a C call (a string pattern that backtracks without
+ * end) cannot be unwound; for a command baton exits. A server instead
+ * replaces itself (execve from the watchdog, core/watchdog.c) with the same
+ * command line, keeping its listening socket, token and dashboards' URL:
+ * only the stuck request and the open connections are lost, and the
+ * dashboards' event streams reconnect. These variables carry the socket
+ * and the token across the exec; they are removed from the environment at
+ * once so no plugin's program sees them. */
+#define ENV_FD "BATON_SERVE_FD"
+#define ENV_TOKEN "BATON_SERVE_TOKEN"
+#define ENV_RESTART "BATON_SERVE_RESTART" /* "N START": Nth restart since */
+#define MAX_RESTARTS 5                    /* in RESTART_WINDOW s, then exit */
+#define RESTART_WINDOW 60
+
+typedef struct {
+  int fd;          /* the inherited listening socket, or -1 */
+  int restarts;    /* how many restarts led here */
+  long long since; /* when the first of them happened (time(NULL)) */
+} inherited_t;
+
+static void take_inherited(serve_t *sv, inherited_t *in) {
+  in->fd = -1;
+  in->restarts = 0;
+  in->since = 0;
+  const char *fd = getenv(ENV_FD), *token = getenv(ENV_TOKEN);
+  const char *restart = getenv(ENV_RESTART);
+  if (fd && token && strlen(token) == sizeof sv->token - 1) {
+    in->fd = atoi(fd);
+    memcpy(sv->token, token, sizeof sv->token);
+    if (restart == NULL ||
+        sscanf(restart, "%d %lld", &in->restarts, &in->since) != 2)
+      in->restarts = 1, in->since = (long long)time(NULL);
+  }
+  unsetenv(ENV_FD);
+  unsetenv(ENV_TOKEN);
+  unsetenv(ENV_RESTART);
+}
+
+static void respawn_free(baton_host_t *h) {
+  for (char **e = h->respawn.envp; e && *e; e++)
+    if (strncmp(*e, "BATON_SERVE_", 12) == 0)
+      free(*e);
+  free(h->respawn.envp);
+  free(h->respawn.argv);
+  free(h->respawn.path);
+  memset(&h->respawn, 0, sizeof h->respawn);
+}
+
+/* Prepares everything the watchdog needs to exec, so that it then calls
+ * only async-signal-safe functions. Not armed once MAX_RESTARTS happened
+ * within RESTART_WINDOW seconds: a plugin that keeps getting stuck ends
+ * the server, as it ends a command. */
+static void respawn_arm(serve_t *sv, const inherited_t *in) {
+  baton_host_t *h = sv->h;
+  extern char **environ;
+  long long now = (long long)time(NULL);
+  int next = in->restarts + 1;
+  long long since = in->since;
+  if (in->restarts == 0 || now - in->since > RESTART_WINDOW)
+    next = 1, since = now;
+  if (next > MAX_RESTARTS)
+    return;
+  char path[4096];
+  size_t len = sizeof path;
+  if (uv_exepath(path, &len) != 0)
+    return;
+  size_t nenv = 0;
+  while (environ[nenv])
+    nenv++;
+  h->respawn.path = baton__strdup(path);
+  h->respawn.argv = calloc((size_t)sv->cli->argc + 2, sizeof(char *));
+  h->respawn.envp = calloc(nenv + 4, sizeof(char *));
+  if (h->respawn.path == NULL || h->respawn.argv == NULL ||
+      h->respawn.envp == NULL) {
+    respawn_free(h);
+    return;
+  }
+  h->respawn.argv[0] = "baton";
+  for (int i = 0; i < sv->cli->argc; i++)
+    h->respawn.argv[i + 1] = sv->cli->argv[i];
+  memcpy(h->respawn.envp, environ, nenv * sizeof(char *));
+  int fd = baton__http_server_fd(sv->server);
+  h->respawn.envp[nenv] = baton__asprintf(ENV_FD "=%d", fd);
+  h->respawn.envp[nenv + 1] = baton__asprintf(ENV_TOKEN "=%s", sv->token);
+  h->respawn.envp[nenv + 2] =
+      baton__asprintf(ENV_RESTART "=%d %lld", next, since);
+  if (fd < 0 || !h->respawn.envp[nenv] || !h->respawn.envp[nenv + 1] ||
+      !h->respawn.envp[nenv + 2]) {
+    respawn_free(h);
+    return;
+  }
+  h->respawn.fd = fd;
+}
+
 /* baton serve [--listen ADDR] [--open] [--allow-remote] */
 static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
                      baton_value_t *args, int argc, const char *const *argv) {
@@ -506,16 +603,19 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
     baton__host_report(h, NULL, baton_host_last_error(h), NULL);
     goto fail_store;
   }
+  inherited_t in;
+  take_inherited(sv, &in);
   load_route_plugins(sv);
-  make_token(sv->token, sizeof sv->token);
+  if (in.fd < 0)
+    make_token(sv->token, sizeof sv->token);
   for (size_t i = 0; i < baton__web_nassets && i < 64; i++)
     make_etag(sv->etags[i], baton__web_assets[i].data,
               baton__web_assets[i].len);
   sv->version = db_version(sv);
   int port = 0;
-  int e = baton__http_server_start(&sv->server, &h->loop,
-                                   (struct sockaddr *)&ss, NULL, handle, sv,
-                                   &port);
+  int e = baton__http_server_adopt(&sv->server, &h->loop,
+                                   (struct sockaddr *)&ss, in.fd, NULL, handle,
+                                   sv, &port);
   if (e != 0) {
     char *m = baton__asprintf("cannot listen on %s: %s", listen,
                               uv_strerror(e));
@@ -552,7 +652,11 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
             "baton serve: warning: listening on %s, which other computers "
             "can reach; anyone who can reach it can read the dashboard\n",
             hostbuf);
-  if (cli->opts.json)
+  respawn_arm(sv, &in);
+  if (in.fd >= 0)
+    fprintf(cli->err, "baton serve: restarted (%d in the last minute); "
+                      "dashboard at %s, same token\n", in.restarts, url);
+  else if (cli->opts.json)
     fprintf(cli->out, "{\"url\":\"%s\",\"token\":\"%s\",\"db\":\"%s\"}\n", url,
             sv->token, baton_store_path(sv->store));
   else
@@ -564,7 +668,7 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
             "baton serve: press Ctrl-C to stop\n",
             url, baton_store_path(sv->store), sv->token);
   fflush(cli->out);
-  if (open)
+  if (open && in.fd < 0)
     open_browser(sv, url);
 
   the_serve = sv;
@@ -585,6 +689,7 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   uv_close((uv_handle_t *)&sv->heartbeat, NULL);
   /* Let the close callbacks run before sv goes. */
   uv_run(&h->loop, UV_RUN_NOWAIT);
+  respawn_free(h);
 fail_listen:
 fail_store:
   free(sv);

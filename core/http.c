@@ -684,6 +684,21 @@ int baton__http_server_start(baton_http_server_t **out, uv_loop_t *loop,
                              const baton_http_limits_t *limits,
                              baton_http_handler_fn handler, void *ud,
                              int *port) {
+  return baton__http_server_adopt(out, loop, addr, -1, limits, handler, ud,
+                                  port);
+}
+
+int baton__http_server_fd(const baton_http_server_t *s) {
+  uv_os_fd_t fd;
+  return uv_fileno((const uv_handle_t *)&s->listener, &fd) == 0 ? (int)fd
+                                                                 : -1;
+}
+
+int baton__http_server_adopt(baton_http_server_t **out, uv_loop_t *loop,
+                             const struct sockaddr *addr, int fd,
+                             const baton_http_limits_t *limits,
+                             baton_http_handler_fn handler, void *ud,
+                             int *port) {
   int r;
   /* A client that leaves while its answer is being written (a browser
    * moving to another page with requests pipelined or a stream open) must
@@ -712,7 +727,8 @@ int baton__http_server_start(baton_http_server_t **out, uv_loop_t *loop,
     goto fail_init;
   s->listener.data = s;
   s->listening = 1;
-  if ((r = uv_tcp_bind(&s->listener, addr, 0)) != 0)
+  if ((r = fd >= 0 ? uv_tcp_open(&s->listener, (uv_os_sock_t)fd)
+                   : uv_tcp_bind(&s->listener, addr, 0)) != 0)
     goto fail_bind;
   if ((r = uv_listen((uv_stream_t *)&s->listener, 128, on_connection)) != 0)
     goto fail_bind;

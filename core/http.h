@@ -51,6 +51,17 @@ int baton__http_server_start(baton_http_server_t **out, uv_loop_t *loop,
                              baton_http_handler_fn handler, void *ud,
                              int *port);
 
+/* The same on a socket already bound (and maybe listening) at fd, which
+ * the server then owns; addr is unused. For a restart that must not drop
+ * the clients waiting to connect. */
+int baton__http_server_adopt(baton_http_server_t **out, uv_loop_t *loop,
+                             const struct sockaddr *addr, int fd,
+                             const baton_http_limits_t *limits,
+                             baton_http_handler_fn handler, void *ud,
+                             int *port);
+/* The listening socket's descriptor, or -1. */
+int baton__http_server_fd(const baton_http_server_t *s);
+
 /* Stops gracefully: no new connections; idle connections and streams are
  * closed; a request being answered finishes, then its connection closes.
  * closed_cb runs once everything is closed, after which the server is

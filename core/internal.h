@@ -266,6 +266,14 @@ struct baton_host_s {
   int scanned;
   struct baton_store_s *store; /* opened on first use; see core/store.c */
   char today[16];              /* set_today() of the test runner */
+  /* When set, a plugin stuck in C makes the watchdog replace the process
+   * with this program (execve) instead of exiting: `baton serve` restarts
+   * itself on the same listening socket, fd, kept open across the exec. */
+  struct {
+    char *path;
+    char **argv, **envp;
+    int fd;
+  } respawn;
 };
 
 /* The host's database, opened (and migrated) on first use from
@@ -500,6 +508,8 @@ typedef struct baton_cli_s {
   const char *prog;
   FILE *out;
   FILE *err;
+  int argc; /* the whole command line as given, without the program */
+  char **argv;
 } baton_cli_t;
 
 /* A built-in command handler: returns the exit status (0, 1 or 2). */

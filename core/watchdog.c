@@ -6,6 +6,8 @@
  * with baton__sandbox_kill(), which only sets hooks (lua_sethook is safe to
  * call from another thread). Nothing costs anything while calls finish in
  * time: no hook is set until the deadline has passed. */
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,22 @@ static void give_up(baton_plugin_t *p) {
                    p->is_script ? "script" : "plugin", p->name);
   if (n > 0 && write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg) < 0)
     n = 0;
+  baton_host_t *h = p->host;
+  if (h->respawn.path != NULL) {
+    /* The listening socket survives the exec, so clients wait in its
+     * backlog instead of being refused; everything else is closed. */
+    static const char again[] = "baton serve: restarting without that "
+                                "request; the dashboards reconnect\n";
+    if (write(2, again, sizeof again - 1) < 0)
+      n = 0;
+    /* The new program inherits this thread's signal mask, which blocks
+     * every signal (they are the loop thread's to take). */
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    if (fcntl(h->respawn.fd, F_SETFD, 0) == 0)
+      execve(h->respawn.path, h->respawn.argv, h->respawn.envp);
+  }
   _exit(1);
 }
 

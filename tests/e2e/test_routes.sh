@@ -87,15 +87,16 @@ if wait_for_text '"plugin":"routes","error":null' sse 2000; then pass "a plugins
 
 test_case "a broken edit keeps the last good version, with the error shown"
 cp "$PLUGINS/routes/init.lua" good_init.lua
+bad_line=$(($(wc -l <good_init.lua) + 1))
 printf 'local x = = 1\n' >>"$PLUGINS/routes/init.lua"
 wait_for_text "failed to reload" err 3000 || true
 expect_contains "plugin 'routes' failed to reload; its last good version goes on" err
-expect_contains "init.lua:28:" err
+expect_contains "init.lua:$bad_line:" err
 get /api/routes/hello/x
 expect_code 200
 expect_json_true body 'd["version"] == 2'
 get /api/plugins
-expect_json_true body 'any(p["name"] == "routes" and "init.lua:28:" in (p["reload_error"] or "") for p in d)'
+expect_json_true body 'any(p["name"] == "routes" and "init.lua:'"$bad_line"':" in (p["reload_error"] or "") for p in d)'
 if wait_for_text '"plugin":"routes","error":"' sse 2000; then pass "the error reached the event stream"; else fail "no error event" sse; fi
 kill "$sse" 2>/dev/null || true
 wait "$sse" 2>/dev/null || true
@@ -119,7 +120,18 @@ wait_for_text "reloaded plugin 'routes'" err 3000 || true
 get /api/routes/hello/x
 expect_json_true body 'd["version"] == 3'
 
-test_case "the server stops cleanly after reloads and failed handlers"
+test_case "a handler stuck inside C restarts the server on the same address and token"
+get /api/routes/stuck -m 10
+verdict "the stuck request got no answer" "it was answered: $CODE" body test "$CODE" = 000
+wait_for_text "restarted (1 in the last minute)" err 5000 || true
+expect_contains "plugin 'routes': it did not stop within 2 s of its time limit" err
+expect_contains "restarted (1 in the last minute); dashboard at $URL" err
+get /api/routes/hello/x
+expect_code 200
+get /api/routes/echo -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{}'
+expect_code 201
+
+test_case "the server stops cleanly after reloads, failed handlers and a restart"
 interrupt_bg
 check_status 0
 expect_not_contains "LeakSanitizer" err
