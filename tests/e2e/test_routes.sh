@@ -131,8 +131,14 @@ expect_code 200
 get /api/routes/echo -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{}'
 expect_code 201
 
-test_case "the server stops cleanly after reloads, failed handlers and a restart"
+test_case "the server stops cleanly after reloads, failed handlers and a restart, finishing the answer in progress"
+rm -f slow.json
+curl -s -m 8 -o slow.json "${URL}api/routes/slow" &
+slow=$!
+sleep 0.3
 interrupt_bg
+wait "$slow" || true
+expect_json_true slow.json 'd == {"slept": True, "version": 3}'
 check_status 0
 expect_not_contains "LeakSanitizer" err
 expect_not_contains "runtime error" err
