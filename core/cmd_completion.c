@@ -197,6 +197,9 @@ static void offer_value(comp_t *c, const baton_argspec_t *a) {
     return;
   }
   offer_kind(c, "words");
+  if (a->flag && strcmp(a->name, "allow") == 0) /* run, repl: permissions */
+    for (size_t i = 0; baton__perm_names[i]; i++)
+      offer(c, baton__perm_names[i]);
   if (a->type == BATON_ARG_ENUM)
     for (size_t i = 0; i < a->nvalues; i++)
       offer(c, a->values[i]);

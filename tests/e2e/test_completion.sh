@@ -2,8 +2,9 @@
 # e2e: bash completion. `baton completion bash` is sourced in a real bash
 # (no rc files), COMP_WORDS/COMP_CWORD are set as bash sets them at a Tab,
 # and the completion function's COMPREPLY is checked: commands, a group's
-# commands, a plugin's commands, flags, enum values, files, global flags,
-# and a plugin added after the script was loaded.
+# commands, a plugin's commands, flags, enum values, permissions for
+# --allow, files, global flags, and a plugin added after the script was
+# loaded.
 . "$(dirname "$0")/lib.sh"
 
 mkdir bin
@@ -67,6 +68,10 @@ tab mentor match --objective f
 expect_lines out fairest
 tab completion ""
 expect_lines out bash
+tab run --allow f
+expect_lines out fs.read fs.write
+tab repl --allow pe
+expect_lines out people.write
 
 test_case "global flags before the command are skipped; help completes commands"
 tab --db x.db --quiet rota s
