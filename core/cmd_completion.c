@@ -111,9 +111,8 @@ static void take_command_word(comp_t *c, const char *w) {
   if (l.found) {
     c->spec = &l.found->spec;
     c->stage = 2;
-    if (c->stage == 2 && l.found->group == NULL &&
-        strcmp(w, "help") == 0) {
-      c->help = 1;
+    if (l.found->group == NULL && strcmp(w, "help") == 0) {
+      c->help = 1; /* `help WORDS`: WORDS name a command */
       c->stage = 0;
       c->spec = NULL;
     }
