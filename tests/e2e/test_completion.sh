@@ -4,7 +4,7 @@
 # and the completion function's COMPREPLY is checked: commands, a group's
 # commands, a plugin's commands, flags, enum values, permissions for
 # --allow, files, global flags, and a plugin added after the script was
-# loaded.
+# loaded. Last, Tabs typed at an interactive bash on a pseudo-terminal.
 . "$(dirname "$0")/lib.sh"
 
 mkdir bin
@@ -118,6 +118,24 @@ if [ -f "$built" ]; then
     cmp -s "$built" completion.bash
 else
   pass "skipped: no build/baton.bash-completion beside the binary"
+fi
+
+test_case "at an interactive bash on a terminal, Tab completes the line"
+# script(1) gives bash a pseudo-terminal, so readline reads the Tabs. The
+# `baton` on PATH here hands __complete to the real one and otherwise only
+# says what it was asked to run: the completed line.
+if command -v script >/dev/null; then
+  mkdir wrap
+  printf '#!/bin/sh\nif [ "$1" = __complete ]; then exec "%s" "$@"; fi\necho "RAN: $*"\n' "$BATON" >wrap/baton
+  chmod +x wrap/baton
+  set +e
+  printf 'source ./completion.bash\nbaton mentor match --obj\tfa\t\nexit\n' |
+    timeout -k 1 20 script -qfec "env -i HOME=$WORK TERM=dumb PATH=$WORK/wrap:/usr/bin:/bin bash --norc --noprofile -i" /dev/null >tty.out 2>&1
+  set -e
+  tr -d '\r' <tty.out >tty.txt
+  expect_contains "RAN: mentor match --objective fairest" tty.txt
+else
+  pass "skipped: no script(1) for a pseudo-terminal"
 fi
 
 test_case "completion refuses an unknown shell"
