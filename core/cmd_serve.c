@@ -32,6 +32,21 @@
 #define POLL_MS 300
 #define HEARTBEAT_MS 15000
 
+/* An answer's bytes, shared by the cache and the answers being written
+ * from them (no copy per request); freed with the last reference. */
+typedef struct {
+  size_t refs;
+  size_t len;
+  char *data;
+} shared_t;
+
+/* A store answer kept until the database changes (db_version): a busy
+ * dashboard then costs one query per change, not one per request. */
+typedef struct {
+  shared_t *body;
+  long long version;
+} cached_t;
+
 typedef struct {
   baton_cli_t *cli;
   baton_host_t *h;
@@ -46,16 +61,22 @@ typedef struct {
   int stopping;
   int signal;
   FILE *log;
+  cached_t people[2]; /* active; all (?all=1) */
+  cached_t groups;
 } serve_t;
 
 static serve_t *the_serve; /* for the drain hook, which gets only the host */
 
 /* ---- answers ------------------------------------------------------------- */
 
+static char *dump(const json_t *j) {
+  return j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                               JSON_REAL_PRECISION(15))
+           : NULL;
+}
+
 static void send_json(baton_http_req_t *r, int status, json_t *j) {
-  char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                                  JSON_REAL_PRECISION(15))
-              : NULL;
+  char *s = dump(j);
   if (s == NULL) {
     static const char oom[] = "{\"error\":{\"message\":\"out of memory\"}}";
     baton__http_respond(r, 500, "application/json", oom, sizeof oom - 1,
@@ -74,6 +95,50 @@ static void send_error(baton_http_req_t *r, int status, const char *msg) {
                       msg));
 }
 
+static void shared_unref(void *ud) {
+  shared_t *b = ud;
+  if (b != NULL && --b->refs == 0) {
+    free(b->data);
+    free(b);
+  }
+}
+
+static void cache_clear(cached_t *c) {
+  shared_unref(c->body);
+  c->body = NULL;
+}
+
+/* Sends c's answer if it is of version v; returns 0 if not. */
+static int send_cached(baton_http_req_t *r, cached_t *c, long long v) {
+  if (c->body == NULL || c->version != v)
+    return 0;
+  c->body->refs++;
+  baton__http_respond_ref(r, 200, "application/json", c->body->data,
+                          c->body->len, "Cache-Control: no-store\r\n",
+                          shared_unref, c->body);
+  return 1;
+}
+
+/* Keeps j (taken) as c's answer for version v, and sends it. */
+static void send_json_cached(baton_http_req_t *r, cached_t *c, long long v,
+                             json_t *j) {
+  shared_t *b = calloc(1, sizeof *b);
+  if (b == NULL || (b->data = dump(j)) == NULL) {
+    free(b);
+    send_json(r, 200, j); /* answers 500 when out of memory */
+    return;
+  }
+  json_decref(j);
+  b->refs = 1;
+  b->len = strlen(b->data);
+  cache_clear(c);
+  c->body = b;
+  c->version = v;
+  send_cached(r, c, v);
+}
+
+static long long db_version(serve_t *sv);
+
 /* ---- the store ----------------------------------------------------------- */
 
 static int add_person(const baton_person_t *p, void *ud) {
@@ -89,6 +154,9 @@ static void api_people(serve_t *sv, baton_http_req_t *r) {
   char *all = baton__http_query_get(baton__http_req_query(r), "all");
   int include_inactive = all && strcmp(all, "0") != 0;
   free(all);
+  long long v = db_version(sv);
+  if (send_cached(r, &sv->people[include_inactive], v))
+    return;
   json_t *a = json_array();
   if (baton_people_each(sv->store, NULL, 0, include_inactive, add_person,
                         a) != 0) {
@@ -96,7 +164,7 @@ static void api_people(serve_t *sv, baton_http_req_t *r) {
     send_error(r, 500, baton_store_last_error(sv->store));
     return;
   }
-  send_json(r, 200, a);
+  send_json_cached(r, &sv->people[include_inactive], v, a);
 }
 
 typedef struct {
@@ -117,13 +185,16 @@ static int add_group(const baton_group_t *g, void *ud) {
 }
 
 static void api_groups(serve_t *sv, baton_http_req_t *r) {
+  long long v = db_version(sv);
+  if (send_cached(r, &sv->groups, v))
+    return;
   groups_ctx_t c = {sv, json_array()};
   if (baton_groups_each(sv->store, add_group, &c) != 0) {
     json_decref(c.a);
     send_error(r, 500, baton_store_last_error(sv->store));
     return;
   }
-  send_json(r, 200, c.a);
+  send_json_cached(r, &sv->groups, v, c.a);
 }
 
 static int add_event(const baton_event_t *e, void *ud) {
@@ -244,8 +315,8 @@ static int serve_asset(serve_t *sv, baton_http_req_t *r, const char *path) {
     if (inm && strcmp(inm, etag) == 0)
       baton__http_respond(r, 304, a->type, NULL, 0, headers);
     else
-      baton__http_respond(r, 200, a->type, (const char *)a->data, a->len,
-                          headers);
+      baton__http_respond_ref(r, 200, a->type, (const char *)a->data, a->len,
+                              headers, NULL, NULL); /* in the binary */
     return 1;
   }
   return 0;
@@ -690,6 +761,9 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   /* Let the close callbacks run before sv goes. */
   uv_run(&h->loop, UV_RUN_NOWAIT);
   respawn_free(h);
+  cache_clear(&sv->people[0]);
+  cache_clear(&sv->people[1]);
+  cache_clear(&sv->groups);
 fail_listen:
 fail_store:
   free(sv);

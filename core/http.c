@@ -309,41 +309,66 @@ static int on_message_complete(http_parser *p) {
 
 /* ---- writing --------------------------------------------------------------*/
 
+/* A body not copied (a "ref") is released when its write is done. */
+typedef struct {
+  baton_http_release_fn release;
+  void *ud;
+} ref_t;
+
 typedef struct {
   uv_write_t w;
   conn_t *conn;
+  ref_t ref;
   char data[];
 } write_t;
+
+static void release(const ref_t *ref) {
+  if (ref && ref->release)
+    ref->release(ref->ud);
+}
 
 static void on_write(uv_write_t *w, int status) {
   write_t *wr = (write_t *)w;
   conn_t *c = wr->conn;
+  release(&wr->ref);
   free(wr);
   if (status < 0 && c->state != C_CLOSING)
     conn_close(c);
 }
 
-/* Queues bytes on the connection. Returns 0 or a libuv error. */
+/* Queues a then b on the connection: both copied, or with `ref` b is
+ * written from where it is and released once written. Returns 0 or a
+ * libuv error (a ref is then released at once). */
 static int conn_write(conn_t *c, const char *a, size_t alen, const char *b,
-                      size_t blen) {
-  write_t *wr = malloc(sizeof *wr + alen + blen);
-  if (wr == NULL)
+                      size_t blen, const ref_t *ref) {
+  size_t copied = alen + (ref ? 0 : blen);
+  write_t *wr = malloc(sizeof *wr + copied);
+  if (wr == NULL) {
+    release(ref);
     return UV_ENOMEM;
+  }
   wr->conn = c;
+  wr->ref = ref ? *ref : (ref_t){NULL, NULL};
   memcpy(wr->data, a, alen);
-  if (blen)
+  if (blen && !ref)
     memcpy(wr->data + alen, b, blen);
-  uv_buf_t buf = uv_buf_init(wr->data, (unsigned)(alen + blen));
-  int r = uv_write(&wr->w, (uv_stream_t *)&c->tcp, &buf, 1, on_write);
-  if (r != 0)
+  uv_buf_t bufs[2] = {uv_buf_init(wr->data, (unsigned)copied),
+                      uv_buf_init((char *)b, (unsigned)blen)};
+  int r = uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, ref && blen ? 2 : 1,
+                   on_write);
+  if (r != 0) {
+    release(&wr->ref);
     free(wr);
+  }
   return r;
 }
 
-/* Writes a whole answer; headers_extra may be NULL. */
+/* Writes a whole answer; headers_extra may be NULL; with `ref` the body is
+ * not copied (see conn_write). */
 static int write_answer(conn_t *c, int status, const char *type,
                         const char *body, size_t len, const char *extra,
-                        int keep_alive, int head, int stream) {
+                        int keep_alive, int head, int stream,
+                        const ref_t *ref) {
   char head_buf[2048];
   int n;
   if (stream)
@@ -359,10 +384,12 @@ static int write_answer(conn_t *c, int status, const char *type,
                  "X-Content-Type-Options: nosniff\r\n%s\r\n",
                  status, baton__http_reason(status), type, len,
                  keep_alive ? "keep-alive" : "close", extra ? extra : "");
-  if (n < 0 || (size_t)n >= sizeof head_buf)
+  if (n < 0 || (size_t)n >= sizeof head_buf) {
+    release(ref);
     return UV_ENOMEM;
+  }
   return conn_write(c, head_buf, (size_t)n, head ? NULL : body,
-                    head ? 0 : len);
+                    head ? 0 : len, ref);
 }
 
 /* An error found while reading: answer it and close the connection. */
@@ -377,7 +404,7 @@ static void conn_fail(conn_t *c, int status) {
   c->req = NULL;
   c->state = C_BUSY;
   if (write_answer(c, status, "application/json", body, (size_t)n, NULL, 0, 0,
-                   0) != 0)
+                   0, NULL) != 0)
     conn_close(c);
   else
     conn_finish(c);
@@ -556,16 +583,18 @@ static void conn_next(conn_t *c, int keep_alive) {
     conn_process(c);
 }
 
-int baton__http_respond(baton_http_req_t *r, int status, const char *type,
-                        const char *body, size_t len, const char *headers) {
+static int respond(baton_http_req_t *r, int status, const char *type,
+                   const char *body, size_t len, const char *headers,
+                   const ref_t *ref) {
   conn_t *c = r->conn;
   if (c == NULL) {
+    release(ref);
     req_free(r);
     return UV_ECONNRESET;
   }
   int keep = r->keep_alive && !c->server->closing;
   int e = write_answer(c, status, type ? type : "text/plain; charset=utf-8",
-                       body, len, headers, keep, r->head, 0);
+                       body, len, headers, keep, r->head, 0, ref);
   req_free(r);
   if (e != 0) {
     c->req = NULL;
@@ -576,6 +605,18 @@ int baton__http_respond(baton_http_req_t *r, int status, const char *type,
   return 0;
 }
 
+int baton__http_respond(baton_http_req_t *r, int status, const char *type,
+                        const char *body, size_t len, const char *headers) {
+  return respond(r, status, type, body, len, headers, NULL);
+}
+
+int baton__http_respond_ref(baton_http_req_t *r, int status, const char *type,
+                            const char *body, size_t len, const char *headers,
+                            baton_http_release_fn release_fn, void *ud) {
+  ref_t ref = {release_fn, ud};
+  return respond(r, status, type, body, len, headers, &ref);
+}
+
 int baton__http_stream(baton_http_req_t *r, const char *type,
                        const char *headers, const char *first, size_t len) {
   conn_t *c = r->conn;
@@ -583,7 +624,7 @@ int baton__http_stream(baton_http_req_t *r, const char *type,
     req_free(r);
     return UV_ECONNRESET;
   }
-  int e = write_answer(c, 200, type, first, len, headers, 1, 0, 1);
+  int e = write_answer(c, 200, type, first, len, headers, 1, 0, 1, NULL);
   req_free(r);
   c->req = NULL;
   if (e != 0) {
@@ -607,7 +648,7 @@ size_t baton__http_broadcast(baton_http_server_t *s, const char *data,
     if (c->state != C_STREAM)
       continue;
     if (c->tcp.write_queue_size > s->limits.max_queued ||
-        conn_write(c, data, len, NULL, 0) != 0) {
+        conn_write(c, data, len, NULL, 0, NULL) != 0) {
       conn_close(c);
       continue;
     }

@@ -100,6 +100,14 @@ baton_http_server_t *baton__http_req_server(const baton_http_req_t *r);
  * (the client went away: nothing was sent, the request is freed anyway). */
 int baton__http_respond(baton_http_req_t *r, int status, const char *type,
                         const char *body, size_t len, const char *headers);
+/* The same, but `body` is not copied: it must stay valid until
+ * release(ud) is called, once, when the answer is written or dropped
+ * (at once for HEAD or when nothing could be queued). release NULL: the
+ * body is static (a web asset). */
+typedef void (*baton_http_release_fn)(void *ud);
+int baton__http_respond_ref(baton_http_req_t *r, int status, const char *type,
+                            const char *body, size_t len, const char *headers,
+                            baton_http_release_fn release, void *ud);
 /* Answers 200 with no length, then `first` (len bytes, may be 0), and
  * keeps the connection open as a stream that baton__http_broadcast writes
  * to; the request is freed at once. Returns 0 or as baton__http_respond. */

@@ -386,7 +386,19 @@ async function checkLive(page, api, open) {
   check(`mentor end in another process removes the pair within ${LIVE_MS} ms`, ms2 >= 0 && ms2 <= LIVE_MS, `took ${ms2} ms`);
   const left = await page.$$eval(".card .pair", ps => ps.map(p => p.querySelector("strong").textContent));
   check("... the ended pair's mentee is no longer listed", !left.includes(person(gone.mentee).name), left.join(", "));
+  // The server keeps /api/people's answer until the database changes: a
+  // person imported by another process must show at once all the same.
   await open(page, "");
+  const before = (await api("/api/people")).length;
+  const csv = path.join(work, "newcomer.csv");
+  fs.writeFileSync(csv, "id,name,email,role\nZ999,Newcomer Browsertest,z999@example.org,aide\n");
+  const ms3 = await liveChange(page, ["people", "import", csv],
+    n => / of (\d+)/.test(document.querySelector(".grid .stat").textContent) &&
+      Number(/ of (\d+)/.exec(document.querySelector(".grid .stat").textContent)[1]) === n, before + 1);
+  check(`a person imported in another process is counted on the overview within ${LIVE_MS} ms`, ms3 >= 0 && ms3 <= LIVE_MS, `took ${ms3} ms`);
+  const people = await api("/api/people");
+  check("... and /api/people lists them", people.some(p => p.id === "Z999" && p.name === "Newcomer Browsertest"),
+    `${people.length} people`);
   const bars = await page.$$eval('svg[aria-label="leadership roles per person"] g.bar', gs => gs.map(g => g.dataset.id));
   check("the overview still draws after the changes", bars.length > 0);
 }

@@ -52,10 +52,26 @@ static void tick(uv_timer_t *t) {
   uv_close((uv_handle_t *)t, (uv_close_cb)free);
 }
 
-/* /slow answers 150 ms later; /stream streams "hello" then "tick"; any
- * other path gets "METHOD PATH QUERY BODYLEN". */
+/* Bodies answered without a copy, and how often they were released. */
+static char shared_body[] = "shared body";
+static int releases;
+static int head_ok;
+static void count_release(void *ud) {
+  assert_ptr_equal(ud, shared_body);
+  releases++;
+}
+
+/* /slow answers 150 ms later; /stream streams "hello" then "tick"; /ref
+ * answers shared_body without copying it; any other path gets "METHOD
+ * PATH QUERY BODYLEN". */
 static void handler(baton_http_req_t *r, void *ud) {
   const char *path = baton__http_req_path(r);
+  if (strcmp(path, "/ref") == 0) {
+    baton__http_respond_ref(r, 200, "text/plain", shared_body,
+                            strlen(shared_body), NULL, count_release,
+                            shared_body);
+    return;
+  }
   if (strcmp(path, "/slow") == 0) {
     later_t *l = calloc(1, sizeof *l);
     l->req = r;
@@ -278,6 +294,40 @@ static void test_http_answers_pipelined_requests_in_order(void **st) {
   assert_string_equal(bodies[0], "GET /1  0");
   assert_string_equal(bodies[1], "POST /2  5");
   assert_string_equal(bodies[2], "GET /3  0");
+}
+
+static void client_ref(void) {
+  int fd = connect_server();
+  send_str(fd, "GET /ref HTTP/1.1\r\n\r\n");
+  read_answers(fd, 1, NULL);
+  /* A HEAD answer has headers only: read it whole, without a parser. */
+  send_str(fd, "HEAD /ref HTTP/1.1\r\n\r\n");
+  char buf[512] = "";
+  size_t got = 0;
+  while (got < sizeof buf - 1 && !strstr(buf, "\r\n\r\n")) {
+    ssize_t n = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+    if (n <= 0)
+      break;
+    got += (size_t)n;
+    buf[got] = '\0';
+  }
+  if (strncmp(buf, "HTTP/1.1 200", 12) == 0 && strstr(buf, "shared") == NULL)
+    head_ok = 1;
+  send_str(fd, "GET /ref HTTP/1.1\r\nConnection: close\r\n\r\n");
+  read_answers(fd, 2, NULL);
+  close(fd);
+}
+
+static void test_http_a_body_answered_by_reference_is_sent_and_released_once(
+    void **st) {
+  releases = 0;
+  head_ok = 0;
+  run_with(client_ref, NULL);
+  assert_int_equal(nresp, 2);
+  assert_string_equal(bodies[0], "shared body");
+  assert_string_equal(bodies[1], "shared body");
+  assert_true(head_ok);          /* HEAD: the headers, no body */
+  assert_int_equal(releases, 3); /* GET, HEAD and GET, each once */
 }
 
 static void client_keep_alive(void) {
@@ -518,6 +568,9 @@ int main(void) {
                              setup),
       cmocka_unit_test_setup(
           test_http_keeps_the_connection_alive_until_close_is_asked, setup),
+      cmocka_unit_test_setup(
+          test_http_a_body_answered_by_reference_is_sent_and_released_once,
+          setup),
       cmocka_unit_test_setup(test_http_refuses_oversized_headers_with_431,
                              setup),
       cmocka_unit_test_setup(test_http_refuses_a_malformed_request_with_400,
