@@ -484,24 +484,25 @@ static sqlite3_stmt *prepare(lua_State *L, baton_store_t *s, const char *who,
     why = lua_pushfstring(L, "the SQL has %d parameters but %d values were "
                           "given", sqlite3_bind_parameter_count(st), n);
   for (int i = 0; why == NULL && i < n; i++) {
-    int idx = first + i;
+    int idx = first + i, brc = SQLITE_OK;
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
-      sqlite3_bind_null(st, i + 1);
+      brc = sqlite3_bind_null(st, i + 1);
       break;
     case LUA_TBOOLEAN:
-      sqlite3_bind_int(st, i + 1, lua_toboolean(L, idx));
+      brc = sqlite3_bind_int(st, i + 1, lua_toboolean(L, idx));
       break;
     case LUA_TNUMBER:
       if (lua_isinteger(L, idx))
-        sqlite3_bind_int64(st, i + 1, (sqlite3_int64)lua_tointeger(L, idx));
+        brc = sqlite3_bind_int64(st, i + 1,
+                                (sqlite3_int64)lua_tointeger(L, idx));
       else
-        sqlite3_bind_double(st, i + 1, lua_tonumber(L, idx));
+        brc = sqlite3_bind_double(st, i + 1, lua_tonumber(L, idx));
       break;
     case LUA_TSTRING: {
       size_t len;
       const char *v = lua_tolstring(L, idx, &len);
-      sqlite3_bind_text(st, i + 1, v, (int)len, SQLITE_TRANSIENT);
+      brc = sqlite3_bind_text(st, i + 1, v, (int)len, SQLITE_TRANSIENT);
       break;
     }
     default:
@@ -509,6 +510,11 @@ static sqlite3_stmt *prepare(lua_State *L, baton_store_t *s, const char *who,
                             "booleans or nil (encode tables with "
                             "baton.json.encode)", i + 1, luaL_typename(L, idx));
     }
+    /* A value that could not be copied (out of memory) would be NULL in
+     * the row: the statement must not run. */
+    if (brc != SQLITE_OK)
+      why = lua_pushfstring(L, "cannot bind value %d: %s", i + 1,
+                            sqlite3_errstr(brc));
   }
   if (why != NULL) {
     baton__store_auth_end(s);
