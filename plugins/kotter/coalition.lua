@@ -5,6 +5,8 @@
 -- student leaders, leaders with titles), several departments and every
 -- campus. The spread counts what is represented and names what is not.
 
+local check = require("initiatives").check
+
 local M = {}
 
 local function count_by(people, field)
@@ -25,18 +27,18 @@ end
 function M.spread(ids)
   local people, missing_people = {}, {}
   for _, id in ipairs(ids) do
-    local p = baton.people.get(id)
+    local p = check(baton.people.get(id))
     if p then people[#people + 1] = p else missing_people[#missing_people + 1] = id end
   end
   local roles, role_counts = count_by(people, "role")
   local departments = count_by(people, "department")
   local campuses = count_by(people, "campus")
-  local school_roles = count_by(baton.people.find {}, "role")
+  local school_roles = count_by(check(baton.people.find {}), "role")
   local absent = {}
   for _, r in ipairs(school_roles) do
     if not role_counts[r] then absent[#absent + 1] = r end
   end
-  local school_campuses = count_by(baton.people.find {}, "campus")
+  local school_campuses = count_by(check(baton.people.find {}), "campus")
   local inactive = {}
   for _, p in ipairs(people) do
     if not p.active then inactive[#inactive + 1] = p.id end

@@ -36,7 +36,7 @@ end
 local function names_of(ids)
   local out = {}
   for _, id in ipairs(ids) do
-    local p = baton.people.get(id)
+    local p = initiatives.check(baton.people.get(id))
     out[#out + 1] = p and p.name or id
   end
   return out

@@ -63,10 +63,15 @@ function M.migrate()
   if err then error("cannot prepare the change tables: " .. err, 0) end
 end
 
-local function check(ok, err)
-  if ok == nil and err then error(err, 0) end
+--- A store call's result, or its error raised: `nil, err` from a failed
+--- query (out of memory, disk error) must stop the command, not read as
+--- "no row" and carry on with half the data. ENOTFOUND (no such person)
+--- is an answer, not a failure: nil.
+function M.check(ok, err, code)
+  if ok == nil and err and code ~= "ENOTFOUND" then error(err, 0) end
   return ok
 end
+local check = M.check
 
 -- Letters with accents keep their base letter in a short name.
 local plain = {
@@ -151,10 +156,10 @@ end
 function M.people(ids)
   local found, unknown = {}, {}
   for _, id in ipairs(ids) do
-    local p = baton.people.get(id)
+    local p = check(baton.people.get(id))
     if p then found[#found + 1] = p else unknown[#unknown + 1] = id end
   end
-  if #unknown > 0 and #baton.people.find {} == 0 then
+  if #unknown > 0 and #check(baton.people.find {}) == 0 then
     error("no people in the database yet: import the staff list first (baton people import FILE; "
       .. "try samples/staff.csv)", 0)
   end
@@ -177,19 +182,19 @@ function M.create(o)
   local slug = M.slugify(o.title)
   if slug == "" then slug = "initiative" end
   return baton.store.transaction(function()
-    local taken = baton.store.first("SELECT id, slug, title FROM kotter_initiatives WHERE slug = ?", slug)
+    local taken = check(baton.store.first("SELECT id, slug, title FROM kotter_initiatives WHERE slug = ?", slug))
     if taken then
       if M.slugify(taken.title) == M.slugify(o.title) and taken.title:lower() == o.title:lower() then
         error(("there is already an initiative called '%s' (number %d, %s)"):format(taken.title, taken.id, taken.slug), 0)
       end
       local k = 2
-      while baton.store.first("SELECT 1 FROM kotter_initiatives WHERE slug = ?", slug .. "-" .. k) do k = k + 1 end
+      while check(baton.store.first("SELECT 1 FROM kotter_initiatives WHERE slug = ?", slug .. "-" .. k)) do k = k + 1 end
       slug = slug .. "-" .. k
     end
     check(baton.store.exec(
       "INSERT INTO kotter_initiatives (slug, title, mode, target, created) VALUES (?, ?, ?, ?, ?)",
       slug, o.title, o.mode, o.target, o.today))
-    local ini = baton.store.first("SELECT * FROM kotter_initiatives WHERE slug = ?", slug)
+    local ini = check(baton.store.first("SELECT * FROM kotter_initiatives WHERE slug = ?", slug))
     for n = 1, #steps.list do
       check(baton.store.exec("INSERT INTO kotter_steps (initiative, step) VALUES (?, ?)", ini.id, n))
     end
@@ -208,8 +213,8 @@ local function owners_of(ini, n)
 end
 
 local function step_row(ini, n)
-  local r = baton.store.first("SELECT status, since, started, due FROM kotter_steps WHERE initiative = ? AND step = ?",
-    ini.id, n)
+  local r = check(baton.store.first(
+    "SELECT status, since, started, due FROM kotter_steps WHERE initiative = ? AND step = ?", ini.id, n))
   return { n = n, status = r.status, since = r.since, started = r.started, due = r.due, owners = owners_of(ini, n) }
 end
 
@@ -277,7 +282,7 @@ function M.add_evidence(ini, e, today, by)
     local metrics = e.metrics and next(e.metrics) and baton.json.encode(e.metrics) or nil
     check(baton.store.exec("INSERT INTO kotter_evidence (initiative, step, date, text, link, metrics) "
       .. "VALUES (?, ?, ?, ?, ?, ?)", ini.id, e.step, e.date, e.text, e.link, metrics))
-    local id = baton.store.first("SELECT max(id) AS id FROM kotter_evidence").id
+    local id = check(baton.store.first("SELECT max(id) AS id FROM kotter_evidence")).id
     local entry = { id = id, step = e.step, date = e.date, text = e.text, link = e.link,
       metrics = metrics and e.metrics or nil }
     record("evidence", ini, { evidence = entry, date = today }, by)
@@ -309,7 +314,7 @@ end
 --- The initiative's history from the event log, oldest first.
 function M.history(ini)
   local out = {}
-  for _, e in ipairs(baton.events.list { subject = ini.slug, plugin = baton.name }) do
+  for _, e in ipairs(check(baton.events.list { subject = ini.slug, plugin = baton.name })) do
     if e.kind:sub(1, 7) == "change." then out[#out + 1] = e end
   end
   return out

@@ -57,7 +57,7 @@ end
 -- The pairs of past cohorts, from the event log: mentee/mentor -> true.
 function M.past_pairs()
   local past = {}
-  for _, e in ipairs(baton.events.list { kind = "mentor.pair" }) do
+  for _, e in ipairs(settings.check(baton.events.list { kind = "mentor.pair" })) do
     if type(e.data) == "table" and e.data.mentor then
       past[e.subject .. "/" .. e.data.mentor] = true
     end

@@ -313,7 +313,8 @@ end
 local function pair_list(active)
   local rows = {}
   for _, p in ipairs(active and settings.active() or settings.all()) do
-    local mentee, mentor = baton.people.get(p.mentee), baton.people.get(p.mentor)
+    local mentee = settings.check(baton.people.get(p.mentee))
+    local mentor = settings.check(baton.people.get(p.mentor))
     rows[#rows + 1] = {
       pair = p.id, mentee = who(p.mentee, mentee and mentee.name), mentor = who(p.mentor, mentor and mentor.name),
       score = math.tointeger(p.score) or p.score, started = p.started, ended = p.ended or "",

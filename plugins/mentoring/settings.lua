@@ -5,6 +5,16 @@
 
 local M = {}
 
+--- A store call's result, or its error raised: `nil, err` from a failed
+--- query (out of memory, disk error) must stop the command with that
+--- message, not read as "no rows" and go on with half the data.
+--- ENOTFOUND (no such person) is an answer, not a failure: nil.
+function M.check(ok, err, code)
+  if ok == nil and err and code ~= "ENOTFOUND" then error(err, 0) end
+  return ok
+end
+local check = M.check
+
 function M.migrate()
   assert(baton.store.migrate {
     [[CREATE TABLE mentoring_pairs (
@@ -47,7 +57,7 @@ function M.weights(override)
   M.migrate()
   local w = {}
   for _, f in ipairs(baton.assign.features()) do w[f.name] = f.weight end
-  local saved = baton.store.first("SELECT value FROM mentoring_settings WHERE key = 'weights'")
+  local saved = check(baton.store.first("SELECT value FROM mentoring_settings WHERE key = 'weights'"))
   if saved then
     for k, v in pairs(M.parse(saved.value, "saved weights (baton mentor weights --reset clears them)")) do w[k] = v end
   end
@@ -79,12 +89,12 @@ end
 
 function M.active()
   M.migrate()
-  return baton.store.query("SELECT * FROM mentoring_pairs WHERE ended IS NULL ORDER BY id")
+  return check(baton.store.query("SELECT * FROM mentoring_pairs WHERE ended IS NULL ORDER BY id"))
 end
 
 function M.all()
   M.migrate()
-  return baton.store.query("SELECT * FROM mentoring_pairs ORDER BY id")
+  return check(baton.store.query("SELECT * FROM mentoring_pairs ORDER BY id"))
 end
 
 -- Records pairs as active: a row each, and a "mentor.pair" event each.
@@ -94,7 +104,7 @@ function M.start(list, objective, today)
     for _, p in ipairs(list) do
       assert(baton.store.exec("INSERT INTO mentoring_pairs (mentee, mentor, score, reasons, objective, started) "
         .. "VALUES (?, ?, ?, ?, ?, ?)", p.mentee, p.mentor, p.score, p.why, objective, today))
-      local id = baton.store.first("SELECT last_insert_rowid() AS id").id
+      local id = check(baton.store.first("SELECT last_insert_rowid() AS id")).id
       assert(baton.events.log { kind = "mentor.pair", subject = p.mentee,
         data = { mentor = p.mentor, score = p.score, pair = id, reasons = p.why } })
     end
