@@ -47,7 +47,7 @@ typedef struct {
   long long version;
 } cached_t;
 
-typedef struct {
+typedef struct baton_serve_s {
   baton_cli_t *cli;
   baton_host_t *h;
   baton_store_t *store;
@@ -546,6 +546,16 @@ static void on_reload(baton_host_t *h, const char *plugin, const char *error,
   json_decref(j);
 }
 
+/* Once the store is open: the plugins' routes, the web assets' ETags and
+ * the data version. */
+static void serve_prepare(serve_t *sv) {
+  load_route_plugins(sv);
+  for (size_t i = 0; i < baton__web_nassets && i < 64; i++)
+    make_etag(sv->etags[i], baton__web_assets[i].data,
+              baton__web_assets[i].len);
+  sv->version = db_version(sv);
+}
+
 /* ---- restarting after a plugin got stuck ---------------------------------
  * A plugin stuck inside a C call (a string pattern that backtracks without
  * end) cannot be unwound; for a command baton exits. A server instead
@@ -676,13 +686,9 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   }
   inherited_t in;
   take_inherited(sv, &in);
-  load_route_plugins(sv);
   if (in.fd < 0)
     make_token(sv->token, sizeof sv->token);
-  for (size_t i = 0; i < baton__web_nassets && i < 64; i++)
-    make_etag(sv->etags[i], baton__web_assets[i].data,
-              baton__web_assets[i].len);
-  sv->version = db_version(sv);
+  serve_prepare(sv);
   int port = 0;
   int e = baton__http_server_adopt(&sv->server, &h->loop,
                                    (struct sockaddr *)&ss, in.fd, NULL, handle,
@@ -795,3 +801,33 @@ const baton_builtin_t baton__serve_commands[] = {
      cmd_serve},
 };
 const size_t baton__serve_ncommands = 1;
+
+/* ---- the router alone (tests/fuzz/fuzz_http.c) ---------------------------
+ * The handler of `baton serve` with its store and plugins' routes, for a
+ * server started without an address (requests come through
+ * baton__http_pipe_open): no listener, timers, watcher or signals. */
+
+baton_serve_t *baton__serve_router_new(baton_host_t *h, FILE *log,
+                                       const char *token) {
+  serve_t *sv = calloc(1, sizeof *sv);
+  if (sv == NULL)
+    return NULL;
+  sv->h = h;
+  sv->log = log;
+  if (baton__host_store(h, &sv->store) != 0) {
+    free(sv);
+    return NULL;
+  }
+  if (token != NULL)
+    snprintf(sv->token, sizeof sv->token, "%s", token);
+  else
+    make_token(sv->token, sizeof sv->token);
+  serve_prepare(sv);
+  return sv;
+}
+
+void baton__serve_router_handle(baton_http_req_t *r, void *router) {
+  handle(r, router);
+}
+
+void baton__serve_router_free(baton_serve_t *sv) { free(sv); }

@@ -68,6 +68,7 @@ struct conn_s {
   int err_status;  /* a limit the parser callbacks found */
   int processing; /* inside conn_process: answers do not re-enter it */
   int handles;     /* open libuv handles (tcp, timer) */
+  baton_http_pipe_t *pipe; /* a connection without a socket, or NULL */
   conn_t *prev, *next;
 };
 
@@ -341,6 +342,14 @@ static void on_write(uv_write_t *w, int status) {
  * libuv error (a ref is then released at once). */
 static int conn_write(conn_t *c, const char *a, size_t alen, const char *b,
                       size_t blen, const ref_t *ref) {
+  if (c->pipe != NULL) {
+    int e = baton__buf_append(&c->pipe->out, a, alen) != 0 ||
+                    (blen && baton__buf_append(&c->pipe->out, b, blen) != 0)
+                ? UV_ENOMEM
+                : 0;
+    release(ref);
+    return e;
+  }
   size_t copied = alen + (ref ? 0 : blen);
   write_t *wr = malloc(sizeof *wr + copied);
   if (wr == NULL) {
@@ -374,9 +383,10 @@ static int write_answer(conn_t *c, int status, const char *type,
   if (stream)
     n = snprintf(head_buf, sizeof head_buf,
                  "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
-                 "Cache-Control: no-store\r\nConnection: keep-alive\r\n"
+                 "Cache-Control: no-store\r\nConnection: %s\r\n"
                  "X-Content-Type-Options: nosniff\r\n%s\r\n",
-                 status, baton__http_reason(status), type, extra ? extra : "");
+                 status, baton__http_reason(status), type,
+                 keep_alive ? "keep-alive" : "close", extra ? extra : "");
   else
     n = snprintf(head_buf, sizeof head_buf,
                  "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
@@ -437,6 +447,11 @@ static void conn_close(conn_t *c) {
   if (c->state == C_CLOSING)
     return;
   baton_http_server_t *s = c->server;
+  if (c->pipe != NULL) {
+    c->pipe->closed = 1;
+    c->pipe->conn_ = NULL;
+    c->pipe = NULL;
+  }
   if (c->state == C_STREAM)
     s->nstreams--;
   if (c->req != NULL) {
@@ -474,7 +489,10 @@ static void conn_finish(conn_t *c) {
   c->state = C_DRAINING;
   c->in_len = 0;
   c->shutdown.data = c;
-  if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
+  if (c->pipe != NULL) {
+    c->pipe->shut = 1;
+  } else if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp,
+                         on_shutdown) != 0) {
     conn_close(c);
     return;
   }
@@ -624,12 +642,19 @@ int baton__http_stream(baton_http_req_t *r, const char *type,
     req_free(r);
     return UV_ECONNRESET;
   }
-  int e = write_answer(c, 200, type, first, len, headers, 1, 0, 1, NULL);
+  /* HEAD: the stream's headers without a body, and no stream: the
+   * connection goes on to the next request (found by fuzz_http). */
+  int head = r->head, keep = !head || (r->keep_alive && !c->server->closing);
+  int e = write_answer(c, 200, type, first, len, headers, keep, head, 1, NULL);
   req_free(r);
   c->req = NULL;
   if (e != 0) {
     conn_close(c);
     return e;
+  }
+  if (head) {
+    conn_next(c, keep);
+    return 0;
   }
   c->state = C_STREAM;
   c->server->nstreams++;
@@ -664,22 +689,23 @@ size_t baton__http_server_streams(const baton_http_server_t *s) {
   return s->nstreams;
 }
 
-static void on_connection(uv_stream_t *l, int status) {
-  baton_http_server_t *s = l->data;
-  if (status < 0)
-    return;
+/* A connection of server s, not yet reading: its handles open, linked
+ * into the server's list. NULL when out of memory. */
+static conn_t *conn_new(baton_http_server_t *s) {
   conn_t *c = calloc(1, sizeof *c);
   if (c == NULL)
-    goto fail_alloc;
+    return NULL;
   c->server = s;
-  if (uv_tcp_init(s->loop, &c->tcp) != 0)
-    goto fail_tcp;
+  if (uv_tcp_init(s->loop, &c->tcp) != 0) {
+    free(c);
+    return NULL;
+  }
   c->tcp.data = c;
   c->handles = 1;
   if (uv_timer_init(s->loop, &c->timer) != 0) { /* cannot fail on Unix */
     s->nclosing++;
     uv_close((uv_handle_t *)&c->tcp, on_conn_handle_closed);
-    return;
+    return NULL;
   }
   c->timer.data = c;
   c->handles = 2;
@@ -688,25 +714,41 @@ static void on_connection(uv_stream_t *l, int status) {
     s->conns->prev = c;
   s->conns = c;
   s->nconns++;
-  if (uv_accept(l, (uv_stream_t *)&c->tcp) != 0) {
-    conn_close(c);
-    return;
-  }
-  uv_tcp_nodelay(&c->tcp, 1);
   http_parser_init(&c->parser, HTTP_REQUEST);
   c->parser.data = c;
   c->state = C_READING;
+  return c;
+}
+
+/* The connection is open: wait for its first request, or answer 503 past
+ * max_conns or while the server closes. */
+static void conn_start(conn_t *c) {
+  baton_http_server_t *s = c->server;
   if (s->nconns > s->limits.max_conns || s->closing) {
     conn_fail(c, 503);
     return;
   }
   uv_timer_start(&c->timer, on_timer, s->limits.idle_ms, 0);
-  if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0)
+  if (c->pipe == NULL &&
+      uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0)
     conn_close(c);
+}
+
+static void on_connection(uv_stream_t *l, int status) {
+  baton_http_server_t *s = l->data;
+  if (status < 0)
+    return;
+  conn_t *c = conn_new(s);
+  if (c == NULL)
+    goto fail_alloc;
+  if (uv_accept(l, (uv_stream_t *)&c->tcp) != 0) {
+    conn_close(c);
+    return;
+  }
+  uv_tcp_nodelay(&c->tcp, 1);
+  conn_start(c);
   return;
 
-fail_tcp:
-  free(c);
 fail_alloc:
   /* Out of memory: accept and drop the client rather than spin on it. */
   {
@@ -764,6 +806,12 @@ int baton__http_server_adopt(baton_http_server_t **out, uv_loop_t *loop,
     baton__http_limits_init(&s->limits);
   s->handler = handler;
   s->ud = ud;
+  if (addr == NULL && fd < 0) { /* connections: baton__http_pipe_open */
+    if (port)
+      *port = 0;
+    *out = s;
+    return 0;
+  }
   if ((r = uv_tcp_init(loop, &s->listener)) != 0)
     goto fail_init;
   s->listener.data = s;
@@ -873,4 +921,51 @@ char *baton__http_query_get(const char *query, const char *key) {
     p = end ? end + 1 : NULL;
   }
   return NULL;
+}
+
+/* ---- connections without a socket ------------------------------------------
+ * The same connection, state machine and parser as an accepted client;
+ * only the bytes come from baton__http_pipe_feed instead of the socket and
+ * go to the pipe's buffer instead of uv_write. libuv's read calls on the
+ * socket-less handle fail harmlessly (UV_ENOTCONN). */
+
+int baton__http_pipe_open(baton_http_server_t *s, baton_http_pipe_t *p) {
+  memset(p, 0, sizeof *p);
+  conn_t *c = conn_new(s);
+  if (c == NULL)
+    return UV_ENOMEM;
+  c->pipe = p;
+  p->conn_ = c;
+  conn_start(c);
+  return 0;
+}
+
+void baton__http_pipe_feed(baton_http_pipe_t *p, const char *data, size_t n) {
+  /* As libuv would: a buffer from on_alloc, filled, handed to on_read. */
+  while (n > 0 && p->conn_ != NULL) {
+    conn_t *c = p->conn_;
+    uv_buf_t buf;
+    on_alloc((uv_handle_t *)&c->tcp, n, &buf);
+    if (buf.base == NULL) {
+      on_read((uv_stream_t *)&c->tcp, UV_ENOBUFS, &buf);
+      return;
+    }
+    size_t k = n < buf.len ? n : buf.len;
+    memcpy(buf.base, data, k);
+    on_read((uv_stream_t *)&c->tcp, (ssize_t)k, &buf);
+    data += k;
+    n -= k;
+  }
+}
+
+int baton__http_pipe_waiting(const baton_http_pipe_t *p) {
+  const conn_t *c = p->conn_;
+  return c != NULL && c->state == C_BUSY;
+}
+
+void baton__http_pipe_close(baton_http_pipe_t *p) {
+  if (p->conn_ != NULL) {
+    conn_t *c = p->conn_;
+    on_read((uv_stream_t *)&c->tcp, UV_EOF, NULL);
+  }
 }

@@ -43,7 +43,8 @@ typedef void (*baton_http_handler_fn)(baton_http_req_t *req, void *ud);
 typedef void (*baton_http_closed_fn)(baton_http_server_t *s, void *ud);
 
 /* Creates a server on `loop` listening on addr (port 0: any free port,
- * then *port says which). Returns 0 or a negative libuv error (UV_EADDRINUSE,
+ * then *port says which; addr NULL: no listener, for connections made by
+ * baton__http_pipe_open). Returns 0 or a negative libuv error (UV_EADDRINUSE,
  * UV_EACCES, UV_ENOMEM); on failure nothing is left open. */
 int baton__http_server_start(baton_http_server_t **out, uv_loop_t *loop,
                              const struct sockaddr *addr,
@@ -110,9 +111,34 @@ int baton__http_respond_ref(baton_http_req_t *r, int status, const char *type,
                             baton_http_release_fn release, void *ud);
 /* Answers 200 with no length, then `first` (len bytes, may be 0), and
  * keeps the connection open as a stream that baton__http_broadcast writes
- * to; the request is freed at once. Returns 0 or as baton__http_respond. */
+ * to; the request is freed at once. A HEAD request gets the headers only
+ * and the connection goes on as after baton__http_respond. Returns 0 or
+ * as baton__http_respond. */
 int baton__http_stream(baton_http_req_t *r, const char *type,
                        const char *headers, const char *first, size_t len);
+
+/* A connection without a socket, for tests and the fuzzer
+ * (tests/fuzz/fuzz_http.c): the server handles it as a client it accepted
+ * (same parser, limits, timers and handler), but it reads what
+ * baton__http_pipe_feed gives it and writes into `out`. */
+typedef struct {
+  baton_buf_t out; /* every byte the server wrote; the caller frees it */
+  int shut;        /* the server sent its last answer (write side shut) */
+  int closed;      /* the server closed the connection */
+  void *conn_;     /* private: the connection while it is open */
+} baton_http_pipe_t;
+
+/* Opens a connection on s. Returns 0 or UV_ENOMEM. p must stay valid
+ * until the connection is closed (p->closed). */
+int baton__http_pipe_open(baton_http_server_t *s, baton_http_pipe_t *p);
+/* The client sends n bytes (ignored once the connection is closed). */
+void baton__http_pipe_feed(baton_http_pipe_t *p, const char *data, size_t n);
+/* True while a request of the connection is with the handler, not yet
+ * answered. */
+int baton__http_pipe_waiting(const baton_http_pipe_t *p);
+/* The client hangs up: the connection closes (an answer still being made
+ * is dropped). The server frees it on the loop's next turn. */
+void baton__http_pipe_close(baton_http_pipe_t *p);
 
 /* The reason phrase of a status ("Not Found"). */
 const char *baton__http_reason(int status);
@@ -147,6 +173,17 @@ extern const size_t baton__serve_ncommands;
  * A handler's failure is logged to `log` and answered 500 naming the
  * plugin. */
 int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log);
+
+/* The router of `baton serve` without a listener, for the fuzzer
+ * (tests/fuzz/fuzz_http.c): baton__serve_router_handle is the server's
+ * handler with the router as ud. token NULL: a random one, as serve
+ * prints. NULL when the store cannot be opened or out of memory. Free it
+ * after its server closed. */
+typedef struct baton_serve_s baton_serve_t;
+baton_serve_t *baton__serve_router_new(baton_host_t *h, FILE *log,
+                                       const char *token);
+void baton__serve_router_handle(baton_http_req_t *r, void *router);
+void baton__serve_router_free(baton_serve_t *sv);
 
 /* ---- the host's side (core/host.c) -------------------------------------- */
 

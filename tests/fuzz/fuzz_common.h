@@ -70,6 +70,36 @@ static inline const char *fuzz_write(const char *name, const uint8_t *data,
   return path;
 }
 
+/* Imports a small school into s: four people of several roles and
+ * campuses, three groups. */
+static inline void fuzz_school_import(baton_store_t *s) {
+  static const char people[] =
+      "id,name,email,role,department,campus,subjects,grades,languages,"
+      "start_date,manager_id,fte\n"
+      "P001,Maria Okafor,m@x.edu,principal,Leadership,North,,,English,"
+      "2012-07-01,,1.0\n"
+      "T001,\"Chen, Wei\",w@x.edu,teacher,Maths,North,Algebra;Statistics,9;10,"
+      "English;Mandarin,2019-08-26,P001,1.0\n"
+      "T002,Amélie Durand,a@x.edu,teacher,Languages,South,French,7;8,French,"
+      "2023-08-28,P001,0.8\n"
+      "A001,Sam Reid,,aide,Support,South,,,English,2020-01-06,T002,0.5\n";
+  static const char groups[] = "group,kind,person_id,role_in_group\n"
+                               "Maths PLC,plc,T001,lead\n"
+                               "Maths PLC,plc,P001,\n"
+                               "Wellbeing,committee,A001,member\n";
+  baton_import_report_t r;
+  const char *f =
+      fuzz_write("school.csv", (const uint8_t *)people, sizeof people - 1);
+  int rc = baton_people_import(s, f, NULL, &r);
+  FUZZ_CHECK(rc == 0, "school people: %s", baton_store_last_error(s));
+  baton_import_report_free(&r);
+  f = fuzz_write("school-groups.csv", (const uint8_t *)groups,
+                 sizeof groups - 1);
+  rc = baton_groups_import(s, f, NULL, &r);
+  FUZZ_CHECK(rc == 0, "school groups: %s", baton_store_last_error(s));
+  baton_import_report_free(&r);
+}
+
 /* Every row of the core tables as text, in a fixed order: what an import
  * that failed (or a dry run) must leave exactly as it was. Malloc'd. */
 static inline char *fuzz_dump(baton_store_t *s) {

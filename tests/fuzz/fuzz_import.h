@@ -7,31 +7,14 @@
  *   bit 3  the rest starts with a --map value, up to the first newline
  *
  * The import runs through baton_people_import / baton_groups_import on a
- * real database in a scratch directory, which holds a small school from
- * the start. Invariants: an import that fails, and any dry run, leaves
+ * real database in a scratch directory, which holds the small school of
+ * fuzz_common.h from the start. Invariants: an import that fails, and any dry run, leaves
  * every row exactly as it was; an import that succeeds leaves a database
  * that still exports. */
 #ifndef BATON_FUZZ_IMPORT_H
 #define BATON_FUZZ_IMPORT_H
 
 #include "fuzz_common.h"
-
-static const char fuzz_school_people_[] =
-    "id,name,email,role,department,campus,subjects,grades,languages,"
-    "start_date,manager_id,fte\n"
-    "P001,Maria Okafor,m@x.edu,principal,Leadership,North,,,English,"
-    "2012-07-01,,1.0\n"
-    "T001,\"Chen, Wei\",w@x.edu,teacher,Maths,North,Algebra;Statistics,9;10,"
-    "English;Mandarin,2019-08-26,P001,1.0\n"
-    "T002,Amélie Durand,a@x.edu,teacher,Languages,South,French,7;8,French,"
-    "2023-08-28,P001,0.8\n"
-    "A001,Sam Reid,,aide,Support,South,,,English,2020-01-06,T002,0.5\n";
-
-static const char fuzz_school_groups_[] =
-    "group,kind,person_id,role_in_group\n"
-    "Maths PLC,plc,T001,lead\n"
-    "Maths PLC,plc,P001,\n"
-    "Wellbeing,committee,A001,member\n";
 
 static baton_store_t *fuzz_store_;
 static unsigned fuzz_store_uses_;
@@ -54,17 +37,7 @@ static baton_store_t *fuzz_school(void) {
   char *err = NULL;
   int rc = baton_store_open(&fuzz_store_, path, &err);
   FUZZ_CHECK(rc == 0, "open %s: %s", path, err ? err : "?");
-  baton_import_report_t r;
-  const char *f = fuzz_write("school.csv", (const uint8_t *)fuzz_school_people_,
-                             sizeof fuzz_school_people_ - 1);
-  rc = baton_people_import(fuzz_store_, f, NULL, &r);
-  FUZZ_CHECK(rc == 0, "school people: %s", baton_store_last_error(fuzz_store_));
-  baton_import_report_free(&r);
-  f = fuzz_write("school-groups.csv", (const uint8_t *)fuzz_school_groups_,
-                 sizeof fuzz_school_groups_ - 1);
-  rc = baton_groups_import(fuzz_store_, f, NULL, &r);
-  FUZZ_CHECK(rc == 0, "school groups: %s", baton_store_last_error(fuzz_store_));
-  baton_import_report_free(&r);
+  fuzz_school_import(fuzz_store_);
   return fuzz_store_;
 }
 
