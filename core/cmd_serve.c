@@ -546,6 +546,13 @@ static void on_reload(baton_host_t *h, const char *plugin, const char *error,
   json_decref(j);
 }
 
+/* What the router keeps between requests (the cached answers). */
+static void serve_clear(serve_t *sv) {
+  cache_clear(&sv->people[0]);
+  cache_clear(&sv->people[1]);
+  cache_clear(&sv->groups);
+}
+
 /* Once the store is open: the plugins' routes, the web assets' ETags and
  * the data version. */
 static void serve_prepare(serve_t *sv) {
@@ -767,9 +774,7 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   /* Let the close callbacks run before sv goes. */
   uv_run(&h->loop, UV_RUN_NOWAIT);
   respawn_free(h);
-  cache_clear(&sv->people[0]);
-  cache_clear(&sv->people[1]);
-  cache_clear(&sv->groups);
+  serve_clear(sv);
 fail_listen:
 fail_store:
   free(sv);
@@ -830,4 +835,9 @@ void baton__serve_router_handle(baton_http_req_t *r, void *router) {
   handle(r, router);
 }
 
-void baton__serve_router_free(baton_serve_t *sv) { free(sv); }
+void baton__serve_router_free(baton_serve_t *sv) {
+  if (sv == NULL)
+    return;
+  serve_clear(sv);
+  free(sv);
+}
