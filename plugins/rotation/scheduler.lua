@@ -31,7 +31,7 @@ local M = {}
 local FORBID = 1e9 -- a cell the assignment must not use
 local GAP = 1e5 -- holding the same role again too soon
 local TOTAL = 0.5 -- weight of the total count beside the role's own count
-M.BUDGET = 20000 -- search steps (about 1 s) before the exact search gives up
+M.SECONDS = 1 -- CPU seconds the exact search may take for one group
 
 ---------------------------------------------------------------------------
 -- The assignment of one meeting's roles (rows) to people (columns):
@@ -147,7 +147,7 @@ local function costf(prob, c, tot, last, assign, p, r, t, gap, nt)
   end
   local f = prob.people[p].fte
   return GAP * held + (2 * c[p][r] + 1) / f + TOTAL * (2 * tot[p] + 1) / f
-    + 1e-3 * ((last[p][r] or -nt) + nt) / (2 * nt + 1) + 1e-7 * p
+    + 1e-3 * ((last[p][r] or -nt) + nt) / (2 * nt + 1) + 1e-7 * p, held
 end
 
 -- Step 1: meeting by meeting. Fills assign; returns how many slots each
@@ -322,16 +322,280 @@ local function possible(prob)
   return pr, pt
 end
 
---- Classes the bound cannot hold for, whatever the plan: someone already
---- has more than 1 above what another could reach with every turn still
---- open to them. Returns hopeless[class] = { hi =, lo =, had_hi =, had_lo
---- =, more = } for each such class.
+---------------------------------------------------------------------------
+-- Proofs from counts alone
+---------------------------------------------------------------------------
+
+-- The most slots meeting t can fill (a maximum matching of its decidable
+-- roles to the people free to take them).
+local function max_fill(prob, t)
+  local list, busy = decidable(prob, t)
+  local owner = {} -- owner[p] = index in list
+  local function augment(i, seen)
+    local r = list[i]
+    for p = 1, #prob.people do
+      if not seen[p] and not busy[p] and can(prob, p, r, t) then
+        seen[p] = true
+        if not owner[p] or augment(owner[p], seen) then owner[p] = i; return true end
+      end
+    end
+    return false
+  end
+  local n = 0
+  for i = 1, #list do if augment(i, {}) then n = n + 1 end end
+  return n
+end
+
+-- Is there a circulation in the graph of `n` nodes whose edges { u, v,
+-- lo, hi } each carry between lo and hi? (Lower bounds moved to a
+-- super source and sink, then augmenting paths; the graphs here have a
+-- few dozen nodes.)
+local function circulation(n, edges)
+  local S, T = n + 1, n + 2
+  local cap, excess = {}, {}
+  for i = 1, n + 2 do cap[i] = {}; excess[i] = 0 end
+  for _, e in ipairs(edges) do
+    local u, v, lo, hi = e[1], e[2], e[3], e[4]
+    if lo > hi then return false end
+    cap[u][v] = (cap[u][v] or 0) + hi - lo
+    cap[v][u] = cap[v][u] or 0
+    excess[v] = excess[v] + lo
+    excess[u] = excess[u] - lo
+  end
+  local need = 0
+  for i = 1, n do
+    if excess[i] > 0 then cap[S][i] = excess[i]; cap[i][S] = 0; need = need + excess[i]
+    elseif excess[i] < 0 then cap[i][T] = -excess[i]; cap[T][i] = 0 end
+  end
+  local flow = 0
+  while flow < need do
+    local prev, queue, head = { [S] = S }, { S }, 1
+    while head <= #queue and not prev[T] do
+      local u = queue[head]
+      head = head + 1
+      for v = 1, n + 2 do
+        local x = cap[u][v]
+        if x and x > 0 and not prev[v] then prev[v] = u; queue[#queue + 1] = v end
+      end
+    end
+    if not prev[T] then return false end
+    local aug, v = math.huge, T
+    while v ~= S do local u = prev[v]; if cap[u][v] < aug then aug = cap[u][v] end; v = u end
+    v = T
+    while v ~= S do local u = prev[v]; cap[u][v] = cap[u][v] - aug; cap[v][u] = cap[v][u] + aug; v = u end
+    flow = flow + aug
+  end
+  return true
+end
+
+local BIG = 1e6
+
+-- The turns a class (same days, FTE and roles) can still get from each
+-- meeting t0 on: rooms[t0] = { lo = { [r] = n }, hi =, tlo =, thi =, least
+-- = { [p] = n } }: per role at most hi[r] (slots a member could take) and
+-- at least lo[r] (slots that must be filled and only a member can take);
+-- in all, at most thi (one per free member per meeting) and at least tlo
+-- (what the others cannot fill); least[p]: meetings where every free
+-- member must hold a role. fill[t]: the slots meeting t must fill.
+local function class_rooms(prob, members, fill)
+  local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
+  local inK = {}
+  for _, p in ipairs(members) do inK[p] = true end
+  local rooms = {}
+  local ylo, yhi, tlo, thi, least = {}, {}, 0, 0, {}
+  for r = 1, nr do ylo[r], yhi[r] = 0, 0 end
+  local function snapshot()
+    local l = {}
+    for p, n in pairs(least) do l[p] = n end
+    return { lo = table.move(ylo, 1, nr, 1, {}), hi = table.move(yhi, 1, nr, 1, {}), tlo = tlo, thi = thi, least = l }
+  end
+  rooms[nt + 1] = snapshot()
+  for t = nt, 1, -1 do
+    local list, busy = decidable(prob, t)
+    local free = 0
+    for _, p in ipairs(members) do
+      if not busy[p] and not (prob.away[p] and prob.away[p][t]) then free = free + 1 end
+    end
+    local kroles, oroles, outsiders = 0, 0, 0
+    local ocan = {}
+    for p = 1, np do
+      if not inK[p] and not busy[p] then
+        local any = false
+        for _, r in ipairs(list) do
+          if can(prob, p, r, t) then ocan[r] = true; any = true end
+        end
+        if any then outsiders = outsiders + 1 end
+      end
+    end
+    local f = fill[t] or max_fill(prob, t)
+    for _, r in ipairs(list) do
+      if ocan[r] then oroles = oroles + 1 end
+      if free > 0 and prob.eligible[members[1]][r] == true then
+        kroles = kroles + 1
+        yhi[r] = yhi[r] + 1
+        if f == #list and not ocan[r] then ylo[r] = ylo[r] + 1 end
+      end
+    end
+    thi = thi + math.min(free, kroles)
+    local must = f - math.min(outsiders, oroles)
+    if must > 0 then
+      tlo = tlo + must
+      if must >= free then -- every free member holds a role at t
+        for _, p in ipairs(members) do
+          if not busy[p] and not (prob.away[p] and prob.away[p][t]) then least[p] = (least[p] or 0) + 1 end
+        end
+      end
+    end
+    rooms[t] = snapshot()
+  end
+  return rooms
+end
+
+-- Can the members of a class end within 1 of each other per role and in
+-- total, counting alone? c, tot: counts so far; rem[p][r], remt[p]: the
+-- turns still open to p; y: class_room(). Each member's final count of
+-- role r is m_r or m_r + 1, and of turns in all m0 or m0 + 1; for each
+-- choice of the m's (grouped where they change nothing but the class's
+-- share), who gets the "+1"s is a flow with bounds on both sides.
+-- Never says no to counts some rota reaches; may say yes to counts no
+-- rota reaches (it ignores which meeting each turn falls on).
+function M.counts_feasible(prob, members, c, tot, rem, remt, y)
+  local K = #members
+  local roles = {}
+  for r = 1, #prob.roles do
+    if prob.eligible[members[1]][r] == true then roles[#roles + 1] = r end
+  end
+  local nk = #roles
+  local tb, sumc = {}, {}
+  local tbmin, tbmax = math.huge, -math.huge
+  for i, p in ipairs(members) do
+    local s = 0
+    for _, r in ipairs(roles) do s = s + c[p][r] end
+    sumc[i] = s
+    tb[i] = tot[p] - s
+    if tb[i] < tbmin then tbmin = tb[i] end
+    if tb[i] > tbmax then tbmax = tb[i] end
+  end
+  if tbmax - 1 > tbmin + nk then return false end
+  -- the pieces of each role's m_r
+  local pieces, rsum = {}, {}
+  for j, r in ipairs(roles) do
+    local maxc, up, sc = -math.huge, math.huge, 0
+    for _, p in ipairs(members) do
+      local x = c[p][r]
+      sc = sc + x
+      if x > maxc then maxc = x end
+      if x + rem[p][r] < up then up = x + rem[p][r] end
+    end
+    rsum[j] = sc
+    -- K m_r + k_r lies within sc + [lo, hi], 0 <= k_r <= K
+    local ylo, yhi = y.lo[r], y.hi[r]
+    local mlo = math.max(maxc - 1, -((-(sc + ylo - K)) // K)) -- ceil((sc + ylo - K) / K)
+    local mhi = math.min(up, (sc + yhi) // K)
+    local list = {}
+    local function add(a, b)
+      a, b = math.max(a, mlo), math.min(b, mhi)
+      if a <= b then
+        local f1, f0 = {}, {}
+        for i, p in ipairs(members) do
+          if c[p][r] == a + 1 and a == b then f1[i] = true end
+          if c[p][r] + rem[p][r] < b + 1 and a == b then f0[i] = true end
+        end
+        list[#list + 1] = { a = a, b = b, f1 = f1, f0 = f0,
+                            klo = math.max(0, sc + ylo - K * b), khi = math.min(K, sc + yhi - K * a) }
+      end
+    end
+    add(maxc - 1, maxc - 1)
+    if yhi - ylo + 1 >= K then
+      add(maxc, up - 1) -- each k_r in the hull comes with some m_r
+    else
+      for m = math.max(maxc, mlo), math.min(up - 1, mhi) do add(m, m) end
+    end
+    if up >= maxc then add(up, up) end
+    if #list == 0 then return false end
+    pieces[j] = list
+  end
+  local tsum = 0
+  for j = 1, nk do tsum = tsum + rsum[j] end
+  local choice = {}
+  local S0, T0 = K + nk + 1, K + nk + 2
+  -- With the pieces chosen, M = the sum of the m_r lies in [asum, bsum].
+  -- Member p's final turns in all are tb + M + s (s: its "+1"s), within
+  -- 1 of everyone's: s in {D - tb, D - tb + 1} for a common D. Its added
+  -- turns M + s - sumc lie within [least, remt]; where that cannot bind,
+  -- one flow covers a whole range of M, elsewhere each M is tried.
+  local function flow(D, M1, M2, exact)
+    local edges = {}
+    for i, p in ipairs(members) do
+      local lo, hi = math.max(0, D - tb[i]), math.min(nk, D - tb[i] + 1)
+      if exact then
+        lo = math.max(lo, (y.least[p] or 0) - M1 + sumc[i])
+        hi = math.min(hi, remt[p] - M1 + sumc[i])
+      end
+      if lo > hi then return false end
+      edges[#edges + 1] = { S0, i, lo, hi }
+      for j = 1, nk do
+        local pc = choice[j]
+        if pc.f0[i] then
+          if pc.f1[i] then return false end
+        else
+          edges[#edges + 1] = { i, K + j, pc.f1[i] and 1 or 0, 1 }
+        end
+      end
+    end
+    for j = 1, nk do edges[#edges + 1] = { K + j, T0, choice[j].klo, choice[j].khi } end
+    edges[#edges + 1] = { T0, S0, math.max(0, y.tlo + tsum - K * M2), math.min(BIG, y.thi + tsum - K * M1) }
+    return circulation(T0, edges)
+  end
+  local function try(asum, bsum)
+    for D = tbmax - 1, tbmin + nk do
+      local wlo, whi, flo, fhi = asum, bsum, -math.huge, math.huge
+      for i, p in ipairs(members) do
+        local blo, bhi = math.max(0, D - tb[i]), math.min(nk, D - tb[i] + 1)
+        local least, most = (y.least[p] or 0) + sumc[i], remt[p] + sumc[i]
+        wlo, whi = math.max(wlo, least - bhi), math.min(whi, most - blo)
+        flo, fhi = math.max(flo, least - blo), math.min(fhi, most - bhi)
+      end
+      if wlo <= whi then
+        local a, b = math.max(wlo, flo), math.min(whi, fhi)
+        if a <= b and flow(D, a, b, false) then return true end
+        local M = wlo
+        while M <= whi do
+          if M >= a and M <= b then M = b + 1 -- covered by the flow above
+          else
+            if flow(D, M, M, true) then return true end
+            M = M + 1
+          end
+        end
+      end
+    end
+    return false
+  end
+  local function pick(j, asum, bsum)
+    if j > nk then return try(asum, bsum) end
+    for _, pc in ipairs(pieces[j]) do
+      choice[j] = pc
+      if pick(j + 1, asum + pc.a, bsum + pc.b) then return true end
+    end
+    return false
+  end
+  return pick(1, 0, 0)
+end
+
+--- Classes the bound cannot hold for, whatever the plan. Two proofs:
+--- someone already has more than 1 above what another could reach with
+--- every turn still open to them (hopeless[class] = { hi =, lo =, had_hi
+--- =, had_lo =, more = }); or the class's members cannot end within 1 per
+--- role and in total at once, whatever share of the turns they get
+--- (M.counts_feasible; hopeless[class] = { counts = true, members = {..},
+--- open = turns still open to the class }, for every scope of the class).
 function M.hopeless(prob)
   if prob._hopeless then return prob._hopeless end
   local c, tot = base_counts(prob)
   local pr, pt = possible(prob)
   local out = {}
-  for i, cl in ipairs(M.classes(prob)) do
+  local classes = M.classes(prob)
+  for i, cl in ipairs(classes) do
     local hi, lo, mx, mn = nil, nil, -math.huge, math.huge
     for _, p in ipairs(cl.members) do
       local n = cl.scope == 0 and tot[p] or c[p][cl.scope]
@@ -342,6 +606,24 @@ function M.hopeless(prob)
     if mx - mn > 1 then
       local had = cl.scope == 0 and tot[lo] or c[lo][cl.scope]
       out[i] = { hi = hi, lo = lo, had_hi = mx, had_lo = had, more = mn - had }
+    end
+  end
+  local fill = prob._fill or {}
+  for _, cl in ipairs(classes) do
+    if cl.scope == 0 then
+      local scopes, any = {}, false
+      for i, other in ipairs(classes) do
+        if other.members[1] == cl.members[1] then
+          scopes[#scopes + 1] = i
+          if out[i] then any = true end
+        end
+      end
+      if not any then
+        local y = class_rooms(prob, cl.members, fill)[1]
+        if not M.counts_feasible(prob, cl.members, c, tot, pr, pt, y) then
+          for _, i in ipairs(scopes) do out[i] = { counts = true, members = cl.members, open = y.thi } end
+        end
+      end
     end
   end
   prob._hopeless = out
@@ -361,7 +643,9 @@ end
 -- person. Returns "found" (assign holds the plan), "exhausted" (no
 -- arrangement meets the bound in every class that can meet it alone) or
 -- "budget", and the number of steps.
-function M.search(prob, assign, fill, gap, budget)
+function M.search(prob, assign, fill, gap, opts)
+  local budget, seconds, limit = opts.steps or math.huge, opts.seconds or M.SECONDS, opts.limit or math.huge
+  local clock0 = os.clock()
   local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
   local c, tot = base_counts(prob)
   local classes, hopeless = M.classes(prob), M.hopeless(prob)
@@ -375,6 +659,22 @@ function M.search(prob, assign, fill, gap, budget)
         if cl.scope == 0 then total_class[p] = cl else role_class[p][cl.scope] = cl end
       end
     end
+  end
+  -- Classes none of whose scopes is hopeless: at the end of each meeting,
+  -- their counts must still be able to come within 1 together.
+  local groups = {}
+  for _, cl in ipairs(classes) do
+    if cl.scope == 0 then
+      local any = false
+      for i, other in ipairs(classes) do
+        if other.members[1] == cl.members[1] and hopeless[i] then any = true end
+      end
+      if not any then groups[#groups + 1] = { members = cl.members } end
+    end
+  end
+  local function room(g, t0)
+    if not g.rooms then g.rooms = class_rooms(prob, g.members, fill) end
+    return g.rooms[t0]
   end
   -- rem[p][r], remt[p]: slots still ahead that p could take (upper bounds)
   local rem, remt = possible(prob)
@@ -434,14 +734,37 @@ function M.search(prob, assign, fill, gap, budget)
     end
     return need <= left[r]
   end
+  -- sigbase[p]: what makes p interchangeable with others besides counts
+  -- (the class, and the turns fixed to p); nil for someone in no class.
+  local sigbase = {}
+  for _, cl in ipairs(classes) do
+    if cl.scope == 0 then
+      for _, p in ipairs(cl.members) do
+        local f = {}
+        for t2 = 1, nt do
+          for r2 in pairs(prob.fixed and prob.fixed[t2] or {}) do
+            if prob.fixed[t2][r2] == p then f[#f + 1] = t2 .. ":" .. r2 end
+          end
+        end
+        sigbase[p] = cl.members[1] .. "|" .. table.concat(f, ";")
+      end
+    end
+  end
   local steps, stop = 0, false
   local busy, empties = {}, {}
   for t = 1, nt do busy[t] = {}; empties[t] = 0 end
+  local repeats, best, best_repeats = 0, nil, nil
   local go
   go = function(i)
-    if i > #slots then return true end
+    if i > #slots then
+      -- a fair rota: keep it, then look only for one with fewer repeats
+      best, best_repeats = {}, repeats
+      for t = 1, nt do best[t] = table.move(assign[t], 1, nr, 1, {}) end
+      limit = repeats
+      return repeats == 0 -- none fewer than none
+    end
     steps = steps + 1
-    if steps > budget then stop = true; return false end
+    if steps > budget or (steps % 64 == 0 and os.clock() - clock0 > seconds) then stop = true; return false end
     local s = slots[i]
     local t, r = s.t, s.r
     -- this slot is now behind: nobody can count on it any more
@@ -456,10 +779,36 @@ function M.search(prob, assign, fill, gap, budget)
     local cands = {}
     for _, p in ipairs(could) do
       if not busy[t][p] then
-        cands[#cands + 1] = { p = p, v = costf(prob, c, tot, last, assign, p, r, t, gap, nt) }
+        local v, held = costf(prob, c, tot, last, assign, p, r, t, gap, nt)
+        if repeats + held < limit then cands[#cands + 1] = { p = p, v = v, held = held } end
       end
     end
     table.sort(cands, function(a, b) return a.v < b.v end)
+    -- People in the same class with the same counts are interchangeable
+    -- for the bound: try the first (the fairest by cost) of each.
+    if #cands > 1 then
+      local seen, kept = {}, {}
+      for _, cand in ipairs(cands) do
+        local p = cand.p
+        local sig = sigbase[p]
+        if sig then
+          local cp = c[p]
+          local parts = { sig, tot[p] }
+          for r2 = 1, nr do parts[#parts + 1] = cp[r2] end
+          for s2 = math.max(1, t - gap), t - 1 do -- and the same recent turns
+            for r2 = 1, nr do
+              if assign[s2][r2] == p then parts[#parts + 1] = s2 .. ":" .. r2 end
+            end
+          end
+          sig = table.concat(parts, ",")
+        end
+        if not sig or not seen[sig] then
+          if sig then seen[sig] = true end
+          kept[#kept + 1] = cand
+        end
+      end
+      cands = kept
+    end
     if empties[t] < s.empties then cands[#cands + 1] = { p = false } end
     local ok = false
     for _, cand in ipairs(cands) do
@@ -473,12 +822,18 @@ function M.search(prob, assign, fill, gap, budget)
         tot[p] = tot[p] + 1
         prev = last[p][r]
         last[p][r] = t
+        repeats = repeats + cand.held
       else
         empties[t] = empties[t] + 1
       end
       if ended then
         for _, cl in ipairs(live) do
           if not within(cl) then fine = false; break end
+        end
+        if fine and steps > #slots then -- (only once the search has had to go back)
+          for _, g in ipairs(groups) do
+            if not M.counts_feasible(prob, g.members, c, tot, rem, remt, room(g, t + 1)) then fine = false; break end
+          end
         end
       else
         for _, q in ipairs(could) do
@@ -494,6 +849,7 @@ function M.search(prob, assign, fill, gap, budget)
         c[p][r] = c[p][r] - 1
         tot[p] = tot[p] - 1
         last[p][r] = prev
+        repeats = repeats - cand.held
       else
         empties[t] = empties[t] - 1
       end
@@ -506,29 +862,192 @@ function M.search(prob, assign, fill, gap, budget)
     end
     return ok
   end
-  local found = go(1)
-  return found and "found" or (stop and "budget" or "exhausted"), steps
+  go(1)
+  if best then
+    for t = 1, nt do assign[t] = best[t] end
+  end
+  return best and "found" or (stop and "budget" or "exhausted"), steps,
+    { repeats = best_repeats, complete = not stop }
+end
+
+-- Pairs of turns of one person in one role within `gap` meetings: the
+-- repeats the minimum gap asks to avoid, counted at (t, r) for p.
+local function repeats_at(assign, p, r, t, gap, nt)
+  local n = 0
+  for s = math.max(1, t - gap), math.min(nt, t + gap) do
+    if s ~= t and assign[s][r] == p then n = n + 1 end
+  end
+  return n
+end
+
+--- The repeats of a rota: pairs of turns of one person in one role at
+--- most `gap` meetings apart.
+function M.repeats(prob, assign, gap)
+  local n, nt = 0, #prob.meetings
+  for t = 1, nt do
+    for r = 1, #prob.roles do
+      local p = assign[t][r]
+      if p then
+        for s = t + 1, math.min(nt, t + gap) do
+          if assign[s][r] == p then n = n + 1 end
+        end
+      end
+    end
+  end
+  return n
+end
+
+-- Step 2b: when the first pass misses the bound, move single turns
+-- within a class that is more than 1 apart: from one of its most to one
+-- of its least assigned, either to someone free at that meeting or by
+-- swapping two people's roles there. A move is taken only if it brings
+-- the live classes' counts closer together (their sum of squares falls,
+-- so this ends), the one adding fewest repeats first. It fixes most
+-- misses at once; the exact search decides the rest.
+local function improve(prob, assign, gap, live)
+  local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
+  local c, tot = {}, {}
+  for p = 1, np do
+    c[p] = {}
+    for r = 1, nr do c[p][r] = prob.history[p] and prob.history[p][r] or 0 end
+    tot[p] = prob.history_total[p] or 0
+  end
+  local holds = {} -- holds[t][p] = r
+  for t = 1, nt do
+    holds[t] = {}
+    for r = 1, nr do
+      local p = assign[t][r]
+      if p then c[p][r] = c[p][r] + 1; tot[p] = tot[p] + 1; holds[t][p] = r end
+    end
+  end
+  local role_class, total_class = {}, {}
+  for p = 1, np do role_class[p] = {} end
+  for _, cl in ipairs(live) do
+    for _, p in ipairs(cl.members) do
+      if cl.scope == 0 then total_class[p] = true else role_class[p][cl.scope] = true end
+    end
+  end
+  local fixed, open = prob.fixed, prob.open
+  local function movable(t, r)
+    return not (fixed and fixed[t] and fixed[t][r]) and (open == nil or (open[t] and open[t][r]))
+  end
+  -- change of the sum of squares when p's count moves by d
+  local function dsq(n, d) return (n + d) * (n + d) - n * n end
+  local function delta_give(h, l, r) -- h's turn in role r goes to l
+    local d = 0
+    if role_class[h][r] then d = d + dsq(c[h][r], -1) end
+    if role_class[l][r] then d = d + dsq(c[l][r], 1) end
+    if total_class[h] then d = d + dsq(tot[h], -1) end
+    if total_class[l] then d = d + dsq(tot[l], 1) end
+    return d
+  end
+  local function delta_swap(h, l, r, r2) -- h: r -> r2, l: r2 -> r
+    local d = 0
+    if role_class[h][r] then d = d + dsq(c[h][r], -1) end
+    if role_class[h][r2] then d = d + dsq(c[h][r2], 1) end
+    if role_class[l][r2] then d = d + dsq(c[l][r2], -1) end
+    if role_class[l][r] then d = d + dsq(c[l][r], 1) end
+    return d
+  end
+  for _ = 1, 4 * nt * nr do
+    local best, bd, bg = nil, 0, math.huge
+    for _, cl in ipairs(live) do
+      local scope = cl.scope
+      local mx, mn = -math.huge, math.huge
+      for _, p in ipairs(cl.members) do
+        local n = scope == 0 and tot[p] or c[p][scope]
+        if n > mx then mx = n end
+        if n < mn then mn = n end
+      end
+      if mx - mn > 1 then
+        for _, h in ipairs(cl.members) do
+          if (scope == 0 and tot[h] or c[h][scope]) == mx then
+            for _, l in ipairs(cl.members) do
+              if (scope == 0 and tot[l] or c[l][scope]) == mn then
+                for t = 1, nt do
+                  local r = holds[t][h]
+                  if r and (scope == 0 or r == scope) and movable(t, r) and can(prob, l, r, t) then
+                    local r2 = holds[t][l]
+                    if not r2 then
+                      local d = delta_give(h, l, r)
+                      if d < 0 then
+                        local g = repeats_at(assign, l, r, t, gap, nt) - repeats_at(assign, h, r, t, gap, nt)
+                        if g < bg or (g == bg and d < bd) then best, bd, bg = { t, r, h, l }, d, g end
+                      end
+                    elseif scope ~= 0 and movable(t, r2) and can(prob, h, r2, t) then
+                      local d = delta_swap(h, l, r, r2)
+                      if d < 0 then
+                        local g = repeats_at(assign, l, r, t, gap, nt) - repeats_at(assign, h, r, t, gap, nt)
+                          + repeats_at(assign, h, r2, t, gap, nt) - repeats_at(assign, l, r2, t, gap, nt)
+                        if g < bg or (g == bg and d < bd) then best, bd, bg = { t, r, h, l, r2 }, d, g end
+                      end
+                    end
+                  end
+                end
+              end
+            end
+          end
+        end
+      end
+    end
+    if not best then return end
+    local t, r, h, l, r2 = best[1], best[2], best[3], best[4], best[5]
+    assign[t][r] = l
+    c[h][r], c[l][r] = c[h][r] - 1, c[l][r] + 1
+    holds[t][h], holds[t][l] = r2, r
+    if r2 then
+      assign[t][r2] = h
+      c[h][r2], c[l][r2] = c[h][r2] + 1, c[l][r2] - 1
+    else
+      tot[h], tot[l] = tot[h] - 1, tot[l] + 1
+    end
+  end
+end
+
+-- Does the rota miss the bound in a class where it can hold?
+local function misses(prob, fair)
+  for _, ch in ipairs(fair.checks) do
+    if not ch.ok and not M.hopeless(prob)[ch.class] then return true end
+  end
+  return false
 end
 
 --- Solves prob. Returns { assign = assign[t][r] = p or false, reasons =
---- reasons[t][r] for unfilled slots, search = nil (step 1 met the bound)
---- or { status = "found"|"exhausted"|"budget", steps = n }, fair = the
---- fairness of the result (as M.fairness) }.
+--- reasons[t][r] for unfilled slots, search = nil (the first pass met the
+--- bound) or { status = "found"|"exhausted"|"budget", steps = n, repeats
+--- = repeats of the rota used, fewest = true when no fair rota has fewer },
+--- fair = the fairness of the result (as M.fairness) }.
 function M.solve(prob)
   local gap = prob.min_gap or 1
   local assign = {}
   local fill = first_pass(prob, assign, gap)
+  prob._fill = fill
   local search
   local fair = M.fairness(prob, assign)
-  local need = false
-  for _, ch in ipairs(fair.checks) do
-    if not ch.ok and not M.hopeless(prob)[ch.class] then need = true; break end
-  end
-  if need then
+  if misses(prob, fair) then
+    local live, hopeless = {}, M.hopeless(prob)
+    for i, cl in ipairs(M.classes(prob)) do
+      if not hopeless[i] then live[#live + 1] = cl end
+    end
+    improve(prob, assign, gap, live)
+    local opts = { steps = prob.budget, seconds = prob.seconds }
     local trial = {}
-    local status, steps = M.search(prob, trial, fill, gap, prob.budget or M.BUDGET)
-    if status == "found" then assign = trial end
-    search = { status = status, steps = steps }
+    if misses(prob, M.fairness(prob, assign)) then
+      local status, steps, info = M.search(prob, trial, fill, gap, opts)
+      if status == "found" then assign = trial end
+      search = { status = status, steps = steps, repeats = info.repeats or M.repeats(prob, assign, gap),
+                 fewest = status == "found" and info.complete }
+    else
+      -- fair already: the search only looks for fewer repeats
+      local n = M.repeats(prob, assign, gap)
+      search = { status = "found", steps = 0, repeats = n, fewest = n == 0 }
+      if n > 0 then
+        opts.limit = n
+        local status, steps, info = M.search(prob, trial, fill, gap, opts)
+        if status == "found" then assign = trial; search.repeats = info.repeats end
+        search.steps, search.fewest = steps, info.complete
+      end
+    end
   end
   local reasons = {}
   for t = 1, #prob.meetings do
@@ -539,7 +1058,7 @@ function M.solve(prob)
       end
     end
   end
-  if search then fair = M.fairness(prob, assign, search) end
+  fair = M.fairness(prob, assign, search)
   return { assign = assign, reasons = reasons, search = search, fair = fair }
 end
 
@@ -640,7 +1159,22 @@ function M.fairness(prob, assign, search)
       hopeless = hopeless or M.hopeless(prob)
       local hp = hopeless[i]
       local what = r == 0 and "turns in all" or (prob.roles[r] .. " turns")
-      if hp then
+      if hp and hp.counts then
+        entry.impossible = true
+        local had = {}
+        for _, p in ipairs(hp.members) do
+          local parts = {}
+          for r2 = 1, nr do
+            if prob.eligible[p][r2] == true then
+              parts[#parts + 1] = ("%s %d"):format(prob.roles[r2], c[p][r2] - plan[p][r2])
+            end
+          end
+          parts[#parts + 1] = ("in all %d"):format(tot[p] - ptot[p])
+          had[#had + 1] = prob.people[p].id .. ": " .. table.concat(parts, ", ")
+        end
+        entry.why = ("impossible: %s are in the same position (days, FTE, roles), and no share of the %d turns open to them brings every role and the total within 1 at once; before this plan %s")
+          :format(names(prob, hp.members, 6), hp.open, table.concat(had, "; "))
+      elseif hp then
         entry.impossible = true
         entry.why = ("impossible: before this plan %s had %d %s and %s had %d; the %d meetings left open to %s cannot close a gap of more than 1")
           :format(prob.people[hp.hi].id, hp.had_hi, what, prob.people[hp.lo].id, hp.had_lo, hp.more, prob.people[hp.lo].id)

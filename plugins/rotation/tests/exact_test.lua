@@ -79,6 +79,12 @@ test("where spacing turns out would break the bound, the exact search keeps it f
   expect(sol.search.status):to_equal("found")
   expect(sol.fair.bound):to_equal(1)
   expect(sol.fair.counts[1][1] + sol.fair.counts[2][1]):to_equal(9)
+  -- fairness first, then the gap: A 2 more, B 4 (B twice running once,
+  -- e.g. B A B A B B), not A 1 more, B 5 (B twice running three times)
+  expect(sol.fair.counts[1][1]):to_equal(5)
+  expect(scheduler.repeats(prob, sol.assign, 1)):to_equal(1)
+  expect(sol.search.repeats):to_equal(1)
+  expect(sol.search.fewest):to_be(true)
   -- one more turn of history makes it impossible, and the proof says why
   prob.history, prob.history_total, prob._classes, prob._hopeless = { { 9 }, { 0 } }, { 9, 0 }, nil, nil
   sol = scheduler.solve(prob)
@@ -163,7 +169,7 @@ test("property: 300 random rosters respect every rule, fill every fillable slot,
     if status == "found" then
       -- the search's plan misses the bound only where history alone rules it out
       for _, c in ipairs(fair.checks) do
-        if not c.ok then expect(c.why):to_match("^impossible: before this plan") end
+        if not c.ok then expect(c.why):to_match("^impossible: ") end
       end
     end
     if sol.search then stats.steps = math.max(stats.steps or 0, sol.search.steps) end
@@ -214,25 +220,89 @@ local function every_rota(prob, limit, fn)
   return go(1)
 end
 
-test("property: every 'impossible' the search proves is confirmed by trying every rota", function()
-  local confirmed = 0
+-- The claims a solution makes that every rota must bear out: sets of
+-- class checks that no rota meets all together (a class impossible from
+-- history: that one check; from counts: all checks of the class; an
+-- exhaustive search: every check not proved impossible otherwise).
+local function claims(prob, sol)
+  local out, hopeless = {}, scheduler.hopeless(prob)
+  local by_members = {}
+  for i, cl in ipairs(scheduler.classes(prob)) do
+    local hp = hopeless[i]
+    if hp and hp.counts then
+      local key = table.concat(cl.members, ",")
+      if not by_members[key] then
+        by_members[key] = { kind = "counts", checks = {} }
+        out[#out + 1] = by_members[key]
+      end
+      table.insert(by_members[key].checks, i)
+    elseif hp then
+      out[#out + 1] = { kind = "history", checks = { i } }
+    end
+  end
+  if sol.search and sol.search.status == "exhausted" then
+    local live = {}
+    for i in ipairs(scheduler.classes(prob)) do if not hopeless[i] then live[#live + 1] = i end end
+    out[#out + 1] = { kind = "search", checks = live }
+  end
+  return out
+end
+
+test("property: every 'impossible' is confirmed by trying every rota", function()
+  local confirmed = { counts = 0, history = 0, search = 0 }
   for seed = 1, 300 do
     local prob = random_problem(seed)
     local sol = scheduler.solve(prob)
-    if sol.search and sol.search.status == "exhausted" then
-      local hopeless = scheduler.hopeless(prob)
-      local fairer = every_rota(prob, 200000, function(assign)
-        for _, c in ipairs(scheduler.fairness(prob, assign).checks) do
-          if not c.ok and not hopeless[c.class] then return false end
+    local list = claims(prob, sol)
+    if #list > 0 then
+      local broken = every_rota(prob, 200000, function(assign)
+        local ok = {}
+        for _, c in ipairs(scheduler.fairness(prob, assign).checks) do ok[c.class] = c.ok end
+        for _, cl in ipairs(list) do
+          local all = true
+          for _, i in ipairs(cl.checks) do all = all and ok[i] end
+          if all then return true end -- a rota meets what was called impossible
         end
-        return true
+        return false
       end)
-      if fairer ~= nil then
-        expect(fairer):to_be(false)
-        confirmed = confirmed + 1
+      if broken ~= nil then
+        assert(broken == false, "seed " .. seed .. ": a rota meets a bound called impossible")
+        for _, cl in ipairs(list) do confirmed[cl.kind] = confirmed[cl.kind] + 1 end
       end
     end
   end
-  baton.log.info(("confirmed %d impossible rosters by brute force"):format(confirmed))
-  expect(confirmed > 0):to_be(true)
+  baton.log.info(("confirmed by brute force: %d impossible from history, %d from counts, %d by exhaustive search")
+    :format(confirmed.history, confirmed.counts, confirmed.search))
+  expect(confirmed.counts > 0):to_be(true)
+  expect(confirmed.history > 0):to_be(true)
+end)
+
+test("property: when the search ends, its fair rota has the fewest repeats of any fair rota", function()
+  local compared, with_repeats = 0, 0
+  for seed = 1, 300 do
+    local prob = random_problem(seed)
+    local sol = scheduler.solve(prob)
+    if sol.search and sol.search.status == "found" and sol.search.fewest then
+      local hopeless = scheduler.hopeless(prob)
+      local gap = prob.min_gap
+      local fewest = math.huge
+      local done = every_rota(prob, 200000, function(assign)
+        for _, c in ipairs(scheduler.fairness(prob, assign).checks) do
+          if not c.ok and not hopeless[c.class] then return false end
+        end
+        fewest = math.min(fewest, scheduler.repeats(prob, assign, gap))
+        return false
+      end)
+      if done ~= nil then
+        local got = scheduler.repeats(prob, sol.assign, gap)
+        expect(got):to_equal(fewest)
+        expect(sol.search.repeats):to_equal(got)
+        compared = compared + 1
+        if got > 0 then with_repeats = with_repeats + 1 end
+      end
+    end
+  end
+  baton.log.info(("fewest repeats confirmed on %d rosters (%d where some repeat is unavoidable)"):format(compared, with_repeats))
+  expect(compared > 0):to_be(true)
+  expect(with_repeats > 0):to_be(true)
 end)

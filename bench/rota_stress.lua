@@ -1,0 +1,77 @@
+-- bench/rota_stress.lua: a seeded stress set for the rota's exact search.
+--
+--   build/baton run --allow fs.read bench/rota_stress.lua [COUNT] [FIRST_SEED] [-v]
+--
+-- COUNT (default 60) rosters, seeds FIRST_SEED.. (default 1): 4-12 people,
+-- 2-4 roles, 10-40 meetings; one role needs training; most staff in every
+-- week, some on one of two part-time patterns, a few with one absence;
+-- uneven history per role and from other groups; minimum gap 0-2. Each is
+-- solved by plugins/rotation/scheduler.lua; the plan is checked against
+-- every hard rule. Prints how many met the bound at once, by the search,
+-- were proved impossible, or ran out of budget ("not reached"), and times.
+local args = { ... }
+local count, first = tonumber(args[1]) or 60, tonumber(args[2]) or 1
+local verbose = args[3] == "-v"
+local S = assert(load(assert(baton.fs.read("plugins/rotation/scheduler.lua")), "@scheduler.lua"))()
+
+local function roster(seed)
+  math.randomseed(seed)
+  local n, k, m = math.random(4, 12), math.random(2, 4), math.random(10, 40)
+  local prob = { people = {}, roles = {}, meetings = {}, eligible = {}, away = {}, history = {},
+                 history_total = {}, min_gap = math.random(0, 2) }
+  for r = 1, k do prob.roles[r] = "role" .. r end
+  for t = 1, m do prob.meetings[t] = ("m%02d"):format(t) end
+  local pat = { math.random(2, 3), math.random(2, 4) }
+  for p = 1, n do
+    local fte = math.random() < 0.8 and 1 or (math.random() < 0.5 and 0.5 or 0.8)
+    prob.people[p] = { id = "P" .. p, fte = fte }
+    prob.eligible[p], prob.away[p], prob.history[p] = {}, {}, {}
+    local trained = math.random() < 0.6
+    for r = 1, k do
+      prob.eligible[p][r] = (r == 1 and trained) or (r > 1 and math.random() < 0.9) or "not eligible"
+      prob.history[p][r] = math.random() < 0.5 and math.random(0, 4) or 0
+    end
+    local sum = 0
+    for r = 1, k do sum = sum + prob.history[p][r] end
+    prob.history_total[p] = sum + (math.random() < 0.3 and math.random(1, 3) or 0)
+    local u = math.random()
+    if u < 0.2 then -- part-time pattern shared with others
+      local every = pat[math.random(1, 2)]
+      for t = 1, m do if t % every == 0 then prob.away[p][t] = "part-time" end end
+    elseif u < 0.3 then -- one absence
+      local a = math.random(1, m)
+      for t = a, math.min(m, a + math.random(0, 3)) do prob.away[p][t] = "away" end
+    end
+  end
+  return prob, n, k, m
+end
+
+local stats = { fast = 0, found = 0, exhausted = 0, budget = 0 }
+local total, worst, worst_seed = 0, 0, nil
+for seed = first, first + count - 1 do
+  local prob, n, k, m = roster(seed)
+  local t0 = os.clock()
+  local sol = S.solve(prob)
+  local dt = os.clock() - t0
+  total = total + dt
+  if dt > worst then worst, worst_seed = dt, seed end
+  for t = 1, m do
+    local seen = {}
+    for r = 1, k do
+      local p = sol.assign[t][r]
+      if p then
+        assert(prob.eligible[p][r] == true and not prob.away[p][t] and not seen[p], "seed " .. seed .. ": a rule broken")
+        seen[p] = true
+      end
+    end
+  end
+  local status = sol.search and sol.search.status or "fast"
+  stats[status] = stats[status] + 1
+  if verbose then
+    print(("seed %3d: %2d people %d roles %2d meetings gap %d: %-9s %6s steps %7.3f s bound %d"):format(seed, n, k, m,
+      prob.min_gap, status, sol.search and sol.search.steps or "-", dt, sol.fair.bound))
+  end
+end
+print(("rota stress: %d rosters (seeds %d..%d): %d met by the first pass, %d found by the search, %d proved impossible, %d not reached; decided %d/%d; %.2f s in all, slowest %.3f s (seed %d)")
+  :format(count, first, first + count - 1, stats.fast, stats.found, stats.exhausted, stats.budget,
+    count - stats.budget, count, total, worst, worst_seed or 0))
