@@ -213,6 +213,10 @@ local function result_of(group, prob, sol, fair)
     end
   end
   out.fairness = { bound = fair.bound, met = fair.bound <= 1, exceptions = impossible }
+  local se = sol.search
+  if se then
+    out.fairness.search = { status = se.status, steps = se.steps, repeats = se.repeats, fewest_repeats = se.fewest or false }
+  end
   return out
 end
 
@@ -258,6 +262,12 @@ local function render(prob, res, fair, skipped)
     for _, e in ipairs(res.fairness.exceptions) do
       baton.print(("  ! %s among %s: %s"):format(e.scope, table.concat(e.people, ", "), e.why))
     end
+  end
+  local se = res.fairness.search
+  if se and se.status == "found" then
+    baton.print(("Exact search (%d steps): %d repeat%s within the minimum gap, %s."):format(se.steps, se.repeats,
+      se.repeats == 1 and "" or "s", se.fewest_repeats and "the fewest any fair rota has"
+        or "the fewest found within the time limit"))
   end
   if #res.unfilled == 0 then
     baton.print("Every role at every meeting is filled.")

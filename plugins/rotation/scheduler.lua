@@ -151,8 +151,16 @@ local function costf(prob, c, tot, last, assign, p, r, t, gap, nt)
 end
 
 -- Step 1: meeting by meeting. Fills assign; returns how many slots each
--- meeting filled (the most any arrangement fills there).
-local function first_pass(prob, assign, gap)
+-- meeting filled (the most any arrangement fills there). A plan without
+-- fixed turns runs in C (baton.rota.first_pass, core/rota.c: the same
+-- steps and arithmetic, about ten times faster); `lua_only` forces this
+-- one (the tests compare the two).
+local function first_pass(prob, assign, gap, lua_only)
+  if not lua_only and prob.fixed == nil and prob.open == nil and baton and baton.rota then
+    local a, fill = baton.rota.first_pass(prob, gap)
+    for t = 1, #a do assign[t] = a[t] end
+    return fill
+  end
   local np, nt = #prob.people, #prob.meetings
   local c, tot = base_counts(prob)
   local last = {}
@@ -750,6 +758,14 @@ function M.search(prob, assign, fill, gap, opts)
       end
     end
   end
+  local function top(cl) -- the highest count in class cl
+    local mx, r = -math.huge, cl.scope
+    for _, p in ipairs(cl.members) do
+      local n = r == 0 and tot[p] or c[p][r]
+      if n > mx then mx = n end
+    end
+    return mx
+  end
   local steps, stop = 0, false
   local busy, empties = {}, {}
   for t = 1, nt do busy[t] = {}; empties[t] = 0 end
@@ -780,7 +796,14 @@ function M.search(prob, assign, fill, gap, opts)
     for _, p in ipairs(could) do
       if not busy[t][p] then
         local v, held = costf(prob, c, tot, last, assign, p, r, t, gap, nt)
-        if repeats + held < limit then cands[#cands + 1] = { p = p, v = v, held = held } end
+        -- how far p is behind the most assigned of its classes: those
+        -- furthest behind first, for they must catch up
+        local need = 0
+        local cl = role_class[p][r]
+        if cl then need = need + math.max(0, top(cl) - c[p][r]) end
+        cl = total_class[p]
+        if cl then need = need + math.max(0, top(cl) - tot[p]) end
+        if repeats + held < limit then cands[#cands + 1] = { p = p, v = v - GAP / 2 * need, held = held } end
       end
     end
     table.sort(cands, function(a, b) return a.v < b.v end)
@@ -920,37 +943,86 @@ local function improve(prob, assign, gap, live)
       if p then c[p][r] = c[p][r] + 1; tot[p] = tot[p] + 1; holds[t][p] = r end
     end
   end
+  -- Each live class's spread is measured by K x (sum of squares) - sum^2
+  -- (the sum of squared differences between its members): it falls when
+  -- a turn goes from a most to a least assigned member, or into the class
+  -- to its least assigned, or out of it from its most assigned.
   local role_class, total_class = {}, {}
   for p = 1, np do role_class[p] = {} end
-  for _, cl in ipairs(live) do
+  local S1, S2, K = {}, {}, {}
+  for i, cl in ipairs(live) do
+    S1[i], S2[i], K[i] = 0, 0, #cl.members
     for _, p in ipairs(cl.members) do
-      if cl.scope == 0 then total_class[p] = true else role_class[p][cl.scope] = true end
+      local n
+      if cl.scope == 0 then total_class[p] = i; n = tot[p] else role_class[p][cl.scope] = i; n = c[p][cl.scope] end
+      S1[i], S2[i] = S1[i] + n, S2[i] + n * n
     end
   end
   local fixed, open = prob.fixed, prob.open
   local function movable(t, r)
     return not (fixed and fixed[t] and fixed[t][r]) and (open == nil or (open[t] and open[t][r]))
   end
-  -- change of the sum of squares when p's count moves by d
-  local function dsq(n, d) return (n + d) * (n + d) - n * n end
-  local function delta_give(h, l, r) -- h's turn in role r goes to l
+  local d1, d2, touched = {}, {}, {}
+  local function bump(i, n, d) -- a member of class i moves from n by d
+    if not i then return end
+    if not d1[i] then d1[i], d2[i] = 0, 0; touched[#touched + 1] = i end
+    d1[i], d2[i] = d1[i] + d, d2[i] + (n + d) * (n + d) - n * n
+  end
+  local function settle() -- the change of the measure, summed; resets
     local d = 0
-    if role_class[h][r] then d = d + dsq(c[h][r], -1) end
-    if role_class[l][r] then d = d + dsq(c[l][r], 1) end
-    if total_class[h] then d = d + dsq(tot[h], -1) end
-    if total_class[l] then d = d + dsq(tot[l], 1) end
+    for _, i in ipairs(touched) do
+      d = d + K[i] * d2[i] - (2 * S1[i] * d1[i] + d1[i] * d1[i])
+      d1[i], d2[i] = nil, nil
+    end
+    touched = {}
     return d
+  end
+  local function delta_give(h, l, r) -- h's turn in role r goes to l
+    bump(role_class[h][r], c[h][r], -1)
+    bump(role_class[l][r], c[l][r], 1)
+    bump(total_class[h], tot[h], -1)
+    bump(total_class[l], tot[l], 1)
+    return settle()
   end
   local function delta_swap(h, l, r, r2) -- h: r -> r2, l: r2 -> r
-    local d = 0
-    if role_class[h][r] then d = d + dsq(c[h][r], -1) end
-    if role_class[h][r2] then d = d + dsq(c[h][r2], 1) end
-    if role_class[l][r2] then d = d + dsq(c[l][r2], -1) end
-    if role_class[l][r] then d = d + dsq(c[l][r], 1) end
-    return d
+    bump(role_class[h][r], c[h][r], -1)
+    bump(role_class[h][r2], c[h][r2], 1)
+    bump(role_class[l][r2], c[l][r2], -1)
+    bump(role_class[l][r], c[l][r], 1)
+    return settle()
+  end
+  local function apply(p, r, d) -- p's count of role r (and total) moves by d
+    local i = role_class[p][r]
+    if i then S1[i], S2[i] = S1[i] + d, S2[i] + (c[p][r] + d) * (c[p][r] + d) - c[p][r] * c[p][r] end
+    c[p][r] = c[p][r] + d
+  end
+  local function apply_total(p, d)
+    local i = total_class[p]
+    if i then S1[i], S2[i] = S1[i] + d, S2[i] + (tot[p] + d) * (tot[p] + d) - tot[p] * tot[p] end
+    tot[p] = tot[p] + d
+  end
+  local function free(q, t)
+    return not holds[t][q] and not (prob.away[q] and prob.away[q][t])
+  end
+  local best, bd, bg
+  -- consider giving (t, r) from h to l (r2 == nil), or swapping h's role
+  -- r with l's role r2 at t
+  local function consider(t, r, h, l, r2)
+    local d, g
+    if r2 then
+      d = delta_swap(h, l, r, r2)
+      if d >= 0 then return end
+      g = repeats_at(assign, l, r, t, gap, nt) - repeats_at(assign, h, r, t, gap, nt)
+        + repeats_at(assign, h, r2, t, gap, nt) - repeats_at(assign, l, r2, t, gap, nt)
+    else
+      d = delta_give(h, l, r)
+      if d >= 0 then return end
+      g = repeats_at(assign, l, r, t, gap, nt) - repeats_at(assign, h, r, t, gap, nt)
+    end
+    if g < bg or (g == bg and d < bd) then best, bd, bg = { t, r, h, l, r2 }, d, g end
   end
   for _ = 1, 4 * nt * nr do
-    local best, bd, bg = nil, 0, math.huge
+    best, bd, bg = nil, 0, math.huge
     for _, cl in ipairs(live) do
       local scope = cl.scope
       local mx, mn = -math.huge, math.huge
@@ -960,28 +1032,31 @@ local function improve(prob, assign, gap, live)
         if n < mn then mn = n end
       end
       if mx - mn > 1 then
-        for _, h in ipairs(cl.members) do
-          if (scope == 0 and tot[h] or c[h][scope]) == mx then
-            for _, l in ipairs(cl.members) do
-              if (scope == 0 and tot[l] or c[l][scope]) == mn then
-                for t = 1, nt do
-                  local r = holds[t][h]
-                  if r and (scope == 0 or r == scope) and movable(t, r) and can(prob, l, r, t) then
-                    local r2 = holds[t][l]
-                    if not r2 then
-                      local d = delta_give(h, l, r)
-                      if d < 0 then
-                        local g = repeats_at(assign, l, r, t, gap, nt) - repeats_at(assign, h, r, t, gap, nt)
-                        if g < bg or (g == bg and d < bd) then best, bd, bg = { t, r, h, l }, d, g end
-                      end
-                    elseif scope ~= 0 and movable(t, r2) and can(prob, h, r2, t) then
-                      local d = delta_swap(h, l, r, r2)
-                      if d < 0 then
-                        local g = repeats_at(assign, l, r, t, gap, nt) - repeats_at(assign, h, r, t, gap, nt)
-                          + repeats_at(assign, h, r2, t, gap, nt) - repeats_at(assign, l, r2, t, gap, nt)
-                        if g < bg or (g == bg and d < bd) then best, bd, bg = { t, r, h, l, r2 }, d, g end
-                      end
-                    end
+        for _, x in ipairs(cl.members) do
+          local n = scope == 0 and tot[x] or c[x][scope]
+          for t = 1, nt do
+            local rx = holds[t][x]
+            if n == mx and rx and (scope == 0 or rx == scope) and movable(t, rx) then
+              -- a turn of the most assigned goes to someone else
+              for q = 1, np do
+                if q ~= x then
+                  local rq = holds[t][q]
+                  if not rq then
+                    if free(q, t) and can(prob, q, rx, t) then consider(t, rx, x, q) end
+                  elseif scope ~= 0 and movable(t, rq) and can(prob, x, rq, t) and can(prob, q, rx, t) then
+                    consider(t, rx, x, q, rq)
+                  end
+                end
+              end
+            elseif n == mn then
+              -- the least assigned takes a turn from someone else
+              for r = 1, nr do
+                local q = assign[t][r]
+                if q and q ~= x and (scope == 0 or r == scope) and movable(t, r) and can(prob, x, r, t) then
+                  if not rx then
+                    if free(x, t) then consider(t, r, q, x) end
+                  elseif scope ~= 0 and movable(t, rx) and can(prob, q, rx, t) then
+                    consider(t, r, q, x, rx)
                   end
                 end
               end
@@ -993,15 +1068,25 @@ local function improve(prob, assign, gap, live)
     if not best then return end
     local t, r, h, l, r2 = best[1], best[2], best[3], best[4], best[5]
     assign[t][r] = l
-    c[h][r], c[l][r] = c[h][r] - 1, c[l][r] + 1
+    apply(h, r, -1)
+    apply(l, r, 1)
     holds[t][h], holds[t][l] = r2, r
     if r2 then
       assign[t][r2] = h
-      c[h][r2], c[l][r2] = c[h][r2] + 1, c[l][r2] - 1
+      apply(h, r2, 1)
+      apply(l, r2, -1)
     else
-      tot[h], tot[l] = tot[h] - 1, tot[l] + 1
+      apply_total(h, -1)
+      apply_total(l, 1)
     end
   end
+end
+
+--- The first pass alone (step 1): assign, fill. `lua_only`: without C.
+function M.first_pass(prob, gap, lua_only)
+  local assign = {}
+  local fill = first_pass(prob, assign, gap, lua_only)
+  return assign, fill
 end
 
 -- Does the rota miss the bound in a class where it can hold?
@@ -1058,7 +1143,7 @@ function M.solve(prob)
       end
     end
   end
-  fair = M.fairness(prob, assign, search)
+  if search then fair = M.fairness(prob, assign, search) end
   return { assign = assign, reasons = reasons, search = search, fair = fair }
 end
 
@@ -1183,8 +1268,8 @@ function M.fairness(prob, assign, search)
         entry.why = ("impossible with the other rules: %s has %d, %s has %d, and an exhaustive search (%d steps) found no rota that keeps every role and the total within 1 while filling every fillable slot")
           :format(prob.people[hi].id, mx, prob.people[lo].id, mn, search.steps)
       elseif search and search.status == "budget" then
-        entry.why = ("not reached: %s has %d, %s has %d; the exact search stopped after %d steps without finding a fairer rota or proving there is none")
-          :format(prob.people[hi].id, mx, prob.people[lo].id, mn, search.steps)
+        entry.why = ("not reached: %s has %d, %s has %d; the exact search stopped at its time limit (%g s, %d steps) without finding a fairer rota or proving there is none")
+          :format(prob.people[hi].id, mx, prob.people[lo].id, mn, prob.seconds or M.SECONDS, search.steps)
       else
         entry.why = ("not met by this rota: %s has %d, %s has %d (a fixed or hand-made turn)")
           :format(prob.people[hi].id, mx, prob.people[lo].id, mn)
