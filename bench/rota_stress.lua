@@ -1,6 +1,6 @@
 -- bench/rota_stress.lua: a seeded stress set for the rota's exact search.
 --
---   build/baton --time-limit 0 run --allow fs.read bench/rota_stress.lua [COUNT] [FIRST_SEED] [-v]
+--   build/baton --time-limit 0 run --allow fs.read bench/rota_stress.lua [COUNT] [FIRST_SEED] [-v] [--large]
 --
 -- COUNT (default 60) rosters, seeds FIRST_SEED.. (default 1): 4-12 people,
 -- 2-4 roles, 10-40 meetings; one role needs training; most staff in every
@@ -9,14 +9,29 @@
 -- solved by plugins/rotation/scheduler.lua; the plan is checked against
 -- every hard rule. Prints how many met the bound, were proved impossible,
 -- or ran out of time ("not reached"), and the CPU time.
-local args = { ... }
-local count, first = tonumber(args[1]) or 60, tonumber(args[2]) or 1
-local verbose = args[3] == "-v"
+--
+-- With --json, prints instead one JSON array: each roster (people, roles,
+-- eligibility, absences, history, the slots each meeting must fill, every
+-- class of the bound) with how it ended, for bench/rota_oracle.py, which
+-- asks an independent MILP solver whether the bound is feasible.
+-- With --large: 12-25 people, 2-5 roles, 30-40 meetings.
+local count, first, flags = nil, nil, {}
+for _, a in ipairs { ... } do
+  if tonumber(a) then
+    if count then first = tonumber(a) else count = tonumber(a) end
+  else
+    flags[a] = true
+  end
+end
+count, first = count or 60, first or 1
+local verbose, json, large = flags["-v"], flags["--json"], flags["--large"]
+local dump = {}
 local S = assert(load(assert(baton.fs.read("plugins/rotation/scheduler.lua")), "@scheduler.lua"))()
 
 local function roster(seed)
   math.randomseed(seed)
   local n, k, m = math.random(4, 12), math.random(2, 4), math.random(10, 40)
+  if large then n, k, m = math.random(12, 25), math.random(2, 5), math.random(30, 40) end
   local prob = { people = {}, roles = {}, meetings = {}, eligible = {}, away = {}, history = {},
                  history_total = {}, min_gap = math.random(0, 2) }
   for r = 1, k do prob.roles[r] = "role" .. r end
@@ -83,11 +98,25 @@ for seed = first, first + count - 1 do
     stats.searched = stats.searched + 1
     if sol.search.fewest then stats.fewest = stats.fewest + 1 end
   end
+  if json then
+    local el, aw = {}, {}
+    for p = 1, n do
+      el[p], aw[p] = {}, {}
+      for r = 1, k do el[p][r] = prob.eligible[p][r] == true end
+      for t = 1, m do aw[p][t] = prob.away[p][t] and true or false end
+    end
+    local _, fill = S.first_pass(prob, prob.min_gap)
+    local classes = {}
+    for i, cl in ipairs(S.classes(prob)) do classes[i] = { scope = cl.scope, members = cl.members } end
+    dump[#dump + 1] = { seed = seed, ending = ending, people = n, roles = k, meetings = m, eligible = el, away = aw,
+      history = prob.history, history_total = prob.history_total, fill = fill, classes = classes }
+  end
   if verbose then
     print(("seed %3d: %2d people %d roles %2d meetings gap %d: %-10s %-10s %6s steps %7.3f s bound %d"):format(seed, n,
       k, m, prob.min_gap, ending, status, sol.search and sol.search.steps or "-", dt, sol.fair.bound))
   end
 end
-print(("rota stress: %d rosters (seeds %d..%d): bound met %d, proved impossible %d, not reached %d (decided %d/%d); the search ran on %d, %d of them with the fewest repeats proved; %.2f s CPU in all, slowest %.3f s (seed %d)")
-  :format(count, first, first + count - 1, stats.met, stats.impossible, stats.budget, count - stats.budget, count,
+if json then print(baton.json.encode(dump)); return end
+print(("rota stress%s: %d rosters (seeds %d..%d): bound met %d, proved impossible %d, not reached %d (decided %d/%d); the search ran on %d, %d of them with the fewest repeats proved; %.2f s CPU in all, slowest %.3f s (seed %d)")
+  :format(large and " (large)" or "", count, first, first + count - 1, stats.met, stats.impossible, stats.budget, count - stats.budget, count,
     stats.searched, stats.fewest, total, worst, worst_seed or 0))

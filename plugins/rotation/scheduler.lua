@@ -10,18 +10,28 @@
 --      given first; when that leaves a role empty, the meeting is filled
 --      again by an exact minimum-cost assignment (the Hungarian method),
 --      so a tight meeting is filled whenever any arrangement fills it.
+--      (In C for plans without fixed turns: core/rota.c.)
 --   2. Check the result against the bound: among people who can do the
---      same things, are in on the same days and work the same FTE, the
---      most and least assigned differ by at most 1, per role and in total.
---   3. Only when step 1 misses the bound: search every arrangement
---      (depth-first, meeting by meeting, cutting off a branch as soon as
---      some class can no longer come within 1) for one that meets it,
---      fairness first and the minimum gap where it can. The search either
---      finds one, or proves that none exists, or (past a step budget,
---      which the random rosters of the tests never reach) says so.
---   4. Where the bound is impossible, say why: history that the turns
---      left cannot even out (a proof from counts alone), or "no
---      arrangement at all" when the search was exhaustive.
+--      same things, are in on the same days and work the same FTE (a
+--      class), the most and least assigned differ by at most 1, per role
+--      and in total. Where it is missed, first the proofs from counts
+--      alone: a class is hopeless when history leaves a gap the turns
+--      left cannot close, or when its per-role and total counts cannot
+--      all come within 1 whatever share of the turns it gets (a small
+--      flow per choice of levels: M.counts_feasible).
+--   3. Local moves: a turn goes from a most to a least assigned member
+--      of a class, to or from someone else at that meeting, while each
+--      class's spread shrinks. Then, if the bound is still missed where
+--      it can hold: the classes' shares together (M.shares_feasible),
+--      and the exact search: depth-first over every arrangement, meeting
+--      by meeting, cutting a branch as soon as some class can no longer
+--      come within 1, one of each set of interchangeable people tried.
+--      It finds a rota, or proves that none exists, or stops at its time
+--      limit (M.SECONDS of CPU per group) and says so. Once fair, it
+--      looks for the fair rota with the fewest repeats (same person, same
+--      role, within the minimum gap) for at most M.REPEAT_SECONDS more.
+--   4. Where the bound is impossible, say why: history, counts, shares,
+--      or "no arrangement at all" when the search was exhaustive.
 --
 -- Everything here is pure: people, roles, meetings and constraints in,
 -- assignments and explanations out. init.lua reads and writes the store.
@@ -32,6 +42,7 @@ local FORBID = 1e9 -- a cell the assignment must not use
 local GAP = 1e5 -- holding the same role again too soon
 local TOTAL = 0.5 -- weight of the total count beside the role's own count
 M.SECONDS = 1 -- CPU seconds the exact search may take for one group
+M.REPEAT_SECONDS = 0.2 -- of which, once a fair rota is found, for fewer repeats
 
 ---------------------------------------------------------------------------
 -- The assignment of one meeting's roles (rows) to people (columns):
@@ -638,22 +649,150 @@ function M.hopeless(prob)
   return out
 end
 
+-- The highest count among `members` in role r (0: in all), and the lowest
+-- count any of them can still reach with every turn open to them.
+local function top_and_reach(members, r, c, tot, rem, remt)
+  local mx, reach = -math.huge, math.huge
+  for _, p in ipairs(members) do
+    local n = r == 0 and tot[p] or c[p][r]
+    local far = n + (r == 0 and remt[p] or rem[p][r])
+    if n > mx then mx = n end
+    if far < reach then reach = far end
+  end
+  return mx, reach
+end
+
+-- The classes that can each meet the bound alone (none of their checks is
+-- hopeless), as { members = { p, ... } }.
+local function live_groups(prob)
+  local classes, hopeless = M.classes(prob), M.hopeless(prob)
+  local out = {}
+  for _, cl in ipairs(classes) do
+    if cl.scope == 0 then
+      local any = false
+      for i, other in ipairs(classes) do
+        if other.members[1] == cl.members[1] and hopeless[i] then any = true end
+      end
+      if not any then out[#out + 1] = { members = cl.members } end
+    end
+  end
+  return out
+end
+
+--- Can every class that can meet the bound alone meet it at once, as far
+--- as counts tell? For each class and role, the fewest and most turns of
+--- that role (and in all) it can take and still come within 1
+--- (M.counts_feasible with its share fixed); then one flow gives each
+--- role's slots to the classes and to everyone else, within those
+--- shares. False is a proof that no rota meets the bound in all of them
+--- (the classes together need more turns of some role than there are,
+--- or can absorb fewer than must be given); true proves nothing. Past
+--- `deadline` (os.clock()) a share not yet narrowed is taken whole.
+function M.shares_feasible(prob, deadline)
+  deadline = deadline or math.huge
+  local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
+  local fill = prob._fill or {}
+  local c, tot = base_counts(prob)
+  local rem, remt = possible(prob)
+  local groups = live_groups(prob)
+  if #groups == 0 then return true end
+  -- the slots of each role, and how many of them must be filled
+  local slots, must, total = {}, {}, 0
+  for r = 1, nr do slots[r], must[r] = 0, 0 end
+  for t = 1, nt do
+    local list = decidable(prob, t)
+    local f = fill[t] or max_fill(prob, t)
+    total = total + f
+    for _, r in ipairs(list) do
+      slots[r] = slots[r] + 1
+      if f == #list then must[r] = must[r] + 1 end
+    end
+  end
+  local grouped = {}
+  local G = #groups
+  -- nodes: roles 1..nr, groups nr+1..nr+G, others after, then S, T
+  local others = {}
+  for _, g in ipairs(groups) do for _, p in ipairs(g.members) do grouped[p] = true end end
+  for p = 1, np do if not grouped[p] then others[#others + 1] = p end end
+  local S, T = nr + G + #others + 1, nr + G + #others + 2
+  local edges = { { T, S, total, total } }
+  for r = 1, nr do edges[#edges + 1] = { S, r, must[r], slots[r] } end
+  for gi, g in ipairs(groups) do
+    local y = class_rooms(prob, g.members, fill)[1]
+    local function fits(r, n) -- the class's share of role r (0: in all) fixed at n
+      local fixed = { lo = table.move(y.lo, 1, nr, 1, {}), hi = table.move(y.hi, 1, nr, 1, {}), tlo = y.tlo,
+                      thi = y.thi, least = y.least }
+      if r == 0 then fixed.tlo, fixed.thi = n, n else fixed.lo[r], fixed.hi[r] = n, n end
+      return M.counts_feasible(prob, g.members, c, tot, rem, remt, fixed)
+    end
+    -- the feasible shares of role r (0: in all) between lo and hi: every
+    -- member ends at least (highest now) - 1 and at most (lowest it can
+    -- reach) + 1, so only shares between those are tried
+    local function range(r, lo, hi)
+      local mx, reach = top_and_reach(g.members, r, c, tot, rem, remt)
+      local need, room = 0, 0
+      for _, p in ipairs(g.members) do
+        local n = r == 0 and tot[p] or c[p][r]
+        need = need + math.max(0, mx - 1 - n)
+        room = room + math.max(0, reach + 1 - n)
+      end
+      lo, hi = math.max(lo, need), math.min(hi, room)
+      local a, b = lo, hi
+      while a <= hi and not fits(r, a) do
+        if os.clock() > deadline then return lo, hi end
+        a = a + 1
+      end
+      if a > hi then return nil end
+      while b > a and not fits(r, b) do
+        if os.clock() > deadline then return a, hi end
+        b = b - 1
+      end
+      return a, b
+    end
+    for r = 1, nr do
+      if prob.eligible[g.members[1]][r] == true and y.hi[r] > 0 then
+        local a, b = range(r, y.lo[r], y.hi[r])
+        if not a then return false end
+        edges[#edges + 1] = { r, nr + gi, a, b }
+      end
+    end
+    local a, b = range(0, y.tlo, y.thi)
+    if not a then return false end
+    edges[#edges + 1] = { nr + gi, T, a, b }
+  end
+  for i, p in ipairs(others) do
+    local node = nr + G + i
+    for r = 1, nr do
+      if rem[p][r] > 0 then edges[#edges + 1] = { r, node, 0, rem[p][r] } end
+    end
+    edges[#edges + 1] = { node, T, 0, remt[p] }
+  end
+  return circulation(T, edges)
+end
+
 ---------------------------------------------------------------------------
 -- Step 3: the exact search
 ---------------------------------------------------------------------------
 
--- Depth-first over the decidable slots, meeting by meeting, scarcest role
--- first; candidates in the order of step 1's costs (the minimum gap first,
--- then fewest turns), leaving a slot empty only when the meeting still
--- reaches its most-filled count. A branch is cut when a class that can
--- meet the bound no longer can: its highest count (counts only grow) is
--- more than 1 above the lowest count plus every slot still open to that
--- person. Returns "found" (assign holds the plan), "exhausted" (no
--- arrangement meets the bound in every class that can meet it alone) or
--- "budget", and the number of steps.
+--- Depth-first over the decidable slots, meeting by meeting, scarcest role
+--- first; candidates furthest behind their class first, then in the order
+--- of step 1's costs (the minimum gap first, then fewest turns), leaving a
+--- slot empty only when the meeting still reaches its most-filled count.
+--- A branch is cut when a class that can meet the bound no longer can:
+--- someone is more than 1 above what another can reach, those below need
+--- more turns than slots are left, or (once the search has had to go
+--- back) the class's counts fail M.counts_feasible for the meetings left.
+--- After the first fair rota it looks only for ones with fewer repeats.
+--- opts: steps (most steps), seconds (CPU time), limit (look only for
+--- rotas with fewer repeats than this), repeat_seconds. Returns "found"
+--- (assign holds the fair rota with the fewest repeats seen), "exhausted"
+--- (none meets the bound in every class that can meet it alone, with
+--- fewer than `limit` repeats) or "budget"; the number of steps; and {
+--- repeats = of the rota found, complete = true when the search ended
+--- by itself (so no fair rota has fewer repeats) }.
 function M.search(prob, assign, fill, gap, opts)
   local budget, seconds, limit = opts.steps or math.huge, opts.seconds or M.SECONDS, opts.limit or math.huge
-  local clock0 = os.clock()
+  local deadline = os.clock() + seconds
   local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
   local c, tot = base_counts(prob)
   local classes, hopeless = M.classes(prob), M.hopeless(prob)
@@ -670,16 +809,8 @@ function M.search(prob, assign, fill, gap, opts)
   end
   -- Classes none of whose scopes is hopeless: at the end of each meeting,
   -- their counts must still be able to come within 1 together.
-  local groups = {}
-  for _, cl in ipairs(classes) do
-    if cl.scope == 0 then
-      local any = false
-      for i, other in ipairs(classes) do
-        if other.members[1] == cl.members[1] and hopeless[i] then any = true end
-      end
-      if not any then groups[#groups + 1] = { members = cl.members } end
-    end
-  end
+  local groups = live_groups(prob)
+  for _, g in ipairs(groups) do g.memo = {} end
   local function room(g, t0)
     if not g.rooms then g.rooms = class_rooms(prob, g.members, fill) end
     return g.rooms[t0]
@@ -726,14 +857,8 @@ function M.search(prob, assign, fill, gap, opts)
   -- what another can reach, nor if those below max - 1 need more turns
   -- between them than there are slots left.
   local function within(cl)
-    local mx, mn = -math.huge, math.huge
     local r = cl.scope
-    for _, p in ipairs(cl.members) do
-      local n = r == 0 and tot[p] or c[p][r]
-      local reach = n + (r == 0 and remt[p] or rem[p][r])
-      if n > mx then mx = n end
-      if reach < mn then mn = reach end
-    end
+    local mx, mn = top_and_reach(cl.members, r, c, tot, rem, remt)
     if mx - mn > 1 then return false end
     local need = 0
     for _, p in ipairs(cl.members) do
@@ -774,13 +899,16 @@ function M.search(prob, assign, fill, gap, opts)
   go = function(i)
     if i > #slots then
       -- a fair rota: keep it, then look only for one with fewer repeats
+      if not best then -- fewer repeats are worth a little more time only
+        deadline = math.min(deadline, os.clock() + (opts.repeat_seconds or M.REPEAT_SECONDS))
+      end
       best, best_repeats = {}, repeats
       for t = 1, nt do best[t] = table.move(assign[t], 1, nr, 1, {}) end
       limit = repeats
       return repeats == 0 -- none fewer than none
     end
     steps = steps + 1
-    if steps > budget or (steps % 64 == 0 and os.clock() - clock0 > seconds) then stop = true; return false end
+    if steps > budget or (steps % 64 == 0 and os.clock() > deadline) then stop = true; return false end
     local s = slots[i]
     local t, r = s.t, s.r
     -- this slot is now behind: nobody can count on it any more
@@ -855,7 +983,20 @@ function M.search(prob, assign, fill, gap, opts)
         end
         if fine and steps > #slots then -- (only once the search has had to go back)
           for _, g in ipairs(groups) do
-            if not M.counts_feasible(prob, g.members, c, tot, rem, remt, room(g, t + 1)) then fine = false; break end
+            -- (the answer depends only on the meeting and the members'
+            -- counts: remembered, as the search meets the same ones often)
+            local key = { t }
+            for _, q in ipairs(g.members) do
+              key[#key + 1] = tot[q]
+              for r2 = 1, nr do key[#key + 1] = c[q][r2] end
+            end
+            key = table.concat(key, ",")
+            local ok = g.memo[key]
+            if ok == nil then
+              ok = M.counts_feasible(prob, g.members, c, tot, rem, remt, room(g, t + 1))
+              g.memo[key] = ok
+            end
+            if not ok then fine = false; break end
           end
         end
       else
@@ -1114,10 +1255,16 @@ function M.solve(prob)
     for i, cl in ipairs(M.classes(prob)) do
       if not hopeless[i] then live[#live + 1] = cl end
     end
+    local clock0 = os.clock()
     improve(prob, assign, gap, live)
-    local opts = { steps = prob.budget, seconds = prob.seconds }
+    local opts = { steps = prob.budget, seconds = prob.seconds or M.SECONDS }
     local trial = {}
-    if misses(prob, M.fairness(prob, assign)) then
+    local unfair = misses(prob, M.fairness(prob, assign))
+    if unfair and not M.shares_feasible(prob, clock0 + opts.seconds / 2) then
+      -- the classes' shares cannot add up: impossible, without searching
+      search = { status = "exhausted", steps = 0, shares = true, repeats = M.repeats(prob, assign, gap) }
+    elseif unfair then
+      opts.seconds = math.max(0, opts.seconds - (os.clock() - clock0)) -- (what the proofs left)
       local status, steps, info = M.search(prob, trial, fill, gap, opts)
       if status == "found" then assign = trial end
       search = { status = status, steps = steps, repeats = info.repeats or M.repeats(prob, assign, gap),
@@ -1127,7 +1274,7 @@ function M.solve(prob)
       local n = M.repeats(prob, assign, gap)
       search = { status = "found", steps = 0, repeats = n, fewest = n == 0 }
       if n > 0 then
-        opts.limit = n
+        opts.limit, opts.seconds = n, math.min(opts.seconds or M.SECONDS, M.REPEAT_SECONDS)
         local status, steps, info = M.search(prob, trial, fill, gap, opts)
         if status == "found" then assign = trial; search.repeats = info.repeats end
         search.steps, search.fewest = steps, info.complete
@@ -1263,6 +1410,10 @@ function M.fairness(prob, assign, search)
         entry.impossible = true
         entry.why = ("impossible: before this plan %s had %d %s and %s had %d; the %d meetings left open to %s cannot close a gap of more than 1")
           :format(prob.people[hp.hi].id, hp.had_hi, what, prob.people[hp.lo].id, hp.had_lo, hp.more, prob.people[hp.lo].id)
+      elseif search and search.shares then
+        entry.impossible = true
+        entry.why = ("impossible with the other rules: %s has %d, %s has %d; the turns each group of people in the same position needs to come within 1 add up to more (or fewer) than the meetings can give them (a proof from counts)")
+          :format(prob.people[hi].id, mx, prob.people[lo].id, mn)
       elseif search and search.status == "exhausted" then
         entry.impossible = true
         entry.why = ("impossible with the other rules: %s has %d, %s has %d, and an exhaustive search (%d steps) found no rota that keeps every role and the total within 1 while filling every fillable slot")

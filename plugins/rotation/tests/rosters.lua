@@ -44,20 +44,23 @@ function M.max_fill(prob, t)
 end
 
 -- Every arrangement of a small roster, meeting by meeting: each meeting's
--- ways of filling its most-filled count, all combined. Calls fn(assign)
--- for each until fn returns true; returns whether one did, or nil when
--- there are more than `limit` combinations.
-function M.every_rota(prob, limit, fn)
+-- ways of filling its most-filled count, all combined. Calls fn(ok,
+-- assign) for each until fn returns true, where ok[i] says whether class
+-- check i of scheduler.classes(prob) is within 1 (the counts are kept as
+-- the enumeration goes, history included); returns whether fn did, or
+-- nil when there are more than `limit` combinations.
+function M.every_rota(prob, classes, limit, fn)
+  local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
   local per, total = {}, 1
-  for t = 1, #prob.meetings do
+  for t = 1, nt do
     local ways, best, cur, used = {}, M.max_fill(prob, t), {}, {}
     local function go(r, filled)
-      if r > #prob.roles then
-        if filled == best then ways[#ways + 1] = table.move(cur, 1, #prob.roles, 1, {}) end
+      if r > nr then
+        if filled == best then ways[#ways + 1] = table.move(cur, 1, nr, 1, {}) end
         return
       end
       cur[r] = false; go(r + 1, filled)
-      for p = 1, #prob.people do
+      for p = 1, np do
         if not used[p] and prob.eligible[p][r] == true and not prob.away[p][t] then
           used[p] = true; cur[r] = p; go(r + 1, filled + 1); used[p] = false
         end
@@ -68,12 +71,38 @@ function M.every_rota(prob, limit, fn)
     total = total * #ways
     if total > limit then return nil end
   end
-  local assign = {}
+  local c, tot = {}, {}
+  for p = 1, np do
+    c[p] = {}
+    for r = 1, nr do c[p][r] = prob.history[p][r] or 0 end
+    tot[p] = prob.history_total[p] or 0
+  end
+  local assign, ok = {}, {}
+  local function add(w, d)
+    for r = 1, nr do
+      local p = w[r]
+      if p then c[p][r], tot[p] = c[p][r] + d, tot[p] + d end
+    end
+  end
   local function go(t)
-    if t > #prob.meetings then return fn(assign) end
+    if t > nt then
+      for i, cl in ipairs(classes) do
+        local mx, mn = -math.huge, math.huge
+        for _, p in ipairs(cl.members) do
+          local n = cl.scope == 0 and tot[p] or c[p][cl.scope]
+          if n > mx then mx = n end
+          if n < mn then mn = n end
+        end
+        ok[i] = mx - mn <= 1
+      end
+      return fn(ok, assign)
+    end
     for _, w in ipairs(per[t]) do
       assign[t] = w
-      if go(t + 1) then return true end
+      add(w, 1)
+      local stop = go(t + 1)
+      add(w, -1)
+      if stop then return true end
     end
     return false
   end
