@@ -300,6 +300,15 @@ function baton.assign.matrix(rows, cols, fill) end
 ---@return {feature: string, points: number, detail: string}[]
 function baton.assign.reasons(row_person, col_person, weights, today) end
 
+baton.rota = {}
+
+--- the rota's first pass, meeting by meeting
+---@param prob {people: {fte: number}[], roles: any[], meetings: any[], eligible?: (boolean|string)[][], away?: table<integer, any>[], history?: number[][], history_total?: number[]}
+---@param min_gap? integer
+---@return (integer|false)[][] assign
+---@return integer[] fill
+function baton.rota.first_pass(prob, min_gap) end
+
 --- A person, as baton.people and baton.groups return them.
 ---@class baton.person
 ---@field id string
