@@ -209,28 +209,38 @@ async function change(main) {
 }
 
 // The eight steps as chevrons coloured by status, the owners (in full, one a
-// line) under each.
+// line) under each; 8, 4, 2 or 1 to a row, as many as fit at the page's
+// text size (shrunk to 85% at most), so that large text on a projector
+// and a phone wrap them rather than shrink them.
+const CHEVRON = { w: 140, h: 70, tip: 16, line: 15 };
+
 function chevrons(steps) {
-  const w = 140, h = 70, tip = 16, line = 15;
+  const { w, h, tip, line } = CHEVRON;
   const owners = Math.max(1, ...steps.map(s => (s.owner_names || []).length));
-  const g = svg("svg", { class: "chevrons", viewBox: `0 0 ${steps.length * (w + 4) + tip} ${h + 12 + owners * line}`, role: "img", "aria-label": "the eight steps" });
-  steps.forEach((s, i) => {
-    const x = i * (w + 4);
-    // White on the strong colours, dark on the pale "not started".
-    const ink = `fill:${STATUS[s.status] && s.status !== "not_started" ? "#fff" : "var(--fg)"}`;
-    const step = svg("g", { class: "step", "data-step": s.step, "data-status": s.status });
-    step.append(svg("polygon", { points: `${x},0 ${x + w},0 ${x + w + tip},${h / 2} ${x + w},${h} ${x},${h} ${x + tip},${h / 2}`,
-      fill: STATUS[s.status] || "var(--todo)" }, svg("title", {}, `${s.step}. ${s.name}: ${s.status.replace("_", " ")}`)));
-    step.append(svg("text", { x: x + tip + 6, y: 24, "font-size": 15, "font-weight": 700, style: ink }, s.step));
-    const words = s.name.split(" ");
-    const half = Math.ceil(words.length / 2);
-    step.append(svg("text", { x: x + tip + 6, y: 43, "font-size": 12, style: ink }, words.slice(0, half).join(" ")));
-    step.append(svg("text", { x: x + tip + 6, y: 58, "font-size": 12, style: ink }, words.slice(half).join(" ")));
-    (s.owner_names || []).forEach((name, k) =>
-      step.append(svg("text", { x: x + tip, y: h + 4 + (k + 1) * line, "font-size": 12, class: "owner" }, name)));
-    g.append(step);
-  });
+  const { em, width } = metrics(), k = em / 16;
+  const perRow = [8, 4, 2, 1].find(n => (n * (w + 4) + tip) * k * 0.85 <= width) || 1;
+  const rowH = h + 20 + owners * line, rows = Math.ceil(steps.length / perRow);
+  const vw = Math.min(steps.length, perRow) * (w + 4) + tip, vh = rows * rowH - 8;
+  const g = svg("svg", { class: "chevrons", viewBox: `0 0 ${vw} ${vh}`, width: Math.round(vw * k), role: "img", "aria-label": "the eight steps" });
+  steps.forEach((s, i) => g.append(chevron(s, (i % perRow) * (w + 4), Math.floor(i / perRow) * rowH)));
   return g;
+}
+
+function chevron(s, x, y) {
+  const { w, h, tip, line } = CHEVRON;
+  const step = svg("g", { class: "step", "data-step": s.step, "data-status": s.status, transform: `translate(0 ${y})` });
+  // White on the strong colours, dark on the pale "not started".
+  const ink = `fill:${STATUS[s.status] && s.status !== "not_started" ? "#fff" : "var(--fg)"}`;
+  step.append(svg("polygon", { points: `${x},0 ${x + w},0 ${x + w + tip},${h / 2} ${x + w},${h} ${x},${h} ${x + tip},${h / 2}`,
+    fill: STATUS[s.status] || "var(--todo)" }, svg("title", {}, `${s.step}. ${s.name}: ${s.status.replace("_", " ")}`)));
+  step.append(svg("text", { x: x + tip + 6, y: 24, "font-size": 15, "font-weight": 700, style: ink }, s.step));
+  const words = s.name.split(" ");
+  const half = Math.ceil(words.length / 2);
+  step.append(svg("text", { x: x + tip + 6, y: 43, "font-size": 12, style: ink }, words.slice(0, half).join(" ")));
+  step.append(svg("text", { x: x + tip + 6, y: 58, "font-size": 12, style: ink }, words.slice(half).join(" ")));
+  (s.owner_names || []).forEach((name, i) =>
+    step.append(svg("text", { x: x + tip, y: h + 4 + (i + 1) * line, "font-size": 12, class: "owner" }, name)));
+  return step;
 }
 
 // ---- the shell: routes, large text, live updates -------------------------
