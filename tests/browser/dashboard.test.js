@@ -274,6 +274,7 @@ async function checkChange(page, api, open) {
     evidence: [...c.querySelectorAll(".timeline li")].map(li => li.textContent),
   })));
   same("a card per initiative", shown.map(s => s.title), inis.map(i => i.title));
+  chevronText = await chartText(page, "svg.chevrons");
   for (const [k, ini] of inis.entries()) {
     const s = shown[k] || { steps: [], warnings: [], evidence: [] };
     same(`${ini.title}: eight chevrons coloured by status`, s.steps.map(x => [x.step, x.colour]),
@@ -289,6 +290,8 @@ async function checkChange(page, api, open) {
 }
 
 // ---- large text and a phone ----------------------------------------------------
+
+let chevronText = 0; // the chevrons' smallest text at normal size, in px
 
 // Chart text as rendered on screen, in CSS pixels (the SVG is scaled).
 function chartText(page, selector) {
@@ -327,7 +330,13 @@ async function checkLarge(page, open) {
   for (const route of ["", "mentoring", "rotation", "change"]) {
     await open(page, route);
     const o = await overflow(page);
-    check(`large text: ${route || "overview"} fits the width (tables and chevrons scroll)`, o.page <= 0 && o.out.length === 0, JSON.stringify(o));
+    check(`large text: ${route || "overview"} fits the width (wide tables scroll)`, o.page <= 0 && o.out.length === 0, JSON.stringify(o));
+    if (route === "change") {
+      const big = await chartText(page, "svg.chevrons");
+      check("large text: the chevrons' labels at least 1.3 times larger", big >= 1.3 * chevronText,
+        `${chevronText.toFixed(1)}px -> ${big.toFixed(1)}px`);
+      await page.screenshot({ path: path.join(OUT, "change-large.png"), fullPage: true });
+    }
   }
   check("large text is remembered on the next visit", await page.evaluate(() => document.body.classList.contains("large")));
   await page.click("#large");
@@ -338,7 +347,7 @@ async function checkPhone(page, open) {
   for (const route of ["", "mentoring", "rotation", "change"]) {
     await open(page, route);
     const o = await overflow(page);
-    check(`phone: ${route || "overview"} has no sideways page overflow (tables and chevrons scroll)`, o.page <= 0 && o.out.length === 0, JSON.stringify(o));
+    check(`phone: ${route || "overview"} has no sideways page overflow (wide tables scroll)`, o.page <= 0 && o.out.length === 0, JSON.stringify(o));
     await page.screenshot({ path: path.join(OUT, `phone-${route || "overview"}.png`), fullPage: true });
   }
   await open(page, "");
@@ -347,6 +356,9 @@ async function checkPhone(page, open) {
   await open(page, "mentoring");
   const net = await chartText(page, 'svg[aria-label="mentoring network"]');
   check("phone: the network's names are legible (>= 11 px)", net >= 11, `${net.toFixed(1)} px`);
+  await open(page, "change");
+  const chev = await chartText(page, "svg.chevrons");
+  check("phone: the chevrons' labels are legible (>= 11 px)", chev >= 11, `${chev.toFixed(1)} px`);
 }
 
 // ---- live updates ------------------------------------------------------------
