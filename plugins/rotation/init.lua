@@ -39,11 +39,22 @@ local function split_list(s)
   return out
 end
 
+-- A group's members: those a group=NAME need reads (nil for no such
+-- group); any other failure of the store (no memory, I/O) raises, saying
+-- so, rather than passing for a missing group.
+local function group_members(group)
+  local list, err, code = baton.groups.members(group)
+  if not list and code ~= "ENOTFOUND" then
+    error(("cannot read the members of '%s': %s"):format(group, tostring(err)), 0)
+  end
+  return list
+end
+
 local function members_of(group)
-  local list, err = baton.groups.members(group)
+  local list = group_members(group)
   if not list then
     local known = {}
-    for _, g in ipairs(baton.groups.list()) do known[#known + 1] = g.name end
+    for _, g in ipairs(baton.groups.list() or {}) do known[#known + 1] = g.name end
     error(("no group '%s'%s"):format(group, #known > 0 and ("; the groups are: " .. table.concat(known, ", "))
       or "; import them first: baton groups import FILE"), 0)
   end
@@ -67,7 +78,7 @@ local function meets(p, key, value)
   if key == "group" then
     if not group_cache[value] then
       local set = {}
-      for _, m in ipairs(baton.groups.members(value) or {}) do set[m.id] = true end
+      for _, m in ipairs(group_members(value) or {}) do set[m.id] = true end
       group_cache[value] = set
     end
     return group_cache[value][p.id] == true
@@ -394,7 +405,10 @@ local function common_settings(args)
   end
   local absences = calendar.absences(args.unavailable)
   for _, a in ipairs(absences) do
-    if not baton.people.get(a.person) then
+    local person, err, code = baton.people.get(a.person)
+    if not person then
+      if code ~= "ENOTFOUND" then error(("--unavailable line %d: cannot look up '%s': %s"):format(a.line or 0,
+        a.person, tostring(err)), 0) end
       error(("--unavailable line %d: no person '%s'"):format(a.line or 0, a.person), 0)
     end
   end
@@ -465,10 +479,10 @@ function M.plan(args, ctx)
     end
     if args.ics then res.ics_files = write_ics(args.ics, group, prob, res) end
     if args.save then
-      res.changed = store.save(group, settings, slot_rows(res, prob.roles), { from = settings.from, to = settings.to })
-      baton.events.log { kind = "rota.plan", subject = group,
-        data = { from = settings.from, to = settings.to, roles = settings.roles, meetings = #settings.meetings,
-                 unfilled = #res.unfilled, bound = res.fairness.bound } }
+      res.changed = store.save(group, settings, slot_rows(res, prob.roles), { from = settings.from, to = settings.to },
+        { kind = "rota.plan", subject = group,
+          data = { from = settings.from, to = settings.to, roles = settings.roles, meetings = #settings.meetings,
+                   unfilled = #res.unfilled, bound = res.fairness.bound } })
     end
     results[#results + 1] = { res = res, prob = prob, fair = fair, skipped = skipped }
   end
@@ -654,11 +668,9 @@ function M.repair(args)
     end
   end
   table.sort(changes, function(a, b) return a.date < b.date or (a.date == b.date and a.role < b.role) end)
-  if not args.dry_run and #rows > 0 then store.save(args.group, settings, rows) end
-  if not args.dry_run then
-    -- the new absences are part of the group's settings from now on
-    baton.store.exec("UPDATE rotation_plans SET settings = ? WHERE grp = ?", baton.json.encode(settings), args.group)
-  end
+  -- the changed turns, and the new absences as part of the group's
+  -- settings from now on, in one transaction
+  if not args.dry_run then store.save(args.group, settings, rows) end
   local fair = sol.fair
   baton.output({ group = args.group, changes = changes, dry_run = args.dry_run, bound = fair.bound }, function(o)
     if #o.changes == 0 then baton.print("Nothing to change: every future turn still holds."); return end
