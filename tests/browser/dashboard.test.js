@@ -385,7 +385,7 @@ async function checkLive(page, api, open) {
   const text = `Vision agreed at the staff meeting (${process.pid})`;
   const ms = await liveChange(page, ["change", "evidence", "1", "3", text],
     t => [...document.querySelectorAll(".timeline li")].some(li => li.textContent.includes(t)), text);
-  check(`change evidence in another process shows on the page within ${LIVE_MS} ms`, ms >= 0 && ms <= LIVE_MS, `took ${ms} ms`);
+  check(`change evidence in another process shows on the page within ${LIVE_MS} ms (${ms} ms)`, ms >= 0 && ms <= LIVE_MS);
   const first = await page.textContent(".timeline li");
   check("... at the top of the timeline (newest first)", first.includes(text), first);
 
@@ -395,7 +395,7 @@ async function checkLive(page, api, open) {
   const cards = pairs.length;
   const ms2 = await liveChange(page, ["mentor", "end", String(gone.pair), "--reason", "browser test"],
     n => document.querySelectorAll(".card .pair").length === n - 1, cards);
-  check(`mentor end in another process removes the pair within ${LIVE_MS} ms`, ms2 >= 0 && ms2 <= LIVE_MS, `took ${ms2} ms`);
+  check(`mentor end in another process removes the pair within ${LIVE_MS} ms (${ms2} ms)`, ms2 >= 0 && ms2 <= LIVE_MS);
   const left = await page.$$eval(".card .pair", ps => ps.map(p => p.querySelector("strong").textContent));
   check("... the ended pair's mentee is no longer listed", !left.includes(person(gone.mentee).name), left.join(", "));
   // The server keeps /api/people's answer until the database changes: a
@@ -407,7 +407,7 @@ async function checkLive(page, api, open) {
   const ms3 = await liveChange(page, ["people", "import", csv],
     n => / of (\d+)/.test(document.querySelector(".grid .stat").textContent) &&
       Number(/ of (\d+)/.exec(document.querySelector(".grid .stat").textContent)[1]) === n, before + 1);
-  check(`a person imported in another process is counted on the overview within ${LIVE_MS} ms`, ms3 >= 0 && ms3 <= LIVE_MS, `took ${ms3} ms`);
+  check(`a person imported in another process is counted on the overview within ${LIVE_MS} ms (${ms3} ms)`, ms3 >= 0 && ms3 <= LIVE_MS);
   const people = await api("/api/people");
   check("... and /api/people lists them", people.some(p => p.id === "Z999" && p.name === "Newcomer Browsertest"),
     `${people.length} people`);
