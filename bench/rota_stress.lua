@@ -106,10 +106,31 @@ for seed = first, first + count - 1 do
       for t = 1, m do aw[p][t] = prob.away[p][t] and true or false end
     end
     local _, fill = S.first_pass(prob, prob.min_gap)
-    local classes = {}
-    for i, cl in ipairs(S.classes(prob)) do classes[i] = { scope = cl.scope, members = cl.members } end
+    -- every claim, as the sets of class checks no rota meets together: a
+    -- class hopeless from history (that check), from counts (all checks
+    -- of the class), and the search's or the shares' "none at all" (every
+    -- check not hopeless); and the checks the rota had to meet (live)
+    local classes, claims, live, units = {}, {}, {}, {}
+    local hopeless = S.hopeless(prob)
+    for i, cl in ipairs(S.classes(prob)) do
+      classes[i] = { scope = cl.scope, members = cl.members }
+      local hp = hopeless[i]
+      if hp and hp.counts then
+        local key = table.concat(cl.members, ",")
+        if not units[key] then units[key] = { kind = "counts", checks = {} }; claims[#claims + 1] = units[key] end
+        table.insert(units[key].checks, i)
+      elseif hp then
+        claims[#claims + 1] = { kind = "history", checks = { i } }
+      else
+        live[#live + 1] = i
+      end
+    end
+    if sol.search and sol.search.status == "exhausted" then
+      claims[#claims + 1] = { kind = sol.search.shares and "shares" or "search", checks = live }
+    end
     dump[#dump + 1] = { seed = seed, ending = ending, people = n, roles = k, meetings = m, eligible = el, away = aw,
-      history = prob.history, history_total = prob.history_total, fill = fill, classes = classes }
+      history = prob.history, history_total = prob.history_total, fill = fill, classes = classes, claims = claims,
+      live = live }
   end
   if verbose then
     print(("seed %3d: %2d people %d roles %2d meetings gap %d: %-10s %-10s %6s steps %7.3f s bound %d"):format(seed, n,

@@ -19,9 +19,10 @@
 --      left cannot close, or when its per-role and total counts cannot
 --      all come within 1 whatever share of the turns it gets (a small
 --      flow per choice of levels: M.counts_feasible).
---   3. Local moves: a turn goes from a most to a least assigned member
---      of a class, to or from someone else at that meeting, while each
---      class's spread shrinks. Then, if the bound is still missed where
+--   3. Local moves: a turn goes from a most assigned member of a class,
+--      or to a least assigned one, to or from someone else at that
+--      meeting, while the classes' spreads shrink (single moves, then
+--      pairs). Then, if the bound is still missed where
 --      it can hold: the classes' shares together (M.shares_feasible),
 --      and the exact search: depth-first over every arrangement, meeting
 --      by meeting, cutting a branch as soon as some class can no longer
@@ -1061,14 +1062,17 @@ function M.repeats(prob, assign, gap)
   return n
 end
 
--- Step 2b: when the first pass misses the bound, move single turns
--- within a class that is more than 1 apart: from one of its most to one
--- of its least assigned, either to someone free at that meeting or by
--- swapping two people's roles there. A move is taken only if it brings
--- the live classes' counts closer together (their sum of squares falls,
--- so this ends), the one adding fewest repeats first. It fixes most
--- misses at once; the exact search decides the rest.
-local function improve(prob, assign, gap, live)
+-- Step 3a, local moves: when the first pass misses the bound, move single
+-- turns for a class more than 1 apart: from one of its most assigned to
+-- someone else, or to one of its least assigned from someone else, either
+-- to or from someone free at that meeting or by swapping two people's
+-- roles there. A move is taken only if it brings the live classes' counts
+-- closer together (the sum of squared differences within each falls, so
+-- this ends), the one adding fewest repeats first, then the one spreading
+-- the classes proved impossible (`others`) least. When no single move
+-- helps, a pair does: one that does not, then one that more than makes up
+-- for it. It fixes most misses at once; the exact search decides the rest.
+local function improve(prob, assign, gap, live, others)
   local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
   local c, tot = {}, {}
   for p = 1, np do
@@ -1090,8 +1094,11 @@ local function improve(prob, assign, gap, live)
   -- to its least assigned, or out of it from its most assigned.
   local role_class, total_class = {}, {}
   for p = 1, np do role_class[p] = {} end
-  local S1, S2, K = {}, {}, {}
-  for i, cl in ipairs(live) do
+  -- (the classes proved impossible are measured too, second: a move for
+  -- the others should spread them as little as it can)
+  local S1, S2, K, all = {}, {}, {}, table.move(live, 1, #live, 1, {})
+  table.move(others or {}, 1, #(others or {}), #all + 1, all)
+  for i, cl in ipairs(all) do
     S1[i], S2[i], K[i] = 0, 0, #cl.members
     for _, p in ipairs(cl.members) do
       local n
@@ -1109,14 +1116,15 @@ local function improve(prob, assign, gap, live)
     if not d1[i] then d1[i], d2[i] = 0, 0; touched[#touched + 1] = i end
     d1[i], d2[i] = d1[i] + d, d2[i] + (n + d) * (n + d) - n * n
   end
-  local function settle() -- the change of the measure, summed; resets
-    local d = 0
+  local function settle() -- the change of the measure: live, others; resets
+    local d, e = 0, 0
     for _, i in ipairs(touched) do
-      d = d + K[i] * d2[i] - (2 * S1[i] * d1[i] + d1[i] * d1[i])
+      local x = K[i] * d2[i] - (2 * S1[i] * d1[i] + d1[i] * d1[i])
+      if i <= #live then d = d + x else e = e + x end
       d1[i], d2[i] = nil, nil
     end
     touched = {}
-    return d
+    return d, e
   end
   local function delta_give(h, l, r) -- h's turn in role r goes to l
     bump(role_class[h][r], c[h][r], -1)
@@ -1145,25 +1153,41 @@ local function improve(prob, assign, gap, live)
   local function free(q, t)
     return not holds[t][q] and not (prob.away[q] and prob.away[q][t])
   end
-  local best, bd, bg
   -- consider giving (t, r) from h to l (r2 == nil), or swapping h's role
-  -- r with l's role r2 at t
+  -- r with l's role r2 at t: the best move whose change of the measure is
+  -- below `limit`, fewest added repeats first; every move goes to `pool`
+  -- when there is one
+  local best, bd, be, bg, limit, pool
   local function consider(t, r, h, l, r2)
-    local d, g
-    if r2 then
-      d = delta_swap(h, l, r, r2)
-      if d >= 0 then return end
-      g = repeats_at(assign, l, r, t, gap, nt) - repeats_at(assign, h, r, t, gap, nt)
-        + repeats_at(assign, h, r2, t, gap, nt) - repeats_at(assign, l, r2, t, gap, nt)
-    else
-      d = delta_give(h, l, r)
-      if d >= 0 then return end
-      g = repeats_at(assign, l, r, t, gap, nt) - repeats_at(assign, h, r, t, gap, nt)
-    end
-    if g < bg or (g == bg and d < bd) then best, bd, bg = { t, r, h, l, r2 }, d, g end
+    local d, e
+    if r2 then d, e = delta_swap(h, l, r, r2) else d, e = delta_give(h, l, r) end
+    if pool then pool[#pool + 1] = { m = { t, r, h, l, r2 }, d = d, e = e } end
+    if d >= limit then return end
+    local g = repeats_at(assign, l, r, t, gap, nt) - repeats_at(assign, h, r, t, gap, nt)
+    if r2 then g = g + repeats_at(assign, h, r2, t, gap, nt) - repeats_at(assign, l, r2, t, gap, nt) end
+    if g < bg or (g == bg and (e < be or (e == be and d < bd))) then best, bd, be, bg = { t, r, h, l, r2 }, d, e, g end
   end
-  for _ = 1, 4 * nt * nr do
-    best, bd, bg = nil, 0, math.huge
+  local function move(m)
+    local t, r, h, l, r2 = m[1], m[2], m[3], m[4], m[5]
+    assign[t][r] = l
+    apply(h, r, -1)
+    apply(l, r, 1)
+    holds[t][h], holds[t][l] = r2, r
+    if r2 then
+      assign[t][r2] = h
+      apply(h, r2, 1)
+      apply(l, r2, -1)
+    else
+      apply_total(h, -1)
+      apply_total(l, 1)
+    end
+  end
+  local function undo(m)
+    local t, r, h, l, r2 = m[1], m[2], m[3], m[4], m[5]
+    if r2 then move { t, r2, h, l, r } else move { t, r, l, h } end
+  end
+  local function scan(below)
+    best, bd, be, bg, limit = nil, 0, 0, math.huge, below
     for _, cl in ipairs(live) do
       local scope = cl.scope
       local mx, mn = -math.huge, math.huge
@@ -1206,19 +1230,27 @@ local function improve(prob, assign, gap, live)
         end
       end
     end
-    if not best then return end
-    local t, r, h, l, r2 = best[1], best[2], best[3], best[4], best[5]
-    assign[t][r] = l
-    apply(h, r, -1)
-    apply(l, r, 1)
-    holds[t][h], holds[t][l] = r2, r
-    if r2 then
-      assign[t][r2] = h
-      apply(h, r2, 1)
-      apply(l, r2, -1)
+    return best
+  end
+  for _ = 1, 4 * nt * nr do
+    pool = {}
+    local m = scan(0)
+    if m then
+      move(m)
     else
-      apply_total(h, -1)
-      apply_total(l, 1)
+      -- no single move helps: a move that does not, followed by one that
+      -- more than makes up for it (the measure still falls, so this ends)
+      local tried = pool
+      pool = nil
+      table.sort(tried, function(a, b) return a.d < b.d or (a.d == b.d and a.e < b.e) end)
+      for i = 1, math.min(#tried, 40) do
+        local m1 = tried[i].m
+        move(m1)
+        local m2 = scan(-tried[i].d)
+        if m2 then move(m2); m = m2; break end
+        undo(m1)
+      end
+      if not m then return end
     end
   end
 end
@@ -1251,12 +1283,12 @@ function M.solve(prob)
   local search
   local fair = M.fairness(prob, assign)
   if misses(prob, fair) then
-    local live, hopeless = {}, M.hopeless(prob)
+    local live, others, hopeless = {}, {}, M.hopeless(prob)
     for i, cl in ipairs(M.classes(prob)) do
-      if not hopeless[i] then live[#live + 1] = cl end
+      if hopeless[i] then others[#others + 1] = cl else live[#live + 1] = cl end
     end
     local clock0 = os.clock()
-    improve(prob, assign, gap, live)
+    improve(prob, assign, gap, live, others)
     local opts = { steps = prob.budget, seconds = prob.seconds or M.SECONDS }
     local trial = {}
     local unfair = misses(prob, M.fairness(prob, assign))
