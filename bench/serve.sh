@@ -9,7 +9,9 @@
 #     (one worker, as baton has one event loop), at CONNS connections:
 #     requests/s and p99 latency; target: baton at least 0.7x nginx's rate;
 #   - /api/people with 1,000 people (the demo school at --size 1000) at
-#     CONNS connections: requests/s and p99; target: p99 under 10 ms.
+#     CONNS connections: requests/s and p99; target: p99 under 10 ms. Asked
+#     as a browser asks (Accept-Encoding: gzip), and plain; nginx serves the
+#     same bytes as a file (gzip_static for the gzipped ones).
 # Each figure is the median of RUNS runs, baton and nginx taken in turn so
 # that the machine's noise falls on both. Prints the wrk command behind
 # each figure and writes a summary to bench/out/serve/summary.txt.
@@ -79,6 +81,7 @@ mkdir -p "$tmp/www" "$tmp/nginx"
 curl -sf "${url}app.js" -o "$tmp/www/app.js"
 # The API's answer as a file too: what the same bytes cost from nginx.
 curl -sf "${url}api/people" -o "$tmp/www/people.json"
+curl -sf -H "Accept-Encoding: gzip" "${url}api/people" -o "$tmp/www/people.json.gz"
 nport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$tmp/nginx.conf" <<EOF
 worker_processes 1;
@@ -92,6 +95,7 @@ http {
   open_file_cache max=16 inactive=60s;
   open_file_cache_valid 60s;
   sendfile on;
+  gzip_static on;
   tcp_nopush on;
   tcp_nodelay on;
   keepalive_timeout 30s;
@@ -126,10 +130,11 @@ cmp -s "$tmp/www/app.js" <(curl -sf "${nurl}app.js") ||
 
 # ---- measuring ------------------------------------------------------------
 # measure NAME URL: one wrk run; sets rate (requests/s) and p99 (ms).
-wrk_cmd() { echo "wrk -t$threads -c$conns -d${secs}s --latency $1"; }
+# With GZ=1 in its environment, wrk asks as a browser does (gzip).
+wrk_cmd() { echo "wrk -t$threads -c$conns -d${secs}s --latency${GZ:+ -H 'Accept-Encoding: gzip'} $1"; }
 measure() {
   local log="$out/$1.log"
-  $(wrk_cmd "$2") >"$log" 2>&1
+  wrk -t"$threads" -c"$conns" -d"${secs}s" --latency ${GZ:+-H "Accept-Encoding: gzip"} "$2" >"$log" 2>&1
   if grep -q "Non-2xx\|Socket errors" "$log"; then
     echo "bench/serve.sh: errors in $1 ($log):" >&2
     grep "Non-2xx\|Socket errors" "$log" >&2
@@ -148,12 +153,15 @@ secs=$SECS_SAVE
 
 echo "bench/serve.sh: $runs runs of ${secs}s each, $conns connections, $(nproc) cores; baton $url, nginx $nurl (1 worker)"
 b_rate=() b_p99=() n_rate=() n_p99=() a_rate=() a_p99=() j_rate=() j_p99=() ratio=()
+g_rate=() g_p99=() k_rate=() k_p99=()
 for i in $(seq "$runs"); do
   measure "static-baton-$i" "${url}app.js"; b_rate+=("$rate"); b_p99+=("$p99"); br=$rate
   measure "static-nginx-$i" "${nurl}app.js"; n_rate+=("$rate"); n_p99+=("$p99")
   ratio+=("$(awk -v a="$br" -v b="$rate" 'BEGIN {print a / b}')")
   measure "api-people-$i" "${url}api/people"; a_rate+=("$rate"); a_p99+=("$p99")
   measure "people-nginx-$i" "${nurl}people.json"; j_rate+=("$rate"); j_p99+=("$p99")
+  GZ=1 measure "api-people-gzip-$i" "${url}api/people"; g_rate+=("$rate"); g_p99+=("$p99")
+  GZ=1 measure "people-nginx-gzip-$i" "${nurl}people.json"; k_rate+=("$rate"); k_p99+=("$p99")
   printf '  run %d: app.js baton %.0f/s (p99 %.2f ms), nginx %.0f/s (p99 %.2f ms); /api/people %.0f/s (p99 %.2f ms), nginx same bytes %.0f/s (p99 %.2f ms)\n' \
     "$i" "${b_rate[-1]}" "${b_p99[-1]}" "${n_rate[-1]}" "${n_p99[-1]}" "${a_rate[-1]}" "${a_p99[-1]}" "${j_rate[-1]}" "${j_p99[-1]}"
 done
@@ -168,6 +176,9 @@ bs=$(median "${b_rate[@]}"); bp=$(median "${b_p99[@]}")
 ns=$(median "${n_rate[@]}"); np=$(median "${n_p99[@]}")
 as=$(median "${a_rate[@]}"); ap=$(median "${a_p99[@]}")
 js=$(median "${j_rate[@]}"); jp=$(median "${j_p99[@]}")
+gs=$(median "${g_rate[@]}"); gp=$(median "${g_p99[@]}")
+ks=$(median "${k_rate[@]}"); kp=$(median "${k_p99[@]}")
+gz_size=$(wc -c <"$tmp/www/people.json.gz")
 r=$(median "${ratio[@]}")
 size=$(wc -c <"$tmp/www/app.js")
 api_size=$(curl -sf "${url}api/people" | wc -c)
@@ -180,10 +191,14 @@ verdict() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {ok = op == ">=" ? a >= b 
   printf '%-40s %12.0f %10.2f\n' "nginx  /app.js (same bytes, 1 worker)" "$ns" "$np"
   printf '%-40s %12.0f %10.2f\n' "baton  /api/people ($people people, $api_size bytes)" "$as" "$ap"
   printf '%-40s %12.0f %10.2f\n' "nginx  people.json (the same bytes)" "$js" "$jp"
+  printf '%-40s %12.0f %10.2f\n' "baton  /api/people gzip ($gz_size bytes)" "$gs" "$gp"
+  printf '%-40s %12.0f %10.2f\n' "nginx  people.json.gz (gzip_static)" "$ks" "$kp"
   printf 'static asset, baton / nginx rate: %.2fx (median of per-run ratios; target >= 0.7x: %s)\n' "$r" "$(verdict "$r" ">=" 0.7)"
   printf 'p99 baton / nginx on app.js: %.2fx\n' "$(awk -v a="$bp" -v b="$np" 'BEGIN {print a / b}')"
   printf '/api/people p99 at %d connections: %.2f ms (target < 10 ms: %s); nginx on the same bytes: %.2f ms; rate baton / nginx %.2fx\n' \
     "$conns" "$ap" "$(verdict "$ap" "<" 10)" "$jp" "$(awk -v a="$as" -v b="$js" 'BEGIN {print a / b}')"
+  printf '/api/people asked as a browser asks (gzip) at %d connections: p99 %.2f ms (target < 10 ms: %s); nginx on the same bytes: %.2f ms; rate baton / nginx %.2fx\n' \
+    "$conns" "$gp" "$(verdict "$gp" "<" 10)" "$kp" "$(awk -v a="$gs" -v b="$ks" 'BEGIN {print a / b}')"
   printf '/api/people at 1 connection: %.0f/s, p99 %.2f ms (nginx on the same bytes: %.0f/s, p99 %.2f ms)\n' \
     "$one_rate" "$one_p99" "$one_jrate" "$one_jp99"
   echo "commands (baton serve --listen 127.0.0.1:0 on the demo school, --size $people; nginx -c <conf> serving the same app.js):"
@@ -191,6 +206,7 @@ verdict() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {ok = op == ">=" ? a >= b 
   echo "  $(wrk_cmd "http://127.0.0.1:NGINX_PORT/app.js")"
   echo "  $(wrk_cmd "http://127.0.0.1:BATON_PORT/api/people")"
   echo "  $(wrk_cmd "http://127.0.0.1:NGINX_PORT/people.json")"
+  echo "  $(GZ=1 wrk_cmd "http://127.0.0.1:BATON_PORT/api/people")  (and NGINX_PORT/people.json)"
   echo "  $(conns=1 wrk_cmd "http://127.0.0.1:BATON_PORT/api/people")  (and NGINX_PORT/people.json)"
   echo "reproduce: SECS=$secs CONNS=$conns RUNS=$runs bench/serve.sh  (wrk logs in bench/out/serve/)"
 } | tee "$out/summary.txt"

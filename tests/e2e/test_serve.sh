@@ -40,6 +40,21 @@ get /api/rotation/plans
 expect_code 200
 expect_json_true body 'isinstance(d, dict)'
 
+test_case "answers are gzipped for a client that takes gzip, and are the same JSON"
+get /api/people
+cp body plain.json
+get /api/people -H "Accept-Encoding: gzip, deflate"
+expect_code 200
+expect_contains "Content-Encoding: gzip" hdr
+expect_contains "Vary: Accept-Encoding" hdr
+verdict "the gzipped answer is the same JSON" "it differs" body \
+  python3 -c 'import gzip, json, sys; assert json.loads(gzip.decompress(open("body", "rb").read())) == json.load(open("plain.json"))'
+get /app.js -H "Accept-Encoding: gzip"
+expect_contains "Content-Encoding: gzip" hdr
+expect_match 'ETag: "[0-9a-f]*-gz"' hdr
+get /app.js -H "Accept-Encoding: gzip;q=0"
+expect_not_contains "Content-Encoding" hdr
+
 test_case "the pages are in the binary, with cache validators"
 get /
 expect_code 200
