@@ -90,3 +90,23 @@ test("bad input is refused with what to do", function()
   r = run("plan", "--group", "Tight", "--from", "2026-09-01", "--to", "2026-09-30", "--holidays", h.fixture("staff.csv"))
   expect(r.err):to_contain("the header needs a column 'from'")
 end)
+
+test("--csv writes one row per meeting and role, a file per group when there are several", function()
+  h.school()
+  local path = h.out("plan.csv")
+  local plan = h.ok("plan", "--group", "Tight", "--roles", "facilitator,notetaker", "--dates", "2026-09-01,2026-09-08",
+    "--csv", path)
+  local text = assert(baton.fs.read(path))
+  local lines = {}
+  for line in text:gmatch("[^\n]+") do lines[#lines + 1] = line end
+  expect(lines[1]):to_equal("date,role,person_id,name")
+  expect(#lines):to_equal(5)
+  local id = plan.meetings[1].assignments.facilitator
+  local name = baton.people.get(id).name
+  expect(lines[2]):to_equal(("2026-09-01,facilitator,%s,%s"):format(id, name))
+  -- two groups: the name gets each group's slug
+  local r = run("plan", "--group", "Tight", "--group", "Maths PLC", "--dates", "2026-09-01", "--csv", path)
+  expect(r.status):to_equal(0)
+  expect(baton.fs.stat(h.out("plan-tight.csv")).type):to_equal("file")
+  expect(assert(baton.fs.read(h.out("plan-maths-plc.csv")))):to_match("^date,role,person_id,name\n2026%-09%-01,")
+end)
