@@ -190,7 +190,7 @@ static void test_time_limit_kills_loops_pcall_cannot_swallow(void **state) {
   assert_int_equal(r.status, 1);
   expect_err(&r, "time limit of 0.3 s exceeded");
   expect_err(&r, "init.lua:3");
-  assert_true(secs < 3.0);
+  assert_true(secs < 10.0); /* stopped, not hung; the limit's figure is above */
 }
 
 static void test_time_limit_reaches_plugin_coroutines(void **state) {
