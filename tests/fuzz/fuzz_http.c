@@ -101,7 +101,7 @@ static void setup(void) {
 typedef struct {
   size_t started, completed;
   int status;      /* of the answer being read */
-  int has_type, has_nosniff, closes;
+  int has_type, has_nosniff, conn_close, closes;
   int after_last;  /* an answer began after one that ended the connection */
   char field[64];  /* the header name being read */
   const char *bad; /* a broken invariant, for the report */
@@ -112,7 +112,7 @@ static int resp_begin(http_parser *p) {
   if (a->closes)
     a->after_last = 1;
   a->started++;
-  a->has_type = a->has_nosniff = 0;
+  a->has_type = a->has_nosniff = a->conn_close = 0;
   return 0;
 }
 
@@ -141,6 +141,9 @@ static int resp_value(http_parser *p, const char *at, size_t n) {
   answers_t *a = p->data;
   if (strcasecmp(a->field, "Content-Type") == 0)
     a->has_type = 1;
+  if (strcasecmp(a->field, "Connection") == 0 && n == 5 &&
+      strncasecmp(at, "close", 5) == 0)
+    a->conn_close = 1;
   if (strcasecmp(a->field, "X-Content-Type-Options") == 0 &&
       n == strlen("nosniff") && memcmp(at, "nosniff", n) == 0)
     a->has_nosniff = 1;
@@ -156,12 +159,16 @@ static int resp_headers(http_parser *p) {
     a->bad = "an answer without Content-Type";
   if (!a->has_nosniff)
     a->bad = "an answer without X-Content-Type-Options: nosniff";
-  /* No Content-Length: a stream, whose body runs to the end. */
-  if (!http_should_keep_alive(p) || p->content_length == ULLONG_MAX)
-    a->closes = 1;
   /* The answer to a HEAD request has no body (1: the parser skips it). */
   size_t i = a->started - 1;
-  return i < nreqs_ && i < MAX_REQS && head_[i] ? 1 : 0;
+  int head = i < nreqs_ && i < MAX_REQS && head_[i];
+  /* Connection: close, or no Content-Length: a stream, whose body runs to
+   * the end (but a HEAD answer to a stream has no body, and the connection
+   * goes on). http_should_keep_alive cannot say: it does not know yet
+   * that the body is skipped. */
+  if (a->conn_close || (p->content_length == ULLONG_MAX && !head))
+    a->closes = 1;
+  return head ? 1 : 0;
 }
 
 static int resp_complete(http_parser *p) {
@@ -241,6 +248,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
    * (one that never answers shows as a libFuzzer timeout). */
   while (baton__http_pipe_waiting(&pipe))
     uv_run(loop, UV_RUN_ONCE);
+  if (getenv("FUZZ_HTTP_SHOW")) /* to read a finding: what was answered */
+    fprintf(stderr, "%zu requests handed on; the server wrote:\n%.*s\n",
+            nreqs_, (int)pipe.out.len, pipe.out.data ? pipe.out.data : "");
   check_answers(&pipe);
   baton__http_pipe_close(&pipe);
   FUZZ_CHECK(pipe.closed, "the connection stayed open after the client left");
