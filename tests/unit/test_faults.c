@@ -384,15 +384,8 @@ typedef struct {
   char first[400]; /* the first failure's message, for the docs */
 } sweep_t;
 
-/* Set by a test whose operation has a known, reported finding in code
- * this suite does not own (see docs/reliability.md): a violation is
- * printed and the test skipped, so the finding stays visible without
- * failing the suite until it is fixed. Every other test is strict.
- * BATON_FAULTS_STRICT=1 makes a known finding fail as any other. */
-static const char *known_finding;
-
-/* The buffers of the sweep in progress: skip() and fail_msg() jump out of
- * it, so violation() frees them first (LeakSanitizer runs on this test). */
+/* The buffers of the sweep in progress: fail_msg() jumps out of it, so
+ * violation() frees them first (LeakSanitizer runs on this test). */
 static struct {
   char *before, *good, *after, *msg;
 } pending;
@@ -412,14 +405,7 @@ static void violation(const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  const char *strict = getenv("BATON_FAULTS_STRICT");
-  if (known_finding != NULL && !(strict && strcmp(strict, "1") == 0)) {
-    print_message("KNOWN FINDING (%s): %s\n", known_finding, buf);
-    known_finding = NULL;
-    disarm();
-    release_pending();
-    skip();
-  }
+  disarm();
   release_pending();
   fail_msg("%s", buf);
 }
@@ -697,11 +683,6 @@ static void test_mentor_save_on_a_read_only_database_says_so(void **state) {
 
 /* Rotation: March is saved; the sweep re-plans March and April with
  * --save, which replaces March's slots and adds April's. */
-static const char rota_finding[] =
-    "plugins/rotation: store.save ignores nil, err of baton.store.exec and "
-    "baton.events.log inside its transaction, and the rota.plan event is "
-    "logged after it, unchecked: rota plan --save can exit 0 with part of "
-    "the plan saved";
 static const command_arg_t rota_save = {
     "rota",
     "plan",
@@ -724,27 +705,21 @@ static void with_saved_march(fx_faults_t *f) {
 static void test_rota_save_survives_allocation_failures(void **state) {
   fx_faults_t *f = *state;
   with_saved_march(f);
-  known_finding = rota_finding;
   sweep_t sw = sweep(f->t, f->pristine, FAULT_MALLOC, 7, op_command, &rota_save);
-  known_finding = NULL;
   assert_true(sw.failed > 0);
 }
 
 static void test_rota_save_survives_a_full_disk_at_every_write(void **state) {
   fx_faults_t *f = *state;
   with_saved_march(f);
-  known_finding = rota_finding;
   sweep_t sw = sweep(f->t, f->pristine, FAULT_FULL, 1, op_command, &rota_save);
-  known_finding = NULL;
   assert_true(sw.failed > 0);
 }
 
 static void test_rota_save_survives_an_io_error_at_every_write(void **state) {
   fx_faults_t *f = *state;
   with_saved_march(f);
-  known_finding = rota_finding;
   sweep_t sw = sweep(f->t, f->pristine, FAULT_IOERR, 1, op_command, &rota_save);
-  known_finding = NULL;
   assert_true(sw.failed > 0);
 }
 
