@@ -76,28 +76,40 @@ static serve_t *the_serve; /* for the drain hook, which gets only the host */
 
 static char *dump(const json_t *j) {
   return j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                               JSON_REAL_PRECISION(15))
+                               JSON_ENCODE_ANY | JSON_REAL_PRECISION(15))
            : NULL;
 }
 
-static void send_json(baton_http_req_t *r, int status, json_t *j) {
+void baton__http_json(baton_http_req_t *r, int status, json_t *j,
+                      const char *headers) {
   char *s = dump(j);
+  char h[256];
+  snprintf(h, sizeof h, "Cache-Control: no-store\r\n%s", headers ? headers : "");
   if (s == NULL) {
-    static const char oom[] = "{\"error\":{\"message\":\"out of memory\"}}";
-    baton__http_respond(r, 500, "application/json", oom, sizeof oom - 1,
-                        "Cache-Control: no-store\r\n");
+    static const char oom[] =
+        "{\"error\":{\"status\":500,\"message\":\"out of memory\"}}";
+    baton__http_respond(r, 500, "application/json", oom, sizeof oom - 1, h);
   } else {
-    baton__http_respond(r, status, "application/json", s, strlen(s),
-                        "Cache-Control: no-store\r\n");
+    baton__http_respond(r, status, "application/json", s, strlen(s), h);
   }
   free(s);
   json_decref(j);
 }
 
+void baton__http_json_error(baton_http_req_t *r, int status,
+                            const char *plugin, const char *msg) {
+  baton__http_json(r, status,
+                   json_pack("{s:{s:i, s:s?, s:s}}", "error", "status", status,
+                             "plugin", plugin, "message", msg),
+                   NULL);
+}
+
+static void send_json(baton_http_req_t *r, int status, json_t *j) {
+  baton__http_json(r, status, j, NULL);
+}
+
 static void send_error(baton_http_req_t *r, int status, const char *msg) {
-  send_json(r, status,
-            json_pack("{s:{s:i, s:s}}", "error", "status", status, "message",
-                      msg));
+  baton__http_json_error(r, status, NULL, msg);
 }
 
 static void shared_unref(void *ud) {
@@ -674,6 +686,8 @@ static void serve_prepare(serve_t *sv) {
  * dashboards' event streams reconnect. These variables carry the socket
  * and the token across the exec; they are removed from the environment at
  * once so no plugin's program sees them. */
+extern char **environ;
+
 #define ENV_FD "BATON_SERVE_FD"
 #define ENV_TOKEN "BATON_SERVE_TOKEN"
 #define ENV_RESTART "BATON_SERVE_RESTART" /* "N START": Nth restart since */
@@ -720,7 +734,6 @@ static void respawn_free(baton_host_t *h) {
  * the server, as it ends a command. */
 static void respawn_arm(serve_t *sv, const inherited_t *in) {
   baton_host_t *h = sv->h;
-  extern char **environ;
   long long now = (long long)time(NULL);
   int next = in->restarts + 1;
   long long since = in->since;
@@ -901,8 +914,11 @@ const baton_builtin_t baton__serve_commands[] = {
       .summary = "Serve the live dashboard and JSON API in the browser",
       .help = "Prints the dashboard's address and a write token, then serves "
               "until Ctrl-C. Read-only for anyone who can reach the address "
-              "(this computer only, unless --allow-remote); the page updates "
-              "within a second when the database changes. See docs/serve.md.",
+              "(this computer only, unless --allow-remote); writes to plugins' "
+              "routes need the token. The page updates within a second when "
+              "the database changes, and a plugin is reloaded when its files "
+              "change (a broken one keeps its last good version). See "
+              "docs/serve.md.",
       .args = serve_args,
       .nargs = sizeof serve_args / sizeof *serve_args},
      cmd_serve},

@@ -165,6 +165,18 @@ extern const size_t baton__web_nassets;
 extern const baton_builtin_t baton__serve_commands[];
 extern const size_t baton__serve_ncommands;
 
+/* ---- JSON answers (core/cmd_serve.c) ------------------------------------ */
+
+struct json_t;
+/* Answers j (taken) as JSON with Cache-Control: no-store and `headers`
+ * (more "Name: value\r\n" lines, or NULL); j NULL (out of memory) answers
+ * 500. */
+void baton__http_json(baton_http_req_t *r, int status, struct json_t *j,
+                      const char *headers);
+/* {"error": {"status", "plugin" (when not NULL), "message"}}. */
+void baton__http_json_error(baton_http_req_t *r, int status,
+                            const char *plugin, const char *msg);
+
 /* ---- plugin routes (core/lua_http.c) ------------------------------------ */
 
 /* Answers r with the route of a loaded plugin that matches its path (405

@@ -657,6 +657,9 @@ void baton__lua_open_store(lua_State *L, baton_plugin_t *p);
 /* Sets baton.assign (the solver of include/baton/assign.h) on the baton
  * table at -1. */
 void baton__lua_open_assign(lua_State *L);
+/* Sets baton.rota (the rota's first pass, core/lua_rota.c) on the baton
+ * table at -1. */
+void baton__lua_open_rota(lua_State *L);
 
 /* ---- ics, csv: lua_ics.c, lua_csv.c ------------------------------------ */
 

@@ -14,8 +14,6 @@
 
 #include "internal.h"
 
-void baton__lua_open_rota(lua_State *L); /* core/lua_rota.c: baton.rota */
-
 /* Above this many cells the solve runs on the thread pool (when the caller
  * can wait); below it, inline: a 500 x 500 solve takes milliseconds. */
 #define ASSIGN_ASYNC_CELLS 250000
@@ -486,5 +484,4 @@ void baton__lua_open_assign(lua_State *L) {
   luaL_newlib(L, fns); /* [baton, assign] */
   baton__lua_open_score(L); /* score, reasons, features, matrix */
   lua_setfield(L, -2, "assign");
-  baton__lua_open_rota(L); /* sets baton.rota */
 }

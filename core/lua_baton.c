@@ -220,6 +220,7 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   baton__lua_open_csv(L);
   lua_setfield(L, -2, "csv");
   baton__lua_open_assign(L); /* sets baton.assign */
+  baton__lua_open_rota(L);   /* sets baton.rota */
 
   /* baton.output and baton.ui.table, written in Lua. [baton] */
   if (luaL_loadbufferx(L, api_src, sizeof api_src - 1, "=baton.output", "t") !=

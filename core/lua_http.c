@@ -193,32 +193,6 @@ typedef struct {
   char what[ROUTE_MAX_PATH + 64];
 } call_t;
 
-static void answer(baton_http_req_t *r, int status, json_t *j) {
-  char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY |
-                                  JSON_REAL_PRECISION(15))
-              : NULL;
-  if (status == 204)
-    baton__http_respond(r, 204, "application/json", NULL, 0,
-                        "Cache-Control: no-store\r\n");
-  else if (s == NULL)
-    baton__http_respond(r, 500, "application/json",
-                        "{\"error\":{\"status\":500,\"message\":\"out of "
-                        "memory\"}}",
-                        52, "Cache-Control: no-store\r\n");
-  else
-    baton__http_respond(r, status, "application/json", s, strlen(s),
-                        "Cache-Control: no-store\r\n");
-  free(s);
-  json_decref(j);
-}
-
-static void answer_error(baton_http_req_t *r, int status, const char *plugin,
-                         const char *msg) {
-  answer(r, status,
-         json_pack("{s:{s:i, s:s?, s:s}}", "error", "status", status, "plugin",
-                   plugin, "message", msg));
-}
-
 static void call_free(call_t *c) {
   for (int i = 0; i < 2 * (c->nparams + c->nquery); i++)
     free(c->values[i]);
@@ -284,7 +258,11 @@ static int route_k(lua_State *L, int st, lua_KContext ctx) {
   }
   baton_http_req_t *r = c->req;
   c->req = NULL;
-  answer(r, status, j);
+  if (status == 204)
+    baton__http_respond(r, 204, "application/json", NULL, 0,
+                        "Cache-Control: no-store\r\n");
+  else
+    baton__http_json(r, status, j, NULL);
   return 0;
 }
 
@@ -356,7 +334,7 @@ static void call_done(baton_task_t *t) {
     int status = t->status == BATON_ECANCELED ? 503 : 500;
     fprintf(c->log, "baton serve: plugin '%s': %s failed: %s\n", c->p->name,
             c->what, msg);
-    answer_error(c->req, status, c->p->name,
+    baton__http_json_error(c->req, status, c->p->name,
                  t->status == BATON_ECANCELED
                      ? "the plugin was reloaded or stopped while answering; "
                        "ask again"
@@ -391,7 +369,7 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log) {
       }
       call_t *c = calloc(1, sizeof *c);
       if (c == NULL) {
-        answer_error(r, 500, p->name, "out of memory");
+        baton__http_json_error(r, 500, p->name, "out of memory");
         return 1;
       }
       c->req = r;
@@ -400,7 +378,7 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log) {
       c->log = log;
       int d = decode(c, params, np, baton__http_req_query(r));
       if (d != 0) {
-        answer_error(r, d == BATON_ENOMEM ? 500 : 400, NULL,
+        baton__http_json_error(r, d == BATON_ENOMEM ? 500 : 400, NULL,
                      d == BATON_ENOMEM ? "out of memory"
                                        : "the address has a bad %-escape");
         call_free(c);
@@ -420,7 +398,7 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log) {
           snprintf(msg, sizeof msg,
                    "the request body is not JSON: line %d, column %d: %s",
                    je.line, je.column, je.text);
-          answer_error(r, 400, NULL, msg);
+          baton__http_json_error(r, 400, NULL, msg);
           call_free(c);
           return 1;
         }
@@ -429,13 +407,13 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log) {
       lua_pushcfunction(L, push_call);
       lua_pushlightuserdata(L, c);
       if (baton__sandbox_pcall(p, 1, 3) != LUA_OK) {
-        answer_error(r, 500, p->name, lua_tostring(L, -1));
+        baton__http_json_error(r, 500, p->name, lua_tostring(L, -1));
         lua_pop(L, 1);
         call_free(c);
         return 1;
       }
       if (baton__task_start(p, 2, c->what, call_done, c) != 0) {
-        answer_error(r, 500, p->name, "out of memory starting the handler");
+        baton__http_json_error(r, 500, p->name, "out of memory starting the handler");
         call_free(c);
       }
       return 1;
@@ -443,17 +421,13 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log) {
   }
   if (allow[0] == '\0')
     return 0;
-  char headers[128], msg[160];
-  snprintf(headers, sizeof headers, "Allow: %s\r\nCache-Control: no-store\r\n",
-           allow);
+  char headers[96], msg[160];
+  snprintf(headers, sizeof headers, "Allow: %s\r\n", allow);
   snprintf(msg, sizeof msg, "%s is not answered here; this address takes %s",
            baton__http_req_method(r), allow);
-  json_t *j = json_pack("{s:{s:i, s:s}}", "error", "status", 405, "message",
-                        msg);
-  char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-  baton__http_respond(r, 405, "application/json", s ? s : "{}",
-                      s ? strlen(s) : 2, headers);
-  free(s);
-  json_decref(j);
+  baton__http_json(r, 405,
+                   json_pack("{s:{s:i, s:s}}", "error", "status", 405,
+                             "message", msg),
+                   headers);
   return 1;
 }

@@ -16,8 +16,6 @@
 #include "baton/rota.h"
 #include "internal.h"
 
-void baton__lua_open_rota(lua_State *L);
-
 /* The length of the list prob[name]; raises if it is not a table. */
 static size_t list_len(lua_State *L, int prob, const char *name) {
   if (lua_getfield(L, prob, name) != LUA_TTABLE)
