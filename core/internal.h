@@ -552,6 +552,19 @@ int baton__cli_main(int argc, char **argv);
 struct sqlite3;
 struct sqlite3_stmt;
 
+/* The bounds of one plugin statement, from baton__store_auth_begin to
+ * _end: SQLite may allocate at most `heap` bytes more than it held when the
+ * statement began (0: no bound), a text or blob value is at most
+ * `max_length` bytes (0: SQLite's default), and `stop(ud)`, asked every
+ * 1,000 virtual-machine steps, interrupts the statement when it returns
+ * nonzero (NULL: never). */
+typedef struct {
+  size_t heap;
+  size_t max_length;
+  int (*stop)(void *ud);
+  void *ud;
+} baton_store_bounds_t;
+
 struct baton_store_s {
   struct sqlite3 *db;
   char *path;
@@ -559,6 +572,15 @@ struct baton_store_s {
   int version;             /* core schema version */
   const char *auth_plugin; /* whose SQL is being prepared; NULL: core */
   char *auth_err;          /* why the authorizer refused it */
+  /* Views and triggers found at open that the core did not make: the
+   * core's own SQL never runs them (see the authorizer). */
+  char **foreign;
+  size_t nforeign;
+  /* The running plugin statement's bounds, and what they replaced. */
+  baton_store_bounds_t bounds;
+  long long saved_soft, saved_hard;
+  int saved_length;
+  int stopped; /* the progress handler interrupted the statement */
 };
 
 /* Records the last failure (printf-style) and returns `err`. */
@@ -589,12 +611,18 @@ int baton__store_open_version(baton_store_t **out, const char *path, int upto,
  * BATON_EVERSION (the database has more steps than given) or a database
  * error. */
 int baton__store_migrate(baton_store_t *s, const char *component,
-                         const char *plugin, const char *const *steps,
-                         int nsteps, int upto);
-/* While set, SQL prepared on the store is checked by the authorizer as
- * plugin `plugin`'s: its own tables (PLUGIN_*) and read-only core tables. */
-void baton__store_auth_begin(baton_store_t *s, const char *plugin);
+                         const char *plugin, const baton_store_bounds_t *b,
+                         const char *const *steps, int nsteps, int upto);
+/* While set, SQL prepared and run on the store is checked by the
+ * authorizer as plugin `plugin`'s (its own tables, PLUGIN_*, and the
+ * core tables read-only; no views, triggers or temporary objects) and
+ * held to the bounds `b` (may be NULL). _end restores SQLite's limits. */
+void baton__store_auth_begin(baton_store_t *s, const char *plugin,
+                             const baton_store_bounds_t *b);
 void baton__store_auth_end(baton_store_t *s);
+/* Whether the progress handler interrupted the plugin's statement (its
+ * stop() said so) since auth_begin. */
+int baton__store_auth_stopped(const baton_store_t *s);
 
 /* A list of messages capped at max (0: no cap); past it they are counted. */
 typedef struct {

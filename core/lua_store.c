@@ -455,17 +455,59 @@ static const char *table_prefix(lua_State *L, baton_plugin_t *p) {
   return v;
 }
 
-/* Prepares sql as the running plugin and binds the arguments from index
- * `first` on. Raises a Lua error naming the refused table or the SQL
- * mistake; on success the authorizer stays set until stmt_done. */
-static sqlite3_stmt *prepare(lua_State *L, baton_store_t *s, const char *who,
-                             int first) {
+/* The longest text or blob a plugin's SQL may make or store. */
+#define PLUGIN_SQL_MAX_LENGTH (16u << 20)
+/* SQL gets at least this much memory even when the plugin's Lua code has
+ * used nearly all of its limit, so a small query can still run. */
+#define PLUGIN_SQL_MIN_HEAP (1u << 20)
+
+/* Asked by the store every 1,000 steps of a plugin's statement: whether
+ * the plugin's call is being ended (time limit, memory, Ctrl-C, unload),
+ * so a slow query stops with the call instead of holding the loop. */
+static int plugin_stopping(void *ud) {
+  baton_plugin_t *p = ud;
+  return __atomic_load_n(&p->kill, __ATOMIC_SEQ_CST) != 0;
+}
+
+/* The bounds of a statement of plugin p: SQLite's allocations for it count
+ * against what is left of p's memory limit, values are at most
+ * PLUGIN_SQL_MAX_LENGTH, and it stops when p's call is killed. */
+static baton_store_bounds_t bounds_of(baton_plugin_t *p) {
+  size_t room = p->mem_limit > p->mem ? p->mem_limit - p->mem : 0;
+  return (baton_store_bounds_t){
+      .heap = p->mem_limit == 0         ? 0
+              : room < PLUGIN_SQL_MIN_HEAP ? PLUGIN_SQL_MIN_HEAP
+                                           : room,
+      .max_length = PLUGIN_SQL_MAX_LENGTH,
+      .stop = plugin_stopping,
+      .ud = p,
+  };
+}
+
+/* After a plugin statement failed with rc: when it ran out of its memory
+ * bound, the plugin is out of memory, which is final for the call as in
+ * Lua (the kill hook then ends it with the memory-limit message); a
+ * statement the progress handler interrupted was stopped by a kill
+ * already armed. */
+static void sql_limit_hit(baton_plugin_t *p, baton_store_t *s, int rc) {
+  if ((rc & 0xff) == SQLITE_NOMEM && s->bounds.heap > 0)
+    baton__sandbox_kill(p, BATON_ENOMEM);
+}
+
+/* Prepares sql as the running plugin, within the plugin's bounds, and
+ * binds the arguments from index `first` on. Raises a Lua error naming
+ * the refused table or the SQL mistake; on success the authorizer and the
+ * bounds stay set until run() ends the statement. */
+static sqlite3_stmt *prepare(lua_State *L, baton_store_t *s,
+                             baton_plugin_t *p, const char *who, int first) {
   const char *sql = luaL_checkstring(L, first - 1);
-  baton__store_auth_begin(s, who);
+  baton_store_bounds_t b = bounds_of(p);
+  baton__store_auth_begin(s, who, &b);
   sqlite3_stmt *st = NULL;
   const char *tail = NULL;
   int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, &tail);
   if (rc != SQLITE_OK || st == NULL) {
+    sql_limit_hit(p, s, rc);
     lua_pushstring(L, s->auth_err         ? s->auth_err
                       : rc != SQLITE_OK ? sqlite3_errmsg(s->db)
                                         : "empty SQL");
@@ -544,8 +586,8 @@ static void push_column(lua_State *L, sqlite3_stmt *st, int i) {
 /* Runs a prepared statement to the end, collecting rows into an array when
  * rows is set (at most `max` rows; 0 = all). Returns 1 result, or the
  * nil, msg, code triple for a failure (constraint, busy). */
-static int run(lua_State *L, baton_store_t *s, sqlite3_stmt *st, int rows,
-               int max) {
+static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
+               sqlite3_stmt *st, int rows, int max) {
   if (rows)
     lua_newtable(L);
   int rc, n = 0;
@@ -561,7 +603,15 @@ static int run(lua_State *L, baton_store_t *s, sqlite3_stmt *st, int rows,
     lua_rawseti(L, -2, ++n);
   }
   if (rc != SQLITE_DONE) {
-    int err = baton__store_fail_sqlite(s, rc, "SQL failed");
+    sql_limit_hit(p, s, rc);
+    int err = (rc & 0xff) == SQLITE_TOOBIG
+                  ? baton__store_fail(s, BATON_EINVAL,
+                                      "a value made by the SQL is longer "
+                                      "than %u MiB, the limit for a "
+                                      "plugin's text and blobs: keep large "
+                                      "data in files (baton.fs)",
+                                      PLUGIN_SQL_MAX_LENGTH >> 20)
+                  : baton__store_fail_sqlite(s, rc, "SQL failed");
     baton__store_auth_end(s);
     sqlite3_finalize(st);
     return push_fail(L, err, baton_store_last_error(s));
@@ -579,7 +629,7 @@ static int l_store_exec(lua_State *L) {
   baton_store_t *s = store_of(L, &p);
   if (s == NULL)
     return 3;
-  return run(L, s, prepare(L, s, table_prefix(L, p), 2), 0, 0);
+  return run(L, s, p, prepare(L, s, p, table_prefix(L, p), 2), 0, 0);
 }
 
 /* baton.store.query(sql, ...) -> array of rows keyed by column name. */
@@ -588,7 +638,7 @@ static int l_store_query(lua_State *L) {
   baton_store_t *s = store_of(L, &p);
   if (s == NULL)
     return 3;
-  return run(L, s, prepare(L, s, table_prefix(L, p), 2), 1, 0);
+  return run(L, s, p, prepare(L, s, p, table_prefix(L, p), 2), 1, 0);
 }
 
 /* baton.store.first(sql, ...) -> the first row, or nil. */
@@ -597,7 +647,7 @@ static int l_store_first(lua_State *L) {
   baton_store_t *s = store_of(L, &p);
   if (s == NULL)
     return 3;
-  int r = run(L, s, prepare(L, s, table_prefix(L, p), 2), 1, 1);
+  int r = run(L, s, p, prepare(L, s, p, table_prefix(L, p), 2), 1, 1);
   if (r != 1)
     return r;
   lua_rawgeti(L, -1, 1);
@@ -659,8 +709,11 @@ static int l_store_migrate(lua_State *L) {
   char *component = baton__asprintf("plugin/%s", table_prefix(L, p));
   if (component == NULL)
     return luaL_error(L, "out of memory");
-  int err = baton__store_migrate(s, component, table_prefix(L, p), steps,
+  baton_store_bounds_t b = bounds_of(p);
+  int err = baton__store_migrate(s, component, table_prefix(L, p), &b, steps,
                                  (int)n, (int)n);
+  if (err == BATON_ENOMEM && b.heap > 0)
+    baton__sandbox_kill(p, BATON_ENOMEM);
   free(component);
   if (err == BATON_EPERM) /* refused by the authorizer: a plugin mistake */
     return luaL_error(L, "baton.store.migrate: %s", baton_store_last_error(s));

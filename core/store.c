@@ -18,6 +18,9 @@
 
 #include "internal.h"
 
+#define BATON_STR_(x) #x
+#define BATON_STR(x) BATON_STR_(x)
+
 /* Core migrations: entry i brings the schema from version i to i+1. They are
  * applied in order, each in its own transaction with its row in
  * schema_version, so each runs exactly once. Never edit a released entry;
@@ -68,6 +71,9 @@ static const char *const core_migrations[BATON_STORE_SCHEMA_VERSION] = {
     "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN"
     "  SELECT RAISE(ABORT, 'the event log is append-only');"
     "END;",
+    /* 3: the file says it is baton's, so a later open can tell a baton
+     * database from another program's before changing anything. */
+    "PRAGMA application_id = " BATON_STR(BATON_APPLICATION_ID) ";",
 };
 
 #define CORE_COMPONENT "baton"
@@ -221,12 +227,23 @@ int baton__store_is_core_table(const char *t) {
   return 0;
 }
 
+/* Names that belong to no plugin whatever its name: the core's
+ * bookkeeping (schema_version), SQLite's own (sqlite_...) and the prefix
+ * kept for core tables to come (baton_...). A plugin called "schema" must
+ * not own schema_version because of its name. */
+static int is_reserved_name(const char *name) {
+  return sqlite3_stricmp(name, "schema_version") == 0 ||
+         sqlite3_strnicmp(name, "sqlite_", 7) == 0 ||
+         sqlite3_strnicmp(name, "baton_", 6) == 0 ||
+         baton__store_is_core_table(name);
+}
+
 /* A table belongs to plugin p when named "p_..." (case-insensitive, as
- * SQLite compares names). */
+ * SQLite compares names) and is not reserved. */
 static int owns(const char *plugin, const char *name) {
   size_t n = strlen(plugin);
   return name != NULL && sqlite3_strnicmp(name, plugin, (int)n) == 0 &&
-         name[n] == '_' && name[n + 1] != '\0';
+         name[n] == '_' && name[n + 1] != '\0' && !is_reserved_name(name);
 }
 
 /* An index SQLite makes by itself for UNIQUE or PRIMARY KEY is named
@@ -244,6 +261,15 @@ static int is_schema_table(const char *t) {
                        sqlite3_stricmp(t, "sqlite_schema") == 0);
 }
 
+/* Whether `name` is a view or trigger found in the schema at open that
+ * the core did not make (one a plugin made under an older baton). */
+static int is_foreign_object(const baton_store_t *s, const char *name) {
+  for (size_t i = 0; i < s->nforeign; i++)
+    if (sqlite3_stricmp(s->foreign[i], name) == 0)
+      return 1;
+  return 0;
+}
+
 static int refuse(baton_store_t *s, const char *fmt, ...) BATON_PRINTF(2, 3);
 static int refuse(baton_store_t *s, const char *fmt, ...) {
   if (s->auth_err == NULL) {
@@ -255,21 +281,40 @@ static int refuse(baton_store_t *s, const char *fmt, ...) {
   return SQLITE_DENY;
 }
 
-/* While a plugin's SQL is prepared (s->auth_plugin set), allows reads of
- * the core tables and of the plugin's own tables, and writes and schema
- * changes only on its own tables; refuses everything else with a sentence
- * naming the table and the rule, kept in s->auth_err. Core SQL (no plugin)
- * is not restricted. */
+/* The authorizer: one rule for every statement, whatever construct an
+ * access comes through.
+ *
+ * While a plugin's SQL is prepared (s->auth_plugin set), it may read the
+ * core tables and its own tables, and write, create, alter and drop only
+ * its own tables and their indexes. It may not create views or triggers
+ * (nothing a plugin makes runs inside anyone else's statement), temporary
+ * objects, or run PRAGMA, ATTACH or transactions. Each access is checked
+ * against the plugin running the statement even when it comes from inside
+ * a view, trigger or CTE (`ctx`): SQLite expands those into the statement
+ * when it is prepared, so their body is checked as if written in it.
+ *
+ * Core SQL (no plugin) is not restricted, except that it never runs a
+ * view or trigger the core did not make (one left by an older baton):
+ * such an object would act with the host's powers.
+ *
+ * A refusal keeps a sentence naming the table and the rule in
+ * s->auth_err. */
 static int authorize(void *ud, int action, const char *a1, const char *a2,
-                     const char *db, const char *trigger) {
+                     const char *db, const char *ctx) {
   baton_store_t *s = ud;
   const char *p = s->auth_plugin;
-  if (p == NULL || trigger != NULL)
-    return SQLITE_OK; /* triggers were checked when they were created */
+  if (p == NULL) {
+    if (ctx != NULL && is_foreign_object(s, ctx))
+      return refuse(s, "'%s' in %s was not made by baton's core (a plugin "
+                    "of an older baton made it): baton does not run it; "
+                    "drop it with the sqlite3 program, or restore a backup",
+                    ctx, s->path);
+    return SQLITE_OK;
+  }
   const char *rule = "a plugin reads the core tables (people, groups, "
                      "memberships, events) and its own tables, and writes "
                      "only its own tables, whose names start with";
-  if (db != NULL && strcmp(db, "main") != 0 && strcmp(db, "temp") != 0)
+  if (db != NULL && strcmp(db, "main") != 0)
     return refuse(s, "plugin '%s' may not use database '%s': %s '%s_'", p, db,
                   rule, p);
   switch (action) {
@@ -278,19 +323,26 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
   case SQLITE_RECURSIVE:
     return SQLITE_OK;
   case SQLITE_READ:
-    /* SQLite reads sqlite_schema itself for CREATE and ALTER; the schema
-     * holds table definitions, not people's data. */
-    if (baton__store_is_core_table(a1) || owns(p, a1) || is_schema_table(a1))
+    /* A read with no database is of a CTE or subquery by its name: its
+     * rows come from tables whose reads were checked themselves. SQLite
+     * reads sqlite_schema itself for CREATE and ALTER; the schema holds
+     * table definitions, not people's data. */
+    if (db == NULL || baton__store_is_core_table(a1) || owns(p, a1) ||
+        is_schema_table(a1))
       return SQLITE_OK;
-    return refuse(s, "plugin '%s' may not read table '%s': %s '%s_'", p, a1,
-                  rule, p);
+    return refuse(s, "plugin '%s' may not read table '%s'%s%s%s: %s '%s_'", p,
+                  a1, ctx ? " (through " : "", ctx ? ctx : "",
+                  ctx ? ")" : "", rule, p);
   case SQLITE_INSERT:
   case SQLITE_UPDATE:
   case SQLITE_DELETE:
     if (owns(p, a1))
       return SQLITE_OK;
-    if (is_schema_table(a1))
-      return SQLITE_OK; /* the schema change itself was checked */
+    /* CREATE, ALTER and DROP of the plugin's own table write the schema
+     * (checked above as the schema change itself); SQLite's defensive
+     * mode refuses any other write to it. */
+    if (is_schema_table(a1) && ctx == NULL)
+      return SQLITE_OK;
     if (baton__store_is_core_table(a1))
       return refuse(s,
                     "plugin '%s' may not change core table '%s': the core "
@@ -301,8 +353,6 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
                   rule, p);
   case SQLITE_CREATE_TABLE:
   case SQLITE_DROP_TABLE:
-  case SQLITE_CREATE_VIEW:
-  case SQLITE_DROP_VIEW:
   case SQLITE_ALTER_TABLE:
     /* ALTER TABLE passes the database in a1 and the table in a2. */
     if (owns(p, action == SQLITE_ALTER_TABLE ? a2 : a1))
@@ -311,15 +361,29 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
                   p, action == SQLITE_ALTER_TABLE ? a2 : a1, rule, p);
   case SQLITE_CREATE_INDEX:
   case SQLITE_DROP_INDEX:
-  case SQLITE_CREATE_TRIGGER:
-  case SQLITE_DROP_TRIGGER:
     if (owns_index(p, a1) && owns(p, a2))
       return SQLITE_OK;
     return refuse(s,
-                  "plugin '%s' may not create or drop '%s' on table '%s': "
-                  "indexes and triggers must be named '%s_...' and be on "
-                  "the plugin's own tables",
+                  "plugin '%s' may not create or drop index '%s' on table "
+                  "'%s': indexes must be named '%s_...' and be on the "
+                  "plugin's own tables",
                   p, a1, a2, p);
+  case SQLITE_CREATE_VIEW:
+  case SQLITE_CREATE_TRIGGER:
+  case SQLITE_CREATE_TEMP_VIEW:
+  case SQLITE_CREATE_TEMP_TRIGGER:
+    return refuse(s,
+                  "plugin '%s' may not create view or trigger '%s': their "
+                  "SQL would run inside other statements; write the query "
+                  "or the follow-up write in the plugin's code instead",
+                  p, a1);
+  case SQLITE_DROP_VIEW:
+  case SQLITE_DROP_TRIGGER:
+    /* Only to clean up what an older baton let the plugin make. */
+    if (owns(p, a1) && (action == SQLITE_DROP_VIEW || owns(p, a2)))
+      return SQLITE_OK;
+    return refuse(s, "plugin '%s' may not drop '%s': only its own ('%s_...')",
+                  p, a1, p);
   case SQLITE_REINDEX: /* CREATE INDEX reindexes the new index */
   case SQLITE_ANALYZE:
     if (owns_index(p, a1))
@@ -344,17 +408,54 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
   }
 }
 
-void baton__store_auth_begin(baton_store_t *s, const char *plugin) {
+/* SQLite's progress handler while a plugin's SQL runs: asks the bounds'
+ * stop() whether the plugin's call is being ended (time limit, memory,
+ * Ctrl-C), so a slow query stops with it. */
+static int progress(void *ud) {
+  baton_store_t *s = ud;
+  if (s->bounds.stop != NULL && s->bounds.stop(s->bounds.ud)) {
+    s->stopped = 1;
+    return 1;
+  }
+  return 0;
+}
+
+void baton__store_auth_begin(baton_store_t *s, const char *plugin,
+                             const baton_store_bounds_t *b) {
   s->auth_plugin = plugin;
   free(s->auth_err);
   s->auth_err = NULL;
+  s->stopped = 0;
+  s->bounds = b ? *b : (baton_store_bounds_t){0};
+  if (s->bounds.heap > 0) {
+    sqlite3_int64 used = sqlite3_memory_used();
+    s->saved_soft = sqlite3_soft_heap_limit64(-1);
+    s->saved_hard = sqlite3_hard_heap_limit64(-1);
+    sqlite3_hard_heap_limit64(used + (sqlite3_int64)s->bounds.heap);
+  }
+  if (s->bounds.max_length > 0)
+    s->saved_length = sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH,
+                                    (int)s->bounds.max_length);
+  if (s->bounds.stop != NULL)
+    sqlite3_progress_handler(s->db, 1000, progress, s);
 }
 
 void baton__store_auth_end(baton_store_t *s) {
+  if (s->bounds.heap > 0) {
+    sqlite3_hard_heap_limit64(s->saved_hard);
+    sqlite3_soft_heap_limit64(s->saved_soft);
+  }
+  if (s->bounds.max_length > 0)
+    sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, s->saved_length);
+  if (s->bounds.stop != NULL)
+    sqlite3_progress_handler(s->db, 0, NULL, NULL);
+  s->bounds = (baton_store_bounds_t){0};
   s->auth_plugin = NULL;
   free(s->auth_err);
   s->auth_err = NULL;
 }
+
+int baton__store_auth_stopped(const baton_store_t *s) { return s->stopped; }
 
 /* ---- migrations ---------------------------------------------------------- */
 
@@ -377,8 +478,8 @@ static int applied_version(baton_store_t *s, const char *component) {
 }
 
 int baton__store_migrate(baton_store_t *s, const char *component,
-                         const char *plugin, const char *const *steps,
-                         int nsteps, int upto) {
+                         const char *plugin, const baton_store_bounds_t *b,
+                         const char *const *steps, int nsteps, int upto) {
   int err = baton__store_exec(
       s,
       "CREATE TABLE IF NOT EXISTS schema_version ("
@@ -434,7 +535,7 @@ int baton__store_migrate(baton_store_t *s, const char *component,
       return 0;
     }
     if (plugin != NULL)
-      baton__store_auth_begin(s, plugin);
+      baton__store_auth_begin(s, plugin, b);
     int rc = sqlite3_exec(s->db, steps[v], NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
       char *what = baton__asprintf("migration %d of %s failed", v + 1,
@@ -482,6 +583,107 @@ static int busy_timeout_ms(void) {
       return (int)v;
   }
   return 5000;
+}
+
+/* Makes sure the file at s->path is baton's before anything writes to
+ * it: a new or empty file, a file whose application_id is baton's, or a
+ * file of an earlier baton (schema_version has the core's rows; migration
+ * 3 stamps it). Another program's SQLite file is refused untouched,
+ * naming a few of its tables. Returns 0 or an error code. */
+static int check_ours(baton_store_t *s) {
+  sqlite3_stmt *st;
+  int err;
+  if ((err = baton__store_prepare(s, "PRAGMA application_id", &st)) != 0)
+    return err;
+  int rc = sqlite3_step(st);
+  long long app = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW)
+    return baton__store_fail_sqlite(s, rc, "cannot read the database");
+  if (app == BATON_APPLICATION_ID)
+    return 0;
+  if ((err = baton__store_prepare(
+           s,
+           "SELECT (SELECT count(*) FROM sqlite_schema),"
+           " (SELECT group_concat(name, ', ') FROM (SELECT name FROM"
+           "  sqlite_schema WHERE type = 'table' ORDER BY name LIMIT 5)),"
+           " (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND"
+           "  name = 'schema_version' AND sql LIKE '%component%')",
+           &st)) != 0)
+    return err;
+  rc = sqlite3_step(st);
+  long long objects = sqlite3_column_int64(st, 0);
+  char *tables = baton__strdup(baton__col_text(st, 1) ? baton__col_text(st, 1)
+                                                       : "");
+  int has_versions = sqlite3_column_int(st, 2) > 0;
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW) {
+    free(tables);
+    return baton__store_fail_sqlite(s, rc, "cannot read the database");
+  }
+  int core = 0;
+  if (app == 0 && has_versions) {
+    if ((err = baton__store_prepare(s, "SELECT count(*) FROM schema_version "
+                                       "WHERE component = '" CORE_COMPONENT
+                                       "'",
+                                    &st)) != 0) {
+      free(tables);
+      return err;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW)
+      core = sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+  }
+  if (app == 0 && (objects == 0 || core)) {
+    free(tables);
+    return 0;
+  }
+  err = baton__store_fail(
+      s, BATON_EINVAL,
+      "%s is an SQLite database of another program (application id %lld; "
+      "tables %s): baton left it untouched; choose baton's database with "
+      "--db or BATON_DB, or a new file name to start one",
+      s->path, app, tables && *tables ? tables : "none");
+  free(tables);
+  return err;
+}
+
+/* Remembers the views and triggers the core did not make (a plugin made
+ * them under an older baton): the authorizer refuses to run them inside
+ * the core's own SQL. */
+static int list_foreign(baton_store_t *s) {
+  sqlite3_stmt *st;
+  int err = baton__store_prepare(
+      s,
+      "SELECT name FROM sqlite_schema WHERE type IN ('view', 'trigger') "
+      "AND name NOT IN ('events_no_update', 'events_no_delete')",
+      &st);
+  if (err != 0)
+    return err;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    char **n = realloc(s->foreign, (s->nforeign + 1) * sizeof *n);
+    char *name = n ? baton__strdup(baton__col_text(st, 0)) : NULL;
+    if (n != NULL)
+      s->foreign = n;
+    if (name == NULL) {
+      sqlite3_finalize(st);
+      return baton__store_fail(s, BATON_ENOMEM, "out of memory");
+    }
+    s->foreign[s->nforeign++] = name;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return baton__store_fail_sqlite(s, rc, "cannot read the schema");
+  return 0;
+}
+
+static void free_foreign(baton_store_t *s) {
+  for (size_t i = 0; i < s->nforeign; i++)
+    free(s->foreign[i]);
+  free(s->foreign);
+  s->foreign = NULL;
+  s->nforeign = 0;
 }
 
 static int set_pragmas(baton_store_t *s) {
@@ -538,10 +740,18 @@ int baton__store_open_version(baton_store_t **out, const char *path, int upto,
     goto fail;
   }
   sqlite3_extended_result_codes(s->db, 0);
+  /* SQLite's own hardening: no writes to the schema or shadow tables by
+   * any trick, and no function with side effects inside a view or
+   * trigger. */
+  sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
   sqlite3_set_authorizer(s->db, authorize, s);
+  sqlite3_busy_timeout(s->db, busy_timeout_ms());
+  if ((e = check_ours(s)) != 0 || (e = list_foreign(s)) != 0)
+    goto fail;
   if ((e = set_pragmas(s)) != 0)
     goto fail;
-  if ((e = baton__store_migrate(s, CORE_COMPONENT, NULL, core_migrations,
+  if ((e = baton__store_migrate(s, CORE_COMPONENT, NULL, NULL, core_migrations,
                                 BATON_STORE_SCHEMA_VERSION, upto)) != 0)
     goto fail;
   *out = s;
@@ -553,6 +763,7 @@ fail:
   else
     free(s->err);
   s->err = NULL;
+  free_foreign(s);
   sqlite3_close(s->db);
   free(s->path);
   free(s);
@@ -567,6 +778,7 @@ void baton_store_close(baton_store_t *s) {
   if (s == NULL)
     return;
   sqlite3_close_v2(s->db);
+  free_foreign(s);
   free(s->auth_err);
   free(s->err);
   free(s->path);
@@ -980,7 +1192,7 @@ int baton_store_restore(baton_store_t *s, const char *path) {
   }
   sqlite3_close(from);
   /* An older backup is brought up to date like any older database. */
-  return baton__store_migrate(s, CORE_COMPONENT, NULL, core_migrations,
+  return baton__store_migrate(s, CORE_COMPONENT, NULL, NULL, core_migrations,
                               BATON_STORE_SCHEMA_VERSION,
                               BATON_STORE_SCHEMA_VERSION);
 

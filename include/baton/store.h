@@ -32,7 +32,11 @@
 typedef struct baton_store_s baton_store_t;
 
 /* The newest core schema version this baton knows. */
-#define BATON_STORE_SCHEMA_VERSION 2
+#define BATON_STORE_SCHEMA_VERSION 3
+
+/* SQLite's application_id of a baton database ("BATN"), so a file of
+ * another program is told apart before anything writes to it. */
+#define BATON_APPLICATION_ID 1111577678
 
 /* Opens (creating if needed) the database at `path` and applies the core
  * migrations it lacks, each exactly once. Returns 0 and *out, or

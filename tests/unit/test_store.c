@@ -108,7 +108,7 @@ static void test_open_names_the_file_when_it_is_not_a_database(void **state) {
 static int prepare_as(baton_store_t *s, const char *who, const char *sql,
                       char *why, size_t n) {
   sqlite3_stmt *st = NULL;
-  baton__store_auth_begin(s, who);
+  baton__store_auth_begin(s, who, NULL);
   int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_step(st) == SQLITE_DONE || sqlite3_errcode(s->db) == SQLITE_ROW
@@ -126,7 +126,7 @@ static void test_authorizer_refuses_another_plugins_table(void **state) {
       "CREATE TABLE mentor_pairs (mentor TEXT, mentee TEXT);"
       "INSERT INTO mentor_pairs VALUES ('T001', 'T002')"};
   assert_int_equal(
-      baton__store_migrate(f->s, "plugin/mentor", "mentor", steps, 1, 1), 0);
+      baton__store_migrate(f->s, "plugin/mentor", "mentor", NULL, steps, 1, 1), 0);
   char why[512];
   assert_int_equal(prepare_as(f->s, "mentor", "SELECT * FROM mentor_pairs",
                               why, sizeof why),
@@ -180,21 +180,21 @@ static void test_plugin_migrations_apply_once_and_stay_in_bounds(
       "CREATE TABLE rota_slots (week INTEGER, person TEXT)",
       "ALTER TABLE rota_slots ADD COLUMN role TEXT"};
   assert_int_equal(
-      baton__store_migrate(f->s, "plugin/rota", "rota", steps, 1, 1), 0);
+      baton__store_migrate(f->s, "plugin/rota", "rota", NULL, steps, 1, 1), 0);
   assert_int_equal(
-      baton__store_migrate(f->s, "plugin/rota", "rota", steps, 2, 2), 0);
+      baton__store_migrate(f->s, "plugin/rota", "rota", NULL, steps, 2, 2), 0);
   assert_int_equal(
-      baton__store_migrate(f->s, "plugin/rota", "rota", steps, 2, 2), 0);
+      baton__store_migrate(f->s, "plugin/rota", "rota", NULL, steps, 2, 2), 0);
   assert_string_equal(scalar(f->s, "SELECT count(*) FROM schema_version "
                                    "WHERE component = 'plugin/rota'"),
                       "2");
   /* An older plugin meeting a newer plugin's database says so. */
   assert_int_equal(
-      baton__store_migrate(f->s, "plugin/rota", "rota", steps, 1, 1),
+      baton__store_migrate(f->s, "plugin/rota", "rota", NULL, steps, 1, 1),
       BATON_EVERSION);
   /* A step outside the plugin's tables fails and is not recorded. */
   static const char *const bad[] = {"CREATE TABLE mentor_x (a)"};
-  assert_int_equal(baton__store_migrate(f->s, "plugin/x", "x", bad, 1, 1),
+  assert_int_equal(baton__store_migrate(f->s, "plugin/x", "x", NULL, bad, 1, 1),
                    BATON_EPERM);
   assert_non_null(strstr(baton_store_last_error(f->s), "may not create"));
   assert_string_equal(scalar(f->s, "SELECT count(*) FROM schema_version "

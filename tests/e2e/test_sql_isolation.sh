@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# e2e: the store's trust boundary (issue 13). A plugin with no permissions
+# (tests/fixtures/plugins/sql_evil) tries every SQL construct to read or
+# change what is not its own: views, triggers (its own and temporary),
+# CTEs, subqueries, the schema tables, temporary tables shadowing core
+# ones, ATTACH, forged events; and objects an older baton let it make,
+# run later by itself or by the host. Then SQL inside the limits: a query
+# that allocates, one that never ends and one that builds a huge value are
+# stopped at the plugin's memory, time and size limits, through pcall too.
+. "$BATON_SOURCE_DIR/tests/e2e/lib.sh"
+use_only_plugins sql_victim sql_evil
+
+baton people import "$BATON_SOURCE_DIR/samples/staff.csv" >/dev/null
+baton sql_victim keep
+names_before=$(sqlite3 "$BATON_DB" "SELECT group_concat(name) FROM people")
+
+# attack NAME: runs one attack; its line is in ./out.
+attack() { run baton sql_evil try "$1"; }
+
+test_case "refused: views, triggers, temporary objects"
+for a in view_other view_schema_version temp_view trigger_people temp_trigger \
+  temp_table_shadow; do
+  attack "$a"
+  expect_contains "REFUSED" out
+  expect_not_contains "the secret" out
+done
+attack view_other
+expect_contains "may not create view or trigger 'sql_evil_v'" out
+attack temp_table_shadow
+expect_contains "may not use database 'temp'" out
+
+test_case "refused: other tables through CTEs and subqueries"
+for a in cte_other cte_recursive_other subquery_other; do
+  attack "$a"
+  expect_contains "REFUSED" out
+  expect_contains "may not read table 'sql_victim_secret'" out
+done
+attack cte_other
+expect_contains "(through c)" out
+
+test_case "allowed: a CTE over the plugin's own data and the core tables"
+attack cte_own
+expect_contains "GOT 6 40" out
+
+test_case "refused: the core's bookkeeping and the schema"
+for a in read_schema_version write_schema_version write_sqlite_schema \
+  writable_schema attach own_schema_table; do
+  attack "$a"
+  expect_contains "REFUSED" out
+done
+attack write_schema_version
+expect_contains "may not write table 'schema_version'" out
+attack own_schema_table
+expect_contains "may not create, alter or drop 'schema_version_x'" out
+
+test_case "events name the plugin that wrote them"
+attack event_as_other
+expect_contains "GOT sql_evil true" out
+
+test_case "nothing changed: staff, the victim's rows, the schema version"
+verdict "people unchanged" "people changed" "" \
+  test "$(sqlite3 "$BATON_DB" "SELECT group_concat(name) FROM people")" = "$names_before"
+run baton sql_victim show
+expect_contains "1 the secret" out
+verdict "schema version intact" "schema_version changed" "" \
+  test "$(sqlite3 "$BATON_DB" "SELECT max(version) FROM schema_version WHERE component = 'baton'")" = 3
+verdict "no views or triggers but the core's" "a plugin's view or trigger exists" "" \
+  test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM sqlite_schema WHERE type IN ('view', 'trigger')")" = 2
+verdict "no forged events" "an event claims another plugin" "" \
+  test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM events WHERE plugin = 'sql_victim'")" = 0
+
+test_case "objects an older baton let a plugin make are checked as whoever runs them"
+# As an older baton allowed: a trigger on the plugin's own table that
+# writes the core, and a view over another plugin's table.
+sqlite3 "$BATON_DB" "CREATE TRIGGER sql_evil_old_tr AFTER INSERT ON sql_evil_t BEGIN
+  UPDATE people SET name = 'PWNED'; END;
+  CREATE VIEW sql_evil_old_v AS SELECT v FROM sql_victim_secret;
+  CREATE TRIGGER sql_evil_on_people AFTER UPDATE ON people BEGIN
+  DELETE FROM sql_victim_secret; END;"
+attack fire_old_trigger
+expect_contains "REFUSED" out
+expect_contains "may not change core table 'people'" out
+attack read_old_view
+expect_contains "may not read table 'sql_victim_secret' (through sql_evil_old_v)" out
+# The host never runs a view or trigger it did not make: an import that
+# would fire the one on people stops, and changes nothing.
+sed 's/Priya Nair/Priya Nair-Patel/' "$BATON_SOURCE_DIR/samples/staff.csv" >staff2.csv
+run baton people import staff2.csv
+verdict "import refused" "import ran the foreign trigger" out test "$STATUS" != 0
+expect_contains "'sql_evil_on_people' in" err
+expect_contains "was not made by baton's core" err
+run baton sql_victim show
+expect_contains "1 the secret" out
+verdict "people unchanged" "people changed" "" \
+  test "$(sqlite3 "$BATON_DB" "SELECT group_concat(name) FROM people")" = "$names_before"
+sqlite3 "$BATON_DB" "DROP TRIGGER sql_evil_old_tr; DROP VIEW sql_evil_old_v;
+  DROP TRIGGER sql_evil_on_people"
+
+test_case "SQL inside the limits: memory"
+expect_status 1 baton --memory-limit 64 sql_evil try memory
+expect_contains "out of memory in plugin 'sql_evil' (limit 64 MiB)" err
+expect_status 1 baton --memory-limit 64 sql_evil try memory_pcall
+expect_contains "out of memory in plugin 'sql_evil' (limit 64 MiB)" err
+expect_not_contains "survived" out
+
+test_case "SQL inside the limits: values at most 16 MiB"
+attack too_big
+expect_contains "longer than 16 MiB" out
+TIMEOUT=60 run baton --time-limit 30 sql_evil try concat_bomb
+expect_contains "longer than 16 MiB" out
+
+test_case "SQL inside the limits: time"
+expect_status 1 baton --time-limit 1 sql_evil try slow
+expect_contains "time limit of 1 s exceeded" err
+expect_within 5000
+expect_status 1 baton --time-limit 1 sql_evil try slow_pcall
+expect_contains "time limit of 1 s exceeded" err
+expect_not_contains "stuck inside a library call" err
+expect_within 5000
+
+test_case "a foreign SQLite file is left untouched"
+sqlite3 other.db "CREATE TABLE invoices (n INTEGER); INSERT INTO invoices VALUES (1)"
+sum_before=$(md5sum other.db)
+expect_status 1 baton --db other.db people list
+expect_contains "other.db is an SQLite database of another program" err
+expect_contains "tables invoices" err
+verdict "file unchanged" "file changed" "" test "$(md5sum other.db)" = "$sum_before"
+verdict "no WAL made" "a -wal file appeared" "" not test -e other.db-wal
+printf 'not a database at all, just text that is long enough to be read\n%.0s' $(seq 100) >text.db
+sum_before=$(md5sum text.db)
+expect_status 1 baton --db text.db people list
+expect_contains "is not a database" err
+verdict "text file unchanged" "text file changed" "" test "$(md5sum text.db)" = "$sum_before"
+
+finish
