@@ -143,12 +143,25 @@ int baton__store_fail(baton_store_t *s, int err, const char *fmt, ...) {
   return err;
 }
 
+/* Forgets why the authorizer refused a statement of the core's, so the
+ * sentence cannot be taken for the cause of a later failure. */
+static void clear_core_refusal(baton_store_t *s) {
+  if (s->auth_plugin == NULL) {
+    free(s->auth_err);
+    s->auth_err = NULL;
+  }
+}
+
 int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what) {
   int err = from_sqlite(rc);
   if (err == 0)
     err = BATON_ESTORE;
-  if (s->auth_err != NULL) /* the authorizer's sentence says it all */
-    return baton__store_fail(s, BATON_EPERM, "%s: %s", what, s->auth_err);
+  if (s->auth_err != NULL) { /* the authorizer's sentence says it all */
+    err = baton__store_fail(s, BATON_EPERM, "%s: %s", what, s->auth_err);
+    if (s->auth_plugin == NULL) /* a refusal of the core's own SQL */
+      clear_core_refusal(s);
+    return err;
+  }
   if ((rc & 0xff) == SQLITE_NOTADB)
     return baton__store_fail(s, err,
                              "%s is not a database (is it another kind of "
@@ -173,6 +186,7 @@ const char *baton_store_path(const baton_store_t *s) { return s->path; }
 /* ---- small helpers ------------------------------------------------------- */
 
 int baton__store_exec(baton_store_t *s, const char *sql, const char *what) {
+  clear_core_refusal(s);
   int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     return baton__store_fail_sqlite(s, rc, what);
@@ -181,6 +195,7 @@ int baton__store_exec(baton_store_t *s, const char *sql, const char *what) {
 
 int baton__store_prepare(baton_store_t *s, const char *sql,
                          sqlite3_stmt **st) {
+  clear_core_refusal(s);
   int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
   if (rc != SQLITE_OK) {
     *st = NULL;

@@ -36,7 +36,7 @@ static void test_migrations_apply_exactly_once(void **state) {
   assert_string_equal(
       scalar(f->s, "SELECT count(*) || ':' || max(version) FROM "
                    "schema_version WHERE component = 'baton'"),
-      "2:2");
+      "3:3");
 }
 
 static void test_migrates_a_database_from_an_older_schema(void **state) {
@@ -57,7 +57,8 @@ static void test_migrates_a_database_from_an_older_schema(void **state) {
   baton_store_t *s;
   assert_int_equal(baton_store_open(&s, scratch_path(f->t, "old.db"), NULL),
                    0);
-  assert_int_equal(baton_store_schema_version(s), 2);
+  assert_int_equal(baton_store_schema_version(s), BATON_STORE_SCHEMA_VERSION);
+  assert_string_equal(scalar(s, "PRAGMA application_id"), "1111577678");
   assert_string_equal(scalar(s, "SELECT subject FROM events"), "T1");
   assert_int_not_equal(
       sqlite3_exec(s->db, "UPDATE events SET kind = 'x'", NULL, NULL, NULL),
@@ -81,7 +82,7 @@ static void test_refuses_a_database_from_a_newer_baton(void **state) {
                    BATON_EVERSION);
   assert_null(s);
   assert_non_null(strstr(err, "was written by a newer baton (schema "
-                              "version 99; this baton knows up to 2)"));
+                              "version 99; this baton knows up to 3)"));
   free(err);
   unlink(scratch_path(f->t, "baton.db")); /* a fresh file for teardown */
   unlink(scratch_path(f->t, "baton.db-wal"));
@@ -171,6 +172,123 @@ static void test_authorizer_allows_reading_core_tables_only(void **state) {
   assert_int_equal(prepare_as(f->s, "rota", "SELECT * FROM schema_version",
                               why, sizeof why),
                    SQLITE_AUTH);
+}
+
+static void test_authorizer_no_plugin_owns_core_bookkeeping(void **state) {
+  fx_t *f = *state;
+  char why[512];
+  /* A plugin called "schema" or "sqlite" or "baton" owns nothing of the
+   * core's because of its name. */
+  assert_int_equal(prepare_as(f->s, "schema",
+                              "INSERT INTO schema_version(component, version)"
+                              " VALUES ('baton', 99)",
+                              why, sizeof why),
+                   SQLITE_AUTH);
+  assert_non_null(strstr(why, "may not write table 'schema_version'"));
+  assert_int_equal(prepare_as(f->s, "schema", "DROP TABLE schema_version",
+                              why, sizeof why),
+                   SQLITE_AUTH);
+  assert_int_equal(prepare_as(f->s, "baton", "CREATE TABLE baton_users (x)",
+                              why, sizeof why),
+                   SQLITE_AUTH);
+  assert_string_equal(scalar(f->s, "SELECT max(version) FROM schema_version "
+                                   "WHERE component = 'baton'"),
+                      "3");
+}
+
+static void test_authorizer_checks_views_triggers_and_ctes_as_the_runner(
+    void **state) {
+  fx_t *f = *state;
+  static const char *const steps[] = {"CREATE TABLE mentor_pairs (m, e);"
+                                      "INSERT INTO mentor_pairs VALUES (1, 2)"};
+  assert_int_equal(baton__store_migrate(f->s, "plugin/mentor", "mentor", NULL,
+                                        steps, 1, 1),
+                   0);
+  char why[512];
+  assert_int_equal(prepare_as(f->s, "rota",
+                              "CREATE VIEW rota_v AS SELECT * FROM people",
+                              why, sizeof why),
+                   SQLITE_AUTH);
+  assert_non_null(strstr(why, "may not create view or trigger 'rota_v'"));
+  assert_int_equal(prepare_as(f->s, "rota",
+                              "WITH c AS (SELECT * FROM mentor_pairs) "
+                              "SELECT * FROM c",
+                              why, sizeof why),
+                   SQLITE_AUTH);
+  assert_non_null(strstr(why, "'mentor_pairs' (through c)"));
+  /* A CTE's own name is not a table: reading it is allowed. */
+  assert_int_equal(prepare_as(f->s, "rota",
+                              "SELECT n FROM (WITH RECURSIVE r(n) AS (SELECT 1"
+                              " UNION ALL SELECT n + 1 FROM r WHERE n < 3) "
+                              "SELECT n FROM r)",
+                              why, sizeof why),
+                   0);
+  /* A trigger the core did not make, found at open, is not run by core
+   * SQL; one made after open by a plugin cannot exist (refused above). */
+  assert_int_equal(sqlite3_exec(f->s->db,
+                                "CREATE TRIGGER mentor_tr AFTER UPDATE ON "
+                                "people BEGIN DELETE FROM mentor_pairs; END",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  char *path = baton__strdup(baton_store_path(f->s));
+  baton_store_close(f->s);
+  char *err = NULL;
+  assert_int_equal(baton_store_open(&f->s, path, &err), 0);
+  free(path);
+  assert_int_not_equal(sqlite3_exec(f->s->db, "UPDATE people SET name = name",
+                                    NULL, NULL, NULL),
+                       SQLITE_OK);
+  assert_non_null(strstr(f->s->auth_err, "'mentor_tr' in "));
+  assert_non_null(strstr(f->s->auth_err, "was not made by baton's core"));
+  assert_string_equal(scalar(f->s, "SELECT count(*) FROM mentor_pairs"), "1");
+}
+
+static int stop_after(void *ud) { return --*(int *)ud < 0; }
+
+static void test_plugin_sql_stops_at_its_bounds(void **state) {
+  fx_t *f = *state;
+  sqlite3_stmt *st = NULL;
+  /* The progress handler: a query that never ends stops when stop() says. */
+  int calls = 5;
+  baton_store_bounds_t b = {.stop = stop_after, .ud = &calls};
+  baton__store_auth_begin(f->s, "rota", &b);
+  assert_int_equal(sqlite3_prepare_v2(f->s->db,
+                                      "WITH RECURSIVE r(n) AS (SELECT 1 UNION "
+                                      "ALL SELECT n + 1 FROM r) SELECT "
+                                      "count(*) FROM r",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_INTERRUPT);
+  assert_true(baton__store_auth_stopped(f->s));
+  sqlite3_finalize(st);
+  baton__store_auth_end(f->s);
+  /* The heap bound: a sort that needs more memory fails, and the limit
+   * is lifted afterwards. */
+  b = (baton_store_bounds_t){.heap = 2u << 20};
+  baton__store_auth_begin(f->s, "rota", &b);
+  assert_int_equal(sqlite3_prepare_v2(f->s->db,
+                                      "WITH RECURSIVE r(n) AS (SELECT 1 UNION "
+                                      "ALL SELECT n + 1 FROM r WHERE n < "
+                                      "200000) SELECT count(*) FROM (SELECT "
+                                      "DISTINCT n, hex(randomblob(100)) b "
+                                      "FROM r ORDER BY b)",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st) & 0xff, SQLITE_NOMEM);
+  sqlite3_finalize(st);
+  baton__store_auth_end(f->s);
+  assert_int_equal(sqlite3_hard_heap_limit64(-1), 0);
+  /* The length bound, lifted afterwards too. */
+  b = (baton_store_bounds_t){.max_length = 1000};
+  baton__store_auth_begin(f->s, "rota", &b);
+  assert_int_equal(sqlite3_prepare_v2(f->s->db,
+                                      "SELECT length(zeroblob(2000))", -1, &st,
+                                      NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_TOOBIG);
+  sqlite3_finalize(st);
+  baton__store_auth_end(f->s);
+  assert_string_equal(scalar(f->s, "SELECT length(zeroblob(2000))"), "2000");
 }
 
 static void test_plugin_migrations_apply_once_and_stay_in_bounds(
@@ -358,6 +476,9 @@ int main(void) {
       T(test_open_names_the_file_when_it_is_not_a_database),
       T(test_authorizer_refuses_another_plugins_table),
       T(test_authorizer_allows_reading_core_tables_only),
+      T(test_authorizer_no_plugin_owns_core_bookkeeping),
+      T(test_authorizer_checks_views_triggers_and_ctes_as_the_runner),
+      T(test_plugin_sql_stops_at_its_bounds),
       T(test_plugin_migrations_apply_once_and_stay_in_bounds),
       T(test_events_are_appended_listed_and_never_changed),
       T(test_backup_and_restore_round_trip),
