@@ -556,7 +556,7 @@ struct sqlite3_stmt;
  * _end: SQLite may allocate at most `heap` bytes more than it held when the
  * statement began (0: no bound), a text or blob value is at most
  * `max_length` bytes (0: SQLite's default), and `stop(ud)`, asked every
- * 1,000 virtual-machine steps, interrupts the statement when it returns
+ * 100 virtual-machine steps, interrupts the statement when it returns
  * nonzero (NULL: never). */
 typedef struct {
   size_t heap;

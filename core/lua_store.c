@@ -461,7 +461,7 @@ static const char *table_prefix(lua_State *L, baton_plugin_t *p) {
  * used nearly all of its limit, so a small query can still run. */
 #define PLUGIN_SQL_MIN_HEAP (1u << 20)
 
-/* Asked by the store every 1,000 steps of a plugin's statement: whether
+/* Asked by the store every 100 steps of a plugin's statement: whether
  * the plugin's call is being ended (time limit, memory, Ctrl-C, unload),
  * so a slow query stops with the call instead of holding the loop. */
 static int plugin_stopping(void *ud) {
