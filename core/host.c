@@ -244,6 +244,10 @@ static int scan_one(baton_host_t *h, const char *dirname, const char *path) {
     return add_plugin(h, p);
   }
   p->perms = p->m->perms;
+  if (baton__scopes_copy(&p->scopes, &p->m->scopes) != 0) {
+    baton__plugin_free(p);
+    return BATON_ENOMEM;
+  }
   if (strcmp(p->name, p->m->name) != 0) {
     free(p->name);
     p->name = baton__strdup(p->m->name);
@@ -293,6 +297,10 @@ int baton__host_reload(baton_host_t *h, baton_plugin_t *old, char **err) {
   if ((*err = ns_problem(h, np, old)) != NULL)
     goto keep;
   np->perms = np->m->perms;
+  if (baton__scopes_copy(&np->scopes, &np->m->scopes) != 0) {
+    *err = baton__strdup("out of memory");
+    goto keep;
+  }
   /* The new code loads beside the old, which serves until it succeeds. */
   if (baton__plugin_load(np) != 0) {
     *err = baton__strdup(np->error);
@@ -696,6 +704,18 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
     baton__args_free(spec, vals);
     return 1;
   }
+  /* What the command may reach: its plugin's grant, attenuated by the
+   * code that calls it if any; the files the user named on the command
+   * line of a command run directly are reachable too. */
+  baton_reach_t *reach =
+      baton__reach_new(p, h->running ? h->running->reach : NULL);
+  if (reach == NULL || baton__reach_args(reach, spec, vals,
+                                         h->user_args && !h->running) != 0) {
+    baton__reach_unref(reach);
+    baton__host_report(h, p->name, "out of memory starting the command", NULL);
+    baton__args_free(spec, vals);
+    return 1;
+  }
   lua_State *L = p->L;
   struct cmd_push c = {h, p, spec, vals};
   lua_pushcfunction(L, push_command);
@@ -703,10 +723,12 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
   if (baton__sandbox_pcall(p, 1, 3) != LUA_OK) {
     baton__host_report(h, p->name, lua_tostring(L, -1), NULL);
     lua_pop(L, 1);
+    baton__reach_unref(reach);
     baton__args_free(spec, vals);
     return 1;
   }
   baton__args_free(spec, vals);
+  h->next_reach = reach; /* taken by baton__task_start */
   char what[160];
   snprintf(what, sizeof what, "command '%s %s'", ns, spec->name);
   /* [handler, args, ctx] */
@@ -723,8 +745,10 @@ int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
                            int argc, const char *const *argv) {
   int started;
   h->failed = 0;
+  h->user_args = 1; /* the caller's own arguments: their paths are granted */
   int r = baton__host_start_command(h, ns, cmd, argc, argv, baton__command_done,
                                     NULL, &started);
+  h->user_args = 0;
   if (!started) {
     baton__host_signals(h, 0);
     return r;
@@ -777,19 +801,14 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   h->script = p;
   p->is_script = 1;
   for (size_t i = 0; perms && perms[i]; i++) {
-    unsigned bit;
-    if (baton__perm_parse(perms[i], &bit) != 0) {
-      const char *sug = baton__perm_suggest(perms[i]);
-      char *m = baton__asprintf("unknown permission '%s' for --allow%s%s%s; "
-                                "known permissions are %s",
-                                perms[i], sug ? " (did you mean '" : "",
-                                sug ? sug : "", sug ? "'?)" : "",
-                                baton__perm_list());
-      baton__host_report(h, NULL, m, NULL);
-      free(m);
+    char *why = NULL;
+    int r = baton__grant_add(&p->perms, &p->scopes, perms[i], " for --allow",
+                             &why);
+    if (r != 0) {
+      baton__host_report(h, NULL, why ? why : baton_strerror(r), NULL);
+      free(why);
       return 2;
     }
-    p->perms |= bit;
   }
   if (!baton__is_file(path)) {
     char *m = baton__asprintf("no such script: %s", path);
