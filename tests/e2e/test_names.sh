@@ -34,12 +34,17 @@ serve_start
 get /api/mentoring/pairs
 expect_code 200
 expect_not_contains "hijacked" body
-get /api/events/hijacked
-expect_code 404
 get /api/events
 expect_code 200
 interrupt_bg
 check_status 0
+use_only_plugins name_events
+serve_start
+get /api/events/hijacked
+expect_code 404
+interrupt_bg
+check_status 0
+use_plugins name_borrower name_nested name_schema
 
 test_case "a script whose file name would own tables not its own is refused before it runs"
 for n in schema sqlite_x mentoring; do

@@ -19,7 +19,8 @@ cp "$BATON_DB" db_before
 database_intact() {
   verdict "the database still starts with its SQLite header" "the database was overwritten" "" \
     test "$(head -c 15 "$BATON_DB")" = "SQLite format 3"
-  baton --json people list >people_after.json
+  run baton --json people list
+  cp out people_after.json
   verdict "the people are unchanged" "the people changed" people_after.json cmp -s people_before.json people_after.json
 }
 
