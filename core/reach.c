@@ -105,7 +105,9 @@ int baton__reach_args(baton_reach_t *r, const baton_cmdspec_t *spec,
       continue;
     char flag[96];
     snprintf(flag, sizeof flag, "%s%s", a->flag ? "--" : "",
-             a->flag ? a->name : a->metavar ? a->metavar : a->name);
+             a->flag      ? a->name
+             : a->metavar ? a->metavar
+                          : a->name);
     const baton_value_t *v = &vals[i];
     for (size_t k = 0; k < (a->many ? v->nitems : 1); k++) {
       const baton_value_t *x = a->many ? &v->items[k] : v;
@@ -156,8 +158,8 @@ static int raise_attenuated(lua_State *L, const baton_reach_t *callee,
   char *msg = baton__asprintf(
       "%s '%s' needs %s for %s, but it was called by %s '%s', which does "
       "not hold %s; %s, or run the command directly%s%s%s",
-      kind(callee), callee->name, perm, what, kind(holder), holder->name,
-      perm, how ? how : "grant it", callee->ns ? " (baton " : "",
+      kind(callee), callee->name, perm, what, kind(holder), holder->name, perm,
+      how ? how : "grant it", callee->ns ? " (baton " : "",
       callee->ns ? callee->ns : "", callee->ns ? " ...)" : "");
   free(how);
   lua_pushstring(L, msg ? msg : "permission refused to a caller");
@@ -179,8 +181,9 @@ void baton__lua_need(lua_State *L, unsigned perm, const char *fn) {
     if (first->is_script)
       luaL_error(L, "%s needs permission '%s'; run the script with --allow %s",
                  fn, name, name);
-    luaL_error(L, "plugin '%s' needs permission '%s' to call %s; add "
-                  "permissions = { \"%s\" } to %s",
+    luaL_error(L,
+               "plugin '%s' needs permission '%s' to call %s; add "
+               "permissions = { \"%s\" } to %s",
                first->name, name, fn, name,
                first->manifest ? first->manifest : "plugin.lua");
   }
@@ -397,10 +400,10 @@ const char *baton__lua_file(lua_State *L, unsigned perm, const char *fn,
                      fn, path, *db ? "the " : "", db, *db ? " file of " : ""));
   }
   if (under(real, "/proc") || under(real, "/sys")) {
-    char *msg = baton__asprintf("%s: %s is under %s, which no plugin or "
-                                "script may reach, whatever its permissions",
-                                fn, path, under(real, "/proc") ? "/proc"
-                                                               : "/sys");
+    char *msg =
+        baton__asprintf("%s: %s is under %s, which no plugin or "
+                        "script may reach, whatever its permissions",
+                        fn, path, under(real, "/proc") ? "/proc" : "/sys");
     free(real);
     raise_msg(L, msg);
   }
@@ -410,13 +413,12 @@ const char *baton__lua_file(lua_State *L, unsigned perm, const char *fn,
     const char *arg = arg_naming(first, real);
     char *paths = paths_of(r, perm);
     int held = (r->perms & perm) != 0;
-    char *how = how_to_grant(r, held ? (perm == BATON_PERM_FS_READ
-                                            ? "fs.read:DIR"
-                                            : "fs.write:DIR")
-                                     : pname);
-    char *target = baton__asprintf("to %s %s%s%s%s", verb, path,
-                                   arg ? " (" : "", arg ? arg : "",
-                                   arg ? ")" : "");
+    char *how = how_to_grant(
+        r, held ? (perm == BATON_PERM_FS_READ ? "fs.read:DIR" : "fs.write:DIR")
+                : pname);
+    char *target =
+        baton__asprintf("to %s %s%s%s%s", verb, path, arg ? " (" : "",
+                        arg ? arg : "", arg ? ")" : "");
     char *msg;
     if (r == first)
       msg = baton__asprintf(
@@ -430,9 +432,8 @@ const char *baton__lua_file(lua_State *L, unsigned perm, const char *fn,
           "%s '%s' needs %s %s, but it was called by %s '%s', which does "
           "not hold %s; %s, or run the command directly%s%s%s",
           kind(first), first->name, pname, target ? target : path, kind(r),
-          r->name, pname, how ? how : "grant it",
-          first->ns ? " (baton " : "", first->ns ? first->ns : "",
-          first->ns ? " ...)" : "");
+          r->name, pname, how ? how : "grant it", first->ns ? " (baton " : "",
+          first->ns ? first->ns : "", first->ns ? " ...)" : "");
     else
       msg = baton__asprintf(
           "%s '%s' needs %s %s, but it was called by %s '%s', whose %s "
