@@ -209,7 +209,8 @@ static baton_argspec_t run_args[] = {
     {.name = "allow", .key = "allow", .flag = 1, .type = BATON_ARG_STRING,
      .many = 1, .metavar = "PERM",
      .help = "grant the script a permission: fs.read, fs.write, spawn, "
-             "people.write, http.route"},
+             "people.write, http.route; fs.read:DIR and fs.write:DIR only "
+             "under DIR"},
     {.name = "script", .key = "script", .type = BATON_ARG_PATH,
      .required = 1, .metavar = "SCRIPT", .help = "the workflow script (.lua)"},
 };
@@ -450,10 +451,24 @@ static json_t *plugin_json(const baton_plugin_t *p) {
   for (size_t i = 0; p->m && i < p->m->ncmds; i++)
     json_array_append_new(cmds, json_string(p->m->cmds[i].name));
   json_object_set_new(o, "commands", cmds);
+  /* As a manifest writes them: "fs.write:out/" for a grant with paths. */
   json_t *perms = json_array();
-  for (size_t i = 0; p->m && baton__perm_names[i]; i++)
-    if (p->perms & (1u << i))
+  for (size_t i = 0; p->m && baton__perm_names[i]; i++) {
+    unsigned bit = 1u << i;
+    int k = bit == BATON_PERM_FS_READ ? 0 : bit == BATON_PERM_FS_WRITE ? 1 : -1;
+    if (!(p->perms & bit))
+      continue;
+    if (k < 0 || !(p->scopes.scoped & bit)) {
       json_array_append_new(perms, json_string(baton__perm_names[i]));
+      continue;
+    }
+    for (size_t j = 0; j < p->scopes.npaths[k]; j++) {
+      char *g = baton__asprintf("%s:%s", baton__perm_names[i],
+                                p->scopes.paths[k][j]);
+      json_array_append_new(perms, json_string(g ? g : ""));
+      free(g);
+    }
+  }
   json_object_set_new(o, "permissions", perms);
   json_object_set_new(o, "error", p->error ? json_string(p->error) : json_null());
   return o;
@@ -503,6 +518,18 @@ static int cmd_plugins(baton_cli_t *cli, const baton_cmdspec_t *spec,
       fprintf(cli->out, "%s%s %s", c ? ", " : "", p->m->ns, p->m->cmds[c].name);
     fprintf(cli->out, "\n");
   }
+  /* What each can reach (docs/plugins.md, "What a plugin can and cannot
+   * reach"). */
+  fprintf(cli->out, "\nPermissions:\n");
+  for (size_t i = 0; i < n; i++) {
+    const baton_plugin_t *p = baton_host_plugin_at(h, i);
+    if (p->m == NULL || p->state == BATON_PLUGIN_SHADOWED)
+      continue;
+    baton_buf_t g = {0};
+    baton__grant_describe(p->perms, &p->scopes, &g);
+    fprintf(cli->out, "  %-*s  %s\n", wn, p->name, g.data ? g.data : "?");
+    baton__buf_free(&g);
+  }
   int header = 0;
   for (size_t i = 0; i < n; i++) {
     const baton_plugin_t *p = baton_host_plugin_at(h, i);
@@ -519,10 +546,16 @@ static int cmd_plugins(baton_cli_t *cli, const baton_cmdspec_t *spec,
 static int cmd_run(baton_cli_t *cli, const baton_cmdspec_t *spec,
                    baton_value_t *args, int argc, const char *const *argv) {
   const baton_value_t *allow = &args[0];
-  const char *perms[8] = {0};
-  for (size_t i = 0; i < allow->nitems && i < 7; i++)
+  const char **perms = calloc(allow->nitems + 1, sizeof *perms);
+  if (perms == NULL) {
+    fprintf(cli->err, "baton run: out of memory\n");
+    return 1;
+  }
+  for (size_t i = 0; i < allow->nitems; i++)
     perms[i] = allow->items[i].v.s;
-  return baton_host_run_script(cli->host, args[1].v.s, argc, argv, perms);
+  int r = baton_host_run_script(cli->host, args[1].v.s, argc, argv, perms);
+  free(perms);
+  return r;
 }
 
 /* ---- doctor ---------------------------------------------------------------*/

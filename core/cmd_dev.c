@@ -228,15 +228,14 @@ static int cmd_repl(baton_cli_t *cli, const baton_cmdspec_t *spec,
     return 1;
   p->is_script = 1;
   for (size_t i = 0; i < args[0].nitems; i++) {
-    unsigned bit;
-    if (baton__perm_parse(args[0].items[i].v.s, &bit) != 0) {
-      fprintf(cli->err, "baton repl: unknown permission '%s'; known "
-                        "permissions are %s\n",
-              args[0].items[i].v.s, baton__perm_list());
+    char *why = NULL;
+    if (baton__grant_add(&p->perms, &p->scopes, args[0].items[i].v.s,
+                         " for --allow", &why) != 0) {
+      fprintf(cli->err, "baton repl: %s\n", why ? why : "out of memory");
+      free(why);
       baton__plugin_free(p);
       return 2;
     }
-    p->perms |= bit;
   }
   baton__plugin_free(h->script);
   h->script = p;

@@ -165,11 +165,6 @@ baton_plugin_t *baton_host_plugin_find(const baton_host_t *h,
   return NULL;
 }
 
-/* Words the CLI uses itself; a plugin cannot take them as its namespace. */
-static const char *const reserved_words[] = {
-    "help",  "version", "plugins", "run",   "doctor", "people", "groups",
-    "backup", "restore", "demo",   "serve", "test",   "new",    "repl"};
-
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -196,35 +191,192 @@ static void fail_plugin(baton_plugin_t *p, char *msg) {
   p->state = BATON_PLUGIN_FAILED;
 }
 
-/* Why p's namespace cannot be had (taken by a working plugin other than
- * `self`, or a word of baton's own), malloc'd; NULL if it can. */
-static char *ns_problem(const baton_host_t *h, const baton_plugin_t *p,
-                        const baton_plugin_t *self) {
-  const char *taken_by = NULL, *taken_dir = NULL;
-  for (size_t i = 0; i < h->nplugins && taken_by == NULL; i++) {
-    const baton_plugin_t *q = h->plugins[i];
-    if (q != self && q->m && q->state != BATON_PLUGIN_SHADOWED &&
-        q->state != BATON_PLUGIN_FAILED && strcmp(q->m->ns, p->m->ns) == 0)
-      taken_by = q->name, taken_dir = q->dir;
+/* ---- names ----------------------------------------------------------------
+ * Plugin names, namespaces and baton's own words share one space. A name
+ * is a plugin's identity: its tables are NAME_* (the store's authorizer
+ * gives a plugin every table with its prefix), its routes /api/NAME/...;
+ * a namespace is its command word and routes /api/NS/.... So neither may
+ * be a word of baton's own (a core table, bookkeeping, an API path, a
+ * built-in command), a namespace may not be another plugin's name, and
+ * no plugin's tables may lie among another's or baton's own. */
+
+/* Words of baton's own besides the built-in commands (which come from the
+ * CLI's own table, baton__builtin_each), and what each is. */
+static const struct {
+  const char *word, *what;
+} core_words[] = {
+    {"people", "a table of baton's own (and /api/people)"},
+    {"groups", "a table of baton's own (and /api/groups)"},
+    {"memberships", "a table of baton's own"},
+    {"events", "baton's event log table (and /api/events)"},
+    {"schema", "baton's bookkeeping (the table schema_version)"},
+    {"schema_version", "baton's bookkeeping table"},
+    {"sqlite", "SQLite's own tables (sqlite_*)"},
+    {"api", "the prefix of the web API"},
+    {"health", "/api/health"},
+    {"plugins", "/api/plugins"},
+    {"app", "the web app"},
+    {"static", "the web app's files"},
+    {"baton", "baton itself"},
+    {"users", "reserved for signing in"},
+    {"sessions", "reserved for signing in"},
+    {"invitations", "reserved for signing in"},
+    {"config", "reserved for baton's settings"},
+};
+
+/* The core tables a plugin could own by its prefix (core/store.c's, and
+ * the bookkeeping table). */
+static const char *const core_tables[] = {"people", "groups", "memberships",
+                                          "events", "schema_version"};
+
+typedef struct {
+  const char *word;
+  const char *builtin; /* the built-in command or group it names */
+} builtin_find_t;
+
+static int find_builtin_word(const baton_builtin_t *b, void *ud) {
+  builtin_find_t *f = ud;
+  if (strcmp(b->spec.name, f->word) == 0 && b->group == NULL)
+    f->builtin = b->spec.name;
+  else if (b->group != NULL && strcmp(b->group, f->word) == 0)
+    f->builtin = b->group;
+  return f->builtin != NULL;
+}
+
+/* What baton uses `word` for, malloc'd, or NULL if it is free. */
+static char *core_word(const char *word) {
+  for (size_t i = 0; i < sizeof core_words / sizeof *core_words; i++)
+    if (strcmp(word, core_words[i].word) == 0)
+      return baton__strdup(core_words[i].what);
+  builtin_find_t f = {word, NULL};
+  baton__builtin_each(find_builtin_word, &f);
+  return f.builtin ? baton__asprintf("the built-in command `baton %s`",
+                                     f.builtin)
+                   : NULL;
+}
+
+/* Whether the tables of prefix a (a_*) and of prefix b overlap: one
+ * prefix, with its '_', starts the other. */
+static int prefixes_nest(const char *a, const char *b) {
+  size_t na = strlen(a), nb = strlen(b);
+  size_t n = na < nb ? na : nb;
+  if (strncmp(a, b, n) != 0)
+    return 0;
+  return na == nb || (na < nb ? b[na] : a[nb]) == '_';
+}
+
+/* The table prefix of a name, as the store gives it (core/lua_store.c):
+ * lower case, every other character but letters and digits '_', without
+ * a script's ".lua". */
+static void table_prefix(const char *name, char *out, size_t size) {
+  size_t n = strlen(name);
+  if (n > 4 && strcmp(name + n - 4, ".lua") == 0)
+    n -= 4;
+  size_t k = 0;
+  for (size_t i = 0; i < n && k + 1 < size; i++) {
+    char c = name[i];
+    out[k++] = c >= 'A' && c <= 'Z'                             ? (char)(c + 32)
+               : (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c
+                                                                  : '_';
   }
-  int reserved = 0;
-  for (size_t i = 0; i < sizeof reserved_words / sizeof *reserved_words; i++)
-    reserved |= strcmp(p->m->ns, reserved_words[i]) == 0;
-  if (taken_by == NULL && !reserved)
-    return NULL;
-  char *at = where(p, baton__manifest_line(p->manifest_path, "namespace")
-                          ? "namespace"
-                          : "name");
-  char *msg =
-      taken_by ? baton__asprintf("%s: namespace '%s' is already used by "
-                                 "plugin '%s' (%s); set another namespace in "
-                                 "plugin.lua",
-                                 at, p->m->ns, taken_by, taken_dir)
-               : baton__asprintf("%s: namespace '%s' is a word of baton "
-                                 "itself; set another namespace in plugin.lua",
-                                 at, p->m->ns);
-  free(at);
+  out[k] = '\0';
+}
+
+/* What of baton's own the tables of `prefix` would take in, malloc'd, or
+ * NULL. */
+static char *owns_core(const char *prefix) {
+  for (size_t i = 0; i < sizeof core_tables / sizeof *core_tables; i++) {
+    size_t n = strlen(prefix);
+    if (strncmp(core_tables[i], prefix, n) == 0 && core_tables[i][n] == '_')
+      return baton__asprintf("baton's own table %s", core_tables[i]);
+  }
+  if (prefixes_nest(prefix, "sqlite"))
+    return baton__strdup("SQLite's own tables (sqlite_*)");
+  return NULL;
+}
+
+/* Why p's name or namespace cannot be had, malloc'd "FILE:LINE: what
+ * collides; what to do", or NULL if they can. `self` (the plugin p
+ * replaces on reload) is not compared; a namespace already used counts
+ * only for the first `earlier` plugins (the first found keeps it). */
+static char *name_problem(const baton_host_t *h, const baton_plugin_t *p,
+                          const baton_plugin_t *self, size_t earlier) {
+  const char *name = p->m->name, *ns = p->m->ns;
+  char *msg = NULL, *what;
+  char *at_name = where(p, "name");
+  char *at_ns = where(p, baton__manifest_line(p->manifest_path, "namespace")
+                             ? "namespace"
+                             : "name");
+  if ((what = core_word(name)) != NULL) {
+    msg = baton__asprintf("%s: name '%s' is a word of baton itself; give "
+                          "the plugin another name in plugin.lua (baton uses "
+                          "it for %s)",
+                          at_name, name, what);
+  } else if ((what = owns_core(name)) != NULL) {
+    msg = baton__asprintf("%s: name '%s' would give the plugin %s (a plugin "
+                          "owns the tables named %s_*); give the plugin "
+                          "another name in plugin.lua",
+                          at_name, name, what, name);
+  } else if ((what = core_word(ns)) != NULL) {
+    msg = baton__asprintf("%s: namespace '%s' is a word of baton itself; set "
+                          "another namespace in plugin.lua (baton uses it for "
+                          "%s)",
+                          at_ns, ns, what);
+  }
+  free(what);
+  for (size_t i = 0; i < h->nplugins && msg == NULL; i++) {
+    const baton_plugin_t *q = h->plugins[i];
+    if (q == self || q == p || q->m == NULL ||
+        q->state == BATON_PLUGIN_SHADOWED)
+      continue;
+    if (strcmp(ns, q->name) == 0)
+      msg = baton__asprintf("%s: namespace '%s' is the name of plugin '%s' "
+                            "(%s); it would answer `baton %s` and /api/%s/ "
+                            "in that plugin's place; set another namespace "
+                            "in plugin.lua",
+                            at_ns, ns, q->name, q->dir, ns, ns);
+    else if (strlen(name) > strlen(q->name) && prefixes_nest(name, q->name))
+      msg = baton__asprintf("%s: name '%s' puts the plugin's tables (%s_*) "
+                            "among those of plugin '%s' (%s), whose tables "
+                            "are %s_*; give the plugin a name that does not "
+                            "start with '%s_'",
+                            at_name, name, name, q->name, q->dir, q->name,
+                            q->name);
+    else if (i < earlier && q->state != BATON_PLUGIN_FAILED &&
+             strcmp(q->m->ns, ns) == 0)
+      msg = baton__asprintf("%s: namespace '%s' is already used by plugin "
+                            "'%s' (%s); set another namespace in plugin.lua",
+                            at_ns, ns, q->name, q->dir);
+  }
+  free(at_name);
+  free(at_ns);
   return msg;
+}
+
+/* Whether a workflow script's name is free for its tables: its table
+ * prefix (the file name, lower case, without .lua) must not take in a
+ * table of baton's own, SQLite's, or a plugin's. Returns 0, or
+ * BATON_EINVAL with *err (malloc'd) naming the file and what to do. */
+static int script_name_problem(const baton_host_t *h, const baton_plugin_t *p,
+                               char **err) {
+  char prefix[256];
+  table_prefix(p->name, prefix, sizeof prefix);
+  char *what = owns_core(prefix);
+  for (size_t i = 0; i < h->nplugins && what == NULL; i++) {
+    const baton_plugin_t *q = h->plugins[i];
+    if (q->m != NULL && q->state != BATON_PLUGIN_SHADOWED &&
+        prefixes_nest(prefix, q->name))
+      what = baton__asprintf("the tables of plugin '%s' (%s_*)", q->name,
+                             q->name);
+  }
+  if (what == NULL)
+    return 0;
+  *err = baton__asprintf("%s: a script named '%s' would own the tables %s_*, "
+                         "which take in %s; rename the script (its file name "
+                         "names its tables)",
+                         p->main_path, p->name, prefix, what);
+  free(what);
+  return BATON_EINVAL;
 }
 
 /* Reads the manifest of the plugin in `path` (a directory with plugin.lua). */
@@ -244,6 +396,10 @@ static int scan_one(baton_host_t *h, const char *dirname, const char *path) {
     return add_plugin(h, p);
   }
   p->perms = p->m->perms;
+  if (baton__scopes_copy(&p->scopes, &p->m->scopes) != 0) {
+    baton__plugin_free(p);
+    return BATON_ENOMEM;
+  }
   if (strcmp(p->name, p->m->name) != 0) {
     free(p->name);
     p->name = baton__strdup(p->m->name);
@@ -260,10 +416,7 @@ static int scan_one(baton_host_t *h, const char *dirname, const char *path) {
       return add_plugin(h, p);
     }
   }
-  char *why = ns_problem(h, p, NULL);
-  if (why)
-    fail_plugin(p, why);
-  return add_plugin(h, p);
+  return add_plugin(h, p); /* its name is checked once all are found */
 }
 
 int baton__host_reload(baton_host_t *h, baton_plugin_t *old, char **err) {
@@ -290,9 +443,13 @@ int baton__host_reload(baton_host_t *h, baton_plugin_t *old, char **err) {
                            np->manifest_path, np->m->name, old->name);
     goto keep;
   }
-  if ((*err = ns_problem(h, np, old)) != NULL)
+  if ((*err = name_problem(h, np, old, h->nplugins)) != NULL)
     goto keep;
   np->perms = np->m->perms;
+  if (baton__scopes_copy(&np->scopes, &np->m->scopes) != 0) {
+    *err = baton__strdup("out of memory");
+    goto keep;
+  }
   /* The new code loads beside the old, which serves until it succeeds. */
   if (baton__plugin_load(np) != 0) {
     *err = baton__strdup(np->error);
@@ -421,6 +578,17 @@ int baton_host_scan(baton_host_t *h) {
     if (r != 0)
       return baton__host_fail(h, r, "scanning %s: %s", h->dirs[i],
                               baton_strerror(r));
+  }
+  /* Names against baton's words and every other plugin, in the order
+   * found: a namespace used twice stays with the first. */
+  for (size_t i = 0; i < h->nplugins; i++) {
+    baton_plugin_t *p = h->plugins[i];
+    if (p->state == BATON_PLUGIN_SHADOWED || p->m == NULL ||
+        p->state == BATON_PLUGIN_FAILED)
+      continue;
+    char *why = name_problem(h, p, NULL, i);
+    if (why)
+      fail_plugin(p, why);
   }
   char *color = calloc(h->nplugins + 1, 1);
   if (color == NULL)
@@ -696,6 +864,18 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
     baton__args_free(spec, vals);
     return 1;
   }
+  /* What the command may reach: its plugin's grant, attenuated by the
+   * code that calls it if any; the files the user named on the command
+   * line of a command run directly are reachable too. */
+  baton_reach_t *reach =
+      baton__reach_new(p, h->running ? h->running->reach : NULL);
+  if (reach == NULL || baton__reach_args(reach, spec, vals,
+                                         h->user_args && !h->running) != 0) {
+    baton__reach_unref(reach);
+    baton__host_report(h, p->name, "out of memory starting the command", NULL);
+    baton__args_free(spec, vals);
+    return 1;
+  }
   lua_State *L = p->L;
   struct cmd_push c = {h, p, spec, vals};
   lua_pushcfunction(L, push_command);
@@ -703,10 +883,12 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
   if (baton__sandbox_pcall(p, 1, 3) != LUA_OK) {
     baton__host_report(h, p->name, lua_tostring(L, -1), NULL);
     lua_pop(L, 1);
+    baton__reach_unref(reach);
     baton__args_free(spec, vals);
     return 1;
   }
   baton__args_free(spec, vals);
+  h->next_reach = reach; /* taken by baton__task_start */
   char what[160];
   snprintf(what, sizeof what, "command '%s %s'", ns, spec->name);
   /* [handler, args, ctx] */
@@ -723,8 +905,10 @@ int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
                            int argc, const char *const *argv) {
   int started;
   h->failed = 0;
+  h->user_args = 1; /* the caller's own arguments: their paths are granted */
   int r = baton__host_start_command(h, ns, cmd, argc, argv, baton__command_done,
                                     NULL, &started);
+  h->user_args = 0;
   if (!started) {
     baton__host_signals(h, 0);
     return r;
@@ -777,24 +961,26 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   h->script = p;
   p->is_script = 1;
   for (size_t i = 0; perms && perms[i]; i++) {
-    unsigned bit;
-    if (baton__perm_parse(perms[i], &bit) != 0) {
-      const char *sug = baton__perm_suggest(perms[i]);
-      char *m = baton__asprintf("unknown permission '%s' for --allow%s%s%s; "
-                                "known permissions are %s",
-                                perms[i], sug ? " (did you mean '" : "",
-                                sug ? sug : "", sug ? "'?)" : "",
-                                baton__perm_list());
-      baton__host_report(h, NULL, m, NULL);
-      free(m);
+    char *why = NULL;
+    int r = baton__grant_add(&p->perms, &p->scopes, perms[i], " for --allow",
+                             &why);
+    if (r != 0) {
+      baton__host_report(h, NULL, why ? why : baton_strerror(r), NULL);
+      free(why);
       return 2;
     }
-    p->perms |= bit;
   }
   if (!baton__is_file(path)) {
     char *m = baton__asprintf("no such script: %s", path);
     baton__host_report(h, NULL, m, "give the path of a .lua file");
     free(m);
+    return 1;
+  }
+  char *why = NULL;
+  if ((!h->scanned && baton_host_scan(h) != 0) ||
+      script_name_problem(h, p, &why) != 0) {
+    baton__host_report(h, NULL, why ? why : baton_host_last_error(h), NULL);
+    free(why);
     return 1;
   }
   h->failed = 0;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -49,6 +50,14 @@ char *baton__vasprintf(const char *fmt, va_list ap);
  * BATON_ENOENT / BATON_EPERM / BATON_EIO / BATON_ENOMEM; *err (malloc'd)
  * then names the file and the reason. */
 int baton__file_read(const char *path, char **data, size_t *len, char **err);
+/* As baton__file_read, opening with O_RDONLY | oflags (O_NOFOLLOW,
+ * O_NONBLOCK) and, once the file is open, calling check on it: a non-zero
+ * result is returned as it is, with *err set by check, and nothing read. */
+struct stat;
+int baton__file_read_if(const char *path, int oflags,
+                        int (*check)(const struct stat *st, void *ud,
+                                     char **err),
+                        void *ud, char **data, size_t *len, char **err);
 
 /* Writes a file atomically: a temporary file in the same directory, fsync,
  * rename. A crash or kill leaves either the old file or the new one. */
@@ -93,6 +102,32 @@ const char *baton__perm_list(void);
 extern const char *const baton__perm_names[];
 /* The known permission closest to a misspelt one, or NULL. */
 const char *baton__perm_suggest(const char *name);
+
+/* Where fs.read and fs.write reach. A permission held without a path
+ * ("fs.read") reaches anywhere but the database and /proc, /sys; one held
+ * only with paths ("fs.read:exports/") reaches those paths and what is
+ * under them. Paths are kept as written, relative to the working
+ * directory, and resolved when a file is used (core/reach.c). */
+typedef struct {
+  unsigned scoped;  /* BATON_PERM_FS_READ / _WRITE bits limited to paths */
+  char **paths[2];  /* [0] fs.read, [1] fs.write */
+  size_t npaths[2];
+} baton_scopes_t;
+
+/* Adds one grant, "fs.write" or "fs.write:out/", to *perms and *s. A bare
+ * grant wins over paths of the same permission. `where` (" for --allow",
+ * or "") follows the grant in messages. Returns 0, BATON_EINVAL
+ * (unknown permission, a path on a permission that takes none, an empty
+ * path) with *err (malloc'd) saying what to write instead, or
+ * BATON_ENOMEM. */
+int baton__grant_add(unsigned *perms, baton_scopes_t *s, const char *spec,
+                     const char *where, char **err);
+int baton__scopes_copy(baton_scopes_t *dst, const baton_scopes_t *src);
+void baton__scopes_free(baton_scopes_t *s);
+/* Appends "fs.read (anywhere except the database and /proc), fs.write
+ * (out/)" for a grant; "none" when it holds nothing. */
+int baton__grant_describe(unsigned perms, const baton_scopes_t *s,
+                          baton_buf_t *b);
 
 typedef enum {
   BATON_ARG_STRING,
@@ -153,6 +188,7 @@ typedef struct {
   char *ns; /* the CLI word */
   long long api;
   unsigned perms;
+  baton_scopes_t scopes; /* where fs.read / fs.write reach */
   char **depends;
   size_t ndepends;
   baton_cmdspec_t *cmds; /* sorted by name */
@@ -219,6 +255,7 @@ struct baton_plugin_s {
   char *error; /* why failed or shadowed */
   int is_script;
   unsigned perms;
+  baton_scopes_t scopes; /* where fs.read / fs.write reach (a copy) */
 
   /* Runtime, valid while loaded. */
   lua_State *L;
@@ -265,6 +302,13 @@ struct baton_host_s {
   int failed;          /* a task of this run failed */
   int scanned;
   struct baton_store_s *store; /* opened on first use; see core/store.c */
+  /* The task whose Lua code runs now (innermost), or NULL; a task started
+   * while it runs is started by it, and gets no more than its reach. */
+  baton_task_t *running;
+  /* The reach the next baton__task_start gives its task instead of the
+   * default (its plugin's grant, attenuated by the running task's). */
+  struct baton_reach_s *next_reach;
+  int user_args; /* baton_host_run_command: the arguments are the user's */
   char today[16];              /* set_today() of the test runner */
   /* When set, a plugin stuck in C makes the watchdog replace the process
    * with this program (execve) instead of exiting: `baton serve` restarts
@@ -417,6 +461,7 @@ struct baton_task_s {
   baton_op_t *op;    /* what it waits for, if anything */
   int status;        /* 0, or the error code it ended with */
   char *error;       /* the message it failed with, or NULL */
+  struct baton_reach_s *reach; /* what its code may reach (core/reach.c) */
   int reported;      /* done_cb reported the error itself */
   int finished;
   void (*done_cb)(baton_task_t *t); /* after it ends, before it is freed */
@@ -472,9 +517,48 @@ typedef struct baton_route_s {
 } baton_route_t;
 /* Drops a plugin's routes (their handlers go with its state). */
 void baton__routes_free(baton_plugin_t *p);
+/* ---- reach.c: what the running code may reach ---------------------------
+ * A task's reach is its plugin's grant, and, when another plugin's code
+ * started it (baton.plugin), that caller's reach too: an operation must be
+ * allowed by every link of the chain, so a call never lends the caller
+ * more than it holds. Reaches are immutable and reference-counted: a task
+ * and each timer it makes hold one. */
+typedef struct baton_reach_s baton_reach_t;
+/* A reach for code of p called by code holding `caller` (may be NULL);
+ * takes a reference to caller. NULL on allocation failure. */
+baton_reach_t *baton__reach_new(baton_plugin_t *p, baton_reach_t *caller);
+baton_reach_t *baton__reach_ref(baton_reach_t *r);
+void baton__reach_unref(baton_reach_t *r);
+/* Records the `path` arguments of a command (for messages: "--csv"); with
+ * granted set, they came from the user's own command line and their files
+ * are reachable for this call even outside the plugin's paths. Returns 0
+ * or BATON_ENOMEM. Only before the reach is shared. */
+int baton__reach_args(baton_reach_t *r, const baton_cmdspec_t *spec,
+                      const baton_value_t *vals, int granted);
+/* The reach of the code running now in L's plugin: the running task's,
+ * or NULL for code outside any task (loading), which has its plugin's own
+ * grant. */
+baton_reach_t *baton__reach_now(lua_State *L);
 /* Raises "plugin 'x' needs permission 'fs.read' to call baton.fs.read; ..."
- * unless the running plugin holds perm. */
+ * unless every link of the running code's reach holds perm; the message
+ * names the caller that lacks it. */
 void baton__lua_need(lua_State *L, unsigned perm, const char *fn);
+/* Files a check of baton__lua_file refused or allowed: what the pool
+ * thread checks again once the file is open (the database's files). */
+typedef struct {
+  dev_t dev[4];
+  ino_t ino[4];
+  int n;
+} baton_denied_t;
+/* Checks that the running code may use the file at `path` for perm
+ * (BATON_PERM_FS_READ or _WRITE) as fn: the capability along the whole
+ * chain, the path inside every link's grant, never the database (its
+ * -wal, -shm, -journal), /proc or /sys. Pushes the resolved absolute path
+ * (every symlink and ".." of its existing part resolved) and returns it;
+ * *denied gets the database's files for a second check after opening.
+ * Raises with a message naming the plugin, the path and the fix. */
+const char *baton__lua_file(lua_State *L, unsigned perm, const char *fn,
+                            const char *path, baton_denied_t *denied);
 /* Converts between Lua values and jansson; defined in lua_json.c. */
 struct json_t;
 struct json_t *baton__lua_to_json(lua_State *L, int idx, char **err);

@@ -12,19 +12,8 @@
 
 #include "internal.h"
 
-void baton__lua_need(lua_State *L, unsigned perm, const char *fn) {
-  baton_plugin_t *p = baton__plugin_of(L);
-  if (p->perms & perm)
-    return;
-  if (p->is_script)
-    luaL_error(L, "%s needs permission '%s'; run the script with --allow %s",
-               fn, baton__perm_name(perm), baton__perm_name(perm));
-  else
-    luaL_error(L, "plugin '%s' needs permission '%s' to call %s; add "
-                  "permissions = { \"%s\" } to %s",
-               p->name, baton__perm_name(perm), fn, baton__perm_name(perm),
-               p->manifest_path ? p->manifest_path : "plugin.lua");
-}
+/* baton__lua_need, which every permission check goes through, is in
+ * core/reach.c: it follows the chain of callers. */
 
 /* Joins the arguments from `first` on as print() does. [..] -> [.., s] */
 static const char *join_args(lua_State *L, int first, const char *sep,

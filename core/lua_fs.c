@@ -5,9 +5,15 @@
  * "ENOENT" (as luv does); a missing permission or a bad argument raises.
  * baton.fs.write replaces a file atomically: an interrupted write leaves
  * the old file, never half of the new one. baton.fs.mkdir makes a folder
- * and any missing parents, as `mkdir -p` does. */
+ * and any missing parents, as `mkdir -p` does.
+ *
+ * Which files a call may use is decided by core/reach.c before the work
+ * is queued (the grant's paths, the caller's reach, never the database or
+ * /proc); the work then uses the resolved path, and a read checks that the
+ * file it opened is the one that was checked and is not the database. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,7 +26,12 @@ typedef struct {
   baton_op_t op;
   uv_work_t work;
   fs_kind_t kind;
-  char *path;
+  char *path;  /* resolved: what the work uses */
+  char *shown; /* as the plugin gave it: what messages name */
+  baton_denied_t denied; /* the database's files when checked */
+  int checked;           /* the file existed when checked: */
+  dev_t dev;             /* its device and inode */
+  ino_t ino;
   char *data; /* read: the contents; write: what to write */
   size_t len;
   char **names; /* list */
@@ -35,6 +46,7 @@ static void fs_free(fs_op_t *f) {
     free(f->names[i]);
   free(f->names);
   free(f->path);
+  free(f->shown);
   free(f->data);
   free(f->err);
   free(f);
@@ -48,7 +60,7 @@ static void fs_list(fs_op_t *f) {
   DIR *d = opendir(f->path);
   if (d == NULL) {
     f->status = baton__is_file(f->path) ? BATON_EINVAL : BATON_ENOENT;
-    f->err = baton__asprintf("cannot list %s: %s", f->path,
+    f->err = baton__asprintf("cannot list %s: %s", f->shown,
                              f->status == BATON_EINVAL ? "not a directory"
                                                        : "no such directory");
     return;
@@ -105,12 +117,37 @@ static void fs_mkdir(fs_op_t *f) {
   }
 }
 
+/* The file a read opened must be the one that was checked (a path swapped
+ * for a link since then is refused), a regular file (a FIFO or a device
+ * could block or never end), and not the database (a hard link to it). */
+static int read_check(const struct stat *st, void *ud, char **err) {
+  fs_op_t *f = ud;
+  int same = f->checked && st->st_dev == f->dev && st->st_ino == f->ino;
+  for (int i = 0; i < f->denied.n; i++)
+    if (st->st_dev == f->denied.dev[i] && st->st_ino == f->denied.ino[i])
+      same = 0;
+  if (!same) {
+    *err = baton__asprintf("cannot read %s: it changed while it was being "
+                           "checked, or it is baton's database",
+                           f->shown);
+    return BATON_EPERM;
+  }
+  if (!S_ISREG(st->st_mode)) {
+    *err = baton__asprintf("cannot read %s: not a regular file", f->shown);
+    return BATON_EINVAL;
+  }
+  return 0;
+}
+
 /* On a pool thread: only C, no Lua. */
 static void fs_work(uv_work_t *w) {
   fs_op_t *f = w->data;
   switch (f->kind) {
   case FS_READ:
-    f->status = baton__file_read(f->path, &f->data, &f->len, &f->err);
+    /* The path as given, so that messages name it; read_check makes sure
+     * it is still the file that was checked. */
+    f->status = baton__file_read_if(f->shown, O_NONBLOCK, read_check, f,
+                                    &f->data, &f->len, &f->err);
     break;
   case FS_WRITE:
     f->status = baton__file_write_atomic(f->path, f->data, f->len, &f->err);
@@ -192,17 +229,25 @@ static void fs_cancel(baton_op_t *op) {
 static int fs_start(lua_State *L, fs_kind_t kind, unsigned perm,
                     const char *fn) {
   const char *path = luaL_checkstring(L, 1);
-  baton__lua_need(L, perm, fn);
   size_t len = 0;
   const char *data = kind == FS_WRITE ? luaL_checklstring(L, 2, &len) : NULL;
   baton_task_t *t = baton__task_current(L, fn);
+  baton_denied_t denied;
+  const char *real = baton__lua_file(L, perm, fn, path, &denied);
+  struct stat st;
+  int checked = stat(real, &st) == 0;
   fs_op_t *f = calloc(1, sizeof *f);
-  if (f == NULL || (f->path = baton__strdup(path)) == NULL ||
+  if (f == NULL || (f->path = baton__strdup(real)) == NULL ||
+      (f->shown = baton__strdup(path)) == NULL ||
       (data && (f->data = baton__strndup(data, len)) == NULL)) {
     if (f)
       fs_free(f);
     return luaL_error(L, "%s: out of memory", fn);
   }
+  f->denied = denied;
+  f->checked = checked;
+  f->dev = checked ? st.st_dev : 0;
+  f->ino = checked ? st.st_ino : 0;
   f->kind = kind;
   f->len = len;
   f->op.cancel = fs_cancel;

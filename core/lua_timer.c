@@ -55,12 +55,17 @@ typedef struct baton_timer_s {
   baton_plugin_t *p; /* NULL once stopped */
   int fn_ref;
   int every;
+  baton_reach_t *reach; /* of the code that made it; its callbacks get it */
   struct baton_timer_s *next;
 } baton_timer_t;
 
 static const char timer_mt = 't';
 
-static void timer_close_cb(uv_handle_t *h) { free(h->data); }
+static void timer_close_cb(uv_handle_t *h) {
+  baton_timer_t *tm = h->data;
+  baton__reach_unref(tm->reach);
+  free(tm);
+}
 
 /* Stops a timer, unlinks it from its plugin and frees it once closed. */
 static void timer_stop(baton_timer_t *tm) {
@@ -114,6 +119,9 @@ static void timer_cb(uv_timer_t *handle) {
   if (!lua_checkstack(L, 1))
     return;
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+  /* A timer made by a call from another plugin runs with that call's
+   * reach, not with more. */
+  p->host->next_reach = baton__reach_ref(tm->reach);
   if (!tm->every) {
     luaL_unref(L, LUA_REGISTRYINDEX, ref);
     timer_stop(tm);
@@ -138,6 +146,7 @@ static int start_timer(lua_State *L, int every) {
   tm->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   tm->p = p;
   tm->every = every;
+  tm->reach = baton__reach_ref(baton__reach_now(L));
   uv_timer_init(&p->host->loop, &tm->handle);
   tm->handle.data = tm;
   uv_update_time(&p->host->loop);

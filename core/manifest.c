@@ -53,6 +53,121 @@ const char *baton__perm_suggest(const char *name) {
   return baton__suggest(name, baton__perm_names, NPERMS);
 }
 
+/* The scope list of an fs permission bit: 0 for fs.read, 1 for fs.write. */
+static int scope_index(unsigned bit) {
+  return bit == BATON_PERM_FS_READ ? 0 : bit == BATON_PERM_FS_WRITE ? 1 : -1;
+}
+
+int baton__grant_add(unsigned *perms, baton_scopes_t *s, const char *spec,
+                     const char *where, char **err) {
+  *err = NULL;
+  const char *colon = strchr(spec, ':');
+  char name[32];
+  size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+  snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : 0), spec);
+  unsigned bit;
+  if (baton__perm_parse(name, &bit) != 0) {
+    const char *sug = baton__perm_suggest(name);
+    *err = baton__asprintf("unknown permission '%s'%s%s%s%s; known "
+                           "permissions are %s (fs.read and fs.write may name "
+                           "a folder: fs.write:out/)",
+                           spec, where, sug ? " (did you mean '" : "",
+                           sug ? sug : "", sug ? "'?)" : "", baton__perm_list());
+    return BATON_EINVAL;
+  }
+  int k = scope_index(bit);
+  if (colon && k < 0) {
+    *err = baton__asprintf("permission '%s'%s takes no path (only fs.read "
+                           "and fs.write do); write %s",
+                           spec, where, name);
+    return BATON_EINVAL;
+  }
+  if (colon && colon[1] == '\0') {
+    *err = baton__asprintf("permission '%s'%s names no path; write "
+                           "%s:DIR/ for one folder, or %s for anywhere",
+                           spec, where, name, name);
+    return BATON_EINVAL;
+  }
+  if (!colon) { /* anywhere: the paths given so far no longer matter */
+    *perms |= bit;
+    if (k >= 0 && (s->scoped & bit)) {
+      for (size_t i = 0; i < s->npaths[k]; i++)
+        free(s->paths[k][i]);
+      free(s->paths[k]);
+      s->paths[k] = NULL;
+      s->npaths[k] = 0;
+      s->scoped &= ~bit;
+    }
+    return 0;
+  }
+  if ((*perms & bit) && !(s->scoped & bit))
+    return 0; /* already anywhere */
+  char **v = realloc(s->paths[k], (s->npaths[k] + 1) * sizeof *v);
+  if (v == NULL)
+    return BATON_ENOMEM;
+  s->paths[k] = v;
+  if ((v[s->npaths[k]] = baton__strdup(colon + 1)) == NULL)
+    return BATON_ENOMEM;
+  s->npaths[k]++;
+  *perms |= bit;
+  s->scoped |= bit;
+  return 0;
+}
+
+void baton__scopes_free(baton_scopes_t *s) {
+  for (int k = 0; k < 2; k++) {
+    for (size_t i = 0; i < s->npaths[k]; i++)
+      free(s->paths[k][i]);
+    free(s->paths[k]);
+  }
+  memset(s, 0, sizeof *s);
+}
+
+int baton__scopes_copy(baton_scopes_t *dst, const baton_scopes_t *src) {
+  memset(dst, 0, sizeof *dst);
+  dst->scoped = src->scoped;
+  for (int k = 0; k < 2; k++) {
+    if (src->npaths[k] == 0)
+      continue;
+    if ((dst->paths[k] = calloc(src->npaths[k], sizeof *dst->paths[k])) ==
+        NULL)
+      goto fail;
+    for (size_t i = 0; i < src->npaths[k]; i++, dst->npaths[k]++)
+      if ((dst->paths[k][i] = baton__strdup(src->paths[k][i])) == NULL)
+        goto fail;
+  }
+  return 0;
+
+fail:
+  baton__scopes_free(dst);
+  return BATON_ENOMEM;
+}
+
+int baton__grant_describe(unsigned perms, const baton_scopes_t *s,
+                          baton_buf_t *b) {
+  int r = 0, first = 1;
+  for (size_t i = 0; i < NPERMS && r == 0; i++) {
+    unsigned bit = 1u << i;
+    if (!(perms & bit))
+      continue;
+    r = baton__buf_printf(b, "%s%s", first ? "" : ", ", baton__perm_names[i]);
+    first = 0;
+    int k = scope_index(bit);
+    if (k < 0 || r != 0)
+      continue;
+    if (!(s->scoped & bit)) {
+      r = baton__buf_printf(b, " (anywhere except the database and /proc)");
+      continue;
+    }
+    for (size_t j = 0; j < s->npaths[k] && r == 0; j++)
+      r = baton__buf_printf(b, "%s%s%s", j ? ", " : " (", s->paths[k][j],
+                            j + 1 == s->npaths[k] ? ")" : "");
+  }
+  if (first && r == 0)
+    r = baton__buf_printf(b, "none");
+  return r;
+}
+
 static const char *const type_names[] = {"string", "integer", "number",
                                          "boolean", "date", "path", "enum"};
 
@@ -757,16 +872,11 @@ static int check_manifest(check_t *c, baton_manifest_t *m) {
   size_t nperms;
   r = get_string_list(c, -1, "permissions", where, &perms, &nperms);
   for (size_t i = 0; r == 0 && i < nperms; i++) {
-    unsigned bit;
-    if (baton__perm_parse(perms[i], &bit) != 0) {
-      const char *s = baton__perm_suggest(perms[i]);
-      r = failf(c, "permissions", "unknown permission '%s'%s%s%s; known "
-                                  "permissions are %s",
-                perms[i], s ? " (did you mean '" : "", s ? s : "",
-                s ? "'?)" : "", baton__perm_list());
-    } else {
-      m->perms |= bit;
-    }
+    char *why = NULL;
+    r = baton__grant_add(&m->perms, &m->scopes, perms[i], "", &why);
+    if (r == BATON_EINVAL)
+      r = failf(c, "permissions", "%s", why);
+    free(why);
   }
   strlist_free(perms, nperms);
   if (r)
@@ -884,6 +994,7 @@ void baton__manifest_free(baton_manifest_t *m) {
   }
   free(m->cmds);
   strlist_free(m->depends, m->ndepends);
+  baton__scopes_free(&m->scopes);
   free(m->name);
   free(m->version);
   free(m->summary);

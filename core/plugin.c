@@ -30,6 +30,7 @@ void baton__plugin_free(baton_plugin_t *p) {
     return;
   baton__plugin_unload(p);
   baton__manifest_free(p->m);
+  baton__scopes_free(&p->scopes);
   free(p->name);
   free(p->dir);
   free(p->manifest_path);

@@ -79,6 +79,7 @@ static void task_finish(baton_task_t *t, int status, char *msg) {
   if (status != 0 && !t->reported && status != BATON_ECANCELED)
     baton__host_report(p->host, p->name, msg ? msg : baton_strerror(status),
                        NULL);
+  baton__reach_unref(t->reach);
   free(t->what);
   free(t->error);
   free(t);
@@ -97,8 +98,11 @@ static void task_run(baton_task_t *t, int nargs) {
   uint64_t outer_deadline;
   baton__watchdog_get(h, &outer, &outer_deadline);
   baton__watchdog_arm(h, p, t->deadline);
+  baton_task_t *outer_task = h->running; /* the caller, in a nested run */
+  h->running = t;
   int nres = 0;
   int st = lua_resume(t->co, NULL, nargs, &nres);
+  h->running = outer_task;
   baton__watchdog_restore(h, outer, outer_deadline);
   baton__sandbox_leave(p);
   int kill = __atomic_load_n(&p->kill, __ATOMIC_SEQ_CST);
@@ -164,19 +168,31 @@ static int start_p(lua_State *L) {
 int baton__task_start(baton_plugin_t *p, int nargs, const char *what,
                       void (*done_cb)(baton_task_t *), void *data) {
   lua_State *L = p->L;
+  baton_host_t *h = p->host;
+  /* Its reach: the one made for it, or its plugin's grant attenuated by
+   * the task whose code starts it (baton.plugin, the test runner's run). */
+  baton_reach_t *reach = h->next_reach;
+  h->next_reach = NULL;
+  if (reach == NULL)
+    reach = baton__reach_new(p, h->running ? h->running->reach : NULL);
   baton_task_t *t = calloc(1, sizeof *t);
   struct start_ctx c = {.nargs = nargs};
-  if (t == NULL || (t->what = baton__strdup(what)) == NULL ||
+  if (reach == NULL || t == NULL || (t->what = baton__strdup(what)) == NULL ||
       !lua_checkstack(L, 3)) {
+    baton__reach_unref(reach);
+    if (t)
+      free(t->what);
     free(t);
     lua_pop(L, nargs + 1);
     return BATON_ENOMEM;
   }
+  t->reach = reach;
   lua_pushcfunction(L, start_p);
   lua_insert(L, -(nargs + 2));
   lua_pushlightuserdata(L, &c);
   if (baton__sandbox_pcall(p, nargs + 2, 0) != LUA_OK) {
     lua_pop(L, 1);
+    baton__reach_unref(t->reach);
     free(t->what);
     free(t);
     return BATON_ENOMEM;

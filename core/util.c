@@ -99,10 +99,17 @@ static int errno_to_baton(int e) {
 }
 
 int baton__file_read(const char *path, char **data, size_t *len, char **err) {
+  return baton__file_read_if(path, 0, NULL, NULL, data, len, err);
+}
+
+int baton__file_read_if(const char *path, int oflags,
+                        int (*check)(const struct stat *st, void *ud,
+                                     char **err),
+                        void *ud, char **data, size_t *len, char **err) {
   *data = NULL;
   if (len)
     *len = 0;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | oflags);
   if (fd < 0)
     goto fail_errno;
   struct stat st;
@@ -112,6 +119,11 @@ int baton__file_read(const char *path, char **data, size_t *len, char **err) {
     close(fd);
     errno = EISDIR;
     goto fail_errno;
+  }
+  int refused = check ? check(&st, ud, err) : 0;
+  if (refused != 0) {
+    close(fd);
+    return refused;
   }
   size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
   char *buf = malloc(cap);

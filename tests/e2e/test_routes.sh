@@ -172,7 +172,7 @@ expect_contains "routes are made while init.lua loads" err
 test_case "a route outside the plugin's own prefix is refused, naming file and line"
 use_only_plugins routes_outside
 expect_status 1 baton doctor
-expect_contains "init.lua:1: baton.http.route: path '/api/people' must start with /api/routes_outside/" out
+expect_contains "init.lua:1: baton.http.route: path '/api/people' must start with /api/stray_routes/" out
 
 test_case "baton.http.route needs the http.route permission"
 use_only_plugins routes_noperm
@@ -182,7 +182,7 @@ expect_contains "needs permission 'http.route'" out
 test_case "serve starts even when a route plugin fails, and says why"
 use_only_plugins routes routes_outside
 serve_start
-expect_contains "plugin 'routes_outside' failed to load, so its routes are missing" err
+expect_contains "plugin 'stray_routes' failed to load, so its routes are missing" err
 get /api/routes/hello/x
 expect_code 200
 interrupt_bg

@@ -167,7 +167,8 @@ static void test_scan_fails_plugin_whose_namespace_is_a_reserved_word(
                              s->dir);
   assert_contains(baton_plugin_error(baton_host_plugin_at(t->h, 2)), at);
   free(at);
-  at = baton__asprintf("%s/help/plugin.lua:2: namespace 'help' is a word",
+  at = baton__asprintf("%s/help/plugin.lua:2: name 'help' is a word of baton "
+                       "itself; give the plugin another name",
                        s->dir);
   assert_contains(baton_plugin_error(baton_host_plugin_at(t->h, 1)), at);
   free(at);

@@ -127,6 +127,58 @@ static void test_rejects_unknown_permission_with_suggestion(void **state) {
                "unknown permission 'fs.reed' (did you mean 'fs.read'?)");
 }
 
+static void test_file_permissions_may_name_folders(void **state) {
+  (void)state;
+  baton_manifest_t *m;
+  char *err = NULL;
+  assert_int_equal(load(HEAD "  permissions = { \"fs.read:exports/\", "
+                             "\"fs.write:out/\", \"fs.write:a/b\", "
+                             "\"spawn\" },\n}\n",
+                        &m, &err),
+                   0);
+  assert_int_equal(m->perms, BATON_PERM_FS_READ | BATON_PERM_FS_WRITE |
+                                 BATON_PERM_SPAWN);
+  assert_int_equal(m->scopes.scoped, BATON_PERM_FS_READ | BATON_PERM_FS_WRITE);
+  assert_int_equal(m->scopes.npaths[0], 1);
+  assert_string_equal(m->scopes.paths[0][0], "exports/");
+  assert_int_equal(m->scopes.npaths[1], 2);
+  assert_string_equal(m->scopes.paths[1][1], "a/b");
+  baton_buf_t b = {0};
+  assert_int_equal(baton__grant_describe(m->perms, &m->scopes, &b), 0);
+  assert_string_equal(b.data, "fs.read (exports/), fs.write (out/, a/b), spawn");
+  baton__buf_free(&b);
+  baton__manifest_free(m);
+}
+
+static void test_a_bare_file_permission_wins_over_folders(void **state) {
+  (void)state;
+  unsigned perms = 0;
+  baton_scopes_t s = {0};
+  char *err = NULL;
+  assert_int_equal(baton__grant_add(&perms, &s, "fs.read:x/", "", &err), 0);
+  assert_int_equal(baton__grant_add(&perms, &s, "fs.read", "", &err), 0);
+  assert_int_equal(baton__grant_add(&perms, &s, "fs.read:y/", "", &err), 0);
+  assert_int_equal(perms, BATON_PERM_FS_READ);
+  assert_int_equal(s.scoped, 0);
+  assert_int_equal(s.npaths[0], 0);
+  baton_buf_t b = {0};
+  baton__grant_describe(perms, &s, &b);
+  assert_string_equal(b.data,
+                      "fs.read (anywhere except the database and /proc)");
+  baton__buf_free(&b);
+  baton__scopes_free(&s);
+}
+
+static void test_rejects_a_path_on_a_permission_that_takes_none(void **state) {
+  (void)state;
+  expect_error(HEAD "  permissions = { \"spawn:/bin\" },\n}\n", ":6:",
+               "permission 'spawn:/bin' takes no path (only fs.read and "
+               "fs.write do); write spawn");
+  expect_error(HEAD "  permissions = { \"fs.write:\" },\n}\n", ":6:",
+               "permission 'fs.write:' names no path; write fs.write:DIR/ for "
+               "one folder, or fs.write for anywhere");
+}
+
 static void test_rejects_unknown_field_with_suggestion(void **state) {
   (void)state;
   expect_error(HEAD "  comands = {},\n}\n", ":6:",
@@ -192,6 +244,9 @@ int main(void) {
       cmocka_unit_test(test_rejects_missing_version),
       cmocka_unit_test(test_rejects_wrong_api_level),
       cmocka_unit_test(test_rejects_unknown_permission_with_suggestion),
+      cmocka_unit_test(test_file_permissions_may_name_folders),
+      cmocka_unit_test(test_a_bare_file_permission_wins_over_folders),
+      cmocka_unit_test(test_rejects_a_path_on_a_permission_that_takes_none),
       cmocka_unit_test(test_rejects_unknown_field_with_suggestion),
       cmocka_unit_test(test_rejects_bad_version_and_name),
       cmocka_unit_test(test_rejects_bad_arguments),
