@@ -456,6 +456,10 @@ baton_task_t *baton__task_of(lua_State *L);
 void baton__lua_open_api(lua_State *L, baton_plugin_t *p); /* lua_baton.c */
 int baton__lua_open_json(lua_State *L);                    /* lua_json.c */
 int baton__lua_open_date(lua_State *L);                    /* lua_date.c */
+/* 0 if the value at idx is a string that is exactly a date YYYY-MM-DD (its
+ * Lua length counts, so a NUL and what follows it are not ignored), with
+ * its parts in *y, *m, *d (each may be NULL); BATON_EINVAL otherwise. */
+int baton__lua_todate(lua_State *L, int idx, int *y, int *m, int *d);
 int baton__lua_open_plugin(lua_State *L);                  /* lua_plugin.c */
 int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
 int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
