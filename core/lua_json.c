@@ -79,13 +79,18 @@ static void set_alloc_funcs(void) {
   json_set_alloc_funcs(budget_malloc, budget_free);
 }
 
+/* Opens a budget for plugin p; with p NULL (a bare Lua state, in the unit
+ * tests) nothing is counted. */
 static void budget_open(json_budget_t *b, baton_plugin_t *p) {
   *b = (json_budget_t){p, 0, 0, budget};
-  budget = b;
+  if (p != NULL)
+    budget = b;
 }
 
 /* Closes the budget; what jansson still holds leaves the plugin's count. */
 static void budget_close(json_budget_t *b) {
+  if (b->p == NULL)
+    return;
   b->p->mem -= b->held;
   b->held = 0;
   budget = b->outer;
