@@ -15,7 +15,7 @@ static int collect(void *ud, const baton_csv_row_t *row) {
     return 0;
   char *out = r->rows[r->n];
   int len = snprintf(out, 256, "%zu", row->line);
-  for (size_t i = 0; i < row->ncells; i++)
+  for (size_t i = 0; i < row->ncells && len < 255; i++)
     len += snprintf(out + len, 256 - (size_t)len, "|%s", row->cells[i]);
   r->invalid[r->n] = row->invalid;
   r->n++;
