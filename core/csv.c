@@ -252,8 +252,8 @@ int baton__csv_parse(const char *file, const char *data, size_t len,
   while (off < len && r.status == 0) {
     /* At most one cell's limit at a time, so a cell past the limit is
      * caught before libcsv has buffered much more of it. */
-    size_t room = len - off < BATON_CSV_MAX_CELL ? len - off
-                                                 : BATON_CSV_MAX_CELL;
+    size_t room =
+        len - off < BATON_CSV_MAX_CELL ? len - off : BATON_CSV_MAX_CELL;
     const char *nl = memchr(data + off, '\n', room);
     size_t n = nl ? (size_t)(nl - (data + off)) + 1 : room;
     if (p.pstate == CSV_ROW_NOT_BEGUN)

@@ -102,9 +102,10 @@ static void budget_close(json_budget_t *b) {
 static int budget_exceeded(lua_State *L, baton_plugin_t *p, const char *fn) {
   if (p->nactive > 0)
     baton__sandbox_kill(p, BATON_ENOMEM);
-  return luaL_error(L, "baton.json.%s: out of memory in plugin '%s' (limit "
-                       "%d MiB); use less memory, or raise the limit with "
-                       "--memory-limit MIB",
+  return luaL_error(L,
+                    "baton.json.%s: out of memory in plugin '%s' (limit "
+                    "%d MiB); use less memory, or raise the limit with "
+                    "--memory-limit MIB",
                     fn, p->name, (int)(p->mem_limit >> 20));
 }
 

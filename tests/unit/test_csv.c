@@ -85,8 +85,8 @@ static void test_csv_marks_invalid_utf8_with_line_and_column(void **state) {
   baton__msgs_free(&e);
 }
 
-static void test_csv_marks_a_nul_byte_instead_of_cutting_the_cell(
-    void **state) {
+static void
+test_csv_marks_a_nul_byte_instead_of_cutting_the_cell(void **state) {
   rows_t r;
   baton_msgs_t e = {0};
   static const char text[] = "id,name\nT1,Ann\0junk\nT2,Bo\n";

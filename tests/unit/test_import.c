@@ -306,8 +306,8 @@ static void test_import_rejects_row_with_more_cells_than_header(void **state) {
                       "header has 3");
 }
 
-static void test_import_rejects_a_nul_byte_instead_of_cutting_the_cell(
-    void **state) {
+static void
+test_import_rejects_a_nul_byte_instead_of_cutting_the_cell(void **state) {
   fx_t *f = *state;
   static const char csv[] = "id,name,role\nT9,Ann\0junk,teacher\n";
   import_rejected_at(f, scratch_file(f, "nul.csv", csv, sizeof csv - 1));
@@ -336,8 +336,7 @@ static const char *csv_with_cell(fx_t *f, size_t n, int quoted) {
 static void test_import_caps_a_cell_at_64_kib(void **state) {
   fx_t *f = *state;
   /* Boundary: 65,536 bytes import, one more does not. */
-  assert_int_equal(import(f, csv_with_cell(f, BATON_CSV_MAX_CELL, 0), NULL),
-                   0);
+  assert_int_equal(import(f, csv_with_cell(f, BATON_CSV_MAX_CELL, 0), NULL), 0);
   assert_int_equal(f->r.added, 1);
   import_rejected_at(f, csv_with_cell(f, BATON_CSV_MAX_CELL + 1, 0));
   assert_error(&f->r, "cell.csv:2:3: this cell is longer than 64 KiB, the "
@@ -385,8 +384,8 @@ static void test_import_caps_columns_and_finds_repeated_ones(void **state) {
   for (int i = 2; i < BATON_CSV_MAX_COLUMNS; i++)
     baton__buf_printf(&b, ",c%d", i);
   baton__buf_printf(&b, "\nT9,Ann\n");
-  assert_int_equal(
-      import(f, scratch_file(f, "wide.csv", b.data, b.len), NULL), 0);
+  assert_int_equal(import(f, scratch_file(f, "wide.csv", b.data, b.len), NULL),
+                   0);
   b.len = 0;
   baton__buf_printf(&b, "id,name");
   for (int i = 2; i <= BATON_CSV_MAX_COLUMNS; i++)

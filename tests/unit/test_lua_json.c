@@ -159,8 +159,9 @@ static void test_string_with_nul_round_trips(void **state) {
 static void test_key_with_nul_is_kept_whole(void **state) {
   lua_State *L = *state;
   assert_eval(L, "return json.encode({ ['k\\0z'] = 1 })", "{\"k\\u0000z\":1}");
-  assert_eval(L, "local s = json.encode({ ['a\\0b'] = 1, a = 2 })\n"
-                 "return #s",
+  assert_eval(L,
+              "local s = json.encode({ ['a\\0b'] = 1, a = 2 })\n"
+              "return #s",
               "20");
   assert_eval(L, "return pcall(json.encode, { ['\\xff'] = 1 })",
               "false\tbaton.json.encode: a table key that is not valid UTF-8 "
