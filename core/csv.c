@@ -22,14 +22,19 @@
 /* ---- messages ------------------------------------------------------------ */
 
 int baton__msgs_add(baton_msgs_t *m, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int e = baton__msgs_vadd(m, fmt, ap);
+  va_end(ap);
+  return e;
+}
+
+int baton__msgs_vadd(baton_msgs_t *m, const char *fmt, va_list ap) {
   if (m->max != 0 && m->n >= m->max) {
     m->dropped++;
     return 0;
   }
-  va_list ap;
-  va_start(ap, fmt);
   char *s = baton__vasprintf(fmt, ap);
-  va_end(ap);
   if (s == NULL)
     return BATON_ENOMEM;
   char **items = realloc(m->items, (m->n + 1) * sizeof *items);
@@ -102,13 +107,53 @@ typedef struct {
   char **cells;         /* built when the record ends */
   size_t line;          /* the physical line being fed */
   size_t rec_line;      /* where the current record started */
+  size_t records;       /* records so far, the header included */
   int status;           /* first error from a callback or allocation */
 } reader_t;
+
+/* Reports an error that ends the parse (status BATON_EPARSE, or ENOMEM
+ * if even the message cannot be kept). */
+static void reader_stop(reader_t *r, const char *fmt, ...) BATON_PRINTF(2, 3);
+static void reader_stop(reader_t *r, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int e = baton__msgs_vadd(r->errs, fmt, ap);
+  va_end(ap);
+  if (r->status == 0)
+    r->status = e != 0 ? e : BATON_EPARSE;
+}
+
+static void cell_too_long(reader_t *r, size_t line, size_t col, int quoted) {
+  reader_stop(r,
+              "%s:%zu:%zu: this cell is longer than %d KiB, the most one "
+              "cell may hold; %s",
+              r->file, line, col, BATON_CSV_MAX_CELL / 1024,
+              quoted ? "its opening \" is probably never closed, so the rest "
+                       "of the file reads as one cell: close the quote, or "
+                       "double a \" that is part of the text (\"\")"
+                     : "a staff list's cells are names, ids and short notes: "
+                       "check that this is the right file, and shorten or "
+                       "remove the long text");
+}
 
 static void on_field(void *field, size_t len, void *data) {
   reader_t *r = data;
   if (r->status != 0)
     return;
+  if (r->ncells >= BATON_CSV_MAX_COLUMNS) {
+    reader_stop(r,
+                "%s:%zu:%d: this row has more than %d cells, the most a row "
+                "may have; a staff list has a few dozen columns: check that "
+                "the file is comma-separated (save it from the spreadsheet "
+                "as CSV UTF-8) and remove the empty columns at its right",
+                r->file, r->line, BATON_CSV_MAX_COLUMNS + 1,
+                BATON_CSV_MAX_COLUMNS);
+    return;
+  }
+  if (len > BATON_CSV_MAX_CELL) {
+    cell_too_long(r, r->rec_line, r->ncells + 1, 0);
+    return;
+  }
   if (r->ncells == r->cap) {
     size_t cap = r->cap ? r->cap * 2 : 16;
     size_t *o = realloc(r->offs, cap * sizeof *o);
@@ -136,25 +181,54 @@ static void on_field(void *field, size_t len, void *data) {
   r->ncells++;
 }
 
+/* Checks one cell's text; returns 0, or 1 after reporting what is wrong.
+ * A NUL byte is refused rather than kept: every consumer of a cell reads
+ * it as a C string and would silently cut the value there. */
+static int check_cell(reader_t *r, size_t i) {
+  const char *c = r->cells[i];
+  size_t bad;
+  int e = 0;
+  if (!baton__utf8_check(c, r->lens[i], &bad))
+    e = baton__msgs_add(r->errs,
+                        "%s:%zu:%zu: cell %zu is not valid UTF-8 (bad byte "
+                        "0x%02x at byte %zu of the cell); save the file as "
+                        "UTF-8 (in a spreadsheet: Save As, CSV UTF-8)",
+                        r->file, r->rec_line, i + 1, i + 1,
+                        (unsigned char)c[bad], bad + 1);
+  else if (memchr(c, '\0', r->lens[i]) != NULL)
+    e = baton__msgs_add(
+        r->errs,
+        "%s:%zu:%zu: cell %zu holds a NUL byte (byte %zu of the cell), "
+        "which a CSV text file never has; the file is probably UTF-16 or a "
+        "spreadsheet's own format: open it in the spreadsheet and save it "
+        "as CSV UTF-8",
+        r->file, r->rec_line, i + 1, i + 1,
+        (size_t)((const char *)memchr(c, '\0', r->lens[i]) - c) + 1);
+  else
+    return 0;
+  if (e != 0)
+    r->status = e;
+  return 1;
+}
+
 static void on_record(int c, void *data) {
   reader_t *r = data;
   (void)c;
   if (r->status != 0)
     return;
+  if (++r->records > (size_t)BATON_CSV_MAX_ROWS + 1) {
+    reader_stop(r,
+                "%s:%zu: the file has more than %d rows below the header, "
+                "the most one file may have; split it into files of fewer "
+                "rows and import each (without --full, which would "
+                "deactivate the people of the other files)",
+                r->file, r->rec_line, BATON_CSV_MAX_ROWS);
+    return;
+  }
   baton_csv_row_t row = {r->cells, r->lens, r->ncells, r->rec_line, 0};
   for (size_t i = 0; i < r->ncells; i++) {
     r->cells[i] = r->arena.data + r->offs[i];
-    size_t bad;
-    if (!baton__utf8_check(r->cells[i], r->lens[i], &bad)) {
-      row.invalid = 1;
-      if (baton__msgs_add(r->errs,
-                          "%s:%zu:%zu: cell %zu is not valid UTF-8 (bad byte "
-                          "0x%02x at byte %zu of the cell); save the file as "
-                          "UTF-8 (in a spreadsheet: Save As, CSV UTF-8)",
-                          r->file, r->rec_line, i + 1, i + 1,
-                          (unsigned char)r->cells[i][bad], bad + 1) != 0)
-        r->status = BATON_ENOMEM;
-    }
+    row.invalid |= check_cell(r, i);
   }
   if (r->status == 0)
     r->status = r->cb(r->ud, &row);
@@ -176,14 +250,28 @@ int baton__csv_parse(const char *file, const char *data, size_t len,
   int err = 0;
   r.line = 1;
   while (off < len && r.status == 0) {
-    const char *nl = memchr(data + off, '\n', len - off);
-    size_t n = nl ? (size_t)(nl - (data + off)) + 1 : len - off;
+    /* At most one cell's limit at a time, so a cell past the limit is
+     * caught before libcsv has buffered much more of it. */
+    size_t room =
+        len - off < BATON_CSV_MAX_CELL ? len - off : BATON_CSV_MAX_CELL;
+    const char *nl = memchr(data + off, '\n', room);
+    size_t n = nl ? (size_t)(nl - (data + off)) + 1 : room;
     if (p.pstate == CSV_ROW_NOT_BEGUN)
       r.rec_line = r.line;
     if (csv_parse(&p, data + off, n, on_field, on_record, &r) != n) {
       err = BATON_EPARSE;
       break;
     }
+    off += n;
+    if (p.pstate == CSV_FIELD_BEGUN && p.entry_pos > BATON_CSV_MAX_CELL) {
+      if (p.quoted && quote_line != 0)
+        cell_too_long(&r, quote_line, quote_col, 1);
+      else
+        cell_too_long(&r, r.line, r.ncells + 1, p.quoted);
+      break;
+    }
+    if (nl == NULL)
+      continue; /* the middle of a long line */
     /* A line that ends inside a quoted cell: remember where the quote
      * opened, to blame it if the file ends before the quote closes. */
     if (p.quoted && p.pstate == CSV_FIELD_BEGUN) {
@@ -192,7 +280,6 @@ int baton__csv_parse(const char *file, const char *data, size_t len,
     } else {
       quote_line = 0;
     }
-    off += n;
     r.line++;
   }
   if (err == 0 && r.status == 0 &&

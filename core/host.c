@@ -649,6 +649,15 @@ void baton__host_set_drain(void (*drain)(baton_host_t *h)) {
   drain_hook = drain;
 }
 
+/* Cancels every task and timer of every plugin and ends the loop. */
+static void stop_all(baton_host_t *h) {
+  for (size_t i = 0; i < h->nplugins; i++)
+    cancel_plugin(h->plugins[i]);
+  if (h->script)
+    cancel_plugin(h->script);
+  uv_stop(&h->loop);
+}
+
 static void wake_cb(uv_async_t *a) {
   baton_host_t *h = a->data;
   if (h->signal == 0)
@@ -657,11 +666,7 @@ static void wake_cb(uv_async_t *a) {
     drain_hook(h);
     return;
   }
-  for (size_t i = 0; i < h->nplugins; i++)
-    cancel_plugin(h->plugins[i]);
-  if (h->script)
-    cancel_plugin(h->script);
-  uv_stop(&h->loop);
+  stop_all(h);
 }
 
 /* Installs (on = 1) or restores (on = 0) the SIGINT and SIGTERM handlers.
@@ -742,6 +747,16 @@ void baton__command_done(baton_task_t *t) {
   baton__host_report(h, t->p->name, msg ? msg : "failed", hint);
   free(msg);
   t->reported = 1;
+}
+
+/* The command or script `baton` was run for has ended. If it failed (an
+ * error, a limit, a kill), the run is over: the timers and tasks it left
+ * would otherwise keep the loop, and their code, running for ever. After
+ * a success they run on, as docs/lua-api.md says ("Waiting"). */
+static void run_done(baton_task_t *t) {
+  baton__command_done(t);
+  if (t->status != 0)
+    stop_all(t->p->host);
 }
 
 static void push_ctx(lua_State *L, baton_host_t *h, baton_plugin_t *p,
@@ -906,8 +921,8 @@ int baton_host_run_command(baton_host_t *h, const char *ns, const char *cmd,
   int started;
   h->failed = 0;
   h->user_args = 1; /* the caller's own arguments: their paths are granted */
-  int r = baton__host_start_command(h, ns, cmd, argc, argv, baton__command_done,
-                                    NULL, &started);
+  int r = baton__host_start_command(h, ns, cmd, argc, argv, run_done, NULL,
+                                    &started);
   h->user_args = 0;
   if (!started) {
     baton__host_signals(h, 0);
@@ -1001,7 +1016,7 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   }
   char what[PATH_MAX + 16];
   snprintf(what, sizeof what, "script %s", path);
-  if (baton__task_start(p, argc, what, baton__command_done, NULL) != 0) {
+  if (baton__task_start(p, argc, what, run_done, NULL) != 0) {
     baton__host_report(h, NULL, "out of memory starting the script", NULL);
     return 1;
   }

@@ -19,6 +19,7 @@
 
 #define DEFAULT_MAX_ERRORS 50
 #define DEFAULT_MAX_CHANGES 200
+#define HEADER_SHOWN 30 /* column names an error lists at most */
 
 /* ---- ids to indexes: an open-addressing hash ----------------------------- */
 
@@ -29,13 +30,22 @@ typedef struct {
   size_t *vals;
   size_t cap; /* a power of two, at least twice the entries */
   size_t n;
+  int nocase; /* keys compare ignoring ASCII case (column names) */
 } idmap_t;
 
-static uint64_t hash_str(const char *s) {
+static uint64_t hash_str(const char *s, int nocase) {
   uint64_t h = 1469598103934665603ull;
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (nocase && c >= 'A' && c <= 'Z')
+      c = (unsigned char)(c - 'A' + 'a');
+    h = (h ^ c) * 1099511628211ull;
+  }
   return h;
+}
+
+static int key_eq(const idmap_t *m, const char *a, const char *b) {
+  return (m->nocase ? strcasecmp(a, b) : strcmp(a, b)) == 0;
 }
 
 static int idmap_init(idmap_t *m, size_t n) {
@@ -46,6 +56,7 @@ static int idmap_init(idmap_t *m, size_t n) {
   m->vals = malloc(cap * sizeof *m->vals);
   m->cap = cap;
   m->n = 0;
+  m->nocase = 0;
   return m->keys && m->vals ? 0 : BATON_ENOMEM;
 }
 
@@ -56,10 +67,11 @@ static void idmap_free(idmap_t *m) {
 
 /* The value for key, or NONE. */
 static size_t idmap_get(const idmap_t *m, const char *key) {
-  for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+  for (size_t i = hash_str(key, m->nocase) & (m->cap - 1);;
+       i = (i + 1) & (m->cap - 1)) {
     if (m->keys[i] == NULL)
       return NONE;
-    if (strcmp(m->keys[i], key) == 0)
+    if (key_eq(m, m->keys[i], key))
       return m->vals[i];
   }
 }
@@ -67,9 +79,9 @@ static size_t idmap_get(const idmap_t *m, const char *key) {
 /* Inserts key unless present; returns the value already there, or NONE
  * when inserted. The map never fills: it is sized for all keys first. */
 static size_t idmap_put(idmap_t *m, const char *key, size_t val) {
-  size_t i = hash_str(key) & (m->cap - 1);
+  size_t i = hash_str(key, m->nocase) & (m->cap - 1);
   for (; m->keys[i] != NULL; i = (i + 1) & (m->cap - 1))
-    if (strcmp(m->keys[i], key) == 0)
+    if (key_eq(m, m->keys[i], key))
       return m->vals[i];
   m->keys[i] = key;
   m->vals[i] = val;
@@ -227,10 +239,8 @@ static int imp_change(imp_t *im, const char *fmt, ...) BATON_PRINTF(2, 3);
 static int imp_change(imp_t *im, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char *msg = baton__vasprintf(fmt, ap);
+  int e = baton__msgs_vadd(&im->changes, fmt, ap);
   va_end(ap);
-  int e = msg ? baton__msgs_add(&im->changes, "%s", msg) : BATON_ENOMEM;
-  free(msg);
   if (e != 0)
     im->status = e;
   return e;
@@ -442,12 +452,9 @@ static void check_map_sources(imp_t *im, char *const *names, size_t n) {
   }
 }
 
-/* Sets up the columns from the header names (CSV's first row, or the keys
- * of the JSON objects). Errors name line 1 (or the file, for JSON). */
-static int read_header(imp_t *im, char *const *names, size_t n) {
-  im->cols = calloc(n ? n : 1, sizeof *im->cols);
-  if (im->cols == NULL)
-    return BATON_ENOMEM;
+/* read_header's work, with `seen` to find repeated names in. */
+static int read_columns(imp_t *im, char *const *names, size_t n,
+                        idmap_t *seen) {
   im->ncols = n;
   for (size_t f = 0; f < 16; f++)
     im->colof[f] = -1;
@@ -483,14 +490,13 @@ static int read_header(imp_t *im, char *const *names, size_t n) {
         im->cols[i].field = (int)f;
     if (im->k->has_active && strcasecmp(name, "active") == 0)
       im->cols[i].field = COL_ACTIVE;
-    for (size_t j = 0; j < i; j++) {
-      if (strcasecmp(im->cols[j].name, name) == 0) {
-        imp_error(im, im->json ? NULL : &hdr, im->json ? -1 : (int)i,
-                  "column '%s' appears twice in the header (also column "
-                  "%zu); rename or delete one of them",
-                  name, j + 1);
-        im->header_bad = 1;
-      }
+    size_t j = idmap_put(seen, name, i);
+    if (j != NONE) {
+      imp_error(im, im->json ? NULL : &hdr, im->json ? -1 : (int)i,
+                "column '%s' appears twice in the header (also column "
+                "%zu); rename or delete one of them",
+                name, j + 1);
+      im->header_bad = 1;
     }
     if (im->cols[i].field >= 0)
       im->colof[im->cols[i].field] = (int)i;
@@ -520,8 +526,11 @@ static int read_header(imp_t *im, char *const *names, size_t n) {
     baton_buf_t have = {0};
     for (size_t j = 0; j < n; j++) {
       cands[j] = im->cols[j].name;
-      baton__buf_printf(&have, "%s%s", j ? ", " : "", im->cols[j].name);
+      if (j < HEADER_SHOWN)
+        baton__buf_printf(&have, "%s%s", j ? ", " : "", im->cols[j].name);
     }
+    if (n > HEADER_SHOWN)
+      baton__buf_printf(&have, " and %zu more", n - HEADER_SHOWN);
     const char *near = baton__suggest(req, cands, n);
     imp_error(im, im->json ? NULL : &hdr, -1,
               "the required column '%s' is missing (the header has: %s); "
@@ -536,6 +545,26 @@ static int read_header(imp_t *im, char *const *names, size_t n) {
   }
   im->header_done = 1;
   return im->status;
+}
+
+/* Sets up the columns from the header names (CSV's first row, or the keys
+ * of the JSON objects). Errors name line 1 (or the file, for JSON). */
+static int read_header(imp_t *im, char *const *names, size_t n) {
+  im->cols = calloc(n ? n : 1, sizeof *im->cols);
+  if (im->cols == NULL)
+    return BATON_ENOMEM;
+  /* Names seen so far, for the duplicate check: hashed, because a header
+   * may be as wide as BATON_CSV_MAX_COLUMNS and comparing every pair of a
+   * wide header took seconds. */
+  idmap_t seen;
+  if (idmap_init(&seen, n) != 0) {
+    idmap_free(&seen);
+    return BATON_ENOMEM;
+  }
+  seen.nocase = 1;
+  int err = read_columns(im, names, n, &seen);
+  idmap_free(&seen);
+  return err;
 }
 
 /* ---- rows ---------------------------------------------------------------- */
@@ -638,10 +667,15 @@ static int read_json(imp_t *im, const char *data, size_t len,
     record_t at = {NULL, 1, (size_t)(je.line > 0 ? je.line : 1), 0};
     int was = im->json;
     im->json = 0; /* a syntax error has a line and column */
-    imp_error(im, &at, je.column > 0 ? je.column - 1 : -1,
-              "%s; fix the JSON syntax (a validator such as `jq . FILE` "
-              "shows the spot)",
-              je.text);
+    if (strstr(je.text, "\\u0000") != NULL) /* jansson names its flag */
+      imp_error(im, &at, je.column > 0 ? je.column - 1 : -1,
+                "a string holds \\u0000 (a NUL character), which no name, "
+                "id or attribute may hold; remove it");
+    else
+      imp_error(im, &at, je.column > 0 ? je.column - 1 : -1,
+                "%s; fix the JSON syntax (a validator such as `jq . FILE` "
+                "shows the spot)",
+                je.text);
     im->json = was;
     return BATON_EPARSE;
   }
@@ -656,36 +690,55 @@ static int read_json(imp_t *im, const char *data, size_t len,
     json_decref(root);
     return BATON_EPARSE;
   }
-  /* The header: every key of every object. */
-  size_t nk = 0, capk = 0;
-  char **keys = NULL;
-  int err = 0;
+  if (json_array_size(arr) > BATON_CSV_MAX_ROWS) {
+    imp_error(im, NULL, -1,
+              "the file has %zu records, more than the %d one file may "
+              "have; split it into files of fewer records and import each "
+              "(without --full, which would deactivate the people of the "
+              "other files)",
+              json_array_size(arr), BATON_CSV_MAX_ROWS);
+    json_decref(root);
+    return BATON_EPARSE;
+  }
+  /* The header: every key of every object, found by hash (a file has
+   * millions of keys; comparing each with every key so far was
+   * quadratic). */
+  size_t nk = 0;
+  char **keys = malloc(BATON_CSV_MAX_COLUMNS * sizeof *keys);
+  idmap_t seen;
+  int err = keys ? idmap_init(&seen, BATON_CSV_MAX_COLUMNS) : BATON_ENOMEM;
   size_t i;
   json_t *o;
   json_array_foreach(arr, i, o) {
     const char *k;
     json_t *v;
-    if (!json_is_object(o))
+    if (!json_is_object(o) || err != 0)
       continue;
     json_object_foreach(o, k, v) {
-      size_t j = 0;
-      while (j < nk && strcmp(keys[j], k) != 0)
-        j++;
-      if (j < nk)
+      if (idmap_get(&seen, k) != NONE)
         continue;
-      if (nk == capk) {
-        capk = capk ? capk * 2 : 16;
-        char **nkeys = realloc(keys, capk * sizeof *keys);
-        if (nkeys == NULL) {
-          err = BATON_ENOMEM;
-          goto done;
-        }
-        keys = nkeys;
+      if (nk == BATON_CSV_MAX_COLUMNS || strlen(k) > BATON_CSV_MAX_CELL) {
+        record_t at = {NULL, 1, i, 0};
+        imp_error(im, &at, -1,
+                  nk == BATON_CSV_MAX_COLUMNS
+                      ? "the records have more than %d different keys, the "
+                        "most a file may have; a staff list has a few dozen "
+                        "fields: check that this is the right file"
+                      : "a key is longer than %d KiB; keys name fields such "
+                        "as \"id\" and \"name\": check that this is the "
+                        "right file",
+                  nk == BATON_CSV_MAX_COLUMNS ? BATON_CSV_MAX_COLUMNS
+                                              : BATON_CSV_MAX_CELL / 1024);
+        err = BATON_EPARSE;
+        break;
       }
+      idmap_put(&seen, k, nk);
       keys[nk++] = (char *)k;
     }
   }
-  if ((err = read_header(im, keys, nk)) != 0 || im->header_bad)
+  if (keys != NULL)
+    idmap_free(&seen);
+  if (err != 0 || (err = read_header(im, keys, nk)) != 0 || im->header_bad)
     goto done;
   char **cells = calloc(nk ? nk : 1, sizeof *cells);
   size_t *lens = calloc(nk ? nk : 1, sizeof *lens);
@@ -745,6 +798,15 @@ static int read_json(imp_t *im, const char *data, size_t len,
         goto free_row;
       }
       lens[j] = strlen(cells[j]);
+      if (lens[j] > BATON_CSV_MAX_CELL) {
+        bad = imp_error(im, &at, (int)j,
+                        "the value is %zu bytes, more than the %d KiB one "
+                        "value may hold; a staff list's values are names, "
+                        "ids and short notes: shorten or remove it",
+                        lens[j], BATON_CSV_MAX_CELL / 1024);
+        lens[j] = 0;
+        cells[j][0] = '\0';
+      }
     }
     if (bad) {
       im->rows++;

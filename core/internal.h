@@ -501,6 +501,10 @@ baton_task_t *baton__task_of(lua_State *L);
 void baton__lua_open_api(lua_State *L, baton_plugin_t *p); /* lua_baton.c */
 int baton__lua_open_json(lua_State *L);                    /* lua_json.c */
 int baton__lua_open_date(lua_State *L);                    /* lua_date.c */
+/* 0 if the value at idx is a string that is exactly a date YYYY-MM-DD (its
+ * Lua length counts, so a NUL and what follows it are not ignored), with
+ * its parts in *y, *m, *d (each may be NULL); BATON_EINVAL otherwise. */
+int baton__lua_todate(lua_State *L, int idx, int *y, int *m, int *d);
 int baton__lua_open_plugin(lua_State *L);                  /* lua_plugin.c */
 int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
 int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
@@ -717,6 +721,8 @@ typedef struct {
 } baton_msgs_t;
 
 int baton__msgs_add(baton_msgs_t *m, const char *fmt, ...) BATON_PRINTF(2, 3);
+int baton__msgs_vadd(baton_msgs_t *m, const char *fmt, va_list ap)
+    BATON_PRINTF(2, 0);
 void baton__msgs_free(baton_msgs_t *m);
 
 /* Returns 1 if s[0..n) is UTF-8, else 0 with *bad the offending offset. */
@@ -728,16 +734,33 @@ typedef struct {
   size_t *lens;
   size_t ncells;
   size_t line;  /* the line the record starts on, from 1 */
-  int invalid;  /* a cell is not UTF-8 (already reported) */
+  int invalid;  /* a cell is not UTF-8 or holds a NUL (already reported) */
 } baton_csv_row_t;
+
+/* What one CSV file (or one JSON import) may hold; past a limit the parse
+ * stops with an error naming it. No staff export comes near them: its
+ * longest cell is a note of a few hundred bytes, its widest header a few
+ * dozen columns, and a district has tens of thousands of staff. They are
+ * here so that a hostile or broken file costs bounded memory and time. */
+#ifndef BATON_CSV_MAX_CELL
+#define BATON_CSV_MAX_CELL 65536 /* bytes in one cell */
+#endif
+#ifndef BATON_CSV_MAX_COLUMNS
+#define BATON_CSV_MAX_COLUMNS 1000 /* cells in one row */
+#endif
+#ifndef BATON_CSV_MAX_ROWS
+#define BATON_CSV_MAX_ROWS 1000000 /* rows below the header */
+#endif
 
 /* Returns 0 to go on, or an error code to stop parsing with it. */
 typedef int (*baton_csv_row_cb)(void *ud, const baton_csv_row_t *row);
 
 /* Parses CSV (a leading UTF-8 BOM skipped, CRLF or LF) with libcsv, calling
  * cb per record. Returns 0, BATON_EPARSE after adding to errs
- * "FILE:LINE:COLUMN: what; fix" (an unclosed or misplaced quote stops the
- * parse), BATON_ENOMEM, or the callback's error. */
+ * "FILE:LINE:COLUMN: what; fix" (an unclosed or misplaced quote, or a file
+ * past one of the BATON_CSV_MAX_* limits, stops the parse), BATON_ENOMEM,
+ * or the callback's error. A cell that is not UTF-8 or holds a NUL byte is
+ * reported and its row marked invalid; the parse goes on. */
 int baton__csv_parse(const char *file, const char *data, size_t len,
                      baton_csv_row_cb cb, void *ud, baton_msgs_t *errs);
 /* Appends one cell, quoted only if needed; a cell a spreadsheet would run

@@ -29,15 +29,46 @@ static void civil_from_days(long long z, long long *y, int *m, int *d) {
   *y = yoe + era * 400 + (*m <= 2);
 }
 
+int baton__lua_todate(lua_State *L, int idx, int *y, int *m, int *d) {
+  size_t len;
+  if (lua_type(L, idx) != LUA_TSTRING)
+    return BATON_EINVAL;
+  const char *s = lua_tolstring(L, idx, &len);
+  /* The Lua length, not strlen: "2026-01-01\0junk" is not a date. */
+  if (len != 10)
+    return BATON_EINVAL;
+  return baton__date_parse(s, y, m, d);
+}
+
+/* Raises "baton.date.FN: 'VALUE' is not a date written YYYY-MM-DD", with
+ * the value shown as %q would (a NUL or a newline in it visible), cut to
+ * 40 bytes. */
+static int not_a_date(lua_State *L, int idx, const char *fn) {
+  size_t len;
+  const char *s = luaL_checklstring(L, idx, &len);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (size_t i = 0; i < len && i < 40; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c < 0x7f && c != '\\')
+      luaL_addchar(&b, (char)c);
+    else
+      lua_pushfstring(L, "\\%d", (int)c), luaL_addvalue(&b);
+  }
+  if (len > 40)
+    luaL_addstring(&b, "...");
+  luaL_pushresult(&b);
+  return luaL_error(L, "baton.date.%s: '%s' is not a date written YYYY-MM-DD",
+                    fn, lua_tostring(L, -1));
+}
+
 /* The day number of the date argument at idx; raises naming the function
  * and the form expected (a bad date is a mistake of the calling code:
  * dates from users are checked by the host's `date` argument type). */
 static long long check_day(lua_State *L, int idx, const char *fn) {
-  const char *s = luaL_checkstring(L, idx);
   int y, m, d;
-  if (baton__date_parse(s, &y, &m, &d) != 0)
-    luaL_error(L, "baton.date.%s: '%s' is not a date written YYYY-MM-DD",
-               fn, s);
+  if (baton__lua_todate(L, idx, &y, &m, &d) != 0)
+    not_a_date(L, idx, fn);
   return days_from_civil(y, m, d);
 }
 
@@ -54,9 +85,7 @@ static void push_day(lua_State *L, long long z) {
 
 /* baton.date.valid(s) -> boolean */
 static int l_valid(lua_State *L) {
-  const char *s = lua_tostring(L, 1);
-  lua_pushboolean(L, s != NULL && lua_type(L, 1) == LUA_TSTRING &&
-                         baton__date_parse(s, NULL, NULL, NULL) == 0);
+  lua_pushboolean(L, baton__lua_todate(L, 1, NULL, NULL, NULL) == 0);
   return 1;
 }
 
@@ -70,10 +99,8 @@ static int l_add(lua_State *L) {
 /* baton.date.add_months(date, n) -> date, the day clamped to the month. */
 static int l_add_months(lua_State *L) {
   int y, m, d;
-  const char *s = luaL_checkstring(L, 1);
-  if (baton__date_parse(s, &y, &m, &d) != 0)
-    return luaL_error(L, "baton.date.add_months: '%s' is not a date written "
-                         "YYYY-MM-DD", s);
+  if (baton__lua_todate(L, 1, &y, &m, &d) != 0)
+    return not_a_date(L, 1, "add_months");
   long long total = (long long)y * 12 + (m - 1) + luaL_checkinteger(L, 2);
   long long ny = total >= 0 ? total / 12 : (total - 11) / 12;
   int nm = (int)(total - ny * 12) + 1;
@@ -109,10 +136,8 @@ static int l_weekday(lua_State *L) {
 /* baton.date.parts(date) -> year, month, day */
 static int l_parts(lua_State *L) {
   int y, m, d;
-  const char *s = luaL_checkstring(L, 1);
-  if (baton__date_parse(s, &y, &m, &d) != 0)
-    return luaL_error(L, "baton.date.parts: '%s' is not a date written "
-                         "YYYY-MM-DD", s);
+  if (baton__lua_todate(L, 1, &y, &m, &d) != 0)
+    return not_a_date(L, 1, "parts");
   lua_pushinteger(L, y);
   lua_pushinteger(L, m);
   lua_pushinteger(L, d);

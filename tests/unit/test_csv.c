@@ -15,7 +15,7 @@ static int collect(void *ud, const baton_csv_row_t *row) {
     return 0;
   char *out = r->rows[r->n];
   int len = snprintf(out, 256, "%zu", row->line);
-  for (size_t i = 0; i < row->ncells; i++)
+  for (size_t i = 0; i < row->ncells && len < 255; i++)
     len += snprintf(out + len, 256 - (size_t)len, "|%s", row->cells[i]);
   r->invalid[r->n] = row->invalid;
   r->n++;
@@ -82,6 +82,74 @@ static void test_csv_marks_invalid_utf8_with_line_and_column(void **state) {
   assert_false(r.invalid[2]);
   assert_int_equal(e.n, 1);
   assert_non_null(strstr(e.items[0], "t.csv:2:2: cell 2 is not valid UTF-8"));
+  baton__msgs_free(&e);
+}
+
+static void
+test_csv_marks_a_nul_byte_instead_of_cutting_the_cell(void **state) {
+  rows_t r;
+  baton_msgs_t e = {0};
+  static const char text[] = "id,name\nT1,Ann\0junk\nT2,Bo\n";
+  memset(&r, 0, sizeof r);
+  assert_int_equal(
+      baton__csv_parse("t.csv", text, sizeof text - 1, collect, &r, &e), 0);
+  assert_int_equal(r.n, 3);
+  assert_int_equal(r.invalid[1], 1); /* the row is flagged, not truncated */
+  assert_int_equal(r.invalid[2], 0);
+  assert_int_equal(e.n, 1);
+  assert_non_null(strstr(e.items[0], "t.csv:2:2: cell 2 holds a NUL byte "
+                                     "(byte 4 of the cell)"));
+  baton__msgs_free(&e);
+}
+
+static int count_rows(void *ud, const baton_csv_row_t *row) {
+  (void)row;
+  (*(size_t *)ud)++;
+  return 0;
+}
+
+/* A file of a header and n one-cell rows. */
+static int parse_rows(size_t n, size_t *got, baton_msgs_t *e) {
+  size_t len = (n + 1) * 2;
+  char *text = malloc(len);
+  assert_non_null(text);
+  for (size_t i = 0; i < len; i += 2)
+    text[i] = 'x', text[i + 1] = '\n';
+  *got = 0;
+  int rc = baton__csv_parse("t.csv", text, len, count_rows, got, e);
+  free(text);
+  return rc;
+}
+
+static void test_csv_stops_past_a_million_rows(void **state) {
+  baton_msgs_t e = {0};
+  size_t got;
+  /* Boundary: the header and 1,000,000 rows parse; one more row does not. */
+  assert_int_equal(parse_rows(BATON_CSV_MAX_ROWS, &got, &e), 0);
+  assert_int_equal(got, BATON_CSV_MAX_ROWS + 1);
+  assert_int_equal(e.n, 0);
+  assert_int_equal(parse_rows(BATON_CSV_MAX_ROWS + 1, &got, &e), BATON_EPARSE);
+  assert_int_equal(got, BATON_CSV_MAX_ROWS + 1);
+  assert_int_equal(e.n, 1);
+  assert_non_null(strstr(e.items[0], "t.csv:1000002: the file has more than "
+                                     "1000000 rows below the header"));
+  baton__msgs_free(&e);
+}
+
+static void test_csv_stops_at_a_row_of_more_than_1000_cells(void **state) {
+  rows_t r;
+  baton_msgs_t e = {0};
+  baton_buf_t b = {0};
+  baton__buf_printf(&b, "id,name\n");
+  for (int i = 0; i < 40000; i++)
+    baton__buf_append(&b, ",", 1);
+  baton__buf_append(&b, "\n", 1);
+  assert_int_equal(parse(b.data, &r, &e), BATON_EPARSE);
+  assert_int_equal(r.n, 1); /* the header; the wide row never reaches cb */
+  assert_int_equal(e.n, 1);
+  assert_non_null(strstr(e.items[0], "t.csv:2:1001: this row has more than "
+                                     "1000 cells"));
+  baton__buf_free(&b);
   baton__msgs_free(&e);
 }
 
@@ -167,6 +235,9 @@ int main(void) {
           test_csv_rejects_unterminated_quote_naming_where_it_opened),
       cmocka_unit_test(test_csv_rejects_misplaced_quote),
       cmocka_unit_test(test_csv_marks_invalid_utf8_with_line_and_column),
+      cmocka_unit_test(test_csv_marks_a_nul_byte_instead_of_cutting_the_cell),
+      cmocka_unit_test(test_csv_stops_past_a_million_rows),
+      cmocka_unit_test(test_csv_stops_at_a_row_of_more_than_1000_cells),
       cmocka_unit_test(
           test_utf8_check_rejects_overlong_surrogates_and_truncation),
       cmocka_unit_test(test_csv_msgs_stop_at_the_limit_and_count_the_rest),

@@ -14,18 +14,37 @@ static int import(fx_t *f, const char *path, const baton_import_options_t *o) {
   return baton_people_import(f->s, path, o, &f->r);
 }
 
-/* Imports a file that must be rejected, and checks the database did not
- * change at all. */
-static void import_rejected(fx_t *f, const char *fixture_name) {
+/* Imports the file at path, which must be rejected, and checks the
+ * database did not change at all. */
+static void import_rejected_at(fx_t *f, const char *path) {
+  char *copy = baton__strdup(path); /* fixture() reuses its buffers */
   assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
   char *before = export_text(f->s, f->t);
-  assert_int_equal(import(f, fixture(fixture_name), NULL), BATON_EPARSE);
+  assert_int_equal(import(f, copy, NULL), BATON_EPARSE);
+  free(copy);
   assert_true(f->r.nerrors > 0);
   assert_int_equal(f->r.added + f->r.updated + f->r.deactivated, 0);
   char *after = export_text(f->s, f->t);
   assert_string_equal(before, after);
   free(before);
   free(after);
+}
+
+static void import_rejected(fx_t *f, const char *fixture_name) {
+  import_rejected_at(f, fixture(fixture_name));
+}
+
+/* Writes n bytes of data to NAME in the scratch directory; returns the
+ * path (static storage). */
+static const char *scratch_file(fx_t *f, const char *name, const char *data,
+                                size_t n) {
+  static char path[512];
+  snprintf(path, sizeof path, "%s", scratch_path(f->t, name));
+  FILE *out = fopen(path, "wb");
+  assert_non_null(out);
+  assert_int_equal(fwrite(data, 1, n, out), n);
+  assert_int_equal(fclose(out), 0);
+  return path;
 }
 
 typedef struct {
@@ -287,6 +306,108 @@ static void test_import_rejects_row_with_more_cells_than_header(void **state) {
                       "header has 3");
 }
 
+static void
+test_import_rejects_a_nul_byte_instead_of_cutting_the_cell(void **state) {
+  fx_t *f = *state;
+  static const char csv[] = "id,name,role\nT9,Ann\0junk,teacher\n";
+  import_rejected_at(f, scratch_file(f, "nul.csv", csv, sizeof csv - 1));
+  assert_error(&f->r, "nul.csv:2:2: cell 2 holds a NUL byte (byte 4 of the "
+                      "cell)");
+  assert_error(&f->r, "save it as CSV UTF-8");
+  /* JSON: jansson refuses \u0000; the message says so in plain words. */
+  static const char json[] = "[{\"id\": \"T9\", \"name\": \"Ann\\u0000x\"}]";
+  import_rejected_at(f, scratch_file(f, "nul.json", json, sizeof json - 1));
+  assert_error(&f->r, "nul.json:1:");
+  assert_error(&f->r, "a string holds \\u0000 (a NUL character)");
+}
+
+/* A CSV file of a header and one row whose notes cell is n bytes of x. */
+static const char *csv_with_cell(fx_t *f, size_t n, int quoted) {
+  baton_buf_t b = {0};
+  baton__buf_printf(&b, "id,name,notes\nT9,Ann,%s", quoted ? "\"" : "");
+  for (size_t i = 0; i < n; i++)
+    baton__buf_append(&b, "x", 1);
+  baton__buf_printf(&b, "%s\n", quoted ? "\"" : "");
+  const char *path = scratch_file(f, "cell.csv", b.data, b.len);
+  baton__buf_free(&b);
+  return path;
+}
+
+static void test_import_caps_a_cell_at_64_kib(void **state) {
+  fx_t *f = *state;
+  /* Boundary: 65,536 bytes import, one more does not. */
+  assert_int_equal(import(f, csv_with_cell(f, BATON_CSV_MAX_CELL, 0), NULL), 0);
+  assert_int_equal(f->r.added, 1);
+  import_rejected_at(f, csv_with_cell(f, BATON_CSV_MAX_CELL + 1, 0));
+  assert_error(&f->r, "cell.csv:2:3: this cell is longer than 64 KiB, the "
+                      "most one cell may hold");
+  import_rejected_at(f, csv_with_cell(f, 3 * BATON_CSV_MAX_CELL, 1));
+  assert_error(&f->r, "cell.csv:2:3: this cell is longer than 64 KiB");
+  /* A quote never closed makes the rest of the file one cell: the error
+   * names where it opened. */
+  baton_buf_t b = {0};
+  baton__buf_printf(&b, "id,name\nT9,\"Ann\n");
+  for (int i = 0; i < 40000; i++)
+    baton__buf_printf(&b, "T%d,Bo\n", i);
+  import_rejected_at(f, scratch_file(f, "open.csv", b.data, b.len));
+  baton__buf_free(&b);
+  assert_error(&f->r, "open.csv:2:2: this cell is longer than 64 KiB");
+  assert_error(&f->r, "its opening \" is probably never closed");
+}
+
+static void test_import_json_caps_values_and_keys(void **state) {
+  fx_t *f = *state;
+  baton_buf_t b = {0};
+  baton__buf_printf(&b, "[{\"id\": \"T9\", \"name\": \"Ann\", \"notes\": \"");
+  for (size_t i = 0; i <= BATON_CSV_MAX_CELL; i++)
+    baton__buf_append(&b, "x", 1);
+  baton__buf_printf(&b, "\"}]");
+  import_rejected_at(f, scratch_file(f, "big.json", b.data, b.len));
+  assert_error(&f->r, "big.json: $[0].notes: the value is 65537 bytes, more "
+                      "than the 64 KiB one value may hold");
+  b.len = 0;
+  baton__buf_printf(&b, "[{\"id\": \"T9\", \"name\": \"Ann\"}, {");
+  for (int i = 0; i < BATON_CSV_MAX_COLUMNS; i++)
+    baton__buf_printf(&b, "%s\"k%d\": 1", i ? ", " : "", i);
+  baton__buf_printf(&b, "}]");
+  import_rejected_at(f, scratch_file(f, "wide.json", b.data, b.len));
+  baton__buf_free(&b);
+  assert_error(&f->r, "wide.json: $[1]: the records have more than 1000 "
+                      "different keys");
+}
+
+static void test_import_caps_columns_and_finds_repeated_ones(void **state) {
+  fx_t *f = *state;
+  /* Boundary: a header of 1,000 columns imports, 1,001 do not. */
+  baton_buf_t b = {0};
+  baton__buf_printf(&b, "id,name");
+  for (int i = 2; i < BATON_CSV_MAX_COLUMNS; i++)
+    baton__buf_printf(&b, ",c%d", i);
+  baton__buf_printf(&b, "\nT9,Ann\n");
+  assert_int_equal(import(f, scratch_file(f, "wide.csv", b.data, b.len), NULL),
+                   0);
+  b.len = 0;
+  baton__buf_printf(&b, "id,name");
+  for (int i = 2; i <= BATON_CSV_MAX_COLUMNS; i++)
+    baton__buf_printf(&b, ",c%d", i);
+  baton__buf_printf(&b, "\nT9,Ann\n");
+  import_rejected_at(f, scratch_file(f, "wide.csv", b.data, b.len));
+  assert_error(&f->r, "wide.csv:1:1001: this row has more than 1000 cells");
+  /* Repeated names are found ignoring case, each once, far apart. */
+  b.len = 0;
+  baton__buf_printf(&b, "id,name,Notes");
+  for (int i = 3; i < 900; i++)
+    baton__buf_printf(&b, ",c%d", i);
+  baton__buf_printf(&b, ",NOTES,C5\nT9,Ann\n");
+  import_rejected_at(f, scratch_file(f, "twice.csv", b.data, b.len));
+  baton__buf_free(&b);
+  assert_error(&f->r, "twice.csv:1:901: column 'NOTES' appears twice in the "
+                      "header (also column 3)");
+  assert_error(&f->r, "twice.csv:1:902: column 'C5' appears twice in the "
+                      "header (also column 6)");
+  assert_int_equal(f->r.nerrors, 2);
+}
+
 static void test_import_reports_every_error_up_to_the_limit(void **state) {
   fx_t *f = *state;
   import_rejected(f, "many_errors.csv");
@@ -517,6 +638,10 @@ int main(void) {
       T(test_import_reports_every_error_up_to_the_limit),
       T(test_import_json_errors_name_the_path),
       T(test_import_json_syntax_error_names_line_and_column),
+      T(test_import_rejects_a_nul_byte_instead_of_cutting_the_cell),
+      T(test_import_caps_a_cell_at_64_kib),
+      T(test_import_json_caps_values_and_keys),
+      T(test_import_caps_columns_and_finds_repeated_ones),
       T(test_import_of_a_missing_file_names_it),
       T(test_groups_import_sets_members_and_roles),
       T(test_groups_import_rejects_conflicts_and_unknown_people),

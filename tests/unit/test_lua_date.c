@@ -80,6 +80,29 @@ static void test_valid_and_parts(void **state) {
   expect_eval("select(3, D.parts('2027-06-30'))", "30");
 }
 
+/* The Lua length counts: what follows a NUL is not ignored. */
+static void test_a_nul_or_trailing_junk_is_not_a_date(void **state) {
+  (void)state;
+  expect_eval("D.valid('2026-01-01\\0junk')", "false");
+  expect_eval("D.valid('2026-01-01\\0')", "false");
+  expect_eval("D.valid('2026-01-01 ')", "false");
+  expect_eval("D.valid('2026-01-01')", "true");
+  static const char *const calls[] = {
+      "D.add('2026-01-01\\0junk', 1)", "D.diff('2026-01-01', '2026-01-02\\0')",
+      "D.weekday('2026-01-01\\0x')", "D.parts('2026-01-01\\0x')",
+      "D.add_months('2026-01-01\\0x', 1)"};
+  for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
+    char *src = baton__asprintf("return %s", calls[i]);
+    if (luaL_dostring(L, src) == LUA_OK)
+      fail_msg("%s did not raise", calls[i]);
+    /* The message shows the NUL, so the reader sees why. */
+    assert_non_null(strstr(lua_tostring(L, -1), "\\0"));
+    assert_non_null(strstr(lua_tostring(L, -1), "is not a date"));
+    lua_pop(L, 1);
+    free(src);
+  }
+}
+
 static void test_a_bad_date_raises_naming_the_function(void **state) {
   (void)state;
   assert_int_not_equal(luaL_dostring(L, "return D.add('2026-13-01', 1)"),
@@ -100,6 +123,7 @@ int main(void) {
       cmocka_unit_test(test_weekday_is_monday_one_to_sunday_seven),
       cmocka_unit_test(test_add_months_clamps_to_the_end_of_the_month),
       cmocka_unit_test(test_valid_and_parts),
+      cmocka_unit_test(test_a_nul_or_trailing_junk_is_not_a_date),
       cmocka_unit_test(test_a_bad_date_raises_naming_the_function),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -22,6 +22,8 @@ static const char prelude[] =
 
 static int setup(void **state) {
   lua_State *L = luaL_newstate();
+  /* No plugin owns this state: baton.json then counts no memory. */
+  *(baton_plugin_t **)lua_getextraspace(L) = NULL;
   luaL_openlibs(L);
   baton__lua_open_json(L);
   lua_setglobal(L, "json");
@@ -152,6 +154,50 @@ static void test_string_with_nul_round_trips(void **state) {
               "true\tnil");
 }
 
+/* A key is written with its length: a NUL in it neither cuts it short nor
+ * merges it with another key. */
+static void test_key_with_nul_is_kept_whole(void **state) {
+  lua_State *L = *state;
+  assert_eval(L, "return json.encode({ ['k\\0z'] = 1 })", "{\"k\\u0000z\":1}");
+  assert_eval(L,
+              "local s = json.encode({ ['a\\0b'] = 1, a = 2 })\n"
+              "return #s",
+              "20");
+  assert_eval(L, "return pcall(json.encode, { ['\\xff'] = 1 })",
+              "false\tbaton.json.encode: a table key that is not valid UTF-8 "
+              "has no JSON form");
+}
+
+/* jansson's memory counts against the plugin whose call runs: past the
+ * limit decode and encode fail like a Lua out-of-memory, and the count
+ * comes back to where it was either way. */
+static void test_jansson_memory_counts_against_the_plugin(void **state) {
+  lua_State *L = *state;
+  baton_plugin_t p;
+  memset(&p, 0, sizeof p);
+  p.name = "t";
+  p.mem_limit = 1 << 20;
+  *(baton_plugin_t **)lua_getextraspace(L) = &p;
+  /* 200 KB of text, a tree of 100,000 json_t: well past 1 MiB. */
+  assert_contains(eval(L, "return pcall(json.decode, '[' .. "
+                          "string.rep('1,', 100000) .. '1]')"),
+                  "false\tbaton.json.decode: out of memory in plugin 't' "
+                  "(limit 1 MiB)");
+  assert_int_equal(p.mem, 0);
+  assert_contains(eval(L, "local t = {} for i = 1, 100000 do t[i] = i end\n"
+                          "return pcall(json.encode, t)"),
+                  "false\tbaton.json.encode: out of memory in plugin 't'");
+  assert_int_equal(p.mem, 0);
+  /* Under the limit: counted while it runs, released after. */
+  assert_eval(L, "return #json.decode('[' .. string.rep('1,', 999) .. '1]')",
+              "1000");
+  assert_eval(L, "return #json.encode({ 1, 2, { a = 'x' } })", "15");
+  assert_int_equal(p.mem, 0);
+  assert_true(p.mem_peak > 1000 * 16);
+  assert_true(p.mem_peak < p.mem_limit);
+  *(baton_plugin_t **)lua_getextraspace(L) = NULL;
+}
+
 static void test_null_is_a_sentinel_both_ways(void **state) {
   lua_State *L = *state;
   assert_eval(L, "return type(json.null), json.decode('null') == json.null",
@@ -264,6 +310,8 @@ int main(void) {
       T(test_marked_empty_table_encodes_as_object),
       T(test_decoded_empty_object_encodes_as_object),
       T(test_string_with_nul_round_trips),
+      T(test_key_with_nul_is_kept_whole),
+      T(test_jansson_memory_counts_against_the_plugin),
       T(test_null_is_a_sentinel_both_ways),
       T(test_pretty_output_indents_by_two),
       T(test_encode_raises_for_values_without_json_form),
