@@ -245,6 +245,7 @@ static int on_message_begin(http_parser *p) {
   c->req->conn = c;
   c->req->server = c->server;
   c->header_bytes = 0;
+  c->idle_since = uv_now(c->server->loop);
   /* From the first byte, the whole request has request_ms to arrive. */
   uv_timer_start(&c->timer, on_timer, c->server->limits.request_ms, 0);
   return 0;
@@ -532,6 +533,7 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf);
  * close when the client closes or after a second. */
 static void conn_finish(conn_t *c) {
   c->state = C_DRAINING;
+  c->idle_since = uv_now(c->server->loop);
   c->in_len = 0;
   c->shutdown.data = c;
   if (c->pipe != NULL) {
@@ -797,21 +799,35 @@ static int stream_refused(baton_http_req_t *r) {
   return 1;
 }
 
+/* How willingly c is closed to make room: 0 its last answer is written
+ * and it only waits for the client to hang up; 1 it never sent a byte (a
+ * client that likely never will); 2 kept alive between requests (a
+ * browser may use it again); 3 a request trickling in for longer than
+ * first_byte_busy_ms (a client that sends a byte now and then to hold
+ * its place). -1: not at all (being answered, or a stream). */
+static int reclaim_rank(const conn_t *c, uint64_t now) {
+  if (c->state == C_DRAINING)
+    return (c->pipe ? c->pipe->shut : c->tcp.write_queue_size == 0) ? 0 : -1;
+  if (c->state != C_READING)
+    return -1;
+  if (c->req == NULL && c->in_len == 0)
+    return c->requests == 0 ? 1 : 2;
+  return now - c->idle_since >= c->server->limits.first_byte_busy_ms ? 3 : -1;
+}
+
 /* The connection to close so that a new client gets in when the pool is
- * full: the one waiting longest for a request, preferring one that never
- * sent any (a browser's kept-alive connection may be used again; a socket
- * that sent nothing is likely a client that never will). NULL when every
- * connection is busy, streaming or reading a request. */
+ * full: the lowest reclaim_rank, the longest in that state first. NULL
+ * when none may be closed. */
 static conn_t *reclaimable(baton_http_server_t *s, const conn_t *except) {
   conn_t *best = NULL;
+  int best_rank = 4;
+  uint64_t now = uv_now(s->loop);
   for (conn_t *c = s->conns; c != NULL; c = c->next) {
-    if (c == except || c->state != C_READING || c->req != NULL ||
-        c->in_len > 0)
-      continue;
-    if (best == NULL || (c->requests == 0) > (best->requests == 0) ||
-        ((c->requests == 0) == (best->requests == 0) &&
-         c->idle_since <= best->idle_since))
-      best = c;
+    int rank = c == except ? -1 : reclaim_rank(c, now);
+    /* The list is newest first: on a tie the older one wins. */
+    if (rank >= 0 && (rank < best_rank ||
+                      (rank == best_rank && c->idle_since <= best->idle_since)))
+      best = c, best_rank = rank;
   }
   return best;
 }
