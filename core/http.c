@@ -8,12 +8,14 @@
  * request line and headers are counted in the parser's callbacks (431),
  * the body likewise (413), a request must arrive within request_ms of its
  * first byte however slowly it trickles (408), a kept-alive connection may
- * sit idle idle_ms, and past max_conns a new client gets 503.
+ * sit idle idle_ms.
  *
- * A full pool is not a locked door: when a client connects and every
- * connection is taken, the one idle longest (one that never sent a byte
- * first, then a kept-alive one between requests) is closed to make room,
- * so sockets that only sit open cannot keep anyone out. Event streams may
+ * A full pool is not a locked door: when a client connects and all
+ * max_conns connections are taken, one that is doing nothing useful is
+ * closed to make room (reclaim_rank: a finished one, then one that never
+ * sent a byte, then a kept-alive one, then a request trickling in), so
+ * sockets that only sit open cannot keep anyone out; only when none can go
+ * does the new client get 503. Event streams may
  * take only max_streams of the pool (the rest stays for ordinary
  * requests), and one client address at most max_client_streams (429).
  *
@@ -89,7 +91,8 @@ struct conn_s {
    * and whether the request line has begun. */
   unsigned char in_body, cr, eols, begun;
   unsigned requests; /* answered on this connection so far */
-  uint64_t idle_since; /* uv_now when it last began to wait for a request */
+  uint64_t idle_since; /* uv_now when it began waiting for a request,
+                          reading one, or draining */
   unsigned char peer[17]; /* the client's address: family, then the bytes */
   conn_t *prev, *next;
 };
