@@ -948,7 +948,7 @@ static const char *bad_host_name(const baton_value_t *names) {
 }
 
 /* baton serve [--listen ADDR] [--open] [--allow-remote] [--host-name NAME]...
- * [--route-time-limit SECONDS] */
+ * [--route-time-limit SECONDS] [--streams-per-client N] */
 static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
                      baton_value_t *args, int argc, const char *const *argv) {
   baton_host_t *h = cli->host;
@@ -968,6 +968,13 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
                               "'.', no port), not '%s'", bad);
     baton__usage_error(h, spec, "baton serve", m ? m : "bad --host-name");
     free(m);
+    return 2;
+  }
+  long long per_client = args[5].v.i;
+  if (per_client < 0 || per_client > 100000) {
+    baton__usage_error(h, spec, "baton serve",
+                       "--streams-per-client expects a count from 0 (no "
+                       "limit) up");
     return 2;
   }
   double route_s = args[4].v.n;
@@ -1009,9 +1016,12 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
     make_token(sv->token, sizeof sv->token);
   serve_prepare(sv);
   int port = 0;
+  baton_http_limits_t limits;
+  baton__http_limits_init(&limits);
+  limits.max_client_streams = (unsigned)per_client;
   int e = baton__http_server_adopt(&sv->server, &h->loop,
-                                   (struct sockaddr *)&ss, in.fd, NULL, handle,
-                                   sv, &port);
+                                   (struct sockaddr *)&ss, in.fd, &limits,
+                                   handle, sv, &port);
   if (e != 0) {
     char *m = baton__asprintf("cannot listen on %s: %s", listen,
                               uv_strerror(e));
@@ -1118,6 +1128,12 @@ static baton_argspec_t serve_args[] = {
      .def = {.set = 1, .type = BATON_ARG_NUMBER, .v.n = 5},
      .help = "how long a plugin's route may take before it is answered "
              "503 (0: only --time-limit)"},
+    {.name = "streams-per-client", .key = "streams_per_client", .flag = 1,
+     .type = BATON_ARG_INTEGER, .metavar = "N",
+     .def = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 8},
+     .help = "live-update streams one client address may hold (429 past "
+             "it); 0: no limit, for a proxy in front, through which every "
+             "client comes from one address"},
 };
 
 const baton_builtin_t baton__serve_commands[] = {

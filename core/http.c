@@ -783,7 +783,8 @@ static int stream_refused(baton_http_req_t *r) {
     snprintf(msg, sizeof msg, "all %zu event streams are taken (the rest of "
                               "the server is kept for requests); try again "
                               "later", max_streams(s));
-  } else if (client_streams(c) >= s->limits.max_client_streams) {
+  } else if (s->limits.max_client_streams > 0 &&
+             client_streams(c) >= s->limits.max_client_streams) {
     status = 429;
     snprintf(msg, sizeof msg, "this address already has %u event streams "
                               "open, the most one client may have; close a "

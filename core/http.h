@@ -38,7 +38,8 @@ typedef struct {
                                   than half of max_conns are open */
   size_t max_queued;   /* unsent bytes to a stream: closed past it */
   unsigned max_streams; /* open streams (0: 3/4 of max_conns): 503 past it */
-  unsigned max_client_streams; /* streams per client address: 429 past it */
+  unsigned max_client_streams; /* streams per client address: 429 past it
+                                  (0: no limit, for a proxy in front) */
 } baton_http_limits_t;
 
 /* The defaults: 16 KiB of headers, 1 MiB of body, 256 connections, 30 s

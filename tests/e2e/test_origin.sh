@@ -9,9 +9,13 @@
 . "$(dirname "$0")/lib.sh"
 
 baton people import "$BATON_SOURCE_DIR/samples/staff.csv" >/dev/null
-serve_start
-PORT=${URL##*:}
-PORT=${PORT%/}
+# start [ARGS...]: serve_start, and PORT is the port.
+start() {
+  serve_start "$@" || return 1
+  PORT=${URL##*:}
+  PORT=${PORT%/}
+}
+start
 
 # raw BYTES...: sends each argument (Python bytes literal) on its own
 # connection and writes the status line of each answer to ./raw.
@@ -148,11 +152,13 @@ kill "$flood" 2>/dev/null || true
 wait "$flood" 2>/dev/null || true
 
 test_case "one client gets at most 8 event streams, then 429"
-python3 - "$PORT" >streams <<'PY'
+# streams N: opens N event streams from one address; status lines in ./streams.
+streams() {
+  python3 - "$PORT" "$1" >streams <<'PY'
 import socket, sys
 port = int(sys.argv[1])
 socks, lines = [], []
-for i in range(10):
+for i in range(int(sys.argv[2])):
     s = socket.create_connection(("127.0.0.1", port), timeout=5)
     s.sendall(b"GET /api/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     socks.append(s)
@@ -162,6 +168,8 @@ for i in range(10):
         print(data.split(b"\r\n\r\n", 1)[1].decode())
 print("\n".join(lines))
 PY
+}
+streams 10
 expect_match "^HTTP/1.1 429 Too Many Requests" streams
 verdict "8 streams were let in" "not 8: $(grep -c '200 OK' streams)" streams test "$(grep -c '200 OK' streams)" = 8
 expect_contains "already has 8 event streams open" streams
@@ -170,8 +178,21 @@ test_case "SIGINT still stops the server with status 0"
 interrupt_bg
 check_status 0
 
+test_case "--streams-per-client sets the cap; 0 lifts it (a proxy in front)"
+start --streams-per-client 2
+streams 3
+verdict "2 streams were let in" "not 2: $(grep -c '200 OK' streams)" streams test "$(grep -c '200 OK' streams)" = 2
+expect_contains "already has 2 event streams open" streams
+interrupt_bg
+check_status 0
+start --streams-per-client 0
+streams 12
+verdict "12 streams were let in" "not 12: $(grep -c '200 OK' streams)" streams test "$(grep -c '200 OK' streams)" = 12
+interrupt_bg
+check_status 0
+
 test_case "--host-name admits that name, and is checked"
-serve_start --host-name baton.school.lan --host-name Other.Lan
+start --host-name baton.school.lan --host-name Other.Lan
 get /api/people -H 'Host: baton.school.lan'
 expect_code 200
 get /api/people -H "Host: BATON.SCHOOL.LAN:$PORT"
@@ -191,5 +212,6 @@ expect_contains "--host-name expects a host name" err
 expect_status 0 baton serve --help
 expect_contains "--host-name NAME" out
 expect_contains "--route-time-limit SECONDS" out
+expect_contains "--streams-per-client N" out
 
 finish
