@@ -15,11 +15,20 @@
  * baton.http.route; the plugins are watched and reloaded when their files
  * change (core/reload.c). Reads are open to anyone who can reach the
  * address (loopback unless --allow-remote); every other method needs the
- * token printed at start-up. */
+ * token printed at start-up.
+ *
+ * The server answers only its own origin (same_origin): a request must
+ * name it in Host (an IP address, localhost, or a --host-name), so a page
+ * whose name an attacker points at this computer (DNS rebinding) gets
+ * 421; and a request sent by a page on another origin (its Origin header)
+ * gets 403, whatever it carries. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -35,11 +44,7 @@
 
 /* An answer's bytes, shared by the cache and the answers being written
  * from them (no copy per request); freed with the last reference. */
-typedef struct {
-  size_t refs;
-  size_t len;
-  char *data;
-} shared_t;
+typedef baton_http_shared_t shared_t;
 
 /* A store answer kept until the database changes (db_version): a busy
  * dashboard then costs one query per change, not one per request. */
@@ -68,6 +73,9 @@ typedef struct baton_serve_s {
   cached_t groups;
   sqlite3_stmt *data_version;
   long long others; /* PRAGMA data_version at the last poll */
+  const char *const *host_names; /* --host-name, besides IP addresses and */
+  size_t nhost_names;            /* localhost */
+  unsigned route_ms;             /* --route-time-limit; 0: --time-limit */
 } serve_t;
 
 static serve_t *the_serve; /* for the drain hook, which gets only the host */
@@ -79,6 +87,8 @@ static char *dump(const json_t *j) {
                                JSON_ENCODE_ANY | JSON_REAL_PRECISION(15))
            : NULL;
 }
+
+char *baton__http_json_dump(const json_t *j) { return dump(j); }
 
 void baton__http_json(baton_http_req_t *r, int status, json_t *j,
                       const char *headers) {
@@ -112,7 +122,7 @@ static void send_error(baton_http_req_t *r, int status, const char *msg) {
   baton__http_json_error(r, status, NULL, msg);
 }
 
-static void shared_unref(void *ud) {
+void baton__http_shared_unref(void *ud) {
   shared_t *b = ud;
   if (b != NULL && --b->refs == 0) {
     free(b->data);
@@ -120,9 +130,21 @@ static void shared_unref(void *ud) {
   }
 }
 
+shared_t *baton__http_shared_new(char *data, size_t len) {
+  shared_t *b = data ? calloc(1, sizeof *b) : NULL;
+  if (b == NULL) {
+    free(data);
+    return NULL;
+  }
+  b->refs = 1;
+  b->len = len;
+  b->data = data;
+  return b;
+}
+
 static void cache_clear(cached_t *c) {
-  shared_unref(c->body);
-  shared_unref(c->gz);
+  baton__http_shared_unref(c->body);
+  baton__http_shared_unref(c->gz);
   c->body = c->gz = NULL;
 }
 
@@ -185,7 +207,7 @@ static void send_shared(baton_http_req_t *r, const char *type, shared_t *b,
            gz ? "Content-Encoding: gzip\r\n" : "", extra);
   b->refs++;
   baton__http_respond_ref(r, 200, type, b->data, b->len, headers,
-                          shared_unref, b);
+                          baton__http_shared_unref, b);
 }
 
 /* Sends c's answer if it is of version v; returns 0 if not. */
@@ -204,15 +226,13 @@ static int send_cached(baton_http_req_t *r, cached_t *c, long long v) {
 /* Keeps j (taken) as c's answer for version v, and sends it. */
 static void send_json_cached(baton_http_req_t *r, cached_t *c, long long v,
                              json_t *j) {
-  shared_t *b = calloc(1, sizeof *b);
-  if (b == NULL || (b->data = dump(j)) == NULL) {
-    free(b);
+  char *text = dump(j);
+  shared_t *b = baton__http_shared_new(text, text ? strlen(text) : 0);
+  if (b == NULL) {
     send_json(r, 200, j); /* answers 500 when out of memory */
     return;
   }
   json_decref(j);
-  b->refs = 1;
-  b->len = strlen(b->data);
   cache_clear(c);
   c->body = b;
   c->version = v;
@@ -469,11 +489,120 @@ static void api_plugins(serve_t *sv, baton_http_req_t *r) {
   send_json(r, 200, a);
 }
 
+/* ---- the server's own origin ------------------------------------------- */
+
+/* 1 if name (a Host without its port) is one this server answers to: an
+ * IP address (a page can only be served under an address by whoever
+ * listens there, so no other page can borrow one), localhost, or a name
+ * given with --host-name. Any other name is one that some DNS server
+ * pointed here, which is how a page on the web reaches a server on the
+ * reader's own computer (DNS rebinding). */
+static int host_name_ok(const serve_t *sv, const char *name, size_t n) {
+  char buf[256];
+  unsigned char addr[16];
+  if (n == 0 || n >= sizeof buf)
+    return 0;
+  memcpy(buf, name, n);
+  buf[n] = '\0';
+  if (buf[0] == '[' && buf[n - 1] == ']') {
+    buf[n - 1] = '\0';
+    return uv_inet_pton(AF_INET6, buf + 1, addr) == 0;
+  }
+  if (uv_inet_pton(AF_INET, buf, addr) == 0 ||
+      strcasecmp(buf, "localhost") == 0)
+    return 1;
+  for (size_t i = 0; i < sv->nhost_names; i++)
+    if (strcasecmp(buf, sv->host_names[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* The length of host's name part: host without ":PORT". -1 when what
+ * follows the name is not a port. */
+static int host_name_len(const char *host) {
+  const char *end = host[0] == '[' ? strchr(host, ']') : NULL;
+  end = end ? end + 1 : host + strcspn(host, ":");
+  if (*end == ':') {
+    size_t digits = strspn(end + 1, "0123456789");
+    if (digits == 0 || digits > 5 || end[1 + digits] != '\0')
+      return -1;
+  } else if (*end != '\0') {
+    return -1;
+  }
+  return (int)(end - host);
+}
+
+/* 1 if origin ("http://HOST[:PORT]") is the page's own: the scheme is
+ * http or https and the rest is the request's Host, as a browser sends it
+ * for a page of this server. */
+static int origin_is(const char *origin, const char *host) {
+  const char *rest = strncasecmp(origin, "http://", 7) == 0    ? origin + 7
+                     : strncasecmp(origin, "https://", 8) == 0 ? origin + 8
+                                                               : NULL;
+  return rest != NULL && strcasecmp(rest, host) == 0;
+}
+
+/* 1 if r may be answered; else answers it: 400 without exactly one Host,
+ * 421 for a Host this server does not answer to, 403 for a request sent
+ * by a page of another origin. */
+static int same_origin(serve_t *sv, baton_http_req_t *r) {
+  const char *host = NULL;
+  int nhost = 0;
+  for (size_t i = 0, n = baton__http_req_nheaders(r); i < n; i++) {
+    const char *name, *value;
+    baton__http_req_header_at(r, i, &name, &value);
+    if (strcasecmp(name, "Host") == 0)
+      host = value, nhost++;
+  }
+  if (nhost != 1) {
+    send_error(r, 400, nhost ? "the request has more than one Host header; "
+                               "send exactly one"
+                             : "the request has no Host header; send the "
+                               "address's host, e.g. Host: 127.0.0.1:8080");
+    return 0;
+  }
+  int len = host_name_len(host);
+  if (len <= 0) {
+    send_error(r, 400, "the Host header is not HOST or HOST:PORT");
+    return 0;
+  }
+  if (!host_name_ok(sv, host, (size_t)len)) {
+    baton_buf_t b = {0};
+    baton__buf_printf(&b, "this server answers only to its IP addresses, "
+                           "localhost");
+    for (size_t i = 0; i < sv->nhost_names; i++)
+      baton__buf_printf(&b, ", %s", sv->host_names[i]);
+    baton__buf_printf(&b, "; this request was for '%.*s' (a name that is "
+                          "not baton's may be a web page that pointed its "
+                          "name at this computer). If baton is reached "
+                          "under that name, start it with --host-name %.*s",
+                      len, host, len, host);
+    baton__http_json(r, 421,
+                     json_pack("{s:{s:i, s:s, s:s#}}", "error", "status", 421,
+                               "message", b.data ? b.data : "out of memory",
+                               "host", host, (int)len),
+                     NULL);
+    baton__buf_free(&b);
+    return 0;
+  }
+  const char *origin = baton__http_req_header(r, "Origin");
+  if (origin != NULL && !origin_is(origin, host)) {
+    send_error(r, 403, "a page of another origin may not use this server: "
+                       "the request's Origin is not this server's address "
+                       "(Host); open the dashboard at this server's own "
+                       "address");
+    return 0;
+  }
+  return 1;
+}
+
 static void handle(baton_http_req_t *r, void *ud) {
   serve_t *sv = ud;
   const char *m = baton__http_req_method(r);
   const char *path = baton__http_req_path(r);
   int read = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+  if (!same_origin(sv, r))
+    return;
   if (!read && !authorised(sv, r))
     return;
   if (strncmp(path, "/api/", 5) != 0) {
@@ -498,7 +627,9 @@ static void handle(baton_http_req_t *r, void *ud) {
     api_stream(sv, r);
   else if (read && strcmp(api, "/plugins") == 0)
     api_plugins(sv, r);
-  else if (baton__route_dispatch(sv->h, r, sv->log))
+  else if (baton__route_dispatch(
+               sv->h, r,
+               &(baton_route_ctx_t){sv->log, known_version(sv), sv->route_ms}))
     return;
   else if (!read)
     send_error(r, 405, "this address is read-only");
@@ -659,7 +790,7 @@ static void serve_clear(serve_t *sv) {
   cache_clear(&sv->people[1]);
   cache_clear(&sv->groups);
   for (size_t i = 0; i < 64; i++) {
-    shared_unref(sv->gz_assets[i]);
+    baton__http_shared_unref(sv->gz_assets[i]);
     sv->gz_assets[i] = NULL;
   }
 }
@@ -685,36 +816,62 @@ static void serve_prepare(serve_t *sv) {
  * only the stuck request and the open connections are lost, and the
  * dashboards' event streams reconnect. These variables carry the socket
  * and the token across the exec; they are removed from the environment at
- * once so no plugin's program sees them. */
+ * once so no plugin's program sees them. The token itself is not in the
+ * environment, which /proc/PID/environ shows for the whole life of the
+ * process whatever unsetenv does: the watchdog writes it into a pipe just
+ * before the exec and ENV_TOKEN_FD names the pipe, which the new program
+ * reads and closes at start. */
 extern char **environ;
 
 #define ENV_FD "BATON_SERVE_FD"
-#define ENV_TOKEN "BATON_SERVE_TOKEN"
+#define ENV_TOKEN_FD "BATON_SERVE_TOKEN_FD"
 #define ENV_RESTART "BATON_SERVE_RESTART" /* "N START": Nth restart since */
 #define MAX_RESTARTS 5                    /* in RESTART_WINDOW s, then exit */
 #define RESTART_WINDOW 60
 
 typedef struct {
   int fd;          /* the inherited listening socket, or -1 */
+  int token;       /* the token came with it (else a new one is made) */
   int restarts;    /* how many restarts led here */
   long long since; /* when the first of them happened (time(NULL)) */
 } inherited_t;
 
+/* Reads the token from the pipe at fd (see give_up in core/watchdog.c)
+ * and closes it. Returns 0, or -1 when fd is not a pipe holding a token
+ * (sv->token is then untouched). */
+static int read_token(serve_t *sv, int fd) {
+  struct stat st;
+  char buf[sizeof sv->token];
+  size_t n = 0;
+  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode))
+    return -1;
+  for (ssize_t k; n < sizeof buf - 1; n += (size_t)k)
+    if ((k = read(fd, buf + n, sizeof buf - 1 - n)) <= 0)
+      break;
+  close(fd);
+  buf[n] = '\0';
+  if (n != sizeof buf - 1 || strspn(buf, "0123456789abcdef") != n)
+    return -1;
+  memcpy(sv->token, buf, sizeof buf);
+  return 0;
+}
+
 static void take_inherited(serve_t *sv, inherited_t *in) {
   in->fd = -1;
+  in->token = 0;
   in->restarts = 0;
   in->since = 0;
-  const char *fd = getenv(ENV_FD), *token = getenv(ENV_TOKEN);
+  const char *fd = getenv(ENV_FD), *token_fd = getenv(ENV_TOKEN_FD);
   const char *restart = getenv(ENV_RESTART);
-  if (fd && token && strlen(token) == sizeof sv->token - 1) {
+  if (fd) {
     in->fd = atoi(fd);
-    memcpy(sv->token, token, sizeof sv->token);
+    in->token = token_fd && read_token(sv, atoi(token_fd)) == 0;
     if (restart == NULL ||
         sscanf(restart, "%d %lld", &in->restarts, &in->since) != 2)
       in->restarts = 1, in->since = (long long)time(NULL);
   }
   unsetenv(ENV_FD);
-  unsetenv(ENV_TOKEN);
+  unsetenv(ENV_TOKEN_FD);
   unsetenv(ENV_RESTART);
 }
 
@@ -762,7 +919,10 @@ static void respawn_arm(serve_t *sv, const inherited_t *in) {
   memcpy(h->respawn.envp, environ, nenv * sizeof(char *));
   int fd = baton__http_server_fd(sv->server);
   h->respawn.envp[nenv] = baton__asprintf(ENV_FD "=%d", fd);
-  h->respawn.envp[nenv + 1] = baton__asprintf(ENV_TOKEN "=%s", sv->token);
+  /* The watchdog writes the pipe's number over the "-1". */
+  h->respawn.envp[nenv + 1] = baton__asprintf(ENV_TOKEN_FD "=-1%10s", "");
+  h->respawn.token_env = h->respawn.envp[nenv + 1];
+  memcpy(h->respawn.token, sv->token, sizeof h->respawn.token);
   h->respawn.envp[nenv + 2] =
       baton__asprintf(ENV_RESTART "=%d %lld", next, since);
   if (fd < 0 || !h->respawn.envp[nenv] || !h->respawn.envp[nenv + 1] ||
@@ -773,7 +933,22 @@ static void respawn_arm(serve_t *sv, const inherited_t *in) {
   h->respawn.fd = fd;
 }
 
-/* baton serve [--listen ADDR] [--open] [--allow-remote] */
+/* NULL if every --host-name is a host name (letters, digits, '-' and
+ * '.'), else the first that is not. */
+static const char *bad_host_name(const baton_value_t *names) {
+  for (size_t i = 0; i < names->nitems; i++) {
+    const char *n = names->items[i].v.s;
+    size_t len = strlen(n);
+    if (len == 0 || len > 253 || n[0] == '-' || n[0] == '.' ||
+        strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                  "0123456789-.") != len)
+      return n;
+  }
+  return NULL;
+}
+
+/* baton serve [--listen ADDR] [--open] [--allow-remote] [--host-name NAME]...
+ * [--route-time-limit SECONDS] [--streams-per-client N] */
 static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
                      baton_value_t *args, int argc, const char *const *argv) {
   baton_host_t *h = cli->host;
@@ -784,6 +959,29 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   if (parse_listen(listen, &ss) != 0) {
     baton__usage_error(h, spec, "baton serve",
                        "--listen expects HOST:PORT, e.g. 127.0.0.1:8080");
+    return 2;
+  }
+  const char *bad = bad_host_name(&args[3]);
+  if (bad != NULL) {
+    char *m = baton__asprintf("--host-name expects a host name such as "
+                              "baton.school.lan (letters, digits, '-' and "
+                              "'.', no port), not '%s'", bad);
+    baton__usage_error(h, spec, "baton serve", m ? m : "bad --host-name");
+    free(m);
+    return 2;
+  }
+  long long per_client = args[5].v.i;
+  if (per_client < 0 || per_client > 100000) {
+    baton__usage_error(h, spec, "baton serve",
+                       "--streams-per-client expects a count from 0 (no "
+                       "limit) up");
+    return 2;
+  }
+  double route_s = args[4].v.n;
+  if (!(route_s >= 0 && route_s <= 86400)) {
+    baton__usage_error(h, spec, "baton serve",
+                       "--route-time-limit expects seconds from 0 (the "
+                       "--time-limit only) to 86400");
     return 2;
   }
   if (!is_loopback((struct sockaddr *)&ss) && !allow_remote) {
@@ -801,6 +999,12 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   sv->cli = cli;
   sv->h = h;
   sv->log = cli->err;
+  sv->route_ms = (unsigned)(route_s * 1000);
+  const char **names = calloc(args[3].nitems + 1, sizeof *names);
+  for (size_t i = 0; names && i < args[3].nitems; i++)
+    names[i] = args[3].items[i].v.s;
+  sv->host_names = names;
+  sv->nhost_names = names ? args[3].nitems : 0;
   int status = 1;
   if (baton__host_store(h, &sv->store) != 0) {
     baton__host_report(h, NULL, baton_host_last_error(h), NULL);
@@ -808,13 +1012,16 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   }
   inherited_t in;
   take_inherited(sv, &in);
-  if (in.fd < 0)
+  if (!in.token)
     make_token(sv->token, sizeof sv->token);
   serve_prepare(sv);
   int port = 0;
+  baton_http_limits_t limits;
+  baton__http_limits_init(&limits);
+  limits.max_client_streams = (unsigned)per_client;
   int e = baton__http_server_adopt(&sv->server, &h->loop,
-                                   (struct sockaddr *)&ss, in.fd, NULL, handle,
-                                   sv, &port);
+                                   (struct sockaddr *)&ss, in.fd, &limits,
+                                   handle, sv, &port);
   if (e != 0) {
     char *m = baton__asprintf("cannot listen on %s: %s", listen,
                               uv_strerror(e));
@@ -852,9 +1059,13 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
             "can reach; anyone who can reach it can read the dashboard\n",
             hostbuf);
   respawn_arm(sv, &in);
-  if (in.fd >= 0)
+  if (in.fd >= 0 && in.token)
     fprintf(cli->err, "baton serve: restarted (%d in the last minute); "
                       "dashboard at %s, same token\n", in.restarts, url);
+  else if (in.fd >= 0)
+    fprintf(cli->err, "baton serve: restarted (%d in the last minute); "
+                      "dashboard at %s; the token was lost, the new write "
+                      "token is %s\n", in.restarts, url, sv->token);
   else if (cli->opts.json)
     fprintf(cli->out, "{\"url\":\"%s\",\"token\":\"%s\",\"db\":\"%s\"}\n", url,
             sv->token, baton_store_path(sv->store));
@@ -892,6 +1103,7 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   serve_clear(sv);
 fail_listen:
 fail_store:
+  free(names);
   free(sv);
   return status;
 }
@@ -906,6 +1118,22 @@ static baton_argspec_t serve_args[] = {
     {.name = "allow-remote", .key = "allow_remote", .flag = 1,
      .type = BATON_ARG_BOOLEAN,
      .help = "allow --listen on an address other computers can reach"},
+    {.name = "host-name", .key = "host_name", .flag = 1, .many = 1,
+     .type = BATON_ARG_STRING, .metavar = "NAME",
+     .help = "a name the server is reached under besides its IP addresses "
+             "and localhost (baton.school.lan); requests for any other "
+             "name get 421"},
+    {.name = "route-time-limit", .key = "route_time_limit", .flag = 1,
+     .type = BATON_ARG_NUMBER, .metavar = "SECONDS",
+     .def = {.set = 1, .type = BATON_ARG_NUMBER, .v.n = 5},
+     .help = "how long a plugin's route may take before it is answered "
+             "503 (0: only --time-limit)"},
+    {.name = "streams-per-client", .key = "streams_per_client", .flag = 1,
+     .type = BATON_ARG_INTEGER, .metavar = "N",
+     .def = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 8},
+     .help = "live-update streams one client address may hold (429 past "
+             "it); 0: no limit, for a proxy in front, through which every "
+             "client comes from one address"},
 };
 
 const baton_builtin_t baton__serve_commands[] = {
@@ -917,7 +1145,9 @@ const baton_builtin_t baton__serve_commands[] = {
               "(this computer only, unless --allow-remote); writes to plugins' "
               "routes need the token. The page updates within a second when "
               "the database changes, and a plugin is reloaded when its files "
-              "change (a broken one keeps its last good version). See "
+              "change (a broken one keeps its last good version). It answers "
+              "only requests for its own addresses (Host: an IP address, "
+              "localhost or a --host-name) from its own pages (Origin). See "
               "docs/serve.md.",
       .args = serve_args,
       .nargs = sizeof serve_args / sizeof *serve_args},
@@ -941,6 +1171,7 @@ baton_serve_t *baton__serve_router_new(baton_host_t *h, FILE *log,
     free(sv);
     return NULL;
   }
+  sv->route_ms = 5000;
   if (token != NULL)
     snprintf(sv->token, sizeof sv->token, "%s", token);
   else

@@ -8,7 +8,24 @@
  * request line and headers are counted in the parser's callbacks (431),
  * the body likewise (413), a request must arrive within request_ms of its
  * first byte however slowly it trickles (408), a kept-alive connection may
- * sit idle idle_ms, and past max_conns a new client gets 503. */
+ * sit idle idle_ms.
+ *
+ * A full pool is not a locked door: when a client connects and all
+ * max_conns connections are taken, one that is doing nothing useful is
+ * closed to make room (reclaim_rank: a finished one, then one that never
+ * sent a byte, then a kept-alive one, then a request trickling in), so
+ * sockets that only sit open cannot keep anyone out; only when none can go
+ * does the new client get 503. Event streams may
+ * take only max_streams of the pool (the rest stays for ordinary
+ * requests), and one client address at most max_client_streams (429).
+ *
+ * The parser is libhttp-parser as Debian builds it, which is lenient: it
+ * takes a bare LF as a line end, folds a line that begins with a space
+ * into the one before, and lets a space into a header's name. Each is a
+ * way for a request to mean one thing here and another to a proxy in
+ * front (request smuggling), so the raw bytes of the header section are
+ * checked before the parser sees them (check_head) and header names in
+ * its callback: all three get 400. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +86,14 @@ struct conn_s {
   int processing; /* inside conn_process: answers do not re-enter it */
   int handles;     /* open libuv handles (tcp, timer) */
   baton_http_pipe_t *pipe; /* a connection without a socket, or NULL */
+  /* check_head's place in the header section of the request being read:
+   * past its end (in the body), after a CR, how many line ends in a row,
+   * and whether the request line has begun. */
+  unsigned char in_body, cr, eols, begun;
+  unsigned requests; /* answered on this connection so far */
+  uint64_t idle_since; /* uv_now when it began waiting for a request,
+                          reading one, or draining */
+  unsigned char peer[17]; /* the client's address: family, then the bytes */
   conn_t *prev, *next;
 };
 
@@ -92,6 +117,7 @@ static void conn_process(conn_t *c);
 static void conn_close(conn_t *c);
 static void conn_finish(conn_t *c);
 static void on_timer(uv_timer_t *t);
+static int stream_refused(baton_http_req_t *r);
 
 void baton__http_limits_init(baton_http_limits_t *l) {
   l->max_header = 16 * 1024;
@@ -100,6 +126,15 @@ void baton__http_limits_init(baton_http_limits_t *l) {
   l->idle_ms = 30000;
   l->request_ms = 10000;
   l->max_queued = 1024 * 1024;
+  l->max_streams = 0; /* 3/4 of max_conns */
+  l->max_client_streams = 8;
+  l->first_byte_busy_ms = 2000;
+}
+
+/* How many streams the pool may hold: the rest is kept for requests. */
+static size_t max_streams(const baton_http_server_t *s) {
+  return s->limits.max_streams ? s->limits.max_streams
+                               : (size_t)s->limits.max_conns * 3 / 4;
 }
 
 const char *baton__http_reason(int status) {
@@ -116,6 +151,8 @@ const char *baton__http_reason(int status) {
   case 411: return "Length Required";
   case 413: return "Content Too Large";
   case 414: return "URI Too Long";
+  case 421: return "Misdirected Request";
+  case 429: return "Too Many Requests";
   case 431: return "Request Header Fields Too Large";
   case 500: return "Internal Server Error";
   case 501: return "Not Implemented";
@@ -211,6 +248,7 @@ static int on_message_begin(http_parser *p) {
   c->req->conn = c;
   c->req->server = c->server;
   c->header_bytes = 0;
+  c->idle_since = uv_now(c->server->loop);
   /* From the first byte, the whole request has request_ms to arrive. */
   uv_timer_start(&c->timer, on_timer, c->server->limits.request_ms, 0);
   return 0;
@@ -223,11 +261,22 @@ static int on_url(http_parser *p, const char *at, size_t n) {
   return str_append(&c->req->url, &c->req->url_len, at, n);
 }
 
+/* A character RFC 9110 allows in a header's name (tchar). */
+static int is_tchar(unsigned char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+         (ch >= '0' && ch <= '9') || (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
 static int on_header_field(http_parser *p, const char *at, size_t n) {
   conn_t *c = p->data;
   baton_http_req_t *r = c->req;
   if (count_header(c, n + 4) != 0)
     return -1;
+  for (size_t i = 0; i < n; i++)
+    if (!is_tchar((unsigned char)at[i])) {
+      c->err_status = 400; /* "Host : x", "Host\t: x" */
+      return -1;
+    }
   if (r->nheaders == 0 || r->in_value) {
     if (r->nheaders == r->cap) {
       size_t cap = r->cap ? r->cap * 2 : 16;
@@ -487,6 +536,7 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf);
  * close when the client closes or after a second. */
 static void conn_finish(conn_t *c) {
   c->state = C_DRAINING;
+  c->idle_since = uv_now(c->server->loop);
   c->in_len = 0;
   c->shutdown.data = c;
   if (c->pipe != NULL) {
@@ -549,6 +599,41 @@ static void conn_dispatch(conn_t *c) {
   c->server->handler(r, c->server->ud);
 }
 
+/* Checks the line ends of the header section in in[0..n) before the
+ * parser sees them, going on from where the last call stopped: every line
+ * ends with CR LF, and no line of it begins with a space or tab (an
+ * obsolete fold). Stops at the blank line that ends the section; the body
+ * is not looked at. Returns 0, or -1 for a bare LF, a CR without LF or a
+ * folded line. */
+static int check_head(conn_t *c, const char *in, size_t n) {
+  for (size_t i = 0; i < n && !c->in_body; i++) {
+    unsigned char ch = (unsigned char)in[i];
+    if (c->cr && ch != '\n')
+      return -1;
+    if (ch == '\n') {
+      if (!c->cr)
+        return -1;
+      c->cr = 0;
+      /* Blank lines before the request line are allowed (RFC 9112 2.2). */
+      if (c->begun && ++c->eols == 2)
+        c->in_body = 1;
+    } else if (ch == '\r') {
+      c->cr = 1;
+    } else if (c->eols == 1 && (ch == ' ' || ch == '\t')) {
+      return -1;
+    } else {
+      c->begun = 1;
+      c->eols = 0;
+    }
+  }
+  return 0;
+}
+
+/* The next request's header section begins. */
+static void check_head_reset(conn_t *c) {
+  c->in_body = c->cr = c->eols = c->begun = 0;
+}
+
 /* Parses what was read, request after request, while none is being
  * answered. */
 static void conn_process(conn_t *c) {
@@ -557,12 +642,17 @@ static void conn_process(conn_t *c) {
   c->processing = 1;
   size_t off = 0;
   while (c->state == C_READING && off < c->in_len) {
+    if (check_head(c, c->in + off, c->in_len - off) != 0) {
+      conn_fail(c, 400);
+      break;
+    }
     size_t n = http_parser_execute(&c->parser, &settings, c->in + off,
                                    c->in_len - off);
     off += n;
     enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
     if (e == HPE_PAUSED) {
       http_parser_pause(&c->parser, 0);
+      check_head_reset(c);
       conn_dispatch(c);
       continue;
     }
@@ -593,6 +683,8 @@ static void conn_next(conn_t *c, int keep_alive) {
     return;
   }
   c->state = C_READING;
+  c->requests++;
+  c->idle_since = uv_now(c->server->loop);
   uv_timer_start(&c->timer, on_timer, c->server->limits.idle_ms, 0);
   uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
   /* Pipelined requests already read are parsed now (or by the
@@ -645,6 +737,8 @@ int baton__http_stream(baton_http_req_t *r, const char *type,
   /* HEAD: the stream's headers without a body, and no stream: the
    * connection goes on to the next request (found by fuzz_http). */
   int head = r->head, keep = !head || (r->keep_alive && !c->server->closing);
+  if (!head && stream_refused(r))
+    return UV_EBUSY;
   int e = write_answer(c, 200, type, first, len, headers, keep, head, 1, NULL);
   req_free(r);
   c->req = NULL;
@@ -662,6 +756,84 @@ int baton__http_stream(baton_http_req_t *r, const char *type,
   c->in_len = 0;
   uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
   return 0;
+}
+
+/* ---- sharing the pool ------------------------------------------------------
+ * A stream holds its connection for as long as the client likes, and a
+ * connection that never sends a byte holds it until its timer fires: left
+ * alone, either could fill the pool. */
+
+/* The number of streams open to the address of c's client. */
+static size_t client_streams(const conn_t *c) {
+  size_t n = 0;
+  for (const conn_t *o = c->server->conns; o != NULL; o = o->next)
+    n += o->state == C_STREAM && memcmp(o->peer, c->peer, sizeof c->peer) == 0;
+  return n;
+}
+
+/* Answers r 503 when the streams have their share of the pool, 429 when
+ * its client has max_client_streams open; returns 1 then, else 0. */
+static int stream_refused(baton_http_req_t *r) {
+  conn_t *c = r->conn;
+  baton_http_server_t *s = c->server;
+  int status = 0;
+  char msg[200];
+  if (s->nstreams >= max_streams(s)) {
+    status = 503;
+    snprintf(msg, sizeof msg, "all %zu event streams are taken (the rest of "
+                              "the server is kept for requests); try again "
+                              "later", max_streams(s));
+  } else if (s->limits.max_client_streams > 0 &&
+             client_streams(c) >= s->limits.max_client_streams) {
+    status = 429;
+    snprintf(msg, sizeof msg, "this address already has %u event streams "
+                              "open, the most one client may have; close a "
+                              "dashboard tab or window",
+             s->limits.max_client_streams);
+  }
+  if (status == 0)
+    return 0;
+  char body[300];
+  int n = snprintf(body, sizeof body,
+                   "{\"error\":{\"status\":%d,\"message\":\"%s\"}}\n",
+                   status, msg);
+  r->keep_alive = 0;
+  respond(r, status, "application/json", body, (size_t)n,
+          "Cache-Control: no-store\r\nRetry-After: 5\r\n", NULL);
+  return 1;
+}
+
+/* How willingly c is closed to make room: 0 its last answer is written
+ * and it only waits for the client to hang up; 1 it never sent a byte (a
+ * client that likely never will); 2 kept alive between requests (a
+ * browser may use it again); 3 a request trickling in for longer than
+ * first_byte_busy_ms (a client that sends a byte now and then to hold
+ * its place). -1: not at all (being answered, or a stream). */
+static int reclaim_rank(const conn_t *c, uint64_t now) {
+  if (c->state == C_DRAINING)
+    return (c->pipe ? c->pipe->shut : c->tcp.write_queue_size == 0) ? 0 : -1;
+  if (c->state != C_READING)
+    return -1;
+  if (c->req == NULL && c->in_len == 0)
+    return c->requests == 0 ? 1 : 2;
+  return now - c->idle_since >= c->server->limits.first_byte_busy_ms ? 3 : -1;
+}
+
+/* The connection to close so that a new client gets in when the pool is
+ * full: the lowest reclaim_rank, the longest in that state first. NULL
+ * when none may be closed. */
+static conn_t *reclaimable(baton_http_server_t *s, const conn_t *except) {
+  conn_t *best = NULL;
+  int best_rank = 4;
+  uint64_t now = uv_now(s->loop);
+  for (conn_t *c = s->conns; c != NULL; c = c->next) {
+    int rank = c == except ? -1 : reclaim_rank(c, now);
+    /* The list is newest first: on a tie the older one wins. */
+    if (rank >= 0 && (rank < best_rank ||
+                      (rank == best_rank && c->idle_since <= best->idle_since)))
+      best = c, best_rank = rank;
+  }
+  return best;
 }
 
 size_t baton__http_broadcast(baton_http_server_t *s, const char *data,
@@ -717,18 +889,31 @@ static conn_t *conn_new(baton_http_server_t *s) {
   http_parser_init(&c->parser, HTTP_REQUEST);
   c->parser.data = c;
   c->state = C_READING;
+  c->idle_since = uv_now(s->loop);
   return c;
 }
 
-/* The connection is open: wait for its first request, or answer 503 past
- * max_conns or while the server closes. */
+/* The connection is open: wait for its first request. Past max_conns the
+ * connection idle longest is closed to make room, or if none is idle the
+ * new one gets 503, as it does while the server closes. The first byte
+ * may take request_ms, or first_byte_busy_ms while more than half the
+ * pool is in use. */
 static void conn_start(conn_t *c) {
   baton_http_server_t *s = c->server;
+  if (s->nconns > s->limits.max_conns && !s->closing) {
+    conn_t *old = reclaimable(s, c);
+    if (old != NULL)
+      conn_close(old);
+  }
   if (s->nconns > s->limits.max_conns || s->closing) {
     conn_fail(c, 503);
     return;
   }
-  uv_timer_start(&c->timer, on_timer, s->limits.idle_ms, 0);
+  unsigned wait = s->nconns * 2 > s->limits.max_conns &&
+                          s->limits.first_byte_busy_ms < s->limits.request_ms
+                      ? s->limits.first_byte_busy_ms
+                      : s->limits.request_ms;
+  uv_timer_start(&c->timer, on_timer, wait, 0);
   if (c->pipe == NULL &&
       uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0)
     conn_close(c);
@@ -746,6 +931,15 @@ static void on_connection(uv_stream_t *l, int status) {
     return;
   }
   uv_tcp_nodelay(&c->tcp, 1);
+  struct sockaddr_storage ss;
+  int len = sizeof ss;
+  if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+    c->peer[0] = (unsigned char)ss.ss_family;
+    if (ss.ss_family == AF_INET6)
+      memcpy(c->peer + 1, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+    else
+      memcpy(c->peer + 1, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+  }
   conn_start(c);
   return;
 

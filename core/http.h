@@ -25,18 +25,26 @@ typedef struct baton_http_server_s baton_http_server_t;
 typedef struct baton_http_req_s baton_http_req_t;
 
 /* What one client may take from the server. A client over a limit gets the
- * matching status (431, 413, 503, 408) and its connection is closed. */
+ * matching status (431, 413, 503, 408, 429) and its connection is closed. */
 typedef struct {
   size_t max_header;   /* request line and headers, bytes: 431 past it */
   size_t max_body;     /* body bytes: 413 past it */
-  unsigned max_conns;  /* open connections: 503 past it */
+  unsigned max_conns;  /* open connections: past it the one idle longest is
+                          closed, or if none is idle the new one gets 503 */
   unsigned idle_ms;    /* a kept-alive connection with no request: closed */
-  unsigned request_ms; /* a request's first byte to its last: 408 past it */
+  unsigned request_ms; /* a new connection's wait for its first byte, and a
+                          request's first byte to its last: 408 past it */
+  unsigned first_byte_busy_ms; /* the wait for the first byte while more
+                                  than half of max_conns are open */
   size_t max_queued;   /* unsent bytes to a stream: closed past it */
+  unsigned max_streams; /* open streams (0: 3/4 of max_conns): 503 past it */
+  unsigned max_client_streams; /* streams per client address: 429 past it
+                                  (0: no limit, for a proxy in front) */
 } baton_http_limits_t;
 
 /* The defaults: 16 KiB of headers, 1 MiB of body, 256 connections, 30 s
- * idle, 10 s per request, 1 MiB queued. */
+ * idle, 10 s per request (2 s for the first byte while the pool is more
+ * than half full), 1 MiB queued, 192 streams, 8 per client address. */
 void baton__http_limits_init(baton_http_limits_t *l);
 
 typedef void (*baton_http_handler_fn)(baton_http_req_t *req, void *ud);
@@ -112,8 +120,10 @@ int baton__http_respond_ref(baton_http_req_t *r, int status, const char *type,
 /* Answers 200 with no length, then `first` (len bytes, may be 0), and
  * keeps the connection open as a stream that baton__http_broadcast writes
  * to; the request is freed at once. A HEAD request gets the headers only
- * and the connection goes on as after baton__http_respond. Returns 0 or
- * as baton__http_respond. */
+ * and the connection goes on as after baton__http_respond. Past
+ * max_streams the answer is 503, past max_client_streams for the client's
+ * address 429 (JSON naming the limit) and UV_EBUSY is returned. Returns 0
+ * or as baton__http_respond. */
 int baton__http_stream(baton_http_req_t *r, const char *type,
                        const char *headers, const char *first, size_t len);
 
@@ -176,15 +186,43 @@ void baton__http_json(baton_http_req_t *r, int status, struct json_t *j,
 /* {"error": {"status", "plugin" (when not NULL), "message"}}. */
 void baton__http_json_error(baton_http_req_t *r, int status,
                             const char *plugin, const char *msg);
+/* j as the JSON text every answer uses (malloc'd), or NULL. */
+char *baton__http_json_dump(const struct json_t *j);
+
+/* An answer's bytes shared by a cache and the answers being written from
+ * them (baton__http_respond_ref with baton__http_shared_unref), freed
+ * with the last reference. */
+typedef struct {
+  size_t refs;
+  size_t len;
+  char *data;
+} baton_http_shared_t;
+/* Takes data (malloc'd, len bytes) into a new shared buffer holding one
+ * reference; NULL when out of memory (data is then freed). */
+baton_http_shared_t *baton__http_shared_new(char *data, size_t len);
+void baton__http_shared_unref(void *shared);
 
 /* ---- plugin routes (core/lua_http.c) ------------------------------------ */
+
+/* What the server tells the routes about a request. */
+typedef struct {
+  FILE *log;          /* where a handler's failure is logged */
+  long long version;  /* the data's version: a GET answer kept for an
+                         older one is not used */
+  unsigned time_ms;   /* a handler's time limit (--route-time-limit), or 0
+                         for the host's alone; the shorter one holds */
+} baton_route_ctx_t;
 
 /* Answers r with the route of a loaded plugin that matches its path (405
  * with Allow when only another method matches). Returns 1 when r was taken
  * (answered now or when the handler ends), 0 when no route has its path.
- * A handler's failure is logged to `log` and answered 500 naming the
- * plugin. */
-int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log);
+ * A GET route's 200 answer is kept per path and query and sent again
+ * without running the handler while the data's version stays the same,
+ * unless the route was made with {cache = false}. A handler's failure is
+ * logged to ctx->log and answered 500 naming the plugin; one that runs
+ * past the time limit is stopped and answered 503. */
+int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
+                          const baton_route_ctx_t *ctx);
 
 /* The router of `baton serve` without a listener, for the fuzzer
  * (tests/fuzz/fuzz_http.c): baton__serve_router_handle is the server's

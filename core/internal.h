@@ -317,6 +317,8 @@ struct baton_host_s {
     char *path;
     char **argv, **envp;
     int fd;
+    char token[49];  /* the write token, handed over through a pipe */
+    char *token_env; /* the entry of envp naming the pipe's fd */
   } respawn;
 };
 
@@ -457,6 +459,7 @@ struct baton_task_s {
   int ref;           /* registry anchor of co */
   char *what;        /* "command greet", "timer callback": for messages */
   uint64_t deadline; /* uv_hrtime; 0 = none */
+  unsigned limit_ms; /* the time limit deadline was set from; 0 = none */
   uv_timer_t *timer; /* wall-clock deadline while waiting */
   baton_op_t *op;    /* what it waits for, if anything */
   int status;        /* 0, or the error code it ended with */
@@ -476,6 +479,11 @@ struct baton_task_s {
  * BATON_ENOMEM, with the function and values popped either way. */
 int baton__task_start(baton_plugin_t *p, int nargs, const char *what,
                       void (*done_cb)(baton_task_t *), void *data);
+/* The same with a time limit of its own: ms (0: none) instead of the
+ * host's --time-limit (a route of `baton serve` has a shorter one). */
+int baton__task_start_within(baton_plugin_t *p, int nargs, const char *what,
+                             void (*done_cb)(baton_task_t *), void *data,
+                             unsigned ms);
 /* Resumes a waiting task with the values `push` pushes (it runs protected
  * on the plugin's main state and returns how many it pushed; `push` may be
  * NULL for none). An allocation failure while pushing ends the task with
@@ -517,6 +525,8 @@ typedef struct baton_route_s {
   char *path;  /* "/api/mentoring/pairs/:id" */
   int ref;     /* the handler, in the plugin's registry */
   char *where; /* "plugins/x/init.lua:12", where it was made */
+  int nocache; /* made with {cache = false}: GET answers are not kept */
+  struct baton_route_answer_s *answers; /* kept GET answers (lua_http.c) */
   struct baton_route_s *next;
 } baton_route_t;
 /* Drops a plugin's routes (their handlers go with its state). */

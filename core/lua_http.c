@@ -10,9 +10,18 @@
  * A route's path lies under the plugin's own prefix (/api/NAME/ or
  * /api/NAMESPACE/), so plugins cannot answer for each other or for the
  * core. The handler runs as a task, like a command: it may wait
- * (baton.sleep, baton.fs.*, a store query), it has the host's time and
- * memory limits, and an error in it answers 500 naming the plugin while
- * the server goes on. The routes belong to the plugin's state: unloading or
+ * (baton.sleep, baton.fs.*, a store query), it has the host's memory
+ * limit and a time limit of its own (--route-time-limit, 5 s: the loop
+ * answers nobody else while Lua runs), and an error in it answers 500
+ * naming the plugin while the server goes on; running out of time
+ * answers 503.
+ *
+ * A GET route's 200 answers are kept, per path and query, for as long as
+ * the data's version stays the same (as /api/people is): a dashboard
+ * room asking every second runs a slow handler once per change, not once
+ * per request. A route whose answer depends on anything else (the time,
+ * a file, a request header) is made with {cache = false}. The routes, and
+ * the answers kept with them, belong to the plugin's state: unloading or
  * reloading the plugin drops them with it. */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +33,26 @@
 #define ROUTE_MAX_PATH 256
 #define ROUTE_MAX_SEGMENTS 16
 #define ROUTE_MAX_QUERY 64
+#define ROUTE_CACHE_MAX 16               /* answers kept per route */
+#define ROUTE_CACHE_BYTES (4u << 20)     /* a larger answer is not kept */
+/* Nor kept longer than a minute: an answer may depend on the date
+ * (a rota's past meetings), which changes without the data changing. */
+#define ROUTE_CACHE_MS 60000
+
+/* A GET answer kept for one path and query at one data version. */
+typedef struct baton_route_answer_s {
+  char *key; /* "path?query" */
+  long long version;
+  uint64_t at; /* uv_now when it was made */
+  baton_http_shared_t *body;
+  struct baton_route_answer_s *next; /* newest first */
+} answer_t;
+
+static void answer_free(answer_t *a) {
+  free(a->key);
+  baton__http_shared_unref(a->body);
+  free(a);
+}
 
 static const char *const methods[] = {"GET", "POST", "PUT", "PATCH",
                                       "DELETE"};
@@ -34,6 +63,11 @@ void baton__routes_free(baton_plugin_t *p) {
   while (p->routes) {
     baton_route_t *r = p->routes;
     p->routes = r->next;
+    while (r->answers) {
+      answer_t *a = r->answers;
+      r->answers = a->next;
+      answer_free(a);
+    }
     free(r->path);
     free(r->where);
     free(r);
@@ -73,13 +107,39 @@ static int under(const char *path, const char *word) {
          (path[5 + n] == '\0' || path[5 + n] == '/');
 }
 
-/* baton.http.route(method, path, handler) */
+/* The options table at index 4 ({cache = false}); raises for an unknown
+ * key or a wrong type. Returns nocache. */
+static int route_options(lua_State *L, const char *method) {
+  if (lua_isnoneornil(L, 4))
+    return 0;
+  luaL_checktype(L, 4, LUA_TTABLE);
+  int nocache = 0;
+  lua_pushnil(L);
+  while (lua_next(L, 4) != 0) {
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+    if (strcmp(k, "cache") != 0)
+      return luaL_error(L, "baton.http.route: unknown option '%s'; the "
+                           "options are: cache", k);
+    if (!lua_isboolean(L, -1))
+      return luaL_error(L, "baton.http.route: option cache must be true or "
+                           "false, not %s", luaL_typename(L, -1));
+    nocache = !lua_toboolean(L, -1);
+    if (!nocache && strcmp(method, "GET") != 0)
+      return luaL_error(L, "baton.http.route: cache = true is for GET "
+                           "routes; a %s answer is never kept", method);
+    lua_pop(L, 1);
+  }
+  return nocache;
+}
+
+/* baton.http.route(method, path, handler [, options]) */
 static int l_route(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
   baton__lua_need(L, BATON_PERM_HTTP_ROUTE, "baton.http.route");
   const char *method = luaL_checkstring(L, 1);
   const char *path = luaL_checkstring(L, 2);
   luaL_checktype(L, 3, LUA_TFUNCTION);
+  int nocache = route_options(L, method);
   if (!p->loading)
     return luaL_error(L, "baton.http.route: routes are made while init.lua "
                          "loads; call it at the top level of init.lua (or of "
@@ -130,6 +190,7 @@ static int l_route(lua_State *L) {
     return luaL_error(L, "baton.http.route: out of memory");
   }
   snprintf(r->method, sizeof r->method, "%s", method);
+  r->nocache = nocache;
   lua_pushvalue(L, 3);
   r->ref = luaL_ref(L, LUA_REGISTRYINDEX);
   baton_route_t **tail = &p->routes;
@@ -184,12 +245,15 @@ static int match(const char *pattern, const char *path, param_t *params) {
 typedef struct {
   baton_http_req_t *req; /* NULL once answered */
   baton_plugin_t *p;
-  const baton_route_t *route;
+  baton_route_t *route;
   int nparams, nquery;
   /* Decoded names and values: the path's parameters, then the query's. */
   char *values[2 * (ROUTE_MAX_SEGMENTS + ROUTE_MAX_QUERY)];
   json_t *body_json;
   FILE *log;
+  char *key;         /* "path?query" when a 200 answer is to be kept */
+  long long version; /* the data's version when the request came */
+  unsigned limit_ms; /* the handler's time limit */
   char what[ROUTE_MAX_PATH + 64];
 } call_t;
 
@@ -197,7 +261,60 @@ static void call_free(call_t *c) {
   for (int i = 0; i < 2 * (c->nparams + c->nquery); i++)
     free(c->values[i]);
   json_decref(c->body_json);
+  free(c->key);
   free(c);
+}
+
+/* ---- kept answers -------------------------------------------------------- */
+
+/* The answer kept for key at version, made less than ROUTE_CACHE_MS
+ * before now, or NULL. */
+static answer_t *answer_find(baton_route_t *rt, const char *key,
+                             long long version, uint64_t now) {
+  for (answer_t *a = rt->answers; a; a = a->next)
+    if (a->version == version && now - a->at < ROUTE_CACHE_MS &&
+        strcmp(a->key, key) == 0)
+      return a;
+  return NULL;
+}
+
+/* Keeps body (a reference is taken) as the answer for key at version.
+ * Answers of other versions go, as does the oldest past ROUTE_CACHE_MAX:
+ * a client varying the query cannot make the cache grow. Out of memory:
+ * nothing is kept. */
+static void answer_keep(baton_route_t *rt, const char *key, long long version,
+                        uint64_t now, baton_http_shared_t *body) {
+  answer_t **pp = &rt->answers;
+  size_t n = 0;
+  while (*pp) {
+    answer_t *a = *pp;
+    if (a->version != version || strcmp(a->key, key) == 0 ||
+        ++n >= ROUTE_CACHE_MAX) {
+      *pp = a->next;
+      answer_free(a);
+    } else {
+      pp = &a->next;
+    }
+  }
+  answer_t *a = calloc(1, sizeof *a);
+  if (a == NULL || (a->key = baton__strdup(key)) == NULL) {
+    free(a);
+    return;
+  }
+  a->version = version;
+  a->at = now;
+  a->body = body;
+  body->refs++;
+  a->next = rt->answers;
+  rt->answers = a;
+}
+
+/* Sends a kept answer as baton__http_json sends a fresh one. */
+static void answer_send(baton_http_req_t *r, baton_http_shared_t *body) {
+  body->refs++;
+  baton__http_respond_ref(r, 200, "application/json", body->data, body->len,
+                          "Cache-Control: no-store\r\n",
+                          baton__http_shared_unref, body);
 }
 
 /* Decodes the path's parameters and the query (k=v&...; '+' is a space;
@@ -258,11 +375,26 @@ static int route_k(lua_State *L, int st, lua_KContext ctx) {
   }
   baton_http_req_t *r = c->req;
   c->req = NULL;
-  if (status == 204)
+  if (status == 204) {
     baton__http_respond(r, 204, "application/json", NULL, 0,
                         "Cache-Control: no-store\r\n");
-  else
+  } else if (status == 200 && c->key != NULL) {
+    char *text = baton__http_json_dump(j);
+    baton_http_shared_t *body =
+        baton__http_shared_new(text, text ? strlen(text) : 0);
+    if (body == NULL) {
+      baton__http_json(r, status, j, NULL); /* 500: out of memory */
+      return 0;
+    }
+    json_decref(j);
+    if (body->len <= ROUTE_CACHE_BYTES)
+      answer_keep(c->route, c->key, c->version, uv_now(&c->p->host->loop),
+                  body);
+    answer_send(r, body);
+    baton__http_shared_unref(body);
+  } else {
     baton__http_json(r, status, j, NULL);
+  }
   return 0;
 }
 
@@ -331,21 +463,43 @@ static void call_done(baton_task_t *t) {
   call_t *c = t->data;
   if (c->req != NULL) {
     const char *msg = t->error ? t->error : baton_strerror(t->status);
-    int status = t->status == BATON_ECANCELED ? 503 : 500;
+    char *late = NULL;
+    int status = 500;
+    if (t->status == BATON_ECANCELED) {
+      status = 503;
+      msg = "the plugin was reloaded or stopped while answering; ask again";
+    } else if (t->status == BATON_ETIMEDOUT) {
+      /* The server answered nobody else while the handler ran: say so. */
+      status = 503;
+      late = baton__asprintf(
+          "%s took longer than its time limit of %g s and was stopped (%s); "
+          "make it faster (a GET route's answer is kept until the data "
+          "changes, so only the first request after a change runs it), or "
+          "raise the limit with baton serve --route-time-limit SECONDS",
+          c->what, c->limit_ms / 1000.0, msg);
+      if (late)
+        msg = late;
+    }
     fprintf(c->log, "baton serve: plugin '%s': %s failed: %s\n", c->p->name,
             c->what, msg);
-    baton__http_json_error(c->req, status, c->p->name,
-                 t->status == BATON_ECANCELED
-                     ? "the plugin was reloaded or stopped while answering; "
-                       "ask again"
-                     : msg);
+    baton__http_json_error(c->req, status, c->p->name, msg);
+    free(late);
     c->req = NULL;
   }
   t->reported = 1; /* logged above, not on the terminal as a command's */
   call_free(c);
 }
 
-int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log) {
+/* The shorter of the route limit and the host's; 0 means none. */
+static unsigned route_limit(const baton_host_t *h, unsigned route_ms) {
+  unsigned host_ms = h->opts.time_limit_ms;
+  if (route_ms == 0 || (host_ms != 0 && host_ms < route_ms))
+    return host_ms;
+  return route_ms;
+}
+
+int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
+                          const baton_route_ctx_t *ctx) {
   const char *path = baton__http_req_path(r);
   const char *method = baton__http_req_method(r);
   if (strcmp(method, "HEAD") == 0)
@@ -375,7 +529,20 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log) {
       c->req = r;
       c->p = p;
       c->route = rt;
-      c->log = log;
+      c->log = ctx->log;
+      c->version = ctx->version;
+      c->limit_ms = route_limit(h, ctx->time_ms);
+      if (strcmp(rt->method, "GET") == 0 && !rt->nocache) {
+        const char *q = baton__http_req_query(r);
+        c->key = baton__asprintf("%s%s%s", path, *q ? "?" : "", q);
+        answer_t *a = c->key ? answer_find(rt, c->key, c->version, uv_now(&h->loop))
+                             : NULL;
+        if (a != NULL) {
+          answer_send(r, a->body);
+          call_free(c);
+          return 1;
+        }
+      }
       int d = decode(c, params, np, baton__http_req_query(r));
       if (d != 0) {
         baton__http_json_error(r, d == BATON_ENOMEM ? 500 : 400, NULL,
@@ -412,7 +579,8 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r, FILE *log) {
         call_free(c);
         return 1;
       }
-      if (baton__task_start(p, 2, c->what, call_done, c) != 0) {
+      if (baton__task_start_within(p, 2, c->what, call_done, c,
+                                   c->limit_ms) != 0) {
         baton__http_json_error(r, 500, p->name, "out of memory starting the handler");
         call_free(c);
       }

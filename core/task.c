@@ -137,7 +137,7 @@ static void task_run(baton_task_t *t, int nargs) {
 
 static void deadline_cb(uv_timer_t *timer) {
   baton_task_t *t = timer->data;
-  unsigned ms = t->p->host->opts.time_limit_ms;
+  unsigned ms = t->limit_ms;
   baton__task_kill(t, BATON_ETIMEDOUT,
                    baton__asprintf("time limit of %g s exceeded while %s was "
                                    "waiting; raise it with --time-limit "
@@ -167,6 +167,13 @@ static int start_p(lua_State *L) {
 
 int baton__task_start(baton_plugin_t *p, int nargs, const char *what,
                       void (*done_cb)(baton_task_t *), void *data) {
+  return baton__task_start_within(p, nargs, what, done_cb, data,
+                                  p->host->opts.time_limit_ms);
+}
+
+int baton__task_start_within(baton_plugin_t *p, int nargs, const char *what,
+                             void (*done_cb)(baton_task_t *), void *data,
+                             unsigned ms) {
   lua_State *L = p->L;
   baton_host_t *h = p->host;
   /* Its reach: the one made for it, or its plugin's grant attenuated by
@@ -204,7 +211,7 @@ int baton__task_start(baton_plugin_t *p, int nargs, const char *what,
   t->data = data;
   t->next = p->tasks;
   p->tasks = t;
-  unsigned ms = p->host->opts.time_limit_ms;
+  t->limit_ms = ms;
   if (ms > 0) {
     t->deadline = uv_hrtime() + (uint64_t)ms * 1000000u;
     t->timer = malloc(sizeof *t->timer);

@@ -21,6 +21,39 @@
  * reach it. */
 #define STUCK_GRACE_NS (2000u * 1000000u)
 
+/* Hands the server's write token to the program about to be exec'd
+ * through a pipe whose read end it inherits, and writes that end's number
+ * into the environment entry prepared for it ("NAME=-1"). Not through the
+ * environment itself: /proc/PID/environ shows the environment a program
+ * started with for its whole life, to every process of the same user.
+ * The pipe holds the token from here until the new program reads it.
+ * Only async-signal-safe calls. */
+static void pass_token(baton_host_t *h) {
+  char *eq = h->respawn.token_env;
+  int fds[2];
+  size_t n = 0;
+  while (n < sizeof h->respawn.token && h->respawn.token[n] != '\0')
+    n++;
+  if (eq == NULL || pipe(fds) != 0)
+    return;
+  /* 48 bytes fit the pipe's buffer: the write does not wait. */
+  if (write(fds[1], h->respawn.token, n) != (ssize_t)n) {
+    close(fds[0]);
+    close(fds[1]);
+    return;
+  }
+  close(fds[1]);
+  while (*eq != '=')
+    eq++;
+  char digits[12];
+  int k = 0;
+  for (unsigned v = (unsigned)fds[0]; k == 0 || v > 0; v /= 10)
+    digits[k++] = (char)('0' + v % 10);
+  while (k > 0)
+    *++eq = digits[--k];
+  eq[1] = '\0';
+}
+
 /* The running call cannot be stopped: say so and end the process. Exiting
  * is safe for data: the store commits atomically and files are replaced
  * atomically, as they survive a kill -9. Only async-signal-safe calls. */
@@ -48,6 +81,7 @@ static void give_up(baton_plugin_t *p) {
     sigset_t none;
     sigemptyset(&none);
     pthread_sigmask(SIG_SETMASK, &none, NULL);
+    pass_token(h);
     if (fcntl(h->respawn.fd, F_SETFD, 0) == 0)
       execve(h->respawn.path, h->respawn.argv, h->respawn.envp);
   }

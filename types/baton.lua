@@ -218,7 +218,8 @@ baton.http = {}
 ---@param method "GET"|"POST"|"PUT"|"PATCH"|"DELETE"
 ---@param path string  under /api/NAME/ or /api/NAMESPACE/; :name matches one part
 ---@param handler fun(req: baton.request): any, integer?  a JSON value and a status (default 200)
-function baton.http.route(method, path, handler) end
+---@param options? {cache?: boolean}  cache = false: never keep this GET route's answers
+function baton.http.route(method, path, handler, options) end
 
 baton.ics = {}
 

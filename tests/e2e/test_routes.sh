@@ -53,12 +53,42 @@ expect_contains "plugin 'routes': route GET /api/routes/boom" err
 get /api/health
 expect_code 200
 
-test_case "a handler past the time limit is stopped with 500"
-get /api/routes/forever
-expect_code 500
-expect_contains "time limit of 2 s" body
+test_case "a handler past its time limit is stopped with 503 naming the plugin; the others are answered"
+curl -s -m 8 -o forever.json -w '%{http_code}' "${URL}api/routes/forever" >forever.code &
+forever=$!
+sleep 0.3
+t0=$(now_ms)
+get /api/people
+expect_code 200
+ELAPSED_MS=$(($(now_ms) - t0))
+expect_within 3500
+wait "$forever" || true
+verdict "the busy route got 503" "it got $(cat forever.code)" forever.json test "$(cat forever.code)" = 503
+expect_json_true forever.json 'd["error"]["plugin"] == "routes" and "time limit of 2 s" in d["error"]["message"] and "--route-time-limit" in d["error"]["message"]'
 get /api/health
 expect_code 200
+
+test_case "a GET route's answer is kept until the data changes; {cache = false} opts out"
+get "/api/routes/kept?q=1"
+expect_json_true body 'd == {"q": "1"}'
+get "/api/routes/kept?q=1"
+expect_json_true body 'd == {"q": "1"}'
+get "/api/routes/kept?q=2"
+expect_json_true body 'd == {"q": "2"}'
+get /api/routes/fresh
+get /api/routes/fresh
+get /api/routes/calls
+expect_json_true body 'd == {"kept": 2, "fresh": 2}'
+cat >more.csv <<'CSV'
+id,name,role
+Z900,Zoe Newcomer,teacher
+CSV
+baton people import more.csv >/dev/null
+sleep 1 # the server notices another process's commit within 300 ms
+get "/api/routes/kept?q=1"
+expect_json_true body 'd == {"q": "1"}'
+get /api/routes/calls
+expect_json_true body 'd["kept"] == 3'
 
 test_case "a handler that waits does not hold the others"
 curl -s -m 5 -o slow.json "${URL}api/routes/slow" &
@@ -126,6 +156,9 @@ verdict "the stuck request got no answer" "it was answered: $CODE" body test "$C
 wait_for_text "restarted (1 in the last minute)" err 5000 || true
 expect_contains "plugin 'routes': it did not stop within 2 s of its time limit" err
 expect_contains "restarted (1 in the last minute); dashboard at $URL" err
+verdict "the restarted server's environment does not hold the token" \
+  "/proc/$BG_PID/environ holds the token" "" \
+  not grep -qaF "$TOKEN" "/proc/$BG_PID/environ"
 get /api/routes/hello/x
 expect_code 200
 get /api/routes/echo -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{}'
@@ -187,5 +220,34 @@ get /api/routes/hello/x
 expect_code 200
 interrupt_bg
 check_status 0
+
+test_case "--route-time-limit sets a route's own limit, shorter than --time-limit"
+use_only_plugins routes
+serve_start --route-time-limit 0.5
+t0=$(now_ms)
+get /api/routes/forever
+ELAPSED_MS=$(($(now_ms) - t0))
+expect_code 503
+expect_within 2500
+expect_contains "time limit of 0.5 s" body
+get /api/routes/hello/x
+expect_code 200
+interrupt_bg
+check_status 0
+
+test_case "a route's options are checked, naming file and line"
+mkdir -p "$PLUGINS/optroutes"
+cat >"$PLUGINS/optroutes/plugin.lua" <<'EOF'
+return { name = "optroutes", version = "0.1.0", api = 1, summary = "bad options",
+         permissions = { "http.route" } }
+EOF
+printf 'baton.http.route("GET", "/api/optroutes/x", function() end, { cahce = false })\n' \
+  >"$PLUGINS/optroutes/init.lua"
+expect_status 1 baton doctor
+expect_contains "init.lua:1: baton.http.route: unknown option 'cahce'; the options are: cache" out
+printf 'baton.http.route("POST", "/api/optroutes/x", function() end, { cache = true })\n' \
+  >"$PLUGINS/optroutes/init.lua"
+expect_status 1 baton doctor
+expect_contains "cache = true is for GET routes" out
 
 finish

@@ -124,7 +124,7 @@ serve_start --time-limit 2
 t0=$(now_ms)
 get /api/sql_routes/slow
 ELAPSED_MS=$(($(now_ms) - t0))
-expect_code 500
+expect_code 503
 expect_contains "time limit of 2 s exceeded" body
 expect_contains '"plugin":"sql_routes"' body
 expect_within 8000

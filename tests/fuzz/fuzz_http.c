@@ -1,7 +1,8 @@
 /* tests/fuzz/fuzz_http.c: arbitrary bytes as one client connection of
  * `baton serve`: the real server (core/http.c: libhttp-parser, limits,
  * pipelining, keep-alive) and the real router (core/cmd_serve.c: query
- * parsing, the token check, the JSON API with a real store, and the
+ * parsing, the Host and Origin checks, the token check, the JSON API with
+ * a real store, kept route answers, and the
  * routes of the bundled plugins and of examples/recognition, which takes
  * JSON bodies), with no socket: a pipe connection
  * (baton__http_pipe_open) takes the bytes and keeps what the server

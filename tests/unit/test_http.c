@@ -81,7 +81,8 @@ static void handler(baton_http_req_t *r, void *ud) {
     return;
   }
   if (strcmp(path, "/stream") == 0) {
-    baton__http_stream(r, "text/event-stream", NULL, "hello\n", 6);
+    if (baton__http_stream(r, "text/event-stream", NULL, "hello\n", 6) != 0)
+      return; /* refused (429, 503): no stream to tick */
     uv_timer_t *t = malloc(sizeof *t);
     uv_timer_init(&loop, t);
     uv_timer_start(t, tick, 50, 0);
@@ -448,15 +449,51 @@ static void test_http_closes_an_idle_connection(void **st) {
   baton_http_limits_t l;
   baton__http_limits_init(&l);
   l.idle_ms = 200;
+  l.request_ms = 200; /* the wait for a new connection's first byte */
   run_with(client_idle, &l);
   assert_int_equal(nresp, 0);
   assert_true(eof_seen);
 }
 
-static void client_too_many(void) {
-  int a = connect_server(), b = connect_server(), c = connect_server();
+/* The pool is full of connections that sent nothing: a new client still
+ * gets in, and the oldest idle one is what makes room. */
+static int a_closed;
+static void client_fills_the_pool_with_idle_sockets(void) {
+  int a = connect_server();
+  usleep(20000);
+  int b = connect_server();
+  usleep(20000);
+  int c = connect_server();
+  send_str(c, "GET /c HTTP/1.1\r\n\r\n");
   read_answers(c, 1, NULL);
-  send_str(a, "GET /a HTTP/1.1\r\n\r\n");
+  a_closed = closed_by_server(a);
+  send_str(b, "GET /b HTTP/1.1\r\n\r\n");
+  read_answers(b, 2, NULL);
+  close(a);
+  close(b);
+  close(c);
+}
+
+static void test_http_makes_room_by_closing_the_connection_idle_longest(
+    void **st) {
+  baton_http_limits_t l;
+  baton__http_limits_init(&l);
+  l.max_conns = 2;
+  a_closed = 0;
+  run_with(client_fills_the_pool_with_idle_sockets, &l);
+  assert_int_equal(statuses[0], 200);
+  assert_string_equal(bodies[0], "GET /c  0");
+  assert_true(a_closed);
+  assert_int_equal(statuses[1], 200); /* b, newer, was kept */
+}
+
+static void client_too_many(void) {
+  int a = connect_server(), b = connect_server();
+  send_str(a, "GET /slow HTTP/1.1\r\n\r\n");
+  send_str(b, "GET /slow HTTP/1.1\r\n\r\n");
+  usleep(50000); /* both are being answered: none is idle */
+  int c = connect_server();
+  read_answers(c, 1, NULL);
   read_answers(a, 2, NULL);
   close(a);
   close(b);
@@ -470,6 +507,71 @@ static void test_http_refuses_connections_past_the_limit_with_503(void **st) {
   run_with(client_too_many, &l);
   assert_int_equal(statuses[0], 503);
   assert_int_equal(statuses[1], 200); /* the others still work */
+}
+
+static void client_two_streams(void) {
+  int a = connect_server();
+  send_str(a, "GET /stream HTTP/1.1\r\n\r\n");
+  read_answers(a, 1, "tick"); /* the handler's timer has fired */
+  nresp = 1; /* a stream has no end: count it as one */
+  int b = connect_server();
+  send_str(b, "GET /stream HTTP/1.1\r\n\r\n");
+  read_answers(b, 2, NULL);
+  close(a);
+  close(b);
+}
+
+static void test_http_caps_the_streams_of_one_client_with_429(void **st) {
+  baton_http_limits_t l;
+  baton__http_limits_init(&l);
+  l.max_client_streams = 1;
+  run_with(client_two_streams, &l);
+  assert_int_equal(statuses[0], 200);
+  assert_int_equal(statuses[1], 429);
+  assert_non_null(strstr(bodies[1], "event streams"));
+}
+
+static void test_http_keeps_a_share_of_the_pool_from_streams_with_503(
+    void **st) {
+  baton_http_limits_t l;
+  baton__http_limits_init(&l);
+  l.max_streams = 1;
+  run_with(client_two_streams, &l);
+  assert_int_equal(statuses[0], 200);
+  assert_int_equal(statuses[1], 503);
+}
+
+/* What libhttp-parser, as Debian builds it, would take: a bare LF as a
+ * line end, a space before a header's colon, a folded header line. */
+static void client_lenient(void) {
+  static const char *const reqs[] = {
+      "GET /a HTTP/1.1\nHost: x\n\n",
+      "GET /a HTTP/1.1\r\nHost: x\n\r\n",
+      "GET /a HTTP/1.1\r\nHost : x\r\n\r\n",
+      "GET /a HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n Transfer-Encoding: chunked"
+      "\r\n\r\n",
+  };
+  for (size_t i = 0; i < sizeof reqs / sizeof *reqs; i++) {
+    int fd = connect_server();
+    send_str(fd, reqs[i]);
+    read_answers(fd, (int)i + 1, NULL);
+    close(fd);
+  }
+  int fd = connect_server(); /* and the strict form still works */
+  send_str(fd, "\r\nGET /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 3"
+               "\r\n\r\na\nb");
+  read_answers(fd, 5, NULL);
+  close(fd);
+}
+
+static void test_http_refuses_bare_lf_folds_and_spaced_names_with_400(
+    void **st) {
+  run_with(client_lenient, NULL);
+  assert_int_equal(nresp, 5);
+  for (int i = 0; i < 4; i++)
+    assert_int_equal(statuses[i], 400);
+  assert_int_equal(statuses[4], 200);
+  assert_string_equal(bodies[4], "GET /ok  3");
 }
 
 static void client_slow_and_fast(void) {
@@ -583,6 +685,14 @@ int main(void) {
       cmocka_unit_test_setup(test_http_closes_an_idle_connection, setup),
       cmocka_unit_test_setup(
           test_http_refuses_connections_past_the_limit_with_503, setup),
+      cmocka_unit_test_setup(
+          test_http_makes_room_by_closing_the_connection_idle_longest, setup),
+      cmocka_unit_test_setup(test_http_caps_the_streams_of_one_client_with_429,
+                             setup),
+      cmocka_unit_test_setup(
+          test_http_keeps_a_share_of_the_pool_from_streams_with_503, setup),
+      cmocka_unit_test_setup(
+          test_http_refuses_bare_lf_folds_and_spaced_names_with_400, setup),
       cmocka_unit_test_setup(
           test_http_a_waiting_answer_does_not_block_another_client, setup),
       cmocka_unit_test_setup(test_http_stream_gets_what_is_broadcast, setup),
