@@ -79,8 +79,9 @@ end
 local function none_active(args)
   local active = settings.active()
   if args.save and #active > 0 then
-    error(("there are already %d active pairs: `baton mentor rematch --save` keeps them and pairs the rest, "
-      .. "or `baton mentor end --all` ends them first"):format(#active), 0)
+    error(("there %s already %d active pair%s: `baton mentor rematch --save` keeps them and pairs the rest, "
+      .. "or `baton mentor end --all` ends them first"):format(#active == 1 and "is" or "are", #active,
+      #active == 1 and "" or "s"), 0)
   end
 end
 

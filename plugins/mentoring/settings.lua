@@ -83,6 +83,8 @@ local function log_repair()
   end
 end
 
+M.MIGRATIONS = MIGRATIONS -- (for the tests of migration 2's repair)
+
 function M.migrate()
   local _, err = baton.store.migrate(MIGRATIONS)
   if err then error("cannot prepare the mentoring tables: " .. err, 0) end
