@@ -89,7 +89,10 @@ function M.match(args, ctx)
   local function plan()
     none_active(args)
     local c = cohort.build(args)
-    return { c = c, out = cohort.outcome(c, cohort.solve(c)) }
+    local out = cohort.outcome(c, cohort.solve(c))
+    -- (before the save: a file cannot be written inside its transaction)
+    if args.csv then write_csv(args.csv, out.pairs) end
+    return { c = c, out = out }
   end
   local planned
   if args.save then
@@ -101,7 +104,6 @@ function M.match(args, ctx)
     planned = plan()
   end
   local c, out = planned.c, planned.out
-  if args.csv then write_csv(args.csv, out.pairs) end
   out.saved = args.save
   baton.output(out, function(o)
     baton.print(("Mentoring match: %d mentees (%s), %d mentors (%s), objective %s")
