@@ -161,13 +161,15 @@ integrity=$(q "PRAGMA integrity_check")
 read -r r_ok r_bad r_short r_worst <reader.txt
 
 # A write is lost when an event says it happened and the table does not
-# hold it (or a run said "saved" and left no event); duplicated when the
-# table or the log holds it twice.
+# hold it, or a run said "saved" and left no event; duplicated when it
+# was recorded twice (a pair ended twice, a mentee with two active
+# mentors, two events for one run).
 pos() { [ "$1" -gt 0 ] && echo "$1" || echo 0; }
 lost=$(($(pos $((step_ok - step_events))) + step_mismatch + rota_mismatch + rota_stale + import_wrong \
-  + $(pos $((2 * rota_ok - rota_plans))) + $(pos $((pair_events - pairs))) + $(pos $((end_events - ended)))))
+  + $(pos $((2 * rota_ok - rota_plans))) + $(pos $((pair_events - pairs))) + $(pos $((pairs - pair_events))) \
+  + $(pos $((ended - end_events)))))
 dups=$((dup_mentees + $(pos $((step_events - step_ok))) + $(pos $((rota_plans - 2 * rota_ok))) \
-  + $(pos $((pairs - pair_events))) + $(pos $((ended - end_events)))))
+  + $(pos $((end_events - ended)))))
 locked=0
 
 {

@@ -99,7 +99,7 @@ expect_status 0 baton change new "Literacy across the curriculum"
 # The second roster changes everyone's email, so each import writes.
 sed 's/@riverhill/@hill/' "$SAMPLES/staff.csv" >staff2.csv
 ROUNDS=${ROUNDS:-15}
-step_loop() { # one writer of kotter steps: a step each run, in turn
+step_loop() { # one writer of kotter steps 3-5: a step each run, in turn
   local i fails=0
   for i in $(seq "$ROUNDS"); do
     baton change step literacy $(($1 + i % 3)) --status "$([ $((i % 2)) = 0 ] && echo in_progress || echo not_started)" \
@@ -123,9 +123,23 @@ rota_loop() {
   done
   echo "$fails" >"loop.$1.fails"
 }
+# Sequential mode: step 2 may be marked done only while step 1 is done.
+# One loop marks step 1 done and reopens it in turn; another marks step 2
+# done (refused while step 1 is open) and reopens it.
+toggle_loop() { # $1: the step; refusals of "done" are expected for step 2
+  local i fails=0 status
+  for i in $(seq "$ROUNDS"); do
+    status=$([ $((i % 2)) = 1 ] && echo done || echo in_progress)
+    if ! baton change step literacy "$1" --status "$status" >/dev/null 2>"loop.s$1.last"; then
+      grep -q "cannot be done yet" "loop.s$1.last" || { fails=$((fails + 1)); cat "loop.s$1.last" >>"loop.s$1.err"; }
+    fi
+  done
+  echo "$fails" >"loop.s$1.fails"
+}
 rm -f loop.*
-step_loop 1 &
-step_loop 4 &
+step_loop 3 &
+toggle_loop 1 &
+toggle_loop 2 &
 import_loop 7 &
 rota_loop 8 &
 wait
@@ -133,9 +147,19 @@ cat loop.*.err >err 2>/dev/null || : >err
 expect_not_contains "locked" err
 verdict "every run of every loop succeeded" "failed runs per loop: $(cat loop.*.fails | tr '\n' ' ')" err \
   test "$(cat loop.*.fails | sort -u)" = 0
-verdict "one change.step event per run: $((2 * ROUNDS))" \
-  "$(q "SELECT count(*) FROM events WHERE kind = 'change.step'") change.step events for $((2 * ROUNDS)) runs" "" \
-  test "$(q "SELECT count(*) FROM events WHERE kind = 'change.step'")" = $((2 * ROUNDS))
+# every step-3..5 run and every step-1 run saved, and step 2's saved runs
+steps3=$(q "SELECT count(*) FROM events WHERE kind = 'change.step' AND json_extract(data, '$.step') IN (3, 4, 5)")
+steps1=$(q "SELECT count(*) FROM events WHERE kind = 'change.step' AND json_extract(data, '$.step') = 1")
+verdict "one change.step event per run: $ROUNDS and $ROUNDS" "$steps3 and $steps1 change.step events for $ROUNDS runs each" \
+  "" test "$steps3 $steps1" = "$ROUNDS $ROUNDS"
+# Replayed in the order they were saved, no event marks step 2 done while
+# step 1 was not done.
+early=$(q "SELECT count(*) FROM events e WHERE e.kind = 'change.step' AND json_extract(e.data, '$.step') = 2
+  AND json_extract(e.data, '$.after.status') = 'done' AND coalesce((SELECT json_extract(f.data, '$.after.status')
+    FROM events f WHERE f.kind = 'change.step' AND json_extract(f.data, '$.step') = 1 AND f.id < e.id
+    ORDER BY f.id DESC LIMIT 1), 'not_started') <> 'done'")
+verdict "step 2 was never saved done while step 1 was open" "$early times step 2 was saved done with step 1 open" "" \
+  test "$early" = 0
 # Each slot's holder is the newest rota.assign event's for that slot.
 mismatch=$(q "SELECT count(*) FROM rotation_slots s WHERE s.person IS NOT (
   SELECT json_extract(e.data, '$.person') FROM events e WHERE e.kind = 'rota.assign'
