@@ -656,34 +656,57 @@ static int l_store_first(lua_State *L) {
   return 1;
 }
 
+/* Ends what l_store_transaction began: the outermost transaction with
+ * COMMIT or ROLLBACK, a nested one by releasing its savepoint or rolling
+ * back to it. Returns 0, or the error of a commit that failed; its writes
+ * are then rolled back and the store's last error says why. */
+static int tx_end(baton_store_t *s, int outermost, int commit) {
+  if (outermost) {
+    if (commit)
+      return baton__store_commit(s);
+    baton__store_rollback(s);
+    return 0;
+  }
+  int err = 0;
+  if (commit) {
+    err = baton__store_exec(s, "RELEASE baton_plugin_tx", "cannot commit");
+    if (err == 0)
+      return 0;
+  }
+  sqlite3_exec(s->db, "ROLLBACK TO baton_plugin_tx; RELEASE baton_plugin_tx",
+               NULL, NULL, NULL);
+  return err;
+}
+
 /* baton.store.transaction(fn, ...) -> fn's results. fn runs inside a
- * savepoint: all its writes happen, or (if it raises) none. fn cannot
- * yield, so no other code writes in the middle of it. A savepoint that
- * cannot start or commit (disk full, I/O error, read-only) raises: the
- * results are fn's, so a `nil, err` return would read as fn's own and the
- * caller would report success for writes that were rolled back. */
+ * transaction: all its writes happen, or (if it raises) none. The
+ * outermost one begins with BEGIN IMMEDIATE, so it takes the write lock
+ * before fn reads anything: another baton writing at the same moment makes
+ * it wait (the busy timeout) at the start, never fail half way when a read
+ * turns into a write, and what fn reads cannot change before it writes. A
+ * nested one is a savepoint. fn cannot yield, so no other code of this
+ * host runs in the middle of it. A transaction that cannot start or commit
+ * (locked past the busy timeout, disk full, I/O error, read-only) raises:
+ * the results are fn's, so a `nil, err` return would read as fn's own and
+ * the caller would report success for writes that were rolled back. */
 static int l_store_transaction(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   baton_store_t *s = store_of(L, NULL);
   if (s == NULL)
     return 3;
-  int err = baton__store_exec(s, "SAVEPOINT baton_plugin_tx",
-                              "cannot start a transaction");
+  int outermost = sqlite3_get_autocommit(s->db) != 0;
+  int err = outermost ? baton__store_begin(s)
+                      : baton__store_exec(s, "SAVEPOINT baton_plugin_tx",
+                                          "cannot start a transaction");
   if (err != 0)
     return luaL_error(L, "%s", baton_store_last_error(s));
   /* [fn, args...]: fn is at 1, so its results fill the whole stack. */
-  int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
-  if (status != LUA_OK) {
-    sqlite3_exec(s->db, "ROLLBACK TO baton_plugin_tx; RELEASE baton_plugin_tx",
-                 NULL, NULL, NULL);
+  if (lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0) != LUA_OK) {
+    tx_end(s, outermost, 0);
     return lua_error(L);
   }
-  err = baton__store_exec(s, "RELEASE baton_plugin_tx", "cannot commit");
-  if (err != 0) {
-    sqlite3_exec(s->db, "ROLLBACK TO baton_plugin_tx; RELEASE baton_plugin_tx",
-                 NULL, NULL, NULL);
+  if (tx_end(s, outermost, 1) != 0)
     return luaL_error(L, "%s", baton_store_last_error(s));
-  }
   return lua_gettop(L);
 }
 

@@ -443,7 +443,7 @@ function baton.store.query(sql, ...) end
 ---@return string? code      the first row (nil if none)
 function baton.store.first(sql, ...) end
 
---- fn in a savepoint: all its writes or none
+--- fn in a write transaction: all its writes or none
 ---@param fn function  called with the remaining arguments
 ---@param ... any  passed to fn
 ---@return any ...  fn's results

@@ -190,24 +190,29 @@ function M.step(args)
   local by = actor(args)
   if owners then initiatives.people(owners) end
 
-  local forced
-  if args.status == "done" and ini.mode == "sequential" then
-    local open = earlier_not_done(initiatives.load(ini), step.n)
-    if #open > 0 then
-      local which = ("step%s %s"):format(#open > 1 and "s" or "", table.concat(open, ", "))
-      if not args.force then
-        error(("step %s cannot be done yet: %s runs the steps in order (sequential mode) and %s %s not done. "
-          .. "Finish %s first, or record it anyway with --force (the history will say it was forced)")
-          :format(steps.title(step), ini.slug, which, #open > 1 and "are" or "is", #open > 1 and "them" or "it"), 0)
-      end
-      forced = ("done before %s, with --force"):format(which)
-      baton.log.warn(("step %d marked done before %s: recorded with --force"):format(step.n, which))
-    end
-  end
-
+  -- The sequential rule reads the other steps' state in the transaction
+  -- that saves this step: a step reopened by another baton at the same
+  -- moment is seen, never saved past.
   local today = dates.today()
-  local before, after = initiatives.set_step(ini, step.n,
-    { status = args.status, owners = owners, due = args.due }, today, by, forced)
+  local before, after, forced, which = baton.store.transaction(function()
+    local forced, which
+    if args.status == "done" and ini.mode == "sequential" then
+      local open = earlier_not_done(initiatives.load(ini), step.n)
+      if #open > 0 then
+        which = ("step%s %s"):format(#open > 1 and "s" or "", table.concat(open, ", "))
+        if not args.force then
+          error(("step %s cannot be done yet: %s runs the steps in order (sequential mode) and %s %s not done. "
+            .. "Finish %s first, or record it anyway with --force (the history will say it was forced)")
+            :format(steps.title(step), ini.slug, which, #open > 1 and "are" or "is", #open > 1 and "them" or "it"), 0)
+        end
+        forced = ("done before %s, with --force"):format(which)
+      end
+    end
+    local before, after = initiatives.set_step(ini, step.n,
+      { status = args.status, owners = owners, due = args.due }, today, by, forced)
+    return before, after, forced, which
+  end)
+  if forced then baton.log.warn(("step %d marked done before %s: recorded with --force"):format(step.n, which)) end
   local result = {
     initiative = ini.slug, step = step.n, name = step.name, status = after.status, was = before.status,
     owners = after.owners, due = after.due, forced = forced,

@@ -72,16 +72,38 @@ end
 
 -- mentor match ----------------------------------------------------------------
 
-function M.match(args, ctx)
+-- "Already N active pairs": match --save makes a whole new cohort, so it
+-- starts only when no pair is active. Checked when planning, and again in
+-- the save's transaction (through the stamp), so two matches at once
+-- cannot both save.
+local function none_active(args)
   local active = settings.active()
   if args.save and #active > 0 then
-    error(("there are already %d active pairs: `baton mentor rematch --save` keeps them and pairs the rest, "
-      .. "or `baton mentor end --all` ends them first"):format(#active), 0)
+    error(("there %s already %d active pair%s: `baton mentor rematch --save` keeps them and pairs the rest, "
+      .. "or `baton mentor end --all` ends them first"):format(#active == 1 and "is" or "are", #active,
+      #active == 1 and "" or "s"), 0)
   end
-  local c = cohort.build(args)
-  local out = cohort.outcome(c, cohort.solve(c))
-  if args.csv then write_csv(args.csv, out.pairs) end
-  if args.save then settings.start(out.pairs, args.objective, c.today) end
+end
+
+function M.match(args, ctx)
+  local function plan()
+    none_active(args)
+    local c = cohort.build(args)
+    local out = cohort.outcome(c, cohort.solve(c))
+    -- (before the save: a file cannot be written inside its transaction)
+    if args.csv then write_csv(args.csv, out.pairs) end
+    return { c = c, out = out }
+  end
+  local planned
+  if args.save then
+    planned = settings.plan_and_save(plan, function(p)
+      none_active(args)
+      settings.start(p.out.pairs, args.objective, p.c.today)
+    end)
+  else
+    planned = plan()
+  end
+  local c, out = planned.c, planned.out
   out.saved = args.save
   baton.output(out, function(o)
     baton.print(("Mentoring match: %d mentees (%s), %d mentors (%s), objective %s")
@@ -218,7 +240,9 @@ local function invalid(c, p)
   return cohort.forbidden_why(c, i, j)
 end
 
-function M.rematch(args, ctx)
+-- The rematch plan: which active pairs stand, which end and why, and the
+-- new pairs for the mentees left without a mentor.
+local function rematch_plan(args)
   local active = settings.active()
   -- First the cohort without pins, to see which active pairs still stand;
   -- then with every one that does pinned.
@@ -243,15 +267,24 @@ function M.rematch(args, ctx)
   for _, p in ipairs(out.pairs) do
     if not kept_key[p.mentee .. "/" .. p.mentor] then new[#new + 1] = p end
   end
+  return { c = c, out = out, keep = keep, ended = ended, new = new }
+end
+
+-- The pairs that end and the new ones, in one transaction: all or none.
+local function rematch_save(args, r)
+  for _, e in ipairs(r.ended) do settings.finish({ e.pair }, e.reason, r.c.today) end
+  settings.start(r.new, args.objective, r.c.today)
+end
+
+function M.rematch(args, ctx)
+  local r
   if args.save then
-    local list = {}
-    for _, e in ipairs(ended) do
-      e.pair.reason = e.reason
-      list[#list + 1] = e.pair
-    end
-    for _, e in ipairs(list) do settings.finish({ e }, e.reason, c.today) end
-    settings.start(new, args.objective, c.today)
+    r = settings.plan_and_save(function() return rematch_plan(args) end,
+      function(planned) rematch_save(args, planned) end)
+  else
+    r = rematch_plan(args)
   end
+  local keep, ended, new, out = r.keep, r.ended, r.new, r.out
   local result = {
     kept = #keep, ended = {}, new = new, unmatched = out.unmatched, total_score = out.total_score,
     objective = args.objective, saved = args.save,
@@ -281,26 +314,36 @@ end
 
 -- mentor end, list ------------------------------------------------------------
 
-M["end"] = function(args, ctx)
+-- The active pairs `mentor end` names.
+local function chosen_pairs(args)
   local active = settings.active()
-  local chosen = {}
-  if args.all then
-    chosen = active
-  elseif args.pair then
-    local a, b = args.pair:match("^(.-)/(.+)$")
-    for _, p in ipairs(active) do
-      if tostring(p.id) == args.pair:gsub("^#", "") or p.mentee == args.pair or (p.mentee == a and p.mentor == b) then
-        chosen[#chosen + 1] = p
-      end
-    end
-    if #chosen == 0 then
-      error(("no active pair '%s': give the pair's number, the mentee's id or MENTEE/MENTOR (see `baton mentor list --active`)")
-        :format(args.pair), 0)
-    end
-  else
+  if args.all then return active end
+  if not args.pair then
     error("say which pair to end (its number, the mentee's id or MENTEE/MENTOR), or --all", 0)
   end
-  settings.finish(chosen, args.reason or "ended by the coordinator", baton.today())
+  local chosen = {}
+  local a, b = args.pair:match("^(.-)/(.+)$")
+  for _, p in ipairs(active) do
+    if tostring(p.id) == args.pair:gsub("^#", "") or p.mentee == args.pair or (p.mentee == a and p.mentor == b) then
+      chosen[#chosen + 1] = p
+    end
+  end
+  if #chosen == 0 then
+    error(("no active pair '%s': give the pair's number, the mentee's id or MENTEE/MENTOR (see `baton mentor list --active`)")
+      :format(args.pair), 0)
+  end
+  return chosen
+end
+
+M["end"] = function(args, ctx)
+  settings.migrate()
+  -- Which pairs are active is read in the transaction that ends them: two
+  -- `mentor end` at once end each pair once.
+  local chosen = baton.store.transaction(function()
+    local list = chosen_pairs(args)
+    settings.finish(list, args.reason or "ended by the coordinator", baton.today())
+    return list
+  end)
   local ids = {}
   for _, p in ipairs(chosen) do ids[#ids + 1] = { pair = p.id, mentee = p.mentee, mentor = p.mentor } end
   baton.output({ ended = ids }, function(o)

@@ -15,22 +15,80 @@ function M.check(ok, err, code)
 end
 local check = M.check
 
+-- The repair of migration 2: an active pair whose mentee has an older
+-- active pair. Two `mentor match --save` at once could make them before
+-- the saves checked inside their transaction (issue 13).
+local LATER_DUPLICATE = [[ended IS NULL AND EXISTS (SELECT 1 FROM mentoring_pairs k
+  WHERE k.mentee = mentoring_pairs.mentee AND k.ended IS NULL AND k.id < mentoring_pairs.id)]]
+local REPAIRED = "a second active mentor for the same mentee, made by two saves at once; "
+  .. "the earlier pair was kept"
+
+local MIGRATIONS = {
+  [[CREATE TABLE mentoring_pairs (
+      id INTEGER PRIMARY KEY,
+      mentee TEXT NOT NULL,
+      mentor TEXT NOT NULL,
+      score REAL NOT NULL,
+      reasons TEXT NOT NULL,
+      objective TEXT NOT NULL,
+      started TEXT NOT NULL,
+      ended TEXT,
+      end_reason TEXT
+    );
+    CREATE INDEX mentoring_pairs_active ON mentoring_pairs(ended, mentee);
+    CREATE TABLE mentoring_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);]],
+  -- 2: one active mentor per mentee, said by the database. A database that
+  -- already holds duplicates is repaired the same way every time: each
+  -- mentee keeps its earliest active pair (the first save's whole cohort)
+  -- and the later ones end today with the reason above. Their ids are
+  -- kept under 'repaired_duplicates' so that M.migrate can write their
+  -- "mentor.end" events and tell the coordinator (SQL cannot log events).
+  [[INSERT INTO mentoring_settings (key, value)
+      SELECT 'repaired_duplicates', ids FROM (
+        SELECT group_concat(id) AS ids FROM mentoring_pairs WHERE ]] .. LATER_DUPLICATE .. [[)
+      WHERE ids IS NOT NULL;
+    UPDATE mentoring_pairs SET ended = date('now', 'localtime'), end_reason = ']] .. REPAIRED .. [['
+      WHERE ]] .. LATER_DUPLICATE .. [[;
+    CREATE UNIQUE INDEX mentoring_pairs_one_active ON mentoring_pairs(mentee) WHERE ended IS NULL;]],
+}
+
+-- After migration 2 repaired duplicates: their "mentor.end" events, once,
+-- and a warning that names them.
+local function log_repair()
+  if not check(baton.store.first("SELECT 1 FROM mentoring_settings WHERE key = 'repaired_duplicates'")) then
+    return
+  end
+  local ended = baton.store.transaction(function()
+    local row = check(baton.store.first("SELECT value FROM mentoring_settings WHERE key = 'repaired_duplicates'"))
+    if not row then return {} end -- another baton logged them meanwhile
+    local ids, list = {}, {}
+    for id in row.value:gmatch("%d+") do ids[#ids + 1] = math.tointeger(id) end
+    table.sort(ids)
+    for _, id in ipairs(ids) do
+      local p = check(baton.store.first("SELECT * FROM mentoring_pairs WHERE id = ?", id))
+      if p then
+        check(baton.events.log { kind = "mentor.end", subject = p.mentee,
+          data = { mentor = p.mentor, pair = p.id, reason = p.end_reason } })
+        list[#list + 1] = ("#%d %s with %s"):format(p.id, p.mentee, p.mentor)
+      end
+    end
+    check(baton.store.exec("DELETE FROM mentoring_settings WHERE key = 'repaired_duplicates'"))
+    return list
+  end)
+  if #ended > 0 then
+    baton.log.warn(("%d pair%s ended: %s had a second active mentor, made by two saves at once before this "
+      .. "version; each mentee kept the earlier pair. Check them with `baton mentor list`, and run "
+      .. "`baton mentor rematch --save` if someone should change: %s"):format(#ended, #ended == 1 and "" or "s",
+      #ended == 1 and "its mentee" or "their mentees", table.concat(ended, ", ")))
+  end
+end
+
+M.MIGRATIONS = MIGRATIONS -- (for the tests of migration 2's repair)
+
 function M.migrate()
-  assert(baton.store.migrate {
-    [[CREATE TABLE mentoring_pairs (
-        id INTEGER PRIMARY KEY,
-        mentee TEXT NOT NULL,
-        mentor TEXT NOT NULL,
-        score REAL NOT NULL,
-        reasons TEXT NOT NULL,
-        objective TEXT NOT NULL,
-        started TEXT NOT NULL,
-        ended TEXT,
-        end_reason TEXT
-      );
-      CREATE INDEX mentoring_pairs_active ON mentoring_pairs(ended, mentee);
-      CREATE TABLE mentoring_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);]],
-  })
+  local _, err = baton.store.migrate(MIGRATIONS)
+  if err then error("cannot prepare the mentoring tables: " .. err, 0) end
+  log_repair()
 end
 
 -- Weights ---------------------------------------------------------------------
@@ -97,26 +155,76 @@ function M.all()
   return check(baton.store.query("SELECT * FROM mentoring_pairs ORDER BY id"))
 end
 
+--- Where the pairs stand: changes whenever a pair is made or ended, by
+--- this baton or another one. A plan made from the pairs is still good
+--- at save time only if the stamp is the same then.
+function M.stamp()
+  local r = check(baton.store.first(
+    "SELECT count(*) AS n, coalesce(max(id), 0) AS last, count(ended) AS ended FROM mentoring_pairs"))
+  return ("%d/%d/%d"):format(r.n, r.last, r.ended)
+end
+
+--- Plans and saves as one decision. `plan()` reads what it needs and may
+--- read files (it runs outside any transaction, so it may yield);
+--- `save(planned)` writes. The save runs in one write transaction that
+--- first checks the pairs are as the plan saw them (the stamp): if
+--- another baton made or ended pairs meanwhile, the plan is made again
+--- from the new pairs, so its checks ("already N active pairs", which
+--- pairs still stand) always hold for what is written. Returns the plan
+--- that was saved.
+function M.plan_and_save(plan, save)
+  for _ = 1, 5 do
+    M.migrate() -- outside the transaction: a migration is a transaction of its own
+    local stamp = M.stamp()
+    local planned = plan()
+    local saved = baton.store.transaction(function()
+      if M.stamp() ~= stamp then return false end
+      save(planned)
+      return true
+    end)
+    if saved then return planned end
+  end
+  error("the pairs changed five times while this command planned (other batons saving at the same time): "
+    .. "nothing was saved; run the command again", 0)
+end
+
+-- A write that a pair rule refused: the unique index says one active
+-- mentor per mentee, whatever made the second one.
+local function written(what, n, err, code)
+  if n == nil and tostring(err):find("UNIQUE constraint failed: mentoring_pairs.mentee", 1, true) then
+    error(("%s already has an active mentor (another baton saved a pair for them at the same time?): "
+      .. "nothing was saved; see `baton mentor list --active`"):format(what), 0)
+  end
+  return check(n, err, code)
+end
+
 -- Records pairs as active: a row each, and a "mentor.pair" event each.
+-- One transaction (or part of the caller's): all the pairs or none.
 function M.start(list, objective, today)
-  M.migrate()
   baton.store.transaction(function()
     for _, p in ipairs(list) do
-      assert(baton.store.exec("INSERT INTO mentoring_pairs (mentee, mentor, score, reasons, objective, started) "
+      written(p.mentee, baton.store.exec("INSERT INTO mentoring_pairs (mentee, mentor, score, reasons, objective, started) "
         .. "VALUES (?, ?, ?, ?, ?, ?)", p.mentee, p.mentor, p.score, p.why, objective, today))
       local id = check(baton.store.first("SELECT last_insert_rowid() AS id")).id
-      assert(baton.events.log { kind = "mentor.pair", subject = p.mentee,
+      check(baton.events.log { kind = "mentor.pair", subject = p.mentee,
         data = { mentor = p.mentor, score = p.score, pair = id, reasons = p.why } })
     end
   end)
 end
 
--- Ends active pairs (rows of mentoring_pairs) with a reason.
+-- Ends active pairs (rows of mentoring_pairs) with a reason. A pair that
+-- is no longer active (another baton ended it since it was read) is an
+-- error: the caller read the pairs outside this transaction.
 function M.finish(list, reason, today)
   baton.store.transaction(function()
     for _, p in ipairs(list) do
-      assert(baton.store.exec("UPDATE mentoring_pairs SET ended = ?, end_reason = ? WHERE id = ?", today, reason, p.id))
-      assert(baton.events.log { kind = "mentor.end", subject = p.mentee,
+      local n = check(baton.store.exec("UPDATE mentoring_pairs SET ended = ?, end_reason = ? "
+        .. "WHERE id = ? AND ended IS NULL", today, reason, p.id))
+      if n ~= 1 then
+        error(("pair #%d (%s with %s) is no longer active: another baton ended it; nothing was saved")
+          :format(p.id, p.mentee, p.mentor), 0)
+      end
+      check(baton.events.log { kind = "mentor.end", subject = p.mentee,
         data = { mentor = p.mentor, pair = p.id, reason = reason } })
     end
   end)

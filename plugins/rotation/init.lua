@@ -478,13 +478,21 @@ function M.plan(args, ctx)
       write_csv(#args.group > 1 and args.csv:gsub("%.csv$", "") .. "-" .. slug(group) .. ".csv" or args.csv, prob, res)
     end
     if args.ics then res.ics_files = write_ics(args.ics, group, prob, res) end
-    if args.save then
-      res.changed = store.save(group, settings, slot_rows(res, prob.roles), { from = settings.from, to = settings.to },
-        { kind = "rota.plan", subject = group,
-          data = { from = settings.from, to = settings.to, roles = settings.roles, meetings = #settings.meetings,
-                   unfilled = #res.unfilled, bound = res.fairness.bound } })
-    end
-    results[#results + 1] = { res = res, prob = prob, fair = fair, skipped = skipped }
+    results[#results + 1] = { res = res, prob = prob, fair = fair, skipped = skipped, settings = settings }
+  end
+  -- Every group planned: save them all in one transaction, so that an
+  -- error on any group (a full disk, say) saves none of them.
+  if args.save then
+    baton.store.transaction(function()
+      for _, r in ipairs(results) do
+        local settings, res = r.settings, r.res
+        res.changed = store.save(res.group, settings, slot_rows(res, r.prob.roles),
+          { from = settings.from, to = settings.to },
+          { kind = "rota.plan", subject = res.group,
+            data = { from = settings.from, to = settings.to, roles = settings.roles, meetings = #settings.meetings,
+                     unfilled = #res.unfilled, bound = res.fairness.bound } })
+      end
+    end)
   end
   local value = #results == 1 and results[1].res or (function()
     local all = {}
@@ -564,34 +572,41 @@ end
 -- rota swap -------------------------------------------------------------------
 
 function M.swap(args)
-  local settings, prob, assign = load_saved(args.group)
-  local t, r = find_meeting(settings, args.date), find_role(settings, args.role)
-  local q = prob.index[args.to]
-  if not q then error(("%s is not a member of %s"):format(args.to, args.group), 0) end
-  local p = assign[t][r]
-  if p == q then error(("%s is already %s on %s"):format(args.to, args.role, args.date), 0) end
-  local hard, soft = check_rules(prob, assign, t, r, q, settings.min_gap)
-  if #hard > 0 then error("cannot swap: " .. table.concat(hard, "; "), 0) end
-  if #soft > 0 and not args.force then
-    error("cannot swap: " .. table.concat(soft, "; ") .. " (add --force to do it anyway)", 0)
-  end
-  assign[t][r] = q
-  -- The compensating swap: a later turn of q's, in the same role, that p
-  -- can take, so both counts come back to where they were.
-  local suggestion
-  if p then
-    for s = 1, #prob.meetings do
-      if s ~= t and prob.meetings[s] >= baton.today() and assign[s][r] == q then
-        local h, so = check_rules(prob, assign, s, r, p, settings.min_gap)
-        if #h == 0 and #so == 0 then
-          suggestion = { date = prob.meetings[s], role = prob.roles[r], to = prob.people[p].id }
-          break
+  store.migrate() -- outside the transaction: a migration is a transaction of its own
+  -- The saved turns the rules are checked against are read in the
+  -- transaction that saves the swap: another baton's swap at the same
+  -- moment is wholly before this one (and checked against) or after it.
+  local prob, assign, p, soft, suggestion = baton.store.transaction(function()
+    local settings, prob, assign = load_saved(args.group)
+    local t, r = find_meeting(settings, args.date), find_role(settings, args.role)
+    local q = prob.index[args.to]
+    if not q then error(("%s is not a member of %s"):format(args.to, args.group), 0) end
+    local p = assign[t][r]
+    if p == q then error(("%s is already %s on %s"):format(args.to, args.role, args.date), 0) end
+    local hard, soft = check_rules(prob, assign, t, r, q, settings.min_gap)
+    if #hard > 0 then error("cannot swap: " .. table.concat(hard, "; "), 0) end
+    if #soft > 0 and not args.force then
+      error("cannot swap: " .. table.concat(soft, "; ") .. " (add --force to do it anyway)", 0)
+    end
+    assign[t][r] = q
+    -- The compensating swap: a later turn of q's, in the same role, that p
+    -- can take, so both counts come back to where they were.
+    local suggestion
+    if p then
+      for s = 1, #prob.meetings do
+        if s ~= t and prob.meetings[s] >= baton.today() and assign[s][r] == q then
+          local h, so = check_rules(prob, assign, s, r, p, settings.min_gap)
+          if #h == 0 and #so == 0 then
+            suggestion = { date = prob.meetings[s], role = prob.roles[r], to = prob.people[p].id }
+            break
+          end
         end
       end
     end
-  end
-  local rows = slot_rows({ meetings = { { date = args.date, assignments = { [args.role] = args.to } } } }, { args.role })
-  store.save(args.group, settings, rows)
+    local rows = slot_rows({ meetings = { { date = args.date, assignments = { [args.role] = args.to } } } }, { args.role })
+    store.save(args.group, settings, rows)
+    return prob, assign, p, soft, suggestion
+  end)
   local fair = scheduler.fairness(prob, assign)
   local out = { group = args.group, date = args.date, role = args.role, from = p and prob.people[p].id or nil,
                 to = args.to, warnings = soft, suggestion = suggestion, bound = fair.bound }
@@ -611,66 +626,81 @@ end
 -- rota repair -----------------------------------------------------------------
 
 function M.repair(args)
-  local settings, _, _, slots = load_saved(args.group)
-  for _, a in ipairs(calendar.absences(args.unavailable)) do
-    settings.absences[#settings.absences + 1] = a
-  end
-  local _, prob, assign = (function()
-    local members = members_of(args.group)
-    local hist = history(args.group, settings.from, store.history(), members)
-    local pr = build(args.group, settings, hist, members)
-    local as = {}
-    for t, date in ipairs(settings.meetings) do
-      as[t] = {}
-      for r, role in ipairs(settings.roles) do
-        local s = slots[date] and slots[date][role]
-        as[t][r] = (s and s.person and pr.index[s.person]) or false
-      end
+  store.migrate() -- outside the transaction: a migration is a transaction of its own
+  local new_absences = calendar.absences(args.unavailable) -- (reads a file: before the transaction)
+  -- The saved turns are read in the transaction that saves the repair, so
+  -- the repair changes the turns as they are, not as they were a moment
+  -- before another baton's swap. A dry run writes nothing and takes no
+  -- write lock.
+  local function repair()
+    local settings, _, _, slots = load_saved(args.group)
+    for _, a in ipairs(new_absences) do
+      settings.absences[#settings.absences + 1] = a
     end
-    return nil, pr, as
-  end)()
-  -- Keep every turn that still holds; reopen the future ones that broke
-  -- (and the future empty ones, which may now be fillable).
-  local today = baton.today()
-  local fixed, open, broken = {}, {}, {}
-  for t, date in ipairs(prob.meetings) do
-    fixed[t], open[t] = {}, {}
-    for r = 1, #prob.roles do
-      local p = assign[t][r]
-      if date >= today and (not p or prob.eligible[p][r] ~= true or prob.away[p][t]) then
-        open[t][r] = true
-        if p then
-          broken[#broken + 1] = { t = t, r = r, was = p,
-            why = prob.eligible[p][r] ~= true and prob.eligible[p][r] or prob.away[p][t] }
+    local _, prob, assign = (function()
+      local members = members_of(args.group)
+      local hist = history(args.group, settings.from, store.history(), members)
+      local pr = build(args.group, settings, hist, members)
+      local as = {}
+      for t, date in ipairs(settings.meetings) do
+        as[t] = {}
+        for r, role in ipairs(settings.roles) do
+          local s = slots[date] and slots[date][role]
+          as[t][r] = (s and s.person and pr.index[s.person]) or false
         end
-      elseif p then
-        fixed[t][r] = p
+      end
+      return nil, pr, as
+    end)()
+    -- Keep every turn that still holds; reopen the future ones that broke
+    -- (and the future empty ones, which may now be fillable).
+    local today = baton.today()
+    local fixed, open, broken = {}, {}, {}
+    for t, date in ipairs(prob.meetings) do
+      fixed[t], open[t] = {}, {}
+      for r = 1, #prob.roles do
+        local p = assign[t][r]
+        if date >= today and (not p or prob.eligible[p][r] ~= true or prob.away[p][t]) then
+          open[t][r] = true
+          if p then
+            broken[#broken + 1] = { t = t, r = r, was = p,
+              why = prob.eligible[p][r] ~= true and prob.eligible[p][r] or prob.away[p][t] }
+          end
+        elseif p then
+          fixed[t][r] = p
+        end
       end
     end
-  end
-  prob.fixed, prob.open = fixed, open
-  local sol = scheduler.solve(prob)
-  local changes, rows = {}, {}
-  for _, b in ipairs(broken) do
-    local now = sol.assign[b.t][b.r]
-    changes[#changes + 1] = { date = prob.meetings[b.t], role = prob.roles[b.r], from = prob.people[b.was].id,
-      to = now and prob.people[now].id or nil, why = b.why,
-      unfilled = (not now) and sol.reasons[b.t][b.r] or nil }
-    rows[#rows + 1] = { date = prob.meetings[b.t], role = prob.roles[b.r], person = now and prob.people[now].id or nil }
-  end
-  for t, rs in pairs(open) do
-    for r in pairs(rs) do
-      if not assign[t][r] and sol.assign[t][r] then
-        changes[#changes + 1] = { date = prob.meetings[t], role = prob.roles[r], to = prob.people[sol.assign[t][r]].id,
-                                  why = "was unfilled" }
-        rows[#rows + 1] = { date = prob.meetings[t], role = prob.roles[r], person = prob.people[sol.assign[t][r]].id }
+    prob.fixed, prob.open = fixed, open
+    local sol = scheduler.solve(prob)
+    local changes, rows = {}, {}
+    for _, b in ipairs(broken) do
+      local now = sol.assign[b.t][b.r]
+      changes[#changes + 1] = { date = prob.meetings[b.t], role = prob.roles[b.r], from = prob.people[b.was].id,
+        to = now and prob.people[now].id or nil, why = b.why,
+        unfilled = (not now) and sol.reasons[b.t][b.r] or nil }
+      rows[#rows + 1] = { date = prob.meetings[b.t], role = prob.roles[b.r], person = now and prob.people[now].id or nil }
+    end
+    for t, rs in pairs(open) do
+      for r in pairs(rs) do
+        if not assign[t][r] and sol.assign[t][r] then
+          changes[#changes + 1] = { date = prob.meetings[t], role = prob.roles[r], to = prob.people[sol.assign[t][r]].id,
+                                    why = "was unfilled" }
+          rows[#rows + 1] = { date = prob.meetings[t], role = prob.roles[r], person = prob.people[sol.assign[t][r]].id }
+        end
       end
     end
+    table.sort(changes, function(a, b) return a.date < b.date or (a.date == b.date and a.role < b.role) end)
+    -- the changed turns, and the new absences as part of the group's
+    -- settings from now on, in one transaction
+    if not args.dry_run then store.save(args.group, settings, rows) end
+    return changes, sol
   end
-  table.sort(changes, function(a, b) return a.date < b.date or (a.date == b.date and a.role < b.role) end)
-  -- the changed turns, and the new absences as part of the group's
-  -- settings from now on, in one transaction
-  if not args.dry_run then store.save(args.group, settings, rows) end
+  local changes, sol
+  if args.dry_run then
+    changes, sol = repair()
+  else
+    changes, sol = baton.store.transaction(repair)
+  end
   local fair = sol.fair
   baton.output({ group = args.group, changes = changes, dry_run = args.dry_run, bound = fair.bound }, function(o)
     if #o.changes == 0 then baton.print("Nothing to change: every future turn still holds."); return end

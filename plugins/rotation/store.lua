@@ -112,15 +112,19 @@ end
 --- in that range that is not among them (a meeting dropped by a re-plan
 --- with other dates or roles) is removed, with an event that takes its
 --- turn out of the history. `event`, if given, is logged too. All of it
---- is one transaction: every write is checked, and any failure (a full
---- disk, an I/O error, no memory) undoes all of it and raises, saying
---- what could not be saved. Returns how many slots changed.
+--- is one transaction (or part of the caller's): every write is checked,
+--- and any failure (a full disk, an I/O error, no memory) undoes all of it
+--- and raises, saying what could not be saved. The old slots, which the
+--- sequences, the removals and the events depend on, are read inside that
+--- transaction, so another baton saving the same group at the same moment
+--- is either wholly before this save or wholly after it. Returns how many
+--- slots changed.
 function M.save(group, settings, rows, replace, event)
-  local old = M.slots(group)
   local changed = 0
   local function exec(sql, ...) return must("save the rota of '" .. group .. "'", baton.store.exec(sql, ...)) end
   local function log(e) return must("record the rota of '" .. group .. "' in the event log", baton.events.log(e)) end
   baton.store.transaction(function()
+    local old = M.slots(group)
     if replace then
       local keep = {}
       for _, s in ipairs(rows) do keep[s.date .. "\0" .. s.role] = true end
