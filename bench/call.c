@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "bindings.h"
 
 static double now(void) { return (double)uv_hrtime() / 1e9; }
 

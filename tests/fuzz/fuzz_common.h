@@ -17,7 +17,7 @@
 
 #include <sqlite3.h>
 
-#include "internal.h"
+#include "builtin.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include "builtin.h"
 #include "store_helpers.h"
 
 /* Creates ROOT/NAME holding plugin.lua (`manifest`) and, unless `code` is

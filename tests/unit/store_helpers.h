@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "store_int.h"
 
 /* A fresh directory under $TMPDIR, removed by scratch_free. */
 typedef struct {

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "spec.h"
 
 static char *when_values[] = {"now", "later", "never"};
 

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <lualib.h>
 
-#include "internal.h"
+#include "bindings.h"
 
 /* A state with `ics`, `csv` and `fixture` (the text of a fixture file). */
 static lua_State *new_state(void) {

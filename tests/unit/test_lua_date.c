@@ -9,7 +9,7 @@
 
 #include <lualib.h>
 
-#include "internal.h"
+#include "bindings.h"
 
 static lua_State *L;
 

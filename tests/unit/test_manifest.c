@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "spec.h"
 
 static char dir[] = "/tmp/baton-manifest-XXXXXX";
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "runtime.h"
 
 static char dir[] = "/tmp/baton-sandbox-XXXXXX";
 

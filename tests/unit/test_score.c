@@ -17,7 +17,7 @@
 
 #include "baton/assign.h"
 #include "baton/score.h"
-#include "internal.h"
+#include "bindings.h"
 
 /* ---- the C API ----------------------------------------------------------- */
 

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "base.h"
 
 static void test_buf_grows_and_stays_terminated(void **state) {
   (void)state;

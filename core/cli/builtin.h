@@ -1,0 +1,78 @@
+/* core/cli/builtin.h: the command line, and the built-in commands.
+ *
+ * cli.c parses the global flags and dispatches `baton WORD ...` to a
+ * built-in command or a plugin's; each cmd_*.c holds one family of
+ * built-in commands as a table. Layer: lua < cli (the top). */
+#ifndef BATON_BUILTIN_H
+#define BATON_BUILTIN_H
+
+#include "bindings.h"
+#include "http.h"
+#include "runtime.h"
+
+/* ---- cli.c: the command line -------------------------------------------- */
+
+typedef struct baton_cli_s {
+  baton_host_t *host;
+  baton_host_options_t opts;
+  const char *prog;
+  FILE *out;
+  FILE *err;
+  int argc; /* the whole command line as given, without the program */
+  char **argv;
+} baton_cli_t;
+
+/* A built-in command handler: returns the exit status (0, 1 or 2). */
+typedef int (*baton_builtin_fn)(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                                baton_value_t *args, int argc,
+                                const char *const *argv);
+
+typedef struct {
+  const char *group; /* "people" for `baton people import`; NULL: top level */
+  baton_cmdspec_t spec;
+  baton_builtin_fn fn;
+} baton_builtin_t;
+
+/* Calls cb for every built-in command, in --help order, until it returns
+ * non-zero (cli.c). */
+void baton__builtin_each(int (*cb)(const baton_builtin_t *b, void *ud),
+                         void *ud);
+
+/* cmd_completion.c: `baton completion SHELL`, and the hidden
+ * `baton __complete -- WORDS...` that its script calls (WORDS: argv). */
+extern const baton_builtin_t baton__completion_commands[];
+extern const size_t baton__completion_ncommands;
+int baton__complete(baton_cli_t *cli, int argc, const char *const *argv);
+
+/* cmd_dev.c: `baton new plugin`, `baton repl`. */
+extern const baton_builtin_t baton__dev_commands[];
+extern const size_t baton__dev_ncommands;
+
+/* cmd_demo.c: `baton demo`. */
+extern const baton_builtin_t baton__demo_commands[];
+extern const size_t baton__demo_ncommands;
+
+/* Runs the CLI on argv (without the program name). Returns the exit status. */
+int baton__cli_main(int argc, char **argv);
+
+/* Built-in commands of the store (cmd_store.c), for cli.c's table. */
+extern const baton_builtin_t baton__store_commands[];
+extern const size_t baton__store_ncommands;
+
+/* The built-in command `baton serve` (core/cmd_serve.c), a table for
+ * core/cli.c's builtin_tables[]. */
+extern const baton_builtin_t baton__serve_commands[];
+extern const size_t baton__serve_ncommands;
+
+/* The router of `baton serve` without a listener, for the fuzzer
+ * (tests/fuzz/fuzz_http.c): baton__serve_router_handle is the server's
+ * handler with the router as ud. token NULL: a random one, as serve
+ * prints. NULL when the store cannot be opened or out of memory. Free it
+ * after its server closed. */
+typedef struct baton_serve_s baton_serve_t;
+baton_serve_t *baton__serve_router_new(baton_host_t *h, FILE *log,
+                                       const char *token);
+void baton__serve_router_handle(baton_http_req_t *r, void *router);
+void baton__serve_router_free(baton_serve_t *sv);
+
+#endif

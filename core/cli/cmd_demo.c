@@ -1,0 +1,435 @@
+/* core/cmd_demo.c: `baton demo`, the trainer's command: a believable sample
+ * school in a fresh database, the three bundled practices run on it, then
+ * the dashboard (`baton serve`) unless --no-serve. `--tour` walks through
+ * the same steps one practice at a time, pausing for Enter. Before the
+ * practices, the school gets a past (demo.lua's history parts, run with
+ * baton.today() moved back), so history and fairness over time show.
+ *
+ * The school and the practices are Lua workflow scripts in scripts/
+ * (sample-school.lua, demo.lua), so a trainer changes the school by editing
+ * a script. This file only finds the scripts, makes the database, imports
+ * what the generator wrote, and talks to the person at the terminal. */
+#define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE /* timegm */
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "baton/store.h"
+#include "builtin.h"
+
+#define DEMO_DB "baton-demo.db"
+
+/* ---- where things are ----------------------------------------------------- */
+
+/* The folder of the workflow scripts: $BATON_SCRIPTS; the source tree's
+ * scripts/ when running from the build tree; PREFIX/share/baton/scripts
+ * found from the program's own place; else the configured prefix's.
+ * Returns a string the caller frees, or NULL when out of memory. */
+static char *scripts_dir(void) {
+  const char *env = getenv("BATON_SCRIPTS");
+  if (env && *env)
+    return baton__strdup(env);
+  char exe[PATH_MAX];
+  size_t n = sizeof exe;
+  if (uv_exepath(exe, &n) == 0) {
+    if (strncmp(exe, BATON_BUILD_DIR "/", strlen(BATON_BUILD_DIR) + 1) == 0)
+      return baton__strdup(BATON_SOURCE_PLUGIN_DIR "/../scripts");
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = '\0';
+      char *beside = baton__asprintf("%s/../share/baton/scripts", exe);
+      char real[PATH_MAX];
+      if (beside && realpath(beside, real) != NULL && baton__is_dir(real)) {
+        free(beside);
+        return baton__strdup(real);
+      }
+      free(beside);
+    }
+  }
+  return baton__strdup(BATON_INSTALL_PLUGIN_DIR "/../scripts");
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw) {
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  remove(path);
+  return 0;
+}
+
+/* Whether this binary has `baton serve` (it is being built alongside):
+ * asks a child `baton help serve`, its output thrown away. */
+static int have_serve(const char *exe) {
+  pid_t pid = fork();
+  if (pid < 0)
+    return 0;
+  if (pid == 0) {
+    FILE *null = freopen("/dev/null", "w", stdout);
+    FILE *null2 = freopen("/dev/null", "w", stderr);
+    (void)null;
+    (void)null2;
+    execl(exe, "baton", "help", "serve", (char *)NULL);
+    _exit(127);
+  }
+  int st = 0;
+  if (waitpid(pid, &st, 0) < 0)
+    return 0;
+  return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* ---- talking to the trainer ----------------------------------------------- */
+
+typedef struct {
+  baton_cli_t *cli;
+  int pause; /* a terminal, and no --yes */
+} tour_t;
+
+static void say(tour_t *t, const char *text) {
+  fputs(text, t->cli->out);
+  fflush(t->cli->out);
+}
+
+/* Waits for Enter when there is a terminal; end of input ends the waiting
+ * for good (the rest of the tour runs on). */
+static void wait_enter(tour_t *t) {
+  if (!t->pause)
+    return;
+  say(t, "\n  [Enter: go on]");
+  int c;
+  while ((c = getchar()) != EOF && c != '\n')
+    ;
+  if (c == EOF)
+    t->pause = 0;
+  say(t, "\n");
+}
+
+typedef struct {
+  const char *part;  /* demo.lua --part */
+  const char *title;
+  const char *what;  /* the practice, in two or three sentences */
+  const char *cmd;   /* what a coordinator types */
+  const char *look;  /* what to look at afterwards */
+} stop_t;
+
+static const stop_t stops[] = {
+    {"mentoring", "1. Mentoring: pairing newer staff with mentors",
+     "Everyone new this year or last, of any role, is in the group 'mentees';\n"
+     "experienced colleagues who offered to help are in 'mentors'. baton scores\n"
+     "every possible pair on what they share (subject, grades, campus,\n"
+     "language), never pairs someone with their own line manager, and finds\n"
+     "the best whole cohort at once, so the last mentee does not get the\n"
+     "leftovers. Every pair comes with its reasons.\n",
+     "baton mentor match --capacity 2 --save",
+     "In the dashboard, open Mentoring: each pair and why it was made. At the\n"
+     "terminal, `baton mentor why MENTEE OTHER --capacity 2` says what the whole\n"
+     "cohort would lose if that mentee had another mentor. `baton mentor list`\n"
+     "also shows last year's pairs, ended in June: nobody is given last year's\n"
+     "mentor again.\n"},
+    {"rota", "2. Rotation: sharing out who leads each meeting",
+     "Leading a meeting (facilitator, note-taker, timekeeper) is leadership\n"
+     "practice, and it should not always fall to the same people. baton plans a\n"
+     "term of meetings so that turns are fair by proof: people with the same\n"
+     "availability and FTE differ by at most one turn, counting past terms.\n"
+     "A role can need a skill: here only trained facilitators facilitate the\n"
+     "Mathematics PLC. The term began four weeks ago; last term's rota is saved.\n",
+     "baton rota plan --group \"Mathematics PLC\" --every tue --from ... --to ...\n"
+     "    --needs facilitator:trained_facilitator=yes --save",
+     "In the dashboard, open Rotation: the term's meetings (the first weeks are\n"
+     "past), and the turns per person. Turns from last term count, so whoever\n"
+     "led most then leads less now: `baton rota why --group \"Mathematics PLC\"\n"
+     "--date DATE --role facilitator` explains one choice with those counts;\n"
+     "`--ics DIR` writes a calendar per person.\n"},
+    {"change", "3. Leading a change: Kotter's 8 steps",
+     "A change (here: reading in every subject) goes through Kotter's 8 steps,\n"
+     "from a sense of urgency to making it stick. Each step has owners from\n"
+     "every level (a student leader shares the urgency step with the\n"
+     "principal), dated evidence, a due date, and warnings when it stalls.\n",
+     "baton change new \"Reading in every subject\" ... ; baton change step 1 1 "
+     "--status done\n    --owner ... ; baton change evidence 1 1 \"Staff survey: "
+     "...\"",
+     "In the dashboard, open Change: the 8 steps as chevrons, the coalition\n"
+     "and its spread across roles, and the overdue warning on step 3.\n"
+     "`baton change report 1 --format html --out change.html` makes a page to\n"
+     "share.\n"},
+};
+
+/* ---- the command ------------------------------------------------------------ */
+
+/* Runs scripts/NAME with the given arguments; returns the exit status. */
+static int run_script(baton_cli_t *cli, const char *dir, const char *name,
+                      int argc, const char *const *argv,
+                      const char *const *perms) {
+  char *path = baton__asprintf("%s/%s", dir, name);
+  if (path == NULL)
+    return 1;
+  int st = baton_host_run_script(cli->host, path, argc, argv, perms);
+  free(path);
+  return st;
+}
+
+static int import_one(baton_cli_t *cli, baton_store_t *s, const char *path,
+                      int people, size_t *count) {
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  baton_import_report_t r;
+  int err = people ? baton_people_import(s, path, &o, &r)
+                   : baton_groups_import(s, path, &o, &r);
+  if (err != 0) {
+    fprintf(cli->err, "baton demo: cannot import %s: %s\n", path,
+            r.nerrors ? r.errors[0] : baton_strerror(err));
+  }
+  *count = r.added + r.updated + r.unchanged;
+  baton_import_report_free(&r);
+  return err;
+}
+
+/* The date `days` days after `from` (YYYY-MM-DD; the local date when NULL
+ * or not a date) into out, as YYYY-MM-DD. Counted at noon UTC, so no time
+ * zone or daylight-saving change can move it by a day. */
+static void date_add(const char *from, int days, char out[16]) {
+  struct tm tm = {0};
+  int y, m, d;
+  if (from && baton__date_parse(from, &y, &m, &d) == 0) {
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+  } else {
+    time_t now = time(NULL);
+    struct tm local;
+    localtime_r(&now, &local);
+    tm.tm_year = local.tm_year;
+    tm.tm_mon = local.tm_mon;
+    tm.tm_mday = local.tm_mday;
+  }
+  tm.tm_hour = 12;
+  time_t t = timegm(&tm) + (time_t)days * 86400;
+  gmtime_r(&t, &tm);
+  strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+/* The school's past, so that fairness over time and history have
+ * something to show: scripts/demo.lua's history parts, each run with
+ * baton.today() moved back to the day it happened. */
+static const struct {
+  const char *part;
+  int days; /* from the demo's today */
+} history[] = {
+    {"last-year", -372}, /* last year's mentoring cohort is paired */
+    {"last-term", -73},  /* it ends; the term just ended gets its rota */
+};
+
+static int run_history(baton_cli_t *cli, const char *dir) {
+  const char *today = cli->host->opts.today;
+  int st = 0;
+  for (size_t i = 0; st == 0 && i < sizeof history / sizeof *history; i++) {
+    char then[16];
+    date_add(today, history[i].days, then);
+    cli->host->opts.today = then;
+    const char *part_argv[] = {"--part", history[i].part};
+    st = run_script(cli, dir, "demo.lua", 2, part_argv, NULL);
+    cli->host->opts.today = today;
+  }
+  return st;
+}
+
+static void remove_db(const char *db) {
+  static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+  for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+    char *p = baton__asprintf("%s%s", db, ext[i]);
+    if (p)
+      unlink(p);
+    free(p);
+  }
+}
+
+static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                    baton_value_t *args, int argc, const char *const *argv) {
+  (void)spec;
+  (void)argc;
+  (void)argv;
+  long long size = args[0].v.i, seed = args[1].v.i;
+  int reset = args[2].v.b, no_serve = args[3].v.b, tour = args[4].v.b;
+  int yes = args[5].v.b;
+  const char *listen = args[6].v.s;
+  const char *db = cli->opts.db_path ? cli->opts.db_path : DEMO_DB;
+  tour_t t = {cli, tour && !yes && isatty(STDIN_FILENO)};
+  int status = 1;
+  char tmp[] = "/tmp/baton-demo.XXXXXX";
+  int made_tmp = 0;
+  char *dir = scripts_dir();
+  char *staff = NULL, *groups = NULL;
+
+  if (size < 30 || size > 5000) {
+    fprintf(cli->err, "baton demo: --size expects 30 to 5000 people, got "
+                      "%lld\n", size);
+    free(dir);
+    return 2;
+  }
+  if (dir == NULL)
+    goto done;
+  if (baton__is_file(db)) {
+    if (!reset) {
+      fprintf(cli->err, "baton demo: %s already exists (an earlier demo?). "
+                        "Run `baton demo --reset` to start again from a "
+                        "fresh school, or give another --db PATH.\n", db);
+      goto done;
+    }
+    remove_db(db);
+  }
+  cli->host->opts.db_path = db;
+
+  if (mkdtemp(tmp) == NULL) {
+    fprintf(cli->err, "baton demo: cannot make a folder in /tmp: %s\n",
+            strerror(errno));
+    goto done;
+  }
+  made_tmp = 1;
+
+  /* 1. The school. */
+  char size_s[24], seed_s[24];
+  snprintf(size_s, sizeof size_s, "%lld", size);
+  snprintf(seed_s, sizeof seed_s, "%lld", seed);
+  const char *gen_argv[] = {"--size", size_s, "--seed", seed_s,
+                            "--out",  tmp,    "--quiet"};
+  const char *const write_perm[] = {"fs.write", NULL};
+  if (tour) {
+    say(&t, "Welcome to baton. This tour builds a made-up school, Kestrel Bay "
+            "College,\nruns three leadership practices on it, and shows where "
+            "to look in the\ndashboard. Everyone in the school can lead: "
+            "teachers, aides, counsellors,\nsupport staff and student "
+            "leaders.\n");
+    wait_enter(&t);
+    say(&t, "\n== The school ==\n\n");
+  }
+  if (run_script(cli, dir, "sample-school.lua", 7, gen_argv, write_perm) != 0) {
+    fprintf(cli->err, "baton demo: the sample school script failed (%s/"
+                      "sample-school.lua)\n", dir);
+    goto done;
+  }
+  baton_store_t *s;
+  if (baton__host_store(cli->host, &s) != 0) {
+    fprintf(cli->err, "baton demo: cannot open %s: %s\n", db,
+            baton_host_last_error(cli->host));
+    goto done;
+  }
+  staff = baton__asprintf("%s/staff.csv", tmp);
+  groups = baton__asprintf("%s/groups.csv", tmp);
+  size_t npeople = 0, nmembers = 0;
+  if (!staff || !groups || import_one(cli, s, staff, 1, &npeople) != 0 ||
+      import_one(cli, s, groups, 0, &nmembers) != 0)
+    goto done;
+  fprintf(cli->out, "School: %zu people and %zu group memberships in %s "
+                    "(size %lld, seed %lld)\n", npeople, nmembers, db, size,
+          seed);
+  if (run_history(cli, dir) != 0)
+    goto done;
+
+  /* 2. The practices. */
+  if (!tour) {
+    if (run_script(cli, dir, "demo.lua", 0, NULL, NULL) != 0)
+      goto done;
+  } else {
+    say(&t, "\nSee them with `baton people list` and `baton groups list`; in "
+            "the dashboard,\nPeople and Groups.\n");
+    wait_enter(&t);
+    for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
+      const stop_t *st = &stops[i];
+      fprintf(cli->out, "\n== %s ==\n\n%s\nThe command:\n\n    %s\n",
+              st->title, st->what, st->cmd);
+      wait_enter(&t);
+      say(&t, "\n");
+      const char *part_argv[] = {"--part", st->part};
+      if (run_script(cli, dir, "demo.lua", 2, part_argv, NULL) != 0)
+        goto done;
+      fprintf(cli->out, "\n%s", st->look);
+      wait_enter(&t);
+    }
+    say(&t, "\n== That is the tour ==\n\nEverything you saw is in the event "
+            "log (`baton change history 1`), and\neach practice is a Lua "
+            "plugin in plugins/ that a school can change.\nThe school itself "
+            "comes from scripts/sample-school.lua: `--size` and\n`--seed` "
+            "make another one; `baton demo --reset` starts again.\n");
+  }
+  status = 0;
+
+done:
+  if (made_tmp)
+    nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  free(staff);
+  free(groups);
+  free(dir);
+  if (status != 0)
+    return status;
+
+  /* 3. The dashboard: `baton serve` replaces this process, so Ctrl-C ends
+   * it as it ends any serve. */
+  char exe[PATH_MAX];
+  size_t n = sizeof exe;
+  if (no_serve || uv_exepath(exe, &n) != 0 || !have_serve(exe)) {
+    fprintf(cli->out, "\nTry: baton --db %s people list; baton --db %s mentor "
+                      "list --active;\n     baton --db %s rota show --group "
+                      "\"Mathematics PLC\"; baton --db %s change status 1\n",
+            db, db, db, db);
+    if (!no_serve)
+      fprintf(cli->out, "(This baton has no `baton serve` yet: no "
+                        "dashboard.)\n");
+    return 0;
+  }
+  fprintf(cli->out, "\nStarting the dashboard (Ctrl-C to stop):\n");
+  fflush(cli->out);
+  fflush(cli->err);
+  baton__host_store_close(cli->host);
+  execl(exe, "baton", "--db", db, "serve", "--listen", listen, (char *)NULL);
+  fprintf(cli->err, "baton demo: cannot start baton serve: %s\n",
+          strerror(errno));
+  return 1;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+static baton_argspec_t demo_args[] = {
+    {.name = "size", .key = "size", .flag = 1, .type = BATON_ARG_INTEGER,
+     .metavar = "N", .help = "about how many people the school has (30-5000)",
+     .def = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 80}},
+    {.name = "seed", .key = "seed", .flag = 1, .type = BATON_ARG_INTEGER,
+     .metavar = "S", .help = "another seed makes another school",
+     .def = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 2026}},
+    {.name = "reset", .key = "reset", .flag = 1, .type = BATON_ARG_BOOLEAN,
+     .help = "remove an earlier demo database first"},
+    {.name = "no-serve", .key = "no_serve", .flag = 1,
+     .type = BATON_ARG_BOOLEAN,
+     .help = "print the results and exit (no dashboard)"},
+    {.name = "tour", .key = "tour", .flag = 1, .type = BATON_ARG_BOOLEAN,
+     .help = "a guided walk, one practice at a time, pausing for Enter"},
+    {.name = "yes", .key = "yes", .flag = 1, .type = BATON_ARG_BOOLEAN,
+     .help = "never pause (the tour pauses only at a terminal anyway)"},
+    {.name = "listen", .key = "listen", .flag = 1, .type = BATON_ARG_STRING,
+     .metavar = "HOST:PORT", .help = "where the dashboard listens",
+     .def = {.set = 1, .type = BATON_ARG_STRING, .v.s = "127.0.0.1:8080"}},
+};
+
+const baton_builtin_t baton__demo_commands[] = {
+    {NULL,
+     {.name = "demo", .summary = "A sample school with the three practices "
+                                 "run on it, and the dashboard",
+      .help = "Makes a believable school (scripts/sample-school.lua) in a "
+              "fresh database (default ./baton-demo.db, or --db), gives it "
+              "a past (last year's mentoring pairs, last term's rota), runs "
+              "mentoring, this term's rota for two teams and a change "
+              "initiative on it (scripts/demo.lua), prints what each did, "
+              "then starts `baton serve`. See docs/demo.md.",
+      .args = demo_args, .nargs = sizeof demo_args / sizeof *demo_args},
+     cmd_demo},
+};
+const size_t baton__demo_ncommands =
+    sizeof baton__demo_commands / sizeof *baton__demo_commands;

@@ -1,0 +1,339 @@
+/* core/cmd_dev.c: commands for people who write plugins and scripts:
+ * `baton new plugin NAME` (a scaffold whose test passes at once) and
+ * `baton repl` (an interactive Lua prompt with the baton API). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "builtin.h"
+
+/* ---- baton new plugin NAME ---------------------------------------------- */
+
+static const char manifest_tpl[] =
+    "-- The manifest of the %s plugin: plain data, read without running any\n"
+    "-- code. The contract is in docs/plugins.md.\n"
+    "return {\n"
+    "  name = \"%s\",\n"
+    "  version = \"0.1.0\",\n"
+    "  api = %d,\n"
+    "  summary = \"TODO: what this practice does, in one line\",\n"
+    "  namespace = \"%s\",\n"
+    "  permissions = {},\n"
+    "  depends = {},\n"
+    "  commands = {\n"
+    "    hello = {\n"
+    "      summary = \"Say who leads what (replace with your first command)\",\n"
+    "      args = {\n"
+    "        { \"who\", default = \"everyone\", help = \"who to greet\" },\n"
+    "        { \"--times\", type = \"integer\", default = 1, help = \"how many "
+    "times\" },\n"
+    "      },\n"
+    "    },\n"
+    "  },\n"
+    "}\n";
+
+static const char init_tpl[] =
+    "-- The %s plugin. Each command in plugin.lua is a function of M,\n"
+    "-- called with the checked arguments and a context. The whole baton API\n"
+    "-- is in docs/lua-api.md.\n"
+    "local M = {}\n"
+    "\n"
+    "--- Say hello, and count the people in the database.\n"
+    "---@param args { who: string, times: integer }\n"
+    "---@param ctx baton.ctx\n"
+    "function M.hello(args, ctx)\n"
+    "  if args.times < 1 then\n"
+    "    error(\"--times must be at least 1\", 0)\n"
+    "  end\n"
+    "  local lines = {}\n"
+    "  for i = 1, args.times do\n"
+    "    lines[i] = \"hello \" .. args.who\n"
+    "  end\n"
+    "  lines[#lines + 1] = #baton.people.find{} .. \" people in the database\"\n"
+    "  baton.output(lines)\n"
+    "end\n"
+    "\n"
+    "--- baton doctor calls this: true when the plugin can do its work.\n"
+    "function M.health()\n"
+    "  return true\n"
+    "end\n"
+    "\n"
+    "return M\n";
+
+static const char test_tpl[] =
+    "-- Tests of the %s plugin, run inside the real host by\n"
+    "-- `baton test plugins/%s`, each file against a fresh database.\n"
+    "\n"
+    "test(\"hello greets and counts the people\", function()\n"
+    "  local r = run(\"hello\", \"Ana\", \"--times\", \"2\")\n"
+    "  expect(r.status):to_equal(0)\n"
+    "  expect(r.out):to_equal(\"hello Ana\\nhello Ana\\n0 people in the "
+    "database\\n\")\n"
+    "end)\n"
+    "\n"
+    "test(\"a bad --times is refused before the plugin runs\", function()\n"
+    "  local r = run(\"hello\", \"--times\", \"two\")\n"
+    "  expect(r.status):to_equal(2)\n"
+    "  expect(r.err):to_contain(\"expects a whole number\")\n"
+    "end)\n"
+    "\n"
+    "test(\"--times 0 fails with the plugin's message\", function()\n"
+    "  local r = run(\"hello\", \"--times\", \"0\")\n"
+    "  expect(r.status):to_equal(1)\n"
+    "  expect(r.err):to_contain(\"--times must be at least 1\")\n"
+    "end)\n";
+
+static const char readme_tpl[] =
+    "# %s\n"
+    "\n"
+    "TODO: what this practice is for, who runs it, and what it needs in the\n"
+    "database (people, groups).\n"
+    "\n"
+    "```sh\n"
+    "baton %s hello Ana --times 2\n"
+    "baton test plugins/%s\n"
+    "```\n"
+    "\n"
+    "How to write a plugin: docs/plugins.md. The Lua API: docs/lua-api.md.\n";
+
+static int write_new(baton_cli_t *cli, const char *dir, const char *name,
+                     const char *text) {
+  char *path = baton__asprintf("%s/%s", dir, name);
+  char *err = NULL;
+  int r = path ? baton__file_write_atomic(path, text, strlen(text), &err)
+               : BATON_ENOMEM;
+  if (r != 0)
+    fprintf(cli->err, "baton new plugin: %s\n", err ? err : baton_strerror(r));
+  free(err);
+  free(path);
+  return r;
+}
+
+static int cmd_new(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                   baton_value_t *args, int argc, const char *const *argv) {
+  (void)spec;
+  (void)argc;
+  (void)argv;
+  const char *name = args[0].v.s;
+  const char *parent = args[1].v.s;
+  int ok = name[0] >= 'a' && name[0] <= 'z';
+  for (const char *s = name; ok && *s; s++)
+    ok = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_';
+  if (!ok || strlen(name) > 40) {
+    fprintf(cli->err, "baton new plugin: '%s' is not a plugin name: use "
+                      "lower-case letters, digits and '_', starting with a "
+                      "letter (e.g. recognition_board)\n", name);
+    return 2;
+  }
+  char *dir = baton__asprintf("%s/%s", parent, name);
+  char *tests = baton__asprintf("%s/tests", dir ? dir : "");
+  char *manifest = baton__asprintf(manifest_tpl, name, name, BATON_API_LEVEL,
+                                   name);
+  char *init = baton__asprintf(init_tpl, name);
+  char *test = baton__asprintf(test_tpl, name, name);
+  char *readme = baton__asprintf(readme_tpl, name, name, name);
+  char *test_name = baton__asprintf("tests/%s_test.lua", name);
+  int status = 1;
+  if (!dir || !tests || !manifest || !init || !test || !readme || !test_name)
+    goto done;
+  if (baton__is_dir(dir) || baton__is_file(dir)) {
+    fprintf(cli->err, "baton new plugin: %s already exists; choose another "
+                      "name or remove it\n", dir);
+    goto done;
+  }
+  if (mkdir(parent, 0777) != 0 && errno != EEXIST) {
+    fprintf(cli->err, "baton new plugin: cannot create %s: %s\n", parent,
+            strerror(errno));
+    goto done;
+  }
+  if (mkdir(dir, 0777) != 0 || mkdir(tests, 0777) != 0) {
+    fprintf(cli->err, "baton new plugin: cannot create %s: %s\n", dir,
+            strerror(errno));
+    goto done;
+  }
+  if (write_new(cli, dir, "plugin.lua", manifest) != 0 ||
+      write_new(cli, dir, "init.lua", init) != 0 ||
+      write_new(cli, dir, test_name, test) != 0 ||
+      write_new(cli, dir, "README.md", readme) != 0)
+    goto done;
+  fprintf(cli->out,
+          "Created %s: plugin.lua (the manifest), init.lua (the code), %s "
+          "and README.md.\n"
+          "Try it:\n"
+          "  baton %s hello Ana --times 2%s%s\n"
+          "  baton test %s\n"
+          "Then make it yours: docs/plugins.md walks through it.\n",
+          dir, test_name, name,
+          strcmp(parent, "plugins") ? " --plugins " : "",
+          strcmp(parent, "plugins") ? parent : "", dir);
+  status = 0;
+done:
+  free(dir);
+  free(tests);
+  free(manifest);
+  free(init);
+  free(test);
+  free(readme);
+  free(test_name);
+  return status;
+}
+
+/* ---- baton repl --------------------------------------------------------- */
+
+/* Each entry runs as a task of a script-like plugin "repl": it may wait,
+ * it has the limits, and what it returns is printed. */
+static const char repl_wrapper[] =
+    "local chunk = ...\n"
+    "local r = table.pack(chunk())\n"
+    "if r.n > 0 then baton.print(table.unpack(r, 1, r.n)) end\n";
+
+static void repl_done(baton_task_t *t) {
+  if (t->status != 0 && t->status != BATON_ECANCELED) {
+    fprintf(t->p->host->opts.err, "error: %s\n",
+            t->error ? t->error : baton_strerror(t->status));
+    t->reported = 1;
+  }
+}
+
+/* Compiles `src` as an expression first (so `1 + 1` prints 2), then as
+ * statements. Returns LUA_OK with the function pushed, or the status with
+ * the message pushed. */
+static int repl_compile(lua_State *L, const char *src) {
+  char *expr = baton__asprintf("return %s;", src);
+  int st = expr ? luaL_loadbufferx(L, expr, strlen(expr), "=repl", "t")
+                : LUA_ERRMEM;
+  free(expr);
+  if (st == LUA_OK)
+    return st;
+  lua_pop(L, 1);
+  return luaL_loadbufferx(L, src, strlen(src), "=repl", "t");
+}
+
+static int incomplete(lua_State *L) {
+  const char *m = lua_tostring(L, -1);
+  size_t l = m ? strlen(m) : 0;
+  return l >= 5 && strcmp(m + l - 5, "<eof>") == 0;
+}
+
+static int cmd_repl(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                    baton_value_t *args, int argc, const char *const *argv) {
+  (void)spec;
+  (void)argc;
+  (void)argv;
+  baton_host_t *h = cli->host;
+  baton_plugin_t *p = baton__plugin_new(h, "repl", ".");
+  if (p == NULL)
+    return 1;
+  p->is_script = 1;
+  for (size_t i = 0; i < args[0].nitems; i++) {
+    char *why = NULL;
+    if (baton__grant_add(&p->perms, &p->scopes, args[0].items[i].v.s,
+                         " for --allow", &why) != 0) {
+      fprintf(cli->err, "baton repl: %s\n", why ? why : "out of memory");
+      free(why);
+      baton__plugin_free(p);
+      return 2;
+    }
+  }
+  baton__plugin_free(h->script);
+  h->script = p;
+  if ((p->L = baton__sandbox_new(p)) == NULL) {
+    fprintf(cli->err, "baton repl: %s\n", p->error ? p->error : "no state");
+    return 1;
+  }
+  p->state = BATON_PLUGIN_LOADED;
+  lua_State *L = p->L;
+  int tty = isatty(STDIN_FILENO);
+  if (tty)
+    fprintf(cli->out, "baton %s, %s. The baton API is in `baton`; "
+                      "Ctrl-D to leave.\n", BATON_VERSION, LUA_RELEASE);
+  baton_buf_t src = {0};
+  char *line = NULL;
+  size_t cap = 0;
+  int status = 0;
+  for (;;) {
+    if (tty) {
+      fputs(src.len ? ">> " : "> ", cli->out);
+      fflush(cli->out);
+    }
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0)
+      break;
+    if (baton__buf_append(&src, line, (size_t)n) != 0)
+      break;
+    if (repl_compile(L, src.data) != LUA_OK) {
+      if (incomplete(L)) {
+        lua_pop(L, 1);
+        continue; /* read the next line of the same entry */
+      }
+      fprintf(cli->err, "error: %s\n", lua_tostring(L, -1));
+      lua_pop(L, 1);
+      status = 1;
+    } else if (luaL_loadbufferx(L, repl_wrapper, sizeof repl_wrapper - 1,
+                                "=repl", "t") != LUA_OK) {
+      lua_pop(L, 2);
+    } else {
+      lua_insert(L, -2); /* [wrapper, chunk] */
+      h->failed = 0;
+      baton__host_signals(h, 1);
+      if (baton__task_start(p, 1, "repl entry", repl_done, NULL) == 0)
+        baton__host_run_loop(h);
+      else
+        baton__host_signals(h, 0);
+      if (h->failed)
+        status = 1;
+      h->signal = 0; /* Ctrl-C ends the entry, not the prompt */
+    }
+    src.len = 0;
+    src.data[0] = '\0';
+    fflush(cli->out);
+  }
+  if (tty)
+    fputc('\n', cli->out);
+  free(line);
+  baton__buf_free(&src);
+  /* Piped input: the exit status says whether every entry ran. */
+  return tty ? 0 : status;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+static baton_argspec_t new_args[] = {
+    {.name = "name", .key = "name", .type = BATON_ARG_STRING, .required = 1,
+     .metavar = "NAME", .help = "the plugin's name: lower case, e.g. "
+                               "recognition_board"},
+    {.name = "dir", .key = "dir", .flag = 1, .type = BATON_ARG_PATH,
+     .metavar = "DIR", .help = "where to create it",
+     .def = {.set = 1, .type = BATON_ARG_PATH, .v.s = "plugins"}},
+};
+
+static baton_argspec_t repl_args[] = {
+    {.name = "allow", .key = "allow", .flag = 1, .type = BATON_ARG_STRING,
+     .many = 1, .metavar = "PERM",
+     .help = "grant a permission: fs.read, fs.write, spawn, people.write, "
+             "http.route"},
+};
+
+const baton_builtin_t baton__dev_commands[] = {
+    {"new",
+     {.name = "plugin", .summary = "Create a new plugin that works and "
+                                   "passes its test at once",
+      .help = "Writes DIR/NAME/plugin.lua, init.lua, tests/NAME_test.lua "
+              "and README.md. Then: baton NAME hello, baton test "
+              "DIR/NAME.",
+      .args = new_args, .nargs = 2},
+     cmd_new},
+    {NULL,
+     {.name = "repl", .summary = "An interactive Lua prompt with the baton "
+                                 "API, in the sandbox",
+      .help = "Each entry runs like a script line: an expression's value is "
+              "printed; baton.sleep and other waiting functions work; the "
+              "limits apply; Ctrl-C ends the running entry. Reads standard "
+              "input, so `baton repl < file.lua` works too.",
+      .args = repl_args, .nargs = 1},
+     cmd_repl},
+};
+const size_t baton__dev_ncommands =
+    sizeof baton__dev_commands / sizeof *baton__dev_commands;

@@ -1,0 +1,188 @@
+/* core/cmd_test.c: `baton test [PLUGIN_DIR...]`, plugin tests run inside
+ * the real host.
+ *
+ * A plugin's tests are the files tests/NAME_test.lua. Each file runs against a
+ * fresh temporary database, in a fresh host, inside the plugin's own
+ * sandboxed state (with its permissions and limits), with the test globals
+ * of core/lua_test.c. The summary line is the plain `N passed, N failed`. */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "builtin.h"
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw) {
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+static void rm_tree(const char *dir) {
+  nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The test files of a plugin directory, sorted; NULL-terminated. */
+static char **test_files(const char *dir, size_t *n) {
+  *n = 0;
+  char *tdir = baton__asprintf("%s/tests", dir);
+  DIR *d = tdir ? opendir(tdir) : NULL;
+  char **files = calloc(1, sizeof *files);
+  if (d == NULL || files == NULL) {
+    if (d)
+      closedir(d);
+    free(tdir);
+    return files;
+  }
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    size_t l = strlen(e->d_name);
+    if (l < 10 || strcmp(e->d_name + l - 9, "_test.lua") != 0)
+      continue;
+    char **f2 = realloc(files, (*n + 2) * sizeof *f2);
+    if (f2 == NULL)
+      break;
+    files = f2;
+    files[(*n)++] = baton__asprintf("%s/%s", tdir, e->d_name);
+    files[*n] = NULL;
+  }
+  closedir(d);
+  free(tdir);
+  qsort(files, *n, sizeof *files, cmp_str);
+  return files;
+}
+
+static void file_done(baton_task_t *t) {
+  baton_test_counts_t *c = t->data;
+  if (t->status != 0 && t->status != BATON_ECANCELED) {
+    /* The file itself failed: its top level, or a limit that ended it. */
+    c->failed++;
+    if (c->current[0])
+      fprintf(c->out, "  FAIL  %s\n        the test file was stopped: %s\n",
+              c->current, t->error ? t->error : baton_strerror(t->status));
+    else
+      fprintf(c->out, "  FAIL  (the test file)\n        %s\n",
+              t->error ? t->error : baton_strerror(t->status));
+  }
+  t->reported = 1;
+}
+
+/* Runs one test file of the plugin in `dir` in a host of its own. */
+static void run_file(baton_cli_t *cli, const char *dir, const char *file,
+                     baton_test_counts_t *c) {
+  char tmp[] = "/tmp/baton-test-XXXXXX";
+  if (mkdtemp(tmp) == NULL) {
+    c->failed++;
+    fprintf(c->out, "  FAIL  cannot make a temporary directory\n");
+    return;
+  }
+  char *db = baton__asprintf("%s/baton.db", tmp);
+  baton_host_options_t o = cli->opts;
+  o.db_path = db;
+  o.json = 0;
+  o.today = NULL;
+  baton_host_t *h = NULL;
+  char real[PATH_MAX], parent[PATH_MAX];
+  const char *slash;
+  if (realpath(dir, real) == NULL || (slash = strrchr(real, '/')) == NULL ||
+      baton_host_new(&h, &o) != 0) {
+    c->failed++;
+    fprintf(c->out, "  FAIL  %s: cannot set up a host\n", dir);
+    goto done;
+  }
+  snprintf(parent, sizeof parent, "%.*s", (int)(slash - real), real);
+  /* The plugin's own folder first, then the usual path for dependencies. */
+  baton_host_add_plugin_dir(h, parent);
+  for (size_t i = 0; i < cli->host->ndirs; i++)
+    baton_host_add_plugin_dir(h, cli->host->dirs[i]);
+  baton_host_scan(h);
+  baton_plugin_t *p = NULL;
+  for (size_t i = 0; i < baton_host_plugin_count(h); i++) {
+    baton_plugin_t *q = baton_host_plugin_at(h, i);
+    char qr[PATH_MAX];
+    if (realpath(q->dir, qr) && strcmp(qr, real) == 0)
+      p = q;
+  }
+  if (p == NULL || p->state == BATON_PLUGIN_SHADOWED ||
+      baton__plugin_load(p) != 0) {
+    c->failed++;
+    fprintf(c->out, "  FAIL  the plugin did not load: %s\n",
+            p && p->error ? p->error : "no plugin.lua there");
+    goto done;
+  }
+  baton__host_signals(h, 1);
+  if (baton__test_start(p, file, c, file_done) != 0) {
+    c->failed++;
+    fprintf(c->out, "  FAIL  cannot start the test file\n");
+  }
+  if (baton__host_run_loop(h) >= 128)
+    cli->host->signal = h->signal;
+done:
+  baton_host_free(h);
+  rm_tree(tmp);
+  free(db);
+}
+
+int baton__cmd_test(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                    baton_value_t *args, int argc, const char *const *argv) {
+  (void)spec;
+  (void)argc;
+  (void)argv;
+  const baton_value_t *dirs = &args[0];
+  const char **list = calloc(baton_host_plugin_count(cli->host) + dirs->nitems + 1,
+                             sizeof *list);
+  size_t n = 0;
+  if (list == NULL)
+    return 1;
+  for (size_t i = 0; i < dirs->nitems; i++)
+    list[n++] = dirs->items[i].v.s;
+  if (n == 0) {
+    for (size_t i = 0; i < baton_host_plugin_count(cli->host); i++) {
+      baton_plugin_t *p = baton_host_plugin_at(cli->host, i);
+      char *t = baton__asprintf("%s/tests", p->dir);
+      if (p->state != BATON_PLUGIN_SHADOWED && t && baton__is_dir(t))
+        list[n++] = p->dir;
+      free(t);
+    }
+  }
+  baton_test_counts_t c = {.out = cli->out};
+  int bad_dirs = 0;
+  for (size_t i = 0; i < n && cli->host->signal == 0; i++) {
+    char *mf = baton__asprintf("%s/plugin.lua", list[i]);
+    int ok = mf && baton__is_file(mf);
+    free(mf);
+    if (!ok) {
+      fprintf(cli->err, "baton test: %s is not a plugin folder (no "
+                        "plugin.lua)\n", list[i]);
+      bad_dirs++;
+      continue;
+    }
+    size_t nf;
+    char **files = test_files(list[i], &nf);
+    if (nf == 0)
+      fprintf(cli->out, "%s: no tests/*_test.lua files\n", list[i]);
+    for (size_t k = 0; k < nf && cli->host->signal == 0; k++) {
+      fprintf(cli->out, "%s\n", files[k]);
+      run_file(cli, list[i], files[k], &c);
+    }
+    for (size_t k = 0; k < nf; k++)
+      free(files[k]);
+    free(files);
+  }
+  free(list);
+  fprintf(cli->out, "%d passed, %d failed\n", c.passed, c.failed);
+  if (cli->host->signal)
+    return 128 + cli->host->signal;
+  if (bad_dirs)
+    return 2;
+  return c.failed ? 1 : 0;
+}

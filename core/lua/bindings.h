@@ -1,0 +1,127 @@
+/* core/lua/bindings.h: the baton.* API, one file per module.
+ *
+ * Each lua_*.c binds one module on the runtime (core/runtime) and the
+ * layers below it; lua_init.c is the one table that opens them all (as
+ * Lua's linit.c) and what they keep per plugin. Layer: runtime < lua. */
+#ifndef BATON_BINDINGS_H
+#define BATON_BINDINGS_H
+
+#include "http.h"
+#include "runtime.h"
+
+/* ---- lua_*.c: the baton.* API, one file per module ----------------------- */
+
+/* The bindings a host gives its plugins (lua_init.c): opens the baton
+ * table, stops a plugin's timers, frees its routes. */
+extern const baton_bindings_t baton__lua_bindings;
+
+/* Each pushes its module table (or sets fields of the baton table at -1). */
+void baton__lua_open_api(lua_State *L, baton_plugin_t *p); /* lua_baton.c */
+int baton__lua_open_json(lua_State *L);                    /* lua_json.c */
+int baton__lua_open_date(lua_State *L);                    /* lua_date.c */
+/* 0 if the value at idx is a string that is exactly a date YYYY-MM-DD (its
+ * Lua length counts, so a NUL and what follows it are not ignored), with
+ * its parts in *y, *m, *d (each may be NULL); BATON_EINVAL otherwise. */
+int baton__lua_todate(lua_State *L, int idx, int *y, int *m, int *d);
+int baton__lua_open_plugin(lua_State *L);                  /* lua_plugin.c */
+int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
+int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
+int baton__lua_open_spawn(lua_State *L);                   /* lua_spawn.c */
+int baton__lua_open_http(lua_State *L);                    /* lua_http.c */
+
+/* A route made by baton.http.route (lua_http.c); owned by its plugin. */
+typedef struct baton_route_s {
+  char method[8];
+  char *path;  /* "/api/mentoring/pairs/:id" */
+  int ref;     /* the handler, in the plugin's registry */
+  char *where; /* "plugins/x/init.lua:12", where it was made */
+  int nocache; /* made with {cache = false}: GET answers are not kept */
+  struct baton_route_answer_s *answers; /* kept GET answers (lua_http.c) */
+  struct baton_route_s *next;
+} baton_route_t;
+/* Drops a plugin's routes (their handlers go with its state). */
+void baton__routes_free(baton_plugin_t *p);
+
+/* Converts between Lua values and jansson; defined in lua_json.c. */
+struct json_t;
+struct json_t *baton__lua_to_json(lua_State *L, int idx, char **err);
+void baton__lua_push_json(lua_State *L, struct json_t *j);
+/* Marks the table at idx to encode as a JSON object even when empty. */
+void baton__lua_mark_object(lua_State *L, int idx);
+
+/* lua_test.c: the globals of a plugin test file (see `baton test`). */
+typedef struct {
+  FILE *out;
+  int passed;
+  int failed;
+  char current[256]; /* the test running now, "" between tests */
+} baton_test_counts_t;
+/* Runs a test file in p's (loaded) state as a task: installs test(),
+ * expect(), run() and the other test globals, then runs every test and
+ * counts them. Returns 0 when started (the end comes through done_cb) or
+ * an error code. */
+int baton__test_start(baton_plugin_t *p, const char *file,
+                      baton_test_counts_t *counts,
+                      void (*done_cb)(baton_task_t *));
+
+/* Stops and frees every timer of a plugin (on unload). */
+void baton__timer_close_all(baton_plugin_t *p);
+
+/* Sets people, groups, events and store on the baton table at -1, bound to
+ * plugin p (lua_store.c). */
+void baton__lua_open_store(lua_State *L, baton_plugin_t *p);
+
+/* ---- assign: lua_assign.c --------------------------------------------- */
+
+/* Sets baton.assign (the solver of include/baton/assign.h) on the baton
+ * table at -1. */
+void baton__lua_open_assign(lua_State *L);
+/* Sets baton.rota (the rota's first pass, core/lua_rota.c) on the baton
+ * table at -1. */
+void baton__lua_open_rota(lua_State *L);
+
+/* ---- ics, csv: lua_ics.c, lua_csv.c ------------------------------------ */
+
+/* Push baton.ics (iCalendar through libical) and baton.csv (CSV through
+ * csv.c's libcsv reader); the caller sets them on the baton table. */
+int baton__lua_open_ics(lua_State *L);
+/* baton.ics for plugins: loads the module with baton__lua_open_ics (core/
+ * lua_ics.c, built as baton_ics.so) on first call. lua_ics_lazy.c */
+int baton__lua_open_ics_lazy(lua_State *L);
+int baton__lua_open_csv(lua_State *L);
+
+/* ---- score: score.c, lua_score.c ---------------------------------------- */
+
+/* Sets score, reasons, features and matrix (the mentoring scores of
+ * include/baton/score.h) on the table at the top of the stack, the
+ * baton.assign table. Returns 0. */
+int baton__lua_open_score(lua_State *L);
+/* The cells of the baton.matrix userdata at idx (row-major, NaN for a
+ * forbidden cell) and its size, or NULL when the value is not a matrix.
+ * The cells belong to the userdata. */
+const double *baton__lua_score_matrix(lua_State *L, int idx, size_t *rows,
+                                      size_t *cols);
+
+/* ---- plugin routes (core/lua_http.c) ------------------------------------ */
+
+/* What the server tells the routes about a request. */
+typedef struct {
+  FILE *log;          /* where a handler's failure is logged */
+  long long version;  /* the data's version: a GET answer kept for an
+                         older one is not used */
+  unsigned time_ms;   /* a handler's time limit (--route-time-limit), or 0
+                         for the host's alone; the shorter one holds */
+} baton_route_ctx_t;
+
+/* Answers r with the route of a loaded plugin that matches its path (405
+ * with Allow when only another method matches). Returns 1 when r was taken
+ * (answered now or when the handler ends), 0 when no route has its path.
+ * A GET route's 200 answer is kept per path and query and sent again
+ * without running the handler while the data's version stays the same,
+ * unless the route was made with {cache = false}. A handler's failure is
+ * logged to ctx->log and answered 500 naming the plugin; one that runs
+ * past the time limit is stopped and answered 503. */
+int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
+                          const baton_route_ctx_t *ctx);
+
+#endif

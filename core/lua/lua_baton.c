@@ -1,0 +1,231 @@
+/* core/lua_baton.c: the `baton` table every plugin and script sees.
+ *
+ * baton.api, baton.version, baton.print, baton.log.*, baton.output, and the
+ * modules of the other lua_*.c files. Functions that need a permission are
+ * always present and say which permission is missing when called without
+ * it, so a plugin author learns what to add to the manifest. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "bindings.h"
+
+/* baton__lua_need, which every permission check goes through, is in
+ * core/reach.c: it follows the chain of callers. */
+
+/* Joins the arguments from `first` on as print() does. [..] -> [.., s] */
+static const char *join_args(lua_State *L, int first, const char *sep,
+                             size_t *len) {
+  int n = lua_gettop(L);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (int i = first; i <= n; i++) {
+    size_t l;
+    const char *s = luaL_tolstring(L, i, &l);
+    if (i > first)
+      luaL_addstring(&b, sep);
+    luaL_addvalue(&b);
+    (void)s;
+    (void)l;
+  }
+  luaL_pushresult(&b);
+  return lua_tolstring(L, -1, len);
+}
+
+/* baton.print(...): the command's output, on stdout. */
+static int l_print(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  size_t len;
+  const char *s = join_args(L, 1, "\t", &len);
+  FILE *out = p->host->opts.out;
+  fwrite(s, 1, len, out);
+  fputc('\n', out);
+  return 0;
+}
+
+/* baton.log.<level>(...): on stderr, tagged with the plugin. */
+static int l_log(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  int level = (int)lua_tointeger(L, lua_upvalueindex(1));
+  static const char *const names[] = {"debug", "info", "warn", "error"};
+  const baton_host_options_t *o = &p->host->opts;
+  if ((level == 0 && !o->debug) || (level == 1 && o->quiet))
+    return 0;
+  size_t len;
+  const char *s = join_args(L, 1, " ", &len);
+  fflush(o->out);
+  fprintf(o->err, "[%s] %s: %s\n", p->name, names[level], s);
+  fflush(o->err);
+  return 0;
+}
+
+/* baton.output(value [, render]): JSON with --json; otherwise render(value)
+ * if given, or the default rendering (in api_src below). */
+static int l_output_json(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  char *err = NULL;
+  json_t *j = baton__lua_to_json(L, 1, &err);
+  if (j == NULL) {
+    lua_pushfstring(L, "baton.output: %s", err ? err : "cannot encode");
+    free(err);
+    return lua_error(L);
+  }
+  char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY |
+                              JSON_REAL_PRECISION(15));
+  json_decref(j);
+  if (s == NULL)
+    return luaL_error(L, "baton.output: out of memory");
+  fprintf(p->host->opts.out, "%s\n", s);
+  free(s);
+  return 0;
+}
+
+/* Whether --json is in force now (the test runner changes it per run). */
+static int l_json_mode(lua_State *L) {
+  lua_pushboolean(L, baton__plugin_of(L)->host->opts.json);
+  return 1;
+}
+
+/* baton.today() -> "YYYY-MM-DD": the local date, or the one given with
+ * --today / $BATON_TODAY (for rehearsals, demos and tests). */
+static int l_today(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  if (p->host->opts.today != NULL) {
+    lua_pushstring(L, p->host->opts.today);
+    return 1;
+  }
+  time_t now = time(NULL);
+  struct tm tm;
+  char buf[16];
+  localtime_r(&now, &tm);
+  strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  lua_pushstring(L, buf);
+  return 1;
+}
+
+/* Helpers written in Lua: the default text rendering of baton.output and
+ * baton.ui.table. They run inside the plugin's sandbox like its own code. */
+static const char api_src[] =
+    "local json_mode, print_json, print = ...\n"
+    "local function cell(v)\n"
+    "  if type(v) == 'table' then\n"
+    "    local parts = {}\n"
+    "    for _, x in ipairs(v) do parts[#parts + 1] = tostring(x) end\n"
+    "    return table.concat(parts, ', ')\n"
+    "  end\n"
+    "  return v == nil and '' or tostring(v)\n"
+    "end\n"
+    "local function columns_of(rows)\n"
+    "  local seen, cols = {}, {}\n"
+    "  for _, r in ipairs(rows) do\n"
+    "    for k in pairs(r) do\n"
+    "      if not seen[k] then seen[k] = true; cols[#cols + 1] = k end\n"
+    "    end\n"
+    "  end\n"
+    "  table.sort(cols, function(a, b) return tostring(a) < tostring(b) end)\n"
+    "  return cols\n"
+    "end\n"
+    "local function render_table(rows, cols)\n"
+    "  cols = cols or columns_of(rows)\n"
+    "  local width = {}\n"
+    "  for i, c in ipairs(cols) do width[i] = utf8.len(tostring(c)) or #tostring(c) end\n"
+    "  for _, r in ipairs(rows) do\n"
+    "    for i, c in ipairs(cols) do\n"
+    "      local s = cell(r[c])\n"
+    "      local w = utf8.len(s) or #s\n"
+    "      if w > width[i] then width[i] = w end\n"
+    "    end\n"
+    "  end\n"
+    "  local function line(vals)\n"
+    "    local out = {}\n"
+    "    for i, s in ipairs(vals) do\n"
+    "      local pad = width[i] - (utf8.len(s) or #s)\n"
+    "      out[i] = i < #vals and s .. string.rep(' ', pad) or s\n"
+    "    end\n"
+    "    print(table.concat(out, '  '))\n"
+    "  end\n"
+    "  local head = {}\n"
+    "  for i, c in ipairs(cols) do head[i] = string.upper(tostring(c)) end\n"
+    "  line(head)\n"
+    "  for _, r in ipairs(rows) do\n"
+    "    local vals = {}\n"
+    "    for i, c in ipairs(cols) do vals[i] = cell(r[c]) end\n"
+    "    line(vals)\n"
+    "  end\n"
+    "end\n"
+    "local function output(value, render)\n"
+    "  if json_mode() then return print_json(value) end\n"
+    "  if render ~= nil then\n"
+    "    if type(render) ~= 'function' then\n"
+    "      error('baton.output: the second argument must be a function', 2)\n"
+    "    end\n"
+    "    return render(value)\n"
+    "  end\n"
+    "  if type(value) ~= 'table' then return print(cell(value)) end\n"
+    "  if #value > 0 and type(value[1]) == 'table' then return render_table(value) end\n"
+    "  if #value > 0 then for _, v in ipairs(value) do print(cell(v)) end return end\n"
+    "  local keys = columns_of({ value })\n"
+    "  for _, k in ipairs(keys) do print(tostring(k) .. ': ' .. cell(value[k])) end\n"
+    "end\n"
+    "return output, render_table\n";
+
+void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
+  lua_createtable(L, 0, 16); /* [baton] */
+  lua_pushinteger(L, BATON_API_LEVEL);
+  lua_setfield(L, -2, "api");
+  lua_pushstring(L, BATON_VERSION);
+  lua_setfield(L, -2, "version");
+  lua_pushstring(L, p->name);
+  lua_setfield(L, -2, "name");
+  baton__lua_open_plugin(L); /* sets baton.plugin(name) */
+  lua_pushcfunction(L, l_print);
+  lua_setfield(L, -2, "print");
+  lua_pushcfunction(L, l_today);
+  lua_setfield(L, -2, "today");
+
+  lua_createtable(L, 0, 4);
+  static const char *const levels[] = {"debug", "info", "warn", "error"};
+  for (int i = 0; i < 4; i++) {
+    lua_pushinteger(L, i);
+    lua_pushcclosure(L, l_log, 1);
+    lua_setfield(L, -2, levels[i]);
+  }
+  lua_setfield(L, -2, "log");
+
+  baton__lua_open_json(L);
+  lua_setfield(L, -2, "json");
+  baton__lua_open_date(L);
+  lua_setfield(L, -2, "date");
+  baton__lua_open_timer(L); /* sets baton.sleep and baton.timer */
+  baton__lua_open_fs(L);
+  lua_setfield(L, -2, "fs");
+  baton__lua_open_spawn(L); /* sets baton.spawn */
+  baton__lua_open_http(L);
+  lua_setfield(L, -2, "http");
+  baton__lua_open_ics_lazy(L);
+  lua_setfield(L, -2, "ics");
+  baton__lua_open_csv(L);
+  lua_setfield(L, -2, "csv");
+  baton__lua_open_assign(L); /* sets baton.assign */
+  baton__lua_open_rota(L);   /* sets baton.rota */
+
+  /* baton.output and baton.ui.table, written in Lua. [baton] */
+  if (luaL_loadbufferx(L, api_src, sizeof api_src - 1, "=baton.output", "t") !=
+      LUA_OK)
+    lua_error(L);
+  lua_pushcfunction(L, l_json_mode);
+  lua_pushcfunction(L, l_output_json);
+  lua_pushcfunction(L, l_print);
+  lua_call(L, 3, 2); /* [baton, output, table] */
+  lua_createtable(L, 0, 1);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "table");
+  lua_setfield(L, -3, "ui");
+  lua_setfield(L, -2, "output");
+
+  /* Store modules (baton.people, baton.groups, baton.events, baton.store)
+   * are added here by core/lua_store.c. */
+  baton__lua_open_store(L, p);
+}

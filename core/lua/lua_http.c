@@ -1,0 +1,601 @@
+/* core/lua_http.c: baton.http.route, a plugin's own answers in `baton serve`.
+ *
+ * A plugin holding the `http.route` permission makes routes while its
+ * init.lua loads:
+ *
+ *   baton.http.route("GET", "/api/mentoring/pairs/:id", function(req)
+ *     return baton.json-able value [, status]
+ *   end)
+ *
+ * A route's path lies under the plugin's own prefix (/api/NAME/ or
+ * /api/NAMESPACE/), so plugins cannot answer for each other or for the
+ * core. The handler runs as a task, like a command: it may wait
+ * (baton.sleep, baton.fs.*, a store query), it has the host's memory
+ * limit and a time limit of its own (--route-time-limit, 5 s: the loop
+ * answers nobody else while Lua runs), and an error in it answers 500
+ * naming the plugin while the server goes on; running out of time
+ * answers 503.
+ *
+ * A GET route's 200 answers are kept, per path and query, for as long as
+ * the data's version stays the same (as /api/people is): a dashboard
+ * room asking every second runs a slow handler once per change, not once
+ * per request. A route whose answer depends on anything else (the time,
+ * a file, a request header) is made with {cache = false}. The routes, and
+ * the answers kept with them, belong to the plugin's state: unloading or
+ * reloading the plugin drops them with it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "bindings.h"
+
+#define ROUTE_MAX_PATH 256
+#define ROUTE_MAX_SEGMENTS 16
+#define ROUTE_MAX_QUERY 64
+#define ROUTE_CACHE_MAX 16               /* answers kept per route */
+#define ROUTE_CACHE_BYTES (4u << 20)     /* a larger answer is not kept */
+/* Nor kept longer than a minute: an answer may depend on the date
+ * (a rota's past meetings), which changes without the data changing. */
+#define ROUTE_CACHE_MS 60000
+
+/* A GET answer kept for one path and query at one data version. */
+typedef struct baton_route_answer_s {
+  char *key; /* "path?query" */
+  long long version;
+  uint64_t at; /* uv_now when it was made */
+  baton_http_shared_t *body;
+  struct baton_route_answer_s *next; /* newest first */
+} answer_t;
+
+static void answer_free(answer_t *a) {
+  free(a->key);
+  baton__http_shared_unref(a->body);
+  free(a);
+}
+
+static const char *const methods[] = {"GET", "POST", "PUT", "PATCH",
+                                      "DELETE"};
+
+/* ---- making routes ------------------------------------------------------- */
+
+void baton__routes_free(baton_plugin_t *p) {
+  while (p->routes) {
+    baton_route_t *r = p->routes;
+    p->routes = r->next;
+    while (r->answers) {
+      answer_t *a = r->answers;
+      r->answers = a->next;
+      answer_free(a);
+    }
+    free(r->path);
+    free(r->where);
+    free(r);
+  }
+}
+
+/* A segment a route may name: letters, digits and -._~, or :param. */
+static int segment_ok(const char *s, size_t n) {
+  if (n == 0)
+    return 0;
+  if (s[0] == ':') {
+    if (n == 1 || !(s[1] == '_' || (s[1] >= 'a' && s[1] <= 'z')))
+      return 0;
+    for (size_t i = 1; i < n; i++)
+      if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
+            (s[i] >= '0' && s[i] <= '9')))
+        return 0;
+    return 1;
+  }
+  if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+          c == '~'))
+      return 0;
+  }
+  return 1;
+}
+
+/* 1 if path starts with /api/WORD and then ends or goes on with '/'. */
+static int under(const char *path, const char *word) {
+  size_t n = strlen(word);
+  return word[0] != '\0' && strncmp(path, "/api/", 5) == 0 &&
+         strncmp(path + 5, word, n) == 0 &&
+         (path[5 + n] == '\0' || path[5 + n] == '/');
+}
+
+/* The options table at index 4 ({cache = false}); raises for an unknown
+ * key or a wrong type. Returns nocache. */
+static int route_options(lua_State *L, const char *method) {
+  if (lua_isnoneornil(L, 4))
+    return 0;
+  luaL_checktype(L, 4, LUA_TTABLE);
+  int nocache = 0;
+  lua_pushnil(L);
+  while (lua_next(L, 4) != 0) {
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+    if (strcmp(k, "cache") != 0)
+      return luaL_error(L, "baton.http.route: unknown option '%s'; the "
+                           "options are: cache", k);
+    if (!lua_isboolean(L, -1))
+      return luaL_error(L, "baton.http.route: option cache must be true or "
+                           "false, not %s", luaL_typename(L, -1));
+    nocache = !lua_toboolean(L, -1);
+    if (!nocache && strcmp(method, "GET") != 0)
+      return luaL_error(L, "baton.http.route: cache = true is for GET "
+                           "routes; a %s answer is never kept", method);
+    lua_pop(L, 1);
+  }
+  return nocache;
+}
+
+/* baton.http.route(method, path, handler [, options]) */
+static int l_route(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  baton__lua_need(L, BATON_PERM_HTTP_ROUTE, "baton.http.route");
+  const char *method = luaL_checkstring(L, 1);
+  const char *path = luaL_checkstring(L, 2);
+  luaL_checktype(L, 3, LUA_TFUNCTION);
+  int nocache = route_options(L, method);
+  if (!p->loading)
+    return luaL_error(L, "baton.http.route: routes are made while init.lua "
+                         "loads; call it at the top level of init.lua (or of "
+                         "a module it requires), not inside a command");
+  size_t m = 0;
+  while (m < sizeof methods / sizeof *methods && strcmp(methods[m], method))
+    m++;
+  if (m == sizeof methods / sizeof *methods)
+    return luaL_error(L, "baton.http.route: method '%s' is not one of GET, "
+                         "POST, PUT, PATCH, DELETE (in capitals; HEAD is "
+                         "answered by the GET route)", method);
+  const char *ns = p->m ? p->m->ns : p->name;
+  if (!under(path, p->name) && !under(path, ns))
+    return luaL_error(L, "baton.http.route: path '%s' must start with "
+                         "/api/%s/ or /api/%s/ (a plugin answers only under "
+                         "its own name)", path, p->name, ns);
+  if (strlen(path) > ROUTE_MAX_PATH)
+    return luaL_error(L, "baton.http.route: path is longer than %d bytes",
+                      ROUTE_MAX_PATH);
+  int nseg = 0;
+  for (const char *s = path + 1; *s;) {
+    const char *e = strchr(s, '/');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    if (!segment_ok(s, n) || (e && e[1] == '\0'))
+      return luaL_error(L, "baton.http.route: path '%s' has a bad part "
+                           "'%.*s'; use letters, digits and -._~ between "
+                           "slashes, :name for a parameter, and no slash at "
+                           "the end", path, (int)n, s);
+    if (++nseg > ROUTE_MAX_SEGMENTS)
+      return luaL_error(L, "baton.http.route: path '%s' has more than %d "
+                           "parts", path, ROUTE_MAX_SEGMENTS);
+    s += n + (e != NULL);
+  }
+  for (baton_route_t *r = p->routes; r; r = r->next)
+    if (strcmp(r->method, method) == 0 && strcmp(r->path, path) == 0)
+      return luaL_error(L, "baton.http.route: %s %s is already made at %s",
+                        method, path, r->where);
+  lua_Debug ar;
+  char where[256] = "init.lua";
+  if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar))
+    snprintf(where, sizeof where, "%s:%d", ar.short_src, ar.currentline);
+  baton_route_t *r = calloc(1, sizeof *r);
+  if (r == NULL || (r->path = baton__strdup(path)) == NULL ||
+      (r->where = baton__strdup(where)) == NULL) {
+    if (r)
+      free(r->path);
+    free(r);
+    return luaL_error(L, "baton.http.route: out of memory");
+  }
+  snprintf(r->method, sizeof r->method, "%s", method);
+  r->nocache = nocache;
+  lua_pushvalue(L, 3);
+  r->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  baton_route_t **tail = &p->routes;
+  while (*tail)
+    tail = &(*tail)->next;
+  *tail = r;
+  return 0;
+}
+
+int baton__lua_open_http(lua_State *L) {
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, l_route);
+  lua_setfield(L, -2, "route");
+  return 1;
+}
+
+/* ---- matching ------------------------------------------------------------ */
+
+typedef struct {
+  const char *name; /* in the route's path, after ':' */
+  size_t name_len;
+  const char *value; /* in the request's path, still %-encoded */
+  size_t value_len;
+} param_t;
+
+/* Matches a request path against a route's. Returns the number of
+ * parameters (>= 0) or -1. */
+static int match(const char *pattern, const char *path, param_t *params) {
+  int np = 0;
+  const char *a = pattern, *b = path;
+  while (*a && *b) {
+    if (*a != '/' || *b != '/')
+      return -1;
+    a++, b++;
+    const char *ae = strchr(a, '/'), *be = strchr(b, '/');
+    size_t an = ae ? (size_t)(ae - a) : strlen(a);
+    size_t bn = be ? (size_t)(be - b) : strlen(b);
+    if (a[0] == ':') {
+      if (bn == 0 || np == ROUTE_MAX_SEGMENTS)
+        return -1;
+      params[np++] = (param_t){a + 1, an - 1, b, bn};
+    } else if (an != bn || memcmp(a, b, an) != 0) {
+      return -1;
+    }
+    a += an, b += bn;
+  }
+  return *a == '\0' && *b == '\0' ? np : -1;
+}
+
+/* ---- answering ----------------------------------------------------------- */
+
+typedef struct {
+  baton_http_req_t *req; /* NULL once answered */
+  baton_plugin_t *p;
+  baton_route_t *route;
+  int nparams, nquery;
+  /* Decoded names and values: the path's parameters, then the query's. */
+  char *values[2 * (ROUTE_MAX_SEGMENTS + ROUTE_MAX_QUERY)];
+  json_t *body_json;
+  FILE *log;
+  char *key;         /* "path?query" when a 200 answer is to be kept */
+  long long version; /* the data's version when the request came */
+  unsigned limit_ms; /* the handler's time limit */
+  char what[ROUTE_MAX_PATH + 64];
+} call_t;
+
+static void call_free(call_t *c) {
+  for (int i = 0; i < 2 * (c->nparams + c->nquery); i++)
+    free(c->values[i]);
+  json_decref(c->body_json);
+  free(c->key);
+  free(c);
+}
+
+/* ---- kept answers -------------------------------------------------------- */
+
+/* The answer kept for key at version, made less than ROUTE_CACHE_MS
+ * before now, or NULL. */
+static answer_t *answer_find(baton_route_t *rt, const char *key,
+                             long long version, uint64_t now) {
+  for (answer_t *a = rt->answers; a; a = a->next)
+    if (a->version == version && now - a->at < ROUTE_CACHE_MS &&
+        strcmp(a->key, key) == 0)
+      return a;
+  return NULL;
+}
+
+/* Keeps body (a reference is taken) as the answer for key at version.
+ * Answers of other versions go, as does the oldest past ROUTE_CACHE_MAX:
+ * a client varying the query cannot make the cache grow. Out of memory:
+ * nothing is kept. */
+static void answer_keep(baton_route_t *rt, const char *key, long long version,
+                        uint64_t now, baton_http_shared_t *body) {
+  answer_t **pp = &rt->answers;
+  size_t n = 0;
+  while (*pp) {
+    answer_t *a = *pp;
+    if (a->version != version || strcmp(a->key, key) == 0 ||
+        ++n >= ROUTE_CACHE_MAX) {
+      *pp = a->next;
+      answer_free(a);
+    } else {
+      pp = &a->next;
+    }
+  }
+  answer_t *a = calloc(1, sizeof *a);
+  if (a == NULL || (a->key = baton__strdup(key)) == NULL) {
+    free(a);
+    return;
+  }
+  a->version = version;
+  a->at = now;
+  a->body = body;
+  body->refs++;
+  a->next = rt->answers;
+  rt->answers = a;
+}
+
+/* Sends a kept answer as baton__http_json sends a fresh one. */
+static void answer_send(baton_http_req_t *r, baton_http_shared_t *body) {
+  body->refs++;
+  baton__http_respond_ref(r, 200, "application/json", body->data, body->len,
+                          "Cache-Control: no-store\r\n",
+                          baton__http_shared_unref, body);
+}
+
+/* Decodes the path's parameters and the query (k=v&...; '+' is a space;
+ * the last of a repeated key wins in Lua). Returns 0, or BATON_EINVAL for
+ * an encoded NUL byte, or BATON_ENOMEM. */
+static int decode(call_t *c, const param_t *params, int np, const char *q) {
+  for (int i = 0; i < np; i++) {
+    c->values[2 * i] = baton__strndup(params[i].name, params[i].name_len);
+    c->values[2 * i + 1] =
+        baton__http_unescape(params[i].value, params[i].value_len, 0);
+    c->nparams++;
+    if (c->values[2 * i] == NULL)
+      return BATON_ENOMEM;
+    if (c->values[2 * i + 1] == NULL)
+      return BATON_EINVAL;
+  }
+  while (*q && c->nquery < ROUTE_MAX_QUERY) {
+    const char *amp = strchr(q, '&');
+    size_t len = amp ? (size_t)(amp - q) : strlen(q);
+    const char *eq = memchr(q, '=', len);
+    size_t klen = eq ? (size_t)(eq - q) : len;
+    if (klen > 0) {
+      int i = c->nparams + c->nquery++;
+      c->values[2 * i] = baton__http_unescape(q, klen, 1);
+      c->values[2 * i + 1] = eq ? baton__http_unescape(eq + 1, len - klen - 1, 1)
+                                : baton__strdup("");
+      if (c->values[2 * i] == NULL || c->values[2 * i + 1] == NULL)
+        return BATON_EINVAL;
+    }
+    q += len + (amp != NULL);
+  }
+  return 0;
+}
+
+/* After the handler returned: [value, status] -> the answer. */
+static int route_k(lua_State *L, int st, lua_KContext ctx) {
+  (void)st;
+  call_t *c = (call_t *)ctx;
+  int status = 200;
+  if (!lua_isnil(L, -1)) {
+    int ok;
+    lua_Integer s = lua_tointegerx(L, -1, &ok);
+    if (!ok || s < 200 || s > 599)
+      return luaL_error(L, "%s returned status %s; return a value and, if "
+                           "not 200, an HTTP status from 200 to 599",
+                        c->what, luaL_tolstring(L, -1, NULL));
+    status = (int)s;
+  }
+  if (lua_isnil(L, -2) && lua_isnil(L, -1))
+    status = 204;
+  char *err = NULL;
+  json_t *j = status == 204 ? NULL : baton__lua_to_json(L, -2, &err);
+  if (status != 204 && j == NULL) {
+    lua_pushfstring(L, "%s returned a value that cannot be sent as JSON: %s",
+                    c->what, err ? err : "out of memory");
+    free(err);
+    return lua_error(L);
+  }
+  baton_http_req_t *r = c->req;
+  c->req = NULL;
+  if (status == 204) {
+    baton__http_respond(r, 204, "application/json", NULL, 0,
+                        "Cache-Control: no-store\r\n");
+  } else if (status == 200 && c->key != NULL) {
+    char *text = baton__http_json_dump(j);
+    baton_http_shared_t *body =
+        baton__http_shared_new(text, text ? strlen(text) : 0);
+    if (body == NULL) {
+      baton__http_json(r, status, j, NULL); /* 500: out of memory */
+      return 0;
+    }
+    json_decref(j);
+    if (body->len <= ROUTE_CACHE_BYTES)
+      answer_keep(c->route, c->key, c->version, uv_now(&c->p->host->loop),
+                  body);
+    answer_send(r, body);
+    baton__http_shared_unref(body);
+  } else {
+    baton__http_json(r, status, j, NULL);
+  }
+  return 0;
+}
+
+/* [handler, req] -> calls the handler and answers. Upvalue: the call. */
+static int route_body(lua_State *L) {
+  call_t *c = lua_touserdata(L, lua_upvalueindex(1));
+  lua_callk(L, 1, 2, (lua_KContext)c, route_k);
+  return route_k(L, LUA_OK, (lua_KContext)c);
+}
+
+/* [call] -> [body, handler, req] (runs protected on the plugin's state). */
+static int push_call(lua_State *L) {
+  call_t *c = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  lua_pushlightuserdata(L, c);
+  lua_pushcclosure(L, route_body, 1);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->route->ref);
+  baton_http_req_t *r = c->req;
+  lua_createtable(L, 0, 8);
+  lua_pushstring(L, c->route->method);
+  lua_setfield(L, -2, "method");
+  lua_pushstring(L, baton__http_req_path(r));
+  lua_setfield(L, -2, "path");
+  lua_createtable(L, 0, c->nparams);
+  for (int i = 0; i < c->nparams; i++) {
+    lua_pushstring(L, c->values[2 * i + 1]);
+    lua_setfield(L, -2, c->values[2 * i]);
+  }
+  baton__lua_mark_object(L, -1);
+  lua_setfield(L, -2, "params");
+  lua_createtable(L, 0, c->nquery);
+  for (int i = c->nparams; i < c->nparams + c->nquery; i++) {
+    lua_pushstring(L, c->values[2 * i + 1]);
+    lua_setfield(L, -2, c->values[2 * i]);
+  }
+  baton__lua_mark_object(L, -1);
+  lua_setfield(L, -2, "query");
+  lua_createtable(L, 0, 8);
+  for (size_t i = 0, n = baton__http_req_nheaders(r); i < n; i++) {
+    const char *name, *value;
+    baton__http_req_header_at(r, i, &name, &value);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (const char *s = name; *s; s++)
+      luaL_addchar(&b, (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s));
+    luaL_pushresult(&b);
+    lua_pushstring(L, value ? value : "");
+    lua_rawset(L, -3);
+  }
+  baton__lua_mark_object(L, -1);
+  lua_setfield(L, -2, "headers");
+  size_t blen;
+  const char *body = baton__http_req_body(r, &blen);
+  if (body && blen) {
+    lua_pushlstring(L, body, blen);
+    lua_setfield(L, -2, "body");
+  }
+  if (c->body_json) {
+    baton__lua_push_json(L, c->body_json);
+    lua_setfield(L, -2, "json");
+  }
+  return 3;
+}
+
+static void call_done(baton_task_t *t) {
+  call_t *c = t->data;
+  if (c->req != NULL) {
+    const char *msg = t->error ? t->error : baton_strerror(t->status);
+    char *late = NULL;
+    int status = 500;
+    if (t->status == BATON_ECANCELED) {
+      status = 503;
+      msg = "the plugin was reloaded or stopped while answering; ask again";
+    } else if (t->status == BATON_ETIMEDOUT) {
+      /* The server answered nobody else while the handler ran: say so. */
+      status = 503;
+      late = baton__asprintf(
+          "%s took longer than its time limit of %g s and was stopped (%s); "
+          "make it faster (a GET route's answer is kept until the data "
+          "changes, so only the first request after a change runs it), or "
+          "raise the limit with baton serve --route-time-limit SECONDS",
+          c->what, c->limit_ms / 1000.0, msg);
+      if (late)
+        msg = late;
+    }
+    fprintf(c->log, "baton serve: plugin '%s': %s failed: %s\n", c->p->name,
+            c->what, msg);
+    baton__http_json_error(c->req, status, c->p->name, msg);
+    free(late);
+    c->req = NULL;
+  }
+  t->reported = 1; /* logged above, not on the terminal as a command's */
+  call_free(c);
+}
+
+/* The shorter of the route limit and the host's; 0 means none. */
+static unsigned route_limit(const baton_host_t *h, unsigned route_ms) {
+  unsigned host_ms = h->opts.time_limit_ms;
+  if (route_ms == 0 || (host_ms != 0 && host_ms < route_ms))
+    return host_ms;
+  return route_ms;
+}
+
+int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
+                          const baton_route_ctx_t *ctx) {
+  const char *path = baton__http_req_path(r);
+  const char *method = baton__http_req_method(r);
+  if (strcmp(method, "HEAD") == 0)
+    method = "GET";
+  char allow[64] = "";
+  param_t params[ROUTE_MAX_SEGMENTS];
+  for (size_t i = 0; i < h->nplugins; i++) {
+    baton_plugin_t *p = h->plugins[i];
+    if (p->state != BATON_PLUGIN_LOADED)
+      continue;
+    for (baton_route_t *rt = p->routes; rt; rt = rt->next) {
+      int np = match(rt->path, path, params);
+      if (np < 0)
+        continue;
+      if (strcmp(rt->method, method) != 0) {
+        size_t n = strlen(allow);
+        if (strstr(allow, rt->method) == NULL)
+          snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "",
+                   rt->method);
+        continue;
+      }
+      call_t *c = calloc(1, sizeof *c);
+      if (c == NULL) {
+        baton__http_json_error(r, 500, p->name, "out of memory");
+        return 1;
+      }
+      c->req = r;
+      c->p = p;
+      c->route = rt;
+      c->log = ctx->log;
+      c->version = ctx->version;
+      c->limit_ms = route_limit(h, ctx->time_ms);
+      if (strcmp(rt->method, "GET") == 0 && !rt->nocache) {
+        const char *q = baton__http_req_query(r);
+        c->key = baton__asprintf("%s%s%s", path, *q ? "?" : "", q);
+        answer_t *a = c->key ? answer_find(rt, c->key, c->version, uv_now(&h->loop))
+                             : NULL;
+        if (a != NULL) {
+          answer_send(r, a->body);
+          call_free(c);
+          return 1;
+        }
+      }
+      int d = decode(c, params, np, baton__http_req_query(r));
+      if (d != 0) {
+        baton__http_json_error(r, d == BATON_ENOMEM ? 500 : 400, NULL,
+                     d == BATON_ENOMEM ? "out of memory"
+                                       : "the address has a bad %-escape");
+        call_free(c);
+        return 1;
+      }
+      snprintf(c->what, sizeof c->what, "route %s %s (%s)", rt->method,
+               rt->path, rt->where);
+      size_t blen;
+      const char *body = baton__http_req_body(r, &blen);
+      const char *type = baton__http_req_header(r, "Content-Type");
+      if (body && blen && type &&
+          strncasecmp(type, "application/json", 16) == 0) {
+        json_error_t je;
+        c->body_json = json_loadb(body, blen, JSON_DECODE_ANY, &je);
+        if (c->body_json == NULL) {
+          char msg[300];
+          snprintf(msg, sizeof msg,
+                   "the request body is not JSON: line %d, column %d: %s",
+                   je.line, je.column, je.text);
+          baton__http_json_error(r, 400, NULL, msg);
+          call_free(c);
+          return 1;
+        }
+      }
+      lua_State *L = p->L;
+      lua_pushcfunction(L, push_call);
+      lua_pushlightuserdata(L, c);
+      if (baton__sandbox_pcall(p, 1, 3) != LUA_OK) {
+        baton__http_json_error(r, 500, p->name, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        call_free(c);
+        return 1;
+      }
+      if (baton__task_start_within(p, 2, c->what, call_done, c,
+                                   c->limit_ms) != 0) {
+        baton__http_json_error(r, 500, p->name, "out of memory starting the handler");
+        call_free(c);
+      }
+      return 1;
+    }
+  }
+  if (allow[0] == '\0')
+    return 0;
+  char headers[96], msg[160];
+  snprintf(headers, sizeof headers, "Allow: %s\r\n", allow);
+  snprintf(msg, sizeof msg, "%s is not answered here; this address takes %s",
+           baton__http_req_method(r), allow);
+  baton__http_json(r, 405,
+                   json_pack("{s:{s:i, s:s}}", "error", "status", 405,
+                             "message", msg),
+                   headers);
+  return 1;
+}

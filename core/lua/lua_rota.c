@@ -1,0 +1,136 @@
+/* core/lua_rota.c: baton.rota, the rotation practice's first pass in C
+ * (include/baton/rota.h) for plugins/rotation/scheduler.lua.
+ *
+ * baton.rota.first_pass(prob, min_gap) reads the scheduler's problem
+ * table (people[p].fte, roles, meetings, eligible[p][r] == true,
+ * away[p][t] truthy, history[p][r], history_total[p]; all optional
+ * tables may be nil) and returns assign, fill: assign[t][r] = person
+ * number or false, fill[t] = slots meeting t filled, exactly as the Lua
+ * first pass. All scratch memory is one userdata from the plugin's
+ * allocator, so a raised error leaks nothing and a huge problem counts
+ * against the plugin's memory limit. Malformed input raises, naming the
+ * field. */
+#include <stdint.h>
+#include <string.h>
+
+#include "baton/rota.h"
+#include "bindings.h"
+
+/* The length of the list prob[name]; raises if it is not a table. */
+static size_t list_len(lua_State *L, int prob, const char *name) {
+  if (lua_getfield(L, prob, name) != LUA_TTABLE)
+    luaL_error(L, "baton.rota.first_pass: prob.%s must be a table", name);
+  size_t n = (size_t)lua_rawlen(L, -1);
+  lua_pop(L, 1);
+  return n;
+}
+
+/* Pushes prob[name][i] (nil when prob[name] is nil). */
+static int get2(lua_State *L, int prob, const char *name, size_t i) {
+  if (lua_getfield(L, prob, name) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_pushnil(L);
+    return LUA_TNIL;
+  }
+  int type = lua_geti(L, -1, (lua_Integer)i);
+  lua_remove(L, -2);
+  return type;
+}
+
+static int l_first_pass(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer gap = luaL_optinteger(L, 2, 1);
+  if (gap < 0 || gap > INT32_MAX)
+    return luaL_error(L, "baton.rota.first_pass: min_gap must be 0 or more");
+  size_t np = list_len(L, 1, "people"), nr = list_len(L, 1, "roles"),
+         nt = list_len(L, 1, "meetings");
+  if (np > 100000 || nr > 1000 || nt > 1000000)
+    return luaL_error(L, "baton.rota.first_pass: too many people, roles or meetings");
+  /* one block: fte, history_total (np doubles), history (np x nr
+   * doubles), assign (nt x nr ints), fill (nt ints), eligible (np x nr
+   * bytes), away (np x nt bytes) */
+  size_t nd = 2 * np + np * nr, ni = nt * nr + nt, nb = np * nr + np * nt;
+  char *block = lua_newuserdatauv(L, nd * sizeof(double) + ni * sizeof(int) + nb + 1, 0);
+  int ud = lua_gettop(L);
+  double *fte = (double *)(void *)block, *htot = fte + np, *hist = htot + np;
+  int *assign = (int *)(void *)(hist + np * nr), *fill = assign + nt * nr;
+  unsigned char *elig = (unsigned char *)(fill + nt), *away = elig + np * nr;
+  int any_away = 0;
+  for (size_t p = 1; p <= np; p++) {
+    if (get2(L, 1, "people", p) != LUA_TTABLE)
+      return luaL_error(L, "baton.rota.first_pass: prob.people[%I] must be a table", (lua_Integer)p);
+    lua_getfield(L, -1, "fte");
+    int ok;
+    fte[p - 1] = lua_tonumberx(L, -1, &ok);
+    if (!ok || !(fte[p - 1] > 0))
+      return luaL_error(L, "baton.rota.first_pass: prob.people[%I].fte must be a number above 0", (lua_Integer)p);
+    lua_pop(L, 2);
+    int e = get2(L, 1, "eligible", p), h = get2(L, 1, "history", p),
+        a = get2(L, 1, "away", p); /* [.. e h a] */
+    for (size_t r = 1; r <= nr; r++) {
+      elig[(p - 1) * nr + r - 1] = 0;
+      if (e == LUA_TTABLE) {
+        lua_geti(L, -3, (lua_Integer)r);
+        elig[(p - 1) * nr + r - 1] = lua_type(L, -1) == LUA_TBOOLEAN && lua_toboolean(L, -1);
+        lua_pop(L, 1);
+      }
+      double x = 0;
+      if (h == LUA_TTABLE) {
+        lua_geti(L, -2, (lua_Integer)r);
+        x = lua_tonumber(L, -1); /* nil: 0 */
+        lua_pop(L, 1);
+      }
+      hist[(p - 1) * nr + r - 1] = x;
+    }
+    for (size_t t = 1; t <= nt; t++) {
+      unsigned char x = 0;
+      if (a == LUA_TTABLE) {
+        lua_geti(L, -1, (lua_Integer)t);
+        x = (unsigned char)lua_toboolean(L, -1);
+        lua_pop(L, 1);
+      }
+      away[(p - 1) * nt + t - 1] = x;
+      any_away |= x;
+    }
+    lua_pop(L, 3);
+    get2(L, 1, "history_total", p);
+    htot[p - 1] = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+  }
+  baton_rota_problem_t prob = {.people = np, .roles = nr, .meetings = nt,
+                               .fte = fte, .eligible = elig,
+                               .away = any_away ? away : NULL,
+                               .history = hist, .history_total = htot,
+                               .min_gap = (int)gap};
+  int rc = baton_rota_first_pass(&prob, assign, fill);
+  if (rc == BATON_ENOMEM)
+    return luaL_error(L, "baton.rota.first_pass: out of memory");
+  if (rc != 0)
+    return luaL_error(L, "baton.rota.first_pass: invalid problem");
+  lua_createtable(L, (int)nt, 0);
+  for (size_t t = 0; t < nt; t++) {
+    lua_createtable(L, (int)nr, 0);
+    for (size_t r = 0; r < nr; r++) {
+      int p = assign[t * nr + r];
+      if (p >= 0)
+        lua_pushinteger(L, p + 1);
+      else
+        lua_pushboolean(L, 0);
+      lua_rawseti(L, -2, (lua_Integer)r + 1);
+    }
+    lua_rawseti(L, -2, (lua_Integer)t + 1);
+  }
+  lua_createtable(L, (int)nt, 0);
+  for (size_t t = 0; t < nt; t++) {
+    lua_pushinteger(L, fill[t]);
+    lua_rawseti(L, -2, (lua_Integer)t + 1);
+  }
+  (void)ud;
+  return 2;
+}
+
+void baton__lua_open_rota(lua_State *L) {
+  static const luaL_Reg fns[] = {{"first_pass", l_first_pass}, {NULL, NULL}};
+  luaL_newlib(L, fns);
+  lua_setfield(L, -2, "rota");
+}

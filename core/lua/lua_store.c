@@ -1,0 +1,790 @@
+/* core/lua_store.c: baton.people, baton.groups, baton.events and
+ * baton.store for plugins.
+ *
+ * People, groups and events go through the public store API and come out
+ * as plain tables. baton.store runs a plugin's own SQL with bound
+ * parameters; while it is prepared and run, the store's authorizer knows
+ * which plugin is asking and refuses anything outside its tables (named
+ * `<plugin>_...`) other than reading the core tables.
+ *
+ * Expected failures (database locked, person not found) return
+ * nil, "ECODE: message", "ECODE"; wrong arguments and refused SQL raise an
+ * error, since they are mistakes in the plugin. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "bindings.h"
+
+/* ---- common -------------------------------------------------------------- */
+
+/* Pushes nil, "ECODE: message", "ECODE"; returns 3. */
+static int push_fail(lua_State *L, int err, const char *msg) {
+  lua_pushnil(L);
+  lua_pushfstring(L, "%s: %s", baton_err_name(err),
+                  msg && *msg ? msg : baton_strerror(err));
+  lua_pushstring(L, baton_err_name(err));
+  return 3;
+}
+
+/* The running plugin's store; on failure pushes the nil, msg, code triple
+ * and returns NULL. */
+static baton_store_t *store_of(lua_State *L, baton_plugin_t **pp) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  baton_store_t *s;
+  if (pp)
+    *pp = p;
+  int err = baton__host_store(p->host, &s);
+  if (err != 0) {
+    push_fail(L, err, baton_host_last_error(p->host));
+    return NULL;
+  }
+  return s;
+}
+
+/* Sets t[k] = v for a non-NULL string. [t] */
+static void set_str(lua_State *L, const char *k, const char *v) {
+  if (v == NULL)
+    return;
+  lua_pushstring(L, v);
+  lua_setfield(L, -2, k);
+}
+
+/* Sets t[k] to the items of a `;` list. [t] */
+static void set_list(lua_State *L, const char *k, const char *list) {
+  lua_newtable(L);
+  lua_Integer i = 0;
+  while (list && *list) {
+    const char *e = strchr(list, ';');
+    size_t n = e ? (size_t)(e - list) : strlen(list);
+    lua_pushlstring(L, list, n);
+    lua_rawseti(L, -2, ++i);
+    list += n + (e != NULL);
+  }
+  lua_setfield(L, -2, k);
+}
+
+/* Pushes JSON text decoded, or nil. */
+static void push_json_text(lua_State *L, const char *text) {
+  json_t *j = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+  if (j == NULL) {
+    lua_pushnil(L);
+    return;
+  }
+  baton__lua_push_json(L, j);
+  json_decref(j);
+}
+
+/* Pushes a person as a plain table. */
+static void push_person(lua_State *L, const baton_person_t *p) {
+  lua_createtable(L, 0, 16);
+  set_str(L, "id", p->id);
+  set_str(L, "name", p->name);
+  set_str(L, "email", p->email);
+  set_str(L, "role", p->role);
+  set_str(L, "department", p->department);
+  set_str(L, "campus", p->campus);
+  set_list(L, "subjects", p->subjects);
+  set_list(L, "grades", p->grades);
+  set_list(L, "languages", p->languages);
+  set_str(L, "start_date", p->start_date);
+  set_str(L, "manager_id", p->manager_id);
+  set_str(L, "role_in_group", p->role_in_group);
+  lua_pushboolean(L, p->active);
+  lua_setfield(L, -2, "active");
+  push_json_text(L, p->attrs);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+  }
+  lua_setfield(L, -2, "attrs");
+}
+
+/* Appends each person to the array at the top of the stack. */
+static int append_person(const baton_person_t *p, void *ud) {
+  lua_State *L = ud;
+  push_person(L, p);
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  return 0;
+}
+
+/* ---- baton.people -------------------------------------------------------- */
+
+/* baton.people.find{role = "teacher", subjects = "Maths", ...} -> array.
+ * Keys are fields or attributes; a list field matches when it contains the
+ * value. Only active people unless the query names `active`. */
+static int l_people_find(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  baton_filter_t f[32];
+  size_t n = 0;
+  int with_inactive = 0;
+  lua_pushnil(L);
+  while (lua_next(L, 1) != 0) { /* [q, key, value] */
+    if (lua_type(L, -2) != LUA_TSTRING)
+      return luaL_error(L, "baton.people.find: keys must be field names");
+    if (n == 32)
+      return luaL_error(L, "baton.people.find: at most 32 conditions");
+    const char *k = lua_tostring(L, -2);
+    if (strchr(k, '"') != NULL)
+      return luaL_error(L, "baton.people.find: bad field name '%s'", k);
+    if (lua_isboolean(L, -1))
+      lua_pushstring(L, lua_toboolean(L, -1) ? "1" : "0");
+    else if (lua_type(L, -1) == LUA_TNUMBER || lua_type(L, -1) == LUA_TSTRING)
+      lua_pushstring(L, lua_tostring(L, -1));
+    else
+      return luaL_error(L, "baton.people.find: value of '%s' must be a "
+                        "string, number or boolean", k);
+    /* Keep the string alive in the query table's slot. */
+    lua_replace(L, -2);
+    f[n].key = k;
+    f[n].value = lua_tostring(L, -1);
+    with_inactive |= strcmp(k, "active") == 0;
+    n++;
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, lua_upvalueindex(1)); /* anchor: keys/values stay valid */
+    lua_pop(L, 1);
+  }
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL)
+    return 3;
+  lua_newtable(L);
+  int err = baton_people_each(s, f, n, with_inactive, append_person, L);
+  lua_newtable(L);
+  lua_replace(L, lua_upvalueindex(1)); /* drop the anchors */
+  if (err != 0)
+    return push_fail(L, err, baton_store_last_error(s));
+  return 1;
+}
+
+static int push_one(const baton_person_t *p, void *ud) {
+  push_person(ud, p);
+  return 0;
+}
+
+/* baton.people.get(id) -> person, or nil, "ENOTFOUND: ...", "ENOTFOUND". */
+static int l_people_get(lua_State *L) {
+  const char *id = luaL_checkstring(L, 1);
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL)
+    return 3;
+  int err = baton_people_get(s, id, push_one, L);
+  if (err != 0)
+    return push_fail(L, err, baton_store_last_error(s));
+  return 1;
+}
+
+/* Sets t[k] to the strings of a list. [t] */
+static void set_strings(lua_State *L, const char *k, char **items, size_t n) {
+  lua_createtable(L, (int)n, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_pushstring(L, items[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, k);
+}
+
+/* Pushes an import's report as the CLI's --json shows it. */
+static void push_report(lua_State *L, const char *file,
+                        const baton_import_report_t *r, int dry_run) {
+  lua_createtable(L, 0, 12);
+  set_str(L, "file", file);
+  lua_pushboolean(L, dry_run);
+  lua_setfield(L, -2, "dry_run");
+  static const char *const keys[] = {"rows", "added", "updated", "unchanged",
+                                     "deactivated", "rejected"};
+  const size_t vals[] = {r->rows, r->added, r->updated, r->unchanged,
+                         r->deactivated, r->rejected};
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+    lua_pushinteger(L, (lua_Integer)vals[i]);
+    lua_setfield(L, -2, keys[i]);
+  }
+  set_strings(L, "errors", r->errors, r->nerrors);
+  set_strings(L, "changes", r->changes, r->nchanges);
+  lua_pushinteger(L, (lua_Integer)r->errors_dropped);
+  lua_setfield(L, -2, "errors_not_shown");
+}
+
+/* baton.people.import(path[, opts]) and baton.groups.import(path[, opts]):
+ * the import of `baton people import` / `baton groups import`, all or
+ * nothing in one transaction. opts: dry_run, full, format ("csv" or
+ * "json"), map (people only). Needs the permissions people.write and
+ * fs.read. Returns the report; a file with errors returns nil,
+ * "EPARSE: every error, one a line; nothing was imported", "EPARSE", the
+ * report (its `errors` list); other failures nil, msg, code. */
+static int import(lua_State *L, int people) {
+  const char *fn = people ? "baton.people.import" : "baton.groups.import";
+  const char *path = luaL_checkstring(L, 1);
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 2) != 0) { /* [.., key, value] */
+      const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+      if (strcmp(k, "dry_run") == 0 || strcmp(k, "full") == 0) {
+        luaL_argexpected(L, lua_isboolean(L, -1), 2, "a boolean for dry_run/full");
+        *(k[0] == 'd' ? &o.dry_run : &o.full) = lua_toboolean(L, -1);
+      } else if (strcmp(k, "format") == 0) {
+        const char *f = lua_tostring(L, -1);
+        if (f == NULL || (strcmp(f, "csv") != 0 && strcmp(f, "json") != 0))
+          return luaL_error(L, "%s: format must be \"csv\" or \"json\"", fn);
+        o.format = f[0] == 'c' ? BATON_FORMAT_CSV : BATON_FORMAT_JSON;
+      } else if (people && strcmp(k, "map") == 0) {
+        if (lua_type(L, -1) != LUA_TSTRING)
+          return luaL_error(L, "%s: map must be a string like \"Staff "
+                               "ID=id,Full Name=name\"", fn);
+        o.map = lua_tostring(L, -1); /* anchored by the options table */
+      } else {
+        return luaL_error(L, "%s: unknown option '%s'; the options are "
+                             "dry_run, full, format%s", fn,
+                          lua_type(L, -2) == LUA_TSTRING ? k : "?",
+                          people ? ", map" : "");
+      }
+      lua_pop(L, 1);
+    }
+  }
+  baton__lua_need(L, BATON_PERM_PEOPLE_WRITE, fn);
+  baton_denied_t denied; /* the import reads `path` itself: in the grant? */
+  baton__lua_file(L, BATON_PERM_FS_READ, fn, path, &denied);
+  lua_pop(L, 1);
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL)
+    return 3;
+  if (!sqlite3_get_autocommit(s->db))
+    return luaL_error(L, "%s cannot run inside baton.store.transaction: an "
+                         "import is a transaction of its own; call it "
+                         "before or after", fn);
+  baton_import_report_t r;
+  int err = people ? baton_people_import(s, path, &o, &r)
+                   : baton_groups_import(s, path, &o, &r);
+  int n;
+  if (err == 0) {
+    push_report(L, path, &r, o.dry_run);
+    n = 1;
+  } else if (err == BATON_EPARSE) {
+    baton_buf_t b = {0};
+    for (size_t i = 0; i < r.nerrors; i++)
+      baton__buf_printf(&b, "%s\n", r.errors[i]);
+    if (r.errors_dropped)
+      baton__buf_printf(&b, "... and %zu more errors not shown\n",
+                        r.errors_dropped);
+    baton__buf_printf(&b, "nothing was imported: every error above names the "
+                          "file, line and column");
+    n = push_fail(L, err, b.data ? b.data : "the file has errors");
+    baton__buf_free(&b);
+    push_report(L, path, &r, o.dry_run);
+    n++;
+  } else {
+    n = push_fail(L, err, baton_store_last_error(s));
+  }
+  baton_import_report_free(&r);
+  return n;
+}
+
+static int l_people_import(lua_State *L) { return import(L, 1); }
+static int l_groups_import(lua_State *L) { return import(L, 0); }
+
+/* ---- baton.groups -------------------------------------------------------- */
+
+/* baton.groups.members(name) -> array of people with role_in_group. */
+static int l_groups_members(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL)
+    return 3;
+  lua_newtable(L);
+  int err = baton_group_members(s, name, append_person, L);
+  if (err != 0)
+    return push_fail(L, err, baton_store_last_error(s));
+  return 1;
+}
+
+static int append_group(const baton_group_t *g, void *ud) {
+  lua_State *L = ud;
+  lua_createtable(L, 0, 3);
+  set_str(L, "name", g->name);
+  set_str(L, "kind", g->kind);
+  lua_pushinteger(L, (lua_Integer)g->members);
+  lua_setfield(L, -2, "members");
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  return 0;
+}
+
+/* baton.groups.list() -> array of {name, kind, members}. */
+static int l_groups_list(lua_State *L) {
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL)
+    return 3;
+  lua_newtable(L);
+  int err = baton_groups_each(s, append_group, L);
+  if (err != 0)
+    return push_fail(L, err, baton_store_last_error(s));
+  return 1;
+}
+
+/* ---- baton.events -------------------------------------------------------- */
+
+/* An optional string field of the table at idx, or NULL. */
+static const char *opt_field(lua_State *L, int idx, const char *k) {
+  lua_getfield(L, idx, k);
+  const char *v = NULL;
+  if (!lua_isnil(L, -1)) {
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_error(L, "field '%s' must be a string", k);
+    v = lua_tostring(L, -1);
+  }
+  lua_pop(L, 1); /* the string stays alive in the table */
+  return v;
+}
+
+/* baton.events.log{kind = "mentor.pair", subject = "T001", data = {...},
+ * actor = "..."} -> id. The plugin is recorded as the writer. */
+static int l_events_log(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  const char *kind = opt_field(L, 1, "kind");
+  if (kind == NULL || *kind == '\0')
+    return luaL_error(L, "baton.events.log: kind is required, e.g. "
+                         "{kind = 'mentor.pair', subject = id}");
+  const char *subject = opt_field(L, 1, "subject");
+  const char *actor = opt_field(L, 1, "actor");
+  char *data = NULL;
+  lua_getfield(L, 1, "data");
+  if (!lua_isnil(L, -1)) {
+    char *err = NULL;
+    json_t *j = baton__lua_to_json(L, -1, &err);
+    if (j == NULL) {
+      lua_pushfstring(L, "baton.events.log: data cannot be stored: %s",
+                      err ? err : "not JSON");
+      free(err);
+      return lua_error(L);
+    }
+    data = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    json_decref(j);
+  }
+  lua_pop(L, 1);
+  baton_plugin_t *p;
+  baton_store_t *s = store_of(L, &p);
+  if (s == NULL) {
+    free(data);
+    return 3;
+  }
+  long long id;
+  int err = baton_events_log(s, p->name, actor, kind, subject, data, &id);
+  free(data);
+  if (err != 0)
+    return push_fail(L, err, baton_store_last_error(s));
+  lua_pushinteger(L, (lua_Integer)id);
+  return 1;
+}
+
+static int append_event(const baton_event_t *e, void *ud) {
+  lua_State *L = ud;
+  lua_createtable(L, 0, 7);
+  lua_pushinteger(L, (lua_Integer)e->id);
+  lua_setfield(L, -2, "id");
+  set_str(L, "at", e->at);
+  set_str(L, "actor", e->actor);
+  set_str(L, "plugin", e->plugin);
+  set_str(L, "kind", e->kind);
+  set_str(L, "subject", e->subject);
+  push_json_text(L, e->data);
+  lua_setfield(L, -2, "data");
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  return 0;
+}
+
+/* baton.events.list{kind =, subject =, plugin =, since =, limit =} ->
+ * array of events, oldest first. */
+static int l_events_list(lua_State *L) {
+  if (lua_isnoneornil(L, 1))
+    lua_newtable(L), lua_replace(L, 1);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  const char *kind = opt_field(L, 1, "kind");
+  const char *subject = opt_field(L, 1, "subject");
+  const char *plugin = opt_field(L, 1, "plugin");
+  const char *since = opt_field(L, 1, "since");
+  lua_getfield(L, 1, "limit");
+  lua_Integer limit = luaL_optinteger(L, -1, 0);
+  lua_pop(L, 1);
+  if (limit < 0)
+    return luaL_error(L, "baton.events.list: limit must be positive");
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL)
+    return 3;
+  lua_newtable(L);
+  int err = baton_events_each(s, plugin, kind, subject, since, (size_t)limit,
+                              append_event, L);
+  if (err != 0)
+    return push_fail(L, err, baton_store_last_error(s));
+  return 1;
+}
+
+/* ---- baton.store: a plugin's own SQL ------------------------------------- */
+
+/* The prefix of the running plugin's tables: its name in lower case with
+ * anything but letters, digits and _ made _, and a script's ".lua"
+ * dropped ("rota" -> rota_*, "term-plan.lua" -> term_plan_*). Kept in the
+ * registry so it is computed once per state. */
+static const char *table_prefix(lua_State *L, baton_plugin_t *p) {
+  static const char key = 0;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key) == LUA_TSTRING) {
+    const char *v = lua_tostring(L, -1); /* anchored in the registry */
+    lua_pop(L, 1);
+    return v;
+  }
+  lua_pop(L, 1);
+  size_t n = strlen(p->name);
+  if (n > 4 && strcmp(p->name + n - 4, ".lua") == 0)
+    n -= 4;
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (size_t i = 0; i < n; i++) {
+    char c = p->name[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (char)(c - 'A' + 'a');
+    else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+      c = '_';
+    luaL_addchar(&b, c);
+  }
+  luaL_pushresult(&b);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &key);
+  const char *v = lua_tostring(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* The longest text or blob a plugin's SQL may make or store. */
+#define PLUGIN_SQL_MAX_LENGTH (16u << 20)
+/* SQL gets at least this much memory even when the plugin's Lua code has
+ * used nearly all of its limit, so a small query can still run. */
+#define PLUGIN_SQL_MIN_HEAP (1u << 20)
+
+/* Asked by the store every 100 steps of a plugin's statement: whether
+ * the plugin's call is being ended (time limit, memory, Ctrl-C, unload),
+ * so a slow query stops with the call instead of holding the loop. */
+static int plugin_stopping(void *ud) {
+  baton_plugin_t *p = ud;
+  return __atomic_load_n(&p->kill, __ATOMIC_SEQ_CST) != 0;
+}
+
+/* The bounds of a statement of plugin p: SQLite's allocations for it count
+ * against what is left of p's memory limit, values are at most
+ * PLUGIN_SQL_MAX_LENGTH, and it stops when p's call is killed. */
+static baton_store_bounds_t bounds_of(baton_plugin_t *p) {
+  size_t room = p->mem_limit > p->mem ? p->mem_limit - p->mem : 0;
+  return (baton_store_bounds_t){
+      .heap = p->mem_limit == 0         ? 0
+              : room < PLUGIN_SQL_MIN_HEAP ? PLUGIN_SQL_MIN_HEAP
+                                           : room,
+      .max_length = PLUGIN_SQL_MAX_LENGTH,
+      .stop = plugin_stopping,
+      .ud = p,
+  };
+}
+
+/* After a plugin statement failed with rc: when it ran out of its memory
+ * bound, the plugin is out of memory, which is final for the call as in
+ * Lua (the kill hook then ends it with the memory-limit message); a
+ * statement the progress handler interrupted was stopped by a kill
+ * already armed. */
+static void sql_limit_hit(baton_plugin_t *p, baton_store_t *s, int rc) {
+  if ((rc & 0xff) == SQLITE_NOMEM && s->bounds.heap > 0)
+    baton__sandbox_kill(p, BATON_ENOMEM);
+}
+
+/* Prepares sql as the running plugin, within the plugin's bounds, and
+ * binds the arguments from index `first` on. Raises a Lua error naming
+ * the refused table or the SQL mistake; on success the authorizer and the
+ * bounds stay set until run() ends the statement. */
+static sqlite3_stmt *prepare(lua_State *L, baton_store_t *s,
+                             baton_plugin_t *p, const char *who, int first) {
+  const char *sql = luaL_checkstring(L, first - 1);
+  baton_store_bounds_t b = bounds_of(p);
+  baton__store_auth_begin(s, who, &b);
+  sqlite3_stmt *st = NULL;
+  const char *tail = NULL;
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, &tail);
+  if (rc != SQLITE_OK || st == NULL) {
+    sql_limit_hit(p, s, rc);
+    lua_pushstring(L, s->auth_err         ? s->auth_err
+                      : rc != SQLITE_OK ? sqlite3_errmsg(s->db)
+                                        : "empty SQL");
+    baton__store_auth_end(s);
+    sqlite3_finalize(st);
+    luaL_error(L, "baton.store: %s", lua_tostring(L, -1));
+  }
+  while (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' ||
+         *tail == ';')
+    tail++;
+  const char *why = *tail ? "one statement per call (use baton.store.migrate "
+                            "for a script of several)"
+                          : NULL;
+  int n = lua_gettop(L) - first + 1;
+  if (why == NULL && n != sqlite3_bind_parameter_count(st))
+    why = lua_pushfstring(L, "the SQL has %d parameters but %d values were "
+                          "given", sqlite3_bind_parameter_count(st), n);
+  for (int i = 0; why == NULL && i < n; i++) {
+    int idx = first + i, brc = SQLITE_OK;
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+      brc = sqlite3_bind_null(st, i + 1);
+      break;
+    case LUA_TBOOLEAN:
+      brc = sqlite3_bind_int(st, i + 1, lua_toboolean(L, idx));
+      break;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, idx))
+        brc = sqlite3_bind_int64(st, i + 1,
+                                (sqlite3_int64)lua_tointeger(L, idx));
+      else
+        brc = sqlite3_bind_double(st, i + 1, lua_tonumber(L, idx));
+      break;
+    case LUA_TSTRING: {
+      size_t len;
+      const char *v = lua_tolstring(L, idx, &len);
+      brc = sqlite3_bind_text(st, i + 1, v, (int)len, SQLITE_TRANSIENT);
+      break;
+    }
+    default:
+      why = lua_pushfstring(L, "value %d is a %s; bind strings, numbers, "
+                            "booleans or nil (encode tables with "
+                            "baton.json.encode)", i + 1, luaL_typename(L, idx));
+    }
+    /* A value that could not be copied (out of memory) would be NULL in
+     * the row: the statement must not run. */
+    if (brc != SQLITE_OK)
+      why = lua_pushfstring(L, "cannot bind value %d: %s", i + 1,
+                            sqlite3_errstr(brc));
+  }
+  if (why != NULL) {
+    baton__store_auth_end(s);
+    sqlite3_finalize(st);
+    luaL_error(L, "baton.store: %s", why);
+  }
+  return st;
+}
+
+static void push_column(lua_State *L, sqlite3_stmt *st, int i) {
+  switch (sqlite3_column_type(st, i)) {
+  case SQLITE_INTEGER:
+    lua_pushinteger(L, (lua_Integer)sqlite3_column_int64(st, i));
+    break;
+  case SQLITE_FLOAT:
+    lua_pushnumber(L, sqlite3_column_double(st, i));
+    break;
+  case SQLITE_NULL:
+    lua_pushnil(L);
+    break;
+  default:
+    lua_pushlstring(L, (const char *)sqlite3_column_text(st, i),
+                    (size_t)sqlite3_column_bytes(st, i));
+  }
+}
+
+/* Runs a prepared statement to the end, collecting rows into an array when
+ * rows is set (at most `max` rows; 0 = all). Returns 1 result, or the
+ * nil, msg, code triple for a failure (constraint, busy). */
+static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
+               sqlite3_stmt *st, int rows, int max) {
+  if (rows)
+    lua_newtable(L);
+  int rc, n = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (!rows || (max && n >= max))
+      continue;
+    int nc = sqlite3_column_count(st);
+    lua_createtable(L, 0, nc);
+    for (int i = 0; i < nc; i++) {
+      push_column(L, st, i);
+      lua_setfield(L, -2, sqlite3_column_name(st, i));
+    }
+    lua_rawseti(L, -2, ++n);
+  }
+  if (rc != SQLITE_DONE) {
+    sql_limit_hit(p, s, rc);
+    int err = (rc & 0xff) == SQLITE_TOOBIG
+                  ? baton__store_fail(s, BATON_EINVAL,
+                                      "a value made by the SQL is longer "
+                                      "than %u MiB, the limit for a "
+                                      "plugin's text and blobs: keep large "
+                                      "data in files (baton.fs)",
+                                      PLUGIN_SQL_MAX_LENGTH >> 20)
+                  : baton__store_fail_sqlite(s, rc, "SQL failed");
+    baton__store_auth_end(s);
+    sqlite3_finalize(st);
+    return push_fail(L, err, baton_store_last_error(s));
+  }
+  if (!rows)
+    lua_pushinteger(L, sqlite3_changes(s->db));
+  baton__store_auth_end(s);
+  sqlite3_finalize(st);
+  return 1;
+}
+
+/* baton.store.exec(sql, ...) -> number of rows changed. */
+static int l_store_exec(lua_State *L) {
+  baton_plugin_t *p;
+  baton_store_t *s = store_of(L, &p);
+  if (s == NULL)
+    return 3;
+  return run(L, s, p, prepare(L, s, p, table_prefix(L, p), 2), 0, 0);
+}
+
+/* baton.store.query(sql, ...) -> array of rows keyed by column name. */
+static int l_store_query(lua_State *L) {
+  baton_plugin_t *p;
+  baton_store_t *s = store_of(L, &p);
+  if (s == NULL)
+    return 3;
+  return run(L, s, p, prepare(L, s, p, table_prefix(L, p), 2), 1, 0);
+}
+
+/* baton.store.first(sql, ...) -> the first row, or nil. */
+static int l_store_first(lua_State *L) {
+  baton_plugin_t *p;
+  baton_store_t *s = store_of(L, &p);
+  if (s == NULL)
+    return 3;
+  int r = run(L, s, p, prepare(L, s, p, table_prefix(L, p), 2), 1, 1);
+  if (r != 1)
+    return r;
+  lua_rawgeti(L, -1, 1);
+  return 1;
+}
+
+/* Ends what l_store_transaction began: the outermost transaction with
+ * COMMIT or ROLLBACK, a nested one by releasing its savepoint or rolling
+ * back to it. Returns 0, or the error of a commit that failed; its writes
+ * are then rolled back and the store's last error says why. */
+static int tx_end(baton_store_t *s, int outermost, int commit) {
+  if (outermost) {
+    if (commit)
+      return baton__store_commit(s);
+    baton__store_rollback(s);
+    return 0;
+  }
+  int err = 0;
+  if (commit) {
+    err = baton__store_exec(s, "RELEASE baton_plugin_tx", "cannot commit");
+    if (err == 0)
+      return 0;
+  }
+  sqlite3_exec(s->db, "ROLLBACK TO baton_plugin_tx; RELEASE baton_plugin_tx",
+               NULL, NULL, NULL);
+  return err;
+}
+
+/* baton.store.transaction(fn, ...) -> fn's results. fn runs inside a
+ * transaction: all its writes happen, or (if it raises) none. The
+ * outermost one begins with BEGIN IMMEDIATE, so it takes the write lock
+ * before fn reads anything: another baton writing at the same moment makes
+ * it wait (the busy timeout) at the start, never fail half way when a read
+ * turns into a write, and what fn reads cannot change before it writes. A
+ * nested one is a savepoint. fn cannot yield, so no other code of this
+ * host runs in the middle of it. A transaction that cannot start or commit
+ * (locked past the busy timeout, disk full, I/O error, read-only) raises:
+ * the results are fn's, so a `nil, err` return would read as fn's own and
+ * the caller would report success for writes that were rolled back. */
+static int l_store_transaction(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL)
+    return 3;
+  int outermost = sqlite3_get_autocommit(s->db) != 0;
+  int err = outermost ? baton__store_begin(s)
+                      : baton__store_exec(s, "SAVEPOINT baton_plugin_tx",
+                                          "cannot start a transaction");
+  if (err != 0)
+    return luaL_error(L, "%s", baton_store_last_error(s));
+  /* [fn, args...]: fn is at 1, so its results fill the whole stack. */
+  if (lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0) != LUA_OK) {
+    tx_end(s, outermost, 0);
+    return lua_error(L);
+  }
+  if (tx_end(s, outermost, 1) != 0)
+    return luaL_error(L, "%s", baton_store_last_error(s));
+  return lua_gettop(L);
+}
+
+/* baton.store.migrate{"CREATE TABLE p_x (...)", "ALTER TABLE ..."} ->
+ * version. Step i runs once ever for this plugin, in order, under the
+ * same rules as the plugin's other SQL. Never edit a step that has run:
+ * append one. */
+static int l_store_migrate(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+  if (n > 10000)
+    return luaL_error(L, "baton.store.migrate: too many steps");
+  const char **steps = lua_newuserdatauv(L, (size_t)(n + 1) * sizeof *steps, 0);
+  for (lua_Integer i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, 1, i) != LUA_TSTRING)
+      return luaL_error(L, "baton.store.migrate: step %d must be SQL text",
+                        (int)i);
+    steps[i - 1] = lua_tostring(L, -1); /* anchored by the table */
+    lua_pop(L, 1);
+  }
+  baton_plugin_t *p;
+  baton_store_t *s = store_of(L, &p);
+  if (s == NULL)
+    return 3;
+  char *component = baton__asprintf("plugin/%s", table_prefix(L, p));
+  if (component == NULL)
+    return luaL_error(L, "out of memory");
+  baton_store_bounds_t b = bounds_of(p);
+  int err = baton__store_migrate(s, component, table_prefix(L, p), &b, steps,
+                                 (int)n, (int)n);
+  if (err == BATON_ENOMEM && b.heap > 0)
+    baton__sandbox_kill(p, BATON_ENOMEM);
+  free(component);
+  if (err == BATON_EPERM) /* refused by the authorizer: a plugin mistake */
+    return luaL_error(L, "baton.store.migrate: %s", baton_store_last_error(s));
+  if (err != 0)
+    return push_fail(L, err, baton_store_last_error(s));
+  lua_pushinteger(L, n);
+  return 1;
+}
+
+/* ---- registration -------------------------------------------------------- */
+
+static void set_funcs(lua_State *L, const char *name, const luaL_Reg *fns) {
+  lua_newtable(L);
+  for (; fns->name; fns++) {
+    if (fns->func == l_people_find) {
+      lua_newtable(L); /* upvalue: anchors for query strings */
+      lua_pushcclosure(L, fns->func, 1);
+    } else {
+      lua_pushcfunction(L, fns->func);
+    }
+    lua_setfield(L, -2, fns->name);
+  }
+  lua_setfield(L, -2, name);
+}
+
+void baton__lua_open_store(lua_State *L, baton_plugin_t *p) {
+  (void)p;
+  static const luaL_Reg people[] = {
+      {"find", l_people_find},
+      {"get", l_people_get},
+      {"import", l_people_import},
+      {NULL, NULL}};
+  static const luaL_Reg groups[] = {{"members", l_groups_members},
+                                    {"list", l_groups_list},
+                                    {"import", l_groups_import},
+                                    {NULL, NULL}};
+  static const luaL_Reg events[] = {
+      {"log", l_events_log}, {"list", l_events_list}, {NULL, NULL}};
+  static const luaL_Reg store[] = {{"exec", l_store_exec},
+                                   {"query", l_store_query},
+                                   {"first", l_store_first},
+                                   {"transaction", l_store_transaction},
+                                   {"migrate", l_store_migrate},
+                                   {NULL, NULL}};
+  set_funcs(L, "people", people); /* [baton] */
+  set_funcs(L, "groups", groups);
+  set_funcs(L, "events", events);
+  set_funcs(L, "store", store);
+}

@@ -1,0 +1,335 @@
+/* core/lua_test.c: what a plugin test file sees, inside the real host.
+ *
+ * `baton test` (core/cmd_test.c) loads the plugin under test in a fresh
+ * host with a fresh database, then runs each test file in the plugin's own
+ * state as a task. Only there do these globals exist:
+ *
+ *   test(name, fn)            declare a test (fn runs as part of a task)
+ *   expect(v):to_equal(x)     and the other matchers below; .never negates
+ *   run(cmd, ...)             `baton NS CMD ...` in this host -> {status, out, err}
+ *   run_json(cmd, ...)        the same with --json; must succeed -> decoded, result
+ *   plugin                    the plugin's module table
+ *   set_today(date)           what baton.today() returns from now on
+ *   load_people(path)         import a CSV/JSON roster into the test database
+ *   load_groups(path)         the same for group memberships
+ *   fixture_path(rel)         a path inside the plugin's directory */
+#include <stdlib.h>
+#include <string.h>
+
+#include "baton/store.h"
+#include "capture.h"
+#include "bindings.h"
+
+/* ---- run(): a command of the plugin, its output captured ---------------- */
+
+/* The capture itself is core/capture.c, shared with `baton serve`. */
+typedef struct {
+  baton_op_t op;
+  baton_capture_t cap;
+  int waited; /* run() yielded: run_done resumes the test */
+} run_op_t;
+
+static void run_free(run_op_t *r) {
+  baton__capture_free(&r->cap);
+  free(r);
+}
+
+static int push_run_result(lua_State *L, void *ud) {
+  run_op_t *r = ud;
+  lua_createtable(L, 0, 3);
+  lua_pushinteger(L, r->cap.status);
+  lua_setfield(L, -2, "status");
+  lua_pushlstring(L, r->cap.out ? r->cap.out : "", r->cap.out_len);
+  lua_setfield(L, -2, "out");
+  lua_pushlstring(L, r->cap.err ? r->cap.err : "", r->cap.err_len);
+  lua_setfield(L, -2, "err");
+  return 1;
+}
+
+/* The command ended: hand the result to the waiting test, if it still
+ * waits. */
+static void run_done(baton_capture_t *c) {
+  run_op_t *r = c->data;
+  if (!r->waited)
+    return; /* finished inside run() itself, which returns the result */
+  baton_task_t *waiting = r->op.task;
+  if (waiting == NULL) {
+    run_free(r); /* the test was cancelled meanwhile */
+    return;
+  }
+  r->op.task = NULL;
+  baton__task_resume(waiting, push_run_result, r);
+  run_free(r);
+}
+
+/* The test was cancelled while its command ran: the command goes on to its
+ * end (its own limits hold) and run_done frees the op. */
+static void run_cancel(baton_op_t *op) { (void)op; }
+
+static int l_run(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  baton_host_t *h = p->host;
+  const char *cmd = luaL_checkstring(L, 1);
+  int n = lua_gettop(L);
+  const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
+  int argc = 0, json = h->opts.json, quiet = h->opts.quiet,
+      debug = h->opts.debug;
+  for (int i = 2; i <= n; i++) {
+    const char *a = luaL_checkstring(L, i);
+    if (strcmp(a, "--json") == 0)
+      json = 1;
+    else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+      quiet = 1;
+    else if (strcmp(a, "--debug") == 0)
+      debug = 1;
+    else
+      argv[argc++] = a;
+  }
+  baton__task_current(L, "run");
+  run_op_t *r = calloc(1, sizeof *r);
+  if (r == NULL)
+    return luaL_error(L, "run: out of memory");
+  r->op.cancel = run_cancel;
+  if (baton__capture_start(&r->cap, h, p->m->ns, cmd, argc, argv, json, quiet,
+                           debug, run_done, r) != 0) {
+    free(r);
+    return luaL_error(L, "run: cannot capture output");
+  }
+  if (r->cap.finished) {
+    push_run_result(L, r);
+    run_free(r);
+    return 1;
+  }
+  r->waited = 1;
+  return baton__task_wait(L, &r->op);
+}
+
+/* ---- the other helpers ----------------------------------------------------*/
+
+static char *plugin_path(baton_plugin_t *p, const char *rel) {
+  return rel[0] == '/' ? baton__strdup(rel)
+                       : baton__asprintf("%s/%s", p->dir, rel);
+}
+
+static int l_fixture_path(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  char *path = plugin_path(p, luaL_checkstring(L, 1));
+  lua_pushstring(L, path);
+  free(path);
+  return 1;
+}
+
+static int l_set_today(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  const char *d = luaL_checkstring(L, 1);
+  if (baton__date_parse(d, NULL, NULL, NULL) != 0)
+    return luaL_error(L, "set_today: '%s' is not a date written YYYY-MM-DD",
+                      d);
+  snprintf(p->host->today, sizeof p->host->today, "%s", d);
+  p->host->opts.today = p->host->today;
+  return 0;
+}
+
+/* load_people(path) / load_groups(path) -> rows imported. Raises with the
+ * import's own errors (file, line, column) if the file is refused. */
+static int l_load(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  int groups = (int)lua_tointeger(L, lua_upvalueindex(1));
+  const char *fn = groups ? "load_groups" : "load_people";
+  char *path = plugin_path(p, luaL_checkstring(L, 1));
+  struct baton_store_s *s;
+  if (path == NULL || baton__host_store(p->host, &s) != 0) {
+    free(path);
+    return luaL_error(L, "%s: %s", fn, baton_host_last_error(p->host));
+  }
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  baton_import_report_t rep;
+  int r = groups ? baton_groups_import(s, path, &o, &rep)
+                 : baton_people_import(s, path, &o, &rep);
+  if (r != 0) {
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    lua_pushfstring(L, "%s(%s): %s", fn, path, baton_strerror(r));
+    luaL_addvalue(&b);
+    for (size_t i = 0; i < rep.nerrors && i < 5; i++) {
+      luaL_addstring(&b, "\n  ");
+      luaL_addstring(&b, rep.errors[i]);
+    }
+    baton_import_report_free(&rep);
+    free(path);
+    luaL_pushresult(&b);
+    return lua_error(L);
+  }
+  lua_pushinteger(L, (lua_Integer)rep.rows);
+  baton_import_report_free(&rep);
+  free(path);
+  return 1;
+}
+
+/* ---- the runner, in Lua ---------------------------------------------------*/
+
+static const char runner_src[] =
+    "local report, chunk, ns = ...\n"
+    "local tests = {}\n"
+    "function test(name, fn)\n"
+    "  if type(name) ~= 'string' or type(fn) ~= 'function' then\n"
+    "    error('test(name, fn) takes a name and a function', 2)\n"
+    "  end\n"
+    "  tests[#tests + 1] = { name = name, fn = fn }\n"
+    "end\n"
+    "local function show(v, depth)\n"
+    "  depth = depth or 0\n"
+    "  if type(v) == 'string' then\n"
+    "    return (string.format('%q', v):gsub('\\\\\\n', '\\\\n'))\n"
+    "  end\n"
+    "  if type(v) ~= 'table' or depth > 3 then return tostring(v) end\n"
+    "  local keys = {}\n"
+    "  for k in pairs(v) do keys[#keys + 1] = k end\n"
+    "  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)\n"
+    "  local parts = {}\n"
+    "  for i, k in ipairs(keys) do\n"
+    "    if i > 20 then parts[#parts + 1] = '...' break end\n"
+    "    local key = math.type(k) == 'integer' and '' or tostring(k) .. ' = '\n"
+    "    parts[#parts + 1] = key .. show(v[k], depth + 1)\n"
+    "  end\n"
+    "  return '{ ' .. table.concat(parts, ', ') .. ' }'\n"
+    "end\n"
+    "local function equal(a, b)\n"
+    "  if a == b then return true end\n"
+    "  if type(a) ~= 'table' or type(b) ~= 'table' then return false end\n"
+    "  for k, v in pairs(a) do if not equal(v, b[k]) then return false end end\n"
+    "  for k in pairs(b) do if a[k] == nil then return false end end\n"
+    "  return true\n"
+    "end\n"
+    "local matchers = {}\n"
+    "function matchers.to_equal(v, x) return equal(v, x), 'equal ' .. show(x) end\n"
+    "function matchers.to_be(v, x) return rawequal(v, x), 'be ' .. show(x) end\n"
+    "function matchers.to_be_truthy(v) return not not v, 'be truthy' end\n"
+    "function matchers.to_be_falsy(v) return not v, 'be falsy' end\n"
+    "function matchers.to_be_nil(v) return v == nil, 'be nil' end\n"
+    "function matchers.to_match(v, p)\n"
+    "  return type(v) == 'string' and v:find(p) ~= nil, 'match ' .. show(p)\n"
+    "end\n"
+    "function matchers.to_contain(v, x)\n"
+    "  if type(v) == 'string' then\n"
+    "    return v:find(x, 1, true) ~= nil, 'contain ' .. show(x)\n"
+    "  end\n"
+    "  if type(v) == 'table' then\n"
+    "    for _, e in ipairs(v) do if equal(e, x) then return true, 'contain ' .. show(x) end end\n"
+    "  end\n"
+    "  return false, 'contain ' .. show(x)\n"
+    "end\n"
+    "function matchers.to_be_near(v, x, eps)\n"
+    "  eps = eps or 1e-9\n"
+    "  return type(v) == 'number' and math.abs(v - x) <= eps,\n"
+    "         'be within ' .. eps .. ' of ' .. show(x)\n"
+    "end\n"
+    "function matchers.to_fail(v, pattern)\n"
+    "  if type(v) ~= 'function' then return false, 'be a function that fails' end\n"
+    "  local ok, err = pcall(v)\n"
+    "  if ok then return false, 'fail' end\n"
+    "  if pattern and not tostring(err):find(pattern) then\n"
+    "    return false, 'fail with ' .. show(pattern) .. ' (it failed with ' .. show(tostring(err)) .. ')'\n"
+    "  end\n"
+    "  return true, 'fail'\n"
+    "end\n"
+    "local function expectation(v, negated)\n"
+    "  local e = {}\n"
+    "  for name, m in pairs(matchers) do\n"
+    "    e[name] = function(first, ...)\n"
+    "      local ok, what\n"
+    "      if first == e then ok, what = m(v, ...) else ok, what = m(v, first, ...) end\n"
+    "      if ok == negated then\n"
+    "        error(string.format('expected %s %sto %s', show(v),\n"
+    "          negated and 'not ' or '', what), 2)\n"
+    "      end\n"
+    "      return e\n"
+    "    end\n"
+    "  end\n"
+    "  if not negated then e.never = expectation(v, true) end\n"
+    "  return e\n"
+    "end\n"
+    "function expect(v) return expectation(v, false) end\n"
+    "function run_json(...)\n"
+    "  local args = table.pack(...)\n"
+    "  args[args.n + 1] = '--json'\n"
+    "  local r = run(table.unpack(args, 1, args.n + 1))\n"
+    "  if r.status ~= 0 then\n"
+    "    local e = baton.json.decode(r.err)\n"
+    "    e = type(e) == 'table' and type(e.error) == 'table' and e.error.message or r.err\n"
+    "    error(('%s %s exited %d: %s'):format(ns, table.concat(args, ' ', 1, args.n),\n"
+    "      r.status, e), 2)\n"
+    "  end\n"
+    "  return baton.json.decode(r.out), r\n"
+    "end\n"
+    "chunk()\n"
+    "if #tests == 0 then report(nil, false, 'the file declares no test(...)') end\n"
+    "for _, t in ipairs(tests) do\n"
+    "  report(t.name, 'begin')\n"
+    "  local ok, err = pcall(t.fn)\n"
+    "  report(t.name, ok, not ok and tostring(err) or nil)\n"
+    "end\n";
+
+/* report(name, ok, message): one line per test, counted. */
+static int l_report(lua_State *L) {
+  baton_test_counts_t *c = lua_touserdata(L, lua_upvalueindex(1));
+  const char *name = luaL_optstring(L, 1, "(file)");
+  int ok = lua_toboolean(L, 2);
+  FILE *out = c->out;
+  if (lua_type(L, 2) == LUA_TSTRING) { /* 'begin': the test now running */
+    snprintf(c->current, sizeof c->current, "%s", name);
+    return 0;
+  }
+  c->current[0] = '\0';
+  if (ok) {
+    c->passed++;
+    fprintf(out, "  ok    %s\n", name);
+  } else {
+    c->failed++;
+    fprintf(out, "  FAIL  %s\n        %s\n", name, luaL_optstring(L, 3, ""));
+  }
+  fflush(out);
+  return 0;
+}
+
+int baton__test_start(baton_plugin_t *p, const char *file,
+                      baton_test_counts_t *counts,
+                      void (*done_cb)(baton_task_t *)) {
+  lua_State *L = p->L;
+  if (!lua_checkstack(L, 8))
+    return BATON_ENOMEM;
+  /* The helpers become globals of the plugin's state, for tests only. */
+  static const luaL_Reg fns[] = {{"run", l_run},
+                                 {"fixture_path", l_fixture_path},
+                                 {"set_today", l_set_today},
+                                 {NULL, NULL}};
+  for (const luaL_Reg *f = fns; f->name; f++) {
+    lua_pushcfunction(L, f->func);
+    lua_setglobal(L, f->name);
+  }
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, l_load, 1);
+  lua_setglobal(L, "load_people");
+  lua_pushinteger(L, 1);
+  lua_pushcclosure(L, l_load, 1);
+  lua_setglobal(L, "load_groups");
+  lua_rawgeti(L, LUA_REGISTRYINDEX, p->module_ref);
+  lua_setglobal(L, "plugin");
+
+  if (luaL_loadbufferx(L, runner_src, sizeof runner_src - 1, "=baton test",
+                       "t") != LUA_OK) {
+    lua_pop(L, 1);
+    return BATON_EPLUGIN;
+  }
+  lua_pushlightuserdata(L, counts);
+  lua_pushcclosure(L, l_report, 1);
+  if (baton__sandbox_loadfile(L, file) != LUA_OK) {
+    fprintf(counts->out, "  FAIL  %s\n        %s\n", file, lua_tostring(L, -1));
+    counts->failed++;
+    lua_pop(L, 3);
+    return 0;
+  }
+  lua_pushstring(L, p->m->ns);
+  return baton__task_start(p, 3, "test file", done_cb, counts);
+}

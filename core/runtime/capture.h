@@ -1,0 +1,46 @@
+/* core/capture.h: a plugin command run inside the host with its output
+ * captured, for the test runner's run() (core/lua_test.c) and the JSON API
+ * of `baton serve` (core/cmd_serve.c).
+ *
+ * While the command runs, the host's out and err streams are memory
+ * streams and its --json, --quiet and --debug flags are the command's own;
+ * they are put back when it ends. So two captured commands must not run at
+ * the same time: a caller that may start several queues them. */
+#ifndef BATON_CAPTURE_H
+#define BATON_CAPTURE_H
+
+#include "runtime.h"
+
+typedef struct baton_capture_s baton_capture_t;
+
+struct baton_capture_s {
+  /* The result, valid in done_cb and until baton__capture_free. */
+  int status; /* 0, 1 failed, 2 usage, 130 cancelled */
+  char *out, *err;
+  size_t out_len, err_len;
+  int finished;
+  void (*done_cb)(baton_capture_t *c);
+  void *data;
+
+  /* Private. */
+  baton_host_t *h;
+  FILE *out_f, *err_f;
+  FILE *saved_out, *saved_err;
+  int saved_json, saved_quiet, saved_debug, saved_failed;
+};
+
+/* Starts `baton NS CMD argv...` in host h as baton__host_start_command
+ * does, output captured, with the given flags. done_cb runs exactly once
+ * when it ends, possibly before this returns (c->finished then says so),
+ * including when it could not start (a usage error: status 2, the message
+ * in c->err). Returns 0, or BATON_ENOMEM / BATON_EIO when the capture
+ * could not be set up: nothing ran and done_cb is not called. c belongs to
+ * the caller and must stay valid until done_cb; its buffers are freed by
+ * baton__capture_free. */
+int baton__capture_start(baton_capture_t *c, baton_host_t *h, const char *ns,
+                         const char *cmd, int argc, const char *const *argv,
+                         int json, int quiet, int debug,
+                         void (*done_cb)(baton_capture_t *c), void *data);
+void baton__capture_free(baton_capture_t *c);
+
+#endif

@@ -1,0 +1,1021 @@
+/* core/manifest.c: reads a plugin's plugin.lua and checks it against the
+ * plugin contract (docs/plugins.md).
+ *
+ * A manifest is Lua syntax for plain data. It is evaluated in a throw-away
+ * state with an empty environment, a budget of instructions and a small
+ * memory cap, so a manifest can neither reach anything nor hang the host.
+ * Every error names the file and, where it can be found, the line of the
+ * offending field, and says what to write instead. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec.h"
+
+#define MANIFEST_MEMORY (4u << 20)
+#define MANIFEST_INSTRUCTIONS 200000
+#define MANIFEST_DEPTH 8
+
+#define PERM_NAME(name, bit, str, what) str,
+const char *const baton__perm_names[] = {BATON_PERM_MAP(PERM_NAME) NULL};
+#undef PERM_NAME
+#define NPERMS (sizeof baton__perm_names / sizeof *baton__perm_names - 1)
+
+int baton__perm_parse(const char *name, unsigned *bit) {
+  for (size_t i = 0; i < NPERMS; i++) {
+    if (strcmp(name, baton__perm_names[i]) == 0) {
+      *bit = 1u << i;
+      return 0;
+    }
+  }
+  return BATON_EINVAL;
+}
+
+const char *baton__perm_name(unsigned bit) {
+  for (size_t i = 0; i < NPERMS; i++)
+    if (bit == 1u << i)
+      return baton__perm_names[i];
+  return "?";
+}
+
+const char *baton__perm_list(void) {
+  static char list[256];
+  if (list[0] == '\0') {
+    size_t n = 0;
+    for (size_t i = 0; i < NPERMS && n < sizeof list; i++)
+      n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
+                            baton__perm_names[i]);
+  }
+  return list;
+}
+
+const char *baton__perm_suggest(const char *name) {
+  return baton__suggest(name, baton__perm_names, NPERMS);
+}
+
+/* The scope list of an fs permission bit: 0 for fs.read, 1 for fs.write. */
+static int scope_index(unsigned bit) {
+  return bit == BATON_PERM_FS_READ ? 0 : bit == BATON_PERM_FS_WRITE ? 1 : -1;
+}
+
+int baton__grant_add(unsigned *perms, baton_scopes_t *s, const char *spec,
+                     const char *where, char **err) {
+  *err = NULL;
+  const char *colon = strchr(spec, ':');
+  char name[32];
+  size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+  snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : 0), spec);
+  unsigned bit;
+  if (baton__perm_parse(name, &bit) != 0) {
+    const char *sug = baton__perm_suggest(name);
+    *err = baton__asprintf("unknown permission '%s'%s%s%s%s; known "
+                           "permissions are %s (fs.read and fs.write may name "
+                           "a folder: fs.write:out/)",
+                           spec, where, sug ? " (did you mean '" : "",
+                           sug ? sug : "", sug ? "'?)" : "", baton__perm_list());
+    return BATON_EINVAL;
+  }
+  int k = scope_index(bit);
+  if (colon && k < 0) {
+    *err = baton__asprintf("permission '%s'%s takes no path (only fs.read "
+                           "and fs.write do); write %s",
+                           spec, where, name);
+    return BATON_EINVAL;
+  }
+  if (colon && colon[1] == '\0') {
+    *err = baton__asprintf("permission '%s'%s names no path; write "
+                           "%s:DIR/ for one folder, or %s for anywhere",
+                           spec, where, name, name);
+    return BATON_EINVAL;
+  }
+  if (!colon) { /* anywhere: the paths given so far no longer matter */
+    *perms |= bit;
+    if (k >= 0 && (s->scoped & bit)) {
+      for (size_t i = 0; i < s->npaths[k]; i++)
+        free(s->paths[k][i]);
+      free(s->paths[k]);
+      s->paths[k] = NULL;
+      s->npaths[k] = 0;
+      s->scoped &= ~bit;
+    }
+    return 0;
+  }
+  if ((*perms & bit) && !(s->scoped & bit))
+    return 0; /* already anywhere */
+  char **v = realloc(s->paths[k], (s->npaths[k] + 1) * sizeof *v);
+  if (v == NULL)
+    return BATON_ENOMEM;
+  s->paths[k] = v;
+  if ((v[s->npaths[k]] = baton__strdup(colon + 1)) == NULL)
+    return BATON_ENOMEM;
+  s->npaths[k]++;
+  *perms |= bit;
+  s->scoped |= bit;
+  return 0;
+}
+
+void baton__scopes_free(baton_scopes_t *s) {
+  for (int k = 0; k < 2; k++) {
+    for (size_t i = 0; i < s->npaths[k]; i++)
+      free(s->paths[k][i]);
+    free(s->paths[k]);
+  }
+  memset(s, 0, sizeof *s);
+}
+
+int baton__scopes_copy(baton_scopes_t *dst, const baton_scopes_t *src) {
+  memset(dst, 0, sizeof *dst);
+  dst->scoped = src->scoped;
+  for (int k = 0; k < 2; k++) {
+    if (src->npaths[k] == 0)
+      continue;
+    if ((dst->paths[k] = calloc(src->npaths[k], sizeof *dst->paths[k])) ==
+        NULL)
+      goto fail;
+    for (size_t i = 0; i < src->npaths[k]; i++, dst->npaths[k]++)
+      if ((dst->paths[k][i] = baton__strdup(src->paths[k][i])) == NULL)
+        goto fail;
+  }
+  return 0;
+
+fail:
+  baton__scopes_free(dst);
+  return BATON_ENOMEM;
+}
+
+int baton__grant_describe(unsigned perms, const baton_scopes_t *s,
+                          baton_buf_t *b) {
+  int r = 0, first = 1;
+  for (size_t i = 0; i < NPERMS && r == 0; i++) {
+    unsigned bit = 1u << i;
+    if (!(perms & bit))
+      continue;
+    r = baton__buf_printf(b, "%s%s", first ? "" : ", ", baton__perm_names[i]);
+    first = 0;
+    int k = scope_index(bit);
+    if (k < 0 || r != 0)
+      continue;
+    if (!(s->scoped & bit)) {
+      r = baton__buf_printf(b, " (anywhere except the database and /proc)");
+      continue;
+    }
+    for (size_t j = 0; j < s->npaths[k] && r == 0; j++)
+      r = baton__buf_printf(b, "%s%s%s", j ? ", " : " (", s->paths[k][j],
+                            j + 1 == s->npaths[k] ? ")" : "");
+  }
+  if (first && r == 0)
+    r = baton__buf_printf(b, "none");
+  return r;
+}
+
+static const char *const type_names[] = {"string", "integer", "number",
+                                         "boolean", "date", "path", "enum"};
+
+const char *baton__argtype_name(baton_argtype_t t) { return type_names[t]; }
+
+/* ---- the evaluation state ------------------------------------------------ */
+
+typedef struct {
+  size_t used;
+} budget_t;
+
+static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  budget_t *b = ud;
+  size_t old = ptr ? osize : 0;
+  if (nsize == 0) {
+    free(ptr);
+    b->used -= old;
+    return NULL;
+  }
+  if (nsize > old && b->used + (nsize - old) > MANIFEST_MEMORY)
+    return NULL;
+  void *p = realloc(ptr, nsize);
+  if (p != NULL)
+    b->used = b->used - old + nsize;
+  return p;
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  luaL_error(L, "the manifest runs too long: it must be a plain table, "
+                "not a program");
+}
+
+/* ---- checking ------------------------------------------------------------ */
+
+typedef struct {
+  const char *path;
+  const char *src;
+  char *err;
+  lua_State *L;
+  const char *at; /* where a missing field is reported: NULL = `return` */
+} check_t;
+
+/* The first line of the source where `key` is assigned (`key =`), or where
+ * it stands as a whole string (`"--times"`), or, for "return", where the
+ * manifest's table starts; 0 if none. Comments and long strings are
+ * skipped, so a field named in a comment is not taken for the field. Used
+ * to point at the field an error is about: the data has no line numbers. */
+static int line_of(const check_t *c, const char *key) {
+  size_t kl = strlen(key);
+  int line = 1;
+  for (const char *s = c->src; *s; s++) {
+    if (*s == '\n') {
+      line++;
+    } else if (s[0] == '-' && s[1] == '-') { /* a comment */
+      const char *e;
+      if (s[2] == '[' && s[3] == '[' && (e = strstr(s + 4, "]]")) != NULL) {
+        for (; s < e; s++)
+          line += *s == '\n';
+        s = e + 1;
+      } else {
+        while (s[1] && s[1] != '\n')
+          s++;
+      }
+    } else if (s[0] == '[' && s[1] == '[') { /* a long string */
+      const char *e = strstr(s + 2, "]]");
+      for (; e && s < e; s++)
+        line += *s == '\n';
+      if (e == NULL)
+        return 0;
+      s = e + 1;
+    } else if (*s == '"' || *s == '\'') { /* a string: the key itself? */
+      char q = *s;
+      if (strncmp(s + 1, key, kl) == 0 && s[1 + kl] == q)
+        return line;
+      for (s++; *s && *s != q && *s != '\n'; s++)
+        if (*s == '\\' && s[1])
+          s++;
+      if (*s == '\0')
+        break;
+    } else if (strncmp(s, key, kl) == 0 &&
+               (s == c->src || !(isalnum((unsigned char)s[-1]) ||
+                                 s[-1] == '_'))) {
+      const char *t = s + kl;
+      if (strcmp(key, "return") == 0 &&
+          (*t == ' ' || *t == '\t' || *t == '{' || *t == '\n'))
+        return line;
+      if (isalnum((unsigned char)*t) || *t == '_')
+        continue;
+      while (*t == ' ' || *t == '\t')
+        t++;
+      if (*t == '=' && t[1] != '=')
+        return line;
+    }
+  }
+  return 0;
+}
+
+static int failf(check_t *c, const char *key, const char *fmt, ...)
+    BATON_PRINTF(3, 4);
+
+/* Records the first error as "FILE:LINE: message" and returns
+ * BATON_EMANIFEST, so checks read `return failf(...)`. */
+static int failf(check_t *c, const char *key, const char *fmt, ...) {
+  if (c->err != NULL)
+    return BATON_EMANIFEST;
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = baton__vasprintf(fmt, ap);
+  va_end(ap);
+  int line = key ? line_of(c, key) : 0;
+  if (line > 0)
+    c->err = baton__asprintf("%s:%d: %s", c->path, line, msg ? msg : "");
+  else
+    c->err = baton__asprintf("%s: %s", c->path, msg ? msg : "");
+  free(msg);
+  return BATON_EMANIFEST;
+}
+
+static const char *lua_kind(lua_State *L, int idx) {
+  if (lua_type(L, idx) == LUA_TNUMBER)
+    return lua_isinteger(L, idx) ? "an integer" : "a number";
+  switch (lua_type(L, idx)) {
+  case LUA_TNIL:
+    return "nil";
+  case LUA_TBOOLEAN:
+    return "a boolean";
+  case LUA_TSTRING:
+    return "a string";
+  case LUA_TTABLE:
+    return "a table";
+  case LUA_TFUNCTION:
+    return "a function";
+  default:
+    return "a value of another kind";
+  }
+}
+
+/* The dotted name of a field, from the keys of each level (stack slots
+ * keys[0..depth-1]): "manifest.commands.go.args[2]". Built only for an
+ * error message: formatting every path while walking a clean manifest
+ * cost a quarter of baton's start-up. */
+static void field_name(lua_State *L, const int *keys, int depth, char *buf,
+                       size_t n) {
+  size_t len = (size_t)snprintf(buf, n, "manifest");
+  for (int i = 0; i < depth && len < n; i++) {
+    int w = lua_type(L, keys[i]) == LUA_TSTRING
+                ? snprintf(buf + len, n - len, ".%s", lua_tostring(L, keys[i]))
+                : snprintf(buf + len, n - len, "[%lld]",
+                           (long long)lua_tointeger(L, keys[i]));
+    if (w < 0)
+      break;
+    len += (size_t)w;
+  }
+}
+
+/* Rejects anything but strings, numbers, booleans and tables of them. A
+ * function is reported at the line where it is defined. keys has room for
+ * MANIFEST_DEPTH + 2 levels. [.., value] */
+static int check_plain(check_t *c, int idx, int *keys, int depth) {
+  lua_State *L = c->L;
+  int t = lua_type(L, idx);
+  char field[256];
+  if (t == LUA_TSTRING || t == LUA_TNUMBER || t == LUA_TBOOLEAN)
+    return 0;
+  if (t == LUA_TTABLE) {
+    if (depth > MANIFEST_DEPTH) {
+      field_name(L, keys, depth, field, sizeof field);
+      return failf(c, NULL, "field '%s' nests deeper than %d tables", field,
+                   MANIFEST_DEPTH);
+    }
+    if (!lua_checkstack(L, 3))
+      return BATON_ENOMEM;
+    idx = lua_absindex(L, idx);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) { /* [.., key, value] */
+      keys[depth] = lua_absindex(L, -2);
+      if (lua_type(L, -2) != LUA_TSTRING && !lua_isinteger(L, -2)) {
+        field_name(L, keys, depth, field, sizeof field);
+        int r = failf(c, NULL, "field '%s' has a key that is %s; use names "
+                               "or list positions",
+                      field, lua_kind(L, -2));
+        lua_pop(L, 2);
+        return r;
+      }
+      int r = check_plain(c, -1, keys, depth + 1);
+      lua_pop(L, 1);
+      if (r != 0) {
+        lua_pop(L, 1);
+        return r;
+      }
+    }
+    return 0;
+  }
+  field_name(L, keys, depth, field, sizeof field);
+  if (t == LUA_TFUNCTION) {
+    lua_Debug ar;
+    lua_pushvalue(L, idx);
+    lua_getinfo(L, ">S", &ar);
+    if (c->err == NULL)
+      c->err = baton__asprintf(
+          "%s:%d: field '%s' is a function; a manifest holds plain data "
+          "only (strings, numbers, booleans, tables): move the code to "
+          "init.lua",
+          c->path, ar.linedefined, field);
+    return BATON_EMANIFEST;
+  }
+  return failf(c, NULL, "field '%s' is %s; a manifest holds plain data only",
+               field, lua_kind(L, idx));
+}
+
+static int is_ident(const char *s, int allow_dash) {
+  if (!(*s >= 'a' && *s <= 'z'))
+    return 0;
+  for (s++; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+          (allow_dash && *s == '-')))
+      return 0;
+  return 1;
+}
+
+static int is_semver(const char *s) {
+  for (int part = 0; part < 3; part++) {
+    if (!isdigit((unsigned char)*s))
+      return 0;
+    if (*s == '0' && isdigit((unsigned char)s[1]))
+      return 0;
+    while (isdigit((unsigned char)*s))
+      s++;
+    if (part < 2 && *s++ != '.')
+      return 0;
+  }
+  if (*s == '-' || *s == '+') {
+    if (!s[1])
+      return 0;
+    for (s++; *s; s++)
+      if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-' && *s != '+')
+        return 0;
+  }
+  return *s == '\0';
+}
+
+/* Copies the string field `key` of the table at idx into *out. Absent is
+ * fine unless `required`. */
+static int get_string(check_t *c, int idx, const char *key, const char *where,
+                      int required, char **out) {
+  lua_State *L = c->L;
+  int t = lua_getfield(L, idx, key);
+  if (t == LUA_TNIL) {
+    lua_pop(L, 1);
+    /* A missing field has no line of its own: point at the table it is
+     * missing from (the manifest's `return`, or the command's name). */
+    if (required)
+      return failf(c, c->at ? c->at : "return",
+                   "%s has no '%s'; add %s = \"...\"", where, key, key);
+    return 0;
+  }
+  if (t != LUA_TSTRING) {
+    int r = failf(c, key, "field '%s' of %s is %s; it must be a string", key,
+                  where, lua_kind(L, -1));
+    lua_pop(L, 1);
+    return r;
+  }
+  *out = baton__strdup(lua_tostring(L, -1));
+  lua_pop(L, 1);
+  return *out ? 0 : BATON_ENOMEM;
+}
+
+/* Checks that every key of the table at idx is one of `known`. */
+static int check_keys(check_t *c, int idx, const char *where,
+                      const char *const *known, size_t n) {
+  lua_State *L = c->L;
+  idx = lua_absindex(L, idx);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) {
+      if (lua_isinteger(L, -1) && lua_tointeger(L, -1) == 1 &&
+          strcmp(known[0], "1") == 0)
+        continue;
+      lua_pop(L, 1);
+      return failf(c, NULL, "%s has a list entry where named fields are "
+                            "expected", where);
+    }
+    const char *k = lua_tostring(L, -1);
+    size_t i;
+    for (i = 0; i < n && strcmp(k, known[i]) != 0; i++)
+      ;
+    if (i == n) {
+      const char *s = baton__suggest(k, known, n);
+      int r = s ? failf(c, k, "unknown field '%s' in %s (did you mean '%s'?)",
+                        k, where, s)
+                : failf(c, k, "unknown field '%s' in %s", k, where);
+      lua_pop(L, 1);
+      return r;
+    }
+  }
+  return 0;
+}
+
+/* Reads a list of strings (the table at idx) into a NULL-terminated array. */
+static int get_string_list(check_t *c, int idx, const char *key,
+                           const char *where, char ***out, size_t *n) {
+  lua_State *L = c->L;
+  *out = NULL;
+  *n = 0;
+  int t = lua_getfield(L, idx, key);
+  if (t == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  if (t != LUA_TTABLE) {
+    int r = failf(c, key, "field '%s' of %s is %s; it must be a list of "
+                          "strings, e.g. %s = { \"a\", \"b\" }",
+                  key, where, lua_kind(L, -1), key);
+    lua_pop(L, 1);
+    return r;
+  }
+  size_t len = (size_t)lua_rawlen(L, -1);
+  char **list = calloc(len + 1, sizeof *list);
+  if (list == NULL) {
+    lua_pop(L, 1);
+    return BATON_ENOMEM;
+  }
+  for (size_t i = 0; i < len; i++) {
+    if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING) {
+      int r = failf(c, key, "entry %zu of '%s' in %s is %s; it must be a "
+                            "string", i + 1, key, where, lua_kind(L, -1));
+      lua_pop(L, 2);
+      *out = list;
+      *n = i;
+      return r;
+    }
+    list[i] = baton__strdup(lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  *out = list;
+  *n = len;
+  return 0;
+}
+
+static void strlist_free(char **l, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(l[i]);
+  free(l);
+}
+
+static const char *const reserved_flags[] = {"help", "json", "quiet", "debug",
+                                             "db", "plugins"};
+
+/* Reads the default of an argument (the table at -1 has `default`) as the
+ * argument's type. */
+static int get_default(check_t *c, baton_argspec_t *a, const char *where,
+                       const char *at) {
+  lua_State *L = c->L;
+  int t = lua_getfield(L, -1, "default");
+  int r = 0;
+  if (t == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  a->def.type = a->type;
+  switch (a->type) {
+  case BATON_ARG_BOOLEAN:
+    if (t != LUA_TBOOLEAN)
+      goto wrong;
+    a->def.v.b = lua_toboolean(L, -1);
+    break;
+  case BATON_ARG_INTEGER:
+    if (!lua_isinteger(L, -1))
+      goto wrong;
+    a->def.v.i = (long long)lua_tointeger(L, -1);
+    break;
+  case BATON_ARG_NUMBER:
+    if (t != LUA_TNUMBER)
+      goto wrong;
+    a->def.v.n = (double)lua_tonumber(L, -1);
+    break;
+  default:
+    if (t != LUA_TSTRING)
+      goto wrong;
+    if (a->type == BATON_ARG_DATE &&
+        baton__date_parse(lua_tostring(L, -1), NULL, NULL, NULL) != 0) {
+      r = failf(c, at, "default of %s is not a date; write YYYY-MM-DD, "
+                            "e.g. \"2026-09-01\"", where);
+      goto out;
+    }
+    a->def.v.s = baton__strdup(lua_tostring(L, -1));
+    break;
+  }
+  a->def.set = 1;
+  goto out;
+wrong:
+  r = failf(c, at, "default of %s is %s but its type is %s", where,
+            lua_kind(L, -1), baton__argtype_name(a->type));
+out:
+  lua_pop(L, 1);
+  return r;
+}
+
+/* Reads one entry of a command's `args` list (the table at -1). */
+static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
+                     size_t pos) {
+  lua_State *L = c->L;
+  static const char *const known[] = {"1",     "type",     "default",
+                                      "help",  "required", "many",
+                                      "short", "values",   "metavar",
+                                      "exists", "optional"};
+  char where[160];
+  snprintf(where, sizeof where, "argument %zu of command '%s'", pos, cmd);
+  if (lua_rawgeti(L, -1, 1) != LUA_TSTRING) {
+    lua_pop(L, 1);
+    return failf(c, cmd, "%s has no name: write { \"who\", ... } for a "
+                         "positional argument or { \"--times\", ... } for a flag",
+                 where);
+  }
+  const char *raw = lua_tostring(L, -1);
+  /* Errors about this argument point at the line of its quoted name. */
+  char at[80];
+  snprintf(at, sizeof at, "%s", raw);
+  a->flag = strncmp(raw, "--", 2) == 0;
+  const char *name = a->flag ? raw + 2 : raw;
+  if (!is_ident(name, 1)) {
+    int r = failf(c, at, "%s is named '%s'; names are lower-case letters, "
+                          "digits, '_' and '-', starting with a letter",
+                  where, raw);
+    lua_pop(L, 1);
+    return r;
+  }
+  a->name = baton__strdup(name);
+  lua_pop(L, 1);
+  if (a->name == NULL)
+    return BATON_ENOMEM;
+  a->key = baton__strdup(a->name);
+  for (char *k = a->key; k && *k; k++)
+    if (*k == '-')
+      *k = '_';
+  snprintf(where, sizeof where, "argument '%s%s' of command '%s'",
+           a->flag ? "--" : "", a->name, cmd);
+  for (size_t i = 0; a->flag && i < sizeof reserved_flags / sizeof *reserved_flags; i++)
+    if (strcmp(a->name, reserved_flags[i]) == 0)
+      return failf(c, at, "%s: --%s is a flag of baton itself; choose "
+                               "another name", where, a->name);
+  int r = check_keys(c, -1, where, known, sizeof known / sizeof *known);
+  if (r)
+    return r;
+
+  /* The type: declared, or taken from the default, or string. */
+  char *type = NULL;
+  if ((r = get_string(c, -1, "type", where, 0, &type)) != 0)
+    return r;
+  if (type == NULL) {
+    lua_getfield(L, -1, "default");
+    a->type = lua_type(L, -1) == LUA_TBOOLEAN ? BATON_ARG_BOOLEAN
+              : lua_isinteger(L, -1)          ? BATON_ARG_INTEGER
+              : lua_type(L, -1) == LUA_TNUMBER ? BATON_ARG_NUMBER
+                                               : BATON_ARG_STRING;
+    lua_pop(L, 1);
+  } else {
+    size_t i;
+    for (i = 0; i < sizeof type_names / sizeof *type_names; i++)
+      if (strcmp(type, type_names[i]) == 0)
+        break;
+    if (i == sizeof type_names / sizeof *type_names) {
+      const char *s = baton__suggest(type, type_names, 7);
+      r = failf(c, at, "%s has type '%s'%s%s%s; types are string, "
+                           "integer, number, boolean, date, path, enum",
+                where, type, s ? " (did you mean '" : "", s ? s : "",
+                s ? "'?)" : "");
+      free(type);
+      return r;
+    }
+    a->type = (baton_argtype_t)i;
+    free(type);
+  }
+  if (!a->flag && a->type == BATON_ARG_BOOLEAN)
+    return failf(c, at, "%s is a boolean; a boolean must be a flag: "
+                             "write \"--%s\"", where, a->name);
+  if ((r = get_string(c, -1, "help", where, 0, &a->help)) != 0 ||
+      (r = get_string(c, -1, "metavar", where, 0, &a->metavar)) != 0)
+    return r;
+  char *sh = NULL;
+  if ((r = get_string(c, -1, "short", where, 0, &sh)) != 0)
+    return r;
+  if (sh != NULL) {
+    int ok = a->flag && strlen(sh) == 1 && isalpha((unsigned char)sh[0]);
+    a->short_name = ok ? sh[0] : 0;
+    free(sh);
+    if (!ok)
+      return failf(c, at, "%s: short must be one letter, for a flag",
+                   where);
+  }
+  if (a->type == BATON_ARG_ENUM) {
+    if ((r = get_string_list(c, -1, "values", where, &a->values,
+                             &a->nvalues)) != 0)
+      return r;
+    if (a->nvalues == 0)
+      return failf(c, at, "%s is an enum without values; add values = "
+                               "{ \"a\", \"b\" }", where);
+  }
+  lua_getfield(L, -1, "required");
+  a->required = lua_toboolean(L, -1);
+  lua_getfield(L, -2, "many");
+  a->many = lua_toboolean(L, -1);
+  lua_getfield(L, -3, "exists");
+  a->must_exist = lua_toboolean(L, -1);
+  lua_getfield(L, -4, "optional");
+  int optional = lua_toboolean(L, -1);
+  lua_pop(L, 4);
+  if ((r = get_default(c, a, where, at)) != 0)
+    return r;
+  if (a->type == BATON_ARG_ENUM && a->def.set) {
+    size_t i;
+    for (i = 0; i < a->nvalues && strcmp(a->values[i], a->def.v.s); i++)
+      ;
+    if (i == a->nvalues)
+      return failf(c, at, "default of %s is '%s', which is not one of "
+                               "its values", where, a->def.v.s);
+  }
+  if (!a->flag && !a->def.set && !optional)
+    a->required = 1;
+  if (a->metavar == NULL) {
+    const char *mv = a->type == BATON_ARG_INTEGER || a->type == BATON_ARG_NUMBER
+                         ? "N"
+                     : a->type == BATON_ARG_DATE ? "DATE"
+                     : a->type == BATON_ARG_PATH ? "FILE"
+                                                 : NULL;
+    if (mv)
+      a->metavar = baton__strdup(mv);
+    else {
+      a->metavar = baton__strdup(a->name);
+      for (char *k = a->metavar; k && *k; k++)
+        *k = *k == '-' ? '_' : (char)toupper((unsigned char)*k);
+    }
+  }
+  return 0;
+}
+
+static int cmp_cmd(const void *a, const void *b) {
+  return strcmp(((const baton_cmdspec_t *)a)->name,
+                ((const baton_cmdspec_t *)b)->name);
+}
+
+/* Reads `commands` (the table at -1) into m->cmds, sorted by name. */
+static int check_commands(check_t *c, baton_manifest_t *m) {
+  lua_State *L = c->L;
+  static const char *const known[] = {"summary", "help", "args"};
+  size_t n = 0;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    n++;
+  }
+  m->cmds = calloc(n ? n : 1, sizeof *m->cmds);
+  if (m->cmds == NULL)
+    return BATON_ENOMEM;
+  lua_pushnil(L);
+  while (lua_next(L, -2)) { /* [commands, name, spec] */
+    if (lua_type(L, -2) != LUA_TSTRING || !is_ident(lua_tostring(L, -2), 1)) {
+      lua_pop(L, 2);
+      return failf(c, "commands", "commands must be named: commands = { "
+                                  "greet = { ... } }, names in lower case");
+    }
+    const char *name = lua_tostring(L, -2);
+    baton_cmdspec_t *cmd = &m->cmds[m->ncmds++];
+    cmd->name = baton__strdup(name);
+    char where[128];
+    snprintf(where, sizeof where, "command '%s'", name);
+    int r;
+    if (lua_type(L, -1) != LUA_TTABLE) {
+      r = failf(c, name, "%s is %s; it must be a table { summary = ..., args "
+                         "= { ... } }", where, lua_kind(L, -1));
+      lua_pop(L, 2);
+      return r;
+    }
+    c->at = cmd->name;
+    r = check_keys(c, -1, where, known, 3);
+    if (r == 0)
+      r = get_string(c, -1, "summary", where, 1, &cmd->summary);
+    if (r == 0)
+      r = get_string(c, -1, "help", where, 0, &cmd->help);
+    c->at = NULL;
+    if (r != 0) {
+      lua_pop(L, 2);
+      return r;
+    }
+    int t = lua_getfield(L, -1, "args");
+    if (t == LUA_TTABLE) {
+      size_t na = (size_t)lua_rawlen(L, -1);
+      cmd->args = calloc(na ? na : 1, sizeof *cmd->args);
+      if (cmd->args == NULL) {
+        lua_pop(L, 3);
+        return BATON_ENOMEM;
+      }
+      for (size_t i = 0; i < na; i++) {
+        if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TTABLE) {
+          r = failf(c, name, "argument %zu of %s is %s; write { \"name\", "
+                             "type = ..., help = ... }",
+                    i + 1, where, lua_kind(L, -1));
+          lua_pop(L, 4);
+          return r;
+        }
+        cmd->nargs++;
+        r = check_arg(c, &cmd->args[i], name, i + 1);
+        lua_pop(L, 1);
+        if (r != 0) {
+          lua_pop(L, 3);
+          return r;
+        }
+        baton_argspec_t *a = &cmd->args[i];
+        for (size_t j = 0; j < i; j++)
+          if (strcmp(cmd->args[j].key, a->key) == 0) {
+            lua_pop(L, 3);
+            return failf(c, a->name, "%s declares '%s' twice", where, a->name);
+          }
+        if (!a->flag && i > 0) {
+          for (size_t j = 0; j < i; j++) {
+            const baton_argspec_t *b = &cmd->args[j];
+            if (!b->flag && b->many) {
+              lua_pop(L, 3);
+              return failf(c, b->name, "%s: positional '%s' takes many values "
+                                       "so it must be the last positional",
+                           where, b->name);
+            }
+            if (!b->flag && !b->required && a->required) {
+              lua_pop(L, 3);
+              return failf(c, a->name, "%s: required positional '%s' comes "
+                                       "after optional '%s'; put required "
+                                       "ones first", where, a->name, b->name);
+            }
+          }
+        }
+      }
+    } else if (t != LUA_TNIL) {
+      r = failf(c, "args", "args of %s is %s; it must be a list", where,
+                lua_kind(L, -1));
+      lua_pop(L, 3);
+      return r;
+    }
+    lua_pop(L, 2);
+  }
+  qsort(m->cmds, m->ncmds, sizeof *m->cmds, cmp_cmd);
+  return 0;
+}
+
+/* Checks the manifest table on top of c->L and copies it into m. */
+static int check_manifest(check_t *c, baton_manifest_t *m) {
+  lua_State *L = c->L;
+  static const char *const known[] = {"name",     "version",     "api",
+                                      "summary",  "namespace",   "permissions",
+                                      "depends",  "commands",    "description",
+                                      "author",   "license",     "homepage"};
+  const char *where = "the manifest";
+  int r;
+  if (!lua_istable(L, -1))
+    return failf(c, "return", "plugin.lua returns %s; it must return a table: "
+                              "return { name = ..., version = ..., api = %d, "
+                              "summary = ... }",
+                 lua_kind(L, -1), BATON_API_LEVEL);
+  int keys[MANIFEST_DEPTH + 2];
+  if ((r = check_plain(c, -1, keys, 0)) != 0 ||
+      (r = check_keys(c, -1, where, known, sizeof known / sizeof *known)) != 0)
+    return r;
+  if ((r = get_string(c, -1, "name", where, 1, &m->name)) != 0)
+    return r;
+  if (!is_ident(m->name, 0))
+    return failf(c, "name", "name '%s' is not valid: use lower-case letters, "
+                            "digits and '_', starting with a letter", m->name);
+  if ((r = get_string(c, -1, "version", where, 1, &m->version)) != 0)
+    return r;
+  if (!is_semver(m->version))
+    return failf(c, "version", "version '%s' is not a semantic version; write "
+                               "MAJOR.MINOR.PATCH, e.g. \"0.1.0\"", m->version);
+  lua_getfield(L, -1, "api");
+  if (!lua_isinteger(L, -1)) {
+    r = failf(c, "api", "api is %s; it must be the host API level, an "
+                        "integer: api = %d", lua_kind(L, -1), BATON_API_LEVEL);
+    lua_pop(L, 1);
+    return r;
+  }
+  m->api = (long long)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  if (m->api != BATON_API_LEVEL)
+    return failf(c, "api", "plugin '%s' needs host API level %lld but this "
+                           "baton provides level %d; %s",
+                 m->name, m->api, BATON_API_LEVEL,
+                 m->api > BATON_API_LEVEL
+                     ? "upgrade baton or use an older version of the plugin"
+                     : "update the plugin to the current API (see "
+                       "docs/plugins.md)");
+  if ((r = get_string(c, -1, "summary", where, 1, &m->summary)) != 0 ||
+      (r = get_string(c, -1, "namespace", where, 0, &m->ns)) != 0)
+    return r;
+  if (m->ns == NULL && (m->ns = baton__strdup(m->name)) == NULL)
+    return BATON_ENOMEM;
+  if (!is_ident(m->ns, 1))
+    return failf(c, "namespace", "namespace '%s' is not a valid command word: "
+                                 "use lower-case letters, digits, '_' and '-'",
+                 m->ns);
+  char **perms;
+  size_t nperms;
+  r = get_string_list(c, -1, "permissions", where, &perms, &nperms);
+  for (size_t i = 0; r == 0 && i < nperms; i++) {
+    char *why = NULL;
+    r = baton__grant_add(&m->perms, &m->scopes, perms[i], "", &why);
+    if (r == BATON_EINVAL)
+      r = failf(c, "permissions", "%s", why);
+    free(why);
+  }
+  strlist_free(perms, nperms);
+  if (r)
+    return r;
+  if ((r = get_string_list(c, -1, "depends", where, &m->depends,
+                           &m->ndepends)) != 0)
+    return r;
+  int t = lua_getfield(L, -1, "commands");
+  if (t == LUA_TTABLE)
+    r = check_commands(c, m);
+  else if (t != LUA_TNIL)
+    r = failf(c, "commands", "commands is %s; it must be a table of "
+                             "commands: commands = { greet = { ... } }",
+              lua_kind(L, -1));
+  else if ((m->cmds = calloc(1, sizeof *m->cmds)) == NULL)
+    r = BATON_ENOMEM;
+  lua_pop(L, 1);
+  return r;
+}
+
+int baton__manifest_load(const char *path, baton_manifest_t **out,
+                         char **err) {
+  *out = NULL;
+  *err = NULL;
+  check_t c = {.path = path};
+  char *src = NULL;
+  size_t len;
+  int r = baton__file_read(path, &src, &len, err);
+  if (r != 0)
+    return r;
+  c.src = src;
+
+  budget_t budget = {0};
+  lua_State *L = lua_newstate(capped_alloc, &budget);
+  if (L == NULL) {
+    free(src);
+    return BATON_ENOMEM;
+  }
+  c.L = L;
+  baton_manifest_t *m = calloc(1, sizeof *m);
+  if (m == NULL) {
+    r = BATON_ENOMEM;
+    goto fail;
+  }
+  char chunkname[1024];
+  snprintf(chunkname, sizeof chunkname, "@%s", path);
+  if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK) {
+    *err = baton__asprintf("%s; fix the syntax (plugin.lua must return a "
+                           "table of plain data)",
+                           lua_tostring(L, -1));
+    r = BATON_EMANIFEST;
+    goto fail;
+  }
+  lua_newtable(L); /* [chunk, env]: an empty environment */
+  lua_setupvalue(L, -2, 1);
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT, MANIFEST_INSTRUCTIONS);
+  int st = lua_pcall(L, 0, 1, 0);
+  lua_sethook(L, NULL, 0, 0);
+  if (st != LUA_OK) {
+    const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                     : "error object";
+    if (st == LUA_ERRMEM)
+      *err = baton__asprintf("%s: the manifest uses more than %u MiB; it "
+                             "must be a small table of plain data",
+                             path, MANIFEST_MEMORY >> 20);
+    else if (strncmp(msg, path, strlen(path)) == 0)
+      *err = baton__asprintf("%s (a manifest is evaluated with no globals "
+                             "and no libraries: write plain data)", msg);
+    else
+      *err = baton__asprintf("%s: %s", path, msg);
+    r = BATON_EMANIFEST;
+    goto fail;
+  }
+  r = check_manifest(&c, m);
+  if (r != 0) {
+    if (c.err == NULL)
+      c.err = baton__asprintf("%s: %s", path, baton_strerror(r));
+    *err = c.err;
+    goto fail;
+  }
+  lua_close(L);
+  free(src);
+  *out = m;
+  return 0;
+
+fail:
+  baton__manifest_free(m);
+  lua_close(L);
+  free(src);
+  if (*err == NULL)
+    *err = baton__asprintf("%s: %s", path, baton_strerror(r));
+  return r;
+}
+
+static void argspec_free(baton_argspec_t *a) {
+  free(a->name);
+  free(a->key);
+  free(a->help);
+  free(a->metavar);
+  strlist_free(a->values, a->nvalues);
+  baton__value_clear(&a->def);
+}
+
+void baton__manifest_free(baton_manifest_t *m) {
+  if (m == NULL)
+    return;
+  for (size_t i = 0; i < m->ncmds; i++) {
+    baton_cmdspec_t *c = &m->cmds[i];
+    for (size_t j = 0; j < c->nargs; j++)
+      argspec_free(&c->args[j]);
+    free(c->args);
+    free(c->name);
+    free(c->summary);
+    free(c->help);
+  }
+  free(m->cmds);
+  strlist_free(m->depends, m->ndepends);
+  baton__scopes_free(&m->scopes);
+  free(m->name);
+  free(m->version);
+  free(m->summary);
+  free(m->ns);
+  free(m);
+}
+
+int baton__manifest_line(const char *path, const char *key) {
+  char *src;
+  if (baton__file_read(path, &src, NULL, NULL) != 0)
+    return 0;
+  check_t c = {.path = path, .src = src};
+  int line = line_of(&c, key);
+  free(src);
+  return line;
+}
+
+const baton_cmdspec_t *baton__manifest_command(const baton_manifest_t *m,
+                                               const char *name) {
+  for (size_t i = 0; i < m->ncmds; i++)
+    if (strcmp(m->cmds[i].name, name) == 0)
+      return &m->cmds[i];
+  return NULL;
+}

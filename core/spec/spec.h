@@ -1,0 +1,169 @@
+/* core/spec/spec.h: what a plugin declares, as plain data.
+ *
+ * The manifest (manifest.c: plugin.lua, its permissions and commands) and
+ * command-line arguments checked against a command's declaration
+ * (args.c). Uses Lua only to evaluate a manifest and to push parsed
+ * arguments; knows nothing of the runtime. Layer: base < spec. */
+#ifndef BATON_SPEC_H
+#define BATON_SPEC_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "base.h"
+
+/* ---- manifest.c: plugin.lua, plain data ---------------------------------- */
+
+#define BATON_PERM_MAP(XX)                                                     \
+  XX(FS_READ, 0, "fs.read", "read files (baton.fs.read, baton.fs.list)")       \
+  XX(FS_WRITE, 1, "fs.write", "write files (baton.fs.write)")                  \
+  XX(SPAWN, 2, "spawn", "run other programs (baton.spawn)")                   \
+  XX(HTTP_ROUTE, 3, "http.route",                                              \
+     "answer requests of baton serve (baton.http.route)")                      \
+  XX(PEOPLE_WRITE, 4, "people.write",                                          \
+     "change the staff list and groups (baton.people.import, "                 \
+     "baton.groups.import)")
+
+enum {
+#define BATON_PERM_ENUM(name, bit, str, what) BATON_PERM_##name = 1u << (bit),
+  BATON_PERM_MAP(BATON_PERM_ENUM)
+#undef BATON_PERM_ENUM
+};
+
+/* Sets *bit for a permission name; BATON_EINVAL for an unknown one. */
+int baton__perm_parse(const char *name, unsigned *bit);
+const char *baton__perm_name(unsigned bit);
+/* "fs.read, fs.write, ...": every name, for error messages. */
+const char *baton__perm_list(void);
+/* Every permission name, NULL-terminated; name i is bit 1u << i. */
+extern const char *const baton__perm_names[];
+/* The known permission closest to a misspelt one, or NULL. */
+const char *baton__perm_suggest(const char *name);
+
+/* Where fs.read and fs.write reach. A permission held without a path
+ * ("fs.read") reaches anywhere but the database and /proc, /sys; one held
+ * only with paths ("fs.read:exports/") reaches those paths and what is
+ * under them. Paths are kept as written, relative to the working
+ * directory, and resolved when a file is used (core/reach.c). */
+typedef struct {
+  unsigned scoped;  /* BATON_PERM_FS_READ / _WRITE bits limited to paths */
+  char **paths[2];  /* [0] fs.read, [1] fs.write */
+  size_t npaths[2];
+} baton_scopes_t;
+
+/* Adds one grant, "fs.write" or "fs.write:out/", to *perms and *s. A bare
+ * grant wins over paths of the same permission. `where` (" for --allow",
+ * or "") follows the grant in messages. Returns 0, BATON_EINVAL
+ * (unknown permission, a path on a permission that takes none, an empty
+ * path) with *err (malloc'd) saying what to write instead, or
+ * BATON_ENOMEM. */
+int baton__grant_add(unsigned *perms, baton_scopes_t *s, const char *spec,
+                     const char *where, char **err);
+int baton__scopes_copy(baton_scopes_t *dst, const baton_scopes_t *src);
+void baton__scopes_free(baton_scopes_t *s);
+/* Appends "fs.read (anywhere except the database and /proc), fs.write
+ * (out/)" for a grant; "none" when it holds nothing. */
+int baton__grant_describe(unsigned perms, const baton_scopes_t *s,
+                          baton_buf_t *b);
+
+typedef enum {
+  BATON_ARG_STRING,
+  BATON_ARG_INTEGER,
+  BATON_ARG_NUMBER,
+  BATON_ARG_BOOLEAN,
+  BATON_ARG_DATE,
+  BATON_ARG_PATH,
+  BATON_ARG_ENUM
+} baton_argtype_t;
+
+const char *baton__argtype_name(baton_argtype_t t);
+
+/* One typed value: an argument's default or what the user gave. For an
+ * argument with `many`, items holds the values and v is unused. */
+typedef struct baton_value_s {
+  int set;
+  baton_argtype_t type;
+  union {
+    char *s; /* string, date, path, enum */
+    long long i;
+    double n;
+    int b;
+  } v;
+  struct baton_value_s *items;
+  size_t nitems;
+} baton_value_t;
+
+typedef struct {
+  char *name;      /* as declared, without dashes: "times", "dry-run" */
+  char *key;       /* key in the Lua args table: "dry_run" */
+  int flag;        /* declared as "--name" */
+  char short_name; /* 't' for -t, or 0 */
+  baton_argtype_t type;
+  baton_value_t def;
+  int required; /* a positional without default, or `required = true` */
+  int many;     /* repeated flag, or the last positional taking the rest */
+  int must_exist; /* path: the file or directory must exist */
+  char *help;
+  char *metavar; /* shown in usage: "N", "DATE", "FILE" */
+  char **values; /* enum */
+  size_t nvalues;
+} baton_argspec_t;
+
+typedef struct {
+  char *name;
+  char *summary;
+  char *help; /* optional longer text shown by --help */
+  baton_argspec_t *args;
+  size_t nargs;
+  int passthrough; /* stop at the last positional; the rest goes verbatim */
+} baton_cmdspec_t;
+
+typedef struct {
+  char *name;
+  char *version;
+  char *summary;
+  char *ns; /* the CLI word */
+  long long api;
+  unsigned perms;
+  baton_scopes_t scopes; /* where fs.read / fs.write reach */
+  char **depends;
+  size_t ndepends;
+  baton_cmdspec_t *cmds; /* sorted by name */
+  size_t ncmds;
+} baton_manifest_t;
+
+/* Evaluates a manifest file with an empty environment, a small instruction
+ * budget and a small memory cap, then checks it against the contract.
+ * Returns 0 and *out, or BATON_EMANIFEST / BATON_ENOENT / BATON_ENOMEM with
+ * *err (malloc'd) as "FILE:LINE: what is wrong; what to do". */
+int baton__manifest_load(const char *path, baton_manifest_t **out, char **err);
+void baton__manifest_free(baton_manifest_t *m);
+/* The line of the manifest at `path` where `key` is assigned (`key =`) or
+ * stands quoted; 0 if not found. For errors found after loading. */
+int baton__manifest_line(const char *path, const char *key);
+const baton_cmdspec_t *baton__manifest_command(const baton_manifest_t *m,
+                                               const char *name);
+
+/* ---- args.c: command-line arguments checked against a cmdspec ----------- */
+
+/* Parses argv against spec into vals (spec->nargs entries, defaults filled).
+ * Returns 0; 1 when --help was asked for (nothing else is parsed); or
+ * BATON_EUSAGE with *err (malloc'd) saying what is wrong and the fix. With
+ * spec->passthrough, *consumed is how many argv entries were parsed; the
+ * rest belongs to the program being run. Free vals with baton__args_free. */
+int baton__args_parse(const baton_cmdspec_t *spec, int argc,
+                      const char *const *argv, baton_value_t **vals,
+                      int *consumed, char **err);
+void baton__args_free(const baton_cmdspec_t *spec, baton_value_t *vals);
+void baton__value_clear(baton_value_t *v);
+/* Prints "usage: PREFIX ..." and the argument table. */
+void baton__args_help(const baton_cmdspec_t *spec, const char *prefix,
+                      FILE *out);
+/* "baton hello greet [WHO] [--times N]" into a buffer. */
+int baton__args_usage(const baton_cmdspec_t *spec, const char *prefix,
+                      baton_buf_t *b);
+/* Pushes the parsed values as a Lua table keyed by argspec key. */
+void baton__args_push(lua_State *L, const baton_cmdspec_t *spec,
+                      const baton_value_t *vals);
+
+#endif

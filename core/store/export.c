@@ -1,0 +1,270 @@
+/* core/export.c: people and groups out to CSV or JSON.
+ *
+ * An export builds the whole file in memory and writes it atomically (a
+ * temporary file renamed over the target), so an interrupted export never
+ * leaves half a roster where a spreadsheet will open it. The CSV is what
+ * `baton people import` reads back: the same columns, `active` as yes/no,
+ * one column per free attribute. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "store_int.h"
+
+static const char *const person_columns[] = {
+    "id",       "name",   "email",     "role",       "department",
+    "campus",   "subjects", "grades",  "languages",  "start_date",
+    "manager_id"};
+#define NPERSON (sizeof person_columns / sizeof *person_columns)
+
+/* Writes buf to path ("-" is standard output). Returns 0 or an error with
+ * the store's message set. */
+static int write_out(baton_store_t *s, const char *path, baton_buf_t *b) {
+  if (strcmp(path, "-") == 0) {
+    if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
+      return baton__store_fail(s, BATON_EIO, "cannot write to standard output");
+    fflush(stdout);
+    return 0;
+  }
+  char *msg = NULL;
+  int err = baton__file_write_atomic(path, b->data ? b->data : "", b->len,
+                                     &msg);
+  if (err != 0) {
+    baton__store_fail(s, err, "%s; check that the directory exists and has "
+                      "space", msg ? msg : path);
+    free(msg);
+  }
+  return err;
+}
+
+/* The attribute names used by anyone, sorted; *n of them, malloc'd. */
+static int attr_keys(baton_store_t *s, char ***keys, size_t *n) {
+  *keys = NULL;
+  *n = 0;
+  sqlite3_stmt *st;
+  int err = baton__store_prepare(s,
+                                 "SELECT DISTINCT j.key FROM people p, "
+                                 "json_each(p.attrs) j ORDER BY j.key",
+                                 &st);
+  if (err != 0)
+    return err;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    char **k = realloc(*keys, (*n + 1) * sizeof *k);
+    if (k == NULL) {
+      err = BATON_ENOMEM;
+      break;
+    }
+    *keys = k;
+    if ((k[*n] = baton__strdup(baton__col_text(st, 0))) == NULL) {
+      err = BATON_ENOMEM;
+      break;
+    }
+    (*n)++;
+  }
+  if (err == 0 && rc != SQLITE_DONE)
+    err = baton__store_fail_sqlite(s, rc, "cannot read attributes");
+  sqlite3_finalize(st);
+  return err;
+}
+
+static void free_keys(char **keys, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(keys[i]);
+  free(keys);
+}
+
+static int people_csv(baton_store_t *s, baton_buf_t *b) {
+  char **keys;
+  size_t nkeys;
+  int err = attr_keys(s, &keys, &nkeys);
+  if (err != 0)
+    return err;
+  size_t ncols = NPERSON + 1 + nkeys;
+  const char **cells = calloc(ncols, sizeof *cells);
+  baton_buf_t sql = {0};
+  sqlite3_stmt *st = NULL;
+  if (cells == NULL) {
+    err = BATON_ENOMEM;
+    goto done;
+  }
+  baton__buf_printf(&sql, "SELECT id, name, email, role, department, campus, "
+                          "subjects, grades, languages, start_date, "
+                          "manager_id, active");
+  for (size_t i = 0; i < NPERSON; i++)
+    cells[i] = person_columns[i];
+  cells[NPERSON] = "active";
+  for (size_t i = 0; i < nkeys; i++) {
+    cells[NPERSON + 1 + i] = keys[i];
+    baton__buf_printf(&sql, ", json_extract(attrs, ?%zu)", i + 1);
+  }
+  if (baton__buf_printf(&sql, " FROM people ORDER BY id") != 0 ||
+      baton__csv_write_row(b, cells, ncols) != 0) {
+    err = BATON_ENOMEM;
+    goto done;
+  }
+  if ((err = baton__store_prepare(s, sql.data, &st)) != 0)
+    goto done;
+  for (size_t i = 0; i < nkeys; i++) {
+    char *path = baton__asprintf("$.\"%s\"", keys[i]);
+    if (path == NULL) {
+      err = BATON_ENOMEM;
+      goto done;
+    }
+    sqlite3_bind_text(st, (int)i + 1, path, -1, free);
+  }
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    for (size_t i = 0; i < NPERSON; i++)
+      cells[i] = baton__col_text(st, (int)i);
+    cells[NPERSON] = sqlite3_column_int(st, NPERSON) ? "yes" : "no";
+    for (size_t i = 0; i < nkeys; i++)
+      cells[NPERSON + 1 + i] = baton__col_text(st, (int)(NPERSON + 1 + i));
+    if (baton__csv_write_row(b, cells, ncols) != 0) {
+      err = BATON_ENOMEM;
+      goto done;
+    }
+  }
+  if (rc != SQLITE_DONE)
+    err = baton__store_fail_sqlite(s, rc, "cannot read people");
+done:
+  sqlite3_finalize(st);
+  baton__buf_free(&sql);
+  free(cells);
+  free_keys(keys, nkeys);
+  return err;
+}
+
+/* Adds a `;` list as a JSON array of strings. */
+static int set_list(json_t *o, const char *key, const char *list) {
+  json_t *a = json_array();
+  if (a == NULL)
+    return BATON_ENOMEM;
+  while (list && *list) {
+    const char *e = strchr(list, ';');
+    size_t n = e ? (size_t)(e - list) : strlen(list);
+    json_array_append_new(a, json_stringn(list, n));
+    list += n + (e != NULL);
+  }
+  return json_object_set_new(o, key, a) == 0 ? 0 : BATON_ENOMEM;
+}
+
+json_t *baton__person_to_json(const baton_person_t *p) {
+  json_t *o = json_object();
+  if (o == NULL)
+    return NULL;
+  const char *vals[] = {p->id,        p->name,      p->email,
+                        p->role,      p->department, p->campus,
+                        p->subjects,  p->grades,    p->languages,
+                        p->start_date, p->manager_id};
+  for (size_t i = 0; i < NPERSON; i++) {
+    if (i >= 6 && i <= 8)
+      set_list(o, person_columns[i], vals[i]);
+    else if (vals[i] != NULL)
+      json_object_set_new(o, person_columns[i], json_string(vals[i]));
+    else
+      json_object_set_new(o, person_columns[i], json_null());
+  }
+  json_object_set_new(o, "active", json_boolean(p->active));
+  if (p->role_in_group != NULL)
+    json_object_set_new(o, "role_in_group", json_string(p->role_in_group));
+  json_t *attrs = p->attrs ? json_loads(p->attrs, 0, NULL) : NULL;
+  /* Attributes sit beside the core fields, as columns do in the CSV; a
+   * core field always wins over an attribute of the same name. */
+  const char *k;
+  json_t *v;
+  json_object_foreach(attrs, k, v) {
+    if (json_object_get(o, k) == NULL)
+      json_object_set(o, k, v);
+  }
+  json_decref(attrs);
+  return o;
+}
+
+static int add_person(const baton_person_t *p, void *ud) {
+  json_t *o = baton__person_to_json(p);
+  if (o == NULL || json_array_append_new(ud, o) != 0)
+    return BATON_ENOMEM;
+  return 0;
+}
+
+static int dump_json(json_t *j, baton_buf_t *b) {
+  char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                 JSON_REAL_PRECISION(15));
+  if (text == NULL)
+    return BATON_ENOMEM;
+  int err = baton__buf_append(b, text, strlen(text));
+  if (err == 0)
+    err = baton__buf_append(b, "\n", 1);
+  free(text);
+  return err;
+}
+
+int baton_people_export(baton_store_t *s, const char *path,
+                        baton_format_t format) {
+  baton_buf_t b = {0};
+  int err;
+  if (baton__format_of(path, format) == BATON_FORMAT_JSON) {
+    json_t *a = json_array();
+    if (a == NULL)
+      return BATON_ENOMEM;
+    err = baton_people_each(s, NULL, 0, 1, add_person, a);
+    if (err == 0)
+      err = dump_json(a, &b);
+    json_decref(a);
+  } else {
+    err = people_csv(s, &b);
+  }
+  if (err == 0)
+    err = write_out(s, path, &b);
+  baton__buf_free(&b);
+  return err;
+}
+
+int baton_groups_export(baton_store_t *s, const char *path,
+                        baton_format_t format) {
+  int json = baton__format_of(path, format) == BATON_FORMAT_JSON;
+  sqlite3_stmt *st;
+  int err = baton__store_prepare(
+      s,
+      "SELECT g.name, g.kind, m.person_id, m.role_in_group FROM groups g "
+      "JOIN memberships m ON m.group_name = g.name "
+      "ORDER BY g.name, m.person_id",
+      &st);
+  if (err != 0)
+    return err;
+  static const char *const cols[] = {"group", "kind", "person_id",
+                                     "role_in_group"};
+  baton_buf_t b = {0};
+  json_t *a = json ? json_array() : NULL;
+  if (json ? a == NULL : baton__csv_write_row(&b, cols, 4) != 0)
+    err = BATON_ENOMEM;
+  int rc = SQLITE_DONE;
+  while (err == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *cells[4];
+    for (int i = 0; i < 4; i++)
+      cells[i] = baton__col_text(st, i);
+    if (json) {
+      json_t *o = json_object();
+      for (int i = 0; o && i < 4; i++)
+        json_object_set_new(o, cols[i],
+                            cells[i] ? json_string(cells[i]) : json_null());
+      if (o == NULL || json_array_append_new(a, o) != 0)
+        err = BATON_ENOMEM;
+    } else if (baton__csv_write_row(&b, cells, 4) != 0) {
+      err = BATON_ENOMEM;
+    }
+  }
+  if (err == 0 && rc != SQLITE_DONE)
+    err = baton__store_fail_sqlite(s, rc, "cannot read groups");
+  sqlite3_finalize(st);
+  if (err == 0 && json)
+    err = dump_json(a, &b);
+  json_decref(a);
+  if (err == 0)
+    err = write_out(s, path, &b);
+  baton__buf_free(&b);
+  return err;
+}

@@ -1,0 +1,97 @@
+/* core/store/store_int.h: the store's internals (the public half is
+ * include/baton/store.h).
+ *
+ * store.c opens, migrates and guards the SQLite database (the authorizer
+ * of plugin SQL) and answers the people, groups and events queries;
+ * import.c and export.c read and write staff files. Plain C on SQLite: no
+ * Lua, no libuv. Layer: base < store. */
+#ifndef BATON_STORE_INT_H
+#define BATON_STORE_INT_H
+
+#include "base.h"
+
+#include "baton/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+/* The bounds of one plugin statement, from baton__store_auth_begin to
+ * _end: SQLite may allocate at most `heap` bytes more than it held when the
+ * statement began (0: no bound), a text or blob value is at most
+ * `max_length` bytes (0: SQLite's default), and `stop(ud)`, asked every
+ * 100 virtual-machine steps, interrupts the statement when it returns
+ * nonzero (NULL: never). */
+typedef struct {
+  size_t heap;
+  size_t max_length;
+  int (*stop)(void *ud);
+  void *ud;
+} baton_store_bounds_t;
+
+struct baton_store_s {
+  struct sqlite3 *db;
+  char *path;
+  char *err;               /* the last failure, for baton_store_last_error */
+  int version;             /* core schema version */
+  const char *auth_plugin; /* whose SQL is being prepared; NULL: core */
+  char *auth_err;          /* why the authorizer refused it */
+  /* Views and triggers found at open that the core did not make: the
+   * core's own SQL never runs them (see the authorizer). */
+  char **foreign;
+  size_t nforeign;
+  /* The running plugin statement's bounds, and what they replaced. */
+  baton_store_bounds_t bounds;
+  long long saved_soft, saved_hard;
+  int saved_length;
+  int stopped; /* the progress handler interrupted the statement */
+};
+
+/* Records the last failure (printf-style) and returns `err`. */
+int baton__store_fail(baton_store_t *s, int err, const char *fmt, ...)
+    BATON_PRINTF(3, 4);
+/* Records an SQLite failure as "PATH: WHAT: sqlite's message; the fix" and
+ * returns the matching BATON_E* code (BATON_EBUSY, BATON_EREADONLY, ...). */
+int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what);
+int baton__store_exec(baton_store_t *s, const char *sql, const char *what);
+int baton__store_prepare(baton_store_t *s, const char *sql,
+                         struct sqlite3_stmt **st);
+/* BEGIN IMMEDIATE / COMMIT (rolls back if the commit fails) / ROLLBACK. */
+int baton__store_begin(baton_store_t *s);
+int baton__store_commit(baton_store_t *s);
+void baton__store_rollback(baton_store_t *s);
+struct sqlite3 *baton__store_db(baton_store_t *s);
+const char *baton__col_text(struct sqlite3_stmt *st, int i);
+/* Binds NULL for NULL or "" (the store keeps absent values as NULL). */
+void baton__bind_text(struct sqlite3_stmt *st, int i, const char *v);
+int baton__store_is_core_table(const char *table);
+/* Opens like baton_store_open but migrates only up to version `upto`: for
+ * tests of migrating an older database. */
+int baton__store_open_version(baton_store_t **out, const char *path, int upto,
+                              char **err);
+/* Applies steps[v..upto-1] of a component ("baton" or "plugin/NAME") that
+ * is at version v, each in its own transaction with its schema_version
+ * row; with plugin set, under the authorizer as that plugin. Returns 0,
+ * BATON_EVERSION (the database has more steps than given) or a database
+ * error. */
+int baton__store_migrate(baton_store_t *s, const char *component,
+                         const char *plugin, const baton_store_bounds_t *b,
+                         const char *const *steps, int nsteps, int upto);
+/* While set, SQL prepared and run on the store is checked by the
+ * authorizer as plugin `plugin`'s (its own tables, PLUGIN_*, and the
+ * core tables read-only; no views, triggers or temporary objects) and
+ * held to the bounds `b` (may be NULL). _end restores SQLite's limits. */
+void baton__store_auth_begin(baton_store_t *s, const char *plugin,
+                             const baton_store_bounds_t *b);
+void baton__store_auth_end(baton_store_t *s);
+/* Whether the progress handler interrupted the plugin's statement (its
+ * stop() said so) since auth_begin. */
+int baton__store_auth_stopped(const baton_store_t *s);
+
+/* A person as a JSON object: core fields, lists as arrays, active as a
+ * boolean, attributes beside them. NULL on allocation failure. */
+struct json_t *baton__person_to_json(const baton_person_t *p);
+
+/* The format for a path: the given one, or from its extension. */
+baton_format_t baton__format_of(const char *path, baton_format_t f);
+
+#endif
