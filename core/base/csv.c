@@ -1,4 +1,4 @@
-/* core/csv.c: CSV in and out, over libcsv.
+/* core/base/csv.c: CSV in and out, over libcsv.
  *
  * libcsv does the parsing; this file adds what an error message for a
  * coordinator needs and libcsv does not track: the line where each record

@@ -1,4 +1,4 @@
-/* core/error.c: names and sentences for the BATON_E* codes. */
+/* core/base/error.c: names and sentences for the BATON_E* codes. */
 #include "base.h"
 
 const char *baton_strerror(int err) {

@@ -1,5 +1,5 @@
-/* core/util.c: growable buffers, string copies, whole-file I/O, suggestions
- * and dates: the small pieces every other core file uses. */
+/* core/base/util.c: growable buffers, string copies, whole-file I/O,
+ * suggestions and dates: the small pieces every other core file uses. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

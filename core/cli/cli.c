@@ -1,4 +1,4 @@
-/* core/cli.c: the command line: global flags, built-in commands, and the
+/* core/cli/cli.c: the command line: global flags, built-in commands, and the
  * dispatch of plugin commands to the host.
  *
  * Built-in commands are rows of tables of baton_builtin_t: a spec (the
@@ -254,9 +254,9 @@ static const size_t core_ncommands = sizeof core_commands / sizeof *core_command
 static const builtin_table_t builtin_tables[] = {
     {core_commands, &core_ncommands},
     {baton__store_commands, &baton__store_ncommands},
-    {baton__serve_commands, &baton__serve_ncommands}, /* core/cmd_serve.c */
+    {baton__serve_commands, &baton__serve_ncommands}, /* core/cli/cmd_serve.c */
     {baton__dev_commands, &baton__dev_ncommands},
-    {baton__demo_commands, &baton__demo_ncommands}, /* core/cmd_demo.c */
+    {baton__demo_commands, &baton__demo_ncommands}, /* core/cli/cmd_demo.c */
     {baton__completion_commands, &baton__completion_ncommands},
 };
 
@@ -797,7 +797,7 @@ static int unknown_command(baton_cli_t *cli, const char *word) {
 
 static int dispatch(baton_cli_t *cli, int argc, const char *const *argv) {
   const char *word = argv[0];
-  if (strcmp(word, "__complete") == 0) /* hidden: core/cmd_completion.c */
+  if (strcmp(word, "__complete") == 0) /* hidden: core/cli/cmd_completion.c */
     return baton__complete(cli, argc - 1, argv + 1);
   const baton_builtin_t *b = find_builtin(NULL, word);
   if (b)

@@ -1,4 +1,4 @@
-/* core/cmd_completion.c: `baton completion bash` and the hidden
+/* core/cli/cmd_completion.c: `baton completion bash` and the hidden
  * `baton __complete -- WORDS...` it calls at each Tab.
  *
  * The script printed by `completion bash` is small and static: it hands
@@ -20,7 +20,7 @@
 
 typedef enum { VAL_NONE, VAL_FILE, VAL_DIR, VAL_TEXT } val_kind_t;
 
-/* The global options of core/cli.c (parse_globals): their names and what
+/* The global options of core/cli/cli.c (parse_globals): their names and what
  * their value is. tests/e2e/test_completion.sh checks that every option
  * `baton --help` lists is here. */
 static const struct {

@@ -1,4 +1,4 @@
-/* core/cmd_demo.c: `baton demo`, the trainer's command: a believable sample
+/* core/cli/cmd_demo.c: `baton demo`, the trainer's command: a believable sample
  * school in a fresh database, the three bundled practices run on it, then
  * the dashboard (`baton serve`) unless --no-serve. `--tour` walks through
  * the same steps one practice at a time, pausing for Enter. Before the

@@ -1,4 +1,4 @@
-/* core/cmd_dev.c: commands for people who write plugins and scripts:
+/* core/cli/cmd_dev.c: commands for people who write plugins and scripts:
  * `baton new plugin NAME` (a scaffold whose test passes at once) and
  * `baton repl` (an interactive Lua prompt with the baton API). */
 #include <errno.h>

@@ -1,6 +1,6 @@
-/* core/cmd_serve.c: `baton serve`, the live dashboard and its JSON API.
+/* core/cli/cmd_serve.c: `baton serve`, the live dashboard and its JSON API.
  *
- * The server (core/http.c) runs on the host's loop; this file routes its
+ * The server (core/net/http.c) runs on the host's loop; this file routes its
  * requests:
  *
  *   /, /index.html, /app.js, /style.css   the web UI (web/, in the binary)
@@ -8,12 +8,12 @@
  *   /api/people, /api/groups, /api/events from the store's C API
  *   /api/plugins                          plugins, their state and routes
  *   /api/events/stream                    Server-Sent Events on each change
- *   /api/NAME/...                         plugin routes (core/lua_http.c)
+ *   /api/NAME/...                         plugin routes (core/lua/lua_http.c)
  *
  * The practices' data (/api/mentoring/pairs, /api/rotation/plans,
  * /api/change/status) comes from routes the practice plugins make with
  * baton.http.route; the plugins are watched and reloaded when their files
- * change (core/reload.c). Reads are open to anyone who can reach the
+ * change (core/runtime/reload.c). Reads are open to anyone who can reach the
  * address (loopback unless --allow-remote); every other method needs the
  * token printed at start-up.
  *
@@ -759,8 +759,8 @@ static void serve_prepare(serve_t *sv) {
 /* ---- restarting after a plugin got stuck ---------------------------------
  * A plugin stuck inside a C call (a string pattern that backtracks without
  * end) cannot be unwound; for a command baton exits. A server instead
- * replaces itself (execve from the watchdog, core/watchdog.c) with the same
- * command line, keeping its listening socket, token and dashboards' URL:
+ * replaces itself (execve from the watchdog, core/runtime/watchdog.c) with the
+ * same command line, keeping its listening socket, token and dashboards' URL:
  * only the stuck request and the open connections are lost, and the
  * dashboards' event streams reconnect. These variables carry the socket
  * and the token across the exec; they are removed from the environment at
@@ -784,7 +784,7 @@ typedef struct {
   long long since; /* when the first of them happened (time(NULL)) */
 } inherited_t;
 
-/* Reads the token from the pipe at fd (see give_up in core/watchdog.c)
+/* Reads the token from the pipe at fd (see give_up in core/runtime/watchdog.c)
  * and closes it. Returns 0, or -1 when fd is not a pipe holding a token
  * (sv->token is then untouched). */
 static int read_token(serve_t *sv, int fd) {

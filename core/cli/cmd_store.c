@@ -1,4 +1,4 @@
-/* core/cmd_store.c: the built-in commands over the store: `baton people`,
+/* core/cli/cmd_store.c: the built-in commands over the store: `baton people`,
  * `baton groups`, `baton backup` and `baton restore`.
  *
  * Each handler opens the host's database (created on first use), calls the

@@ -1,10 +1,11 @@
-/* core/cmd_test.c: `baton test [PLUGIN_DIR...]`, plugin tests run inside
+/* core/cli/cmd_test.c: `baton test [PLUGIN_DIR...]`, plugin tests run inside
  * the real host.
  *
  * A plugin's tests are the files tests/NAME_test.lua. Each file runs against a
  * fresh temporary database, in a fresh host, inside the plugin's own
  * sandboxed state (with its permissions and limits), with the test globals
- * of core/lua_test.c. The summary line is the plain `N passed, N failed`. */
+ * of core/lua/lua_test.c. The summary line is the plain `N passed, N failed`.
+ */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <ftw.h>

@@ -76,7 +76,7 @@ void baton__lua_open_store(lua_State *L, baton_plugin_t *p);
 /* Sets baton.assign (the solver of include/baton/assign.h) on the baton
  * table at -1. */
 void baton__lua_open_assign(lua_State *L);
-/* Sets baton.rota (the rota's first pass, core/lua_rota.c) on the baton
+/* Sets baton.rota (the rota's first pass, core/lua/lua_rota.c) on the baton
  * table at -1. */
 void baton__lua_open_rota(lua_State *L);
 
@@ -102,7 +102,7 @@ int baton__lua_open_score(lua_State *L);
 const double *baton__lua_score_matrix(lua_State *L, int idx, size_t *rows,
                                       size_t *cols);
 
-/* ---- plugin routes (core/lua_http.c) ------------------------------------ */
+/* ---- plugin routes (lua_http.c) ----------------------------------------- */
 
 /* What the server tells the routes about a request. */
 typedef struct {

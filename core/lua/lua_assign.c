@@ -1,12 +1,13 @@
-/* core/lua_assign.c: baton.assign, the assignment solver for plugins.
+/* core/lua/lua_assign.c: baton.assign, the assignment solver for plugins.
  *
  * baton.assign.solve{ scores = S, capacity = C, maximize = true,
  * objective = "total" | "fairest", fixed = { [row] = col } } copies the
- * matrix (a list of rows, or a baton.matrix from core/lua_score.c) into C and solves it with baton_assign_solve (include/baton/
- * assign.h). A large matrix is solved on libuv's thread pool while the task
- * waits, so the loop (timers, later the dashboard) keeps running, and the
- * solver's progress is logged on stderr once a second. Malformed input is a
- * mistake of the calling code and raises, naming the row and column. */
+ * matrix (a list of rows, or a baton.matrix from core/lua/lua_score.c) into C
+ * and solves it with baton_assign_solve (include/baton/ assign.h). A large
+ * matrix is solved on libuv's thread pool while the task waits, so the loop
+ * (timers, later the dashboard) keeps running, and the solver's progress is
+ * logged on stderr once a second. Malformed input is a mistake of the calling
+ * code and raises, naming the row and column. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* core/lua_baton.c: the `baton` table every plugin and script sees.
+/* core/lua/lua_baton.c: the `baton` table every plugin and script sees.
  *
  * baton.api, baton.version, baton.print, baton.log.*, baton.output, and the
  * modules of the other lua_*.c files. Functions that need a permission are
@@ -13,7 +13,7 @@
 #include "bindings.h"
 
 /* baton__lua_need, which every permission check goes through, is in
- * core/reach.c: it follows the chain of callers. */
+ * core/runtime/reach.c: it follows the chain of callers. */
 
 /* Joins the arguments from `first` on as print() does. [..] -> [.., s] */
 static const char *join_args(lua_State *L, int first, const char *sep,
@@ -226,6 +226,6 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   lua_setfield(L, -2, "output");
 
   /* Store modules (baton.people, baton.groups, baton.events, baton.store)
-   * are added here by core/lua_store.c. */
+   * are added here by core/lua/lua_store.c. */
   baton__lua_open_store(L, p);
 }

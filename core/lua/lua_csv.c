@@ -1,4 +1,4 @@
-/* core/lua_csv.c: baton.csv, CSV text to Lua rows, over core/csv.c.
+/* core/lua/lua_csv.c: baton.csv, CSV text to Lua rows, over core/base/csv.c.
  *
  * baton.csv.decode(text [, name]) parses with the same libcsv reader that
  * `baton people import` uses (BOM and CRLF handled, UTF-8 checked, quotes

@@ -1,4 +1,4 @@
-/* core/lua_date.c: baton.date, calendar dates as the command line writes
+/* core/lua/lua_date.c: baton.date, calendar dates as the command line writes
  * them ("YYYY-MM-DD" strings), for every practice.
  *
  * Whole days in the proleptic Gregorian calendar: nothing here depends on

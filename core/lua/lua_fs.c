@@ -1,4 +1,4 @@
-/* core/lua_fs.c: baton.fs, files for plugins granted fs.read / fs.write.
+/* core/lua/lua_fs.c: baton.fs, files for plugins granted fs.read / fs.write.
  *
  * Each call runs on libuv's thread pool and the task waits, so a large file
  * never blocks the loop. Expected failures return nil, "ENOENT: message",
@@ -7,7 +7,7 @@
  * the old file, never half of the new one. baton.fs.mkdir makes a folder
  * and any missing parents, as `mkdir -p` does.
  *
- * Which files a call may use is decided by core/reach.c before the work
+ * Which files a call may use is decided by core/runtime/reach.c before the work
  * is queued (the grant's paths, the caller's reach, never the database or
  * /proc); the work then uses the resolved path, and a read checks that the
  * file it opened is the one that was checked and is not the database. */

@@ -1,4 +1,5 @@
-/* core/lua_http.c: baton.http.route, a plugin's own answers in `baton serve`.
+/* core/lua/lua_http.c: baton.http.route, a plugin's own answers in `baton
+ * serve`.
  *
  * A plugin holding the `http.route` permission makes routes while its
  * init.lua loads:

@@ -1,4 +1,4 @@
-/* core/lua_ics.c: baton.ics, iCalendar in and out, with libical.
+/* core/lua/lua_ics.c: baton.ics, iCalendar in and out, with libical.
  *
  * baton.ics.holidays(text) reads the closures a school publishes (all-day
  * VEVENTs, DTEND exclusive as RFC 5545 says, multi-day spans, RRULE

@@ -1,9 +1,9 @@
-/* core/lua_ics_lazy.c: baton.ics, loaded on first use.
+/* core/lua/lua_ics_lazy.c: baton.ics, loaded on first use.
  *
  * libical brings ICU and libstdc++ with it, whose relocations cost every
  * baton process about 2 ms at start (a third of `baton --help`), though
  * only the rotation practice reads or writes iCalendar. So the binding
- * (core/lua_ics.c) is built as a module, baton_ics.so, beside the program
+ * (core/lua/lua_ics.c) is built as a module, baton_ics.so, beside the program
  * or in PREFIX/lib/baton, and this file gives every plugin a `baton.ics`
  * whose functions load it the first time one is called. */
 #include <dlfcn.h>

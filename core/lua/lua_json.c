@@ -1,4 +1,4 @@
-/* core/lua_json.c: baton.json, Lua values to JSON and back, with jansson.
+/* core/lua/lua_json.c: baton.json, Lua values to JSON and back, with jansson.
  *
  * A table whose keys are exactly 1..n is an array, any other table an
  * object. An empty table is an array unless marked with baton.json.object

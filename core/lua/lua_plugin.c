@@ -1,4 +1,4 @@
-/* core/lua_plugin.c: baton.plugin(name), one plugin's commands called from
+/* core/lua/lua_plugin.c: baton.plugin(name), one plugin's commands called from
  * another plugin or a workflow script.
  *
  *   local r = baton.plugin("mentoring").match{ capacity = 2, save = true }

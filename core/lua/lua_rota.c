@@ -1,4 +1,4 @@
-/* core/lua_rota.c: baton.rota, the rotation practice's first pass in C
+/* core/lua/lua_rota.c: baton.rota, the rotation practice's first pass in C
  * (include/baton/rota.h) for plugins/rotation/scheduler.lua.
  *
  * baton.rota.first_pass(prob, min_gap) reads the scheduler's problem

@@ -1,4 +1,4 @@
-/* core/lua_score.c: baton.assign.score, .reasons, .features and .matrix,
+/* core/lua/lua_score.c: baton.assign.score, .reasons, .features and .matrix,
  * the mentoring scores computed in C (include/baton/score.h).
  *
  * score{ rows = {person...}, cols = {person...}, weights = {...},

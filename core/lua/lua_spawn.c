@@ -1,4 +1,4 @@
-/* core/lua_spawn.c: baton.spawn, run another program (permission "spawn").
+/* core/lua/lua_spawn.c: baton.spawn, run another program (permission "spawn").
  *
  *   local r = baton.spawn("git", { "log", "-1" }, { cwd = "repo" })
  *   -- r.code, r.signal, r.stdout, r.stderr

@@ -1,4 +1,4 @@
-/* core/lua_store.c: baton.people, baton.groups, baton.events and
+/* core/lua/lua_store.c: baton.people, baton.groups, baton.events and
  * baton.store for plugins.
  *
  * People, groups and events go through the public store API and come out

@@ -1,6 +1,6 @@
-/* core/lua_test.c: what a plugin test file sees, inside the real host.
+/* core/lua/lua_test.c: what a plugin test file sees, inside the real host.
  *
- * `baton test` (core/cmd_test.c) loads the plugin under test in a fresh
+ * `baton test` (core/cli/cmd_test.c) loads the plugin under test in a fresh
  * host with a fresh database, then runs each test file in the plugin's own
  * state as a task. Only there do these globals exist:
  *
@@ -22,7 +22,7 @@
 
 /* ---- run(): a command of the plugin, its output captured ---------------- */
 
-/* The capture itself is core/capture.c, shared with `baton serve`. */
+/* The capture itself is core/runtime/capture.c, shared with `baton serve`. */
 typedef struct {
   baton_op_t op;
   baton_capture_t cap;

@@ -1,4 +1,4 @@
-/* core/lua_timer.c: baton.sleep and baton.timer.
+/* core/lua/lua_timer.c: baton.sleep and baton.timer.
  *
  * baton.sleep(ms) waits inside the running task. baton.timer.after(ms, fn)
  * and baton.timer.every(ms, fn) call fn later, each call as a task of its

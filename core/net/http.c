@@ -1,5 +1,5 @@
-/* core/http.c: an HTTP/1.1 server on a libuv loop; requests are parsed by
- * libhttp-parser (see core/http.h for the contract).
+/* core/net/http.c: an HTTP/1.1 server on a libuv loop; requests are parsed by
+ * libhttp-parser (see core/net/http.h for the contract).
  *
  * A connection reads, feeds what it read to its parser, and when a request
  * is complete pauses the parser, stops reading and hands the request to the

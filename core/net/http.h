@@ -1,8 +1,8 @@
-/* core/http.h: the HTTP/1.1 server of `baton serve`, on the host's loop.
+/* core/net/http.h: the HTTP/1.1 server of `baton serve`, on the host's loop.
  *
- * core/http.c accepts connections, parses requests with libhttp-parser and
+ * core/net/http.c accepts connections, parses requests with libhttp-parser and
  * writes responses; it knows nothing of baton's data. One handler (the
- * router of core/cmd_serve.c) gets every complete request and answers it,
+ * router of core/cli/cmd_serve.c) gets every complete request and answers it,
  * at once or later (a plugin command that waits), with
  * baton__http_respond, or turns the connection into a stream (Server-Sent
  * Events) with baton__http_stream.

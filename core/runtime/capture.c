@@ -1,5 +1,5 @@
-/* core/capture.c: a command run with its output captured (see
- * core/capture.h). Factored out of the test runner's run() so that
+/* core/runtime/capture.c: a command run with its output captured (see
+ * core/runtime/capture.h). Factored out of the test runner's run() so that
  * `baton serve` calls practice commands the same way. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-/* core/host.c: the host: the search path, the scan of manifests, signals,
- * and running a command or a script on the loop.
+/* core/runtime/host.c: the host: the search path, the scan of manifests,
+ * signals, and running a command or a script on the loop.
  *
  * The host owns its loop, its plugins and the watchdog thread. Running a
  * command is: find the plugin by its namespace, check the arguments
@@ -225,7 +225,7 @@ static const struct {
     {"config", "reserved for baton's settings"},
 };
 
-/* The core tables a plugin could own by its prefix (core/store.c's, and
+/* The core tables a plugin could own by its prefix (core/store/store.c's, and
  * the bookkeeping table). */
 static const char *const core_tables[] = {"people", "groups", "memberships",
                                           "events", "schema_version"};
@@ -250,7 +250,7 @@ static int prefixes_nest(const char *a, const char *b) {
   return na == nb || (na < nb ? b[na] : a[nb]) == '_';
 }
 
-/* The table prefix of a name, as the store gives it (core/lua_store.c):
+/* The table prefix of a name, as the store gives it (core/lua/lua_store.c):
  * lower case, every other character but letters and digits '_', without
  * a script's ".lua". */
 static void table_prefix(const char *name, char *out, size_t size) {

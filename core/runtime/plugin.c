@@ -1,4 +1,4 @@
-/* core/plugin.c: a plugin's life: found, loaded on first use, unloaded.
+/* core/runtime/plugin.c: a plugin's life: found, loaded on first use, unloaded.
  *
  * Listing commands reads manifests only (host.c); the plugin's code is
  * loaded the first time one of its commands runs. Loading builds a fresh

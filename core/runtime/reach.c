@@ -1,4 +1,4 @@
-/* core/reach.c: what the running plugin code may reach.
+/* core/runtime/reach.c: what the running plugin code may reach.
  *
  * A plugin's grant is its manifest's `permissions` (a script's: its
  * --allow flags). Code runs as a task, and a task's reach is a chain: its
@@ -17,7 +17,7 @@
  * /sys are never reachable. Paths are compared after resolving every
  * symlink and ".." of the part that exists, so "x/../baton.db" and a link
  * to it are the database too, and the database's inode is checked again
- * once a file is open (core/lua_fs.c), so a hard link is caught as well. */
+ * once a file is open (core/lua/lua_fs.c), so a hard link is caught as well. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>

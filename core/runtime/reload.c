@@ -1,4 +1,5 @@
-/* core/reload.c: reloading plugins when their files change (`baton serve`).
+/* core/runtime/reload.c: reloading plugins when their files change (`baton
+ * serve`).
  *
  * Each plugin's folder, and the folders inside it (but not tests/ or hidden
  * ones), is watched with libuv's fs events (inotify on Linux). Editors

@@ -295,7 +295,7 @@ struct baton_task_s {
   baton_op_t *op;    /* what it waits for, if anything */
   int status;        /* 0, or the error code it ended with */
   char *error;       /* the message it failed with, or NULL */
-  struct baton_reach_s *reach; /* what its code may reach (core/reach.c) */
+  struct baton_reach_s *reach; /* what its code may reach (reach.c) */
   int reported;      /* done_cb reported the error itself */
   int finished;
   void (*done_cb)(baton_task_t *t); /* after it ends, before it is freed */

@@ -1,4 +1,5 @@
-/* core/sandbox.c: the Lua state a plugin (or a workflow script) runs in.
+/* core/runtime/sandbox.c: the Lua state a plugin (or a workflow script) runs
+ * in.
  *
  * Isolation is one lua_State per plugin, so a plugin can never see another's
  * globals. Inside its state a plugin gets an allow-list of the standard

@@ -1,4 +1,4 @@
-/* core/task.c: a plugin coroutine running on the libuv loop.
+/* core/runtime/task.c: a plugin coroutine running on the libuv loop.
  *
  * A command handler or a timer callback runs as a task: a coroutine of the
  * plugin's state. It runs until it finishes or waits; an async binding

@@ -1,4 +1,5 @@
-/* core/watchdog.c: the thread that enforces the time limit while Lua runs.
+/* core/runtime/watchdog.c: the thread that enforces the time limit while Lua
+ * runs.
  *
  * While plugin code runs, the loop thread is busy running it, so no libuv
  * timer can fire. The watchdog is a second thread that sleeps until the

@@ -1,4 +1,4 @@
-/* core/assign.c: the assignment solver behind baton.assign.
+/* core/solve/assign.c: the assignment solver behind baton.assign.
  *
  * Everything is done in "cost" space: cost = score without maximize,
  * -score with it, and the solver minimises. A forbidden cell has a NaN

@@ -1,4 +1,4 @@
-/* core/rota.c: the rotation practice's first pass (include/baton/rota.h).
+/* core/solve/rota.c: the rotation practice's first pass (include/baton/rota.h).
  *
  * A port of first_pass() in plugins/rotation/scheduler.lua for plans
  * without fixed turns (rota plan; repair keeps the Lua one). Person and

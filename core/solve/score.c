@@ -1,4 +1,4 @@
-/* core/score.c: the weighted features of a mentoring pair (include/baton/
+/* core/solve/score.c: the weighted features of a mentoring pair (include/baton/
  * score.h). Everything here is integer comparison on profiles built once
  * per person, so a 3000 x 5000 district scores in well under a second. */
 #include <string.h>

@@ -1,4 +1,4 @@
-/* core/args.c: command-line arguments checked against a command's spec.
+/* core/spec/args.c: command-line arguments checked against a command's spec.
  *
  * Plugin commands and built-in commands are both described by a
  * baton_cmdspec_t, so both get the same parsing, type checks, "did you

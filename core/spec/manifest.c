@@ -1,4 +1,4 @@
-/* core/manifest.c: reads a plugin's plugin.lua and checks it against the
+/* core/spec/manifest.c: reads a plugin's plugin.lua and checks it against the
  * plugin contract (docs/plugins.md).
  *
  * A manifest is Lua syntax for plain data. It is evaluated in a throw-away

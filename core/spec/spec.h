@@ -44,7 +44,7 @@ const char *baton__perm_suggest(const char *name);
  * ("fs.read") reaches anywhere but the database and /proc, /sys; one held
  * only with paths ("fs.read:exports/") reaches those paths and what is
  * under them. Paths are kept as written, relative to the working
- * directory, and resolved when a file is used (core/reach.c). */
+ * directory, and resolved when a file is used (core/runtime/reach.c). */
 typedef struct {
   unsigned scoped;  /* BATON_PERM_FS_READ / _WRITE bits limited to paths */
   char **paths[2];  /* [0] fs.read, [1] fs.write */

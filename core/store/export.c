@@ -1,4 +1,4 @@
-/* core/export.c: people and groups out to CSV or JSON.
+/* core/store/export.c: people and groups out to CSV or JSON.
  *
  * An export builds the whole file in memory and writes it atomically (a
  * temporary file renamed over the target), so an interrupted export never

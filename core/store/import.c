@@ -1,4 +1,4 @@
-/* core/import.c: people and groups from CSV or JSON, all or nothing.
+/* core/store/import.c: people and groups from CSV or JSON, all or nothing.
  *
  * An import runs in four steps: read the file into records (CSV rows and
  * JSON objects become the same "row of cells under a header", so one

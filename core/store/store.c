@@ -1,4 +1,4 @@
-/* core/store.c: the SQLite database: opening, migrations, the authorizer
+/* core/store/store.c: the SQLite database: opening, migrations, the authorizer
  * that keeps plugins to their own tables, people/group/event queries, and
  * backup and restore.
  *
@@ -61,7 +61,7 @@ static const char *const core_migrations[BATON_STORE_SCHEMA_VERSION] = {
      * person, and SQLite needs it only to find the reports of a person
      * deleted or renumbered (never done) or inserted while a deferred
      * manager check is pending (the import inserts managers first, see
-     * core/import.c). */
+     * core/store/import.c). */
     "CREATE INDEX memberships_person ON memberships(person_id);"
     "CREATE INDEX events_kind_at ON events(kind, at);"
     "CREATE INDEX events_subject ON events(subject);"

@@ -2,8 +2,8 @@
  *
  * A host discovers plugins along a search path, reads their manifests, and
  * runs their commands on one libuv loop, each plugin in its own sandboxed
- * Lua state. The CLI (core/main.c) is one user of this API; a program can be
- * another:
+ * Lua state. The CLI (core/cli/main.c) is one user of this API; a program can
+ * be another:
  *
  *     baton_host_options_t o;
  *     baton_host_options_init(&o);

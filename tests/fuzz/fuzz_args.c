@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_args.c: arbitrary argv through baton__args_parse
- * (core/args.c) against a fixed command spec with an argument of every
+ * (core/spec/args.c) against a fixed command spec with an argument of every
  * type, short flags, a repeated flag and a trailing `many` positional. The
  * first byte picks the command and whether it passes the rest through (as
  * `baton run` does); the rest, split at NUL bytes, is argv. The parser

@@ -1,6 +1,7 @@
 /* tests/fuzz/fuzz_csv_import.c: people and groups CSV through the real
- * import (core/csv.c, core/import.c) into a real database; a rejected
- * import must change nothing. See fuzz_import.h for the input layout. */
+ * import (core/base/csv.c, core/store/import.c) into a real database; a
+ * rejected import must change nothing. See fuzz_import.h for the input layout.
+ */
 #include "fuzz_import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

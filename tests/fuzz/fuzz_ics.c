@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_ics.c: arbitrary text through baton.ics.holidays, the
- * iCalendar holiday reader of core/lua_ics.c (libical underneath), called
+ * iCalendar holiday reader of core/lua/lua_ics.c (libical underneath), called
  * as a plugin calls it: through a Lua state, in protected mode. It must
  * return a list of days or nil with a message and a code; a Lua error is
  * allowed only for memory. Every day it returns is a real YYYY-MM-DD. */

@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_json_import.c: people and groups JSON through the real
- * import (jansson, core/import.c) into a real database; a rejected import
+ * import (jansson, core/store/import.c) into a real database; a rejected import
  * must change nothing. See fuzz_import.h for the input layout. */
 #include "fuzz_import.h"
 

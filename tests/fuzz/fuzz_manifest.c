@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_manifest.c: arbitrary text as a plugin manifest through
- * baton__manifest_load (core/manifest.c): evaluated under its instruction
+ * baton__manifest_load (core/spec/manifest.c): evaluated under its instruction
  * budget and memory cap, then checked against the contract. Whatever the
  * text, the loader returns a manifest or an error with a message, never
  * both and never neither; a manifest it accepts prints its usage and help

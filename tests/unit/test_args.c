@@ -1,4 +1,4 @@
-/* Tests of core/args.c: parsing and checking command-line arguments. */
+/* Tests of core/spec/args.c: parsing and checking command-line arguments. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Tests of core/assign.c: the assignment solver against an exhaustive
+/* Tests of core/solve/assign.c: the assignment solver against an exhaustive
  * reference on every small case class, its duals, its tie rules and its
  * refusals.
  *

@@ -1,4 +1,4 @@
-/* Tests of core/cli.c through baton__cli_main: global flags, built-in
+/* Tests of core/cli/cli.c through baton__cli_main: global flags, built-in
  * commands, help, and exit statuses. stdout and stderr are redirected to
  * files around each call; the working directory is a scratch directory
  * and the bundled plugins (hello) come from the source tree, since the

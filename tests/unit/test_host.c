@@ -1,4 +1,4 @@
-/* Tests of core/host.c: the options, the search path, the scan (order,
+/* Tests of core/runtime/host.c: the options, the search path, the scan (order,
  * shadowing, namespaces, dependencies), and running a command or a script
  * with its exit status. Plugins are written into a scratch directory. */
 #include "helpers.h"
@@ -244,9 +244,9 @@ static void test_scan_fails_missing_dependency_with_file_and_line(
   host_close(t);
 }
 
-/* BUG (core/host.c, check_deps): a plugin whose dependency already failed
- * during the scan (a broken manifest, a reserved or taken namespace) stays
- * "available" when the scan reaches the dependant first: the first visit
+/* BUG (core/runtime/host.c, check_deps): a plugin whose dependency already
+ * failed during the scan (a broken manifest, a reserved or taken namespace)
+ * stays "available" when the scan reaches the dependant first: the first visit
  * of the failed dependency returns `bad` (0, its own depends are fine), not
  * its state. Only a dependency visited earlier (color 2) reports its
  * failure. So the outcome depends on alphabetical order. Fix: end

@@ -1,5 +1,5 @@
-/* Tests of core/lua_ics.c (baton.ics) and core/lua_csv.c (baton.csv): the
- * bindings are opened on a bare Lua state and driven with Lua snippets, so
+/* Tests of core/lua/lua_ics.c (baton.ics) and core/lua/lua_csv.c (baton.csv):
+ * the bindings are opened on a bare Lua state and driven with Lua snippets, so
  * each test reads as the plugin code that relies on it. */
 #include <setjmp.h>
 #include <stdarg.h>

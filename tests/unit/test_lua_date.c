@@ -1,4 +1,4 @@
-/* Tests of core/lua_date.c: baton.date's calendar arithmetic. */
+/* Tests of core/lua/lua_date.c: baton.date's calendar arithmetic. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Tests of core/lua_json.c: baton.json on a bare Lua state (the module
+/* Tests of core/lua/lua_json.c: baton.json on a bare Lua state (the module
  * needs nothing of a plugin), and the C conversions beside it. */
 #include <jansson.h>
 #include <lualib.h>
@@ -129,7 +129,7 @@ static void test_marked_empty_table_encodes_as_object(void **state) {
                   "(table expected, got string)");
 }
 
-/* BUG (core/lua_json.c, a gap in the round trip): decode() returns a
+/* BUG (core/lua/lua_json.c, a gap in the round trip): decode() returns a
  * plain table for an empty JSON object, so encoding it again gives `[]`:
  * a plugin that reads a JSON file and writes it back turns every {} into
  * []. Null survives the same round trip through baton.json.null. Fix: in
@@ -141,7 +141,7 @@ static void test_decoded_empty_object_encodes_as_object(void **state) {
               "{}");
 }
 
-/* BUG (core/lua_json.c): a Lua string holding a NUL byte encodes as
+/* BUG (core/lua/lua_json.c): a Lua string holding a NUL byte encodes as
  * "a\u0000b" (valid JSON), but decode() refuses that same text, because
  * json_loadb is called without JSON_ALLOW_NUL: baton.json cannot read
  * back what it wrote. Fix (one flag): add JSON_ALLOW_NUL to the flags of

@@ -1,4 +1,4 @@
-/* Tests of core/lua_timer.c: baton.sleep and baton.timer, run as the
+/* Tests of core/lua/lua_timer.c: baton.sleep and baton.timer, run as the
  * command `t go` of a plugin in a scratch directory. (tests/e2e covers
  * their order and the loop's exit; these pin down the timing contract.) */
 #include "helpers.h"
@@ -50,11 +50,11 @@ static void test_sleep_resumes_after_the_time_and_refuses_negative(
   assert_contains(out, "milliseconds must not be negative");
 }
 
-/* BUG (core/lua_timer.c, l_sleep; also timer.after/every): the libuv
+/* BUG (core/lua/lua_timer.c, l_sleep; also timer.after/every): the libuv
  * timer starts from the loop's cached clock, which stands still while
  * plugin code runs (and while the plugin loads), so baton.sleep(ms)
  * returns early by however long that was: here sleep(200) returns at
- * once. core/lua_assign.c already calls uv_update_time for this reason.
+ * once. core/lua/lua_assign.c already calls uv_update_time for this reason.
  * Fix: uv_update_time(&t->p->host->loop); before uv_timer_start. */
 static void test_sleep_waits_at_least_the_time_asked(void **state) {
   char out[1024];

@@ -1,4 +1,4 @@
-/* Tests of core/manifest.c: every malformed manifest is refused with its
+/* Tests of core/spec/manifest.c: every malformed manifest is refused with its
  * file, its line and what to write instead. */
 #include <setjmp.h>
 #include <stdarg.h>

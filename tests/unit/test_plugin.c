@@ -1,5 +1,5 @@
-/* Tests of core/plugin.c: loading a plugin's code (each way it can fail,
- * with the file and line), dependencies loaded first, unloading, and the
+/* Tests of core/runtime/plugin.c: loading a plugin's code (each way it can
+ * fail, with the file and line), dependencies loaded first, unloading, and the
  * state names. */
 #include "helpers.h"
 

@@ -1,6 +1,6 @@
-/* Tests of core/sandbox.c, core/task.c and core/host.c through the public
- * embedding API: a host, a plugin written to a temporary directory, and the
- * command's output and errors captured in files. */
+/* Tests of core/runtime/sandbox.c, core/runtime/task.c and core/runtime/host.c
+ * through the public embedding API: a host, a plugin written to a temporary
+ * directory, and the command's output and errors captured in files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

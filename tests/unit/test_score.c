@@ -1,5 +1,5 @@
-/* Tests of core/score.c (the weighted features of a mentoring pair) and of
- * its Lua binding core/lua_score.c (baton.assign.score, .reasons, the
+/* Tests of core/solve/score.c (the weighted features of a mentoring pair) and
+ * of its Lua binding core/lua/lua_score.c (baton.assign.score, .reasons, the
  * baton.matrix userdata), the latter in a bare Lua state with the functions
  * on a global table `assign`. */
 #include <math.h>

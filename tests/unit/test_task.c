@@ -1,5 +1,5 @@
-/* Tests of core/task.c: tasks started with baton__task_start on a loaded
- * plugin, driven by the host's loop, resumed and killed by hand. A fake
+/* Tests of core/runtime/task.c: tasks started with baton__task_start on a
+ * loaded plugin, driven by the host's loop, resumed and killed by hand. A fake
  * operation (test.wait, handed to the Lua code as an argument) shows what
  * an async binding sees: its cancel, and the values a resume brings. */
 #include <signal.h>
@@ -276,11 +276,11 @@ static void test_deadline_ends_a_waiting_task_without_resuming_it(
   fx_close(f);
 }
 
-/* BUG (core/task.c, baton__task_start): the deadline timer starts from
+/* BUG (core/runtime/task.c, baton__task_start): the deadline timer starts from
  * the loop's cached clock, which stood still while the plugin loaded and
  * ran; so a task that waits is killed as soon as the stale time plus the
  * limit has passed, before its time limit has really elapsed (here: at
- * once, though the limit is 0.2 s). core/lua_assign.c already calls
+ * once, though the limit is 0.2 s). core/lua/lua_assign.c already calls
  * uv_update_time for this reason. Fix: uv_update_time(&p->host->loop);
  * before uv_timer_start(t->timer, ...). */
 static void test_deadline_counts_from_the_start_of_the_task(void **state) {
@@ -308,8 +308,8 @@ static int l_wait_unchecked(lua_State *L) {
   return baton__task_wait(L, op);
 }
 
-/* BUG (core/task.c, baton__task_wait): internal.h promises "Raises a Lua
- * error if L is not a task's coroutine (e.g. inside a coroutine of the
+/* BUG (core/runtime/task.c, baton__task_wait): internal.h promises "Raises a
+ * Lua error if L is not a task's coroutine (e.g. inside a coroutine of the
  * plugin's own)", but baton__task_wait dereferences the NULL that
  * baton__task_of returns there (t->op = op): a segfault. Every binding
  * in the tree calls baton__task_current first, so only a new binding that

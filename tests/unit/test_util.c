@@ -1,4 +1,4 @@
-/* Tests of core/util.c: buffers, files, suggestions and dates. */
+/* Tests of core/base/util.c: buffers, files, suggestions and dates. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

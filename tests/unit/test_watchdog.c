@@ -1,5 +1,5 @@
-/* Tests of core/watchdog.c: the thread that kills a plugin's running Lua
- * code at its deadline. The tests arm it by hand around a lua_pcall on a
+/* Tests of core/runtime/watchdog.c: the thread that kills a plugin's running
+ * Lua code at its deadline. The tests arm it by hand around a lua_pcall on a
  * loaded plugin's state; the spinning code gives up by itself after two
  * seconds, so a watchdog that never fires fails the test instead of
  * hanging it. */
@@ -156,7 +156,7 @@ static void test_stop_twice_is_safe_and_disables_arming(void **state) {
   /* baton_host_free stops it once more (teardown). */
 }
 
-/* BUG (core/watchdog.c): baton__watchdog_stop sets wd->quit = 1 and
+/* BUG (core/runtime/watchdog.c): baton__watchdog_stop sets wd->quit = 1 and
  * baton__watchdog_start never clears it, so a watchdog started again
  * after a stop has a thread that exits at once: started is 1, arming
  * succeeds, and nothing is ever killed. No caller restarts one today
