@@ -59,7 +59,7 @@ int baton__cli_main(int argc, char **argv);
 extern const baton_builtin_t baton__store_commands[];
 extern const size_t baton__store_ncommands;
 
-/* The built-in command `baton serve` (core/cli/cmd_serve.c), a table for
+/* The built-in command `baton serve` (core/cli/serve/), a table for
  * core/cli/cli.c's builtin_tables[]. */
 extern const baton_builtin_t baton__serve_commands[];
 extern const size_t baton__serve_ncommands;

@@ -254,7 +254,7 @@ static const size_t core_ncommands = sizeof core_commands / sizeof *core_command
 static const builtin_table_t builtin_tables[] = {
     {core_commands, &core_ncommands},
     {baton__store_commands, &baton__store_ncommands},
-    {baton__serve_commands, &baton__serve_ncommands}, /* core/cli/cmd_serve.c */
+    {baton__serve_commands, &baton__serve_ncommands}, /* core/cli/serve/ */
     {baton__dev_commands, &baton__dev_ncommands},
     {baton__demo_commands, &baton__demo_ncommands}, /* core/cli/cmd_demo.c */
     {baton__completion_commands, &baton__completion_ncommands},

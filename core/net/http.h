@@ -2,10 +2,10 @@
  *
  * core/net/http.c accepts connections, parses requests with libhttp-parser and
  * writes responses; it knows nothing of baton's data. One handler (the
- * router of core/cli/cmd_serve.c) gets every complete request and answers it,
- * at once or later (a plugin command that waits), with
- * baton__http_respond, or turns the connection into a stream (Server-Sent
- * Events) with baton__http_stream.
+ * router of core/cli/serve/router.c) gets every complete request and answers
+ * it, at once or later (a plugin command that waits), with baton__http_respond,
+ * or turns the connection into a stream (Server-Sent Events) with
+ * baton__http_stream.
  *
  * Ownership: the server owns its connections and the requests on them. A
  * request handed to the handler stays valid until it is answered, even if

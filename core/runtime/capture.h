@@ -1,6 +1,6 @@
 /* core/runtime/capture.h: a plugin command run inside the host with its output
  * captured, for the test runner's run() (core/lua/lua_test.c) and the JSON API
- * of `baton serve` (core/cli/cmd_serve.c).
+ * of `baton serve` (core/cli/serve/).
  *
  * While the command runs, the host's out and err streams are memory
  * streams and its --json, --quiet and --debug flags are the command's own;

@@ -624,7 +624,7 @@ static void cancel_plugin(baton_plugin_t *p) {
   p->host->bindings->cancel(p);
 }
 
-/* `baton serve` (core/cli/cmd_serve.c) lets the requests being answered
+/* `baton serve` (core/cli/serve/) lets the requests being answered
  * finish on SIGINT/SIGTERM: while it has set a drain hook, the wake-up
  * calls the hook instead of cancelling everything, and the hook ends the
  * loop itself. */

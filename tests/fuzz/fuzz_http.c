@@ -1,6 +1,6 @@
 /* tests/fuzz/fuzz_http.c: arbitrary bytes as one client connection of
  * `baton serve`: the real server (core/net/http.c: libhttp-parser, limits,
- * pipelining, keep-alive) and the real router (core/cli/cmd_serve.c: query
+ * pipelining, keep-alive) and the real router (core/cli/serve/router.c: query
  * parsing, the Host and Origin checks, the token check, the JSON API with
  * a real store, kept route answers, and the
  * routes of the bundled plugins and of examples/recognition, which takes

@@ -1,0 +1,308 @@
+/* core/cli/serve/router.c: what `baton serve` answers to each request:
+ * the store's API, plugins, the web app, the event stream, plugin routes;
+ * only to its own origin, and writes only with the token. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "serve.h"
+
+/* ---- the store ----------------------------------------------------------- */
+
+static int add_person(const baton_person_t *p, void *ud) {
+  json_t *o = baton__person_to_json(p);
+  if (o == NULL)
+    return BATON_ENOMEM;
+  if (p->role_in_group)
+    json_object_set_new(o, "role_in_group", json_string(p->role_in_group));
+  return json_array_append_new(ud, o) == 0 ? 0 : BATON_ENOMEM;
+}
+
+static void api_people(serve_t *sv, baton_http_req_t *r) {
+  char *all = baton__http_query_get(baton__http_req_query(r), "all");
+  int include_inactive = all && strcmp(all, "0") != 0;
+  free(all);
+  long long v = baton__serve_known_version(sv);
+  if (baton__serve_send_cached(r, &sv->people[include_inactive], v))
+    return;
+  json_t *a = json_array();
+  if (baton_people_each(sv->store, NULL, 0, include_inactive, add_person, a) !=
+      0) {
+    json_decref(a);
+    send_error(r, 500, baton_store_last_error(sv->store));
+    return;
+  }
+  baton__serve_send_json_cached(r, &sv->people[include_inactive], v, a);
+}
+
+typedef struct {
+  serve_t *sv;
+  json_t *a;
+} groups_ctx_t;
+
+static int add_group(const baton_group_t *g, void *ud) {
+  groups_ctx_t *c = ud;
+  json_t *members = json_array();
+  json_t *o =
+      json_pack("{s:s, s:s?, s:I, s:o}", "name", g->name, "kind", g->kind,
+                "size", (json_int_t)g->members, "members", members);
+  if (o == NULL)
+    return BATON_ENOMEM;
+  json_array_append_new(c->a, o);
+  return baton_group_members(c->sv->store, g->name, add_person, members);
+}
+
+static void api_groups(serve_t *sv, baton_http_req_t *r) {
+  long long v = baton__serve_known_version(sv);
+  if (baton__serve_send_cached(r, &sv->groups, v))
+    return;
+  groups_ctx_t c = {sv, json_array()};
+  if (baton_groups_each(sv->store, add_group, &c) != 0) {
+    json_decref(c.a);
+    send_error(r, 500, baton_store_last_error(sv->store));
+    return;
+  }
+  baton__serve_send_json_cached(r, &sv->groups, v, c.a);
+}
+
+static int add_event(const baton_event_t *e, void *ud) {
+  json_t *data = NULL;
+  if (e->data)
+    data = json_loads(e->data, JSON_DECODE_ANY, NULL);
+  json_t *o = json_pack("{s:I, s:s, s:s?, s:s?, s:s, s:s?, s:o?}", "id",
+                        (json_int_t)e->id, "at", e->at, "actor", e->actor,
+                        "plugin", e->plugin, "kind", e->kind, "subject",
+                        e->subject, "data", data);
+  if (o == NULL)
+    return BATON_ENOMEM;
+  return json_array_append_new(ud, o) == 0 ? 0 : BATON_ENOMEM;
+}
+
+/* ?kind=&since=&plugin=&subject=&limit= (the newest `limit`, oldest
+ * first; default 500). */
+static void api_events(serve_t *sv, baton_http_req_t *r) {
+  const char *q = baton__http_req_query(r);
+  char *kind = baton__http_query_get(q, "kind");
+  char *since = baton__http_query_get(q, "since");
+  char *plugin = baton__http_query_get(q, "plugin");
+  char *subject = baton__http_query_get(q, "subject");
+  char *limit_s = baton__http_query_get(q, "limit");
+  long limit = limit_s ? strtol(limit_s, NULL, 10) : 500;
+  if (limit <= 0 || limit > 10000)
+    limit = 10000;
+  json_t *a = json_array();
+  int e = baton_events_each(sv->store, plugin && *plugin ? plugin : NULL,
+                            kind && *kind ? kind : NULL,
+                            subject && *subject ? subject : NULL,
+                            since && *since ? since : NULL, 0, add_event, a);
+  free(kind);
+  free(since);
+  free(plugin);
+  free(subject);
+  free(limit_s);
+  if (e != 0) {
+    json_decref(a);
+    send_error(r, 500, baton_store_last_error(sv->store));
+    return;
+  }
+  /* Keep the newest: the store counts from the oldest. */
+  while (json_array_size(a) > (size_t)limit)
+    json_array_remove(a, 0);
+  send_json(r, 200, a);
+}
+
+/* ---- routing ------------------------------------------------------------- */
+
+/* 1 if the request carries the token; else answers 401 or 403. */
+static int authorised(serve_t *sv, baton_http_req_t *r) {
+  const char *a = baton__http_req_header(r, "Authorization");
+  if (a == NULL || strncasecmp(a, "Bearer ", 7) != 0) {
+    send_error(r, 401,
+               "writes need the token printed by baton serve: "
+               "Authorization: Bearer TOKEN");
+    return 0;
+  }
+  a += 7;
+  /* Compared in constant time. */
+  size_t n = strlen(sv->token), m = strlen(a);
+  unsigned diff = m != n;
+  for (size_t i = 0; i < n; i++)
+    diff |= (unsigned)((unsigned char)(i < m ? a[i] : 0) ^
+                       (unsigned char)sv->token[i]);
+  if (diff) {
+    send_error(r, 403, "wrong token: use the one baton serve printed");
+    return 0;
+  }
+  return 1;
+}
+
+/* What plugins there are, how they stand and what they answer. */
+static void api_plugins(serve_t *sv, baton_http_req_t *r) {
+  json_t *a = json_array();
+  for (size_t i = 0; i < baton_host_plugin_count(sv->h); i++) {
+    baton_plugin_t *p = baton_host_plugin_at(sv->h, i);
+    json_t *routes = json_array();
+    for (baton_route_t *rt = p->routes; rt; rt = rt->next)
+      json_array_append_new(routes, json_pack("{s:s, s:s}", "method",
+                                              rt->method, "path", rt->path));
+    json_array_append_new(
+        a, json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:o}", "name", p->name,
+                     "namespace", p->m ? p->m->ns : NULL, "state",
+                     baton_plugin_state(p), "error", p->error, "reload_error",
+                     p->reload_error, "routes", routes));
+  }
+  send_json(r, 200, a);
+}
+
+/* ---- the server's own origin ------------------------------------------- */
+
+/* 1 if name (a Host without its port) is one this server answers to: an
+ * IP address (a page can only be served under an address by whoever
+ * listens there, so no other page can borrow one), localhost, or a name
+ * given with --host-name. Any other name is one that some DNS server
+ * pointed here, which is how a page on the web reaches a server on the
+ * reader's own computer (DNS rebinding). */
+static int host_name_ok(const serve_t *sv, const char *name, size_t n) {
+  char buf[256];
+  unsigned char addr[16];
+  if (n == 0 || n >= sizeof buf)
+    return 0;
+  memcpy(buf, name, n);
+  buf[n] = '\0';
+  if (buf[0] == '[' && buf[n - 1] == ']') {
+    buf[n - 1] = '\0';
+    return uv_inet_pton(AF_INET6, buf + 1, addr) == 0;
+  }
+  if (uv_inet_pton(AF_INET, buf, addr) == 0 ||
+      strcasecmp(buf, "localhost") == 0)
+    return 1;
+  for (size_t i = 0; i < sv->nhost_names; i++)
+    if (strcasecmp(buf, sv->host_names[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* The length of host's name part: host without ":PORT". -1 when what
+ * follows the name is not a port. */
+static int host_name_len(const char *host) {
+  const char *end = host[0] == '[' ? strchr(host, ']') : NULL;
+  end = end ? end + 1 : host + strcspn(host, ":");
+  if (*end == ':') {
+    size_t digits = strspn(end + 1, "0123456789");
+    if (digits == 0 || digits > 5 || end[1 + digits] != '\0')
+      return -1;
+  } else if (*end != '\0') {
+    return -1;
+  }
+  return (int)(end - host);
+}
+
+/* 1 if origin ("http://HOST[:PORT]") is the page's own: the scheme is
+ * http or https and the rest is the request's Host, as a browser sends it
+ * for a page of this server. */
+static int origin_is(const char *origin, const char *host) {
+  const char *rest = strncasecmp(origin, "http://", 7) == 0    ? origin + 7
+                     : strncasecmp(origin, "https://", 8) == 0 ? origin + 8
+                                                               : NULL;
+  return rest != NULL && strcasecmp(rest, host) == 0;
+}
+
+/* 1 if r may be answered; else answers it: 400 without exactly one Host,
+ * 421 for a Host this server does not answer to, 403 for a request sent
+ * by a page of another origin. */
+static int same_origin(serve_t *sv, baton_http_req_t *r) {
+  const char *host = NULL;
+  int nhost = 0;
+  for (size_t i = 0, n = baton__http_req_nheaders(r); i < n; i++) {
+    const char *name, *value;
+    baton__http_req_header_at(r, i, &name, &value);
+    if (strcasecmp(name, "Host") == 0)
+      host = value, nhost++;
+  }
+  if (nhost != 1) {
+    send_error(r, 400,
+               nhost ? "the request has more than one Host header; "
+                       "send exactly one"
+                     : "the request has no Host header; send the "
+                       "address's host, e.g. Host: 127.0.0.1:8080");
+    return 0;
+  }
+  int len = host_name_len(host);
+  if (len <= 0) {
+    send_error(r, 400, "the Host header is not HOST or HOST:PORT");
+    return 0;
+  }
+  if (!host_name_ok(sv, host, (size_t)len)) {
+    baton_buf_t b = {0};
+    baton__buf_printf(&b, "this server answers only to its IP addresses, "
+                          "localhost");
+    for (size_t i = 0; i < sv->nhost_names; i++)
+      baton__buf_printf(&b, ", %s", sv->host_names[i]);
+    baton__buf_printf(&b,
+                      "; this request was for '%.*s' (a name that is "
+                      "not baton's may be a web page that pointed its "
+                      "name at this computer). If baton is reached "
+                      "under that name, start it with --host-name %.*s",
+                      len, host, len, host);
+    baton__http_json(r, 421,
+                     json_pack("{s:{s:i, s:s, s:s#}}", "error", "status", 421,
+                               "message", b.data ? b.data : "out of memory",
+                               "host", host, (int)len),
+                     NULL);
+    baton__buf_free(&b);
+    return 0;
+  }
+  const char *origin = baton__http_req_header(r, "Origin");
+  if (origin != NULL && !origin_is(origin, host)) {
+    send_error(r, 403,
+               "a page of another origin may not use this server: "
+               "the request's Origin is not this server's address "
+               "(Host); open the dashboard at this server's own "
+               "address");
+    return 0;
+  }
+  return 1;
+}
+
+void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
+  serve_t *sv = ud;
+  const char *m = baton__http_req_method(r);
+  const char *path = baton__http_req_path(r);
+  int read = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+  if (!same_origin(sv, r))
+    return;
+  if (!read && !authorised(sv, r))
+    return;
+  if (strncmp(path, "/api/", 5) != 0) {
+    if (!read)
+      send_error(r, 405, "this address is read-only");
+    else if (!baton__serve_asset(sv, r, path))
+      send_error(r, 404, "no such page");
+    return;
+  }
+  const char *api = path + 4;
+  if (read && strcmp(api, "/health") == 0)
+    send_json(r, 200,
+              json_pack("{s:b, s:s, s:I}", "ok", 1, "version", BATON_VERSION,
+                        "data_version", (json_int_t)sv->version));
+  else if (read && strcmp(api, "/people") == 0)
+    api_people(sv, r);
+  else if (read && strcmp(api, "/groups") == 0)
+    api_groups(sv, r);
+  else if (read && strcmp(api, "/events") == 0)
+    api_events(sv, r);
+  else if (read && strcmp(api, "/events/stream") == 0)
+    baton__serve_api_stream(sv, r);
+  else if (read && strcmp(api, "/plugins") == 0)
+    api_plugins(sv, r);
+  else if (baton__route_dispatch(
+               sv->h, r,
+               &(baton_route_ctx_t){sv->log, baton__serve_known_version(sv),
+                                    sv->route_ms}))
+    return;
+  else if (!read)
+    send_error(r, 405, "this address is read-only");
+  else
+    send_error(r, 404, "no such API; see docs/serve.md");
+}

@@ -1,0 +1,465 @@
+/* core/cli/serve/serve.c: `baton serve`, the live dashboard and its JSON
+ * API. This file starts and stops it; serve.h says where the rest is.
+ *
+ * The server (core/net/http.c) runs on the host's loop; router.c routes its
+ * requests:
+ *
+ *   /, /index.html, /app.js, /style.css   the web UI (web/, in the binary)
+ *   /api/health                           {"ok": true, "version": ...}
+ *   /api/people, /api/groups, /api/events from the store's C API
+ *   /api/plugins                          plugins, their state and routes
+ *   /api/events/stream                    Server-Sent Events on each change
+ *   /api/NAME/...                         plugin routes (core/lua/lua_http.c)
+ *
+ * The practices' data (/api/mentoring/pairs, /api/rotation/plans,
+ * /api/change/status) comes from routes the practice plugins make with
+ * baton.http.route; the plugins are watched and reloaded when their files
+ * change (core/runtime/reload.c). Reads are open to anyone who can reach the
+ * address (loopback unless --allow-remote); every other method needs the
+ * token printed at start-up.
+ *
+ * The server answers only its own origin (same_origin): a request must
+ * name it in Host (an IP address, localhost, or a --host-name), so a page
+ * whose name an attacker points at this computer (DNS rebinding) gets
+ * 421; and a request sent by a page on another origin (its Origin header)
+ * gets 403, whatever it carries (router.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "serve.h"
+
+static serve_t *the_serve; /* for the drain hook, which gets only the host */
+
+/* ---- start and stop ------------------------------------------------------ */
+
+static void on_server_closed(baton_http_server_t *s, void *ud) {
+  serve_t *sv = ud;
+  sv->server = NULL;
+  uv_stop(&sv->h->loop);
+}
+
+/* SIGINT/SIGTERM (through the host's drain hook): stop accepting, let the
+ * answers being written finish, then end the loop. */
+static void drain(baton_host_t *h) {
+  serve_t *sv = the_serve;
+  if (sv == NULL || sv->stopping)
+    return;
+  sv->stopping = 1;
+  sv->signal = h->signal;
+  h->signal = 0; /* handled: not an interruption of half-done work */
+  uv_timer_stop(&sv->poll);
+  uv_timer_stop(&sv->heartbeat);
+  baton__watch_stop(sv->watch);
+  sv->watch = NULL;
+  if (sv->server)
+    baton__http_server_close(sv->server, on_server_closed, sv);
+  else
+    uv_stop(&h->loop);
+}
+
+static int is_loopback(const struct sockaddr *a) {
+  if (a->sa_family == AF_INET)
+    return (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) ==
+           127;
+  const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
+  static const unsigned char lo6[16] = {[15] = 1};
+  return memcmp(&a6->sin6_addr, lo6, 16) == 0;
+}
+
+/* "HOST:PORT", "[V6]:PORT", ":PORT" or "PORT"; localhost is 127.0.0.1.
+ * Returns 0 or BATON_EUSAGE. */
+static int parse_listen(const char *s, struct sockaddr_storage *ss) {
+  char host[64] = "127.0.0.1";
+  const char *port = s;
+  if (s[0] == '[') {
+    const char *end = strchr(s, ']');
+    if (end == NULL || end[1] != ':' || (size_t)(end - s - 1) >= sizeof host)
+      return BATON_EUSAGE;
+    snprintf(host, sizeof host, "%.*s", (int)(end - s - 1), s + 1);
+    port = end + 2;
+  } else if (strchr(s, ':') != NULL) {
+    const char *colon = strrchr(s, ':');
+    if ((size_t)(colon - s) >= sizeof host)
+      return BATON_EUSAGE;
+    if (colon > s)
+      snprintf(host, sizeof host, "%.*s", (int)(colon - s), s);
+    port = colon + 1;
+  }
+  char *end;
+  long p = strtol(port, &end, 10);
+  if (*port == '\0' || *end != '\0' || p < 0 || p > 65535)
+    return BATON_EUSAGE;
+  if (strcmp(host, "localhost") == 0)
+    snprintf(host, sizeof host, "127.0.0.1");
+  if (uv_ip4_addr(host, (int)p, (struct sockaddr_in *)ss) == 0)
+    return 0;
+  if (uv_ip6_addr(host, (int)p, (struct sockaddr_in6 *)ss) == 0)
+    return 0;
+  return BATON_EUSAGE;
+}
+
+static void open_browser(serve_t *sv, const char *url) {
+  uv_process_t *proc = calloc(1, sizeof *proc);
+  char *args[] = {"xdg-open", (char *)url, NULL};
+  uv_process_options_t o = {0};
+  o.file = "xdg-open";
+  o.args = args;
+  o.flags = UV_PROCESS_DETACHED;
+  uv_stdio_container_t stdio[3] = {{.flags = UV_IGNORE},
+                                   {.flags = UV_IGNORE},
+                                   {.flags = UV_IGNORE}};
+  o.stdio = stdio;
+  o.stdio_count = 3;
+  if (proc == NULL || uv_spawn(&sv->h->loop, proc, &o) != 0) {
+    fprintf(sv->log, "baton serve: could not start a browser (xdg-open); "
+                     "open %s yourself\n", url);
+    if (proc && uv_is_active((uv_handle_t *)proc))
+      uv_close((uv_handle_t *)proc, (uv_close_cb)free);
+    else if (proc)
+      uv_close((uv_handle_t *)proc, (uv_close_cb)free);
+    return;
+  }
+  uv_unref((uv_handle_t *)proc);
+  uv_close((uv_handle_t *)proc, (uv_close_cb)free);
+}
+
+static void make_token(char *out, size_t n) {
+  unsigned char raw[24];
+  if (uv_random(NULL, NULL, raw, sizeof raw, 0, NULL) != 0) {
+    /* No entropy source: still a token, but say nothing secret of it. */
+    unsigned long long x = uv_hrtime() ^ (unsigned long long)(uintptr_t)out;
+    for (size_t i = 0; i < sizeof raw; i++, x = x * 6364136223846793005ULL + 1)
+      raw[i] = (unsigned char)(x >> 33);
+  }
+  for (size_t i = 0; i < sizeof raw && 2 * i + 2 < n; i++)
+    snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+/* Plugins that answer requests (permission http.route) load now, so
+ * their routes exist from the first request; one that fails is logged and
+ * shown by /api/plugins, and the others serve. */
+static void load_route_plugins(serve_t *sv) {
+  baton_host_t *h = sv->h;
+  if (!h->scanned && baton_host_scan(h) != 0) {
+    fprintf(sv->log, "baton serve: %s\n", baton_host_last_error(h));
+    return;
+  }
+  for (size_t i = 0; i < h->nplugins; i++) {
+    baton_plugin_t *p = h->plugins[i];
+    if (p->state == BATON_PLUGIN_AVAILABLE && (p->perms & BATON_PERM_HTTP_ROUTE)
+        && baton__plugin_load(p) != 0)
+      fprintf(sv->log, "baton serve: plugin '%s' failed to load, so its "
+                       "routes are missing: %s\n", p->name, p->error);
+  }
+}
+
+/* A plugin's files changed and it was reloaded, or kept its last good
+ * version: say so in the log and tell the dashboards. */
+static void on_reload(baton_host_t *h, const char *plugin, const char *error,
+                      void *ud) {
+  (void)h;
+  serve_t *sv = ud;
+  if (error)
+    fprintf(sv->log, "baton serve: plugin '%s' failed to reload; its last "
+                     "good version goes on: %s\n", plugin, error);
+  else if (!sv->cli->opts.quiet)
+    fprintf(sv->log, "baton serve: reloaded plugin '%s'\n", plugin);
+  json_t *j = json_pack("{s:s, s:s?}", "plugin", plugin, "error", error);
+  char *data = j ? json_dumps(j, JSON_COMPACT) : NULL;
+  char *msg = data ? baton__asprintf("event: plugins\ndata: %s\n\n", data)
+                   : NULL;
+  if (msg && sv->server)
+    baton__http_broadcast(sv->server, msg, strlen(msg));
+  free(msg);
+  free(data);
+  json_decref(j);
+}
+
+/* What the router keeps between requests (the cached answers). */
+static void serve_clear(serve_t *sv) {
+  sqlite3_finalize(sv->data_version);
+  sv->data_version = NULL;
+  baton__serve_cache_clear(&sv->people[0]);
+  baton__serve_cache_clear(&sv->people[1]);
+  baton__serve_cache_clear(&sv->groups);
+  for (size_t i = 0; i < 64; i++) {
+    baton__http_shared_unref(sv->gz_assets[i]);
+    sv->gz_assets[i] = NULL;
+  }
+}
+
+/* Once the store is open: the plugins' routes, the web assets' ETags and
+ * the data version. */
+static void serve_prepare(serve_t *sv) {
+  load_route_plugins(sv);
+  for (size_t i = 0; i < baton__web_nassets && i < 64; i++) {
+    baton__serve_make_etag(sv->etags[i], baton__web_assets[i].data,
+                           baton__web_assets[i].len);
+    sv->gz_assets[i] = baton__serve_gzip_of(
+        (const char *)baton__web_assets[i].data, baton__web_assets[i].len);
+  }
+  sv->version = baton__serve_db_version(sv);
+}
+
+/* NULL if every --host-name is a host name (letters, digits, '-' and
+ * '.'), else the first that is not. */
+static const char *bad_host_name(const baton_value_t *names) {
+  for (size_t i = 0; i < names->nitems; i++) {
+    const char *n = names->items[i].v.s;
+    size_t len = strlen(n);
+    if (len == 0 || len > 253 || n[0] == '-' || n[0] == '.' ||
+        strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                  "0123456789-.") != len)
+      return n;
+  }
+  return NULL;
+}
+
+/* baton serve [--listen ADDR] [--open] [--allow-remote] [--host-name NAME]...
+ * [--route-time-limit SECONDS] [--streams-per-client N] */
+static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                     baton_value_t *args, int argc, const char *const *argv) {
+  baton_host_t *h = cli->host;
+  const char *listen = args[0].v.s;
+  int open = args[1].v.b, allow_remote = args[2].v.b;
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof ss);
+  if (parse_listen(listen, &ss) != 0) {
+    baton__usage_error(h, spec, "baton serve",
+                       "--listen expects HOST:PORT, e.g. 127.0.0.1:8080");
+    return 2;
+  }
+  const char *bad = bad_host_name(&args[3]);
+  if (bad != NULL) {
+    char *m = baton__asprintf("--host-name expects a host name such as "
+                              "baton.school.lan (letters, digits, '-' and "
+                              "'.', no port), not '%s'", bad);
+    baton__usage_error(h, spec, "baton serve", m ? m : "bad --host-name");
+    free(m);
+    return 2;
+  }
+  long long per_client = args[5].v.i;
+  if (per_client < 0 || per_client > 100000) {
+    baton__usage_error(h, spec, "baton serve",
+                       "--streams-per-client expects a count from 0 (no "
+                       "limit) up");
+    return 2;
+  }
+  double route_s = args[4].v.n;
+  if (!(route_s >= 0 && route_s <= 86400)) {
+    baton__usage_error(h, spec, "baton serve",
+                       "--route-time-limit expects seconds from 0 (the "
+                       "--time-limit only) to 86400");
+    return 2;
+  }
+  if (!is_loopback((struct sockaddr *)&ss) && !allow_remote) {
+    baton__host_report(h, NULL,
+                       "--listen names an address other computers can reach",
+                       "add --allow-remote if that is what you want (anyone "
+                       "on the network can then read the dashboard)");
+    return 2;
+  }
+  serve_t *sv = calloc(1, sizeof *sv);
+  if (sv == NULL) {
+    baton__host_report(h, NULL, "out of memory", NULL);
+    return 1;
+  }
+  sv->cli = cli;
+  sv->h = h;
+  sv->log = cli->err;
+  sv->route_ms = (unsigned)(route_s * 1000);
+  const char **names = calloc(args[3].nitems + 1, sizeof *names);
+  for (size_t i = 0; names && i < args[3].nitems; i++)
+    names[i] = args[3].items[i].v.s;
+  sv->host_names = names;
+  sv->nhost_names = names ? args[3].nitems : 0;
+  int status = 1;
+  if (baton__host_store(h, &sv->store) != 0) {
+    baton__host_report(h, NULL, baton_host_last_error(h), NULL);
+    goto fail_store;
+  }
+  inherited_t in;
+  baton__serve_take_inherited(sv, &in);
+  if (!in.token)
+    make_token(sv->token, sizeof sv->token);
+  serve_prepare(sv);
+  int port = 0;
+  baton_http_limits_t limits;
+  baton__http_limits_init(&limits);
+  limits.max_client_streams = (unsigned)per_client;
+  int e = baton__http_server_adopt(&sv->server, &h->loop,
+                                   (struct sockaddr *)&ss, in.fd, &limits,
+                                   baton__serve_router_handle, sv, &port);
+  if (e != 0) {
+    char *m =
+        baton__asprintf("cannot listen on %s: %s", listen, uv_strerror(e));
+    baton__host_report(h, NULL, m,
+                       e == UV_EADDRINUSE
+                           ? "another program uses that port: choose another "
+                             "with --listen 127.0.0.1:PORT"
+                           : NULL);
+    free(m);
+    goto fail_listen;
+  }
+  if (baton__watch_start(&sv->watch, h, on_reload, sv) != 0)
+    fprintf(sv->log, "baton serve: cannot watch the plugins' files, so "
+                     "changes to them need a restart\n");
+  uv_timer_init(&h->loop, &sv->poll);
+  sv->poll.data = sv;
+  uv_timer_start(&sv->poll, baton__serve_on_poll, POLL_MS, POLL_MS);
+  uv_timer_init(&h->loop, &sv->heartbeat);
+  sv->heartbeat.data = sv;
+  uv_timer_start(&sv->heartbeat, baton__serve_on_heartbeat, HEARTBEAT_MS,
+                 HEARTBEAT_MS);
+
+  char hostbuf[64];
+  if (ss.ss_family == AF_INET6) {
+    char a[48];
+    uv_ip6_name((struct sockaddr_in6 *)&ss, a, sizeof a);
+    snprintf(hostbuf, sizeof hostbuf, "[%s]", a);
+  } else {
+    uv_ip4_name((struct sockaddr_in *)&ss, hostbuf, sizeof hostbuf);
+  }
+  char url[128];
+  snprintf(url, sizeof url, "http://%s:%d/", hostbuf, port);
+  if (!is_loopback((struct sockaddr *)&ss))
+    fprintf(cli->err,
+            "baton serve: warning: listening on %s, which other computers "
+            "can reach; anyone who can reach it can read the dashboard\n",
+            hostbuf);
+  baton__serve_respawn_arm(sv, &in);
+  if (in.fd >= 0 && in.token)
+    fprintf(cli->err, "baton serve: restarted (%d in the last minute); "
+                      "dashboard at %s, same token\n", in.restarts, url);
+  else if (in.fd >= 0)
+    fprintf(cli->err, "baton serve: restarted (%d in the last minute); "
+                      "dashboard at %s; the token was lost, the new write "
+                      "token is %s\n", in.restarts, url, sv->token);
+  else if (cli->opts.json)
+    fprintf(cli->out, "{\"url\":\"%s\",\"token\":\"%s\",\"db\":\"%s\"}\n", url,
+            sv->token, baton_store_path(sv->store));
+  else
+    fprintf(cli->out,
+            "baton serve: dashboard at %s\n"
+            "baton serve: database %s\n"
+            "baton serve: write token %s (send as Authorization: Bearer "
+            "TOKEN)\n"
+            "baton serve: press Ctrl-C to stop\n",
+            url, baton_store_path(sv->store), sv->token);
+  fflush(cli->out);
+  if (open && in.fd < 0)
+    open_browser(sv, url);
+
+  the_serve = sv;
+  baton__host_set_drain(h, drain);
+  baton__host_signals(h, 1);
+  uv_run(&h->loop, UV_RUN_DEFAULT);
+  baton__host_signals(h, 0);
+  baton__host_set_drain(h, NULL);
+  the_serve = NULL;
+  if (!cli->opts.quiet)
+    fprintf(cli->err, "baton serve: stopped%s\n",
+            sv->signal ? " (signal); every answer in progress was sent" : "");
+  status = 0;
+  if (sv->server) /* the loop ended without a signal: close it now */
+    baton__http_server_close(sv->server, NULL, NULL);
+  baton__watch_stop(sv->watch);
+  uv_close((uv_handle_t *)&sv->poll, NULL);
+  uv_close((uv_handle_t *)&sv->heartbeat, NULL);
+  /* Let the close callbacks run before sv goes. */
+  uv_run(&h->loop, UV_RUN_NOWAIT);
+  baton__serve_respawn_free(h);
+  serve_clear(sv);
+fail_listen:
+fail_store:
+  free(names);
+  free(sv);
+  return status;
+}
+
+static baton_argspec_t serve_args[] = {
+    {.name = "listen", .key = "listen", .flag = 1, .type = BATON_ARG_STRING,
+     .def = {.set = 1, .type = BATON_ARG_STRING, .v.s = "127.0.0.1:8080"},
+     .help = "address and port to listen on (port 0: any free port)",
+     .metavar = "HOST:PORT"},
+    {.name = "open", .key = "open", .flag = 1, .type = BATON_ARG_BOOLEAN,
+     .help = "open the dashboard in the default browser"},
+    {.name = "allow-remote", .key = "allow_remote", .flag = 1,
+     .type = BATON_ARG_BOOLEAN,
+     .help = "allow --listen on an address other computers can reach"},
+    {.name = "host-name", .key = "host_name", .flag = 1, .many = 1,
+     .type = BATON_ARG_STRING, .metavar = "NAME",
+     .help = "a name the server is reached under besides its IP addresses "
+             "and localhost (baton.school.lan); requests for any other "
+             "name get 421"},
+    {.name = "route-time-limit", .key = "route_time_limit", .flag = 1,
+     .type = BATON_ARG_NUMBER, .metavar = "SECONDS",
+     .def = {.set = 1, .type = BATON_ARG_NUMBER, .v.n = 5},
+     .help = "how long a plugin's route may take before it is answered "
+             "503 (0: only --time-limit)"},
+    {.name = "streams-per-client", .key = "streams_per_client", .flag = 1,
+     .type = BATON_ARG_INTEGER, .metavar = "N",
+     .def = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 8},
+     .help = "live-update streams one client address may hold (429 past "
+             "it); 0: no limit, for a proxy in front, through which every "
+             "client comes from one address"},
+};
+
+const baton_builtin_t baton__serve_commands[] = {
+    {NULL,
+     {.name = "serve",
+      .summary = "Serve the live dashboard and JSON API in the browser",
+      .help = "Prints the dashboard's address and a write token, then serves "
+              "until Ctrl-C. Read-only for anyone who can reach the address "
+              "(this computer only, unless --allow-remote); writes to plugins' "
+              "routes need the token. The page updates within a second when "
+              "the database changes, and a plugin is reloaded when its files "
+              "change (a broken one keeps its last good version). It answers "
+              "only requests for its own addresses (Host: an IP address, "
+              "localhost or a --host-name) from its own pages (Origin). See "
+              "docs/serve.md.",
+      .args = serve_args,
+      .nargs = sizeof serve_args / sizeof *serve_args},
+     cmd_serve},
+};
+const size_t baton__serve_ncommands = 1;
+
+/* ---- the router alone (tests/fuzz/fuzz_http.c) ---------------------------
+ * The handler of `baton serve` with its store and plugins' routes, for a
+ * server started without an address (requests come through
+ * baton__http_pipe_open): no listener, timers, watcher or signals. */
+
+baton_serve_t *baton__serve_router_new(baton_host_t *h, FILE *log,
+                                       const char *token) {
+  serve_t *sv = calloc(1, sizeof *sv);
+  if (sv == NULL)
+    return NULL;
+  sv->h = h;
+  sv->log = log;
+  if (baton__host_store(h, &sv->store) != 0) {
+    free(sv);
+    return NULL;
+  }
+  sv->route_ms = 5000;
+  if (token != NULL)
+    snprintf(sv->token, sizeof sv->token, "%s", token);
+  else
+    make_token(sv->token, sizeof sv->token);
+  serve_prepare(sv);
+  return sv;
+}
+
+void baton__serve_router_free(baton_serve_t *sv) {
+  if (sv == NULL)
+    return;
+  serve_clear(sv);
+  free(sv);
+}

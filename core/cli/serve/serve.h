@@ -1,0 +1,129 @@
+/* core/cli/serve/serve.h: what the files of `baton serve` share.
+ *
+ * serve.c starts and stops the server (the command, signals, reload);
+ * router.c answers each request; cache.c keeps answers and their gzipped
+ * bytes; live.c polls the database and feeds the event streams; static.c
+ * serves the web app; restart.c restarts the server in place when a
+ * plugin is stuck in C. Private to this folder. */
+#ifndef BATON_SERVE_H
+#define BATON_SERVE_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "builtin.h"
+#include "http.h"
+
+/* How often the database is checked for changes, and how often an idle
+ * stream gets a comment so proxies and browsers keep it open. */
+#define POLL_MS 300
+#define HEARTBEAT_MS 15000
+
+/* An answer's bytes, shared by the cache and the answers being written
+ * from them (no copy per request); freed with the last reference. */
+typedef baton_http_shared_t shared_t;
+
+/* A store answer kept until the database changes (db_version): a busy
+ * dashboard then costs one query per change, not one per request. */
+typedef struct {
+  shared_t *body;
+  shared_t *gz; /* the body gzipped, made on the first request that takes it */
+  long long version;
+} cached_t;
+
+typedef struct baton_serve_s {
+  baton_cli_t *cli;
+  baton_host_t *h;
+  baton_store_t *store;
+  baton_http_server_t *server;
+  uv_timer_t poll;
+  uv_timer_t heartbeat;
+  long long version; /* data_version + our own changes, last seen */
+  char token[49];
+  char etags[64][24];      /* per web asset */
+  shared_t *gz_assets[64]; /* per web asset, gzipped */
+  baton_watch_t *watch;
+  int stopping;
+  int signal;
+  FILE *log;
+  cached_t people[2]; /* active; all (?all=1) */
+  cached_t groups;
+  sqlite3_stmt *data_version;
+  long long others;              /* PRAGMA data_version at the last poll */
+  const char *const *host_names; /* --host-name, besides IP addresses and */
+  size_t nhost_names;            /* localhost */
+  unsigned route_ms;             /* --route-time-limit; 0: --time-limit */
+} serve_t;
+
+/* What the old process handed over across an in-place restart. */
+typedef struct {
+  int fd;          /* the inherited listening socket, or -1 */
+  int token;       /* the token came with it (else a new one is made) */
+  int restarts;    /* how many restarts led here */
+  long long since; /* when the first of them happened (time(NULL)) */
+} inherited_t;
+
+/* ---- answers (cache.c) ----------------------------------------------------
+ */
+
+static inline void send_json(baton_http_req_t *r, int status, json_t *j) {
+  baton__http_json(r, status, j, NULL);
+}
+
+static inline void send_error(baton_http_req_t *r, int status,
+                              const char *msg) {
+  baton__http_json_error(r, status, NULL, msg);
+}
+
+/* Drops c's answer (its bytes go with the last answer being written). */
+void baton__serve_cache_clear(cached_t *c);
+/* The client takes gzip (Accept-Encoding, not with q=0). */
+int baton__serve_takes_gzip(baton_http_req_t *r);
+/* data gzipped into a new shared buffer holding one reference; NULL when
+ * out of memory. */
+shared_t *baton__serve_gzip_of(const char *data, size_t len);
+/* Answers 200 with b's bytes (taking a reference of its own), saying
+ * Content-Encoding: gzip when gz is set, then the `extra` header lines. */
+void baton__serve_send_shared(baton_http_req_t *r, const char *type,
+                              shared_t *b, int gz, const char *extra);
+/* Sends c's answer if it is of version v; returns 0 if not. */
+int baton__serve_send_cached(baton_http_req_t *r, cached_t *c, long long v);
+/* Keeps j (taken) as c's answer for version v, and sends it. */
+void baton__serve_send_json_cached(baton_http_req_t *r, cached_t *c,
+                                   long long v, json_t *j);
+
+/* ---- live updates (live.c) ------------------------------------------------
+ */
+
+/* The data's version: other connections' commits and our own changes. */
+long long baton__serve_db_version(serve_t *sv);
+/* The same as last polled, without asking SQLite (cheap, per request). */
+long long baton__serve_known_version(serve_t *sv);
+/* The poll timer (POLL_MS) and the heartbeat timer (HEARTBEAT_MS). */
+void baton__serve_on_poll(uv_timer_t *t);
+void baton__serve_on_heartbeat(uv_timer_t *t);
+/* GET /api/events/stream: turns r into an event stream. */
+void baton__serve_api_stream(serve_t *sv, baton_http_req_t *r);
+
+/* ---- static files (static.c) ----------------------------------------------
+ */
+
+/* FNV-1a of d as a quoted ETag, into out. */
+void baton__serve_make_etag(char out[24], const unsigned char *d, size_t n);
+/* Answers r with the web asset at path; returns 0 when there is none. */
+int baton__serve_asset(serve_t *sv, baton_http_req_t *r, const char *path);
+
+/* ---- restarting (restart.c) -----------------------------------------------
+ */
+
+/* Takes what a previous process handed over from the environment: the
+ * socket and restart count into *in, the token into sv->token; removes
+ * it from the environment. */
+void baton__serve_take_inherited(serve_t *sv, inherited_t *in);
+/* Frees what respawn_arm prepared. */
+void baton__serve_respawn_free(baton_host_t *h);
+/* Prepares the host to replace the process with the same command if a
+ * plugin gets stuck (unless it restarted too often already). */
+void baton__serve_respawn_arm(serve_t *sv, const inherited_t *in);
+
+#endif
