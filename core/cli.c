@@ -140,9 +140,10 @@ static void env_limits(globals_t *g) {
 /* The folder of baton's bundled WHAT ("plugins" or "scripts"), found from
  * the program's own place, so that the build tree, a copy of it and an
  * install each run wherever they are put:
- *   1. the source tree's WHAT, when this is the program in the build tree
- *      it was built in and the source tree still has WHAT (edits there
- *      take effect, and `baton serve` reloads them, without a build);
+ *   1. the source tree's WHAT, when this is the program in the build
+ *      folder it was built in (not a copy, not an install staged inside
+ *      it) and the source tree still has WHAT: edits there take effect,
+ *      and `baton serve` reloads them, without a build;
  *   2. EXE_DIR/share/baton/WHAT: the copy each build makes (CMakeLists.txt),
  *      so also a copied build tree;
  *   3. EXE_DIR/../share/baton/WHAT: an install, PREFIX/bin/baton;
@@ -154,9 +155,9 @@ char *baton__bundled_dir(const char *what) {
   char *slash = NULL;
   if (uv_exepath(exe, &n) == 0 && (slash = strrchr(exe, '/')) != NULL) {
     char *tries[3] = {NULL, NULL, NULL};
-    if (strncmp(exe, BATON_BUILD_DIR "/", strlen(BATON_BUILD_DIR) + 1) == 0)
-      tries[0] = baton__asprintf("%s/%s", BATON_SOURCE_DIR, what);
     *slash = '\0';
+    if (realpath(BATON_BUILD_DIR, real) != NULL && strcmp(exe, real) == 0)
+      tries[0] = baton__asprintf("%s/%s", BATON_SOURCE_DIR, what);
     tries[1] = baton__asprintf("%s/share/baton/%s", exe, what);
     tries[2] = baton__asprintf("%s/../share/baton/%s", exe, what);
     int found = 0;
