@@ -11,7 +11,7 @@
 --   4. Share the turns out: each meeting's roles go to those who have
 --      held them least, in proportion to FTE, never two roles to one
 --      person at a meeting, nobody twice running when someone else can
---      (scheduler.lua).
+--      (scheduler/init.lua).
 --   5. Check it is fair: per role and in total, people in the same
 --      position differ by at most one turn, or say why that cannot be.
 --   6. Name every gap and its reason; publish the rota (table, CSV,
