@@ -21,7 +21,6 @@
 -- fair), `repair` after new absences (fewest changes), `why` a person
 -- holds a turn, `show` the saved rota.
 
-local dates = require("dates")
 local calendar = require("calendar")
 local scheduler = require("scheduler")
 local store = require("store")
@@ -241,7 +240,7 @@ local function render(prob, res, fair, skipped)
   baton.print("")
   local rows = {}
   for _, m in ipairs(res.meetings) do
-    local row = { date = m.date .. " " .. dates.weekday(m.date) }
+    local row = { date = m.date .. " " .. select(2, baton.date.weekday(m.date)) }
     for _, role in ipairs(prob.roles) do row[role] = m.assignments[role] or "(unfilled)" end
     rows[#rows + 1] = row
   end
@@ -381,7 +380,7 @@ local function common_settings(args)
   if args.dates then
     meetings, skipped = {}, {}
     for _, d in ipairs(split_list(args.dates)) do
-      if not dates.valid(d) then error(("--dates: '%s' is not a date (YYYY-MM-DD)"):format(d), 0) end
+      if not baton.date.valid(d) then error(("--dates: '%s' is not a date (YYYY-MM-DD)"):format(d), 0) end
       local c = calendar.closed(closures, d)
       if c then skipped[#skipped + 1] = { date = d, why = c.name } else meetings[#meetings + 1] = d end
     end
@@ -389,7 +388,7 @@ local function common_settings(args)
   else
     local weekdays = {}
     for _, w in ipairs(split_list(args.every)) do
-      local wd = dates.weekday_word(w)
+      local wd = calendar.weekday_word(w)
       if not wd then error(("--every: '%s' is not a weekday (mon, tue, wed, thu, fri, sat, sun)"):format(w), 0) end
       weekdays[#weekdays + 1] = wd
     end
