@@ -8,16 +8,21 @@ local can, repeats_at = problem.can, problem.repeats_at
 
 local M = {}
 
--- Step 3a, local moves: when the first pass misses the bound, move single
--- turns for a class more than 1 apart: from one of its most assigned to
--- someone else, or to one of its least assigned from someone else, either
--- to or from someone free at that meeting or by swapping two people's
--- roles there. A move is taken only if it brings the live classes' counts
--- closer together (the sum of squared differences within each falls, so
--- this ends), the one adding fewest repeats first, then the one spreading
--- the classes proved impossible (`others`) least. When no single move
--- helps, a pair does: one that does not, then one that more than makes up
--- for it. It fixes most misses at once; the exact search decides the rest.
+--- Step 3a, local moves: when the first pass misses the bound, move single
+--- turns for a class more than 1 apart: from one of its most assigned to
+--- someone else, or to one of its least assigned from someone else, either
+--- to or from someone free at that meeting or by swapping two people's
+--- roles there. A move is taken only if it brings the live classes' counts
+--- closer together (the sum of squared differences within each falls, so
+--- this ends), the one adding fewest repeats first, then the one spreading
+--- the classes proved impossible (`others`) least. When no single move
+--- helps, a pair does: one that does not, then one that more than makes up
+--- for it. It fixes most misses at once; the exact search decides the rest.
+---@param prob table the problem (scheduler/problem.lua)
+---@param assign table the rota, changed in place
+---@param gap integer the minimum gap
+---@param live table[] the classes that can meet the bound
+---@param others? table[] the classes proved unable to
 function M.improve(prob, assign, gap, live, others)
   local np, nr, nt = #prob.people, #prob.roles, #prob.meetings
   local c, tot = {}, {}
@@ -134,40 +139,40 @@ function M.improve(prob, assign, gap, live, others)
   end
   local function scan(below)
     best, bd, be, bg, limit = nil, 0, 0, math.huge, below
-    for _, cl in ipairs(live) do
-      local scope = cl.scope
-      local mx, mn = -math.huge, math.huge
-      for _, p in ipairs(cl.members) do
+    for _, class in ipairs(live) do
+      local scope = class.scope
+      local highest, lowest = -math.huge, math.huge
+      for _, p in ipairs(class.members) do
         local n = scope == 0 and tot[p] or c[p][scope]
-        if n > mx then mx = n end
-        if n < mn then mn = n end
+        if n > highest then highest = n end
+        if n < lowest then lowest = n end
       end
-      if mx - mn > 1 then
-        for _, x in ipairs(cl.members) do
-          local n = scope == 0 and tot[x] or c[x][scope]
+      if highest - lowest > 1 then
+        for _, member in ipairs(class.members) do
+          local n = scope == 0 and tot[member] or c[member][scope]
           for t = 1, nt do
-            local rx = holds[t][x]
-            if n == mx and rx and (scope == 0 or rx == scope) and movable(t, rx) then
+            local member_role = holds[t][member]
+            if n == highest and member_role and (scope == 0 or member_role == scope) and movable(t, member_role) then
               -- a turn of the most assigned goes to someone else
-              for q = 1, np do
-                if q ~= x then
-                  local rq = holds[t][q]
-                  if not rq then
-                    if free(q, t) and can(prob, q, rx, t) then consider(t, rx, x, q) end
-                  elseif scope ~= 0 and movable(t, rq) and can(prob, x, rq, t) and can(prob, q, rx, t) then
-                    consider(t, rx, x, q, rq)
+              for other = 1, np do
+                if other ~= member then
+                  local other_role = holds[t][other]
+                  if not other_role then
+                    if free(other, t) and can(prob, other, member_role, t) then consider(t, member_role, member, other) end
+                  elseif scope ~= 0 and movable(t, other_role) and can(prob, member, other_role, t) and can(prob, other, member_role, t) then
+                    consider(t, member_role, member, other, other_role)
                   end
                 end
               end
-            elseif n == mn then
+            elseif n == lowest then
               -- the least assigned takes a turn from someone else
               for r = 1, nr do
-                local q = assign[t][r]
-                if q and q ~= x and (scope == 0 or r == scope) and movable(t, r) and can(prob, x, r, t) then
-                  if not rx then
-                    if free(x, t) then consider(t, r, q, x) end
-                  elseif scope ~= 0 and movable(t, rx) and can(prob, q, rx, t) then
-                    consider(t, r, q, x, rx)
+                local other = assign[t][r]
+                if other and other ~= member and (scope == 0 or r == scope) and movable(t, r) and can(prob, member, r, t) then
+                  if not member_role then
+                    if free(member, t) then consider(t, r, other, member) end
+                  elseif scope ~= 0 and movable(t, member_role) and can(prob, other, member_role, t) then
+                    consider(t, r, other, member, member_role)
                   end
                 end
               end
