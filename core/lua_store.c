@@ -99,12 +99,42 @@ static void push_person(lua_State *L, const baton_person_t *p) {
   lua_setfield(L, -2, "attrs");
 }
 
+/* A row the store hands a callback, and how to push it (append_row). */
+typedef struct {
+  void (*push)(lua_State *L, const void *row);
+  const void *row;
+} row_t;
+
+/* [array, row_t] -> []: pushes the row and appends it to the array. */
+static int append_row_p(lua_State *L) {
+  row_t *r = lua_touserdata(L, 2);
+  r->push(L, r->row);
+  lua_rawseti(L, 1, (lua_Integer)lua_rawlen(L, 1) + 1);
+  return 0;
+}
+
+/* Appends a row to the array at the top of the stack, for a store
+ * callback. Protected: a Lua error (out of memory; the plugin's limit
+ * reached by a row's JSON) must not unwind through the store's open
+ * statement. It stops the rows instead: returns 1 (the callback's result)
+ * with the error on top of the stack, which the caller raises after the
+ * store has finished the statement. */
+static int append_row(lua_State *L, void (*push)(lua_State *, const void *),
+                      const void *row) {
+  row_t r = {push, row};
+  lua_pushcfunction(L, append_row_p);
+  lua_pushvalue(L, -2);
+  lua_pushlightuserdata(L, &r);
+  return lua_pcall(L, 2, 0, 0) != LUA_OK;
+}
+
+static void push_person_row(lua_State *L, const void *row) {
+  push_person(L, row);
+}
+
 /* Appends each person to the array at the top of the stack. */
 static int append_person(const baton_person_t *p, void *ud) {
-  lua_State *L = ud;
-  push_person(L, p);
-  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-  return 0;
+  return append_row(ud, push_person_row, p);
 }
 
 /* ---- baton.people -------------------------------------------------------- */
@@ -152,14 +182,11 @@ static int l_people_find(lua_State *L) {
   int err = baton_people_each(s, f, n, with_inactive, append_person, L);
   lua_newtable(L);
   lua_replace(L, lua_upvalueindex(1)); /* drop the anchors */
+  if (err > 0)
+    return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
   return 1;
-}
-
-static int push_one(const baton_person_t *p, void *ud) {
-  push_person(ud, p);
-  return 0;
 }
 
 /* baton.people.get(id) -> person, or nil, "ENOTFOUND: ...", "ENOTFOUND". */
@@ -168,9 +195,13 @@ static int l_people_get(lua_State *L) {
   baton_store_t *s = store_of(L, NULL);
   if (s == NULL)
     return 3;
-  int err = baton_people_get(s, id, push_one, L);
+  lua_newtable(L);
+  int err = baton_people_get(s, id, append_person, L);
+  if (err > 0)
+    return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
+  lua_rawgeti(L, -1, 1);
   return 1;
 }
 
@@ -297,20 +328,24 @@ static int l_groups_members(lua_State *L) {
     return 3;
   lua_newtable(L);
   int err = baton_group_members(s, name, append_person, L);
+  if (err > 0)
+    return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
   return 1;
 }
 
-static int append_group(const baton_group_t *g, void *ud) {
-  lua_State *L = ud;
+static void push_group_row(lua_State *L, const void *row) {
+  const baton_group_t *g = row;
   lua_createtable(L, 0, 3);
   set_str(L, "name", g->name);
   set_str(L, "kind", g->kind);
   lua_pushinteger(L, (lua_Integer)g->members);
   lua_setfield(L, -2, "members");
-  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-  return 0;
+}
+
+static int append_group(const baton_group_t *g, void *ud) {
+  return append_row(ud, push_group_row, g);
 }
 
 /* baton.groups.list() -> array of {name, kind, members}. */
@@ -320,6 +355,8 @@ static int l_groups_list(lua_State *L) {
     return 3;
   lua_newtable(L);
   int err = baton_groups_each(s, append_group, L);
+  if (err > 0)
+    return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
   return 1;
@@ -392,8 +429,8 @@ static int l_events_log(lua_State *L) {
   return 1;
 }
 
-static int append_event(const baton_event_t *e, void *ud) {
-  lua_State *L = ud;
+static void push_event_row(lua_State *L, const void *row) {
+  const baton_event_t *e = row;
   lua_createtable(L, 0, 7);
   lua_pushinteger(L, (lua_Integer)e->id);
   lua_setfield(L, -2, "id");
@@ -404,8 +441,10 @@ static int append_event(const baton_event_t *e, void *ud) {
   set_str(L, "subject", e->subject);
   push_json_text(L, e->data, "baton.events.list");
   lua_setfield(L, -2, "data");
-  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-  return 0;
+}
+
+static int append_event(const baton_event_t *e, void *ud) {
+  return append_row(ud, push_event_row, e);
 }
 
 /* baton.events.list{kind =, subject =, plugin =, since =, limit =} ->
@@ -430,6 +469,8 @@ static int l_events_list(lua_State *L) {
   lua_newtable(L);
   int err = baton_events_each(s, plugin, kind, subject, since, (size_t)limit,
                               append_event, L);
+  if (err > 0)
+    return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
   return 1;

@@ -124,7 +124,7 @@ static int l_fixture_path(lua_State *L) {
 
 static int l_set_today(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
-  const char *d = luaL_checkstring(L, 1);
+  const char *d = baton__lua_checkcstring(L, 1, "set_today", "the date");
   if (baton__lua_todate(L, 1, NULL, NULL, NULL) != 0)
     return luaL_error(L, "set_today: '%s' is not a date written YYYY-MM-DD",
                       d);
