@@ -550,39 +550,75 @@ static void sql_limit_hit(baton_plugin_t *p, baton_store_t *s, int rc) {
     baton__sandbox_kill(p, BATON_ENOMEM);
 }
 
-/* Prepares sql as the running plugin, within the plugin's bounds, and
- * binds the arguments from index `first` on. Raises a Lua error naming
- * the refused table or the SQL mistake (fn names the call for SQL text
- * SQLite would cut short); on success the authorizer and the bounds stay
- * set until run() ends the statement. */
-static sqlite3_stmt *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
-                             const char *who, int first, const char *fn) {
+/* A plugin statement in progress, boxed in a to-be-closed userdata (the
+ * idea of lauxlib's UBox): whatever raises between auth_begin and the end
+ * of the statement (a refusal, an out-of-memory while rows are pushed, the
+ * kill hook of a limit), closing the box finalizes the statement and ends
+ * the authorizer's and the bounds' hold on the connection, so the core's
+ * next statement never runs as the plugin or under its heap limit. */
+typedef struct {
+  baton_store_t *s;
+  sqlite3_stmt *st;
+  int open;
+} stmt_box_t;
+
+static int stmt_box_close(lua_State *L) {
+  stmt_box_t *b = lua_touserdata(L, 1);
+  if (b != NULL && b->open) {
+    b->open = 0;
+    sqlite3_finalize(b->st);
+    baton__store_auth_end(b->s);
+  }
+  return 0;
+}
+
+/* Pushes a closed box, marked to be closed when the C function returns or
+ * raises. [box] */
+static stmt_box_t *push_box(lua_State *L, baton_store_t *s) {
+  stmt_box_t *b = lua_newuserdatauv(L, sizeof *b, 0);
+  *b = (stmt_box_t){s, NULL, 0};
+  if (luaL_newmetatable(L, "baton.store.statement")) {
+    lua_pushcfunction(L, stmt_box_close);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_setmetatable(L, -2);
+  lua_toclose(L, -1);
+  return b;
+}
+
+/* Prepares sql (at first - 1) as the running plugin, within the plugin's
+ * bounds, and binds the arguments from index `first` up to `last`. The
+ * statement lives in a box pushed on top of the stack, which run() closes.
+ * Raises a Lua error naming the refused table or the SQL mistake (the box
+ * cleans up as the error unwinds). */
+static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
+                           const char *who, int first, const char *fn) {
   const char *sql = baton__lua_checkcstring(L, first - 1, fn, "the SQL");
+  int n = lua_gettop(L) - first + 1; /* the values to bind */
+  stmt_box_t *box = push_box(L, s);
   baton_store_bounds_t b = bounds_of(p);
   baton__store_auth_begin(s, who, &b);
-  sqlite3_stmt *st = NULL;
+  box->open = 1;
   const char *tail = NULL;
-  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, &tail);
-  if (rc != SQLITE_OK || st == NULL) {
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &box->st, &tail);
+  if (rc != SQLITE_OK || box->st == NULL) {
     sql_limit_hit(p, s, rc);
-    lua_pushstring(L, s->auth_err         ? s->auth_err
-                      : rc != SQLITE_OK ? sqlite3_errmsg(s->db)
-                                        : "empty SQL");
-    baton__store_auth_end(s);
-    sqlite3_finalize(st);
-    luaL_error(L, "baton.store: %s", lua_tostring(L, -1));
+    luaL_error(L, "baton.store: %s",
+               s->auth_err       ? s->auth_err
+               : rc != SQLITE_OK ? sqlite3_errmsg(s->db)
+                                 : "empty SQL");
   }
+  sqlite3_stmt *st = box->st;
   while (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' ||
          *tail == ';')
     tail++;
-  const char *why = *tail ? "one statement per call (use baton.store.migrate "
-                            "for a script of several)"
-                          : NULL;
-  int n = lua_gettop(L) - first + 1;
-  if (why == NULL && n != sqlite3_bind_parameter_count(st))
-    why = lua_pushfstring(L, "the SQL has %d parameters but %d values were "
-                          "given", sqlite3_bind_parameter_count(st), n);
-  for (int i = 0; why == NULL && i < n; i++) {
+  if (*tail)
+    luaL_error(L, "baton.store: one statement per call (use "
+                  "baton.store.migrate for a script of several)");
+  if (n != sqlite3_bind_parameter_count(st))
+    luaL_error(L, "baton.store: the SQL has %d parameters but %d values "
+                  "were given", sqlite3_bind_parameter_count(st), n);
+  for (int i = 0; i < n; i++) {
     int idx = first + i, brc = SQLITE_OK;
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
@@ -605,22 +641,17 @@ static sqlite3_stmt *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
       break;
     }
     default:
-      why = lua_pushfstring(L, "value %d is a %s; bind strings, numbers, "
-                            "booleans or nil (encode tables with "
-                            "baton.json.encode)", i + 1, luaL_typename(L, idx));
+      luaL_error(L, "baton.store: value %d is a %s; bind strings, numbers, "
+                    "booleans or nil (encode tables with baton.json.encode)",
+                 i + 1, luaL_typename(L, idx));
     }
     /* A value that could not be copied (out of memory) would be NULL in
      * the row: the statement must not run. */
     if (brc != SQLITE_OK)
-      why = lua_pushfstring(L, "cannot bind value %d: %s", i + 1,
-                            sqlite3_errstr(brc));
+      luaL_error(L, "baton.store: cannot bind value %d: %s", i + 1,
+                 sqlite3_errstr(brc));
   }
-  if (why != NULL) {
-    baton__store_auth_end(s);
-    sqlite3_finalize(st);
-    luaL_error(L, "baton.store: %s", why);
-  }
-  return st;
+  return box;
 }
 
 static void push_column(lua_State *L, sqlite3_stmt *st, int i) {
@@ -640,11 +671,15 @@ static void push_column(lua_State *L, sqlite3_stmt *st, int i) {
   }
 }
 
-/* Runs a prepared statement to the end, collecting rows into an array when
- * rows is set (at most `max` rows; 0 = all). Returns 1 result, or the
- * nil, msg, code triple for a failure (constraint, busy). */
+/* Runs the boxed statement (on top of the stack) to the end, collecting
+ * rows into an array when rows is set (at most `max` rows; 0 = all), then
+ * closes the box. Returns 1 result, or the nil, msg, code triple for a
+ * failure (constraint, busy); an error raised while rows are pushed
+ * (out of memory) unwinds through the box, which cleans up. */
 static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
-               sqlite3_stmt *st, int rows, int max) {
+               stmt_box_t *box, int rows, int max) {
+  int boxed = lua_gettop(L);
+  sqlite3_stmt *st = box->st;
   if (rows)
     lua_newtable(L);
   int rc, n = 0;
@@ -669,19 +704,36 @@ static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
                                       "data in files (baton.fs)",
                                       PLUGIN_SQL_MAX_LENGTH >> 20)
                   : baton__store_fail_sqlite(s, rc, "SQL failed");
-    baton__store_auth_end(s);
-    sqlite3_finalize(st);
+    lua_closeslot(L, boxed);
     return push_fail(L, err, baton_store_last_error(s));
   }
   if (!rows)
     lua_pushinteger(L, sqlite3_changes(s->db));
-  baton__store_auth_end(s);
-  sqlite3_finalize(st);
+  lua_closeslot(L, boxed);
   return 1;
 }
 
-/* baton.store.exec(sql, ...) -> number of rows changed. */
-static int l_store_exec(lua_State *L) {
+/* Runs body, one of the three calls below, in a protected call: an error
+ * raised half-way (a refusal, an out-of-memory while rows are pushed)
+ * closes the statement's box here, before the error goes on. A task's
+ * coroutine that dies by an error does not close its to-be-closed values,
+ * so without this the core's next statement would run as the plugin, under
+ * its heap bound. The error is raised again with the caller's position. */
+static int protected_store_call(lua_State *L, lua_CFunction body) {
+  int n = lua_gettop(L);
+  lua_pushcfunction(L, body);
+  lua_insert(L, 1);
+  if (lua_pcall(L, n, LUA_MULTRET, 0) == LUA_OK)
+    return lua_gettop(L);
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+  }
+  return lua_error(L);
+}
+
+static int store_exec(lua_State *L) {
   baton_plugin_t *p;
   baton_store_t *s = store_of(L, &p);
   if (s == NULL)
@@ -690,8 +742,7 @@ static int l_store_exec(lua_State *L) {
              prepare(L, s, p, table_prefix(L, p), 2, "baton.store.exec"), 0, 0);
 }
 
-/* baton.store.query(sql, ...) -> array of rows keyed by column name. */
-static int l_store_query(lua_State *L) {
+static int store_query(lua_State *L) {
   baton_plugin_t *p;
   baton_store_t *s = store_of(L, &p);
   if (s == NULL)
@@ -701,8 +752,7 @@ static int l_store_query(lua_State *L) {
              0);
 }
 
-/* baton.store.first(sql, ...) -> the first row, or nil. */
-static int l_store_first(lua_State *L) {
+static int store_first(lua_State *L) {
   baton_plugin_t *p;
   baton_store_t *s = store_of(L, &p);
   if (s == NULL)
@@ -714,6 +764,21 @@ static int l_store_first(lua_State *L) {
     return r;
   lua_rawgeti(L, -1, 1);
   return 1;
+}
+
+/* baton.store.exec(sql, ...) -> number of rows changed. */
+static int l_store_exec(lua_State *L) {
+  return protected_store_call(L, store_exec);
+}
+
+/* baton.store.query(sql, ...) -> array of rows keyed by column name. */
+static int l_store_query(lua_State *L) {
+  return protected_store_call(L, store_query);
+}
+
+/* baton.store.first(sql, ...) -> the first row, or nil. */
+static int l_store_first(lua_State *L) {
+  return protected_store_call(L, store_first);
 }
 
 /* Ends what l_store_transaction began: the outermost transaction with

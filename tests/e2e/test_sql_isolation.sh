@@ -141,6 +141,15 @@ expect_code 500
 expect_contains "out of memory in plugin 'sql_routes' (limit 64 MiB)" body
 get /api/people
 expect_code 200
+# Out of memory while the rows are built: the statement, the authorizer
+# and the heap bound are released as the error unwinds, so the host's own
+# next write is not taken for the plugin's SQL.
+get /api/sql_routes/rows -m 60
+expect_code 500
+expect_contains "out of memory in plugin 'sql_routes' (limit 64 MiB)" body
+get /api/sql_routes/log
+expect_code 200
+expect_contains '"id":' body
 interrupt_bg
 rm -rf "$PLUGINS/sql_routes"
 
