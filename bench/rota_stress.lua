@@ -6,7 +6,7 @@
 -- 2-4 roles, 10-40 meetings; one role needs training; most staff in every
 -- week, some on one of two part-time patterns, a few with one absence;
 -- uneven history per role and from other groups; minimum gap 0-2. Each is
--- solved by plugins/rotation/scheduler.lua; the plan is checked against
+-- solved by plugins/rotation/scheduler/; the plan is checked against
 -- every hard rule. Prints how many met the bound, were proved impossible,
 -- or ran out of time ("not reached"), and the CPU time.
 --
@@ -26,7 +26,26 @@ end
 count, first = count or 60, first or 1
 local verbose, json, large = flags["-v"], flags["--json"], flags["--large"]
 local dump = {}
-local S = assert(load(assert(baton.fs.read("plugins/rotation/scheduler.lua")), "@scheduler.lua"))()
+-- The scheduler's modules, each loaded once with a `require` that reads
+-- plugins/rotation/NAME.lua or NAME/init.lua (dots for folders), as the
+-- plugin's own require does.
+local function plugin_require(dir)
+  local loaded = {}
+  local function require(name)
+    if loaded[name] == nil then
+      local rel = name:gsub("%.", "/")
+      local path = ("%s/%s.lua"):format(dir, rel)
+      local text = baton.fs.read(path)
+      if not text then path = ("%s/%s/init.lua"):format(dir, rel); text = assert(baton.fs.read(path)) end
+      local env = setmetatable({ require = require }, { __index = _ENV })
+      local module = assert(load(text, "@" .. path, "t", env))(name)
+      loaded[name] = module == nil and true or module
+    end
+    return loaded[name]
+  end
+  return require
+end
+local S = plugin_require("plugins/rotation")("scheduler")
 
 local function roster(seed)
   math.randomseed(seed)

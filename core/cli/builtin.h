@@ -48,6 +48,10 @@ int baton__complete(baton_cli_t *cli, int argc, const char *const *argv);
 extern const baton_builtin_t baton__dev_commands[];
 extern const size_t baton__dev_ncommands;
 
+/* The folder of baton's bundled WHAT ("plugins", "scripts"), found from
+ * the program's place (cli.c). Returns a string to free, or NULL (ENOMEM). */
+char *baton__bundled_dir(const char *what);
+
 /* cmd_demo.c: `baton demo`. */
 extern const baton_builtin_t baton__demo_commands[];
 extern const size_t baton__demo_ncommands;

@@ -137,8 +137,43 @@ static void env_limits(globals_t *g) {
     g->o.memory_limit = (size_t)(v * 1048576.0);
 }
 
+/* The folder of baton's bundled WHAT ("plugins" or "scripts"), found from
+ * the program's own place, so that the build tree, a copy of it and an
+ * install each run wherever they are put:
+ *   1. the source tree's WHAT, when this is the program in the build
+ *      folder it was built in (not a copy, not an install staged inside
+ *      it) and the source tree still has WHAT: edits there take effect,
+ *      and `baton serve` reloads them, without a build;
+ *   2. EXE_DIR/share/baton/WHAT: the copy each build makes (CMakeLists.txt),
+ *      so also a copied build tree;
+ *   3. EXE_DIR/../share/baton/WHAT: an install, PREFIX/bin/baton;
+ *   4. else the configured prefix's, which `baton doctor` names if empty.
+ * Returns a string the caller frees, or NULL when out of memory. */
+char *baton__bundled_dir(const char *what) {
+  char exe[PATH_MAX], real[PATH_MAX];
+  size_t n = sizeof exe;
+  char *slash = NULL;
+  if (uv_exepath(exe, &n) == 0 && (slash = strrchr(exe, '/')) != NULL) {
+    char *tries[3] = {NULL, NULL, NULL};
+    *slash = '\0';
+    if (realpath(BATON_BUILD_DIR, real) != NULL && strcmp(exe, real) == 0)
+      tries[0] = baton__asprintf("%s/%s", BATON_SOURCE_DIR, what);
+    tries[1] = baton__asprintf("%s/share/baton/%s", exe, what);
+    tries[2] = baton__asprintf("%s/../share/baton/%s", exe, what);
+    int found = 0;
+    for (int i = 0; i < 3; i++) {
+      if (!found && tries[i] && realpath(tries[i], real) != NULL)
+        found = baton__is_dir(real);
+      free(tries[i]);
+    }
+    if (found)
+      return baton__strdup(real);
+  }
+  return baton__asprintf("%s/%s", BATON_INSTALL_DATA_DIR, what);
+}
+
 /* The search path: --plugins, $BATON_PLUGIN_PATH, ./plugins, then the
- * bundled plugins (the source tree's when running from the build tree). */
+ * bundled plugins (baton__bundled_dir). */
 static int setup_path(baton_host_t *h, const globals_t *g) {
   int r = 0;
   for (int i = 0; r == 0 && i < g->nplugin_dirs; i++)
@@ -153,29 +188,10 @@ static int setup_path(baton_host_t *h, const globals_t *g) {
   }
   if (r == 0)
     r = baton_host_add_plugin_dir(h, "plugins");
-  /* The bundled plugins: the source tree's when running from the build
-   * tree; else PREFIX/share/baton/plugins found from the program's own
-   * place (so an install can be moved), else the configured prefix. */
-  char exe[PATH_MAX];
-  size_t n = sizeof exe;
-  const char *bundled = BATON_INSTALL_PLUGIN_DIR;
-  char beside[PATH_MAX + 32];
-  if (uv_exepath(exe, &n) == 0) {
-    char *slash = strrchr(exe, '/');
-    if (strncmp(exe, BATON_BUILD_DIR "/", strlen(BATON_BUILD_DIR) + 1) == 0) {
-      bundled = BATON_SOURCE_PLUGIN_DIR;
-    } else if (slash != NULL) {
-      *slash = '\0';
-      snprintf(beside, sizeof beside, "%s/../share/baton/plugins", exe);
-      char real[PATH_MAX];
-      if (realpath(beside, real) != NULL && baton__is_dir(real)) {
-        snprintf(beside, sizeof beside, "%s", real);
-        bundled = beside;
-      }
-    }
-  }
+  char *bundled = baton__bundled_dir("plugins");
   if (r == 0)
-    r = baton_host_add_plugin_dir(h, bundled);
+    r = bundled ? baton_host_add_plugin_dir(h, bundled) : BATON_ENOMEM;
+  free(bundled);
   return r;
 }
 
@@ -706,7 +722,9 @@ static int cmd_doctor(baton_cli_t *cli, const baton_cmdspec_t *spec,
   snprintf(detail, sizeof detail, "%s, libuv %s, SQLite %s", LUA_RELEASE,
            uv_version_string(), sqlite3_libversion());
   check(&d, "ok", "libraries", detail);
+  baton_buf_t looked = {0};
   for (size_t i = 0; i < h->ndirs; i++) {
+    baton__buf_printf(&looked, "%s%s", i ? ", " : "", h->dirs[i]);
     char what[PATH_MAX + 32];
     snprintf(what, sizeof what, "plugin directory %s", h->dirs[i]);
     size_t count = 0;
@@ -723,6 +741,24 @@ static int cmd_doctor(baton_cli_t *cli, const baton_cmdspec_t *spec,
       check(&d, "info", what, "does not exist (fine unless you expected "
                               "plugins there)");
   }
+  /* No plugin at all is a broken install (or a build tree copied without
+   * its share/baton), not a quiet "0 problems". */
+  if (baton_host_plugin_count(h) == 0) {
+    char exe[PATH_MAX] = "PREFIX/bin/baton";
+    size_t n = sizeof exe;
+    char *slash = uv_exepath(exe, &n) == 0 ? strrchr(exe, '/') : NULL;
+    if (slash)
+      *slash = '\0';
+    char *msg = baton__asprintf(
+        "none found (looked in %s); the bundled plugins belong in "
+        "%s/share/baton/plugins (a build tree: build it again, or copy the "
+        "whole folder) or %s/../share/baton/plugins (an install: reinstall "
+        "baton), or name a folder with --plugins DIR or BATON_PLUGIN_PATH",
+        looked.data ? looked.data : "no folder", exe, exe);
+    check(&d, "fail", "plugins", msg ? msg : "none found");
+    free(msg);
+  }
+  baton__buf_free(&looked);
   doctor_database(&d, h);
   for (size_t i = 0; i < baton_host_plugin_count(h); i++)
     doctor_plugin(&d, baton_host_plugin_at(h, i));

@@ -30,32 +30,14 @@
 
 /* ---- where things are ----------------------------------------------------- */
 
-/* The folder of the workflow scripts: $BATON_SCRIPTS; the source tree's
- * scripts/ when running from the build tree; PREFIX/share/baton/scripts
- * found from the program's own place; else the configured prefix's.
- * Returns a string the caller frees, or NULL when out of memory. */
+/* The folder of the workflow scripts: $BATON_SCRIPTS, else the bundled
+ * ones (baton__bundled_dir). Returns a string the caller frees, or NULL
+ * when out of memory. */
 static char *scripts_dir(void) {
   const char *env = getenv("BATON_SCRIPTS");
   if (env && *env)
     return baton__strdup(env);
-  char exe[PATH_MAX];
-  size_t n = sizeof exe;
-  if (uv_exepath(exe, &n) == 0) {
-    if (strncmp(exe, BATON_BUILD_DIR "/", strlen(BATON_BUILD_DIR) + 1) == 0)
-      return baton__strdup(BATON_SOURCE_PLUGIN_DIR "/../scripts");
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-      *slash = '\0';
-      char *beside = baton__asprintf("%s/../share/baton/scripts", exe);
-      char real[PATH_MAX];
-      if (beside && realpath(beside, real) != NULL && baton__is_dir(real)) {
-        free(beside);
-        return baton__strdup(real);
-      }
-      free(beside);
-    }
-  }
-  return baton__strdup(BATON_INSTALL_PLUGIN_DIR "/../scripts");
+  return baton__bundled_dir("scripts");
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag,

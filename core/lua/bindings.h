@@ -6,6 +6,8 @@
 #ifndef BATON_BINDINGS_H
 #define BATON_BINDINGS_H
 
+#include <string.h>
+
 #include "http.h"
 #include "runtime.h"
 
@@ -23,6 +25,27 @@ int baton__lua_open_date(lua_State *L);                    /* lua_date.c */
  * Lua length counts, so a NUL and what follows it are not ignored), with
  * its parts in *y, *m, *d (each may be NULL); BATON_EINVAL otherwise. */
 int baton__lua_todate(lua_State *L, int idx, int *y, int *m, int *d);
+/* The string argument at idx, or a field at a negative idx, for use as a
+ * C string: raises "FN: WHAT holds a NUL byte ..." if it has one, since C
+ * would silently cut it there (a path, a name, SQL text, a program's
+ * argument). A number is converted in place, as lua_tostring does. Inline
+ * because the baton.ics module (lua_ics.c, built apart) uses it too. */
+static inline const char *baton__lua_checkcstring(lua_State *L, int idx,
+                                                  const char *fn,
+                                                  const char *what) {
+  size_t len;
+  if (idx < 0 && !lua_isstring(L, idx)) /* a field, not an argument */
+    luaL_error(L, "%s: %s must be a string, not a %s", fn, what,
+               luaL_typename(L, idx));
+  const char *s = luaL_checklstring(L, idx, &len);
+  const char *nul = memchr(s, '\0', len);
+  if (nul != NULL)
+    luaL_error(L,
+               "%s: %s holds a NUL byte (byte %d of %d), where C would "
+               "cut it short; remove it",
+               fn, what, (int)(nul - s) + 1, (int)len);
+  return s;
+}
 int baton__lua_open_plugin(lua_State *L);                  /* lua_plugin.c */
 int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
 int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
@@ -46,6 +69,32 @@ void baton__routes_free(baton_plugin_t *p);
 struct json_t;
 struct json_t *baton__lua_to_json(lua_State *L, int idx, char **err);
 void baton__lua_push_json(lua_State *L, struct json_t *j);
+/* jansson's allocations counted against a plugin's memory limit, for a
+ * conversion made for it outside baton.json: between open and close,
+ * jansson's memory on this thread counts as the plugin's, and nothing may
+ * raise a Lua error (the budget lives on the C stack). Close returns 1 if
+ * an allocation was refused at the limit; free jansson's results first,
+ * then raise with baton__json_budget_exceeded. p NULL counts nothing. */
+typedef struct baton_json_budget_s {
+  baton_plugin_t *p;
+  size_t held; /* bytes jansson holds now, included in p->mem */
+  int over;    /* an allocation was refused at the limit */
+  struct baton_json_budget_s *outer;
+} baton_json_budget_t;
+void baton__json_budget_open(baton_json_budget_t *b, baton_plugin_t *p);
+int baton__json_budget_close(baton_json_budget_t *b);
+/* Raises "FN: out of memory in plugin 'x' (limit N MiB); ..." and ends
+ * the call (pcall cannot swallow it). */
+int baton__json_budget_exceeded(lua_State *L, baton_plugin_t *p,
+                                const char *fn);
+/* Decodes JSON text (jansson's flags) and pushes its value, with jansson's
+ * memory counted as the running plugin's; past the limit raises as
+ * baton__json_budget_exceeded naming fn. Returns 1, or 0 with nothing
+ * pushed when the text is not JSON (*e says where; e may be NULL). */
+struct json_error_t;
+int baton__lua_decode_json(lua_State *L, const char *text, size_t len,
+                           size_t flags, struct json_error_t *e,
+                           const char *fn);
 /* Marks the table at idx to encode as a JSON object even when empty. */
 void baton__lua_mark_object(lua_State *L, int idx);
 

@@ -80,7 +80,8 @@ static void check_option_names(lua_State *L) {
       luaL_error(L, "baton.assign.solve: options are named (scores = ..., "
                     "capacity = ...); found a %s key",
                  luaL_typename(L, -1));
-    const char *k = lua_tostring(L, -1);
+    const char *k = baton__lua_checkcstring(L, -1, "baton.assign.solve",
+                                            "an option's name");
     size_t i;
     for (i = 0; i < NOPTIONS; i++)
       if (strcmp(k, option_names[i]) == 0)
@@ -282,9 +283,11 @@ static void read_options(lua_State *L, assign_op_t *a) {
   a->prob.maximize = t == LUA_TNIL ? 1 : lua_toboolean(L, -1);
   lua_pop(L, 1);
   t = lua_getfield(L, 1, "objective");
-  const char *obj = t == LUA_TNIL ? "total" : lua_tostring(L, -1);
-  if (t != LUA_TNIL && t != LUA_TSTRING)
-    obj = "";
+  const char *obj =
+      t == LUA_TNIL ? "total"
+      : t == LUA_TSTRING
+          ? baton__lua_checkcstring(L, -1, "baton.assign.solve", "objective")
+          : "";
   if (strcmp(obj, "total") == 0)
     a->prob.objective = BATON_ASSIGN_TOTAL;
   else if (strcmp(obj, "fairest") == 0)

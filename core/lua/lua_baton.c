@@ -66,19 +66,27 @@ static int l_log(lua_State *L) {
 static int l_output_json(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
   char *err = NULL;
+  /* jansson's copy of the value counts against the plugin's memory. */
+  baton_json_budget_t b;
+  baton__json_budget_open(&b, p);
   json_t *j = baton__lua_to_json(L, 1, &err);
-  if (j == NULL) {
-    lua_pushfstring(L, "baton.output: %s", err ? err : "cannot encode");
+  char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY |
+                                  JSON_REAL_PRECISION(15))
+              : NULL;
+  json_decref(j);
+  int done = s != NULL;
+  if (done)
+    fprintf(p->host->opts.out, "%s\n", s);
+  free(s);
+  if (baton__json_budget_close(&b)) {
+    free(err);
+    return baton__json_budget_exceeded(L, p, "baton.output");
+  }
+  if (!done) {
+    lua_pushfstring(L, "baton.output: %s", err ? err : "out of memory");
     free(err);
     return lua_error(L);
   }
-  char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY |
-                              JSON_REAL_PRECISION(15));
-  json_decref(j);
-  if (s == NULL)
-    return luaL_error(L, "baton.output: out of memory");
-  fprintf(p->host->opts.out, "%s\n", s);
-  free(s);
   return 0;
 }
 

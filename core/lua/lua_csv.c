@@ -39,7 +39,10 @@ static int on_row(void *ud, const baton_csv_row_t *row) {
 static int l_decode(lua_State *L) {
   size_t len;
   const char *text = luaL_checklstring(L, 1, &len);
-  const char *name = luaL_optstring(L, 2, "csv");
+  const char *name =
+      lua_isnoneornil(L, 2)
+          ? "csv"
+          : baton__lua_checkcstring(L, 2, "baton.csv.decode", "name");
   lua_settop(L, 2);
   lua_newtable(L); /* [text, name, rows] */
   lua_newtable(L); /* [text, name, rows, lines] */

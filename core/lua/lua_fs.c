@@ -228,7 +228,7 @@ static void fs_cancel(baton_op_t *op) {
 
 static int fs_start(lua_State *L, fs_kind_t kind, unsigned perm,
                     const char *fn) {
-  const char *path = luaL_checkstring(L, 1);
+  const char *path = baton__lua_checkcstring(L, 1, fn, "path");
   size_t len = 0;
   const char *data = kind == FS_WRITE ? luaL_checklstring(L, 2, &len) : NULL;
   baton_task_t *t = baton__task_current(L, fn);

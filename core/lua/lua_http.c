@@ -137,8 +137,9 @@ static int route_options(lua_State *L, const char *method) {
 static int l_route(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
   baton__lua_need(L, BATON_PERM_HTTP_ROUTE, "baton.http.route");
-  const char *method = luaL_checkstring(L, 1);
-  const char *path = luaL_checkstring(L, 2);
+  const char *method =
+      baton__lua_checkcstring(L, 1, "baton.http.route", "method");
+  const char *path = baton__lua_checkcstring(L, 2, "baton.http.route", "path");
   luaL_checktype(L, 3, LUA_TFUNCTION);
   int nocache = route_options(L, method);
   if (!p->loading)
@@ -366,9 +367,21 @@ static int route_k(lua_State *L, int st, lua_KContext ctx) {
   }
   if (lua_isnil(L, -2) && lua_isnil(L, -1))
     status = 204;
-  char *err = NULL;
+  char *err = NULL, *text = NULL;
+  /* jansson's copy of the answer and its text count against the plugin's
+   * memory, as the value itself does. */
+  baton_json_budget_t b;
+  baton__json_budget_open(&b, c->p);
   json_t *j = status == 204 ? NULL : baton__lua_to_json(L, -2, &err);
-  if (status != 204 && j == NULL) {
+  if (j != NULL)
+    text = baton__http_json_dump(j);
+  json_decref(j);
+  if (baton__json_budget_close(&b)) {
+    free(err);
+    free(text);
+    return baton__json_budget_exceeded(L, c->p, c->what);
+  }
+  if (status != 204 && text == NULL) {
     lua_pushfstring(L, "%s returned a value that cannot be sent as JSON: %s",
                     c->what, err ? err : "out of memory");
     free(err);
@@ -380,21 +393,20 @@ static int route_k(lua_State *L, int st, lua_KContext ctx) {
     baton__http_respond(r, 204, "application/json", NULL, 0,
                         "Cache-Control: no-store\r\n");
   } else if (status == 200 && c->key != NULL) {
-    char *text = baton__http_json_dump(j);
-    baton_http_shared_t *body =
-        baton__http_shared_new(text, text ? strlen(text) : 0);
-    if (body == NULL) {
-      baton__http_json(r, status, j, NULL); /* 500: out of memory */
+    baton_http_shared_t *body = baton__http_shared_new(text, strlen(text));
+    if (body == NULL) { /* out of memory; text is freed: answer 500 */
+      baton__http_json(r, status, NULL, NULL);
       return 0;
     }
-    json_decref(j);
     if (body->len <= ROUTE_CACHE_BYTES)
       answer_keep(c->route, c->key, c->version, uv_now(&c->p->host->loop),
                   body);
     answer_send(r, body);
     baton__http_shared_unref(body);
   } else {
-    baton__http_json(r, status, j, NULL);
+    baton__http_respond(r, status, "application/json", text, strlen(text),
+                        "Cache-Control: no-store\r\n");
+    free(text);
   }
   return 0;
 }

@@ -166,7 +166,8 @@ static const char *add_event(lua_State *L, icalcomponent *ev) {
 
 /* baton.ics.holidays(text) -> list | nil, err, code */
 static int l_holidays(lua_State *L) {
-  const char *text = luaL_checkstring(L, 1);
+  const char *text =
+      baton__lua_checkcstring(L, 1, "baton.ics.holidays", "text");
   icalcomponent *root = icalparser_parse_string(text);
   if (root == NULL)
     return push_parse_error(L, text,
@@ -220,21 +221,30 @@ static int l_holidays(lua_State *L) {
 
 /* ---- writing ------------------------------------------------------------- */
 
-/* A required string field of the table at idx, or a raise naming it. */
-static const char *need_string(lua_State *L, int idx, const char *key,
-                               const char *where) {
-  lua_getfield(L, idx, key);
-  const char *s = lua_tostring(L, -1);
-  if (s == NULL)
-    luaL_error(L, "baton.ics.calendar: %s needs %s (a string)", where, key);
+/* A string field of the table at idx (NULL if nil), refused if it is not
+ * a string (a number converted here would not stay alive) or holds a NUL
+ * (libical takes C strings). Raises naming where and key. */
+static const char *opt_string(lua_State *L, int idx, const char *key,
+                              const char *where) {
+  char what[64];
+  snprintf(what, sizeof what, "%s %s", where, key);
+  if (lua_getfield(L, idx, key) == LUA_TNUMBER)
+    luaL_error(L, "baton.ics.calendar: %s must be a string, not a number",
+               what);
+  const char *s =
+      lua_isnil(L, -1)
+          ? NULL
+          : baton__lua_checkcstring(L, -1, "baton.ics.calendar", what);
   lua_pop(L, 1); /* the string stays alive: the table holds it */
   return s;
 }
 
-static const char *opt_string(lua_State *L, int idx, const char *key) {
-  lua_getfield(L, idx, key);
-  const char *s = lua_tostring(L, -1);
-  lua_pop(L, 1);
+/* A required string field of the table at idx, or a raise naming it. */
+static const char *need_string(lua_State *L, int idx, const char *key,
+                               const char *where) {
+  const char *s = opt_string(L, idx, key, where);
+  if (s == NULL)
+    luaL_error(L, "baton.ics.calendar: %s needs %s (a string)", where, key);
   return s;
 }
 
@@ -247,7 +257,7 @@ static icalcomponent *build_event(lua_State *L, int idx, int n,
   const char *uid = need_string(L, idx, "uid", where);
   const char *summary = need_string(L, idx, "summary", where);
   const char *date = need_string(L, idx, "date", where);
-  const char *desc = opt_string(L, idx, "description");
+  const char *desc = opt_string(L, idx, "description", where);
   int y, m, d;
   if (baton__date_parse(date, &y, &m, &d) != 0)
     luaL_error(L, "baton.ics.calendar: %s.date must be YYYY-MM-DD, not '%s'",
@@ -298,7 +308,7 @@ static int l_calendar(lua_State *L) {
   lua_setmetatable(L, -2);
 
   const char *name = need_string(L, 1, "name", "the calendar");
-  const char *st = opt_string(L, 1, "stamp");
+  const char *st = opt_string(L, 1, "stamp", "the calendar");
   struct icaltimetype stamp;
   if (st != NULL) {
     stamp = icaltime_from_string(st);

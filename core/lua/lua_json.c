@@ -32,12 +32,7 @@ static const char object_mt = 'o';  /* registry: metatable of marked objects */
  * and refuses an allocation that would pass the limit. Sizes come from
  * malloc_usable_size, because jansson's free does not say the size and
  * callers free json_dumps' text with plain free(). */
-typedef struct json_budget_s {
-  baton_plugin_t *p;
-  size_t held; /* bytes jansson holds now, included in p->mem */
-  int over;    /* an allocation was refused at the limit */
-  struct json_budget_s *outer;
-} json_budget_t;
+typedef baton_json_budget_t json_budget_t; /* declared in bindings.h */
 
 static _Thread_local json_budget_t *budget;
 
@@ -81,29 +76,32 @@ static void set_alloc_funcs(void) {
 
 /* Opens a budget for plugin p; with p NULL (a bare Lua state, in the unit
  * tests) nothing is counted. */
-static void budget_open(json_budget_t *b, baton_plugin_t *p) {
+void baton__json_budget_open(json_budget_t *b, baton_plugin_t *p) {
   *b = (json_budget_t){p, 0, 0, budget};
   if (p != NULL)
     budget = b;
 }
 
-/* Closes the budget; what jansson still holds leaves the plugin's count. */
-static void budget_close(json_budget_t *b) {
+/* Closes the budget; what jansson still holds leaves the plugin's count.
+ * Returns 1 if an allocation was refused at the limit while it was open. */
+int baton__json_budget_close(json_budget_t *b) {
   if (b->p == NULL)
-    return;
+    return 0;
   b->p->mem -= b->held;
   b->held = 0;
   budget = b->outer;
+  return b->over;
 }
 
 /* Ends the call at the memory limit, as the Lua allocator does: the kill
  * makes it final (pcall in the plugin cannot swallow it), and the host's
  * message names the plugin and the limit. */
-static int budget_exceeded(lua_State *L, baton_plugin_t *p, const char *fn) {
+int baton__json_budget_exceeded(lua_State *L, baton_plugin_t *p,
+                                const char *fn) {
   if (p->nactive > 0)
     baton__sandbox_kill(p, BATON_ENOMEM);
   return luaL_error(L,
-                    "baton.json.%s: out of memory in plugin '%s' (limit "
+                    "%s: out of memory in plugin '%s' (limit "
                     "%d MiB); use less memory, or raise the limit with "
                     "--memory-limit MIB",
                     fn, p->name, (int)(p->mem_limit >> 20));
@@ -135,7 +133,7 @@ static void push_and_close(lua_State *L, result_t *r, json_budget_t *b) {
   int st = lua_pcall(L, 1, 1, 0);
   json_decref(r->j);
   budget_free((void *)r->text);
-  budget_close(b);
+  baton__json_budget_close(b);
   if (st != LUA_OK)
     lua_error(L);
 }
@@ -330,7 +328,7 @@ static int l_encode(lua_State *L) {
   }
   baton_plugin_t *p = baton__plugin_of(L);
   json_budget_t b;
-  budget_open(&b, p);
+  baton__json_budget_open(&b, p);
   char *err = NULL;
   json_t *j = to_json(L, 1, 0, &err);
   char *s = NULL;
@@ -342,10 +340,10 @@ static int l_encode(lua_State *L) {
   }
   if (s == NULL) {
     int over = b.over;
-    budget_close(&b);
+    baton__json_budget_close(&b);
     if (over) {
       free(err);
-      return budget_exceeded(L, p, "encode");
+      return baton__json_budget_exceeded(L, p, "baton.json.encode");
     }
     lua_pushfstring(L, "baton.json.encode: %s", err ? err : "out of memory");
     free(err);
@@ -356,39 +354,45 @@ static int l_encode(lua_State *L) {
   return 1;
 }
 
+int baton__lua_decode_json(lua_State *L, const char *text, size_t len,
+                           size_t flags, json_error_t *e, const char *fn) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  json_error_t ignored;
+  json_budget_t b;
+  baton__json_budget_open(&b, p);
+  json_t *j = json_loadb(text, len, flags, e ? e : &ignored);
+  if (j == NULL && b.over) {
+    /* As Lua does before it gives up: collect the garbage, try again. */
+    baton__json_budget_close(&b);
+    lua_gc(L, LUA_GCCOLLECT);
+    baton__json_budget_open(&b, p);
+    j = json_loadb(text, len, flags, e ? e : &ignored);
+  }
+  if (j == NULL) {
+    if (baton__json_budget_close(&b))
+      return baton__json_budget_exceeded(L, p, fn);
+    return 0;
+  }
+  result_t r = {j, NULL};
+  push_and_close(L, &r, &b);
+  return 1;
+}
+
 /* baton.json.decode(text) -> value, or nil, "EPARSE: line L, column C: why",
  * "EPARSE": bad input is an expected failure, not an error. */
 static int l_decode(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  baton_plugin_t *p = baton__plugin_of(L);
-  const size_t flags =
-      JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL;
   json_error_t e;
-  json_budget_t b;
-  budget_open(&b, p);
-  json_t *j = json_loadb(s, len, flags, &e);
-  if (j == NULL && b.over) {
-    /* As Lua does before it gives up: collect the garbage, try again. */
-    budget_close(&b);
-    lua_gc(L, LUA_GCCOLLECT);
-    budget_open(&b, p);
-    j = json_loadb(s, len, flags, &e);
-  }
-  if (j == NULL) {
-    int over = b.over;
-    budget_close(&b);
-    if (over)
-      return budget_exceeded(L, p, "decode");
-    lua_pushnil(L);
-    lua_pushfstring(L, "EPARSE: line %d, column %d: %s", e.line, e.column,
-                    e.text);
-    lua_pushliteral(L, "EPARSE");
-    return 3;
-  }
-  result_t r = {j, NULL};
-  push_and_close(L, &r, &b);
-  return 1;
+  if (baton__lua_decode_json(
+          L, s, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+          &e, "baton.json.decode"))
+    return 1;
+  lua_pushnil(L);
+  lua_pushfstring(L, "EPARSE: line %d, column %d: %s", e.line, e.column,
+                  e.text);
+  lua_pushliteral(L, "EPARSE");
+  return 3;
 }
 
 void baton__lua_mark_object(lua_State *L, int idx) {

@@ -57,8 +57,9 @@ static void push_message(lua_State *L, const call_op_t *c) {
 
 /* Success: the decoded --json output (true when it printed nothing).
  * Failure: nil, "EPLUGIN: message", "EPLUGIN"; interrupted: nil,
- * "ECANCELED: ...", "ECANCELED". Never raises: it also runs inside the
- * protected resume of a waiting caller. (A usage error, which l_call
+ * "ECANCELED: ...", "ECANCELED". Raises only when out of memory (the
+ * caller's limit); it runs protected: inside the resume of a waiting
+ * caller, or through push_call_result_p. (A usage error, which l_call
  * raises, is always known before anything waits.) */
 static int push_call_result(lua_State *L, void *ud) {
   call_op_t *c = ud;
@@ -80,17 +81,21 @@ static int push_call_result(lua_State *L, void *ud) {
     lua_pushboolean(L, 1);
     return 1;
   }
-  json_error_t e;
-  json_t *j = json_loadb(c->cap.out, c->cap.out_len,
-                         JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
-  if (j == NULL) {
+  /* jansson's copy of the result counts against the caller's memory; past
+   * its limit this raises (which the protected resume reports). */
+  if (!baton__lua_decode_json(L, c->cap.out, c->cap.out_len,
+                              JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL,
+                              "baton.plugin"))
     /* Not JSON: the command prints text even with --json. */
     lua_pushlstring(L, c->cap.out, c->cap.out_len);
-    return 1;
-  }
-  baton__lua_push_json(L, j);
-  json_decref(j);
   return 1;
+}
+
+/* [call_op_t] -> the results of push_call_result. */
+static int push_call_result_p(lua_State *L) {
+  call_op_t *c = lua_touserdata(L, 1);
+  lua_pop(L, 1);
+  return push_call_result(L, c);
 }
 
 static void call_done(baton_capture_t *cap) {
@@ -116,7 +121,8 @@ static const char *arg_text(lua_State *L, int idx, const char *what) {
   if (lua_type(L, idx) != LUA_TNUMBER && lua_type(L, idx) != LUA_TSTRING)
     luaL_error(L, "baton.plugin: argument '%s' is a %s; give a string, a "
                   "number or a boolean", what, luaL_typename(L, idx));
-  return lua_tostring(L, idx); /* numbers become strings in place */
+  /* Numbers become strings in place. */
+  return baton__lua_checkcstring(L, idx, "baton.plugin", what);
 }
 
 /* [proxy?, args?] -> the command's result. Upvalues: plugin, command. */
@@ -139,26 +145,10 @@ static int l_call(lua_State *L) {
                       pname, cname, pname, cname);
   /* The arguments as a command line: flags, then `--`, then positionals,
    * so a positional that starts with '-' is not read as a flag. */
-  lua_newtable(L); /* anchors the strings */
+  lua_newtable(L); /* the command line, argv[i] at [i + 1] */
   int anchor = lua_gettop(L);
-  size_t cap = 8, n = 0;
-  const char **argv = malloc(cap * sizeof *argv);
-  if (argv == NULL)
-    return luaL_error(L, "baton.plugin: out of memory");
-#define PUSH_ARG(s)                                                            \
-  do {                                                                         \
-    if (n + 2 >= cap) {                                                        \
-      const char **nv = realloc(argv, (cap *= 2) * sizeof *nv);                \
-      if (nv == NULL) {                                                        \
-        free(argv);                                                            \
-        return luaL_error(L, "baton.plugin: out of memory");                   \
-      }                                                                        \
-      argv = nv;                                                               \
-    }                                                                          \
-    lua_pushstring(L, (s));                                                    \
-    argv[n++] = lua_tostring(L, -1);                                           \
-    lua_rawseti(L, anchor, (lua_Integer)n);                                    \
-  } while (0)
+  size_t n = 0;
+#define PUSH_ARG(s) (lua_pushstring(L, (s)), lua_rawseti(L, anchor, ++n))
   for (int pass = 0; pass < 2; pass++) {
     if (pass == 1)
       PUSH_ARG("--");
@@ -201,26 +191,30 @@ static int l_call(lua_State *L) {
     size_t i;
     for (i = 0; k && i < spec->nargs && strcmp(spec->args[i].key, k); i++)
       ;
-    if (k == NULL || i == spec->nargs) {
-      free(argv);
+    if (k == NULL || i == spec->nargs)
       return luaL_error(L, "baton.plugin: %s.%s takes no argument '%s'; see "
                            "baton help %s %s",
                         pname, cname, k ? k : "(a list entry)", target->m->ns,
                         cname);
-    }
+  }
+  /* Made only now, so a raise above leaks nothing; the strings stay
+   * anchored in the table. */
+  const char **argv = lua_newuserdatauv(L, (n + 1) * sizeof *argv, 0);
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, anchor, (lua_Integer)i + 1);
+    argv[i] = lua_tostring(L, -1);
+    lua_pop(L, 1);
   }
   argv[n] = NULL;
   baton__task_current(L, "baton.plugin(...) commands");
   call_op_t *c = calloc(1, sizeof *c);
   if (c == NULL || (c->what = baton__asprintf("%s.%s", pname, cname)) == NULL) {
     free(c);
-    free(argv);
     return luaL_error(L, "baton.plugin: out of memory");
   }
   c->op.cancel = call_cancel;
-  int r = baton__capture_start(&c->cap, h, target->m->ns, cname, (int)n,
-                               argv, 1, 1, h->opts.debug, call_done, c);
-  free(argv);
+  int r = baton__capture_start(&c->cap, h, target->m->ns, cname, (int)n, argv,
+                               1, 1, h->opts.debug, call_done, c);
   if (r != 0) {
     call_free(c);
     return luaL_error(L, "baton.plugin: cannot run %s.%s", pname, cname);
@@ -234,9 +228,16 @@ static int l_call(lua_State *L) {
       call_free(c);
       return lua_error(L);
     }
-    int nres = push_call_result(L, c);
+    /* Protected, so that the op is freed even when the result does not
+     * fit in the caller's memory. */
+    int top = lua_gettop(L);
+    lua_pushcfunction(L, push_call_result_p);
+    lua_pushlightuserdata(L, c);
+    int st = lua_pcall(L, 1, LUA_MULTRET, 0);
     call_free(c);
-    return nres;
+    if (st != LUA_OK)
+      return lua_error(L);
+    return lua_gettop(L) - top;
   }
   c->waited = 1;
   return baton__task_wait(L, &c->op);
@@ -254,7 +255,7 @@ static int l_unknown_command(lua_State *L) {
  * plugin's name or its command word. Raises for a plugin that is not
  * there or failed (the message says why), and for the caller itself. */
 static int l_plugin(lua_State *L) {
-  const char *name = luaL_checkstring(L, 1);
+  const char *name = baton__lua_checkcstring(L, 1, "baton.plugin", "name");
   baton_plugin_t *self = baton__plugin_of(L);
   baton_host_t *h = self->host;
   baton_plugin_t *t = baton_host_plugin_find(h, name);

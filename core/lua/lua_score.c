@@ -255,10 +255,11 @@ static unsigned read_id(lua_State *L, int dict, const char *field) {
   return intern(L, dict);
 }
 
-/* YYYYMMDD of a "YYYY-MM-DD" string, or 0 if s is not a real date. */
-static long ymd_of(const char *s) {
+/* YYYYMMDD of the value at idx, or 0 if it is not exactly a real date
+ * "YYYY-MM-DD" (a NUL and what follows it count). */
+static long ymd_of(lua_State *L, int idx) {
   int y, m, d;
-  if (s == NULL || baton__date_parse(s, &y, &m, &d) != 0)
+  if (baton__lua_todate(L, idx, &y, &m, &d) != 0)
     return 0;
   return (long)y * 10000 + m * 100 + d;
 }
@@ -297,8 +298,7 @@ static profiles_t *read_people(lua_State *L, int list, int dict,
     p->department = read_id(L, dict, "department");
     p->role = read_id(L, dict, "role");
     lua_getfield(L, -1, "start_date");
-    p->start =
-        ymd_of(lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL);
+    p->start = ymd_of(L, -1);
     lua_pop(L, 2);
   }
   return pr;
@@ -320,7 +320,9 @@ static void read_weights(lua_State *L, int idx, const char *fn,
   idx = lua_absindex(L, idx);
   lua_pushnil(L);
   while (lua_next(L, idx) != 0) {
-    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+    const char *k = lua_type(L, -2) == LUA_TSTRING
+                        ? baton__lua_checkcstring(L, -2, fn, "a weight's name")
+                        : "";
     int f = baton_score_feature_parse(k);
     if (f < 0) {
       const char *names[BATON_FEATURE_COUNT];
@@ -352,12 +354,14 @@ static long read_today(lua_State *L, int idx, const char *fn, int needed) {
     lua_getglobal(L, "baton");
     lua_getfield(L, -1, "today");
     lua_call(L, 0, 1);
-    long t = ymd_of(lua_tostring(L, -1));
+    long t = ymd_of(L, -1);
     lua_pop(L, 2);
     return t;
   }
-  const char *s = lua_tostring(L, idx);
-  long t = lua_type(L, idx) == LUA_TSTRING ? ymd_of(s) : 0;
+  const char *s = lua_type(L, idx) == LUA_TSTRING
+                      ? baton__lua_checkcstring(L, idx, fn, "today")
+                      : NULL;
+  long t = ymd_of(L, idx);
   if (t == 0)
     luaL_error(L, "%s: today must be a date \"YYYY-MM-DD\", not %s", fn,
                lua_type(L, idx) == LUA_TSTRING ? s : luaL_typename(L, idx));
@@ -376,7 +380,10 @@ static unsigned read_require(lua_State *L) {
     size_t n = lua_rawlen(L, -1);
     for (size_t k = 1; k <= n; k++) {
       lua_rawgeti(L, -1, (lua_Integer)k);
-      const char *name = lua_tostring(L, -1);
+      const char *name =
+          lua_type(L, -1) == LUA_TSTRING
+              ? baton__lua_checkcstring(L, -1, "baton.assign.score", "require")
+              : NULL;
       int f = name ? baton_score_feature_parse(name) : -1;
       if (f < 0)
         luaL_error(L,

@@ -96,7 +96,7 @@ static void spawn_cancel(baton_op_t *op) {
 }
 
 static int l_spawn(lua_State *L) {
-  const char *file = luaL_checkstring(L, 1);
+  const char *file = baton__lua_checkcstring(L, 1, "baton.spawn", "program");
   baton__lua_need(L, BATON_PERM_SPAWN, "baton.spawn");
   int nargs = 0;
   if (!lua_isnoneornil(L, 2)) {
@@ -107,19 +107,25 @@ static int l_spawn(lua_State *L) {
   if (!lua_isnoneornil(L, 3)) {
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_getfield(L, 3, "cwd");
-    cwd = lua_tostring(L, -1);
+    if (!lua_isnil(L, -1))
+      cwd = baton__lua_checkcstring(L, -1, "baton.spawn", "cwd");
   }
   baton_task_t *t = baton__task_current(L, "baton.spawn");
-  /* argv strings stay valid: they are anchored in the argument table. */
+  /* argv strings stay valid: they (and numbers made strings) are anchored
+   * in a table of their own. */
+  lua_createtable(L, nargs, 0);
+  int anchors = lua_gettop(L);
   const char **argv = lua_newuserdatauv(L, sizeof *argv * ((size_t)nargs + 2), 0);
   argv[0] = file;
   for (int i = 1; i <= nargs; i++) {
     lua_rawgeti(L, 2, i);
-    argv[i] = lua_tostring(L, -1);
-    if (argv[i] == NULL)
+    if (lua_tostring(L, -1) == NULL)
       return luaL_error(L, "baton.spawn: argument %d is a %s; arguments are "
                            "strings", i, luaL_typename(L, -1));
-    lua_pop(L, 1);
+    char what[32];
+    snprintf(what, sizeof what, "argument %d", i);
+    argv[i] = baton__lua_checkcstring(L, -1, "baton.spawn", what);
+    lua_rawseti(L, anchors, i);
   }
   argv[nargs + 1] = NULL;
 

@@ -66,15 +66,12 @@ static void set_list(lua_State *L, const char *k, const char *list) {
   lua_setfield(L, -2, k);
 }
 
-/* Pushes JSON text decoded, or nil. */
-static void push_json_text(lua_State *L, const char *text) {
-  json_t *j = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-  if (j == NULL) {
+/* Pushes JSON text decoded, or nil; jansson's memory counts against the
+ * plugin's limit (fn names the call when it is reached). */
+static void push_json_text(lua_State *L, const char *text, const char *fn) {
+  if (text == NULL ||
+      !baton__lua_decode_json(L, text, strlen(text), JSON_DECODE_ANY, NULL, fn))
     lua_pushnil(L);
-    return;
-  }
-  baton__lua_push_json(L, j);
-  json_decref(j);
 }
 
 /* Pushes a person as a plain table. */
@@ -94,7 +91,7 @@ static void push_person(lua_State *L, const baton_person_t *p) {
   set_str(L, "role_in_group", p->role_in_group);
   lua_pushboolean(L, p->active);
   lua_setfield(L, -2, "active");
-  push_json_text(L, p->attrs);
+  push_json_text(L, p->attrs, "baton.people");
   if (lua_isnil(L, -1)) {
     lua_pop(L, 1);
     lua_newtable(L);
@@ -102,12 +99,42 @@ static void push_person(lua_State *L, const baton_person_t *p) {
   lua_setfield(L, -2, "attrs");
 }
 
+/* A row the store hands a callback, and how to push it (append_row). */
+typedef struct {
+  void (*push)(lua_State *L, const void *row);
+  const void *row;
+} row_t;
+
+/* [array, row_t] -> []: pushes the row and appends it to the array. */
+static int append_row_p(lua_State *L) {
+  row_t *r = lua_touserdata(L, 2);
+  r->push(L, r->row);
+  lua_rawseti(L, 1, (lua_Integer)lua_rawlen(L, 1) + 1);
+  return 0;
+}
+
+/* Appends a row to the array at the top of the stack, for a store
+ * callback. Protected: a Lua error (out of memory; the plugin's limit
+ * reached by a row's JSON) must not unwind through the store's open
+ * statement. It stops the rows instead: returns 1 (the callback's result)
+ * with the error on top of the stack, which the caller raises after the
+ * store has finished the statement. */
+static int append_row(lua_State *L, void (*push)(lua_State *, const void *),
+                      const void *row) {
+  row_t r = {push, row};
+  lua_pushcfunction(L, append_row_p);
+  lua_pushvalue(L, -2);
+  lua_pushlightuserdata(L, &r);
+  return lua_pcall(L, 2, 0, 0) != LUA_OK;
+}
+
+static void push_person_row(lua_State *L, const void *row) {
+  push_person(L, row);
+}
+
 /* Appends each person to the array at the top of the stack. */
 static int append_person(const baton_person_t *p, void *ud) {
-  lua_State *L = ud;
-  push_person(L, p);
-  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-  return 0;
+  return append_row(ud, push_person_row, p);
 }
 
 /* ---- baton.people -------------------------------------------------------- */
@@ -126,13 +153,14 @@ static int l_people_find(lua_State *L) {
       return luaL_error(L, "baton.people.find: keys must be field names");
     if (n == 32)
       return luaL_error(L, "baton.people.find: at most 32 conditions");
-    const char *k = lua_tostring(L, -2);
+    const char *k =
+        baton__lua_checkcstring(L, -2, "baton.people.find", "a field name");
     if (strchr(k, '"') != NULL)
       return luaL_error(L, "baton.people.find: bad field name '%s'", k);
     if (lua_isboolean(L, -1))
       lua_pushstring(L, lua_toboolean(L, -1) ? "1" : "0");
     else if (lua_type(L, -1) == LUA_TNUMBER || lua_type(L, -1) == LUA_TSTRING)
-      lua_pushstring(L, lua_tostring(L, -1));
+      lua_pushstring(L, baton__lua_checkcstring(L, -1, "baton.people.find", k));
     else
       return luaL_error(L, "baton.people.find: value of '%s' must be a "
                         "string, number or boolean", k);
@@ -154,25 +182,26 @@ static int l_people_find(lua_State *L) {
   int err = baton_people_each(s, f, n, with_inactive, append_person, L);
   lua_newtable(L);
   lua_replace(L, lua_upvalueindex(1)); /* drop the anchors */
+  if (err > 0)
+    return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
   return 1;
 }
 
-static int push_one(const baton_person_t *p, void *ud) {
-  push_person(ud, p);
-  return 0;
-}
-
 /* baton.people.get(id) -> person, or nil, "ENOTFOUND: ...", "ENOTFOUND". */
 static int l_people_get(lua_State *L) {
-  const char *id = luaL_checkstring(L, 1);
+  const char *id = baton__lua_checkcstring(L, 1, "baton.people.get", "id");
   baton_store_t *s = store_of(L, NULL);
   if (s == NULL)
     return 3;
-  int err = baton_people_get(s, id, push_one, L);
+  lua_newtable(L);
+  int err = baton_people_get(s, id, append_person, L);
+  if (err > 0)
+    return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
+  lua_rawgeti(L, -1, 1);
   return 1;
 }
 
@@ -216,7 +245,7 @@ static void push_report(lua_State *L, const char *file,
  * report (its `errors` list); other failures nil, msg, code. */
 static int import(lua_State *L, int people) {
   const char *fn = people ? "baton.people.import" : "baton.groups.import";
-  const char *path = luaL_checkstring(L, 1);
+  const char *path = baton__lua_checkcstring(L, 1, fn, "path");
   baton_import_options_t o;
   baton_import_options_init(&o);
   if (!lua_isnoneornil(L, 2)) {
@@ -236,7 +265,8 @@ static int import(lua_State *L, int people) {
         if (lua_type(L, -1) != LUA_TSTRING)
           return luaL_error(L, "%s: map must be a string like \"Staff "
                                "ID=id,Full Name=name\"", fn);
-        o.map = lua_tostring(L, -1); /* anchored by the options table */
+        /* anchored by the options table */
+        o.map = baton__lua_checkcstring(L, -1, fn, "map");
       } else {
         return luaL_error(L, "%s: unknown option '%s'; the options are "
                              "dry_run, full, format%s", fn,
@@ -291,26 +321,31 @@ static int l_groups_import(lua_State *L) { return import(L, 0); }
 
 /* baton.groups.members(name) -> array of people with role_in_group. */
 static int l_groups_members(lua_State *L) {
-  const char *name = luaL_checkstring(L, 1);
+  const char *name =
+      baton__lua_checkcstring(L, 1, "baton.groups.members", "name");
   baton_store_t *s = store_of(L, NULL);
   if (s == NULL)
     return 3;
   lua_newtable(L);
   int err = baton_group_members(s, name, append_person, L);
+  if (err > 0)
+    return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
   return 1;
 }
 
-static int append_group(const baton_group_t *g, void *ud) {
-  lua_State *L = ud;
+static void push_group_row(lua_State *L, const void *row) {
+  const baton_group_t *g = row;
   lua_createtable(L, 0, 3);
   set_str(L, "name", g->name);
   set_str(L, "kind", g->kind);
   lua_pushinteger(L, (lua_Integer)g->members);
   lua_setfield(L, -2, "members");
-  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-  return 0;
+}
+
+static int append_group(const baton_group_t *g, void *ud) {
+  return append_row(ud, push_group_row, g);
 }
 
 /* baton.groups.list() -> array of {name, kind, members}. */
@@ -320,6 +355,8 @@ static int l_groups_list(lua_State *L) {
     return 3;
   lua_newtable(L);
   int err = baton_groups_each(s, append_group, L);
+  if (err > 0)
+    return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
   return 1;
@@ -327,14 +364,16 @@ static int l_groups_list(lua_State *L) {
 
 /* ---- baton.events -------------------------------------------------------- */
 
-/* An optional string field of the table at idx, or NULL. */
-static const char *opt_field(lua_State *L, int idx, const char *k) {
+/* An optional string field of the table at idx, or NULL; fn names the
+ * call in errors. */
+static const char *opt_field(lua_State *L, int idx, const char *k,
+                             const char *fn) {
   lua_getfield(L, idx, k);
   const char *v = NULL;
   if (!lua_isnil(L, -1)) {
     if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_error(L, "field '%s' must be a string", k);
-    v = lua_tostring(L, -1);
+      luaL_error(L, "%s: field '%s' must be a string", fn, k);
+    v = baton__lua_checkcstring(L, -1, fn, k);
   }
   lua_pop(L, 1); /* the string stays alive in the table */
   return v;
@@ -343,26 +382,36 @@ static const char *opt_field(lua_State *L, int idx, const char *k) {
 /* baton.events.log{kind = "mentor.pair", subject = "T001", data = {...},
  * actor = "..."} -> id. The plugin is recorded as the writer. */
 static int l_events_log(lua_State *L) {
+  const char *fn = "baton.events.log";
   luaL_checktype(L, 1, LUA_TTABLE);
-  const char *kind = opt_field(L, 1, "kind");
+  const char *kind = opt_field(L, 1, "kind", fn);
   if (kind == NULL || *kind == '\0')
     return luaL_error(L, "baton.events.log: kind is required, e.g. "
                          "{kind = 'mentor.pair', subject = id}");
-  const char *subject = opt_field(L, 1, "subject");
-  const char *actor = opt_field(L, 1, "actor");
+  const char *subject = opt_field(L, 1, "subject", fn);
+  const char *actor = opt_field(L, 1, "actor", fn);
   char *data = NULL;
   lua_getfield(L, 1, "data");
   if (!lua_isnil(L, -1)) {
     char *err = NULL;
+    /* jansson's copy counts against the plugin's memory. */
+    baton_json_budget_t b;
+    baton__json_budget_open(&b, baton__plugin_of(L));
     json_t *j = baton__lua_to_json(L, -1, &err);
-    if (j == NULL) {
+    if (j != NULL)
+      data = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    json_decref(j);
+    if (baton__json_budget_close(&b)) {
+      free(err);
+      free(data);
+      return baton__json_budget_exceeded(L, baton__plugin_of(L), fn);
+    }
+    if (data == NULL) {
       lua_pushfstring(L, "baton.events.log: data cannot be stored: %s",
                       err ? err : "not JSON");
       free(err);
       return lua_error(L);
     }
-    data = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
-    json_decref(j);
   }
   lua_pop(L, 1);
   baton_plugin_t *p;
@@ -380,8 +429,8 @@ static int l_events_log(lua_State *L) {
   return 1;
 }
 
-static int append_event(const baton_event_t *e, void *ud) {
-  lua_State *L = ud;
+static void push_event_row(lua_State *L, const void *row) {
+  const baton_event_t *e = row;
   lua_createtable(L, 0, 7);
   lua_pushinteger(L, (lua_Integer)e->id);
   lua_setfield(L, -2, "id");
@@ -390,10 +439,12 @@ static int append_event(const baton_event_t *e, void *ud) {
   set_str(L, "plugin", e->plugin);
   set_str(L, "kind", e->kind);
   set_str(L, "subject", e->subject);
-  push_json_text(L, e->data);
+  push_json_text(L, e->data, "baton.events.list");
   lua_setfield(L, -2, "data");
-  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-  return 0;
+}
+
+static int append_event(const baton_event_t *e, void *ud) {
+  return append_row(ud, push_event_row, e);
 }
 
 /* baton.events.list{kind =, subject =, plugin =, since =, limit =} ->
@@ -402,10 +453,11 @@ static int l_events_list(lua_State *L) {
   if (lua_isnoneornil(L, 1))
     lua_newtable(L), lua_replace(L, 1);
   luaL_checktype(L, 1, LUA_TTABLE);
-  const char *kind = opt_field(L, 1, "kind");
-  const char *subject = opt_field(L, 1, "subject");
-  const char *plugin = opt_field(L, 1, "plugin");
-  const char *since = opt_field(L, 1, "since");
+  const char *fn = "baton.events.list";
+  const char *kind = opt_field(L, 1, "kind", fn);
+  const char *subject = opt_field(L, 1, "subject", fn);
+  const char *plugin = opt_field(L, 1, "plugin", fn);
+  const char *since = opt_field(L, 1, "since", fn);
   lua_getfield(L, 1, "limit");
   lua_Integer limit = luaL_optinteger(L, -1, 0);
   lua_pop(L, 1);
@@ -417,6 +469,8 @@ static int l_events_list(lua_State *L) {
   lua_newtable(L);
   int err = baton_events_each(s, plugin, kind, subject, since, (size_t)limit,
                               append_event, L);
+  if (err > 0)
+    return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
   return 1;
@@ -496,38 +550,75 @@ static void sql_limit_hit(baton_plugin_t *p, baton_store_t *s, int rc) {
     baton__sandbox_kill(p, BATON_ENOMEM);
 }
 
-/* Prepares sql as the running plugin, within the plugin's bounds, and
- * binds the arguments from index `first` on. Raises a Lua error naming
- * the refused table or the SQL mistake; on success the authorizer and the
- * bounds stay set until run() ends the statement. */
-static sqlite3_stmt *prepare(lua_State *L, baton_store_t *s,
-                             baton_plugin_t *p, const char *who, int first) {
-  const char *sql = luaL_checkstring(L, first - 1);
+/* A plugin statement in progress, boxed in a to-be-closed userdata (the
+ * idea of lauxlib's UBox): whatever raises between auth_begin and the end
+ * of the statement (a refusal, an out-of-memory while rows are pushed, the
+ * kill hook of a limit), closing the box finalizes the statement and ends
+ * the authorizer's and the bounds' hold on the connection, so the core's
+ * next statement never runs as the plugin or under its heap limit. */
+typedef struct {
+  baton_store_t *s;
+  sqlite3_stmt *st;
+  int open;
+} stmt_box_t;
+
+static int stmt_box_close(lua_State *L) {
+  stmt_box_t *b = lua_touserdata(L, 1);
+  if (b != NULL && b->open) {
+    b->open = 0;
+    sqlite3_finalize(b->st);
+    baton__store_auth_end(b->s);
+  }
+  return 0;
+}
+
+/* Pushes a closed box, marked to be closed when the C function returns or
+ * raises. [box] */
+static stmt_box_t *push_box(lua_State *L, baton_store_t *s) {
+  stmt_box_t *b = lua_newuserdatauv(L, sizeof *b, 0);
+  *b = (stmt_box_t){s, NULL, 0};
+  if (luaL_newmetatable(L, "baton.store.statement")) {
+    lua_pushcfunction(L, stmt_box_close);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_setmetatable(L, -2);
+  lua_toclose(L, -1);
+  return b;
+}
+
+/* Prepares sql (at first - 1) as the running plugin, within the plugin's
+ * bounds, and binds the arguments from index `first` up to `last`. The
+ * statement lives in a box pushed on top of the stack, which run() closes.
+ * Raises a Lua error naming the refused table or the SQL mistake (the box
+ * cleans up as the error unwinds). */
+static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
+                           const char *who, int first, const char *fn) {
+  const char *sql = baton__lua_checkcstring(L, first - 1, fn, "the SQL");
+  int n = lua_gettop(L) - first + 1; /* the values to bind */
+  stmt_box_t *box = push_box(L, s);
   baton_store_bounds_t b = bounds_of(p);
   baton__store_auth_begin(s, who, &b);
-  sqlite3_stmt *st = NULL;
+  box->open = 1;
   const char *tail = NULL;
-  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, &tail);
-  if (rc != SQLITE_OK || st == NULL) {
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &box->st, &tail);
+  if (rc != SQLITE_OK || box->st == NULL) {
     sql_limit_hit(p, s, rc);
-    lua_pushstring(L, s->auth_err         ? s->auth_err
-                      : rc != SQLITE_OK ? sqlite3_errmsg(s->db)
-                                        : "empty SQL");
-    baton__store_auth_end(s);
-    sqlite3_finalize(st);
-    luaL_error(L, "baton.store: %s", lua_tostring(L, -1));
+    luaL_error(L, "baton.store: %s",
+               s->auth_err       ? s->auth_err
+               : rc != SQLITE_OK ? sqlite3_errmsg(s->db)
+                                 : "empty SQL");
   }
+  sqlite3_stmt *st = box->st;
   while (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' ||
          *tail == ';')
     tail++;
-  const char *why = *tail ? "one statement per call (use baton.store.migrate "
-                            "for a script of several)"
-                          : NULL;
-  int n = lua_gettop(L) - first + 1;
-  if (why == NULL && n != sqlite3_bind_parameter_count(st))
-    why = lua_pushfstring(L, "the SQL has %d parameters but %d values were "
-                          "given", sqlite3_bind_parameter_count(st), n);
-  for (int i = 0; why == NULL && i < n; i++) {
+  if (*tail)
+    luaL_error(L, "baton.store: one statement per call (use "
+                  "baton.store.migrate for a script of several)");
+  if (n != sqlite3_bind_parameter_count(st))
+    luaL_error(L, "baton.store: the SQL has %d parameters but %d values "
+                  "were given", sqlite3_bind_parameter_count(st), n);
+  for (int i = 0; i < n; i++) {
     int idx = first + i, brc = SQLITE_OK;
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
@@ -550,22 +641,17 @@ static sqlite3_stmt *prepare(lua_State *L, baton_store_t *s,
       break;
     }
     default:
-      why = lua_pushfstring(L, "value %d is a %s; bind strings, numbers, "
-                            "booleans or nil (encode tables with "
-                            "baton.json.encode)", i + 1, luaL_typename(L, idx));
+      luaL_error(L, "baton.store: value %d is a %s; bind strings, numbers, "
+                    "booleans or nil (encode tables with baton.json.encode)",
+                 i + 1, luaL_typename(L, idx));
     }
     /* A value that could not be copied (out of memory) would be NULL in
      * the row: the statement must not run. */
     if (brc != SQLITE_OK)
-      why = lua_pushfstring(L, "cannot bind value %d: %s", i + 1,
-                            sqlite3_errstr(brc));
+      luaL_error(L, "baton.store: cannot bind value %d: %s", i + 1,
+                 sqlite3_errstr(brc));
   }
-  if (why != NULL) {
-    baton__store_auth_end(s);
-    sqlite3_finalize(st);
-    luaL_error(L, "baton.store: %s", why);
-  }
-  return st;
+  return box;
 }
 
 static void push_column(lua_State *L, sqlite3_stmt *st, int i) {
@@ -585,11 +671,15 @@ static void push_column(lua_State *L, sqlite3_stmt *st, int i) {
   }
 }
 
-/* Runs a prepared statement to the end, collecting rows into an array when
- * rows is set (at most `max` rows; 0 = all). Returns 1 result, or the
- * nil, msg, code triple for a failure (constraint, busy). */
+/* Runs the boxed statement (on top of the stack) to the end, collecting
+ * rows into an array when rows is set (at most `max` rows; 0 = all), then
+ * closes the box. Returns 1 result, or the nil, msg, code triple for a
+ * failure (constraint, busy); an error raised while rows are pushed
+ * (out of memory) unwinds through the box, which cleans up. */
 static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
-               sqlite3_stmt *st, int rows, int max) {
+               stmt_box_t *box, int rows, int max) {
+  int boxed = lua_gettop(L);
+  sqlite3_stmt *st = box->st;
   if (rows)
     lua_newtable(L);
   int rc, n = 0;
@@ -614,46 +704,81 @@ static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
                                       "data in files (baton.fs)",
                                       PLUGIN_SQL_MAX_LENGTH >> 20)
                   : baton__store_fail_sqlite(s, rc, "SQL failed");
-    baton__store_auth_end(s);
-    sqlite3_finalize(st);
+    lua_closeslot(L, boxed);
     return push_fail(L, err, baton_store_last_error(s));
   }
   if (!rows)
     lua_pushinteger(L, sqlite3_changes(s->db));
-  baton__store_auth_end(s);
-  sqlite3_finalize(st);
+  lua_closeslot(L, boxed);
+  return 1;
+}
+
+/* Runs body, one of the three calls below, in a protected call: an error
+ * raised half-way (a refusal, an out-of-memory while rows are pushed)
+ * closes the statement's box here, before the error goes on. A task's
+ * coroutine that dies by an error does not close its to-be-closed values,
+ * so without this the core's next statement would run as the plugin, under
+ * its heap bound. The error is raised again with the caller's position. */
+static int protected_store_call(lua_State *L, lua_CFunction body) {
+  int n = lua_gettop(L);
+  lua_pushcfunction(L, body);
+  lua_insert(L, 1);
+  if (lua_pcall(L, n, LUA_MULTRET, 0) == LUA_OK)
+    return lua_gettop(L);
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+  }
+  return lua_error(L);
+}
+
+static int store_exec(lua_State *L) {
+  baton_plugin_t *p;
+  baton_store_t *s = store_of(L, &p);
+  if (s == NULL)
+    return 3;
+  return run(L, s, p,
+             prepare(L, s, p, table_prefix(L, p), 2, "baton.store.exec"), 0, 0);
+}
+
+static int store_query(lua_State *L) {
+  baton_plugin_t *p;
+  baton_store_t *s = store_of(L, &p);
+  if (s == NULL)
+    return 3;
+  return run(L, s, p,
+             prepare(L, s, p, table_prefix(L, p), 2, "baton.store.query"), 1,
+             0);
+}
+
+static int store_first(lua_State *L) {
+  baton_plugin_t *p;
+  baton_store_t *s = store_of(L, &p);
+  if (s == NULL)
+    return 3;
+  int r =
+      run(L, s, p, prepare(L, s, p, table_prefix(L, p), 2, "baton.store.first"),
+          1, 1);
+  if (r != 1)
+    return r;
+  lua_rawgeti(L, -1, 1);
   return 1;
 }
 
 /* baton.store.exec(sql, ...) -> number of rows changed. */
 static int l_store_exec(lua_State *L) {
-  baton_plugin_t *p;
-  baton_store_t *s = store_of(L, &p);
-  if (s == NULL)
-    return 3;
-  return run(L, s, p, prepare(L, s, p, table_prefix(L, p), 2), 0, 0);
+  return protected_store_call(L, store_exec);
 }
 
 /* baton.store.query(sql, ...) -> array of rows keyed by column name. */
 static int l_store_query(lua_State *L) {
-  baton_plugin_t *p;
-  baton_store_t *s = store_of(L, &p);
-  if (s == NULL)
-    return 3;
-  return run(L, s, p, prepare(L, s, p, table_prefix(L, p), 2), 1, 0);
+  return protected_store_call(L, store_query);
 }
 
 /* baton.store.first(sql, ...) -> the first row, or nil. */
 static int l_store_first(lua_State *L) {
-  baton_plugin_t *p;
-  baton_store_t *s = store_of(L, &p);
-  if (s == NULL)
-    return 3;
-  int r = run(L, s, p, prepare(L, s, p, table_prefix(L, p), 2), 1, 1);
-  if (r != 1)
-    return r;
-  lua_rawgeti(L, -1, 1);
-  return 1;
+  return protected_store_call(L, store_first);
 }
 
 /* Ends what l_store_transaction began: the outermost transaction with
@@ -724,7 +849,10 @@ static int l_store_migrate(lua_State *L) {
     if (lua_rawgeti(L, 1, i) != LUA_TSTRING)
       return luaL_error(L, "baton.store.migrate: step %d must be SQL text",
                         (int)i);
-    steps[i - 1] = lua_tostring(L, -1); /* anchored by the table */
+    char what[32];
+    snprintf(what, sizeof what, "step %d", (int)i);
+    steps[i - 1] = /* anchored by the table */
+        baton__lua_checkcstring(L, -1, "baton.store.migrate", what);
     lua_pop(L, 1);
   }
   baton_plugin_t *p;

@@ -69,13 +69,15 @@ static void run_cancel(baton_op_t *op) { (void)op; }
 static int l_run(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
   baton_host_t *h = p->host;
-  const char *cmd = luaL_checkstring(L, 1);
+  const char *cmd = baton__lua_checkcstring(L, 1, "run", "the command");
   int n = lua_gettop(L);
   const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
   int argc = 0, json = h->opts.json, quiet = h->opts.quiet,
       debug = h->opts.debug;
   for (int i = 2; i <= n; i++) {
-    const char *a = luaL_checkstring(L, i);
+    char what[32];
+    snprintf(what, sizeof what, "argument %d", i - 1);
+    const char *a = baton__lua_checkcstring(L, i, "run", what);
     if (strcmp(a, "--json") == 0)
       json = 1;
     else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
@@ -113,7 +115,8 @@ static char *plugin_path(baton_plugin_t *p, const char *rel) {
 
 static int l_fixture_path(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
-  char *path = plugin_path(p, luaL_checkstring(L, 1));
+  char *path =
+      plugin_path(p, baton__lua_checkcstring(L, 1, "fixture_path", "path"));
   lua_pushstring(L, path);
   free(path);
   return 1;
@@ -121,8 +124,8 @@ static int l_fixture_path(lua_State *L) {
 
 static int l_set_today(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
-  const char *d = luaL_checkstring(L, 1);
-  if (baton__date_parse(d, NULL, NULL, NULL) != 0)
+  const char *d = baton__lua_checkcstring(L, 1, "set_today", "the date");
+  if (baton__lua_todate(L, 1, NULL, NULL, NULL) != 0)
     return luaL_error(L, "set_today: '%s' is not a date written YYYY-MM-DD",
                       d);
   snprintf(p->host->today, sizeof p->host->today, "%s", d);
@@ -136,7 +139,7 @@ static int l_load(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
   int groups = (int)lua_tointeger(L, lua_upvalueindex(1));
   const char *fn = groups ? "load_groups" : "load_people";
-  char *path = plugin_path(p, luaL_checkstring(L, 1));
+  char *path = plugin_path(p, baton__lua_checkcstring(L, 1, fn, "path"));
   struct baton_store_s *s;
   if (path == NULL || baton__host_store(p->host, &s) != 0) {
     free(path);

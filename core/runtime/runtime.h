@@ -255,8 +255,11 @@ void baton__sandbox_disarm(baton_plugin_t *p, lua_State *co);
 /* A message for the error value on top of co's stack after a failed resume
  * or pcall: never runs a __tostring longer than a small budget. Names the
  * plugin, file and line; adds a traceback when the host runs with --debug.
- * Returns a malloc'd string. */
-char *baton__sandbox_errmsg(baton_plugin_t *p, lua_State *co, int status);
+ * `limit_ms` is the time limit the call ran under (a route's may be
+ * shorter than the host's), named when that limit ended it. Returns a
+ * malloc'd string. */
+char *baton__sandbox_errmsg(baton_plugin_t *p, lua_State *co, int status,
+                            unsigned limit_ms);
 
 /* watchdog.c */
 int baton__watchdog_start(baton_host_t *h);

@@ -506,14 +506,15 @@ static char *expand_source(const baton_plugin_t *p, const char *msg) {
   return NULL;
 }
 
-char *baton__sandbox_errmsg(baton_plugin_t *p, lua_State *co, int status) {
+char *baton__sandbox_errmsg(baton_plugin_t *p, lua_State *co, int status,
+                            unsigned limit_ms) {
   baton_host_t *h = p->host;
   char where[PATH_MAX + 32] = "";
   int have_where = error_where(co, where, sizeof where);
   int kill = __atomic_load_n(&p->kill, __ATOMIC_SEQ_CST);
   char *msg = NULL;
   if (kill == BATON_ETIMEDOUT) {
-    unsigned ms = h->opts.time_limit_ms;
+    unsigned ms = limit_ms;
     msg = baton__asprintf(
         "time limit of %g s exceeded%s%s%s; make the work smaller or "
         "faster, or raise the limit with --time-limit SECONDS (0 = none)",
@@ -578,7 +579,8 @@ char *baton__sandbox_errmsg(baton_plugin_t *p, lua_State *co, int status) {
  * so the position and traceback are still there to read. */
 static int pcall_msgh(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
-  char *msg = baton__sandbox_errmsg(p, L, LUA_ERRRUN);
+  char *msg = baton__sandbox_errmsg(p, L, LUA_ERRRUN,
+                                    p->host->opts.time_limit_ms);
   lua_pushstring(L, msg ? msg : "error");
   free(msg);
   return 1;

@@ -107,7 +107,7 @@ static void task_run(baton_task_t *t, int nargs) {
   baton__sandbox_leave(p);
   int kill = __atomic_load_n(&p->kill, __ATOMIC_SEQ_CST);
   if (st != LUA_OK && st != LUA_YIELD) {
-    char *msg = baton__sandbox_errmsg(p, t->co, st);
+    char *msg = baton__sandbox_errmsg(p, t->co, st, t->limit_ms);
     int status = kill ? kill : st == LUA_ERRMEM ? BATON_ENOMEM : BATON_EPLUGIN;
     if (kill)
       baton__sandbox_disarm(p, t->co);

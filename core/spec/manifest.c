@@ -324,13 +324,28 @@ static void field_name(lua_State *L, const int *keys, int depth, char *buf,
   }
 }
 
-/* Rejects anything but strings, numbers, booleans and tables of them. A
- * function is reported at the line where it is defined. keys has room for
- * MANIFEST_DEPTH + 2 levels. [.., value] */
+/* Whether the string at idx holds a NUL byte, where C would cut it. */
+static int holds_nul(lua_State *L, int idx) {
+  size_t len;
+  const char *s = lua_tolstring(L, idx, &len);
+  return strlen(s) != len;
+}
+
+/* Rejects anything but strings, numbers, booleans and tables of them, and
+ * strings (values or names) holding a NUL byte: the host reads them as C
+ * strings. A function is reported at the line where it is defined. keys
+ * has room for MANIFEST_DEPTH + 2 levels. [.., value] */
 static int check_plain(check_t *c, int idx, int *keys, int depth) {
   lua_State *L = c->L;
   int t = lua_type(L, idx);
   char field[256];
+  if (t == LUA_TSTRING && holds_nul(L, idx)) {
+    field_name(L, keys, depth, field, sizeof field);
+    return failf(c, NULL,
+                 "field '%s' holds a NUL byte; a manifest's text "
+                 "cannot hold one: remove it",
+                 field);
+  }
   if (t == LUA_TSTRING || t == LUA_TNUMBER || t == LUA_TBOOLEAN)
     return 0;
   if (t == LUA_TTABLE) {
@@ -350,6 +365,15 @@ static int check_plain(check_t *c, int idx, int *keys, int depth) {
         int r = failf(c, NULL, "field '%s' has a key that is %s; use names "
                                "or list positions",
                       field, lua_kind(L, -2));
+        lua_pop(L, 2);
+        return r;
+      }
+      if (lua_type(L, -2) == LUA_TSTRING && holds_nul(L, -2)) {
+        field_name(L, keys, depth, field, sizeof field);
+        int r = failf(c, NULL,
+                      "field '%s' has a name holding a NUL byte; a "
+                      "manifest's text cannot hold one: remove it",
+                      field);
         lua_pop(L, 2);
         return r;
       }

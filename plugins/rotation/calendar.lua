@@ -8,9 +8,20 @@
 -- part-time colleague). CSV goes through baton.csv (libcsv), never split
 -- by hand.
 
-local dates = require("dates")
+local date = baton.date
 
 local M = {}
+
+local WEEKDAYS = { mon = true, tue = true, wed = true, thu = true, fri = true, sat = true, sun = true }
+
+--- The weekday word ("mon" .. "sun") for "tue", "Tuesday", "TUES"; nil
+--- if none. (baton.date names weekdays but does not read them.)
+---@param word any
+---@return string|nil
+function M.weekday_word(word)
+  word = tostring(word):lower():sub(1, 3)
+  return WEEKDAYS[word] and word or nil
+end
 
 local function fail(file, msg)
   error(("%s: %s"):format(file, msg), 0)
@@ -48,7 +59,7 @@ local function check_range(file, rec, what)
     if not rec[k] or rec[k] == "" then rec[k] = nil end
   end
   rec.to = rec.to or rec.from
-  if not rec.from or not dates.valid(rec.from) or not dates.valid(rec.to) then
+  if not rec.from or not date.valid(rec.from) or not date.valid(rec.to) then
     fail(file, ("line %d: %s needs dates as YYYY-MM-DD in from and to, found '%s' and '%s'")
       :format(rec.line, what, tostring(rec.from), tostring(rec.to)))
   end
@@ -91,51 +102,56 @@ function M.absences(file)
 end
 
 --- The meeting dates: every `weekdays` day, every `weeks` weeks counted
---- from the week of `from`, up to `to`, without closures. Returns the dates
---- and the skipped ones ({ date, why }).
+--- from the week of `from`, up to `to`, without closures.
+---@param o {weekdays: string[], weeks: integer, from: string, to: string, closures: table[]}
+---@return string[] meetings
+---@return {date: string, why: string}[] skipped the meeting days that fell on a closure
 function M.meetings(o)
   local want = {}
   for _, w in ipairs(o.weekdays) do want[w] = true end
-  local first, last = dates.serial(o.from), dates.serial(o.to)
-  local monday0 = first - (first + 3) % 7
+  local from_weekday = date.weekday(o.from) -- 1 (Monday) .. 7
   local out, skipped = {}, {}
-  for z = first, last do
-    local date = dates.of(z)
-    local week = (z - monday0) // 7
-    if want[dates.weekday(date)] and week % o.weeks == 0 then
-      local closed = M.closed(o.closures, date)
+  for i = 0, date.diff(o.from, o.to) do
+    local day = date.add(o.from, i)
+    local week = (i + from_weekday - 1) // 7 -- weeks since the Monday of `from`'s week
+    local _, weekday = date.weekday(day)
+    if want[weekday] and week % o.weeks == 0 then
+      local closed = M.closed(o.closures, day)
       if closed then
-        skipped[#skipped + 1] = { date = date, why = closed.name }
+        skipped[#skipped + 1] = { date = day, why = closed.name }
       else
-        out[#out + 1] = date
+        out[#out + 1] = day
       end
     end
   end
   return out, skipped
 end
 
---- The closure covering date, or nil.
-function M.closed(closures, date)
+--- The closure covering a day, or nil.
+---@param closures {from: string, to: string, name: string}[]
+---@param day string
+---@return table|nil
+function M.closed(closures, day)
   for _, c in ipairs(closures) do
-    if c.from <= date and date <= c.to then return c end
+    if c.from <= day and day <= c.to then return c end
   end
   return nil
 end
 
 --- Why person p cannot come on date, or nil: an absence in the list, or
 --- the weekly pattern of the attribute unavailable_days.
-function M.away(p, date, absences)
+function M.away(p, day, absences)
   for _, a in ipairs(absences) do
-    if a.person == p.id and a.from <= date and date <= a.to then
+    if a.person == p.id and a.from <= day and day <= a.to then
       return a.reason and ("away " .. a.from .. (a.to ~= a.from and (".." .. a.to) or "") .. ": " .. a.reason)
         or ("away " .. a.from .. (a.to ~= a.from and (".." .. a.to) or ""))
     end
   end
   local days = p.attrs and p.attrs.unavailable_days
   if days and days ~= "" then
-    local wd = dates.weekday(date)
+    local _, weekday = date.weekday(day)
     for w in tostring(days):gmatch("[^;,%s]+") do
-      if dates.weekday_word(w) == wd then return "not in on " .. wd .. " (unavailable_days)" end
+      if M.weekday_word(w) == weekday then return "not in on " .. weekday .. " (unavailable_days)" end
     end
   end
   return nil

@@ -29,7 +29,7 @@ stopped rep_bomb "rep_bomb.lua:2: resulting string too large"
 # shellcheck disable=SC2059
 stopped rep_sep_bomb "$(printf "$oom" rep_sep_bomb)"
 # shellcheck disable=SC2059
-stopped concat_bomb "$(printf "$oom" concat_bomb)"
+LIMIT=30 TIMEOUT=40 stopped concat_bomb "$(printf "$oom" concat_bomb)" 30000
 stopped coroutine_wrap_chain "C stack overflow"
 # shellcheck disable=SC2059
 LIMIT=30 TIMEOUT=40 stopped coroutine_many "$(printf "$oom" coroutine_many)" 30000
