@@ -1,5 +1,5 @@
 /* core/lua/lua_rota.c: baton.rota, the rotation practice's first pass in C
- * (include/baton/rota.h) for plugins/rotation/scheduler.lua.
+ * (include/baton/rota.h) for plugins/rotation/scheduler/first_pass.lua.
  *
  * baton.rota.first_pass(prob, min_gap) reads the scheduler's problem
  * table (people[p].fte, roles, meetings, eligible[p][r] == true,

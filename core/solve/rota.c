@@ -1,6 +1,6 @@
 /* core/solve/rota.c: the rotation practice's first pass (include/baton/rota.h).
  *
- * A port of first_pass() in plugins/rotation/scheduler.lua for plans
+ * A port of first_pass() in plugins/rotation/scheduler/first_pass.lua for plans
  * without fixed turns (rota plan; repair keeps the Lua one). Person and
  * meeting numbers are 1-based inside, as in Lua, because the cost's last
  * term (1e-7 x person) and the "held longest ago" term use them; every

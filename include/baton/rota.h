@@ -1,5 +1,5 @@
 /* baton/rota.h: the first pass of the rotation practice's scheduler
- * (plugins/rotation/scheduler.lua, step 1), in C for speed: a district
+ * (plugins/rotation/scheduler/first_pass.lua, step 1), in C for speed: a district
  * plans hundreds of groups in one run.
  *
  * Meeting by meeting, in date order, each role goes to someone who can
