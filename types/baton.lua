@@ -245,6 +245,12 @@ baton.csv = {}
 ---@return string? code
 function baton.csv.decode(text, name) end
 
+--- CSV text, quoted and neutralised as `baton people export` writes it
+---@param rows (string|number|boolean|nil)[][]|table<string, string|number|boolean|nil>[]  lists of cells, or records with opts.header
+---@param opts? {header?: string[]}
+---@return string text
+function baton.csv.encode(rows, opts) end
+
 baton.assign = {}
 
 --- the exact assignment; waits when the matrix is large

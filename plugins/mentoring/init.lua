@@ -50,23 +50,18 @@ local function show_summary(out)
       s.cross_campus, s.pairs, pct(s.cross_campus, s.pairs), s.capacity_used, s.capacity, pct(s.capacity_used, s.capacity)))
 end
 
--- CSV for a spreadsheet: quoted where needed; a cell a spreadsheet would
--- run as a formula gets a leading ' (as `baton people export` does).
-local function csv_cell(v)
-  local s = tostring(v == nil and "" or v)
-  if s:match("^[=+%-@\t\r]") then s = "'" .. s end
-  if s:find('[",\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
-  return s
-end
-
+-- CSV for a spreadsheet, written by baton.csv.encode: quoted where needed,
+-- and a cell a spreadsheet would run as a formula gets a leading ' (as
+-- `baton people export` does).
 local function write_csv(path, list)
-  local lines = { "mentee_id,mentee_name,mentor_id,mentor_name,score,reasons" }
-  for _, p in ipairs(list) do
-    local cells = {}
-    for k, v in ipairs { p.mentee, p.mentee_name, p.mentor, p.mentor_name, p.score, p.why } do cells[k] = csv_cell(v) end
-    lines[#lines + 1] = table.concat(cells, ",")
+  local rows = {}
+  for k, p in ipairs(list) do
+    rows[k] = { mentee_id = p.mentee, mentee_name = p.mentee_name, mentor_id = p.mentor,
+      mentor_name = p.mentor_name, score = p.score, reasons = p.why }
   end
-  local ok, err = baton.fs.write(path, table.concat(lines, "\n") .. "\n")
+  local text = baton.csv.encode(rows,
+    { header = { "mentee_id", "mentee_name", "mentor_id", "mentor_name", "score", "reasons" } })
+  local ok, err = baton.fs.write(path, text)
   if not ok then error(("cannot write %s: %s"):format(path, err), 0) end
 end
 

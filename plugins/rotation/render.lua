@@ -130,29 +130,21 @@ end
 
 -- Files: CSV and iCalendar --------------------------------------------------
 
-local function csv_cell(s)
-  s = tostring(s or "")
-  if s:match("^[=+%-@\t\r]") then s = "'" .. s end -- a spreadsheet would run it
-  if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
-  return s
-end
-
---- Writes a plan as CSV: date,role,person_id,name. Cells are escaped here
---- by hand, a formula neutralised (baton.csv only decodes).
+--- Writes a plan as CSV: date,role,person_id,name, through baton.csv.encode
+--- (quoted where needed, a formula neutralised, as `baton people export`).
 ---@param path string
 ---@param prob table
 ---@param res table M.result
 function M.csv(path, prob, res)
-  local lines = { "date,role,person_id,name" }
+  local rows = {}
   for _, m in ipairs(res.meetings) do
     for _, role in ipairs(prob.roles) do
       local id = m.assignments[role]
       local p = id and prob.people[prob.index[id]]
-      lines[#lines + 1] = table.concat({ csv_cell(m.date), csv_cell(role), csv_cell(id or ""),
-        csv_cell(p and p.name or "") }, ",")
+      rows[#rows + 1] = { date = m.date, role = role, person_id = id, name = p and p.name }
     end
   end
-  assert(baton.fs.write(path, table.concat(lines, "\n") .. "\n"))
+  assert(baton.fs.write(path, baton.csv.encode(rows, { header = { "date", "role", "person_id", "name" } })))
 end
 
 --- "Maths PLC" -> "maths-plc", for file names and UIDs.
