@@ -133,10 +133,10 @@ size_t baton__csv_unneutralise(char *s, size_t n);
 /* ---- util.c: files compiled into the binary ------------------------------ */
 
 /* A file embedded by web/embed.cmake: the dashboard (baton__web_assets),
- * the Lua the core runs (baton__lua_assets, from core/lua/scripts/), the
- * scripts and templates the CLI prints or writes (baton__cli_assets, from
- * core/cli/scripts/ and core/cli/templates/). data ends with a NUL that
- * len does not count, so a text file is also a C string. */
+ * and baton__LAYER_assets from core/LAYER/scripts/: the Lua the core
+ * runs (runtime, lua) and the scripts and templates the CLI prints or
+ * writes (cli). data ends with a NUL that len does not count, so a text
+ * file is also a C string. */
 typedef struct {
   const char *path; /* "/index.html", "/test_runner.lua" */
   const char *type; /* "text/html; charset=utf-8" */
