@@ -130,4 +130,24 @@ int baton__csv_write_row(baton_buf_t *b, const char *const *cells,
 /* Undoes the writer's neutralising ' in place; returns the new length. */
 size_t baton__csv_unneutralise(char *s, size_t n);
 
+/* ---- util.c: files compiled into the binary ------------------------------ */
+
+/* A file embedded by web/embed.cmake: the dashboard (baton__web_assets),
+ * and baton__LAYER_assets from core/LAYER/scripts/: the Lua the core
+ * runs (runtime, lua) and the scripts and templates the CLI prints or
+ * writes (cli). data ends with a NUL that len does not count, so a text
+ * file is also a C string. */
+typedef struct {
+  const char *path; /* "/index.html", "/test_runner.lua" */
+  const char *type; /* "text/html; charset=utf-8" */
+  const unsigned char *data;
+  size_t len;
+} baton_asset_t;
+
+/* The text of the file `path` of a {0}-ended table, its length in *len
+ * if len is not NULL. A missing file is a build defect: it aborts, naming
+ * the file. */
+const char *baton__asset_text(const baton_asset_t *table, const char *path,
+                              size_t *len);
+
 #endif

@@ -322,3 +322,19 @@ int baton__date_parse(const char *s, int *y, int *m, int *d) {
     *d = dd;
   return 0;
 }
+
+const char *baton__asset_text(const baton_asset_t *table, const char *path,
+                              size_t *len) {
+  for (const baton_asset_t *a = table; a->path != NULL; a++) {
+    if (strcmp(a->path, path) == 0) {
+      if (len != NULL)
+        *len = a->len;
+      return (const char *)a->data;
+    }
+  }
+  fprintf(stderr,
+          "baton: %s is not compiled into this binary (a build "
+          "defect: rebuild baton)\n",
+          path);
+  abort();
+}

@@ -44,6 +44,12 @@ extern const baton_builtin_t baton__completion_commands[];
 extern const size_t baton__completion_ncommands;
 int baton__complete(baton_cli_t *cli, int argc, const char *const *argv);
 
+/* core/cli/scripts/, compiled in by web/embed.cmake: completion.bash,
+ * repl.lua and the `baton new plugin` templates in new_plugin/ (printf
+ * formats: %s is the plugin's name, %d the API level). */
+extern const baton_asset_t baton__cli_assets[];
+extern const size_t baton__cli_nassets;
+
 /* cmd_dev.c: `baton new plugin`, `baton repl`. */
 extern const baton_builtin_t baton__dev_commands[];
 extern const size_t baton__dev_ncommands;

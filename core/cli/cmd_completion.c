@@ -324,47 +324,14 @@ int baton__complete(baton_cli_t *cli, int argc, const char *const *argv) {
 
 /* ---- `baton completion bash` ---------------------------------------------- */
 
-static const char bash_script[] =
-    "# bash completion for baton, printed by `baton completion bash`.\n"
-    "# Install: baton completion bash > ~/.local/share/bash-completion/"
-    "completions/baton\n"
-    "# (cmake --install puts it in share/bash-completion/completions/).\n"
-    "#\n"
-    "# Each Tab asks baton itself (`baton __complete -- WORDS...`), so\n"
-    "# commands, flags, enum values and the commands of plugins installed\n"
-    "# later all complete. Answer: a kind (words, files or dirs), then the\n"
-    "# candidates.\n"
-    "_baton() {\n"
-    "  local cur=${COMP_WORDS[COMP_CWORD]} prog=${COMP_WORDS[0]} i\n"
-    "  local -a pre=() out=()\n"
-    "  # --plugins DIR typed earlier on the line adds DIR's plugins.\n"
-    "  for ((i = 1; i < COMP_CWORD - 1; i++)); do\n"
-    "    if [[ ${COMP_WORDS[i]} == --plugins ]]; then\n"
-    "      pre+=(--plugins \"${COMP_WORDS[i + 1]}\")\n"
-    "    fi\n"
-    "  done\n"
-    "  mapfile -t out < <(\"$prog\" \"${pre[@]}\" __complete -- "
-    "\"${COMP_WORDS[@]:1:COMP_CWORD}\" 2>/dev/null)\n"
-    "  case ${out[0]-} in\n"
-    "  files)\n"
-    "    compopt -o filenames 2>/dev/null\n"
-    "    mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
-    "    ;;\n"
-    "  dirs)\n"
-    "    compopt -o filenames 2>/dev/null\n"
-    "    mapfile -t COMPREPLY < <(compgen -d -- \"$cur\")\n"
-    "    ;;\n"
-    "  *) COMPREPLY=(\"${out[@]:1}\") ;;\n"
-    "  esac\n"
-    "}\n"
-    "complete -F _baton baton\n";
-
+/* The script is core/cli/scripts/completion.bash, compiled in. */
 static int cmd_completion(baton_cli_t *cli, const baton_cmdspec_t *spec,
                           baton_value_t *args, int argc,
                           const char *const *argv) {
   /* args[0] is "bash", the only shell so far (an enum: the parser has
    * already refused anything else). */
-  fputs(bash_script, cli->out);
+  fputs(baton__asset_text(baton__cli_assets, "/completion.bash", NULL),
+        cli->out);
   return 0;
 }
 

@@ -11,92 +11,11 @@
 
 /* ---- baton new plugin NAME ---------------------------------------------- */
 
-static const char manifest_tpl[] =
-    "-- The manifest of the %s plugin: plain data, read without running any\n"
-    "-- code. The contract is in docs/plugins.md.\n"
-    "return {\n"
-    "  name = \"%s\",\n"
-    "  version = \"0.1.0\",\n"
-    "  api = %d,\n"
-    "  summary = \"TODO: what this practice does, in one line\",\n"
-    "  namespace = \"%s\",\n"
-    "  permissions = {},\n"
-    "  depends = {},\n"
-    "  commands = {\n"
-    "    hello = {\n"
-    "      summary = \"Say who leads what (replace with your first command)\",\n"
-    "      args = {\n"
-    "        { \"who\", default = \"everyone\", help = \"who to greet\" },\n"
-    "        { \"--times\", type = \"integer\", default = 1, help = \"how many "
-    "times\" },\n"
-    "      },\n"
-    "    },\n"
-    "  },\n"
-    "}\n";
-
-static const char init_tpl[] =
-    "-- The %s plugin. Each command in plugin.lua is a function of M,\n"
-    "-- called with the checked arguments and a context. The whole baton API\n"
-    "-- is in docs/lua-api.md.\n"
-    "local M = {}\n"
-    "\n"
-    "--- Say hello, and count the people in the database.\n"
-    "---@param args { who: string, times: integer }\n"
-    "---@param ctx baton.ctx\n"
-    "function M.hello(args, ctx)\n"
-    "  if args.times < 1 then\n"
-    "    error(\"--times must be at least 1\", 0)\n"
-    "  end\n"
-    "  local lines = {}\n"
-    "  for i = 1, args.times do\n"
-    "    lines[i] = \"hello \" .. args.who\n"
-    "  end\n"
-    "  lines[#lines + 1] = #baton.people.find{} .. \" people in the database\"\n"
-    "  baton.output(lines)\n"
-    "end\n"
-    "\n"
-    "--- baton doctor calls this: true when the plugin can do its work.\n"
-    "function M.health()\n"
-    "  return true\n"
-    "end\n"
-    "\n"
-    "return M\n";
-
-static const char test_tpl[] =
-    "-- Tests of the %s plugin, run inside the real host by\n"
-    "-- `baton test plugins/%s`, each file against a fresh database.\n"
-    "\n"
-    "test(\"hello greets and counts the people\", function()\n"
-    "  local r = run(\"hello\", \"Ana\", \"--times\", \"2\")\n"
-    "  expect(r.status):to_equal(0)\n"
-    "  expect(r.out):to_equal(\"hello Ana\\nhello Ana\\n0 people in the "
-    "database\\n\")\n"
-    "end)\n"
-    "\n"
-    "test(\"a bad --times is refused before the plugin runs\", function()\n"
-    "  local r = run(\"hello\", \"--times\", \"two\")\n"
-    "  expect(r.status):to_equal(2)\n"
-    "  expect(r.err):to_contain(\"expects a whole number\")\n"
-    "end)\n"
-    "\n"
-    "test(\"--times 0 fails with the plugin's message\", function()\n"
-    "  local r = run(\"hello\", \"--times\", \"0\")\n"
-    "  expect(r.status):to_equal(1)\n"
-    "  expect(r.err):to_contain(\"--times must be at least 1\")\n"
-    "end)\n";
-
-static const char readme_tpl[] =
-    "# %s\n"
-    "\n"
-    "TODO: what this practice is for, who runs it, and what it needs in the\n"
-    "database (people, groups).\n"
-    "\n"
-    "```sh\n"
-    "baton %s hello Ana --times 2\n"
-    "baton test plugins/%s\n"
-    "```\n"
-    "\n"
-    "How to write a plugin: docs/plugins.md. The Lua API: docs/lua-api.md.\n";
+/* The scaffold is core/cli/scripts/new_plugin/, compiled in: printf formats
+ * (%s the plugin's name, %d the API level). */
+static const char *tpl(const char *file) {
+  return baton__asset_text(baton__cli_assets, file, NULL);
+}
 
 static int write_new(baton_cli_t *cli, const char *dir, const char *name,
                      const char *text) {
@@ -129,11 +48,12 @@ static int cmd_new(baton_cli_t *cli, const baton_cmdspec_t *spec,
   }
   char *dir = baton__asprintf("%s/%s", parent, name);
   char *tests = baton__asprintf("%s/tests", dir ? dir : "");
-  char *manifest = baton__asprintf(manifest_tpl, name, name, BATON_API_LEVEL,
-                                   name);
-  char *init = baton__asprintf(init_tpl, name);
-  char *test = baton__asprintf(test_tpl, name, name);
-  char *readme = baton__asprintf(readme_tpl, name, name, name);
+  char *manifest = baton__asprintf(tpl("/new_plugin/plugin.lua"), name, name,
+                                   BATON_API_LEVEL, name);
+  char *init = baton__asprintf(tpl("/new_plugin/init.lua"), name);
+  char *test = baton__asprintf(tpl("/new_plugin/test.lua"), name, name);
+  char *readme =
+      baton__asprintf(tpl("/new_plugin/README.md"), name, name, name);
   char *test_name = baton__asprintf("tests/%s_test.lua", name);
   int status = 1;
   if (!dir || !tests || !manifest || !init || !test || !readme || !test_name)
@@ -183,11 +103,8 @@ done:
 /* ---- baton repl --------------------------------------------------------- */
 
 /* Each entry runs as a task of a script-like plugin "repl": it may wait,
- * it has the limits, and what it returns is printed. */
-static const char repl_wrapper[] =
-    "local chunk = ...\n"
-    "local r = table.pack(chunk())\n"
-    "if r.n > 0 then baton.print(table.unpack(r, 1, r.n)) end\n";
+ * it has the limits, and what it returns is printed: core/cli/scripts/repl.lua,
+ * compiled in. */
 
 static void repl_done(baton_task_t *t) {
   if (t->status != 0 && t->status != BATON_ECANCELED) {
@@ -224,6 +141,9 @@ static int cmd_repl(baton_cli_t *cli, const baton_cmdspec_t *spec,
   (void)argv;
   baton_host_t *h = cli->host;
   baton_plugin_t *p = baton__plugin_new(h, "repl", ".");
+  size_t wrapper_len;
+  const char *wrapper =
+      baton__asset_text(baton__cli_assets, "/repl.lua", &wrapper_len);
   if (p == NULL)
     return 1;
   p->is_script = 1;
@@ -271,8 +191,8 @@ static int cmd_repl(baton_cli_t *cli, const baton_cmdspec_t *spec,
       fprintf(cli->err, "error: %s\n", lua_tostring(L, -1));
       lua_pop(L, 1);
       status = 1;
-    } else if (luaL_loadbufferx(L, repl_wrapper, sizeof repl_wrapper - 1,
-                                "=repl", "t") != LUA_OK) {
+    } else if (luaL_loadbufferx(L, wrapper, wrapper_len, "=repl", "t") !=
+               LUA_OK) {
       lua_pop(L, 2);
     } else {
       lua_insert(L, -2); /* [wrapper, chunk] */

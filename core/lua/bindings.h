@@ -17,6 +17,11 @@
  * table, stops a plugin's timers, frees its routes. */
 extern const baton_bindings_t baton__lua_bindings;
 
+/* core/lua/scripts/, compiled in by web/embed.cmake: the Lua half of
+ * baton.output (output.lua) and of `baton test` (test_runner.lua). */
+extern const baton_asset_t baton__lua_assets[];
+extern const size_t baton__lua_nassets;
+
 /* Each pushes its module table (or sets fields of the baton table at -1). */
 void baton__lua_open_api(lua_State *L, baton_plugin_t *p); /* lua_baton.c */
 int baton__lua_open_json(lua_State *L);                    /* lua_json.c */

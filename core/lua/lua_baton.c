@@ -62,7 +62,7 @@ static int l_log(lua_State *L) {
 }
 
 /* baton.output(value [, render]): JSON with --json; otherwise render(value)
- * if given, or the default rendering (in api_src below). */
+ * if given, or the default rendering (in core/lua/scripts/output.lua). */
 static int l_output_json(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
   char *err = NULL;
@@ -114,70 +114,8 @@ static int l_today(lua_State *L) {
 }
 
 /* Helpers written in Lua: the default text rendering of baton.output and
- * baton.ui.table. They run inside the plugin's sandbox like its own code. */
-static const char api_src[] =
-    "local json_mode, print_json, print = ...\n"
-    "local function cell(v)\n"
-    "  if type(v) == 'table' then\n"
-    "    local parts = {}\n"
-    "    for _, x in ipairs(v) do parts[#parts + 1] = tostring(x) end\n"
-    "    return table.concat(parts, ', ')\n"
-    "  end\n"
-    "  return v == nil and '' or tostring(v)\n"
-    "end\n"
-    "local function columns_of(rows)\n"
-    "  local seen, cols = {}, {}\n"
-    "  for _, r in ipairs(rows) do\n"
-    "    for k in pairs(r) do\n"
-    "      if not seen[k] then seen[k] = true; cols[#cols + 1] = k end\n"
-    "    end\n"
-    "  end\n"
-    "  table.sort(cols, function(a, b) return tostring(a) < tostring(b) end)\n"
-    "  return cols\n"
-    "end\n"
-    "local function render_table(rows, cols)\n"
-    "  cols = cols or columns_of(rows)\n"
-    "  local width = {}\n"
-    "  for i, c in ipairs(cols) do width[i] = utf8.len(tostring(c)) or #tostring(c) end\n"
-    "  for _, r in ipairs(rows) do\n"
-    "    for i, c in ipairs(cols) do\n"
-    "      local s = cell(r[c])\n"
-    "      local w = utf8.len(s) or #s\n"
-    "      if w > width[i] then width[i] = w end\n"
-    "    end\n"
-    "  end\n"
-    "  local function line(vals)\n"
-    "    local out = {}\n"
-    "    for i, s in ipairs(vals) do\n"
-    "      local pad = width[i] - (utf8.len(s) or #s)\n"
-    "      out[i] = i < #vals and s .. string.rep(' ', pad) or s\n"
-    "    end\n"
-    "    print(table.concat(out, '  '))\n"
-    "  end\n"
-    "  local head = {}\n"
-    "  for i, c in ipairs(cols) do head[i] = string.upper(tostring(c)) end\n"
-    "  line(head)\n"
-    "  for _, r in ipairs(rows) do\n"
-    "    local vals = {}\n"
-    "    for i, c in ipairs(cols) do vals[i] = cell(r[c]) end\n"
-    "    line(vals)\n"
-    "  end\n"
-    "end\n"
-    "local function output(value, render)\n"
-    "  if json_mode() then return print_json(value) end\n"
-    "  if render ~= nil then\n"
-    "    if type(render) ~= 'function' then\n"
-    "      error('baton.output: the second argument must be a function', 2)\n"
-    "    end\n"
-    "    return render(value)\n"
-    "  end\n"
-    "  if type(value) ~= 'table' then return print(cell(value)) end\n"
-    "  if #value > 0 and type(value[1]) == 'table' then return render_table(value) end\n"
-    "  if #value > 0 then for _, v in ipairs(value) do print(cell(v)) end return end\n"
-    "  local keys = columns_of({ value })\n"
-    "  for _, k in ipairs(keys) do print(tostring(k) .. ': ' .. cell(value[k])) end\n"
-    "end\n"
-    "return output, render_table\n";
+ * baton.ui.table (core/lua/scripts/output.lua, compiled in). They run inside
+ * the plugin's sandbox like its own code. */
 
 void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   lua_createtable(L, 0, 16); /* [baton] */
@@ -220,8 +158,10 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   baton__lua_open_rota(L);   /* sets baton.rota */
 
   /* baton.output and baton.ui.table, written in Lua. [baton] */
-  if (luaL_loadbufferx(L, api_src, sizeof api_src - 1, "=baton.output", "t") !=
-      LUA_OK)
+  size_t api_len;
+  const char *api_src =
+      baton__asset_text(baton__lua_assets, "/output.lua", &api_len);
+  if (luaL_loadbufferx(L, api_src, api_len, "=baton.output", "t") != LUA_OK)
     lua_error(L);
   lua_pushcfunction(L, l_json_mode);
   lua_pushcfunction(L, l_output_json);

@@ -170,109 +170,7 @@ static int l_load(lua_State *L) {
   return 1;
 }
 
-/* ---- the runner, in Lua ---------------------------------------------------*/
-
-static const char runner_src[] =
-    "local report, chunk, ns = ...\n"
-    "local tests = {}\n"
-    "function test(name, fn)\n"
-    "  if type(name) ~= 'string' or type(fn) ~= 'function' then\n"
-    "    error('test(name, fn) takes a name and a function', 2)\n"
-    "  end\n"
-    "  tests[#tests + 1] = { name = name, fn = fn }\n"
-    "end\n"
-    "local function show(v, depth)\n"
-    "  depth = depth or 0\n"
-    "  if type(v) == 'string' then\n"
-    "    return (string.format('%q', v):gsub('\\\\\\n', '\\\\n'))\n"
-    "  end\n"
-    "  if type(v) ~= 'table' or depth > 3 then return tostring(v) end\n"
-    "  local keys = {}\n"
-    "  for k in pairs(v) do keys[#keys + 1] = k end\n"
-    "  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)\n"
-    "  local parts = {}\n"
-    "  for i, k in ipairs(keys) do\n"
-    "    if i > 20 then parts[#parts + 1] = '...' break end\n"
-    "    local key = math.type(k) == 'integer' and '' or tostring(k) .. ' = '\n"
-    "    parts[#parts + 1] = key .. show(v[k], depth + 1)\n"
-    "  end\n"
-    "  return '{ ' .. table.concat(parts, ', ') .. ' }'\n"
-    "end\n"
-    "local function equal(a, b)\n"
-    "  if a == b then return true end\n"
-    "  if type(a) ~= 'table' or type(b) ~= 'table' then return false end\n"
-    "  for k, v in pairs(a) do if not equal(v, b[k]) then return false end end\n"
-    "  for k in pairs(b) do if a[k] == nil then return false end end\n"
-    "  return true\n"
-    "end\n"
-    "local matchers = {}\n"
-    "function matchers.to_equal(v, x) return equal(v, x), 'equal ' .. show(x) end\n"
-    "function matchers.to_be(v, x) return rawequal(v, x), 'be ' .. show(x) end\n"
-    "function matchers.to_be_truthy(v) return not not v, 'be truthy' end\n"
-    "function matchers.to_be_falsy(v) return not v, 'be falsy' end\n"
-    "function matchers.to_be_nil(v) return v == nil, 'be nil' end\n"
-    "function matchers.to_match(v, p)\n"
-    "  return type(v) == 'string' and v:find(p) ~= nil, 'match ' .. show(p)\n"
-    "end\n"
-    "function matchers.to_contain(v, x)\n"
-    "  if type(v) == 'string' then\n"
-    "    return v:find(x, 1, true) ~= nil, 'contain ' .. show(x)\n"
-    "  end\n"
-    "  if type(v) == 'table' then\n"
-    "    for _, e in ipairs(v) do if equal(e, x) then return true, 'contain ' .. show(x) end end\n"
-    "  end\n"
-    "  return false, 'contain ' .. show(x)\n"
-    "end\n"
-    "function matchers.to_be_near(v, x, eps)\n"
-    "  eps = eps or 1e-9\n"
-    "  return type(v) == 'number' and math.abs(v - x) <= eps,\n"
-    "         'be within ' .. eps .. ' of ' .. show(x)\n"
-    "end\n"
-    "function matchers.to_fail(v, pattern)\n"
-    "  if type(v) ~= 'function' then return false, 'be a function that fails' end\n"
-    "  local ok, err = pcall(v)\n"
-    "  if ok then return false, 'fail' end\n"
-    "  if pattern and not tostring(err):find(pattern) then\n"
-    "    return false, 'fail with ' .. show(pattern) .. ' (it failed with ' .. show(tostring(err)) .. ')'\n"
-    "  end\n"
-    "  return true, 'fail'\n"
-    "end\n"
-    "local function expectation(v, negated)\n"
-    "  local e = {}\n"
-    "  for name, m in pairs(matchers) do\n"
-    "    e[name] = function(first, ...)\n"
-    "      local ok, what\n"
-    "      if first == e then ok, what = m(v, ...) else ok, what = m(v, first, ...) end\n"
-    "      if ok == negated then\n"
-    "        error(string.format('expected %s %sto %s', show(v),\n"
-    "          negated and 'not ' or '', what), 2)\n"
-    "      end\n"
-    "      return e\n"
-    "    end\n"
-    "  end\n"
-    "  if not negated then e.never = expectation(v, true) end\n"
-    "  return e\n"
-    "end\n"
-    "function expect(v) return expectation(v, false) end\n"
-    "function run_json(...)\n"
-    "  local args = table.pack(...)\n"
-    "  args[args.n + 1] = '--json'\n"
-    "  local r = run(table.unpack(args, 1, args.n + 1))\n"
-    "  if r.status ~= 0 then\n"
-    "    local e = baton.json.decode(r.err)\n"
-    "    e = type(e) == 'table' and type(e.error) == 'table' and e.error.message or r.err\n"
-    "    error(('%s %s exited %d: %s'):format(ns, table.concat(args, ' ', 1, args.n),\n"
-    "      r.status, e), 2)\n"
-    "  end\n"
-    "  return baton.json.decode(r.out), r\n"
-    "end\n"
-    "chunk()\n"
-    "if #tests == 0 then report(nil, false, 'the file declares no test(...)') end\n"
-    "for _, t in ipairs(tests) do\n"
-    "  report(t.name, 'begin')\n"
-    "  local ok, err = pcall(t.fn)\n"
-    "  report(t.name, ok, not ok and tostring(err) or nil)\n"
-    "end\n";
+/* ---- the runner, in Lua: core/lua/scripts/test_runner.lua, compiled in ---*/
 
 /* report(name, ok, message): one line per test, counted. */
 static int l_report(lua_State *L) {
@@ -320,8 +218,11 @@ int baton__test_start(baton_plugin_t *p, const char *file,
   lua_rawgeti(L, LUA_REGISTRYINDEX, p->module_ref);
   lua_setglobal(L, "plugin");
 
-  if (luaL_loadbufferx(L, runner_src, sizeof runner_src - 1, "=baton test",
-                       "t") != LUA_OK) {
+  size_t runner_len;
+  const char *runner_src =
+      baton__asset_text(baton__lua_assets, "/test_runner.lua", &runner_len);
+  if (luaL_loadbufferx(L, runner_src, runner_len, "=baton test", "t") !=
+      LUA_OK) {
     lua_pop(L, 1);
     return BATON_EPLUGIN;
   }

@@ -160,12 +160,7 @@ char *baton__http_unescape(const char *s, size_t n, int form);
 char *baton__http_query_get(const char *query, const char *key);
 
 /* A file of web/, compiled into the binary by web/embed.cmake. */
-typedef struct {
-  const char *path; /* "/index.html" */
-  const char *type; /* "text/html; charset=utf-8" */
-  const unsigned char *data;
-  size_t len;
-} baton_web_asset_t;
+typedef baton_asset_t baton_web_asset_t;
 
 extern const baton_web_asset_t baton__web_assets[];
 extern const size_t baton__web_nassets;

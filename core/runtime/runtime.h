@@ -234,6 +234,10 @@ lua_State *baton__sandbox_new(baton_plugin_t *p);
 /* Loads a text chunk from a file inside the sandbox (no binary chunks).
  * Pushes the function, or returns non-zero with the message pushed. */
 int baton__sandbox_loadfile(lua_State *L, const char *path);
+/* core/runtime/scripts/, compiled in by web/embed.cmake: the sandbox's
+ * coroutine.wrap (coroutine_wrap.lua). */
+extern const baton_asset_t baton__runtime_assets[];
+extern const size_t baton__runtime_nassets;
 /* Marks a thread as running / no longer running (the resume chain). Returns
  * BATON_EINVAL when the chain is too deep. */
 int baton__sandbox_enter(baton_plugin_t *p, lua_State *co);

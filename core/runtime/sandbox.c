@@ -137,17 +137,8 @@ static int sb_co_resume(lua_State *L) {
   return lua_gettop(L);
 }
 
-/* coroutine.wrap on top of the resume above; errors propagate as in Lua. */
-static const char wrap_src[] =
-    "local create, resume, error = ...\n"
-    "local function pass(ok, ...)\n"
-    "  if ok then return ... end\n"
-    "  error((...), 0)\n"
-    "end\n"
-    "return function(f)\n"
-    "  local co = create(f)\n"
-    "  return function(...) return pass(resume(co, ...)) end\n"
-    "end\n";
+/* coroutine.wrap on top of the resume above; errors propagate as in Lua:
+ * core/runtime/scripts/coroutine_wrap.lua, compiled in. */
 
 /* setmetatable(): no __gc. Lua runs finalizers with hooks turned off, so
  * no limit could stop a finalizer that never ends; and a plugin owns
@@ -400,8 +391,10 @@ static int build(lua_State *L) {
   lua_pushcclosure(L, sb_co_resume, 1);
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, "resume"); /* [co, resume] */
-  if (luaL_loadbufferx(L, wrap_src, sizeof wrap_src - 1, "=coroutine.wrap",
-                       "t") != LUA_OK)
+  size_t wrap_len;
+  const char *wrap_src = baton__asset_text(baton__runtime_assets,
+                                           "/coroutine_wrap.lua", &wrap_len);
+  if (luaL_loadbufferx(L, wrap_src, wrap_len, "=coroutine.wrap", "t") != LUA_OK)
     return lua_error(L);
   lua_getfield(L, -3, "create");
   lua_pushvalue(L, -3);

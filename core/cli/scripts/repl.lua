@@ -1,0 +1,3 @@
+local chunk = ...
+local r = table.pack(chunk())
+if r.n > 0 then baton.print(table.unpack(r, 1, r.n)) end

@@ -1,0 +1,100 @@
+local report, chunk, ns = ...
+local tests = {}
+function test(name, fn)
+  if type(name) ~= 'string' or type(fn) ~= 'function' then
+    error('test(name, fn) takes a name and a function', 2)
+  end
+  tests[#tests + 1] = { name = name, fn = fn }
+end
+local function show(v, depth)
+  depth = depth or 0
+  if type(v) == 'string' then
+    return (string.format('%q', v):gsub('\\\n', '\\n'))
+  end
+  if type(v) ~= 'table' or depth > 3 then return tostring(v) end
+  local keys = {}
+  for k in pairs(v) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  local parts = {}
+  for i, k in ipairs(keys) do
+    if i > 20 then parts[#parts + 1] = '...' break end
+    local key = math.type(k) == 'integer' and '' or tostring(k) .. ' = '
+    parts[#parts + 1] = key .. show(v[k], depth + 1)
+  end
+  return '{ ' .. table.concat(parts, ', ') .. ' }'
+end
+local function equal(a, b)
+  if a == b then return true end
+  if type(a) ~= 'table' or type(b) ~= 'table' then return false end
+  for k, v in pairs(a) do if not equal(v, b[k]) then return false end end
+  for k in pairs(b) do if a[k] == nil then return false end end
+  return true
+end
+local matchers = {}
+function matchers.to_equal(v, x) return equal(v, x), 'equal ' .. show(x) end
+function matchers.to_be(v, x) return rawequal(v, x), 'be ' .. show(x) end
+function matchers.to_be_truthy(v) return not not v, 'be truthy' end
+function matchers.to_be_falsy(v) return not v, 'be falsy' end
+function matchers.to_be_nil(v) return v == nil, 'be nil' end
+function matchers.to_match(v, p)
+  return type(v) == 'string' and v:find(p) ~= nil, 'match ' .. show(p)
+end
+function matchers.to_contain(v, x)
+  if type(v) == 'string' then
+    return v:find(x, 1, true) ~= nil, 'contain ' .. show(x)
+  end
+  if type(v) == 'table' then
+    for _, e in ipairs(v) do if equal(e, x) then return true, 'contain ' .. show(x) end end
+  end
+  return false, 'contain ' .. show(x)
+end
+function matchers.to_be_near(v, x, eps)
+  eps = eps or 1e-9
+  return type(v) == 'number' and math.abs(v - x) <= eps,
+         'be within ' .. eps .. ' of ' .. show(x)
+end
+function matchers.to_fail(v, pattern)
+  if type(v) ~= 'function' then return false, 'be a function that fails' end
+  local ok, err = pcall(v)
+  if ok then return false, 'fail' end
+  if pattern and not tostring(err):find(pattern) then
+    return false, 'fail with ' .. show(pattern) .. ' (it failed with ' .. show(tostring(err)) .. ')'
+  end
+  return true, 'fail'
+end
+local function expectation(v, negated)
+  local e = {}
+  for name, m in pairs(matchers) do
+    e[name] = function(first, ...)
+      local ok, what
+      if first == e then ok, what = m(v, ...) else ok, what = m(v, first, ...) end
+      if ok == negated then
+        error(string.format('expected %s %sto %s', show(v),
+          negated and 'not ' or '', what), 2)
+      end
+      return e
+    end
+  end
+  if not negated then e.never = expectation(v, true) end
+  return e
+end
+function expect(v) return expectation(v, false) end
+function run_json(...)
+  local args = table.pack(...)
+  args[args.n + 1] = '--json'
+  local r = run(table.unpack(args, 1, args.n + 1))
+  if r.status ~= 0 then
+    local e = baton.json.decode(r.err)
+    e = type(e) == 'table' and type(e.error) == 'table' and e.error.message or r.err
+    error(('%s %s exited %d: %s'):format(ns, table.concat(args, ' ', 1, args.n),
+      r.status, e), 2)
+  end
+  return baton.json.decode(r.out), r
+end
+chunk()
+if #tests == 0 then report(nil, false, 'the file declares no test(...)') end
+for _, t in ipairs(tests) do
+  report(t.name, 'begin')
+  local ok, err = pcall(t.fn)
+  report(t.name, ok, not ok and tostring(err) or nil)
+end
