@@ -36,8 +36,9 @@ int baton_score_feature_parse(const char *name) {
 
 const char *baton_score_feature_list(void) {
 #define BATON_SCORE_FEATURE_STR(name, str, w, what) ", " str
-  /* +2 skips the first ", ". */
-  return BATON_SCORE_FEATURE_MAP(BATON_SCORE_FEATURE_STR) + 2;
+  /* [2] skips the first ", " (indexing, not `+ 2`, which clang's
+   * -Wstring-plus-int takes for a mistaken append). */
+  return &(BATON_SCORE_FEATURE_MAP(BATON_SCORE_FEATURE_STR))[2];
 #undef BATON_SCORE_FEATURE_STR
 }
 
