@@ -548,8 +548,8 @@ static void client_lenient(void) {
       "GET /a HTTP/1.1\nHost: x\n\n",
       "GET /a HTTP/1.1\r\nHost: x\n\r\n",
       "GET /a HTTP/1.1\r\nHost : x\r\n\r\n",
-      "GET /a HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n Transfer-Encoding: chunked"
-      "\r\n\r\n",
+      ("GET /a HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n Transfer-Encoding: chunked"
+       "\r\n\r\n"),
   };
   for (size_t i = 0; i < sizeof reqs / sizeof *reqs; i++) {
     int fd = connect_server();
