@@ -587,8 +587,8 @@ static stmt_box_t *push_box(lua_State *L, baton_store_t *s) {
 }
 
 /* Prepares sql (at first - 1) as the running plugin, within the plugin's
- * bounds, and binds the arguments from index `first` up to `last`. The
- * statement lives in a box pushed on top of the stack, which run() closes.
+ * bounds, and binds the arguments from index `first` to the top of the
+ * stack. The statement lives in a box pushed on top, which run() closes.
  * Raises a Lua error naming the refused table or the SQL mistake (the box
  * cleans up as the error unwinds). */
 static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,

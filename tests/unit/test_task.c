@@ -308,7 +308,7 @@ static int l_wait_unchecked(lua_State *L) {
   return baton__task_wait(L, op);
 }
 
-/* BUG (core/runtime/task.c, baton__task_wait): internal.h promises "Raises a
+/* BUG (core/runtime/task.c, baton__task_wait): runtime.h promises "Raises a
  * Lua error if L is not a task's coroutine (e.g. inside a coroutine of the
  * plugin's own)", but baton__task_wait dereferences the NULL that
  * baton__task_of returns there (t->op = op): a segfault. Every binding
