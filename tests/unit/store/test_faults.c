@@ -1,4 +1,4 @@
-/* tests/unit/test_faults.c: the store under faults it cannot prevent, as
+/* tests/unit/store/test_faults.c: the store under faults it cannot prevent, as
  * SQLite's own tests do it: the Nth allocation fails, the Nth write finds
  * the disk full or gets an I/O error, the file turns out read-only. N runs
  * upward from 1 until the operation completes without reaching the fault,

@@ -1,4 +1,4 @@
-/* tests/unit/test_import.c: core/store/import.c and core/store/export.c: people
+/* tests/unit/store/test_import.c: core/store/import.c and core/store/export.c: people
  * and groups in and out, every bad input named by file, line and column, and
  * all or nothing, even under kill -9. */
 #include <signal.h>

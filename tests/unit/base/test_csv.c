@@ -1,4 +1,4 @@
-/* tests/unit/test_csv.c: core/base/csv.c, the CSV reader over libcsv and the
+/* tests/unit/base/test_csv.c: core/base/csv.c, the CSV reader over libcsv and the
  * writer that neutralises formulas. */
 #include "store_helpers.h"
 

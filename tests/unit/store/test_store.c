@@ -1,4 +1,4 @@
-/* tests/unit/test_store.c: core/store/store.c: opening, migrations, the plugin
+/* tests/unit/store/test_store.c: core/store/store.c: opening, migrations, the plugin
  * authorizer, events, backup and restore, and a locked database. */
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-/* tests/unit/test_http.c: the HTTP server of core/net/http.c over loopback.
+/* tests/unit/net/test_http.c: the HTTP server of core/net/http.c over loopback.
  *
  * Each test starts a server on a free port of 127.0.0.1 on its own loop,
  * runs a client in a thread (plain blocking sockets, a receive timeout so
