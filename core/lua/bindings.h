@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "binding.h"
 #include "http.h"
 #include "runtime.h"
 
@@ -30,27 +31,6 @@ int baton__lua_open_date(lua_State *L);                    /* lua_date.c */
  * Lua length counts, so a NUL and what follows it are not ignored), with
  * its parts in *y, *m, *d (each may be NULL); BATON_EINVAL otherwise. */
 int baton__lua_todate(lua_State *L, int idx, int *y, int *m, int *d);
-/* The string argument at idx, or a field at a negative idx, for use as a
- * C string: raises "FN: WHAT holds a NUL byte ..." if it has one, since C
- * would silently cut it there (a path, a name, SQL text, a program's
- * argument). A number is converted in place, as lua_tostring does. Inline
- * because the baton.ics module (lua_ics.c, built apart) uses it too. */
-static inline const char *baton__lua_checkcstring(lua_State *L, int idx,
-                                                  const char *fn,
-                                                  const char *what) {
-  size_t len;
-  if (idx < 0 && !lua_isstring(L, idx)) /* a field, not an argument */
-    luaL_error(L, "%s: %s must be a string, not a %s", fn, what,
-               luaL_typename(L, idx));
-  const char *s = luaL_checklstring(L, idx, &len);
-  const char *nul = memchr(s, '\0', len);
-  if (nul != NULL)
-    luaL_error(L,
-               "%s: %s holds a NUL byte (byte %d of %d), where C would "
-               "cut it short; remove it",
-               fn, what, (int)(nul - s) + 1, (int)len);
-  return s;
-}
 int baton__lua_open_plugin(lua_State *L);                  /* lua_plugin.c */
 int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
 int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */

@@ -19,27 +19,47 @@
 typedef struct {
   lua_State *L; /* [.., rows, lines] */
   lua_Integer n;
+  int raised; /* a copy raised: its error is on top of the stack */
 } decode_t;
 
-/* Copies one record onto the two lists. lua_createtable and friends may
- * raise on out-of-memory; the reader's buffers are then leaked only if
- * Lua unwinds through libcsv, so memory is checked first. */
-static int on_row(void *ud, const baton_csv_row_t *row) {
-  decode_t *d = ud;
-  lua_State *L = d->L;
-  if (!lua_checkstack(L, 3))
-    return BATON_ENOMEM;
+/* [rows, lines, decode_t, row] -> []: copies one record onto the lists. */
+static int push_row_p(lua_State *L) {
+  decode_t *d = lua_touserdata(L, 3);
+  const baton_csv_row_t *row = lua_touserdata(L, 4);
   lua_createtable(L, (int)row->ncells, 0);
   for (size_t i = 0; i < row->ncells; i++) {
     lua_pushlstring(L, row->cells[i], row->lens[i]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  d->n++;
-  lua_rawseti(L, -3, d->n);
+  lua_rawseti(L, 1, d->n + 1);
   lua_pushinteger(L, (lua_Integer)row->line);
-  lua_rawseti(L, -2, d->n);
+  lua_rawseti(L, 2, d->n + 1);
+  d->n++;
   return 0;
 }
+
+/* The reader's callback. The copy runs protected: an out-of-memory at
+ * the plugin's limit must not unwind through libcsv, which would leak the
+ * reader. It stops the reader instead, with the error on top of the stack
+ * for l_decode to raise once the reader has cleaned up. */
+static int on_row(void *ud, const baton_csv_row_t *row) {
+  decode_t *d = ud;
+  lua_State *L = d->L;
+  if (!lua_checkstack(L, 6))
+    return BATON_ENOMEM;
+  lua_pushcfunction(L, push_row_p);
+  lua_pushvalue(L, -3);
+  lua_pushvalue(L, -3);
+  lua_pushlightuserdata(L, d);
+  lua_pushlightuserdata(L, (void *)row);
+  if (lua_pcall(L, 4, 0, 0) != LUA_OK) {
+    d->raised = 1;
+    return BATON_ENOMEM;
+  }
+  return 0;
+}
+
+static void release_msgs(void *data) { baton__msgs_free(data); }
 
 /* baton.csv.decode(text [, name]) -> rows, lines | nil, err, code */
 static int l_decode(lua_State *L) {
@@ -50,40 +70,29 @@ static int l_decode(lua_State *L) {
           ? "csv"
           : baton__lua_checkcstring(L, 2, "baton.csv.decode", "name");
   lua_settop(L, 2);
-  lua_newtable(L); /* [text, name, rows] */
-  lua_newtable(L); /* [text, name, rows, lines] */
-  decode_t d = {L, 0};
-  baton_msgs_t errs = {0};
-  errs.max = 1;
-  int rc = baton__csv_parse(name, text, len, on_row, &d, &errs);
-  if (rc == 0 && errs.n > 0)
+  /* The reader's messages, boxed: pushing the failure may raise. */
+  baton_msgs_t *errs = baton__lua_box(L, sizeof *errs, release_msgs);
+  errs->max = 1;
+  lua_newtable(L); /* [text, name, errs, rows] */
+  lua_newtable(L); /* [text, name, errs, rows, lines] */
+  decode_t d = {L, 0, 0};
+  int rc = baton__csv_parse(name, text, len, on_row, &d, errs);
+  if (d.raised)
+    return lua_error(L); /* push_row_p's, the reader now closed */
+  if (rc == 0 && errs->n > 0)
     rc = BATON_EPARSE; /* a cell that is not UTF-8 */
-  if (rc != 0) {
-    lua_pushnil(L);
-    if (errs.n > 0)
-      lua_pushfstring(L, "%s: %s", baton_err_name(rc), errs.items[0]);
-    else
-      lua_pushfstring(L, "%s: %s: %s", baton_err_name(rc), name,
-                      baton_strerror(rc));
-    lua_pushstring(L, baton_err_name(rc));
-    baton__msgs_free(&errs);
-    return 3;
-  }
-  baton__msgs_free(&errs);
+  if (rc != 0 && errs->n > 0)
+    return baton__lua_fail(L, baton_err_name(rc), "%s", errs->items[0]);
+  if (rc != 0)
+    return baton__lua_fail(L, baton_err_name(rc), "%s: %s", name,
+                           baton_strerror(rc));
+  baton__lua_box_close(L, 3);
   return 2;
 }
 
 /* ---- encode ------------------------------------------------------------- */
 
 #define ENCODE "baton.csv.encode"
-#define SCRATCH "baton.csv.scratch"
-
-/* The scratch buffer one row is written into, in a userdata so that an
- * error raised half-way (a bad cell) frees it through __gc. */
-static int scratch_gc(lua_State *L) {
-  baton__buf_free(lua_touserdata(L, 1));
-  return 0;
-}
 
 /* Appends the cell at the top of the stack to b, after a comma unless it
  * is the row's first; pops it. what names the cell in errors. */
@@ -125,12 +134,8 @@ static int l_encode(lua_State *L) {
   lua_settop(L, 2);
   lua_Unsigned nheader = 0;
   if (lua_istable(L, 2)) {
-    for (lua_pushnil(L); lua_next(L, 2) != 0; lua_pop(L, 1))
-      if (lua_type(L, -2) != LUA_TSTRING ||
-          strcmp(lua_tostring(L, -2), "header") != 0)
-        luaL_error(L, ENCODE ": unknown option %s; the one option is header",
-                   lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2)
-                                                  : luaL_typename(L, -2));
+    static const char *const options[] = {"header", NULL};
+    baton__lua_checkoptions(L, 2, ENCODE, options);
     lua_getfield(L, 2, "header"); /* [rows, opts, header] */
     if (!lua_isnil(L, 3)) {
       luaL_argexpected(L, lua_istable(L, 3), 2, "opts.header, a list of names");
@@ -139,13 +144,9 @@ static int l_encode(lua_State *L) {
     }
   }
   lua_settop(L, 3);
-  baton_buf_t *b = lua_newuserdatauv(L, sizeof *b, 0); /* [.., scratch] */
-  memset(b, 0, sizeof *b);
-  if (luaL_newmetatable(L, SCRATCH)) {
-    lua_pushcfunction(L, scratch_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
+  /* The scratch buffer one row is written into, boxed: a bad cell raises
+   * half-way. [.., scratch] */
+  baton_buf_t *b = baton__lua_box(L, sizeof *b, baton__lua_box_buf);
   char what[160];
   luaL_Buffer out;
   luaL_buffinit(L, &out);
@@ -194,6 +195,7 @@ static int l_encode(lua_State *L) {
       luaL_error(L, ENCODE ": out of memory writing row %I", (lua_Integer)r);
     luaL_addlstring(&out, b->data, b->len);
   }
+  baton__lua_box_close(L, 4);
   luaL_pushresult(&out);
   return 1;
 }

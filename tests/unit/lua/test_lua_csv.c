@@ -156,7 +156,8 @@ static void test_bad_input_raises_naming_the_cell(void **state) {
   expect_raise("{}, {header = {'a\\0'}}", "opts.header[1] holds a NUL byte");
   expect_raise("{}, {header = {}}", "opts.header is empty");
   expect_raise("{}, {headers = {'a'}}",
-               "baton.csv.encode: unknown option headers");
+               "baton.csv.encode: unknown option 'headers' (did you mean "
+               "'header'?); the option is header");
   expect_raise("'a,b'", "bad argument #1");
   expect_raise("{{print}}", "row 1, cell 1 is a function");
 }
