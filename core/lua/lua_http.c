@@ -24,9 +24,9 @@
  * a file, a request header) is made with {cache = false}. A route made
  * with {type = "text/calendar; charset=utf-8"} answers a string its
  * handler returns as those bytes with that Content-Type (a calendar feed);
- * any other value it returns (an error's table) is still sent as JSON. The
- * routes, and the answers kept with them, belong to the plugin's state:
- * unloading or reloading the plugin drops them with it. */
+ * any other value it returns (an error's table) is still sent as JSON. The routes, and
+ * the answers kept with them, belong to the plugin's state: unloading or
+ * reloading the plugin drops them with it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,8 +37,8 @@
 #define ROUTE_MAX_PATH 256
 #define ROUTE_MAX_SEGMENTS 16
 #define ROUTE_MAX_QUERY 64
-#define ROUTE_CACHE_MAX 16           /* answers kept per route */
-#define ROUTE_CACHE_BYTES (4u << 20) /* a larger answer is not kept */
+#define ROUTE_CACHE_MAX 16               /* answers kept per route */
+#define ROUTE_CACHE_BYTES (4u << 20)     /* a larger answer is not kept */
 /* Nor kept longer than a minute: an answer may depend on the date
  * (a rota's past meetings), which changes without the data changing. */
 #define ROUTE_CACHE_MS 60000
@@ -58,7 +58,8 @@ static void answer_free(answer_t *a) {
   free(a);
 }
 
-static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+static const char *const methods[] = {"GET", "POST", "PUT", "PATCH",
+                                      "DELETE"};
 
 /* ---- making routes ------------------------------------------------------- */
 
@@ -146,20 +147,16 @@ static int route_options(lua_State *L, const char *method, const char **type) {
       continue;
     }
     if (strcmp(k, "cache") != 0)
-      return luaL_error(L,
-                        "baton.http.route: unknown option '%s'; the "
+      return luaL_error(L, "baton.http.route: unknown option '%s'; the "
                         "options are: cache, type",
                         k);
     if (!lua_isboolean(L, -1))
-      return luaL_error(L,
-                        "baton.http.route: option cache must be true or "
-                        "false, not %s",
-                        luaL_typename(L, -1));
+      return luaL_error(L, "baton.http.route: option cache must be true or "
+                           "false, not %s", luaL_typename(L, -1));
     nocache = !lua_toboolean(L, -1);
     if (!nocache && strcmp(method, "GET") != 0)
-      return luaL_error(L,
-                        "baton.http.route: cache = true is for GET "
-                        "routes; a %s answer is never kept",
+      return luaL_error(L, "baton.http.route: cache = true is for GET "
+                           "routes; a %s answer is never kept",
                         method);
     lua_pop(L, 1);
   }
@@ -184,18 +181,14 @@ static int l_route(lua_State *L) {
   while (m < sizeof methods / sizeof *methods && strcmp(methods[m], method))
     m++;
   if (m == sizeof methods / sizeof *methods)
-    return luaL_error(L,
-                      "baton.http.route: method '%s' is not one of GET, "
-                      "POST, PUT, PATCH, DELETE (in capitals; HEAD is "
-                      "answered by the GET route)",
-                      method);
+    return luaL_error(L, "baton.http.route: method '%s' is not one of GET, "
+                         "POST, PUT, PATCH, DELETE (in capitals; HEAD is "
+                         "answered by the GET route)", method);
   const char *ns = p->m ? p->m->ns : p->name;
   if (!under(path, p->name) && !under(path, ns))
-    return luaL_error(L,
-                      "baton.http.route: path '%s' must start with "
-                      "/api/%s/ or /api/%s/ (a plugin answers only under "
-                      "its own name)",
-                      path, p->name, ns);
+    return luaL_error(L, "baton.http.route: path '%s' must start with "
+                         "/api/%s/ or /api/%s/ (a plugin answers only under "
+                         "its own name)", path, p->name, ns);
   if (strlen(path) > ROUTE_MAX_PATH)
     return luaL_error(L, "baton.http.route: path is longer than %d bytes",
                       ROUTE_MAX_PATH);
@@ -204,17 +197,13 @@ static int l_route(lua_State *L) {
     const char *e = strchr(s, '/');
     size_t n = e ? (size_t)(e - s) : strlen(s);
     if (!segment_ok(s, n) || (e && e[1] == '\0'))
-      return luaL_error(L,
-                        "baton.http.route: path '%s' has a bad part "
-                        "'%.*s'; use letters, digits and -._~ between "
-                        "slashes, :name for a parameter, and no slash at "
-                        "the end",
-                        path, (int)n, s);
+      return luaL_error(L, "baton.http.route: path '%s' has a bad part "
+                           "'%.*s'; use letters, digits and -._~ between "
+                           "slashes, :name for a parameter, and no slash at "
+                           "the end", path, (int)n, s);
     if (++nseg > ROUTE_MAX_SEGMENTS)
-      return luaL_error(L,
-                        "baton.http.route: path '%s' has more than %d "
-                        "parts",
-                        path, ROUTE_MAX_SEGMENTS);
+      return luaL_error(L, "baton.http.route: path '%s' has more than %d "
+                           "parts", path, ROUTE_MAX_SEGMENTS);
     s += n + (e != NULL);
   }
   for (baton_route_t *r = p->routes; r; r = r->next)
@@ -408,9 +397,8 @@ static int decode(call_t *c, const param_t *params, int np, const char *q) {
     if (klen > 0) {
       int i = c->nparams + c->nquery++;
       c->values[2 * i] = baton__http_unescape(q, klen, 1);
-      c->values[2 * i + 1] =
-          eq ? baton__http_unescape(eq + 1, len - klen - 1, 1)
-             : baton__strdup("");
+      c->values[2 * i + 1] = eq ? baton__http_unescape(eq + 1, len - klen - 1, 1)
+                                : baton__strdup("");
       if (c->values[2 * i] == NULL || c->values[2 * i + 1] == NULL)
         return BATON_EINVAL;
     }
@@ -455,8 +443,7 @@ static int route_k(lua_State *L, int st, lua_KContext ctx) {
     int ok;
     lua_Integer s = lua_tointegerx(L, -1, &ok);
     if (!ok || s < 200 || s > 599)
-      return luaL_error(L,
-                        "%s returned status %s; return a value and, if "
+      return luaL_error(L, "%s returned status %s; return a value and, if "
                         "not 200, an HTTP status from 200 to 599",
                         c->what, luaL_tolstring(L, -1, NULL));
     status = (int)s;
@@ -636,9 +623,8 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
       if (strcmp(rt->method, "GET") == 0 && !rt->nocache) {
         const char *q = baton__http_req_query(r);
         c->key = baton__asprintf("%s%s%s", path, *q ? "?" : "", q);
-        answer_t *a =
-            c->key ? answer_find(rt, c->key, c->version, uv_now(&h->loop))
-                   : NULL;
+        answer_t *a = c->key ? answer_find(rt, c->key, c->version, uv_now(&h->loop))
+                             : NULL;
         if (a != NULL) {
           answer_send(r, rt, a->body);
           call_free(c);
@@ -648,9 +634,8 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
       int d = decode(c, params, np, baton__http_req_query(r));
       if (d != 0) {
         baton__http_json_error(r, d == BATON_ENOMEM ? 500 : 400, NULL,
-                               d == BATON_ENOMEM
-                                   ? "out of memory"
-                                   : "the address has a bad %-escape");
+                     d == BATON_ENOMEM ? "out of memory"
+                                       : "the address has a bad %-escape");
         call_free(c);
         return 1;
       }
@@ -682,10 +667,9 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
         call_free(c);
         return 1;
       }
-      if (baton__task_start_within(p, 2, c->what, call_done, c, c->limit_ms) !=
-          0) {
-        baton__http_json_error(r, 500, p->name,
-                               "out of memory starting the handler");
+      if (baton__task_start_within(p, 2, c->what, call_done, c,
+                                   c->limit_ms) != 0) {
+        baton__http_json_error(r, 500, p->name, "out of memory starting the handler");
         call_free(c);
       }
       return 1;
@@ -697,9 +681,9 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
   snprintf(headers, sizeof headers, "Allow: %s\r\n", allow);
   snprintf(msg, sizeof msg, "%s is not answered here; this address takes %s",
            baton__http_req_method(r), allow);
-  baton__http_json(
-      r, 405,
-      json_pack("{s:{s:i, s:s}}", "error", "status", 405, "message", msg),
-      headers);
+  baton__http_json(r, 405,
+                   json_pack("{s:{s:i, s:s}}", "error", "status", 405,
+                             "message", msg),
+                   headers);
   return 1;
 }
