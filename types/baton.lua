@@ -35,6 +35,12 @@ arg = nil
 ---@return string date  "YYYY-MM-DD"
 function baton.today() end
 
+--- the candidate close enough to be what was meant, for "did you mean"
+---@param word string
+---@param candidates string[]
+---@return string|nil nearest
+function baton.suggest(word, candidates) end
+
 --- one line of the command's output
 ---@param ... any  converted with tostring, separated by tabs
 function baton.print(...) end
@@ -218,20 +224,24 @@ baton.http = {}
 ---@param method "GET"|"POST"|"PUT"|"PATCH"|"DELETE"
 ---@param path string  under /api/NAME/ or /api/NAMESPACE/; :name matches one part
 ---@param handler fun(req: baton.request): any, integer?  a JSON value and a status (default 200)
----@param options? {cache?: boolean}  cache = false: never keep this GET route's answers
+---@param options? {cache?: boolean, type?: string}  cache = false: never keep this GET route's answers; type: send a string answer as this Content-Type
 function baton.http.route(method, path, handler, options) end
+
+--- a secret for an address nobody can guess
+---@return string token  32 hex digits (128 random bits)
+function baton.http.token() end
 
 baton.ics = {}
 
---- all-day closures from iCalendar text
+--- all-day closures from iCalendar text, and the events that are not closures
 ---@param text string  an iCalendar file's text
 ---@return {from: string, to: string, name: string}[]|nil closures
----@return string? err
+---@return {from: string, to: string, name: string, why: string}[]|string skipped_or_err
 ---@return string? code
 function baton.ics.holidays(text) end
 
---- an iCalendar file with one all-day event per entry
----@param cal {name: string, stamp?: string, events: {uid: string, sequence?: integer, summary: string, date: string, description?: string}[]}
+--- an iCalendar file with one event per entry
+---@param cal {name: string, stamp?: string, refresh?: string, events: {uid: string, sequence?: integer, summary: string, date: string, time?: string, minutes?: integer, location?: string, status?: string, description?: string}[]}
 ---@return string text
 function baton.ics.calendar(cal) end
 

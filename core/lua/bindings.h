@@ -44,6 +44,7 @@ typedef struct baton_route_s {
   int ref;     /* the handler, in the plugin's registry */
   char *where; /* "plugins/x/init.lua:12", where it was made */
   int nocache; /* made with {cache = false}: GET answers are not kept */
+  char *type;  /* {type = "text/calendar"}: a string answer's type; NULL: JSON */
   struct baton_route_answer_s *answers; /* kept GET answers (lua_http.c) */
   struct baton_route_s *next;
 } baton_route_t;

@@ -113,6 +113,30 @@ static int l_today(lua_State *L) {
   return 1;
 }
 
+/* baton.suggest(word, candidates) -> the candidate close enough to word
+ * to be what was meant ("did you mean"), or nil; as baton's own commands
+ * suggest. Raises when candidates is not a list of strings. */
+static int l_suggest(lua_State *L) {
+  const char *word = baton__lua_checkcstring(L, 1, "baton.suggest", "word");
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 2);
+  if (n == 0)
+    return 0;
+  const char **cands = lua_newuserdatauv(L, (size_t)n * sizeof *cands, 0);
+  for (lua_Integer i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, 2, i) != LUA_TSTRING)
+      return luaL_error(L, "baton.suggest: candidates[%d] must be a string",
+                        (int)i);
+    cands[i - 1] = lua_tostring(L, -1); /* alive: the table holds it */
+    lua_pop(L, 1);
+  }
+  const char *best = baton__suggest(word, cands, (size_t)n);
+  if (best == NULL)
+    return 0;
+  lua_pushstring(L, best);
+  return 1;
+}
+
 /* Helpers written in Lua: the default text rendering of baton.output and
  * baton.ui.table (core/lua/scripts/output.lua, compiled in). They run inside
  * the plugin's sandbox like its own code. */
@@ -130,6 +154,8 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   lua_setfield(L, -2, "print");
   lua_pushcfunction(L, l_today);
   lua_setfield(L, -2, "today");
+  lua_pushcfunction(L, l_suggest);
+  lua_setfield(L, -2, "suggest");
 
   lua_createtable(L, 0, 4);
   static const char *const levels[] = {"debug", "info", "warn", "error"};

@@ -21,7 +21,10 @@
  * the data's version stays the same (as /api/people is): a dashboard
  * room asking every second runs a slow handler once per change, not once
  * per request. A route whose answer depends on anything else (the time,
- * a file, a request header) is made with {cache = false}. The routes, and
+ * a file, a request header) is made with {cache = false}. A route made
+ * with {type = "text/calendar; charset=utf-8"} answers a string its
+ * handler returns as those bytes with that Content-Type (a calendar feed);
+ * any other value it returns (an error's table) is still sent as JSON. The routes, and
  * the answers kept with them, belong to the plugin's state: unloading or
  * reloading the plugin drops them with it. */
 #include <stdlib.h>
@@ -71,6 +74,7 @@ void baton__routes_free(baton_plugin_t *p) {
     }
     free(r->path);
     free(r->where);
+    free(r->type);
     free(r);
   }
 }
@@ -108,9 +112,23 @@ static int under(const char *path, const char *word) {
          (path[5 + n] == '\0' || path[5 + n] == '/');
 }
 
-/* The options table at index 4 ({cache = false}); raises for an unknown
- * key or a wrong type. Returns nocache. */
-static int route_options(lua_State *L, const char *method) {
+/* A Content-Type a route may declare: "type/subtype" and parameters, in
+ * printable ASCII (no CR or LF: it goes into the header as it is). */
+static int type_ok(const char *t) {
+  size_t n = strlen(t);
+  if (n == 0 || n > 100 || strchr(t, '/') == NULL)
+    return 0;
+  for (const char *s = t; *s; s++)
+    if (*s < 0x20 || *s > 0x7e)
+      return 0;
+  return 1;
+}
+
+/* The options table at index 4 ({cache = false, type = "..."}); raises
+ * for an unknown key or a wrong type. Returns nocache; *type gets the
+ * type option (owned by the table) or NULL. */
+static int route_options(lua_State *L, const char *method, const char **type) {
+  *type = NULL;
   if (lua_isnoneornil(L, 4))
     return 0;
   luaL_checktype(L, 4, LUA_TTABLE);
@@ -118,16 +136,28 @@ static int route_options(lua_State *L, const char *method) {
   lua_pushnil(L);
   while (lua_next(L, 4) != 0) {
     const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+    if (strcmp(k, "type") == 0) {
+      if (lua_type(L, -1) != LUA_TSTRING || !type_ok(lua_tostring(L, -1)))
+        return luaL_error(L, "baton.http.route: option type must be a "
+                             "Content-Type such as \"text/calendar; "
+                             "charset=utf-8\" (printable ASCII, at most 100 "
+                             "bytes)");
+      *type = lua_tostring(L, -1);
+      lua_pop(L, 1);
+      continue;
+    }
     if (strcmp(k, "cache") != 0)
       return luaL_error(L, "baton.http.route: unknown option '%s'; the "
-                           "options are: cache", k);
+                        "options are: cache, type",
+                        k);
     if (!lua_isboolean(L, -1))
       return luaL_error(L, "baton.http.route: option cache must be true or "
                            "false, not %s", luaL_typename(L, -1));
     nocache = !lua_toboolean(L, -1);
     if (!nocache && strcmp(method, "GET") != 0)
       return luaL_error(L, "baton.http.route: cache = true is for GET "
-                           "routes; a %s answer is never kept", method);
+                           "routes; a %s answer is never kept",
+                        method);
     lua_pop(L, 1);
   }
   return nocache;
@@ -141,7 +171,8 @@ static int l_route(lua_State *L) {
       baton__lua_checkcstring(L, 1, "baton.http.route", "method");
   const char *path = baton__lua_checkcstring(L, 2, "baton.http.route", "path");
   luaL_checktype(L, 3, LUA_TFUNCTION);
-  int nocache = route_options(L, method);
+  const char *type;
+  int nocache = route_options(L, method, &type);
   if (!p->loading)
     return luaL_error(L, "baton.http.route: routes are made while init.lua "
                          "loads; call it at the top level of init.lua (or of "
@@ -185,9 +216,12 @@ static int l_route(lua_State *L) {
     snprintf(where, sizeof where, "%s:%d", ar.short_src, ar.currentline);
   baton_route_t *r = calloc(1, sizeof *r);
   if (r == NULL || (r->path = baton__strdup(path)) == NULL ||
-      (r->where = baton__strdup(where)) == NULL) {
-    if (r)
+      (r->where = baton__strdup(where)) == NULL ||
+      (type != NULL && (r->type = baton__strdup(type)) == NULL)) {
+    if (r) {
       free(r->path);
+      free(r->where);
+    }
     free(r);
     return luaL_error(L, "baton.http.route: out of memory");
   }
@@ -202,10 +236,30 @@ static int l_route(lua_State *L) {
   return 0;
 }
 
+/* baton.http.token() -> 32 hex digits from the system's random source
+ * (128 bits), for an address nobody can guess (a calendar feed's). Raises
+ * if the system has no random source to give. */
+static int l_token(lua_State *L) {
+  unsigned char raw[16];
+  char hex[2 * sizeof raw + 1];
+  int rc = uv_random(NULL, NULL, raw, sizeof raw, 0, NULL);
+  if (rc != 0)
+    return luaL_error(L,
+                      "baton.http.token: the system's random source "
+                      "failed: %s",
+                      uv_strerror(rc));
+  for (size_t i = 0; i < sizeof raw; i++)
+    snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+  lua_pushlstring(L, hex, 2 * sizeof raw);
+  return 1;
+}
+
 int baton__lua_open_http(lua_State *L) {
-  lua_createtable(L, 0, 1);
+  lua_createtable(L, 0, 2);
   lua_pushcfunction(L, l_route);
   lua_setfield(L, -2, "route");
+  lua_pushcfunction(L, l_token);
+  lua_setfield(L, -2, "token");
   return 1;
 }
 
@@ -311,11 +365,13 @@ static void answer_keep(baton_route_t *rt, const char *key, long long version,
   rt->answers = a;
 }
 
-/* Sends a kept answer as baton__http_json sends a fresh one. */
-static void answer_send(baton_http_req_t *r, baton_http_shared_t *body) {
+/* Sends a kept answer as a fresh one is sent: as JSON, or as the route's
+ * type. */
+static void answer_send(baton_http_req_t *r, const baton_route_t *rt,
+                        baton_http_shared_t *body) {
   body->refs++;
-  baton__http_respond_ref(r, 200, "application/json", body->data, body->len,
-                          "Cache-Control: no-store\r\n",
+  baton__http_respond_ref(r, 200, rt->type ? rt->type : "application/json",
+                          body->data, body->len, "Cache-Control: no-store\r\n",
                           baton__http_shared_unref, body);
 }
 
@@ -351,6 +407,33 @@ static int decode(call_t *c, const param_t *params, int np, const char *q) {
   return 0;
 }
 
+/* Answers the request with text (len bytes, freed here) as type; a 200
+ * answer of a cached GET route is kept. Returns 0. */
+static int route_send(call_t *c, int status, char *text, size_t len,
+                      const char *type) {
+  baton_http_req_t *r = c->req;
+  c->req = NULL;
+  if (status == 204) {
+    baton__http_respond(r, 204, type, NULL, 0, "Cache-Control: no-store\r\n");
+  } else if (status == 200 && c->key != NULL) {
+    baton_http_shared_t *body = baton__http_shared_new(text, len);
+    if (body == NULL) { /* out of memory; text is freed: answer 500 */
+      baton__http_json(r, status, NULL, NULL);
+      return 0;
+    }
+    if (body->len <= ROUTE_CACHE_BYTES)
+      answer_keep(c->route, c->key, c->version, uv_now(&c->p->host->loop),
+                  body);
+    answer_send(r, c->route, body);
+    baton__http_shared_unref(body);
+  } else {
+    baton__http_respond(r, status, type, text, len,
+                        "Cache-Control: no-store\r\n");
+    free(text);
+  }
+  return 0;
+}
+
 /* After the handler returned: [value, status] -> the answer. */
 static int route_k(lua_State *L, int st, lua_KContext ctx) {
   (void)st;
@@ -361,13 +444,25 @@ static int route_k(lua_State *L, int st, lua_KContext ctx) {
     lua_Integer s = lua_tointegerx(L, -1, &ok);
     if (!ok || s < 200 || s > 599)
       return luaL_error(L, "%s returned status %s; return a value and, if "
-                           "not 200, an HTTP status from 200 to 599",
+                        "not 200, an HTTP status from 200 to 599",
                         c->what, luaL_tolstring(L, -1, NULL));
     status = (int)s;
   }
   if (lua_isnil(L, -2) && lua_isnil(L, -1))
     status = 204;
   char *err = NULL, *text = NULL;
+  size_t len = 0;
+  if (c->route->type != NULL && status != 204 &&
+      lua_type(L, -2) == LUA_TSTRING) {
+    /* the handler's own bytes, as the route's type (a NUL may be in them) */
+    const char *s = lua_tolstring(L, -2, &len);
+    text = malloc(len + 1);
+    if (text == NULL)
+      return luaL_error(L, "%s: out of memory", c->what);
+    memcpy(text, s, len);
+    text[len] = '\0';
+    return route_send(c, status, text, len, c->route->type);
+  }
   /* jansson's copy of the answer and its text count against the plugin's
    * memory, as the value itself does. */
   baton_json_budget_t b;
@@ -387,28 +482,8 @@ static int route_k(lua_State *L, int st, lua_KContext ctx) {
     free(err);
     return lua_error(L);
   }
-  baton_http_req_t *r = c->req;
-  c->req = NULL;
-  if (status == 204) {
-    baton__http_respond(r, 204, "application/json", NULL, 0,
-                        "Cache-Control: no-store\r\n");
-  } else if (status == 200 && c->key != NULL) {
-    baton_http_shared_t *body = baton__http_shared_new(text, strlen(text));
-    if (body == NULL) { /* out of memory; text is freed: answer 500 */
-      baton__http_json(r, status, NULL, NULL);
-      return 0;
-    }
-    if (body->len <= ROUTE_CACHE_BYTES)
-      answer_keep(c->route, c->key, c->version, uv_now(&c->p->host->loop),
-                  body);
-    answer_send(r, body);
-    baton__http_shared_unref(body);
-  } else {
-    baton__http_respond(r, status, "application/json", text, strlen(text),
-                        "Cache-Control: no-store\r\n");
-    free(text);
-  }
-  return 0;
+  return route_send(c, status, text, text ? strlen(text) : 0,
+                    "application/json");
 }
 
 /* [handler, req] -> calls the handler and answers. Upvalue: the call. */
@@ -551,7 +626,7 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
         answer_t *a = c->key ? answer_find(rt, c->key, c->version, uv_now(&h->loop))
                              : NULL;
         if (a != NULL) {
-          answer_send(r, a->body);
+          answer_send(r, rt, a->body);
           call_free(c);
           return 1;
         }

@@ -68,22 +68,33 @@ local function check_range(file, rec, what)
   end
 end
 
---- Closures from an .ics or a CSV file: a list of { from, to, name }.
-function M.closures(file)
-  if file == nil then return {} end
+--- Closures from an .ics or a CSV file: a list of { from, to, name }, and
+--- the calendar's events that are not closures: cancelled ones, and timed
+--- ones (a twilight CPD at 15:30, a parents' evening) unless `timed` says
+--- to count them, each { from, to, name, why = "cancelled"|"timed" }.
+---@param file? string
+---@param timed? boolean count timed events as closures of their days
+---@return {from: string, to: string, name: string}[] closures
+---@return {from: string, to: string, name: string, why: string}[] ignored
+function M.closures(file, timed)
+  if file == nil then return {}, {} end
   if file:lower():match("%.ics$") or file:lower():match("%.ical$") then
     local text, err = baton.fs.read(file)
     if not text then error(err, 0) end
-    local list, perr = baton.ics.holidays(text)
-    if not list then error(file .. ": " .. perr, 0) end
-    return list
+    local list, skipped = baton.ics.holidays(text)
+    if not list then error(file .. ": " .. skipped, 0) end
+    local ignored = {}
+    for _, e in ipairs(skipped) do
+      if timed and e.why == "timed" then list[#list + 1] = e else ignored[#ignored + 1] = e end
+    end
+    return list, ignored
   end
   local out = {}
   for _, rec in ipairs(csv_records(file, { "from", "to" }, "name")) do
     check_range(file, rec, "a closure")
     out[#out + 1] = { from = rec.from, to = rec.to, name = rec.name or "closed" }
   end
-  return out
+  return out, {}
 end
 
 --- Absences from a CSV file: a list of { person, from, to, reason }.

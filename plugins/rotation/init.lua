@@ -18,17 +18,20 @@
 --      position differ by at most one turn, or say why that cannot be
 --      (scheduler/bounds.lua, scheduler/explain.lua).
 --   6. Name every gap and its reason; publish the rota (table, CSV,
---      JSON, one calendar file per person and per group: render.lua);
---      keep it (store.lua).
+--      JSON: render.lua; a calendar per group and one per person across
+--      every group, as files or as a feed baton serve publishes:
+--      publish.lua); keep it (store.lua).
 --
 -- Afterwards: `swap` one turn (with the compensating swap that keeps it
 -- fair), `repair` after new absences (fewest changes), `why` a person
--- holds a turn (rules.lua), `show` the saved rota.
+-- holds a turn (rules.lua), `show` the saved rota (and publish it again,
+-- with every change since), `feed` each person's calendar address.
 --
 -- This file wires the commands to those modules: it reads and writes the
 -- store; the scheduler and the rules are pure, and the renderers print.
 
 local calendar = require("calendar")
+local publish = require("publish")
 local roster = require("roster")
 local rules = require("rules")
 local render = require("render")
@@ -75,14 +78,61 @@ local function slot_rows(res, roles)
   return rows
 end
 
+-- What the saved rota of some groups is, for publishing: per group its
+-- settings, slots and cancelled turns, and everyone's names.
+local function saved_groups(groups)
+  local out, names = {}, {}
+  for _, group in ipairs(groups) do
+    local settings = store.settings(group)
+    if settings then
+      out[#out + 1] = { group = group, settings = settings, slots = store.slots(group),
+                        cancelled = store.cancelled(group) }
+      for _, m in ipairs(roster.members(group)) do names[m.id] = m.name or m.id end
+    end
+  end
+  return out, names
+end
+
+-- Every group with a saved rota, sorted.
+local function all_groups()
+  local list = {}
+  for group in pairs(store.all_settings()) do list[#list + 1] = group end
+  table.sort(list)
+  return list
+end
+
+-- Writes the saved calendars of `groups` to dir: each group's, and the
+-- calendar of each of their members across every saved group.
+local function write_calendars(dir, groups)
+  local every, names = saved_groups(all_groups())
+  local group_events, person_events = publish.events(every, names)
+  local people, seen = {}, {}
+  for _, group in ipairs(groups) do
+    for _, m in ipairs(roster.members(group)) do
+      if not seen[m.id] then seen[m.id] = true; people[#people + 1] = m.id end
+    end
+    for _, g in ipairs(every) do -- and whoever lost a turn in it
+      if g.group == group then
+        for _, c in ipairs(g.cancelled) do
+          if not seen[c.person] then seen[c.person] = true; people[#people + 1] = c.person end
+        end
+      end
+    end
+  end
+  table.sort(people)
+  return publish.write(dir, groups, people, group_events, person_events, names)
+end
+
 function M.plan(args, ctx)
   store.migrate()
   local hist_list = store.history()
   local saved = store.all_settings()
   local in_run = {} -- turns given by the groups already planned in this run
   local results = {}
-  for _, group in ipairs(args.group) do
-    local settings, skipped = settings_of.for_group(args, saved[group])
+  for i, group in ipairs(args.group) do
+    group = roster.group_name(group)
+    args.group[i] = group
+    local settings, skipped, ignored = settings_of.for_group(args, saved[group])
     local prob, _, fair, res = M.plan_group(group, settings, hist_list, in_run)
     -- later groups in this run count this plan's turns
     for _, m in ipairs(res.meetings) do
@@ -97,8 +147,13 @@ function M.plan(args, ctx)
       render.csv(#args.group > 1 and args.csv:gsub("%.csv$", "") .. "-" .. render.slug(group) .. ".csv" or args.csv,
         prob, res)
     end
-    if args.ics then res.ics_files = render.ics(args.ics, group, prob, res, store.slots(group)) end
-    results[#results + 1] = { res = res, prob = prob, fair = fair, skipped = skipped, settings = settings }
+    res.skipped, res.not_counted = skipped, ignored.on_meetings
+    res.meeting = settings.meeting
+    if args.ics and not args.save then
+      res.ics_files = render.ics(args.ics, group, prob, res, store.slots(group), settings.meeting)
+    end
+    results[#results + 1] = { res = res, prob = prob, fair = fair, skipped = skipped, settings = settings,
+                              ignored = ignored }
   end
   -- Every group planned: save them all in one transaction, so that an
   -- error on any group (a full disk, say) saves none of them.
@@ -113,6 +168,12 @@ function M.plan(args, ctx)
                      unfilled = #res.unfilled, bound = res.fairness.bound } })
       end
     end)
+    -- saved: the calendars are the saved rota's, with the turns it cancelled
+    if args.ics then
+      local files = write_calendars(args.ics, args.group)
+      for _, r in ipairs(results) do r.res.ics_files = files end
+      results.ics_files = files
+    end
   end
   local value = #results == 1 and results[1].res or (function()
     local all = {}
@@ -126,12 +187,14 @@ end
 
 function M.swap(args)
   store.migrate() -- outside the transaction: a migration is a transaction of its own
+  args.group = roster.group_name(args.group)
   -- The saved turns the rules are checked against are read in the
   -- transaction that saves the swap: another baton's swap at the same
   -- moment is wholly before this one (and checked against) or after it.
   local prob, assign, p, soft, suggestion = baton.store.transaction(function()
     local settings, prob, assign = roster.saved(args.group)
     local t, r = rules.meeting(settings, args.date), rules.role(settings, args.role)
+    args.role = settings.roles[r]
     local q = prob.index[args.to]
     if not q then error(("%s is not a member of %s"):format(args.to, args.group), 0) end
     local p = assign[t][r]
@@ -145,6 +208,7 @@ function M.swap(args)
     local suggestion
     if p then suggestion = rules.compensating_swap(prob, assign, t, r, p, q, settings.min_gap, baton.today()) end
     local rows = slot_rows({ meetings = { { date = args.date, assignments = { [args.role] = args.to } } } }, { args.role })
+    rows[1].by = "swap"
     store.save(args.group, settings, rows)
     return prob, assign, p, soft, suggestion
   end)
@@ -158,6 +222,7 @@ end
 
 function M.repair(args)
   store.migrate() -- outside the transaction: a migration is a transaction of its own
+  args.group = roster.group_name(args.group)
   local new_absences = calendar.absences(args.unavailable) -- (reads a file: before the transaction)
   -- The saved turns are read in the transaction that saves the repair, so
   -- the repair changes the turns as they are, not as they were a moment
@@ -171,6 +236,7 @@ function M.repair(args)
     prob.fixed, prob.open = fixed, open
     local sol = scheduler.solve(prob)
     local changes, rows = rules.repair_changes(prob, assign, sol, open, broken)
+    for _, row in ipairs(rows) do row.by = "repair" end
     -- the changed turns, and the new absences as part of the group's
     -- settings from now on, in one transaction
     if not args.dry_run then store.save(args.group, settings, rows) end
@@ -189,9 +255,17 @@ end
 -- rota why ---------------------------------------------------------------------
 
 function M.why(args)
+  args.group = roster.group_name(args.group)
   local settings, prob, assign, _, hist = roster.saved(args.group)
   local t, r = rules.meeting(settings, args.date), rules.role(settings, args.role)
-  local p, because, others = rules.why(prob, assign, hist, t, r, settings.min_gap)
+  -- a turn set by hand after the plan says so, and when
+  local set_by
+  for _, d in ipairs(store.history()) do
+    if d.group == args.group and d.date == args.date and d.role == settings.roles[r] and d.by then
+      set_by = { by = d.by, on = type(d.at) == "string" and d.at:sub(1, 10) or nil }
+    end
+  end
+  local p, because, others = rules.why(prob, assign, hist, t, r, settings.min_gap, set_by)
   local out = { group = args.group, date = args.date, role = prob.roles[r], others = others }
   if p then out.person = prob.people[p].id end
   out.because = because
@@ -228,13 +302,115 @@ local function turns_of(group, person)
 end
 
 function M.show(args)
-  baton.output(turns_of(args.group, args.person), render.show)
+  store.migrate()
+  local groups = {}
+  if args.group then
+    groups[1] = roster.group_name(args.group)
+  else
+    groups = all_groups()
+    if #groups == 0 then error("no saved rota yet: run baton rota plan --group GROUP ... --save first", 0) end
+  end
+  local out, csv_rows = {}, {}
+  for _, group in ipairs(groups) do
+    local rows = turns_of(group, args.person)
+    out[#out + 1] = { group = group, turns = rows }
+    for _, r in ipairs(rows) do
+      if r.person ~= "(unfilled)" or not args.person then
+        csv_rows[#csv_rows + 1] = { group = group, date = r.date, role = r.role,
+                                    person_id = r.person ~= "(unfilled)" and r.person or nil, name = r.name }
+      end
+    end
+  end
+  if args.csv then
+    table.sort(csv_rows, function(a, b)
+      return a.group < b.group or (a.group == b.group and (a.date < b.date or (a.date == b.date and a.role < b.role)))
+    end)
+    render.csv_rows(args.csv, csv_rows, #groups > 1)
+  end
+  local files = args.ics and write_calendars(args.ics, groups) or nil
+  local value = #out == 1 and out[1].turns or { groups = out }
+  baton.output(value, function()
+    for i, o in ipairs(out) do
+      if #out > 1 then
+        if i > 1 then baton.print("") end
+        baton.print(o.group .. ":")
+      end
+      render.show(o.turns)
+    end
+    if args.csv then baton.print(("Wrote %d turns to %s."):format(#csv_rows, args.csv)) end
+    if files then baton.print(("Wrote %d calendar files to %s (people/ holds one per person)."):format(#files, args.ics)) end
+  end)
+end
+
+-- rota feed --------------------------------------------------------------------
+
+-- The people with a turn, or a turn cancelled, in any saved group.
+local function people_with_turns()
+  local seen, list = {}, {}
+  for _, g in ipairs((saved_groups(all_groups()))) do
+    for _, roles in pairs(g.slots) do
+      for _, s in pairs(roles) do
+        if s.person and not seen[s.person] then seen[s.person] = true; list[#list + 1] = s.person end
+      end
+    end
+    for _, c in ipairs(g.cancelled) do
+      if not seen[c.person] then seen[c.person] = true; list[#list + 1] = c.person end
+    end
+  end
+  table.sort(list)
+  return list
+end
+
+function M.feed(args)
+  store.migrate()
+  local people = args.person and { args.person } or people_with_turns()
+  if args.person then
+    local p, err, code = baton.people.get(args.person)
+    if not p then
+      error(code == "ENOTFOUND" and ("no person '%s'"):format(args.person) or tostring(err), 0)
+    end
+  end
+  if args.rotate and not args.person then
+    error("--rotate replaces one person's feed address: give --person ID", 0)
+  end
+  local base = (args.base or ""):gsub("/+$", "")
+  local rows = baton.store.transaction(function()
+    local rows = {}
+    for _, id in ipairs(people) do
+      local token = store.feed_token(id, true, args.rotate)
+      local p = baton.people.get(id)
+      local path = ("/api/rotation/feed/%s.ics"):format(token)
+      rows[#rows + 1] = { person = id, name = p and p.name or id, path = path, url = base .. path }
+    end
+    return rows
+  end)
+  baton.output(rows, function(list)
+    if #list == 0 then baton.print("Nobody has a turn yet: save a plan first (rota plan ... --save)."); return end
+    baton.ui.table(list, { "person", "name", base ~= "" and "url" or "path" })
+    if args.rotate then baton.print("The old address now answers 404; send the new one.") end
+    if base == "" then
+      baton.print("Each address is served by baton serve; add --base https://HOST:PORT to print whole addresses.")
+    end
+  end)
 end
 
 function M.health()
   if baton.ics == nil or baton.csv == nil then return false, "this baton has no baton.ics or baton.csv" end
   return true, "scheduler ready"
 end
+
+-- Each person's calendar, for a calendar app to subscribe to (baton
+-- serve): the address holds a secret token (rota feed), which no other
+-- route lists; a wrong token answers 404 like a missing page.
+baton.http.route("GET", "/api/rotation/feed/:file", function(req)
+  store.migrate()
+  local token = req.params.file:match("^(%x+)%.ics$")
+  local person = token and #token == 32 and store.feed_person(token:lower())
+  if not person then return { error = { status = 404, message = "no such calendar" } }, 404 end
+  local _, person_events = publish.events(saved_groups(all_groups()))
+  local p = baton.people.get(person)
+  return publish.person_calendar(person, p and p.name or person, person_events[person], "PT1H")
+end, { type = "text/calendar; charset=utf-8" })
 
 -- The dashboard's data (baton serve): every group's saved rota, as
 -- `rota show --json` prints it, keyed by group.

@@ -30,12 +30,17 @@ return {
         { "--from", type = "date", metavar = "DATE", help = "first day of the term (required unless --dates)" },
         { "--to", type = "date", metavar = "DATE", help = "last day of the term (required unless --dates)" },
         { "--dates", metavar = "LIST", help = "explicit meeting dates, comma-separated (instead of --every)" },
-        { "--holidays", type = "path", exists = true, metavar = "FILE", help = "closures: .ics, or CSV from,to,name" },
+        { "--holidays", type = "path", exists = true, metavar = "FILE", help = "closures: .ics (Google, Outlook), or CSV from,to,name" },
+        { "--timed-closures", type = "boolean", default = false, help = "count the timed events in --holidays (a twilight CPD, a parents' evening) as closures of their day" },
+        { "--time", metavar = "HH:MM", help = "the meetings' start, for the calendars (floating local time); remembered" },
+        { "--duration", type = "integer", metavar = "MINUTES", help = "the meetings' length with --time (60); remembered" },
+        { "--location", metavar = "TEXT", help = "where the group meets, for the calendars; remembered" },
+        { "--names", type = "boolean", default = false, help = "show names instead of ids in the rota grid" },
         { "--unavailable", type = "path", exists = true, metavar = "FILE", help = "absences: CSV person_id,from,to[,reason]" },
         { "--needs", many = true, metavar = "ROLE:ATTR=VALUE", help = "what a role requires, e.g. facilitator:trained_facilitator=yes" },
         { "--min-gap", type = "integer", default = 1, metavar = "N", help = "nobody holds a role again within N meetings when someone else can (0 = off)" },
         { "--csv", type = "path", metavar = "FILE", help = "also write the plan as CSV" },
-        { "--ics", type = "path", metavar = "DIR", help = "also write iCalendar files: one per person and one for the group" },
+        { "--ics", type = "path", metavar = "DIR", help = "also write iCalendar files: one per group and people/ID.ics, one per person across every group" },
         { "--save", type = "boolean", default = false, help = "keep the plan and record it in the event log" },
       },
     },
@@ -66,10 +71,27 @@ return {
       },
     },
     show = {
-      summary = "The saved plan, upcoming meetings first",
+      summary = "The saved plan, upcoming meetings first; publish it again with every change",
+      help = "Without --group, every group with a saved rota. --ics and --csv write the saved rota, "
+        .. "with the swaps and repairs made since the plan: a turn that moved away from someone stays in "
+        .. "their calendar as cancelled.",
       args = {
-        group,
+        { "--group", metavar = "GROUP", help = "the group (default: every saved group)" },
         { "--person", metavar = "ID", help = "only this person's turns" },
+        { "--ics", type = "path", metavar = "DIR", help = "write the calendars: GROUP.ics and people/ID.ics (one per person, across every group)" },
+        { "--csv", type = "path", metavar = "FILE", help = "write the saved rota as CSV" },
+      },
+    },
+    feed = {
+      summary = "Each person's calendar feed address (baton serve publishes it)",
+      help = "Prints, for each person with a turn, the address of their own calendar in baton serve: "
+        .. "/api/rotation/feed/TOKEN.ics, where TOKEN is a secret made for them. A calendar app "
+        .. "subscribes to it and follows every swap and repair. --rotate makes a new address for one "
+        .. "person; the old one then answers 404.",
+      args = {
+        { "--person", metavar = "ID", help = "only this person" },
+        { "--rotate", type = "boolean", default = false, help = "replace the person's address with a new one" },
+        { "--base", metavar = "URL", help = "the address baton serve is reached at, e.g. https://rota.school.org" },
       },
     },
   },

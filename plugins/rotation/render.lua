@@ -4,6 +4,7 @@
 -- given and never the store (store.next_seq is pure arithmetic on a slot
 -- passed in).
 
+local publish = require("publish")
 local store = require("store")
 
 local M = {}
@@ -69,18 +70,31 @@ end
 ---@param res table M.result
 ---@param fair table
 ---@param skipped? {date: string, why: string}[] meeting days that fell on a closure
-function M.plan(prob, res, fair, skipped)
+---@param names? boolean names in the grid instead of ids
+function M.plan(prob, res, fair, skipped, names)
   baton.print(("%s: %d meetings, roles %s"):format(res.group, #prob.meetings, table.concat(prob.roles, ", ")))
   if skipped and #skipped > 0 then
     local s = {}
     for _, k in ipairs(skipped) do s[#s + 1] = k.date .. " (" .. k.why .. ")" end
     baton.print("Skipped closures: " .. table.concat(s, ", "))
   end
+  if res.not_counted and #res.not_counted > 0 then
+    local s, timed = {}, false
+    for _, k in ipairs(res.not_counted) do
+      s[#s + 1] = ("%s %s (%s)"):format(k.date, k.name, k.why)
+      timed = timed or k.why == "timed"
+    end
+    baton.print("Not counted as closures, on meeting days: " .. table.concat(s, ", ")
+      .. (timed and "; add --timed-closures to count timed events" or ""))
+  end
   baton.print("")
   local rows = {}
   for _, m in ipairs(res.meetings) do
     local row = { date = m.date .. " " .. select(2, baton.date.weekday(m.date)) }
-    for _, role in ipairs(prob.roles) do row[role] = m.assignments[role] or "(unfilled)" end
+    for _, role in ipairs(prob.roles) do
+      local id = m.assignments[role]
+      row[role] = id and (names and prob.people[prob.index[id]].name or id) or "(unfilled)"
+    end
     rows[#rows + 1] = row
   end
   local cols = { "date" }
@@ -144,57 +158,48 @@ function M.csv(path, prob, res)
       rows[#rows + 1] = { date = m.date, role = role, person_id = id, name = p and p.name }
     end
   end
-  assert(baton.fs.write(path, baton.csv.encode(rows, { header = { "date", "role", "person_id", "name" } })))
+  M.csv_rows(path, rows, false)
 end
 
---- "Maths PLC" -> "maths-plc", for file names and UIDs.
----@param s string
----@return string
-function M.slug(s)
-  return (s:lower():gsub("[^%w]+", "-"):gsub("^%-+", ""):gsub("%-+$", ""))
+M.slug = publish.slug
+
+--- Writes rows { [group,] date, role, person_id, name } as CSV (the saved
+--- rota, `rota show --csv`), with a group column when there are several.
+---@param path string
+---@param rows table[]
+---@param with_group boolean
+function M.csv_rows(path, rows, with_group)
+  local header = { "date", "role", "person_id", "name" }
+  if with_group then table.insert(header, 1, "group") end
+  local ok, err = baton.fs.write(path, baton.csv.encode(rows, { header = header }))
+  if not ok then error(("--csv: cannot write %s: %s"):format(path, err), 0) end
 end
 
---- Writes a plan as iCalendar files in `dir`: one for the group and one
---- per person with turns. `old` is the group's saved slots (their
---- SEQUENCE numbers rise when a turn changes).
+--- Writes a plan that is not saved as iCalendar files in `dir`: one for
+--- the group and one per person with turns (people/ID.ics). `old` is the
+--- group's saved slots (their SEQUENCE numbers rise when a turn changes).
+--- A saved plan is published from the store instead (init.lua), with
+--- the turns it cancelled.
 ---@param dir string
 ---@param group string
 ---@param prob table
 ---@param res table M.result
 ---@param old table store.slots(group)
+---@param meeting? table settings.meeting
 ---@return string[] files the paths written
-function M.ics(dir, group, prob, res, old)
-  local ok, err = baton.fs.mkdir(dir) -- and any missing parents
-  if not ok then error(("--ics %s: %s"):format(dir, err), 0) end
-  local group_events, per = {}, {}
+function M.ics(dir, group, prob, res, old, meeting)
+  local slots, names, people = {}, {}, {}
   for _, m in ipairs(res.meetings) do
+    slots[m.date] = {}
     for _, role in ipairs(prob.roles) do
       local id = m.assignments[role]
-      if id then
-        local p = prob.people[prob.index[id]]
-        local seq = store.next_seq(old[m.date] and old[m.date][role], id)
-        local uid = ("%s-%s-%s@baton"):format(M.slug(group), m.date, M.slug(role))
-        group_events[#group_events + 1] = { uid = uid, sequence = seq, date = m.date,
-          summary = ("%s: %s"):format(role, p.name), description = group }
-        per[id] = per[id] or {}
-        table.insert(per[id], { uid = ("%s-%s-%s-%s@baton"):format(M.slug(group), m.date, M.slug(role), M.slug(id)),
-          sequence = seq, date = m.date, summary = ("%s, %s"):format(role, group),
-          description = ("You are %s at the %s meeting."):format(role, group) })
-      end
+      slots[m.date][role] = { person = id, seq = store.next_seq(old[m.date] and old[m.date][role], id) }
     end
   end
-  local files = {}
-  local gpath = ("%s/%s.ics"):format(dir, M.slug(group))
-  assert(baton.fs.write(gpath, baton.ics.calendar { name = group .. " rota", events = group_events }))
-  files[#files + 1] = gpath
-  for _, p in ipairs(prob.people) do
-    if per[p.id] then
-      local path = ("%s/%s-%s.ics"):format(dir, M.slug(group), M.slug(p.id))
-      assert(baton.fs.write(path, baton.ics.calendar { name = ("%s: my turns"):format(group), events = per[p.id] }))
-      files[#files + 1] = path
-    end
-  end
-  return files
+  for _, p in ipairs(prob.people) do names[p.id] = p.name; people[#people + 1] = p.id end
+  local g = { group = group, settings = { meeting = meeting }, slots = slots, cancelled = {} }
+  local group_events, person_events = publish.events({ g }, names)
+  return publish.write(dir, { group }, people, group_events, person_events, names)
 end
 
 -- What the commands print (their --json is the value itself) -------------
@@ -211,10 +216,16 @@ function M.plans(results, args, quiet)
       baton.print(("%s: %d meetings, bound %d, %d unfilled"):format(r.res.group, #r.prob.meetings,
         r.res.fairness.bound, #r.res.unfilled))
     else
-      M.plan(r.prob, r.res, r.fair, r.skipped)
+      M.plan(r.prob, r.res, r.fair, r.skipped, args.names)
     end
-    if r.res.ics_files then baton.print(("Wrote %d calendar files to %s."):format(#r.res.ics_files, args.ics)) end
+    if r.res.ics_files and not results.ics_files then
+      baton.print(("Wrote %d calendar files to %s."):format(#r.res.ics_files, args.ics))
+    end
     if args.save then baton.print(("Saved: %d turns recorded in the event log."):format(r.res.changed)) end
+  end
+  if results.ics_files then
+    baton.print(("Wrote %d calendar files to %s (people/ holds one per person, across every group)."):format(
+      #results.ics_files, args.ics))
   end
 end
 

@@ -18,6 +18,25 @@ local function group_members(group)
   return list
 end
 
+--- The group's name as baton spells it, for a name typed in another case
+--- ("maths plc" for "Maths PLC"); raises, with the nearest name ("did you
+--- mean"), when no group has that name.
+---@param group string
+---@return string
+function M.group_name(group)
+  if group_members(group) then return group end
+  local known, lower = {}, {}
+  for _, g in ipairs(baton.groups.list() or {}) do
+    known[#known + 1] = g.name
+    lower[#lower + 1] = g.name:lower()
+    if g.name:lower() == group:lower() then return g.name end
+  end
+  local near = baton.suggest(group:lower(), lower)
+  for i, l in ipairs(lower) do if l == near then near = known[i] end end
+  error(("no group '%s'%s"):format(group, near and ("; did you mean '" .. near .. "'?")
+    or (#known > 0 and ("; the groups are: " .. table.concat(known, ", ")) or "; import them first: baton groups import FILE")), 0)
+end
+
 --- The members of a group, for a plan; raises, naming the groups there
 --- are, when there is no such group or it is empty.
 ---@param group string

@@ -24,10 +24,17 @@ end
 ---@param role string
 ---@return integer
 function M.role(settings, role)
+  local lower = {}
   for r, name in ipairs(settings.roles) do
     if name == role then return r end
+    lower[r] = name:lower()
   end
-  error(("no role '%s' in the saved rota (roles: %s)"):format(role, table.concat(settings.roles, ", ")), 0)
+  for r, name in ipairs(lower) do
+    if name == role:lower() then return r end -- "Facilitator" for facilitator
+  end
+  local near = baton.suggest(role:lower(), lower)
+  error(("no role '%s' in the saved rota%s (roles: %s)"):format(role, near and ("; did you mean '" .. near .. "'?") or "",
+    table.concat(settings.roles, ", ")), 0)
 end
 
 --- What giving (t, r) to person q in the rota would break: the hard rules
@@ -144,17 +151,19 @@ end
 
 --- Why the holder of (t, r) holds it, and why each other member does not:
 --- counts before this meeting are the history and this plan's earlier
---- meetings.
+--- meetings. A turn set after the plan (`set_by`: { by = "swap" or
+--- "repair", on = DATE }) says so: the counts are not why.
 ---@param prob table
 ---@param assign table the saved rota
 ---@param hist table past turns per person (roster.history)
 ---@param t integer
 ---@param r integer
 ---@param gap integer the minimum gap
+---@param set_by? {by: string, on?: string}
 ---@return integer|nil holder
 ---@return string because
 ---@return {person: string, before: integer, fte: number, why_not: string}[] others
-function M.why(prob, assign, hist, t, r, gap)
+function M.why(prob, assign, hist, t, r, gap, set_by)
   local role = prob.roles[r]
   local before, last = {}, {}
   for p, person in ipairs(prob.people) do
@@ -167,16 +176,40 @@ function M.why(prob, assign, hist, t, r, gap)
     if p then before[p] = before[p] + 1; last[p] = prob.meetings[s] end
   end
   local p = assign[t][r]
+  local by_hand = set_by and set_by.by == "swap"
+  local function turns(n) return ("%d %s turn%s"):format(n, role, n == 1 and "" or "s") end
+  -- Why q, who breaks no rule here, does not hold it: a reason only when
+  -- it is one (more turns so far); never "had 0 turns" against someone.
+  local function not_chosen(q)
+    if by_hand then return ("could have held it (%s so far); the turn was set by hand"):format(turns(before[q])) end
+    if not p then return ("had %s so far"):format(turns(before[q])) end
+    local mine, theirs = before[q] / prob.people[q].fte, before[p] / prob.people[p].fte
+    if mine > theirs + 1e-9 then
+      return ("had more %s turns so far (%d, against %d%s)"):format(role, before[q], before[p],
+        prob.people[q].fte ~= 1 and (", FTE " .. prob.people[q].fte) or "")
+    end
+    local later
+    for s = t + 1, #prob.meetings do
+      if assign[s][r] == q then later = prob.meetings[s]; break end
+    end
+    return ("had %s %s turns so far (%d, against %d) but %s: the plan balances the whole term"):format(
+      mine < theirs - 1e-9 and "fewer" or "as many", role, before[q], before[p],
+      later and ("takes it on " .. later) or "holds other turns")
+  end
   local others = {}
   for q = 1, #prob.people do
     if q ~= p then
       local hard, soft = M.check(prob, assign, t, r, q, gap)
       others[#others + 1] = { person = prob.people[q].id, before = before[q], fte = prob.people[q].fte,
-        why_not = hard[1] or soft[1] or ("had %d %s turn%s (FTE %s)"):format(before[q], role, before[q] == 1 and "" or "s", prob.people[q].fte) }
+        why_not = hard[1] or soft[1] or not_chosen(q) }
     end
   end
   if not p then
     return nil, "unfilled: " .. scheduler.why_unfilled(prob, assign, t, r), others
+  end
+  if by_hand then
+    return p, ("set by hand with rota swap%s (%s before this meeting)"):format(
+      set_by.on and (" on " .. set_by.on) or "", turns(before[p])), others
   end
   local per_fte = {} -- turns per FTE of everyone who could have held it
   for q = 1, #prob.people do
@@ -185,9 +218,10 @@ function M.why(prob, assign, hist, t, r, gap)
   end
   local fewest = true
   for _, n in ipairs(per_fte) do if n < before[p] / prob.people[p].fte - 1e-9 then fewest = false end end
-  return p, ("%s among those available and eligible (%d %s turn%s before this meeting%s); %s"):format(
+  return p, ("%s%s among those available and eligible (%s before this meeting%s); %s"):format(
+    set_by and set_by.by == "repair" and ("given by rota repair" .. (set_by.on and (" on " .. set_by.on) or "") .. ": ") or "",
     fewest and ("fewest " .. role .. " turns so far") or "the fairest choice over the whole term",
-    before[p], role, before[p] == 1 and "" or "s",
+    turns(before[p]),
     prob.people[p].fte ~= 1 and (", FTE " .. prob.people[p].fte) or "",
     last[p] and ("last " .. role .. " " .. last[p]) or ("never " .. role .. " before")), others
 end

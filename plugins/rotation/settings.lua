@@ -54,7 +54,7 @@ function M.common(args)
   if args.to < args.from then error(("--to %s is before --from %s"):format(args.to, args.from), 0) end
   if args.every_weeks < 1 then error("--every-weeks must be 1 or more", 0) end
   if args.min_gap < 0 then error("--min-gap must be 0 or more", 0) end
-  local closures = calendar.closures(args.holidays)
+  local closures, ignored = calendar.closures(args.holidays, args.timed_closures)
   local meetings, skipped
   if args.dates then
     meetings, skipped = {}, {}
@@ -74,6 +74,14 @@ function M.common(args)
     meetings, skipped = calendar.meetings { weekdays = weekdays, weeks = args.every_weeks, from = args.from,
                                             to = args.to, closures = closures }
   end
+  -- the calendar's events that were not counted, on the days that stayed
+  -- meeting days: what the coordinator may want to count after all
+  local not_counted = {}
+  for _, d in ipairs(meetings) do
+    for _, e in ipairs(ignored) do
+      if e.from <= d and d <= e.to then not_counted[#not_counted + 1] = { date = d, name = e.name, why = e.why } end
+    end
+  end
   if #meetings == 0 then error("no meetings between " .. args.from .. " and " .. args.to .. ": check --every and --holidays", 0) end
   local needs = {}
   for _, n in ipairs(args.needs or {}) do
@@ -90,8 +98,10 @@ function M.common(args)
       error(("--unavailable line %d: no person '%s'"):format(a.line or 0, a.person), 0)
     end
   end
+  local timed = 0
+  for _, e in ipairs(ignored) do if e.why == "timed" then timed = timed + 1 end end
   args._common = { roles = roles, meetings = meetings, skipped = skipped, closures = closures, needs = needs,
-                   absences = absences }
+                   absences = absences, ignored = { on_meetings = not_counted, timed = timed, events = ignored } }
   return args._common
 end
 
@@ -101,13 +111,41 @@ end
 ---@param saved? table the group's stored settings
 ---@return table settings { roles, meetings, from, to, needs, min_gap, absences, closures }
 ---@return {date: string, why: string}[] skipped the meeting days that fell on a closure
+---@return table ignored { on_meetings = {date, name, why}[], timed = n }: calendar events not counted
 function M.for_group(args, saved)
   local c = M.common(args)
   local needs = {}
   for role, need in pairs(saved and saved.needs or {}) do needs[role] = need end
   for _, n in ipairs(c.needs) do needs[n.role] = n.need end
+  local meeting = M.meeting(args, saved and saved.meeting)
   return { roles = c.roles, meetings = c.meetings, from = args.from, to = args.to, needs = baton.json.object(needs),
-           min_gap = args.min_gap, absences = c.absences, closures = c.closures }, c.skipped
+           min_gap = args.min_gap, absences = c.absences, closures = c.closures, meeting = meeting }, c.skipped,
+         c.ignored
+end
+
+--- When and where the meetings are, for the calendars: --time HH:MM,
+--- --duration MINUTES, --location TEXT, each remembered from `saved` (the
+--- group's saved meeting) when not given. nil for all-day events.
+---@param args table
+---@param saved? table
+---@return table|nil meeting { time, minutes, location }
+function M.meeting(args, saved)
+  saved = saved or {}
+  local time = args.time or saved.time
+  if time ~= nil then
+    local h, m = tostring(time):match("^(%d%d):(%d%d)$")
+    if not h or tonumber(h) > 23 or tonumber(m) > 59 then
+      error(("--time '%s': write the meeting's start as HH:MM, e.g. 15:30"):format(tostring(time)), 0)
+    end
+  end
+  local minutes = args.duration or saved.minutes
+  if minutes ~= nil and (minutes < 1 or minutes > 1440) then
+    error(("--duration %s: give the meeting's length in minutes, 1 to 1440"):format(tostring(minutes)), 0)
+  end
+  if minutes and not time then error("--duration needs --time (when the meeting starts)", 0) end
+  local location = args.location or saved.location
+  if not time and not location then return nil end
+  return { time = time, minutes = time and (minutes or 60) or nil, location = location }
 end
 
 return M

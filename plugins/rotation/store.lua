@@ -5,6 +5,15 @@
 --
 --   rotation_plans  group, settings (JSON: roles, meetings, rules, absences)
 --   rotation_slots  group, date, role, person (NULL when unfilled), sequence
+--   rotation_cancelled  group, date, role, person, sequence: a turn that
+--                   went from this person to someone else (or went away),
+--                   published as STATUS:CANCELLED in their calendar
+--   rotation_feeds  person, token: the secret in the address of each
+--                   person's calendar feed (baton serve)
+--
+-- A slot's sequence (its calendar events' SEQUENCE) rises whenever its
+-- holder changes and whenever the group's meeting time or room changes,
+-- so a calendar app replaces the copy it holds.
 --
 -- An event `rota.assign` {group, date, role, person} is written whenever a
 -- slot gets a new holder; the newest event for a (group, date, role) is
@@ -46,6 +55,9 @@ function M.migrate()
     [[CREATE TABLE rotation_plans (grp TEXT PRIMARY KEY, settings TEXT NOT NULL, saved_at TEXT NOT NULL)]],
     [[CREATE TABLE rotation_slots (grp TEXT NOT NULL, date TEXT NOT NULL, role TEXT NOT NULL,
         person TEXT, seq INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (grp, date, role))]],
+    [[CREATE TABLE rotation_cancelled (grp TEXT NOT NULL, date TEXT NOT NULL, role TEXT NOT NULL,
+        person TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (grp, date, role, person))]],
+    [[CREATE TABLE rotation_feeds (person TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, made_at TEXT NOT NULL)]],
   }
   if not ok then error(("rota: cannot prepare the rota's tables: %s"):format(tostring(err)), 0) end
 end
@@ -78,8 +90,49 @@ function M.slots(group)
   return out
 end
 
---- Every assignment ever recorded: list of { group, date, role, person },
---- the newest event per slot.
+--- Turns a group's people no longer hold: list of { date, role, person, seq }.
+function M.cancelled(group)
+  return must("read the cancelled turns of '" .. group .. "'", baton.store.query(
+    "SELECT date, role, person, seq FROM rotation_cancelled WHERE grp = ? ORDER BY date, role, person", group))
+end
+
+--- The feed token of a person, or nil. With `make`, one is made when
+--- there is none; with `renew`, a new one replaces the old (whose address
+--- then answers 404).
+function M.feed_token(person, make, renew)
+  local row = must("read the calendar feeds", baton.store.first("SELECT token FROM rotation_feeds WHERE person = ?", person))
+  if row and not renew then return row.token end
+  if not make and not renew then return nil end
+  local token = baton.http.token()
+  must("save the calendar feed of '" .. person .. "'", baton.store.exec(
+    "INSERT OR REPLACE INTO rotation_feeds (person, token, made_at) VALUES (?, ?, ?)", person, token, baton.today()))
+  return token
+end
+
+-- Are a and b the same string? Takes the same time whatever they hold
+-- (for strings of one length), so a feed's token cannot be found a
+-- character at a time by timing the answers.
+local function same_secret(a, b)
+  if #a ~= #b then return false end
+  local diff = 0
+  for i = 1, #a do diff = diff | (a:byte(i) ~ b:byte(i)) end
+  return diff == 0
+end
+
+--- The person whose feed token this is, or nil. Every token is read and
+--- compared in full: the time taken depends on the number of feeds, not
+--- on how much of a guess was right.
+function M.feed_person(token)
+  local found
+  for _, row in ipairs(must("read the calendar feeds", baton.store.query("SELECT person, token FROM rotation_feeds"))) do
+    if same_secret(row.token, token) then found = row.person end
+  end
+  return found
+end
+
+--- Every assignment ever recorded: list of { group, date, role, person,
+--- by, at }, the newest event per slot; `by` is "swap" or "repair" for a
+--- turn changed after the plan, `at` when the event was logged.
 function M.history()
   local latest, order = {}, {}
   for _, e in ipairs(must("read the rota's history", baton.events.list { kind = "rota.assign" })) do
@@ -87,6 +140,7 @@ function M.history()
     if type(d) == "table" and d.group and d.date and d.role then
       local key = d.group .. "\0" .. d.date .. "\0" .. d.role
       if not latest[key] then order[#order + 1] = key end
+      d.at = e.at -- when it was set (rota why: "set by hand ... on DATE")
       latest[key] = d
     end
   end
@@ -124,7 +178,21 @@ function M.save(group, settings, rows, replace, event)
   local function exec(sql, ...) return must("save the rota of '" .. group .. "'", baton.store.exec(sql, ...)) end
   local function log(e) return must("record the rota of '" .. group .. "' in the event log", baton.events.log(e)) end
   baton.store.transaction(function()
+    local before = M.settings(group)
+    if before and canonical(before.meeting or {}) ~= canonical(settings.meeting or {}) then
+      -- a new time or room: every calendar copy of the group's turns is stale
+      exec("UPDATE rotation_slots SET seq = seq + 1 WHERE grp = ?", group)
+    end
     local old = M.slots(group)
+    local gone = {} -- cancelled[date .. role] = highest sequence of a cancelled turn
+    for _, c in ipairs(M.cancelled(group)) do
+      local k = c.date .. "\0" .. c.role
+      if not gone[k] or c.seq > gone[k] then gone[k] = c.seq end
+    end
+    local function cancel(date, role, person, seq)
+      exec("INSERT OR REPLACE INTO rotation_cancelled (grp, date, role, person, seq) VALUES (?, ?, ?, ?, ?)",
+        group, date, role, person, seq)
+    end
     if replace then
       local keep = {}
       for _, s in ipairs(rows) do keep[s.date .. "\0" .. s.role] = true end
@@ -143,6 +211,7 @@ function M.save(group, settings, rows, replace, event)
               exec("DELETE FROM rotation_slots WHERE grp = ? AND date = ? AND role = ?", group, date, role)
               changed = changed + 1
               if slot.person then
+                cancel(date, role, slot.person, slot.seq + 1)
                 log { kind = "rota.assign", subject = slot.person,
                   data = { group = group, date = date, role = role, person = baton.json.null } }
               end
@@ -156,12 +225,19 @@ function M.save(group, settings, rows, replace, event)
     for _, s in ipairs(rows) do
       local prev = old[s.date] and old[s.date][s.role]
       local seq = M.next_seq(prev, s.person)
+      local k = s.date .. "\0" .. s.role
+      if not prev and gone[k] then seq = gone[k] + 1 end -- a turn back after a re-plan removed it
+      if prev and prev.person and prev.person ~= s.person then cancel(s.date, s.role, prev.person, seq) end
+      if s.person and (prev == nil or prev.person ~= s.person) then
+        exec("DELETE FROM rotation_cancelled WHERE grp = ? AND date = ? AND role = ? AND person = ?",
+          group, s.date, s.role, s.person)
+      end
       exec("INSERT OR REPLACE INTO rotation_slots (grp, date, role, person, seq) VALUES (?, ?, ?, ?, ?)",
         group, s.date, s.role, s.person, seq)
       if prev == nil or prev.person ~= s.person then
         changed = changed + 1
         log { kind = "rota.assign", subject = s.person,
-          data = { group = group, date = s.date, role = s.role, person = s.person or baton.json.null } }
+          data = { group = group, date = s.date, role = s.role, person = s.person or baton.json.null, by = s.by } }
       end
     end
     if event then log(event) end

@@ -249,5 +249,10 @@ printf 'baton.http.route("POST", "/api/optroutes/x", function() end, { cache = t
   >"$PLUGINS/optroutes/init.lua"
 expect_status 1 baton doctor
 expect_contains "cache = true is for GET routes" out
+# a type that would inject a header is refused at load
+printf 'baton.http.route("GET", "/api/optroutes/x", function() end, { type = "text/calendar\\r\\nX-Evil: 1" })\n' \
+  >"$PLUGINS/optroutes/init.lua"
+expect_status 1 baton doctor
+expect_contains "option type must be a Content-Type" out
 
 finish

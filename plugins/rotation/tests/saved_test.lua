@@ -105,7 +105,7 @@ test("iCalendar files: one per person and per group, read back by libical, SEQUE
   expect(events[1].name):to_match("^facilitator: ")
   expect(text):to_contain("UID:maths-plc-2026-09-01-facilitator@baton")
   expect(text):to_contain("SEQUENCE:0")
-  local mine = assert(baton.fs.read(dir .. "/maths-plc-" .. p.meetings[1].assignments.facilitator:lower() .. ".ics"))
+  local mine = assert(baton.fs.read(dir .. "/people/" .. p.meetings[1].assignments.facilitator:lower() .. ".ics"))
   expect(#assert(baton.ics.holidays(mine))):to_equal(1)
   -- change the first occurrence: its SEQUENCE rises by one
   local q = "SELECT seq, person FROM rotation_slots WHERE grp = 'Maths PLC' AND date = '2026-09-01'"
