@@ -95,10 +95,10 @@ function M.groups(args)
   return g
 end
 
---- The groups in words: "group 'mentees' and group 'mentors'".
+--- The groups in words, as `mentor cohort` shows them.
 function M.describe_groups(g)
   local text = g.cohort and ("group '%s' (role_in_group mentee and mentor)"):format(g.cohort)
-    or ("groups '%s' (mentees) and '%s' (mentors)"):format(g.mentees, g.mentors)
+    or ("mentees from the group '%s', mentors from the group '%s'"):format(g.mentees, g.mentors)
   return text .. (g.saved and ", saved" or "")
 end
 

@@ -115,8 +115,8 @@ function M.match(args, ctx)
   -- every current pair (they are past pairs) and would not be saved.
   out.active_pairs = args.save and 0 or #settings.active()
   baton.output(out, function(o)
-    baton.print(("Mentoring match: %d mentees, %d mentors (%s), objective %s")
-      :format(#c.mentees, #c.mentors, cohort.describe_groups(o.groups), o.objective))
+    baton.print(("Mentoring match: %d mentees (%s), %d mentors (%s), objective %s")
+      :format(#c.mentees, c.from.mentees, #c.mentors, c.from.mentors, o.objective))
     baton.print("Weights: " .. settings.describe(o.weights))
     if o.active_pairs > 0 then
       baton.print(("Note: %d pair%s already active. This preview is a whole new cohort that leaves them out (they "

@@ -15,7 +15,7 @@ expect_status 0 baton groups import "$cohort"
 
 test_case "one cohort group: role_in_group says who mentors whom; others are left out, with a warning"
 expect_status 0 baton mentor match --cohort "Mentoring 2026-27"
-expect_contains "8 mentees, 10 mentors (group 'Mentoring 2026-27' (role_in_group mentee and mentor))" out
+expect_contains "8 mentees (the group 'Mentoring 2026-27' with role_in_group mentee), 10 mentors (the group 'Mentoring 2026-27' with role_in_group mentor)" out
 expect_contains "8 pairs of 8 mentees" out
 expect_contains "1 member of the group 'Mentoring 2026-27' has no role_in_group mentee or mentor and is left out: P001" err
 

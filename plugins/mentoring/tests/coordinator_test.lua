@@ -12,7 +12,8 @@ test("one cohort group: role_in_group says who mentors whom (any case), others a
   expect(h.pairs(out)):to_equal({ "N1-M1", "N2-M2", "N3-M3" })
   expect(out.groups.cohort):to_equal("year1")
   expect(r.err):to_contain("1 member of the group 'year1' has no role_in_group mentee or mentor and is left out: Z1")
-  expect(run("match", "--cohort", "year1").out):to_contain("group 'year1' (role_in_group mentee and mentor)")
+  expect(run("match", "--cohort", "year1").out):to_contain("3 mentees (the group 'year1' with role_in_group mentee), "
+    .. "4 mentors (the group 'year1' with role_in_group mentor)")
   -- The same group given to both flags is the same thing.
   expect(h.pairs(h.ok("match", "--mentees", "year1", "--mentors", "year1"))):to_equal({ "N1-M1", "N2-M2", "N3-M3" })
 end)
