@@ -178,7 +178,11 @@ end
 --- Saves the cohort's groups ({cohort =} or {mentees =, mentors =}), or
 --- forgets them (nil).
 function M.save_cohort(g)
-  set_setting("cohort", g and baton.json.encode { cohort = g.cohort, mentees = g.mentees, mentors = g.mentors })
+  -- Written key by key: the same groups always give the same bytes (a
+  -- Lua table's order is not fixed), so saving again changes nothing.
+  local text = g and (g.cohort and ('{"cohort":%s}'):format(baton.json.encode(g.cohort))
+    or ('{"mentees":%s,"mentors":%s}'):format(baton.json.encode(g.mentees), baton.json.encode(g.mentors)))
+  set_setting("cohort", text)
 end
 
 -- Pairs -----------------------------------------------------------------------
