@@ -119,6 +119,7 @@ local function show_standing(st)
     baton.print(("%d warning%s:"):format(#st.warnings, #st.warnings == 1 and "" or "s"))
     for _, w in ipairs(st.warnings) do
       baton.print("  ! " .. w.message)
+      if w.command then baton.print("      " .. w.command) end
     end
   end
 end
@@ -130,7 +131,8 @@ function M.new(args)
   local title = args.title:gsub("^%s+", ""):gsub("%s+$", "")
   if title == "" then error("the initiative needs a title, e.g. \"Literacy across the curriculum\"", 0) end
   local today = dates.today()
-  local ini = initiatives.create { title = title, mode = args.mode, target = args.target, today = today, by = actor(args) }
+  local ini = initiatives.create { title = title, mode = args.mode, target = args.target, today = today, by = actor(args),
+    slug = args.slug }
   if ini.target and ini.target < today then
     baton.log.warn(("the target date %s is already past"):format(ini.target))
   end
@@ -241,6 +243,17 @@ local function parse_metrics(list)
   return metrics
 end
 
+-- Evidence records what has happened: a date after today is a typo
+-- (2026 for 2025, a US-style date) unless --force says otherwise.
+local function not_future(date, today, force)
+  if date <= today then return end
+  if not force then
+    error(("the evidence is dated %s, after today (%s): evidence records what has already happened. Check the "
+      .. "date (YYYY-MM-DD), or give --force to record it anyway"):format(date, today), 0)
+  end
+  baton.log.warn(("the evidence is dated %s, after today (%s): recorded with --force"):format(date, today))
+end
+
 function M.evidence(args)
   initiatives.migrate()
   local ini = initiatives.find(args.initiative)
@@ -250,7 +263,7 @@ function M.evidence(args)
   if text == "" then error("the evidence needs some text: what happened?", 0) end
   local today = dates.today()
   local date = args.date or today
-  if date > today then baton.log.warn(("the evidence is dated %s, after today (%s)"):format(date, today)) end
+  not_future(date, today, args.force)
   local entry = initiatives.add_evidence(ini, {
     step = step.n, date = date, text = text, link = args.link, metrics = parse_metrics(args.metric),
   }, today, actor(args))
@@ -262,7 +275,7 @@ function M.evidence(args)
   entry.initiative = ini.slug
   baton.output(entry, function(e)
     local kind = step.n == 6 and "Short-term win" or "Evidence"
-    baton.print(("%s recorded for %s, step %s, dated %s:"):format(kind, ini.title, steps.title(step), e.date))
+    baton.print(("%s #%d recorded for %s, step %s, dated %s:"):format(kind, e.id, ini.title, steps.title(step), e.date))
     baton.print("  " .. e.text)
     if e.link then baton.print("  link: " .. e.link) end
     if e.metrics then
@@ -271,6 +284,55 @@ function M.evidence(args)
       table.sort(parts)
       baton.print("  " .. table.concat(parts, ", "))
     end
+  end)
+end
+
+-- Correct or remove evidence --------------------------------------------------
+
+local function show_entry(e)
+  baton.print(("  #%d step %s, dated %s: %s"):format(e.id, steps.title(steps.list[e.step]), e.date, e.text))
+  if e.link then baton.print("  link: " .. e.link) end
+end
+
+function M.amend(args)
+  initiatives.migrate()
+  local found, ini = initiatives.find_evidence(args.evidence)
+  local change = {}
+  if args.text then
+    change.text = args.text:gsub("^%s+", ""):gsub("%s+$", "")
+    if change.text == "" then error("--text needs some text: what happened?", 0) end
+  end
+  if args.step then
+    local step, err = steps.find(args.step)
+    if not step then error(err, 0) end
+    change.step = step.n
+  end
+  local today = dates.today()
+  if args.date then
+    not_future(args.date, today, args.force)
+    change.date = args.date
+  end
+  if args.link then change.link = args.link == "" and false or args.link end
+  if args.metric and #args.metric > 0 then change.metrics = parse_metrics(args.metric) end
+  if next(change) == nil then
+    error(("nothing to correct in evidence #%d: give --text, --date, --step, --link or --metric (or remove it with "
+      .. "baton change retract %d)"):format(found.id, found.id), 0)
+  end
+  local before, after = initiatives.amend_evidence(ini, found.id, change, args.reason, today, actor(args))
+  baton.output({ initiative = ini.slug, before = before, evidence = after }, function(r)
+    baton.print(("Evidence #%d of %s corrected (the history keeps what it said before):"):format(r.evidence.id, ini.title))
+    show_entry(r.evidence)
+  end)
+end
+
+function M.retract(args)
+  initiatives.migrate()
+  local found, ini = initiatives.find_evidence(args.evidence)
+  local e = initiatives.retract_evidence(ini, found.id, args.reason, dates.today(), actor(args))
+  baton.output({ initiative = ini.slug, removed = e, reason = args.reason }, function(r)
+    baton.print(("Evidence #%d removed from %s (the history keeps it%s):"):format(r.removed.id, ini.title,
+      r.reason and (", with the reason: " .. r.reason) or ""))
+    show_entry(r.removed)
   end)
 end
 
@@ -328,7 +390,10 @@ function M.coalition(args)
     for _, id in ipairs(spread.inactive) do
       baton.print(("  ! %s is no longer active in the staff list"):format(id))
     end
-    for _, w in ipairs(r.warnings) do baton.print("  ! " .. w.message) end
+    for _, w in ipairs(r.warnings) do
+      baton.print("  ! " .. w.message)
+      if w.command then baton.print("      " .. w.command) end
+    end
   end)
 end
 
@@ -429,8 +494,21 @@ local function describe(e)
       #parts > 0 and table.concat(parts, "; ") or "no change")
   elseif e.kind == "change.evidence" then
     local ev = d.evidence
-    return ("evidence on step %d %s, dated %s: %s"):format(ev.step, steps.list[ev.step].short, ev.date,
-      shorten(ev.text, 60))
+    return ("evidence #%s on step %d %s, dated %s: %s"):format(tostring(ev.id), ev.step, steps.list[ev.step].short,
+      ev.date, shorten(ev.text, 60))
+  elseif e.kind == "change.amend" then
+    local b, a, parts = d.before, d.evidence, {}
+    if a.step ~= b.step then parts[#parts + 1] = ("step %d -> %d"):format(b.step, a.step) end
+    if a.date ~= b.date then parts[#parts + 1] = ("date %s -> %s"):format(b.date, a.date) end
+    if a.text ~= b.text then parts[#parts + 1] = ("text was \"%s\"; now \"%s\""):format(shorten(b.text, 40), shorten(a.text, 40)) end
+    if a.link ~= b.link then parts[#parts + 1] = "link " .. (a.link or "removed") end
+    if baton.json.encode(a.metrics or {}) ~= baton.json.encode(b.metrics or {}) then parts[#parts + 1] = "measures changed" end
+    return ("evidence #%d corrected: %s%s"):format(a.id, #parts > 0 and table.concat(parts, "; ") or "no change",
+      d.reason and (" (" .. d.reason .. ")") or "")
+  elseif e.kind == "change.retract" then
+    local ev = d.evidence
+    return ("evidence #%d removed (step %d, dated %s: %s)%s"):format(ev.id, ev.step, ev.date, shorten(ev.text, 40),
+      d.reason and (": " .. d.reason) or "")
   elseif e.kind == "change.coalition" then
     return ("coalition: %s %s"):format(d.action == "add" and "added" or "removed", table.concat(d.people, ", "))
   end

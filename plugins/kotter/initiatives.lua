@@ -176,21 +176,50 @@ local function record(kind, ini, data, by)
   check(baton.events.log { kind = "change." .. kind, subject = ini.slug, data = data, actor = by })
 end
 
---- Starts an initiative with its eight steps not started.
----@param o {title: string, mode: string, target: string?, today: string, by: string?}
-function M.create(o)
-  local slug = M.slugify(o.title)
+--- Checks a short name the coordinator chose (`change new --slug`):
+--- returns it, or raises saying what a short name may be.
+function M.check_slug(given)
+  local slug = tostring(given)
+  if not slug:match("^[a-z0-9][a-z0-9-]*$") or #slug > 30 or slug:match("%-$") then
+    local better = M.slugify(slug):sub(1, 30):gsub("%-+$", "")
+    error(("'%s' cannot be a short name: use lower-case letters, digits and -, at most 30 characters%s")
+      :format(slug, better ~= "" and (" (e.g. '" .. better .. "')") or ""), 0)
+  end
+  if slug:match("^%d+$") then
+    error(("'%s' cannot be a short name: a number names the initiative with that number; add a letter"):format(slug), 0)
+  end
+  return slug
+end
+
+-- The short name of a new initiative, read in its transaction: the one the
+-- coordinator chose (taken is an error, never a silent "-2"), else one
+-- made from the title, with "-2", "-3" ... when taken.
+local function new_slug(o)
+  local slug = o.slug and M.check_slug(o.slug) or M.slugify(o.title)
   if slug == "" then slug = "initiative" end
+  local taken = check(baton.store.first("SELECT id, slug, title FROM kotter_initiatives WHERE slug = ?", slug))
+  local same = check(baton.store.first("SELECT id, slug, title FROM kotter_initiatives WHERE lower(title) = lower(?)",
+    o.title))
+  if same and (o.slug or (taken and taken.id == same.id and M.slugify(same.title) == M.slugify(o.title))) then
+    error(("there is already an initiative called '%s' (number %d, %s)"):format(same.title, same.id, same.slug), 0)
+  end
+  if taken and o.slug then
+    error(("the short name '%s' is taken by initiative %d (%s): choose another with --slug"):format(slug,
+      taken.id, taken.title), 0)
+  end
+  if taken then
+    local k = 2
+    while check(baton.store.first("SELECT 1 FROM kotter_initiatives WHERE slug = ?", slug .. "-" .. k)) do k = k + 1 end
+    slug = slug .. "-" .. k
+  end
+  return slug
+end
+
+--- Starts an initiative with its eight steps not started.
+---@param o {title: string, mode: string, target: string?, today: string, by: string?, slug: string?}
+function M.create(o)
   return baton.store.transaction(function()
-    local taken = check(baton.store.first("SELECT id, slug, title FROM kotter_initiatives WHERE slug = ?", slug))
-    if taken then
-      if M.slugify(taken.title) == M.slugify(o.title) and taken.title:lower() == o.title:lower() then
-        error(("there is already an initiative called '%s' (number %d, %s)"):format(taken.title, taken.id, taken.slug), 0)
-      end
-      local k = 2
-      while check(baton.store.first("SELECT 1 FROM kotter_initiatives WHERE slug = ?", slug .. "-" .. k)) do k = k + 1 end
-      slug = slug .. "-" .. k
-    end
+    local slug = new_slug(o)
     check(baton.store.exec(
       "INSERT INTO kotter_initiatives (slug, title, mode, target, created) VALUES (?, ?, ?, ?, ?)",
       slug, o.title, o.mode, o.target, o.today))
@@ -290,6 +319,59 @@ function M.add_evidence(ini, e, today, by)
   end)
 end
 
+local function evidence_row(id)
+  local e = check(baton.store.first(
+    "SELECT id, initiative, step, date, text, link, metrics FROM kotter_evidence WHERE id = ?", id))
+  if e then e.metrics = e.metrics and baton.json.decode(e.metrics) or nil end
+  return e
+end
+
+--- A piece of evidence by its number ("12" or "#12"), with its
+--- initiative. Raises an error saying where to find the numbers.
+function M.find_evidence(given)
+  local id = math.tointeger(tonumber(tostring(given):match("^%s*#?(%d+)%s*$")))
+  local e = id and evidence_row(id)
+  if not e then
+    error(("no evidence #%s: give the number `change evidence` printed when it was recorded (each initiative's "
+      .. "numbers are in `baton change history INITIATIVE`)"):format(tostring(given):gsub("^#", "")), 0)
+  end
+  local ini = check(baton.store.first("SELECT * FROM kotter_initiatives WHERE id = ?", e.initiative))
+  e.initiative = nil
+  return e, ini
+end
+
+--- Corrects a piece of evidence: `change` holds the fields to replace
+--- (metrics = {} clears them, link = false removes it). The history keeps
+--- the entry before and after. Returns before, after.
+function M.amend_evidence(ini, id, change, reason, today, by)
+  return baton.store.transaction(function()
+    local before = evidence_row(id)
+    if not before then error(("evidence #%d was removed meanwhile: nothing was changed"):format(id), 0) end
+    before.initiative = nil
+    local after = {}
+    for k, v in pairs(before) do after[k] = v end
+    for k, v in pairs(change) do after[k] = v end
+    if after.link == false or after.link == "" then after.link = nil end
+    if after.metrics and next(after.metrics) == nil then after.metrics = nil end
+    check(baton.store.exec("UPDATE kotter_evidence SET step = ?, date = ?, text = ?, link = ?, metrics = ? WHERE id = ?",
+      after.step, after.date, after.text, after.link, after.metrics and baton.json.encode(after.metrics) or nil, id))
+    record("amend", ini, { before = before, evidence = after, reason = reason, date = today }, by)
+    return before, after
+  end)
+end
+
+--- Removes a piece of evidence; the history keeps it, and why.
+function M.retract_evidence(ini, id, reason, today, by)
+  return baton.store.transaction(function()
+    local e = evidence_row(id)
+    if not e then error(("evidence #%d was removed meanwhile: nothing was changed"):format(id), 0) end
+    e.initiative = nil
+    check(baton.store.exec("DELETE FROM kotter_evidence WHERE id = ?", id))
+    record("retract", ini, { evidence = e, reason = reason, date = today }, by)
+    return e
+  end)
+end
+
 --- Adds people to the guiding coalition or removes them. Returns the ids
 --- that changed (people already in, or already out, are left as they are).
 function M.change_coalition(ini, action, ids, today, by)
@@ -336,6 +418,13 @@ function M.replay(ini)
       state.steps[d.step] = d.after
     elseif e.kind == "change.evidence" then
       state.evidence[#state.evidence + 1] = d.evidence
+    elseif e.kind == "change.amend" or e.kind == "change.retract" then
+      for k, ev in ipairs(state.evidence) do
+        if ev.id == d.evidence.id then
+          if e.kind == "change.amend" then state.evidence[k] = d.evidence else table.remove(state.evidence, k) end
+          break
+        end
+      end
     elseif e.kind == "change.coalition" then
       local set = {}
       for _, id in ipairs(state.coalition) do set[id] = true end

@@ -186,7 +186,7 @@ function M.html(st)
   end
   add('</section>')
 
-  add('<footer>Made with baton change report on %s (initiative #%d, %s).</footer>', esc(st.today), st.id, esc(st.slug))
+  add('<footer>Made with baton on %s.</footer>', esc(st.today))
   add('</body>')
   add('</html>')
   return table.concat(h, "\n") .. "\n"

@@ -59,8 +59,10 @@ end
 ---@return table[] warnings  {rule, step?, message}, in step order
 function M.check(state, spread, today, rules)
   local out = {}
-  local function warn(rule, step, message)
-    out[#out + 1] = { rule = rule, step = step and step.n or nil, message = message }
+  -- `message` is for anyone (the governors' report carries it);
+  -- `command` is what the coordinator runs about it, shown by status only.
+  local function warn(rule, step, message, command)
+    out[#out + 1] = { rule = rule, step = step and step.n or nil, message = message, command = command }
   end
   local ref = state.slug
 
@@ -74,10 +76,10 @@ function M.check(state, spread, today, rules)
       local since = dates.latest(last and last.date, s.since or state.created)
       local quiet = dates.days_between(since, today)
       if quiet >= rules.stale_days then
-        warn("stale", s, ("step %s has been in progress with no evidence for %s (%s %s); "
-          .. "record what has happened with: baton change evidence %s %s \"...\"")
+        warn("stale", s, ("step %s has been in progress with no evidence for %s (%s %s): "
+          .. "record what has happened")
           :format(steps.title(step), plural(quiet, "day", "days"), last and "last evidence" or "in progress since",
-            since, ref, step.key))
+            since), ("baton change evidence %s %s \"...\""):format(ref, step.key))
       end
     end
 
@@ -87,9 +89,9 @@ function M.check(state, spread, today, rules)
       local since = dates.latest(last and last.date, s.started or s.since)
       local days = dates.days_between(since, today)
       if days >= rules.win_weeks * 7 then
-        warn("no_wins", s, ("step 6: no short-term win for %s (%s %s): find one and record it with: "
-          .. "baton change evidence %s wins \"...\"")
-          :format(plural(days // 7, "week", "weeks"), last and "last win" or "step 6 started", since, ref))
+        warn("no_wins", s, ("step 6: no short-term win for %s (%s %s): find one and record it")
+          :format(plural(days // 7, "week", "weeks"), last and "last win" or "step 6 started", since),
+          ("baton change evidence %s wins \"...\""):format(ref))
       end
     end
 
@@ -108,8 +110,9 @@ function M.check(state, spread, today, rules)
       local since = dates.latest(last and last.date, s.since)
       if since and since <= dates.add_months(today, -rules.renew_months) then
         warn("renewal", s, ("step %s is done but its newest evidence is from %s, %s or more ago: "
-          .. "does it need renewing? baton change step %s %s --status needs_renewal")
-          :format(steps.title(step), since, plural(rules.renew_months, "month", "months"), ref, step.key))
+          .. "does it need renewing?")
+          :format(steps.title(step), since, plural(rules.renew_months, "month", "months")),
+          ("baton change step %s %s --status needs_renewal"):format(ref, step.key))
       end
     end
   end
@@ -131,15 +134,15 @@ function M.check(state, spread, today, rules)
   if rules.min_roles > 0 then
     if spread.size == 0 then
       if state.steps[2].status ~= "not_started" then
-        warn("narrow", state.steps[2], ("no guiding coalition yet: add people from at least %s with: "
-          .. "baton change coalition %s add ID ..."):format(plural(rules.min_roles, "role", "roles"), ref))
+        warn("narrow", state.steps[2], ("no guiding coalition yet: it needs people from at least %s")
+          :format(plural(rules.min_roles, "role", "roles")), ("baton change coalition %s add ID ..."):format(ref))
       end
     elseif #spread.roles < rules.min_roles then
       local absent = #spread.roles_absent > 0
         and ("; who could join from: " .. table.concat(spread.roles_absent, ", ") .. "?") or ""
       warn("narrow", state.steps[2], ("the guiding coalition is narrow: its people come from %s (%s), "
         .. "fewer than %d%s"):format(plural(#spread.roles, "role", "roles"), table.concat(spread.roles, ", "),
-          rules.min_roles, absent))
+          rules.min_roles, absent), ("baton change coalition %s add ID ..."):format(ref))
     end
   end
   return out

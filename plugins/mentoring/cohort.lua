@@ -19,7 +19,8 @@ local M = {}
 
 -- 1. The pools --------------------------------------------------------------
 
-local function pool(group, flag, what)
+-- The active members of a group, and how many members it has in all.
+local function active_members(group)
   local members, err, code = baton.groups.members(group)
   if not members and code ~= "ENOTFOUND" then error(("cannot read the group '%s': %s"):format(group, err), 0) end
   members = members or {}
@@ -27,19 +28,141 @@ local function pool(group, flag, what)
   for _, p in ipairs(members) do
     if p.active then people[#people + 1] = p end
   end
-  if #people == 0 then
-    local hint = #members > 0 and "its members are all inactive"
-      or ("no such group, or it is empty: import it with `baton groups import FILE` "
-        .. "(group,kind,person_id,role_in_group), or name another with %s GROUP"):format(flag)
-    error(("no %s: the group '%s' has no active members (%s)"):format(what, group, hint), 0)
-  end
+  return people, #members
+end
+
+local function empty(group, flag, what, total)
+  local hint = total > 0 and "its members are all inactive"
+    or ("no such group, or it is empty: import it with `baton groups import FILE` "
+      .. "(group,kind,person_id,role_in_group), or name another with %s GROUP"):format(flag)
+  error(("no %s: the group '%s' has no active members (%s)"):format(what, group, hint), 0)
+end
+
+local function pool(group, flag, what)
+  local people, total = active_members(group)
+  if #people == 0 then empty(group, flag, what, total) end
   return people
+end
+
+-- The words a groups file may use in role_in_group for each side.
+local SIDE = { mentee = "mentee", mentees = "mentee", mentor = "mentor", mentors = "mentor" }
+
+-- One group holding both sides (--cohort, or the same group given to
+-- --mentees and --mentors): role_in_group says who is which. A group
+-- without those roles is refused, never matched against itself.
+local function split(group)
+  local people, total = active_members(group)
+  if #people == 0 then empty(group, "--cohort", "cohort", total) end
+  local side, other = { mentee = {}, mentor = {} }, {}
+  for _, p in ipairs(people) do
+    local s = SIDE[(p.role_in_group or ""):lower():match("^%s*(.-)%s*$")]
+    if s then table.insert(side[s], p) else other[#other + 1] = p.id end
+  end
+  if #side.mentee == 0 or #side.mentor == 0 then
+    local what = (#side.mentee == 0 and #side.mentor == 0) and "none of its members has role_in_group mentee or mentor"
+      or ("none of its members has role_in_group %s"):format(#side.mentee == 0 and "mentee" or "mentor")
+    error(("the group '%s' is to hold both the mentees and the mentors, but %s: set role_in_group to mentee "
+      .. "or mentor for each member in the groups file (group,kind,person_id,role_in_group) and import it "
+      .. "again, or name two groups with --mentees GROUP --mentors GROUP"):format(group, what), 0)
+  end
+  if #other > 0 then
+    baton.log.warn(("%d member%s of the group '%s' %s no role_in_group mentee or mentor and %s left out: %s")
+      :format(#other, #other == 1 and "" or "s", group, #other == 1 and "has" or "have", #other == 1 and "is" or "are",
+        table.concat(other, ", ", 1, math.min(#other, 10)) .. (#other > 10 and ", ..." or "")))
+  end
+  return side.mentee, side.mentor
+end
+
+--- Which groups the cohort comes from: --cohort, else --mentees and
+--- --mentors, each (when not given) the saved choice (`mentor cohort`,
+--- or the last `match --save`), else the groups `mentees` and `mentors`.
+--- The same group on both sides is a cohort group.
+---@return {cohort: string?, mentees: string?, mentors: string?, saved: boolean?}
+function M.groups(args)
+  if args.cohort and (args.mentees or args.mentors) then
+    error("give either --cohort GROUP (one group, role_in_group mentee or mentor) or --mentees GROUP "
+      .. "--mentors GROUP (two groups), not both", 0)
+  end
+  if args.cohort then return { cohort = args.cohort } end
+  local saved = settings.cohort()
+  if not args.mentees and not args.mentors and saved then
+    saved.saved = true
+    return saved
+  end
+  local base = (saved and not saved.cohort) and saved or {}
+  local g = { mentees = args.mentees or base.mentees or "mentees", mentors = args.mentors or base.mentors or "mentors" }
+  if g.mentees == g.mentors then return { cohort = g.mentees } end
+  return g
+end
+
+--- The groups in words, as `mentor cohort` shows them.
+function M.describe_groups(g)
+  local text = g.cohort and ("group '%s' (role_in_group mentee and mentor)"):format(g.cohort)
+    or ("mentees from the group '%s', mentors from the group '%s'"):format(g.mentees, g.mentors)
+  return text .. (g.saved and ", saved" or "")
 end
 
 local function index(people)
   local at = {}
   for i, p in ipairs(people) do at[p.id] = i end
   return at
+end
+
+-- A name or id as people type it: no case, single spaces.
+local function plain(s)
+  return (tostring(s or ""):lower():gsub("%s+", " "):match("^ ?(.-) ?$"))
+end
+
+--- Finds a person of the cohort by id or by name: the id as given, else an
+--- id or a whole name in any case ("nia newton"), else one word of a name
+--- ("Newton") when only one person has it. `side` is "mentee" or
+--- "mentor". Returns the row (mentee) or column (mentor) number, or nil
+--- and a message that says who is meant or what to type.
+function M.lookup(c, side, given)
+  local list, at = c[side .. "s"], side == "mentee" and c.row_of or c.col_of
+  if at[given] then return at[given] end
+  local g = plain(given)
+  local hits = {}
+  for k, p in ipairs(list) do
+    if plain(p.id) == g or plain(p.name) == g then hits[#hits + 1] = k end
+  end
+  if #hits == 0 and g ~= "" then
+    for k, p in ipairs(list) do
+      for w in plain(p.name):gmatch("%S+") do
+        if w == g then hits[#hits + 1] = k break end
+      end
+    end
+  end
+  if #hits == 1 then return hits[1] end
+  local function named(ks)
+    local out = {}
+    for n, k in ipairs(ks) do
+      if n > 5 then out[#out + 1] = "..." break end
+      out[#out + 1] = ("%s (%s)"):format(list[k].id, list[k].name or "")
+    end
+    return table.concat(out, ", ")
+  end
+  if #hits > 1 then
+    return nil, ("'%s' could be any of %s: give the id"):format(given, named(hits))
+  end
+  -- Nobody: suggest the people whose id or a name word starts like it.
+  local near, stem = {}, g:sub(1, 3)
+  for k, p in ipairs(list) do
+    local hit = #stem > 0 and plain(p.id):sub(1, #stem) == stem
+    for w in plain(p.name):gmatch("%S+") do
+      if #stem > 0 and w:sub(1, #stem) == stem then hit = true end
+    end
+    if hit then near[#near + 1] = k end
+  end
+  return nil, ("'%s' is not a %s: no active member of %s has that id or name%s"):format(given, side,
+    c.from[side .. "s"], #near > 0 and (" (did you mean %s?)"):format(named(near)) or "")
+end
+
+--- M.lookup, raising its message.
+function M.find(c, side, given)
+  local k, err = M.lookup(c, side, given)
+  if not k then error(err, 0) end
+  return k
 end
 
 -- A mentor's capacity: their mentor_capacity attribute, else --capacity.
@@ -71,13 +194,18 @@ end
 -- list of {mentee =, mentor =} pairs to pin (rematch's valid active pairs);
 -- they are allowed even though they are "past" pairs.
 function M.build(args, keep)
-  local c = {
-    args = args,
-    mentees = pool(args.mentees, "--mentees", "mentees"),
-    mentors = pool(args.mentors, "--mentors", "mentors"),
-    today = baton.today(),
-    pins = {},
-  }
+  local g = M.groups(args)
+  local c = { args = args, groups = g, today = baton.today(), pins = {} }
+  if g.cohort then
+    c.mentees, c.mentors = split(g.cohort)
+    c.from = {
+      mentees = ("the group '%s' with role_in_group mentee"):format(g.cohort),
+      mentors = ("the group '%s' with role_in_group mentor"):format(g.cohort),
+    }
+  else
+    c.mentees, c.mentors = pool(g.mentees, "--mentees", "mentees"), pool(g.mentors, "--mentors", "mentors")
+    c.from = { mentees = ("the group '%s'"):format(g.mentees), mentors = ("the group '%s'"):format(g.mentors) }
+  end
   if args.capacity < 0 then error("--capacity must be 0 or more", 0) end
   c.weights = settings.weights(args.weights)
   c.row_of, c.col_of = index(c.mentees), index(c.mentors)
@@ -111,7 +239,7 @@ function M.build(args, keep)
   -- The coordinator's forbidden pairs.
   c.forbidden = {}
   if args.forbid then
-    for _, p in ipairs(pairfile.read(args.forbid, c)) do
+    for _, p in ipairs(pairfile.read(args.forbid, c, M.lookup)) do
       c.forbidden[p.mentee .. "/" .. p.mentor] = p.where
       m:forbid(p.i, p.j)
     end
@@ -133,7 +261,7 @@ function M.build(args, keep)
     c.pins[i] = j
   end
   if args.fixed then
-    for _, p in ipairs(pairfile.read(args.fixed, c)) do pin(p.i, p.j, p.where) end
+    for _, p in ipairs(pairfile.read(args.fixed, c, M.lookup)) do pin(p.i, p.j, p.where) end
   end
   for _, k in ipairs(keep or {}) do
     local i, j = c.row_of[k.mentee], c.col_of[k.mentor]
@@ -297,6 +425,21 @@ function M.unmatched_why(c, i)
   return "no eligible mentor: " .. table.concat(parts, "; ")
 end
 
+--- The pairs that score 0 or less (nothing in common that the weights
+--- count), each with what the coordinator could do about it.
+function M.zero_score(list)
+  local out = {}
+  for _, p in ipairs(list) do
+    if p.score <= 0 then
+      out[#out + 1] = { mentee = p.mentee, mentor = p.mentor, score = p.score,
+        suggestion = ("%s and %s share nothing the weights count: check their subjects, grades, campus and "
+          .. "languages in the staff list, fix a better pair with --fixed, or forbid this one with --forbid so "
+          .. "that %s is listed as unmatched instead"):format(p.mentee, p.mentor, p.mentee) }
+    end
+  end
+  return out
+end
+
 -- The pairs and the unmatched of a result, with reasons and a summary.
 function M.outcome(c, result)
   local out = { pairs = {}, unmatched = {}, objective = c.args.objective, total_score = 0 }
@@ -320,6 +463,7 @@ function M.outcome(c, result)
     end
   end
   local n = #out.pairs
+  out.zero_score = M.zero_score(out.pairs)
   out.summary = {
     mentees = #c.mentees, mentors = #c.mentors, pairs = n, unmatched = #out.unmatched,
     mean_score = n > 0 and M.round(out.total_score / n) or 0,

@@ -41,6 +41,14 @@ local function show_unmatched(list)
   for _, u in ipairs(list) do baton.print(("  %s: %s"):format(who(u.mentee, u.mentee_name), u.reason)) end
 end
 
+-- Pairs that share nothing: flagged, each with what to do.
+local function show_zero(list)
+  if #list == 0 then return end
+  baton.print("")
+  baton.print(("Score 0 (%d): a pair made only because nobody better was free."):format(#list))
+  for _, z in ipairs(list) do baton.print("  ! " .. z.suggestion) end
+end
+
 local function show_summary(out)
   local s = out.summary
   baton.print("")
@@ -94,22 +102,34 @@ function M.match(args, ctx)
     planned = settings.plan_and_save(plan, function(p)
       none_active(args)
       settings.start(p.out.pairs, args.objective, p.c.today)
+      -- why and rematch later plan the same cohort without being told.
+      settings.save_cohort(p.c.groups)
     end)
   else
     planned = plan()
   end
   local c, out = planned.c, planned.out
   out.saved = args.save
+  out.groups = c.groups
+  -- A preview made while pairs are active is a fresh cohort: it avoids
+  -- every current pair (they are past pairs) and would not be saved.
+  out.active_pairs = args.save and 0 or #settings.active()
   baton.output(out, function(o)
     baton.print(("Mentoring match: %d mentees (%s), %d mentors (%s), objective %s")
-      :format(#c.mentees, args.mentees, #c.mentors, args.mentors, o.objective))
+      :format(#c.mentees, c.from.mentees, #c.mentors, c.from.mentors, o.objective))
     baton.print("Weights: " .. settings.describe(o.weights))
+    if o.active_pairs > 0 then
+      baton.print(("Note: %d pair%s already active. This preview is a whole new cohort that leaves them out (they "
+        .. "count as past pairs), and --save would be refused: `baton mentor rematch` keeps them and pairs the rest.")
+        :format(o.active_pairs, o.active_pairs == 1 and " is" or "s are"))
+    end
     baton.print("")
     if #o.pairs > 0 then
       baton.ui.table(pair_rows(o.pairs), { "mentee", "mentor", "score", "reasons" })
     else
       baton.print("No pairs.")
     end
+    show_zero(o.zero_score)
     show_unmatched(o.unmatched)
     show_summary(o)
     if args.csv then baton.print("Pairs written to " .. args.csv) end
@@ -121,24 +141,79 @@ end
 
 -- mentor why ------------------------------------------------------------------
 
--- The plan `why` explains: the active pairs if any (as rematch keeps them),
--- else the match the same options give.
+-- Why an active pair can no longer stand, or nil.
+local function invalid(c, p)
+  local i, j = c.row_of[p.mentee], c.col_of[p.mentor]
+  if not i then return ("%s is no longer an active mentee (%s)"):format(p.mentee, c.from.mentees) end
+  if not j then return ("%s is no longer an active mentor (%s)"):format(p.mentor, c.from.mentors) end
+  c.kept[p.mentee .. "/" .. p.mentor] = true
+  return cohort.forbidden_why(c, i, j)
+end
+
+-- The active pairs as the rules see them today: those that still stand
+-- (kept) and those that cannot (ended, with the reason). A first cohort
+-- without pins tells which stand.
+local function standing_pairs(args)
+  local probe = cohort.build(args)
+  local keep, ended, per_mentor = {}, {}, {}
+  for _, p in ipairs(settings.active()) do
+    local why = invalid(probe, p)
+    local j = probe.col_of[p.mentor]
+    if not why and j then
+      per_mentor[j] = (per_mentor[j] or 0) + 1
+      if per_mentor[j] > probe.capacity[j] then
+        why = ("%s's capacity is now %d"):format(p.mentor, probe.capacity[j])
+      end
+    end
+    if why then ended[#ended + 1] = { pair = p, reason = why } else keep[#keep + 1] = p end
+  end
+  return keep, ended
+end
+
+-- The pairs that keep mentor j's places whatever happens to mentee i: the
+-- fixed ones and the active ones that stand.
+local function held_places(c, i, j)
+  local held = {}
+  for k, pj in pairs(c.pins) do
+    if pj == j and k ~= i then held[#held + 1] = c.mentees[k].id end
+  end
+  table.sort(held)
+  return held
+end
+
+-- What `why` explains: the saved state when pairs are active (each that
+-- still stands is kept, as rematch keeps it), else the match these options
+-- would make. Returns the cohort, its solution, and the mentee's active
+-- pair (standing or ended) if any.
 local function planned(args)
-  local keep = {}
-  for _, p in ipairs(settings.active()) do keep[#keep + 1] = { mentee = p.mentee, mentor = p.mentor } end
+  local keep, ended = standing_pairs(args)
   local c = cohort.build(args, keep)
-  return c, cohort.solve(c)
+  c.saved = #keep + #ended > 0
+  return c, cohort.solve(c), keep, ended
 end
 
 function M.why(args, ctx)
-  local c, result = planned(args)
-  local i = c.row_of[args.mentee]
-  if not i then
-    error(("'%s' is not a mentee: not an active member of the group '%s'"):format(args.mentee, args.mentees), 0)
-  end
+  local c, result, keep, ended = planned(args)
+  local i = cohort.find(c, "mentee", args.mentee)
   local mentee = c.mentees[i]
   local mine = result.rows[i] or nil
   local out = { mentee = mentee.id, mentee_name = mentee.name, total_score = result.total }
+
+  -- Where the mentee stands in the saved state.
+  if not c.saved then
+    out.state = "preview" -- no pairs are active: the match these options make
+  else
+    out.state = "new"     -- pairs are active, none for this mentee: rematch would pair them
+    for _, p in ipairs(keep) do
+      if p.mentee == mentee.id then out.state, out.pair = "active", { id = p.id, started = p.started } end
+    end
+    for _, e in ipairs(ended) do
+      if e.pair.mentee == mentee.id then
+        out.state, out.pair = "ends", { id = e.pair.id, started = e.pair.started, mentor = e.pair.mentor, reason = e.reason }
+      end
+    end
+  end
+
   if mine then
     local list, line = cohort.reasons(c, i, mine)
     out.mentor = { id = c.mentors[mine].id, name = c.mentors[mine].name, score = c.matrix:get(i, mine), reasons = list, why = line }
@@ -150,49 +225,75 @@ function M.why(args, ctx)
   -- that the rules allow.
   local other
   if args.mentor then
-    other = c.col_of[args.mentor]
-    if not other then
-      error(("'%s' is not a mentor: not an active member of the group '%s'"):format(args.mentor, args.mentors), 0)
-    end
-    if other == mine then error(("%s is already %s's mentor"):format(args.mentor, mentee.id), 0) end
+    other = cohort.find(c, "mentor", args.mentor)
+    if other == mine then error(("%s is already %s's mentor"):format(c.mentors[other].id, mentee.id), 0) end
   else
+    out.full = {}
     for j = 1, #c.mentors do
       local s = c.matrix:get(i, j)
-      if j ~= mine and s and c.capacity[j] > 0 and (not other or s > c.matrix:get(i, other)) then other = j end
+      if j ~= mine and s and c.capacity[j] > 0 then
+        if #held_places(c, i, j) >= c.capacity[j] then
+          out.full[#out.full + 1] = c.mentors[j].id
+        elseif not other or s > c.matrix:get(i, other) then
+          other = j
+        end
+      end
     end
   end
   if other then
     local mentor = c.mentors[other]
     local o = { id = mentor.id, name = mentor.name }
-    local forbidden = cohort.forbidden_why(c, i, other)
-    if forbidden then
-      o.forbidden = forbidden
-    else
+    local held = held_places(c, i, other)
+    o.forbidden = cohort.forbidden_why(c, i, other)
+    if not o.forbidden and #held >= c.capacity[other] then
+      o.forbidden = ("%s has no free place (capacity %d): %s %s %s in %s that stay%s (%s); end one first with "
+        .. "`baton mentor end %s`, or raise %s's mentor_capacity"):format(mentor.id, c.capacity[other],
+        table.concat(held, ", "), #held == 1 and "keeps" or "keep", mentor.id, #held == 1 and "a pair" or "pairs",
+        #held == 1 and "s" or "", c.saved and "active or fixed" or "fixed", held[1], mentor.id)
+    end
+    if o.forbidden and args.mentor then
+      -- The pair asked about cannot be made: a refusal, not an answer.
+      error(("%s cannot mentor %s: %s"):format(mentor.id, mentee.id, o.forbidden), 0)
+    end
+    if not o.forbidden then
       local list, line = cohort.reasons(c, i, other)
       o.score, o.reasons, o.why = c.matrix:get(i, other), list, line
-      local ok, forced = pcall(cohort.solve, c, { [i] = other })
-      if ok then
-        o.forced_total, o.forced_assigned = forced.total, forced.assigned
-        o.cohort_loss = result.total - forced.total
-        o.unmatched_if_forced = result.assigned - forced.assigned
-      else
-        o.forbidden = tostring(forced)
-      end
+      local forced = cohort.solve(c, { [i] = other })
+      o.forced_total, o.forced_assigned = forced.total, forced.assigned
+      o.cohort_loss = result.total - forced.total
+      o.unmatched_if_forced = result.assigned - forced.assigned
     end
     out.other = o
   end
 
   baton.output(out, function(w)
     local name = who(w.mentee, w.mentee_name)
-    if w.mentor then
-      baton.print(("%s is paired with %s, score %s: %s"):format(name, who(w.mentor.id, w.mentor.name),
-        tostring(w.mentor.score), w.mentor.why))
+    local mentor = w.mentor and who(w.mentor.id, w.mentor.name)
+    if w.state == "active" then
+      baton.print(("%s is paired with %s (active pair #%d since %s), score %s: %s"):format(name, mentor,
+        w.pair.id, w.pair.started, tostring(w.mentor.score), w.mentor.why))
+    elseif w.state == "ends" then
+      baton.print(("%s's active pair #%d with %s can no longer stand: %s."):format(name, w.pair.id, w.pair.mentor,
+        w.pair.reason))
+      baton.print(mentor and ("`baton mentor rematch --save` would pair them with %s, score %s: %s"):format(mentor,
+        tostring(w.mentor.score), w.mentor.why) or ("A rematch would leave them without a mentor: " .. w.unmatched))
+    elseif w.state == "new" then
+      baton.print(mentor and ("%s has no active mentor; `baton mentor rematch --save` would pair them with %s, "
+        .. "score %s: %s"):format(name, mentor, tostring(w.mentor.score), w.mentor.why)
+        or ("%s has no active mentor, and a rematch would find none: %s"):format(name, w.unmatched))
     else
-      baton.print(("%s has no mentor: %s"):format(name, w.unmatched))
+      baton.print(mentor and ("%s would be paired with %s, score %s: %s (no pairs are saved yet: this is the match "
+        .. "`baton mentor match` makes with these options)"):format(name, mentor, tostring(w.mentor.score), w.mentor.why)
+        or ("%s would have no mentor: %s"):format(name, w.unmatched))
     end
     local o = w.other
     if not o then
-      baton.print("No other mentor is allowed for " .. w.mentee .. ".")
+      if w.full and #w.full > 0 then
+        baton.print(("No other mentor is free for %s: %s %s full with pairs that stay."):format(w.mentee,
+          table.concat(w.full, ", "), #w.full == 1 and "is" or "are"))
+      else
+        baton.print("No other mentor is allowed for " .. w.mentee .. ".")
+      end
       return
     end
     local other_name = who(o.id, o.name)
@@ -226,34 +327,10 @@ end
 
 -- mentor rematch --------------------------------------------------------------
 
--- Why an active pair can no longer stand, or nil.
-local function invalid(c, p)
-  local i, j = c.row_of[p.mentee], c.col_of[p.mentor]
-  if not i then return ("%s is no longer an active mentee (group '%s')"):format(p.mentee, c.args.mentees) end
-  if not j then return ("%s is no longer an active mentor (group '%s')"):format(p.mentor, c.args.mentors) end
-  c.kept[p.mentee .. "/" .. p.mentor] = true
-  return cohort.forbidden_why(c, i, j)
-end
-
 -- The rematch plan: which active pairs stand, which end and why, and the
 -- new pairs for the mentees left without a mentor.
 local function rematch_plan(args)
-  local active = settings.active()
-  -- First the cohort without pins, to see which active pairs still stand;
-  -- then with every one that does pinned.
-  local probe = cohort.build(args)
-  local keep, ended, per_mentor = {}, {}, {}
-  for _, p in ipairs(active) do
-    local why = invalid(probe, p)
-    local j = probe.col_of[p.mentor]
-    if not why and j then
-      per_mentor[j] = (per_mentor[j] or 0) + 1
-      if per_mentor[j] > probe.capacity[j] then
-        why = ("%s's capacity is now %d"):format(p.mentor, probe.capacity[j])
-      end
-    end
-    if why then ended[#ended + 1] = { pair = p, reason = why } else keep[#keep + 1] = p end
-  end
+  local keep, ended = standing_pairs(args)
   local c = cohort.build(args, keep)
   local out = cohort.outcome(c, cohort.solve(c))
   local kept_key = {}
@@ -269,6 +346,7 @@ end
 local function rematch_save(args, r)
   for _, e in ipairs(r.ended) do settings.finish({ e.pair }, e.reason, r.c.today) end
   settings.start(r.new, args.objective, r.c.today)
+  settings.save_cohort(r.c.groups)
 end
 
 function M.rematch(args, ctx)
@@ -282,7 +360,7 @@ function M.rematch(args, ctx)
   local keep, ended, new, out = r.keep, r.ended, r.new, r.out
   local result = {
     kept = #keep, ended = {}, new = new, unmatched = out.unmatched, total_score = out.total_score,
-    objective = args.objective, saved = args.save,
+    objective = args.objective, saved = args.save, zero_score = cohort.zero_score(new), groups = r.c.groups,
   }
   for _, e in ipairs(ended) do
     result.ended[#result.ended + 1] = { pair = e.pair.id, mentee = e.pair.mentee, mentor = e.pair.mentor, reason = e.reason }
@@ -298,6 +376,7 @@ function M.rematch(args, ctx)
         who(p.mentor, p.mentor_name), tostring(p.score), p.why))
     end
     if #r.ended == 0 and #r.new == 0 then baton.print("No pair changes.") end
+    show_zero(r.zero_score)
     show_unmatched(r.unmatched)
     if r.saved then
       baton.print("Saved.")
@@ -309,6 +388,15 @@ end
 
 -- mentor end, list ------------------------------------------------------------
 
+-- true when `given` names the person `id`: the id, or their whole name in
+-- any case.
+local function is(id, given)
+  if id == given then return true end
+  local function plain(x) return (tostring(x or ""):lower():gsub("%s+", " "):match("^ ?(.-) ?$")) end
+  local person = settings.check(baton.people.get(id))
+  return plain(id) == plain(given) or (person ~= nil and plain(person.name) == plain(given))
+end
+
 -- The active pairs `mentor end` names.
 local function chosen_pairs(args)
   local active = settings.active()
@@ -319,13 +407,14 @@ local function chosen_pairs(args)
   local chosen = {}
   local a, b = args.pair:match("^(.-)/(.+)$")
   for _, p in ipairs(active) do
-    if tostring(p.id) == args.pair:gsub("^#", "") or p.mentee == args.pair or (p.mentee == a and p.mentor == b) then
+    if tostring(p.id) == args.pair:gsub("^#", "") or is(p.mentee, args.pair)
+        or (a and is(p.mentee, a) and is(p.mentor, b)) then
       chosen[#chosen + 1] = p
     end
   end
   if #chosen == 0 then
-    error(("no active pair '%s': give the pair's number, the mentee's id or MENTEE/MENTOR (see `baton mentor list --active`)")
-      :format(args.pair), 0)
+    error(("no active pair '%s': give the pair's number, the mentee's id or name, or MENTEE/MENTOR "
+      .. "(see `baton mentor list --active`)"):format(args.pair), 0)
   end
   return chosen
 end
@@ -370,6 +459,26 @@ function M.list(args, ctx)
       return
     end
     baton.ui.table(r, { "pair", "mentee", "mentor", "score", "started", "status" })
+  end)
+end
+
+-- mentor cohort ---------------------------------------------------------------
+
+function M.cohort(args)
+  if args.reset then
+    if args.cohort or args.mentees or args.mentors then error("--reset forgets the saved groups: give no group with it", 0) end
+    settings.save_cohort(nil)
+  elseif args.cohort or args.mentees or args.mentors then
+    -- Checked as match would use them, so a wrong name is refused now.
+    local c = cohort.build { cohort = args.cohort, mentees = args.mentees, mentors = args.mentors, capacity = 1 }
+    settings.save_cohort(c.groups)
+  end
+  local saved = settings.cohort()
+  local g = saved or { mentees = "mentees", mentors = "mentors" }
+  local out = { cohort = g.cohort, mentees = g.mentees, mentors = g.mentors, saved = saved ~= nil }
+  baton.output(out, function(o)
+    baton.print(("The cohort: %s%s."):format(cohort.describe_groups(o),
+      o.saved and "" or " (the defaults: nothing saved)"))
   end)
 end
 

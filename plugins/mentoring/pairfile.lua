@@ -5,8 +5,10 @@
 local M = {}
 
 -- The pairs of a file as { mentee, mentor, i, j, where = "FILE line N" },
--- each checked against the cohort c (both people must be in their pools).
-function M.read(path, c)
+-- each checked against the cohort c (both people must be in their pools;
+-- a cell may hold the person's id or name). `cohort_lookup` is
+-- cohort.lookup (passed in: cohort.lua requires this module).
+function M.read(path, c, cohort_lookup)
   local text, err = baton.fs.read(path)
   if not text then error(("cannot read %s: %s"):format(path, err), 0) end
   local rows, lines = baton.csv.decode(text, path)
@@ -22,14 +24,11 @@ function M.read(path, c)
     local row, where = rows[k], ("%s line %d"):format(path, lines[k])
     local mentee, mentor = (row[1] or ""):match("^%s*(.-)%s*$"), (row[2] or ""):match("^%s*(.-)%s*$")
     if mentee ~= "" or mentor ~= "" then
-      local i, j = c.row_of[mentee], c.col_of[mentor]
-      if not i then
-        error(("%s: '%s' is not a mentee (not an active member of the group '%s')"):format(where, mentee, c.args.mentees), 0)
-      end
-      if not j then
-        error(("%s: '%s' is not a mentor (not an active member of the group '%s')"):format(where, mentor, c.args.mentors), 0)
-      end
-      out[#out + 1] = { mentee = mentee, mentor = mentor, i = i, j = j, where = where }
+      local i, err = cohort_lookup(c, "mentee", mentee)
+      if not i then error(where .. ": " .. err, 0) end
+      local j, err2 = cohort_lookup(c, "mentor", mentor)
+      if not j then error(where .. ": " .. err2, 0) end
+      out[#out + 1] = { mentee = c.mentees[i].id, mentor = c.mentors[j].id, i = i, j = j, where = where }
     end
   end
   return out

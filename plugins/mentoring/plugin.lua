@@ -1,8 +1,12 @@
 -- The manifest: plain data, read without running any of the plugin's code.
 -- match, why and rematch plan the same cohort, so they share these options.
 local cohort = {
-  { "--mentees", default = "mentees", metavar = "GROUP", help = "the group of people to be mentored" },
-  { "--mentors", default = "mentors", metavar = "GROUP", help = "the group of people who mentor" },
+  { "--mentees", metavar = "GROUP",
+    help = "the group of people to be mentored (default: the saved groups, see `mentor cohort`, else 'mentees')" },
+  { "--mentors", metavar = "GROUP",
+    help = "the group of people who mentor (default: the saved groups, else 'mentors')" },
+  { "--cohort", metavar = "GROUP",
+    help = "one group holding both: its members with role_in_group mentee are mentored by those with mentor" },
   { "--weights", metavar = "LIST",
     help = "feature weights, e.g. subject=3,grade=2,campus=1 (over the saved ones; see `mentor weights`)" },
   { "--capacity", type = "integer", default = 1, metavar = "N",
@@ -55,8 +59,8 @@ return {
         .. "whole cohort would lose if the other pair were forced (found by solving again). "
         .. "Without MENTOR, compares with the best other mentor.",
       args = with_cohort({
-        { "mentee", metavar = "MENTEE", help = "the mentee's id" },
-        { "mentor", optional = true, metavar = "MENTOR", help = "another mentor's id" },
+        { "mentee", metavar = "MENTEE", help = "the mentee's id or name" },
+        { "mentor", optional = true, metavar = "MENTOR", help = "another mentor's id or name" },
       }),
     },
     rematch = {
@@ -72,7 +76,7 @@ return {
       summary = "End an active pair, or all of them",
       args = {
         { "pair", optional = true, metavar = "PAIR",
-          help = "the pair's number, or the mentee's id, or MENTEE/MENTOR" },
+          help = "the pair's number, or the mentee's id or name, or MENTEE/MENTOR" },
         { "--all", type = "boolean", default = false, help = "end every active pair" },
         { "--reason", metavar = "TEXT", help = "why it ends, kept in the history" },
       },
@@ -81,6 +85,17 @@ return {
       summary = "The pairs made so far",
       args = {
         { "--active", type = "boolean", default = false, help = "only the pairs still running" },
+      },
+    },
+    cohort = {
+      summary = "Show the cohort's groups, or save them for every later command",
+      help = "match, why and rematch take their mentees and mentors from the groups saved here "
+        .. "(match --save saves the ones it used), unless given on the command line.",
+      args = {
+        { "--mentees", metavar = "GROUP", help = "the group of people to be mentored" },
+        { "--mentors", metavar = "GROUP", help = "the group of people who mentor" },
+        { "--cohort", metavar = "GROUP", help = "one group holding both (role_in_group mentee or mentor)" },
+        { "--reset", type = "boolean", default = false, help = "forget the saved groups ('mentees' and 'mentors' again)" },
       },
     },
     weights = {

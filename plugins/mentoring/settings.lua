@@ -143,6 +143,48 @@ function M.save_weights(text)
     .. "ON CONFLICT(key) DO UPDATE SET value = excluded.value", text))
 end
 
+-- The cohort's groups ------------------------------------------------------------
+
+local function setting(key)
+  M.migrate()
+  local row = check(baton.store.first("SELECT value FROM mentoring_settings WHERE key = ?", key))
+  return row and row.value
+end
+
+local function set_setting(key, value)
+  M.migrate()
+  if value == nil then
+    check(baton.store.exec("DELETE FROM mentoring_settings WHERE key = ?", key))
+  else
+    check(baton.store.exec("INSERT INTO mentoring_settings (key, value) VALUES (?, ?) "
+      .. "ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value))
+  end
+end
+
+--- The saved groups of the cohort, as `mentor cohort` or the last
+--- `match --save` left them: {cohort = G} or {mentees = G, mentors = G}, or
+--- nil when none are saved.
+function M.cohort()
+  local text = setting("cohort")
+  if not text then return nil end
+  local g = baton.json.decode(text)
+  if type(g) ~= "table" or not (g.cohort or (g.mentees and g.mentors)) then
+    error("the saved cohort groups are damaged: save them again with `baton mentor cohort --mentees GROUP "
+      .. "--mentors GROUP` (or --reset)", 0)
+  end
+  return { cohort = g.cohort, mentees = g.mentees, mentors = g.mentors }
+end
+
+--- Saves the cohort's groups ({cohort =} or {mentees =, mentors =}), or
+--- forgets them (nil).
+function M.save_cohort(g)
+  -- Written key by key: the same groups always give the same bytes (a
+  -- Lua table's order is not fixed), so saving again changes nothing.
+  local text = g and (g.cohort and ('{"cohort":%s}'):format(baton.json.encode(g.cohort))
+    or ('{"mentees":%s,"mentors":%s}'):format(baton.json.encode(g.mentees), baton.json.encode(g.mentors)))
+  set_setting("cohort", text)
+end
+
 -- Pairs -----------------------------------------------------------------------
 
 function M.active()

@@ -21,7 +21,8 @@ test("quiet step: in progress with no evidence for 21 days warns, 20 days does n
   expect(w):to_contain("stale/1")
   expect(st.steps[1].health):to_equal("stalled")
   expect(st.warnings[1].message):to_contain("no evidence for 21 days")
-  expect(st.warnings[1].message):to_contain("baton change evidence quiet-step urgency")
+  expect(st.warnings[1].command):to_contain("baton change evidence quiet-step urgency")
+  expect(st.warnings[1].message).never:to_contain("baton ")
 end)
 
 test("quiet step: --stale-days moves the edge and 0 turns the rule off", function()
@@ -115,7 +116,7 @@ test("renewal: in concurrent mode a done step with evidence 6 months old is flag
   local w, st = h.warnings("restorative")
   expect(w):to_contain("renewal/1")
   expect(st.steps[1].health):to_equal("renew?")
-  expect(st.warnings[1].message):to_contain("--status needs_renewal")
+  expect(st.warnings[1].command):to_contain("--status needs_renewal")
   expect(has(h.warnings("restorative", "--renew-months", "7"), "renewal/1")):to_be(false)
   expect(has(h.warnings("restorative", "--renew-months", "0"), "renewal/1")):to_be(false)
 end)

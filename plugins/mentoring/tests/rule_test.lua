@@ -16,8 +16,9 @@ end)
 test("a rule that returns false forbids the pair, and says so", function()
   h.school()
   -- N3 is an aide; M9 is a head of department, so the rule forbids them.
-  local why = h.ok("why", "N3", "M9", "--rule", h.file("rule.lua"))
-  expect(why.other.forbidden):to_match("^forbidden by the rule in .*rule%.lua$")
+  local r = run("why", "N3", "M9", "--rule", h.file("rule.lua"))
+  expect(r.status):to_equal(1)
+  expect(r.err):to_match("M9 cannot mentor N3: forbidden by the rule in .*rule%.lua")
 end)
 
 test("a rule file that returns something else is an error naming it", function()

@@ -12,7 +12,7 @@ test("why compares with the mentor asked about and re-solves to price it", funct
   expect(out.other.score):to_equal(3)
   expect(out.other.cohort_loss):to_equal(2)
   local r = run("why", "N3", "M1")
-  expect(r.out):to_contain("N3 Ned Novak is paired with M3 Mei Ma, score 5: shares subject Science (+3), shares grade 8 (+2)")
+  expect(r.out):to_contain("N3 Ned Novak would be paired with M3 Mei Ma, score 5: shares subject Science (+3), shares grade 8 (+2) (no pairs are saved yet")
   expect(r.out):to_contain("M1 Mona Mills would score 3: shares grade 8 (+2), same campus North (+1)")
   expect(r.out):to_contain("The chosen mentor scores 2 more for N3.")
   expect(r.out):to_contain("would lower the cohort's total from 18 to 16 (-2)")
