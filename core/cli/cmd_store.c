@@ -242,6 +242,7 @@ static int cmd_people_import(baton_cli_t *cli, const baton_cmdspec_t *spec,
     o.list_sep = sep;
   }
   o.roles = args[9].set ? args[9].v.s : NULL;
+  o.update = args[10].v.b;
   return run_import(cli, &o, args[0].v.s, 1);
 }
 
@@ -758,6 +759,12 @@ static baton_argspec_t people_import_args[] = {
      .metavar = "FILE",
      .help = "turn job titles into roles: a CSV of PATTERN,ROLE lines "
              "(\"Teaching Assistant*,aide\"); the first match wins"},
+    {.name = "update",
+     .key = "update",
+     .flag = 1,
+     .type = BATON_ARG_BOOLEAN,
+     .help = "only change people already in baton: the name column may be "
+             "left out (id,mentor_capacity), other fields keep their values"},
 };
 
 static baton_argspec_t groups_import_args[] = {
@@ -871,7 +878,7 @@ const baton_builtin_t baton__store_commands[] = {
       .summary = "Import people from CSV or JSON (all or "
                  "nothing)",
       .help = "Columns (any order, any case): id and name are required "
-              "(a file without names updates people already in baton); "
+              "(with --update, only id: it changes people already in baton); "
               "email, role, department, campus, subjects, grades, languages "
               "(lists separated by ;), start_date (YYYY-MM-DD), manager_id "
               "and active are understood; any other column is kept as an "

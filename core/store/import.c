@@ -193,8 +193,6 @@ struct imp_s {
   size_t commas[16];     /* per list field: cells holding a comma */
   record_t comma_at[16]; /* where the first of them is */
   const char *comma_eg[16];
-  const char *missing_name; /* the header error, held back: a file
-                             * without names may update known people */
 };
 
 /* n bytes of zeroed, pointer-aligned memory that lives as long as the
@@ -636,6 +634,7 @@ static int read_columns(imp_t *im, char *const *names, size_t n,
                        im->o->map)
                  : e;
     }
+    int renamed = mapped != NULL;
     if (mapped) {
       name = arena_copy(im, mapped, strlen(mapped));
       free(mapped);
@@ -664,7 +663,7 @@ static int read_columns(imp_t *im, char *const *names, size_t n,
       imp_error(im, im->json ? NULL : &hdr, im->json ? -1 : (int)i,
                 "column '%s' appears twice in the header (also column "
                 "%zu); rename or delete one of them",
-                name, j + 1);
+                names[i] && !renamed ? names[i] : name, j + 1);
       im->header_bad = 1;
     }
     if (im->cols[i].field >= 0)
@@ -715,15 +714,18 @@ static int read_columns(imp_t *im, char *const *names, size_t n,
     free(cands);
     if (msg == NULL)
       return BATON_ENOMEM;
-    /* A people file without names may still update people already in
-     * baton (`id,mentor_capacity`): the import decides once it has seen
-     * the database. */
-    if (f == im->k->name_field && im->colof[im->k->key_field] >= 0) {
-      im->missing_name = arena_copy(im, msg, strlen(msg));
-    } else {
+    /* --update changes people already in baton, whose names it has
+     * (`id,mentor_capacity`). */
+    if (f == im->k->name_field && im->o->update)
+      ; /* update_only checks every id is known */
+    else if (f == im->k->name_field)
+      imp_error(im, im->json ? NULL : &hdr, -1,
+                "%s; or, to change only some columns of people already in "
+                "baton, import with --update",
+                msg);
+    else
       imp_error(im, im->json ? NULL : &hdr, -1, "%s", msg);
-      im->header_bad = 1;
-    }
+    im->header_bad |= !(f == im->k->name_field && im->o->update);
     free(msg);
   }
   im->header_done = 1;
@@ -1690,32 +1692,26 @@ static int imp_finish(imp_t *im) {
   return baton__store_commit(im->s);
 }
 
-/* A file without a name column updates people already in baton. When it
- * names none of them, the missing column is the error; otherwise one
- * error lists the ids it cannot add. */
-static void names_needed(imp_t *im, const existing_t *ex) {
-  size_t known = 0, unknown = 0, first = NONE;
+/* --update changes people already in baton: one error lists the ids of
+ * the file that are not. */
+static void update_only(imp_t *im, const existing_t *ex) {
+  size_t unknown = 0, first = NONE;
   for (size_t i = 0; i < im->nrecs; i++) {
-    if (idmap_get(&ex->ids, im->recs[i].v[P_ID]) != NONE) {
-      known++;
-    } else if (!im->recs[i].bad) {
-      unknown++;
-      if (first == NONE)
-        first = i;
-      reject(im, &im->recs[i]);
-    }
+    if (idmap_get(&ex->ids, im->recs[i].v[P_ID]) != NONE || im->recs[i].bad)
+      continue;
+    unknown++;
+    if (first == NONE)
+      first = i;
+    reject(im, &im->recs[i]);
   }
-  record_t hdr = {NULL, 1, 1, 0};
-  if (known == 0 && im->nrecs > 0)
-    imp_error(im, im->json ? NULL : &hdr, -1, "%s", im->missing_name);
-  else if (unknown > 0)
+  if (unknown > 0)
     imp_error(im, &im->recs[first], im->colof[P_ID],
-              "id '%s'%s is not in %s, and the file has no name column to "
-              "add %s with; a file without names only updates people "
-              "already in baton: add a name column, or fix the id%s",
+              "id '%s'%s is not in %s, and --update only changes people "
+              "already there; fix the id, or import without --update (with "
+              "a name column) to add new people",
               im->recs[first].v[P_ID],
               unknown > 1 ? " (and the ids of more rows of this file)" : "",
-              im->s->path, "them", unknown > 1 ? "s" : "");
+              im->s->path);
 }
 
 int baton_people_import(baton_store_t *s, const char *path,
@@ -1769,8 +1765,8 @@ int baton_people_import(baton_store_t *s, const char *path,
                 "that person to the file, fix the id, or leave it empty",
                 m, s->path);
   }
-  if (im.missing_name != NULL)
-    names_needed(&im, &ex);
+  if (o->update)
+    update_only(&im, &ex);
   if (im.status != 0) {
     err = im.status;
     goto rollback;

@@ -175,6 +175,8 @@ typedef struct {
   int decimal_comma;   /* read "0,8" as 0.8; on by itself for ';' files */
   const char *list_sep; /* more list separators besides ';', e.g. "," */
   const char *roles;   /* a PATTERN,ROLE file turning job titles to roles */
+  int update;  /* people: every id is already in baton; the name column
+                * may be left out (`id,mentor_capacity`) */
   int replace; /* groups: a group in the file loses members it does not
                 * list (by default they are kept, and counted) */
 } baton_import_options_t;

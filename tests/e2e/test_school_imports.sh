@@ -113,9 +113,14 @@ has out "No people"
 
 # Updating one attribute: no names needed, other fields untouched.
 expect 0 "$BATON" people export before.csv
-expect 0 "$BATON" people import "$fx/mentor-capacity.csv" --dry-run
+snap
+expect 1 "$BATON" people import "$fx/mentor-capacity.csv"
+has err "the required column 'name' is missing"
+has err "import with --update"
+same_db
+expect 0 "$BATON" people import "$fx/mentor-capacity.csv" --update --dry-run
 has out "update S001: attrs"
-expect 0 "$BATON" people import "$fx/mentor-capacity.csv"
+expect 0 "$BATON" people import "$fx/mentor-capacity.csv" --update
 has out "updated      3"
 expect 0 "$BATON" people show S001
 grep -qE '^mentor_capacity +2$' out || fail "mentor_capacity not set"
@@ -126,14 +131,9 @@ diff <(cut -d, -f1-12 before.csv) <(cut -d, -f1-12 after.csv) >/dev/null || fail
 # ... but a new id in such a file is refused, once, with the reason.
 snap
 printf 'id,mentor_capacity\nS001,2\nNEW1,1\nNEW2,1\n' > newids.csv
-expect 1 "$BATON" people import newids.csv
+expect 1 "$BATON" people import newids.csv --update
 has err "newids.csv:3:1: id 'NEW1' (and the ids of more rows of this file) is not in"
-has err "no name column"
-same_db
-# A file of only unknown ids is told the name column is missing.
-printf 'id,mentor_capacity\nX1,2\n' > onlynew.csv
-expect 1 "$BATON" people import onlynew.csv
-has err "the required column 'name' is missing"
+has err "--update only changes people already there"
 same_db
 
 # Exports for Excel, and what they wrote.

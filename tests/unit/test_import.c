@@ -137,8 +137,8 @@ static void test_import_dry_run_reports_and_writes_nothing(void **state) {
   free(now);
 }
 
-static void test_import_updates_and_full_deactivates_never_deletes(
-    void **state) {
+static void
+test_import_updates_and_full_deactivates_never_deletes(void **state) {
   fx_t *f = *state;
   assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
   const char *path = scratch_path(f->t, "smaller.csv");
@@ -165,8 +165,7 @@ static void test_import_updates_and_full_deactivates_never_deletes(
   assert_true(get(f, "A001").active);
 }
 
-static void test_import_updates_only_the_attributes_the_file_has(
-    void **state) {
+static void test_import_updates_only_the_attributes_the_file_has(void **state) {
   fx_t *f = *state;
   assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
   write_text(scratch_path(f->t, "fte.csv"), "id,name,fte,coach\n"
@@ -210,8 +209,8 @@ static void test_export_round_trips_csv_and_json(void **state) {
 
   /* Into a new database: the CSV export reads back to the same export. */
   baton_store_t *s2;
-  assert_int_equal(
-      baton_store_open(&s2, scratch_path(f->t, "copy.db"), NULL), 0);
+  assert_int_equal(baton_store_open(&s2, scratch_path(f->t, "copy.db"), NULL),
+                   0);
   baton_import_report_t r;
   char csvpath[600], jsonpath[600];
   snprintf(csvpath, sizeof csvpath, "%s/out.csv", f->t->dir);
@@ -229,7 +228,8 @@ static void test_export_round_trips_csv_and_json(void **state) {
   free(second);
 }
 
-/* ---- bad input: each case named, and the database unchanged --------------- */
+/* ---- bad input: each case named, and the database unchanged ---------------
+ */
 
 static void test_import_rejects_unterminated_quote(void **state) {
   fx_t *f = *state;
@@ -436,8 +436,8 @@ static void test_import_json_syntax_error_names_line_and_column(void **state) {
 static void test_import_of_a_missing_file_names_it(void **state) {
   fx_t *f = *state;
   assert_int_equal(import(f, "/nonexistent/roster.csv", NULL), BATON_ENOENT);
-  assert_non_null(strstr(baton_store_last_error(f->s),
-                         "/nonexistent/roster.csv"));
+  assert_non_null(
+      strstr(baton_store_last_error(f->s), "/nonexistent/roster.csv"));
 }
 
 /* ---- groups -------------------------------------------------------------- */
@@ -451,24 +451,33 @@ static void test_groups_import_sets_members_and_roles(void **state) {
   fx_t *f = *state;
   assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
   baton_import_report_free(&f->r);
-  assert_int_equal(baton_groups_import(f->s, fixture("groups.csv"), NULL,
-                                       &f->r),
-                   0);
+  assert_int_equal(
+      baton_groups_import(f->s, fixture("groups.csv"), NULL, &f->r), 0);
   assert_int_equal(f->r.added, 4);
   int n = 0;
-  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n),
-                   0);
+  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n), 0);
   assert_int_equal(n, 2);
-  /* A group file lists a group's whole membership: P001 leaves. */
+  /* By default a group file adds and updates: P001, not listed, stays
+   * and is counted as kept. */
   write_text(scratch_path(f->t, "g.csv"), "group,kind,person_id,role_in_group\n"
                                           "Maths PLC,plc,T001,facilitator\n");
   baton_import_report_free(&f->r);
   assert_int_equal(baton_groups_import(f->s, f->t->path, NULL, &f->r), 0);
   assert_int_equal(f->r.updated, 1);
+  assert_int_equal(f->r.deactivated, 0);
+  assert_int_equal(f->r.kept, 1);
+  n = 0;
+  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n), 0);
+  assert_int_equal(n, 2);
+  /* With replace the file lists a group's whole membership: P001 leaves. */
+  baton_import_options_t ro;
+  baton_import_options_init(&ro);
+  ro.replace = 1;
+  baton_import_report_free(&f->r);
+  assert_int_equal(baton_groups_import(f->s, f->t->path, &ro, &f->r), 0);
   assert_int_equal(f->r.deactivated, 1);
   n = 0;
-  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n),
-                   0);
+  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n), 0);
   assert_int_equal(n, 1);
   n = 0; /* the committee was not in the file and is untouched */
   assert_int_equal(
@@ -478,14 +487,14 @@ static void test_groups_import_sets_members_and_roles(void **state) {
                    BATON_ENOTFOUND);
 }
 
-static void test_groups_import_rejects_conflicts_and_unknown_people(
-    void **state) {
+static void
+test_groups_import_rejects_conflicts_and_unknown_people(void **state) {
   fx_t *f = *state;
   assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
   baton_import_report_free(&f->r);
-  assert_int_equal(baton_groups_import(f->s, fixture("groups_bad.csv"), NULL,
-                                       &f->r),
-                   BATON_EPARSE);
+  assert_int_equal(
+      baton_groups_import(f->s, fixture("groups_bad.csv"), NULL, &f->r),
+      BATON_EPARSE);
   assert_error(&f->r, "groups_bad.csv:3:2: group 'Maths PLC' has kind "
                       "'committee' here but 'plc' at line 2");
   assert_error(&f->r, "groups_bad.csv:4:3: 'T001' is listed in group 'Maths "
@@ -505,9 +514,10 @@ static void write_roster(const char *path, size_t n, const char *tag) {
   fprintf(out, "id,name,email,role,department,campus,subjects,manager_id,"
                "note\n");
   for (size_t i = 0; i < n; i++)
-    fprintf(out, "S%06zu,%s person %zu,p%zu@school.edu,teacher,Maths,North,"
-                 "Algebra;Geometry,%s,%s note with some text to make rows "
-                 "longer\n",
+    fprintf(out,
+            "S%06zu,%s person %zu,p%zu@school.edu,teacher,Maths,North,"
+            "Algebra;Geometry,%s,%s note with some text to make rows "
+            "longer\n",
             i, tag, i, i, i == 0 ? "" : "S000000", tag);
   assert_int_equal(fclose(out), 0);
 }
