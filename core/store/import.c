@@ -1502,8 +1502,18 @@ static char *merge_attrs(imp_t *im, const char *old, const char *nw) {
     json_decref(o);
     o = json_object();
   }
-  for (size_t k = 0; k < im->nattr; k++)
-    json_object_del(o, im->cols[im->attr_order[k]].name);
+  /* The file's columns replace stored attributes of the same name in any
+   * case: a key stored as `FTE` by an older baton gives way to `fte`. */
+  const char *key;
+  json_t *val;
+  void *tmp;
+  json_object_foreach_safe(o, tmp, key, val) {
+    for (size_t k = 0; k < im->nattr; k++)
+      if (strcasecmp(key, im->cols[im->attr_order[k]].name) == 0) {
+        json_object_del(o, key);
+        break;
+      }
+  }
   json_object_update(o, n);
   /* Keys in sorted order, as attrs_json writes them. */
   size_t nk = json_object_size(o), i = 0;
