@@ -121,12 +121,23 @@ typedef int (*baton_csv_row_cb)(void *ud, const baton_csv_row_t *row);
  * reported and its row marked invalid; the parse goes on. */
 int baton__csv_parse(const char *file, const char *data, size_t len,
                      baton_csv_row_cb cb, void *ud, baton_msgs_t *errs);
+/* baton__csv_parse with cells separated by delim (',', ';' or '\t'). */
+int baton__csv_parse_delim(const char *file, const char *data, size_t len,
+                           char delim, baton_csv_row_cb cb, void *ud,
+                           baton_msgs_t *errs);
+/* The separator the first line of data (after a BOM) uses: whichever of
+ * ',', ';' and tab occurs most often outside quotes; ',' on a tie or when
+ * none occurs. */
+char baton__csv_sniff(const char *data, size_t len);
 /* Appends one cell, quoted only if needed; a cell a spreadsheet would run
  * as a formula (leading =, +, -, @, tab, CR) gets a leading '. */
 int baton__csv_write_cell(baton_buf_t *b, const char *s, size_t n);
 /* Appends cells joined by commas and a newline. NULL cells are empty. */
 int baton__csv_write_row(baton_buf_t *b, const char *const *cells,
                          size_t ncells);
+/* baton__csv_write_row ending the row with eol ("\n" or "\r\n"). */
+int baton__csv_write_row_eol(baton_buf_t *b, const char *const *cells,
+                             size_t ncells, const char *eol);
 /* Undoes the writer's neutralising ' in place; returns the new length. */
 size_t baton__csv_unneutralise(char *s, size_t n);
 

@@ -96,19 +96,21 @@ bad:
 
 /* ---- reading ------------------------------------------------------------- */
 
+static int is_space_only(unsigned char c) { return c == ' '; }
+
 typedef struct {
   const char *file;
   baton_csv_row_cb cb;
   void *ud;
   baton_msgs_t *errs;
-  baton_buf_t arena;    /* this record's cell texts, NUL-separated */
-  size_t *offs, *lens;  /* cell i at arena.data + offs[i] */
+  baton_buf_t arena;   /* this record's cell texts, NUL-separated */
+  size_t *offs, *lens; /* cell i at arena.data + offs[i] */
   size_t ncells, cap;
-  char **cells;         /* built when the record ends */
-  size_t line;          /* the physical line being fed */
-  size_t rec_line;      /* where the current record started */
-  size_t records;       /* records so far, the header included */
-  int status;           /* first error from a callback or allocation */
+  char **cells;    /* built when the record ends */
+  size_t line;     /* the physical line being fed */
+  size_t rec_line; /* where the current record started */
+  size_t records;  /* records so far, the header included */
+  int status;      /* first error from a callback or allocation */
 } reader_t;
 
 /* Reports an error that ends the parse (status BATON_EPARSE, or ENOMEM
@@ -236,11 +238,41 @@ static void on_record(int c, void *data) {
   r->arena.len = 0;
 }
 
+char baton__csv_sniff(const char *data, size_t len) {
+  if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+    data += 3, len -= 3;
+  size_t comma = 0, semi = 0, tab = 0;
+  int quoted = 0;
+  for (size_t i = 0; i < len && (quoted || data[i] != '\n'); i++) {
+    char c = data[i];
+    if (c == '"')
+      quoted = !quoted;
+    else if (!quoted)
+      comma += c == ',', semi += c == ';', tab += c == '\t';
+  }
+  if (semi > comma && semi > tab)
+    return ';';
+  if (tab > comma && tab > semi)
+    return '\t';
+  return ',';
+}
+
 int baton__csv_parse(const char *file, const char *data, size_t len,
                      baton_csv_row_cb cb, void *ud, baton_msgs_t *errs) {
+  return baton__csv_parse_delim(file, data, len, ',', cb, ud, errs);
+}
+
+int baton__csv_parse_delim(const char *file, const char *data, size_t len,
+                           char delim, baton_csv_row_cb cb, void *ud,
+                           baton_msgs_t *errs) {
   struct csv_parser p;
   if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
     return BATON_ENOMEM;
+  csv_set_delim(&p, (unsigned char)delim);
+  /* libcsv trims spaces and tabs around cells: with tab as the
+   * separator, a tab must not also count as a blank. */
+  if (delim == '\t')
+    csv_set_space_func(&p, is_space_only);
   reader_t r = {.file = file, .cb = cb, .ud = ud, .errs = errs};
   /* A UTF-8 byte order mark is how Excel says "UTF-8"; it is not data. */
   if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
@@ -282,8 +314,7 @@ int baton__csv_parse(const char *file, const char *data, size_t len,
     }
     r.line++;
   }
-  if (err == 0 && r.status == 0 &&
-      csv_fini(&p, on_field, on_record, &r) != 0)
+  if (err == 0 && r.status == 0 && csv_fini(&p, on_field, on_record, &r) != 0)
     err = BATON_EPARSE;
   if (err == BATON_EPARSE && csv_error(&p) == CSV_ENOMEM)
     err = BATON_ENOMEM;
@@ -316,8 +347,7 @@ int baton__csv_parse(const char *file, const char *data, size_t len,
 /* ---- writing ------------------------------------------------------------- */
 
 static int formula_start(char c) {
-  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
-         c == '\r';
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
 /* The number of leading apostrophes when what follows them would start a
@@ -383,6 +413,11 @@ int baton__csv_write_cell(baton_buf_t *b, const char *s, size_t n) {
 
 int baton__csv_write_row(baton_buf_t *b, const char *const *cells,
                          size_t ncells) {
+  return baton__csv_write_row_eol(b, cells, ncells, "\n");
+}
+
+int baton__csv_write_row_eol(baton_buf_t *b, const char *const *cells,
+                             size_t ncells, const char *eol) {
   for (size_t i = 0; i < ncells; i++) {
     if (i > 0 && baton__buf_append(b, ",", 1) != 0)
       return BATON_ENOMEM;
@@ -390,5 +425,5 @@ int baton__csv_write_row(baton_buf_t *b, const char *const *cells,
     if (baton__csv_write_cell(b, c, strlen(c)) != 0)
       return BATON_ENOMEM;
   }
-  return baton__buf_append(b, "\n", 1);
+  return baton__buf_append(b, eol, strlen(eol));
 }

@@ -831,6 +831,32 @@ static int unknown_command(baton_cli_t *cli, const char *word) {
   return 2;
 }
 
+/* `baton people shwo`: the group's commands, with the nearest one. */
+static int unknown_subcommand(baton_cli_t *cli, const char *group,
+                              const char *sub) {
+  const char *cands[64];
+  size_t n = 0;
+  FOREACH_BUILTIN(b) {
+    if (n < 64 && b->group && strcmp(b->group, group) == 0)
+      cands[n++] = b->spec.name;
+  }
+  const char *s = baton__suggest(sub, cands, n);
+  char *msg = s ? baton__asprintf("unknown command 'baton %s %s' (did you "
+                                  "mean 'baton %s %s'?)",
+                                  group, sub, group, s)
+                : baton__asprintf("unknown command 'baton %s %s'", group, sub);
+  if (cli->opts.json) {
+    char *hint = baton__asprintf("see baton %s --help for its commands", group);
+    baton__host_report(cli->host, NULL, msg ? msg : sub, hint);
+    free(hint);
+  } else {
+    fprintf(cli->err, "baton: %s\n", msg ? msg : sub);
+    group_help(cli->err, group);
+  }
+  free(msg);
+  return 2;
+}
+
 static int dispatch(baton_cli_t *cli, int argc, const char *const *argv) {
   const char *word = argv[0];
   if (strcmp(word, "__complete") == 0) /* hidden: core/cli/cmd_completion.c */
@@ -846,9 +872,7 @@ static int dispatch(baton_cli_t *cli, int argc, const char *const *argv) {
     }
     if ((b = find_builtin(word, sub)) != NULL)
       return run_builtin(cli, b, argc - 2, argv + 2);
-    fprintf(cli->err, "baton: unknown command 'baton %s %s'\n", word, sub);
-    group_help(cli->err, word);
-    return 2;
+    return unknown_subcommand(cli, word, sub);
   }
   const baton_plugin_t *p = baton__host_find_ns(cli->host, word);
   if (p == NULL)

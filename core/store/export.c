@@ -14,9 +14,8 @@
 #include "store_int.h"
 
 static const char *const person_columns[] = {
-    "id",       "name",   "email",     "role",       "department",
-    "campus",   "subjects", "grades",  "languages",  "start_date",
-    "manager_id"};
+    "id",       "name",   "email",     "role",       "department", "campus",
+    "subjects", "grades", "languages", "start_date", "manager_id"};
 #define NPERSON (sizeof person_columns / sizeof *person_columns)
 
 /* Writes buf to path ("-" is standard output). Returns 0 or an error with
@@ -29,57 +28,35 @@ static int write_out(baton_store_t *s, const char *path, baton_buf_t *b) {
     return 0;
   }
   char *msg = NULL;
-  int err = baton__file_write_atomic(path, b->data ? b->data : "", b->len,
-                                     &msg);
+  int err =
+      baton__file_write_atomic(path, b->data ? b->data : "", b->len, &msg);
   if (err != 0) {
-    baton__store_fail(s, err, "%s; check that the directory exists and has "
-                      "space", msg ? msg : path);
+    baton__store_fail(s, err,
+                      "%s; check that the directory exists and has "
+                      "space",
+                      msg ? msg : path);
     free(msg);
   }
   return err;
 }
 
-/* The attribute names used by anyone, sorted; *n of them, malloc'd. */
-static int attr_keys(baton_store_t *s, char ***keys, size_t *n) {
-  *keys = NULL;
-  *n = 0;
-  sqlite3_stmt *st;
-  int err = baton__store_prepare(s,
-                                 "SELECT DISTINCT j.key FROM people p, "
-                                 "json_each(p.attrs) j ORDER BY j.key",
-                                 &st);
-  if (err != 0)
-    return err;
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    char **k = realloc(*keys, (*n + 1) * sizeof *k);
-    if (k == NULL) {
-      err = BATON_ENOMEM;
-      break;
-    }
-    *keys = k;
-    if ((k[*n] = baton__strdup(baton__col_text(st, 0))) == NULL) {
-      err = BATON_ENOMEM;
-      break;
-    }
-    (*n)++;
-  }
-  if (err == 0 && rc != SQLITE_DONE)
-    err = baton__store_fail_sqlite(s, rc, "cannot read attributes");
-  sqlite3_finalize(st);
-  return err;
+/* How a CSV export is written: for Excel on Windows, a UTF-8 byte order
+ * mark first (without it Excel reads the file as ANSI and garbles
+ * accents) and CRLF line ends. */
+static const char *csv_start(baton_buf_t *b, int excel) {
+  if (excel && baton__buf_append(b, "\xef\xbb\xbf", 3) != 0)
+    return NULL;
+  return excel ? "\r\n" : "\n";
 }
 
-static void free_keys(char **keys, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    free(keys[i]);
-  free(keys);
-}
-
-static int people_csv(baton_store_t *s, baton_buf_t *b) {
+static int people_csv(baton_store_t *s, baton_buf_t *b, int excel,
+                      size_t *rows) {
   char **keys;
   size_t nkeys;
-  int err = attr_keys(s, &keys, &nkeys);
+  const char *eol = csv_start(b, excel);
+  if (eol == NULL)
+    return BATON_ENOMEM;
+  int err = baton_people_attr_names(s, &keys, &nkeys);
   if (err != 0)
     return err;
   size_t ncols = NPERSON + 1 + nkeys;
@@ -101,7 +78,7 @@ static int people_csv(baton_store_t *s, baton_buf_t *b) {
     baton__buf_printf(&sql, ", json_extract(attrs, ?%zu)", i + 1);
   }
   if (baton__buf_printf(&sql, " FROM people ORDER BY id") != 0 ||
-      baton__csv_write_row(b, cells, ncols) != 0) {
+      baton__csv_write_row_eol(b, cells, ncols, eol) != 0) {
     err = BATON_ENOMEM;
     goto done;
   }
@@ -122,10 +99,11 @@ static int people_csv(baton_store_t *s, baton_buf_t *b) {
     cells[NPERSON] = sqlite3_column_int(st, NPERSON) ? "yes" : "no";
     for (size_t i = 0; i < nkeys; i++)
       cells[NPERSON + 1 + i] = baton__col_text(st, (int)(NPERSON + 1 + i));
-    if (baton__csv_write_row(b, cells, ncols) != 0) {
+    if (baton__csv_write_row_eol(b, cells, ncols, eol) != 0) {
       err = BATON_ENOMEM;
       goto done;
     }
+    (*rows)++;
   }
   if (rc != SQLITE_DONE)
     err = baton__store_fail_sqlite(s, rc, "cannot read people");
@@ -133,7 +111,7 @@ done:
   sqlite3_finalize(st);
   baton__buf_free(&sql);
   free(cells);
-  free_keys(keys, nkeys);
+  baton_names_free(keys, nkeys);
   return err;
 }
 
@@ -155,10 +133,9 @@ json_t *baton__person_to_json(const baton_person_t *p) {
   json_t *o = json_object();
   if (o == NULL)
     return NULL;
-  const char *vals[] = {p->id,        p->name,      p->email,
-                        p->role,      p->department, p->campus,
-                        p->subjects,  p->grades,    p->languages,
-                        p->start_date, p->manager_id};
+  const char *vals[] = {p->id,         p->name,       p->email,     p->role,
+                        p->department, p->campus,     p->subjects,  p->grades,
+                        p->languages,  p->start_date, p->manager_id};
   for (size_t i = 0; i < NPERSON; i++) {
     if (i >= 6 && i <= 8)
       set_list(o, person_columns[i], vals[i]);
@@ -204,18 +181,26 @@ static int dump_json(json_t *j, baton_buf_t *b) {
 
 int baton_people_export(baton_store_t *s, const char *path,
                         baton_format_t format) {
+  size_t rows;
+  return baton_people_export_ex(s, path, format, 0, &rows);
+}
+
+int baton_people_export_ex(baton_store_t *s, const char *path,
+                           baton_format_t format, int excel, size_t *rows) {
   baton_buf_t b = {0};
   int err;
+  *rows = 0;
   if (baton__format_of(path, format) == BATON_FORMAT_JSON) {
     json_t *a = json_array();
     if (a == NULL)
       return BATON_ENOMEM;
     err = baton_people_each(s, NULL, 0, 1, add_person, a);
+    *rows = json_array_size(a);
     if (err == 0)
       err = dump_json(a, &b);
     json_decref(a);
   } else {
-    err = people_csv(s, &b);
+    err = people_csv(s, &b, excel, rows);
   }
   if (err == 0)
     err = write_out(s, path, &b);
@@ -225,6 +210,13 @@ int baton_people_export(baton_store_t *s, const char *path,
 
 int baton_groups_export(baton_store_t *s, const char *path,
                         baton_format_t format) {
+  size_t rows;
+  return baton_groups_export_ex(s, path, format, 0, &rows);
+}
+
+int baton_groups_export_ex(baton_store_t *s, const char *path,
+                           baton_format_t format, int excel, size_t *rows) {
+  *rows = 0;
   int json = baton__format_of(path, format) == BATON_FORMAT_JSON;
   sqlite3_stmt *st;
   int err = baton__store_prepare(
@@ -239,7 +231,9 @@ int baton_groups_export(baton_store_t *s, const char *path,
                                      "role_in_group"};
   baton_buf_t b = {0};
   json_t *a = json ? json_array() : NULL;
-  if (json ? a == NULL : baton__csv_write_row(&b, cols, 4) != 0)
+  const char *eol = json ? "\n" : csv_start(&b, excel);
+  if (eol == NULL ||
+      (json ? a == NULL : baton__csv_write_row_eol(&b, cols, 4, eol) != 0))
     err = BATON_ENOMEM;
   int rc = SQLITE_DONE;
   while (err == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -253,9 +247,10 @@ int baton_groups_export(baton_store_t *s, const char *path,
                             cells[i] ? json_string(cells[i]) : json_null());
       if (o == NULL || json_array_append_new(a, o) != 0)
         err = BATON_ENOMEM;
-    } else if (baton__csv_write_row(&b, cells, 4) != 0) {
+    } else if (baton__csv_write_row_eol(&b, cells, 4, eol) != 0) {
       err = BATON_ENOMEM;
     }
+    (*rows)++;
   }
   if (err == 0 && rc != SQLITE_DONE)
     err = baton__store_fail_sqlite(s, rc, "cannot read groups");

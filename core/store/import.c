@@ -7,7 +7,9 @@
  * the differences in one transaction. A rejected import writes nothing; a
  * kill during the write leaves the old roster, because SQLite commits the
  * transaction atomically. */
+#include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -93,18 +95,39 @@ static size_t idmap_put(idmap_t *m, const char *key, size_t val) {
 
 /* What a column of the file holds. */
 enum {
-  COL_ATTR = -1,   /* a free attribute */
-  COL_ACTIVE = -2, /* yes / no */
-  COL_UNNAMED = -3 /* an empty header cell: its cells must be empty */
+  COL_ATTR = -1,    /* a free attribute */
+  COL_ACTIVE = -2,  /* yes / no */
+  COL_UNNAMED = -3, /* an empty header cell: its cells must be empty */
+  COL_JOINED = -4   /* a source of a --map "A+B=field": read through it */
 };
 
+/* A field built from several columns by --map "Forename+Surname=name". */
 typedef struct {
-  char *name;  /* as in the file (after --map) */
-  int field;   /* a field index or COL_* */
+  int field;
+  size_t src[8]; /* column indexes, joined with a space */
+  size_t nsrc;
+} joined_t;
+
+/* A rule of a --roles file: a job title pattern (`*` for any text) and
+ * the role it becomes. */
+typedef struct {
+  char *pattern, *role;
+} role_rule_t;
+
+/* A start_date that did not read, kept until the whole column is seen:
+ * when every date fails the same way, one error says why. */
+typedef struct {
+  size_t line;
+  const char *value;
+} bad_date_t;
+
+typedef struct {
+  char *name; /* as in the file (after --map) */
+  int field;  /* a field index or COL_* */
 } column_t;
 
 typedef struct {
-  char **v;    /* nfields values; NULL when empty */
+  char **v; /* nfields values; NULL when empty */
   int active;
   size_t line; /* CSV line, or index in the JSON array */
   int bad;     /* rejected by a check of the whole file */
@@ -132,6 +155,8 @@ typedef struct {
   size_t nrequired;
   int has_active;  /* an `active` column is understood */
   int attrs_field; /* where other columns go as JSON, or -1 */
+  int key_field;   /* what identifies a record */
+  int name_field;  /* a required field a file may lack to update, or -1 */
   /* Checks one record's values (errors via imp_error); returns non-zero
    * if the record is rejected. */
   int (*check)(imp_t *im, record_t *r, const int *colof);
@@ -157,6 +182,17 @@ struct imp_s {
   size_t *attr_order; /* attribute columns sorted by name */
   size_t nattr;
   baton_buf_t scratch;
+  char delim;        /* the CSV separator in use */
+  int decimal_comma; /* attribute cells "0,8" read as "0.8" */
+  joined_t joined[4];
+  size_t njoined;
+  role_rule_t *roles;
+  size_t nroles;
+  bad_date_t *bad_dates;
+  size_t nbad_dates, nbad_cap, ndates;
+  size_t commas[16];     /* per list field: cells holding a comma */
+  record_t comma_at[16]; /* where the first of them is */
+  const char *comma_eg[16];
 };
 
 /* n bytes of zeroed, pointer-aligned memory that lives as long as the
@@ -189,7 +225,6 @@ static char *arena_copy(imp_t *im, const char *s, size_t n) {
     memcpy(d, s, n);
   return d;
 }
-
 
 static int imp_error(imp_t *im, const record_t *r, int col, const char *fmt,
                      ...) BATON_PRINTF(4, 5);
@@ -247,6 +282,12 @@ static int imp_change(imp_t *im, const char *fmt, ...) {
 }
 
 static void imp_free(imp_t *im) {
+  for (size_t i = 0; i < im->nroles; i++) {
+    free(im->roles[i].pattern);
+    free(im->roles[i].role);
+  }
+  free(im->roles);
+  free(im->bad_dates);
   free(im->recs);
   free(im->cols);
   free(im->attr_order);
@@ -266,8 +307,7 @@ static void imp_free(imp_t *im) {
 static const char *trim(const char *s, size_t *n) {
   while (*n > 0 && (*s == ' ' || *s == '\t'))
     s++, (*n)--;
-  while (*n > 0 &&
-         (s[*n - 1] == ' ' || s[*n - 1] == '\t' || s[*n - 1] == '\r'))
+  while (*n > 0 && (s[*n - 1] == ' ' || s[*n - 1] == '\t' || s[*n - 1] == '\r'))
     (*n)--;
   return s;
 }
@@ -279,15 +319,20 @@ static char *trimmed(imp_t *im, const char *s, size_t n) {
   return n == 0 ? NULL : arena_copy(im, s, n);
 }
 
-/* "Maths ; Science;;" -> "Maths;Science": items trimmed, empties dropped.
- * NULL when no item is left. */
+/* "Maths ; Science;;" -> "Maths;Science": items trimmed, empties dropped;
+ * the characters of --list-sep separate items too. NULL when no item is
+ * left. */
 static char *normal_list(imp_t *im, const char *s) {
   size_t len = strlen(s), out = 0;
   char *d = arena_alloc(im, len + 1);
   if (d == NULL)
     return NULL;
+  char seps[16] = ";";
+  if (im->o->list_sep)
+    snprintf(seps + 1, sizeof seps - 1, "%s", im->o->list_sep);
   while (*s) {
-    const char *e = strchr(s, ';');
+    size_t at = strcspn(s, seps);
+    const char *e = s[at] ? s + at : NULL;
     size_t n = e ? (size_t)(e - s) : strlen(s);
     size_t m = n;
     const char *item = trim(s, &m);
@@ -438,6 +483,8 @@ static void check_map_sources(imp_t *im, char *const *names, size_t n) {
     size_t len = comma ? (size_t)(comma - p) : strlen(p);
     const char *eq = memchr(p, '=', len);
     char *from = eq ? trimmed(im, p, (size_t)(eq - p)) : NULL;
+    if (from && strchr(from, '+')) /* joined columns: read_joined checks */
+      from = NULL;
     int found = 0;
     for (size_t i = 0; from && i < n; i++)
       found |= names[i] && strcasecmp(names[i], from) == 0;
@@ -452,6 +499,120 @@ static void check_map_sources(imp_t *im, char *const *names, size_t n) {
   }
 }
 
+/* Whether a header cell names a field: in any case, with a space or a
+ * hyphen for the underscore ("Start Date" is start_date). */
+static int field_name_eq(const char *cell, const char *field) {
+  for (; *cell && *field; cell++, field++) {
+    char c = *cell == ' ' || *cell == '-' ? '_' : *cell;
+    if (tolower((unsigned char)c) != *field)
+      return 0;
+  }
+  return *cell == '\0' && *field == '\0';
+}
+
+/* The column named name (trimmed, any case), or NONE. */
+static size_t column_named(char *const *names, size_t n, const char *name) {
+  for (size_t i = 0; i < n; i++) {
+    size_t len = names[i] ? strlen(names[i]) : 0;
+    const char *t = names[i] ? trim(names[i], &len) : "";
+    if (len == strlen(name) && strncasecmp(t, name, len) == 0)
+      return i;
+  }
+  return NONE;
+}
+
+/* Sets up the fields --map builds from several columns ("Forename+Surname
+ * =name"): the sources are read through (not kept as attributes) and the
+ * field's errors point at the first of them. */
+static void read_joined(imp_t *im, char *const *names, size_t n) {
+  record_t hdr = {NULL, 1, 1, 0};
+  for (const char *p = im->o->map; p && *p;) {
+    const char *comma = strchr(p, ',');
+    size_t len = comma ? (size_t)(comma - p) : strlen(p);
+    const char *eq = memchr(p, '=', len);
+    char *from = eq ? trimmed(im, p, (size_t)(eq - p)) : NULL;
+    char *to = eq ? trimmed(im, eq + 1, len - (size_t)(eq - p) - 1) : NULL;
+    p += len + (comma != NULL);
+    if (from == NULL || to == NULL || strchr(from, '+') == NULL)
+      continue;
+    int field = -1;
+    for (size_t f = 0; f < im->k->nfields; f++)
+      if (strcasecmp(to, im->k->fields[f]) == 0 && (int)f != im->k->attrs_field)
+        field = (int)f;
+    if (field < 0 || im->njoined == 4) {
+      imp_error(im, im->json ? NULL : &hdr, -1,
+                field < 0 ? "--map \"%s=%s\": '%s' is not a field baton "
+                            "knows, and only a field (such as name) can be "
+                            "built from several columns"
+                          : "--map \"%s=%s\": at most 4 fields may be built "
+                            "from several columns",
+                from, to, to);
+      im->header_bad = 1;
+      continue;
+    }
+    joined_t *j = &im->joined[im->njoined++];
+    j->field = field;
+    j->nsrc = 0;
+    for (char *part = from; part && *part;) {
+      char *plus = strchr(part, '+');
+      size_t pl = plus ? (size_t)(plus - part) : strlen(part);
+      char *name = trimmed(im, part, pl);
+      part = plus ? plus + 1 : NULL;
+      size_t c = name ? column_named(names, n, name) : NONE;
+      if (c == NONE || j->nsrc == 8) {
+        imp_error(im, im->json ? NULL : &hdr, -1,
+                  c == NONE ? "--map names column '%s' (in \"%s=%s\") but "
+                              "the file has no such column; check the "
+                              "spelling against the file's header"
+                            : "--map \"%.0s%s=%s\": at most 8 columns can "
+                              "be joined",
+                  name ? name : "", from, to);
+        im->header_bad = 1;
+        break;
+      }
+      j->src[j->nsrc++] = c;
+      if (im->cols[c].field >= 0 && im->colof[im->cols[c].field] == (int)c)
+        im->colof[im->cols[c].field] = -1;
+      if (im->cols[c].field == COL_ATTR)
+        im->nattr--;
+      im->cols[c].field = COL_JOINED;
+    }
+    if (j->nsrc > 0)
+      im->colof[field] = (int)j->src[0];
+  }
+}
+
+/* Says so when the header looks split at the wrong character: a header
+ * cell holding ';', ',' or a tab that is not the separator in use. Returns
+ * 1 after adding the error. */
+static int header_misread(imp_t *im, char *const *names, size_t n) {
+  static const char seps[] = {',', ';', '\t'};
+  record_t hdr = {NULL, 1, 1, 0};
+  for (size_t i = 0; i < n && !im->json; i++)
+    for (size_t k = 0; k < 3; k++) {
+      if (seps[k] == im->delim || names[i] == NULL ||
+          strchr(names[i], seps[k]) == NULL)
+        continue;
+      const char *say = seps[k] == '\t'  ? "tab"
+                        : seps[k] == ',' ? "','"
+                                         : "';'";
+      const char *opt = seps[k] == '\t' ? "tab" : seps[k] == ',' ? "," : ";";
+      imp_error(im, &hdr, (int)i,
+                "the header looks split at the wrong character: column %zu "
+                "is '%s', which holds %s; the file is probably "
+                "%s-separated but was read as %s-separated: import it "
+                "with --delimiter '%s'",
+                i + 1, names[i], say, say,
+                im->delim == '\t'  ? "tab"
+                : im->delim == ';' ? "';'"
+                                   : "','",
+                opt);
+      im->header_bad = 1;
+      return 1;
+    }
+  return 0;
+}
+
 /* read_header's work, with `seen` to find repeated names in. */
 static int read_columns(imp_t *im, char *const *names, size_t n,
                         idmap_t *seen) {
@@ -460,8 +621,8 @@ static int read_columns(imp_t *im, char *const *names, size_t n,
     im->colof[f] = -1;
   record_t hdr = {NULL, 1, 1, 0};
   for (size_t i = 0; i < n; i++) {
-    char *name = trimmed(im, names[i] ? names[i] : "",
-                         names[i] ? strlen(names[i]) : 0);
+    char *name =
+        trimmed(im, names[i] ? names[i] : "", names[i] ? strlen(names[i]) : 0);
     char *mapped = NULL;
     int e = map_lookup(im->o->map, name ? name : "", &mapped);
     if (e != 0) {
@@ -473,6 +634,7 @@ static int read_columns(imp_t *im, char *const *names, size_t n,
                        im->o->map)
                  : e;
     }
+    int renamed = mapped != NULL;
     if (mapped) {
       name = arena_copy(im, mapped, strlen(mapped));
       free(mapped);
@@ -486,16 +648,22 @@ static int read_columns(imp_t *im, char *const *names, size_t n,
     }
     im->cols[i].field = COL_ATTR;
     for (size_t f = 0; f < im->k->nfields; f++)
-      if (strcasecmp(name, im->k->fields[f]) == 0)
+      if (field_name_eq(name, im->k->fields[f]))
         im->cols[i].field = (int)f;
     if (im->k->has_active && strcasecmp(name, "active") == 0)
       im->cols[i].field = COL_ACTIVE;
+    /* Attribute names are kept in lower case, so an `FTE` column is the
+     * `fte` every plugin and `--where` reads. */
+    if (im->cols[i].field == COL_ATTR)
+      for (char *c = name; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+          *c = (char)(*c - 'A' + 'a');
     size_t j = idmap_put(seen, name, i);
     if (j != NONE) {
       imp_error(im, im->json ? NULL : &hdr, im->json ? -1 : (int)i,
                 "column '%s' appears twice in the header (also column "
                 "%zu); rename or delete one of them",
-                name, j + 1);
+                names[i] && !renamed ? names[i] : name, j + 1);
       im->header_bad = 1;
     }
     if (im->cols[i].field >= 0)
@@ -503,6 +671,7 @@ static int read_columns(imp_t *im, char *const *names, size_t n,
     if (im->cols[i].field == COL_ATTR)
       im->nattr++;
   }
+  read_joined(im, names, n);
   im->attr_order = malloc((im->nattr + 1) * sizeof *im->attr_order);
   if (im->attr_order == NULL)
     return BATON_ENOMEM;
@@ -520,6 +689,8 @@ static int read_columns(imp_t *im, char *const *names, size_t n,
         f = (int)j;
     if (f >= 0 && im->colof[f] >= 0)
       continue;
+    if (header_misread(im, names, n))
+      break;
     const char **cands = malloc((n ? n : 1) * sizeof *cands);
     if (cands == NULL)
       return BATON_ENOMEM;
@@ -527,21 +698,35 @@ static int read_columns(imp_t *im, char *const *names, size_t n,
     for (size_t j = 0; j < n; j++) {
       cands[j] = im->cols[j].name;
       if (j < HEADER_SHOWN)
-        baton__buf_printf(&have, "%s%s", j ? ", " : "", im->cols[j].name);
+        baton__buf_printf(&have, "%s%s", j ? ", " : "",
+                          names[j] ? names[j] : "");
     }
     if (n > HEADER_SHOWN)
       baton__buf_printf(&have, " and %zu more", n - HEADER_SHOWN);
     const char *near = baton__suggest(req, cands, n);
-    imp_error(im, im->json ? NULL : &hdr, -1,
-              "the required column '%s' is missing (the header has: %s); "
-              "%s%s%sadd it, or name the school's column with --map "
-              "\"Their Name=%s\"",
-              req, have.data ? have.data : "nothing",
-              near ? "did you mean '" : "", near ? near : "",
-              near ? "'? " : "", req);
+    char *msg = baton__asprintf(
+        "the required column '%s' is missing (the header has: %s); "
+        "%s%s%sadd it, or name the school's column with --map "
+        "\"Their Name=%s\"",
+        req, have.data ? have.data : "nothing", near ? "did you mean '" : "",
+        near ? near : "", near ? "'? " : "", req);
     baton__buf_free(&have);
     free(cands);
-    im->header_bad = 1;
+    if (msg == NULL)
+      return BATON_ENOMEM;
+    /* --update changes people already in baton, whose names it has
+     * (`id,mentor_capacity`). */
+    if (f == im->k->name_field && im->o->update)
+      ; /* update_only checks every id is known */
+    else if (f == im->k->name_field)
+      imp_error(im, im->json ? NULL : &hdr, -1,
+                "%s; or, to change only some columns of people already in "
+                "baton, import with --update",
+                msg);
+    else
+      imp_error(im, im->json ? NULL : &hdr, -1, "%s", msg);
+    im->header_bad |= !(f == im->k->name_field && im->o->update);
+    free(msg);
   }
   im->header_done = 1;
   return im->status;
@@ -568,6 +753,45 @@ static int read_header(imp_t *im, char *const *names, size_t n) {
 }
 
 /* ---- rows ---------------------------------------------------------------- */
+
+/* "0,8" -> "0.8" in place: a number written with a decimal comma, as a
+ * European spreadsheet saves it. Anything else is left alone. */
+static void decimal_point(char *s) {
+  char *p = s + (*s == '-' || *s == '+');
+  char *comma = NULL;
+  if (!(*p >= '0' && *p <= '9'))
+    return;
+  for (; *p; p++) {
+    if (*p == ',' && comma == NULL && p[1] >= '0' && p[1] <= '9')
+      comma = p;
+    else if (!(*p >= '0' && *p <= '9'))
+      return;
+  }
+  if (comma)
+    *comma = '.';
+}
+
+/* The value of a field --map builds from several columns: their trimmed
+ * texts joined by one space, or NULL when all are empty. */
+static char *joined_value(imp_t *im, const joined_t *j, char **cells,
+                          size_t n) {
+  baton_buf_t *b = &im->scratch;
+  b->len = 0;
+  for (size_t k = 0; k < j->nsrc; k++) {
+    if (j->src[k] >= n)
+      continue;
+    size_t len = strlen(cells[j->src[k]]);
+    const char *t = trim(cells[j->src[k]], &len);
+    if (len == 0)
+      continue;
+    if ((b->len && baton__buf_append(b, " ", 1) != 0) ||
+        baton__buf_append(b, t, len) != 0) {
+      im->status = BATON_ENOMEM;
+      return NULL;
+    }
+  }
+  return b->len ? arena_copy(im, b->data, b->len) : NULL;
+}
 
 /* Turns one row of cells into a record, checks it, and keeps it.
  * raw[i] marks JSON attribute values already in JSON text (NULL for CSV). */
@@ -596,9 +820,20 @@ static int take_row(imp_t *im, char **cells, size_t *lens, size_t n,
     if (!im->json)
       lens[i] = baton__csv_unneutralise(cells[i], lens[i]);
     int f = im->cols[i].field;
-    if (f >= 0) {
+    if (f >= 0 && is_list_field(im, f) && im->o->list_sep == NULL &&
+        strchr(cells[i], ',') != NULL) {
+      /* "English, Irish" is two languages, not one: never stored as one
+       * silently. One error for the column, after the last row. */
+      if (im->commas[f]++ == 0) {
+        im->comma_at[f] = r;
+        im->comma_eg[f] = trimmed(im, cells[i], lens[i]);
+      }
+      bad = 1;
+    } else if (f >= 0) {
       r.v[f] = is_list_field(im, f) ? normal_list(im, cells[i])
                                     : trimmed(im, cells[i], lens[i]);
+    } else if (f == COL_ATTR && im->decimal_comma && !(raw && raw[i])) {
+      decimal_point(cells[i]);
     } else if (f == COL_ACTIVE) {
       char *v = trimmed(im, cells[i], lens[i]);
       if (v && parse_bool(v, &r.active) != 0)
@@ -612,6 +847,8 @@ static int take_row(imp_t *im, char **cells, size_t *lens, size_t n,
                       "the header; name the column or move the value");
     }
   }
+  for (size_t j = 0; j < im->njoined && !invalid; j++)
+    r.v[im->joined[j].field] = joined_value(im, &im->joined[j], cells, n);
   int af = im->k->attrs_field;
   if (af >= 0 && im->nattr > 0 && !invalid)
     r.v[af] = attrs_json(im, cells, lens, n, raw);
@@ -621,7 +858,12 @@ static int take_row(imp_t *im, char **cells, size_t *lens, size_t n,
     return im->status;
   if (bad) {
     im->rejected++;
-    return 0;
+    /* A rejected person is still someone: kept (marked bad, never
+     * written) so that the people they manage do not also fail with
+     * "names nobody". */
+    if (im->k->name_field < 0 || r.v[im->k->key_field] == NULL)
+      return 0;
+    r.bad = 1;
   }
   if (im->nrecs == im->cap) {
     size_t cap = im->cap ? im->cap * 2 : 256;
@@ -771,8 +1013,8 @@ static int read_json(imp_t *im, const char *data, size_t len,
                                      JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
         raw[j] = 1;
       } else if (json_is_integer(v) && f >= 0) {
-        cells[j] = baton__asprintf("%" JSON_INTEGER_FORMAT,
-                                   json_integer_value(v));
+        cells[j] =
+            baton__asprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
       } else if (json_is_boolean(v) && f == COL_ACTIVE) {
         cells[j] = baton__strdup(json_is_true(v) ? "yes" : "no");
       } else if (json_is_array(v) && f >= 0 && is_list_field(im, f)) {
@@ -853,16 +1095,79 @@ static int read_source(imp_t *im, const char *path, const char *wrapper) {
   if (im->json) {
     err = read_json(im, data, len, wrapper);
   } else {
-    err = baton__csv_parse(path, data, len, on_csv_row, im, &im->errs);
+    im->delim =
+        im->o->delimiter ? im->o->delimiter : baton__csv_sniff(data, len);
+    im->decimal_comma = im->o->decimal_comma || im->delim == ';';
+    err = baton__csv_parse_delim(path, data, len, im->delim, on_csv_row, im,
+                                 &im->errs);
     if (err == 0 && !im->header_done)
       imp_error(im, NULL, -1,
                 "the file is empty; the first row must be a header such as "
                 "id,name,role");
   }
   free(data);
+  for (int f = 0; f < (int)im->k->nfields && err == 0; f++)
+    if (im->commas[f] > 0)
+      imp_error(im, &im->comma_at[f], im->colof[f],
+                "%s '%s' holds a comma (%zu cell%s of this column do), "
+                "but list items are separated by ';', so it would be kept "
+                "as one item; import with --list-sep ',' to split at "
+                "commas too, or write it %s",
+                im->k->fields[f], im->comma_eg[f] ? im->comma_eg[f] : "",
+                im->commas[f], im->commas[f] == 1 ? "" : "s",
+                "with ';' between the items");
   if (err == BATON_EPARSE)
     return 0; /* reported in errs */
   return err ? err : im->status;
+}
+
+/* One PATTERN,ROLE row of a --roles file. */
+static int on_role_row(void *ud, const baton_csv_row_t *row) {
+  imp_t *im = ud;
+  if (row->invalid)
+    return 0;
+  size_t pl = row->ncells > 0 ? row->lens[0] : 0;
+  size_t rl = row->ncells > 1 ? row->lens[1] : 0;
+  const char *pat = row->ncells > 0 ? trim(row->cells[0], &pl) : "";
+  const char *role = row->ncells > 1 ? trim(row->cells[1], &rl) : "";
+  if (row->ncells == 1 && pl == 0)
+    return 0; /* a blank line */
+  if (row->line == 1 && rl == 4 && strncasecmp(role, "role", 4) == 0)
+    return 0; /* a header: pattern,role */
+  if (row->ncells != 2 || pl == 0 || rl == 0)
+    return baton__msgs_add(&im->errs,
+                           "%s:%zu: expected PATTERN,ROLE (like "
+                           "\"Teaching Assistant*,aide\"), got %zu cell%s%s",
+                           im->o->roles, row->line, row->ncells,
+                           row->ncells == 1 ? "" : "s",
+                           row->ncells == 2 ? " with one empty" : "");
+  role_rule_t *r = realloc(im->roles, (im->nroles + 1) * sizeof *r);
+  if (r == NULL)
+    return BATON_ENOMEM;
+  im->roles = r;
+  r[im->nroles].pattern = baton__strndup(pat, pl);
+  r[im->nroles].role = baton__strndup(role, rl);
+  im->nroles++;
+  return r[im->nroles - 1].pattern && r[im->nroles - 1].role ? 0 : BATON_ENOMEM;
+}
+
+/* Reads the --roles file into im->roles. Returns 0 (problems in the file
+ * are collected in errs) or an error that ends the import. */
+static int read_roles(imp_t *im) {
+  char *data, *msg = NULL;
+  size_t len;
+  int err = baton__file_read(im->o->roles, &data, &len, &msg);
+  if (err != 0) {
+    baton__store_fail(im->s, err, "--roles: %s; check the path",
+                      msg ? msg : im->o->roles);
+    free(msg);
+    return err;
+  }
+  err = baton__csv_parse_delim(im->o->roles, data, len,
+                               baton__csv_sniff(data, len), on_role_row, im,
+                               &im->errs);
+  free(data);
+  return err == BATON_EPARSE ? 0 : err;
 }
 
 /* Fills the report from the context; hands over the message lists. */
@@ -912,6 +1217,11 @@ static int imp_start(imp_t *im, baton_store_t *s,
   im->errs.max = im->o->max_errors ? im->o->max_errors : DEFAULT_MAX_ERRORS;
   im->changes.max =
       im->o->max_changes ? im->o->max_changes : DEFAULT_MAX_CHANGES;
+  if (im->o->roles != NULL) {
+    int err = read_roles(im);
+    if (err != 0)
+      return err;
+  }
   return read_source(im, path, wrapper);
 }
 
@@ -943,9 +1253,130 @@ enum {
 };
 
 static const char *const person_fields[P_NFIELDS] = {
-    "id",       "name",      "email",      "role",       "department", "campus",
-    "subjects", "grades",    "languages",  "start_date", "manager_id", "attrs"};
+    "id",       "name",   "email",     "role",       "department", "campus",
+    "subjects", "grades", "languages", "start_date", "manager_id", "attrs"};
 static const char *const person_required[] = {"id", "name"};
+
+/* d as YYYY-MM-DD, or NULL if it is not a date in the file's format (ISO
+ * is read whatever the format). */
+static char *date_to_iso(imp_t *im, const char *d) {
+  if (baton__date_parse(d, NULL, NULL, NULL) == 0)
+    return (char *)d;
+  unsigned a, b, y;
+  char s1, s2, end;
+  if (im->o->date_format == BATON_DATES_ISO ||
+      sscanf(d, "%2u%c%2u%c%4u%c", &a, &s1, &b, &s2, &y, &end) != 5 ||
+      s1 != s2 || strchr("/.-", s1) == NULL || strlen(d) > 10 || y < 1000)
+    return NULL;
+  unsigned day = im->o->date_format == BATON_DATES_DMY ? a : b;
+  unsigned month = im->o->date_format == BATON_DATES_DMY ? b : a;
+  char iso[32];
+  snprintf(iso, sizeof iso, "%04u-%02u-%02u", y, month, day);
+  if (baton__date_parse(iso, NULL, NULL, NULL) != 0)
+    return NULL;
+  return arena_copy(im, iso, strlen(iso));
+}
+
+/* Keeps a start_date that did not read, for date_errors; returns 1. */
+static int hold_bad_date(imp_t *im, size_t line, const char *value) {
+  if (im->nbad_dates == im->nbad_cap) {
+    size_t cap = im->nbad_cap ? im->nbad_cap * 2 : 16;
+    bad_date_t *b = realloc(im->bad_dates, cap * sizeof *b);
+    if (b == NULL) {
+      im->status = BATON_ENOMEM;
+      return 1;
+    }
+    im->bad_dates = b;
+    im->nbad_cap = cap;
+  }
+  im->bad_dates[im->nbad_dates++] = (bad_date_t){line, value};
+  return 1;
+}
+
+/* The errors for the start_dates that did not read. When every date of
+ * the column is written NN/NN/YYYY, one error says which --date-format
+ * reads them (or, when both orders fit every date, that baton will not
+ * guess); otherwise one error per date. */
+static void date_errors(imp_t *im) {
+  int col = im->colof[P_START_DATE];
+  size_t dayfirst = 0, monthfirst = 0, slashed = 0;
+  for (size_t i = 0; i < im->nbad_dates; i++) {
+    unsigned a, b, y;
+    char s1, s2, end;
+    if (sscanf(im->bad_dates[i].value, "%2u%c%2u%c%4u%c", &a, &s1, &b, &s2, &y,
+               &end) != 5 ||
+        s1 != s2 || strchr("/.-", s1) == NULL || a == 0 || b == 0 ||
+        (a > 12 && b > 12) || a > 31 || b > 31)
+      continue;
+    slashed++;
+    dayfirst += a > 12;
+    monthfirst += b > 12;
+  }
+  const record_t at = {NULL, 1, im->nbad_dates ? im->bad_dates[0].line : 1, 0};
+  const char *v = im->nbad_dates ? im->bad_dates[0].value : "";
+  if (im->o->date_format == BATON_DATES_ISO && im->nbad_dates > 0 &&
+      im->nbad_dates == im->ndates && slashed == im->nbad_dates &&
+      !(dayfirst && monthfirst)) {
+    if (dayfirst || monthfirst)
+      imp_error(im, &at, col,
+                "start_date '%s' is not a date baton reads without being "
+                "told the order, and none of the %zu dates in this column "
+                "is: they are written %s; import with --date-format %s",
+                v, im->ndates, dayfirst ? "day first" : "month first",
+                dayfirst ? "DD/MM/YYYY" : "MM/DD/YYYY");
+    else
+      imp_error(im, &at, col,
+                "start_date '%s' could be day first or month first, and so "
+                "could every one of the %zu dates in this column; baton "
+                "does not guess: say which with --date-format DD/MM/YYYY "
+                "or --date-format MM/DD/YYYY",
+                v, im->ndates);
+    return;
+  }
+  static const char *const form[] = {"YYYY-MM-DD, e.g. 2021-08-30",
+                                     "DD/MM/YYYY (--date-format) or "
+                                     "YYYY-MM-DD",
+                                     "MM/DD/YYYY (--date-format) or "
+                                     "YYYY-MM-DD"};
+  for (size_t i = 0; i < im->nbad_dates; i++) {
+    const record_t r = {NULL, 1, im->bad_dates[i].line, 0};
+    imp_error(im, &r, col, "start_date '%s' is not a date; write it as %s",
+              im->bad_dates[i].value, form[im->o->date_format]);
+  }
+}
+
+/* Whether text matches pattern, ignoring ASCII case; `*` matches any
+ * run of characters, `?` any one byte. */
+static int title_match(const char *p, const char *t) {
+  const char *star = NULL, *back = NULL;
+  while (*t) {
+    unsigned char pc = (unsigned char)*p, tc = (unsigned char)*t;
+    if (pc == '*') {
+      star = p++;
+      back = t;
+    } else if (pc && (pc == '?' || tolower(pc) == tolower(tc))) {
+      p++;
+      t++;
+    } else if (star) {
+      p = star + 1;
+      t = ++back;
+    } else {
+      return 0;
+    }
+  }
+  while (*p == '*')
+    p++;
+  return *p == '\0';
+}
+
+/* The role a job title becomes under the --roles rules (the first rule
+ * that matches), or the title itself when none does. */
+static char *role_of_title(imp_t *im, char *title) {
+  for (size_t i = 0; i < im->nroles; i++)
+    if (title_match(im->roles[i].pattern, title))
+      return im->roles[i].role;
+  return title;
+}
 
 static int check_person(imp_t *im, record_t *r, const int *colof) {
   int bad = 0;
@@ -953,15 +1384,20 @@ static int check_person(imp_t *im, record_t *r, const int *colof) {
     bad = imp_error(im, r, colof[P_ID],
                     "the id is empty; every person needs an id (the staff "
                     "or student number from the school's system)");
-  if (r->v[P_NAME] == NULL)
+  if (r->v[P_NAME] == NULL && colof[P_NAME] >= 0)
     bad = imp_error(im, r, colof[P_NAME],
                     "the name is empty; write the person's full name");
   const char *d = r->v[P_START_DATE];
-  if (d != NULL && baton__date_parse(d, NULL, NULL, NULL) != 0)
-    bad = imp_error(im, r, colof[P_START_DATE],
-                    "start_date '%s' is not a date; write it as YYYY-MM-DD, "
-                    "e.g. 2021-08-30",
-                    d);
+  if (d != NULL) {
+    im->ndates++;
+    char *iso = date_to_iso(im, d);
+    if (iso != NULL)
+      r->v[P_START_DATE] = iso;
+    else
+      bad = hold_bad_date(im, r->line, d);
+  }
+  if (r->v[P_ROLE] != NULL && im->nroles > 0)
+    r->v[P_ROLE] = role_of_title(im, r->v[P_ROLE]);
   const char *e = r->v[P_EMAIL];
   if (e != NULL && (strchr(e, '@') == NULL || strchr(e, ' ') != NULL))
     bad = imp_error(im, r, colof[P_EMAIL],
@@ -973,9 +1409,9 @@ static int check_person(imp_t *im, record_t *r, const int *colof) {
   return bad;
 }
 
-static const kind_t person_kind = {"person",        person_fields, P_NFIELDS,
-                                   person_required, 2,             1,
-                                   P_ATTRS,         check_person};
+static const kind_t person_kind = {
+    "person", person_fields, P_NFIELDS, person_required, 2,
+    1,        P_ATTRS,       P_ID,      P_NAME,          check_person};
 
 /* The people already in the database, as records. */
 typedef struct {
@@ -1022,8 +1458,8 @@ static int load_existing(imp_t *im, existing_t *ex, const char *count_sql,
     for (size_t f = 0; f < nf; f++) {
       const char *t = baton__col_text(st, (int)f);
       if (t != NULL &&
-          (r->v[f] = arena_copy(im, t, (size_t)sqlite3_column_bytes(
-                                           st, (int)f))) == NULL)
+          (r->v[f] = arena_copy(
+               im, t, (size_t)sqlite3_column_bytes(st, (int)f))) == NULL)
         goto nomem;
     }
     r->active = with_active ? sqlite3_column_int(st, (int)nf) : 1;
@@ -1066,8 +1502,18 @@ static char *merge_attrs(imp_t *im, const char *old, const char *nw) {
     json_decref(o);
     o = json_object();
   }
-  for (size_t k = 0; k < im->nattr; k++)
-    json_object_del(o, im->cols[im->attr_order[k]].name);
+  /* The file's columns replace stored attributes of the same name in any
+   * case: a key stored as `FTE` by an older baton gives way to `fte`. */
+  const char *key;
+  json_t *val;
+  void *tmp;
+  json_object_foreach_safe(o, tmp, key, val) {
+    for (size_t k = 0; k < im->nattr; k++)
+      if (strcasecmp(key, im->cols[im->attr_order[k]].name) == 0) {
+        json_object_del(o, key);
+        break;
+      }
+  }
   json_object_update(o, n);
   /* Keys in sorted order, as attrs_json writes them. */
   size_t nk = json_object_size(o), i = 0;
@@ -1256,6 +1702,28 @@ static int imp_finish(imp_t *im) {
   return baton__store_commit(im->s);
 }
 
+/* --update changes people already in baton: one error lists the ids of
+ * the file that are not. */
+static void update_only(imp_t *im, const existing_t *ex) {
+  size_t unknown = 0, first = NONE;
+  for (size_t i = 0; i < im->nrecs; i++) {
+    if (idmap_get(&ex->ids, im->recs[i].v[P_ID]) != NONE || im->recs[i].bad)
+      continue;
+    unknown++;
+    if (first == NONE)
+      first = i;
+    reject(im, &im->recs[i]);
+  }
+  if (unknown > 0)
+    imp_error(im, &im->recs[first], im->colof[P_ID],
+              "id '%s'%s is not in %s, and --update only changes people "
+              "already there; fix the id, or import without --update (with "
+              "a name column) to add new people",
+              im->recs[first].v[P_ID],
+              unknown > 1 ? " (and the ids of more rows of this file)" : "",
+              im->s->path);
+}
+
 int baton_people_import(baton_store_t *s, const char *path,
                         const baton_import_options_t *o,
                         baton_import_report_t *report) {
@@ -1267,6 +1735,7 @@ int baton_people_import(baton_store_t *s, const char *path,
   o = im.o;
   if (err != 0)
     goto done;
+  date_errors(&im);
   /* Read the database under the transaction that will write, so nobody
    * changes it between the comparison and the write. */
   if ((err = imp_begin(&im)) != 0)
@@ -1283,7 +1752,7 @@ int baton_people_import(baton_store_t *s, const char *path,
   for (size_t i = 0; i < im.nrecs; i++) {
     record_t *r = &im.recs[i];
     size_t first = idmap_put(&ids, r->v[P_ID], i);
-    if (first != NONE && (reject(&im, r), 1))
+    if (first != NONE && !r->bad && (reject(&im, r), 1))
       imp_error(&im, r, im.colof[P_ID],
                 "id '%s' appears again (first at %s %zu); each person must "
                 "appear once: merge the rows or fix the id",
@@ -1292,7 +1761,7 @@ int baton_people_import(baton_store_t *s, const char *path,
   for (size_t i = 0; i < im.nrecs; i++) {
     record_t *r = &im.recs[i];
     const char *m = r->v[P_MANAGER_ID];
-    if (m == NULL)
+    if (m == NULL || r->bad) /* one error per row */
       continue;
     if (strcmp(m, r->v[P_ID]) == 0 && (reject(&im, r), 1))
       imp_error(&im, r, im.colof[P_MANAGER_ID],
@@ -1306,6 +1775,8 @@ int baton_people_import(baton_store_t *s, const char *path,
                 "that person to the file, fix the id, or leave it empty",
                 m, s->path);
   }
+  if (o->update)
+    update_only(&im, &ex);
   if (im.status != 0) {
     err = im.status;
     goto rollback;
@@ -1383,9 +1854,8 @@ done:
 
 enum { G_GROUP, G_KIND, G_PERSON_ID, G_ROLE, G_NFIELDS };
 
-static const char *const group_fields[G_NFIELDS] = {"group", "kind",
-                                                    "person_id",
-                                                    "role_in_group"};
+static const char *const group_fields[G_NFIELDS] = {
+    "group", "kind", "person_id", "role_in_group"};
 static const char *const group_required[] = {"group", "person_id"};
 
 static int check_membership(imp_t *im, record_t *r, const int *colof) {
@@ -1404,9 +1874,9 @@ static int check_membership(imp_t *im, record_t *r, const int *colof) {
   return bad;
 }
 
-static const kind_t group_kind = {"membership",   group_fields, G_NFIELDS,
-                                  group_required, 2,            0,
-                                  -1,             check_membership};
+static const kind_t group_kind = {
+    "membership", group_fields, G_NFIELDS, group_required,  2, 0,
+    -1,           G_GROUP,      -1,        check_membership};
 
 /* "group\x1fperson": one key for a membership. */
 static char *membership_key(const record_t *r) {
@@ -1430,8 +1900,7 @@ static int check_memberships(imp_t *im, idmap_t *keys, char **keytexts,
                 im->recs[first].line);
     size_t g = idmap_put(groups, r->v[G_GROUP], i);
     if (g != NONE && r->v[G_KIND] != NULL && im->recs[g].v[G_KIND] != NULL &&
-        strcmp(r->v[G_KIND], im->recs[g].v[G_KIND]) != 0 &&
-        (reject(im, r), 1))
+        strcmp(r->v[G_KIND], im->recs[g].v[G_KIND]) != 0 && (reject(im, r), 1))
       imp_error(im, r, im->colof[G_KIND],
                 "group '%s' has kind '%s' here but '%s' at %s %zu; a group "
                 "has one kind",
@@ -1484,9 +1953,8 @@ int baton_groups_import(baton_store_t *s, const char *path,
   idmap_free(&ex.ids);
   keytexts = calloc(im.nrecs + 1, sizeof *keytexts);
   exkeys = calloc(ex.n + 1, sizeof *exkeys);
-  if (keytexts == NULL || exkeys == NULL ||
-      idmap_init(&keys, im.nrecs) != 0 || idmap_init(&groups, im.nrecs) != 0 ||
-      idmap_init(&ex.ids, ex.n) != 0) {
+  if (keytexts == NULL || exkeys == NULL || idmap_init(&keys, im.nrecs) != 0 ||
+      idmap_init(&groups, im.nrecs) != 0 || idmap_init(&ex.ids, ex.n) != 0) {
     err = BATON_ENOMEM;
     goto rollback;
   }
@@ -1533,8 +2001,8 @@ int baton_groups_import(baton_store_t *s, const char *path,
       continue; /* not the group's first row */
     sqlite3_bind_text(kind, 1, g, -1, SQLITE_STATIC);
     int rc = sqlite3_step(kind);
-    char *dbkind = rc == SQLITE_ROW ? baton__strdup(baton__col_text(kind, 0))
-                                    : NULL;
+    char *dbkind =
+        rc == SQLITE_ROW ? baton__strdup(baton__col_text(kind, 0)) : NULL;
     sqlite3_reset(kind);
     const char *k = group_kind_of(&im, g, dbkind);
     if (rc != SQLITE_ROW) {
@@ -1582,13 +2050,23 @@ int baton_groups_import(baton_store_t *s, const char *path,
     baton__bind_text(st, 3, r->v[G_ROLE]);
     err = run_stmt(&im, st, "cannot write a membership");
   }
-  /* Members the file no longer lists leave their group. */
+  /* Members the file does not list: kept and counted, unless --replace
+   * (the file's groups get exactly its members) or --full (every group
+   * does). A one-row file never silently empties a group. */
   for (size_t i = 0; i < ex.n && err == 0; i++) {
     record_t *m = &ex.recs[i];
     if (idmap_get(&keys, exkeys[i]) != NONE)
       continue;
     if (!o->full && idmap_get(&groups, m->v[G_GROUP]) == NONE)
       continue;
+    if (!o->full && !o->replace) {
+      report->kept++;
+      imp_change(&im,
+                 "keep %s in %s: the file does not list them "
+                 "(--replace would remove them)",
+                 m->v[G_PERSON_ID], m->v[G_GROUP]);
+      continue;
+    }
     report->deactivated++;
     imp_change(&im, "remove %s from %s", m->v[G_PERSON_ID], m->v[G_GROUP]);
     if (o->dry_run)
@@ -1617,8 +2095,8 @@ done:
   if (err == 0 && im.errs.n > 0)
     err = rejected(&im);
   if (err != 0)
-    report->added = report->updated = report->unchanged =
-        report->deactivated = 0;
+    report->added = report->updated = report->unchanged = report->deactivated =
+        report->kept = 0;
   fill_report(&im, report);
   for (size_t i = 0; keytexts && i < im.nrecs; i++)
     free(keytexts[i]);

@@ -193,8 +193,7 @@ int baton__store_exec(baton_store_t *s, const char *sql, const char *what) {
   return 0;
 }
 
-int baton__store_prepare(baton_store_t *s, const char *sql,
-                         sqlite3_stmt **st) {
+int baton__store_prepare(baton_store_t *s, const char *sql, sqlite3_stmt **st) {
   clear_core_refusal(s);
   int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
   if (rc != SQLITE_OK) {
@@ -320,7 +319,8 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
   const char *p = s->auth_plugin;
   if (p == NULL) {
     if (ctx != NULL && is_foreign_object(s, ctx))
-      return refuse(s, "'%s' in %s was not made by baton's core (a plugin "
+      return refuse(s,
+                    "'%s' in %s was not made by baton's core (a plugin "
                     "of an older baton made it): baton does not run it; "
                     "drop it with the sqlite3 program, or restore a backup",
                     ctx, s->path);
@@ -346,8 +346,8 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
         is_schema_table(a1))
       return SQLITE_OK;
     return refuse(s, "plugin '%s' may not read table '%s'%s%s%s: %s '%s_'", p,
-                  a1, ctx ? " (through " : "", ctx ? ctx : "",
-                  ctx ? ")" : "", rule, p);
+                  a1, ctx ? " (through " : "", ctx ? ctx : "", ctx ? ")" : "",
+                  rule, p);
   case SQLITE_INSERT:
   case SQLITE_UPDATE:
   case SQLITE_DELETE:
@@ -403,8 +403,10 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
   case SQLITE_ANALYZE:
     if (owns_index(p, a1))
       return SQLITE_OK;
-    return refuse(s, "plugin '%s' may not reindex or analyze '%s': only its "
-                  "own tables and indexes ('%s_...')", p, a1, p);
+    return refuse(s,
+                  "plugin '%s' may not reindex or analyze '%s': only its "
+                  "own tables and indexes ('%s_...')",
+                  p, a1, p);
   case SQLITE_TRANSACTION:
   case SQLITE_SAVEPOINT:
     return refuse(s,
@@ -412,14 +414,18 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
                   "use baton.store.transaction(fn)",
                   p);
   case SQLITE_PRAGMA:
-    return refuse(s, "plugin '%s' may not run PRAGMA %s: pragmas change the "
-                  "whole database", p, a1);
+    return refuse(s,
+                  "plugin '%s' may not run PRAGMA %s: pragmas change the "
+                  "whole database",
+                  p, a1);
   case SQLITE_ATTACH:
   case SQLITE_DETACH:
     return refuse(s, "plugin '%s' may not attach or detach databases", p);
   default:
-    return refuse(s, "plugin '%s' may not run this statement (action %d): %s "
-                  "'%s_'", p, action, rule, p);
+    return refuse(s,
+                  "plugin '%s' may not run this statement (action %d): %s "
+                  "'%s_'",
+                  p, action, rule, p);
   }
 }
 
@@ -450,8 +456,8 @@ void baton__store_auth_begin(baton_store_t *s, const char *plugin,
     sqlite3_hard_heap_limit64(used + (sqlite3_int64)s->bounds.heap);
   }
   if (s->bounds.max_length > 0)
-    s->saved_length = sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH,
-                                    (int)s->bounds.max_length);
+    s->saved_length =
+        sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, (int)s->bounds.max_length);
   if (s->bounds.stop != NULL)
     sqlite3_progress_handler(s->db, 100, progress, s);
 }
@@ -478,8 +484,9 @@ int baton__store_auth_stopped(const baton_store_t *s) { return s->stopped; }
 /* The highest version applied for component, or 0. -1 on error. */
 static int applied_version(baton_store_t *s, const char *component) {
   sqlite3_stmt *st;
-  if (baton__store_prepare(s, "SELECT coalesce(max(version), 0) FROM "
-                              "schema_version WHERE component = ?",
+  if (baton__store_prepare(s,
+                           "SELECT coalesce(max(version), 0) FROM "
+                           "schema_version WHERE component = ?",
                            &st) != 0)
     return -1;
   sqlite3_bind_text(st, 1, component, -1, SQLITE_STATIC);
@@ -629,8 +636,8 @@ static int check_ours(baton_store_t *s) {
     return err;
   rc = sqlite3_step(st);
   long long objects = sqlite3_column_int64(st, 0);
-  char *tables = baton__strdup(baton__col_text(st, 1) ? baton__col_text(st, 1)
-                                                       : "");
+  char *tables =
+      baton__strdup(baton__col_text(st, 1) ? baton__col_text(st, 1) : "");
   int has_versions = sqlite3_column_int(st, 2) > 0;
   sqlite3_finalize(st);
   if (rc != SQLITE_ROW) {
@@ -639,9 +646,9 @@ static int check_ours(baton_store_t *s) {
   }
   int core = 0;
   if (app == 0 && has_versions) {
-    if ((err = baton__store_prepare(s, "SELECT count(*) FROM schema_version "
-                                       "WHERE component = '" CORE_COMPONENT
-                                       "'",
+    if ((err = baton__store_prepare(s,
+                                    "SELECT count(*) FROM schema_version "
+                                    "WHERE component = '" CORE_COMPONENT "'",
                                     &st)) != 0) {
       free(tables);
       return err;
@@ -714,8 +721,8 @@ static int set_pragmas(baton_store_t *s) {
   if ((err = baton__store_prepare(s, "PRAGMA journal_mode", &st)) != 0)
     return err;
   int rc = sqlite3_step(st);
-  int wal = rc == SQLITE_ROW &&
-            sqlite3_stricmp(baton__col_text(st, 0), "wal") == 0;
+  int wal =
+      rc == SQLITE_ROW && sqlite3_stricmp(baton__col_text(st, 0), "wal") == 0;
   sqlite3_finalize(st);
   if (rc != SQLITE_ROW)
     return baton__store_fail_sqlite(s, rc, "cannot read the database");
@@ -745,10 +752,9 @@ int baton__store_open_version(baton_store_t **out, const char *path, int upto,
     free(s);
     return BATON_ENOMEM;
   }
-  int rc = sqlite3_open_v2(path, &s->db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                               SQLITE_OPEN_NOMUTEX,
-                           NULL);
+  int rc = sqlite3_open_v2(
+      path, &s->db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   int e;
   if (rc != SQLITE_OK) {
     e = s->db ? baton__store_fail_sqlite(s, rc, "cannot open the database")
@@ -847,41 +853,46 @@ static int each_person(baton_store_t *s, sqlite3_stmt *st, int with_role,
 }
 
 static const char *const plain_columns[] = {
-    "id", "name", "email", "role", "department", "campus", "start_date",
-    "manager_id"};
+    "id",         "name",   "email",      "role",
+    "department", "campus", "start_date", "manager_id"};
 static const char *const list_columns[] = {"subjects", "grades", "languages"};
 
-static int in_list(const char *k, const char *const *l, size_t n) {
+/* The list's spelling of k (any case), or NULL: only that spelling is
+ * ever written into SQL. */
+static const char *in_list(const char *k, const char *const *l, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (strcmp(k, l[i]) == 0)
-      return 1;
-  return 0;
+    if (strcasecmp(k, l[i]) == 0)
+      return l[i];
+  return NULL;
 }
 
 int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
                       size_t nfilters, int include_inactive, baton_person_cb cb,
                       void *ud) {
   baton_buf_t sql = {0};
-  int err = baton__buf_printf(&sql, "SELECT " PERSON_COLUMNS
-                                    " FROM people p WHERE (p.active = 1 OR %d)",
+  int err = baton__buf_printf(&sql,
+                              "SELECT " PERSON_COLUMNS
+                              " FROM people p WHERE (p.active = 1 OR %d)",
                               include_inactive ? 1 : 0);
   for (size_t i = 0; i < nfilters && err == 0; i++) {
-    const char *k = filters[i].key;
-    if (in_list(k, plain_columns, 8))
-      err = baton__buf_printf(&sql, " AND p.%s = ?%zu COLLATE NOCASE", k,
-                              i + 1);
-    else if (in_list(k, list_columns, 3))
-      err = baton__buf_printf(
-          &sql, " AND instr(';' || lower(p.%s) || ';', ';' || lower(?%zu) || "
-                "';') > 0",
-          k, i + 1);
-    else if (strcmp(k, "active") == 0)
-      err = baton__buf_printf(&sql, " AND p.active = ?%zu", i + 1);
-    else
+    const char *k = filters[i].key, *c;
+    if ((c = in_list(k, plain_columns, 8)) != NULL)
+      err =
+          baton__buf_printf(&sql, " AND p.%s = ?%zu COLLATE NOCASE", c, i + 1);
+    else if ((c = in_list(k, list_columns, 3)) != NULL)
       err = baton__buf_printf(
           &sql,
-          " AND CAST(json_extract(p.attrs, '$.\"' || ?%zu || '\"') AS TEXT) = "
-          "?%zu COLLATE NOCASE",
+          " AND instr(';' || lower(p.%s) || ';', ';' || lower(?%zu) || "
+          "';') > 0",
+          c, i + 1);
+    else if (strcasecmp(k, "active") == 0)
+      err = baton__buf_printf(&sql, " AND p.active = ?%zu", i + 1);
+    else /* attribute names in any case: `FTE` is `fte` */
+      err = baton__buf_printf(
+          &sql,
+          " AND EXISTS (SELECT 1 FROM json_each(p.attrs) j WHERE "
+          "lower(j.key) = lower(?%zu) AND CAST(j.value AS TEXT) = ?%zu "
+          "COLLATE NOCASE)",
           i + 1 + nfilters, i + 1);
   }
   if (err == 0)
@@ -897,7 +908,7 @@ int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
     return err;
   for (size_t i = 0; i < nfilters; i++) {
     const char *k = filters[i].key, *v = filters[i].value;
-    if (strcmp(k, "active") == 0)
+    if (strcasecmp(k, "active") == 0)
       sqlite3_bind_int(st, (int)i + 1,
                        strcmp(v, "0") != 0 && strcasecmp(v, "no") != 0 &&
                            strcasecmp(v, "false") != 0);
@@ -951,8 +962,8 @@ int baton_groups_each(baton_store_t *s, baton_group_cb cb, void *ud) {
   return r;
 }
 
-int baton_group_members(baton_store_t *s, const char *group,
-                        baton_person_cb cb, void *ud) {
+int baton_group_members(baton_store_t *s, const char *group, baton_person_cb cb,
+                        void *ud) {
   sqlite3_stmt *st;
   int err = baton__store_prepare(s, "SELECT 1 FROM groups WHERE name = ?", &st);
   if (err != 0)
@@ -977,6 +988,167 @@ int baton_group_members(baton_store_t *s, const char *group,
     return err;
   sqlite3_bind_text(st, 1, group, -1, SQLITE_STATIC);
   return each_person(s, st, 1, cb, ud, NULL);
+}
+
+int baton_people_attr_names(baton_store_t *s, char ***names, size_t *n) {
+  *names = NULL;
+  *n = 0;
+  sqlite3_stmt *st;
+  int err = baton__store_prepare(s,
+                                 "SELECT DISTINCT j.key FROM people p, "
+                                 "json_each(p.attrs) j ORDER BY j.key",
+                                 &st);
+  if (err != 0)
+    return err;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    char **k = realloc(*names, (*n + 1) * sizeof *k);
+    if (k == NULL) {
+      err = BATON_ENOMEM;
+      break;
+    }
+    *names = k;
+    if ((k[*n] = baton__strdup(baton__col_text(st, 0))) == NULL) {
+      err = BATON_ENOMEM;
+      break;
+    }
+    (*n)++;
+  }
+  if (err == 0 && rc != SQLITE_DONE)
+    err = baton__store_fail_sqlite(s, rc, "cannot read attributes");
+  sqlite3_finalize(st);
+  if (err != 0) {
+    baton_names_free(*names, *n);
+    *names = NULL;
+    *n = 0;
+  }
+  return err;
+}
+
+void baton_names_free(char **names, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+}
+
+/* Runs sql with text parameters a, b, c (NULL binds NULL) in its own
+ * statement; *changed gets the rows it changed. */
+static int exec3(baton_store_t *s, const char *sql, const char *a,
+                 const char *b, const char *c, const char *what, int *changed) {
+  sqlite3_stmt *st;
+  int err = baton__store_prepare(s, sql, &st);
+  if (err != 0)
+    return err;
+  baton__bind_text(st, 1, a);
+  baton__bind_text(st, 2, b);
+  baton__bind_text(st, 3, c);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return baton__store_fail_sqlite(s, rc, what);
+  if (changed)
+    *changed = sqlite3_changes(s->db);
+  return 0;
+}
+
+/* Whether a row answers sql with one text parameter. */
+static int exists1(baton_store_t *s, const char *sql, const char *a, int *yes) {
+  sqlite3_stmt *st;
+  int err = baton__store_prepare(s, sql, &st);
+  if (err != 0)
+    return err;
+  baton__bind_text(st, 1, a);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return baton__store_fail_sqlite(s, rc, "cannot read the database");
+  *yes = rc == SQLITE_ROW;
+  return 0;
+}
+
+int baton_group_add(baton_store_t *s, const char *group, const char *kind,
+                    const char *person, const char *role, int *added) {
+  int yes, err = baton__store_begin(s);
+  if (err != 0)
+    return err;
+  if ((err = exists1(s, "SELECT 1 FROM people WHERE id = ?", person, &yes)) !=
+      0)
+    goto fail;
+  if (!yes) {
+    err = baton__store_fail(s, BATON_ENOTFOUND,
+                            "no person with id '%s': `baton people list` "
+                            "shows who is in %s",
+                            person, s->path);
+    goto fail;
+  }
+  if ((err = exec3(s,
+                   "INSERT INTO groups(name, kind) VALUES (?1, "
+                   "coalesce(?2, 'team')) ON CONFLICT(name) DO UPDATE SET "
+                   "kind = coalesce(?2, kind)",
+                   group, kind, NULL, "cannot create the group", NULL)) != 0 ||
+      (err = exec3(s,
+                   "INSERT INTO memberships(group_name, person_id, "
+                   "role_in_group) VALUES (?1, ?2, ?3) ON CONFLICT DO "
+                   "NOTHING",
+                   group, person, role, "cannot add the member", added)) != 0 ||
+      (!*added && (err = exec3(s,
+                               "UPDATE memberships SET role_in_group = ?3 "
+                               "WHERE group_name = ?1 AND person_id = ?2",
+                               group, person, role,
+                               "cannot change the member's role", NULL)) != 0))
+    goto fail;
+  return baton__store_commit(s);
+fail:
+  baton__store_rollback(s);
+  return err;
+}
+
+int baton_group_remove(baton_store_t *s, const char *group,
+                       const char *person) {
+  int yes, n = 0;
+  int err = exists1(s, "SELECT 1 FROM groups WHERE name = ?", group, &yes);
+  if (err == 0 && !yes)
+    return baton__store_fail(s, BATON_ENOTFOUND,
+                             "no group named '%s': `baton groups list` shows "
+                             "the groups in %s",
+                             group, s->path);
+  if (err == 0)
+    err = exec3(s,
+                "DELETE FROM memberships WHERE group_name = ? AND "
+                "person_id = ?",
+                group, person, NULL, "cannot remove the member", &n);
+  if (err == 0 && n == 0)
+    return baton__store_fail(s, BATON_ENOTFOUND,
+                             "'%s' is not a member of '%s': `baton groups "
+                             "show \"%s\"` lists its members",
+                             person, group, group);
+  return err;
+}
+
+int baton_group_delete(baton_store_t *s, const char *group, size_t *members) {
+  int yes, n = 0, err = baton__store_begin(s);
+  if (err != 0)
+    return err;
+  if ((err = exists1(s, "SELECT 1 FROM groups WHERE name = ?", group, &yes)) !=
+      0)
+    goto fail;
+  if (!yes) {
+    err = baton__store_fail(s, BATON_ENOTFOUND,
+                            "no group named '%s': `baton groups list` shows "
+                            "the groups in %s",
+                            group, s->path);
+    goto fail;
+  }
+  if ((err = exec3(s, "DELETE FROM memberships WHERE group_name = ?", group,
+                   NULL, NULL, "cannot remove the members", &n)) != 0 ||
+      (err = exec3(s, "DELETE FROM groups WHERE name = ?", group, NULL, NULL,
+                   "cannot delete the group", NULL)) != 0)
+    goto fail;
+  *members = (size_t)n;
+  return baton__store_commit(s);
+fail:
+  baton__store_rollback(s);
+  return err;
 }
 
 /* ---- events -------------------------------------------------------------- */
@@ -1087,10 +1259,9 @@ int baton_store_backup(baton_store_t *s, const char *path) {
     rc = sqlite3_exec(to, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
   if (rc != SQLITE_OK) {
     err = from_sqlite(rc);
-    err = baton__store_fail(s, err ? err : BATON_ESTORE,
-                            "cannot back up %s to %s: %s%s", s->path, path,
-                            to ? sqlite3_errmsg(to) : sqlite3_errstr(rc),
-                            fix_for(err));
+    err = baton__store_fail(
+        s, err ? err : BATON_ESTORE, "cannot back up %s to %s: %s%s", s->path,
+        path, to ? sqlite3_errmsg(to) : sqlite3_errstr(rc), fix_for(err));
     sqlite3_close(to);
     goto fail_unlink;
   }
@@ -1120,11 +1291,11 @@ fail_tmp:
  * store's error set. */
 static int check_backup(baton_store_t *s, sqlite3 *from, const char *path) {
   sqlite3_stmt *st;
-  int rc = sqlite3_prepare_v2(from,
-                              "SELECT coalesce(max(version), 0) FROM "
-                              "schema_version WHERE component = '" CORE_COMPONENT
-                              "'",
-                              -1, &st, NULL);
+  int rc = sqlite3_prepare_v2(
+      from,
+      "SELECT coalesce(max(version), 0) FROM "
+      "schema_version WHERE component = '" CORE_COMPONENT "'",
+      -1, &st, NULL);
   if (rc != SQLITE_OK)
     return baton__store_fail(s, BATON_ESTORE,
                              "%s is not a baton backup (%s): give a file "

@@ -124,6 +124,28 @@ int baton_groups_each(baton_store_t *s, baton_group_cb cb, void *ud);
 int baton_group_members(baton_store_t *s, const char *group,
                         baton_person_cb cb, void *ud);
 
+/* Adds person to group (created with kind, default "team", if new; an
+ * existing group's kind changes only when kind is not NULL) with the role
+ * in group (NULL for none); an existing member's role is updated.
+ * *added is 1 if the person was not a member. Returns 0, BATON_ENOTFOUND
+ * (no such person) or a database error; nothing is written on failure. */
+int baton_group_add(baton_store_t *s, const char *group, const char *kind,
+                    const char *person, const char *role, int *added);
+
+/* Takes person out of group. Returns 0, BATON_ENOTFOUND (no such group,
+ * or not a member) or a database error. */
+int baton_group_remove(baton_store_t *s, const char *group,
+                       const char *person);
+
+/* Deletes group and its memberships (the people stay); *members gets how
+ * many there were. Returns 0, BATON_ENOTFOUND or a database error. */
+int baton_group_delete(baton_store_t *s, const char *group, size_t *members);
+
+/* The attribute names anyone has, sorted, in *names (free with
+ * baton_names_free). Returns 0, BATON_ENOMEM or BATON_ESTORE. */
+int baton_people_attr_names(baton_store_t *s, char ***names, size_t *n);
+void baton_names_free(char **names, size_t n);
+
 /* ---- import and export --------------------------------------------------- */
 
 typedef enum {
@@ -132,13 +154,31 @@ typedef enum {
   BATON_FORMAT_JSON
 } baton_format_t;
 
+/* How the dates of a file are written; ISO (YYYY-MM-DD) is always read. */
+typedef enum {
+  BATON_DATES_ISO,
+  BATON_DATES_DMY, /* DD/MM/YYYY (also with . or -) */
+  BATON_DATES_MDY  /* MM/DD/YYYY */
+} baton_date_format_t;
+
 typedef struct {
   baton_format_t format;
   int dry_run;       /* compute the report, write nothing */
   int full;          /* the file is the whole roster (or every group) */
-  const char *map;   /* "Staff ID=id,Full Name=name": source header renames */
+  /* Source header renames, "Staff ID=id,Full Name=name"; a target built
+   * from several columns joined by a space: "Forename+Surname=name". */
+  const char *map;
   size_t max_errors; /* stop collecting after this many; default 50 */
   size_t max_changes; /* change lines kept in the report; default 200 */
+  baton_date_format_t date_format;
+  char delimiter;      /* ',', ';' or '\t'; 0: from the header line */
+  int decimal_comma;   /* read "0,8" as 0.8; on by itself for ';' files */
+  const char *list_sep; /* more list separators besides ';', e.g. "," */
+  const char *roles;   /* a PATTERN,ROLE file turning job titles to roles */
+  int update;  /* people: every id is already in baton; the name column
+                * may be left out (`id,mentor_capacity`) */
+  int replace; /* groups: a group in the file loses members it does not
+                * list (by default they are kept, and counted) */
 } baton_import_options_t;
 
 void baton_import_options_init(baton_import_options_t *o);
@@ -154,6 +194,8 @@ typedef struct {
   char **changes;        /* "add T001 Ana Lopez", "update T002: email ..." */
   size_t nchanges;
   size_t changes_dropped;
+  size_t kept; /* groups: members of a group in the file that it does not
+                * list, kept because replace was off */
 } baton_import_report_t;
 
 /* Reads people from a CSV or JSON file and applies them in one transaction:
@@ -183,9 +225,19 @@ void baton_import_report_free(baton_import_report_t *r);
 int baton_people_export(baton_store_t *s, const char *path,
                         baton_format_t format);
 
+/* As baton_people_export; excel writes a CSV for Excel on Windows (a
+ * UTF-8 byte order mark and CRLF line ends); *rows gets the people
+ * written. */
+int baton_people_export_ex(baton_store_t *s, const char *path,
+                           baton_format_t format, int excel, size_t *rows);
+
 /* Writes every membership (and empty groups) as CSV or JSON. */
 int baton_groups_export(baton_store_t *s, const char *path,
                         baton_format_t format);
+/* As baton_groups_export, with excel and *rows (memberships written) as
+ * in baton_people_export_ex. */
+int baton_groups_export_ex(baton_store_t *s, const char *path,
+                           baton_format_t format, int excel, size_t *rows);
 
 /* ---- events: the append-only history ----------------------------------- */
 

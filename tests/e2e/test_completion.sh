@@ -53,7 +53,7 @@ expect_lines out rematch
 
 test_case "flags of a built-in and of a plugin command, with the global flags"
 tab people import --d
-expect_lines out --db --debug --dry-run
+expect_lines out --date-format --db --debug --decimal-comma --delimiter --dry-run
 tab mentor match --
 for f in --capacity --objective --same-campus --save --json --db --plugins --help; do
   verdict "offers $f" "does not offer $f" out grep -qx -- "$f" out

@@ -58,7 +58,8 @@ clean 1 baton people import "$FIXTURES/store/bad.json"
 printf 'group,kind,person_id,role_in_group\nX,team,NOPE,\n' >groups.csv
 clean 1 baton groups import groups.csv
 expect_contains "names nobody" err
-clean 1 baton people import --map "id=,bad" "$BATON_SOURCE_DIR/samples/staff.csv"
+# A malformed --map is a usage error: exit 2, as the user guide says.
+clean 2 baton people import --map "id=,bad" "$BATON_SOURCE_DIR/samples/staff.csv"
 expect_contains "is not a list of SOURCE=TARGET pairs" err
 
 test_case "an import into a file that is not a database frees everything"

@@ -69,8 +69,8 @@ has err "unterminated_quote.csv:3:2: a quoted cell is never closed"
 expect 1 "$BATON" people import "$fx/missing_column.csv"
 has err "the required column 'name' is missing"
 expect 1 "$BATON" --json people import "$fx/duplicate_id.csv"
-has out '"rejected": 1'
-has out "duplicate_id.csv:4:1: id 'T001' appears again (first at line 2)"
+has err '"rejected":1'
+has err "duplicate_id.csv:4:1: id 'T001' appears again (first at line 2)"
 expect 0 "$BATON" people export after-bad.csv
 cmp roster.csv after-bad.csv || fail "a rejected import changed the database"
 

@@ -14,13 +14,14 @@ static int import(fx_t *f, const char *path, const baton_import_options_t *o) {
   return baton_people_import(f->s, path, o, &f->r);
 }
 
-/* Imports the file at path, which must be rejected, and checks the
- * database did not change at all. */
-static void import_rejected_at(fx_t *f, const char *path) {
+/* Imports the file at path with options o, which must be rejected, and
+ * checks the database did not change at all. */
+static void import_rejected_with(fx_t *f, const char *path,
+                                 const baton_import_options_t *o) {
   char *copy = baton__strdup(path); /* fixture() reuses its buffers */
   assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
   char *before = export_text(f->s, f->t);
-  assert_int_equal(import(f, copy, NULL), BATON_EPARSE);
+  assert_int_equal(import(f, copy, o), BATON_EPARSE);
   free(copy);
   assert_true(f->r.nerrors > 0);
   assert_int_equal(f->r.added + f->r.updated + f->r.deactivated, 0);
@@ -28,6 +29,10 @@ static void import_rejected_at(fx_t *f, const char *path) {
   assert_string_equal(before, after);
   free(before);
   free(after);
+}
+
+static void import_rejected_at(fx_t *f, const char *path) {
+  import_rejected_with(f, path, NULL);
 }
 
 static void import_rejected(fx_t *f, const char *fixture_name) {
@@ -51,6 +56,9 @@ typedef struct {
   char name[128];
   char attrs[256];
   char subjects[128];
+  char role[64];
+  char start_date[16];
+  char languages[64];
   int active;
 } got_t;
 
@@ -60,6 +68,11 @@ static int get_cb(const baton_person_t *p, void *ud) {
   snprintf(g->attrs, sizeof g->attrs, "%s", p->attrs ? p->attrs : "");
   snprintf(g->subjects, sizeof g->subjects, "%s",
            p->subjects ? p->subjects : "");
+  snprintf(g->role, sizeof g->role, "%s", p->role ? p->role : "");
+  snprintf(g->start_date, sizeof g->start_date, "%s",
+           p->start_date ? p->start_date : "");
+  snprintf(g->languages, sizeof g->languages, "%s",
+           p->languages ? p->languages : "");
   g->active = p->active;
   return 0;
 }
@@ -137,8 +150,8 @@ static void test_import_dry_run_reports_and_writes_nothing(void **state) {
   free(now);
 }
 
-static void test_import_updates_and_full_deactivates_never_deletes(
-    void **state) {
+static void
+test_import_updates_and_full_deactivates_never_deletes(void **state) {
   fx_t *f = *state;
   assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
   const char *path = scratch_path(f->t, "smaller.csv");
@@ -165,8 +178,7 @@ static void test_import_updates_and_full_deactivates_never_deletes(
   assert_true(get(f, "A001").active);
 }
 
-static void test_import_updates_only_the_attributes_the_file_has(
-    void **state) {
+static void test_import_updates_only_the_attributes_the_file_has(void **state) {
   fx_t *f = *state;
   assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
   write_text(scratch_path(f->t, "fte.csv"), "id,name,fte,coach\n"
@@ -210,8 +222,8 @@ static void test_export_round_trips_csv_and_json(void **state) {
 
   /* Into a new database: the CSV export reads back to the same export. */
   baton_store_t *s2;
-  assert_int_equal(
-      baton_store_open(&s2, scratch_path(f->t, "copy.db"), NULL), 0);
+  assert_int_equal(baton_store_open(&s2, scratch_path(f->t, "copy.db"), NULL),
+                   0);
   baton_import_report_t r;
   char csvpath[600], jsonpath[600];
   snprintf(csvpath, sizeof csvpath, "%s/out.csv", f->t->dir);
@@ -229,7 +241,8 @@ static void test_export_round_trips_csv_and_json(void **state) {
   free(second);
 }
 
-/* ---- bad input: each case named, and the database unchanged --------------- */
+/* ---- bad input: each case named, and the database unchanged ---------------
+ */
 
 static void test_import_rejects_unterminated_quote(void **state) {
   fx_t *f = *state;
@@ -436,8 +449,8 @@ static void test_import_json_syntax_error_names_line_and_column(void **state) {
 static void test_import_of_a_missing_file_names_it(void **state) {
   fx_t *f = *state;
   assert_int_equal(import(f, "/nonexistent/roster.csv", NULL), BATON_ENOENT);
-  assert_non_null(strstr(baton_store_last_error(f->s),
-                         "/nonexistent/roster.csv"));
+  assert_non_null(
+      strstr(baton_store_last_error(f->s), "/nonexistent/roster.csv"));
 }
 
 /* ---- groups -------------------------------------------------------------- */
@@ -451,24 +464,33 @@ static void test_groups_import_sets_members_and_roles(void **state) {
   fx_t *f = *state;
   assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
   baton_import_report_free(&f->r);
-  assert_int_equal(baton_groups_import(f->s, fixture("groups.csv"), NULL,
-                                       &f->r),
-                   0);
+  assert_int_equal(
+      baton_groups_import(f->s, fixture("groups.csv"), NULL, &f->r), 0);
   assert_int_equal(f->r.added, 4);
   int n = 0;
-  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n),
-                   0);
+  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n), 0);
   assert_int_equal(n, 2);
-  /* A group file lists a group's whole membership: P001 leaves. */
+  /* By default a group file adds and updates: P001, not listed, stays
+   * and is counted as kept. */
   write_text(scratch_path(f->t, "g.csv"), "group,kind,person_id,role_in_group\n"
                                           "Maths PLC,plc,T001,facilitator\n");
   baton_import_report_free(&f->r);
   assert_int_equal(baton_groups_import(f->s, f->t->path, NULL, &f->r), 0);
   assert_int_equal(f->r.updated, 1);
+  assert_int_equal(f->r.deactivated, 0);
+  assert_int_equal(f->r.kept, 1);
+  n = 0;
+  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n), 0);
+  assert_int_equal(n, 2);
+  /* With replace the file lists a group's whole membership: P001 leaves. */
+  baton_import_options_t ro;
+  baton_import_options_init(&ro);
+  ro.replace = 1;
+  baton_import_report_free(&f->r);
+  assert_int_equal(baton_groups_import(f->s, f->t->path, &ro, &f->r), 0);
   assert_int_equal(f->r.deactivated, 1);
   n = 0;
-  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n),
-                   0);
+  assert_int_equal(baton_group_members(f->s, "Maths PLC", count_member, &n), 0);
   assert_int_equal(n, 1);
   n = 0; /* the committee was not in the file and is untouched */
   assert_int_equal(
@@ -478,14 +500,14 @@ static void test_groups_import_sets_members_and_roles(void **state) {
                    BATON_ENOTFOUND);
 }
 
-static void test_groups_import_rejects_conflicts_and_unknown_people(
-    void **state) {
+static void
+test_groups_import_rejects_conflicts_and_unknown_people(void **state) {
   fx_t *f = *state;
   assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
   baton_import_report_free(&f->r);
-  assert_int_equal(baton_groups_import(f->s, fixture("groups_bad.csv"), NULL,
-                                       &f->r),
-                   BATON_EPARSE);
+  assert_int_equal(
+      baton_groups_import(f->s, fixture("groups_bad.csv"), NULL, &f->r),
+      BATON_EPARSE);
   assert_error(&f->r, "groups_bad.csv:3:2: group 'Maths PLC' has kind "
                       "'committee' here but 'plc' at line 2");
   assert_error(&f->r, "groups_bad.csv:4:3: 'T001' is listed in group 'Maths "
@@ -505,9 +527,10 @@ static void write_roster(const char *path, size_t n, const char *tag) {
   fprintf(out, "id,name,email,role,department,campus,subjects,manager_id,"
                "note\n");
   for (size_t i = 0; i < n; i++)
-    fprintf(out, "S%06zu,%s person %zu,p%zu@school.edu,teacher,Maths,North,"
-                 "Algebra;Geometry,%s,%s note with some text to make rows "
-                 "longer\n",
+    fprintf(out,
+            "S%06zu,%s person %zu,p%zu@school.edu,teacher,Maths,North,"
+            "Algebra;Geometry,%s,%s note with some text to make rows "
+            "longer\n",
             i, tag, i, i, i == 0 ? "" : "S000000", tag);
   assert_int_equal(fclose(out), 0);
 }
@@ -613,6 +636,156 @@ static void test_kill_9_mid_import_leaves_old_or_new_roster(void **state) {
   assert_true(killed_mid >= 4);
 }
 
+/* ---- files as school systems write them (issue 15) ----------------------- */
+
+static void test_import_reads_day_first_dates_with_date_format(void **state) {
+  fx_t *f = *state;
+  const char *text = "id,name,Start Date\nA1,Ann Ash,28/08/2023\n"
+                     "A2,Bo Birch,1.9.2021\nA3,Cy Cole,2020-01-06\n";
+  const char *p = scratch_file(f, "dmy.csv", text, strlen(text));
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  o.date_format = BATON_DATES_DMY;
+  assert_int_equal(import(f, p, &o), 0);
+  assert_string_equal(get(f, "A1").start_date, "2023-08-28");
+  assert_string_equal(get(f, "A2").start_date, "2021-09-01");
+  assert_string_equal(get(f, "A3").start_date, "2020-01-06");
+  o.date_format = BATON_DATES_MDY; /* 28 is no month: refused, not guessed */
+  import_rejected_with(f, p, &o);
+  assert_error(&f->r, "dmy.csv:2:3: start_date '28/08/2023' is not a date; "
+                      "write it as MM/DD/YYYY (--date-format)");
+}
+
+static void test_import_one_error_names_date_format_for_a_column(void **state) {
+  fx_t *f = *state;
+  const char *text = "id,name,start_date\nA1,Ann,28/08/2023\n"
+                     "A2,Bo,01/09/2021\nA3,Cy,02/10/2020\n";
+  const char *p = scratch_file(f, "days.csv", text, strlen(text));
+  import_rejected_at(f, p);
+  assert_int_equal(f->r.nerrors, 1);
+  assert_error(&f->r, "days.csv:2:3: start_date '28/08/2023' is not a date "
+                      "baton reads without being told the order");
+  assert_error(&f->r, "import with --date-format DD/MM/YYYY");
+  text = "id,name,start_date\nA1,Ann,03/04/2020\n";
+  p = scratch_file(f, "amb.csv", text, strlen(text));
+  import_rejected_at(f, p);
+  assert_int_equal(f->r.nerrors, 1);
+  assert_error(&f->r, "could be day first or month first");
+}
+
+static void
+test_import_sniffs_semicolons_and_reads_decimal_commas(void **state) {
+  fx_t *f = *state;
+  const char *text = "\xef\xbb\xbfid;name;FTE;note\r\nA1;Ann Ash;0,8;a,b\r\n";
+  const char *p = scratch_file(f, "eu.csv", text, strlen(text));
+  assert_int_equal(import(f, p, NULL), 0);
+  assert_string_equal(get(f, "A1").attrs, "{\"fte\":\"0.8\",\"note\":\"a,b\"}");
+  /* Read with the wrong separator, the header says what went wrong. */
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  o.delimiter = ',';
+  import_rejected_with(f, p, &o);
+  assert_error(&f->r, "eu.csv:1:1: the header looks split at the wrong "
+                      "character");
+  assert_error(&f->r, "--delimiter ';'");
+  text = "id\tname\trole\nA2\tBo Birch\taide\n";
+  p = scratch_file(f, "tab.tsv", text, strlen(text));
+  assert_int_equal(import(f, p, NULL), 0);
+  assert_string_equal(get(f, "A2").role, "aide");
+}
+
+static void test_import_map_joins_columns_into_a_field(void **state) {
+  fx_t *f = *state;
+  const char *text = "Staff Code,Forename,Surname\nS1,Siobhán,O'Brien\n"
+                     "S2,Cher,\n";
+  const char *p = scratch_file(f, "mis.csv", text, strlen(text));
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  o.map = "Staff Code=id, Forename + Surname = name";
+  assert_int_equal(import(f, p, &o), 0);
+  assert_string_equal(get(f, "S1").name, "Siobhán O'Brien");
+  assert_string_equal(get(f, "S2").name, "Cher");
+  assert_string_equal(get(f, "S1").attrs, "{}"); /* sources not kept */
+  o.map = "Staff Code=id,Forename+Surnme=name";
+  import_rejected_with(f, p, &o);
+  assert_error(&f->r, "--map names column 'Surnme'");
+}
+
+static void test_import_list_with_commas_is_split_or_refused(void **state) {
+  fx_t *f = *state;
+  const char *text = "id,name,languages\nA1,Ann,\"English, Irish\"\n"
+                     "A2,Bo,\"English, Welsh\"\n";
+  const char *p = scratch_file(f, "langs.csv", text, strlen(text));
+  import_rejected_at(f, p);
+  assert_int_equal(f->r.nerrors, 1);
+  assert_error(&f->r, "langs.csv:2:3: languages 'English, Irish' holds a "
+                      "comma (2 cells of this column do)");
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  o.list_sep = ",";
+  assert_int_equal(import(f, p, &o), 0);
+  assert_string_equal(get(f, "A1").languages, "English;Irish");
+}
+
+static void test_import_roles_turn_job_titles_into_roles(void **state) {
+  fx_t *f = *state;
+  write_text(scratch_path(f->t, "roles.csv"),
+             "pattern,role\nTeaching Assistant*,aide\nhlta,aide\n"
+             "Early Career Teacher*,ect\n");
+  char *roles = baton__strdup(f->t->path);
+  const char *text = "id,name,Job Title\nA1,Ann,Teaching Assistant (Level 3)\n"
+                     "A2,Bo,HLTA\nA3,Cy,Early Career Teacher (ECT1)\n"
+                     "A4,Di,Head of Science\n";
+  const char *p = scratch_file(f, "titles.csv", text, strlen(text));
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  o.map = "Job Title=role";
+  o.roles = roles;
+  assert_int_equal(import(f, p, &o), 0);
+  assert_string_equal(get(f, "A1").role, "aide");
+  assert_string_equal(get(f, "A2").role, "aide");
+  assert_string_equal(get(f, "A3").role, "ect");
+  assert_string_equal(get(f, "A4").role, "Head of Science");
+  write_text(roles, "Teaching Assistant*,aide\nHLTA\n");
+  import_rejected_with(f, p, &o);
+  assert_error(&f->r, "roles.csv:2: expected PATTERN,ROLE");
+  free(roles);
+}
+
+static void test_import_bad_manager_row_gives_one_error(void **state) {
+  fx_t *f = *state;
+  const char *text = "id,name,start_date,manager_id\nM1,Mo,2020-02-30,\n"
+                     "A1,Ann,,M1\nA2,Bo,,M1\nA3,Cy,,M1\n";
+  const char *p = scratch_file(f, "casc.csv", text, strlen(text));
+  import_rejected_at(f, p);
+  assert_int_equal(f->r.nerrors, 1);
+  assert_error(&f->r, "casc.csv:2:3: start_date '2020-02-30' is not a date");
+}
+
+static void test_import_update_changes_one_column_without_names(void **state) {
+  fx_t *f = *state;
+  assert_int_equal(import(f, fixture("people.csv"), NULL), 0);
+  got_t before = get(f, "T001");
+  const char *text = "id,Mentor_Capacity\nT001,2\n";
+  const char *p = scratch_file(f, "cap.csv", text, strlen(text));
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  assert_int_equal(import(f, p, &o), BATON_EPARSE); /* no --update */
+  assert_error(&f->r, "import with --update");
+  o.update = 1;
+  assert_int_equal(import(f, p, &o), 0);
+  assert_int_equal(f->r.updated, 1);
+  got_t after = get(f, "T001");
+  assert_string_equal(after.name, before.name);
+  assert_string_equal(after.role, before.role);
+  assert_string_equal(after.subjects, before.subjects);
+  assert_non_null(strstr(after.attrs, "\"mentor_capacity\":\"2\""));
+  text = "id,mentor_capacity\nT001,3\nNEW,1\n";
+  p = scratch_file(f, "new.csv", text, strlen(text));
+  import_rejected_with(f, p, &o);
+  assert_error(&f->r, "new.csv:3:1: id 'NEW' is not in");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -646,6 +819,14 @@ int main(void) {
       T(test_groups_import_sets_members_and_roles),
       T(test_groups_import_rejects_conflicts_and_unknown_people),
       T(test_kill_9_mid_import_leaves_old_or_new_roster),
+      T(test_import_reads_day_first_dates_with_date_format),
+      T(test_import_one_error_names_date_format_for_a_column),
+      T(test_import_sniffs_semicolons_and_reads_decimal_commas),
+      T(test_import_map_joins_columns_into_a_field),
+      T(test_import_list_with_commas_is_split_or_refused),
+      T(test_import_roles_turn_job_titles_into_roles),
+      T(test_import_bad_manager_row_gives_one_error),
+      T(test_import_update_changes_one_column_without_names),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
