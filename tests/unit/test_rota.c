@@ -1,5 +1,5 @@
 /* Tests of core/solve/rota.c (the rotation practice's first pass,
- * baton/rota.h): every meeting filled as far as any arrangement can (the exact
+ * core/solve/solve.h): every meeting filled as far as any arrangement can (the exact
  * refill when the scarcest-first order leaves a role empty), turns in
  * proportion to FTE, the minimum gap, absences, and refusals. The Lua binding
  * is checked against the Lua first pass slot for slot in
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "baton/error.h"
-#include "baton/rota.h"
+#include "solve.h"
 
 #define MAXP 8
 #define MAXR 4
