@@ -7,15 +7,15 @@
  * person number kept, open[t][r] truthy = decide; all optional tables may
  * be nil) and returns assign, fill: assign[t][r] = person number, false
  * (left empty) or nil (neither fixed nor open), fill[t] = slots meeting t
- * decided and filled, exactly as the Lua oracle. All scratch memory is one userdata from the plugin's
- * allocator, so a raised error leaks nothing and a huge problem counts
- * against the plugin's memory limit. Malformed input raises, naming the
- * field. */
+ * decided and filled, exactly as the Lua oracle. All scratch memory is
+ * one userdata from the plugin's allocator, so a raised error leaks
+ * nothing and a huge problem counts against the plugin's memory limit.
+ * Malformed input raises, naming the field. */
 #include <stdint.h>
 #include <string.h>
 
-#include "solve.h"
 #include "bindings.h"
+#include "solve.h"
 
 /* The length of the list prob[name]; raises if it is not a table. */
 static size_t list_len(lua_State *L, int prob, const char *name) {
@@ -54,7 +54,9 @@ static int get_slots(lua_State *L, int prob, const char *name, size_t nt,
       } else {
         lua_Integer p = row && lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
         if (type != LUA_TNIL && (p < 1 || (size_t)p > np))
-          luaL_error(L, "baton.rota.first_pass: prob.%s[%I][%I] must be a person number (1 to %I)",
+          luaL_error(L,
+                     "baton.rota.first_pass: prob.%s[%I][%I] must be a person "
+                     "number (1 to %I)",
                      name, (lua_Integer)t, (lua_Integer)r, (lua_Integer)np);
         ints[k] = type == LUA_TNIL ? -1 : (int)p - 1;
       }

@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "baton/assign.h"
-#include "solve.h"
 #include "bindings.h"
+#include "solve.h"
 
 #define MATRIX_MT "baton.matrix"
 

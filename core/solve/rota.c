@@ -24,15 +24,15 @@
 typedef struct {
   const baton_rota_problem_t *pr;
   size_t np, nr, nt;
-  double *c;           /* people x roles: turns so far, history included */
-  double *tot;         /* people: turns so far, every role and group */
-  double *inv;         /* people: 1 / fte */
-  double *cost;        /* roles x people: one meeting's exact refill */
-  long *last;          /* people x roles: meeting (1-based) or 0 */
-  size_t *taken;       /* people: the meeting at which p holds a role */
-  size_t *busy;        /* people: the meeting at which p holds a fixed role */
+  double *c;            /* people x roles: turns so far, history included */
+  double *tot;          /* people: turns so far, every role and group */
+  double *inv;          /* people: 1 / fte */
+  double *cost;         /* roles x people: one meeting's exact refill */
+  long *last;           /* people x roles: meeting (1-based) or 0 */
+  size_t *taken;        /* people: the meeting at which p holds a role */
+  size_t *busy;         /* people: the meeting at which p holds a fixed role */
   size_t *elig, *nelig; /* roles x people: who may hold r (0-based); how many */
-  size_t *list, *plain_list; /* the roles to decide, scarcest first */
+  size_t *list, *plain_list;   /* the roles to decide, scarcest first */
   size_t *ncand, *plain_ncand; /* roles: free candidates at the meeting */
   unsigned char *anyaway;      /* meetings (1-based): someone is away */
   long *pin;                   /* roles: the exact refill's pins */
@@ -58,8 +58,7 @@ static void scratch_free(scratch_t *s) {
 
 /* Person p (0-based) is away at meeting t (1-based; 0: nobody is). */
 static int is_away(const baton_rota_problem_t *pr, size_t p, size_t t) {
-  return pr->away != NULL && t >= 1 &&
-         pr->away[p * pr->meetings + (t - 1)];
+  return pr->away != NULL && t >= 1 && pr->away[p * pr->meetings + (t - 1)];
 }
 
 /* The person fixed at (t, r) (t 1-based, r 0-based), or -1. */
@@ -115,8 +114,7 @@ static double slot_cost(const scratch_t *s, const int *assign, size_t p,
   long gap = pr->min_gap, nt = (long)s->nt;
   double held = 0;
   if (gap > 0) {
-    for (long u = (long)t - gap < 1 ? 1 : (long)t - gap; u <= (long)t - 1;
-         u++)
+    for (long u = (long)t - gap < 1 ? 1 : (long)t - gap; u <= (long)t - 1; u++)
       if (assign[(size_t)(u - 1) * s->nr + r] == (int)p)
         held++;
     if (pr->fixed != NULL)
@@ -168,10 +166,10 @@ static int fill_exactly(scratch_t *s, const size_t *list, size_t n, int *at,
     size_t r = list[i];
     double *row = s->cost + i * np;
     for (size_t p = 0; p < np; p++)
-      row[p] = s->busy[p] == t || !pr->eligible[p * s->nr + r] ||
-                       is_away(pr, p, t)
-                   ? BATON_ASSIGN_FORBIDDEN
-                   : slot_cost(s, assign, p, r, t);
+      row[p] =
+          s->busy[p] == t || !pr->eligible[p * s->nr + r] || is_away(pr, p, t)
+              ? BATON_ASSIGN_FORBIDDEN
+              : slot_cost(s, assign, p, r, t);
   }
   long *pin = s->pin;
   for (size_t i = 0; i < n; i++)
@@ -268,9 +266,9 @@ int baton_rota_first_pass(const baton_rota_problem_t *pr, int *assign,
   s.plain_ncand = calloc(nr + 1, sizeof *s.plain_ncand);
   s.anyaway = calloc(nt + 1, 1);
   s.pin = calloc(nr + 1, sizeof *s.pin);
-  if (!s.c || !s.tot || !s.inv || !s.cost || !s.last || !s.taken ||
-      !s.busy || !s.elig || !s.nelig || !s.list || !s.plain_list ||
-      !s.ncand || !s.plain_ncand || !s.anyaway || !s.pin) {
+  if (!s.c || !s.tot || !s.inv || !s.cost || !s.last || !s.taken || !s.busy ||
+      !s.elig || !s.nelig || !s.list || !s.plain_list || !s.ncand ||
+      !s.plain_ncand || !s.anyaway || !s.pin) {
     scratch_free(&s);
     return BATON_ENOMEM;
   }

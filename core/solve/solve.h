@@ -9,8 +9,9 @@
 
 #include <stddef.h>
 
-/* Mentoring scores (score.c): how well two people fit as a mentoring pair, as a weighted
- * sum of features (the scores that include/baton/assign.h then solves).
+/* Mentoring scores (score.c): how well two people fit as a mentoring pair, as a
+ * weighted sum of features (the scores that include/baton/assign.h then
+ * solves).
  *
  * A person is reduced once to a profile: small integer ids for each
  * subject, grade band and language (sorted, without repeats), for the
@@ -31,7 +32,6 @@
  *
  * The score is the sum of weight x feature. With whole-number weights every
  * score is a whole number, so the solver's totals are exact. */
-
 
 #define BATON_SCORE_FEATURE_MAP(XX)                                            \
   XX(SUBJECT, "subject", 3, "shares at least one subject")                     \
@@ -134,12 +134,12 @@ void baton_score_matrix(const baton_score_person_t *rows, size_t nrows,
 
 typedef struct {
   size_t people, roles, meetings;
-  const double *fte;              /* people; each > 0 */
-  const unsigned char *eligible;  /* people x roles: non-zero = may hold */
-  const unsigned char *away;      /* people x meetings: non-zero = away; or NULL */
-  const double *history;          /* people x roles: turns before the plan */
-  const double *history_total;    /* people: turns before, all roles and groups */
-  int min_gap;                    /* >= 0 */
+  const double *fte;             /* people; each > 0 */
+  const unsigned char *eligible; /* people x roles: non-zero = may hold */
+  const unsigned char *away;   /* people x meetings: non-zero = away; or NULL */
+  const double *history;       /* people x roles: turns before the plan */
+  const double *history_total; /* people: turns before, all roles and groups */
+  int min_gap;                 /* >= 0 */
   /* meetings x roles, or NULL: fixed[t * roles + r] is the person (0-based)
    * whose turn at (t, r) is kept as it is (set by hand, kept by a repair),
    * or -1. Non-NULL also counts repeats as with fixed turns (above). */

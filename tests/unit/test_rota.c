@@ -1,9 +1,9 @@
 /* Tests of core/solve/rota.c (the rotation practice's first pass,
- * core/solve/solve.h): every meeting filled as far as any arrangement can (the exact
- * refill when the scarcest-first order leaves a role empty), turns in
- * proportion to FTE, the minimum gap, absences, and refusals. The Lua binding
- * is checked against the Lua first pass slot for slot in
- * plugins/rotation/tests. */
+ * core/solve/solve.h): every meeting filled as far as any arrangement can
+ * (the exact refill when the scarcest-first order leaves a role empty),
+ * fixed turns kept and counted, turns in proportion to FTE, the minimum
+ * gap, absences, and refusals. The Lua binding is checked against the Lua
+ * oracle slot for slot in plugins/rotation/tests/exact_test.lua. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
