@@ -320,9 +320,9 @@ function baton.assign.reasons(row_person, col_person, weights, today) end
 baton.rota = {}
 
 --- the rota's first pass, meeting by meeting
----@param prob {people: {fte: number}[], roles: any[], meetings: any[], eligible?: (boolean|string)[][], away?: table<integer, any>[], history?: number[][], history_total?: number[]}
+---@param prob {people: {fte: number}[], roles: any[], meetings: any[], eligible?: (boolean|string)[][], away?: table<integer, any>[], history?: number[][], history_total?: number[], fixed?: table<integer, integer>[], open?: table<integer, any>[]}
 ---@param min_gap? integer
----@return (integer|false)[][] assign
+---@return (integer|false|nil)[][] assign
 ---@return integer[] fill
 function baton.rota.first_pass(prob, min_gap) end
 

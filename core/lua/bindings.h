@@ -128,7 +128,7 @@ int baton__lua_open_csv(lua_State *L);
 /* ---- score: score.c, lua_score.c ---------------------------------------- */
 
 /* Sets score, reasons, features and matrix (the mentoring scores of
- * include/baton/score.h) on the table at the top of the stack, the
+ * core/solve/solve.h) on the table at the top of the stack, the
  * baton.assign table. Returns 0. */
 int baton__lua_open_score(lua_State *L);
 /* The cells of the baton.matrix userdata at idx (row-major, NaN for a

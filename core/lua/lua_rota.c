@@ -1,20 +1,21 @@
 /* core/lua/lua_rota.c: baton.rota, the rotation practice's first pass in C
- * (include/baton/rota.h) for plugins/rotation/scheduler/first_pass.lua.
+ * (core/solve/solve.h) for plugins/rotation/scheduler/.
  *
  * baton.rota.first_pass(prob, min_gap) reads the scheduler's problem
  * table (people[p].fte, roles, meetings, eligible[p][r] == true,
- * away[p][t] truthy, history[p][r], history_total[p]; all optional
- * tables may be nil) and returns assign, fill: assign[t][r] = person
- * number or false, fill[t] = slots meeting t filled, exactly as the Lua
- * first pass. All scratch memory is one userdata from the plugin's
- * allocator, so a raised error leaks nothing and a huge problem counts
- * against the plugin's memory limit. Malformed input raises, naming the
- * field. */
+ * away[p][t] truthy, history[p][r], history_total[p], fixed[t][r] =
+ * person number kept, open[t][r] truthy = decide; all optional tables may
+ * be nil) and returns assign, fill: assign[t][r] = person number, false
+ * (left empty) or nil (neither fixed nor open), fill[t] = slots meeting t
+ * decided and filled, exactly as the Lua oracle. All scratch memory is
+ * one userdata from the plugin's allocator, so a raised error leaks
+ * nothing and a huge problem counts against the plugin's memory limit.
+ * Malformed input raises, naming the field. */
 #include <stdint.h>
 #include <string.h>
 
-#include "baton/rota.h"
 #include "bindings.h"
+#include "solve.h"
 
 /* The length of the list prob[name]; raises if it is not a table. */
 static size_t list_len(lua_State *L, int prob, const char *name) {
@@ -37,6 +38,38 @@ static int get2(lua_State *L, int prob, const char *name, size_t i) {
   return type;
 }
 
+/* Reads prob[name][t][r] for every slot (prob[name] and each [t] may be
+ * nil): into ints (a person number 1..np, stored 0-based; -1 when nil)
+ * or into bytes (1 when truthy). Returns whether prob[name] is a table. */
+static int get_slots(lua_State *L, int prob, const char *name, size_t nt,
+                     size_t nr, size_t np, int *ints, unsigned char *bytes) {
+  int is_table = lua_getfield(L, prob, name) == LUA_TTABLE;
+  for (size_t t = 1; t <= nt; t++) {
+    int row = is_table && lua_geti(L, -1, (lua_Integer)t) == LUA_TTABLE;
+    for (size_t r = 1; r <= nr; r++) {
+      size_t k = (t - 1) * nr + r - 1;
+      int type = row ? lua_geti(L, -1, (lua_Integer)r) : LUA_TNIL;
+      if (bytes != NULL) {
+        bytes[k] = (unsigned char)(row && lua_toboolean(L, -1));
+      } else {
+        lua_Integer p = row && lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+        if (type != LUA_TNIL && (p < 1 || (size_t)p > np))
+          luaL_error(L,
+                     "baton.rota.first_pass: prob.%s[%I][%I] must be a person "
+                     "number (1 to %I)",
+                     name, (lua_Integer)t, (lua_Integer)r, (lua_Integer)np);
+        ints[k] = type == LUA_TNIL ? -1 : (int)p - 1;
+      }
+      if (row)
+        lua_pop(L, 1);
+    }
+    if (is_table)
+      lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return is_table;
+}
+
 static int l_first_pass(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer gap = luaL_optinteger(L, 2, 1);
@@ -49,12 +82,15 @@ static int l_first_pass(lua_State *L) {
   /* one block: fte, history_total (np doubles), history (np x nr
    * doubles), assign (nt x nr ints), fill (nt ints), eligible (np x nr
    * bytes), away (np x nt bytes) */
-  size_t nd = 2 * np + np * nr, ni = nt * nr + nt, nb = np * nr + np * nt;
+  size_t nd = 2 * np + np * nr, ni = 2 * nt * nr + nt,
+         nb = np * nr + np * nt + nt * nr;
   char *block = lua_newuserdatauv(L, nd * sizeof(double) + ni * sizeof(int) + nb + 1, 0);
   int ud = lua_gettop(L);
   double *fte = (double *)(void *)block, *htot = fte + np, *hist = htot + np;
   int *assign = (int *)(void *)(hist + np * nr), *fill = assign + nt * nr;
-  unsigned char *elig = (unsigned char *)(fill + nt), *away = elig + np * nr;
+  int *fixed = fill + nt; /* fixed (nt x nr ints), open (nt x nr bytes) */
+  unsigned char *elig = (unsigned char *)(fixed + nt * nr),
+                *away = elig + np * nr, *open = away + np * nt;
   int any_away = 0;
   for (size_t p = 1; p <= np; p++) {
     if (get2(L, 1, "people", p) != LUA_TTABLE)
@@ -97,11 +133,15 @@ static int l_first_pass(lua_State *L) {
     htot[p - 1] = lua_tonumber(L, -1);
     lua_pop(L, 1);
   }
+  int has_fixed = get_slots(L, 1, "fixed", nt, nr, np, fixed, NULL);
+  int has_open = get_slots(L, 1, "open", nt, nr, np, NULL, open);
   baton_rota_problem_t prob = {.people = np, .roles = nr, .meetings = nt,
                                .fte = fte, .eligible = elig,
                                .away = any_away ? away : NULL,
                                .history = hist, .history_total = htot,
-                               .min_gap = (int)gap};
+                               .min_gap = (int)gap,
+                               .fixed = has_fixed ? fixed : NULL,
+                               .open = has_open ? open : NULL};
   int rc = baton_rota_first_pass(&prob, assign, fill);
   if (rc == BATON_ENOMEM)
     return luaL_error(L, "baton.rota.first_pass: out of memory");
@@ -112,6 +152,8 @@ static int l_first_pass(lua_State *L) {
     lua_createtable(L, (int)nr, 0);
     for (size_t r = 0; r < nr; r++) {
       int p = assign[t * nr + r];
+      if (p == BATON_ROTA_UNDECIDED)
+        continue;
       if (p >= 0)
         lua_pushinteger(L, p + 1);
       else

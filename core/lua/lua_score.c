@@ -1,5 +1,5 @@
 /* core/lua/lua_score.c: baton.assign.score, .reasons, .features and .matrix,
- * the mentoring scores computed in C (include/baton/score.h).
+ * the mentoring scores computed in C (core/solve/solve.h).
  *
  * score{ rows = {person...}, cols = {person...}, weights = {...},
  * today = "YYYY-MM-DD", require = {"campus"} } reduces each person once to
@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "baton/assign.h"
-#include "baton/score.h"
 #include "bindings.h"
+#include "solve.h"
 
 #define MATRIX_MT "baton.matrix"
 

@@ -1,9 +1,8 @@
-/* core/solve/score.c: the weighted features of a mentoring pair (include/baton/
- * score.h). Everything here is integer comparison on profiles built once
+/* core/solve/score.c: the weighted features of a mentoring pair (solve.h). Everything here is integer comparison on profiles built once
  * per person, so a 3000 x 5000 district scores in well under a second. */
 #include <string.h>
 
-#include "baton/score.h"
+#include "solve.h"
 
 static const struct {
   const char *name;

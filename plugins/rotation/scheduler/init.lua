@@ -6,8 +6,8 @@
 --      this role least so far (history included, in proportion to their
 --      FTE), then whoever has led least in total, then whoever held it
 --      longest ago; avoid anyone who held the same role within the last
---      `min_gap` meetings unless nobody else can (scheduler/first_pass.lua;
---      in C for plans without fixed turns: core/solve/rota.c).
+--      `min_gap` meetings unless nobody else can (scheduler/first_pass.lua:
+--      in C, core/solve/rota.c, for a plan and a repair alike).
 --   2. Check the result against the bound: among people in the same
 --      position (a class), the most and least assigned differ by at most
 --      1, per role and in total. Where it is missed, first the proofs from
@@ -37,7 +37,6 @@ local M = {}
 M.SECONDS = search.SECONDS -- CPU seconds the exact search may take for one group
 M.REPEAT_SECONDS = search.REPEAT_SECONDS -- of which, once fair, for fewer repeats
 
-M.hungarian = first_pass.hungarian
 M.classes = bounds.classes
 M.hopeless = bounds.hopeless
 M.counts_feasible = bounds.counts_feasible
@@ -50,11 +49,10 @@ M.why_unfilled = explain.why_unfilled
 --- The first pass alone (step 1).
 ---@param prob table the problem (scheduler/problem.lua)
 ---@param gap integer the minimum gap
----@param lua_only? boolean without C (the tests compare the two)
----@return table assign assign[t][r] = p or false
----@return integer[] fill fill[t]: the slots meeting t filled
-function M.first_pass(prob, gap, lua_only)
-  return first_pass.run(prob, gap, lua_only)
+---@return table assign assign[t][r] = p, false, or nil (neither fixed nor open)
+---@return integer[] fill fill[t]: the slots meeting t decided and filled
+function M.first_pass(prob, gap)
+  return first_pass.run(prob, gap)
 end
 
 -- Does the rota miss the bound in a class where it can hold?

@@ -1,9 +1,9 @@
 /* Tests of core/solve/rota.c (the rotation practice's first pass,
- * baton/rota.h): every meeting filled as far as any arrangement can (the exact
- * refill when the scarcest-first order leaves a role empty), turns in
- * proportion to FTE, the minimum gap, absences, and refusals. The Lua binding
- * is checked against the Lua first pass slot for slot in
- * plugins/rotation/tests. */
+ * core/solve/solve.h): every meeting filled as far as any arrangement can
+ * (the exact refill when the scarcest-first order leaves a role empty),
+ * fixed turns kept and counted, turns in proportion to FTE, the minimum
+ * gap, absences, and refusals. The Lua binding is checked against the Lua
+ * oracle slot for slot in plugins/rotation/tests/exact_test.lua. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "baton/error.h"
-#include "baton/rota.h"
+#include "solve.h"
 
 #define MAXP 8
 #define MAXR 4
@@ -21,7 +21,8 @@
 
 typedef struct {
   double fte[MAXP], hist[MAXP * MAXR], htot[MAXP];
-  unsigned char elig[MAXP * MAXR], away[MAXP * MAXT];
+  unsigned char elig[MAXP * MAXR], away[MAXP * MAXT], open[MAXT * MAXR];
+  int fixed[MAXT * MAXR];
   int assign[MAXT * MAXR], fill[MAXT];
   baton_rota_problem_t prob;
 } case_t;
@@ -111,6 +112,47 @@ static void test_min_gap_and_absence(void **state) {
   assert_int_equal(c.assign[2], 1);
 }
 
+static void test_fixed_turns_count_and_stay(void **state) {
+  (void)state;
+  /* Two people, one role, four meetings, minimum gap 1; person 0's turn at
+   * meeting 1 is fixed. It counts before anything is decided (person 1
+   * starts) and as a repeat either side (person 0 is not given meeting 0
+   * or 2, next to the fixed turn), and it is not counted in fill. */
+  case_t c;
+  init(&c, 2, 1, 4, 1);
+  for (size_t k = 0; k < 4; k++)
+    c.fixed[k] = -1;
+  c.fixed[1] = 0;
+  c.prob.fixed = c.fixed;
+  assert_int_equal(solve(&c), 0);
+  int want[4] = {1, 0, 1, 0}, fill[4] = {1, 0, 1, 1};
+  for (size_t t = 0; t < 4; t++) {
+    assert_int_equal(c.assign[t], want[t]);
+    assert_int_equal(c.fill[t], fill[t]);
+  }
+  /* Without the fixed turn, person 0 starts. */
+  c.prob.fixed = NULL;
+  assert_int_equal(solve(&c), 0);
+  assert_int_equal(c.assign[0], 0);
+  /* Only the open slots are decided; the others are left undecided. */
+  c.prob.fixed = c.fixed;
+  memset(c.open, 0, sizeof c.open);
+  c.open[3] = 1;
+  c.prob.open = c.open;
+  assert_int_equal(solve(&c), 0);
+  assert_int_equal(c.assign[0], BATON_ROTA_UNDECIDED);
+  assert_int_equal(c.assign[1], 0);
+  assert_int_equal(c.assign[2], BATON_ROTA_UNDECIDED);
+  assert_int_equal(c.assign[3], 1);
+  assert_int_equal(c.fill[0], 0);
+  assert_int_equal(c.fill[3], 1);
+  /* A fixed person who does not exist is refused. */
+  c.fixed[2] = 2;
+  assert_int_equal(solve(&c), BATON_EINVAL);
+  c.fixed[2] = -2;
+  assert_int_equal(solve(&c), BATON_EINVAL);
+}
+
 static void test_refusals(void **state) {
   (void)state;
   case_t c;
@@ -132,6 +174,7 @@ int main(void) {
       cmocka_unit_test(test_tight_meeting_is_filled_exactly),
       cmocka_unit_test(test_turns_follow_fte),
       cmocka_unit_test(test_min_gap_and_absence),
+      cmocka_unit_test(test_fixed_turns_count_and_stay),
       cmocka_unit_test(test_refusals),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

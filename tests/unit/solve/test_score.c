@@ -16,7 +16,7 @@
 #include <lualib.h>
 
 #include "baton/assign.h"
-#include "baton/score.h"
+#include "solve.h"
 #include "bindings.h"
 
 /* ---- the C API ----------------------------------------------------------- */
