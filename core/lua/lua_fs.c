@@ -168,11 +168,8 @@ static void fs_work(uv_work_t *w) {
 static int push_result(lua_State *L, void *ud) {
   fs_op_t *f = ud;
   if (f->status != 0 && f->kind != FS_STAT) {
-    lua_pushnil(L);
-    lua_pushfstring(L, "%s: %s", baton_err_name(f->status),
-                    f->err ? f->err : baton_strerror(f->status));
-    lua_pushstring(L, baton_err_name(f->status));
-    return 3;
+    return baton__lua_fail(L, baton_err_name(f->status), "%s",
+                           f->err ? f->err : baton_strerror(f->status));
   }
   switch (f->kind) {
   case FS_READ:

@@ -62,13 +62,9 @@ static const char *first_error(icalcomponent *c) {
 static int push_parse_error(lua_State *L, const char *text, const char *what,
                             const char *needle) {
   size_t line = line_of(text, needle);
-  lua_pushnil(L);
   if (line > 0)
-    lua_pushfstring(L, "EPARSE: line %d: %s", (int)line, what);
-  else
-    lua_pushfstring(L, "EPARSE: %s", what);
-  lua_pushliteral(L, "EPARSE");
-  return 3;
+    return baton__lua_fail(L, "EPARSE", "line %d: %s", (int)line, what);
+  return baton__lua_fail(L, "EPARSE", "%s", what);
 }
 
 /* Is t a real calendar day with a four-digit year? libical accepts
@@ -125,11 +121,27 @@ static int event_days(icalcomponent *ev, struct icaltimetype start) {
   return 1;
 }
 
+/* What holidays holds while it pushes the list, in a box: pushing may
+ * raise (out of memory at the plugin's limit) half-way. */
+typedef struct {
+  icalcomponent *root;
+  icalrecur_iterator *it;
+} holidays_box_t;
+
+static void release_holidays(void *data) {
+  holidays_box_t *b = data;
+  if (b->it != NULL)
+    icalrecur_iterator_free(b->it);
+  if (b->root != NULL)
+    icalcomponent_free(b->root);
+}
+
 /* One VEVENT into the list at -1: its range, and one per RRULE occurrence.
  * Timed events (a staff meeting at 15:30) are not closures and are
  * skipped. Returns NULL, or a message for an event that cannot be a
  * closure. [list] */
-static const char *add_event(lua_State *L, icalcomponent *ev) {
+static const char *add_event(lua_State *L, icalcomponent *ev,
+                             holidays_box_t *box) {
   icalproperty *ps = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
   if (ps == NULL)
     return "a VEVENT has no DTSTART; give each closure its first day";
@@ -151,7 +163,7 @@ static const char *add_event(lua_State *L, icalcomponent *ev) {
     return NULL;
   }
   struct icalrecurrencetype rule = icalproperty_get_rrule(pr);
-  icalrecur_iterator *it = icalrecur_iterator_new(rule, start);
+  icalrecur_iterator *it = box->it = icalrecur_iterator_new(rule, start);
   if (it == NULL)
     return "a VEVENT's RRULE cannot be expanded";
   int n = 0;
@@ -161,6 +173,7 @@ static const char *add_event(lua_State *L, icalcomponent *ev) {
        t = icalrecur_iterator_next(it), n++)
     add_range(L, t, days, name);
   icalrecur_iterator_free(it);
+  box->it = NULL;
   return NULL;
 }
 
@@ -168,7 +181,9 @@ static const char *add_event(lua_State *L, icalcomponent *ev) {
 static int l_holidays(lua_State *L) {
   const char *text =
       baton__lua_checkcstring(L, 1, "baton.ics.holidays", "text");
-  icalcomponent *root = icalparser_parse_string(text);
+  lua_settop(L, 1);
+  holidays_box_t *box = baton__lua_box(L, sizeof *box, release_holidays);
+  icalcomponent *root = box->root = icalparser_parse_string(text);
   if (root == NULL)
     return push_parse_error(L, text,
                             "not iCalendar: expected BEGIN:VCALENDAR ... "
@@ -177,11 +192,9 @@ static int l_holidays(lua_State *L) {
   icalcomponent *cal = root;
   if (icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT) {
     cal = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
-    if (cal == NULL) {
-      icalcomponent_free(root);
+    if (cal == NULL)
       return push_parse_error(L, text,
                               "not iCalendar: expected BEGIN:VCALENDAR", NULL);
-    }
   }
   const char *perr = first_error(cal);
   if (perr != NULL) {
@@ -197,25 +210,21 @@ static int l_holidays(lua_State *L) {
       /* "... Removing entire property: 2026xx01" */
       strcpy(needle, q + 2);
     }
-    push_parse_error(L, text, perr, needle);
-    icalcomponent_free(root);
-    return 3;
+    return push_parse_error(L, text, perr, needle);
   }
-  lua_newtable(L); /* [text, list] */
+  lua_newtable(L); /* [text, box, list] */
   for (icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
        ev != NULL;
        ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
-    const char *bad = add_event(L, ev);
+    const char *bad = add_event(L, ev, box);
     if (bad != NULL) {
       const char *uid = icalcomponent_get_uid(ev);
       const char *sum = icalcomponent_get_summary(ev);
       lua_pop(L, 1);
-      push_parse_error(L, text, bad, sum ? sum : uid);
-      icalcomponent_free(root);
-      return 3;
+      return push_parse_error(L, text, bad, sum ? sum : uid);
     }
   }
-  icalcomponent_free(root);
+  baton__lua_box_close(L, 2);
   return 1;
 }
 
@@ -285,12 +294,18 @@ static icalcomponent *build_event(lua_State *L, int idx, int n,
   return ev;
 }
 
-static int anchor_gc(lua_State *L) {
-  icalcomponent **box = lua_touserdata(L, 1);
-  if (*box != NULL)
-    icalcomponent_free(*box);
-  *box = NULL;
-  return 0;
+/* The calendar being built and its text, in a box: a bad event raises
+ * half-way, and pushing the text may raise. */
+typedef struct {
+  icalcomponent *cal;
+  char *text;
+} calendar_box_t;
+
+static void release_calendar(void *data) {
+  calendar_box_t *b = data;
+  if (b->cal != NULL)
+    icalcomponent_free(b->cal);
+  free(b->text);
 }
 
 /* baton.ics.calendar{ name =, events = {...}, stamp = "YYYY-MM-DDTHH:MM:SSZ" }
@@ -299,13 +314,8 @@ static int anchor_gc(lua_State *L) {
 static int l_calendar(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
-  icalcomponent **box = lua_newuserdatauv(L, sizeof *box, 0); /* [opts, box] */
-  *box = NULL;
-  if (luaL_newmetatable(L, "baton.ics.anchor")) {
-    lua_pushcfunction(L, anchor_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
+  calendar_box_t *box = baton__lua_box(L, sizeof *box, release_calendar);
+  /* [opts, box] */
 
   const char *name = need_string(L, 1, "name", "the calendar");
   const char *st = opt_string(L, 1, "stamp", "the calendar");
@@ -320,7 +330,7 @@ static int l_calendar(lua_State *L) {
                                           icaltimezone_get_utc_timezone());
   }
   icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
-  *box = cal;
+  box->cal = cal;
   icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
   icalcomponent_add_property(cal, icalproperty_new_prodid("-//baton//rota//EN"));
   icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
@@ -339,13 +349,11 @@ static int l_calendar(lua_State *L) {
     icalcomponent_add_component(cal, build_event(L, 4, (int)i, stamp));
     lua_pop(L, 1);
   }
-  char *s = icalcomponent_as_ical_string_r(cal);
-  if (s == NULL)
+  box->text = icalcomponent_as_ical_string_r(cal);
+  if (box->text == NULL)
     return luaL_error(L, "baton.ics.calendar: out of memory");
-  lua_pushstring(L, s);
-  free(s);
-  *box = NULL;
-  icalcomponent_free(cal);
+  lua_pushstring(L, box->text);
+  baton__lua_box_close(L, 2);
   return 1;
 }
 
