@@ -74,7 +74,7 @@ static inline void baton__lua_checkoptions(lua_State *L, int idx,
     if (lua_type(L, -2) != LUA_TSTRING)
       luaL_error(L, "%s: options are named (name = value); found a %s key", fn,
                  luaL_typename(L, -2));
-    const char *k = lua_tostring(L, -2);
+    const char *k = baton__lua_checkcstring(L, -2, fn, "an option's name");
     size_t i = 0;
     while (i < n && strcmp(k, names[i]) != 0)
       i++;
@@ -96,21 +96,30 @@ static inline void baton__lua_checkoptions(lua_State *L, int idx,
 }
 
 /* The integer argument at idx (a field at a negative idx), which must be
- * from lo to hi: raises "FN: WHAT must be an integer from LO to HI, not
- * V" otherwise (a float with an integer value counts as one). */
+ * from lo to hi (hi LUA_MAXINTEGER: no upper bound): raises "FN: WHAT
+ * must be an integer from LO to HI, not V" (or "..., at least LO, not
+ * V") otherwise. A float with an integer value counts as one. */
 static inline lua_Integer baton__lua_checkint(lua_State *L, int idx,
                                               const char *fn, const char *what,
                                               lua_Integer lo, lua_Integer hi) {
   int isint;
   lua_Integer v = lua_tointegerx(L, idx, &isint);
-  if (!isint || v < lo || v > hi) {
-    if (lua_type(L, idx) == LUA_TNUMBER)
-      luaL_error(L, "%s: %s must be an integer from %I to %I, not %s", fn, what,
-                 lo, hi, luaL_tolstring(L, idx, NULL));
-    luaL_error(L, "%s: %s must be an integer from %I to %I, not a %s", fn, what,
-               lo, hi, luaL_typename(L, idx));
-  }
-  return v;
+  if (isint && lua_type(L, idx) == LUA_TNUMBER && v >= lo && v <= hi)
+    return v;
+  idx = lua_absindex(L, idx);
+  if (hi == LUA_MAXINTEGER)
+    lua_pushfstring(L, "%s: %s must be an integer, at least %I, not ", fn,
+                    what, lo);
+  else
+    lua_pushfstring(L, "%s: %s must be an integer from %I to %I, not ", fn,
+                    what, lo, hi);
+  if (lua_type(L, idx) == LUA_TNUMBER)
+    luaL_tolstring(L, idx, NULL);
+  else
+    lua_pushfstring(L, "a %s", luaL_typename(L, idx));
+  lua_concat(L, 2);
+  lua_error(L);
+  return 0;
 }
 
 /* ---- expected failures -------------------------------------------------- */
