@@ -108,8 +108,8 @@ static inline lua_Integer baton__lua_checkint(lua_State *L, int idx,
     return v;
   idx = lua_absindex(L, idx);
   if (hi == LUA_MAXINTEGER)
-    lua_pushfstring(L, "%s: %s must be an integer, at least %I, not ", fn,
-                    what, lo);
+    lua_pushfstring(L, "%s: %s must be an integer, at least %I, not ", fn, what,
+                    lo);
   else
     lua_pushfstring(L, "%s: %s must be an integer from %I to %I, not ", fn,
                     what, lo, hi);

@@ -20,8 +20,8 @@
 #define ASSIGN_ASYNC_CELLS 250000
 #define ASSIGN_PROGRESS_MS 1000
 
-static const char *const option_names[] = {
-    "scores", "capacity", "maximize", "objective", "fixed", NULL};
+static const char *const option_names[] = {"scores",    "capacity", "maximize",
+                                           "objective", "fixed",    NULL};
 
 typedef struct {
   baton_op_t op;

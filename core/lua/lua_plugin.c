@@ -68,18 +68,12 @@ static void push_message(lua_State *L, const call_op_t *c) {
  * raises, is always known before anything waits.) */
 static int push_call_result(lua_State *L, void *ud) {
   call_op_t *c = ud;
-  if (c->cap.status >= 128) {
-    lua_pushnil(L);
-    lua_pushfstring(L, "ECANCELED: %s was interrupted", c->what);
-    lua_pushliteral(L, "ECANCELED");
-    return 3;
-  }
+  if (c->cap.status >= 128)
+    return baton__lua_fail(L, "ECANCELED", "%s was interrupted", c->what);
   if (c->cap.status != 0) {
-    lua_pushnil(L);
-    push_message(L, c);
-    lua_pushfstring(L, "EPLUGIN: %s", bare_message(lua_tostring(L, -1)));
-    lua_remove(L, -2);
-    lua_pushliteral(L, "EPLUGIN");
+    push_message(L, c); /* [message] */
+    baton__lua_fail(L, "EPLUGIN", "%s", bare_message(lua_tostring(L, -1)));
+    lua_remove(L, -4);
     return 3;
   }
   if (c->cap.out_len == 0) {

@@ -132,8 +132,8 @@ static void timer_cb(uv_timer_t *handle) {
 
 static int start_timer(lua_State *L, int every) {
   const char *fn = every ? "baton.timer.every" : "baton.timer.after";
-  lua_Integer ms = baton__lua_checkint(L, 1, fn, every ? "the interval (ms)" : "ms",
-                                       every, LUA_MAXINTEGER);
+  lua_Integer ms = baton__lua_checkint(
+      L, 1, fn, every ? "the interval (ms)" : "ms", every, LUA_MAXINTEGER);
   luaL_checktype(L, 2, LUA_TFUNCTION);
   baton_plugin_t *p = baton__plugin_of(L);
   baton_timer_t **ud = lua_newuserdatauv(L, sizeof *ud, 0);
