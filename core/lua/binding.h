@@ -38,18 +38,28 @@
 
 /* ---- arguments ---------------------------------------------------------- */
 
-/* The string argument at idx, or a field at a negative idx, for use as a
- * C string: raises "FN: WHAT holds a NUL byte ..." if it has one, since C
- * would silently cut it there (a path, a name, SQL text, a program's
- * argument). A number is converted in place, as lua_tostring does. */
+/* The string argument at idx (a field at a negative idx), which may hold
+ * any bytes, with its length in *len: raises "FN: WHAT must be a string,
+ * not a T" for another type. A number is converted in place, as
+ * lua_tolstring does. */
+static inline const char *baton__lua_checklstring(lua_State *L, int idx,
+                                                  const char *fn,
+                                                  const char *what,
+                                                  size_t *len) {
+  if (!lua_isstring(L, idx))
+    luaL_error(L, "%s: %s must be a string, not %s%s", fn, what,
+               lua_isnoneornil(L, idx) ? "" : "a ", luaL_typename(L, idx));
+  return lua_tolstring(L, idx, len);
+}
+
+/* The same, for use as a C string: also raises "FN: WHAT holds a NUL
+ * byte ..." for a NUL in it, since C would silently cut it there (a path,
+ * a name, SQL text, a program's argument). */
 static inline const char *baton__lua_checkcstring(lua_State *L, int idx,
                                                   const char *fn,
                                                   const char *what) {
   size_t len;
-  if (idx < 0 && !lua_isstring(L, idx)) /* a field, not an argument */
-    luaL_error(L, "%s: %s must be a string, not a %s", fn, what,
-               luaL_typename(L, idx));
-  const char *s = luaL_checklstring(L, idx, &len);
+  const char *s = baton__lua_checklstring(L, idx, fn, what, &len);
   const char *nul = memchr(s, '\0', len);
   if (nul != NULL)
     luaL_error(L,

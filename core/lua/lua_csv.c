@@ -64,7 +64,8 @@ static void release_msgs(void *data) { baton__msgs_free(data); }
 /* baton.csv.decode(text [, name]) -> rows, lines | nil, err, code */
 static int l_decode(lua_State *L) {
   size_t len;
-  const char *text = luaL_checklstring(L, 1, &len);
+  const char *text =
+      baton__lua_checklstring(L, 1, "baton.csv.decode", "the text", &len);
   const char *name =
       lua_isnoneornil(L, 2)
           ? "csv"

@@ -227,7 +227,9 @@ static int fs_start(lua_State *L, fs_kind_t kind, unsigned perm,
                     const char *fn) {
   const char *path = baton__lua_checkcstring(L, 1, fn, "path");
   size_t len = 0;
-  const char *data = kind == FS_WRITE ? luaL_checklstring(L, 2, &len) : NULL;
+  const char *data = kind == FS_WRITE
+                         ? baton__lua_checklstring(L, 2, fn, "the data", &len)
+                         : NULL;
   baton_task_t *t = baton__task_current(L, fn);
   baton_denied_t denied;
   const char *real = baton__lua_file(L, perm, fn, path, &denied);

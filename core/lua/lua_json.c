@@ -382,7 +382,8 @@ int baton__lua_decode_json(lua_State *L, const char *text, size_t len,
  * "EPARSE": bad input is an expected failure, not an error. */
 static int l_decode(lua_State *L) {
   size_t len;
-  const char *s = luaL_checklstring(L, 1, &len);
+  const char *s =
+      baton__lua_checklstring(L, 1, "baton.json.decode", "the text", &len);
   json_error_t e;
   if (baton__lua_decode_json(
           L, s, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,

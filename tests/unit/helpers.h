@@ -127,4 +127,56 @@ static inline baton_plugin_t *plugin_loaded(thost_t *t, const char *name) {
   return p;
 }
 
+
+/* ---- binding tests (tests/unit/lua/) ------------------------------------ */
+
+/* Lua put before a binding test's handler: show(...) prints its values
+ * as "v1 | v2 | v3" (tostring each, so a failure triple reads "nil |
+ * ENOENT: ... | ENOENT"); raises(f, ...) prints the error f raises, or
+ * "no error"; in_coroutine(f, ...) runs f in a coroutine of the plugin's
+ * own and prints what the resume gives. */
+#define BINDING_PRELUDE                                                        \
+  "local function show(...)\n"                                                 \
+  "  local t = table.pack(...)\n"                                              \
+  "  for i = 1, t.n do t[i] = tostring(t[i]) end\n"                            \
+  "  baton.print(table.concat(t, ' | '))\n"                                    \
+  "end\n"                                                                      \
+  "local function raises(f, ...)\n"                                            \
+  "  local ok, e = pcall(f, ...)\n"                                            \
+  "  baton.print(ok and 'no error' or tostring(e))\n"                          \
+  "end\n"                                                                      \
+  "local function in_coroutine(f, ...)\n"                                      \
+  "  show(coroutine.resume(coroutine.create(f), ...))\n"                       \
+  "end\n"
+
+/* Runs `t go` of a plugin t (in s->dir, made afresh) whose manifest has
+ * `extra` fields (permissions, ...) and whose handler is `body` after
+ * BINDING_PRELUDE. out gets what it printed, then what it reported.
+ * Returns the exit status. */
+static inline int binding_run(scratch_t *s, const char *extra,
+                              const char *body, char *out, size_t n) {
+  char *code = baton__asprintf("%s%s", BINDING_PRELUDE, body);
+  plugin_simple(s->dir, "t", extra, code);
+  free(code);
+  thost_t *t = host_open(s->dir, 10000);
+  assert_int_equal(baton_host_scan(t->h), 0);
+  int status = baton_host_run_command(t->h, "t", "go", 0, NULL);
+  host_capture(t);
+  size_t a = strlen(t->out) < n ? strlen(t->out) : n - 1;
+  memcpy(out, t->out, a);
+  snprintf(out + a, n - a, "%s", t->err);
+  host_close(t);
+  return status;
+}
+
+/* Runs body as binding_run does and checks that it exits 0 and printed
+ * exactly `want` (lines, each ending with a newline). */
+#define expect_binding(s, extra, body, want)                                   \
+  do {                                                                         \
+    char out_[16384];                                                          \
+    int st_ = binding_run((s), (extra), (body), out_, sizeof out_);            \
+    if (st_ != 0 || strcmp(out_, (want)) != 0)                                 \
+      fail_msg("exit %d, printed:\n%s\nexpected:\n%s", st_, out_, (want));     \
+  } while (0)
+
 #endif

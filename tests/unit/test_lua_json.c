@@ -275,7 +275,7 @@ static void test_decode_returns_nil_message_and_code_on_bad_input(
               "nil\tEPARSE");
   /* A wrong argument is a mistake in the code: it raises. */
   assert_contains(eval(L, "return pcall(json.decode, {})"),
-                  "(string expected, got table)");
+                  "baton.json.decode: the text must be a string, not a table");
 }
 
 static void test_c_conversion_reports_errors_and_owns_nothing(void **state) {
