@@ -38,6 +38,17 @@
 
 /* ---- arguments ---------------------------------------------------------- */
 
+/* Raises "FN: WHAT must be a T, not a U" unless the argument at idx has
+ * type t (luaL_checktype's check, with a message that names the function
+ * even under pcall, where Lua's own says "bad argument #1 to '?'"). */
+static inline void baton__lua_checktype(lua_State *L, int idx, int t,
+                                        const char *fn, const char *what) {
+  if (lua_type(L, idx) != t)
+    luaL_error(L, "%s: %s must be a %s, not %s%s", fn, what, lua_typename(L, t),
+               lua_isnoneornil(L, idx) ? "" : "a ",
+               lua_isnoneornil(L, idx) ? "nil" : luaL_typename(L, idx));
+}
+
 /* The string argument at idx (a field at a negative idx), which may hold
  * any bytes, with its length in *len: raises "FN: WHAT must be a string,
  * not a T" for another type. A number is converted in place, as
@@ -48,7 +59,8 @@ static inline const char *baton__lua_checklstring(lua_State *L, int idx,
                                                   size_t *len) {
   if (!lua_isstring(L, idx))
     luaL_error(L, "%s: %s must be a string, not %s%s", fn, what,
-               lua_isnoneornil(L, idx) ? "" : "a ", luaL_typename(L, idx));
+               lua_isnoneornil(L, idx) ? "" : "a ",
+               lua_isnoneornil(L, idx) ? "nil" : luaL_typename(L, idx));
   return lua_tolstring(L, idx, len);
 }
 

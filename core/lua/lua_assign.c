@@ -395,7 +395,7 @@ static void release_op(void *data) {
 }
 
 static int l_solve(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.assign.solve", "the options");
   lua_settop(L, 1);
   assign_op_t **box = baton__lua_box(L, sizeof *box, release_op);
   /* [opts, box] */

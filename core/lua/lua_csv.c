@@ -129,9 +129,9 @@ static void encode_cell(lua_State *L, baton_buf_t *b, int first,
  * rows: a list of lists of cells, or with opts.header = {names} a list of
  * records read by those names (the header is the first line). */
 static int l_encode(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, ENCODE, "rows");
   if (!lua_isnoneornil(L, 2))
-    luaL_checktype(L, 2, LUA_TTABLE);
+    baton__lua_checktype(L, 2, LUA_TTABLE, ENCODE, "opts");
   lua_settop(L, 2);
   lua_Unsigned nheader = 0;
   if (lua_istable(L, 2)) {

@@ -113,7 +113,7 @@ static int under(const char *path, const char *word) {
 static int route_options(lua_State *L, const char *method) {
   if (lua_isnoneornil(L, 4))
     return 0;
-  luaL_checktype(L, 4, LUA_TTABLE);
+  baton__lua_checktype(L, 4, LUA_TTABLE, "baton.http.route", "the options");
   static const char *const options[] = {"cache", NULL};
   baton__lua_checkoptions(L, 4, "baton.http.route", options);
   int nocache = 0;
@@ -138,7 +138,7 @@ static int l_route(lua_State *L) {
   const char *method =
       baton__lua_checkcstring(L, 1, "baton.http.route", "method");
   const char *path = baton__lua_checkcstring(L, 2, "baton.http.route", "path");
-  luaL_checktype(L, 3, LUA_TFUNCTION);
+  baton__lua_checktype(L, 3, LUA_TFUNCTION, "baton.http.route", "the handler");
   int nocache = route_options(L, method);
   if (!p->loading)
     return luaL_error(L, "baton.http.route: routes are made while init.lua "

@@ -312,7 +312,7 @@ static void release_calendar(void *data) {
  * -> string. stamp (DTSTAMP) defaults to now; tests pass one to get the
  * same bytes every run. */
 static int l_calendar(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.ics.calendar", "the calendar");
   lua_settop(L, 1);
   calendar_box_t *box = baton__lua_box(L, sizeof *box, release_calendar);
   /* [opts, box] */

@@ -401,7 +401,7 @@ void baton__lua_mark_object(lua_State *L, int idx) {
 
 /* baton.json.object(t) -> t, marked to encode as an object even if empty. */
 static int l_object(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.json.object", "the argument");
   lua_settop(L, 1);
   baton__lua_mark_object(L, 1);
   return 1;

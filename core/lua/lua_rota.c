@@ -38,7 +38,7 @@ static int get2(lua_State *L, int prob, const char *name, size_t i) {
 }
 
 static int l_first_pass(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.rota.first_pass", "prob");
   lua_Integer gap = luaL_optinteger(L, 2, 1);
   if (gap < 0 || gap > INT32_MAX)
     return luaL_error(L, "baton.rota.first_pass: min_gap must be 0 or more");

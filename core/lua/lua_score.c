@@ -403,7 +403,7 @@ static unsigned read_require(lua_State *L) {
 /* ---- baton.assign.score -------------------------------------------------- */
 
 static int l_score(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.assign.score", "the options");
   lua_settop(L, 1);
   baton__lua_checkoptions(L, 1, "baton.assign.score", score_options);
   if (lua_getfield(L, 1, "rows") != LUA_TTABLE) /* 2 */
@@ -513,8 +513,8 @@ static const char *field_text(lua_State *L, int idx, const char *field) {
  * points =, detail =}, ... } for every feature that gives the pair points
  * (or costs it), in feature order. */
 static int l_reasons(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  luaL_checktype(L, 2, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.assign.reasons", "row");
+  baton__lua_checktype(L, 2, LUA_TTABLE, "baton.assign.reasons", "col");
   lua_settop(L, 4);
   baton_score_weights_t w;
   read_weights(L, 3, "baton.assign.reasons", &w);

@@ -100,12 +100,12 @@ static int l_spawn(lua_State *L) {
   baton__lua_need(L, BATON_PERM_SPAWN, "baton.spawn");
   int nargs = 0;
   if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
+    baton__lua_checktype(L, 2, LUA_TTABLE, "baton.spawn", "the arguments");
     nargs = (int)lua_rawlen(L, 2);
   }
   const char *cwd = NULL;
   if (!lua_isnoneornil(L, 3)) {
-    luaL_checktype(L, 3, LUA_TTABLE);
+    baton__lua_checktype(L, 3, LUA_TTABLE, "baton.spawn", "the options");
     static const char *const options[] = {"cwd", NULL};
     baton__lua_checkoptions(L, 3, "baton.spawn", options);
     lua_getfield(L, 3, "cwd");

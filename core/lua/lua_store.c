@@ -141,7 +141,7 @@ static int append_person(const baton_person_t *p, void *ud) {
  * Keys are fields or attributes; a list field matches when it contains the
  * value. Only active people unless the query names `active`. */
 static int l_people_find(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.people.find", "the query");
   baton_filter_t f[32];
   size_t n = 0;
   int with_inactive = 0;
@@ -261,7 +261,7 @@ static int import(lua_State *L, int people) {
   baton_import_options_t o;
   baton_import_options_init(&o);
   if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
+    baton__lua_checktype(L, 2, LUA_TTABLE, fn, "the options");
     static const char *const options[] = {"dry_run", "full", "format", "map",
                                           NULL};
     static const char *const group_options[] = {"dry_run", "full", "format",
@@ -414,7 +414,7 @@ static void release_events(void *data) {
  * actor = "..."} -> id. The plugin is recorded as the writer. */
 static int l_events_log(lua_State *L) {
   const char *fn = "baton.events.log";
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.events.log", "the event");
   const char *kind = opt_field(L, 1, "kind", fn);
   if (kind == NULL || *kind == '\0')
     return luaL_error(L, "baton.events.log: kind is required, e.g. "
@@ -477,7 +477,7 @@ static int append_event(const baton_event_t *e, void *ud) {
 static int l_events_list(lua_State *L) {
   if (lua_isnoneornil(L, 1))
     lua_newtable(L), lua_replace(L, 1);
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.events.list", "the query");
   const char *fn = "baton.events.list";
   const char *kind = opt_field(L, 1, "kind", fn);
   const char *subject = opt_field(L, 1, "subject", fn);
@@ -833,7 +833,7 @@ static int tx_end(baton_store_t *s, int outermost, int commit) {
  * the results are fn's, so a `nil, err` return would read as fn's own and
  * the caller would report success for writes that were rolled back. */
 static int l_store_transaction(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TFUNCTION);
+  baton__lua_checktype(L, 1, LUA_TFUNCTION, "baton.store.transaction", "fn");
   baton_store_t *s = store_of(L, NULL);
   if (s == NULL)
     return 3;
@@ -858,7 +858,7 @@ static int l_store_transaction(lua_State *L) {
  * same rules as the plugin's other SQL. Never edit a step that has run:
  * append one. */
 static int l_store_migrate(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.store.migrate", "the steps");
   lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
   if (n > 10000)
     return luaL_error(L, "baton.store.migrate: too many steps");

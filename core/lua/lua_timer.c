@@ -134,7 +134,7 @@ static int start_timer(lua_State *L, int every) {
   const char *fn = every ? "baton.timer.every" : "baton.timer.after";
   lua_Integer ms = baton__lua_checkint(
       L, 1, fn, every ? "the interval (ms)" : "ms", every, LUA_MAXINTEGER);
-  luaL_checktype(L, 2, LUA_TFUNCTION);
+  baton__lua_checktype(L, 2, LUA_TFUNCTION, fn, "the callback");
   baton_plugin_t *p = baton__plugin_of(L);
   baton_timer_t **ud = lua_newuserdatauv(L, sizeof *ud, 0);
   *ud = NULL;

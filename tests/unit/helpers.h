@@ -158,13 +158,27 @@ static inline int binding_run(scratch_t *s, const char *extra,
   char *code = baton__asprintf("%s%s", BINDING_PRELUDE, body);
   plugin_simple(s->dir, "t", extra, code);
   free(code);
+  char *db = baton__asprintf("%s/baton.db", s->dir);
+  setenv("BATON_DB", db, 1);
+  free(db);
   thost_t *t = host_open(s->dir, 10000);
   assert_int_equal(baton_host_scan(t->h), 0);
   int status = baton_host_run_command(t->h, "t", "go", 0, NULL);
   host_capture(t);
-  size_t a = strlen(t->out) < n ? strlen(t->out) : n - 1;
-  memcpy(out, t->out, a);
-  snprintf(out + a, n - a, "%s", t->err);
+  /* The scratch directory's name changes every run: shown as $DIR. */
+  char *both = baton__asprintf("%s%s", t->out, t->err);
+  size_t dl = strlen(s->dir), o = 0;
+  for (const char *c = both; *c && o + 1 < n;) {
+    if (strncmp(c, s->dir, dl) == 0 && o + 5 < n) {
+      memcpy(out + o, "$DIR", 4);
+      o += 4;
+      c += dl;
+    } else {
+      out[o++] = *c++;
+    }
+  }
+  out[o] = '\0';
+  free(both);
   host_close(t);
   return status;
 }
@@ -175,7 +189,9 @@ static inline int binding_run(scratch_t *s, const char *extra,
   do {                                                                         \
     char out_[16384];                                                          \
     int st_ = binding_run((s), (extra), (body), out_, sizeof out_);            \
-    if (st_ != 0 || strcmp(out_, (want)) != 0)                                 \
+    if (getenv("BINDING_PROBE") != NULL)                                       \
+      printf("PROBE %s\n%s\nEND\n", __func__, out_);                           \
+    else if (st_ != 0 || strcmp(out_, (want)) != 0)                            \
       fail_msg("exit %d, printed:\n%s\nexpected:\n%s", st_, out_, (want));     \
   } while (0)
 
