@@ -175,10 +175,8 @@ typedef union {
   max_align_t align;
 } baton_lua_box_t;
 
-/* Runs the release of the box at idx now (once); the box stays on the
- * stack, empty. */
-static inline void baton__lua_box_close(lua_State *L, int idx) {
-  baton_lua_box_t *b = luaL_checkudata(L, idx, BATON_LUA_BOX);
+/* Runs a box's release once. */
+static inline void baton__lua_box_release(baton_lua_box_t *b) {
   if (b->release != NULL) {
     void (*release)(void *) = b->release;
     b->release = NULL;
@@ -186,9 +184,17 @@ static inline void baton__lua_box_close(lua_State *L, int idx) {
   }
 }
 
-/* The box's __gc and __close. */
+/* Runs the release of the box at idx now (once); the box stays on the
+ * stack, empty. */
+static inline void baton__lua_box_close(lua_State *L, int idx) {
+  baton__lua_box_release(luaL_checkudata(L, idx, BATON_LUA_BOX));
+}
+
+/* The box's __gc and __close (only boxes have this metatable). Whichever
+ * copy of this function makes the metatable first serves the state; the
+ * baton.ics module, which has its own, is never unloaded. */
 static inline int baton__lua_box_gc(lua_State *L) {
-  baton__lua_box_close(L, 1);
+  baton__lua_box_release(lua_touserdata(L, 1));
   return 0;
 }
 

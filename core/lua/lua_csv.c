@@ -139,9 +139,11 @@ static int l_encode(lua_State *L) {
     baton__lua_checkoptions(L, 2, ENCODE, options);
     lua_getfield(L, 2, "header"); /* [rows, opts, header] */
     if (!lua_isnil(L, 3)) {
-      luaL_argexpected(L, lua_istable(L, 3), 2, "opts.header, a list of names");
+      baton__lua_checktype(L, 3, LUA_TTABLE, ENCODE,
+                           "opts.header (a list of names)");
       nheader = lua_rawlen(L, 3);
-      luaL_argcheck(L, nheader > 0, 2, "opts.header is empty; give the names");
+      if (nheader == 0)
+        luaL_error(L, ENCODE ": opts.header is empty; give the names");
     }
   }
   lua_settop(L, 3);

@@ -271,8 +271,9 @@ static int import(lua_State *L, int people) {
     while (lua_next(L, 2) != 0) { /* [.., key, value] */
       const char *k = lua_tostring(L, -2);
       if (strcmp(k, "dry_run") == 0 || strcmp(k, "full") == 0) {
-        luaL_argexpected(L, lua_isboolean(L, -1), 2,
-                         "a boolean for dry_run/full");
+        if (!lua_isboolean(L, -1))
+          return luaL_error(L, "%s: %s must be true or false, not a %s", fn, k,
+                            luaL_typename(L, -1));
         *(k[0] == 'd' ? &o.dry_run : &o.full) = lua_toboolean(L, -1);
       } else if (strcmp(k, "format") == 0) {
         const char *f = lua_tostring(L, -1);
@@ -483,11 +484,10 @@ static int l_events_list(lua_State *L) {
   const char *subject = opt_field(L, 1, "subject", fn);
   const char *plugin = opt_field(L, 1, "plugin", fn);
   const char *since = opt_field(L, 1, "since", fn);
-  lua_getfield(L, 1, "limit");
-  lua_Integer limit = luaL_optinteger(L, -1, 0);
+  lua_Integer limit = 0;
+  if (lua_getfield(L, 1, "limit") != LUA_TNIL)
+    limit = baton__lua_checkint(L, -1, fn, "limit", 0, LUA_MAXINTEGER);
   lua_pop(L, 1);
-  if (limit < 0)
-    return luaL_error(L, "baton.events.list: limit must be positive");
   baton_store_t *s = store_of(L, NULL);
   if (s == NULL)
     return 3;

@@ -81,7 +81,7 @@ static void test_events_arguments_are_checked(void **state) {
       "baton.events.log: field 'subject' must be a string\n"
       "baton.events.log: data cannot be stored: a function value has no JSON "
       "form\n"
-      "baton.events.list: limit must be positive\n"
+      "baton.events.list: limit must be an integer, at least 0, not -1\n"
       "baton.events.list: kind holds a NUL byte (byte 2 of 3), where C would "
       "cut it short; remove it\n"
       "1\n");
