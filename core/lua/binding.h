@@ -38,18 +38,40 @@
 
 /* ---- arguments ---------------------------------------------------------- */
 
-/* The string argument at idx, or a field at a negative idx, for use as a
- * C string: raises "FN: WHAT holds a NUL byte ..." if it has one, since C
- * would silently cut it there (a path, a name, SQL text, a program's
- * argument). A number is converted in place, as lua_tostring does. */
+/* Raises "FN: WHAT must be a T, not a U" unless the argument at idx has
+ * type t (luaL_checktype's check, with a message that names the function
+ * even under pcall, where Lua's own says "bad argument #1 to '?'"). */
+static inline void baton__lua_checktype(lua_State *L, int idx, int t,
+                                        const char *fn, const char *what) {
+  if (lua_type(L, idx) != t)
+    luaL_error(L, "%s: %s must be a %s, not %s%s", fn, what, lua_typename(L, t),
+               lua_isnoneornil(L, idx) ? "" : "a ",
+               lua_isnoneornil(L, idx) ? "nil" : luaL_typename(L, idx));
+}
+
+/* The string argument at idx (a field at a negative idx), which may hold
+ * any bytes, with its length in *len: raises "FN: WHAT must be a string,
+ * not a T" for another type. A number is converted in place, as
+ * lua_tolstring does. */
+static inline const char *baton__lua_checklstring(lua_State *L, int idx,
+                                                  const char *fn,
+                                                  const char *what,
+                                                  size_t *len) {
+  if (!lua_isstring(L, idx))
+    luaL_error(L, "%s: %s must be a string, not %s%s", fn, what,
+               lua_isnoneornil(L, idx) ? "" : "a ",
+               lua_isnoneornil(L, idx) ? "nil" : luaL_typename(L, idx));
+  return lua_tolstring(L, idx, len);
+}
+
+/* The same, for use as a C string: also raises "FN: WHAT holds a NUL
+ * byte ..." for a NUL in it, since C would silently cut it there (a path,
+ * a name, SQL text, a program's argument). */
 static inline const char *baton__lua_checkcstring(lua_State *L, int idx,
                                                   const char *fn,
                                                   const char *what) {
   size_t len;
-  if (idx < 0 && !lua_isstring(L, idx)) /* a field, not an argument */
-    luaL_error(L, "%s: %s must be a string, not a %s", fn, what,
-               luaL_typename(L, idx));
-  const char *s = luaL_checklstring(L, idx, &len);
+  const char *s = baton__lua_checklstring(L, idx, fn, what, &len);
   const char *nul = memchr(s, '\0', len);
   if (nul != NULL)
     luaL_error(L,
@@ -74,7 +96,7 @@ static inline void baton__lua_checkoptions(lua_State *L, int idx,
     if (lua_type(L, -2) != LUA_TSTRING)
       luaL_error(L, "%s: options are named (name = value); found a %s key", fn,
                  luaL_typename(L, -2));
-    const char *k = lua_tostring(L, -2);
+    const char *k = baton__lua_checkcstring(L, -2, fn, "an option's name");
     size_t i = 0;
     while (i < n && strcmp(k, names[i]) != 0)
       i++;
@@ -96,21 +118,30 @@ static inline void baton__lua_checkoptions(lua_State *L, int idx,
 }
 
 /* The integer argument at idx (a field at a negative idx), which must be
- * from lo to hi: raises "FN: WHAT must be an integer from LO to HI, not
- * V" otherwise (a float with an integer value counts as one). */
+ * from lo to hi (hi LUA_MAXINTEGER: no upper bound): raises "FN: WHAT
+ * must be an integer from LO to HI, not V" (or "..., at least LO, not
+ * V") otherwise. A float with an integer value counts as one. */
 static inline lua_Integer baton__lua_checkint(lua_State *L, int idx,
                                               const char *fn, const char *what,
                                               lua_Integer lo, lua_Integer hi) {
   int isint;
   lua_Integer v = lua_tointegerx(L, idx, &isint);
-  if (!isint || v < lo || v > hi) {
-    if (lua_type(L, idx) == LUA_TNUMBER)
-      luaL_error(L, "%s: %s must be an integer from %I to %I, not %s", fn, what,
-                 lo, hi, luaL_tolstring(L, idx, NULL));
-    luaL_error(L, "%s: %s must be an integer from %I to %I, not a %s", fn, what,
-               lo, hi, luaL_typename(L, idx));
-  }
-  return v;
+  if (isint && lua_type(L, idx) == LUA_TNUMBER && v >= lo && v <= hi)
+    return v;
+  idx = lua_absindex(L, idx);
+  if (hi == LUA_MAXINTEGER)
+    lua_pushfstring(L, "%s: %s must be an integer, at least %I, not ", fn, what,
+                    lo);
+  else
+    lua_pushfstring(L, "%s: %s must be an integer from %I to %I, not ", fn,
+                    what, lo, hi);
+  if (lua_type(L, idx) == LUA_TNUMBER)
+    luaL_tolstring(L, idx, NULL);
+  else
+    lua_pushfstring(L, "a %s", luaL_typename(L, idx));
+  lua_concat(L, 2);
+  lua_error(L);
+  return 0;
 }
 
 /* ---- expected failures -------------------------------------------------- */
@@ -144,10 +175,8 @@ typedef union {
   max_align_t align;
 } baton_lua_box_t;
 
-/* Runs the release of the box at idx now (once); the box stays on the
- * stack, empty. */
-static inline void baton__lua_box_close(lua_State *L, int idx) {
-  baton_lua_box_t *b = luaL_checkudata(L, idx, BATON_LUA_BOX);
+/* Runs a box's release once. */
+static inline void baton__lua_box_release(baton_lua_box_t *b) {
   if (b->release != NULL) {
     void (*release)(void *) = b->release;
     b->release = NULL;
@@ -155,9 +184,17 @@ static inline void baton__lua_box_close(lua_State *L, int idx) {
   }
 }
 
-/* The box's __gc and __close. */
+/* Runs the release of the box at idx now (once); the box stays on the
+ * stack, empty. */
+static inline void baton__lua_box_close(lua_State *L, int idx) {
+  baton__lua_box_release(luaL_checkudata(L, idx, BATON_LUA_BOX));
+}
+
+/* The box's __gc and __close (only boxes have this metatable). Whichever
+ * copy of this function makes the metatable first serves the state; the
+ * baton.ics module, which has its own, is never unloaded. */
 static inline int baton__lua_box_gc(lua_State *L) {
-  baton__lua_box_close(L, 1);
+  baton__lua_box_release(lua_touserdata(L, 1));
   return 0;
 }
 
@@ -166,7 +203,8 @@ static inline int baton__lua_box_gc(lua_State *L) {
  * icalcomponent *), and returns the bytes. release(bytes) runs once: at
  * baton__lua_box_close, when the box is a to-be-closed slot that closes
  * (lua_toclose; lua_closeslot), or when it is collected after an error.
- * Allocate into the box only after pushing it: pushing may raise. */
+ * Allocate into the box only after pushing it: pushing may raise.
+ * release may be NULL, and set later with baton__lua_box_arm. */
 static inline void *baton__lua_box(lua_State *L, size_t size,
                                    void (*release)(void *data)) {
   baton_lua_box_t *b = lua_newuserdatauv(L, sizeof *b + size, 0);
@@ -183,6 +221,13 @@ static inline void *baton__lua_box(lua_State *L, size_t size,
   lua_setmetatable(L, -2);
   b->release = release;
   return b + 1;
+}
+
+/* Sets the release of a box from its bytes, for a box pushed with none
+ * because what it will own is taken later (a statement prepared once the
+ * box is on the stack, so that the push cannot raise in between). */
+static inline void baton__lua_box_arm(void *data, void (*release)(void *)) {
+  ((baton_lua_box_t *)data - 1)->release = release;
 }
 
 /* A release for a box holding one malloc'd pointer: frees it. */

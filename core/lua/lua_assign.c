@@ -20,9 +20,8 @@
 #define ASSIGN_ASYNC_CELLS 250000
 #define ASSIGN_PROGRESS_MS 1000
 
-static const char *const option_names[] = {"scores", "capacity", "maximize",
-                                           "objective", "fixed"};
-#define NOPTIONS (sizeof option_names / sizeof option_names[0])
+static const char *const option_names[] = {"scores",    "capacity", "maximize",
+                                           "objective", "fixed",    NULL};
 
 typedef struct {
   baton_op_t op;
@@ -68,32 +67,6 @@ static long long nonneg_integer(lua_State *L, int idx) {
       return (long long)v;
   }
   return -1;
-}
-
-/* Raises on an option name that solve does not know, suggesting the
- * closest one. [opts] */
-static void check_option_names(lua_State *L) {
-  lua_pushnil(L);
-  while (lua_next(L, 1) != 0) {
-    lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_error(L, "baton.assign.solve: options are named (scores = ..., "
-                    "capacity = ...); found a %s key",
-                 luaL_typename(L, -1));
-    const char *k = baton__lua_checkcstring(L, -1, "baton.assign.solve",
-                                            "an option's name");
-    size_t i;
-    for (i = 0; i < NOPTIONS; i++)
-      if (strcmp(k, option_names[i]) == 0)
-        break;
-    if (i == NOPTIONS) {
-      const char *s = baton__suggest(k, option_names, NOPTIONS);
-      luaL_error(L,
-                 "baton.assign.solve: unknown option '%s'%s%s%s; the options "
-                 "are scores, capacity, maximize, objective, fixed",
-                 k, s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
-    }
-  }
 }
 
 /* Reads opts.scores into a->scores. Raises on malformed input; a->scores
@@ -273,7 +246,7 @@ static void read_fixed(lua_State *L, assign_op_t *a) {
 }
 
 static void read_options(lua_State *L, assign_op_t *a) {
-  check_option_names(L);
+  baton__lua_checkoptions(L, 1, "baton.assign.solve", option_names);
   read_scores(L, a);
   read_capacity(L, a);
   int t = lua_getfield(L, 1, "maximize");
@@ -323,11 +296,8 @@ static void push_list(lua_State *L, const double *v, size_t n) {
 static int push_result(lua_State *L, void *ud) {
   assign_op_t *a = ud;
   if (a->status != 0) {
-    lua_pushnil(L);
-    lua_pushfstring(L, "%s: baton.assign.solve: %s", baton_err_name(a->status),
-                    baton_strerror(a->status));
-    lua_pushstring(L, baton_err_name(a->status));
-    return 3;
+    return baton__lua_fail(L, baton_err_name(a->status),
+                           "baton.assign.solve: %s", baton_strerror(a->status));
   }
   const baton_assign_result_t *r = &a->res;
   lua_createtable(L, 0, 5);
@@ -415,26 +385,20 @@ static void op_cancel(baton_op_t *op) {
 
 /* ---- baton.assign.solve -------------------------------------------------- */
 
-/* The op is anchored in a userdata while the options are read, so a raised
- * error (malformed input) frees it through __gc. */
-static int anchor_gc(lua_State *L) {
-  assign_op_t **box = lua_touserdata(L, 1);
-  if (*box != NULL)
-    op_free(*box);
-  *box = NULL;
-  return 0;
+/* The release of the box that holds the op while the options are read
+ * and the result is pushed (either may raise). */
+static void release_op(void *data) {
+  assign_op_t **slot = data;
+  if (*slot != NULL)
+    op_free(*slot);
+  *slot = NULL;
 }
 
 static int l_solve(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.assign.solve", "the options");
   lua_settop(L, 1);
-  assign_op_t **box = lua_newuserdatauv(L, sizeof *box, 0); /* [opts, box] */
-  *box = NULL;
-  if (luaL_newmetatable(L, "baton.assign.op")) {
-    lua_pushcfunction(L, anchor_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
+  assign_op_t **box = baton__lua_box(L, sizeof *box, release_op);
+  /* [opts, box] */
   assign_op_t *a = calloc(1, sizeof *a);
   if (a == NULL)
     return luaL_error(L, "baton.assign.solve: out of memory");
@@ -449,8 +413,7 @@ static int l_solve(lua_State *L) {
     if (a->status == BATON_EINVAL)
       return luaL_error(L, "baton.assign.solve: invalid problem");
     int nres = push_result(L, a); /* if this raises, the box frees a */
-    *box = NULL;
-    op_free(a);
+    baton__lua_box_close(L, 2);
     return nres;
   }
 

@@ -65,11 +65,12 @@ static int l_log(lua_State *L) {
  * if given, or the default rendering (in core/lua/scripts/output.lua). */
 static int l_output_json(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
-  char *err = NULL;
+  /* Why the value has no JSON form, boxed: the message may raise. */
+  char **err = baton__lua_box(L, sizeof *err, baton__lua_box_free);
   /* jansson's copy of the value counts against the plugin's memory. */
   baton_json_budget_t b;
   baton__json_budget_open(&b, p);
-  json_t *j = baton__lua_to_json(L, 1, &err);
+  json_t *j = baton__lua_to_json(L, 1, err);
   char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY |
                                   JSON_REAL_PRECISION(15))
               : NULL;
@@ -78,15 +79,10 @@ static int l_output_json(lua_State *L) {
   if (done)
     fprintf(p->host->opts.out, "%s\n", s);
   free(s);
-  if (baton__json_budget_close(&b)) {
-    free(err);
+  if (baton__json_budget_close(&b))
     return baton__json_budget_exceeded(L, p, "baton.output");
-  }
-  if (!done) {
-    lua_pushfstring(L, "baton.output: %s", err ? err : "out of memory");
-    free(err);
-    return lua_error(L);
-  }
+  if (!done)
+    return luaL_error(L, "baton.output: %s", *err ? *err : "out of memory");
   return 0;
 }
 

@@ -64,7 +64,8 @@ static void release_msgs(void *data) { baton__msgs_free(data); }
 /* baton.csv.decode(text [, name]) -> rows, lines | nil, err, code */
 static int l_decode(lua_State *L) {
   size_t len;
-  const char *text = luaL_checklstring(L, 1, &len);
+  const char *text =
+      baton__lua_checklstring(L, 1, "baton.csv.decode", "the text", &len);
   const char *name =
       lua_isnoneornil(L, 2)
           ? "csv"
@@ -128,9 +129,9 @@ static void encode_cell(lua_State *L, baton_buf_t *b, int first,
  * rows: a list of lists of cells, or with opts.header = {names} a list of
  * records read by those names (the header is the first line). */
 static int l_encode(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, ENCODE, "rows");
   if (!lua_isnoneornil(L, 2))
-    luaL_checktype(L, 2, LUA_TTABLE);
+    baton__lua_checktype(L, 2, LUA_TTABLE, ENCODE, "opts");
   lua_settop(L, 2);
   lua_Unsigned nheader = 0;
   if (lua_istable(L, 2)) {
@@ -138,9 +139,11 @@ static int l_encode(lua_State *L) {
     baton__lua_checkoptions(L, 2, ENCODE, options);
     lua_getfield(L, 2, "header"); /* [rows, opts, header] */
     if (!lua_isnil(L, 3)) {
-      luaL_argexpected(L, lua_istable(L, 3), 2, "opts.header, a list of names");
+      baton__lua_checktype(L, 3, LUA_TTABLE, ENCODE,
+                           "opts.header (a list of names)");
       nheader = lua_rawlen(L, 3);
-      luaL_argcheck(L, nheader > 0, 2, "opts.header is empty; give the names");
+      if (nheader == 0)
+        luaL_error(L, ENCODE ": opts.header is empty; give the names");
     }
   }
   lua_settop(L, 3);

@@ -40,12 +40,18 @@ int baton__lua_todate(lua_State *L, int idx, int *y, int *m, int *d) {
   return baton__date_parse(s, y, m, d);
 }
 
+/* The most days (and, divided by 28, months) a date may move: more than
+ * the 10,000 years a result may span, and far from overflowing. */
+#define DATE_MAX_DAYS 3660000
+
 /* Raises "baton.date.FN: 'VALUE' is not a date written YYYY-MM-DD", with
  * the value shown as %q would (a NUL or a newline in it visible), cut to
  * 40 bytes. */
 static int not_a_date(lua_State *L, int idx, const char *fn) {
   size_t len;
-  const char *s = luaL_checklstring(L, idx, &len);
+  char name[32];
+  snprintf(name, sizeof name, "baton.date.%s", fn);
+  const char *s = baton__lua_checklstring(L, idx, name, "the date", &len);
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   for (size_t i = 0; i < len && i < 40; i++) {
@@ -92,7 +98,9 @@ static int l_valid(lua_State *L) {
 /* baton.date.add(date, days) -> date */
 static int l_add(lua_State *L) {
   long long z = check_day(L, 1, "add");
-  push_day(L, z + (long long)luaL_checkinteger(L, 2));
+  push_day(L,
+           z + (long long)baton__lua_checkint(L, 2, "baton.date.add", "days",
+                                              -DATE_MAX_DAYS, DATE_MAX_DAYS));
   return 1;
 }
 
@@ -101,7 +109,10 @@ static int l_add_months(lua_State *L) {
   int y, m, d;
   if (baton__lua_todate(L, 1, &y, &m, &d) != 0)
     return not_a_date(L, 1, "add_months");
-  long long total = (long long)y * 12 + (m - 1) + luaL_checkinteger(L, 2);
+  long long total =
+      (long long)y * 12 + (m - 1) +
+      baton__lua_checkint(L, 2, "baton.date.add_months", "n",
+                          -DATE_MAX_DAYS / 28, DATE_MAX_DAYS / 28);
   long long ny = total >= 0 ? total / 12 : (total - 11) / 12;
   int nm = (int)(total - ny * 12) + 1;
   /* Clamp: the last day of the target month is the day before the 1st of

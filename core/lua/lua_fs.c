@@ -168,11 +168,8 @@ static void fs_work(uv_work_t *w) {
 static int push_result(lua_State *L, void *ud) {
   fs_op_t *f = ud;
   if (f->status != 0 && f->kind != FS_STAT) {
-    lua_pushnil(L);
-    lua_pushfstring(L, "%s: %s", baton_err_name(f->status),
-                    f->err ? f->err : baton_strerror(f->status));
-    lua_pushstring(L, baton_err_name(f->status));
-    return 3;
+    return baton__lua_fail(L, baton_err_name(f->status), "%s",
+                           f->err ? f->err : baton_strerror(f->status));
   }
   switch (f->kind) {
   case FS_READ:
@@ -230,7 +227,9 @@ static int fs_start(lua_State *L, fs_kind_t kind, unsigned perm,
                     const char *fn) {
   const char *path = baton__lua_checkcstring(L, 1, fn, "path");
   size_t len = 0;
-  const char *data = kind == FS_WRITE ? luaL_checklstring(L, 2, &len) : NULL;
+  const char *data = kind == FS_WRITE
+                         ? baton__lua_checklstring(L, 2, fn, "the data", &len)
+                         : NULL;
   baton_task_t *t = baton__task_current(L, fn);
   baton_denied_t denied;
   const char *real = baton__lua_file(L, perm, fn, path, &denied);

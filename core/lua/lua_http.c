@@ -131,11 +131,13 @@ static int route_options(lua_State *L, const char *method, const char **type) {
   *type = NULL;
   if (lua_isnoneornil(L, 4))
     return 0;
-  luaL_checktype(L, 4, LUA_TTABLE);
+  baton__lua_checktype(L, 4, LUA_TTABLE, "baton.http.route", "the options");
+  static const char *const options[] = {"cache", "type", NULL};
+  baton__lua_checkoptions(L, 4, "baton.http.route", options);
   int nocache = 0;
   lua_pushnil(L);
   while (lua_next(L, 4) != 0) {
-    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+    const char *k = lua_tostring(L, -2); /* checked above */
     if (strcmp(k, "type") == 0) {
       if (lua_type(L, -1) != LUA_TSTRING || !type_ok(lua_tostring(L, -1)))
         return luaL_error(L, "baton.http.route: option type must be a "
@@ -146,10 +148,6 @@ static int route_options(lua_State *L, const char *method, const char **type) {
       lua_pop(L, 1);
       continue;
     }
-    if (strcmp(k, "cache") != 0)
-      return luaL_error(L, "baton.http.route: unknown option '%s'; the "
-                        "options are: cache, type",
-                        k);
     if (!lua_isboolean(L, -1))
       return luaL_error(L, "baton.http.route: option cache must be true or "
                            "false, not %s", luaL_typename(L, -1));
@@ -170,7 +168,7 @@ static int l_route(lua_State *L) {
   const char *method =
       baton__lua_checkcstring(L, 1, "baton.http.route", "method");
   const char *path = baton__lua_checkcstring(L, 2, "baton.http.route", "path");
-  luaL_checktype(L, 3, LUA_TFUNCTION);
+  baton__lua_checktype(L, 3, LUA_TFUNCTION, "baton.http.route", "the handler");
   const char *type;
   int nocache = route_options(L, method, &type);
   if (!p->loading)
@@ -214,6 +212,10 @@ static int l_route(lua_State *L) {
   char where[256] = "init.lua";
   if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar))
     snprintf(where, sizeof where, "%s:%d", ar.short_src, ar.currentline);
+  /* The handler's reference first: luaL_ref may raise (out of memory),
+   * and nothing is allocated yet. */
+  lua_pushvalue(L, 3);
+  int ref = luaL_ref(L, LUA_REGISTRYINDEX);
   baton_route_t *r = calloc(1, sizeof *r);
   if (r == NULL || (r->path = baton__strdup(path)) == NULL ||
       (r->where = baton__strdup(where)) == NULL ||
@@ -223,12 +225,12 @@ static int l_route(lua_State *L) {
       free(r->where);
     }
     free(r);
+    luaL_unref(L, LUA_REGISTRYINDEX, ref);
     return luaL_error(L, "baton.http.route: out of memory");
   }
   snprintf(r->method, sizeof r->method, "%s", method);
   r->nocache = nocache;
-  lua_pushvalue(L, 3);
-  r->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  r->ref = ref;
   baton_route_t **tail = &p->routes;
   while (*tail)
     tail = &(*tail)->next;
@@ -450,38 +452,38 @@ static int route_k(lua_State *L, int st, lua_KContext ctx) {
   }
   if (lua_isnil(L, -2) && lua_isnil(L, -1))
     status = 204;
-  char *err = NULL, *text = NULL;
   size_t len = 0;
   if (c->route->type != NULL && status != 204 &&
       lua_type(L, -2) == LUA_TSTRING) {
     /* the handler's own bytes, as the route's type (a NUL may be in them) */
     const char *s = lua_tolstring(L, -2, &len);
-    text = malloc(len + 1);
+    char *text = malloc(len + 1);
     if (text == NULL)
       return luaL_error(L, "%s: out of memory", c->what);
     memcpy(text, s, len);
     text[len] = '\0';
     return route_send(c, status, text, len, c->route->type);
   }
+  /* Why the value has no JSON form, boxed: the message may raise. */
+  lua_pushvalue(L, -2); /* [value, status, value] */
+  char **err = baton__lua_box(L, sizeof *err, baton__lua_box_free);
+  char *text = NULL;
   /* jansson's copy of the answer and its text count against the plugin's
    * memory, as the value itself does. */
   baton_json_budget_t b;
   baton__json_budget_open(&b, c->p);
-  json_t *j = status == 204 ? NULL : baton__lua_to_json(L, -2, &err);
+  json_t *j = status == 204 ? NULL : baton__lua_to_json(L, -2, err);
   if (j != NULL)
     text = baton__http_json_dump(j);
   json_decref(j);
   if (baton__json_budget_close(&b)) {
-    free(err);
     free(text);
     return baton__json_budget_exceeded(L, c->p, c->what);
   }
-  if (status != 204 && text == NULL) {
-    lua_pushfstring(L, "%s returned a value that cannot be sent as JSON: %s",
-                    c->what, err ? err : "out of memory");
-    free(err);
-    return lua_error(L);
-  }
+  if (status != 204 && text == NULL)
+    return luaL_error(L, "%s returned a value that cannot be sent as JSON: %s",
+                      c->what, *err ? *err : "out of memory");
+  baton__lua_box_close(L, -1);
   return route_send(c, status, text, text ? strlen(text) : 0,
                     "application/json");
 }

@@ -131,34 +131,38 @@ static const char *first_error(icalcomponent *c, char *prop, size_t size) {
 /* Pushes nil, "EPARSE: line N: what", "EPARSE" (without the line when it
  * is 0) and returns 3. */
 static int push_parse_error(lua_State *L, size_t line, const char *what) {
-  lua_pushnil(L);
   if (line > 0)
-    lua_pushfstring(L, "EPARSE: line %d: %s", (int)line, what);
-  else
-    lua_pushfstring(L, "EPARSE: %s", what);
-  lua_pushliteral(L, "EPARSE");
-  return 3;
+    return baton__lua_fail(L, "EPARSE", "line %d: %s", (int)line, what);
+  return baton__lua_fail(L, "EPARSE", "%s", what);
 }
 
-static int anchor_gc(lua_State *L) {
-  icalcomponent **box = lua_touserdata(L, 1);
-  if (*box != NULL)
-    icalcomponent_free(*box);
-  *box = NULL;
-  return 0;
+/* What holidays holds while it pushes the lists, in a box: pushing may
+ * raise (out of memory at the plugin's limit) half-way. */
+typedef struct {
+  icalcomponent *root;
+  icalrecur_iterator *it;
+} holidays_box_t;
+
+static void release_holidays(void *data) {
+  holidays_box_t *b = data;
+  if (b->it != NULL)
+    icalrecur_iterator_free(b->it);
+  if (b->root != NULL)
+    icalcomponent_free(b->root);
 }
 
-/* Pushes a box that frees the component put in it when collected, so a
- * raise (out of memory in Lua, a bad field) cannot leak libical's tree. */
-static icalcomponent **push_anchor(lua_State *L) {
-  icalcomponent **box = lua_newuserdatauv(L, sizeof *box, 0);
-  *box = NULL;
-  if (luaL_newmetatable(L, "baton.ics.anchor")) {
-    lua_pushcfunction(L, anchor_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  return box;
+/* The calendar being built and its text, in a box: a bad event raises
+ * half-way, and pushing the text may raise. */
+typedef struct {
+  icalcomponent *cal;
+  char *text;
+} calendar_box_t;
+
+static void release_calendar(void *data) {
+  calendar_box_t *b = data;
+  if (b->cal != NULL)
+    icalcomponent_free(b->cal);
+  free(b->text);
 }
 
 /* Is t a real calendar day with a four-digit year? libical accepts
@@ -281,7 +285,8 @@ static int left_out(icalcomponent *ev, struct icaltimetype t,
  * = "cancelled" or "timed", for the caller to report or count. Returns
  * NULL, or a message for an event that cannot be read. */
 static const char *add_event(lua_State *L, icalcomponent *ev, int list,
-                             int skipped, const override_t *ov, size_t nov) {
+                             int skipped, const override_t *ov, size_t nov,
+                             holidays_box_t *box) {
   icalproperty *ps =
       icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
   if (ps == NULL)
@@ -310,7 +315,7 @@ static const char *add_event(lua_State *L, icalcomponent *ev, int list,
     return NULL;
   }
   struct icalrecurrencetype rule = icalproperty_get_rrule(pr);
-  icalrecur_iterator *it = icalrecur_iterator_new(rule, start);
+  icalrecur_iterator *it = box->it = icalrecur_iterator_new(rule, start);
   if (it == NULL)
     return "a VEVENT's RRULE cannot be expanded";
   int n = 0;
@@ -321,6 +326,7 @@ static const char *add_event(lua_State *L, icalcomponent *ev, int list,
     if (!left_out(ev, t, ov, nov))
       add_range(L, into, t, days, name, why);
   icalrecur_iterator_free(it);
+  box->it = NULL;
   return NULL;
 }
 
@@ -359,13 +365,13 @@ static int l_holidays(lua_State *L) {
   const char *text =
       baton__lua_checkcstring(L, 1, "baton.ics.holidays", "text");
   lua_settop(L, 1);
-  icalcomponent **box = push_anchor(L); /* [text, box] */
-  icalcomponent *root = icalparser_parse_string(text);
+  holidays_box_t *box = baton__lua_box(L, sizeof *box, release_holidays);
+  /* [text, box] */
+  icalcomponent *root = box->root = icalparser_parse_string(text);
   if (root == NULL)
     return push_parse_error(L, 0,
                             "not iCalendar: expected BEGIN:VCALENDAR ... "
                             "END:VCALENDAR (export the calendar as .ics)");
-  *box = root;
   icalcomponent *cal = root;
   if (icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT) {
     cal = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
@@ -404,15 +410,14 @@ static int l_holidays(lua_State *L) {
            icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
        ev != NULL;
        ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
-    const char *bad = add_event(L, ev, 4, 5, ov, nov);
+    const char *bad = add_event(L, ev, 4, 5, ov, nov, box);
     if (bad != NULL) {
       const char *uid = icalcomponent_get_uid(ev);
       const char *sum = icalcomponent_get_summary(ev);
       return push_parse_error(L, line_of(text, sum ? sum : uid), bad);
     }
   }
-  *box = NULL;
-  icalcomponent_free(root);
+  baton__lua_box_close(L, 2);
   return 2;
 }
 
@@ -523,9 +528,10 @@ static icalcomponent *build_event(lua_State *L, int idx, int n,
  * -> string. stamp (DTSTAMP) defaults to now; tests pass one to get the
  * same bytes every run. */
 static int l_calendar(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.ics.calendar", "the calendar");
   lua_settop(L, 1);
-  icalcomponent **box = push_anchor(L); /* [opts, box] */
+  calendar_box_t *box = baton__lua_box(L, sizeof *box, release_calendar);
+  /* [opts, box] */
 
   const char *name = need_string(L, 1, "name", "the calendar");
   const char *st = opt_string(L, 1, "stamp", "the calendar");
@@ -542,7 +548,7 @@ static int l_calendar(lua_State *L) {
                                           icaltimezone_get_utc_timezone());
   }
   icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
-  *box = cal;
+  box->cal = cal;
   icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
   icalcomponent_add_property(cal,
                              icalproperty_new_prodid("-//baton//rota//EN"));
@@ -577,13 +583,11 @@ static int l_calendar(lua_State *L) {
     icalcomponent_add_component(cal, build_event(L, 4, (int)i, stamp));
     lua_pop(L, 1);
   }
-  char *s = icalcomponent_as_ical_string_r(cal);
-  if (s == NULL)
+  box->text = icalcomponent_as_ical_string_r(cal);
+  if (box->text == NULL)
     return luaL_error(L, "baton.ics.calendar: out of memory");
-  lua_pushstring(L, s);
-  free(s);
-  *box = NULL;
-  icalcomponent_free(cal);
+  lua_pushstring(L, box->text);
+  baton__lua_box_close(L, 2);
   return 1;
 }
 

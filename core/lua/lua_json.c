@@ -322,15 +322,18 @@ static int l_encode(lua_State *L) {
   luaL_checkany(L, 1);
   int pretty = 0;
   if (lua_istable(L, 2)) {
+    static const char *const options[] = {"pretty", NULL};
+    baton__lua_checkoptions(L, 2, "baton.json.encode", options);
     lua_getfield(L, 2, "pretty");
     pretty = lua_toboolean(L, -1);
     lua_pop(L, 1);
   }
   baton_plugin_t *p = baton__plugin_of(L);
+  /* Why the value has no JSON form, boxed: the message may raise. */
+  char **err = baton__lua_box(L, sizeof *err, baton__lua_box_free);
   json_budget_t b;
   baton__json_budget_open(&b, p);
-  char *err = NULL;
-  json_t *j = to_json(L, 1, 0, &err);
+  json_t *j = to_json(L, 1, 0, err);
   char *s = NULL;
   if (j != NULL) {
     size_t flags = JSON_ENCODE_ANY | JSON_REAL_PRECISION(15) |
@@ -341,13 +344,10 @@ static int l_encode(lua_State *L) {
   if (s == NULL) {
     int over = b.over;
     baton__json_budget_close(&b);
-    if (over) {
-      free(err);
+    if (over)
       return baton__json_budget_exceeded(L, p, "baton.json.encode");
-    }
-    lua_pushfstring(L, "baton.json.encode: %s", err ? err : "out of memory");
-    free(err);
-    return lua_error(L);
+    return luaL_error(L, "baton.json.encode: %s",
+                      *err ? *err : "out of memory");
   }
   result_t r = {NULL, s};
   push_and_close(L, &r, &b);
@@ -382,17 +382,15 @@ int baton__lua_decode_json(lua_State *L, const char *text, size_t len,
  * "EPARSE": bad input is an expected failure, not an error. */
 static int l_decode(lua_State *L) {
   size_t len;
-  const char *s = luaL_checklstring(L, 1, &len);
+  const char *s =
+      baton__lua_checklstring(L, 1, "baton.json.decode", "the text", &len);
   json_error_t e;
   if (baton__lua_decode_json(
           L, s, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
           &e, "baton.json.decode"))
     return 1;
-  lua_pushnil(L);
-  lua_pushfstring(L, "EPARSE: line %d, column %d: %s", e.line, e.column,
-                  e.text);
-  lua_pushliteral(L, "EPARSE");
-  return 3;
+  return baton__lua_fail(L, "EPARSE", "line %d, column %d: %s", e.line,
+                         e.column, e.text);
 }
 
 void baton__lua_mark_object(lua_State *L, int idx) {
@@ -403,7 +401,7 @@ void baton__lua_mark_object(lua_State *L, int idx) {
 
 /* baton.json.object(t) -> t, marked to encode as an object even if empty. */
 static int l_object(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.json.object", "the argument");
   lua_settop(L, 1);
   baton__lua_mark_object(L, 1);
   return 1;

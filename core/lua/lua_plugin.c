@@ -36,6 +36,8 @@ static const char *bare_message(const char *err) {
   return m ? m + 9 : err;
 }
 
+static void release_json(void *data) { json_decref(*(json_t **)data); }
+
 /* Pushes what the failed command said: with --json it reported
  * {"error": {"message": ...}}, else plain text; trailing newlines go. */
 static void push_message(lua_State *L, const call_op_t *c) {
@@ -43,38 +45,35 @@ static void push_message(lua_State *L, const call_op_t *c) {
   size_t el = c->cap.err_len;
   while (el > 0 && (err[el - 1] == '\n' || err[el - 1] == ' '))
     el--;
-  json_t *j = json_loadb(err, el, 0, NULL);
+  /* jansson's tree, boxed: pushing its message may raise. */
+  json_t **j = baton__lua_box(L, sizeof *j, release_json);
+  *j = json_loadb(err, el, 0, NULL);
   const char *msg = json_string_value(
-      json_object_get(json_object_get(j, "error"), "message"));
+      json_object_get(json_object_get(*j, "error"), "message"));
   if (msg != NULL)
     lua_pushstring(L, msg);
   else if (el > 0)
     lua_pushlstring(L, err, el);
   else
     lua_pushliteral(L, "interrupted");
-  json_decref(j);
+  baton__lua_box_close(L, -2);
+  lua_remove(L, -2);
 }
 
 /* Success: the decoded --json output (true when it printed nothing).
  * Failure: nil, "EPLUGIN: message", "EPLUGIN"; interrupted: nil,
  * "ECANCELED: ...", "ECANCELED". Raises only when out of memory (the
  * caller's limit); it runs protected: inside the resume of a waiting
- * caller, or through push_call_result_p. (A usage error, which l_call
+ * caller, or in l_call with the op boxed. (A usage error, which l_call
  * raises, is always known before anything waits.) */
 static int push_call_result(lua_State *L, void *ud) {
   call_op_t *c = ud;
-  if (c->cap.status >= 128) {
-    lua_pushnil(L);
-    lua_pushfstring(L, "ECANCELED: %s was interrupted", c->what);
-    lua_pushliteral(L, "ECANCELED");
-    return 3;
-  }
+  if (c->cap.status >= 128)
+    return baton__lua_fail(L, "ECANCELED", "%s was interrupted", c->what);
   if (c->cap.status != 0) {
-    lua_pushnil(L);
-    push_message(L, c);
-    lua_pushfstring(L, "EPLUGIN: %s", bare_message(lua_tostring(L, -1)));
-    lua_remove(L, -2);
-    lua_pushliteral(L, "EPLUGIN");
+    push_message(L, c); /* [message] */
+    baton__lua_fail(L, "EPLUGIN", "%s", bare_message(lua_tostring(L, -1)));
+    lua_remove(L, -4);
     return 3;
   }
   if (c->cap.out_len == 0) {
@@ -91,11 +90,12 @@ static int push_call_result(lua_State *L, void *ud) {
   return 1;
 }
 
-/* [call_op_t] -> the results of push_call_result. */
-static int push_call_result_p(lua_State *L) {
-  call_op_t *c = lua_touserdata(L, 1);
-  lua_pop(L, 1);
-  return push_call_result(L, c);
+/* The release of the box that holds an op until it waits. */
+static void release_call(void *data) {
+  call_op_t **slot = data;
+  if (*slot != NULL)
+    call_free(*slot);
+  *slot = NULL;
 }
 
 static void call_done(baton_capture_t *cap) {
@@ -207,38 +207,30 @@ static int l_call(lua_State *L) {
   }
   argv[n] = NULL;
   baton__task_current(L, "baton.plugin(...) commands");
-  call_op_t *c = calloc(1, sizeof *c);
-  if (c == NULL || (c->what = baton__asprintf("%s.%s", pname, cname)) == NULL) {
-    free(c);
+  /* The op, boxed until it waits: making the result or the message of a
+   * failed call may raise (out of memory at the caller's limit). */
+  call_op_t **box = baton__lua_box(L, sizeof *box, release_call);
+  int boxed = lua_gettop(L);
+  call_op_t *c = *box = calloc(1, sizeof *c);
+  if (c == NULL || (c->what = baton__asprintf("%s.%s", pname, cname)) == NULL)
     return luaL_error(L, "baton.plugin: out of memory");
-  }
   c->op.cancel = call_cancel;
   int r = baton__capture_start(&c->cap, h, target->m->ns, cname, (int)n, argv,
                                1, 1, h->opts.debug, call_done, c);
-  if (r != 0) {
-    call_free(c);
+  if (r != 0)
     return luaL_error(L, "baton.plugin: cannot run %s.%s", pname, cname);
-  }
   if (c->cap.finished) {
     if (c->cap.status == 2) {
-      /* A call the command cannot take: a mistake in the caller. The op
-       * is freed before raising, which does not return. */
+      /* A call the command cannot take: a mistake in the caller. */
       push_message(L, c);
-      lua_pushfstring(L, "baton.plugin: %s: %s", c->what, lua_tostring(L, -1));
-      call_free(c);
-      return lua_error(L);
+      return luaL_error(L, "baton.plugin: %s: %s", c->what,
+                        lua_tostring(L, -1));
     }
-    /* Protected, so that the op is freed even when the result does not
-     * fit in the caller's memory. */
-    int top = lua_gettop(L);
-    lua_pushcfunction(L, push_call_result_p);
-    lua_pushlightuserdata(L, c);
-    int st = lua_pcall(L, 1, LUA_MULTRET, 0);
-    call_free(c);
-    if (st != LUA_OK)
-      return lua_error(L);
-    return lua_gettop(L) - top;
+    int nres = push_call_result(L, c);
+    baton__lua_box_close(L, boxed);
+    return nres;
   }
+  *box = NULL; /* call_done frees it now */
   c->waited = 1;
   return baton__task_wait(L, &c->op);
 }

@@ -71,10 +71,11 @@ static int get_slots(lua_State *L, int prob, const char *name, size_t nt,
 }
 
 static int l_first_pass(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  lua_Integer gap = luaL_optinteger(L, 2, 1);
-  if (gap < 0 || gap > INT32_MAX)
-    return luaL_error(L, "baton.rota.first_pass: min_gap must be 0 or more");
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.rota.first_pass", "prob");
+  lua_Integer gap = lua_isnoneornil(L, 2)
+                        ? 1
+                        : baton__lua_checkint(L, 2, "baton.rota.first_pass",
+                                              "min_gap", 0, INT32_MAX);
   size_t np = list_len(L, 1, "people"), nr = list_len(L, 1, "roles"),
          nt = list_len(L, 1, "meetings");
   if (np > 100000 || nr > 1000 || nt > 1000000)

@@ -368,9 +368,8 @@ static long read_today(lua_State *L, int idx, const char *fn, int needed) {
   return t;
 }
 
-static const char *const score_options[] = {"rows", "cols", "weights", "today",
-                                            "require"};
-#define NSCORE_OPTIONS (sizeof score_options / sizeof score_options[0])
+static const char *const score_options[] = {"rows",  "cols",    "weights",
+                                            "today", "require", NULL};
 
 /* The bit set of features named in opts.require (a list of names). [opts] */
 static unsigned read_require(lua_State *L) {
@@ -404,25 +403,9 @@ static unsigned read_require(lua_State *L) {
 /* ---- baton.assign.score -------------------------------------------------- */
 
 static int l_score(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.assign.score", "the options");
   lua_settop(L, 1);
-  lua_pushnil(L);
-  while (lua_next(L, 1) != 0) {
-    lua_pop(L, 1);
-    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
-    size_t i;
-    for (i = 0; i < NSCORE_OPTIONS; i++)
-      if (strcmp(k, score_options[i]) == 0)
-        break;
-    if (i == NSCORE_OPTIONS) {
-      const char *s = baton__suggest(k, score_options, NSCORE_OPTIONS);
-      luaL_error(L,
-                 "baton.assign.score: unknown option '%s'%s%s%s; the "
-                 "options are rows, cols, weights, today, require",
-                 lua_type(L, -1) == LUA_TSTRING ? k : luaL_typename(L, -1),
-                 s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
-    }
-  }
+  baton__lua_checkoptions(L, 1, "baton.assign.score", score_options);
   if (lua_getfield(L, 1, "rows") != LUA_TTABLE) /* 2 */
     return luaL_error(L, "baton.assign.score: rows must be a list of people");
   if (lua_getfield(L, 1, "cols") != LUA_TTABLE) /* 3 */
@@ -530,8 +513,8 @@ static const char *field_text(lua_State *L, int idx, const char *field) {
  * points =, detail =}, ... } for every feature that gives the pair points
  * (or costs it), in feature order. */
 static int l_reasons(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  luaL_checktype(L, 2, LUA_TTABLE);
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.assign.reasons", "row");
+  baton__lua_checktype(L, 2, LUA_TTABLE, "baton.assign.reasons", "col");
   lua_settop(L, 4);
   baton_score_weights_t w;
   read_weights(L, 3, "baton.assign.reasons", &w);

@@ -100,12 +100,14 @@ static int l_spawn(lua_State *L) {
   baton__lua_need(L, BATON_PERM_SPAWN, "baton.spawn");
   int nargs = 0;
   if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
+    baton__lua_checktype(L, 2, LUA_TTABLE, "baton.spawn", "the arguments");
     nargs = (int)lua_rawlen(L, 2);
   }
   const char *cwd = NULL;
   if (!lua_isnoneornil(L, 3)) {
-    luaL_checktype(L, 3, LUA_TTABLE);
+    baton__lua_checktype(L, 3, LUA_TTABLE, "baton.spawn", "the options");
+    static const char *const options[] = {"cwd", NULL};
+    baton__lua_checkoptions(L, 3, "baton.spawn", options);
     lua_getfield(L, 3, "cwd");
     if (!lua_isnil(L, -1))
       cwd = baton__lua_checkcstring(L, -1, "baton.spawn", "cwd");
@@ -159,11 +161,8 @@ static int l_spawn(lua_State *L) {
     uv_close((uv_handle_t *)&s->pipes[0], handle_closed);
     uv_close((uv_handle_t *)&s->pipes[1], handle_closed);
     uv_close((uv_handle_t *)&s->proc, handle_closed);
-    lua_pushnil(L);
-    lua_pushfstring(L, "%s: cannot run %s: %s", uv_err_name(r), file,
-                    uv_strerror(r));
-    lua_pushstring(L, uv_err_name(r));
-    return 3;
+    return baton__lua_fail(L, uv_err_name(r), "cannot run %s: %s", file,
+                           uv_strerror(r));
   }
   s->open_handles = 3;
   uv_read_start((uv_stream_t *)&s->pipes[0], alloc_cb, read_cb);

@@ -66,6 +66,13 @@ static void run_done(baton_capture_t *c) {
  * end (its own limits hold) and run_done frees the op. */
 static void run_cancel(baton_op_t *op) { (void)op; }
 
+static void release_run(void *data) {
+  run_op_t **slot = data;
+  if (*slot != NULL)
+    run_free(*slot);
+  *slot = NULL;
+}
+
 static int l_run(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
   baton_host_t *h = p->host;
@@ -88,20 +95,22 @@ static int l_run(lua_State *L) {
       argv[argc++] = a;
   }
   baton__task_current(L, "run");
-  run_op_t *r = calloc(1, sizeof *r);
+  /* The op, boxed until it waits: pushing the result may raise. */
+  run_op_t **box = baton__lua_box(L, sizeof *box, release_run);
+  int boxed = lua_gettop(L);
+  run_op_t *r = *box = calloc(1, sizeof *r);
   if (r == NULL)
     return luaL_error(L, "run: out of memory");
   r->op.cancel = run_cancel;
   if (baton__capture_start(&r->cap, h, p->m->ns, cmd, argc, argv, json, quiet,
-                           debug, run_done, r) != 0) {
-    free(r);
+                           debug, run_done, r) != 0)
     return luaL_error(L, "run: cannot capture output");
-  }
   if (r->cap.finished) {
     push_run_result(L, r);
-    run_free(r);
+    baton__lua_box_close(L, boxed);
     return 1;
   }
+  *box = NULL; /* run_done frees it now */
   r->waited = 1;
   return baton__task_wait(L, &r->op);
 }
@@ -115,10 +124,12 @@ static char *plugin_path(baton_plugin_t *p, const char *rel) {
 
 static int l_fixture_path(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
-  char *path =
-      plugin_path(p, baton__lua_checkcstring(L, 1, "fixture_path", "path"));
-  lua_pushstring(L, path);
-  free(path);
+  const char *rel = baton__lua_checkcstring(L, 1, "fixture_path", "path");
+  char **path = baton__lua_box(L, sizeof *path, baton__lua_box_free);
+  if ((*path = plugin_path(p, rel)) == NULL)
+    return luaL_error(L, "fixture_path: out of memory");
+  lua_pushstring(L, *path);
+  baton__lua_box_close(L, -2);
   return 1;
 }
 
@@ -133,40 +144,50 @@ static int l_set_today(lua_State *L) {
   return 0;
 }
 
+typedef struct {
+  char *path;
+  baton_import_report_t rep;
+} load_box_t;
+
+static void release_load(void *data) {
+  load_box_t *b = data;
+  free(b->path);
+  baton_import_report_free(&b->rep);
+}
+
 /* load_people(path) / load_groups(path) -> rows imported. Raises with the
  * import's own errors (file, line, column) if the file is refused. */
 static int l_load(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
   int groups = (int)lua_tointeger(L, lua_upvalueindex(1));
   const char *fn = groups ? "load_groups" : "load_people";
-  char *path = plugin_path(p, baton__lua_checkcstring(L, 1, fn, "path"));
+  const char *rel = baton__lua_checkcstring(L, 1, fn, "path");
+  lua_settop(L, 1);
+  /* The path and the report, boxed: the message may raise. */
+  load_box_t *box = baton__lua_box(L, sizeof *box, release_load);
   struct baton_store_s *s;
-  if (path == NULL || baton__host_store(p->host, &s) != 0) {
-    free(path);
+  if ((box->path = plugin_path(p, rel)) == NULL ||
+      baton__host_store(p->host, &s) != 0)
     return luaL_error(L, "%s: %s", fn, baton_host_last_error(p->host));
-  }
   baton_import_options_t o;
   baton_import_options_init(&o);
-  baton_import_report_t rep;
-  int r = groups ? baton_groups_import(s, path, &o, &rep)
-                 : baton_people_import(s, path, &o, &rep);
+  baton_import_report_t *rep = &box->rep;
+  int r = groups ? baton_groups_import(s, box->path, &o, rep)
+                 : baton_people_import(s, box->path, &o, rep);
   if (r != 0) {
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    lua_pushfstring(L, "%s(%s): %s", fn, path, baton_strerror(r));
+    lua_pushfstring(L, "%s(%s): %s", fn, box->path, baton_strerror(r));
     luaL_addvalue(&b);
-    for (size_t i = 0; i < rep.nerrors && i < 5; i++) {
+    for (size_t i = 0; i < rep->nerrors && i < 5; i++) {
       luaL_addstring(&b, "\n  ");
-      luaL_addstring(&b, rep.errors[i]);
+      luaL_addstring(&b, rep->errors[i]);
     }
-    baton_import_report_free(&rep);
-    free(path);
     luaL_pushresult(&b);
     return lua_error(L);
   }
-  lua_pushinteger(L, (lua_Integer)rep.rows);
-  baton_import_report_free(&rep);
-  free(path);
+  lua_pushinteger(L, (lua_Integer)rep->rows);
+  baton__lua_box_close(L, 2);
   return 1;
 }
 

@@ -33,8 +33,8 @@ static void sleep_cb(uv_timer_t *timer) {
 }
 
 static int l_sleep(lua_State *L) {
-  lua_Integer ms = luaL_checkinteger(L, 1);
-  luaL_argcheck(L, ms >= 0, 1, "milliseconds must not be negative");
+  lua_Integer ms =
+      baton__lua_checkint(L, 1, "baton.sleep", "ms", 0, LUA_MAXINTEGER);
   baton_task_t *t = baton__task_current(L, "baton.sleep");
   sleep_op_t *s = calloc(1, sizeof *s);
   if (s == NULL)
@@ -131,19 +131,23 @@ static void timer_cb(uv_timer_t *handle) {
 }
 
 static int start_timer(lua_State *L, int every) {
-  lua_Integer ms = luaL_checkinteger(L, 1);
-  luaL_argcheck(L, ms >= 0 && (every == 0 || ms > 0), 1,
-                every ? "interval must be at least 1 ms"
-                      : "milliseconds must not be negative");
-  luaL_checktype(L, 2, LUA_TFUNCTION);
+  const char *fn = every ? "baton.timer.every" : "baton.timer.after";
+  lua_Integer ms = baton__lua_checkint(
+      L, 1, fn, every ? "the interval (ms)" : "ms", every, LUA_MAXINTEGER);
+  baton__lua_checktype(L, 2, LUA_TFUNCTION, fn, "the callback");
   baton_plugin_t *p = baton__plugin_of(L);
   baton_timer_t **ud = lua_newuserdatauv(L, sizeof *ud, 0);
   *ud = NULL;
-  baton_timer_t *tm = calloc(1, sizeof *tm);
-  if (tm == NULL)
-    return luaL_error(L, "baton.timer: out of memory");
+  /* The callback's reference before the timer: luaL_ref may raise (out of
+   * memory), and nothing is allocated yet. */
   lua_pushvalue(L, 2);
-  tm->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  baton_timer_t *tm = calloc(1, sizeof *tm);
+  if (tm == NULL) {
+    luaL_unref(L, LUA_REGISTRYINDEX, ref);
+    return luaL_error(L, "%s: out of memory", fn);
+  }
+  tm->fn_ref = ref;
   tm->p = p;
   tm->every = every;
   tm->reach = baton__reach_ref(baton__reach_now(L));

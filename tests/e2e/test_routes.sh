@@ -244,7 +244,7 @@ EOF
 printf 'baton.http.route("GET", "/api/optroutes/x", function() end, { cahce = false })\n' \
   >"$PLUGINS/optroutes/init.lua"
 expect_status 1 baton doctor
-expect_contains "init.lua:1: baton.http.route: unknown option 'cahce'; the options are: cache" out
+expect_contains "init.lua:1: baton.http.route: unknown option 'cahce' (did you mean 'cache'?); the options are cache, type" out
 printf 'baton.http.route("POST", "/api/optroutes/x", function() end, { cache = true })\n' \
   >"$PLUGINS/optroutes/init.lua"
 expect_status 1 baton doctor

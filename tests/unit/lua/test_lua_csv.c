@@ -158,7 +158,7 @@ static void test_bad_input_raises_naming_the_cell(void **state) {
   expect_raise("{}, {headers = {'a'}}",
                "baton.csv.encode: unknown option 'headers' (did you mean "
                "'header'?); the option is header");
-  expect_raise("'a,b'", "bad argument #1");
+  expect_raise("'a,b'", "baton.csv.encode: rows must be a table, not a string");
   expect_raise("{{print}}", "row 1, cell 1 is a function");
 }
 

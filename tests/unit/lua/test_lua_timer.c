@@ -47,7 +47,8 @@ static void test_sleep_resumes_after_the_time_and_refuses_negative(
   assert_int_equal(run_go(*state, "baton.sleep(-1)", 0, &secs, out,
                           sizeof out),
                    1);
-  assert_contains(out, "milliseconds must not be negative");
+  assert_contains(out,
+                  "baton.sleep: ms must be an integer, at least 0, not -1");
 }
 
 /* BUG (core/lua/lua_timer.c, l_sleep; also timer.after/every): the libuv
