@@ -36,6 +36,11 @@ int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
 int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
 int baton__lua_open_spawn(lua_State *L);                   /* lua_spawn.c */
 int baton__lua_open_http(lua_State *L);                    /* lua_http.c */
+int baton__lua_open_terms(lua_State *L);                   /* lua_terms.c */
+int baton__lua_open_settings(lua_State *L);             /* lua_settings.c */
+/* Pushes baton.today(): the date given with --today (or the test
+ * runner's set_today), else the local date, as YYYY-MM-DD (lua_baton.c). */
+void baton__lua_push_today(lua_State *L);
 
 /* A route made by baton.http.route (lua_http.c); owned by its plugin. */
 typedef struct baton_route_s {
