@@ -138,6 +138,12 @@ static int rows_from_events(lua_State *L, const char *file, rows_t *r,
                                file, name, from, (int)stem, name);
         err = BATON_EINVAL;
       }
+    } else if (stem > 0 && baton_terms_classify(name) == BATON_TERM) {
+      /* An end with no start before it. */
+      *why = baton__asprintf("%s: '%s' (%s) has no '%.*s starts' event "
+                             "before it",
+                             file, name, from, (int)stem, name);
+      err = BATON_EINVAL;
     } else {
       int kind = baton_terms_classify(name);
       if (kind < 0) {
@@ -184,8 +190,8 @@ static int read_ics(baton_cli_t *cli, const char *file, const char *text,
     char *why = NULL;
     if (rows_from_events(L, file, r, &why) != 0) {
       baton__host_report(cli->host, NULL, why ? why : "out of memory",
-                         "add the end event, or give the term as one "
-                         "event spanning its days; nothing was imported");
+                         "give the term both its start and end events, or "
+                         "one event spanning its days; nothing was imported");
       err = 1;
     }
     free(why);

@@ -111,6 +111,14 @@ static long long check_date(lua_State *L, int idx, const char *fn,
   return baton__date_days(y, m, d);
 }
 
+/* The date argument at 1 as a day number in *z (today when absent and
+ * `optional`), then the calendar: load()'s result. */
+static calendar_t *load_at(lua_State *L, const char *fn, int optional,
+                           long long *z) {
+  *z = check_date(L, 1, fn, optional);
+  return load(L);
+}
+
 /* Pushes { name, from, to } of row i. */
 static void push_range(lua_State *L, const row_t *r) {
   lua_createtable(L, 0, 4);
@@ -173,8 +181,8 @@ static int l_list(lua_State *L) {
 
 /* baton.terms.current([date]) -> term | nil */
 static int l_current(lua_State *L) {
-  long long z = check_date(L, 1, "current", 1);
-  calendar_t *c = load(L);
+  long long z;
+  calendar_t *c = load_at(L, "current", 1, &z);
   if (c == NULL)
     return 3;
   push_term_or_nil(L, c, find(c, BATON_TERM, z));
@@ -185,8 +193,8 @@ static int l_current(lua_State *L) {
  * before date (before the start of date's own term, when it is in one),
  * the latest. */
 static int l_previous(lua_State *L) {
-  long long z = check_date(L, 1, "previous", 1);
-  calendar_t *c = load(L);
+  long long z;
+  calendar_t *c = load_at(L, "previous", 1, &z);
   if (c == NULL)
     return 3;
   long cur = find(c, BATON_TERM, z);
@@ -203,8 +211,8 @@ static int l_previous(lua_State *L) {
 
 /* baton.terms.of(date) -> term | nil, closure | nil */
 static int l_of(lua_State *L) {
-  long long z = check_date(L, 1, "of", 0);
-  calendar_t *c = load(L);
+  long long z;
+  calendar_t *c = load_at(L, "of", 0, &z);
   if (c == NULL)
     return 3;
   long x = find(c, BATON_CLOSURE, z);

@@ -67,6 +67,8 @@ expect_contains "terms 'Autumn 2026' (2026-09-03 to 2026-12-18) and 'Winter 2026
 expect_contains "nothing was imported" err
 expect_status 1 baton terms import "$T/unpaired.ics"
 expect_contains "'Spring term starts' (2027-01-05) has no matching 'Spring term ends' event" err
+expect_status 1 baton terms import "$T/unpaired_end.ics"
+expect_contains "'Spring term ends' (2027-01-05) has no 'Spring term starts' event before it" err
 verdict "the calendar is as it was" "a failed import changed the calendar" "" \
   test "$(sqlite3 "$BATON_DB" "SELECT group_concat(name) FROM baton_terms")" = "$before"
 
