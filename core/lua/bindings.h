@@ -103,6 +103,11 @@ int baton__test_start(baton_plugin_t *p, const char *file,
                       baton_test_counts_t *counts,
                       void (*done_cb)(baton_task_t *));
 
+/* Test globals kept beside their modules: set_terms{...} (lua_terms.c)
+ * and set_setting(key, value) (lua_settings.c). */
+int baton__test_set_terms(lua_State *L);
+int baton__test_set_setting(lua_State *L);
+
 /* Stops and frees every timer of a plugin (on unload). */
 void baton__timer_close_all(baton_plugin_t *p);
 

@@ -165,3 +165,36 @@ int baton__lua_open_settings(lua_State *L) {
   luaL_newlib(L, fns);
   return 1;
 }
+
+/* set_setting(key, value), a test global (core/lua/lua_test.c): stores
+ * the running plugin's setting in the test database as `baton config`
+ * would, checked against its declaration; nil unsets it. Raises on an
+ * undeclared key or a value of the wrong type. */
+int baton__test_set_setting(lua_State *L) {
+  const char *key = baton__lua_checkcstring(L, 1, "set_setting", "the key");
+  const baton_manifest_t *m = manifest_of(L, "set_setting");
+  const baton_argspec_t *a = baton__manifest_setting(m, key);
+  if (a == NULL)
+    return luaL_error(L, "set_setting: plugin '%s' declares no setting '%s'",
+                      m->name, key);
+  const char *text = NULL;
+  if (!lua_isnoneornil(L, 2)) {
+    text = luaL_tolstring(L, 2, NULL); /* 3 -> "3", true -> "true" */
+    baton_value_t v;
+    char *why = NULL;
+    int r = baton__arg_convert(a, text, &v, &why);
+    baton__value_clear(&v);
+    if (r != 0) {
+      lua_pushfstring(L, "set_setting: %s", why ? why : baton_strerror(r));
+      free(why);
+      return lua_error(L);
+    }
+  }
+  baton_plugin_t *p = baton__plugin_of(L);
+  baton_store_t *s;
+  if (baton__host_store(p->host, &s) != 0)
+    return luaL_error(L, "set_setting: %s", baton_host_last_error(p->host));
+  if (baton_settings_set(s, p->name, key, text) != 0)
+    return luaL_error(L, "set_setting: %s", baton_store_last_error(s));
+  return 0;
+}

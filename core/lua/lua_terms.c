@@ -265,3 +265,42 @@ int baton__lua_open_terms(lua_State *L) {
   luaL_newlib(L, fns);
   return 1;
 }
+
+/* set_terms{ {name, from, to [, closure = true]}, ... }, a test global
+ * (core/lua/lua_test.c): the test database's calendar becomes exactly
+ * these rows, checked as `baton terms` checks them. Raises on a bad row. */
+int baton__test_set_terms(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  size_t n = (size_t)lua_rawlen(L, 1);
+  /* Collected with the state: nothing to free if a check raises. */
+  baton_term_t *rows = lua_newuserdatauv(L, (n ? n : 1) * sizeof *rows, 0);
+  for (size_t i = 0; i < n; i++) {
+    if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
+      return luaL_error(L,
+                        "set_terms: entry %d must be a table {name, from, "
+                        "to [, closure = true]}",
+                        (int)i + 1);
+    /* The strings are the entry's fields, alive while argument 1 is. */
+    const char *f[3];
+    for (int k = 0; k < 3; k++) {
+      if (lua_rawgeti(L, -1 - k, k + 1) != LUA_TSTRING)
+        return luaL_error(L,
+                          "set_terms: entry %d needs a name, a first and "
+                          "a last day (strings)",
+                          (int)i + 1);
+      f[k] = lua_tostring(L, -1);
+    }
+    lua_getfield(L, -4, "closure");
+    rows[i] = (baton_term_t){lua_toboolean(L, -1) ? BATON_CLOSURE : BATON_TERM,
+                             f[0], f[1], f[2]};
+    lua_pop(L, 5);
+  }
+  baton_plugin_t *p = baton__plugin_of(L);
+  baton_store_t *s;
+  baton_terms_report_t r;
+  if (baton__host_store(p->host, &s) != 0)
+    return luaL_error(L, "set_terms: %s", baton_host_last_error(p->host));
+  if (baton_terms_apply(s, rows, NULL, n, 1, 0, &r) != 0)
+    return luaL_error(L, "set_terms: %s", baton_store_last_error(s));
+  return 0;
+}

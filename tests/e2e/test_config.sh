@@ -19,7 +19,7 @@ printf 'return { show = function() baton.print(baton.settings.get("secret")) end
 
 test_case "the plugin's own tests pass inside the real host"
 expect_status 0 baton test "$PLUGINS/school"
-expect_contains "7 passed, 0 failed" out
+expect_contains "9 passed, 0 failed" out
 
 test_case "list: every setting with its value, default and type"
 expect_status 0 baton config school
@@ -95,10 +95,11 @@ expect_lines out "the staff-room code"
 verdict "settings unchanged by the attempts" "a plugin changed the settings" "" \
   test "$(sqlite3 "$BATON_DB" "SELECT group_concat(plugin || '.' || key || '=' || value) FROM baton_settings")" = "other.secret=the staff-room code,school.notify=false"
 
-test_case "a workflow script has no settings"
-printf 'local ok, err = pcall(baton.settings.get, "x")\nbaton.print(err)\n' >s.lua
+test_case "a workflow script has no settings, and no test helper outside baton test"
+printf 'local ok, err = pcall(baton.settings.get, "x")\nbaton.print(err)\nbaton.print(tostring(set_setting), tostring(set_terms))\n' >s.lua
 expect_status 0 baton run s.lua
 expect_contains "a workflow script has no settings" out
+expect_contains "nil	nil" out
 
 test_case "a bad declaration is a manifest error with file:line"
 bad() { # NAME LINE3: a manifest whose third line declares the settings
