@@ -102,6 +102,16 @@ static json_t *setting_json(const baton_argspec_t *a, const char *stored) {
   return o;
 }
 
+/* Prints setting_json(a, stored). */
+static void print_setting(baton_cli_t *cli, const baton_argspec_t *a,
+                          const char *stored) {
+  json_t *o = setting_json(a, stored);
+  char *j = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  fprintf(cli->out, "%s\n", j ? j : "{}");
+  free(j);
+  json_decref(o);
+}
+
 /* Whether a stored text still fits the declaration. */
 static int fits(const baton_argspec_t *a, const char *value) {
   baton_value_t v;
@@ -228,11 +238,7 @@ static int cmd_config(baton_cli_t *cli, const baton_cmdspec_t *spec,
     baton_buf_t def = {0};
     format_value(&a->def, &def);
     if (cli->opts.json) {
-      json_t *o = setting_json(a, cur);
-      char *j = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-      fprintf(cli->out, "%s\n", j ? j : "{}");
-      free(j);
-      json_decref(o);
+      print_setting(cli, a, cur);
     } else {
       fprintf(cli->out, "%s\n", cur ? cur : def.data);
     }
@@ -247,7 +253,11 @@ static int cmd_config(baton_cli_t *cli, const baton_cmdspec_t *spec,
     baton__buf_free(&text);
     return 1;
   }
-  if (!cli->opts.quiet && !cli->opts.json) {
+  if (cli->opts.json) {
+    char *now = unset ? NULL : baton__strdup(text.data);
+    print_setting(cli, a, now);
+    free(now);
+  } else if (!cli->opts.quiet) {
     baton_buf_t def = {0};
     format_value(&a->def, &def);
     if (unset)

@@ -39,6 +39,8 @@ expect_status 0 baton config school capacity
 expect_lines out "3"
 expect_status 0 baton --json config school
 expect_json_true out 'd["plugin"] == "school" and [s["value"] for s in d["settings"] if s["key"] == "capacity"] == [3]'
+expect_status 0 baton --json config school capacity 5
+expect_json_true out 'd["key"] == "capacity" and d["value"] == 5 and d["default"] == 2 and d["set"]'
 expect_status 0 baton config school capacity --unset
 expect_contains "school.capacity is unset (the default, 2, applies)." out
 expect_status 0 baton school get capacity
