@@ -373,7 +373,10 @@ static int cmd_import(baton_cli_t *cli, const baton_cmdspec_t *spec,
       baton_terms_apply(s, r.rows, (const char *const *)r.where, r.n,
                         args[2].v.b, args[1].v.b, &rep) != 0) {
     baton__host_report(cli->host, NULL, baton_store_last_error(s),
-                       "nothing was imported");
+                       args[2].v.b ? "nothing was imported"
+                                   : "nothing was imported; to make the "
+                                     "file the whole calendar, add "
+                                     "--replace");
     status = 1;
   }
   if (status == 0)

@@ -64,7 +64,7 @@ expect_status 1 baton terms import "$T/bad.csv"
 expect_contains "bad.csv:3:2: '2027-13-05' is not a date" err
 expect_status 1 baton terms import "$T/overlap.csv"
 expect_contains "terms 'Autumn 2026' (2026-09-03 to 2026-12-18) and 'Winter 2026' (2026-12-01 to 2027-01-20) share days" err
-expect_contains "nothing was imported" err
+expect_contains "nothing was imported; to make the file the whole calendar, add --replace" err
 expect_status 1 baton terms import "$T/unpaired.ics"
 expect_contains "'Spring term starts' (2027-01-05) has no matching 'Spring term ends' event" err
 expect_status 1 baton terms import "$T/unpaired_end.ics"
