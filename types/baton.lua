@@ -137,6 +137,57 @@ function baton.date.weekday(date) end
 ---@return integer, integer, integer
 function baton.date.parts(date) end
 
+--- A term: its name, its first and last day (both in the term), and the
+--- closures that share a day with it, by date.
+---@class baton.term
+---@field name string
+---@field from string
+---@field to string
+---@field closures {name: string, from: string, to: string}[]
+local term = {}
+
+baton.terms = {}
+
+--- every term, by date
+---@return baton.term[]|nil terms
+---@return string? err
+---@return string? code
+function baton.terms.list() end
+
+--- the term holding date (default today), or nil between terms
+---@param date? string
+---@return baton.term|nil term
+function baton.terms.current(date) end
+
+--- the last term that ended before date's term began
+---@param date? string
+---@return baton.term|nil term
+function baton.terms.previous(date) end
+
+--- the term and the closure holding date, each or nil
+---@param date string
+---@return baton.term|nil term
+---@return {name: string, from: string, to: string}|nil closure
+function baton.terms.of(date) end
+
+--- weekdays from..to (both included) in a term and in no closure
+---@param from string
+---@param to string
+---@return integer n
+---@return string[] days
+function baton.terms.school_days(from, to) end
+
+baton.settings = {}
+
+--- the value of the declared type; the default when unset
+---@param key string
+---@return any value
+function baton.settings.get(key) end
+
+--- every declared setting, key = value
+---@return table<string, any>
+function baton.settings.all() end
+
 --- waits
 ---@param ms integer
 function baton.sleep(ms) end

@@ -67,6 +67,16 @@ const char *baton__suggest(const char *word, const char *const *cands, size_t n)
 
 /* Checks YYYY-MM-DD names a real calendar day. Returns 0 or BATON_EINVAL. */
 int baton__date_parse(const char *s, int *y, int *m, int *d);
+/* Day numbers: days since 1970-01-01 of y-m-d in the proleptic Gregorian
+ * calendar (Howard Hinnant's days_from_civil), and back. Whole days: no
+ * time zone, no daylight saving. */
+long long baton__date_days(long long y, int m, int d);
+void baton__date_civil(long long z, long long *y, int *m, int *d);
+/* The day number of a date string YYYY-MM-DD; BATON_EINVAL if not one. */
+int baton__date_to_days(const char *s, long long *z);
+/* Writes day z as "YYYY-MM-DD" into buf (at least 11 bytes). Returns 0,
+ * or BATON_EINVAL when its year is outside 0000-9999. */
+int baton__date_format(long long z, char *buf);
 
 /* ---- csv.c: capped message lists, UTF-8, CSV ----------------------------- */
 

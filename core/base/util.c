@@ -323,6 +323,45 @@ int baton__date_parse(const char *s, int *y, int *m, int *d) {
   return 0;
 }
 
+long long baton__date_days(long long y, int m, int d) {
+  y -= m <= 2;
+  long long era = (y >= 0 ? y : y - 399) / 400;
+  long long yoe = y - era * 400;
+  long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void baton__date_civil(long long z, long long *y, int *m, int *d) {
+  z += 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  long long doe = z - era * 146097;
+  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long long mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+int baton__date_to_days(const char *s, long long *z) {
+  int y, m, d;
+  if (s == NULL || baton__date_parse(s, &y, &m, &d) != 0)
+    return BATON_EINVAL;
+  *z = baton__date_days(y, m, d);
+  return 0;
+}
+
+int baton__date_format(long long z, char *buf) {
+  long long y;
+  int m, d;
+  baton__date_civil(z, &y, &m, &d);
+  if (y < 0 || y > 9999)
+    return BATON_EINVAL;
+  snprintf(buf, 11, "%04d-%02d-%02d", (int)y, m, d);
+  return 0;
+}
+
 const char *baton__asset_text(const baton_asset_t *table, const char *path,
                               size_t *len) {
   for (const baton_asset_t *a = table; a->path != NULL; a++) {

@@ -65,6 +65,20 @@ extern const size_t baton__demo_ncommands;
 /* Runs the CLI on argv (without the program name). Returns the exit status. */
 int baton__cli_main(int argc, char **argv);
 
+/* cmd_terms.c: `baton terms`, the school calendar. */
+extern const baton_builtin_t baton__terms_commands[];
+extern const size_t baton__terms_ncommands;
+
+/* cmd_config.c: `baton config`, plugins' settings. */
+extern const baton_builtin_t baton__config_commands[];
+extern const size_t baton__config_ncommands;
+/* For `baton doctor`: p's settings that differ from their defaults, as
+ * "capacity = 3 (default 2), ..." (malloc'd), or NULL when none (or no
+ * database yet). *problem is set when a stored value no longer fits the
+ * manifest's declaration. */
+char *baton__config_doctor(baton_host_t *h, const baton_plugin_t *p,
+                           int *problem);
+
 /* Built-in commands of the store (cmd_store.c), for cli.c's table. */
 extern const baton_builtin_t baton__store_commands[];
 extern const size_t baton__store_ncommands;

@@ -270,6 +270,8 @@ static const size_t core_ncommands = sizeof core_commands / sizeof *core_command
 static const builtin_table_t builtin_tables[] = {
     {core_commands, &core_ncommands},
     {baton__store_commands, &baton__store_ncommands},
+    {baton__terms_commands, &baton__terms_ncommands}, /* cmd_terms.c */
+    {baton__config_commands, &baton__config_ncommands}, /* cmd_config.c */
     {baton__serve_commands, &baton__serve_ncommands}, /* core/cli/serve/ */
     {baton__dev_commands, &baton__dev_ncommands},
     {baton__demo_commands, &baton__demo_ncommands}, /* core/cli/cmd_demo.c */
@@ -649,6 +651,18 @@ static void health_done(baton_task_t *t) {
     r->detail = baton__strdup(lua_tostring(t->co, 2));
 }
 
+/* The settings of p set with `baton config` (cmd_config.c). */
+static void doctor_settings(doctor_t *d, baton_plugin_t *p) {
+  int problem;
+  char *detail = baton__config_doctor(d->cli->host, p, &problem);
+  if (detail == NULL)
+    return;
+  char what[160];
+  snprintf(what, sizeof what, "settings of %s", p->name);
+  check(d, problem ? "warn" : "info", what, detail);
+  free(detail);
+}
+
 static void doctor_plugin(doctor_t *d, baton_plugin_t *p) {
   char what[256];
   snprintf(what, sizeof what, "plugin %s %s (%s)", p->name,
@@ -668,6 +682,7 @@ static void doctor_plugin(doctor_t *d, baton_plugin_t *p) {
   if (!has) {
     lua_pop(L, 1);
     check(d, "ok", what, "loads; no health() check");
+    doctor_settings(d, p);
     return;
   }
   health_t r = {0};
@@ -680,6 +695,7 @@ static void doctor_plugin(doctor_t *d, baton_plugin_t *p) {
   check(d, r.ok ? "ok" : "fail", what,
         r.detail ? r.detail : "health() passed");
   free(r.detail);
+  doctor_settings(d, p);
 }
 
 static int count_person(const baton_person_t *p, void *ud) {

@@ -36,6 +36,11 @@ int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
 int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
 int baton__lua_open_spawn(lua_State *L);                   /* lua_spawn.c */
 int baton__lua_open_http(lua_State *L);                    /* lua_http.c */
+int baton__lua_open_terms(lua_State *L);                   /* lua_terms.c */
+int baton__lua_open_settings(lua_State *L);             /* lua_settings.c */
+/* Pushes baton.today(): the date given with --today (or the test
+ * runner's set_today), else the local date, as YYYY-MM-DD (lua_baton.c). */
+void baton__lua_push_today(lua_State *L);
 
 /* A route made by baton.http.route (lua_http.c); owned by its plugin. */
 typedef struct baton_route_s {
@@ -98,6 +103,11 @@ typedef struct {
 int baton__test_start(baton_plugin_t *p, const char *file,
                       baton_test_counts_t *counts,
                       void (*done_cb)(baton_task_t *));
+
+/* Test globals kept beside their modules: set_terms{...} (lua_terms.c)
+ * and set_setting(key, value) (lua_settings.c). */
+int baton__test_set_terms(lua_State *L);
+int baton__test_set_setting(lua_State *L);
 
 /* Stops and frees every timer of a plugin (on unload). */
 void baton__timer_close_all(baton_plugin_t *p);

@@ -95,10 +95,15 @@ static int l_json_mode(lua_State *L) {
 /* baton.today() -> "YYYY-MM-DD": the local date, or the one given with
  * --today / $BATON_TODAY (for rehearsals, demos and tests). */
 static int l_today(lua_State *L) {
+  baton__lua_push_today(L);
+  return 1;
+}
+
+void baton__lua_push_today(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
   if (p->host->opts.today != NULL) {
     lua_pushstring(L, p->host->opts.today);
-    return 1;
+    return;
   }
   time_t now = time(NULL);
   struct tm tm;
@@ -106,7 +111,6 @@ static int l_today(lua_State *L) {
   localtime_r(&now, &tm);
   strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   lua_pushstring(L, buf);
-  return 1;
 }
 
 /* baton.suggest(word, candidates) -> the candidate close enough to word
@@ -178,6 +182,10 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   lua_setfield(L, -2, "csv");
   baton__lua_open_assign(L); /* sets baton.assign */
   baton__lua_open_rota(L);   /* sets baton.rota */
+  baton__lua_open_terms(L);
+  lua_setfield(L, -2, "terms");
+  baton__lua_open_settings(L);
+  lua_setfield(L, -2, "settings");
 
   /* baton.output and baton.ui.table, written in Lua. [baton] */
   size_t api_len;

@@ -6,29 +6,6 @@
  * strings, so min/max/sort need nothing from here. */
 #include "bindings.h"
 
-/* Days since 1970-01-01 of y-m-d (Howard Hinnant's days_from_civil). */
-static long long days_from_civil(long long y, int m, int d) {
-  y -= m <= 2;
-  long long era = (y >= 0 ? y : y - 399) / 400;
-  long long yoe = y - era * 400;
-  long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/* The inverse: y-m-d of a day number. */
-static void civil_from_days(long long z, long long *y, int *m, int *d) {
-  z += 719468;
-  long long era = (z >= 0 ? z : z - 146096) / 146097;
-  long long doe = z - era * 146097;
-  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  long long mp = (5 * doy + 2) / 153;
-  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *y = yoe + era * 400 + (*m <= 2);
-}
-
 int baton__lua_todate(lua_State *L, int idx, int *y, int *m, int *d) {
   size_t len;
   if (lua_type(L, idx) != LUA_TSTRING)
@@ -75,17 +52,13 @@ static long long check_day(lua_State *L, int idx, const char *fn) {
   int y, m, d;
   if (baton__lua_todate(L, idx, &y, &m, &d) != 0)
     not_a_date(L, idx, fn);
-  return days_from_civil(y, m, d);
+  return baton__date_days(y, m, d);
 }
 
 static void push_day(lua_State *L, long long z) {
-  long long y;
-  int m, d;
-  civil_from_days(z, &y, &m, &d);
-  if (y < 0 || y > 9999)
-    luaL_error(L, "baton.date: the result is outside the years 0000-9999");
   char buf[16];
-  snprintf(buf, sizeof buf, "%04d-%02d-%02d", (int)y, m, d);
+  if (baton__date_format(z, buf) != 0)
+    luaL_error(L, "baton.date: the result is outside the years 0000-9999");
   lua_pushstring(L, buf);
 }
 
@@ -117,9 +90,9 @@ static int l_add_months(lua_State *L) {
   int nm = (int)(total - ny * 12) + 1;
   /* Clamp: the last day of the target month is the day before the 1st of
    * the month after. */
-  long long first_next = nm == 12 ? days_from_civil(ny + 1, 1, 1)
-                                  : days_from_civil(ny, nm + 1, 1);
-  long long first = days_from_civil(ny, nm, 1);
+  long long first_next = nm == 12 ? baton__date_days(ny + 1, 1, 1)
+                                  : baton__date_days(ny, nm + 1, 1);
+  long long first = baton__date_days(ny, nm, 1);
   long long last = first_next - first;
   push_day(L, first + (d <= last ? d : last) - 1);
   return 1;

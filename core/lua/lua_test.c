@@ -10,6 +10,8 @@
  *   run_json(cmd, ...)        the same with --json; must succeed -> decoded, result
  *   plugin                    the plugin's module table
  *   set_today(date)           what baton.today() returns from now on
+ *   set_terms{...}            the test database's school calendar
+ *   set_setting(key, value)   one of the plugin's settings (nil: unset)
  *   load_people(path)         import a CSV/JSON roster into the test database
  *   load_groups(path)         the same for group memberships
  *   fixture_path(rel)         a path inside the plugin's directory */
@@ -225,6 +227,8 @@ int baton__test_start(baton_plugin_t *p, const char *file,
   static const luaL_Reg fns[] = {{"run", l_run},
                                  {"fixture_path", l_fixture_path},
                                  {"set_today", l_set_today},
+                                 {"set_terms", baton__test_set_terms},
+                                 {"set_setting", baton__test_set_setting},
                                  {NULL, NULL}};
   for (const luaL_Reg *f = fns; f->name; f++) {
     lua_pushcfunction(L, f->func);

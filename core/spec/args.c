@@ -59,9 +59,22 @@ static int parse_bool(const char *s, int *b) {
   return -1;
 }
 
-/* Converts the text `s` to the argument's type into *v. */
-static int convert(const baton_argspec_t *a, const char *s, baton_value_t *v,
-                   char **err) {
+/* Raises the usage error for a number outside a's min..max, or returns 0. */
+static int check_range(const baton_argspec_t *a, const char *label,
+                       const char *s, double x, char **err) {
+  if ((!a->has_min || x >= a->min) && (!a->has_max || x <= a->max))
+    return 0;
+  if (a->has_min && a->has_max)
+    return usage_err(err, "%s must be from %g to %g, got '%s'", label, a->min,
+                     a->max, s);
+  if (a->has_min)
+    return usage_err(err, "%s must be at least %g, got '%s'", label, a->min,
+                     s);
+  return usage_err(err, "%s must be at most %g, got '%s'", label, a->max, s);
+}
+
+int baton__arg_convert(const baton_argspec_t *a, const char *s,
+                       baton_value_t *v, char **err) {
   char label[80];
   arg_label(a, label, sizeof label);
   memset(v, 0, sizeof *v);
@@ -73,6 +86,8 @@ static int convert(const baton_argspec_t *a, const char *s, baton_value_t *v,
     long long i = strtoll(s, &end, 10);
     if (*s == '\0' || *end != '\0' || errno == ERANGE)
       return usage_err(err, "%s expects a whole number, got '%s'", label, s);
+    if (check_range(a, label, s, (double)i, err) != 0)
+      return BATON_EUSAGE;
     v->v.i = i;
     break;
   }
@@ -81,6 +96,8 @@ static int convert(const baton_argspec_t *a, const char *s, baton_value_t *v,
     double d = strtod(s, &end);
     if (*s == '\0' || *end != '\0' || !isfinite(d))
       return usage_err(err, "%s expects a number, got '%s'", label, s);
+    if (check_range(a, label, s, d, err) != 0)
+      return BATON_EUSAGE;
     v->v.n = d;
     break;
   }
@@ -277,7 +294,7 @@ int baton__args_parse(const baton_cmdspec_t *spec, int argc,
           }
           value = argv[++i];
         }
-        if ((r = convert(fs, value, &v, err)) != 0)
+        if ((r = baton__arg_convert(fs, value, &v, err)) != 0)
           goto fail;
         if (negated)
           v.v.b = !v.v.b;
@@ -292,7 +309,7 @@ int baton__args_parse(const baton_cmdspec_t *spec, int argc,
     }
     const baton_argspec_t *ps = &spec->args[pos[pi]];
     baton_value_t v;
-    if ((r = convert(ps, a, &v, err)) != 0)
+    if ((r = baton__arg_convert(ps, a, &v, err)) != 0)
       goto fail;
     if ((r = store(ps, &vals[pos[pi]], &v)) != 0)
       goto fail;
@@ -361,19 +378,10 @@ int baton__args_usage(const baton_cmdspec_t *spec, const char *prefix,
 }
 
 static void print_value(FILE *out, const baton_value_t *v) {
-  switch (v->type) {
-  case BATON_ARG_INTEGER:
-    fprintf(out, "%lld", v->v.i);
-    break;
-  case BATON_ARG_NUMBER:
-    fprintf(out, "%g", v->v.n);
-    break;
-  case BATON_ARG_BOOLEAN:
-    fprintf(out, "%s", v->v.b ? "true" : "false");
-    break;
-  default:
-    fprintf(out, "%s", v->v.s);
-  }
+  baton_buf_t b = {0};
+  if (baton__value_format(v, &b) == 0 && b.data)
+    fputs(b.data, out);
+  baton__buf_free(&b);
 }
 
 static void help_row(FILE *out, const baton_argspec_t *a) {
@@ -400,6 +408,11 @@ static void help_row(FILE *out, const baton_argspec_t *a) {
     fprintf(out, ", default ");
     print_value(out, &a->def);
   }
+  if (a->has_min && a->has_max)
+    fprintf(out, ", from %g to %g", a->min, a->max);
+  else if (a->has_min || a->has_max)
+    fprintf(out, ", at %s %g", a->has_min ? "least" : "most",
+            a->has_min ? a->min : a->max);
   if (a->required && a->flag)
     fprintf(out, ", required");
   if (a->many)
@@ -433,7 +446,20 @@ void baton__args_help(const baton_cmdspec_t *spec, const char *prefix,
                "--plugins DIR) work with every command; see baton --help.\n");
 }
 
-static void push_value(lua_State *L, const baton_value_t *v) {
+int baton__value_format(const baton_value_t *v, baton_buf_t *b) {
+  switch (v->type) {
+  case BATON_ARG_INTEGER:
+    return baton__buf_printf(b, "%lld", v->v.i);
+  case BATON_ARG_NUMBER:
+    return baton__buf_printf(b, "%.15g", v->v.n);
+  case BATON_ARG_BOOLEAN:
+    return baton__buf_printf(b, "%s", v->v.b ? "true" : "false");
+  default:
+    return baton__buf_printf(b, "%s", v->v.s ? v->v.s : "");
+  }
+}
+
+void baton__value_push(lua_State *L, const baton_value_t *v) {
   switch (v->type) {
   case BATON_ARG_INTEGER:
     lua_pushinteger(L, (lua_Integer)v->v.i);
@@ -457,11 +483,11 @@ void baton__args_push(lua_State *L, const baton_cmdspec_t *spec,
     if (spec->args[i].many) {
       lua_createtable(L, (int)v->nitems, 0);
       for (size_t k = 0; k < v->nitems; k++) {
-        push_value(L, &v->items[k]);
+        baton__value_push(L, &v->items[k]);
         lua_rawseti(L, -2, (lua_Integer)k + 1);
       }
     } else if (v->set) {
-      push_value(L, v);
+      baton__value_push(L, v);
     } else {
       continue;
     }

@@ -593,6 +593,112 @@ out:
   return r;
 }
 
+/* Reads `type` of the spec at -1 into a->type: declared, or taken from
+ * the default, or string. */
+static int get_type(check_t *c, baton_argspec_t *a, const char *where,
+                    const char *at) {
+  lua_State *L = c->L;
+  char *type = NULL;
+  int r;
+  if ((r = get_string(c, -1, "type", where, 0, &type)) != 0)
+    return r;
+  if (type == NULL) {
+    lua_getfield(L, -1, "default");
+    a->type = lua_type(L, -1) == LUA_TBOOLEAN ? BATON_ARG_BOOLEAN
+              : lua_isinteger(L, -1)          ? BATON_ARG_INTEGER
+              : lua_type(L, -1) == LUA_TNUMBER ? BATON_ARG_NUMBER
+                                               : BATON_ARG_STRING;
+    lua_pop(L, 1);
+  } else {
+    size_t i;
+    for (i = 0; i < sizeof type_names / sizeof *type_names; i++)
+      if (strcmp(type, type_names[i]) == 0)
+        break;
+    if (i == sizeof type_names / sizeof *type_names) {
+      const char *s = baton__suggest(type, type_names, 7);
+      r = failf(c, at, "%s has type '%s'%s%s%s; types are string, "
+                           "integer, number, boolean, date, path, enum",
+                where, type, s ? " (did you mean '" : "", s ? s : "",
+                s ? "'?)" : "");
+      free(type);
+      return r;
+    }
+    a->type = (baton_argtype_t)i;
+    free(type);
+  }
+  return 0;
+}
+
+/* Reads `values` of an enum (the spec at -1). */
+static int get_values(check_t *c, baton_argspec_t *a, const char *where,
+                      const char *at) {
+  if (a->type != BATON_ARG_ENUM)
+    return 0;
+  int r = get_string_list(c, -1, "values", where, &a->values, &a->nvalues);
+  if (r != 0)
+    return r;
+  if (a->nvalues == 0)
+    return failf(c, at, "%s is an enum without values; add values = "
+                        "{ \"a\", \"b\" }", where);
+  return 0;
+}
+
+/* Reads `min` and `max` of an integer or number (the spec at -1), and
+ * checks that the default (read already) is one of the values allowed. */
+static int get_range(check_t *c, baton_argspec_t *a, const char *where,
+                     const char *at) {
+  lua_State *L = c->L;
+  static const char *const ends[] = {"min", "max"};
+  int numeric = a->type == BATON_ARG_INTEGER || a->type == BATON_ARG_NUMBER;
+  for (int i = 0; i < 2; i++) {
+    int t = lua_getfield(L, -1, ends[i]);
+    if (t == LUA_TNIL) {
+      lua_pop(L, 1);
+      continue;
+    }
+    int ok = numeric && (a->type == BATON_ARG_INTEGER ? lua_isinteger(L, -1)
+                                                      : t == LUA_TNUMBER);
+    if (!ok) {
+      int r = numeric ? failf(c, at, "%s of %s is %s but its type is %s",
+                              ends[i], where, lua_kind(L, -1),
+                              baton__argtype_name(a->type))
+                      : failf(c, at, "%s has %s, which only an integer or "
+                              "a number may have", where, ends[i]);
+      lua_pop(L, 1);
+      return r;
+    }
+    *(i ? &a->has_max : &a->has_min) = 1;
+    *(i ? &a->max : &a->min) = (double)lua_tonumber(L, -1);
+    lua_pop(L, 1);
+  }
+  if (a->has_min && a->has_max && a->min > a->max)
+    return failf(c, at, "%s has min %g above max %g", where, a->min, a->max);
+  if (a->type == BATON_ARG_ENUM && a->def.set) {
+    size_t i;
+    for (i = 0; i < a->nvalues && strcmp(a->values[i], a->def.v.s); i++)
+      ;
+    if (i == a->nvalues)
+      return failf(c, at, "default of %s is '%s', which is not one of "
+                          "its values", where, a->def.v.s);
+  }
+  if (!a->def.set || !numeric)
+    return 0;
+  char text[64], *why = NULL;
+  if (a->type == BATON_ARG_INTEGER)
+    snprintf(text, sizeof text, "%lld", a->def.v.i);
+  else
+    snprintf(text, sizeof text, "%.17g", a->def.v.n);
+  baton_value_t v;
+  int r = baton__arg_convert(a, text, &v, &why);
+  baton__value_clear(&v);
+  if (r == 0)
+    return 0;
+  if (r == BATON_EUSAGE)
+    r = failf(c, at, "default of %s is not allowed: %s", where, why);
+  free(why);
+  return r;
+}
+
 /* Reads one entry of a command's `args` list (the table at -1). */
 static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
                      size_t pos) {
@@ -600,7 +706,8 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
   static const char *const known[] = {"1",     "type",     "default",
                                       "help",  "required", "many",
                                       "short", "values",   "metavar",
-                                      "exists", "optional"};
+                                      "exists", "optional", "min",
+                                      "max"};
   char where[160];
   snprintf(where, sizeof where, "argument %zu of command '%s'", pos, cmd);
   if (lua_rawgeti(L, -1, 1) != LUA_TSTRING) {
@@ -640,34 +747,8 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
   if (r)
     return r;
 
-  /* The type: declared, or taken from the default, or string. */
-  char *type = NULL;
-  if ((r = get_string(c, -1, "type", where, 0, &type)) != 0)
+  if ((r = get_type(c, a, where, at)) != 0)
     return r;
-  if (type == NULL) {
-    lua_getfield(L, -1, "default");
-    a->type = lua_type(L, -1) == LUA_TBOOLEAN ? BATON_ARG_BOOLEAN
-              : lua_isinteger(L, -1)          ? BATON_ARG_INTEGER
-              : lua_type(L, -1) == LUA_TNUMBER ? BATON_ARG_NUMBER
-                                               : BATON_ARG_STRING;
-    lua_pop(L, 1);
-  } else {
-    size_t i;
-    for (i = 0; i < sizeof type_names / sizeof *type_names; i++)
-      if (strcmp(type, type_names[i]) == 0)
-        break;
-    if (i == sizeof type_names / sizeof *type_names) {
-      const char *s = baton__suggest(type, type_names, 7);
-      r = failf(c, at, "%s has type '%s'%s%s%s; types are string, "
-                           "integer, number, boolean, date, path, enum",
-                where, type, s ? " (did you mean '" : "", s ? s : "",
-                s ? "'?)" : "");
-      free(type);
-      return r;
-    }
-    a->type = (baton_argtype_t)i;
-    free(type);
-  }
   if (!a->flag && a->type == BATON_ARG_BOOLEAN)
     return failf(c, at, "%s is a boolean; a boolean must be a flag: "
                              "write \"--%s\"", where, a->name);
@@ -685,14 +766,8 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
       return failf(c, at, "%s: short must be one letter, for a flag",
                    where);
   }
-  if (a->type == BATON_ARG_ENUM) {
-    if ((r = get_string_list(c, -1, "values", where, &a->values,
-                             &a->nvalues)) != 0)
-      return r;
-    if (a->nvalues == 0)
-      return failf(c, at, "%s is an enum without values; add values = "
-                               "{ \"a\", \"b\" }", where);
-  }
+  if ((r = get_values(c, a, where, at)) != 0)
+    return r;
   lua_getfield(L, -1, "required");
   a->required = lua_toboolean(L, -1);
   lua_getfield(L, -2, "many");
@@ -702,16 +777,9 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
   lua_getfield(L, -4, "optional");
   int optional = lua_toboolean(L, -1);
   lua_pop(L, 4);
-  if ((r = get_default(c, a, where, at)) != 0)
+  if ((r = get_default(c, a, where, at)) != 0 ||
+      (r = get_range(c, a, where, at)) != 0)
     return r;
-  if (a->type == BATON_ARG_ENUM && a->def.set) {
-    size_t i;
-    for (i = 0; i < a->nvalues && strcmp(a->values[i], a->def.v.s); i++)
-      ;
-    if (i == a->nvalues)
-      return failf(c, at, "default of %s is '%s', which is not one of "
-                               "its values", where, a->def.v.s);
-  }
   if (!a->flag && !a->def.set && !optional)
     a->required = 1;
   if (a->metavar == NULL) {
@@ -838,13 +906,88 @@ static int check_commands(check_t *c, baton_manifest_t *m) {
   return 0;
 }
 
+static int cmp_setting(const void *a, const void *b) {
+  return strcmp(((const baton_argspec_t *)a)->name,
+                ((const baton_argspec_t *)b)->name);
+}
+
+/* Reads `settings` of the manifest at -1 into m->settings, sorted by
+ * name: settings = { capacity = { type = "integer", default = 2, min = 1,
+ * help = "..." } }, each checked as a command argument is (its type,
+ * values, default, min and max), so `baton config` checks a value the way
+ * a command checks its arguments. */
+static int check_settings(check_t *c, baton_manifest_t *m) {
+  lua_State *L = c->L;
+  static const char *const known[] = {"type", "default", "help",
+                                      "values", "min", "max"};
+  int t = lua_getfield(L, -1, "settings");
+  if (t == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  int r = 0;
+  if (t != LUA_TTABLE) {
+    r = failf(c, "settings", "settings is %s; it must be a table of "
+                             "settings: settings = { capacity = { type = "
+                             "\"integer\", default = 2 } }",
+              lua_kind(L, -1));
+    lua_pop(L, 1);
+    return r;
+  }
+  size_t n = 0;
+  for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1))
+    n++;
+  m->settings = calloc(n ? n : 1, sizeof *m->settings);
+  if (m->settings == NULL) {
+    lua_pop(L, 1);
+    return BATON_ENOMEM;
+  }
+  for (lua_pushnil(L); r == 0 && lua_next(L, -2); lua_pop(L, 1)) {
+    /* [settings, name, spec] */
+    if (lua_type(L, -2) != LUA_TSTRING || !is_ident(lua_tostring(L, -2), 0)) {
+      r = failf(c, "settings", "settings must be named in lower case "
+                               "(letters, digits and '_'): settings = { "
+                               "capacity = { ... } }");
+      break;
+    }
+    const char *name = lua_tostring(L, -2);
+    char where[128];
+    snprintf(where, sizeof where, "setting '%s'", name);
+    if (lua_type(L, -1) != LUA_TTABLE) {
+      r = failf(c, name, "%s is %s; it must be a table { type = ..., "
+                         "default = ..., help = ... }", where, lua_kind(L, -1));
+      break;
+    }
+    baton_argspec_t *a = &m->settings[m->nsettings++];
+    if ((a->name = baton__strdup(name)) == NULL ||
+        (a->key = baton__strdup(name)) == NULL) {
+      r = BATON_ENOMEM;
+      break;
+    }
+    if ((r = check_keys(c, -1, where, known, sizeof known / sizeof *known)) ||
+        (r = get_type(c, a, where, name)) ||
+        (r = get_string(c, -1, "help", where, 0, &a->help)) ||
+        (r = get_values(c, a, where, name)) ||
+        (r = get_default(c, a, where, name)) ||
+        (r = get_range(c, a, where, name)))
+      break;
+  }
+  if (r != 0)
+    lua_pop(L, 3); /* [manifest] */
+  else
+    lua_pop(L, 1);
+  qsort(m->settings, m->nsettings, sizeof *m->settings, cmp_setting);
+  return r;
+}
+
 /* Checks the manifest table on top of c->L and copies it into m. */
 static int check_manifest(check_t *c, baton_manifest_t *m) {
   lua_State *L = c->L;
   static const char *const known[] = {"name",     "version",     "api",
                                       "summary",  "namespace",   "permissions",
                                       "depends",  "commands",    "description",
-                                      "author",   "license",     "homepage"};
+                                      "author",   "license",     "homepage",
+                                      "settings"};
   const char *where = "the manifest";
   int r;
   if (!lua_istable(L, -1))
@@ -918,6 +1061,8 @@ static int check_manifest(check_t *c, baton_manifest_t *m) {
   else if ((m->cmds = calloc(1, sizeof *m->cmds)) == NULL)
     r = BATON_ENOMEM;
   lua_pop(L, 1);
+  if (r == 0)
+    r = check_settings(c, m);
   return r;
 }
 
@@ -1017,6 +1162,9 @@ void baton__manifest_free(baton_manifest_t *m) {
     free(c->help);
   }
   free(m->cmds);
+  for (size_t i = 0; i < m->nsettings; i++)
+    argspec_free(&m->settings[i]);
+  free(m->settings);
   strlist_free(m->depends, m->ndepends);
   baton__scopes_free(&m->scopes);
   free(m->name);
@@ -1024,6 +1172,14 @@ void baton__manifest_free(baton_manifest_t *m) {
   free(m->summary);
   free(m->ns);
   free(m);
+}
+
+const baton_argspec_t *baton__manifest_setting(const baton_manifest_t *m,
+                                               const char *key) {
+  for (size_t i = 0; i < m->nsettings; i++)
+    if (strcmp(m->settings[i].name, key) == 0)
+      return &m->settings[i];
+  return NULL;
 }
 
 int baton__manifest_line(const char *path, const char *key) {

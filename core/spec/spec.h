@@ -107,6 +107,8 @@ typedef struct {
   char *metavar; /* shown in usage: "N", "DATE", "FILE" */
   char **values; /* enum */
   size_t nvalues;
+  int has_min, has_max; /* integer, number: the bounds, inclusive */
+  double min, max;
 } baton_argspec_t;
 
 typedef struct {
@@ -130,6 +132,11 @@ typedef struct {
   size_t ndepends;
   baton_cmdspec_t *cmds; /* sorted by name */
   size_t ncmds;
+  /* `settings`: typed values an administrator sets with `baton config`,
+   * one argspec each (name and key are the setting's name, flag 0),
+   * sorted by name. */
+  baton_argspec_t *settings;
+  size_t nsettings;
 } baton_manifest_t;
 
 /* Evaluates a manifest file with an empty environment, a small instruction
@@ -143,6 +150,9 @@ void baton__manifest_free(baton_manifest_t *m);
 int baton__manifest_line(const char *path, const char *key);
 const baton_cmdspec_t *baton__manifest_command(const baton_manifest_t *m,
                                                const char *name);
+/* The declared setting `key`, or NULL. */
+const baton_argspec_t *baton__manifest_setting(const baton_manifest_t *m,
+                                               const char *key);
 
 /* ---- args.c: command-line arguments checked against a cmdspec ----------- */
 
@@ -156,6 +166,16 @@ int baton__args_parse(const baton_cmdspec_t *spec, int argc,
                       int *consumed, char **err);
 void baton__args_free(const baton_cmdspec_t *spec, baton_value_t *vals);
 void baton__value_clear(baton_value_t *v);
+/* Converts the text s to a's type into *v (checking an enum's values, a
+ * date, min and max): the one type check of command arguments and
+ * settings. Returns 0, BATON_EUSAGE with *err (malloc'd) naming what is
+ * wrong, or BATON_ENOMEM. Free *v with baton__value_clear. */
+int baton__arg_convert(const baton_argspec_t *a, const char *s,
+                       baton_value_t *v, char **err);
+/* Appends a value as the command line writes it ("3", "true", "x"). */
+int baton__value_format(const baton_value_t *v, baton_buf_t *b);
+/* Pushes one value (not a `many` list) as its Lua type. */
+void baton__value_push(lua_State *L, const baton_value_t *v);
 /* Prints "usage: PREFIX ..." and the argument table. */
 void baton__args_help(const baton_cmdspec_t *spec, const char *prefix,
                       FILE *out);

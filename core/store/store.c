@@ -74,6 +74,23 @@ static const char *const core_migrations[BATON_STORE_SCHEMA_VERSION] = {
     /* 3: the file says it is baton's, so a later open can tell a baton
      * database from another program's before changing anything. */
     "PRAGMA application_id = " BATON_STR(BATON_APPLICATION_ID) ";",
+    /* 4: the school calendar (terms and the closures in and between them)
+     * and plugins' settings. Named baton_*: no plugin may read or write
+     * them through SQL (the authorizer refuses the prefix); plugins use
+     * baton.terms and baton.settings. */
+    "CREATE TABLE baton_terms ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('term', 'closure')),"
+    "  name TEXT NOT NULL CHECK (name <> ''),"
+    "  start_date TEXT NOT NULL, end_date TEXT NOT NULL,"
+    "  CHECK (start_date <= end_date),"
+    "  PRIMARY KEY (kind, name, start_date)"
+    ") WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX baton_terms_one_name ON baton_terms(name)"
+    "  WHERE kind = 'term';"
+    "CREATE TABLE baton_settings ("
+    "  plugin TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+    "  PRIMARY KEY (plugin, key)"
+    ") WITHOUT ROWID;",
 };
 
 #define CORE_COMPONENT "baton"
@@ -345,6 +362,12 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
     if (db == NULL || baton__store_is_core_table(a1) || owns(p, a1) ||
         is_schema_table(a1))
       return SQLITE_OK;
+    if (sqlite3_strnicmp(a1, "baton_", 6) == 0)
+      return refuse(s, "plugin '%s' may not read table '%s'%s%s%s: baton_* "
+                    "tables are baton's own (the school calendar, plugins' "
+                    "settings); read them with baton.terms and "
+                    "baton.settings", p, a1, ctx ? " (through " : "",
+                    ctx ? ctx : "", ctx ? ")" : "");
     return refuse(s, "plugin '%s' may not read table '%s'%s%s%s: %s '%s_'", p,
                   a1, ctx ? " (through " : "", ctx ? ctx : "", ctx ? ")" : "",
                   rule, p);

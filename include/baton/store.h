@@ -32,7 +32,7 @@
 typedef struct baton_store_s baton_store_t;
 
 /* The newest core schema version this baton knows. */
-#define BATON_STORE_SCHEMA_VERSION 3
+#define BATON_STORE_SCHEMA_VERSION 4
 
 /* SQLite's application_id of a baton database ("BATN"), so a file of
  * another program is told apart before anything writes to it. */
@@ -279,5 +279,72 @@ int baton_store_backup(baton_store_t *s, const char *path);
  * Returns 0, BATON_ENOENT, BATON_EVERSION, BATON_ESTORE or another code;
  * on failure the database is unchanged. */
 int baton_store_restore(baton_store_t *s, const char *path);
+
+
+/* ---- terms: the school calendar (core/store/terms.c) -------------------- */
+
+typedef enum {
+  BATON_TERM,   /* a school term: "Autumn 2026" */
+  BATON_CLOSURE /* days without school inside or between terms */
+} baton_term_kind_t;
+
+typedef struct {
+  baton_term_kind_t kind;
+  const char *name;
+  const char *from; /* YYYY-MM-DD, the first day */
+  const char *to;   /* YYYY-MM-DD, the last day (inclusive) */
+} baton_term_t;
+
+typedef int (*baton_term_cb)(const baton_term_t *t, void *ud);
+
+/* Calls cb for every term and closure, by first day (a term before a
+ * closure starting the same day). Returns 0, cb's value or an error. */
+int baton_terms_each(baton_store_t *s, baton_term_cb cb, void *ud);
+
+/* What baton_terms_apply did (or, with dry_run, would do). */
+typedef struct {
+  size_t added, updated, unchanged, removed;
+} baton_terms_report_t;
+
+/* Writes terms and closures in one transaction: a term replaces the term
+ * of the same name (its dates are updated), a closure is known by its
+ * name and first day. With `replace`, every term and closure not in rows
+ * is removed. Checks every row (a name, real dates, from <= to) and that
+ * no two terms share a day. Returns 0 and the counts; BATON_EINVAL with
+ * the store's error naming the row (`where[i]`, e.g. "cal.ics:12", when
+ * given) or the overlapping terms; or a database error. On failure, and
+ * always with dry_run, nothing changes. */
+int baton_terms_apply(baton_store_t *s, const baton_term_t *rows,
+                      const char *const *where, size_t n, int replace,
+                      int dry_run, baton_terms_report_t *report);
+
+/* Removes the term named `name`; if there is none, the closures of that
+ * name (only the one starting on `from` when from is not NULL). Returns 0
+ * and *removed, or BATON_ENOTFOUND naming what exists. */
+int baton_terms_remove(baton_store_t *s, const char *name, const char *from,
+                       size_t *removed);
+
+/* What a calendar entry's title says it is, by the documented rule
+ * (docs/user-guide.md, "The school calendar"): BATON_CLOSURE when it names
+ * a holiday, half term, break, closure, vacation, recess, INSET or
+ * training day, or no school; else BATON_TERM when it names a term,
+ * semester, trimester or quarter; else -1 (some other event: skipped). */
+int baton_terms_classify(const char *title);
+
+/* ---- settings: per plugin, set with `baton config` (core/store/settings.c) */
+
+typedef int (*baton_setting_cb)(const char *plugin, const char *key,
+                                const char *value, void *ud);
+
+/* Calls cb for every stored setting of `plugin` (every plugin's if NULL),
+ * by plugin and key. Values are text as `baton config` took them, already
+ * checked against the setting's type. Returns 0, cb's value or an error. */
+int baton_settings_each(baton_store_t *s, const char *plugin,
+                        baton_setting_cb cb, void *ud);
+
+/* Stores a setting's value (text), or removes it when value is NULL.
+ * Returns 0 or a database error. */
+int baton_settings_set(baton_store_t *s, const char *plugin, const char *key,
+                       const char *value);
 
 #endif

@@ -197,8 +197,33 @@ static void test_args_push_builds_the_lua_table(void **state) {
   baton__args_free(&spec, v);
 }
 
+static void test_min_and_max_bound_numbers(void **state) {
+  (void)state;
+  baton_argspec_t a = {.name = "capacity", .key = "capacity",
+                       .type = BATON_ARG_INTEGER, .has_min = 1, .min = 1,
+                       .has_max = 1, .max = 10};
+  baton_value_t v;
+  char *err = NULL;
+  assert_int_equal(baton__arg_convert(&a, "10", &v, &err), 0);
+  assert_int_equal(v.v.i, 10);
+  assert_int_equal(baton__arg_convert(&a, "11", &v, &err), BATON_EUSAGE);
+  assert_string_equal(err, "capacity must be from 1 to 10, got '11'");
+  free(err);
+  a.type = BATON_ARG_NUMBER;
+  a.has_max = 0;
+  assert_int_equal(baton__arg_convert(&a, "0.5", &v, &err), BATON_EUSAGE);
+  assert_string_equal(err, "capacity must be at least 1, got '0.5'");
+  free(err);
+  baton_buf_t b = {0};
+  assert_int_equal(baton__arg_convert(&a, "2.5", &v, &err), 0);
+  assert_int_equal(baton__value_format(&v, &b), 0);
+  assert_string_equal(b.data, "2.5");
+  baton__buf_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_min_and_max_bound_numbers),
       cmocka_unit_test(test_parse_fills_defaults_and_values),
       cmocka_unit_test(test_short_flag_and_negated_boolean),
       cmocka_unit_test(test_negative_number_is_a_value_not_a_flag),

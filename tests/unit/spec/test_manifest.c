@@ -235,8 +235,61 @@ static void test_rejects_non_table_result(void **state) {
   expect_error("return 42\n", ":1:", "returns an integer; it must return a table");
 }
 
+static void test_settings_are_read_sorted_and_typed(void **state) {
+  (void)state;
+  baton_manifest_t *m;
+  char *err = NULL;
+  assert_int_equal(
+      load(HEAD "  settings = {\n"
+                "    weight = { type = \"number\", default = 0.5, min = 0, "
+                "max = 1 },\n"
+                "    capacity = { default = 2, min = 1, help = \"h\" },\n"
+                "    motto = { type = \"string\" },\n"
+                "  },\n}\n",
+           &m, &err),
+      0);
+  assert_int_equal(m->nsettings, 3);
+  assert_string_equal(m->settings[0].name, "capacity");
+  assert_int_equal(m->settings[0].type, BATON_ARG_INTEGER); /* from default */
+  assert_int_equal(m->settings[0].def.v.i, 2);
+  assert_true(m->settings[0].has_min && !m->settings[0].has_max);
+  assert_string_equal(m->settings[0].help, "h");
+  assert_string_equal(m->settings[1].name, "motto");
+  assert_false(m->settings[1].def.set);
+  assert_ptr_equal(baton__manifest_setting(m, "weight"), &m->settings[2]);
+  assert_null(baton__manifest_setting(m, "nope"));
+  baton__manifest_free(m);
+}
+
+static void test_rejects_bad_settings_at_their_line(void **state) {
+  (void)state;
+  expect_error(HEAD "  settings = {\n    size = { defualt = 2 },\n  },\n}\n",
+               ":7:", "unknown field 'defualt' in setting 'size' (did you "
+                      "mean 'default'?)");
+  expect_error(HEAD "  settings = {\n    size = { type = \"integer\", "
+                    "default = 1.5 },\n  },\n}\n",
+               ":7:", "default of setting 'size' is a number but its type "
+                      "is integer");
+  expect_error(HEAD "  settings = {\n    size = { default = 0, min = 1 },\n"
+                    "  },\n}\n",
+               ":7:", "default of setting 'size' is not allowed: size must "
+                      "be at least 1, got '0'");
+  expect_error(HEAD "  settings = {\n    size = { default = 5, min = 9, "
+                    "max = 1 },\n  },\n}\n",
+               ":7:", "setting 'size' has min 9 above max 1");
+  expect_error(HEAD "  settings = {\n    size = { type = \"date\", "
+                    "default = \"2026-02-30\" },\n  },\n}\n",
+               ":7:", "default of setting 'size' is not a date");
+  expect_error(HEAD "  settings = {\n    Size = { default = 1 },\n  },\n}\n",
+               ":6:", "settings must be named in lower case");
+  expect_error(HEAD "  settings = 3,\n}\n", ":6:",
+               "settings is an integer; it must be a table");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_settings_are_read_sorted_and_typed),
+      cmocka_unit_test(test_rejects_bad_settings_at_their_line),
       cmocka_unit_test(test_good_manifest_is_read_into_plain_data),
       cmocka_unit_test(test_namespace_defaults_to_name),
       cmocka_unit_test(test_rejects_syntax_error_with_line),
