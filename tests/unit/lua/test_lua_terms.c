@@ -127,7 +127,7 @@ static void test_settings_typed_with_defaults(void **state) {
   expect_raise(f, "baton.settings.get('tones')",
                "plugin 'cal' declares no setting 'tones' (did you mean "
                "'tone'?)");
-  expect_raise(f, "baton.settings.get(nil)", "bad argument #1");
+  expect_raise(f, "baton.settings.get(nil)", "baton.settings.get: the key must be a string, not nil");
 }
 
 int main(void) {
