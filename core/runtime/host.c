@@ -800,6 +800,21 @@ void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
   baton__buf_free(&u);
 }
 
+/* The command could not start for want of memory: under the plugin's
+ * limit (its state is full), or the machine's. */
+static void report_no_memory(baton_host_t *h, baton_plugin_t *p) {
+  char msg[256];
+  if (p->mem_limit != 0)
+    snprintf(msg, sizeof msg,
+             "out of memory in plugin '%s' (limit %d MiB) starting the "
+             "command; use less memory, or raise the limit with "
+             "--memory-limit MIB",
+             p->name, (int)(p->mem_limit >> 20));
+  else
+    snprintf(msg, sizeof msg, "out of memory starting the command");
+  baton__host_report(h, p->name, msg, NULL);
+}
+
 int baton__host_start_command(baton_host_t *h, const char *ns,
                                const char *cmd, int argc,
                                const char *const *argv,
@@ -870,7 +885,7 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
   if (reach == NULL || baton__reach_args(reach, spec, vals,
                                          h->user_args && !h->running) != 0) {
     baton__reach_unref(reach);
-    baton__host_report(h, p->name, "out of memory starting the command", NULL);
+    report_no_memory(h, p);
     baton__args_free(spec, vals);
     return 1;
   }
@@ -891,7 +906,7 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
   snprintf(what, sizeof what, "command '%s %s'", ns, spec->name);
   /* [handler, args, ctx] */
   if (baton__task_start(p, 2, what, done_cb, data) != 0) {
-    baton__host_report(h, p->name, "out of memory starting the command", NULL);
+    report_no_memory(h, p);
     return 1;
   }
   *started = 1;

@@ -40,6 +40,11 @@ typedef enum {
 /* How deep plugin coroutines may nest while running (resume inside resume). */
 #define BATON_MAX_ACTIVE 128
 
+/* How far past a plugin's memory limit the host itself may go on the
+ * plugin's state while none of the plugin's code runs: enough to push the
+ * "out of memory" message and start or end a call, never for the plugin. */
+#define BATON_HOST_HEADROOM (64 * 1024)
+
 typedef struct baton_task_s baton_task_t;
 typedef struct baton_op_s baton_op_t;
 

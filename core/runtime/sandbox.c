@@ -47,7 +47,13 @@ static void *plugin_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     p->mem -= old;
     return NULL;
   }
-  if (nsize > old && p->mem_limit && p->mem + (nsize - old) > p->mem_limit) {
+  /* Outside the plugin's own code (no call of it active), the host may go
+   * a little past the limit: it must still be able to say "out of memory"
+   * and unwind a call that the limit stopped, on the same state. */
+  size_t limit = p->mem_limit;
+  if (limit != 0 && __atomic_load_n(&p->nactive, __ATOMIC_SEQ_CST) == 0)
+    limit += BATON_HOST_HEADROOM;
+  if (nsize > old && limit && p->mem + (nsize - old) > limit) {
     if (last_failure.ptr == ptr && last_failure.osize == osize &&
         last_failure.nsize == nsize && p->nactive > 0)
       baton__sandbox_kill(p, BATON_ENOMEM);
