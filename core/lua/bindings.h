@@ -36,6 +36,8 @@ int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
 int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
 int baton__lua_open_spawn(lua_State *L);                   /* lua_spawn.c */
 int baton__lua_open_http(lua_State *L);                    /* lua_http.c */
+/* Sets baton.args and baton.exit (lua_script.c). [baton] */
+void baton__lua_open_script(lua_State *L);
 
 /* A route made by baton.http.route (lua_http.c); owned by its plugin. */
 typedef struct baton_route_s {

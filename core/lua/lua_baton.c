@@ -148,6 +148,7 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   baton__lua_open_fs(L);
   lua_setfield(L, -2, "fs");
   baton__lua_open_spawn(L); /* sets baton.spawn */
+  baton__lua_open_script(L); /* sets baton.args and baton.exit */
   baton__lua_open_http(L);
   lua_setfield(L, -2, "http");
   baton__lua_open_ics_lazy(L);

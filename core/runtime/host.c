@@ -694,6 +694,8 @@ int baton__host_run_loop(baton_host_t *h) {
       fprintf(h->opts.err, "baton: interrupted; nothing was left half-written\n");
     return 128 + h->signal;
   }
+  if (h->exit_set)
+    return h->exit_status;
   return h->failed ? 1 : 0;
 }
 
@@ -958,6 +960,7 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   }
   h->script = p;
   p->is_script = 1;
+  h->exit_set = 0;
   for (size_t i = 0; perms && perms[i]; i++) {
     char *why = NULL;
     int r = baton__grant_add(&p->perms, &p->scopes, perms[i], " for --allow",

@@ -119,6 +119,8 @@ struct baton_host_s {
   uv_async_t wake; /* the signal handler wakes the loop through it */
   volatile int signal; /* SIGINT/SIGTERM received, or 0 */
   int failed;          /* a task of this run failed */
+  int exit_set;        /* a script called baton.exit: its status wins */
+  int exit_status;
   int scanned;
   struct baton_store_s *store; /* opened on first use: baton__host_store */
   /* The task whose Lua code runs now (innermost), or NULL; a task started

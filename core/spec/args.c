@@ -25,6 +25,29 @@ void baton__value_clear(baton_value_t *v) {
   memset(v, 0, sizeof *v);
 }
 
+int baton__value_cmp(const baton_value_t *a, const baton_value_t *b) {
+  if (a->type == BATON_ARG_INTEGER)
+    return a->v.i < b->v.i ? -1 : a->v.i > b->v.i;
+  return a->v.n < b->v.n ? -1 : a->v.n > b->v.n;
+}
+
+int baton__value_check_range(const baton_argspec_t *a,
+                             const baton_value_t *v) {
+  if (a->min.set && baton__value_cmp(v, &a->min) < 0)
+    return -1;
+  if (a->max.set && baton__value_cmp(v, &a->max) > 0)
+    return 1;
+  return 0;
+}
+
+/* An integer or number value as text, for messages and --help. */
+static void value_text(const baton_value_t *v, char *buf, size_t n) {
+  if (v->type == BATON_ARG_INTEGER)
+    snprintf(buf, n, "%lld", v->v.i);
+  else
+    snprintf(buf, n, "%g", v->v.n);
+}
+
 static int usage_err(char **err, const char *fmt, ...) BATON_PRINTF(2, 3);
 
 static int usage_err(char **err, const char *fmt, ...) {
@@ -127,6 +150,21 @@ static int convert(const baton_argspec_t *a, const char *s, baton_value_t *v,
     break;
   }
   v->set = 1;
+  int side = (a->type == BATON_ARG_INTEGER || a->type == BATON_ARG_NUMBER)
+                 ? baton__value_check_range(a, v)
+                 : 0;
+  if (side != 0) {
+    /* "--times must be at most 10 (from 1 to 10), got '12'" */
+    char lo[40], hi[40];
+    value_text(&a->min, lo, sizeof lo);
+    value_text(&a->max, hi, sizeof hi);
+    if (a->min.set && a->max.set)
+      return usage_err(err, "%s must be at %s %s (from %s to %s), got '%s'",
+                       label, side < 0 ? "least" : "most", side < 0 ? lo : hi,
+                       lo, hi, s);
+    return usage_err(err, "%s must be at %s %s, got '%s'", label,
+                     side < 0 ? "least" : "most", side < 0 ? lo : hi, s);
+  }
   return 0;
 }
 
@@ -399,6 +437,15 @@ static void help_row(FILE *out, const baton_argspec_t *a) {
   if (a->def.set && !(a->type == BATON_ARG_BOOLEAN && !a->def.v.b)) {
     fprintf(out, ", default ");
     print_value(out, &a->def);
+  }
+  char bound[40];
+  if (a->min.set) {
+    value_text(&a->min, bound, sizeof bound);
+    fprintf(out, ", at least %s", bound);
+  }
+  if (a->max.set) {
+    value_text(&a->max, bound, sizeof bound);
+    fprintf(out, ", at most %s", bound);
   }
   if (a->required && a->flag)
     fprintf(out, ", required");
