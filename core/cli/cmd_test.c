@@ -121,6 +121,7 @@ static void run_file(baton_cli_t *cli, const char *dir, const char *file,
     goto done;
   }
   baton__host_signals(h, 1);
+  c->tmp_dir = tmp;
   if (baton__test_start(p, file, c, file_done) != 0) {
     c->failed++;
     fprintf(c->out, "  FAIL  cannot start the test file\n");
@@ -128,6 +129,7 @@ static void run_file(baton_cli_t *cli, const char *dir, const char *file,
   if (baton__host_run_loop(h) >= 128)
     cli->host->signal = h->signal;
 done:
+  c->tmp_dir = NULL;
   baton_host_free(h);
   rm_tree(tmp);
   free(db);

@@ -682,6 +682,9 @@ static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   sqlite3_stmt *st = box->st;
   if (rows)
     lua_newtable(L);
+  /* Zero, so that afterwards a non-zero rowid means this statement
+   * inserted a row (a trigger's inserts do not change it). */
+  sqlite3_set_last_insert_rowid(s->db, 0);
   int rc, n = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (!rows || (max && n >= max))
@@ -707,8 +710,17 @@ static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
     lua_closeslot(L, boxed);
     return push_fail(L, err, baton_store_last_error(s));
   }
-  if (!rows)
-    lua_pushinteger(L, sqlite3_changes(s->db));
+  if (!rows) {
+    /* exec -> changes [, the rowid of the row it inserted] */
+    sqlite3_int64 id = sqlite3_last_insert_rowid(s->db);
+    int changes = sqlite3_changes(s->db);
+    lua_closeslot(L, boxed);
+    lua_pushinteger(L, changes);
+    if (id == 0 || changes == 0)
+      return 1;
+    lua_pushinteger(L, (lua_Integer)id);
+    return 2;
+  }
   lua_closeslot(L, boxed);
   return 1;
 }
@@ -766,7 +778,8 @@ static int store_first(lua_State *L) {
   return 1;
 }
 
-/* baton.store.exec(sql, ...) -> number of rows changed. */
+/* baton.store.exec(sql, ...) -> number of rows changed, and the rowid of
+ * the row it inserted (nil when it inserted none). */
 static int l_store_exec(lua_State *L) {
   return protected_store_call(L, store_exec);
 }

@@ -6,8 +6,14 @@
  *
  *   test(name, fn)            declare a test (fn runs as part of a task)
  *   expect(v):to_equal(x)     and the other matchers below; .never negates
- *   run(cmd, ...)             `baton NS CMD ...` in this host -> {status, out, err}
+ *   run(cmd, ...)             `baton NS CMD ...` in this host -> {status, out, err};
+ *                             --json, --quiet, --debug and --today DATE
+ *                             among the arguments are baton's, for this run
  *   run_json(cmd, ...)        the same with --json; must succeed -> decoded, result
+ *   before_each(fn), after_each(fn)   run around every test (test_runner.lua)
+ *   reset_db()                a fresh, empty database from here on
+ *   tmp_path(name)            a scratch path, removed after the file
+ *   test_permissions{...}     extra grants for the test file's own code only
  *   plugin                    the plugin's module table
  *   set_today(date)           what baton.today() returns from now on
  *   load_people(path)         import a CSV/JSON roster into the test database
@@ -15,10 +21,15 @@
  *   fixture_path(rel)         a path inside the plugin's directory */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "baton/store.h"
 #include "capture.h"
 #include "bindings.h"
+
+/* The name of a test file's task, which test_permissions checks. */
+#define TEST_TASK "test file"
 
 /* ---- run(): a command of the plugin, its output captured ---------------- */
 
@@ -27,11 +38,20 @@ typedef struct {
   baton_op_t op;
   baton_capture_t cap;
   int waited; /* run() yielded: run_done resumes the test */
+  baton_host_t *h;
+  const char *saved_today; /* the host's --today, put back at the end */
+  char today[16];          /* run(..., "--today", DATE) */
 } run_op_t;
 
 static void run_free(run_op_t *r) {
   baton__capture_free(&r->cap);
   free(r);
+}
+
+/* The command ended: its --today, if it had one, ends with it. */
+static void run_restore(run_op_t *r) {
+  if (r->h->opts.today == r->today)
+    r->h->opts.today = r->saved_today;
 }
 
 static int push_run_result(lua_State *L, void *ud) {
@@ -50,6 +70,7 @@ static int push_run_result(lua_State *L, void *ud) {
  * waits. */
 static void run_done(baton_capture_t *c) {
   run_op_t *r = c->data;
+  run_restore(r);
   if (!r->waited)
     return; /* finished inside run() itself, which returns the result */
   baton_task_t *waiting = r->op.task;
@@ -74,6 +95,7 @@ static int l_run(lua_State *L) {
   const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
   int argc = 0, json = h->opts.json, quiet = h->opts.quiet,
       debug = h->opts.debug;
+  const char *today = NULL;
   for (int i = 2; i <= n; i++) {
     char what[32];
     snprintf(what, sizeof what, "argument %d", i - 1);
@@ -84,16 +106,32 @@ static int l_run(lua_State *L) {
       quiet = 1;
     else if (strcmp(a, "--debug") == 0)
       debug = 1;
+    else if (strncmp(a, "--today=", 8) == 0)
+      today = a + 8;
+    else if (strcmp(a, "--today") == 0 && i < n)
+      today = baton__lua_checkcstring(L, ++i, "run", "the date of --today");
+    else if (strcmp(a, "--today") == 0)
+      return luaL_error(L, "run: --today needs a date: --today 2026-09-01");
     else
       argv[argc++] = a;
   }
+  if (today != NULL && baton__date_parse(today, NULL, NULL, NULL) != 0)
+    return luaL_error(L, "run: --today expects a date written YYYY-MM-DD, "
+                         "got '%s'", today);
   baton__task_current(L, "run");
   run_op_t *r = calloc(1, sizeof *r);
   if (r == NULL)
     return luaL_error(L, "run: out of memory");
   r->op.cancel = run_cancel;
+  r->h = h;
+  r->saved_today = h->opts.today;
+  if (today != NULL) {
+    snprintf(r->today, sizeof r->today, "%s", today);
+    h->opts.today = r->today;
+  }
   if (baton__capture_start(&r->cap, h, p->m->ns, cmd, argc, argv, json, quiet,
                            debug, run_done, r) != 0) {
+    run_restore(r);
     free(r);
     return luaL_error(L, "run: cannot capture output");
   }
@@ -130,6 +168,90 @@ static int l_set_today(lua_State *L) {
                       d);
   snprintf(p->host->today, sizeof p->host->today, "%s", d);
   p->host->opts.today = p->host->today;
+  return 0;
+}
+
+/* reset_db(): the database is closed and removed; the next use opens a
+ * fresh, empty one (core tables only; a plugin's tables come back when its
+ * code runs baton.store.migrate again). `before_each(reset_db)` gives each
+ * test a database of its own. */
+static int l_reset_db(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  baton_host_t *h = p->host;
+  for (baton_task_t *t = p->tasks; t != NULL; t = t->next)
+    if (t != h->running)
+      return luaL_error(L, "reset_db: a command or timer of the plugin is "
+                           "still running; call it between tests (in "
+                           "before_each) or after run() returns");
+  baton__host_store_close(h);
+  const char *db = baton__host_db_path(h);
+  static const char *const ends[] = {"", "-wal", "-shm", "-journal"};
+  for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+    char *f = baton__asprintf("%s%s", db, ends[i]);
+    if (f == NULL)
+      return luaL_error(L, "reset_db: out of memory");
+    int gone = remove(f) == 0 || !baton__is_file(f);
+    free(f);
+    if (!gone)
+      return luaL_error(L, "reset_db: cannot remove the test database %s%s",
+                        db, ends[i]);
+  }
+  return 0;
+}
+
+/* tmp_path(name) -> a path in the test file's scratch folder, which `baton
+ * test` removes after the file. The file is not created. */
+static int l_tmp_path(lua_State *L) {
+  baton_test_counts_t *c = lua_touserdata(L, lua_upvalueindex(1));
+  const char *name = baton__lua_checkcstring(L, 1, "tmp_path", "the name");
+  if (name[0] == '\0' || name[0] == '/' || strcmp(name, "..") == 0 ||
+      strncmp(name, "../", 3) == 0 || strstr(name, "/../") != NULL ||
+      (strlen(name) >= 3 && strcmp(name + strlen(name) - 3, "/..") == 0))
+    return luaL_error(L, "tmp_path: '%s' must be a relative name inside the "
+                         "scratch folder, e.g. tmp_path(\"out.csv\")", name);
+  char *dir = baton__asprintf("%s/files", c->tmp_dir);
+  if (dir == NULL)
+    return luaL_error(L, "tmp_path: out of memory");
+  if (!baton__is_dir(dir) && mkdir(dir, 0700) != 0) {
+    lua_pushfstring(L, "tmp_path: cannot make %s", dir);
+    free(dir);
+    return lua_error(L);
+  }
+  lua_pushfstring(L, "%s/%s", dir, name);
+  free(dir);
+  return 1;
+}
+
+/* test_permissions{"fs.read", "fs.write:out/", ...}: grants for the test
+ * file's own code (its task), not for the plugin: a command started with
+ * run() keeps exactly its manifest's grant, since a command's reach is its
+ * plugin's grant attenuated by its caller's. Only `baton test` defines it,
+ * and the runner allows it only before the first test runs. */
+static int l_test_permissions(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  /* Only the test file's own task: plugin code that a command started with
+   * run() calls must not widen its command's reach. */
+  baton_task_t *t = baton__plugin_of(L)->host->running;
+  baton_reach_t *r = baton__reach_now(L);
+  if (r == NULL || strcmp(t->what, TEST_TASK) != 0)
+    return luaL_error(L, "test_permissions: only the test file itself may "
+                         "call it, at its top");
+  lua_Integer n = luaL_len(L, 1);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_geti(L, 1, i);
+    char what[32];
+    snprintf(what, sizeof what, "permission %d", (int)i);
+    const char *perm = baton__lua_checkcstring(L, -1, "test_permissions", what);
+    char *why = NULL;
+    int e = baton__reach_grant(r, perm, " in test_permissions", &why);
+    if (e != 0) {
+      lua_pushfstring(L, "test_permissions: %s",
+                      why ? why : baton_strerror(e));
+      free(why);
+      return lua_error(L);
+    }
+    lua_pop(L, 1);
+  }
   return 0;
 }
 
@@ -204,11 +326,15 @@ int baton__test_start(baton_plugin_t *p, const char *file,
   static const luaL_Reg fns[] = {{"run", l_run},
                                  {"fixture_path", l_fixture_path},
                                  {"set_today", l_set_today},
+                                 {"reset_db", l_reset_db},
                                  {NULL, NULL}};
   for (const luaL_Reg *f = fns; f->name; f++) {
     lua_pushcfunction(L, f->func);
     lua_setglobal(L, f->name);
   }
+  lua_pushlightuserdata(L, counts);
+  lua_pushcclosure(L, l_tmp_path, 1);
+  lua_setglobal(L, "tmp_path");
   lua_pushinteger(L, 0);
   lua_pushcclosure(L, l_load, 1);
   lua_setglobal(L, "load_people");
@@ -234,6 +360,7 @@ int baton__test_start(baton_plugin_t *p, const char *file,
     lua_pop(L, 3);
     return 0;
   }
-  lua_pushstring(L, p->m->ns);
-  return baton__task_start(p, 3, "test file", done_cb, counts);
+  lua_pushstring(L, p->m ? p->m->ns : p->name);
+  lua_pushcfunction(L, l_test_permissions);
+  return baton__task_start(p, 4, TEST_TASK, done_cb, counts);
 }

@@ -361,6 +361,12 @@ void baton__reach_unref(baton_reach_t *r);
  * or BATON_ENOMEM. Only before the reach is shared. */
 int baton__reach_args(baton_reach_t *r, const baton_cmdspec_t *spec,
                       const baton_value_t *vals, int granted);
+/* Widens r's own link by one grant ("fs.read:out/"), as baton__grant_add
+ * does (where follows the grant in messages). Only for the reach of a
+ * test file under `baton test` (test_permissions): the chain rule keeps
+ * every command it starts within its own plugin's grant. */
+int baton__reach_grant(baton_reach_t *r, const char *spec, const char *where,
+                       char **err);
 /* The reach of the code running now in L's plugin: the running task's,
  * or NULL for code outside any task (loading), which has its plugin's own
  * grant. */
