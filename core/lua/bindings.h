@@ -92,6 +92,8 @@ typedef struct {
   int failed;
   char current[256]; /* the test running now, "" between tests */
   const char *tmp_dir; /* the file's scratch folder, removed after it */
+  baton_plugin_t **scripts; /* run_script's, freed after the file */
+  size_t nscripts;
 } baton_test_counts_t;
 /* Runs a test file in p's (loaded) state as a task: installs test(),
  * expect(), run() and the other test globals, then runs every test and

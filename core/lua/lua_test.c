@@ -28,6 +28,13 @@
 #include "capture.h"
 #include "bindings.h"
 
+/* A path relative to the plugin's folder (a script test's: the scripts'
+ * folder); malloc'd, NULL when out of memory. */
+static char *plugin_path(baton_plugin_t *p, const char *rel) {
+  return rel[0] == '/' ? baton__strdup(rel)
+                       : baton__asprintf("%s/%s", p->dir, rel);
+}
+
 /* The name of a test file's task, which test_permissions checks. */
 #define TEST_TASK "test file"
 
@@ -87,53 +94,69 @@ static void run_done(baton_capture_t *c) {
  * end (its own limits hold) and run_done frees the op. */
 static void run_cancel(baton_op_t *op) { (void)op; }
 
-static int l_run(lua_State *L) {
-  baton_plugin_t *p = baton__plugin_of(L);
-  baton_host_t *h = p->host;
-  const char *cmd = baton__lua_checkcstring(L, 1, "run", "the command");
-  int n = lua_gettop(L);
-  const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
-  int argc = 0, json = h->opts.json, quiet = h->opts.quiet,
-      debug = h->opts.debug;
-  const char *today = NULL;
-  for (int i = 2; i <= n; i++) {
-    char what[32];
-    snprintf(what, sizeof what, "argument %d", i - 1);
-    const char *a = baton__lua_checkcstring(L, i, "run", what);
-    if (strcmp(a, "--json") == 0)
-      json = 1;
-    else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
-      quiet = 1;
-    else if (strcmp(a, "--debug") == 0)
-      debug = 1;
-    else if (strncmp(a, "--today=", 8) == 0)
-      today = a + 8;
-    else if (strcmp(a, "--today") == 0 && i < n)
-      today = baton__lua_checkcstring(L, ++i, "run", "the date of --today");
-    else if (strcmp(a, "--today") == 0)
-      return luaL_error(L, "run: --today needs a date: --today 2026-09-01");
+/* baton's own flags among run()'s arguments, for this run only. */
+typedef struct {
+  int json, quiet, debug;
+  const char *today;
+  int nallow;
+  const char **allow; /* run_script's --allow grants (a userdata) */
+} run_flags_t;
+
+/* If argument i (of n) is one of baton's flags, records it and returns
+ * how many arguments it took (1 or 2); 0 if it is not one. */
+static int run_flag(lua_State *L, int i, int n, const char *fn,
+                    run_flags_t *f) {
+  char what[32];
+  snprintf(what, sizeof what, "argument %d", i);
+  const char *a = baton__lua_checkcstring(L, i, fn, what);
+  if (strcmp(a, "--json") == 0)
+    f->json = 1;
+  else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+    f->quiet = 1;
+  else if (strcmp(a, "--debug") == 0)
+    f->debug = 1;
+  else if (strncmp(a, "--today=", 8) == 0)
+    f->today = a + 8;
+  else if (f->allow && strncmp(a, "--allow=", 8) == 0)
+    f->allow[f->nallow++] = a + 8;
+  else if (strcmp(a, "--today") == 0 || (f->allow && strcmp(a, "--allow") == 0)) {
+    if (i == n)
+      luaL_error(L, "%s: %s needs a value: %s", fn, a,
+                 a[2] == 't' ? "--today 2026-09-01" : "--allow fs.write");
+    const char *v = baton__lua_checkcstring(L, i + 1, fn, a);
+    if (a[2] == 't')
+      f->today = v;
     else
-      argv[argc++] = a;
-  }
-  if (today != NULL && baton__date_parse(today, NULL, NULL, NULL) != 0)
-    return luaL_error(L, "run: --today expects a date written YYYY-MM-DD, "
-                         "got '%s'", today);
-  baton__task_current(L, "run");
+      f->allow[f->nallow++] = v;
+    return 2;
+  } else
+    return 0;
+  return 1;
+}
+
+/* Starts what `start` starts under the flags, captured, and waits for its
+ * end: -> {status, out, err}. */
+static int run_captured(lua_State *L, const char *fn, const run_flags_t *f,
+                        int (*start)(run_op_t *r, void *ctx), void *ctx) {
+  baton_host_t *h = baton__plugin_of(L)->host;
+  if (f->today != NULL && baton__date_parse(f->today, NULL, NULL, NULL) != 0)
+    return luaL_error(L, "%s: --today expects a date written YYYY-MM-DD, "
+                         "got '%s'", fn, f->today);
+  baton__task_current(L, fn);
   run_op_t *r = calloc(1, sizeof *r);
   if (r == NULL)
-    return luaL_error(L, "run: out of memory");
+    return luaL_error(L, "%s: out of memory", fn);
   r->op.cancel = run_cancel;
   r->h = h;
   r->saved_today = h->opts.today;
-  if (today != NULL) {
-    snprintf(r->today, sizeof r->today, "%s", today);
+  if (f->today != NULL) {
+    snprintf(r->today, sizeof r->today, "%s", f->today);
     h->opts.today = r->today;
   }
-  if (baton__capture_start(&r->cap, h, p->m->ns, cmd, argc, argv, json, quiet,
-                           debug, run_done, r) != 0) {
+  if (start(r, ctx) != 0) {
     run_restore(r);
     free(r);
-    return luaL_error(L, "run: cannot capture output");
+    return luaL_error(L, "%s: cannot capture output", fn);
   }
   if (r->cap.finished) {
     push_run_result(L, r);
@@ -144,12 +167,104 @@ static int l_run(lua_State *L) {
   return baton__task_wait(L, &r->op);
 }
 
-/* ---- the other helpers ----------------------------------------------------*/
+typedef struct {
+  const char *ns, *cmd;
+  int argc;
+  const char **argv;
+  const run_flags_t *f;
+  baton_plugin_t *script;
+} run_ctx_t;
 
-static char *plugin_path(baton_plugin_t *p, const char *rel) {
-  return rel[0] == '/' ? baton__strdup(rel)
-                       : baton__asprintf("%s/%s", p->dir, rel);
+static int start_command(run_op_t *r, void *ctx) {
+  run_ctx_t *c = ctx;
+  return baton__capture_start(&r->cap, r->h, c->ns, c->cmd, c->argc, c->argv,
+                              c->f->json, c->f->quiet, c->f->debug, run_done,
+                              r);
 }
+
+static int start_script(run_op_t *r, void *ctx) {
+  run_ctx_t *c = ctx;
+  return baton__capture_start_script(&r->cap, r->h, c->script, c->argc,
+                                     c->argv, c->f->json, c->f->quiet,
+                                     c->f->debug, run_done, r);
+}
+
+/* run(cmd, ...) in a plugin's tests; run(ns, cmd, ...) in a script's,
+ * which belong to no plugin. */
+static int l_run(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  baton_host_t *h = p->host;
+  int first = p->m ? 1 : 2;
+  const char *ns = p->m ? p->m->ns
+                        : baton__lua_checkcstring(L, 1, "run", "the command");
+  const char *cmd = lua_gettop(L) >= first
+                        ? baton__lua_checkcstring(L, first, "run",
+                                                  "the command")
+                        : NULL;
+  int n = lua_gettop(L);
+  const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
+  run_flags_t f = {h->opts.json, h->opts.quiet, h->opts.debug, NULL, 0, NULL};
+  run_ctx_t c = {ns, cmd, 0, argv, &f, NULL};
+  for (int i = first + 1; i <= n; i++) {
+    int took = run_flag(L, i, n, "run", &f);
+    if (took == 0)
+      argv[c.argc++] = lua_tostring(L, i);
+    else
+      i += took - 1;
+  }
+  return run_captured(L, "run", &f, start_command, &c);
+}
+
+/* run_script([flags...,] path, args...): `baton [flags] run path args` in
+ * this host, captured -> {status, out, err}. The flags are baton's
+ * (--json, --quiet, --debug, --today DATE, --allow PERM), before the
+ * path as on the command line; path is relative to the scripts' folder. */
+static int l_run_script(lua_State *L) {
+  baton_test_counts_t *counts = lua_touserdata(L, lua_upvalueindex(1));
+  baton_plugin_t *p = baton__plugin_of(L);
+  baton_host_t *h = p->host;
+  int n = lua_gettop(L);
+  const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
+  const char **allow = lua_newuserdatauv(L, sizeof *allow * (size_t)(n + 1), 0);
+  run_flags_t f = {h->opts.json, h->opts.quiet, h->opts.debug, NULL, 0, allow};
+  int i = 1, took;
+  while (i <= n && (took = run_flag(L, i, n, "run_script", &f)) > 0)
+    i += took;
+  if (i > n)
+    return luaL_error(L, "run_script: which script? run_script(\"name.lua\", "
+                         "args...)");
+  const char *rel = baton__lua_checkcstring(L, i, "run_script", "the script");
+  run_ctx_t c = {NULL, NULL, 0, argv, &f, NULL};
+  for (i++; i <= n; i++)
+    argv[c.argc++] = baton__lua_checkcstring(L, i, "run_script", "an argument");
+  baton_plugin_t **list =
+      realloc(counts->scripts, (counts->nscripts + 1) * sizeof *list);
+  if (list == NULL)
+    return luaL_error(L, "run_script: out of memory");
+  counts->scripts = list;
+  char *path = plugin_path(p, rel);
+  int status = 0;
+  c.script = path ? baton__host_new_script(h, path, NULL, &status) : NULL;
+  free(path);
+  if (c.script == NULL)
+    return luaL_error(L, "run_script: out of memory");
+  /* Freed after the test file: its task may end inside a callback of the
+   * host, which still uses it when the test goes on. */
+  counts->scripts[counts->nscripts++] = c.script;
+  for (int k = 0; k < f.nallow; k++) {
+    char *why = NULL;
+    int e = baton__grant_add(&c.script->perms, &c.script->scopes, allow[k],
+                             " for --allow", &why);
+    if (e != 0) {
+      lua_pushfstring(L, "run_script: %s", why ? why : baton_strerror(e));
+      free(why);
+      return lua_error(L);
+    }
+  }
+  return run_captured(L, "run_script", &f, start_script, &c);
+}
+
+/* ---- the other helpers ----------------------------------------------------*/
 
 static int l_fixture_path(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
@@ -335,13 +450,19 @@ int baton__test_start(baton_plugin_t *p, const char *file,
   lua_pushlightuserdata(L, counts);
   lua_pushcclosure(L, l_tmp_path, 1);
   lua_setglobal(L, "tmp_path");
+  lua_pushlightuserdata(L, counts);
+  lua_pushcclosure(L, l_run_script, 1);
+  lua_setglobal(L, "run_script");
   lua_pushinteger(L, 0);
   lua_pushcclosure(L, l_load, 1);
   lua_setglobal(L, "load_people");
   lua_pushinteger(L, 1);
   lua_pushcclosure(L, l_load, 1);
   lua_setglobal(L, "load_groups");
-  lua_rawgeti(L, LUA_REGISTRYINDEX, p->module_ref);
+  if (p->is_script)
+    lua_pushnil(L); /* a script test belongs to no plugin */
+  else
+    lua_rawgeti(L, LUA_REGISTRYINDEX, p->module_ref);
   lua_setglobal(L, "plugin");
 
   size_t runner_len;

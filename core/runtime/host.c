@@ -943,10 +943,9 @@ static int push_script(lua_State *L) {
   return c->argc + 1;
 }
 
-int baton_host_run_script(baton_host_t *h, const char *path, int argc,
-                          const char *const *argv, const char *const *perms) {
-  baton__plugin_free(h->script);
-  h->script = NULL;
+baton_plugin_t *baton__host_new_script(baton_host_t *h, const char *path,
+                                       const char *const *perms,
+                                       int *status) {
   const char *slash = strrchr(path, '/');
   char *dir = slash ? baton__strndup(path, (size_t)(slash - path))
                     : baton__strdup(".");
@@ -956,11 +955,10 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   if (p == NULL || (p->main_path = baton__strdup(path)) == NULL) {
     baton__plugin_free(p);
     baton__host_report(h, NULL, "out of memory", NULL);
-    return 1;
+    *status = 1;
+    return NULL;
   }
-  h->script = p;
   p->is_script = 1;
-  h->exit_set = 0;
   for (size_t i = 0; perms && perms[i]; i++) {
     char *why = NULL;
     int r = baton__grant_add(&p->perms, &p->scopes, perms[i], " for --allow",
@@ -968,9 +966,20 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
     if (r != 0) {
       baton__host_report(h, NULL, why ? why : baton_strerror(r), NULL);
       free(why);
-      return 2;
+      baton__plugin_free(p);
+      *status = 2;
+      return NULL;
     }
   }
+  return p;
+}
+
+int baton__host_start_script(baton_host_t *h, baton_plugin_t *p, int argc,
+                              const char *const *argv,
+                              void (*done_cb)(baton_task_t *), void *data,
+                              int *started) {
+  *started = 0;
+  const char *path = p->main_path;
   if (!baton__is_file(path)) {
     char *m = baton__asprintf("no such script: %s", path);
     baton__host_report(h, NULL, m, "give the path of a .lua file");
@@ -984,10 +993,8 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
     free(why);
     return 1;
   }
-  h->failed = 0;
   baton__host_signals(h, 1);
   if (baton__plugin_load(p) != 0) {
-    baton__host_signals(h, 0);
     baton__host_report(h, p->name, p->error, NULL);
     return 1;
   }
@@ -1002,9 +1009,33 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   }
   char what[PATH_MAX + 16];
   snprintf(what, sizeof what, "script %s", path);
-  if (baton__task_start(p, argc, what, run_done, NULL) != 0) {
+  /* A script holds its own --allow grants, whoever started it (`baton
+   * run`, or run_script in a test file, which has none). */
+  h->next_reach = baton__reach_new(p, NULL);
+  if (h->next_reach == NULL ||
+      baton__task_start(p, argc, what, done_cb, data) != 0) {
     baton__host_report(h, NULL, "out of memory starting the script", NULL);
     return 1;
+  }
+  *started = 1;
+  return 0;
+}
+
+int baton_host_run_script(baton_host_t *h, const char *path, int argc,
+                          const char *const *argv, const char *const *perms) {
+  baton__plugin_free(h->script);
+  h->script = NULL;
+  int status = 0, started;
+  baton_plugin_t *p = baton__host_new_script(h, path, perms, &status);
+  if (p == NULL)
+    return status;
+  h->script = p;
+  h->exit_set = 0;
+  h->failed = 0;
+  status = baton__host_start_script(h, p, argc, argv, run_done, NULL, &started);
+  if (!started) {
+    baton__host_signals(h, 0);
+    return status;
   }
   return baton__host_run_loop(h);
 }

@@ -179,6 +179,19 @@ void baton__host_set_drain(baton_host_t *h, void (*drain)(baton_host_t *h));
 void baton__host_signals(baton_host_t *h, int on);
 /* Prints a usage error ("PREFIX: msg", the usage line, where to get help),
  * as {"error": ...} with --json. */
+/* The plugin object of the workflow script at `path`, holding the grants
+ * `perms` (--allow); NULL after reporting why, with *status the exit
+ * status (1, or 2 for a bad grant). Free it with baton__plugin_free. */
+baton_plugin_t *baton__host_new_script(baton_host_t *h, const char *path,
+                                       const char *const *perms, int *status);
+/* Loads script p and starts it as a task with argc/argv as its `arg` and
+ * `...`, as baton__host_start_command starts a command: 0 with *started
+ * set (its end comes through done_cb), or the exit status after
+ * reporting why it could not start. */
+int baton__host_start_script(baton_host_t *h, baton_plugin_t *p, int argc,
+                              const char *const *argv,
+                              void (*done_cb)(baton_task_t *), void *data,
+                              int *started);
 void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
                         const char *prefix, const char *msg);
 /* Starts `baton NS CMD argv...` as a task without running the loop: checks
