@@ -23,22 +23,12 @@ function test_permissions(list)
   end
   grant(list)
 end
-local function show(v, depth)
-  depth = depth or 0
-  if type(v) == 'string' then
-    return (string.format('%q', v):gsub('\\\n', '\\n'))
-  end
-  if type(v) ~= 'table' or depth > 3 then return tostring(v) end
-  local keys = {}
-  for k in pairs(v) do keys[#keys + 1] = k end
-  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
-  local parts = {}
-  for i, k in ipairs(keys) do
-    if i > 20 then parts[#parts + 1] = '...' break end
-    local key = math.type(k) == 'integer' and '' or tostring(k) .. ' = '
-    parts[#parts + 1] = key .. show(v[k], depth + 1)
-  end
-  return '{ ' .. table.concat(parts, ', ') .. ' }'
+-- How a value is shown in a failure: baton.inspect (core/lua/scripts/
+-- output.lua), cut short when long.
+local inspect = baton.inspect
+local function show(v)
+  local s = inspect(v)
+  return #s > 400 and s:sub(1, 400) .. ' ...' or s
 end
 local function equal(a, b)
   if a == b then return true end
