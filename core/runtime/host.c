@@ -705,6 +705,12 @@ baton_plugin_t *baton__host_find_ns(const baton_host_t *h, const char *ns) {
   baton_plugin_t *failed = NULL;
   for (size_t i = 0; i < h->nplugins; i++) {
     baton_plugin_t *p = h->plugins[i];
+    /* A plugin whose manifest failed has no command word: its name, the
+     * likely one, finds it, so the user typing it learns why it is not
+     * there instead of reading "unknown command". */
+    if (p->m == NULL && p->state == BATON_PLUGIN_FAILED &&
+        strcmp(p->name, ns) == 0 && failed == NULL)
+      failed = p;
     if (p->m == NULL || strcmp(p->m->ns, ns) != 0)
       continue;
     if (p->state == BATON_PLUGIN_AVAILABLE || p->state == BATON_PLUGIN_LOADED)
@@ -802,6 +808,16 @@ void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
   baton__buf_free(&u);
 }
 
+/* "error in plugin 'x': failed to load: FILE:LINE: why", where its
+ * command was typed: its manifest, its init.lua, a dependency. */
+static void report_load_failure(baton_host_t *h, const baton_plugin_t *p) {
+  char *m = baton__asprintf("failed to load: %s",
+                            p->error ? p->error : "(no message)");
+  baton__host_report(h, p->name, m ? m : p->error,
+                     "fix the plugin, then check it with baton doctor");
+  free(m);
+}
+
 int baton__host_start_command(baton_host_t *h, const char *ns,
                                const char *cmd, int argc,
                                const char *const *argv,
@@ -819,8 +835,7 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
     return 2;
   }
   if (p->state == BATON_PLUGIN_FAILED) {
-    baton__host_report(h, p->name, p->error,
-                       "fix the plugin, then check it with baton doctor");
+    report_load_failure(h, p);
     return 1;
   }
   const baton_cmdspec_t *spec = cmd ? baton__manifest_command(p->m, cmd) : NULL;
@@ -859,8 +874,7 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
   }
   baton__host_signals(h, 1);
   if (baton__plugin_load(p) != 0) {
-    baton__host_report(h, p->name, p->error,
-                       "fix the plugin, then check it with baton doctor");
+    report_load_failure(h, p);
     baton__args_free(spec, vals);
     return 1;
   }
