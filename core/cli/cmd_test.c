@@ -1,13 +1,14 @@
 /* core/cli/cmd_test.c: `baton test [DIR...]`, plugin tests run inside the
  * real host, and tests of workflow scripts.
  *
- * A plugin's tests are the files tests/NAME_test.lua. A folder without
- * plugin.lua is a folder of workflow scripts: its tests are
- * tests/NAME_test.lua and NAME_test.lua beside the scripts, each run as a
- * script without grants, with run_script() to run a script of the folder. Each file runs against a
- * fresh temporary database, in a fresh host, inside the plugin's own
+ * A plugin's tests are the files tests/NAME_test.lua. Each file runs against
+ * a fresh temporary database, in a fresh host, inside the plugin's own
  * sandboxed state (with its permissions and limits), with the test globals
- * of core/lua/lua_test.c. The summary line is the plain `N passed, N failed`.
+ * of core/lua/lua_test.c. A folder without plugin.lua is a folder of
+ * workflow scripts: its tests are tests/NAME_test.lua and NAME_test.lua
+ * beside the scripts, each run as a script without grants, with
+ * run_script() to run a script of the folder. The summary line is the plain
+ * `N passed, N failed`.
  */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>

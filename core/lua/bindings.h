@@ -91,7 +91,7 @@ typedef struct {
   int passed;
   int failed;
   char current[256]; /* the test running now, "" between tests */
-  const char *tmp_dir; /* the file's scratch folder, removed after it */
+  const char *tmp_dir;      /* the file's scratch folder, removed after it */
   baton_plugin_t **scripts; /* run_script's, freed after the file */
   size_t nscripts;
 } baton_test_counts_t;

@@ -30,9 +30,11 @@ static int script_exit(lua_State *L, baton_plugin_t *p, int status) {
 static baton_plugin_t *script_of(lua_State *L, const char *fn) {
   baton_plugin_t *p = baton__plugin_of(L);
   if (!p->is_script)
-    luaL_error(L, "%s: only a workflow script (baton run SCRIPT) can call "
-                  "it; a plugin's commands declare their arguments in "
-                  "plugin.lua and fail with error(msg, 0)", fn);
+    luaL_error(L,
+               "%s: only a workflow script (baton run SCRIPT) can call "
+               "it; a plugin's commands declare their arguments in "
+               "plugin.lua and fail with error(msg, 0)",
+               fn);
   return p;
 }
 
@@ -40,10 +42,10 @@ static baton_plugin_t *script_of(lua_State *L, const char *fn) {
  * default 0). Timers and tasks it started end with it. */
 static int l_exit(lua_State *L) {
   baton_plugin_t *p = script_of(L, "baton.exit");
-  lua_Integer n = lua_isnoneornil(L, 1)
-                      ? 0
-                      : baton__lua_checkint(L, 1, "baton.exit", "the status",
-                                            0, 125);
+  lua_Integer n =
+      lua_isnoneornil(L, 1)
+          ? 0
+          : baton__lua_checkint(L, 1, "baton.exit", "the status", 0, 125);
   return script_exit(L, p, (int)n);
 }
 
@@ -88,8 +90,9 @@ static int l_args(lua_State *L) {
     if (strcmp(k, "summary") != 0 && strcmp(k, "help") != 0) {
       static const char *const names[] = {"summary", "help", NULL};
       const char *s = baton__suggest(k, names, 2);
-      luaL_error(L, "baton.args: unknown field '%s'%s%s%s; besides the list "
-                    "of arguments it takes summary and help",
+      luaL_error(L,
+                 "baton.args: unknown field '%s'%s%s%s; besides the list "
+                 "of arguments it takes summary and help",
                  lua_type(L, -2) == LUA_TSTRING ? k : luaL_typename(L, -2),
                  s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
     }
@@ -116,8 +119,8 @@ static int l_args(lua_State *L) {
   args_box_t *b = baton__lua_box(L, sizeof *b, args_box_release);
   lua_pushvalue(L, 1);
   char *err = NULL;
-  int r = baton__cmdspec_read(L, slash ? slash + 1 : p->main_path, &b->cmd,
-                              &err);
+  int r =
+      baton__cmdspec_read(L, slash ? slash + 1 : p->main_path, &b->cmd, &err);
   lua_pop(L, 1);
   if (r != 0) {
     luaL_where(L, 1);

@@ -6,9 +6,12 @@
  *
  *   test(name, fn)            declare a test (fn runs as part of a task)
  *   expect(v):to_equal(x)     and the other matchers below; .never negates
- *   run(cmd, ...)             `baton NS CMD ...` in this host -> {status, out, err};
- *                             --json, --quiet, --debug and --today DATE
- *                             among the arguments are baton's, for this run
+ *   run(cmd, ...)             `baton NS CMD ...` in this host -> {status,
+ *                             out, err}; --json, --quiet, --debug and
+ *                             --today DATE among the arguments are baton's,
+ *                             for this run (a script's test: run(NS, CMD))
+ *   run_script(...)           `baton run SCRIPT ...`, captured, in a test of
+ *                             workflow scripts
  *   run_json(cmd, ...)        the same with --json; must succeed -> decoded, result
  *   before_each(fn), after_each(fn)   run around every test (test_runner.lua)
  *   reset_db()                a fresh, empty database from here on
@@ -119,7 +122,8 @@ static int run_flag(lua_State *L, int i, int n, const char *fn,
     f->today = a + 8;
   else if (f->allow && strncmp(a, "--allow=", 8) == 0)
     f->allow[f->nallow++] = a + 8;
-  else if (strcmp(a, "--today") == 0 || (f->allow && strcmp(a, "--allow") == 0)) {
+  else if (strcmp(a, "--today") == 0 ||
+           (f->allow && strcmp(a, "--allow") == 0)) {
     if (i == n)
       luaL_error(L, "%s: %s needs a value: %s", fn, a,
                  a[2] == 't' ? "--today 2026-09-01" : "--allow fs.write");

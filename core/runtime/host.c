@@ -958,8 +958,7 @@ static int push_script(lua_State *L) {
 }
 
 baton_plugin_t *baton__host_new_script(baton_host_t *h, const char *path,
-                                       const char *const *perms,
-                                       int *status) {
+                                       const char *const *perms, int *status) {
   const char *slash = strrchr(path, '/');
   char *dir = slash ? baton__strndup(path, (size_t)(slash - path))
                     : baton__strdup(".");
@@ -989,9 +988,9 @@ baton_plugin_t *baton__host_new_script(baton_host_t *h, const char *path,
 }
 
 int baton__host_start_script(baton_host_t *h, baton_plugin_t *p, int argc,
-                              const char *const *argv,
-                              void (*done_cb)(baton_task_t *), void *data,
-                              int *started) {
+                             const char *const *argv,
+                             void (*done_cb)(baton_task_t *), void *data,
+                             int *started) {
   *started = 0;
   const char *path = p->main_path;
   if (!baton__is_file(path)) {

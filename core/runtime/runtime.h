@@ -189,9 +189,9 @@ baton_plugin_t *baton__host_new_script(baton_host_t *h, const char *path,
  * set (its end comes through done_cb), or the exit status after
  * reporting why it could not start. */
 int baton__host_start_script(baton_host_t *h, baton_plugin_t *p, int argc,
-                              const char *const *argv,
-                              void (*done_cb)(baton_task_t *), void *data,
-                              int *started);
+                             const char *const *argv,
+                             void (*done_cb)(baton_task_t *), void *data,
+                             int *started);
 void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
                         const char *prefix, const char *msg);
 /* Starts `baton NS CMD argv...` as a task without running the loop: checks

@@ -31,8 +31,7 @@ int baton__value_cmp(const baton_value_t *a, const baton_value_t *b) {
   return a->v.n < b->v.n ? -1 : a->v.n > b->v.n;
 }
 
-int baton__value_check_range(const baton_argspec_t *a,
-                             const baton_value_t *v) {
+int baton__value_check_range(const baton_argspec_t *a, const baton_value_t *v) {
   if (a->min.set && baton__value_cmp(v, &a->min) < 0)
     return -1;
   if (a->max.set && baton__value_cmp(v, &a->max) > 0)

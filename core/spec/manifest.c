@@ -173,7 +173,7 @@ static const char *const type_names[] = {"string", "integer", "number",
 
 const char *baton__argtype_name(baton_argtype_t t) { return type_names[t]; }
 
-/* ---- keys in a fixed order ------------------------------------------------ */
+/* ---- keys in a fixed order ---------------------------------------------- */
 
 /* One key of a table: a list position (s NULL) or a name. */
 typedef struct {
@@ -703,7 +703,8 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
            a->flag ? "--" : "", a->name, kind, cmd);
   /* A script's arguments follow baton's own flags on the command line
    * (`baton --json run x.lua --quiet`), so only --help is taken there. */
-  size_t nreserved = c->kind ? 1 : sizeof reserved_flags / sizeof *reserved_flags;
+  size_t nreserved =
+      c->kind ? 1 : sizeof reserved_flags / sizeof *reserved_flags;
   for (size_t i = 0; a->flag && i < nreserved; i++)
     if (strcmp(a->name, reserved_flags[i]) == 0)
       return failf(c, at, "%s: --%s is a flag of baton itself; choose "

@@ -206,7 +206,8 @@ static void test_min_and_max_are_checked_with_the_bounds_named(void **state) {
       {.name = "r", .key = "r", .flag = 1, .type = BATON_ARG_NUMBER,
        .metavar = "X", .min = {.set = 1, .type = BATON_ARG_NUMBER, .v.n = 0.5}},
   };
-  baton_cmdspec_t b = {.name = "b", .summary = "B", .args = bounded, .nargs = 2};
+  baton_cmdspec_t b = {
+      .name = "b", .summary = "B", .args = bounded, .nargs = 2};
   baton_value_t *v;
   char *err;
   const char *high[] = {"--n", "9"};
