@@ -86,6 +86,9 @@ int baton__lua_decode_json(lua_State *L, const char *text, size_t len,
 void baton__lua_mark_object(lua_State *L, int idx);
 
 /* lua_test.c: the globals of a plugin test file (see `baton test`). */
+/* The name of a test file's task: test_permissions and baton.exit check
+ * it. */
+#define BATON_TEST_TASK "test file"
 typedef struct {
   FILE *out;
   int passed;

@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "baton/store.h"
 #include "capture.h"
 #include "bindings.h"
@@ -38,8 +40,6 @@ static char *plugin_path(baton_plugin_t *p, const char *rel) {
                        : baton__asprintf("%s/%s", p->dir, rel);
 }
 
-/* The name of a test file's task, which test_permissions checks. */
-#define TEST_TASK "test file"
 
 /* ---- run(): a command of the plugin, its output captured ---------------- */
 
@@ -106,11 +106,12 @@ typedef struct {
 } run_flags_t;
 
 /* If argument i (of n) is one of baton's flags, records it and returns
- * how many arguments it took (1 or 2); 0 if it is not one. */
-static int run_flag(lua_State *L, int i, int n, const char *fn,
+ * how many arguments it took (1 or 2); 0 if it is not one. Messages count
+ * the arguments after the first `skip`. */
+static int run_flag(lua_State *L, int i, int n, int skip, const char *fn,
                     run_flags_t *f) {
   char what[32];
-  snprintf(what, sizeof what, "argument %d", i);
+  snprintf(what, sizeof what, "argument %d", i - skip);
   const char *a = baton__lua_checkcstring(L, i, fn, what);
   if (strcmp(a, "--json") == 0)
     f->json = 1;
@@ -210,7 +211,7 @@ static int l_run(lua_State *L) {
   run_flags_t f = {h->opts.json, h->opts.quiet, h->opts.debug, NULL, 0, NULL};
   run_ctx_t c = {ns, cmd, 0, argv, &f, NULL};
   for (int i = first + 1; i <= n; i++) {
-    int took = run_flag(L, i, n, "run", &f);
+    int took = run_flag(L, i, n, first, "run", &f);
     if (took == 0)
       argv[c.argc++] = lua_tostring(L, i);
     else
@@ -232,7 +233,7 @@ static int l_run_script(lua_State *L) {
   const char **allow = lua_newuserdatauv(L, sizeof *allow * (size_t)(n + 1), 0);
   run_flags_t f = {h->opts.json, h->opts.quiet, h->opts.debug, NULL, 0, allow};
   int i = 1, took;
-  while (i <= n && (took = run_flag(L, i, n, "run_script", &f)) > 0)
+  while (i <= n && (took = run_flag(L, i, n, 0, "run_script", &f)) > 0)
     i += took;
   if (i > n)
     return luaL_error(L, "run_script: which script? run_script(\"name.lua\", "
@@ -302,6 +303,9 @@ static int l_reset_db(lua_State *L) {
       return luaL_error(L, "reset_db: a command or timer of the plugin is "
                            "still running; call it between tests (in "
                            "before_each) or after run() returns");
+  if (h->store != NULL && !sqlite3_get_autocommit(h->store->db))
+    return luaL_error(L, "reset_db: cannot run inside "
+                         "baton.store.transaction; call it between tests");
   baton__host_store_close(h);
   const char *db = baton__host_db_path(h);
   static const char *const ends[] = {"", "-wal", "-shm", "-journal"};
@@ -352,7 +356,7 @@ static int l_test_permissions(lua_State *L) {
    * run() calls must not widen its command's reach. */
   baton_task_t *t = baton__plugin_of(L)->host->running;
   baton_reach_t *r = baton__reach_now(L);
-  if (r == NULL || strcmp(t->what, TEST_TASK) != 0)
+  if (r == NULL || strcmp(t->what, BATON_TEST_TASK) != 0)
     return luaL_error(L, "test_permissions: only the test file itself may "
                          "call it, at its top");
   lua_Integer n = luaL_len(L, 1);
@@ -487,5 +491,5 @@ int baton__test_start(baton_plugin_t *p, const char *file,
   }
   lua_pushstring(L, p->m ? p->m->ns : p->name);
   lua_pushcfunction(L, l_test_permissions);
-  return baton__task_start(p, 4, TEST_TASK, done_cb, counts);
+  return baton__task_start(p, 4, BATON_TEST_TASK, done_cb, counts);
 }

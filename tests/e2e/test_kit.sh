@@ -11,7 +11,7 @@ KIT="$FIXTURES/testkit"
 
 test_case "the test kit's own plugin tests pass inside the real host"
 expect_status 0 "$BATON" test "$KIT/kit"
-expect_contains "15 passed, 0 failed" out
+expect_contains "16 passed, 0 failed" out
 expect_contains "  ok    is gone in the next" out
 expect_contains "  ok    the command under test does not gain the test's grant" out
 expect_contains "  ok    a command calling test_permissions at the top of the file is refused" out
@@ -43,7 +43,7 @@ expect_not_contains "secret" out
 
 test_case "baton test runs the tests of a folder of workflow scripts"
 expect_status 0 "$BATON" test "$KIT/scripts"
-expect_contains "6 passed, 0 failed" out
+expect_contains "7 passed, 0 failed" out
 expect_contains "  ok    baton.exit sets the status, through a pcall" out
 expect_status 0 "$BATON" test "$BATON_SOURCE_DIR/scripts"
 expect_contains "4 passed, 0 failed" out
