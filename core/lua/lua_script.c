@@ -19,10 +19,7 @@
  * as cancelled, which is not reported, and baton__host_run_loop returns
  * the status. */
 static int script_exit(lua_State *L, baton_plugin_t *p, int status) {
-  baton_host_t *h = p->host;
-  h->exit_set = 1;
-  h->exit_status = status;
-  baton__sandbox_kill(p, BATON_ECANCELED);
+  baton__host_exit_script(p->host, p, status);
   lua_pushliteral(L, "baton.exit");
   return lua_error(L);
 }

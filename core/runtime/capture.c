@@ -18,8 +18,10 @@ static void capture_restore(baton_capture_t *c) {
   /* A captured command's failure is its caller's to handle (a test checks
    * r.status, a script gets nil, err): it does not fail the host's run. */
   h->failed = c->saved_failed;
-  h->exit_set = c->saved_exit_set;
-  h->exit_status = c->saved_exit_status;
+  if (c->script) { /* only a script sets them (baton.exit) */
+    h->exit_set = c->saved_exit_set;
+    h->exit_status = c->saved_exit_status;
+  }
   fclose(c->out_f);
   fclose(c->err_f);
   c->out_f = c->err_f = NULL;
@@ -30,7 +32,7 @@ static void capture_done(baton_task_t *t) {
   baton_capture_t *c = t->data;
   baton__command_done(t);
   c->status = t->status == 0 ? 0 : t->status == BATON_ECANCELED ? 130 : 1;
-  if (c->h->exit_set) /* a script's baton.exit(n) */
+  if (c->script && c->h->exit_set) /* the script's baton.exit(n) */
     c->status = c->h->exit_status;
   capture_restore(c);
   c->finished = 1;
@@ -58,14 +60,11 @@ static int capture_begin(baton_capture_t *c, baton_host_t *h, int json,
   c->saved_quiet = h->opts.quiet;
   c->saved_debug = h->opts.debug;
   c->saved_failed = h->failed;
-  c->saved_exit_set = h->exit_set;
-  c->saved_exit_status = h->exit_status;
   h->opts.out = c->out_f;
   h->opts.err = c->err_f;
   h->opts.json = json;
   h->opts.quiet = quiet;
   h->opts.debug = debug;
-  h->exit_set = 0;
   return 0;
 
 fail_err:
@@ -106,14 +105,15 @@ int baton__capture_start_script(baton_capture_t *c, baton_host_t *h,
                                 void *data) {
   if (capture_begin(c, h, json, quiet, debug, done_cb, data) != 0)
     return BATON_EIO;
+  c->script = 1;
+  c->saved_exit_set = h->exit_set;
+  c->saved_exit_status = h->exit_status;
+  h->exit_set = 0;
   int started;
   int status =
       baton__host_start_script(h, p, argc, argv, capture_done, c, &started);
-  if (!started) {
-    if (c->h->exit_set) /* baton.exit while the chunk loaded: not a task */
-      status = c->h->exit_status;
+  if (!started)
     capture_end_unstarted(c, status);
-  }
   return 0;
 }
 

@@ -27,6 +27,7 @@ struct baton_capture_s {
   FILE *out_f, *err_f;
   FILE *saved_out, *saved_err;
   int saved_json, saved_quiet, saved_debug, saved_failed;
+  int script; /* a workflow script's run: its baton.exit is its status */
   int saved_exit_set, saved_exit_status;
 };
 

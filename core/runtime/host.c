@@ -643,6 +643,14 @@ static void stop_all(baton_host_t *h) {
 
 static void wake_cb(uv_async_t *a) {
   baton_host_t *h = a->data;
+  baton_plugin_t *exiting = h->exiting;
+  if (exiting != NULL) { /* baton.exit: see baton__host_exit_script */
+    h->exiting = NULL;
+    if (exiting == h->script)
+      stop_all(h);
+    else
+      cancel_plugin(exiting); /* a captured script (run_script) */
+  }
   if (h->signal == 0)
     return;
   if (h->drain != NULL) { /* baton serve: see above */
@@ -650,6 +658,18 @@ static void wake_cb(uv_async_t *a) {
     return;
   }
   stop_all(h);
+}
+
+void baton__host_exit_script(baton_host_t *h, baton_plugin_t *p, int status) {
+  h->exit_set = 1;
+  h->exit_status = status;
+  p->exited = 1;
+  h->exiting = p;
+  baton__sandbox_kill(p, BATON_ECANCELED);
+  /* Not now: the running task is on the C stack, and cancelling tasks
+   * from inside one of them would free it under its own feet. */
+  h->wake.async_cb = wake_cb;
+  uv_async_send(&h->wake);
 }
 
 /* Installs (on = 1) or restores (on = 0) the SIGINT and SIGTERM handlers.

@@ -53,6 +53,7 @@ struct baton_plugin_s {
   baton_plugin_state_t state;
   char *error; /* why failed or shadowed */
   int is_script;
+  int exited; /* baton.exit: every thread of it is killed as it resumes */
   unsigned perms;
   baton_scopes_t scopes; /* where fs.read / fs.write reach (a copy) */
 
@@ -121,6 +122,7 @@ struct baton_host_s {
   int failed;          /* a task of this run failed */
   int exit_set;        /* a script called baton.exit: its status wins */
   int exit_status;
+  baton_plugin_t *exiting; /* that script, until the wake-up ends its tasks */
   int scanned;
   struct baton_store_s *store; /* opened on first use: baton__host_store */
   /* The task whose Lua code runs now (innermost), or NULL; a task started
@@ -179,6 +181,12 @@ void baton__host_set_drain(baton_host_t *h, void (*drain)(baton_host_t *h));
 void baton__host_signals(baton_host_t *h, int on);
 /* Prints a usage error ("PREFIX: msg", the usage line, where to get help),
  * as {"error": ...} with --json. */
+/* baton.exit(status) of script p, called from p's running code: p's
+ * threads are killed (the caller raises next), every later resume of p
+ * is killed too, and the loop's wake-up then cancels p's tasks and timers
+ * (for the script of `baton run`: everything, and the loop ends). The run
+ * ends with `status`. */
+void baton__host_exit_script(baton_host_t *h, baton_plugin_t *p, int status);
 /* The plugin object of the workflow script at `path`, holding the grants
  * `perms` (--allow); NULL after reporting why, with *status the exit
  * status (1, or 2 for a bad grant). Free it with baton__plugin_free. */

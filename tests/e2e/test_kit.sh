@@ -43,7 +43,7 @@ expect_not_contains "secret" out
 
 test_case "baton test runs the tests of a folder of workflow scripts"
 expect_status 0 "$BATON" test "$KIT/scripts"
-expect_contains "7 passed, 0 failed" out
+expect_contains "8 passed, 0 failed" out
 expect_contains "  ok    baton.exit sets the status, through a pcall" out
 expect_status 0 "$BATON" test "$BATON_SOURCE_DIR/scripts"
 expect_contains "4 passed, 0 failed" out
@@ -68,6 +68,10 @@ expect_not_contains "not reached" out
 expect_empty err
 expect_status 0 baton --today 2026-08-20 run "$T" Autumn --from 2026-09-01
 expect_lines out "Autumn: 12 weeks from 2026-09-01 (today is 2026-08-20)"
+run baton run "$KIT/scripts/timers.lua"
+check_status 4
+expect_lines out "ticks: some"
+expect_within 2000
 printf 'baton.exit(7)\n' >exits.lua
 expect_status 7 baton run exits.lua
 printf 'baton.exit(200)\n' >badexit.lua
