@@ -15,16 +15,11 @@
 -- the end of the last school year (those pairs end; the term that just
 -- ended gets its saved rota), then `all` on the real day.
 
-local part = "all"
-for i = 1, #arg do
-  if arg[i] == "--part" then
-    part = arg[i + 1] or ""
-  end
-end
-if not ({ all = true, mentoring = true, rota = true, change = true, ["last-year"] = true,
-  ["last-term"] = true })[part] then
-  error("--part expects all, mentoring, rota, change, last-year or last-term, got '" .. part .. "'", 0)
-end
+local part = baton.args {
+  summary = "Runs the three bundled practices on the sample school.",
+  { "--part", type = "enum", default = "all", help = "which part to run",
+    values = { "all", "mentoring", "rota", "change", "last-year", "last-term" } },
+}.part
 
 local today = baton.today()
 local date = baton.date

@@ -12,38 +12,13 @@
 -- can lead: teachers, aides, counsellors, support staff and student leaders
 -- all sit on committees, facilitate meetings and mentor or are mentored.
 
-local opts = { size = 80, seed = 2026, out = "sample-school", quiet = false }
-do
-  local i = 1
-  while i <= #arg do
-    local a, v = arg[i], arg[i + 1]
-    if a == "--size" then
-      opts.size = math.tointeger(tonumber(v))
-      if not opts.size or opts.size < 30 or opts.size > 5000 then
-        error("--size expects a whole number from 30 to 5000, got " .. tostring(v), 0)
-      end
-      i = i + 2
-    elseif a == "--seed" then
-      opts.seed = math.tointeger(tonumber(v))
-      if not opts.seed then
-        error("--seed expects a whole number, got " .. tostring(v), 0)
-      end
-      i = i + 2
-    elseif a == "--out" then
-      if not v then error("--out needs a folder", 0) end
-      opts.out = v
-      i = i + 2
-    elseif a == "--quiet" then
-      opts.quiet = true
-      i = i + 1
-    elseif a == "--help" then
-      print("usage: baton run --allow fs.write scripts/sample-school.lua [--size N] [--seed S] [--out DIR]")
-      return
-    else
-      error("unknown option '" .. tostring(a) .. "'; the options are --size N, --seed S, --out DIR", 0)
-    end
-  end
-end
+local opts = baton.args {
+  summary = "Writes a believable sample school: DIR/staff.csv and DIR/groups.csv.",
+  { "--size", type = "integer", default = 80, min = 30, max = 5000, help = "how many staff" },
+  { "--seed", type = "integer", default = 2026, help = "the same seed always gives the same school" },
+  { "--out", default = "sample-school", metavar = "DIR", help = "the folder to write" },
+  { "--quiet", type = "boolean", help = "print nothing" },
+}
 
 -- A small random number generator of our own (a 32-bit xorshift), so the
 -- school is the same on every machine and every Lua build.

@@ -21,33 +21,20 @@
 -- team,plc,committee,taskforce), --needs ROLE:ATTR=VALUE (repeatable),
 -- --dry-run (plan and write files, save nothing), --out DIR.
 
-local o = { every = "tue", every_weeks = 2, capacity = 2, out = "start-of-year", needs = {},
-  kinds = "team,plc,committee,taskforce" }
-local flags = { ["--from"] = "from", ["--to"] = "to", ["--every"] = "every", ["--every-weeks"] = "every_weeks",
-  ["--capacity"] = "capacity", ["--kinds"] = "kinds", ["--out"] = "out", ["--staff"] = "staff",
-  ["--groups"] = "groups" }
-local i = 1
-while i <= #arg do
-  local a = arg[i]
-  if a == "--dry-run" then
-    o.dry_run = true
-    i = i + 1
-  elseif a == "--needs" then
-    o.needs[#o.needs + 1] = arg[i + 1]
-    i = i + 2
-  elseif flags[a] and arg[i + 1] then
-    o[flags[a]] = arg[i + 1]
-    i = i + 2
-  else
-    error("unknown or incomplete option '" .. tostring(a) .. "'; see the top of scripts/start-of-year.lua", 0)
-  end
-end
-if not o.from or not o.to then error("--from DATE and --to DATE (the term) are required", 0) end
-for _, k in ipairs({ "from", "to" }) do
-  if not baton.date.valid(o[k]) then error("--" .. k .. " expects a date YYYY-MM-DD, got " .. o[k], 0) end
-end
-o.every_weeks = math.tointeger(tonumber(o.every_weeks)) or error("--every-weeks expects a whole number", 0)
-o.capacity = math.tointeger(tonumber(o.capacity)) or error("--capacity expects a whole number", 0)
+local o = baton.args {
+  summary = "The start of a school year in one run: roster, mentoring pairs, meeting rotas, files.",
+  { "--from", type = "date", required = true, help = "the first day of the term" },
+  { "--to", type = "date", required = true, help = "the last day of the term" },
+  { "--staff", type = "path", exists = true, help = "the staff roster to import first" },
+  { "--groups", type = "path", exists = true, help = "the group memberships to import first" },
+  { "--every", default = "tue", help = "the meeting days, as `baton rota plan --every`" },
+  { "--every-weeks", type = "integer", default = 2, min = 1, help = "meet every N weeks" },
+  { "--capacity", type = "integer", default = 2, min = 1, help = "mentees per mentor" },
+  { "--kinds", default = "team,plc,committee,taskforce", help = "the group kinds to plan" },
+  { "--needs", many = true, metavar = "ROLE:ATTR=VALUE", help = "a role's requirement" },
+  { "--dry-run", type = "boolean", help = "plan and write files, save nothing" },
+  { "--out", default = "start-of-year", metavar = "DIR", help = "where the files go" },
+}
 
 local function slug(s) return (s:lower():gsub("[^%w]+", "-"):gsub("^-", ""):gsub("-$", "")) end
 

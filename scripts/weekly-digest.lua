@@ -14,22 +14,13 @@
 -- --out FILE (with --allow fs.write) also writes the digest as Markdown, to
 -- paste into the staff bulletin.
 
-local from, days, out = baton.today(), 7, nil
-local i = 1
-while i <= #arg do
-  local a, v = arg[i], arg[i + 1]
-  if a == "--from" and v and baton.date.valid(v) then
-    from = v
-  elseif a == "--days" and v and math.tointeger(tonumber(v)) then
-    days = math.tointeger(tonumber(v))
-  elseif a == "--out" and v then
-    out = v
-  else
-    error("unknown or bad option '" .. tostring(a) .. " " .. tostring(v)
-      .. "'; the options are --from DATE, --days N, --out FILE", 0)
-  end
-  i = i + 2
-end
+local args = baton.args {
+  summary = "What is due next week, for a Monday briefing.",
+  { "--from", type = "date", help = "the first day of the week (default today)" },
+  { "--days", type = "integer", default = 7, min = 1, help = "how many days" },
+  { "--out", type = "path", help = "also write the digest as Markdown (needs --allow fs.write)" },
+}
+local from, days, out = args.from or baton.today(), args.days, args.out
 local to = baton.date.add(from, days - 1)
 local lines = {}
 local function say(s) lines[#lines + 1] = s; print(s) end

@@ -14,6 +14,8 @@
 --   baton.x.y(a, b?, ...)     a function: every parameter must have its
 --                             ---@param above; a trailing `-- text` is
 --                             its short description
+--   name(a, b?)               a global function (the test globals), when
+--                             annotations stand above it
 --   obj:method(a)             a method of a `local obj = {}` declared above
 --   NAME  -- text             a value, when a ---@type stands above it
 --   local obj = {}            binds the ---@class above it
@@ -201,6 +203,9 @@ for line in (text .. "\n"):gmatch("(.-)\n") do
     -- a blank line keeps the annotations for what follows
   else
     local name, params, rest = line:match("^([%a_][%w_]*[%.:][%w_%.:]*)%(([^()]*)%)%s*(.*)$")
+    if not name and #pending > 0 then -- a global function (the test globals)
+      name, params, rest = line:match("^([%a_][%w_]*)%(([^()]*)%)%s*(.*)$")
+    end
     local comment = rest and rest:match("^%-%-%s*(.-)%s*$")
     local done = false
     if name and (rest == "" or comment) then

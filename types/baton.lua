@@ -31,6 +31,17 @@ local ctx = {}
 ---@type string[]
 arg = nil
 
+--- a workflow script's arguments, declared and checked
+---@param spec table  { summary = ..., help = ..., {"--from", type = "date"}, ... }
+---@param argv? string[]  the arguments to parse (default: the script's arg)
+---@return table args  by key
+---@return as a command's handler gets them (dry_run for --dry-run)
+function baton.args(spec, argv) end
+
+--- ends a workflow script now with this exit status
+---@param status? integer  0 to 125 (default 0)
+function baton.exit(status) end
+
 --- today's date, or the one given with --today
 ---@return string date  "YYYY-MM-DD"
 function baton.today() end
@@ -72,6 +83,11 @@ baton.ui = {}
 ---@param rows table[]      records
 ---@param columns? string[]  which fields, in order (default: all, sorted)
 function baton.ui.table(rows, columns) end
+
+--- a readable one-line form of any value, for messages and the REPL
+---@param value any
+---@return string text
+function baton.inspect(value) end
 
 baton.json = {}
 
@@ -377,6 +393,131 @@ baton.rota = {}
 ---@return integer[] fill
 function baton.rota.first_pass(prob, min_gap) end
 
+--- declares a test; tests run in order, each in pcall
+---@param name string
+---@param fn fun()  may wait (run, baton.sleep)
+function test(name, fn) end
+
+--- runs before every test of the file, in the order declared
+---@param fn fun()
+function before_each(fn) end
+
+--- runs after every test, even one that failed
+---@param fn fun()
+function after_each(fn) end
+
+--- fails the test unless the matcher called on it holds
+---@param value any
+---@return baton.Expectation
+function expect(value) end
+
+--- runs `baton NAMESPACE cmd ...` in the test's host and database
+---@param cmd string  the command (a script's test: the command word, then the command)
+---@param ... string  its arguments; --json, --quiet, --debug, --today DATE are baton's, for this run
+---@return {status: integer, out: string, err: string} result
+function run(cmd, ...) end
+
+--- run with --json for a command that must succeed: its decoded output
+---@param cmd string
+---@param ... string
+---@return any value
+---@return {status: integer, out: string, err: string} result
+function run_json(cmd, ...) end
+
+--- runs a workflow script of the folder under test, captured
+---@param ... string  [--allow PERM, --json, --quiet, --debug, --today DATE,] path, args...
+---@return {status: integer, out: string, err: string} result
+function run_script(...) end
+
+--- what baton.today() returns from now on
+---@param date string  "YYYY-MM-DD"
+function set_today(date) end
+
+--- the test database's school calendar becomes exactly these
+---@param terms table[]  { {name, from, to [, closure = true]}, ... }
+function set_terms(terms) end
+
+--- one of the plugin's settings, checked as baton config checks it
+---@param key string
+---@param value any  nil unsets it
+function set_setting(key, value) end
+
+--- imports people into the test database
+---@param path string  CSV or JSON, relative to the plugin's folder
+---@return integer rows
+function load_people(path) end
+
+--- imports group memberships into the test database
+---@param path string
+---@return integer rows
+function load_groups(path) end
+
+--- the path of a file in the plugin's folder
+---@param rel string
+---@return string path
+function fixture_path(rel) end
+
+--- a path in the file's scratch folder, removed after the file
+---@param name string  relative, without ..
+---@return string path
+function tmp_path(name) end
+
+--- Closes and removes the test database; the next use opens a fresh one.
+function reset_db() end
+
+--- at the top of the file: grants for the test's own code only
+---@param perms string[]  e.g. { "fs.read", "fs.write:out/" }
+function test_permissions(perms) end
+
+--- the plugin's module table (nil in a script's test)
+---@type table|nil
+plugin = nil
+
+--- What expect(v) returns: each matcher fails the test unless it holds,
+--- and returns the expectation, so checks chain.
+---@class baton.Expectation
+---@field never baton.Expectation  the same matchers, negated
+local expectation = {}
+
+--- deep equality of tables
+---@param x any
+---@return baton.Expectation
+function expectation:to_equal(x) end
+
+--- the same value (rawequal)
+---@param x any
+---@return baton.Expectation
+function expectation:to_be(x) end
+
+--- a substring, or an element of a list
+---@param x any
+---@return baton.Expectation
+function expectation:to_contain(x) end
+
+--- a Lua pattern
+---@param pattern string
+---@return baton.Expectation
+function expectation:to_match(pattern) end
+
+---@return baton.Expectation
+function expectation:to_be_truthy() end
+
+---@return baton.Expectation
+function expectation:to_be_falsy() end
+
+---@return baton.Expectation
+function expectation:to_be_nil() end
+
+---@param x number
+---@param eps? number  default 1e-9
+---@return baton.Expectation
+function expectation:to_be_near(x, eps) end
+
+--- a function that raises (an error matching pattern)
+---@param pattern? string
+---@return baton.Expectation
+function expectation:to_fail(pattern) end
+
 --- A person, as baton.people and baton.groups return them.
 ---@class baton.person
 ---@field id string
@@ -495,6 +636,14 @@ function baton.store.migrate(steps) end
 ---@return string? err
 ---@return string? code
 function baton.store.exec(sql, ...) end
+
+--- runs it; the rowid of the row it inserted
+---@param sql string  one INSERT (or REPLACE) statement
+---@param ... string|number|boolean|nil
+---@return integer|false|nil id
+---@return string? err
+---@return string? code   false: no row was inserted
+function baton.store.insert(sql, ...) end
 
 ---@param sql string
 ---@param ... string|number|boolean|nil

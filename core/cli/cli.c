@@ -213,9 +213,9 @@ int baton__cmd_test(baton_cli_t *cli, const baton_cmdspec_t *spec,
 
 static baton_argspec_t test_args[] = {
     {.name = "dir", .key = "dir", .type = BATON_ARG_PATH, .many = 1,
-     .metavar = "PLUGIN_DIR",
-     .help = "plugin folders to test (default: every plugin found that has "
-             "a tests folder)"},
+     .metavar = "DIR",
+     .help = "plugin folders, or folders of workflow scripts, to test "
+             "(default: every plugin found that has a tests folder)"},
 };
 static baton_argspec_t help_args[] = {
     {.name = "command", .key = "command", .type = BATON_ARG_STRING,
@@ -253,8 +253,10 @@ static const baton_builtin_t core_commands[] = {
     {NULL, {.name = "test", .summary = "Run plugins' tests (tests/*_test.lua) "
                                        "inside the real host",
             .help = "Each test file runs in the plugin's own sandbox against "
-                    "a fresh temporary database. See docs/plugins.md, "
-                    "\"Testing a plugin\".",
+                    "a fresh temporary database. A folder without plugin.lua "
+                    "is a folder of workflow scripts: its tests/*_test.lua "
+                    "and *_test.lua run with run_script(). See "
+                    "docs/plugins.md, \"Testing a plugin\".",
             .args = test_args, .nargs = 1},
      baton__cmd_test},
 };

@@ -134,16 +134,26 @@ static int incomplete(lua_State *L) {
   return l >= 5 && strcmp(m + l - 5, "<eof>") == 0;
 }
 
+static baton_plugin_t *repl_plugin(baton_cli_t *cli, const char *name,
+                                   size_t nallow);
+static int repl_loop(baton_cli_t *cli, baton_plugin_t *p, const char *wrapper,
+                     size_t wrapper_len);
+
 static int cmd_repl(baton_cli_t *cli, const baton_cmdspec_t *spec,
                     baton_value_t *args, int argc, const char *const *argv) {
   (void)spec;
   (void)argc;
   (void)argv;
   baton_host_t *h = cli->host;
-  baton_plugin_t *p = baton__plugin_new(h, "repl", ".");
   size_t wrapper_len;
   const char *wrapper =
       baton__asset_text(baton__cli_assets, "/repl.lua", &wrapper_len);
+  if (args[1].set) {
+    baton_plugin_t *p = repl_plugin(cli, args[1].v.s, args[0].nitems);
+    return p == NULL ? cli->host->failed ? 1 : 2
+                     : repl_loop(cli, p, wrapper, wrapper_len);
+  }
+  baton_plugin_t *p = baton__plugin_new(h, "repl", ".");
   if (p == NULL)
     return 1;
   p->is_script = 1;
@@ -164,9 +174,53 @@ static int cmd_repl(baton_cli_t *cli, const baton_cmdspec_t *spec,
     return 1;
   }
   p->state = BATON_PLUGIN_LOADED;
+  return repl_loop(cli, p, wrapper, wrapper_len);
+}
+
+/* --plugin NAME: the plugin (by name or command word), loaded, with its
+ * module table as the global `plugin`; NULL after saying why (h->failed
+ * set when it failed to load, else a usage error). Its grant is the
+ * plugin's own: --allow cannot widen it. */
+static baton_plugin_t *repl_plugin(baton_cli_t *cli, const char *name,
+                                   size_t nallow) {
+  baton_host_t *h = cli->host;
+  h->failed = 0;
+  if (nallow > 0) {
+    fprintf(cli->err, "baton repl: --allow cannot widen a plugin's "
+                      "permissions; with --plugin the prompt has exactly "
+                      "what %s's manifest grants\n", name);
+    return NULL;
+  }
+  baton_plugin_t *p = baton_host_plugin_find(h, name);
+  if (p == NULL)
+    p = baton__host_find_ns(h, name);
+  if (p == NULL) {
+    fprintf(cli->err, "baton repl: no plugin named '%s'; see baton "
+                      "plugins\n", name);
+    return NULL;
+  }
+  if (baton__plugin_load(p) != 0) {
+    fprintf(cli->err, "baton repl: plugin '%s' failed to load: %s\n",
+            p->name, p->error ? p->error : "(no message)");
+    h->failed = 1;
+    return NULL;
+  }
+  lua_rawgeti(p->L, LUA_REGISTRYINDEX, p->module_ref);
+  lua_setglobal(p->L, "plugin");
+  return p;
+}
+
+/* Reads entries from standard input and runs each as a task of p. */
+static int repl_loop(baton_cli_t *cli, baton_plugin_t *p, const char *wrapper,
+                     size_t wrapper_len) {
+  baton_host_t *h = cli->host;
   lua_State *L = p->L;
   int tty = isatty(STDIN_FILENO);
-  if (tty)
+  if (tty && !p->is_script)
+    fprintf(cli->out, "baton %s, %s, inside plugin '%s': its tables and "
+                      "permissions; its module is `plugin`. Ctrl-D to "
+                      "leave.\n", BATON_VERSION, LUA_RELEASE, p->name);
+  else if (tty)
     fprintf(cli->out, "baton %s, %s. The baton API is in `baton`; "
                       "Ctrl-D to leave.\n", BATON_VERSION, LUA_RELEASE);
   baton_buf_t src = {0};
@@ -234,6 +288,10 @@ static baton_argspec_t repl_args[] = {
      .many = 1, .metavar = "PERM",
      .help = "grant a permission: fs.read, fs.write, spawn, people.write, "
              "http.route"},
+    {.name = "plugin", .key = "plugin", .flag = 1, .type = BATON_ARG_STRING,
+     .metavar = "NAME",
+     .help = "run inside this plugin: its tables, its permissions, its "
+             "module as `plugin`"},
 };
 
 const baton_builtin_t baton__dev_commands[] = {
@@ -252,7 +310,7 @@ const baton_builtin_t baton__dev_commands[] = {
               "printed; baton.sleep and other waiting functions work; the "
               "limits apply; Ctrl-C ends the running entry. Reads standard "
               "input, so `baton repl < file.lua` works too.",
-      .args = repl_args, .nargs = 1},
+      .args = repl_args, .nargs = 2},
      cmd_repl},
 };
 const size_t baton__dev_ncommands =

@@ -1,10 +1,14 @@
-/* core/cli/cmd_test.c: `baton test [PLUGIN_DIR...]`, plugin tests run inside
- * the real host.
+/* core/cli/cmd_test.c: `baton test [DIR...]`, plugin tests run inside the
+ * real host, and tests of workflow scripts.
  *
- * A plugin's tests are the files tests/NAME_test.lua. Each file runs against a
- * fresh temporary database, in a fresh host, inside the plugin's own
+ * A plugin's tests are the files tests/NAME_test.lua. Each file runs against
+ * a fresh temporary database, in a fresh host, inside the plugin's own
  * sandboxed state (with its permissions and limits), with the test globals
- * of core/lua/lua_test.c. The summary line is the plain `N passed, N failed`.
+ * of core/lua/lua_test.c. A folder without plugin.lua is a folder of
+ * workflow scripts: its tests are tests/NAME_test.lua and NAME_test.lua
+ * beside the scripts, each run as a script without grants, with
+ * run_script() to run a script of the folder. The summary line is the plain
+ * `N passed, N failed`.
  */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
@@ -32,18 +36,11 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The test files of a plugin directory, sorted; NULL-terminated. */
-static char **test_files(const char *dir, size_t *n) {
-  *n = 0;
-  char *tdir = baton__asprintf("%s/tests", dir);
-  DIR *d = tdir ? opendir(tdir) : NULL;
-  char **files = calloc(1, sizeof *files);
-  if (d == NULL || files == NULL) {
-    if (d)
-      closedir(d);
-    free(tdir);
+/* Appends the files NAME_test.lua of folder `tdir` to *files. */
+static char **add_test_files(char **files, size_t *n, const char *tdir) {
+  DIR *d = opendir(tdir);
+  if (d == NULL)
     return files;
-  }
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
     size_t l = strlen(e->d_name);
@@ -57,6 +54,23 @@ static char **test_files(const char *dir, size_t *n) {
     files[*n] = NULL;
   }
   closedir(d);
+  return files;
+}
+
+/* The test files of a plugin folder (tests/NAME_test.lua), or of a folder
+ * of workflow scripts (tests/NAME_test.lua and NAME_test.lua beside the
+ * scripts), sorted; NULL-terminated. */
+static char **test_files(const char *dir, int scripts, size_t *n) {
+  *n = 0;
+  char **files = calloc(1, sizeof *files);
+  char *tdir = baton__asprintf("%s/tests", dir);
+  if (files == NULL || tdir == NULL) {
+    free(tdir);
+    return files;
+  }
+  files = add_test_files(files, n, tdir);
+  if (scripts)
+    files = add_test_files(files, n, dir);
   free(tdir);
   qsort(files, *n, sizeof *files, cmp_str);
   return files;
@@ -77,9 +91,26 @@ static void file_done(baton_task_t *t) {
   t->reported = 1;
 }
 
-/* Runs one test file of the plugin in `dir` in a host of its own. */
-static void run_file(baton_cli_t *cli, const char *dir, const char *file,
-                     baton_test_counts_t *c) {
+/* The object a script test file runs as: a script without grants, whose
+ * folder (for run_script and fixture_path) is the scripts' folder. */
+static baton_plugin_t *script_test_new(baton_host_t *h, const char *dir,
+                                       const char *file) {
+  int status;
+  baton_plugin_t *p = baton__host_new_script(h, file, NULL, &status);
+  char *d = p ? baton__strdup(dir) : NULL;
+  if (d == NULL) {
+    baton__plugin_free(p);
+    return NULL;
+  }
+  free(p->dir);
+  p->dir = d;
+  return p;
+}
+
+/* Runs one test file of the plugin in `dir` (or of the scripts there) in a
+ * host of its own. */
+static void run_file(baton_cli_t *cli, const char *dir, int scripts,
+                     const char *file, baton_test_counts_t *c) {
   char tmp[] = "/tmp/baton-test-XXXXXX";
   if (mkdtemp(tmp) == NULL) {
     c->failed++;
@@ -92,6 +123,7 @@ static void run_file(baton_cli_t *cli, const char *dir, const char *file,
   o.json = 0;
   o.today = NULL;
   baton_host_t *h = NULL;
+  baton_plugin_t *p = NULL, *test = NULL;
   char real[PATH_MAX], parent[PATH_MAX];
   const char *slash;
   if (realpath(dir, real) == NULL || (slash = strrchr(real, '/')) == NULL ||
@@ -102,17 +134,19 @@ static void run_file(baton_cli_t *cli, const char *dir, const char *file,
   }
   snprintf(parent, sizeof parent, "%.*s", (int)(slash - real), real);
   /* The plugin's own folder first, then the usual path for dependencies. */
-  baton_host_add_plugin_dir(h, parent);
+  if (!scripts)
+    baton_host_add_plugin_dir(h, parent);
   for (size_t i = 0; i < cli->host->ndirs; i++)
     baton_host_add_plugin_dir(h, cli->host->dirs[i]);
   baton_host_scan(h);
-  baton_plugin_t *p = NULL;
-  for (size_t i = 0; i < baton_host_plugin_count(h); i++) {
+  for (size_t i = 0; !scripts && i < baton_host_plugin_count(h); i++) {
     baton_plugin_t *q = baton_host_plugin_at(h, i);
     char qr[PATH_MAX];
     if (realpath(q->dir, qr) && strcmp(qr, real) == 0)
       p = q;
   }
+  if (scripts)
+    p = test = script_test_new(h, real, file);
   if (p == NULL || p->state == BATON_PLUGIN_SHADOWED ||
       baton__plugin_load(p) != 0) {
     c->failed++;
@@ -121,6 +155,7 @@ static void run_file(baton_cli_t *cli, const char *dir, const char *file,
     goto done;
   }
   baton__host_signals(h, 1);
+  c->tmp_dir = tmp;
   if (baton__test_start(p, file, c, file_done) != 0) {
     c->failed++;
     fprintf(c->out, "  FAIL  cannot start the test file\n");
@@ -128,6 +163,13 @@ static void run_file(baton_cli_t *cli, const char *dir, const char *file,
   if (baton__host_run_loop(h) >= 128)
     cli->host->signal = h->signal;
 done:
+  c->tmp_dir = NULL;
+  for (size_t i = 0; i < c->nscripts; i++)
+    baton__plugin_free(c->scripts[i]);
+  free(c->scripts);
+  c->scripts = NULL;
+  c->nscripts = 0;
+  baton__plugin_free(test);
   baton_host_free(h);
   rm_tree(tmp);
   free(db);
@@ -159,21 +201,22 @@ int baton__cmd_test(baton_cli_t *cli, const baton_cmdspec_t *spec,
   int bad_dirs = 0;
   for (size_t i = 0; i < n && cli->host->signal == 0; i++) {
     char *mf = baton__asprintf("%s/plugin.lua", list[i]);
-    int ok = mf && baton__is_file(mf);
+    int plugin = mf && baton__is_file(mf);
     free(mf);
-    if (!ok) {
-      fprintf(cli->err, "baton test: %s is not a plugin folder (no "
-                        "plugin.lua)\n", list[i]);
-      bad_dirs++;
-      continue;
-    }
     size_t nf;
-    char **files = test_files(list[i], &nf);
-    if (nf == 0)
+    char **files = test_files(list[i], !plugin, &nf);
+    if (!plugin && nf == 0) {
+      fprintf(cli->err, "baton test: %s is not a plugin folder (no "
+                        "plugin.lua) nor a folder of workflow scripts with "
+                        "tests (tests/NAME_test.lua or NAME_test.lua)\n",
+              list[i]);
+      bad_dirs++;
+    } else if (nf == 0) {
       fprintf(cli->out, "%s: no tests/*_test.lua files\n", list[i]);
+    }
     for (size_t k = 0; k < nf && cli->host->signal == 0; k++) {
       fprintf(cli->out, "%s\n", files[k]);
-      run_file(cli, list[i], files[k], &c);
+      run_file(cli, list[i], !plugin, files[k], &c);
     }
     for (size_t k = 0; k < nf; k++)
       free(files[k]);

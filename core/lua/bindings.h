@@ -41,6 +41,8 @@ int baton__lua_open_settings(lua_State *L);             /* lua_settings.c */
 /* Pushes baton.today(): the date given with --today (or the test
  * runner's set_today), else the local date, as YYYY-MM-DD (lua_baton.c). */
 void baton__lua_push_today(lua_State *L);
+/* Sets baton.args and baton.exit (lua_script.c). [baton] */
+void baton__lua_open_script(lua_State *L);
 
 /* A route made by baton.http.route (lua_http.c); owned by its plugin. */
 typedef struct baton_route_s {
@@ -90,11 +92,17 @@ int baton__lua_decode_json(lua_State *L, const char *text, size_t len,
 void baton__lua_mark_object(lua_State *L, int idx);
 
 /* lua_test.c: the globals of a plugin test file (see `baton test`). */
+/* The name of a test file's task: test_permissions and baton.exit check
+ * it. */
+#define BATON_TEST_TASK "test file"
 typedef struct {
   FILE *out;
   int passed;
   int failed;
   char current[256]; /* the test running now, "" between tests */
+  const char *tmp_dir;      /* the file's scratch folder, removed after it */
+  baton_plugin_t **scripts; /* run_script's, freed after the file */
+  size_t nscripts;
 } baton_test_counts_t;
 /* Runs a test file in p's (loaded) state as a task: installs test(),
  * expect(), run() and the other test globals, then runs every test and

@@ -138,8 +138,8 @@ static int l_suggest(lua_State *L) {
 }
 
 /* Helpers written in Lua: the default text rendering of baton.output and
- * baton.ui.table (core/lua/scripts/output.lua, compiled in). They run inside
- * the plugin's sandbox like its own code. */
+ * baton.ui.table, and baton.inspect (core/lua/scripts/output.lua, compiled
+ * in). They run inside the plugin's sandbox like its own code. */
 
 void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   lua_createtable(L, 0, 16); /* [baton] */
@@ -174,6 +174,7 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   baton__lua_open_fs(L);
   lua_setfield(L, -2, "fs");
   baton__lua_open_spawn(L); /* sets baton.spawn */
+  baton__lua_open_script(L); /* sets baton.args and baton.exit */
   baton__lua_open_http(L);
   lua_setfield(L, -2, "http");
   baton__lua_open_ics_lazy(L);
@@ -196,7 +197,8 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   lua_pushcfunction(L, l_json_mode);
   lua_pushcfunction(L, l_output_json);
   lua_pushcfunction(L, l_print);
-  lua_call(L, 3, 2); /* [baton, output, table] */
+  lua_call(L, 3, 3); /* [baton, output, table, inspect] */
+  lua_setfield(L, -4, "inspect");
   lua_createtable(L, 0, 1);
   lua_insert(L, -2);
   lua_setfield(L, -2, "table");

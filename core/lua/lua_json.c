@@ -154,6 +154,48 @@ static int is_array(lua_State *L, int idx, size_t *n) {
   return count == len;
 }
 
+/* A key of an object being sorted. */
+typedef struct {
+  const char *k;
+  size_t len;
+  json_t *v;
+} json_kv_t;
+
+static int cmp_kv(const void *a, const void *b) {
+  const json_kv_t *x = a, *y = b;
+  int c = memcmp(x->k, y->k, x->len < y->len ? x->len : y->len);
+  return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* The object o with its keys in byte order (o is consumed), or NULL when
+ * out of memory. A Lua table has no order of its own and lua_next walks it
+ * in hash order, which changes from run to run: sorted, the same table
+ * gives the same JSON text every time (--json, baton.json.encode, serve's
+ * answers). Objects the core builds in C keep the order they are built in. */
+static json_t *sorted_object(json_t *o) {
+  size_t n = json_object_size(o), i = 0;
+  if (n < 2)
+    return o;
+  json_kv_t *kv = malloc(n * sizeof *kv);
+  json_t *s = kv ? json_object() : NULL;
+  const char *k;
+  size_t klen;
+  json_t *v;
+  if (s != NULL) {
+    json_object_keylen_foreach(o, k, klen, v) kv[i++] = (json_kv_t){k, klen, v};
+    qsort(kv, n, sizeof *kv, cmp_kv);
+    for (i = 0; i < n; i++)
+      if (json_object_setn(s, kv[i].k, kv[i].len, kv[i].v) != 0) {
+        json_decref(s);
+        s = NULL;
+        break;
+      }
+  }
+  free(kv);
+  json_decref(o);
+  return s;
+}
+
 static json_t *to_json(lua_State *L, int idx, int depth, char **err) {
   idx = lua_absindex(L, idx);
   switch (lua_type(L, idx)) {
@@ -253,6 +295,8 @@ static json_t *to_json(lua_State *L, int idx, int depth, char **err) {
       }
       lua_pop(L, 1);
     }
+    if (o != NULL && (o = sorted_object(o)) == NULL)
+      *err = baton__strdup("out of memory");
     return o;
   }
   default:

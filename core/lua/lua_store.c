@@ -690,19 +690,24 @@ static void push_column(lua_State *L, sqlite3_stmt *st, int i) {
 }
 
 /* Runs the boxed statement (on top of the stack) to the end, collecting
- * rows into an array when rows is set (at most `max` rows; 0 = all), then
- * closes the box. Returns 1 result, or the nil, msg, code triple for a
+ * rows into an array when rows > 0 (at most `max` rows; 0 = all), then
+ * closes the box. Its result: the rows; the number of rows changed (rows
+ * 0, exec); the inserted row's id or false (rows -1, insert). Returns 1
+ * result, or the nil, msg, code triple for a
  * failure (constraint, busy); an error raised while rows are pushed
  * (out of memory) unwinds through the box, which cleans up. */
 static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
                stmt_box_t *box, int rows, int max) {
   int boxed = lua_gettop(L);
   sqlite3_stmt *st = box->st;
-  if (rows)
+  if (rows > 0)
     lua_newtable(L);
+  /* Zero, so that afterwards a non-zero rowid means this statement
+   * inserted a row (a trigger's inserts do not change it). */
+  sqlite3_set_last_insert_rowid(s->db, 0);
   int rc, n = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (!rows || (max && n >= max))
+    if (rows <= 0 || (max && n >= max))
       continue;
     int nc = sqlite3_column_count(st);
     lua_createtable(L, 0, nc);
@@ -725,8 +730,15 @@ static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
     lua_closeslot(L, boxed);
     return push_fail(L, err, baton_store_last_error(s));
   }
-  if (!rows)
+  if (rows == 0)
     lua_pushinteger(L, sqlite3_changes(s->db));
+  if (rows < 0) { /* insert: the new row's id, or false */
+    sqlite3_int64 id = sqlite3_last_insert_rowid(s->db);
+    if (id != 0 && sqlite3_changes(s->db) > 0)
+      lua_pushinteger(L, (lua_Integer)id);
+    else
+      lua_pushboolean(L, 0);
+  }
   lua_closeslot(L, boxed);
   return 1;
 }
@@ -760,6 +772,16 @@ static int store_exec(lua_State *L) {
              prepare(L, s, p, table_prefix(L, p), 2, "baton.store.exec"), 0, 0);
 }
 
+static int store_insert(lua_State *L) {
+  baton_plugin_t *p;
+  baton_store_t *s = store_of(L, &p);
+  if (s == NULL)
+    return 3;
+  return run(L, s, p,
+             prepare(L, s, p, table_prefix(L, p), 2, "baton.store.insert"), -1,
+             0);
+}
+
 static int store_query(lua_State *L) {
   baton_plugin_t *p;
   baton_store_t *s = store_of(L, &p);
@@ -787,6 +809,14 @@ static int store_first(lua_State *L) {
 /* baton.store.exec(sql, ...) -> number of rows changed. */
 static int l_store_exec(lua_State *L) {
   return protected_store_call(L, store_exec);
+}
+
+/* baton.store.insert(sql, ...) -> the rowid of the row the statement
+ * inserted, or false when it inserted none (INSERT OR IGNORE, ON CONFLICT
+ * DO NOTHING or DO UPDATE). A second result of exec would have been read
+ * as an error by plugins that write `local n, err = baton.store.exec(...)`. */
+static int l_store_insert(lua_State *L) {
+  return protected_store_call(L, store_insert);
 }
 
 /* baton.store.query(sql, ...) -> array of rows keyed by column name. */
@@ -922,10 +952,13 @@ void baton__lua_open_store(lua_State *L, baton_plugin_t *p) {
                                     {NULL, NULL}};
   static const luaL_Reg events[] = {
       {"log", l_events_log}, {"list", l_events_list}, {NULL, NULL}};
-  static const luaL_Reg store[] = {
-      {"exec", l_store_exec},       {"query", l_store_query},
-      {"first", l_store_first},     {"transaction", l_store_transaction},
-      {"migrate", l_store_migrate}, {NULL, NULL}};
+  static const luaL_Reg store[] = {{"exec", l_store_exec},
+                                   {"insert", l_store_insert},
+                                   {"query", l_store_query},
+                                   {"first", l_store_first},
+                                   {"transaction", l_store_transaction},
+                                   {"migrate", l_store_migrate},
+                                   {NULL, NULL}};
   set_funcs(L, "people", people); /* [baton] */
   set_funcs(L, "groups", groups);
   set_funcs(L, "events", events);

@@ -6,8 +6,17 @@
  *
  *   test(name, fn)            declare a test (fn runs as part of a task)
  *   expect(v):to_equal(x)     and the other matchers below; .never negates
- *   run(cmd, ...)             `baton NS CMD ...` in this host -> {status, out, err}
+ *   run(cmd, ...)             `baton NS CMD ...` in this host -> {status,
+ *                             out, err}; --json, --quiet, --debug and
+ *                             --today DATE among the arguments are baton's,
+ *                             for this run (a script's test: run(NS, CMD))
+ *   run_script(...)           `baton run SCRIPT ...`, captured, in a test of
+ *                             workflow scripts
  *   run_json(cmd, ...)        the same with --json; must succeed -> decoded, result
+ *   before_each(fn), after_each(fn)   run around every test (test_runner.lua)
+ *   reset_db()                a fresh, empty database from here on
+ *   tmp_path(name)            a scratch path, removed after the file
+ *   test_permissions{...}     extra grants for the test file's own code only
  *   plugin                    the plugin's module table
  *   set_today(date)           what baton.today() returns from now on
  *   set_terms{...}            the test database's school calendar
@@ -17,10 +26,22 @@
  *   fixture_path(rel)         a path inside the plugin's directory */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "baton/store.h"
 #include "capture.h"
 #include "bindings.h"
+
+/* A path relative to the plugin's folder (a script test's: the scripts'
+ * folder); malloc'd, NULL when out of memory. */
+static char *plugin_path(baton_plugin_t *p, const char *rel) {
+  return rel[0] == '/' ? baton__strdup(rel)
+                       : baton__asprintf("%s/%s", p->dir, rel);
+}
+
 
 /* ---- run(): a command of the plugin, its output captured ---------------- */
 
@@ -29,11 +50,20 @@ typedef struct {
   baton_op_t op;
   baton_capture_t cap;
   int waited; /* run() yielded: run_done resumes the test */
+  baton_host_t *h;
+  const char *saved_today; /* the host's --today, put back at the end */
+  char today[16];          /* run(..., "--today", DATE) */
 } run_op_t;
 
 static void run_free(run_op_t *r) {
   baton__capture_free(&r->cap);
   free(r);
+}
+
+/* The command ended: its --today, if it had one, ends with it. */
+static void run_restore(run_op_t *r) {
+  if (r->h->opts.today == r->today)
+    r->h->opts.today = r->saved_today;
 }
 
 static int push_run_result(lua_State *L, void *ud) {
@@ -52,6 +82,7 @@ static int push_run_result(lua_State *L, void *ud) {
  * waits. */
 static void run_done(baton_capture_t *c) {
   run_op_t *r = c->data;
+  run_restore(r);
   if (!r->waited)
     return; /* finished inside run() itself, which returns the result */
   baton_task_t *waiting = r->op.task;
@@ -68,6 +99,50 @@ static void run_done(baton_capture_t *c) {
  * end (its own limits hold) and run_done frees the op. */
 static void run_cancel(baton_op_t *op) { (void)op; }
 
+/* baton's own flags among run()'s arguments, for this run only. */
+typedef struct {
+  int json, quiet, debug;
+  const char *today;
+  int nallow;
+  const char **allow; /* run_script's --allow grants (a userdata) */
+} run_flags_t;
+
+/* If argument i (of n) is one of baton's flags, records it and returns
+ * how many arguments it took (1 or 2); 0 if it is not one. Messages count
+ * the arguments after the first `skip`. */
+static int run_flag(lua_State *L, int i, int n, int skip, const char *fn,
+                    run_flags_t *f) {
+  char what[32];
+  snprintf(what, sizeof what, "argument %d", i - skip);
+  const char *a = baton__lua_checkcstring(L, i, fn, what);
+  if (strcmp(a, "--json") == 0)
+    f->json = 1;
+  else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+    f->quiet = 1;
+  else if (strcmp(a, "--debug") == 0)
+    f->debug = 1;
+  else if (strncmp(a, "--today=", 8) == 0)
+    f->today = a + 8;
+  else if (f->allow && strncmp(a, "--allow=", 8) == 0)
+    f->allow[f->nallow++] = a + 8;
+  else if (strcmp(a, "--today") == 0 ||
+           (f->allow && strcmp(a, "--allow") == 0)) {
+    if (i == n)
+      luaL_error(L, "%s: %s needs a value: %s", fn, a,
+                 a[2] == 't' ? "--today 2026-09-01" : "--allow fs.write");
+    const char *v = baton__lua_checkcstring(L, i + 1, fn, a);
+    if (a[2] == 't')
+      f->today = v;
+    else
+      f->allow[f->nallow++] = v;
+    return 2;
+  } else
+    return 0;
+  return 1;
+}
+
+/* Starts what `start` starts under the flags, captured, and waits for its
+ * end: -> {status, out, err}. */
 static void release_run(void *data) {
   run_op_t **slot = data;
   if (*slot != NULL)
@@ -75,38 +150,32 @@ static void release_run(void *data) {
   *slot = NULL;
 }
 
-static int l_run(lua_State *L) {
-  baton_plugin_t *p = baton__plugin_of(L);
-  baton_host_t *h = p->host;
-  const char *cmd = baton__lua_checkcstring(L, 1, "run", "the command");
-  int n = lua_gettop(L);
-  const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
-  int argc = 0, json = h->opts.json, quiet = h->opts.quiet,
-      debug = h->opts.debug;
-  for (int i = 2; i <= n; i++) {
-    char what[32];
-    snprintf(what, sizeof what, "argument %d", i - 1);
-    const char *a = baton__lua_checkcstring(L, i, "run", what);
-    if (strcmp(a, "--json") == 0)
-      json = 1;
-    else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
-      quiet = 1;
-    else if (strcmp(a, "--debug") == 0)
-      debug = 1;
-    else
-      argv[argc++] = a;
-  }
-  baton__task_current(L, "run");
+static int run_captured(lua_State *L, const char *fn, const run_flags_t *f,
+                        int (*start)(run_op_t *r, void *ctx), void *ctx) {
+  baton_host_t *h = baton__plugin_of(L)->host;
+  if (f->today != NULL && baton__date_parse(f->today, NULL, NULL, NULL) != 0)
+    return luaL_error(L, "%s: --today expects a date written YYYY-MM-DD, "
+                         "got '%s'", fn, f->today);
+  baton__task_current(L, fn);
   /* The op, boxed until it waits: pushing the result may raise. */
   run_op_t **box = baton__lua_box(L, sizeof *box, release_run);
   int boxed = lua_gettop(L);
   run_op_t *r = *box = calloc(1, sizeof *r);
   if (r == NULL)
-    return luaL_error(L, "run: out of memory");
+    return luaL_error(L, "%s: out of memory", fn);
   r->op.cancel = run_cancel;
-  if (baton__capture_start(&r->cap, h, p->m->ns, cmd, argc, argv, json, quiet,
-                           debug, run_done, r) != 0)
-    return luaL_error(L, "run: cannot capture output");
+  r->h = h;
+  r->saved_today = h->opts.today;
+  if (f->today != NULL) {
+    snprintf(r->today, sizeof r->today, "%s", f->today);
+    h->opts.today = r->today;
+  }
+  if (start(r, ctx) != 0) {
+    *box = NULL;
+    run_restore(r);
+    free(r);
+    return luaL_error(L, "%s: cannot capture output", fn);
+  }
   if (r->cap.finished) {
     push_run_result(L, r);
     baton__lua_box_close(L, boxed);
@@ -117,12 +186,104 @@ static int l_run(lua_State *L) {
   return baton__task_wait(L, &r->op);
 }
 
-/* ---- the other helpers ----------------------------------------------------*/
+typedef struct {
+  const char *ns, *cmd;
+  int argc;
+  const char **argv;
+  const run_flags_t *f;
+  baton_plugin_t *script;
+} run_ctx_t;
 
-static char *plugin_path(baton_plugin_t *p, const char *rel) {
-  return rel[0] == '/' ? baton__strdup(rel)
-                       : baton__asprintf("%s/%s", p->dir, rel);
+static int start_command(run_op_t *r, void *ctx) {
+  run_ctx_t *c = ctx;
+  return baton__capture_start(&r->cap, r->h, c->ns, c->cmd, c->argc, c->argv,
+                              c->f->json, c->f->quiet, c->f->debug, run_done,
+                              r);
 }
+
+static int start_script(run_op_t *r, void *ctx) {
+  run_ctx_t *c = ctx;
+  return baton__capture_start_script(&r->cap, r->h, c->script, c->argc,
+                                     c->argv, c->f->json, c->f->quiet,
+                                     c->f->debug, run_done, r);
+}
+
+/* run(cmd, ...) in a plugin's tests; run(ns, cmd, ...) in a script's,
+ * which belong to no plugin. */
+static int l_run(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  baton_host_t *h = p->host;
+  int first = p->m ? 1 : 2;
+  const char *ns = p->m ? p->m->ns
+                        : baton__lua_checkcstring(L, 1, "run", "the command");
+  const char *cmd = lua_gettop(L) >= first
+                        ? baton__lua_checkcstring(L, first, "run",
+                                                  "the command")
+                        : NULL;
+  int n = lua_gettop(L);
+  const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
+  run_flags_t f = {h->opts.json, h->opts.quiet, h->opts.debug, NULL, 0, NULL};
+  run_ctx_t c = {ns, cmd, 0, argv, &f, NULL};
+  for (int i = first + 1; i <= n; i++) {
+    int took = run_flag(L, i, n, first, "run", &f);
+    if (took == 0)
+      argv[c.argc++] = lua_tostring(L, i);
+    else
+      i += took - 1;
+  }
+  return run_captured(L, "run", &f, start_command, &c);
+}
+
+/* run_script([flags...,] path, args...): `baton [flags] run path args` in
+ * this host, captured -> {status, out, err}. The flags are baton's
+ * (--json, --quiet, --debug, --today DATE, --allow PERM), before the
+ * path as on the command line; path is relative to the scripts' folder. */
+static int l_run_script(lua_State *L) {
+  baton_test_counts_t *counts = lua_touserdata(L, lua_upvalueindex(1));
+  baton_plugin_t *p = baton__plugin_of(L);
+  baton_host_t *h = p->host;
+  int n = lua_gettop(L);
+  const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
+  const char **allow = lua_newuserdatauv(L, sizeof *allow * (size_t)(n + 1), 0);
+  run_flags_t f = {h->opts.json, h->opts.quiet, h->opts.debug, NULL, 0, allow};
+  int i = 1, took;
+  while (i <= n && (took = run_flag(L, i, n, 0, "run_script", &f)) > 0)
+    i += took;
+  if (i > n)
+    return luaL_error(L, "run_script: which script? run_script(\"name.lua\", "
+                         "args...)");
+  const char *rel = baton__lua_checkcstring(L, i, "run_script", "the script");
+  run_ctx_t c = {NULL, NULL, 0, argv, &f, NULL};
+  for (i++; i <= n; i++)
+    argv[c.argc++] = baton__lua_checkcstring(L, i, "run_script", "an argument");
+  baton_plugin_t **list =
+      realloc(counts->scripts, (counts->nscripts + 1) * sizeof *list);
+  if (list == NULL)
+    return luaL_error(L, "run_script: out of memory");
+  counts->scripts = list;
+  char *path = plugin_path(p, rel);
+  int status = 0;
+  c.script = path ? baton__host_new_script(h, path, NULL, &status) : NULL;
+  free(path);
+  if (c.script == NULL)
+    return luaL_error(L, "run_script: out of memory");
+  /* Freed after the test file: its task may end inside a callback of the
+   * host, which still uses it when the test goes on. */
+  counts->scripts[counts->nscripts++] = c.script;
+  for (int k = 0; k < f.nallow; k++) {
+    char *why = NULL;
+    int e = baton__grant_add(&c.script->perms, &c.script->scopes, allow[k],
+                             " for --allow", &why);
+    if (e != 0) {
+      lua_pushfstring(L, "run_script: %s", why ? why : baton_strerror(e));
+      free(why);
+      return lua_error(L);
+    }
+  }
+  return run_captured(L, "run_script", &f, start_script, &c);
+}
+
+/* ---- the other helpers ----------------------------------------------------*/
 
 static int l_fixture_path(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
@@ -146,6 +307,95 @@ static int l_set_today(lua_State *L) {
   return 0;
 }
 
+/* reset_db(): the database is closed and removed; the next use opens a
+ * fresh, empty one (core tables only; a plugin's tables come back when its
+ * code runs baton.store.migrate again). `before_each(reset_db)` gives each
+ * test a database of its own. */
+static int l_reset_db(lua_State *L) {
+  baton_plugin_t *p = baton__plugin_of(L);
+  baton_host_t *h = p->host;
+  for (baton_task_t *t = p->tasks; t != NULL; t = t->next)
+    if (t != h->running)
+      return luaL_error(L, "reset_db: a command or timer of the plugin is "
+                           "still running; call it between tests (in "
+                           "before_each) or after run() returns");
+  if (h->store != NULL && !sqlite3_get_autocommit(h->store->db))
+    return luaL_error(L, "reset_db: cannot run inside "
+                         "baton.store.transaction; call it between tests");
+  baton__host_store_close(h);
+  const char *db = baton__host_db_path(h);
+  static const char *const ends[] = {"", "-wal", "-shm", "-journal"};
+  for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+    char *f = baton__asprintf("%s%s", db, ends[i]);
+    if (f == NULL)
+      return luaL_error(L, "reset_db: out of memory");
+    int gone = remove(f) == 0 || !baton__is_file(f);
+    free(f);
+    if (!gone)
+      return luaL_error(L, "reset_db: cannot remove the test database %s%s",
+                        db, ends[i]);
+  }
+  return 0;
+}
+
+/* tmp_path(name) -> a path in the test file's scratch folder, which `baton
+ * test` removes after the file. The file is not created. */
+static int l_tmp_path(lua_State *L) {
+  baton_test_counts_t *c = lua_touserdata(L, lua_upvalueindex(1));
+  const char *name = baton__lua_checkcstring(L, 1, "tmp_path", "the name");
+  if (name[0] == '\0' || name[0] == '/' || strcmp(name, "..") == 0 ||
+      strncmp(name, "../", 3) == 0 || strstr(name, "/../") != NULL ||
+      (strlen(name) >= 3 && strcmp(name + strlen(name) - 3, "/..") == 0))
+    return luaL_error(L, "tmp_path: '%s' must be a relative name inside the "
+                         "scratch folder, e.g. tmp_path(\"out.csv\")", name);
+  char *dir = baton__asprintf("%s/files", c->tmp_dir);
+  if (dir == NULL)
+    return luaL_error(L, "tmp_path: out of memory");
+  if (!baton__is_dir(dir) && mkdir(dir, 0700) != 0) {
+    lua_pushfstring(L, "tmp_path: cannot make %s", dir);
+    free(dir);
+    return lua_error(L);
+  }
+  lua_pushfstring(L, "%s/%s", dir, name);
+  free(dir);
+  return 1;
+}
+
+/* test_permissions{"fs.read", "fs.write:out/", ...}: grants for the test
+ * file's own code (its task), not for the plugin: a command started with
+ * run() keeps exactly its manifest's grant, since a command's reach is its
+ * plugin's grant attenuated by its caller's. Only `baton test` defines it,
+ * and the runner allows it only before the first test runs. */
+static int l_test_permissions(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  /* Only the test file's own task: plugin code that a command started with
+   * run() calls must not widen its command's reach. */
+  baton_task_t *t = baton__plugin_of(L)->host->running;
+  baton_reach_t *r = baton__reach_now(L);
+  if (r == NULL || strcmp(t->what, BATON_TEST_TASK) != 0)
+    return luaL_error(L, "test_permissions: only the test file itself may "
+                         "call it, at its top");
+  lua_Integer n = luaL_len(L, 1);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_geti(L, 1, i);
+    char what[32];
+    snprintf(what, sizeof what, "permission %d", (int)i);
+    const char *perm = baton__lua_checkcstring(L, -1, "test_permissions", what);
+    char *why = NULL;
+    int e = baton__reach_grant(r, perm, " in test_permissions", &why);
+    if (e != 0) {
+      lua_pushfstring(L, "test_permissions: %s",
+                      why ? why : baton_strerror(e));
+      free(why);
+      return lua_error(L);
+    }
+    lua_pop(L, 1);
+  }
+  return 0;
+}
+
+/* load_people(path) / load_groups(path) -> rows imported. Raises with the
+ * import's own errors (file, line, column) if the file is refused. */
 typedef struct {
   char *path;
   baton_import_report_t rep;
@@ -157,8 +407,6 @@ static void release_load(void *data) {
   baton_import_report_free(&b->rep);
 }
 
-/* load_people(path) / load_groups(path) -> rows imported. Raises with the
- * import's own errors (file, line, column) if the file is refused. */
 static int l_load(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
   int groups = (int)lua_tointeger(L, lua_upvalueindex(1));
@@ -229,18 +477,28 @@ int baton__test_start(baton_plugin_t *p, const char *file,
                                  {"set_today", l_set_today},
                                  {"set_terms", baton__test_set_terms},
                                  {"set_setting", baton__test_set_setting},
+                                 {"reset_db", l_reset_db},
                                  {NULL, NULL}};
   for (const luaL_Reg *f = fns; f->name; f++) {
     lua_pushcfunction(L, f->func);
     lua_setglobal(L, f->name);
   }
+  lua_pushlightuserdata(L, counts);
+  lua_pushcclosure(L, l_tmp_path, 1);
+  lua_setglobal(L, "tmp_path");
+  lua_pushlightuserdata(L, counts);
+  lua_pushcclosure(L, l_run_script, 1);
+  lua_setglobal(L, "run_script");
   lua_pushinteger(L, 0);
   lua_pushcclosure(L, l_load, 1);
   lua_setglobal(L, "load_people");
   lua_pushinteger(L, 1);
   lua_pushcclosure(L, l_load, 1);
   lua_setglobal(L, "load_groups");
-  lua_rawgeti(L, LUA_REGISTRYINDEX, p->module_ref);
+  if (p->is_script)
+    lua_pushnil(L); /* a script test belongs to no plugin */
+  else
+    lua_rawgeti(L, LUA_REGISTRYINDEX, p->module_ref);
   lua_setglobal(L, "plugin");
 
   size_t runner_len;
@@ -259,6 +517,7 @@ int baton__test_start(baton_plugin_t *p, const char *file,
     lua_pop(L, 3);
     return 0;
   }
-  lua_pushstring(L, p->m->ns);
-  return baton__task_start(p, 3, "test file", done_cb, counts);
+  lua_pushstring(L, p->m ? p->m->ns : p->name);
+  lua_pushcfunction(L, l_test_permissions);
+  return baton__task_start(p, 4, BATON_TEST_TASK, done_cb, counts);
 }

@@ -18,6 +18,10 @@ static void capture_restore(baton_capture_t *c) {
   /* A captured command's failure is its caller's to handle (a test checks
    * r.status, a script gets nil, err): it does not fail the host's run. */
   h->failed = c->saved_failed;
+  if (c->script) { /* only a script sets them (baton.exit) */
+    h->exit_set = c->saved_exit_set;
+    h->exit_status = c->saved_exit_status;
+  }
   fclose(c->out_f);
   fclose(c->err_f);
   c->out_f = c->err_f = NULL;
@@ -28,14 +32,17 @@ static void capture_done(baton_task_t *t) {
   baton_capture_t *c = t->data;
   baton__command_done(t);
   c->status = t->status == 0 ? 0 : t->status == BATON_ECANCELED ? 130 : 1;
+  if (c->script && c->h->exit_set) /* the script's baton.exit(n) */
+    c->status = c->h->exit_status;
   capture_restore(c);
   c->finished = 1;
   c->done_cb(c);
 }
 
-int baton__capture_start(baton_capture_t *c, baton_host_t *h, const char *ns,
-                         const char *cmd, int argc, const char *const *argv,
-                         int json, int quiet, int debug,
+/* Opens the captures and puts the host's streams and flags in place;
+ * BATON_EIO when a capture cannot be opened (nothing changed). */
+static int capture_begin(baton_capture_t *c, baton_host_t *h, int json,
+                         int quiet, int debug,
                          void (*done_cb)(baton_capture_t *c), void *data) {
   memset(c, 0, sizeof *c);
   c->h = h;
@@ -58,15 +65,6 @@ int baton__capture_start(baton_capture_t *c, baton_host_t *h, const char *ns,
   h->opts.json = json;
   h->opts.quiet = quiet;
   h->opts.debug = debug;
-  int started;
-  int status = baton__host_start_command(h, ns, cmd, argc, argv, capture_done,
-                                         c, &started);
-  if (!started) {
-    c->status = status;
-    capture_restore(c);
-    c->finished = 1;
-    done_cb(c);
-  }
   return 0;
 
 fail_err:
@@ -76,6 +74,47 @@ fail_out:
   free(c->out);
   c->out = NULL;
   return BATON_EIO;
+}
+
+/* What did not start ends here, with its exit status. */
+static void capture_end_unstarted(baton_capture_t *c, int status) {
+  c->status = status;
+  capture_restore(c);
+  c->finished = 1;
+  c->done_cb(c);
+}
+
+int baton__capture_start(baton_capture_t *c, baton_host_t *h, const char *ns,
+                         const char *cmd, int argc, const char *const *argv,
+                         int json, int quiet, int debug,
+                         void (*done_cb)(baton_capture_t *c), void *data) {
+  if (capture_begin(c, h, json, quiet, debug, done_cb, data) != 0)
+    return BATON_EIO;
+  int started;
+  int status = baton__host_start_command(h, ns, cmd, argc, argv, capture_done,
+                                         c, &started);
+  if (!started)
+    capture_end_unstarted(c, status);
+  return 0;
+}
+
+int baton__capture_start_script(baton_capture_t *c, baton_host_t *h,
+                                baton_plugin_t *p, int argc,
+                                const char *const *argv, int json, int quiet,
+                                int debug, void (*done_cb)(baton_capture_t *c),
+                                void *data) {
+  if (capture_begin(c, h, json, quiet, debug, done_cb, data) != 0)
+    return BATON_EIO;
+  c->script = 1;
+  c->saved_exit_set = h->exit_set;
+  c->saved_exit_status = h->exit_status;
+  h->exit_set = 0;
+  int started;
+  int status =
+      baton__host_start_script(h, p, argc, argv, capture_done, c, &started);
+  if (!started)
+    capture_end_unstarted(c, status);
+  return 0;
 }
 
 void baton__capture_free(baton_capture_t *c) {

@@ -27,6 +27,8 @@ struct baton_capture_s {
   FILE *out_f, *err_f;
   FILE *saved_out, *saved_err;
   int saved_json, saved_quiet, saved_debug, saved_failed;
+  int script; /* a workflow script's run: its baton.exit is its status */
+  int saved_exit_set, saved_exit_status;
 };
 
 /* Starts `baton NS CMD argv...` in host h as baton__host_start_command
@@ -41,6 +43,14 @@ int baton__capture_start(baton_capture_t *c, baton_host_t *h, const char *ns,
                          const char *cmd, int argc, const char *const *argv,
                          int json, int quiet, int debug,
                          void (*done_cb)(baton_capture_t *c), void *data);
+/* The same for the workflow script p (baton__host_new_script), run with
+ * argc/argv as its arguments; c->status is then its exit status, the one
+ * baton.exit gave if it called it. p must outlive the run. */
+int baton__capture_start_script(baton_capture_t *c, baton_host_t *h,
+                                baton_plugin_t *p, int argc,
+                                const char *const *argv, int json, int quiet,
+                                int debug, void (*done_cb)(baton_capture_t *c),
+                                void *data);
 void baton__capture_free(baton_capture_t *c);
 
 #endif

@@ -643,6 +643,14 @@ static void stop_all(baton_host_t *h) {
 
 static void wake_cb(uv_async_t *a) {
   baton_host_t *h = a->data;
+  baton_plugin_t *exiting = h->exiting;
+  if (exiting != NULL) { /* baton.exit: see baton__host_exit_script */
+    h->exiting = NULL;
+    if (exiting == h->script)
+      stop_all(h);
+    else
+      cancel_plugin(exiting); /* a captured script (run_script) */
+  }
   if (h->signal == 0)
     return;
   if (h->drain != NULL) { /* baton serve: see above */
@@ -650,6 +658,18 @@ static void wake_cb(uv_async_t *a) {
     return;
   }
   stop_all(h);
+}
+
+void baton__host_exit_script(baton_host_t *h, baton_plugin_t *p, int status) {
+  h->exit_set = 1;
+  h->exit_status = status;
+  p->exited = 1;
+  h->exiting = p;
+  baton__sandbox_kill(p, BATON_ECANCELED);
+  /* Not now: the running task is on the C stack, and cancelling tasks
+   * from inside one of them would free it under its own feet. */
+  h->wake.async_cb = wake_cb;
+  uv_async_send(&h->wake);
 }
 
 /* Installs (on = 1) or restores (on = 0) the SIGINT and SIGTERM handlers.
@@ -694,6 +714,8 @@ int baton__host_run_loop(baton_host_t *h) {
       fprintf(h->opts.err, "baton: interrupted; nothing was left half-written\n");
     return 128 + h->signal;
   }
+  if (h->exit_set)
+    return h->exit_status;
   return h->failed ? 1 : 0;
 }
 
@@ -703,6 +725,12 @@ baton_plugin_t *baton__host_find_ns(const baton_host_t *h, const char *ns) {
   baton_plugin_t *failed = NULL;
   for (size_t i = 0; i < h->nplugins; i++) {
     baton_plugin_t *p = h->plugins[i];
+    /* A plugin whose manifest failed has no command word: its name, the
+     * likely one, finds it, so the user typing it learns why it is not
+     * there instead of reading "unknown command". */
+    if (p->m == NULL && p->state == BATON_PLUGIN_FAILED &&
+        strcmp(p->name, ns) == 0 && failed == NULL)
+      failed = p;
     if (p->m == NULL || strcmp(p->m->ns, ns) != 0)
       continue;
     if (p->state == BATON_PLUGIN_AVAILABLE || p->state == BATON_PLUGIN_LOADED)
@@ -815,6 +843,16 @@ static void report_no_memory(baton_host_t *h, baton_plugin_t *p) {
   baton__host_report(h, p->name, msg, NULL);
 }
 
+/* "error in plugin 'x': failed to load: FILE:LINE: why", where its
+ * command was typed: its manifest, its init.lua, a dependency. */
+static void report_load_failure(baton_host_t *h, const baton_plugin_t *p) {
+  char *m = baton__asprintf("failed to load: %s",
+                            p->error ? p->error : "(no message)");
+  baton__host_report(h, p->name, m ? m : p->error,
+                     "fix the plugin, then check it with baton doctor");
+  free(m);
+}
+
 int baton__host_start_command(baton_host_t *h, const char *ns,
                                const char *cmd, int argc,
                                const char *const *argv,
@@ -832,8 +870,7 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
     return 2;
   }
   if (p->state == BATON_PLUGIN_FAILED) {
-    baton__host_report(h, p->name, p->error,
-                       "fix the plugin, then check it with baton doctor");
+    report_load_failure(h, p);
     return 1;
   }
   const baton_cmdspec_t *spec = cmd ? baton__manifest_command(p->m, cmd) : NULL;
@@ -872,8 +909,7 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
   }
   baton__host_signals(h, 1);
   if (baton__plugin_load(p) != 0) {
-    baton__host_report(h, p->name, p->error,
-                       "fix the plugin, then check it with baton doctor");
+    report_load_failure(h, p);
     baton__args_free(spec, vals);
     return 1;
   }
@@ -956,10 +992,8 @@ static int push_script(lua_State *L) {
   return c->argc + 1;
 }
 
-int baton_host_run_script(baton_host_t *h, const char *path, int argc,
-                          const char *const *argv, const char *const *perms) {
-  baton__plugin_free(h->script);
-  h->script = NULL;
+baton_plugin_t *baton__host_new_script(baton_host_t *h, const char *path,
+                                       const char *const *perms, int *status) {
   const char *slash = strrchr(path, '/');
   char *dir = slash ? baton__strndup(path, (size_t)(slash - path))
                     : baton__strdup(".");
@@ -969,9 +1003,9 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   if (p == NULL || (p->main_path = baton__strdup(path)) == NULL) {
     baton__plugin_free(p);
     baton__host_report(h, NULL, "out of memory", NULL);
-    return 1;
+    *status = 1;
+    return NULL;
   }
-  h->script = p;
   p->is_script = 1;
   for (size_t i = 0; perms && perms[i]; i++) {
     char *why = NULL;
@@ -980,9 +1014,20 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
     if (r != 0) {
       baton__host_report(h, NULL, why ? why : baton_strerror(r), NULL);
       free(why);
-      return 2;
+      baton__plugin_free(p);
+      *status = 2;
+      return NULL;
     }
   }
+  return p;
+}
+
+int baton__host_start_script(baton_host_t *h, baton_plugin_t *p, int argc,
+                             const char *const *argv,
+                             void (*done_cb)(baton_task_t *), void *data,
+                             int *started) {
+  *started = 0;
+  const char *path = p->main_path;
   if (!baton__is_file(path)) {
     char *m = baton__asprintf("no such script: %s", path);
     baton__host_report(h, NULL, m, "give the path of a .lua file");
@@ -996,10 +1041,8 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
     free(why);
     return 1;
   }
-  h->failed = 0;
   baton__host_signals(h, 1);
   if (baton__plugin_load(p) != 0) {
-    baton__host_signals(h, 0);
     baton__host_report(h, p->name, p->error, NULL);
     return 1;
   }
@@ -1014,9 +1057,33 @@ int baton_host_run_script(baton_host_t *h, const char *path, int argc,
   }
   char what[PATH_MAX + 16];
   snprintf(what, sizeof what, "script %s", path);
-  if (baton__task_start(p, argc, what, run_done, NULL) != 0) {
+  /* A script holds its own --allow grants, whoever started it (`baton
+   * run`, or run_script in a test file, which has none). */
+  h->next_reach = baton__reach_new(p, NULL);
+  if (h->next_reach == NULL ||
+      baton__task_start(p, argc, what, done_cb, data) != 0) {
     baton__host_report(h, NULL, "out of memory starting the script", NULL);
     return 1;
+  }
+  *started = 1;
+  return 0;
+}
+
+int baton_host_run_script(baton_host_t *h, const char *path, int argc,
+                          const char *const *argv, const char *const *perms) {
+  baton__plugin_free(h->script);
+  h->script = NULL;
+  int status = 0, started;
+  baton_plugin_t *p = baton__host_new_script(h, path, perms, &status);
+  if (p == NULL)
+    return status;
+  h->script = p;
+  h->exit_set = 0;
+  h->failed = 0;
+  status = baton__host_start_script(h, p, argc, argv, run_done, NULL, &started);
+  if (!started) {
+    baton__host_signals(h, 0);
+    return status;
   }
   return baton__host_run_loop(h);
 }

@@ -118,6 +118,11 @@ int baton__reach_args(baton_reach_t *r, const baton_cmdspec_t *spec,
   return 0;
 }
 
+int baton__reach_grant(baton_reach_t *r, const char *spec, const char *where,
+                       char **err) {
+  return baton__grant_add(&r->perms, &r->scopes, spec, where, err);
+}
+
 baton_reach_t *baton__reach_now(lua_State *L) {
   baton_plugin_t *p = baton__plugin_of(L);
   baton_task_t *t = p->host->running;

@@ -58,6 +58,7 @@ struct baton_plugin_s {
   baton_plugin_state_t state;
   char *error; /* why failed or shadowed */
   int is_script;
+  int exited; /* baton.exit: every thread of it is killed as it resumes */
   unsigned perms;
   baton_scopes_t scopes; /* where fs.read / fs.write reach (a copy) */
 
@@ -124,6 +125,9 @@ struct baton_host_s {
   uv_async_t wake; /* the signal handler wakes the loop through it */
   volatile int signal; /* SIGINT/SIGTERM received, or 0 */
   int failed;          /* a task of this run failed */
+  int exit_set;        /* a script called baton.exit: its status wins */
+  int exit_status;
+  baton_plugin_t *exiting; /* that script, until the wake-up ends its tasks */
   int scanned;
   struct baton_store_s *store; /* opened on first use: baton__host_store */
   /* The task whose Lua code runs now (innermost), or NULL; a task started
@@ -182,6 +186,25 @@ void baton__host_set_drain(baton_host_t *h, void (*drain)(baton_host_t *h));
 void baton__host_signals(baton_host_t *h, int on);
 /* Prints a usage error ("PREFIX: msg", the usage line, where to get help),
  * as {"error": ...} with --json. */
+/* baton.exit(status) of script p, called from p's running code: p's
+ * threads are killed (the caller raises next), every later resume of p
+ * is killed too, and the loop's wake-up then cancels p's tasks and timers
+ * (for the script of `baton run`: everything, and the loop ends). The run
+ * ends with `status`. */
+void baton__host_exit_script(baton_host_t *h, baton_plugin_t *p, int status);
+/* The plugin object of the workflow script at `path`, holding the grants
+ * `perms` (--allow); NULL after reporting why, with *status the exit
+ * status (1, or 2 for a bad grant). Free it with baton__plugin_free. */
+baton_plugin_t *baton__host_new_script(baton_host_t *h, const char *path,
+                                       const char *const *perms, int *status);
+/* Loads script p and starts it as a task with argc/argv as its `arg` and
+ * `...`, as baton__host_start_command starts a command: 0 with *started
+ * set (its end comes through done_cb), or the exit status after
+ * reporting why it could not start. */
+int baton__host_start_script(baton_host_t *h, baton_plugin_t *p, int argc,
+                             const char *const *argv,
+                             void (*done_cb)(baton_task_t *), void *data,
+                             int *started);
 void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
                         const char *prefix, const char *msg);
 /* Starts `baton NS CMD argv...` as a task without running the loop: checks
@@ -364,6 +387,12 @@ void baton__reach_unref(baton_reach_t *r);
  * or BATON_ENOMEM. Only before the reach is shared. */
 int baton__reach_args(baton_reach_t *r, const baton_cmdspec_t *spec,
                       const baton_value_t *vals, int granted);
+/* Widens r's own link by one grant ("fs.read:out/"), as baton__grant_add
+ * does (where follows the grant in messages). Only for the reach of a
+ * test file under `baton test` (test_permissions): the chain rule keeps
+ * every command it starts within its own plugin's grant. */
+int baton__reach_grant(baton_reach_t *r, const char *spec, const char *where,
+                       char **err);
 /* The reach of the code running now in L's plugin: the running task's,
  * or NULL for code outside any task (loading), which has its plugin's own
  * grant. */

@@ -85,6 +85,15 @@ static void task_finish(baton_task_t *t, int status, char *msg) {
   free(t);
 }
 
+/* Removes the kill from a thread whose call has unwound; a script that
+ * called baton.exit stays killed, so its other threads end as they
+ * resume. */
+static void disarm(baton_plugin_t *p, lua_State *co) {
+  baton__sandbox_disarm(p, co);
+  if (p->exited)
+    __atomic_store_n(&p->kill, BATON_ECANCELED, __ATOMIC_SEQ_CST);
+}
+
 /* Runs the task's coroutine with nargs values on its stack until it
  * finishes or waits. */
 static void task_run(baton_task_t *t, int nargs) {
@@ -110,14 +119,14 @@ static void task_run(baton_task_t *t, int nargs) {
     char *msg = baton__sandbox_errmsg(p, t->co, st, t->limit_ms);
     int status = kill ? kill : st == LUA_ERRMEM ? BATON_ENOMEM : BATON_EPLUGIN;
     if (kill)
-      baton__sandbox_disarm(p, t->co);
+      disarm(p, t->co);
     task_finish(t, status, msg);
     return;
   }
   /* A kill that landed as the call returned came too late to matter; a
    * waiting task is then ended by its deadline timer. */
   if (kill)
-    baton__sandbox_disarm(p, t->co);
+    disarm(p, t->co);
   if (st == LUA_OK) {
     task_finish(t, 0, NULL);
     return;

@@ -25,6 +25,28 @@ void baton__value_clear(baton_value_t *v) {
   memset(v, 0, sizeof *v);
 }
 
+int baton__value_cmp(const baton_value_t *a, const baton_value_t *b) {
+  if (a->type == BATON_ARG_INTEGER)
+    return a->v.i < b->v.i ? -1 : a->v.i > b->v.i;
+  return a->v.n < b->v.n ? -1 : a->v.n > b->v.n;
+}
+
+int baton__value_check_range(const baton_argspec_t *a, const baton_value_t *v) {
+  if (a->min.set && baton__value_cmp(v, &a->min) < 0)
+    return -1;
+  if (a->max.set && baton__value_cmp(v, &a->max) > 0)
+    return 1;
+  return 0;
+}
+
+/* An integer or number value as text, for messages and --help. */
+static void value_text(const baton_value_t *v, char *buf, size_t n) {
+  if (v->type == BATON_ARG_INTEGER)
+    snprintf(buf, n, "%lld", v->v.i);
+  else
+    snprintf(buf, n, "%g", v->v.n);
+}
+
 static int usage_err(char **err, const char *fmt, ...) BATON_PRINTF(2, 3);
 
 static int usage_err(char **err, const char *fmt, ...) {
@@ -59,20 +81,6 @@ static int parse_bool(const char *s, int *b) {
   return -1;
 }
 
-/* Raises the usage error for a number outside a's min..max, or returns 0. */
-static int check_range(const baton_argspec_t *a, const char *label,
-                       const char *s, double x, char **err) {
-  if ((!a->has_min || x >= a->min) && (!a->has_max || x <= a->max))
-    return 0;
-  if (a->has_min && a->has_max)
-    return usage_err(err, "%s must be from %g to %g, got '%s'", label, a->min,
-                     a->max, s);
-  if (a->has_min)
-    return usage_err(err, "%s must be at least %g, got '%s'", label, a->min,
-                     s);
-  return usage_err(err, "%s must be at most %g, got '%s'", label, a->max, s);
-}
-
 int baton__arg_convert(const baton_argspec_t *a, const char *s,
                        baton_value_t *v, char **err) {
   char label[80];
@@ -86,8 +94,6 @@ int baton__arg_convert(const baton_argspec_t *a, const char *s,
     long long i = strtoll(s, &end, 10);
     if (*s == '\0' || *end != '\0' || errno == ERANGE)
       return usage_err(err, "%s expects a whole number, got '%s'", label, s);
-    if (check_range(a, label, s, (double)i, err) != 0)
-      return BATON_EUSAGE;
     v->v.i = i;
     break;
   }
@@ -96,8 +102,6 @@ int baton__arg_convert(const baton_argspec_t *a, const char *s,
     double d = strtod(s, &end);
     if (*s == '\0' || *end != '\0' || !isfinite(d))
       return usage_err(err, "%s expects a number, got '%s'", label, s);
-    if (check_range(a, label, s, d, err) != 0)
-      return BATON_EUSAGE;
     v->v.n = d;
     break;
   }
@@ -144,6 +148,21 @@ int baton__arg_convert(const baton_argspec_t *a, const char *s,
     break;
   }
   v->set = 1;
+  int side = (a->type == BATON_ARG_INTEGER || a->type == BATON_ARG_NUMBER)
+                 ? baton__value_check_range(a, v)
+                 : 0;
+  if (side != 0) {
+    /* "--times must be at most 10 (from 1 to 10), got '12'" */
+    char lo[40], hi[40];
+    value_text(&a->min, lo, sizeof lo);
+    value_text(&a->max, hi, sizeof hi);
+    if (a->min.set && a->max.set)
+      return usage_err(err, "%s must be at %s %s (from %s to %s), got '%s'",
+                       label, side < 0 ? "least" : "most", side < 0 ? lo : hi,
+                       lo, hi, s);
+    return usage_err(err, "%s must be at %s %s, got '%s'", label,
+                     side < 0 ? "least" : "most", side < 0 ? lo : hi, s);
+  }
   return 0;
 }
 
@@ -408,11 +427,15 @@ static void help_row(FILE *out, const baton_argspec_t *a) {
     fprintf(out, ", default ");
     print_value(out, &a->def);
   }
-  if (a->has_min && a->has_max)
-    fprintf(out, ", from %g to %g", a->min, a->max);
-  else if (a->has_min || a->has_max)
-    fprintf(out, ", at %s %g", a->has_min ? "least" : "most",
-            a->has_min ? a->min : a->max);
+  char bound[40];
+  if (a->min.set) {
+    value_text(&a->min, bound, sizeof bound);
+    fprintf(out, ", at least %s", bound);
+  }
+  if (a->max.set) {
+    value_text(&a->max, bound, sizeof bound);
+    fprintf(out, ", at most %s", bound);
+  }
   if (a->required && a->flag)
     fprintf(out, ", required");
   if (a->many)

@@ -173,6 +173,58 @@ static const char *const type_names[] = {"string", "integer", "number",
 
 const char *baton__argtype_name(baton_argtype_t t) { return type_names[t]; }
 
+/* ---- keys in a fixed order ---------------------------------------------- */
+
+/* One key of a table: a list position (s NULL) or a name. */
+typedef struct {
+  lua_Integer i;
+  const char *s;
+  int pos; /* where the key is in the list sorted_keys pushes */
+} mkey_t;
+
+static int cmp_mkey(const void *a, const void *b) {
+  const mkey_t *x = a, *y = b;
+  if ((x->s == NULL) != (y->s == NULL))
+    return x->s == NULL ? -1 : 1;
+  if (x->s == NULL)
+    return x->i < y->i ? -1 : x->i > y->i;
+  return strcmp(x->s, y->s);
+}
+
+/* The string and integer keys of the table at idx in a fixed order: list
+ * positions by number, then names in byte order. lua_next walks a table
+ * in hash order, which differs from one Lua state to the next, so the
+ * checks walk this order instead and the first error they report is the
+ * same in `baton plugins`, `doctor` and a command. Pushes the list of
+ * the keys [.., keys] (a key is pushed again with lua_rawgeti(L, -1,
+ * k->pos)); returns the order (malloc'd; NULL with *n 0 when out of
+ * memory or when the table has no such key). Keys of other types are
+ * left out: check_plain reports them. */
+static mkey_t *sorted_keys(lua_State *L, int idx, size_t *n) {
+  idx = lua_absindex(L, idx);
+  size_t cap = 0;
+  *n = 0;
+  lua_newtable(L); /* [.., keys] */
+  for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1))
+    if (lua_type(L, -2) == LUA_TSTRING || lua_isinteger(L, -2)) {
+      lua_pushvalue(L, -2);
+      lua_rawseti(L, -4, (lua_Integer)++cap);
+    }
+  mkey_t *ks = cap ? malloc(cap * sizeof *ks) : NULL;
+  if (ks == NULL)
+    return NULL;
+  for (size_t k = 0; k < cap; k++) {
+    lua_rawgeti(L, -1, (lua_Integer)k + 1);
+    ks[k].pos = (int)k + 1;
+    ks[k].s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    ks[k].i = ks[k].s ? 0 : lua_tointeger(L, -1);
+    lua_pop(L, 1); /* the string stays anchored in the list */
+  }
+  qsort(ks, cap, sizeof *ks, cmp_mkey);
+  *n = cap;
+  return ks;
+}
+
 /* ---- the evaluation state ------------------------------------------------ */
 
 typedef struct {
@@ -209,6 +261,7 @@ typedef struct {
   char *err;
   lua_State *L;
   const char *at; /* where a missing field is reported: NULL = `return` */
+  const char *kind; /* what declares arguments: "command" (NULL), "script" */
 } check_t;
 
 /* The first line of the source where `key` is assigned (`key =`), or where
@@ -359,32 +412,40 @@ static int check_plain(check_t *c, int idx, int *keys, int depth) {
     idx = lua_absindex(L, idx);
     lua_pushnil(L);
     while (lua_next(L, idx)) { /* [.., key, value] */
-      keys[depth] = lua_absindex(L, -2);
-      if (lua_type(L, -2) != LUA_TSTRING && !lua_isinteger(L, -2)) {
+      lua_pop(L, 1);
+      if (lua_type(L, -1) != LUA_TSTRING && !lua_isinteger(L, -1)) {
+        keys[depth] = lua_absindex(L, -1);
         field_name(L, keys, depth, field, sizeof field);
         int r = failf(c, NULL, "field '%s' has a key that is %s; use names "
                                "or list positions",
-                      field, lua_kind(L, -2));
-        lua_pop(L, 2);
-        return r;
-      }
-      if (lua_type(L, -2) == LUA_TSTRING && holds_nul(L, -2)) {
-        field_name(L, keys, depth, field, sizeof field);
-        int r = failf(c, NULL,
-                      "field '%s' has a name holding a NUL byte; a "
-                      "manifest's text cannot hold one: remove it",
-                      field);
-        lua_pop(L, 2);
-        return r;
-      }
-      int r = check_plain(c, -1, keys, depth + 1);
-      lua_pop(L, 1);
-      if (r != 0) {
+                      field, lua_kind(L, -1));
         lua_pop(L, 1);
         return r;
       }
     }
-    return 0;
+    size_t nk;
+    mkey_t *ks = sorted_keys(L, idx, &nk); /* [.., keys] */
+    int r = 0;
+    for (size_t k = 0; r == 0 && k < nk; k++) {
+      lua_rawgeti(L, -1, ks[k].pos); /* [.., keys, key] */
+      keys[depth] = lua_absindex(L, -1);
+      if (lua_type(L, -1) == LUA_TSTRING && holds_nul(L, -1)) {
+        field_name(L, keys, depth, field, sizeof field);
+        r = failf(c, NULL,
+                  "field '%s' has a name holding a NUL byte; a "
+                  "manifest's text cannot hold one: remove it",
+                  field);
+      } else {
+        lua_pushvalue(L, -1);
+        lua_rawget(L, idx); /* [.., keys, key, value] */
+        r = check_plain(c, -1, keys, depth + 1);
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+    free(ks);
+    lua_pop(L, 1);
+    return r;
   }
   field_name(L, keys, depth, field, sizeof field);
   if (t == LUA_TFUNCTION) {
@@ -464,32 +525,31 @@ static int get_string(check_t *c, int idx, const char *key, const char *where,
 static int check_keys(check_t *c, int idx, const char *where,
                       const char *const *known, size_t n) {
   lua_State *L = c->L;
-  idx = lua_absindex(L, idx);
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TSTRING) {
-      if (lua_isinteger(L, -1) && lua_tointeger(L, -1) == 1 &&
-          strcmp(known[0], "1") == 0)
+  size_t nk;
+  mkey_t *ks = sorted_keys(L, idx, &nk); /* [.., keys] */
+  int r = 0;
+  for (size_t j = 0; r == 0 && j < nk; j++) {
+    const char *k = ks[j].s;
+    if (k == NULL) {
+      if (ks[j].i == 1 && strcmp(known[0], "1") == 0)
         continue;
-      lua_pop(L, 1);
-      return failf(c, NULL, "%s has a list entry where named fields are "
-                            "expected", where);
+      r = failf(c, NULL, "%s has a list entry where named fields are "
+                         "expected", where);
+      break;
     }
-    const char *k = lua_tostring(L, -1);
     size_t i;
     for (i = 0; i < n && strcmp(k, known[i]) != 0; i++)
       ;
     if (i == n) {
       const char *s = baton__suggest(k, known, n);
-      int r = s ? failf(c, k, "unknown field '%s' in %s (did you mean '%s'?)",
-                        k, where, s)
-                : failf(c, k, "unknown field '%s' in %s", k, where);
-      lua_pop(L, 1);
-      return r;
+      r = s ? failf(c, k, "unknown field '%s' in %s (did you mean '%s'?)", k,
+                    where, s)
+            : failf(c, k, "unknown field '%s' in %s", k, where);
     }
   }
-  return 0;
+  free(ks);
+  lua_pop(L, 1);
+  return r;
 }
 
 /* Reads a list of strings (the table at idx) into a NULL-terminated array. */
@@ -543,50 +603,57 @@ static void strlist_free(char **l, size_t n) {
 static const char *const reserved_flags[] = {"help", "json", "quiet", "debug",
                                              "db", "plugins"};
 
-/* Reads the default of an argument (the table at -1 has `default`) as the
- * argument's type. */
-static int get_default(check_t *c, baton_argspec_t *a, const char *where,
-                       const char *at) {
+/* Reads the field `key` of an argument (the table at -1: its `default`,
+ * `min` or `max`) into *v as the argument's type. */
+static int get_value(check_t *c, baton_argspec_t *a, const char *key,
+                     baton_value_t *v, const char *where, const char *at) {
   lua_State *L = c->L;
-  int t = lua_getfield(L, -1, "default");
+  int t = lua_getfield(L, -1, key);
   int r = 0;
   if (t == LUA_TNIL) {
     lua_pop(L, 1);
     return 0;
   }
-  a->def.type = a->type;
+  if (strcmp(key, "default") != 0 && a->type != BATON_ARG_INTEGER &&
+      a->type != BATON_ARG_NUMBER) {
+    r = failf(c, at, "%s has %s, but its type is %s; only integer and number "
+                     "arguments take min and max",
+              where, key, baton__argtype_name(a->type));
+    goto out;
+  }
+  v->type = a->type;
   switch (a->type) {
   case BATON_ARG_BOOLEAN:
     if (t != LUA_TBOOLEAN)
       goto wrong;
-    a->def.v.b = lua_toboolean(L, -1);
+    v->v.b = lua_toboolean(L, -1);
     break;
   case BATON_ARG_INTEGER:
     if (!lua_isinteger(L, -1))
       goto wrong;
-    a->def.v.i = (long long)lua_tointeger(L, -1);
+    v->v.i = (long long)lua_tointeger(L, -1);
     break;
   case BATON_ARG_NUMBER:
     if (t != LUA_TNUMBER)
       goto wrong;
-    a->def.v.n = (double)lua_tonumber(L, -1);
+    v->v.n = (double)lua_tonumber(L, -1);
     break;
   default:
     if (t != LUA_TSTRING)
       goto wrong;
     if (a->type == BATON_ARG_DATE &&
         baton__date_parse(lua_tostring(L, -1), NULL, NULL, NULL) != 0) {
-      r = failf(c, at, "default of %s is not a date; write YYYY-MM-DD, "
-                            "e.g. \"2026-09-01\"", where);
+      r = failf(c, at, "%s of %s is not a date; write YYYY-MM-DD, "
+                            "e.g. \"2026-09-01\"", key, where);
       goto out;
     }
-    a->def.v.s = baton__strdup(lua_tostring(L, -1));
+    v->v.s = baton__strdup(lua_tostring(L, -1));
     break;
   }
-  a->def.set = 1;
+  v->set = 1;
   goto out;
 wrong:
-  r = failf(c, at, "default of %s is %s but its type is %s", where,
+  r = failf(c, at, "%s of %s is %s but its type is %s", key, where,
             lua_kind(L, -1), baton__argtype_name(a->type));
 out:
   lua_pop(L, 1);
@@ -643,36 +710,21 @@ static int get_values(check_t *c, baton_argspec_t *a, const char *where,
   return 0;
 }
 
-/* Reads `min` and `max` of an integer or number (the spec at -1), and
- * checks that the default (read already) is one of the values allowed. */
-static int get_range(check_t *c, baton_argspec_t *a, const char *where,
-                     const char *at) {
-  lua_State *L = c->L;
-  static const char *const ends[] = {"min", "max"};
-  int numeric = a->type == BATON_ARG_INTEGER || a->type == BATON_ARG_NUMBER;
-  for (int i = 0; i < 2; i++) {
-    int t = lua_getfield(L, -1, ends[i]);
-    if (t == LUA_TNIL) {
-      lua_pop(L, 1);
-      continue;
-    }
-    int ok = numeric && (a->type == BATON_ARG_INTEGER ? lua_isinteger(L, -1)
-                                                      : t == LUA_TNUMBER);
-    if (!ok) {
-      int r = numeric ? failf(c, at, "%s of %s is %s but its type is %s",
-                              ends[i], where, lua_kind(L, -1),
-                              baton__argtype_name(a->type))
-                      : failf(c, at, "%s has %s, which only an integer or "
-                              "a number may have", where, ends[i]);
-      lua_pop(L, 1);
-      return r;
-    }
-    *(i ? &a->has_max : &a->has_min) = 1;
-    *(i ? &a->max : &a->min) = (double)lua_tonumber(L, -1);
-    lua_pop(L, 1);
-  }
-  if (a->has_min && a->has_max && a->min > a->max)
-    return failf(c, at, "%s has min %g above max %g", where, a->min, a->max);
+/* Reads `default`, `min` and `max` of the spec at -1 (its type and values
+ * read already) and checks them together: min not above max, the default
+ * within them and, for an enum, one of the values. For a command's
+ * arguments and a manifest's settings alike. */
+static int get_bounds(check_t *c, baton_argspec_t *a, const char *where,
+                      const char *at) {
+  int r;
+  if ((r = get_value(c, a, "default", &a->def, where, at)) != 0 ||
+      (r = get_value(c, a, "min", &a->min, where, at)) != 0 ||
+      (r = get_value(c, a, "max", &a->max, where, at)) != 0)
+    return r;
+  if (a->min.set && a->max.set && baton__value_cmp(&a->min, &a->max) > 0)
+    return failf(c, at, "%s has min greater than max; swap them", where);
+  if (a->def.set && baton__value_check_range(a, &a->def) != 0)
+    return failf(c, at, "default of %s is outside its min and max", where);
   if (a->type == BATON_ARG_ENUM && a->def.set) {
     size_t i;
     for (i = 0; i < a->nvalues && strcmp(a->values[i], a->def.v.s); i++)
@@ -681,22 +733,7 @@ static int get_range(check_t *c, baton_argspec_t *a, const char *where,
       return failf(c, at, "default of %s is '%s', which is not one of "
                           "its values", where, a->def.v.s);
   }
-  if (!a->def.set || !numeric)
-    return 0;
-  char text[64], *why = NULL;
-  if (a->type == BATON_ARG_INTEGER)
-    snprintf(text, sizeof text, "%lld", a->def.v.i);
-  else
-    snprintf(text, sizeof text, "%.17g", a->def.v.n);
-  baton_value_t v;
-  int r = baton__arg_convert(a, text, &v, &why);
-  baton__value_clear(&v);
-  if (r == 0)
-    return 0;
-  if (r == BATON_EUSAGE)
-    r = failf(c, at, "default of %s is not allowed: %s", where, why);
-  free(why);
-  return r;
+  return 0;
 }
 
 /* Reads one entry of a command's `args` list (the table at -1). */
@@ -709,7 +746,8 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
                                       "exists", "optional", "min",
                                       "max"};
   char where[160];
-  snprintf(where, sizeof where, "argument %zu of command '%s'", pos, cmd);
+  const char *kind = c->kind ? c->kind : "command";
+  snprintf(where, sizeof where, "argument %zu of %s '%s'", pos, kind, cmd);
   if (lua_rawgeti(L, -1, 1) != LUA_TSTRING) {
     lua_pop(L, 1);
     return failf(c, cmd, "%s has no name: write { \"who\", ... } for a "
@@ -737,9 +775,13 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
   for (char *k = a->key; k && *k; k++)
     if (*k == '-')
       *k = '_';
-  snprintf(where, sizeof where, "argument '%s%s' of command '%s'",
-           a->flag ? "--" : "", a->name, cmd);
-  for (size_t i = 0; a->flag && i < sizeof reserved_flags / sizeof *reserved_flags; i++)
+  snprintf(where, sizeof where, "argument '%s%s' of %s '%s'",
+           a->flag ? "--" : "", a->name, kind, cmd);
+  /* A script's arguments follow baton's own flags on the command line
+   * (`baton --json run x.lua --quiet`), so only --help is taken there. */
+  size_t nreserved =
+      c->kind ? 1 : sizeof reserved_flags / sizeof *reserved_flags;
+  for (size_t i = 0; a->flag && i < nreserved; i++)
     if (strcmp(a->name, reserved_flags[i]) == 0)
       return failf(c, at, "%s: --%s is a flag of baton itself; choose "
                                "another name", where, a->name);
@@ -777,8 +819,7 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
   lua_getfield(L, -4, "optional");
   int optional = lua_toboolean(L, -1);
   lua_pop(L, 4);
-  if ((r = get_default(c, a, where, at)) != 0 ||
-      (r = get_range(c, a, where, at)) != 0)
+  if ((r = get_bounds(c, a, where, at)) != 0)
     return r;
   if (!a->flag && !a->def.set && !optional)
     a->required = 1;
@@ -804,37 +845,82 @@ static int cmp_cmd(const void *a, const void *b) {
                 ((const baton_cmdspec_t *)b)->name);
 }
 
+/* Reads an `args` list (the table at -1) into cmd->args, checking each
+ * entry and the order of positionals. `where` names the command in
+ * messages. */
+static int check_args(check_t *c, baton_cmdspec_t *cmd, const char *where) {
+  lua_State *L = c->L;
+  const char *name = cmd->name;
+  size_t na = (size_t)lua_rawlen(L, -1);
+  cmd->args = calloc(na ? na : 1, sizeof *cmd->args);
+  if (cmd->args == NULL)
+    return BATON_ENOMEM;
+  for (size_t i = 0; i < na; i++) {
+    int r;
+    if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TTABLE) {
+      r = failf(c, name, "argument %zu of %s is %s; write { \"name\", "
+                         "type = ..., help = ... }",
+                i + 1, where, lua_kind(L, -1));
+      lua_pop(L, 1);
+      return r;
+    }
+    cmd->nargs++;
+    r = check_arg(c, &cmd->args[i], name, i + 1);
+    lua_pop(L, 1);
+    if (r != 0)
+      return r;
+    baton_argspec_t *a = &cmd->args[i];
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(cmd->args[j].key, a->key) == 0)
+        return failf(c, a->name, "%s declares '%s' twice", where, a->name);
+    for (size_t j = 0; !a->flag && j < i; j++) {
+      const baton_argspec_t *b = &cmd->args[j];
+      if (!b->flag && b->many)
+        return failf(c, b->name, "%s: positional '%s' takes many values "
+                                 "so it must be the last positional",
+                     where, b->name);
+      if (!b->flag && !b->required && a->required)
+        return failf(c, a->name, "%s: required positional '%s' comes "
+                                 "after optional '%s'; put required "
+                                 "ones first", where, a->name, b->name);
+    }
+  }
+  return 0;
+}
+
 /* Reads `commands` (the table at -1) into m->cmds, sorted by name. */
 static int check_commands(check_t *c, baton_manifest_t *m) {
   lua_State *L = c->L;
   static const char *const known[] = {"summary", "help", "args"};
-  size_t n = 0;
-  lua_pushnil(L);
-  while (lua_next(L, -2)) {
-    lua_pop(L, 1);
-    n++;
-  }
+  size_t n;
+  mkey_t *ks = sorted_keys(L, -1, &n); /* [commands, keys] */
   m->cmds = calloc(n ? n : 1, sizeof *m->cmds);
-  if (m->cmds == NULL)
+  if (m->cmds == NULL) {
+    free(ks);
+    lua_pop(L, 1);
     return BATON_ENOMEM;
-  lua_pushnil(L);
-  while (lua_next(L, -2)) { /* [commands, name, spec] */
-    if (lua_type(L, -2) != LUA_TSTRING || !is_ident(lua_tostring(L, -2), 1)) {
-      lua_pop(L, 2);
-      return failf(c, "commands", "commands must be named: commands = { "
-                                  "greet = { ... } }, names in lower case");
+  }
+  int r = 0;
+  for (size_t k = 0; r == 0 && k < n; k++) {
+    const char *name = ks[k].s;
+    if (name == NULL || !is_ident(name, 1)) {
+      r = failf(c, "commands", "commands must be named: commands = { "
+                               "greet = { ... } }, names in lower case");
+      break;
     }
-    const char *name = lua_tostring(L, -2);
+    lua_getfield(L, -2, name); /* [commands, keys, spec] */
     baton_cmdspec_t *cmd = &m->cmds[m->ncmds++];
     cmd->name = baton__strdup(name);
     char where[128];
     snprintf(where, sizeof where, "command '%s'", name);
-    int r;
-    if (lua_type(L, -1) != LUA_TTABLE) {
+    if (cmd->name == NULL)
+      r = BATON_ENOMEM;
+    else if (lua_type(L, -1) != LUA_TTABLE)
       r = failf(c, name, "%s is %s; it must be a table { summary = ..., args "
                          "= { ... } }", where, lua_kind(L, -1));
-      lua_pop(L, 2);
-      return r;
+    if (r != 0) {
+      lua_pop(L, 1);
+      break;
     }
     c->at = cmd->name;
     r = check_keys(c, -1, where, known, 3);
@@ -843,67 +929,22 @@ static int check_commands(check_t *c, baton_manifest_t *m) {
     if (r == 0)
       r = get_string(c, -1, "help", where, 0, &cmd->help);
     c->at = NULL;
-    if (r != 0) {
-      lua_pop(L, 2);
-      return r;
+    if (r == 0) {
+      int t = lua_getfield(L, -1, "args"); /* [commands, keys, spec, args] */
+      if (t == LUA_TTABLE)
+        r = check_args(c, cmd, where);
+      else if (t != LUA_TNIL)
+        r = failf(c, "args", "args of %s is %s; it must be a list", where,
+                  lua_kind(L, -1));
+      lua_pop(L, 1);
     }
-    int t = lua_getfield(L, -1, "args");
-    if (t == LUA_TTABLE) {
-      size_t na = (size_t)lua_rawlen(L, -1);
-      cmd->args = calloc(na ? na : 1, sizeof *cmd->args);
-      if (cmd->args == NULL) {
-        lua_pop(L, 3);
-        return BATON_ENOMEM;
-      }
-      for (size_t i = 0; i < na; i++) {
-        if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TTABLE) {
-          r = failf(c, name, "argument %zu of %s is %s; write { \"name\", "
-                             "type = ..., help = ... }",
-                    i + 1, where, lua_kind(L, -1));
-          lua_pop(L, 4);
-          return r;
-        }
-        cmd->nargs++;
-        r = check_arg(c, &cmd->args[i], name, i + 1);
-        lua_pop(L, 1);
-        if (r != 0) {
-          lua_pop(L, 3);
-          return r;
-        }
-        baton_argspec_t *a = &cmd->args[i];
-        for (size_t j = 0; j < i; j++)
-          if (strcmp(cmd->args[j].key, a->key) == 0) {
-            lua_pop(L, 3);
-            return failf(c, a->name, "%s declares '%s' twice", where, a->name);
-          }
-        if (!a->flag && i > 0) {
-          for (size_t j = 0; j < i; j++) {
-            const baton_argspec_t *b = &cmd->args[j];
-            if (!b->flag && b->many) {
-              lua_pop(L, 3);
-              return failf(c, b->name, "%s: positional '%s' takes many values "
-                                       "so it must be the last positional",
-                           where, b->name);
-            }
-            if (!b->flag && !b->required && a->required) {
-              lua_pop(L, 3);
-              return failf(c, a->name, "%s: required positional '%s' comes "
-                                       "after optional '%s'; put required "
-                                       "ones first", where, a->name, b->name);
-            }
-          }
-        }
-      }
-    } else if (t != LUA_TNIL) {
-      r = failf(c, "args", "args of %s is %s; it must be a list", where,
-                lua_kind(L, -1));
-      lua_pop(L, 3);
-      return r;
-    }
-    lua_pop(L, 2);
+    lua_pop(L, 1);
   }
-  qsort(m->cmds, m->ncmds, sizeof *m->cmds, cmp_cmd);
-  return 0;
+  free(ks);
+  lua_pop(L, 1);
+  if (r == 0)
+    qsort(m->cmds, m->ncmds, sizeof *m->cmds, cmp_cmd);
+  return r;
 }
 
 static int cmp_setting(const void *a, const void *b) {
@@ -968,8 +1009,7 @@ static int check_settings(check_t *c, baton_manifest_t *m) {
         (r = get_type(c, a, where, name)) ||
         (r = get_string(c, -1, "help", where, 0, &a->help)) ||
         (r = get_values(c, a, where, name)) ||
-        (r = get_default(c, a, where, name)) ||
-        (r = get_range(c, a, where, name)))
+        (r = get_bounds(c, a, where, name)))
       break;
   }
   if (r != 0)
@@ -1147,20 +1187,39 @@ static void argspec_free(baton_argspec_t *a) {
   free(a->metavar);
   strlist_free(a->values, a->nvalues);
   baton__value_clear(&a->def);
+  baton__value_clear(&a->min);
+  baton__value_clear(&a->max);
+}
+
+void baton__cmdspec_clear(baton_cmdspec_t *c) {
+  for (size_t j = 0; j < c->nargs; j++)
+    argspec_free(&c->args[j]);
+  free(c->args);
+  free(c->name);
+  free(c->summary);
+  free(c->help);
+  memset(c, 0, sizeof *c);
+}
+
+int baton__cmdspec_read(lua_State *L, const char *name, baton_cmdspec_t *cmd,
+                        char **err) {
+  check_t c = {.path = "baton.args", .src = "", .L = L, .kind = "script"};
+  *err = NULL;
+  memset(cmd, 0, sizeof *cmd);
+  if ((cmd->name = baton__strdup(name)) == NULL)
+    return BATON_ENOMEM;
+  char where[160];
+  snprintf(where, sizeof where, "script '%s'", name);
+  int r = check_args(&c, cmd, where);
+  *err = c.err;
+  return r;
 }
 
 void baton__manifest_free(baton_manifest_t *m) {
   if (m == NULL)
     return;
-  for (size_t i = 0; i < m->ncmds; i++) {
-    baton_cmdspec_t *c = &m->cmds[i];
-    for (size_t j = 0; j < c->nargs; j++)
-      argspec_free(&c->args[j]);
-    free(c->args);
-    free(c->name);
-    free(c->summary);
-    free(c->help);
-  }
+  for (size_t i = 0; i < m->ncmds; i++)
+    baton__cmdspec_clear(&m->cmds[i]);
   free(m->cmds);
   for (size_t i = 0; i < m->nsettings; i++)
     argspec_free(&m->settings[i]);

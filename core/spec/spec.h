@@ -103,12 +103,11 @@ typedef struct {
   int required; /* a positional without default, or `required = true` */
   int many;     /* repeated flag, or the last positional taking the rest */
   int must_exist; /* path: the file or directory must exist */
+  baton_value_t min, max; /* integer, number: the bounds, when set */
   char *help;
   char *metavar; /* shown in usage: "N", "DATE", "FILE" */
   char **values; /* enum */
   size_t nvalues;
-  int has_min, has_max; /* integer, number: the bounds, inclusive */
-  double min, max;
 } baton_argspec_t;
 
 typedef struct {
@@ -176,6 +175,21 @@ int baton__arg_convert(const baton_argspec_t *a, const char *s,
 int baton__value_format(const baton_value_t *v, baton_buf_t *b);
 /* Pushes one value (not a `many` list) as its Lua type. */
 void baton__value_push(lua_State *L, const baton_value_t *v);
+/* -1, 0 or 1 as integer or number a is below, equal to or above b (both
+ * of one type). */
+int baton__value_cmp(const baton_value_t *a, const baton_value_t *b);
+/* 0 when v is within a's min and max (or a has none); -1 below, 1 above. */
+int baton__value_check_range(const baton_argspec_t *a, const baton_value_t *v);
+/* Reads an `args` list in manifest syntax (the table on top of L, which
+ * stays) into *cmd, named `name` in messages, as plugin.lua's commands
+ * are read: for baton.args in a workflow script. Returns 0, or
+ * BATON_EMANIFEST with *err (malloc'd) saying what is wrong, or
+ * BATON_ENOMEM; free *cmd with baton__cmdspec_clear either way. May
+ * raise (out of memory, a metamethod of the table): keep *cmd where an
+ * error frees it. */
+int baton__cmdspec_read(lua_State *L, const char *name, baton_cmdspec_t *cmd,
+                        char **err);
+void baton__cmdspec_clear(baton_cmdspec_t *cmd);
 /* Prints "usage: PREFIX ..." and the argument table. */
 void baton__args_help(const baton_cmdspec_t *spec, const char *prefix,
                       FILE *out);

@@ -48,7 +48,7 @@ expect_contains "capacity=2" out
 
 test_case "values are checked against the declaration (exit 2)"
 expect_status 2 baton config school capacity 11
-expect_contains "plugin 'school': capacity must be from 1 to 10, got '11'" err
+expect_contains "plugin 'school': capacity must be at most 10 (from 1 to 10), got '11'" err
 expect_status 2 baton config school capacity many
 expect_contains "capacity expects a whole number, got 'many'" err
 expect_status 2 baton config school tone cold
@@ -62,7 +62,7 @@ expect_contains "no plugin named 'schol' (did you mean 'school'?)" err
 expect_status 2 baton config school capacity 3 --unset
 expect_contains "give a VALUE or --unset, not both" err
 expect_status 2 baton --json config school capacity 0
-expect_json_true err '"capacity must be from 1 to 10" in d["error"]["message"]'
+expect_json_true err '"capacity must be at least 1 (from 1 to 10)" in d["error"]["message"]'
 verdict "no refused value was stored" "a refused value was stored" "" \
   test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM baton_settings WHERE plugin = 'school' AND key <> 'notify'")" = 0
 
@@ -117,8 +117,8 @@ bad bad_enum '    tone = { type = "enum", values = { "a" }, default = "b" },'
 run baton plugins
 expect_contains "bad_key/plugin.lua:3: unknown field 'defualt' in setting 'size' (did you mean 'default'?)" out
 expect_contains "bad_default/plugin.lua:3: default of setting 'size' is a string but its type is integer" out
-expect_contains "bad_range/plugin.lua:3: default of setting 'size' is not allowed: size must be from 1 to 10, got '20'" out
-expect_contains "bad_min/plugin.lua:3: setting 'size' has min, which only an integer or a number may have" out
+expect_contains "bad_range/plugin.lua:3: default of setting 'size' is outside its min and max" out
+expect_contains "bad_min/plugin.lua:3: setting 'size' has min, but its type is string; only integer and number arguments take min and max" out
 expect_contains "bad_type/plugin.lua:3: setting 'size' has type 'int'; types are string, integer" out
 expect_contains "bad_enum/plugin.lua:3: default of setting 'tone' is 'b', which is not one of its values" out
 expect_status 1 baton config bad_key
@@ -132,8 +132,8 @@ return { name = "other", version = "1.0.0", api = 1, summary = "Has a secret",
     args = { { "--times", type = "integer", default = 1, min = 1, max = 3 } } } } }
 LUA
 expect_status 2 baton other show --times 4
-expect_contains "--times must be from 1 to 3, got '4'" err
+expect_contains "--times must be at most 3 (from 1 to 3), got '4'" err
 expect_status 0 baton other show --help
-expect_contains "from 1 to 3" out
+expect_contains "at least 1, at most 3" out
 
 finish

@@ -44,7 +44,8 @@ clean 1 baton --time-limit 1 spinner loop
 expect_contains "spinner" err
 
 test_case "a plugin that cannot load frees its manifest"
-clean 2 baton bad_syntax anything
+clean 1 baton bad_syntax anything
+expect_contains "error in plugin 'bad_syntax': failed to load" err
 
 test_case "a practice command whose transaction rolls back"
 clean 0 baton change new "Literacy"

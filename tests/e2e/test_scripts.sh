@@ -15,8 +15,11 @@ expect_status 0 baton run --allow fs.write "$S/sample-school.lua" --out c --seed
 verdict "another seed gives another school" "seed 5 gave the same staff" "" not cmp -s a/staff.csv c/staff.csv
 verdict "--size 150 gives 150 people" "--size 150 gave another count" c/staff.csv \
   test "$(($(wc -l <c/staff.csv) - 1))" -eq 150
-expect_status 1 baton run --allow fs.write "$S/sample-school.lua" --size 150 --size
-expect_contains "--size expects a whole number" err
+expect_status 2 baton run --allow fs.write "$S/sample-school.lua" --size 150 --size
+expect_contains "--size needs a value: --size N" err
+expect_contains "usage: baton run" err
+expect_status 2 baton run --allow fs.write "$S/sample-school.lua" --size 20
+expect_contains "--size must be at least 30 (from 30 to 5000), got '20'" err
 expect_status 1 baton run "$S/sample-school.lua" --out d
 expect_status 0 baton people import a/staff.csv
 expect_contains "80" out
@@ -38,8 +41,9 @@ expect_status 0 ls soy/ics/mathematics-plc
 expect_match "\.ics$" out
 expect_status 0 baton --json mentor list --active
 expect_json_true out 'len(d) >= 10'
-expect_status 1 baton run --allow fs.write "$S/start-of-year.lua" --out soy2
-expect_contains "--from DATE and --to DATE" err
+expect_status 2 baton run --allow fs.write "$S/start-of-year.lua" --out soy2
+expect_contains "missing --from (the first day of the term)" err
+expect_contains "usage: baton run $S/start-of-year.lua --from DATE --to DATE [--staff FILE]" err
 
 test_case "start-of-year.lua with a roster that has errors stops and leaves the database as it was"
 "$BATON" --json people list >before.json
@@ -138,7 +142,13 @@ pairs=$(grep -c " with " out)
 verdict "some pairs have met ($pairs listed)" "$pairs pairs listed" out test "$pairs" -ge 5 -a "$pairs" -le 14
 expect_status 0 baton --today 2026-09-07 run --allow fs.write "$S/weekly-digest.lua" --out digest.md --days 14
 verdict "digest.md written" "digest.md missing" "" test -s digest.md
-expect_status 1 baton run "$S/weekly-digest.lua" --days many
-expect_contains "the options are --from DATE" err
+expect_status 2 baton run "$S/weekly-digest.lua" --days many
+expect_contains "--days expects a whole number, got 'many'" err
+expect_contains "usage: baton run $S/weekly-digest.lua [--from DATE] [--days N] [--out FILE]" err
+expect_status 2 baton run "$S/weekly-digest.lua" --day 3
+expect_contains "unknown flag '--day' (did you mean '--days'?)" err
+expect_status 0 baton run "$S/weekly-digest.lua" --help
+expect_contains "--days N" out
+expect_contains "how many days (integer, default 7, at least 1)" out
 
 finish

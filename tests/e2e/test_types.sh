@@ -95,4 +95,40 @@ while read -r name; do
     grep -qx "function $name" runtime
 done <declared
 
+test_case "the stubs declare exactly the globals a test file has that a plugin has not"
+mkdir -p tg/probe/tests
+cat >tg/probe/plugin.lua <<'EOF'
+return { name = "probe", version = "0.1.0", api = 1, summary = "its globals",
+  commands = { globals = { summary = "print the names of the globals" } } }
+EOF
+cat >tg/probe/init.lua <<'EOF'
+local M = {}
+function M.globals()
+  local t = {}
+  for k in pairs(_G) do t[#t + 1] = k end
+  table.sort(t)
+  for _, k in ipairs(t) do print("global " .. k) end
+end
+return M
+EOF
+cat >tg/probe/tests/globals_test.lua <<'EOF'
+plugin.globals()
+test("listed", function() end)
+EOF
+expect_status 0 "$BATON" --plugins tg probe globals
+grep '^global ' out | sort >plain
+expect_status 0 "$BATON" --plugins tg test tg/probe
+grep '^global ' out | sort | comm -13 plain - | sed 's/^global //' >testonly
+verdict "a test file has $(wc -l <testonly) globals of its own" "no test globals found" testonly \
+  test "$(wc -l <testonly)" -ge 10
+while read -r name; do
+  verdict "test global $name is declared" "test global $name is not in docs/lua-api.md (so not in the stubs)" "" \
+    grep -qE "^(function $name\\(|$name = )" "$SRC/types/baton.lua"
+done <testonly
+grep -oE '^function [a-z_]+\(' "$SRC/types/baton.lua" | sed 's/^function //; s/($//' >declared_globals
+while read -r name; do
+  verdict "$name exists in a test file" "$name is documented as a test global but a test file has no such global" "" \
+    grep -qx "$name" testonly
+done <declared_globals
+
 finish

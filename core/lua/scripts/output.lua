@@ -1,6 +1,58 @@
 local json_mode, print_json, print = ...
+
+-- Keys in a fixed order: list positions first, then the rest by their text.
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b)
+    local ia, ib = math.type(a) == 'integer', math.type(b) == 'integer'
+    if ia ~= ib then return ia end
+    if ia then return a < b end
+    return tostring(a) < tostring(b)
+  end)
+  return keys
+end
+
+-- baton.inspect(v): a readable, one-line form of any value: strings
+-- quoted, tables with their keys sorted, a table met again inside itself
+-- shown as <cycle>, functions and other values by their type.
+local function inspect(v, seen)
+  local t = type(v)
+  if t == 'string' then return (string.format('%q', v):gsub('\\\n', '\\n')) end
+  if t ~= 'table' then
+    if t == 'number' or t == 'boolean' or t == 'nil' then return tostring(v) end
+    return '<' .. t .. '>'
+  end
+  seen = seen or {}
+  if seen[v] then return '<cycle>' end
+  seen[v] = true
+  local parts, n = {}, #v
+  for _, k in ipairs(sorted_keys(v)) do
+    local key = ''
+    if not (math.type(k) == 'integer' and k >= 1 and k <= n) then
+      key = (type(k) == 'string' and k:match('^[%a_][%w_]*$')) and k .. ' = '
+        or '[' .. inspect(k, seen) .. '] = '
+    end
+    parts[#parts + 1] = key .. inspect(v[k], seen)
+  end
+  seen[v] = nil
+  return #parts == 0 and '{}' or '{ ' .. table.concat(parts, ', ') .. ' }'
+end
+
+-- A list of plain values (strings, numbers, booleans), shown "a, b, c".
+local function is_flat_list(v)
+  local n = 0
+  for _ in pairs(v) do n = n + 1 end
+  if n ~= #v then return false end
+  for _, x in ipairs(v) do if type(x) == 'table' then return false end end
+  return true
+end
+
 local function cell(v)
-  if type(v) == 'table' then
+  local t = type(v)
+  if t == 'function' or t == 'userdata' or t == 'thread' then return inspect(v) end
+  if t == 'table' then
+    if not is_flat_list(v) then return inspect(v) end
     local parts = {}
     for _, x in ipairs(v) do parts[#parts + 1] = tostring(x) end
     return table.concat(parts, ', ')
@@ -56,7 +108,23 @@ local function output(value, render)
   if type(value) ~= 'table' then return print(cell(value)) end
   if #value > 0 and type(value[1]) == 'table' then return render_table(value) end
   if #value > 0 then for _, v in ipairs(value) do print(cell(v)) end return end
-  local keys = columns_of({ value })
-  for _, k in ipairs(keys) do print(tostring(k) .. ': ' .. cell(value[k])) end
+  -- A record: "key: value", a nested record or list of records indented
+  -- under its key.
+  local seen = {}
+  local function record(t, indent)
+    seen[t] = true
+    for _, k in ipairs(sorted_keys(t)) do
+      local v = t[k]
+      local head = indent .. tostring(k) .. ':'
+      if type(v) ~= 'table' or is_flat_list(v) or seen[v] then
+        print(head .. ' ' .. (seen[v] and '<cycle>' or cell(v)))
+      else
+        print(head)
+        record(v, indent .. '  ')
+      end
+    end
+    seen[t] = nil
+  end
+  record(value, '')
 end
-return output, render_table
+return output, render_table, inspect

@@ -1,27 +1,34 @@
-local report, chunk, ns = ...
-local tests = {}
+local report, chunk, ns, grant = ...
+local tests, befores, afters, started = {}, {}, {}, false
 function test(name, fn)
   if type(name) ~= 'string' or type(fn) ~= 'function' then
     error('test(name, fn) takes a name and a function', 2)
   end
   tests[#tests + 1] = { name = name, fn = fn }
 end
-local function show(v, depth)
-  depth = depth or 0
-  if type(v) == 'string' then
-    return (string.format('%q', v):gsub('\\\n', '\\n'))
+local function hook(list, what)
+  return function(fn)
+    if type(fn) ~= 'function' then error(what .. '(fn) takes a function', 2) end
+    list[#list + 1] = fn
   end
-  if type(v) ~= 'table' or depth > 3 then return tostring(v) end
-  local keys = {}
-  for k in pairs(v) do keys[#keys + 1] = k end
-  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
-  local parts = {}
-  for i, k in ipairs(keys) do
-    if i > 20 then parts[#parts + 1] = '...' break end
-    local key = math.type(k) == 'integer' and '' or tostring(k) .. ' = '
-    parts[#parts + 1] = key .. show(v[k], depth + 1)
+end
+before_each = hook(befores, 'before_each')
+after_each = hook(afters, 'after_each')
+function test_permissions(list)
+  if started then
+    error('test_permissions{...} belongs at the top of the test file, before any test runs', 2)
   end
-  return '{ ' .. table.concat(parts, ', ') .. ' }'
+  if type(list) ~= 'table' then
+    error('test_permissions takes a list of permissions: test_permissions{ "fs.read" }', 2)
+  end
+  grant(list)
+end
+-- How a value is shown in a failure: baton.inspect (core/lua/scripts/
+-- output.lua), cut short when long.
+local inspect = baton.inspect
+local function show(v)
+  local s = inspect(v)
+  return #s > 400 and s:sub(1, 400) .. ' ...' or s
 end
 local function equal(a, b)
   if a == b then return true end
@@ -92,9 +99,23 @@ function run_json(...)
   return baton.json.decode(r.out), r
 end
 chunk()
+started = true
 if #tests == 0 then report(nil, false, 'the file declares no test(...)') end
+-- Each test runs between the before_each and after_each functions, in the
+-- order they were declared; a failing before_each skips the test, and an
+-- after_each runs even when the test failed.
+local function around(list, what)
+  for _, fn in ipairs(list) do
+    local ok, err = pcall(fn)
+    if not ok then return false, what .. ': ' .. tostring(err) end
+  end
+  return true
+end
 for _, t in ipairs(tests) do
   report(t.name, 'begin')
-  local ok, err = pcall(t.fn)
+  local ok, err = around(befores, 'before_each')
+  if ok then ok, err = pcall(t.fn) end
+  local ok2, err2 = around(afters, 'after_each')
+  if ok and not ok2 then ok, err = ok2, err2 end
   report(t.name, ok, not ok and tostring(err) or nil)
 end

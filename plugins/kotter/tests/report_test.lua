@@ -3,6 +3,10 @@
 
 local h = require("tests.helpers").new { run = run, load_people = load_people, load_groups = load_groups }
 
+-- The plugin writes files but never reads them (no fs.read in its
+-- manifest); this file reads back what --out wrote.
+test_permissions { "fs.read" }
+
 -- Elements that have no closing tag in HTML.
 local VOID = { meta = true, br = true, hr = true, img = true, input = true, link = true }
 
@@ -103,12 +107,13 @@ test("the Markdown report shows the steps as a row, a table, the timeline and th
 end)
 
 test("--out writes the report with baton.fs.write and says where", function()
-  local path = "/tmp/kotter-report-test.html"
+  local path = tmp_path("report.html")
   local r = h.ok("report", "literacy", "--format", "html", "--out", path)
   expect(r.out):to_equal(path)
   expect(r.format):to_equal("html")
   local whole = h.ok("report", "literacy", "--format", "html").content
   expect(r.bytes):to_equal(#whole)
+  expect(baton.fs.read(path)):to_equal(whole)
   local text = run("report", "literacy", "--format", "html", "--out", path)
   expect(text.out):to_contain("Wrote the HTML report on Literacy across the curriculum to " .. path)
 end)

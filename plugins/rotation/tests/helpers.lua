@@ -13,14 +13,10 @@ function M.new(env)
     return env.fixture_path("../../tests/fixtures/rotation/" .. name)
   end
 
-  --- A path under tests/out/ in the plugin's folder, for files a test
-  --- writes (CSV, calendars). The folder is made when missing and holds
-  --- only a .gitignore; each run overwrites the same few files, so
-  --- nothing gathers there and nothing lands in build/.
+  --- A path in the test file's scratch folder (tmp_path), for files a
+  --- test writes (CSV, calendars): removed after the file.
   function h.out(name)
-    local dir = env.fixture_path("tests/out")
-    assert(baton.fs.mkdir(dir))
-    return dir .. "/" .. name
+    return tmp_path(name)
   end
 
   --- Loads the small test school (once per test file).

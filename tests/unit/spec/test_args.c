@@ -200,17 +200,19 @@ static void test_args_push_builds_the_lua_table(void **state) {
 static void test_min_and_max_bound_numbers(void **state) {
   (void)state;
   baton_argspec_t a = {.name = "capacity", .key = "capacity",
-                       .type = BATON_ARG_INTEGER, .has_min = 1, .min = 1,
-                       .has_max = 1, .max = 10};
+                       .type = BATON_ARG_INTEGER,
+                       .min = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 1},
+                       .max = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 10}};
   baton_value_t v;
   char *err = NULL;
   assert_int_equal(baton__arg_convert(&a, "10", &v, &err), 0);
   assert_int_equal(v.v.i, 10);
   assert_int_equal(baton__arg_convert(&a, "11", &v, &err), BATON_EUSAGE);
-  assert_string_equal(err, "capacity must be from 1 to 10, got '11'");
+  assert_string_equal(err, "capacity must be at most 10 (from 1 to 10), got '11'");
   free(err);
   a.type = BATON_ARG_NUMBER;
-  a.has_max = 0;
+  a.min = (baton_value_t){.set = 1, .type = BATON_ARG_NUMBER, .v.n = 1};
+  a.max.set = 0;
   assert_int_equal(baton__arg_convert(&a, "0.5", &v, &err), BATON_EUSAGE);
   assert_string_equal(err, "capacity must be at least 1, got '0.5'");
   free(err);
@@ -219,6 +221,40 @@ static void test_min_and_max_bound_numbers(void **state) {
   assert_int_equal(baton__value_format(&v, &b), 0);
   assert_string_equal(b.data, "2.5");
   baton__buf_free(&b);
+}
+
+static void test_min_and_max_are_checked_with_the_bounds_named(void **state) {
+  (void)state;
+  baton_argspec_t bounded[] = {
+      {.name = "n", .key = "n", .flag = 1, .type = BATON_ARG_INTEGER,
+       .metavar = "N", .min = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 1},
+       .max = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 8}},
+      {.name = "r", .key = "r", .flag = 1, .type = BATON_ARG_NUMBER,
+       .metavar = "X", .min = {.set = 1, .type = BATON_ARG_NUMBER, .v.n = 0.5}},
+  };
+  baton_cmdspec_t b = {
+      .name = "b", .summary = "B", .args = bounded, .nargs = 2};
+  baton_value_t *v;
+  char *err;
+  const char *high[] = {"--n", "9"};
+  assert_int_equal(baton__args_parse(&b, 2, high, &v, NULL, &err),
+                   BATON_EUSAGE);
+  assert_string_equal(err, "--n must be at most 8 (from 1 to 8), got '9'");
+  free(err);
+  const char *low[] = {"--n=0"};
+  assert_int_equal(baton__args_parse(&b, 1, low, &v, NULL, &err),
+                   BATON_EUSAGE);
+  assert_string_equal(err, "--n must be at least 1 (from 1 to 8), got '0'");
+  free(err);
+  const char *small[] = {"--r", "0.25"};
+  assert_int_equal(baton__args_parse(&b, 2, small, &v, NULL, &err),
+                   BATON_EUSAGE);
+  assert_string_equal(err, "--r must be at least 0.5, got '0.25'");
+  free(err);
+  const char *edges[] = {"--n", "8", "--r", "0.5"};
+  assert_int_equal(baton__args_parse(&b, 4, edges, &v, NULL, &err), 0);
+  assert_int_equal(v[0].v.i, 8);
+  baton__args_free(&b, v);
 }
 
 int main(void) {
@@ -235,6 +271,7 @@ int main(void) {
       cmocka_unit_test(test_passthrough_leaves_the_rest_to_the_script),
       cmocka_unit_test(test_usage_line_shows_every_argument),
       cmocka_unit_test(test_args_push_builds_the_lua_table),
+      cmocka_unit_test(test_min_and_max_are_checked_with_the_bounds_named),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
