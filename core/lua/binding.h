@@ -166,7 +166,8 @@ static inline int baton__lua_box_gc(lua_State *L) {
  * icalcomponent *), and returns the bytes. release(bytes) runs once: at
  * baton__lua_box_close, when the box is a to-be-closed slot that closes
  * (lua_toclose; lua_closeslot), or when it is collected after an error.
- * Allocate into the box only after pushing it: pushing may raise. */
+ * Allocate into the box only after pushing it: pushing may raise.
+ * release may be NULL, and set later with baton__lua_box_arm. */
 static inline void *baton__lua_box(lua_State *L, size_t size,
                                    void (*release)(void *data)) {
   baton_lua_box_t *b = lua_newuserdatauv(L, sizeof *b + size, 0);
@@ -183,6 +184,13 @@ static inline void *baton__lua_box(lua_State *L, size_t size,
   lua_setmetatable(L, -2);
   b->release = release;
   return b + 1;
+}
+
+/* Sets the release of a box from its bytes, for a box pushed with none
+ * because what it will own is taken later (a statement prepared once the
+ * box is on the stack, so that the push cannot raise in between). */
+static inline void baton__lua_box_arm(void *data, void (*release)(void *)) {
+  ((baton_lua_box_t *)data - 1)->release = release;
 }
 
 /* A release for a box holding one malloc'd pointer: frees it. */

@@ -20,13 +20,11 @@
 
 /* ---- common -------------------------------------------------------------- */
 
-/* Pushes nil, "ECODE: message", "ECODE"; returns 3. */
+/* Pushes nil, "ECODE: msg", "ECODE" (msg empty: the code's sentence);
+ * returns 3. */
 static int push_fail(lua_State *L, int err, const char *msg) {
-  lua_pushnil(L);
-  lua_pushfstring(L, "%s: %s", baton_err_name(err),
-                  msg && *msg ? msg : baton_strerror(err));
-  lua_pushstring(L, baton_err_name(err));
-  return 3;
+  return baton__lua_fail(L, baton_err_name(err), "%s",
+                         msg && *msg ? msg : baton_strerror(err));
 }
 
 /* The running plugin's store; on failure pushes the nil, msg, code triple
@@ -162,8 +160,10 @@ static int l_people_find(lua_State *L) {
     else if (lua_type(L, -1) == LUA_TNUMBER || lua_type(L, -1) == LUA_TSTRING)
       lua_pushstring(L, baton__lua_checkcstring(L, -1, "baton.people.find", k));
     else
-      return luaL_error(L, "baton.people.find: value of '%s' must be a "
-                        "string, number or boolean", k);
+      return luaL_error(L,
+                        "baton.people.find: value of '%s' must be a "
+                        "string, number or boolean",
+                        k);
     /* Keep the string alive in the query table's slot. */
     lua_replace(L, -2);
     f[n].key = k;
@@ -222,10 +222,10 @@ static void push_report(lua_State *L, const char *file,
   set_str(L, "file", file);
   lua_pushboolean(L, dry_run);
   lua_setfield(L, -2, "dry_run");
-  static const char *const keys[] = {"rows", "added", "updated", "unchanged",
-                                     "deactivated", "rejected"};
-  const size_t vals[] = {r->rows, r->added, r->updated, r->unchanged,
-                         r->deactivated, r->rejected};
+  static const char *const keys[] = {"rows",      "added",       "updated",
+                                     "unchanged", "deactivated", "rejected"};
+  const size_t vals[] = {r->rows,      r->added,       r->updated,
+                         r->unchanged, r->deactivated, r->rejected};
   for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
     lua_pushinteger(L, (lua_Integer)vals[i]);
     lua_setfield(L, -2, keys[i]);
@@ -234,6 +234,18 @@ static void push_report(lua_State *L, const char *file,
   set_strings(L, "changes", r->changes, r->nchanges);
   lua_pushinteger(L, (lua_Integer)r->errors_dropped);
   lua_setfield(L, -2, "errors_not_shown");
+}
+
+/* What an import leaves to free, in a box. */
+typedef struct {
+  baton_import_report_t r;
+  baton_buf_t msg;
+} import_box_t;
+
+static void release_import(void *data) {
+  import_box_t *b = data;
+  baton_import_report_free(&b->r);
+  baton__buf_free(&b->msg);
 }
 
 /* baton.people.import(path[, opts]) and baton.groups.import(path[, opts]):
@@ -250,28 +262,31 @@ static int import(lua_State *L, int people) {
   baton_import_options_init(&o);
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
+    static const char *const options[] = {"dry_run", "full", "format", "map",
+                                          NULL};
+    static const char *const group_options[] = {"dry_run", "full", "format",
+                                                NULL};
+    baton__lua_checkoptions(L, 2, fn, people ? options : group_options);
     lua_pushnil(L);
     while (lua_next(L, 2) != 0) { /* [.., key, value] */
-      const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+      const char *k = lua_tostring(L, -2);
       if (strcmp(k, "dry_run") == 0 || strcmp(k, "full") == 0) {
-        luaL_argexpected(L, lua_isboolean(L, -1), 2, "a boolean for dry_run/full");
+        luaL_argexpected(L, lua_isboolean(L, -1), 2,
+                         "a boolean for dry_run/full");
         *(k[0] == 'd' ? &o.dry_run : &o.full) = lua_toboolean(L, -1);
       } else if (strcmp(k, "format") == 0) {
         const char *f = lua_tostring(L, -1);
         if (f == NULL || (strcmp(f, "csv") != 0 && strcmp(f, "json") != 0))
           return luaL_error(L, "%s: format must be \"csv\" or \"json\"", fn);
         o.format = f[0] == 'c' ? BATON_FORMAT_CSV : BATON_FORMAT_JSON;
-      } else if (people && strcmp(k, "map") == 0) {
+      } else { /* map, for people */
         if (lua_type(L, -1) != LUA_TSTRING)
-          return luaL_error(L, "%s: map must be a string like \"Staff "
-                               "ID=id,Full Name=name\"", fn);
+          return luaL_error(L,
+                            "%s: map must be a string like \"Staff "
+                            "ID=id,Full Name=name\"",
+                            fn);
         /* anchored by the options table */
         o.map = baton__lua_checkcstring(L, -1, fn, "map");
-      } else {
-        return luaL_error(L, "%s: unknown option '%s'; the options are "
-                             "dry_run, full, format%s", fn,
-                          lua_type(L, -2) == LUA_TSTRING ? k : "?",
-                          people ? ", map" : "");
       }
       lua_pop(L, 1);
     }
@@ -284,34 +299,39 @@ static int import(lua_State *L, int people) {
   if (s == NULL)
     return 3;
   if (!sqlite3_get_autocommit(s->db))
-    return luaL_error(L, "%s cannot run inside baton.store.transaction: an "
-                         "import is a transaction of its own; call it "
-                         "before or after", fn);
-  baton_import_report_t r;
-  int err = people ? baton_people_import(s, path, &o, &r)
-                   : baton_groups_import(s, path, &o, &r);
-  int n;
+    return luaL_error(L,
+                      "%s cannot run inside baton.store.transaction: an "
+                      "import is a transaction of its own; call it "
+                      "before or after",
+                      fn);
+  /* The report and the message, boxed: pushing them may raise. */
+  import_box_t *box = baton__lua_box(L, sizeof *box, release_import);
+  int boxed = lua_gettop(L);
+  int err = people ? baton_people_import(s, path, &o, &box->r)
+                   : baton_groups_import(s, path, &o, &box->r);
+  baton_import_report_t *r = &box->r;
   if (err == 0) {
-    push_report(L, path, &r, o.dry_run);
-    n = 1;
-  } else if (err == BATON_EPARSE) {
-    baton_buf_t b = {0};
-    for (size_t i = 0; i < r.nerrors; i++)
-      baton__buf_printf(&b, "%s\n", r.errors[i]);
-    if (r.errors_dropped)
-      baton__buf_printf(&b, "... and %zu more errors not shown\n",
-                        r.errors_dropped);
-    baton__buf_printf(&b, "nothing was imported: every error above names the "
-                          "file, line and column");
-    n = push_fail(L, err, b.data ? b.data : "the file has errors");
-    baton__buf_free(&b);
-    push_report(L, path, &r, o.dry_run);
-    n++;
-  } else {
-    n = push_fail(L, err, baton_store_last_error(s));
+    push_report(L, path, r, o.dry_run);
+    baton__lua_box_close(L, boxed);
+    return 1;
   }
-  baton_import_report_free(&r);
-  return n;
+  if (err != BATON_EPARSE) {
+    push_fail(L, err, baton_store_last_error(s));
+    baton__lua_box_close(L, boxed);
+    return 3;
+  }
+  baton_buf_t *b = &box->msg;
+  for (size_t i = 0; i < r->nerrors; i++)
+    baton__buf_printf(b, "%s\n", r->errors[i]);
+  if (r->errors_dropped)
+    baton__buf_printf(b, "... and %zu more errors not shown\n",
+                      r->errors_dropped);
+  baton__buf_printf(b, "nothing was imported: every error above names the "
+                       "file, line and column");
+  push_fail(L, err, b->data ? b->data : "the file has errors");
+  push_report(L, path, r, o.dry_run);
+  baton__lua_box_close(L, boxed);
+  return 4;
 }
 
 static int l_people_import(lua_State *L) { return import(L, 1); }
@@ -379,6 +399,17 @@ static const char *opt_field(lua_State *L, int idx, const char *k,
   return v;
 }
 
+typedef struct {
+  char *data; /* the event's data as JSON text */
+  char *err;  /* why it has none */
+} events_box_t;
+
+static void release_events(void *data) {
+  events_box_t *b = data;
+  free(b->data);
+  free(b->err);
+}
+
 /* baton.events.log{kind = "mentor.pair", subject = "T001", data = {...},
  * actor = "..."} -> id. The plugin is recorded as the writer. */
 static int l_events_log(lua_State *L) {
@@ -390,39 +421,33 @@ static int l_events_log(lua_State *L) {
                          "{kind = 'mentor.pair', subject = id}");
   const char *subject = opt_field(L, 1, "subject", fn);
   const char *actor = opt_field(L, 1, "actor", fn);
-  char *data = NULL;
-  lua_getfield(L, 1, "data");
-  if (!lua_isnil(L, -1)) {
-    char *err = NULL;
+  /* The JSON text and jansson's complaint, boxed: a raise below (the
+   * message, the store's failure triple) must not leak them. */
+  events_box_t *box = baton__lua_box(L, sizeof *box, release_events);
+  int boxed = lua_gettop(L);
+  if (lua_getfield(L, 1, "data") != LUA_TNIL) {
     /* jansson's copy counts against the plugin's memory. */
     baton_json_budget_t b;
     baton__json_budget_open(&b, baton__plugin_of(L));
-    json_t *j = baton__lua_to_json(L, -1, &err);
+    json_t *j = baton__lua_to_json(L, -1, &box->err);
     if (j != NULL)
-      data = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+      box->data =
+          json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
     json_decref(j);
-    if (baton__json_budget_close(&b)) {
-      free(err);
-      free(data);
+    if (baton__json_budget_close(&b))
       return baton__json_budget_exceeded(L, baton__plugin_of(L), fn);
-    }
-    if (data == NULL) {
-      lua_pushfstring(L, "baton.events.log: data cannot be stored: %s",
-                      err ? err : "not JSON");
-      free(err);
-      return lua_error(L);
-    }
+    if (box->data == NULL)
+      return luaL_error(L, "baton.events.log: data cannot be stored: %s",
+                        box->err ? box->err : "not JSON");
   }
   lua_pop(L, 1);
   baton_plugin_t *p;
   baton_store_t *s = store_of(L, &p);
-  if (s == NULL) {
-    free(data);
+  if (s == NULL)
     return 3;
-  }
   long long id;
-  int err = baton_events_log(s, p->name, actor, kind, subject, data, &id);
-  free(data);
+  int err = baton_events_log(s, p->name, actor, kind, subject, box->data, &id);
+  baton__lua_box_close(L, boxed);
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
   lua_pushinteger(L, (lua_Integer)id);
@@ -531,7 +556,7 @@ static int plugin_stopping(void *ud) {
 static baton_store_bounds_t bounds_of(baton_plugin_t *p) {
   size_t room = p->mem_limit > p->mem ? p->mem_limit - p->mem : 0;
   return (baton_store_bounds_t){
-      .heap = p->mem_limit == 0         ? 0
+      .heap = p->mem_limit == 0            ? 0
               : room < PLUGIN_SQL_MIN_HEAP ? PLUGIN_SQL_MIN_HEAP
                                            : room,
       .max_length = PLUGIN_SQL_MAX_LENGTH,
@@ -559,29 +584,19 @@ static void sql_limit_hit(baton_plugin_t *p, baton_store_t *s, int rc) {
 typedef struct {
   baton_store_t *s;
   sqlite3_stmt *st;
-  int open;
 } stmt_box_t;
 
-static int stmt_box_close(lua_State *L) {
-  stmt_box_t *b = lua_touserdata(L, 1);
-  if (b != NULL && b->open) {
-    b->open = 0;
-    sqlite3_finalize(b->st);
-    baton__store_auth_end(b->s);
-  }
-  return 0;
+static void stmt_box_release(void *data) {
+  stmt_box_t *b = data;
+  sqlite3_finalize(b->st);
+  baton__store_auth_end(b->s);
 }
 
-/* Pushes a closed box, marked to be closed when the C function returns or
+/* Pushes an empty box, marked to be closed when the C function returns or
  * raises. [box] */
 static stmt_box_t *push_box(lua_State *L, baton_store_t *s) {
-  stmt_box_t *b = lua_newuserdatauv(L, sizeof *b, 0);
-  *b = (stmt_box_t){s, NULL, 0};
-  if (luaL_newmetatable(L, "baton.store.statement")) {
-    lua_pushcfunction(L, stmt_box_close);
-    lua_setfield(L, -2, "__close");
-  }
-  lua_setmetatable(L, -2);
+  stmt_box_t *b = baton__lua_box(L, sizeof *b, NULL);
+  b->s = s;
   lua_toclose(L, -1);
   return b;
 }
@@ -598,7 +613,7 @@ static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   stmt_box_t *box = push_box(L, s);
   baton_store_bounds_t b = bounds_of(p);
   baton__store_auth_begin(s, who, &b);
-  box->open = 1;
+  baton__lua_box_arm(box, stmt_box_release);
   const char *tail = NULL;
   int rc = sqlite3_prepare_v2(s->db, sql, -1, &box->st, &tail);
   if (rc != SQLITE_OK || box->st == NULL) {
@@ -616,8 +631,10 @@ static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
     luaL_error(L, "baton.store: one statement per call (use "
                   "baton.store.migrate for a script of several)");
   if (n != sqlite3_bind_parameter_count(st))
-    luaL_error(L, "baton.store: the SQL has %d parameters but %d values "
-                  "were given", sqlite3_bind_parameter_count(st), n);
+    luaL_error(L,
+               "baton.store: the SQL has %d parameters but %d values "
+               "were given",
+               sqlite3_bind_parameter_count(st), n);
   for (int i = 0; i < n; i++) {
     int idx = first + i, brc = SQLITE_OK;
     switch (lua_type(L, idx)) {
@@ -629,8 +646,8 @@ static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
       break;
     case LUA_TNUMBER:
       if (lua_isinteger(L, idx))
-        brc = sqlite3_bind_int64(st, i + 1,
-                                (sqlite3_int64)lua_tointeger(L, idx));
+        brc =
+            sqlite3_bind_int64(st, i + 1, (sqlite3_int64)lua_tointeger(L, idx));
       else
         brc = sqlite3_bind_double(st, i + 1, lua_tonumber(L, idx));
       break;
@@ -641,8 +658,9 @@ static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
       break;
     }
     default:
-      luaL_error(L, "baton.store: value %d is a %s; bind strings, numbers, "
-                    "booleans or nil (encode tables with baton.json.encode)",
+      luaL_error(L,
+                 "baton.store: value %d is a %s; bind strings, numbers, "
+                 "booleans or nil (encode tables with baton.json.encode)",
                  i + 1, luaL_typename(L, idx));
     }
     /* A value that could not be copied (out of memory) would be NULL in
@@ -894,23 +912,20 @@ static void set_funcs(lua_State *L, const char *name, const luaL_Reg *fns) {
 
 void baton__lua_open_store(lua_State *L, baton_plugin_t *p) {
   (void)p;
-  static const luaL_Reg people[] = {
-      {"find", l_people_find},
-      {"get", l_people_get},
-      {"import", l_people_import},
-      {NULL, NULL}};
+  static const luaL_Reg people[] = {{"find", l_people_find},
+                                    {"get", l_people_get},
+                                    {"import", l_people_import},
+                                    {NULL, NULL}};
   static const luaL_Reg groups[] = {{"members", l_groups_members},
                                     {"list", l_groups_list},
                                     {"import", l_groups_import},
                                     {NULL, NULL}};
   static const luaL_Reg events[] = {
       {"log", l_events_log}, {"list", l_events_list}, {NULL, NULL}};
-  static const luaL_Reg store[] = {{"exec", l_store_exec},
-                                   {"query", l_store_query},
-                                   {"first", l_store_first},
-                                   {"transaction", l_store_transaction},
-                                   {"migrate", l_store_migrate},
-                                   {NULL, NULL}};
+  static const luaL_Reg store[] = {
+      {"exec", l_store_exec},       {"query", l_store_query},
+      {"first", l_store_first},     {"transaction", l_store_transaction},
+      {"migrate", l_store_migrate}, {NULL, NULL}};
   set_funcs(L, "people", people); /* [baton] */
   set_funcs(L, "groups", groups);
   set_funcs(L, "events", events);

@@ -99,7 +99,7 @@ expect_status 1 baton run --allow people.write imp.lua a/staff.csv
 expect_contains "needs permission 'fs.read'" err
 printf 'baton.people.import("a/staff.csv", { dryrun = true })\n' >typo.lua
 expect_status 1 baton run --allow fs.read --allow people.write typo.lua
-expect_contains "unknown option 'dryrun'; the options are dry_run, full, format, map" err
+expect_contains "unknown option 'dryrun' (did you mean 'dry_run'?); the options are dry_run, full, format, map" err
 printf 'baton.store.transaction(function() baton.people.import("a/staff.csv") end)\n' >intx.lua
 expect_status 1 baton run --allow fs.read --allow people.write intx.lua
 expect_contains "cannot run inside baton.store.transaction" err
