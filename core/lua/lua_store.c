@@ -209,7 +209,10 @@ static int l_people_get(lua_State *L) {
  * those ids, active or not, in one query; ids not found are absent. */
 static int l_people_get_many(lua_State *L) {
   const char *fn = "baton.people.get_many";
-  luaL_checktype(L, 1, LUA_TTABLE);
+  if (lua_type(L, 1) != LUA_TTABLE)
+    return luaL_error(L, "%s: ids must be a list of people's ids "
+                         "({\"T001\", \"T002\"}), not a %s",
+                      fn, luaL_typename(L, 1));
   lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
   /* The ids as strings, anchored in a table while C points at them. */
   lua_createtable(L, (int)(n < 1 << 20 ? n : 1 << 20), 0); /* [ids, s] */
