@@ -110,8 +110,8 @@ void baton__lua_open_store(lua_State *L, baton_plugin_t *p);
 int baton__lua_append_event(const baton_event_t *e, void *ud);
 /* lua_hooks.c: baton.events.on(kind, fn), and the runtime's deliver. */
 int baton__lua_events_on(lua_State *L);
-void baton__lua_hooks_deliver(baton_plugin_t *p, long long id,
-                              const char *kind, int depth);
+void baton__lua_hooks_deliver(baton_plugin_t *p, long long id, const char *kind,
+                              int depth);
 
 /* ---- assign: lua_assign.c --------------------------------------------- */
 

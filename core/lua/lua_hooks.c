@@ -21,20 +21,25 @@ int baton__lua_events_on(lua_State *L) {
   luaL_checktype(L, 2, LUA_TFUNCTION);
   baton_plugin_t *p = baton__plugin_of(L);
   if (p->m == NULL)
-    return luaL_error(L, "%s: a workflow script has no hooks (it has no "
-                         "manifest to list them in); hooks belong to a "
-                         "plugin", fn);
+    return luaL_error(L,
+                      "%s: a workflow script has no hooks (it has no "
+                      "manifest to list them in); hooks belong to a "
+                      "plugin",
+                      fn);
   if (!p->loading)
-    return luaL_error(L, "%s: hooks are registered while init.lua loads, "
-                         "at its top level; move this call there", fn);
+    return luaL_error(L,
+                      "%s: hooks are registered while init.lua loads, "
+                      "at its top level; move this call there",
+                      fn);
   size_t i = 0;
   while (i < p->m->nhooks && !baton__hook_covers(p->m->hooks[i], kind))
     i++;
   if (i == p->m->nhooks)
-    return luaL_error(L, "%s: plugin '%s' listens to '%s', which its "
-                         "manifest does not list; add \"%s\" (or a prefix "
-                         "such as \"%s\") to hooks in %s, so baton knows to "
-                         "load the plugin when such an event is logged",
+    return luaL_error(L,
+                      "%s: plugin '%s' listens to '%s', which its "
+                      "manifest does not list; add \"%s\" (or a prefix "
+                      "such as \"%s\") to hooks in %s, so baton knows to "
+                      "load the plugin when such an event is logged",
                       fn, p->name, kind, kind,
                       strchr(kind, '.') ? "PREFIX.*" : "*", p->manifest_path);
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &hooks_key) != LUA_TTABLE) {
@@ -122,14 +127,13 @@ static void hook_done(baton_task_t *t) {
     return;
   char *msg = baton__asprintf("%s failed: %s", t->what,
                               t->error ? t->error : baton_strerror(t->status));
-  baton__host_report(t->p->host, t->p->name, msg ? msg : "a hook failed",
-                     NULL);
+  baton__host_report(t->p->host, t->p->name, msg ? msg : "a hook failed", NULL);
   free(msg);
   t->reported = 1;
 }
 
-void baton__lua_hooks_deliver(baton_plugin_t *p, long long id,
-                              const char *kind, int depth) {
+void baton__lua_hooks_deliver(baton_plugin_t *p, long long id, const char *kind,
+                              int depth) {
   lua_State *L = p->L;
   if (L == NULL || !lua_checkstack(L, 8))
     return;

@@ -210,8 +210,9 @@ static int l_people_get(lua_State *L) {
 static int l_people_get_many(lua_State *L) {
   const char *fn = "baton.people.get_many";
   if (lua_type(L, 1) != LUA_TTABLE)
-    return luaL_error(L, "%s: ids must be a list of people's ids "
-                         "({\"T001\", \"T002\"}), not a %s",
+    return luaL_error(L,
+                      "%s: ids must be a list of people's ids "
+                      "({\"T001\", \"T002\"}), not a %s",
                       fn, luaL_typename(L, 1));
   lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
   /* The ids as strings, anchored in a table while C points at them. */
@@ -219,8 +220,10 @@ static int l_people_get_many(lua_State *L) {
   for (lua_Integer i = 1; i <= n; i++) {
     int t = lua_rawgeti(L, 1, i);
     if (t != LUA_TSTRING && t != LUA_TNUMBER)
-      return luaL_error(L, "%s: ids[%I] must be a person's id (a string), "
-                           "not a %s", fn, i, luaL_typename(L, -1));
+      return luaL_error(L,
+                        "%s: ids[%I] must be a person's id (a string), "
+                        "not a %s",
+                        fn, i, luaL_typename(L, -1));
     lua_pushstring(L, lua_tostring(L, -1)); /* a number, as text */
     baton__lua_checkcstring(L, -1, fn, "an id");
     lua_rawseti(L, 2, i);
@@ -543,8 +546,10 @@ static size_t event_data(lua_State *L, int idx, baton_event_match_t *m,
   idx = lua_absindex(L, idx);
   for (lua_pushnil(L); lua_next(L, idx) != 0; lua_pop(L, 1)) {
     if (lua_type(L, -2) != LUA_TSTRING)
-      luaL_error(L, "%s: the keys of data are field names (data = { mentee "
-                    "= 'T001' }); found a %s key", fn, luaL_typename(L, -2));
+      luaL_error(L,
+                 "%s: the keys of data are field names (data = { mentee "
+                 "= 'T001' }); found a %s key",
+                 fn, luaL_typename(L, -2));
     if (n == EVENT_DATA_MAX)
       luaL_error(L, "%s: at most %d conditions on data", fn, EVENT_DATA_MAX);
     const char *k = baton__lua_checkcstring(L, -2, fn, "a key of data");
@@ -552,9 +557,11 @@ static size_t event_data(lua_State *L, int idx, baton_event_match_t *m,
       if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
             (*c >= '0' && *c <= '9') || *c == '_' ||
             (*c == '.' && c != k && c[1] != '.' && c[1] != '\0')))
-        luaL_error(L, "%s: data key '%s' is not a field name: write letters, "
-                      "digits and '_', with dots for a nested field "
-                      "(\"pair.mentor\")", fn, k);
+        luaL_error(L,
+                   "%s: data key '%s' is not a field name: write letters, "
+                   "digits and '_', with dots for a nested field "
+                   "(\"pair.mentor\")",
+                   fn, k);
     if (*k == '\0')
       luaL_error(L, "%s: data key '' is not a field name", fn);
     m[n] = (baton_event_match_t){.key = k};
@@ -577,8 +584,10 @@ static size_t event_data(lua_State *L, int idx, baton_event_match_t *m,
       m[n].integer = lua_toboolean(L, -1);
       break;
     default:
-      luaL_error(L, "%s: data.%s must be a string, number or boolean to "
-                    "compare with, not a %s", fn, k, luaL_typename(L, -1));
+      luaL_error(L,
+                 "%s: data.%s must be a string, number or boolean to "
+                 "compare with, not a %s",
+                 fn, k, luaL_typename(L, -1));
     }
     n++;
   }
@@ -607,8 +616,9 @@ static int l_events_list(lua_State *L) {
   const char *order = opt_field(L, 1, "order", fn);
   if (order != NULL && strcmp(order, "oldest") != 0 &&
       strcmp(order, "newest") != 0)
-    return luaL_error(L, "%s: order must be \"oldest\" (oldest first, the "
-                         "default) or \"newest\" (newest first), not '%s'",
+    return luaL_error(L,
+                      "%s: order must be \"oldest\" (oldest first, the "
+                      "default) or \"newest\" (newest first), not '%s'",
                       fn, order);
   q.newest_first = order != NULL && strcmp(order, "newest") == 0;
   if (lua_getfield(L, 1, "limit") != LUA_TNIL)
@@ -620,8 +630,9 @@ static int l_events_list(lua_State *L) {
   if (t == LUA_TTABLE)
     q.ndata = event_data(L, -1, data, fn);
   else if (t != LUA_TNIL)
-    return luaL_error(L, "%s: data must be a table of fields to match "
-                         "(data = { mentee = 'T001' }), not a %s",
+    return luaL_error(L,
+                      "%s: data must be a table of fields to match "
+                      "(data = { mentee = 'T001' }), not a %s",
                       fn, luaL_typename(L, -1));
   q.data = data;
   baton_store_t *s = store_of(L, NULL);
@@ -1049,18 +1060,17 @@ void baton__lua_open_store(lua_State *L, baton_plugin_t *p) {
   (void)p;
   static const luaL_Reg people[] = {{"find", l_people_find},
                                     {"get", l_people_get},
-      {"get_many", l_people_get_many},
+                                    {"get_many", l_people_get_many},
                                     {"import", l_people_import},
                                     {NULL, NULL}};
   static const luaL_Reg groups[] = {{"members", l_groups_members},
                                     {"list", l_groups_list},
                                     {"import", l_groups_import},
                                     {NULL, NULL}};
-  static const luaL_Reg events[] = {
-      {"log", l_events_log},
-      {"list", l_events_list},
-      {"on", baton__lua_events_on},
-      {NULL, NULL}};
+  static const luaL_Reg events[] = {{"log", l_events_log},
+                                    {"list", l_events_list},
+                                    {"on", baton__lua_events_on},
+                                    {NULL, NULL}};
   static const luaL_Reg store[] = {
       {"exec", l_store_exec},       {"query", l_store_query},
       {"first", l_store_first},     {"transaction", l_store_transaction},

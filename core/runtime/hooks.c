@@ -120,8 +120,10 @@ void baton__hooks_logged(lua_State *L, long long id, const char *kind) {
     uv_timer_start(&k->timer, run_pending, 0, 0);
   return;
 oom:
-  baton__host_report(h, p->name, "out of memory: the hooks of an event "
-                                 "will not run", NULL);
+  baton__host_report(h, p->name,
+                     "out of memory: the hooks of an event "
+                     "will not run",
+                     NULL);
 }
 
 static void hooks_close_cb(uv_handle_t *handle) { free(handle->data); }

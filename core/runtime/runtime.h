@@ -99,8 +99,7 @@ typedef struct {
   void (*release)(baton_plugin_t *p);
   /* Starts p's hooks (baton.events.on) for event `id` of kind `kind` as
    * tasks of hook depth `depth` (hooks.c); p is loaded. */
-  void (*deliver)(baton_plugin_t *p, long long id, const char *kind,
-                  int depth);
+  void (*deliver)(baton_plugin_t *p, long long id, const char *kind, int depth);
 } baton_bindings_t;
 
 /* Creates a host whose plugins see the API `b` opens; b is not copied and

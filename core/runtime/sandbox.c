@@ -240,16 +240,18 @@ static void library_module(lua_State *L, baton_plugin_t *p, const char *name,
   else if (p->m != NULL)
     q = baton_host_plugin_find(p->host, lib);
   if (q == NULL || (q != p && q->m == NULL)) {
-    luaL_error(L, "require '%s': no file %s/%s.lua or %s/%s/init.lua "
-                  "(modules come from the plugin's own directory, or from "
-                  "a library plugin it depends on)",
+    luaL_error(L,
+               "require '%s': no file %s/%s.lua or %s/%s/init.lua "
+               "(modules come from the plugin's own directory, or from "
+               "a library plugin it depends on)",
                name, p->dir, rel, p->dir, rel);
     return;
   }
   if (q != p && !depends_on(p, lib))
-    luaL_error(L, "require '%s': plugin '%s' (%s) is not among the depends "
-                  "of plugin '%s'; add \"%s\" to depends in %s to use its "
-                  "modules",
+    luaL_error(L,
+               "require '%s': plugin '%s' (%s) is not among the depends "
+               "of plugin '%s'; add \"%s\" to depends in %s to use its "
+               "modules",
                name, lib, q->dir, p->name, lib, p->manifest_path);
   size_t i = 0;
   while (q != p && i < q->m->nexports && strcmp(q->m->exports[i], mod) != 0)
@@ -262,8 +264,9 @@ static void library_module(lua_State *L, baton_plugin_t *p, const char *name,
       luaL_addstring(&b, q->m->exports[i]);
     }
     luaL_pushresult(&b);
-    luaL_error(L, "require '%s': plugin '%s' does not export module '%s' "
-                  "(%s); %s%s",
+    luaL_error(L,
+               "require '%s': plugin '%s' does not export module '%s' "
+               "(%s); %s%s",
                name, lib, mod, q->manifest_path,
                q->m->nexports ? "it exports: " : "",
                q->m->nexports ? lua_tostring(L, -1)
@@ -277,8 +280,9 @@ static void library_module(lua_State *L, baton_plugin_t *p, const char *name,
       *s = '/';
   *dir = q->dir;
   if (!module_file(path, size, q->dir, modrel))
-    luaL_error(L, "require '%s': plugin '%s' exports '%s' but has no file "
-                  "%s/%s.lua or %s/%s/init.lua",
+    luaL_error(L,
+               "require '%s': plugin '%s' exports '%s' but has no file "
+               "%s/%s.lua or %s/%s/init.lua",
                name, lib, mod, q->dir, modrel, q->dir, modrel);
 }
 
@@ -297,10 +301,12 @@ static int sb_require(lua_State *L) {
     if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
           (*s >= '0' && *s <= '9') || *s == '_' ||
           (*s == '.' && s != name && s[1] != '.' && s[1] != '\0')))
-      return luaL_error(L, "require '%s': module names are letters, digits, "
-                           "'_' and dots; modules come from the plugin's own "
-                           "directory, or from a library plugin it depends "
-                           "on", name);
+      return luaL_error(L,
+                        "require '%s': module names are letters, digits, "
+                        "'_' and dots; modules come from the plugin's own "
+                        "directory, or from a library plugin it depends "
+                        "on",
+                        name);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &loaded_key);
   if (lua_getfield(L, -1, name) != LUA_TNIL)
     return 1;
@@ -318,8 +324,8 @@ static int sb_require(lua_State *L) {
   if (realpath(path, real) == NULL || realpath(dir, realdir) == NULL ||
       strncmp(real, realdir, strlen(realdir)) != 0 ||
       real[strlen(realdir)] != '/')
-    return luaL_error(L, "require '%s': %s lies outside the %s directory",
-                      name, path, dir == p->dir ? "plugin's" : "library's");
+    return luaL_error(L, "require '%s': %s lies outside the %s directory", name,
+                      path, dir == p->dir ? "plugin's" : "library's");
   if (baton__sandbox_loadfile(L, path) != LUA_OK)
     return lua_error(L);
   lua_pushstring(L, name);

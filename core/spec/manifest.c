@@ -880,11 +880,10 @@ int baton__hook_covers(const char *pattern, const char *kind) {
 /* Checks the manifest table on top of c->L and copies it into m. */
 static int check_manifest(check_t *c, baton_manifest_t *m) {
   lua_State *L = c->L;
-  static const char *const known[] = {"name",     "version",     "api",
-                                      "summary",  "namespace",   "permissions",
-                                      "depends",  "commands",    "description",
-                                      "author",   "license",     "homepage",
-                                      "exports",  "hooks"};
+  static const char *const known[] = {
+      "name",        "version",  "api",      "summary",     "namespace",
+      "permissions", "depends",  "commands", "description", "author",
+      "license",     "homepage", "exports",  "hooks"};
   const char *where = "the manifest";
   int r;
   if (!lua_istable(L, -1))
@@ -949,23 +948,24 @@ static int check_manifest(check_t *c, baton_manifest_t *m) {
                            &m->ndepends)) != 0 ||
       (r = get_string_list(c, -1, "exports", where, &m->exports,
                            &m->nexports)) != 0 ||
-      (r = get_string_list(c, -1, "hooks", where, &m->hooks, &m->nhooks)) !=
-          0)
+      (r = get_string_list(c, -1, "hooks", where, &m->hooks, &m->nhooks)) != 0)
     return r;
   for (size_t i = 0; i < m->nexports; i++)
     if (!is_module_name(m->exports[i]))
-      return failf(c, "exports", "exports entry '%s' is not a module name: "
-                                 "write a name require() takes, letters, "
-                                 "digits and '_' with dots between "
-                                 "(\"dates\" is dates.lua, \"init\" is "
-                                 "init.lua)",
+      return failf(c, "exports",
+                   "exports entry '%s' is not a module name: "
+                   "write a name require() takes, letters, "
+                   "digits and '_' with dots between "
+                   "(\"dates\" is dates.lua, \"init\" is "
+                   "init.lua)",
                    m->exports[i]);
   for (size_t i = 0; i < m->nhooks; i++)
     if (!is_hook_pattern(m->hooks[i]))
-      return failf(c, "hooks", "hooks entry '%s' is not an event kind: write "
-                               "a kind (\"mentor.pair\"), a prefix ending in "
-                               "\".*\" (\"mentor.*\") or \"*\" for every "
-                               "kind",
+      return failf(c, "hooks",
+                   "hooks entry '%s' is not an event kind: write "
+                   "a kind (\"mentor.pair\"), a prefix ending in "
+                   "\".*\" (\"mentor.*\") or \"*\" for every "
+                   "kind",
                    m->hooks[i]);
   int t = lua_getfield(L, -1, "commands");
   if (t == LUA_TTABLE)

@@ -199,16 +199,16 @@ static void test_reads_exports_and_hooks_and_checks_them(void **state) {
   assert_string_equal(m->exports[1], "util.dates");
   assert_int_equal(m->nhooks, 3);
   baton__manifest_free(m);
-  expect_error(HEAD "  exports = { \"../up\" },\n}\n", ":6:",
-               "exports entry '../up' is not a module name");
-  expect_error(HEAD "  exports = { \"a..b\" },\n}\n", ":6:",
-               "is not a module name");
-  expect_error(HEAD "  hooks = { \"mentor*\" },\n}\n", ":6:",
-               "hooks entry 'mentor*' is not an event kind");
-  expect_error(HEAD "  hooks = { \"a b\" },\n}\n", ":6:",
-               "is not an event kind");
-  expect_error(HEAD "  hooks = { \"*.x\" },\n}\n", ":6:",
-               "is not an event kind");
+  expect_error(HEAD "  exports = { \"../up\" },\n}\n",
+               ":6:", "exports entry '../up' is not a module name");
+  expect_error(HEAD "  exports = { \"a..b\" },\n}\n",
+               ":6:", "is not a module name");
+  expect_error(HEAD "  hooks = { \"mentor*\" },\n}\n",
+               ":6:", "hooks entry 'mentor*' is not an event kind");
+  expect_error(HEAD "  hooks = { \"a b\" },\n}\n",
+               ":6:", "is not an event kind");
+  expect_error(HEAD "  hooks = { \"*.x\" },\n}\n",
+               ":6:", "is not an event kind");
 }
 
 static void test_hook_patterns_cover_kinds_and_narrower_patterns(void **state) {
