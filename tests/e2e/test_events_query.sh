@@ -21,6 +21,7 @@ print("all oldest", ids(baton.events.list{}))
 print("newest", ids(baton.events.list{order = "newest"}))
 print("newest limit 2", ids(baton.events.list{order = "newest", limit = 2}))
 print("oldest limit 2", ids(baton.events.list{order = "oldest", limit = 2}))
+print("limit 0 is all", ids(baton.events.list{limit = 0}))
 print("data integer", ids(baton.events.list{data = {mentee = 4}}))
 print("data text", ids(baton.events.list{data = {name = "n5"}}))
 print("data boolean", ids(baton.events.list{data = {flag = true}}))
@@ -34,7 +35,7 @@ print("since today", #baton.events.list{since = today})
 for _, bad in ipairs{
   function() baton.events.list{knd = "x"} end,
   function() baton.events.list{order = "sideways"} end,
-  function() baton.events.list{limit = 0} end,
+  function() baton.events.list{limit = -1} end,
   function() baton.events.list{data = {["a'); DROP TABLE people; --"] = 1}} end,
   function() baton.events.list{data = {x = {}}} end,
   function() baton.events.list{data = "mentee"} end,
@@ -49,6 +50,7 @@ expect_contains "all oldest	1,2,3,4,5,6" out
 expect_contains "newest	6,5,4,3,2,1" out
 expect_contains "newest limit 2	6,5" out
 expect_contains "oldest limit 2	1,2" out
+expect_contains "limit 0 is all	1,2,3,4,5,6" out
 
 test_case "a filter on data's fields, typed, nested, with the other conditions"
 expect_contains "data integer	4" out
@@ -67,7 +69,7 @@ expect_contains "since today	6" out
 test_case "unknown keys, bad orders, limits and data keys are refused, saying what to write"
 expect_contains "baton.events.list: unknown option 'knd' (did you mean 'kind'?)" out
 expect_contains "order must be \"oldest\" (oldest first, the default) or \"newest\"" out
-expect_contains "limit must be an integer from 1" out
+expect_contains "limit must be an integer from 0" out
 expect_contains "is not a field name: write letters, digits and '_'" out
 expect_contains "data.x must be a string, number or boolean" out
 expect_contains "data must be a table of fields to match" out
