@@ -214,6 +214,7 @@ static int l_people_get_many(lua_State *L) {
                       "%s: ids must be a list of people's ids "
                       "({\"T001\", \"T002\"}), not a %s",
                       fn, luaL_typename(L, 1));
+  lua_settop(L, 1); /* the anchor table goes at 2 */
   lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
   /* The ids as strings, anchored in a table while C points at them. */
   lua_createtable(L, (int)(n < 1 << 20 ? n : 1 << 20), 0); /* [ids, s] */

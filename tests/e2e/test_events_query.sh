@@ -85,6 +85,7 @@ print("get_many", #ids, table.concat(ids, " "))
 print("same as get", got.T002.name == baton.people.get("T002").name,
   got.T002.subjects[1] == baton.people.get("T002").subjects[1])
 print("empty", next(baton.people.get_many{}))
+print("extra arguments", baton.people.get_many({"T001"}, "x", {}).T001.id)
 print("refused", select(2, pcall(baton.people.get_many, {"T001", {}})))
 print("refused", select(2, pcall(baton.people.get_many, "T001")))
 LUA
@@ -94,6 +95,7 @@ expect_status 0 baton run many.lua
 expect_match "^get_many	3	L001=. T001=. T002=.$" out
 expect_contains "same as get	true	true" out
 expect_contains "empty	nil" out
+expect_contains "extra arguments	T001" out
 expect_contains "ids[2] must be a person's id (a string), not a table" out
 expect_contains "baton.people.get_many: ids must be a list of people's ids" out
 
