@@ -73,8 +73,14 @@ expect_contains "limit must be an integer from 0" out
 expect_contains "is not a field name: write letters, digits and '_'" out
 expect_contains "data.x must be a string, number or boolean" out
 expect_contains "data must be a table of fields to match" out
-baton people list --json >people.json
-expect_json_true people.json 'len(d) > 10'
+
+test_case "order = \"newest\" with limit keeps what GET /api/events?limit= keeps"
+serve_start
+get "/api/events?limit=2"
+expect_json_true body '[e["id"] for e in d] == [5, 6]'
+get "/api/events?limit=2&kind=q.odd"
+expect_json_true body '[e["id"] for e in d] == [3, 5]'
+interrupt_bg
 
 cat >many.lua <<'LUA'
 local got = baton.people.get_many{"T001", "T002", "NOPE", "T001", "L001"}
