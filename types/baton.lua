@@ -550,6 +550,13 @@ function baton.people.find(query) end
 ---@return string? code
 function baton.people.get(id) end
 
+--- the people of these ids, in one query
+---@param ids string[]  people's ids; numbers are taken as their text
+---@return table<string, baton.person>|nil people
+---@return string? err
+---@return string? code
+function baton.people.get_many(ids) end
+
 --- people.write and fs.read; all or nothing
 ---@param path string  a CSV or JSON file, as for `baton people import`
 ---@param opts? {dry_run?: boolean, full?: boolean, format?: "csv"|"json", map?: string}
@@ -606,8 +613,9 @@ baton.events = {}
 function baton.events.log(e) end
 
 --- the events matching every condition
----@param q? {kind?: string, subject?: string, plugin?: string, since?: string, limit?: integer}
+---@param q? {kind?: string, subject?: string, plugin?: string, since?: string, until?: string, data?: table<string, string|number|boolean>, order?: "oldest"|"newest", limit?: integer}
 ---@return baton.event[] events  oldest first
+---@return or newest first with order = "newest"
 function baton.events.list(q) end
 
 --- An entry of the event log.
@@ -620,6 +628,11 @@ function baton.events.list(q) end
 ---@field subject? string
 ---@field data any
 local event = {}
+
+--- a hook, registered at init.lua's top level
+---@param kind string  an event kind ("mentor.pair"), a prefix ("mentor.*") or "*"
+---@param fn fun(e: baton.event)  runs as a task of this plugin after such an event is logged
+function baton.events.on(kind, fn) end
 
 baton.store = {}
 

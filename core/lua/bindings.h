@@ -123,6 +123,14 @@ void baton__timer_close_all(baton_plugin_t *p);
 /* Sets people, groups, events and store on the baton table at -1, bound to
  * plugin p (lua_store.c). */
 void baton__lua_open_store(lua_State *L, baton_plugin_t *p);
+/* lua_store.c: appends an event, as baton.events.list gives it, to the
+ * array at the top of L (ud), for baton_events_query; 1 with the error on
+ * top when pushing raised. */
+int baton__lua_append_event(const baton_event_t *e, void *ud);
+/* lua_hooks.c: baton.events.on(kind, fn), and the runtime's deliver. */
+int baton__lua_events_on(lua_State *L);
+void baton__lua_hooks_deliver(baton_plugin_t *p, long long id, const char *kind,
+                              int depth);
 
 /* ---- assign: lua_assign.c --------------------------------------------- */
 

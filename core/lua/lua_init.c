@@ -13,4 +13,5 @@ const baton_bindings_t baton__lua_bindings = {
     .open = baton__lua_open_api,
     .cancel = baton__timer_close_all,
     .release = baton__routes_free,
+    .deliver = baton__lua_hooks_deliver,
 };

@@ -205,6 +205,64 @@ static int l_people_get(lua_State *L) {
   return 1;
 }
 
+/* baton.people.get_many(ids) -> {[id] = person, ...}: the people of
+ * those ids, active or not, in one query; ids not found are absent. */
+static int l_people_get_many(lua_State *L) {
+  const char *fn = "baton.people.get_many";
+  if (lua_type(L, 1) != LUA_TTABLE)
+    return luaL_error(L,
+                      "%s: ids must be a list of people's ids "
+                      "({\"T001\", \"T002\"}), not a %s",
+                      fn, luaL_typename(L, 1));
+  lua_settop(L, 1); /* the anchor table goes at 2 */
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+  /* The ids as strings, anchored in a table while C points at them. */
+  lua_createtable(L, (int)(n < 1 << 20 ? n : 1 << 20), 0); /* [ids, s] */
+  for (lua_Integer i = 1; i <= n; i++) {
+    int t = lua_rawgeti(L, 1, i);
+    if (t != LUA_TSTRING && t != LUA_TNUMBER)
+      return luaL_error(L,
+                        "%s: ids[%I] must be a person's id (a string), "
+                        "not a %s",
+                        fn, i, luaL_typename(L, -1));
+    lua_pushstring(L, lua_tostring(L, -1)); /* a number, as text */
+    baton__lua_checkcstring(L, -1, fn, "an id");
+    lua_rawseti(L, 2, i);
+    lua_pop(L, 1);
+  }
+  void **slot = baton__lua_box(L, sizeof *slot, baton__lua_box_free);
+  int boxed = lua_gettop(L);
+  *slot = n > 0 ? malloc((size_t)n * sizeof(char *)) : NULL;
+  const char **v = *slot;
+  if (n > 0 && v == NULL)
+    return luaL_error(L, "%s: out of memory for %I ids", fn, n);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, 2, i);
+    v[i - 1] = lua_tostring(L, -1); /* anchored in the table at 2 */
+    lua_pop(L, 1);
+  }
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL)
+    return 3;
+  lua_newtable(L);
+  int err = baton_people_get_many(s, v, (size_t)n, append_person, L);
+  baton__lua_box_close(L, boxed);
+  if (err > 0)
+    return lua_error(L); /* append_row's */
+  if (err != 0)
+    return push_fail(L, err, baton_store_last_error(s));
+  /* The array of people, keyed by id instead. */
+  lua_Integer found = (lua_Integer)lua_rawlen(L, -1);
+  lua_createtable(L, 0, (int)(found < 1 << 20 ? found : 1 << 20));
+  for (lua_Integer i = 1; i <= found; i++) {
+    lua_rawgeti(L, -2, i);
+    lua_getfield(L, -1, "id");
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+  }
+  return 1;
+}
+
 /* Sets t[k] to the strings of a list. [t] */
 static void set_strings(lua_State *L, const char *k, char **items, size_t n) {
   lua_createtable(L, (int)n, 0);
@@ -451,6 +509,7 @@ static int l_events_log(lua_State *L) {
   baton__lua_box_close(L, boxed);
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
+  baton__hooks_logged(L, (long long)id, kind); /* lua_hooks.c */
   lua_pushinteger(L, (lua_Integer)id);
   return 1;
 }
@@ -473,27 +532,116 @@ static int append_event(const baton_event_t *e, void *ud) {
   return append_row(ud, push_event_row, e);
 }
 
-/* baton.events.list{kind =, subject =, plugin =, since =, limit =} ->
- * array of events, oldest first. */
+int baton__lua_append_event(const baton_event_t *e, void *ud) {
+  return append_event(e, ud);
+}
+
+/* The most conditions on data one baton.events.list may hold. */
+#define EVENT_DATA_MAX 16
+
+/* Reads q.data (the table at idx) into m, raising for a key that is not
+ * a field name or a value that is not a string, number or boolean.
+ * Returns how many; the strings stay alive in the table. */
+static size_t event_data(lua_State *L, int idx, baton_event_match_t *m,
+                         const char *fn) {
+  size_t n = 0;
+  idx = lua_absindex(L, idx);
+  for (lua_pushnil(L); lua_next(L, idx) != 0; lua_pop(L, 1)) {
+    if (lua_type(L, -2) != LUA_TSTRING)
+      luaL_error(L,
+                 "%s: the keys of data are field names (data = { mentee "
+                 "= 'T001' }); found a %s key",
+                 fn, luaL_typename(L, -2));
+    if (n == EVENT_DATA_MAX)
+      luaL_error(L, "%s: at most %d conditions on data", fn, EVENT_DATA_MAX);
+    const char *k = baton__lua_checkcstring(L, -2, fn, "a key of data");
+    for (const char *c = k; *c; c++)
+      if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+            (*c >= '0' && *c <= '9') || *c == '_' ||
+            (*c == '.' && c != k && c[1] != '.' && c[1] != '\0')))
+        luaL_error(L,
+                   "%s: data key '%s' is not a field name: write letters, "
+                   "digits and '_', with dots for a nested field "
+                   "(\"pair.mentor\")",
+                   fn, k);
+    if (*k == '\0')
+      luaL_error(L, "%s: data key '' is not a field name", fn);
+    m[n] = (baton_event_match_t){.key = k};
+    switch (lua_type(L, -1)) {
+    case LUA_TSTRING:
+      m[n].type = BATON_MATCH_TEXT;
+      m[n].text = baton__lua_checkcstring(L, -1, fn, k);
+      break;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, -1)) {
+        m[n].type = BATON_MATCH_INTEGER;
+        m[n].integer = (long long)lua_tointeger(L, -1);
+      } else {
+        m[n].type = BATON_MATCH_NUMBER;
+        m[n].number = lua_tonumber(L, -1);
+      }
+      break;
+    case LUA_TBOOLEAN:
+      m[n].type = BATON_MATCH_BOOLEAN;
+      m[n].integer = lua_toboolean(L, -1);
+      break;
+    default:
+      luaL_error(L,
+                 "%s: data.%s must be a string, number or boolean to "
+                 "compare with, not a %s",
+                 fn, k, luaL_typename(L, -1));
+    }
+    n++;
+  }
+  return n;
+}
+
+/* baton.events.list{kind =, subject =, plugin =, since =, until =,
+ * data = {field = value}, order = "oldest" | "newest", limit =} -> array
+ * of events in that order; limit keeps the first in it (the oldest, or
+ * the newest). */
 static int l_events_list(lua_State *L) {
+  static const char *const options[] = {"kind",  "subject", "plugin",
+                                        "since", "until",   "data",
+                                        "order", "limit",   NULL};
+  const char *fn = "baton.events.list";
   if (lua_isnoneornil(L, 1))
     lua_newtable(L), lua_replace(L, 1);
-  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.events.list", "the query");
-  const char *fn = "baton.events.list";
-  const char *kind = opt_field(L, 1, "kind", fn);
-  const char *subject = opt_field(L, 1, "subject", fn);
-  const char *plugin = opt_field(L, 1, "plugin", fn);
-  const char *since = opt_field(L, 1, "since", fn);
-  lua_Integer limit = 0;
+  baton__lua_checktype(L, 1, LUA_TTABLE, fn, "the query");
+  baton__lua_checkoptions(L, 1, fn, options);
+  baton_event_query_t q = {0};
+  q.kind = opt_field(L, 1, "kind", fn);
+  q.subject = opt_field(L, 1, "subject", fn);
+  q.plugin = opt_field(L, 1, "plugin", fn);
+  q.since = opt_field(L, 1, "since", fn);
+  q.until = opt_field(L, 1, "until", fn);
+  const char *order = opt_field(L, 1, "order", fn);
+  if (order != NULL && strcmp(order, "oldest") != 0 &&
+      strcmp(order, "newest") != 0)
+    return luaL_error(L,
+                      "%s: order must be \"oldest\" (oldest first, the "
+                      "default) or \"newest\" (newest first), not '%s'",
+                      fn, order);
+  q.newest_first = order != NULL && strcmp(order, "newest") == 0;
   if (lua_getfield(L, 1, "limit") != LUA_TNIL)
-    limit = baton__lua_checkint(L, -1, fn, "limit", 0, LUA_MAXINTEGER);
+    q.limit = (size_t)baton__lua_checkint(L, -1, fn, "limit", 0,
+                                          (lua_Integer)1 << 40); /* 0: all */
   lua_pop(L, 1);
+  baton_event_match_t data[EVENT_DATA_MAX];
+  int t = lua_getfield(L, 1, "data"); /* stays on the stack: its strings */
+  if (t == LUA_TTABLE)
+    q.ndata = event_data(L, -1, data, fn);
+  else if (t != LUA_TNIL)
+    return luaL_error(L,
+                      "%s: data must be a table of fields to match "
+                      "(data = { mentee = 'T001' }), not a %s",
+                      fn, luaL_typename(L, -1));
+  q.data = data;
   baton_store_t *s = store_of(L, NULL);
   if (s == NULL)
     return 3;
   lua_newtable(L);
-  int err = baton_events_each(s, plugin, kind, subject, since, (size_t)limit,
-                              append_event, L);
+  int err = baton_events_query(s, &q, append_event, L);
   if (err > 0)
     return lua_error(L); /* append_row's */
   if (err != 0)
@@ -944,14 +1092,17 @@ void baton__lua_open_store(lua_State *L, baton_plugin_t *p) {
   (void)p;
   static const luaL_Reg people[] = {{"find", l_people_find},
                                     {"get", l_people_get},
+                                    {"get_many", l_people_get_many},
                                     {"import", l_people_import},
                                     {NULL, NULL}};
   static const luaL_Reg groups[] = {{"members", l_groups_members},
                                     {"list", l_groups_list},
                                     {"import", l_groups_import},
                                     {NULL, NULL}};
-  static const luaL_Reg events[] = {
-      {"log", l_events_log}, {"list", l_events_list}, {NULL, NULL}};
+  static const luaL_Reg events[] = {{"log", l_events_log},
+                                    {"list", l_events_list},
+                                    {"on", baton__lua_events_on},
+                                    {NULL, NULL}};
   static const luaL_Reg store[] = {{"exec", l_store_exec},
                                    {"insert", l_store_insert},
                                    {"query", l_store_query},

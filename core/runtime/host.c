@@ -59,6 +59,7 @@ fail_loop:
 void baton_host_free(baton_host_t *h) {
   if (h == NULL)
     return;
+  baton__hooks_free(h);
   for (size_t i = 0; i < h->nplugins; i++)
     baton__plugin_free(h->plugins[i]);
   free(h->plugins);

@@ -103,6 +103,9 @@ typedef struct {
   /* Frees what the bindings keep for p (its routes), before its Lua
    * state is closed on unload; after cancel. */
   void (*release)(baton_plugin_t *p);
+  /* Starts p's hooks (baton.events.on) for event `id` of kind `kind` as
+   * tasks of hook depth `depth` (hooks.c); p is loaded. */
+  void (*deliver)(baton_plugin_t *p, long long id, const char *kind, int depth);
 } baton_bindings_t;
 
 /* Creates a host whose plugins see the API `b` opens; b is not copied and
@@ -145,6 +148,10 @@ struct baton_host_s {
    * task: see baton__host_set_drain. */
   void (*drain)(baton_host_t *h);
   char today[16];              /* set_today() of the test runner */
+  /* The hook depth the next baton__task_start gives its task (hooks.c);
+   * 0: its starter's. */
+  int next_hook_depth;
+  struct baton_hooks_s *hooks; /* events waiting for their hooks, or NULL */
   /* When set, a plugin stuck in C makes the watchdog replace the process
    * with this program (execve) instead of exiting: `baton serve` restarts
    * itself on the same listening socket, fd, kept open across the exec. */
@@ -243,6 +250,22 @@ void baton__command_done(baton_task_t *t);
  * status: 0, 1 if a task failed, 128+signal if interrupted. */
 int baton__host_run_loop(baton_host_t *h);
 
+/* hooks.c: running the hooks of logged events (baton.events.on) */
+
+/* How deep hooks may run: a hook of an event a command logged is at depth
+ * 1; the hooks of an event a hook of depth BATON_HOOK_DEPTH logs do not
+ * run, so a hook that logs an event it listens to ends. */
+#define BATON_HOOK_DEPTH 4
+/* Notes that code running in L (a task, or a plugin loading) logged event
+ * `id` of kind `kind`: if a plugin's manifest lists a hook pattern that
+ * covers the kind, its hooks run soon after on the loop, each as a task
+ * of its own plugin, with that plugin's grant. Never fails; what cannot
+ * run is reported. */
+void baton__hooks_logged(lua_State *L, long long id, const char *kind);
+/* Drops the events still waiting and closes the hooks' timer (host
+ * free). */
+void baton__hooks_free(baton_host_t *h);
+
 /* plugin.c */
 /* Creates the plugin's Lua state and runs its main file. Returns 0 or an
  * error code with p->error set and the state closed. */
@@ -333,6 +356,8 @@ struct baton_task_s {
   struct baton_reach_s *reach; /* what its code may reach (reach.c) */
   int reported;      /* done_cb reported the error itself */
   int finished;
+  int hook_depth; /* 0, or how deep in hooks (hooks.c): 1 for a hook of an
+                     event a command logged; a failure does not fail the run */
   void (*done_cb)(baton_task_t *t); /* after it ends, before it is freed */
   void *data;
   baton_task_t *next;

@@ -206,9 +206,100 @@ static int sb_collectgarbage(lua_State *L) {
                        "allowed: collect, count, step, isrunning", opt);
 }
 
-/* require(name): a module file inside the plugin's own directory, loaded
- * once. Names are dotted ("util.dates" -> util/dates.lua or
- * util/dates/init.lua); nothing outside the directory can be named. */
+/* Sets path to DIR/REL.lua or DIR/REL/init.lua, whichever is a file;
+ * returns 0 if neither is. */
+static int module_file(char *path, size_t size, const char *dir,
+                       const char *rel) {
+  int n = snprintf(path, size, "%s/%s.lua", dir, rel);
+  if (n > 0 && (size_t)n < size && baton__is_file(path))
+    return 1;
+  n = snprintf(path, size, "%s/%s/init.lua", dir, rel);
+  return n > 0 && (size_t)n < size && baton__is_file(path);
+}
+
+/* Whether p's manifest lists `name` in depends. */
+static int depends_on(const baton_plugin_t *p, const char *name) {
+  for (size_t i = 0; p->m != NULL && i < p->m->ndepends; i++)
+    if (strcmp(p->m->depends[i], name) == 0)
+      return 1;
+  return 0;
+}
+
+/* The file of module LIB.MOD of a library plugin (rel is "LIB/MOD", mod
+ * its part after the first '/', "init" when there is none), for code of
+ * p: the library must be in p's depends and export MOD. Sets *dir to the
+ * library's directory and path to the file; raises otherwise, saying
+ * what to change. A plugin's own name works as a prefix of its own
+ * modules, so a library's code requires its siblings by the name its
+ * users write. */
+static void library_module(lua_State *L, baton_plugin_t *p, const char *name,
+                           const char *rel, char *path, size_t size,
+                           const char **dir) {
+  char lib[128];
+  const char *slash = strchr(rel, '/');
+  size_t ln = slash ? (size_t)(slash - rel) : strlen(rel);
+  const char *mod = slash ? slash + 1 : "init";
+  snprintf(lib, sizeof lib, "%.*s", (int)(ln < sizeof lib ? ln : 0), rel);
+  baton_plugin_t *q = NULL;
+  if (p->m != NULL && strcmp(lib, p->name) == 0)
+    q = p;
+  else if (p->m != NULL)
+    q = baton_host_plugin_find(p->host, lib);
+  if (q == NULL || (q != p && q->m == NULL)) {
+    luaL_error(L,
+               "require '%s': no file %s/%s.lua or %s/%s/init.lua "
+               "(modules come from the plugin's own directory, or from "
+               "a library plugin it depends on)",
+               name, p->dir, rel, p->dir, rel);
+    return;
+  }
+  if (q != p && !depends_on(p, lib))
+    luaL_error(L,
+               "require '%s': plugin '%s' (%s) is not among the depends "
+               "of plugin '%s'; add \"%s\" to depends in %s to use its "
+               "modules",
+               name, lib, q->dir, p->name, lib, p->manifest_path);
+  size_t i = 0;
+  while (q != p && i < q->m->nexports && strcmp(q->m->exports[i], mod) != 0)
+    i++;
+  if (q != p && i == q->m->nexports) {
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (i = 0; i < q->m->nexports; i++) {
+      luaL_addstring(&b, i ? ", " : "");
+      luaL_addstring(&b, q->m->exports[i]);
+    }
+    luaL_pushresult(&b);
+    luaL_error(L,
+               "require '%s': plugin '%s' does not export module '%s' "
+               "(%s); %s%s",
+               name, lib, mod, q->manifest_path,
+               q->m->nexports ? "it exports: " : "",
+               q->m->nexports ? lua_tostring(L, -1)
+                              : "it exports none: a library lists the "
+                                "modules others may require in `exports`");
+  }
+  char modrel[PATH_MAX];
+  snprintf(modrel, sizeof modrel, "%s", mod);
+  for (char *s = modrel; *s; s++)
+    if (*s == '.')
+      *s = '/';
+  *dir = q->dir;
+  if (!module_file(path, size, q->dir, modrel))
+    luaL_error(L,
+               "require '%s': plugin '%s' exports '%s' but has no file "
+               "%s/%s.lua or %s/%s/init.lua",
+               name, lib, mod, q->dir, modrel, q->dir, modrel);
+}
+
+/* require(name): a module file inside the plugin's own directory, or an
+ * exported module of a library plugin it depends on, loaded once per
+ * plugin state. Names are dotted ("util.dates" -> util/dates.lua or
+ * util/dates/init.lua; "lib.dates" -> dates.lua of the library plugin
+ * lib, "lib" -> its init.lua); nothing outside those directories can be
+ * named. A library's file runs here, in the caller's state, with the
+ * caller's permissions and limits: code is shared, never the library's
+ * grant or its state. */
 static int sb_require(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   baton_plugin_t *p = baton__plugin_of(L);
@@ -216,9 +307,12 @@ static int sb_require(lua_State *L) {
     if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
           (*s >= '0' && *s <= '9') || *s == '_' ||
           (*s == '.' && s != name && s[1] != '.' && s[1] != '\0')))
-      return luaL_error(L, "require '%s': module names are letters, digits, "
-                           "'_' and dots; modules come from the plugin's own "
-                           "directory only", name);
+      return luaL_error(L,
+                        "require '%s': module names are letters, digits, "
+                        "'_' and dots; modules come from the plugin's own "
+                        "directory, or from a library plugin it depends "
+                        "on",
+                        name);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &loaded_key);
   if (lua_getfield(L, -1, name) != LUA_TNIL)
     return 1;
@@ -229,19 +323,15 @@ static int sb_require(lua_State *L) {
     if (*s == '.')
       *s = '/';
   char path[PATH_MAX], real[PATH_MAX], realdir[PATH_MAX];
-  int n = snprintf(path, sizeof path, "%s/%s.lua", p->dir, rel);
-  if (n > 0 && (size_t)n < sizeof path && !baton__is_file(path))
-    n = snprintf(path, sizeof path, "%s/%s/init.lua", p->dir, rel);
-  if (n < 0 || (size_t)n >= sizeof path || !baton__is_file(path))
-    return luaL_error(L, "require '%s': no file %s/%s.lua or %s/%s/init.lua "
-                         "(modules come from the plugin's own directory only)",
-                      name, p->dir, rel, p->dir, rel);
+  const char *dir = p->dir;
+  if (*name == '\0' || !module_file(path, sizeof path, p->dir, rel))
+    library_module(L, p, name, rel, path, sizeof path, &dir);
   /* A link must not lead outside the directory. */
-  if (realpath(path, real) == NULL || realpath(p->dir, realdir) == NULL ||
+  if (realpath(path, real) == NULL || realpath(dir, realdir) == NULL ||
       strncmp(real, realdir, strlen(realdir)) != 0 ||
       real[strlen(realdir)] != '/')
-    return luaL_error(L, "require '%s': %s lies outside the plugin's "
-                         "directory", name, path);
+    return luaL_error(L, "require '%s': %s lies outside the %s directory", name,
+                      path, dir == p->dir ? "plugin's" : "library's");
   if (baton__sandbox_loadfile(L, path) != LUA_OK)
     return lua_error(L);
   lua_pushstring(L, name);

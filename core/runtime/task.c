@@ -72,7 +72,7 @@ static void task_finish(baton_task_t *t, int status, char *msg) {
     }
   if (p->L != NULL)
     luaL_unref(p->L, LUA_REGISTRYINDEX, t->ref);
-  if (status != 0)
+  if (status != 0 && t->hook_depth == 0) /* a hook never fails the run */
     p->host->failed = 1;
   if (t->done_cb)
     t->done_cb(t);
@@ -203,6 +203,11 @@ int baton__task_start_within(baton_plugin_t *p, int nargs, const char *what,
     return BATON_ENOMEM;
   }
   t->reach = reach;
+  /* A hook's task (hooks.c) and everything it starts count as hooks. */
+  t->hook_depth = h->next_hook_depth
+                      ? h->next_hook_depth
+                      : (h->running ? h->running->hook_depth : 0);
+  h->next_hook_depth = 0;
   lua_pushcfunction(L, start_p);
   lua_insert(L, -(nargs + 2));
   lua_pushlightuserdata(L, &c);

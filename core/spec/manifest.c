@@ -1020,14 +1020,52 @@ static int check_settings(check_t *c, baton_manifest_t *m) {
   return r;
 }
 
+/* A module name require() takes: letters, digits and '_', dots between. */
+static int is_module_name(const char *s) {
+  if (*s == '\0' || *s == '.')
+    return 0;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+          (*s >= '0' && *s <= '9') || *s == '_' ||
+          (*s == '.' && s[1] != '.' && s[1] != '\0')))
+      return 0;
+  return 1;
+}
+
+/* An event kind, "PREFIX.*" or "*": no spaces or control characters, a
+ * '*' only as the last character after a '.' (or alone). */
+static int is_hook_pattern(const char *s) {
+  if (strcmp(s, "*") == 0)
+    return 1;
+  size_t n = strlen(s);
+  if (n == 0 || n > 200)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch <= ' ' || ch == 0x7f)
+      return 0;
+    if (ch == '*' && !(i == n - 1 && i >= 2 && s[i - 1] == '.'))
+      return 0;
+  }
+  return 1;
+}
+
+int baton__hook_covers(const char *pattern, const char *kind) {
+  size_t n = strlen(pattern);
+  if (strcmp(pattern, "*") == 0)
+    return 1;
+  if (n >= 2 && pattern[n - 1] == '*')
+    return strncmp(pattern, kind, n - 1) == 0;
+  return strcmp(pattern, kind) == 0;
+}
+
 /* Checks the manifest table on top of c->L and copies it into m. */
 static int check_manifest(check_t *c, baton_manifest_t *m) {
   lua_State *L = c->L;
-  static const char *const known[] = {"name",     "version",     "api",
-                                      "summary",  "namespace",   "permissions",
-                                      "depends",  "commands",    "description",
-                                      "author",   "license",     "homepage",
-                                      "settings"};
+  static const char *const known[] = {
+      "name",        "version",  "api",      "summary",     "namespace",
+      "permissions", "depends",  "commands", "description", "author",
+      "license",     "homepage", "settings", "exports",     "hooks"};
   const char *where = "the manifest";
   int r;
   if (!lua_istable(L, -1))
@@ -1089,8 +1127,28 @@ static int check_manifest(check_t *c, baton_manifest_t *m) {
   if (r)
     return r;
   if ((r = get_string_list(c, -1, "depends", where, &m->depends,
-                           &m->ndepends)) != 0)
+                           &m->ndepends)) != 0 ||
+      (r = get_string_list(c, -1, "exports", where, &m->exports,
+                           &m->nexports)) != 0 ||
+      (r = get_string_list(c, -1, "hooks", where, &m->hooks, &m->nhooks)) != 0)
     return r;
+  for (size_t i = 0; i < m->nexports; i++)
+    if (!is_module_name(m->exports[i]))
+      return failf(c, "exports",
+                   "exports entry '%s' is not a module name: "
+                   "write a name require() takes, letters, "
+                   "digits and '_' with dots between "
+                   "(\"dates\" is dates.lua, \"init\" is "
+                   "init.lua)",
+                   m->exports[i]);
+  for (size_t i = 0; i < m->nhooks; i++)
+    if (!is_hook_pattern(m->hooks[i]))
+      return failf(c, "hooks",
+                   "hooks entry '%s' is not an event kind: write "
+                   "a kind (\"mentor.pair\"), a prefix ending in "
+                   "\".*\" (\"mentor.*\") or \"*\" for every "
+                   "kind",
+                   m->hooks[i]);
   int t = lua_getfield(L, -1, "commands");
   if (t == LUA_TTABLE)
     r = check_commands(c, m);
@@ -1225,6 +1283,8 @@ void baton__manifest_free(baton_manifest_t *m) {
     argspec_free(&m->settings[i]);
   free(m->settings);
   strlist_free(m->depends, m->ndepends);
+  strlist_free(m->exports, m->nexports);
+  strlist_free(m->hooks, m->nhooks);
   baton__scopes_free(&m->scopes);
   free(m->name);
   free(m->version);

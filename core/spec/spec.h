@@ -129,6 +129,15 @@ typedef struct {
   baton_scopes_t scopes; /* where fs.read / fs.write reach */
   char **depends;
   size_t ndepends;
+  /* A library's modules other plugins may require ("init", "dates"):
+   * `require("NAME.dates")` from a plugin that depends on it. */
+  char **exports;
+  size_t nexports;
+  /* The event kinds the plugin's hooks (baton.events.on) listen to:
+   * "mentor.pair", "mentor.*" or "*"; the host loads the plugin when
+   * one is logged. */
+  char **hooks;
+  size_t nhooks;
   baton_cmdspec_t *cmds; /* sorted by name */
   size_t ncmds;
   /* `settings`: typed values an administrator sets with `baton config`,
@@ -144,6 +153,11 @@ typedef struct {
  * *err (malloc'd) as "FILE:LINE: what is wrong; what to do". */
 int baton__manifest_load(const char *path, baton_manifest_t **out, char **err);
 void baton__manifest_free(baton_manifest_t *m);
+/* Whether an event of kind `kind` (or every kind a pattern `kind` names)
+ * is one the hook pattern `pattern` listens to: "*" takes every kind,
+ * "mentor.*" every kind that starts with "mentor.", anything else itself
+ * only. */
+int baton__hook_covers(const char *pattern, const char *kind);
 /* The line of the manifest at `path` where `key` is assigned (`key =`) or
  * stands quoted; 0 if not found. For errors found after loading. */
 int baton__manifest_line(const char *path, const char *key);

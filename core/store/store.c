@@ -961,6 +961,32 @@ int baton_people_get(baton_store_t *s, const char *id, baton_person_cb cb,
   return err;
 }
 
+int baton_people_get_many(baton_store_t *s, const char *const *ids, size_t n,
+                          baton_person_cb cb, void *ud) {
+  json_t *a = json_array();
+  for (size_t i = 0; a != NULL && i < n; i++)
+    if (json_array_append_new(a, json_string(ids[i])) != 0) {
+      json_decref(a);
+      a = NULL;
+    }
+  char *text = a ? json_dumps(a, JSON_COMPACT) : NULL;
+  json_decref(a);
+  if (text == NULL)
+    return baton__store_fail(s, BATON_ENOMEM, "out of memory listing ids");
+  sqlite3_stmt *st;
+  int err = baton__store_prepare(s,
+                                 "SELECT " PERSON_COLUMNS " FROM people p "
+                                 "WHERE p.id IN (SELECT value FROM "
+                                 "json_each(?)) ORDER BY p.id",
+                                 &st);
+  if (err == 0) {
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    err = each_person(s, st, 0, cb, ud, NULL);
+  }
+  free(text);
+  return err;
+}
+
 /* ---- groups -------------------------------------------------------------- */
 
 int baton_groups_each(baton_store_t *s, baton_group_cb cb, void *ud) {
@@ -1217,21 +1243,97 @@ int baton_events_log(baton_store_t *s, const char *plugin, const char *actor,
 int baton_events_each(baton_store_t *s, const char *plugin, const char *kind,
                       const char *subject, const char *since, size_t limit,
                       baton_event_cb cb, void *ud) {
+  baton_event_query_t q = {.plugin = plugin,
+                           .kind = kind,
+                           .subject = subject,
+                           .since = since,
+                           .limit = limit};
+  return baton_events_query(s, &q, cb, ud);
+}
+
+/* Whether key names a field of JSON data: letters, digits and '_', with
+ * single dots between (a nested field), so that "$." + key is a path. */
+static int is_data_key(const char *key) {
+  if (key == NULL || *key == '\0' || *key == '.' || strlen(key) > 200)
+    return 0;
+  for (const char *k = key; *k; k++)
+    if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
+          (*k >= '0' && *k <= '9') || *k == '_' ||
+          (*k == '.' && k[1] != '.' && k[1] != '\0')))
+      return 0;
+  return 1;
+}
+
+int baton_events_query(baton_store_t *s, const baton_event_query_t *q,
+                       baton_event_cb cb, void *ud) {
+  baton_buf_t sql = {0};
+  int err = baton__buf_printf(
+      &sql, "SELECT id, at, actor, plugin, kind, subject, data FROM events "
+            "WHERE (?1 IS NULL OR plugin = ?1) AND (?2 IS NULL OR kind = ?2) "
+            "AND (?3 IS NULL OR subject = ?3) AND (?4 IS NULL OR at >= ?4) "
+            "AND (?5 IS NULL OR substr(at, 1, length(?5)) <= ?5) "
+            "AND (?6 = 0 OR id = ?6)");
+  for (size_t i = 0; err == 0 && i < q->ndata; i++) {
+    if (!is_data_key(q->data[i].key)) {
+      baton__buf_free(&sql);
+      return baton__store_fail(s, BATON_EINVAL,
+                               "'%s' is not a field of event data: write "
+                               "letters, digits and '_', with dots for a "
+                               "nested field (\"mentee\", \"pair.mentor\")",
+                               q->data[i].key ? q->data[i].key : "");
+    }
+    /* Parameters 8 and up, two a condition: the path, then the value. */
+    int at = 8 + 2 * (int)i;
+    err = q->data[i].type == BATON_MATCH_BOOLEAN
+              ? baton__buf_printf(&sql, " AND json_type(data, ?%d) = ?%d", at,
+                                  at + 1)
+              : baton__buf_printf(&sql, " AND json_extract(data, ?%d) = ?%d",
+                                  at, at + 1);
+  }
+  if (err == 0)
+    err = baton__buf_printf(&sql, " ORDER BY id %s LIMIT ?7",
+                            q->newest_first ? "DESC" : "ASC");
+  if (err != 0) {
+    baton__buf_free(&sql);
+    return baton__store_fail(s, BATON_ENOMEM, "out of memory");
+  }
   sqlite3_stmt *st;
-  int err = baton__store_prepare(
-      s,
-      "SELECT id, at, actor, plugin, kind, subject, data FROM events "
-      "WHERE (?1 IS NULL OR plugin = ?1) AND (?2 IS NULL OR kind = ?2) "
-      "AND (?3 IS NULL OR subject = ?3) AND (?4 IS NULL OR at >= ?4) "
-      "ORDER BY id LIMIT ?5",
-      &st);
+  err = baton__store_prepare(s, sql.data, &st);
+  baton__buf_free(&sql);
   if (err != 0)
     return err;
-  baton__bind_text(st, 1, plugin);
-  baton__bind_text(st, 2, kind);
-  baton__bind_text(st, 3, subject);
-  baton__bind_text(st, 4, since);
-  sqlite3_bind_int64(st, 5, limit ? (sqlite3_int64)limit : -1);
+  baton__bind_text(st, 1, q->plugin);
+  baton__bind_text(st, 2, q->kind);
+  baton__bind_text(st, 3, q->subject);
+  baton__bind_text(st, 4, q->since);
+  baton__bind_text(st, 5, q->until);
+  sqlite3_bind_int64(st, 6, q->id);
+  sqlite3_bind_int64(st, 7, q->limit ? (sqlite3_int64)q->limit : -1);
+  for (size_t i = 0; i < q->ndata; i++) {
+    const baton_event_match_t *m = &q->data[i];
+    int at = 8 + 2 * (int)i;
+    char *path = baton__asprintf("$.%s", m->key);
+    if (path == NULL) {
+      sqlite3_finalize(st);
+      return baton__store_fail(s, BATON_ENOMEM, "out of memory");
+    }
+    sqlite3_bind_text(st, at, path, -1, free);
+    switch (m->type) {
+    case BATON_MATCH_TEXT:
+      baton__bind_text(st, at + 1, m->text);
+      break;
+    case BATON_MATCH_INTEGER:
+      sqlite3_bind_int64(st, at + 1, m->integer);
+      break;
+    case BATON_MATCH_NUMBER:
+      sqlite3_bind_double(st, at + 1, m->number);
+      break;
+    case BATON_MATCH_BOOLEAN:
+      sqlite3_bind_text(st, at + 1, m->integer ? "true" : "false", -1,
+                        SQLITE_STATIC);
+      break;
+    }
+  }
   int rc, r = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     baton_event_t e = {sqlite3_column_int64(st, 0), baton__col_text(st, 1),

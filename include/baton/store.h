@@ -104,6 +104,12 @@ int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
 int baton_people_get(baton_store_t *s, const char *id, baton_person_cb cb,
                      void *ud);
 
+/* Calls cb for each person whose id is one of ids (n of them), active or
+ * not, in id order, in one query; ids not found are skipped. Returns 0,
+ * the callback's value, BATON_ENOMEM or a database error. */
+int baton_people_get_many(baton_store_t *s, const char *const *ids, size_t n,
+                          baton_person_cb cb, void *ud);
+
 /* ---- groups ------------------------------------------------------------ */
 
 typedef struct {
@@ -266,6 +272,45 @@ int baton_events_log(baton_store_t *s, const char *plugin, const char *actor,
 int baton_events_each(baton_store_t *s, const char *plugin, const char *kind,
                       const char *subject, const char *since, size_t limit,
                       baton_event_cb cb, void *ud);
+
+/* A condition on a field of an event's data: the value at `key` ("mentee",
+ * or "a.b" for a nested field; letters, digits, '_', dots between) has
+ * this type and value. */
+typedef enum {
+  BATON_MATCH_TEXT,
+  BATON_MATCH_INTEGER,
+  BATON_MATCH_NUMBER,
+  BATON_MATCH_BOOLEAN
+} baton_match_type_t;
+
+typedef struct {
+  const char *key;
+  baton_match_type_t type;
+  const char *text;
+  long long integer; /* also the boolean, 0 or 1 */
+  double number;
+} baton_event_match_t;
+
+/* What baton_events_query selects: every condition that is set. */
+typedef struct {
+  const char *plugin, *kind, *subject;
+  const char *since; /* at >= since, compared as text */
+  const char *until; /* at cut to until's length <= until: a date takes
+                        in the whole day */
+  long long id;      /* only this event; 0: any */
+  int newest_first;  /* order, and which end limit keeps */
+  size_t limit;      /* 0: no limit */
+  const baton_event_match_t *data;
+  size_t ndata;
+} baton_event_query_t;
+
+/* Calls cb for the events q selects, oldest first (newest first with
+ * q->newest_first); a limit keeps the first `limit` in that order, so
+ * the oldest, or the newest. The data conditions are done in SQL
+ * (json_extract). Returns 0, the callback's value, BATON_EINVAL (a bad
+ * data key, with the store's last error set) or a database error. */
+int baton_events_query(baton_store_t *s, const baton_event_query_t *q,
+                       baton_event_cb cb, void *ud);
 
 /* ---- backup and restore ------------------------------------------------ */
 

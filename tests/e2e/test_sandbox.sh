@@ -60,7 +60,7 @@ cp outside.lua outside_dir/mod.lua
 for name in ../outside ..outside lib..dates "$WORK/outside" .lib; do
   test_case "require refuses the name '$name'"
   run baton requirer load "$name"
-  contained 1 requirer "require '$name': module names are letters, digits, '_' and dots; modules come from the plugin's own directory only"
+  contained 1 requirer "require '$name': module names are letters, digits, '_' and dots; modules come from the plugin's own directory, or from a library plugin it depends on"
 done
 
 test_case "require refuses a symlinked file that points outside"

@@ -80,7 +80,8 @@ static int add_event(const baton_event_t *e, void *ud) {
 }
 
 /* ?kind=&since=&plugin=&subject=&limit= (the newest `limit`, oldest
- * first; default 500). */
+ * first; default 500): the store reads only those, newest first, as
+ * baton.events.list{order = "newest", limit = N} does. */
 static void api_events(serve_t *sv, baton_http_req_t *r) {
   const char *q = baton__http_req_query(r);
   char *kind = baton__http_query_get(q, "kind");
@@ -92,10 +93,13 @@ static void api_events(serve_t *sv, baton_http_req_t *r) {
   if (limit <= 0 || limit > 10000)
     limit = 10000;
   json_t *a = json_array();
-  int e = baton_events_each(sv->store, plugin && *plugin ? plugin : NULL,
-                            kind && *kind ? kind : NULL,
-                            subject && *subject ? subject : NULL,
-                            since && *since ? since : NULL, 0, add_event, a);
+  baton_event_query_t eq = {.plugin = plugin && *plugin ? plugin : NULL,
+                            .kind = kind && *kind ? kind : NULL,
+                            .subject = subject && *subject ? subject : NULL,
+                            .since = since && *since ? since : NULL,
+                            .newest_first = 1,
+                            .limit = (size_t)limit};
+  int e = baton_events_query(sv->store, &eq, add_event, a);
   free(kind);
   free(since);
   free(plugin);
@@ -106,9 +110,12 @@ static void api_events(serve_t *sv, baton_http_req_t *r) {
     send_error(r, 500, baton_store_last_error(sv->store));
     return;
   }
-  /* Keep the newest: the store counts from the oldest. */
-  while (json_array_size(a) > (size_t)limit)
-    json_array_remove(a, 0);
+  /* Oldest first, as the dashboard draws them. */
+  for (size_t i = 0, n = json_array_size(a); i < n / 2; i++) {
+    json_t *x = json_incref(json_array_get(a, i));
+    json_array_set(a, i, json_array_get(a, n - 1 - i));
+    json_array_set_new(a, n - 1 - i, x);
+  }
   send_json(r, 200, a);
 }
 

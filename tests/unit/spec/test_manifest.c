@@ -189,6 +189,46 @@ static void test_rejects_unknown_field_with_suggestion(void **state) {
                "'commands'?)");
 }
 
+static void test_reads_exports_and_hooks_and_checks_them(void **state) {
+  (void)state;
+  baton_manifest_t *m = NULL;
+  char *err = NULL;
+  assert_int_equal(load(HEAD "  exports = { \"init\", \"util.dates\" },\n"
+                             "  hooks = { \"mentor.*\", \"rota.plan\", \"*\" "
+                             "},\n}\n",
+                        &m, &err),
+                   0);
+  assert_int_equal(m->nexports, 2);
+  assert_string_equal(m->exports[1], "util.dates");
+  assert_int_equal(m->nhooks, 3);
+  baton__manifest_free(m);
+  expect_error(HEAD "  exports = { \"../up\" },\n}\n",
+               ":6:", "exports entry '../up' is not a module name");
+  expect_error(HEAD "  exports = { \"a..b\" },\n}\n",
+               ":6:", "is not a module name");
+  expect_error(HEAD "  hooks = { \"mentor*\" },\n}\n",
+               ":6:", "hooks entry 'mentor*' is not an event kind");
+  expect_error(HEAD "  hooks = { \"a b\" },\n}\n",
+               ":6:", "is not an event kind");
+  expect_error(HEAD "  hooks = { \"*.x\" },\n}\n",
+               ":6:", "is not an event kind");
+}
+
+static void test_hook_patterns_cover_kinds_and_narrower_patterns(void **state) {
+  (void)state;
+  assert_true(baton__hook_covers("*", "mentor.pair"));
+  assert_true(baton__hook_covers("*", "mentor.*"));
+  assert_true(baton__hook_covers("mentor.*", "mentor.pair"));
+  assert_true(baton__hook_covers("mentor.*", "mentor.pair.end"));
+  assert_true(baton__hook_covers("mentor.*", "mentor.*"));
+  assert_false(baton__hook_covers("mentor.*", "mentoring.pair"));
+  assert_false(baton__hook_covers("mentor.*", "mentor"));
+  assert_false(baton__hook_covers("mentor.*", "*"));
+  assert_true(baton__hook_covers("mentor.pair", "mentor.pair"));
+  assert_false(baton__hook_covers("mentor.pair", "mentor.*"));
+  assert_false(baton__hook_covers("mentor.pair", "mentor.pairs"));
+}
+
 static void test_rejects_bad_version_and_name(void **state) {
   (void)state;
   expect_error("return { name = \"x\", version = \"1.0\", api = 1, summary = "
@@ -370,6 +410,8 @@ int main(void) {
       cmocka_unit_test(test_rejects_bad_settings_at_their_line),
       cmocka_unit_test(test_good_manifest_is_read_into_plain_data),
       cmocka_unit_test(test_namespace_defaults_to_name),
+      cmocka_unit_test(test_reads_exports_and_hooks_and_checks_them),
+      cmocka_unit_test(test_hook_patterns_cover_kinds_and_narrower_patterns),
       cmocka_unit_test(test_rejects_syntax_error_with_line),
       cmocka_unit_test(test_rejects_function_value_at_its_line),
       cmocka_unit_test(test_rejects_missing_version),

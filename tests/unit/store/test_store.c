@@ -365,6 +365,88 @@ static void test_events_are_appended_listed_and_never_changed(void **state) {
       SQLITE_OK);
 }
 
+/* Appends each event's id to a "1,2,3" list. */
+static int event_ids(const baton_event_t *e, void *ud) {
+  char *out = ud;
+  size_t n = strlen(out);
+  snprintf(out + n, 128 - n, "%s%lld", n ? "," : "", e->id);
+  return 0;
+}
+
+static void
+test_events_query_orders_limits_and_matches_data_in_sql(void **state) {
+  fx_t *f = *state;
+  const char *data[] = {"{\"mentee\":1,\"ok\":true,\"p\":{\"m\":\"A\"}}",
+                        "{\"mentee\":2,\"ok\":false}",
+                        "{\"mentee\":\"2\",\"ok\":true}", NULL};
+  for (int i = 0; i < 4; i++)
+    assert_int_equal(
+        baton_events_log(f->s, "p", NULL, "k", NULL, data[i], NULL), 0);
+  char ids[128] = "";
+  baton_event_query_t q = {.newest_first = 1, .limit = 2};
+  assert_int_equal(baton_events_query(f->s, &q, event_ids, ids), 0);
+  assert_string_equal(ids, "4,3"); /* the newest two, newest first */
+  ids[0] = '\0';
+  q = (baton_event_query_t){.limit = 2};
+  assert_int_equal(baton_events_query(f->s, &q, event_ids, ids), 0);
+  assert_string_equal(ids, "1,2");
+  /* A number matches the number only, not the text "2". */
+  baton_event_match_t m[2] = {
+      {.key = "mentee", .type = BATON_MATCH_INTEGER, .integer = 2}};
+  q = (baton_event_query_t){.data = m, .ndata = 1};
+  ids[0] = '\0';
+  assert_int_equal(baton_events_query(f->s, &q, event_ids, ids), 0);
+  assert_string_equal(ids, "2");
+  m[0] = (baton_event_match_t){
+      .key = "mentee", .type = BATON_MATCH_TEXT, .text = "2"};
+  ids[0] = '\0';
+  assert_int_equal(baton_events_query(f->s, &q, event_ids, ids), 0);
+  assert_string_equal(ids, "3");
+  /* A boolean is JSON's true, not the number 1; conditions combine. */
+  m[0] = (baton_event_match_t){
+      .key = "ok", .type = BATON_MATCH_BOOLEAN, .integer = 1};
+  m[1] = (baton_event_match_t){
+      .key = "p.m", .type = BATON_MATCH_TEXT, .text = "A"};
+  q.ndata = 2;
+  ids[0] = '\0';
+  assert_int_equal(baton_events_query(f->s, &q, event_ids, ids), 0);
+  assert_string_equal(ids, "1");
+  /* A key that is not a field name is refused before any SQL runs. */
+  m[0].key = "x') OR 1=1 --";
+  assert_int_equal(baton_events_query(f->s, &q, event_ids, ids), BATON_EINVAL);
+  assert_non_null(strstr(baton_store_last_error(f->s), "not a field"));
+  /* until takes in the whole day it names; one event by id. */
+  q = (baton_event_query_t){.until = "2000-01-01"};
+  ids[0] = '\0';
+  assert_int_equal(baton_events_query(f->s, &q, event_ids, ids), 0);
+  assert_string_equal(ids, "");
+  q = (baton_event_query_t){.until = "2999-12-31", .id = 3};
+  assert_int_equal(baton_events_query(f->s, &q, event_ids, ids), 0);
+  assert_string_equal(ids, "3");
+}
+
+static int count_people(const baton_person_t *p, void *ud) {
+  (void)p;
+  ++*(int *)ud;
+  return 0;
+}
+
+static void
+test_people_get_many_reads_the_ids_given_in_one_query(void **state) {
+  fx_t *f = *state;
+  baton_import_report_t r;
+  assert_int_equal(baton_people_import(f->s, fixture("people.csv"), NULL, &r),
+                   0);
+  baton_import_report_free(&r);
+  const char *ids[] = {"T001", "nobody", "T002", "T001", "\"quoted\""};
+  int n = 0;
+  assert_int_equal(baton_people_get_many(f->s, ids, 5, count_people, &n), 0);
+  assert_int_equal(n, 2);
+  n = 0;
+  assert_int_equal(baton_people_get_many(f->s, ids, 0, count_people, &n), 0);
+  assert_int_equal(n, 0);
+}
+
 static void test_backup_and_restore_round_trip(void **state) {
   fx_t *f = *state;
   baton_import_report_t r;
@@ -470,6 +552,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
       T(test_open_creates_schema_in_wal_mode_with_foreign_keys),
+      T(test_events_query_orders_limits_and_matches_data_in_sql),
+      T(test_people_get_many_reads_the_ids_given_in_one_query),
       T(test_migrations_apply_exactly_once),
       T(test_migrates_a_database_from_an_older_schema),
       T(test_refuses_a_database_from_a_newer_baton),
