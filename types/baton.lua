@@ -52,6 +52,10 @@ function baton.today() end
 ---@return string|nil nearest
 function baton.suggest(word, candidates) end
 
+--- ends the command as a usage error: the message, its usage line, exit 2
+---@param message string  what is wrong and what to type instead
+function baton.usage_error(message) end
+
 --- one line of the command's output
 ---@param ... any  converted with tostring, separated by tabs
 function baton.print(...) end

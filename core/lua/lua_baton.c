@@ -116,6 +116,31 @@ void baton__lua_push_today(lua_State *L) {
 /* baton.suggest(word, candidates) -> the candidate close enough to word
  * to be what was meant ("did you mean"), or nil; as baton's own commands
  * suggest. Raises when candidates is not a list of strings. */
+/* baton.usage_error(message): ends the command as a usage error: the user
+ * sees the message, the usage line and exit status 2, as for an argument
+ * the manifest refuses. Raises a table {message = ...} with the
+ * BATON_USAGE_MT metatable (its __tostring is the message, for pcall). */
+static int usage_tostring(lua_State *L) {
+  lua_getfield(L, 1, "message");
+  return 1;
+}
+
+static int l_usage_error(lua_State *L) {
+  const char *msg =
+      baton__lua_checkcstring(L, 1, "baton.usage_error", "message");
+  lua_createtable(L, 0, 1);
+  lua_pushstring(L, msg);
+  lua_setfield(L, -2, "message");
+  if (luaL_newmetatable(L, BATON_USAGE_MT)) {
+    lua_pushcfunction(L, usage_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "baton.usage");
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_setmetatable(L, -2);
+  return lua_error(L);
+}
+
 static int l_suggest(lua_State *L) {
   const char *word = baton__lua_checkcstring(L, 1, "baton.suggest", "word");
   luaL_checktype(L, 2, LUA_TTABLE);
@@ -156,6 +181,8 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   lua_setfield(L, -2, "today");
   lua_pushcfunction(L, l_suggest);
   lua_setfield(L, -2, "suggest");
+  lua_pushcfunction(L, l_usage_error);
+  lua_setfield(L, -2, "usage_error");
 
   lua_createtable(L, 0, 4);
   static const char *const levels[] = {"debug", "info", "warn", "error"};

@@ -31,7 +31,10 @@ static void capture_restore(baton_capture_t *c) {
 static void capture_done(baton_task_t *t) {
   baton_capture_t *c = t->data;
   baton__command_done(t);
-  c->status = t->status == 0 ? 0 : t->status == BATON_ECANCELED ? 130 : 1;
+  c->status = t->status == 0                ? 0
+              : t->status == BATON_ECANCELED ? 130
+              : t->status == BATON_EUSAGE    ? 2
+                                             : 1;
   if (c->script && c->h->exit_set) /* the script's baton.exit(n) */
     c->status = c->h->exit_status;
   capture_restore(c);

@@ -743,10 +743,34 @@ baton_plugin_t *baton__host_find_ns(const baton_host_t *h, const char *ns) {
 }
 
 /* Command tasks report their own failure, with the command named. */
+/* A command ended with baton.usage_error: its message, then its usage
+ * line, as for an argument the manifest refuses. Returns 0 if the task is
+ * not a command whose spec is found (then it is reported as a failure). */
+static int usage_done(baton_host_t *h, baton_task_t *t) {
+  const baton_plugin_t *p = t->p;
+  char ns[64], name[64];
+  /* t->what is "command 'NS CMD'" (baton__host_start_command) */
+  if (p->m == NULL ||
+      sscanf(t->what, "command '%63s %63[^']'", ns, name) != 2)
+    return 0;
+  for (size_t i = 0; i < p->m->ncmds; i++)
+    if (strcmp(p->m->cmds[i].name, name) == 0) {
+      char prefix[160];
+      snprintf(prefix, sizeof prefix, "baton %s %s", ns, name);
+      baton__usage_error(h, &p->m->cmds[i], prefix,
+                         t->error ? t->error : "usage error");
+      t->reported = 1;
+      return 1;
+    }
+  return 0;
+}
+
 void baton__command_done(baton_task_t *t) {
   if (t->status == 0 || t->status == BATON_ECANCELED)
     return;
   baton_host_t *h = t->p->host;
+  if (t->status == BATON_EUSAGE && usage_done(h, t))
+    return;
   char *msg = baton__asprintf("%s failed: %s", t->what,
                               t->error ? t->error : baton_strerror(t->status));
   /* The traceback hint is for errors in the code (they name a .lua file),
@@ -767,6 +791,10 @@ void baton__command_done(baton_task_t *t) {
  * a success they run on, as docs/lua-api.md says ("Waiting"). */
 static void run_done(baton_task_t *t) {
   baton__command_done(t);
+  if (t->status == BATON_EUSAGE && !t->p->host->exit_set) {
+    t->p->host->exit_set = 1; /* exit status 2, as for any usage error */
+    t->p->host->exit_status = 2;
+  }
   if (t->status != 0)
     stop_all(t->p->host);
 }

@@ -45,6 +45,10 @@ typedef enum {
  * "out of memory" message and start or end a call, never for the plugin. */
 #define BATON_HOST_HEADROOM (64 * 1024)
 
+/* The metatable of the error value baton.usage_error raises: a task that
+ * ends with it ended in a usage error (exit status 2, with the usage). */
+#define BATON_USAGE_MT "baton.usage"
+
 typedef struct baton_task_s baton_task_t;
 typedef struct baton_op_s baton_op_t;
 

@@ -94,6 +94,18 @@ static void disarm(baton_plugin_t *p, lua_State *co) {
     __atomic_store_n(&p->kill, BATON_ECANCELED, __ATOMIC_SEQ_CST);
 }
 
+/* Is the error value on top of co the one baton.usage_error raises? Reads
+ * the metatable raw (no metamethod runs): only the host's own has it. */
+static int is_usage_error(lua_State *co) {
+  if (lua_type(co, -1) != LUA_TTABLE || !lua_checkstack(co, 2) ||
+      !lua_getmetatable(co, -1))
+    return 0;
+  luaL_getmetatable(co, BATON_USAGE_MT);
+  int same = lua_rawequal(co, -1, -2);
+  lua_pop(co, 2);
+  return same;
+}
+
 /* Runs the task's coroutine with nargs values on its stack until it
  * finishes or waits. */
 static void task_run(baton_task_t *t, int nargs) {
@@ -116,6 +128,12 @@ static void task_run(baton_task_t *t, int nargs) {
   baton__sandbox_leave(p);
   int kill = __atomic_load_n(&p->kill, __ATOMIC_SEQ_CST);
   if (st != LUA_OK && st != LUA_YIELD) {
+    if (!kill && st == LUA_ERRRUN && is_usage_error(t->co)) {
+      lua_getfield(t->co, -1, "message"); /* a string: usage_error made it */
+      char *msg = baton__strdup(lua_tostring(t->co, -1));
+      task_finish(t, BATON_EUSAGE, msg);
+      return;
+    }
     char *msg = baton__sandbox_errmsg(p, t->co, st, t->limit_ms);
     int status = kill ? kill : st == LUA_ERRMEM ? BATON_ENOMEM : BATON_EPLUGIN;
     if (kill)

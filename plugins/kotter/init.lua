@@ -187,7 +187,7 @@ function M.step(args)
   if not step then error(err, 0) end
   local owners = args.owner and #args.owner > 0 and args.owner or nil
   if not args.status and not owners and not args.due then
-    error("nothing to change: give --status, --owner or --due (see baton change step --help)", 0)
+    baton.usage_error("nothing to change: give --status, --owner or --due")
   end
   local by = actor(args)
   if owners then initiatives.people(owners) end
@@ -315,8 +315,8 @@ function M.amend(args)
   if args.link then change.link = args.link == "" and false or args.link end
   if args.metric and #args.metric > 0 then change.metrics = parse_metrics(args.metric) end
   if next(change) == nil then
-    error(("nothing to correct in evidence #%d: give --text, --date, --step, --link or --metric (or remove it with "
-      .. "baton change retract %d)"):format(found.id, found.id), 0)
+    baton.usage_error(("nothing to correct in evidence #%d: give --text, --date, --step, --link or --metric (or "
+      .. "remove it with baton change retract %d)"):format(found.id, found.id))
   end
   local before, after = initiatives.amend_evidence(ini, found.id, change, args.reason, today, actor(args))
   baton.output({ initiative = ini.slug, before = before, evidence = after }, function(r)
@@ -347,8 +347,8 @@ function M.coalition(args)
     if #ids > 0 then error("to change the coalition say add or remove: baton change coalition "
       .. ini.slug .. " add " .. table.concat(ids, " "), 0) end
   else
-    if #ids == 0 then error(("whom to %s? give person ids: baton change coalition %s %s ID ...")
-      :format(args.action, ini.slug, args.action), 0) end
+    if #ids == 0 then baton.usage_error(("whom to %s? give person ids: baton change coalition %s %s ID ...")
+      :format(args.action, ini.slug, args.action)) end
     initiatives.people(ids)
     local by = actor(args)
     changed = initiatives.change_coalition(ini, args.action, ids, dates.today(), by)

@@ -402,7 +402,7 @@ local function chosen_pairs(args)
   local active = settings.active()
   if args.all then return active end
   if not args.pair then
-    error("say which pair to end (its number, the mentee's id or MENTEE/MENTOR), or --all", 0)
+    baton.usage_error("say which pair to end (its number, the mentee's id or MENTEE/MENTOR), or --all")
   end
   local chosen = {}
   local a, b = args.pair:match("^(.-)/(.+)$")
@@ -466,7 +466,7 @@ end
 
 function M.cohort(args)
   if args.reset then
-    if args.cohort or args.mentees or args.mentors then error("--reset forgets the saved groups: give no group with it", 0) end
+    if args.cohort or args.mentees or args.mentors then baton.usage_error("--reset forgets the saved groups: give no group with it") end
     settings.save_cohort(nil)
   elseif args.cohort or args.mentees or args.mentors then
     -- Checked as match would use them, so a wrong name is refused now.

@@ -57,8 +57,9 @@ end)
 
 test("add or remove without ids, and ids without add or remove, say what to type", function()
   local r = run("coalition", "attendance", "add")
-  expect(r.status):to_equal(1)
+  expect(r.status):to_equal(2) -- a usage error (baton.usage_error): the usage line follows
   expect(r.err):to_contain("give person ids")
+  expect(r.err):to_contain("usage: baton change coalition")
   r = run("coalition", "attendance", "show", "T001")
   expect(r.status):to_equal(1)
   expect(r.err):to_contain("add T001")

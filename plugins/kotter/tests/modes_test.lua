@@ -97,6 +97,7 @@ end)
 
 test("a step command with nothing to change says what to give", function()
   local r = run("step", "owners", "2")
-  expect(r.status):to_equal(1)
+  expect(r.status):to_equal(2)
   expect(r.err):to_contain("give --status, --owner or --due")
+  expect(r.err):to_contain("see 'baton change step --help'")
 end)
