@@ -625,7 +625,7 @@ static int l_events_list(lua_State *L) {
   q.newest_first = order != NULL && strcmp(order, "newest") == 0;
   if (lua_getfield(L, 1, "limit") != LUA_TNIL)
     q.limit = (size_t)baton__lua_checkint(L, -1, fn, "limit", 0,
-                                          (lua_Integer)1 << 40); /* 0: all */
+                                          LUA_MAXINTEGER); /* 0: all */
   lua_pop(L, 1);
   baton_event_match_t data[EVENT_DATA_MAX];
   int t = lua_getfield(L, 1, "data"); /* stays on the stack: its strings */
