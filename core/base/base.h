@@ -35,6 +35,14 @@ void baton__buf_free(baton_buf_t *b);
 
 /* malloc'd copies; NULL on allocation failure (or when s is NULL). */
 char *baton__strdup(const char *s);
+/* Room for element n of a growing array: when n reaches *cap, the array
+ * (the pointer at `items`, elements of `elem` bytes) is reallocated to
+ * twice *cap, or `first` elements the first time. Returns 0, or
+ * BATON_ENOMEM with the array and *cap unchanged. Use BATON_GROW. */
+int baton__grow(void *items, size_t *cap, size_t n, size_t elem,
+                size_t first);
+#define BATON_GROW(arr, n, cap, first)                                         \
+  baton__grow(&(arr), &(cap), (n), sizeof *(arr), (first))
 char *baton__strndup(const char *s, size_t n);
 char *baton__asprintf(const char *fmt, ...) BATON_PRINTF(1, 2);
 char *baton__vasprintf(const char *fmt, va_list ap);

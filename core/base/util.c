@@ -44,6 +44,23 @@ void baton__buf_free(baton_buf_t *b) {
   b->len = b->cap = 0;
 }
 
+int baton__grow(void *items, size_t *cap, size_t n, size_t elem,
+                size_t first) {
+  if (n < *cap)
+    return 0;
+  size_t c = *cap ? *cap * 2 : first;
+  if (c <= *cap || c > SIZE_MAX / (elem ? elem : 1))
+    return BATON_ENOMEM;
+  void *old; /* the caller's T *, read and written as bytes */
+  memcpy(&old, items, sizeof old);
+  void *grown = realloc(old, c * elem);
+  if (grown == NULL)
+    return BATON_ENOMEM;
+  memcpy(items, &grown, sizeof grown);
+  *cap = c;
+  return 0;
+}
+
 char *baton__strdup(const char *s) {
   return s ? baton__strndup(s, strlen(s)) : NULL;
 }

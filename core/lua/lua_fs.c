@@ -70,14 +70,9 @@ static void fs_list(fs_op_t *f) {
   while ((e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
       continue;
-    if (f->nnames == cap) {
-      cap = cap ? cap * 2 : 32;
-      char **n = realloc(f->names, cap * sizeof *n);
-      if (n == NULL) {
-        f->status = BATON_ENOMEM;
-        break;
-      }
-      f->names = n;
+    if (BATON_GROW(f->names, f->nnames, cap, 32) != 0) {
+      f->status = BATON_ENOMEM;
+      break;
     }
     if ((f->names[f->nnames] = baton__strdup(e->d_name)) == NULL) {
       f->status = BATON_ENOMEM;

@@ -44,14 +44,8 @@ static void calendar_release(void *data) {
 
 static int collect(const baton_term_t *t, void *ud) {
   calendar_t *c = ud;
-  if (c->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 16;
-    row_t *r = realloc(c->rows, cap * sizeof *r);
-    if (r == NULL)
-      return BATON_ENOMEM;
-    c->rows = r;
-    c->cap = cap;
-  }
+  if (BATON_GROW(c->rows, c->n, c->cap, 16) != 0)
+    return BATON_ENOMEM;
   row_t *r = &c->rows[c->n];
   if (baton__date_to_days(t->from, &r->first) != 0 ||
       baton__date_to_days(t->to, &r->last) != 0)

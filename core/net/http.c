@@ -278,14 +278,8 @@ static int on_header_field(http_parser *p, const char *at, size_t n) {
       return -1;
     }
   if (r->nheaders == 0 || r->in_value) {
-    if (r->nheaders == r->cap) {
-      size_t cap = r->cap ? r->cap * 2 : 16;
-      header_t *h = realloc(r->headers, cap * sizeof *h);
-      if (h == NULL)
-        return -1;
-      r->headers = h;
-      r->cap = cap;
-    }
+    if (BATON_GROW(r->headers, r->nheaders, r->cap, 16) != 0)
+      return -1;
     r->headers[r->nheaders++] = (header_t){NULL, NULL};
     r->in_value = 0;
   }

@@ -102,14 +102,8 @@ void baton__hooks_logged(lua_State *L, long long id, const char *kind) {
     k->timer.data = k;
     h->hooks = k;
   }
-  if (k->n == k->cap) {
-    size_t cap = k->cap ? k->cap * 2 : 8;
-    pending_t *v = realloc(k->v, cap * sizeof *v);
-    if (v == NULL)
-      goto oom;
-    k->v = v;
-    k->cap = cap;
-  }
+  if (BATON_GROW(k->v, k->n, k->cap, 8) != 0)
+    goto oom;
   if ((k->v[k->n].kind = baton__strdup(kind)) == NULL)
     goto oom;
   k->v[k->n].id = id;

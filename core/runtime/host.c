@@ -468,14 +468,9 @@ static int scan_dir(baton_host_t *h, const char *dir) {
   while ((e = readdir(d)) != NULL) {
     if (e->d_name[0] == '.')
       continue;
-    if (n == cap) {
-      cap = cap ? cap * 2 : 16;
-      char **nn = realloc(names, cap * sizeof *nn);
-      if (nn == NULL) {
-        r = BATON_ENOMEM;
-        break;
-      }
-      names = nn;
+    if (BATON_GROW(names, n, cap, 16) != 0) {
+      r = BATON_ENOMEM;
+      break;
     }
     if ((names[n] = baton__strdup(e->d_name)) == NULL) {
       r = BATON_ENOMEM;

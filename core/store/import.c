@@ -865,14 +865,8 @@ static int take_row(imp_t *im, char **cells, size_t *lens, size_t n,
       return 0;
     r.bad = 1;
   }
-  if (im->nrecs == im->cap) {
-    size_t cap = im->cap ? im->cap * 2 : 256;
-    record_t *recs = realloc(im->recs, cap * sizeof *recs);
-    if (recs == NULL)
-      return BATON_ENOMEM;
-    im->recs = recs;
-    im->cap = cap;
-  }
+  if (BATON_GROW(im->recs, im->nrecs, im->cap, 256) != 0)
+    return BATON_ENOMEM;
   im->recs[im->nrecs++] = r;
   return 0;
 }
@@ -1279,15 +1273,9 @@ static char *date_to_iso(imp_t *im, const char *d) {
 
 /* Keeps a start_date that did not read, for date_errors; returns 1. */
 static int hold_bad_date(imp_t *im, size_t line, const char *value) {
-  if (im->nbad_dates == im->nbad_cap) {
-    size_t cap = im->nbad_cap ? im->nbad_cap * 2 : 16;
-    bad_date_t *b = realloc(im->bad_dates, cap * sizeof *b);
-    if (b == NULL) {
-      im->status = BATON_ENOMEM;
-      return 1;
-    }
-    im->bad_dates = b;
-    im->nbad_cap = cap;
+  if (BATON_GROW(im->bad_dates, im->nbad_dates, im->nbad_cap, 16) != 0) {
+    im->status = BATON_ENOMEM;
+    return 1;
   }
   im->bad_dates[im->nbad_dates++] = (bad_date_t){line, value};
   return 1;

@@ -105,9 +105,34 @@ static void test_error_codes_have_names_and_sentences(void **state) {
   assert_string_equal(baton_strerror(0), "success");
 }
 
+static void test_grow_doubles_and_refuses_without_changing(void **state) {
+  (void)state;
+  int *v = NULL;
+  size_t n = 0, cap = 0;
+  for (int i = 0; i < 100; i++) {
+    assert_int_equal(BATON_GROW(v, n, cap, 4), 0);
+    v[n++] = i;
+  }
+  assert_int_equal(cap, 128); /* 4, 8, ..., 128 */
+  for (int i = 0; i < 100; i++)
+    assert_int_equal(v[i], i);
+  assert_int_equal(BATON_GROW(v, 50, cap, 4), 0); /* room already */
+  assert_int_equal(cap, 128);
+  /* A size that would overflow is refused; the array stays as it was. */
+  int *keep = v;
+  size_t kept = cap;
+  assert_int_equal(baton__grow(&v, &cap, cap, SIZE_MAX / 64, 4),
+                   BATON_ENOMEM);
+  assert_ptr_equal(v, keep);
+  assert_int_equal(cap, kept);
+  assert_int_equal(v[99], 99);
+  free(v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_buf_grows_and_stays_terminated),
+      cmocka_unit_test(test_grow_doubles_and_refuses_without_changing),
       cmocka_unit_test(test_file_write_atomic_then_read_round_trips),
       cmocka_unit_test(test_file_read_missing_names_the_file),
       cmocka_unit_test(test_file_write_to_missing_dir_fails_cleanly),
