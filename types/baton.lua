@@ -208,6 +208,14 @@ function baton.settings.get(key) end
 ---@return table<string, any>
 function baton.settings.all() end
 
+--- stores the plugin's own setting; a wrong type or value raises
+---@param key string
+---@param value string|number|boolean|nil  nil: back to the default
+---@return true|nil ok
+---@return string? err
+---@return string? code
+function baton.settings.set(key, value) end
+
 --- waits
 ---@param ms integer
 function baton.sleep(ms) end

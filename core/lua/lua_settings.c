@@ -4,13 +4,17 @@
  * { type = "integer", default = 2, min = 1 } }`); an administrator sets
  * them with `baton config PLUGIN KEY VALUE` (core/cli/cmd_config.c); the
  * store keeps the values that differ from the default
- * (core/store/settings.c). A plugin reads only its own, and only through
- * here: there is no argument naming another plugin, and the table is
- * unreachable through baton.store's SQL. Nothing here writes.
+ * (core/store/settings.c). A plugin reads and writes only its own, and
+ * only through here: there is no argument naming another plugin, and the
+ * table is unreachable through baton.store's SQL.
  *
  *   get(key)  the value, of the declared type; the default when unset
  *             (nil when the setting has none). An undeclared key raises.
  *   all()     { key = value, ... } for every declared setting.
+ *   set(key, value)  stores a value (checked as `baton config` checks
+ *             it; nil: back to the default), for a practice's own command
+ *             that saves a choice (`mentor weights --set`). A value of the
+ *             wrong type raises; a database failure returns the triple.
  *
  * A stored value that no longer fits the declaration (the plugin changed
  * a setting's type or range since it was set) reads as the default;
@@ -160,41 +164,71 @@ static int l_all(lua_State *L) {
   return 1;
 }
 
-int baton__lua_open_settings(lua_State *L) {
-  static const luaL_Reg fns[] = {{"get", l_get}, {"all", l_all}, {NULL, NULL}};
-  luaL_newlib(L, fns);
-  return 1;
-}
-
-/* set_setting(key, value), a test global (core/lua/lua_test.c): stores
- * the running plugin's setting in the test database as `baton config`
- * would, checked against its declaration; nil unsets it. Raises on an
- * undeclared key or a value of the wrong type. */
-int baton__test_set_setting(lua_State *L) {
-  const char *key = baton__lua_checkcstring(L, 1, "set_setting", "the key");
-  const baton_manifest_t *m = manifest_of(L, "set_setting");
+/* Stores the running plugin's setting key (argument 1) as value (argument
+ * 2; nil unsets), checked against its declaration; fn names the caller in
+ * messages. Returns 0, or the error code after setting *msg (the store's
+ * message) when the database refused. */
+static int set_own(lua_State *L, const char *fn, const char **msg) {
+  const char *key = baton__lua_checkcstring(L, 1, fn, "the key");
+  const baton_manifest_t *m = manifest_of(L, "set");
   const baton_argspec_t *a = baton__manifest_setting(m, key);
   if (a == NULL)
-    return luaL_error(L, "set_setting: plugin '%s' declares no setting '%s'",
+    return luaL_error(L, "%s: plugin '%s' declares no setting '%s'", fn,
                       m->name, key);
   const char *text = NULL;
   if (!lua_isnoneornil(L, 2)) {
+    if (lua_type(L, 2) != LUA_TSTRING && lua_type(L, 2) != LUA_TNUMBER &&
+        lua_type(L, 2) != LUA_TBOOLEAN)
+      return luaL_error(L, "%s: the value of '%s' must be a string, number "
+                           "or boolean, not a %s",
+                        fn, key, luaL_typename(L, 2));
     text = luaL_tolstring(L, 2, NULL); /* 3 -> "3", true -> "true" */
+    baton__lua_checkcstring(L, -1, fn, "the value");
     baton_value_t v;
     char *why = NULL;
     int r = baton__arg_convert(a, text, &v, &why);
     baton__value_clear(&v);
     if (r != 0) {
-      lua_pushfstring(L, "set_setting: %s", why ? why : baton_strerror(r));
+      lua_pushfstring(L, "%s: %s", fn, why ? why : baton_strerror(r));
       free(why);
       return lua_error(L);
     }
   }
   baton_plugin_t *p = baton__plugin_of(L);
   baton_store_t *s;
-  if (baton__host_store(p->host, &s) != 0)
-    return luaL_error(L, "set_setting: %s", baton_host_last_error(p->host));
-  if (baton_settings_set(s, p->name, key, text) != 0)
-    return luaL_error(L, "set_setting: %s", baton_store_last_error(s));
+  int err = baton__host_store(p->host, &s);
+  if (err != 0) {
+    *msg = baton_host_last_error(p->host);
+    return err;
+  }
+  if ((err = baton_settings_set(s, p->name, key, text)) != 0)
+    *msg = baton_store_last_error(s);
+  return err;
+}
+
+/* baton.settings.set(key, value) -> true | nil, "ECODE: msg", "ECODE" */
+static int l_set(lua_State *L) {
+  const char *msg = NULL;
+  int err = set_own(L, "baton.settings.set", &msg);
+  if (err != 0)
+    return baton__lua_fail(L, baton_err_name(err), "%s", msg ? msg : "");
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* set_setting(key, value), a test global (core/lua/lua_test.c): stores
+ * the setting in the test database as `baton config` would; raises on an
+ * undeclared key, a value of the wrong type or a database failure. */
+int baton__test_set_setting(lua_State *L) {
+  const char *msg = NULL;
+  if (set_own(L, "set_setting", &msg) != 0)
+    return luaL_error(L, "set_setting: %s", msg ? msg : "cannot store");
   return 0;
+}
+
+int baton__lua_open_settings(lua_State *L) {
+  static const luaL_Reg fns[] = {
+      {"get", l_get}, {"all", l_all}, {"set", l_set}, {NULL, NULL}};
+  luaL_newlib(L, fns);
+  return 1;
 }

@@ -42,6 +42,13 @@ return {
   namespace = "mentor",
   permissions = { "fs.read", "fs.write", "http.route" },
   depends = {},
+  settings = {
+    weights = {
+      type = "string",
+      help = "the scoring weights every match uses, e.g. subject=4,campus=0 (unset: the defaults; "
+        .. "`mentor weights` shows them, `mentor weights --set` and `baton config mentoring weights` change them)",
+    },
+  },
   commands = {
     match = {
       summary = "Pair the mentees with mentors, and say why",

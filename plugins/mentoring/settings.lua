@@ -85,10 +85,20 @@ end
 
 M.MIGRATIONS = MIGRATIONS -- (for the tests of migration 2's repair)
 
+-- Weights saved by an older version in mentoring_settings move to the
+-- plugin's `weights` setting (baton.settings, issue 18), once.
+local function move_weights()
+  local row = check(baton.store.first("SELECT value FROM mentoring_settings WHERE key = 'weights'"))
+  if not row then return end
+  if baton.settings.get("weights") == nil then check(baton.settings.set("weights", row.value)) end
+  check(baton.store.exec("DELETE FROM mentoring_settings WHERE key = 'weights'"))
+end
+
 function M.migrate()
   local _, err = baton.store.migrate(MIGRATIONS)
   if err then error("cannot prepare the mentoring tables: " .. err, 0) end
   log_repair()
+  move_weights()
 end
 
 -- Weights ---------------------------------------------------------------------
@@ -115,9 +125,9 @@ function M.weights(override)
   M.migrate()
   local w = {}
   for _, f in ipairs(baton.assign.features()) do w[f.name] = f.weight end
-  local saved = check(baton.store.first("SELECT value FROM mentoring_settings WHERE key = 'weights'"))
+  local saved = baton.settings.get("weights")
   if saved then
-    for k, v in pairs(M.parse(saved.value, "saved weights (baton mentor weights --reset clears them)")) do w[k] = v end
+    for k, v in pairs(M.parse(saved, "saved weights (baton mentor weights --reset clears them)")) do w[k] = v end
   end
   if override then
     for k, v in pairs(M.parse(override, "--weights")) do w[k] = v end
@@ -134,13 +144,8 @@ end
 
 function M.save_weights(text)
   M.migrate()
-  if text == nil then
-    assert(baton.store.exec("DELETE FROM mentoring_settings WHERE key = 'weights'"))
-    return
-  end
-  M.parse(text, "--set")
-  assert(baton.store.exec("INSERT INTO mentoring_settings (key, value) VALUES ('weights', ?) "
-    .. "ON CONFLICT(key) DO UPDATE SET value = excluded.value", text))
+  if text ~= nil then M.parse(text, "--set") end
+  check(baton.settings.set("weights", text)) -- nil: back to the defaults
 end
 
 -- The cohort's groups ------------------------------------------------------------

@@ -56,3 +56,30 @@ test("duplicates from two saves at once: the earliest pair of each mentee is kep
   expect(n):to_be(nil)
   expect(err):to_contain("UNIQUE constraint failed")
 end)
+
+test("weights saved by an older version move to the plugin's `weights` setting, once (issue 18)", function()
+  reset_db()
+  assert(baton.store.migrate(settings.MIGRATIONS))
+  assert(baton.store.exec("INSERT INTO mentoring_settings (key, value) VALUES ('weights', 'subject=5,campus=0')"))
+  local w = run_json("weights")
+  local by = {}
+  for _, row in ipairs(w) do by[row.feature] = row.weight end
+  expect(by.subject):to_equal(5)
+  expect(by.campus):to_equal(0)
+  expect(baton.settings.get("weights")):to_equal("subject=5,campus=0")
+  expect(baton.store.first("SELECT 1 FROM mentoring_settings WHERE key = 'weights'")):to_be_nil()
+end)
+
+test("the weights are a setting: baton config and mentor weights --set change the same value", function()
+  reset_db()
+  set_setting("weights", "grade=7") -- as `baton config mentoring weights grade=7` would
+  local by = {}
+  for _, row in ipairs(run_json("weights")) do by[row.feature] = row.weight end
+  expect(by.grade):to_equal(7)
+  expect(by.subject):to_equal(3) -- the default
+  expect(run("weights", "--set", "subject=4").status):to_equal(0)
+  expect(baton.settings.get("weights")):to_contain("subject=4")
+  expect(baton.settings.get("weights")):to_contain("grade=7")
+  expect(run("weights", "--reset").status):to_equal(0)
+  expect(baton.settings.get("weights")):to_be_nil()
+end)
