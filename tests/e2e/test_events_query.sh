@@ -69,7 +69,7 @@ expect_contains "since today	6" out
 test_case "unknown keys, bad orders, limits and data keys are refused, saying what to write"
 expect_contains "baton.events.list: unknown option 'knd' (did you mean 'kind'?)" out
 expect_contains "order must be \"oldest\" (oldest first, the default) or \"newest\"" out
-expect_contains "limit must be an integer from 0" out
+expect_contains "limit must be an integer, at least 0" out
 expect_contains "is not a field name: write letters, digits and '_'" out
 expect_contains "data.x must be a string, number or boolean" out
 expect_contains "data must be a table of fields to match" out
