@@ -24,9 +24,18 @@
  * a file, a request header) is made with {cache = false}. A route made
  * with {type = "text/calendar; charset=utf-8"} answers a string its
  * handler returns as those bytes with that Content-Type (a calendar feed);
- * any other value it returns (an error's table) is still sent as JSON. The
- * routes, and the answers kept with them, belong to the plugin's state:
- * unloading or reloading the plugin drops them with it. */
+ * any other value it returns (an error's table) is still sent as JSON.
+ *
+ * A handler sets its own status, headers and type by returning a table made
+ * with baton.http.response{status, headers, body}: only such a table (its
+ * metatable is the mark), so a plain table is JSON whatever its keys. Its
+ * headers are checked (RFC 9110 token names, printable values: no CR/LF;
+ * the host's own headers refused) when it is made and again when it is
+ * sent. A string from a route without a type is an error, not a JSON
+ * string. Every answer of a route carries ROUTE_CSP (no script: a plugin's
+ * page cannot call another plugin's API). The routes, and the answers kept
+ * with them (status 200 only, with their type and headers), belong to the
+ * plugin's state: unloading or reloading the plugin drops them with it. */
 #include <stdlib.h>
 #include <string.h>
 
