@@ -302,13 +302,41 @@ baton.http = {}
 --- http.route; call it while init.lua loads
 ---@param method "GET"|"POST"|"PUT"|"PATCH"|"DELETE"
 ---@param path string  under /api/NAME/ or /api/NAMESPACE/; :name matches one part
----@param handler fun(req: baton.request): any, integer?  a JSON value and a status (default 200)
+---@param handler fun(req: baton.request): any, integer?  a JSON value and a status (default 200), or a baton.http.response
 ---@param options? {cache?: boolean, type?: string}  cache = false: never keep this GET route's answers; type: send a string answer as this Content-Type
 function baton.http.route(method, path, handler, options) end
 
 --- a secret for an address nobody can guess
 ---@return string token  32 hex digits (128 random bits)
 function baton.http.token() end
+
+--- An answer a route handler returns, with its own status, headers and type.
+---@class baton.response
+---@field status? integer                200 to 599; 200 if not given
+---@field headers? table<string, string> name = value; content-type sets the type
+---@field body? string|table             a string is sent as it is, a table as JSON
+local response = {}
+
+--- an answer with its own status, headers and content type
+---@param r baton.response
+---@return baton.response response  the same fields
+---@return marked as an answer
+function baton.http.response(r) end
+
+baton.html = {}
+
+--- text made safe to put in HTML
+---@param s string|number
+---@return string html  s with & < > " ' as &amp; &lt; &gt; &quot; &#39;
+function baton.html.escape(s) end
+
+--- fills a template, escaping every {{name}}
+---@param template string  HTML with {{name}} (escaped) and {{{name}}} (as it is)
+---@param values table<string, string|number>
+---@return string html
+function baton.html.render(template, values) end
+
+local rows = {}
 
 baton.ics = {}
 

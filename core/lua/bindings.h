@@ -36,6 +36,7 @@ int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
 int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
 int baton__lua_open_spawn(lua_State *L);                   /* lua_spawn.c */
 int baton__lua_open_http(lua_State *L);                    /* lua_http.c */
+int baton__lua_open_html(lua_State *L);                    /* lua_html.c */
 int baton__lua_open_terms(lua_State *L);                   /* lua_terms.c */
 int baton__lua_open_settings(lua_State *L);             /* lua_settings.c */
 /* Pushes baton.today(): the date given with --today (or the test

@@ -204,6 +204,8 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   baton__lua_open_script(L); /* sets baton.args and baton.exit */
   baton__lua_open_http(L);
   lua_setfield(L, -2, "http");
+  baton__lua_open_html(L);
+  lua_setfield(L, -2, "html");
   baton__lua_open_ics_lazy(L);
   lua_setfield(L, -2, "ics");
   baton__lua_open_csv(L);

@@ -24,9 +24,18 @@
  * a file, a request header) is made with {cache = false}. A route made
  * with {type = "text/calendar; charset=utf-8"} answers a string its
  * handler returns as those bytes with that Content-Type (a calendar feed);
- * any other value it returns (an error's table) is still sent as JSON. The routes, and
- * the answers kept with them, belong to the plugin's state: unloading or
- * reloading the plugin drops them with it. */
+ * any other value it returns (an error's table) is still sent as JSON.
+ *
+ * A handler sets its own status, headers and type by returning a table made
+ * with baton.http.response{status, headers, body}: only such a table (its
+ * metatable is the mark), so a plain table is JSON whatever its keys. Its
+ * headers are checked (RFC 9110 token names, printable values: no CR/LF;
+ * the host's own headers refused) when it is made and again when it is
+ * sent. A string from a route without a type is an error, not a JSON
+ * string. Every answer of a route carries ROUTE_CSP (no script: a plugin's
+ * page cannot call another plugin's API). The routes, and the answers kept
+ * with them (status 200 only, with their type and headers), belong to the
+ * plugin's state: unloading or reloading the plugin drops them with it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,8 +46,8 @@
 #define ROUTE_MAX_PATH 256
 #define ROUTE_MAX_SEGMENTS 16
 #define ROUTE_MAX_QUERY 64
-#define ROUTE_CACHE_MAX 16               /* answers kept per route */
-#define ROUTE_CACHE_BYTES (4u << 20)     /* a larger answer is not kept */
+#define ROUTE_CACHE_MAX 16           /* answers kept per route */
+#define ROUTE_CACHE_BYTES (4u << 20) /* a larger answer is not kept */
 /* Nor kept longer than a minute: an answer may depend on the date
  * (a rota's past meetings), which changes without the data changing. */
 #define ROUTE_CACHE_MS 60000
@@ -48,18 +57,21 @@ typedef struct baton_route_answer_s {
   char *key; /* "path?query" */
   long long version;
   uint64_t at; /* uv_now when it was made */
+  char *type;  /* its Content-Type */
+  char *extra; /* its other headers, "Name: value\r\n"... */
   baton_http_shared_t *body;
   struct baton_route_answer_s *next; /* newest first */
 } answer_t;
 
 static void answer_free(answer_t *a) {
   free(a->key);
+  free(a->type);
+  free(a->extra);
   baton__http_shared_unref(a->body);
   free(a);
 }
 
-static const char *const methods[] = {"GET", "POST", "PUT", "PATCH",
-                                      "DELETE"};
+static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
 
 /* ---- making routes ------------------------------------------------------- */
 
@@ -124,6 +136,225 @@ static int type_ok(const char *t) {
   return 1;
 }
 
+/* ---- responses: baton.http.response{status, headers, body} --------------- */
+
+#define RESPONSE_MT "baton.http.response"
+#define RESPONSE_MAX_HEADERS 32
+#define RESPONSE_HEADER_BYTES 1024 /* the plugin's header lines, in all */
+
+/* Every answer of a plugin's route carries this policy (with the
+ * X-Content-Type-Options: nosniff that core/net/http.c puts on every
+ * answer). No script at all: a plugin's page shares the dashboard's
+ * origin, so a script it could load ('self' would allow any plugin's
+ * route) could call every plugin's API with the reader's credentials.
+ * Styles and images from the dashboard, forms posting back to it. */
+#define ROUTE_CSP                                                              \
+  "Content-Security-Policy: default-src 'none'; style-src 'self'; "            \
+  "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "         \
+  "base-uri 'none'\r\n"
+
+/* Headers the host writes itself: framing, caching, cookies and the
+ * security headers. A name starting with one ending in '-' is refused as
+ * well (Access-Control-*: a plugin may not open the API to other sites). */
+static const char *const host_headers[] = {
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "upgrade",
+    "te",
+    "trailer",
+    "set-cookie",
+    "cache-control",
+    "content-encoding",
+    "content-security-policy",
+    "content-security-policy-report-only",
+    "x-content-type-options",
+    "access-control-",
+    NULL};
+
+/* 1 if name (n bytes) is an RFC 9110 token. */
+static int token_ok(const char *name, size_t n) {
+  if (n == 0 || n > 64)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)name[i];
+    if (ch == '\0' ||
+        !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+          (ch >= '0' && ch <= '9') || strchr("!#$%&'*+-.^_`|~", ch) != NULL))
+      return 0;
+  }
+  return 1;
+}
+
+/* The host's header name matches (ignoring case), or NULL. */
+static const char *host_header(const char *name) {
+  for (size_t i = 0; host_headers[i]; i++) {
+    size_t n = strlen(host_headers[i]);
+    if (host_headers[i][n - 1] == '-'
+            ? strncasecmp(name, host_headers[i], n) == 0
+            : strcasecmp(name, host_headers[i]) == 0)
+      return host_headers[i];
+  }
+  return NULL;
+}
+
+/* Checks the response table at idx (absolute) and pushes its header
+ * lines ("Name: value\r\n"..., "" for none) and its Content-Type (nil if
+ * it gives none); returns its status. Raises "WHO: ..." naming what is
+ * wrong. The body is the caller's to check. */
+static int response_check(lua_State *L, int idx, const char *who) {
+  static const char *const fields[] = {"body", "headers", "status", NULL};
+  for (lua_pushnil(L); lua_next(L, idx) != 0; lua_pop(L, 1)) {
+    size_t i = 0;
+    while (lua_type(L, -2) == LUA_TSTRING && fields[i] &&
+           strcmp(lua_tostring(L, -2), fields[i]) != 0)
+      i++;
+    if (lua_type(L, -2) != LUA_TSTRING || fields[i] == NULL)
+      return luaL_error(L,
+                        "%s: a response has only the fields status, "
+                        "headers and body; found '%s'",
+                        who, luaL_tolstring(L, -2, NULL));
+  }
+  int status = 200;
+  if (lua_getfield(L, idx, "status") != LUA_TNIL) {
+    int isint;
+    lua_Integer s = lua_tointegerx(L, -1, &isint);
+    if (lua_type(L, -1) != LUA_TNUMBER || !isint || s < 200 || s > 599)
+      return luaL_error(L,
+                        "%s: a response's status must be an integer from "
+                        "200 to 599, not %s",
+                        who,
+                        lua_type(L, -1) == LUA_TNUMBER
+                            ? luaL_tolstring(L, -1, NULL)
+                            : lua_pushfstring(L, "a %s", luaL_typename(L, -1)));
+    status = (int)s;
+  }
+  lua_pop(L, 1);
+  lua_pushliteral(L, "");                  /* [lines] */
+  lua_pushnil(L);                          /* [lines, type] */
+  int t = lua_getfield(L, idx, "headers"); /* [lines, type, headers] */
+  if (t == LUA_TNIL)
+    return lua_pop(L, 1), status;
+  if (t != LUA_TTABLE)
+    return luaL_error(L,
+                      "%s: a response's headers must be a table of "
+                      "name = value, not a %s",
+                      who, luaL_typename(L, -1));
+  int n = 0;
+  size_t bytes = 0;
+  for (lua_pushnil(L); lua_next(L, -2) != 0; lua_pop(L, 1)) {
+    size_t klen = 0, vlen;
+    const char *k =
+        lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &klen) : NULL;
+    if (k == NULL || !token_ok(k, klen))
+      return luaL_error(L,
+                        "%s: a response header's name must be a token "
+                        "(letters, digits and !#$%%&'*+-.^_`|~), not %s",
+                        who, luaL_tolstring(L, -2, NULL));
+    if (lua_type(L, -1) != LUA_TSTRING)
+      return luaL_error(L,
+                        "%s: response header '%s' must be a string, not "
+                        "a %s",
+                        who, k, luaL_typename(L, -1));
+    const char *v = lua_tolstring(L, -1, &vlen);
+    for (size_t i = 0; i < vlen; i++)
+      if (((unsigned char)v[i] < 0x20 && v[i] != '\t') ||
+          (unsigned char)v[i] > 0x7e)
+        return luaL_error(L,
+                          "%s: response header '%s' holds byte %d, a "
+                          "control character or not ASCII (CR and LF would "
+                          "start a header of their own); use printable "
+                          "ASCII",
+                          who, k, (int)(unsigned char)v[i]);
+    const char *host = host_header(k);
+    if (host != NULL)
+      return luaL_error(L,
+                        "%s: response header '%s' is written by baton "
+                        "itself and cannot be set by a plugin (refused: "
+                        "Content-Length, Transfer-Encoding, Connection, "
+                        "Keep-Alive, Upgrade, TE, Trailer, Set-Cookie, "
+                        "Cache-Control, Content-Encoding, "
+                        "Content-Security-Policy, X-Content-Type-Options, "
+                        "Access-Control-*)",
+                        who, k);
+    for (lua_pushnil(L); lua_next(L, -4) != 0; lua_pop(L, 1))
+      if (lua_type(L, -2) == LUA_TSTRING && !lua_rawequal(L, -2, -4) &&
+          strcasecmp(lua_tostring(L, -2), k) == 0)
+        return luaL_error(
+            L,
+            "%s: response headers '%s' and '%s' are the "
+            "same header (names ignore case); give it once",
+            who, strcmp(k, lua_tostring(L, -2)) < 0 ? k : lua_tostring(L, -2),
+            strcmp(k, lua_tostring(L, -2)) < 0 ? lua_tostring(L, -2) : k);
+    if (strcasecmp(k, "content-type") == 0) {
+      if (!type_ok(v))
+        return luaL_error(L,
+                          "%s: a response's content-type must be a type "
+                          "such as \"text/html; charset=utf-8\" (with a "
+                          "'/', at most 100 bytes)",
+                          who);
+      lua_pushvalue(L, -1);
+      lua_replace(L, -5); /* [lines, type, headers, k, v] */
+      continue;
+    }
+    bytes += klen + vlen + 4;
+    if (++n > RESPONSE_MAX_HEADERS || bytes > RESPONSE_HEADER_BYTES)
+      return luaL_error(L,
+                        "%s: a response may have at most %d headers of %d "
+                        "bytes in all",
+                        who, RESPONSE_MAX_HEADERS, RESPONSE_HEADER_BYTES);
+    lua_pushfstring(L, "%s: %s\r\n", k, v);
+    lua_pushvalue(L, -6);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+    lua_replace(L, -6);
+  }
+  lua_pop(L, 1);
+  return status;
+}
+
+/* 1 if the value at idx is a table made by baton.http.response. */
+static int is_response(lua_State *L, int idx) {
+  if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx))
+    return 0;
+  luaL_getmetatable(L, RESPONSE_MT);
+  int same = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  return same;
+}
+
+/* baton.http.response{status = 200, headers = {...}, body = ...}: the same
+ * fields, checked, in a table marked as an answer (a plain table a
+ * handler returns is still sent as JSON). They are checked again when
+ * it is sent. */
+static int l_response(lua_State *L) {
+  baton__lua_checktype(L, 1, LUA_TTABLE, "baton.http.response", "the response");
+  lua_settop(L, 1);
+  response_check(L, 1, "baton.http.response");
+  int t = lua_getfield(L, 1, "body");
+  if (t != LUA_TNIL && t != LUA_TSTRING && t != LUA_TTABLE)
+    return luaL_error(L,
+                      "baton.http.response: body must be a string (sent "
+                      "as it is), a table (sent as JSON) or nil, not a %s",
+                      luaL_typename(L, -1));
+  lua_settop(L, 1);
+  lua_createtable(L, 0, 3);
+  static const char *const fields[] = {"body", "headers", "status"};
+  for (int i = 0; i < 3; i++) {
+    lua_getfield(L, 1, fields[i]);
+    lua_setfield(L, -2, fields[i]);
+  }
+  if (luaL_newmetatable(L, RESPONSE_MT)) {
+    lua_pushliteral(L, RESPONSE_MT);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushliteral(L, RESPONSE_MT);
+    lua_setfield(L, -2, "__name");
+  }
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
 /* The options table at index 4 ({cache = false, type = "..."}); raises
  * for an unknown key or a wrong type. Returns nocache; *type gets the
  * type option (owned by the table) or NULL. */
@@ -149,12 +380,15 @@ static int route_options(lua_State *L, const char *method, const char **type) {
       continue;
     }
     if (!lua_isboolean(L, -1))
-      return luaL_error(L, "baton.http.route: option cache must be true or "
-                           "false, not %s", luaL_typename(L, -1));
+      return luaL_error(L,
+                        "baton.http.route: option cache must be true or "
+                        "false, not %s",
+                        luaL_typename(L, -1));
     nocache = !lua_toboolean(L, -1);
     if (!nocache && strcmp(method, "GET") != 0)
-      return luaL_error(L, "baton.http.route: cache = true is for GET "
-                           "routes; a %s answer is never kept",
+      return luaL_error(L,
+                        "baton.http.route: cache = true is for GET "
+                        "routes; a %s answer is never kept",
                         method);
     lua_pop(L, 1);
   }
@@ -179,14 +413,18 @@ static int l_route(lua_State *L) {
   while (m < sizeof methods / sizeof *methods && strcmp(methods[m], method))
     m++;
   if (m == sizeof methods / sizeof *methods)
-    return luaL_error(L, "baton.http.route: method '%s' is not one of GET, "
-                         "POST, PUT, PATCH, DELETE (in capitals; HEAD is "
-                         "answered by the GET route)", method);
+    return luaL_error(L,
+                      "baton.http.route: method '%s' is not one of GET, "
+                      "POST, PUT, PATCH, DELETE (in capitals; HEAD is "
+                      "answered by the GET route)",
+                      method);
   const char *ns = p->m ? p->m->ns : p->name;
   if (!under(path, p->name) && !under(path, ns))
-    return luaL_error(L, "baton.http.route: path '%s' must start with "
-                         "/api/%s/ or /api/%s/ (a plugin answers only under "
-                         "its own name)", path, p->name, ns);
+    return luaL_error(L,
+                      "baton.http.route: path '%s' must start with "
+                      "/api/%s/ or /api/%s/ (a plugin answers only under "
+                      "its own name)",
+                      path, p->name, ns);
   if (strlen(path) > ROUTE_MAX_PATH)
     return luaL_error(L, "baton.http.route: path is longer than %d bytes",
                       ROUTE_MAX_PATH);
@@ -195,13 +433,17 @@ static int l_route(lua_State *L) {
     const char *e = strchr(s, '/');
     size_t n = e ? (size_t)(e - s) : strlen(s);
     if (!segment_ok(s, n) || (e && e[1] == '\0'))
-      return luaL_error(L, "baton.http.route: path '%s' has a bad part "
-                           "'%.*s'; use letters, digits and -._~ between "
-                           "slashes, :name for a parameter, and no slash at "
-                           "the end", path, (int)n, s);
+      return luaL_error(L,
+                        "baton.http.route: path '%s' has a bad part "
+                        "'%.*s'; use letters, digits and -._~ between "
+                        "slashes, :name for a parameter, and no slash at "
+                        "the end",
+                        path, (int)n, s);
     if (++nseg > ROUTE_MAX_SEGMENTS)
-      return luaL_error(L, "baton.http.route: path '%s' has more than %d "
-                           "parts", path, ROUTE_MAX_SEGMENTS);
+      return luaL_error(L,
+                        "baton.http.route: path '%s' has more than %d "
+                        "parts",
+                        path, ROUTE_MAX_SEGMENTS);
     s += n + (e != NULL);
   }
   for (baton_route_t *r = p->routes; r; r = r->next)
@@ -257,9 +499,11 @@ static int l_token(lua_State *L) {
 }
 
 int baton__lua_open_http(lua_State *L) {
-  lua_createtable(L, 0, 2);
+  lua_createtable(L, 0, 3);
   lua_pushcfunction(L, l_route);
   lua_setfield(L, -2, "route");
+  lua_pushcfunction(L, l_response);
+  lua_setfield(L, -2, "response");
   lua_pushcfunction(L, l_token);
   lua_setfield(L, -2, "token");
   return 1;
@@ -341,7 +585,8 @@ static answer_t *answer_find(baton_route_t *rt, const char *key,
  * a client varying the query cannot make the cache grow. Out of memory:
  * nothing is kept. */
 static void answer_keep(baton_route_t *rt, const char *key, long long version,
-                        uint64_t now, baton_http_shared_t *body) {
+                        uint64_t now, const char *type, const char *extra,
+                        baton_http_shared_t *body) {
   answer_t **pp = &rt->answers;
   size_t n = 0;
   while (*pp) {
@@ -355,7 +600,13 @@ static void answer_keep(baton_route_t *rt, const char *key, long long version,
     }
   }
   answer_t *a = calloc(1, sizeof *a);
-  if (a == NULL || (a->key = baton__strdup(key)) == NULL) {
+  if (a == NULL || (a->key = baton__strdup(key)) == NULL ||
+      (a->type = baton__strdup(type)) == NULL ||
+      (a->extra = baton__strdup(extra)) == NULL) {
+    if (a) {
+      free(a->key);
+      free(a->type);
+    }
     free(a);
     return;
   }
@@ -367,13 +618,12 @@ static void answer_keep(baton_route_t *rt, const char *key, long long version,
   rt->answers = a;
 }
 
-/* Sends a kept answer as a fresh one is sent: as JSON, or as the route's
- * type. */
-static void answer_send(baton_http_req_t *r, const baton_route_t *rt,
-                        baton_http_shared_t *body) {
+/* Sends a 200 answer from shared bytes, with its type and headers (a kept
+ * answer is sent again exactly as it was sent the first time). */
+static void answer_send(baton_http_req_t *r, const char *type,
+                        const char *extra, baton_http_shared_t *body) {
   body->refs++;
-  baton__http_respond_ref(r, 200, rt->type ? rt->type : "application/json",
-                          body->data, body->len, "Cache-Control: no-store\r\n",
+  baton__http_respond_ref(r, 200, type, body->data, body->len, extra,
                           baton__http_shared_unref, body);
 }
 
@@ -399,8 +649,9 @@ static int decode(call_t *c, const param_t *params, int np, const char *q) {
     if (klen > 0) {
       int i = c->nparams + c->nquery++;
       c->values[2 * i] = baton__http_unescape(q, klen, 1);
-      c->values[2 * i + 1] = eq ? baton__http_unescape(eq + 1, len - klen - 1, 1)
-                                : baton__strdup("");
+      c->values[2 * i + 1] =
+          eq ? baton__http_unescape(eq + 1, len - klen - 1, 1)
+             : baton__strdup("");
       if (c->values[2 * i] == NULL || c->values[2 * i + 1] == NULL)
         return BATON_EINVAL;
     }
@@ -409,63 +660,54 @@ static int decode(call_t *c, const param_t *params, int np, const char *q) {
   return 0;
 }
 
-/* Answers the request with text (len bytes, freed here) as type; a 200
+/* Answers the request with text (len bytes, freed here) as type, with the
+ * plugin's header lines `lines` ("" for none) after the host's; a 200
  * answer of a cached GET route is kept. Returns 0. */
 static int route_send(call_t *c, int status, char *text, size_t len,
-                      const char *type) {
+                      const char *type, const char *lines) {
   baton_http_req_t *r = c->req;
   c->req = NULL;
+  /* Fits: lines is at most RESPONSE_HEADER_BYTES (response_check). */
+  char extra[RESPONSE_HEADER_BYTES + 256];
+  snprintf(extra, sizeof extra, "Cache-Control: no-store\r\n" ROUTE_CSP "%s",
+           lines);
   if (status == 204) {
-    baton__http_respond(r, 204, type, NULL, 0, "Cache-Control: no-store\r\n");
+    baton__http_respond(r, 204, type, NULL, 0, extra);
+    free(text);
   } else if (status == 200 && c->key != NULL) {
     baton_http_shared_t *body = baton__http_shared_new(text, len);
     if (body == NULL) { /* out of memory; text is freed: answer 500 */
-      baton__http_json(r, status, NULL, NULL);
+      baton__http_json(r, 500, NULL, NULL);
       return 0;
     }
     if (body->len <= ROUTE_CACHE_BYTES)
-      answer_keep(c->route, c->key, c->version, uv_now(&c->p->host->loop),
-                  body);
-    answer_send(r, c->route, body);
+      answer_keep(c->route, c->key, c->version, uv_now(&c->p->host->loop), type,
+                  extra, body);
+    answer_send(r, type, extra, body);
     baton__http_shared_unref(body);
   } else {
-    baton__http_respond(r, status, type, text, len,
-                        "Cache-Control: no-store\r\n");
+    baton__http_respond(r, status, type, text, len, extra);
     free(text);
   }
   return 0;
 }
 
-/* After the handler returned: [value, status] -> the answer. */
-static int route_k(lua_State *L, int st, lua_KContext ctx) {
-  (void)st;
-  call_t *c = (call_t *)ctx;
-  int status = 200;
-  if (!lua_isnil(L, -1)) {
-    int ok;
-    lua_Integer s = lua_tointegerx(L, -1, &ok);
-    if (!ok || s < 200 || s > 599)
-      return luaL_error(L, "%s returned status %s; return a value and, if "
-                        "not 200, an HTTP status from 200 to 599",
-                        c->what, luaL_tolstring(L, -1, NULL));
-    status = (int)s;
-  }
-  if (lua_isnil(L, -2) && lua_isnil(L, -1))
-    status = 204;
-  size_t len = 0;
-  if (c->route->type != NULL && status != 204 &&
-      lua_type(L, -2) == LUA_TSTRING) {
-    /* the handler's own bytes, as the route's type (a NUL may be in them) */
-    const char *s = lua_tolstring(L, -2, &len);
-    char *text = malloc(len + 1);
-    if (text == NULL)
-      return luaL_error(L, "%s: out of memory", c->what);
-    memcpy(text, s, len);
-    text[len] = '\0';
-    return route_send(c, status, text, len, c->route->type);
-  }
+/* A malloc'd copy of the string at idx (it may hold NUL bytes), in *len. */
+static char *copy_bytes(lua_State *L, int idx, size_t *len, const char *what) {
+  const char *s = lua_tolstring(L, idx, len);
+  char *text = malloc(*len + 1);
+  if (text == NULL)
+    luaL_error(L, "%s: out of memory", what);
+  memcpy(text, s, *len);
+  text[*len] = '\0';
+  return text;
+}
+
+/* The value at -2 as JSON text (malloc'd; NULL for 204), counted against
+ * the plugin's memory; raises naming c->what if it has no JSON form. */
+static char *json_text(lua_State *L, call_t *c, int status) {
   /* Why the value has no JSON form, boxed: the message may raise. */
-  lua_pushvalue(L, -2); /* [value, status, value] */
+  lua_pushvalue(L, -2); /* [value, x, value] */
   char **err = baton__lua_box(L, sizeof *err, baton__lua_box_free);
   char *text = NULL;
   /* jansson's copy of the answer and its text count against the plugin's
@@ -478,14 +720,95 @@ static int route_k(lua_State *L, int st, lua_KContext ctx) {
   json_decref(j);
   if (baton__json_budget_close(&b)) {
     free(text);
-    return baton__json_budget_exceeded(L, c->p, c->what);
+    baton__json_budget_exceeded(L, c->p, c->what);
   }
   if (status != 204 && text == NULL)
-    return luaL_error(L, "%s returned a value that cannot be sent as JSON: %s",
-                      c->what, *err ? *err : "out of memory");
+    luaL_error(L, "%s returned a value that cannot be sent as JSON: %s",
+               c->what, *err ? *err : "out of memory");
   baton__lua_box_close(L, -1);
+  lua_pop(L, 2);
+  return text;
+}
+
+/* [response, status] -> the answer a baton.http.response table gives. */
+static int response_send(lua_State *L, call_t *c) {
+  if (!lua_isnil(L, -1))
+    return luaL_error(L,
+                      "%s returned a response and a status; put the status "
+                      "in the response (status = %s)",
+                      c->what, luaL_tolstring(L, -1, NULL));
+  lua_pop(L, 1);
+  int idx = lua_absindex(L, -1);
+  char who[sizeof c->what + 32];
+  snprintf(who, sizeof who, "%s returned a bad response", c->what);
+  int status = response_check(L, idx, who);  /* [resp, lines, type] */
+  int body_t = lua_getfield(L, idx, "body"); /* [resp, lines, type, body] */
+  const char *type = lua_tostring(L, -2);
+  if (status == 204 && body_t != LUA_TNIL &&
+      !(body_t == LUA_TSTRING && lua_rawlen(L, -1) == 0))
+    return luaL_error(L,
+                      "%s: a 204 answer has no body; give status 200 or "
+                      "no body",
+                      who);
+  char *text = NULL;
+  size_t len = 0;
+  if (body_t == LUA_TSTRING || body_t == LUA_TNIL) {
+    if (type == NULL)
+      type = c->route->type ? c->route->type : "text/plain; charset=utf-8";
+    if (body_t == LUA_TSTRING)
+      text = copy_bytes(L, -1, &len, c->what);
+  } else if (body_t == LUA_TTABLE) {
+    if (type == NULL)
+      type = "application/json";
+    lua_pushnil(L); /* [..., body, nil]: json_text reads -2 */
+    text = json_text(L, c, status);
+    len = text ? strlen(text) : 0;
+  } else {
+    return luaL_error(L,
+                      "%s: body must be a string (sent as it is), a table "
+                      "(sent as JSON) or nil, not a %s",
+                      who, luaL_typename(L, -1));
+  }
+  /* Nothing raises from here on: text is sent (and freed) at once. */
+  return route_send(c, status, text, len, type, lua_tostring(L, idx + 1));
+}
+
+/* After the handler returned: [value, status] -> the answer. */
+static int route_k(lua_State *L, int st, lua_KContext ctx) {
+  (void)st;
+  call_t *c = (call_t *)ctx;
+  if (is_response(L, -2))
+    return response_send(L, c);
+  int status = 200;
+  if (!lua_isnil(L, -1)) {
+    int ok;
+    lua_Integer s = lua_tointegerx(L, -1, &ok);
+    if (!ok || s < 200 || s > 599)
+      return luaL_error(L,
+                        "%s returned status %s; return a value and, if "
+                        "not 200, an HTTP status from 200 to 599",
+                        c->what, luaL_tolstring(L, -1, NULL));
+    status = (int)s;
+  }
+  if (lua_isnil(L, -2) && lua_isnil(L, -1))
+    status = 204;
+  size_t len = 0;
+  if (lua_type(L, -2) == LUA_TSTRING && status != 204) {
+    if (c->route->type == NULL)
+      return luaL_error(L,
+                        "%s returned a string, which is not sent as a JSON "
+                        "string any more; return baton.http.response{body "
+                        "= s, headers = {[\"content-type\"] = "
+                        "\"text/html; charset=utf-8\"}} to send text or "
+                        "HTML, or a table for JSON",
+                        c->what);
+    /* the handler's own bytes, as the route's type (a NUL may be in them) */
+    char *text = copy_bytes(L, -2, &len, c->what);
+    return route_send(c, status, text, len, c->route->type, "");
+  }
+  char *text = json_text(L, c, status);
   return route_send(c, status, text, text ? strlen(text) : 0,
-                    "application/json");
+                    "application/json", "");
 }
 
 /* [handler, req] -> calls the handler and answers. Upvalue: the call. */
@@ -625,10 +948,11 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
       if (strcmp(rt->method, "GET") == 0 && !rt->nocache) {
         const char *q = baton__http_req_query(r);
         c->key = baton__asprintf("%s%s%s", path, *q ? "?" : "", q);
-        answer_t *a = c->key ? answer_find(rt, c->key, c->version, uv_now(&h->loop))
-                             : NULL;
+        answer_t *a =
+            c->key ? answer_find(rt, c->key, c->version, uv_now(&h->loop))
+                   : NULL;
         if (a != NULL) {
-          answer_send(r, rt, a->body);
+          answer_send(r, a->type, a->extra, a->body);
           call_free(c);
           return 1;
         }
@@ -636,8 +960,9 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
       int d = decode(c, params, np, baton__http_req_query(r));
       if (d != 0) {
         baton__http_json_error(r, d == BATON_ENOMEM ? 500 : 400, NULL,
-                     d == BATON_ENOMEM ? "out of memory"
-                                       : "the address has a bad %-escape");
+                               d == BATON_ENOMEM
+                                   ? "out of memory"
+                                   : "the address has a bad %-escape");
         call_free(c);
         return 1;
       }
@@ -669,9 +994,10 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
         call_free(c);
         return 1;
       }
-      if (baton__task_start_within(p, 2, c->what, call_done, c,
-                                   c->limit_ms) != 0) {
-        baton__http_json_error(r, 500, p->name, "out of memory starting the handler");
+      if (baton__task_start_within(p, 2, c->what, call_done, c, c->limit_ms) !=
+          0) {
+        baton__http_json_error(r, 500, p->name,
+                               "out of memory starting the handler");
         call_free(c);
       }
       return 1;
@@ -683,9 +1009,9 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
   snprintf(headers, sizeof headers, "Allow: %s\r\n", allow);
   snprintf(msg, sizeof msg, "%s is not answered here; this address takes %s",
            baton__http_req_method(r), allow);
-  baton__http_json(r, 405,
-                   json_pack("{s:{s:i, s:s}}", "error", "status", 405,
-                             "message", msg),
-                   headers);
+  baton__http_json(
+      r, 405,
+      json_pack("{s:{s:i, s:s}}", "error", "status", 405, "message", msg),
+      headers);
   return 1;
 }

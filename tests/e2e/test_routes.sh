@@ -255,4 +255,89 @@ printf 'baton.http.route("GET", "/api/optroutes/x", function() end, { type = "te
 expect_status 1 baton doctor
 expect_contains "option type must be a Content-Type" out
 
+test_case "a page answered with baton.http.response is HTML, its query escaped, with the CSP and nosniff"
+use_only_plugins pages
+serve_start
+get "/api/pages/hello?name=%3Cscript%3Ealert(1)%3C%2Fscript%3E%7B%7Brows%7D%7D%22%27%26"
+expect_code 200
+expect_contains "Content-Type: text/html; charset=utf-8" hdr
+expect_contains "X-Page: hello" hdr
+expect_contains "Content-Security-Policy: default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" hdr
+expect_contains "X-Content-Type-Options: nosniff" hdr
+verdict "one CSP and one nosniff header" "$(grep -ci '^content-security-policy:' hdr) CSP and $(grep -ci '^x-content-type-options:' hdr) nosniff headers" hdr \
+  test "$(grep -ci '^content-security-policy:' hdr)$(grep -ci '^x-content-type-options:' hdr)" = 11
+expect_contains '<h1>Hello &lt;script&gt;alert(1)&lt;/script&gt;{{rows}}&quot;&#39;&amp;</h1><ul><li>1</li><li>2</li></ul>' body
+expect_not_contains "<script>" body
+
+test_case "a kept page is sent again with its type and headers; a 404 response is not kept"
+get "/api/pages/hello?name=x"
+get "/api/pages/hello?name=x"
+expect_contains "Content-Type: text/html; charset=utf-8" hdr
+expect_contains "X-Page: hello" hdr
+expect_contains "Content-Security-Policy: default-src 'none'" hdr
+get /api/pages/missing
+expect_code 404
+expect_contains "Content-Type: text/plain; charset=utf-8" hdr
+get /api/pages/missing
+expect_code 404
+expect_contains "no such page" body
+get /api/pages/calls
+expect_json_true body 'd == {"page": 2, "missing": 2}'
+
+test_case "CSV with its own headers; a table body is JSON with the response's status"
+get /api/pages/csv
+expect_code 200
+expect_contains "Content-Type: text/csv; charset=utf-8" hdr
+expect_contains 'Content-Disposition: attachment; filename="x.csv"' hdr
+expect_contains "a,b" body
+get /api/pages/json
+expect_code 202
+expect_contains "Content-Type: application/json" hdr
+expect_json_true body 'd == {"ok": True}'
+
+test_case "a plain table shaped like a response is still sent as JSON, under the host's CSP"
+get /api/pages/csp
+expect_code 200
+expect_contains "Content-Type: application/json" hdr
+expect_json_true body 'd == {"status": 200, "headers": {"Content-Security-Policy": "script-src *"}, "body": "x"}'
+expect_not_contains "script-src *" hdr
+
+test_case "a response setting the CSP gets 500 naming the plugin, the route's file:line and the header"
+get /api/pages/csp-override
+expect_code 500
+expect_json_true body 'd["error"]["plugin"] == "pages" and "route GET /api/pages/csp-override (" in d["error"]["message"] and "init.lua:31)" in d["error"]["message"] and "content-security-policy'"'"' is written by baton itself" in d["error"]["message"]'
+expect_not_contains "script-src *" hdr
+expect_contains "plugin 'pages': route GET /api/pages/csp-override" err
+
+test_case "a header value with CR LF from the query is refused: no header is injected"
+get "/api/pages/inject?v=a%0D%0ASet-Cookie:%20s%3D1"
+expect_code 500
+expect_not_contains "Set-Cookie" hdr
+expect_contains "response header 'X-Name' holds byte 13" body
+get "/api/pages/inject?v=plain"
+expect_code 200
+expect_contains "X-Name: plain" hdr
+
+test_case "a value that cannot be sent is a 500 naming the plugin, route and what"
+get /api/pages/html-string
+expect_code 500
+expect_json_true body 'd["error"]["plugin"] == "pages" and "init.lua:41) returned a string, which is not sent as a JSON string" in d["error"]["message"] and "baton.http.response" in d["error"]["message"]'
+get /api/pages/bad-body
+expect_code 500
+expect_contains "body must be a string (sent as it is), a table (sent as JSON) or nil, not a function" body
+get /api/pages/two-statuses
+expect_code 500
+expect_contains "returned a response and a status; put the status in the response" body
+
+test_case "a {type = ...} route still sends a string as its type; a response there defaults to it"
+get /api/pages/feed
+expect_code 200
+expect_contains "Content-Type: text/calendar; charset=utf-8" hdr
+expect_contains "BEGIN:VCALENDAR" body
+get /api/pages/feed-response
+expect_contains "Content-Type: text/calendar; charset=utf-8" hdr
+expect_contains "X-Feed: 1" hdr
+interrupt_bg
+check_status 0
+
 finish

@@ -54,6 +54,127 @@ static void test_without_permission_it_raises(void **state) {
       "permissions = { \"http.route\" } to $DIR/t/plugin.lua\n");
 }
 
+#define HOST_OWNED(name)                                                       \
+  "baton.http.response: response header '" name "' is written by baton "       \
+  "itself and cannot be set by a plugin (refused: Content-Length, "            \
+  "Transfer-Encoding, Connection, Keep-Alive, Upgrade, TE, Trailer, "          \
+  "Set-Cookie, Cache-Control, Content-Encoding, Content-Security-Policy, "     \
+  "X-Content-Type-Options, Access-Control-*)\n"
+
+static void test_response_shape_errors_raise(void **state) {
+  expect_binding(
+      *state, NULL,
+      "local R = baton.http.response\n"
+      "raises(R, 'x')\n"
+      "raises(R, { stauts = 200 })\n"
+      "raises(R, { status = 99 })\n"
+      "raises(R, { status = 200.5 })\n"
+      "raises(R, { status = '200' })\n"
+      "raises(R, { headers = 'x' })\n"
+      "raises(R, { headers = { ['bad name'] = 'v' } })\n"
+      "raises(R, { headers = { [1] = 'v' } })\n"
+      "raises(R, { headers = { ['X-A'] = 1 } })\n"
+      "raises(R, { headers = { ['X-A'] = 'a\\r\\nSet-Cookie: s=1' } })\n"
+      "raises(R, { headers = { ['X-A'] = 'a\\0b' } })\n"
+      "raises(R, { headers = { ['content-length'] = '5' } })\n"
+      "raises(R, { headers = { ['Set-Cookie'] = 's=1' } })\n"
+      "raises(R, { headers = { ['Content-Security-Policy'] = \"default-src *\" "
+      "} })\n"
+      "raises(R, { headers = { ['Access-Control-Allow-Origin'] = '*' } })\n"
+      "raises(R, { headers = { ['X-A'] = '1', ['x-a'] = '2' } })\n"
+      "raises(R, { headers = { ['content-type'] = 'html' } })\n"
+      "raises(R, { body = 12 })\n"
+      "local many = {}\n"
+      "for i = 1, 33 do many['X-' .. i] = 'v' end\n"
+      "raises(R, { headers = many })\n"
+      "local r = R{ status = 201, headers = { ['Content-Type'] = 'text/csv' }, "
+      "body = 'a,b' }\n"
+      "show(r.status, r.headers['Content-Type'], r.body, getmetatable(r))\n",
+      "baton.http.response: the response must be a table, not a string\n"
+      "baton.http.response: a response has only the fields status, headers "
+      "and body; found 'stauts'\n"
+      "baton.http.response: a response's status must be an integer from 200 "
+      "to 599, not 99\n"
+      "baton.http.response: a response's status must be an integer from 200 "
+      "to 599, not 200.5\n"
+      "baton.http.response: a response's status must be an integer from 200 "
+      "to 599, not a string\n"
+      "baton.http.response: a response's headers must be a table of name = "
+      "value, not a string\n"
+      "baton.http.response: a response header's name must be a token "
+      "(letters, digits and !#$%&'*+-.^_`|~), not bad name\n"
+      "baton.http.response: a response header's name must be a token "
+      "(letters, digits and !#$%&'*+-.^_`|~), not 1\n"
+      "baton.http.response: response header 'X-A' must be a string, not a "
+      "number\n"
+      "baton.http.response: response header 'X-A' holds byte 13, a control "
+      "character or not ASCII (CR and LF would start a header of their own); "
+      "use printable ASCII\n"
+      "baton.http.response: response header 'X-A' holds byte 0, a control "
+      "character or not ASCII (CR and LF would start a header of their own); "
+      "use printable ASCII\n" HOST_OWNED("content-length") HOST_OWNED(
+          "Set-Cookie") HOST_OWNED("Content-Security-Policy")
+          HOST_OWNED(
+              "Access-Control-Allow-Origin") "baton.http.response: response "
+                                             "headers 'X-A' and 'x-a' are the "
+                                             "same "
+                                             "header (names ignore case); give "
+                                             "it once\n"
+                                             "baton.http.response: a "
+                                             "response's content-type must be "
+                                             "a type such as "
+                                             "\"text/html; charset=utf-8\" "
+                                             "(with a '/', at most 100 bytes)\n"
+                                             "baton.http.response: body must "
+                                             "be a string (sent as it is), a "
+                                             "table "
+                                             "(sent as JSON) or nil, not a "
+                                             "number\n"
+                                             "baton.http.response: a response "
+                                             "may have at most 32 headers of "
+                                             "1024 "
+                                             "bytes in all\n"
+                                             "201 | text/csv | a,b | "
+                                             "baton.http.response\n");
+}
+
+static void test_html_escape_and_render(void **state) {
+  expect_binding(
+      *state, NULL,
+      "local H = baton.html\n"
+      "show(H.escape([[<a href=\"x\">Tom & Jerry's</a>]]))\n"
+      "show(H.escape(42), H.escape(''))\n"
+      "raises(H.escape, nil)\n"
+      "show(H.render('<p>{{ name }}</p>{{{rows}}}', { name = "
+      "'<b>{{rows}}</b>', "
+      "rows = '<tr><td>1</td></tr>' }))\n"
+      "show(H.render('{{n}} & {{{n}}}', { n = 3 }))\n"
+      "show(H.render('no placeholders {', {}))\n"
+      "raises(H.render, 'a\\n{{missing}}', {})\n"
+      "raises(H.render, 'a\\n\\n{{t}}', { t = {} })\n"
+      "raises(H.render, 'x {{name', { name = 'a' })\n"
+      "raises(H.render, 'x {{{name}}', { name = 'a' })\n"
+      "raises(H.render, '{{1x}}', {})\n"
+      "raises(H.render, 'x')\n",
+      "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;\n"
+      "42 | \n"
+      "baton.html.escape: the text must be a string, not nil\n"
+      "<p>&lt;b&gt;{{rows}}&lt;/b&gt;</p><tr><td>1</td></tr>\n"
+      "3 & 3\n"
+      "no placeholders {\n"
+      "baton.html.render: template line 2: values.missing has no value; give "
+      "a string or a number (\"\" for nothing)\n"
+      "baton.html.render: template line 3: values.t has a table value; give a "
+      "string or a number (\"\" for nothing)\n"
+      "baton.html.render: template line 1: '{{' must be followed by a name "
+      "(letters, digits and _) and '}}'; found '{{name'\n"
+      "baton.html.render: template line 1: '{{{' must be followed by a name "
+      "(letters, digits and _) and '}}}'; found '{{{name}}'\n"
+      "baton.html.render: template line 1: '{{' must be followed by a name "
+      "(letters, digits and _) and '}}'; found '{{1x}}'\n"
+      "baton.html.render: values must be a table, not nil\n");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_wrong_arguments_and_options_raise,
@@ -61,6 +182,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(
           test_routes_are_made_only_while_init_lua_loads, setup, teardown),
       cmocka_unit_test_setup_teardown(test_without_permission_it_raises, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_response_shape_errors_raise, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_html_escape_and_render, setup,
                                       teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

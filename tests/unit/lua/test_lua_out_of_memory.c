@@ -9,6 +9,7 @@
 static int open_csv(lua_State *L) { return baton__lua_open_csv(L); }
 static int open_ics(lua_State *L) { return baton__lua_open_ics_lazy(L); }
 static int open_json(lua_State *L) { return baton__lua_open_json(L); }
+static int open_html(lua_State *L) { return baton__lua_open_html(L); }
 
 /* baton.csv.decode copied rows while libcsv's reader was open: a raise
  * there unwound through libcsv and lost the reader's buffers. */
@@ -51,11 +52,24 @@ static void test_json_encode_frees_its_complaint(void **state) {
                                    "M.decode('[1,')\n") > 5);
 }
 
+/* baton.html holds its output in a box while it reads values and raises
+ * for a missing one. */
+static void test_html_frees_its_output(void **state) {
+  (void)state;
+  assert_true(oom_sweep(open_html,
+                        "M.escape(string.rep('<a&b>', 40))\n"
+                        "M.render(string.rep('<p>{{a}}{{{b}}}</p>', 20), "
+                        "{a = '<x>', b = '<y>'})\n"
+                        "pcall(M.render, '<p>{{a}}{{nope}}', {a = 'x'})\n") >
+              5);
+}
+
 int main(int argc, char **argv) {
   (void)argc;
   oom_exact_heap(argv);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_csv_decode_frees_the_reader),
+      cmocka_unit_test(test_html_frees_its_output),
       cmocka_unit_test(test_csv_encode_frees_its_scratch_buffer),
       cmocka_unit_test(test_ics_frees_the_calendar_and_its_text),
       cmocka_unit_test(test_json_encode_frees_its_complaint),
