@@ -318,10 +318,13 @@ get "/api/pages/inject?v=plain"
 expect_code 200
 expect_contains "X-Name: plain" hdr
 
-test_case "a value that cannot be sent is a 500 naming the plugin, route and what"
+test_case "a plain string from a route without a type stays a JSON string, as before (compatibility)"
 get /api/pages/html-string
-expect_code 500
-expect_json_true body 'd["error"]["plugin"] == "pages" and "init.lua:41) returned a string, which is not sent as a JSON string" in d["error"]["message"] and "baton.http.response" in d["error"]["message"]'
+expect_code 200
+expect_contains "application/json" hdr
+expect_json_true body 'd == "<b>not JSON</b>"'
+
+test_case "a value that cannot be sent is a 500 naming the plugin, route and what"
 get /api/pages/bad-body
 expect_code 500
 expect_contains "body must be a string (sent as it is), a table (sent as JSON) or nil, not a function" body
