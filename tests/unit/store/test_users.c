@@ -1,0 +1,224 @@
+/* tests/unit/store/test_users.c: core/store/users.c: invitations used
+ * once, expiry, revocation, passphrases as argon2id, sessions, and no
+ * token or passphrase stored as given. */
+#include <sqlite3.h>
+
+#include "store_helpers.h"
+
+#define NOW 1800000000LL /* a fixed clock: 2027-01-15 */
+
+static void add_people(baton_store_t *s) {
+  assert_int_equal(sqlite3_exec(s->db,
+                                "INSERT INTO people(id, name) VALUES "
+                                "('T001', 'Ada Byron'), ('T002', 'Ben Ode')",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+}
+
+/* How many rows of the account tables hold `text` in any column. */
+static int rows_holding(baton_store_t *s, const char *text) {
+  sqlite3_stmt *st;
+  assert_int_equal(
+      sqlite3_prepare_v2(
+          s->db,
+          "SELECT (SELECT count(*) FROM baton_invitations WHERE instr("
+          "CAST(token_hash AS TEXT), ?1) OR instr(hex(token_hash), hex(?1)) "
+          "OR instr(person_id || role, ?1)) + (SELECT count(*) FROM "
+          "baton_users WHERE instr(coalesce(passphrase, ''), ?1)) + (SELECT "
+          "count(*) FROM baton_sessions WHERE instr(hex(id_hash), hex(?1)) "
+          "OR instr(csrf, ?1) AND ?2)",
+          -1, &st, NULL),
+      SQLITE_OK);
+  sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, 0);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  int n = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
+static void test_invitation_is_used_once(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  char tok[BATON_TOKEN_SIZE], *who = NULL;
+  long long exp = 0;
+  assert_int_equal(
+      baton_users_invite(f->s, "T001", "coordinator", NOW, tok, &exp), 0);
+  assert_int_equal(strlen(tok), 43);
+  assert_int_equal(exp, NOW + 7 * 24 * 3600);
+  assert_int_equal(baton_users_redeem(f->s, tok, NOW + 60, &who), 0);
+  assert_string_equal(who, "T001");
+  free(who);
+  assert_int_equal(baton_users_redeem(f->s, tok, NOW + 61, &who), BATON_EPERM);
+  assert_null(who);
+  assert_non_null(strstr(baton_store_last_error(f->s), "already used"));
+  char role[16];
+  assert_int_equal(baton_users_role_get(f->s, "T001", role, sizeof role), 0);
+  assert_string_equal(role, "coordinator");
+}
+
+static void test_invitation_expires_after_seven_days(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  char tok[BATON_TOKEN_SIZE], *who = NULL;
+  assert_int_equal(baton_users_invite(f->s, "T002", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(
+      baton_users_redeem(f->s, tok, NOW + BATON_INVITATION_SECONDS, &who),
+      BATON_EPERM);
+  assert_non_null(strstr(baton_store_last_error(f->s), "expired on"));
+  assert_int_equal(
+      baton_users_redeem(f->s, tok, NOW + BATON_INVITATION_SECONDS - 1, &who),
+      0);
+  free(who);
+}
+
+static void
+test_new_invitation_replaces_the_old_and_revoke_cancels(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  char a[BATON_TOKEN_SIZE], b[BATON_TOKEN_SIZE], *who = NULL;
+  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, a, NULL), 0);
+  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, b, NULL), 0);
+  assert_string_not_equal(a, b);
+  assert_int_equal(baton_users_redeem(f->s, a, NOW, &who), BATON_EPERM);
+  assert_int_equal(baton_users_revoke(f->s, "T001", NOW), 0);
+  assert_int_equal(baton_users_redeem(f->s, b, NOW, &who), BATON_EPERM);
+  assert_non_null(strstr(baton_store_last_error(f->s), "revoked"));
+  assert_null(who);
+}
+
+static void test_wrong_or_cut_token_is_refused(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  char tok[BATON_TOKEN_SIZE], *who = NULL;
+  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  char cut[BATON_TOKEN_SIZE];
+  memcpy(cut, tok, 41);
+  cut[41] = '\0';
+  assert_int_equal(baton_users_redeem(f->s, cut, NOW, &who), BATON_EPERM);
+  assert_non_null(strstr(baton_store_last_error(f->s), "not one baton made"));
+  tok[0] = tok[0] == 'A' ? 'B' : 'A';
+  assert_int_equal(baton_users_redeem(f->s, tok, NOW, &who), BATON_EPERM);
+  assert_int_equal(baton_users_redeem(f->s, "", NOW, &who), BATON_EPERM);
+  assert_null(who);
+}
+
+static void test_unknown_person_and_role_are_named(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  char tok[BATON_TOKEN_SIZE];
+  assert_int_equal(baton_users_invite(f->s, "T00l", NULL, NOW, tok, NULL),
+                   BATON_ENOTFOUND);
+  assert_non_null(strstr(baton_store_last_error(f->s), "did you mean 'T001'"));
+  assert_int_equal(baton_users_invite(f->s, "T001", "admin", NOW, tok, NULL),
+                   BATON_EINVAL);
+  assert_non_null(strstr(baton_store_last_error(f->s), "unknown role 'admin'"));
+  assert_int_equal(baton_users_role_set(f->s, "T002", "staff"),
+                   BATON_ENOTFOUND);
+  assert_int_equal(baton_users_revoke(f->s, "T002", NOW), BATON_ENOTFOUND);
+}
+
+static void test_passphrase_is_argon2id_and_verifies(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  char tok[BATON_TOKEN_SIZE];
+  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(baton_users_set_passphrase(f->s, "T001", "short one"),
+                   BATON_EINVAL);
+  assert_non_null(strstr(baton_store_last_error(f->s), "at least 10"));
+  assert_int_equal(baton_users_check_passphrase(f->s, "T001", "correct horse"),
+                   BATON_EPERM); /* none set yet: links only */
+  assert_int_equal(
+      baton_users_set_passphrase(f->s, "T001", "correct horse battery"), 0);
+  assert_int_equal(
+      baton_users_check_passphrase(f->s, "T001", "correct horse battery"), 0);
+  assert_int_equal(
+      baton_users_check_passphrase(f->s, "T001", "correct horse batterY"),
+      BATON_EPERM);
+  assert_int_equal(
+      baton_users_check_passphrase(f->s, "T002", "correct horse battery"),
+      BATON_EPERM);
+  sqlite3_stmt *st;
+  sqlite3_prepare_v2(f->s->db, "SELECT passphrase FROM baton_users", -1, &st,
+                     NULL);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_memory_equal(sqlite3_column_text(st, 0), "$argon2id$", 10);
+  sqlite3_finalize(st);
+  assert_int_equal(rows_holding(f->s, "correct horse battery"), 0);
+  assert_int_equal(baton_users_revoke(f->s, "T001", NOW), 0);
+  assert_int_equal(
+      baton_users_check_passphrase(f->s, "T001", "correct horse battery"),
+      BATON_EPERM);
+}
+
+static void test_tokens_are_never_stored_in_clear(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  char tok[BATON_TOKEN_SIZE], id[BATON_TOKEN_SIZE], csrf[BATON_TOKEN_SIZE];
+  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(baton_session_create(f->s, "T001", NOW, 3600, id, csrf), 0);
+  assert_int_equal(rows_holding(f->s, tok), 0);
+  assert_int_equal(rows_holding(f->s, id), 0);
+  assert_int_equal(rows_holding(f->s, "T001"), 1); /* the check can match */
+}
+
+static void test_sessions_check_expire_end_and_die_with_revoke(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  char tok[BATON_TOKEN_SIZE], id[BATON_TOKEN_SIZE], id2[BATON_TOKEN_SIZE],
+      csrf[BATON_TOKEN_SIZE], got[BATON_TOKEN_SIZE], *who = NULL;
+  assert_int_equal(baton_session_create(f->s, "T001", NOW, 3600, id, csrf),
+                   BATON_EPERM); /* no account yet */
+  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(baton_session_create(f->s, "T001", NOW, 3600, id, csrf), 0);
+  assert_int_equal(baton_session_check(f->s, id, NOW + 10, &who, got), 0);
+  assert_string_equal(who, "T001");
+  assert_string_equal(got, csrf);
+  free(who);
+  assert_int_equal(baton_session_check(f->s, id, NOW + 3600, &who, NULL),
+                   BATON_EPERM);
+  assert_int_equal(baton_session_end(f->s, id), 0);
+  assert_int_equal(baton_session_check(f->s, id, NOW, &who, NULL), BATON_EPERM);
+  assert_int_equal(baton_session_create(f->s, "T001", NOW, 3600, id2, csrf), 0);
+  assert_int_equal(baton_users_revoke(f->s, "T001", NOW), 0);
+  assert_int_equal(baton_session_check(f->s, id2, NOW, &who, NULL),
+                   BATON_EPERM);
+  assert_null(who);
+}
+
+static int count_user(const baton_user_t *u, void *ud) {
+  char *out = ud;
+  snprintf(out + strlen(out), 128 - strlen(out), "%s:%s:%d:%d;", u->person_id,
+           u->role, u->has_passphrase, u->revoked != 0);
+  return 0;
+}
+
+static void test_list_and_role_change(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  char tok[BATON_TOKEN_SIZE], out[128] = "";
+  assert_int_equal(baton_users_invite(f->s, "T002", "viewer", NOW, tok, NULL),
+                   0);
+  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(baton_users_role_set(f->s, "T002", "staff"), 0);
+  assert_int_equal(baton_users_revoke(f->s, "T001", NOW), 0);
+  assert_int_equal(baton_users_each(f->s, count_user, out), 0);
+  assert_string_equal(out, "T001:staff:0:1;T002:staff:0:0;");
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      T(test_invitation_is_used_once),
+      T(test_invitation_expires_after_seven_days),
+      T(test_new_invitation_replaces_the_old_and_revoke_cancels),
+      T(test_wrong_or_cut_token_is_refused),
+      T(test_unknown_person_and_role_are_named),
+      T(test_passphrase_is_argon2id_and_verifies),
+      T(test_tokens_are_never_stored_in_clear),
+      T(test_sessions_check_expire_end_and_die_with_revoke),
+      T(test_list_and_role_change),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
