@@ -300,6 +300,24 @@ fail:
   return err;
 }
 
+/* Runs an UPDATE of one account (?1 the person, ?2 the value). Returns 0,
+ * BATON_ENOTFOUND (no account) or a database error. */
+static int update_account(baton_store_t *s, const char *sql, const char *person,
+                          const char *value, const char *what) {
+  sqlite3_stmt *st;
+  int err = baton__store_prepare(s, sql, &st);
+  if (err != 0)
+    return err;
+  baton__bind_text(st, 1, person);
+  baton__bind_text(st, 2, value);
+  int rc = sqlite3_step(st);
+  int n = sqlite3_changes(baton__store_db(s));
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return baton__store_fail_sqlite(s, rc, what);
+  return n == 1 ? 0 : no_account(s, person);
+}
+
 int baton_users_set_passphrase(baton_store_t *s, const char *person,
                                const char *passphrase) {
   char hash[crypto_pwhash_STRBYTES];
@@ -325,20 +343,13 @@ int baton_users_set_passphrase(baton_store_t *s, const char *person,
                                (size_t)crypto_pwhash_MEMLIMIT_INTERACTIVE >>
                                    20);
   }
-  sqlite3_stmt *st;
-  if ((err = baton__store_prepare(s,
-                                  "UPDATE baton_users SET passphrase = ?2 "
-                                  "WHERE person_id = ?1",
-                                  &st)) != 0)
-    return err;
-  baton__bind_text(st, 1, person);
-  baton__bind_text(st, 2, passphrase ? hash : NULL);
-  int rc = sqlite3_step(st);
-  int n = sqlite3_changes(baton__store_db(s));
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE)
-    return baton__store_fail_sqlite(s, rc, "cannot write the passphrase");
-  return n == 1 ? 0 : no_account(s, person);
+  err = update_account(s,
+                       "UPDATE baton_users SET passphrase = ?2 WHERE "
+                       "person_id = ?1",
+                       person, passphrase ? hash : NULL,
+                       "cannot write the passphrase");
+  sodium_memzero(hash, sizeof hash);
+  return err;
 }
 
 int baton_users_check_passphrase(baton_store_t *s, const char *person,
@@ -390,19 +401,9 @@ int baton_users_role_set(baton_store_t *s, const char *person,
                          const char *role) {
   if (!baton_users_role_valid(role))
     return bad_role(s, role);
-  sqlite3_stmt *st;
-  int err = baton__store_prepare(
-      s, "UPDATE baton_users SET role = ?2 WHERE person_id = ?1", &st);
-  if (err != 0)
-    return err;
-  baton__bind_text(st, 1, person);
-  baton__bind_text(st, 2, role);
-  int rc = sqlite3_step(st);
-  int n = sqlite3_changes(baton__store_db(s));
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE)
-    return baton__store_fail_sqlite(s, rc, "cannot change the role");
-  return n == 1 ? 0 : no_account(s, person);
+  return update_account(s,
+                        "UPDATE baton_users SET role = ?2 WHERE person_id = ?1",
+                        person, role, "cannot change the role");
 }
 
 int baton_users_revoke(baton_store_t *s, const char *person, long long now) {
