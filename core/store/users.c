@@ -151,63 +151,64 @@ static int insert_hashed(baton_store_t *s, const char *sql,
   return rc == SQLITE_DONE ? 0 : baton__store_fail_sqlite(s, rc, what);
 }
 
-int baton_users_invite(baton_store_t *s, const char *person, const char *role,
-                       long long now, char token[BATON_TOKEN_SIZE],
-                       long long *expires) {
-  if (role != NULL && !baton_users_role_valid(role))
-    return bad_role(s, role);
-  int err = sodium_ready(s);
-  if (err != 0 || (err = baton__store_begin(s)) != 0)
-    return err;
-  sqlite3_stmt *st = NULL;
-  int n;
-  if ((err = run(s,
-                 "UPDATE baton_invitations SET used = ?2 WHERE person_id = "
-                 "?1 AND used IS NULL",
-                 person, now, "cannot cancel earlier invitations", NULL)) != 0)
-    goto fail;
-  if ((err = baton__store_prepare(
+/* One invitation of baton_users_invite, inside its transaction. */
+static int invite_one(baton_store_t *s, const char *person, const char *role,
+                      long long now, char token[BATON_TOKEN_SIZE]) {
+  sqlite3_stmt *st;
+  int err = run(s,
+                "UPDATE baton_invitations SET used = ?2 WHERE person_id = "
+                "?1 AND used IS NULL",
+                person, now, "cannot cancel earlier invitations", NULL);
+  if (err != 0 ||
+      (err = baton__store_prepare(
            s,
            "INSERT INTO baton_users(person_id, role, created) SELECT id, "
            "coalesce(?2, 'staff'), ?3 FROM people WHERE id = ?1 ON CONFLICT "
            "(person_id) DO UPDATE SET role = coalesce(?2, role), revoked = "
            "NULL",
            &st)) != 0)
-    goto fail;
+    return err;
   baton__bind_text(st, 1, person);
   baton__bind_text(st, 2, role);
   sqlite3_bind_int64(st, 3, now);
   int rc = sqlite3_step(st);
-  n = sqlite3_changes(baton__store_db(s));
+  int n = sqlite3_changes(baton__store_db(s));
   sqlite3_finalize(st);
-  st = NULL;
-  if (rc != SQLITE_DONE) {
-    err = baton__store_fail_sqlite(s, rc, "cannot write the account");
-    goto fail;
-  }
-  if (n == 0) {
-    err = no_person(s, person);
-    goto fail;
-  }
+  if (rc != SQLITE_DONE)
+    return baton__store_fail_sqlite(s, rc, "cannot write the account");
+  if (n == 0)
+    return no_person(s, person);
   unsigned char h[HASH_SIZE];
   new_token(token, h);
-  if ((err = insert_hashed(s,
-                           "INSERT INTO baton_invitations(token_hash, "
-                           "person_id, role, created, expires) SELECT ?1, "
-                           "person_id, role, ?4, ?5 FROM baton_users WHERE "
-                           "person_id = ?2 AND ?3 IS NULL",
-                           h, person, NULL, now, BATON_INVITATION_SECONDS,
-                           "cannot write the invitation", NULL)) != 0)
-    goto fail;
-  if ((err = baton__store_commit(s)) != 0)
-    goto fail;
+  return insert_hashed(s,
+                       "INSERT INTO baton_invitations(token_hash, person_id, "
+                       "role, created, expires) SELECT ?1, person_id, role, "
+                       "?4, ?5 FROM baton_users WHERE person_id = ?2 AND ?3 "
+                       "IS NULL",
+                       h, person, NULL, now, BATON_INVITATION_SECONDS,
+                       "cannot write the invitation", NULL);
+}
+
+int baton_users_invite(baton_store_t *s, const char *const *persons, size_t n,
+                       const char *role, long long now,
+                       char (*tokens)[BATON_TOKEN_SIZE], long long *expires) {
+  if (role != NULL && !baton_users_role_valid(role))
+    return bad_role(s, role);
+  int err = sodium_ready(s);
+  if (err != 0 || (err = baton__store_begin(s)) != 0)
+    return err;
+  for (size_t i = 0; i < n && err == 0; i++)
+    err = invite_one(s, persons[i], role, now, tokens[i]);
+  if (err == 0)
+    err = baton__store_commit(s);
+  if (err != 0) {
+    sodium_memzero(tokens, n * BATON_TOKEN_SIZE);
+    baton__store_rollback(s);
+    return err;
+  }
   if (expires)
     *expires = now + BATON_INVITATION_SECONDS;
   return 0;
-fail:
-  sodium_memzero(token, BATON_TOKEN_SIZE);
-  baton__store_rollback(s);
-  return err;
 }
 
 /* Looks up a token's or session's row by the hash of `text` with sql

@@ -416,18 +416,18 @@ typedef int (*baton_user_cb)(const baton_user_t *u, void *ud);
 /* Whether role is one of coordinator, staff, viewer. */
 int baton_users_role_valid(const char *role);
 
-/* Makes a one-time sign-in token for person (who must be in people),
- * valid from now (Unix seconds) for BATON_INVITATION_SECONDS: creates the
- * account with role (NULL: "staff" for a new account, else the account's
- * own) or sets its role, lifts a revocation and cancels the person's
- * earlier unused invitations. token receives the token, which is stored
- * only as a hash: it cannot be shown again. *expires (may be NULL) is its
- * expiry. Returns 0, BATON_ENOTFOUND (no such person; the message names
- * the nearest id), BATON_EINVAL (role) or a database error; nothing is
- * written on failure. */
-int baton_users_invite(baton_store_t *s, const char *person, const char *role,
-                       long long now, char token[BATON_TOKEN_SIZE],
-                       long long *expires);
+/* Makes a one-time sign-in token for each of the n persons (who must be
+ * in people), valid from now (Unix seconds) for BATON_INVITATION_SECONDS:
+ * creates each account with role (NULL: "staff" for a new account, else
+ * the account's own) or sets its role, lifts a revocation and cancels the
+ * person's earlier unused invitations. tokens[i] receives person i's
+ * token, which is stored only as a hash: it cannot be shown again.
+ * *expires (may be NULL) is their expiry. All or nothing: returns 0,
+ * BATON_ENOTFOUND (no such person; the message names the nearest id),
+ * BATON_EINVAL (role) or a database error, and then writes nothing. */
+int baton_users_invite(baton_store_t *s, const char *const *persons, size_t n,
+                       const char *role, long long now,
+                       char (*tokens)[BATON_TOKEN_SIZE], long long *expires);
 
 /* Uses a token once: *person receives the invited person's id (malloc'd,
  * the caller frees it) and the invitation is marked used. Returns 0 or

@@ -15,6 +15,20 @@ static void add_people(baton_store_t *s) {
                    SQLITE_OK);
 }
 
+static int count_user(const baton_user_t *u, void *ud) {
+  char *out = ud;
+  snprintf(out + strlen(out), 128 - strlen(out), "%s:%s:%d:%d;", u->person_id,
+           u->role, u->has_passphrase, u->revoked != 0);
+  return 0;
+}
+
+/* Invites one person. */
+static int invite1(baton_store_t *s, const char *person, const char *role,
+                   long long now, char tok[BATON_TOKEN_SIZE], long long *exp) {
+  return baton_users_invite(s, &person, 1, role, now,
+                            (char(*)[BATON_TOKEN_SIZE])tok, exp);
+}
+
 /* How many rows of the account tables hold `text` in any column. */
 static int rows_holding(baton_store_t *s, const char *text) {
   sqlite3_stmt *st;
@@ -42,8 +56,7 @@ static void test_invitation_is_used_once(void **state) {
   add_people(f->s);
   char tok[BATON_TOKEN_SIZE], *who = NULL;
   long long exp = 0;
-  assert_int_equal(
-      baton_users_invite(f->s, "T001", "coordinator", NOW, tok, &exp), 0);
+  assert_int_equal(invite1(f->s, "T001", "coordinator", NOW, tok, &exp), 0);
   assert_int_equal(strlen(tok), 43);
   assert_int_equal(exp, NOW + 7 * 24 * 3600);
   assert_int_equal(baton_users_redeem(f->s, tok, NOW + 60, &who), 0);
@@ -61,7 +74,7 @@ static void test_invitation_expires_after_seven_days(void **state) {
   fx_t *f = *state;
   add_people(f->s);
   char tok[BATON_TOKEN_SIZE], *who = NULL;
-  assert_int_equal(baton_users_invite(f->s, "T002", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(invite1(f->s, "T002", NULL, NOW, tok, NULL), 0);
   assert_int_equal(
       baton_users_redeem(f->s, tok, NOW + BATON_INVITATION_SECONDS, &who),
       BATON_EPERM);
@@ -77,8 +90,8 @@ test_new_invitation_replaces_the_old_and_revoke_cancels(void **state) {
   fx_t *f = *state;
   add_people(f->s);
   char a[BATON_TOKEN_SIZE], b[BATON_TOKEN_SIZE], *who = NULL;
-  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, a, NULL), 0);
-  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, b, NULL), 0);
+  assert_int_equal(invite1(f->s, "T001", NULL, NOW, a, NULL), 0);
+  assert_int_equal(invite1(f->s, "T001", NULL, NOW, b, NULL), 0);
   assert_string_not_equal(a, b);
   assert_int_equal(baton_users_redeem(f->s, a, NOW, &who), BATON_EPERM);
   assert_int_equal(baton_users_revoke(f->s, "T001", NOW), 0);
@@ -91,7 +104,7 @@ static void test_wrong_or_cut_token_is_refused(void **state) {
   fx_t *f = *state;
   add_people(f->s);
   char tok[BATON_TOKEN_SIZE], *who = NULL;
-  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(invite1(f->s, "T001", NULL, NOW, tok, NULL), 0);
   char cut[BATON_TOKEN_SIZE];
   memcpy(cut, tok, 41);
   cut[41] = '\0';
@@ -103,14 +116,29 @@ static void test_wrong_or_cut_token_is_refused(void **state) {
   assert_null(who);
 }
 
+static void test_invite_is_all_or_nothing(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  const char *who[] = {"T001", "T999"};
+  char toks[2][BATON_TOKEN_SIZE], out[128] = "";
+  assert_int_equal(baton_users_invite(f->s, who, 2, NULL, NOW, toks, NULL),
+                   BATON_ENOTFOUND);
+  assert_int_equal(baton_users_each(f->s, count_user, out), 0);
+  assert_string_equal(out, "");
+  who[1] = "T002";
+  assert_int_equal(baton_users_invite(f->s, who, 2, NULL, NOW, toks, NULL), 0);
+  assert_int_equal(baton_users_each(f->s, count_user, out), 0);
+  assert_string_equal(out, "T001:staff:0:0;T002:staff:0:0;");
+}
+
 static void test_unknown_person_and_role_are_named(void **state) {
   fx_t *f = *state;
   add_people(f->s);
   char tok[BATON_TOKEN_SIZE];
-  assert_int_equal(baton_users_invite(f->s, "T00l", NULL, NOW, tok, NULL),
+  assert_int_equal(invite1(f->s, "T00l", NULL, NOW, tok, NULL),
                    BATON_ENOTFOUND);
   assert_non_null(strstr(baton_store_last_error(f->s), "did you mean 'T001'"));
-  assert_int_equal(baton_users_invite(f->s, "T001", "admin", NOW, tok, NULL),
+  assert_int_equal(invite1(f->s, "T001", "admin", NOW, tok, NULL),
                    BATON_EINVAL);
   assert_non_null(strstr(baton_store_last_error(f->s), "unknown role 'admin'"));
   assert_int_equal(baton_users_role_set(f->s, "T002", "staff"),
@@ -122,7 +150,7 @@ static void test_passphrase_is_argon2id_and_verifies(void **state) {
   fx_t *f = *state;
   add_people(f->s);
   char tok[BATON_TOKEN_SIZE];
-  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(invite1(f->s, "T001", NULL, NOW, tok, NULL), 0);
   assert_int_equal(baton_users_set_passphrase(f->s, "T001", "short one"),
                    BATON_EINVAL);
   assert_non_null(strstr(baton_store_last_error(f->s), "at least 10"));
@@ -155,7 +183,7 @@ static void test_tokens_are_never_stored_in_clear(void **state) {
   fx_t *f = *state;
   add_people(f->s);
   char tok[BATON_TOKEN_SIZE], id[BATON_TOKEN_SIZE], csrf[BATON_TOKEN_SIZE];
-  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(invite1(f->s, "T001", NULL, NOW, tok, NULL), 0);
   assert_int_equal(baton_session_create(f->s, "T001", NOW, 3600, id, csrf), 0);
   assert_int_equal(rows_holding(f->s, tok), 0);
   assert_int_equal(rows_holding(f->s, id), 0);
@@ -169,7 +197,7 @@ static void test_sessions_check_expire_end_and_die_with_revoke(void **state) {
       csrf[BATON_TOKEN_SIZE], got[BATON_TOKEN_SIZE], *who = NULL;
   assert_int_equal(baton_session_create(f->s, "T001", NOW, 3600, id, csrf),
                    BATON_EPERM); /* no account yet */
-  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(invite1(f->s, "T001", NULL, NOW, tok, NULL), 0);
   assert_int_equal(baton_session_create(f->s, "T001", NOW, 3600, id, csrf), 0);
   assert_int_equal(baton_session_check(f->s, id, NOW + 10, &who, got), 0);
   assert_string_equal(who, "T001");
@@ -186,20 +214,12 @@ static void test_sessions_check_expire_end_and_die_with_revoke(void **state) {
   assert_null(who);
 }
 
-static int count_user(const baton_user_t *u, void *ud) {
-  char *out = ud;
-  snprintf(out + strlen(out), 128 - strlen(out), "%s:%s:%d:%d;", u->person_id,
-           u->role, u->has_passphrase, u->revoked != 0);
-  return 0;
-}
-
 static void test_list_and_role_change(void **state) {
   fx_t *f = *state;
   add_people(f->s);
   char tok[BATON_TOKEN_SIZE], out[128] = "";
-  assert_int_equal(baton_users_invite(f->s, "T002", "viewer", NOW, tok, NULL),
-                   0);
-  assert_int_equal(baton_users_invite(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(invite1(f->s, "T002", "viewer", NOW, tok, NULL), 0);
+  assert_int_equal(invite1(f->s, "T001", NULL, NOW, tok, NULL), 0);
   assert_int_equal(baton_users_role_set(f->s, "T002", "staff"), 0);
   assert_int_equal(baton_users_revoke(f->s, "T001", NOW), 0);
   assert_int_equal(baton_users_each(f->s, count_user, out), 0);
@@ -214,6 +234,7 @@ int main(void) {
       T(test_invitation_expires_after_seven_days),
       T(test_new_invitation_replaces_the_old_and_revoke_cancels),
       T(test_wrong_or_cut_token_is_refused),
+      T(test_invite_is_all_or_nothing),
       T(test_unknown_person_and_role_are_named),
       T(test_passphrase_is_argon2id_and_verifies),
       T(test_tokens_are_never_stored_in_clear),
