@@ -221,10 +221,10 @@ static int list_row(const baton_user_t *u, void *ud) {
   const char *sign_in = u->has_passphrase ? "passphrase" : "link";
   if (a != NULL)
     return json_array_append_new(
-               a, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s?, s:s?}",
+               a, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s?, s:s?}",
                             "person_id", u->person_id, "name", u->name, "role",
                             u->role, "sign_in", sign_in, "revoked",
-                            u->revoked != 0, "revoked_at",
+                            u->revoked != 0, "left", u->left, "revoked_at",
                             u->revoked ? revoked : NULL, "invited_until",
                             u->invited_until ? until : NULL)) != 0;
   fprintf(cli->out, "%-10s %-24s %-12s %-10s %s\n", u->person_id, u->name,

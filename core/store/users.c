@@ -25,6 +25,13 @@
 
 #define HASH_SIZE 32
 
+/* SQL: account `u` may sign in: not revoked, and its person is still
+ * active in the staff list (an import with --full marks those who left
+ * inactive, which ends their sign-in as revoking would). */
+#define MAY_SIGN_IN(u)                                                         \
+  u ".revoked IS NULL AND (SELECT active FROM people WHERE id = " u            \
+    ".person_id) = 1"
+
 /* sodium_init once (it is idempotent and thread-safe). Returns 0 or
  * BATON_EIO (no source of randomness). */
 static int sodium_ready(baton_store_t *s) {
@@ -69,8 +76,12 @@ static int bad_role(baton_store_t *s, const char *role) {
                            role ? role : "");
 }
 
-/* Runs sql with text ?1 and integer ?2; *changed (may be NULL) gets the
- * number of rows changed. */
+/* run()'s answer when sql is a query that found a row. */
+#define FOUND_ROW 1
+
+/* Runs sql with text ?1 and integer ?2: returns 0 (done), FOUND_ROW (a
+ * query found a row) or an error; *changed (may be NULL) gets the number
+ * of rows changed. */
 static int run(baton_store_t *s, const char *sql, const char *a, long long n,
                const char *what, int *changed) {
   sqlite3_stmt *st;
@@ -81,6 +92,8 @@ static int run(baton_store_t *s, const char *sql, const char *a, long long n,
   sqlite3_bind_int64(st, 2, n);
   int rc = sqlite3_step(st);
   sqlite3_finalize(st);
+  if (rc == SQLITE_ROW)
+    return FOUND_ROW;
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, what);
   if (changed)
@@ -163,7 +176,8 @@ static int invite_one(baton_store_t *s, const char *person, const char *role,
       (err = baton__store_prepare(
            s,
            "INSERT INTO baton_users(person_id, role, created) SELECT id, "
-           "coalesce(?2, 'staff'), ?3 FROM people WHERE id = ?1 ON CONFLICT "
+           "coalesce(?2, 'staff'), ?3 FROM people WHERE id = ?1 AND active ON "
+           "CONFLICT "
            "(person_id) DO UPDATE SET role = coalesce(?2, role), revoked = "
            "NULL",
            &st)) != 0)
@@ -176,6 +190,18 @@ static int invite_one(baton_store_t *s, const char *person, const char *role,
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, "cannot write the account");
+  if (n == 0) { /* no such person, or one who left */
+    err = run(s, "SELECT 1 FROM people WHERE id = ?1 AND NOT active", person, 0,
+              "cannot read the staff list", NULL);
+    if (err != 0 && err != FOUND_ROW)
+      return err;
+    if (err == FOUND_ROW)
+      return baton__store_fail(s, BATON_EINVAL,
+                               "'%s' is no longer active in the staff list "
+                               "(an import with --full marked them as "
+                               "left): only current staff can be invited",
+                               person);
+  }
   if (n == 0)
     return no_person(s, person);
   unsigned char h[HASH_SIZE];
@@ -236,11 +262,13 @@ int baton_users_redeem(baton_store_t *s, const char *token, long long now,
   if (err != 0 || (err = baton__store_begin(s)) != 0)
     return err;
   sqlite3_stmt *st;
-  int rc = find_hashed(s,
-                       "SELECT i.person_id, i.expires, i.used, u.revoked FROM "
-                       "baton_invitations i JOIN baton_users u USING "
-                       "(person_id) WHERE i.token_hash = ?1",
-                       token, now, &st);
+  int rc =
+      find_hashed(s,
+                  "SELECT i.person_id, i.expires, i.used, NOT (" MAY_SIGN_IN(
+                      "u") ") FROM baton_invitations i JOIN "
+                           "baton_users u USING (person_id) WHERE i.token_hash "
+                           "= ?1",
+                  token, now, &st);
   if (rc != SQLITE_ROW) {
     err = rc == SQLITE_DONE
               ? baton__store_fail(s, BATON_EPERM,
@@ -257,7 +285,7 @@ int baton_users_redeem(baton_store_t *s, const char *token, long long now,
   snprintf(who, sizeof who, "%s", baton__col_text(st, 0));
   long long expires = sqlite3_column_int64(st, 1);
   int used = sqlite3_column_type(st, 2) != SQLITE_NULL;
-  int revoked = sqlite3_column_type(st, 3) != SQLITE_NULL;
+  int revoked = sqlite3_column_int(st, 3);
   sqlite3_finalize(st);
   day_of(expires, day);
   if (revoked || used || now >= expires) {
@@ -265,7 +293,8 @@ int baton_users_redeem(baton_store_t *s, const char *token, long long now,
         s, BATON_EPERM,
         "this sign-in link %s%s: ask a coordinator for a new "
         "one (`baton users invite %s`)",
-        revoked ? "is for an account that was revoked"
+        revoked ? "is for an account that was revoked (or whose person left "
+                  "the staff list)"
         : used  ? "was already used, or replaced by a newer one"
                 : "expired on ",
         !revoked && !used ? day : "", who);
@@ -360,8 +389,8 @@ int baton_users_check_passphrase(baton_store_t *s, const char *person,
     return err;
   sqlite3_stmt *st;
   if ((err = baton__store_prepare(s,
-                                  "SELECT passphrase FROM baton_users WHERE "
-                                  "person_id = ?1 AND revoked IS NULL",
+                                  "SELECT passphrase FROM baton_users u WHERE "
+                                  "person_id = ?1 AND " MAY_SIGN_IN("u"),
                                   &st)) != 0)
     return err;
   baton__bind_text(st, 1, person);
@@ -439,7 +468,8 @@ int baton_users_each(baton_store_t *s, baton_user_cb cb, void *ud) {
       s,
       "SELECT u.person_id, p.name, u.role, u.passphrase IS NOT NULL, "
       "u.created, u.revoked, (SELECT max(expires) FROM baton_invitations i "
-      "WHERE i.person_id = u.person_id AND i.used IS NULL) FROM baton_users "
+      "WHERE i.person_id = u.person_id AND i.used IS NULL), p.active FROM "
+      "baton_users "
       "u JOIN people p ON p.id = u.person_id ORDER BY u.person_id",
       &st);
   if (err != 0)
@@ -452,7 +482,8 @@ int baton_users_each(baton_store_t *s, baton_user_cb cb, void *ud) {
                       .has_passphrase = sqlite3_column_int(st, 3),
                       .created = sqlite3_column_int64(st, 4),
                       .revoked = sqlite3_column_int64(st, 5),
-                      .invited_until = sqlite3_column_int64(st, 6)};
+                      .invited_until = sqlite3_column_int64(st, 6),
+                      .left = !sqlite3_column_int(st, 7)};
     if ((r = cb(&u, ud)) != 0)
       break;
   }
@@ -477,8 +508,8 @@ int baton_session_create(baton_store_t *s, const char *person, long long now,
   if ((err = insert_hashed(s,
                            "INSERT INTO baton_sessions(id_hash, person_id, "
                            "csrf, created, expires) SELECT ?1, person_id, ?3, "
-                           "?4, ?5 FROM baton_users WHERE person_id = ?2 AND "
-                           "revoked IS NULL",
+                           "?4, ?5 FROM baton_users u WHERE person_id = ?2 "
+                           "AND " MAY_SIGN_IN("u"),
                            h, person, csrf, now, seconds,
                            "cannot start the session", &n)) != 0)
     return err;
@@ -504,7 +535,7 @@ int baton_session_check(baton_store_t *s, const char *id, long long now,
   int rc = find_hashed(s,
                        "SELECT s.person_id, s.csrf FROM baton_sessions s "
                        "JOIN baton_users u USING (person_id) WHERE s.id_hash "
-                       "= ?1 AND u.revoked IS NULL AND s.expires > ?2",
+                       "= ?1 AND s.expires > ?2 AND " MAY_SIGN_IN("u"),
                        id, now, &st);
   if (st == NULL)
     return BATON_ESTORE;

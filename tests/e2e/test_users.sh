@@ -44,7 +44,7 @@ expect_match '^T003 +Jamal Washington +staff +link +invited$' out
 expect_status 0 baton users list --json
 expect_json out
 expect_json_true out 'len(d) == 4 and d[0]["role"] == "coordinator" and not d[0]["revoked"]'
-expect_json_true out 'set(d[0]) == {"person_id", "name", "role", "sign_in", "revoked", "revoked_at", "invited_until"}'
+expect_json_true out 'set(d[0]) == {"person_id", "name", "role", "sign_in", "revoked", "left", "revoked_at", "invited_until"}'
 while read -r t; do expect_not_contains "$t" out; done <tokens
 expect_not_contains "argon2" out
 
