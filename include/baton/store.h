@@ -404,10 +404,10 @@ int baton_settings_set(baton_store_t *s, const char *plugin, const char *key,
 typedef struct {
   const char *person_id;
   const char *name;
-  const char *role;   /* "coordinator", "staff" or "viewer" */
-  int has_passphrase; /* 0: the person signs in by link only */
-  long long created;  /* Unix seconds */
-  long long revoked;  /* 0: not revoked */
+  const char *role;        /* "coordinator", "staff" or "viewer" */
+  int has_passphrase;      /* 0: the person signs in by link only */
+  long long created;       /* Unix seconds */
+  long long revoked;       /* 0: not revoked */
   long long invited_until; /* an unused invitation's expiry, or 0 */
   int left; /* the person is no longer active in the staff list */
 } baton_user_t;
@@ -418,16 +418,16 @@ typedef int (*baton_user_cb)(const baton_user_t *u, void *ud);
 int baton_users_role_valid(const char *role);
 
 /* Makes a one-time sign-in token for each of the n persons (who must be
- * active in people), valid from now (Unix seconds) for BATON_INVITATION_SECONDS:
- * creates each account with role (NULL: "staff" for a new account, else
- * the account's own) or sets its role, lifts a revocation and cancels the
- * person's earlier unused invitations. tokens[i] receives person i's
- * token, which is stored only as a hash: it cannot be shown again.
- * *expires (may be NULL) is their expiry. All or nothing: returns 0,
- * BATON_ENOTFOUND (no such person; the message names the nearest id),
- * BATON_EINVAL (role, or a person no longer active) or a database error,
- * and then writes nothing. An account signs in only while not revoked and
- * its person is active: a person who left loses access with no command. */
+ * active in people), valid from now (Unix seconds) for
+ * BATON_INVITATION_SECONDS: creates each account with role (NULL: "staff" for a
+ * new account, else the account's own) or sets its role, lifts a revocation and
+ * cancels the person's earlier unused invitations. tokens[i] receives person
+ * i's token, which is stored only as a hash: it cannot be shown again. *expires
+ * (may be NULL) is their expiry. All or nothing: returns 0, BATON_ENOTFOUND (no
+ * such person; the message names the nearest id), BATON_EINVAL (role, or a
+ * person no longer active) or a database error, and then writes nothing. An
+ * account signs in only while not revoked and its person is active: a person
+ * who left loses access with no command. */
 int baton_users_invite(baton_store_t *s, const char *const *persons, size_t n,
                        const char *role, long long now,
                        char (*tokens)[BATON_TOKEN_SIZE], long long *expires);
@@ -435,8 +435,9 @@ int baton_users_invite(baton_store_t *s, const char *const *persons, size_t n,
 /* Uses a token once: *person receives the invited person's id (malloc'd,
  * the caller frees it) and the invitation is marked used. Returns 0 or
  * BATON_EPERM, with a message saying which (unknown, used, expired,
- * account revoked or its person no longer active), leaving *person NULL. Looked up by its hash, so the
- * time taken does not depend on how much of a token was right. */
+ * account revoked or its person no longer active), leaving *person NULL. Looked
+ * up by its hash, so the time taken does not depend on how much of a token was
+ * right. */
 int baton_users_redeem(baton_store_t *s, const char *token, long long now,
                        char **person);
 
