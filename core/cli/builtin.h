@@ -79,6 +79,10 @@ extern const size_t baton__config_ncommands;
 char *baton__config_doctor(baton_host_t *h, const baton_plugin_t *p,
                            int *problem);
 
+/* cmd_users.c: `baton users`, accounts and invitations. */
+extern const baton_builtin_t baton__users_commands[];
+extern const size_t baton__users_ncommands;
+
 /* Built-in commands of the store (cmd_store.c), for cli.c's table. */
 extern const baton_builtin_t baton__store_commands[];
 extern const size_t baton__store_ncommands;

@@ -220,7 +220,6 @@ static const struct {
     {"app", "the web app"},
     {"static", "the web app's files"},
     {"baton", "baton itself"},
-    {"users", "reserved for signing in"},
     {"sessions", "reserved for signing in"},
     {"invitations", "reserved for signing in"},
     {"config", "reserved for baton's settings"},

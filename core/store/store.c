@@ -91,6 +91,38 @@ static const char *const core_migrations[BATON_STORE_SCHEMA_VERSION] = {
     "  plugin TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
     "  PRIMARY KEY (plugin, key)"
     ") WITHOUT ROWID;",
+    /* 5: accounts (core/store/users.c): who may sign in and with what
+     * role, one-time invitations and browser sessions. Tokens and session
+     * ids are kept only as their BLAKE2b hash, passphrases only as argon2id
+     * strings; times are Unix seconds. baton_* names: no plugin reads them
+     * through SQL. */
+    "CREATE TABLE baton_users ("
+    "  person_id TEXT PRIMARY KEY NOT NULL REFERENCES people(id),"
+    "  role TEXT NOT NULL"
+    "    CHECK (role IN ('coordinator', 'staff', 'viewer')),"
+    "  passphrase TEXT CHECK (passphrase IS NULL OR"
+    "    substr(passphrase, 1, 10) = '$argon2id$'),"
+    "  created INTEGER NOT NULL,"
+    "  revoked INTEGER"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE baton_invitations ("
+    "  token_hash BLOB PRIMARY KEY NOT NULL CHECK (length(token_hash) = 32),"
+    "  person_id TEXT NOT NULL REFERENCES baton_users(person_id),"
+    "  role TEXT NOT NULL"
+    "    CHECK (role IN ('coordinator', 'staff', 'viewer')),"
+    "  created INTEGER NOT NULL,"
+    "  expires INTEGER NOT NULL,"
+    "  used INTEGER"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX baton_invitations_person ON baton_invitations(person_id);"
+    "CREATE TABLE baton_sessions ("
+    "  id_hash BLOB PRIMARY KEY NOT NULL CHECK (length(id_hash) = 32),"
+    "  person_id TEXT NOT NULL REFERENCES baton_users(person_id),"
+    "  csrf TEXT NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  expires INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX baton_sessions_person ON baton_sessions(person_id);",
 };
 
 #define CORE_COMPONENT "baton"
@@ -365,7 +397,7 @@ static int authorize(void *ud, int action, const char *a1, const char *a2,
     if (sqlite3_strnicmp(a1, "baton_", 6) == 0)
       return refuse(s, "plugin '%s' may not read table '%s'%s%s%s: baton_* "
                     "tables are baton's own (the school calendar, plugins' "
-                    "settings); read them with baton.terms and "
+                    "settings, accounts); read them with baton.terms and "
                     "baton.settings", p, a1, ctx ? " (through " : "",
                     ctx ? ctx : "", ctx ? ")" : "");
     return refuse(s, "plugin '%s' may not read table '%s'%s%s%s: %s '%s_'", p,

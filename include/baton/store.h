@@ -32,7 +32,7 @@
 typedef struct baton_store_s baton_store_t;
 
 /* The newest core schema version this baton knows. */
-#define BATON_STORE_SCHEMA_VERSION 4
+#define BATON_STORE_SCHEMA_VERSION 5
 
 /* SQLite's application_id of a baton database ("BATN"), so a file of
  * another program is told apart before anything writes to it. */
@@ -391,5 +391,99 @@ int baton_settings_each(baton_store_t *s, const char *plugin,
  * Returns 0 or a database error. */
 int baton_settings_set(baton_store_t *s, const char *plugin, const char *key,
                        const char *value);
+
+/* ---- accounts: who signs in, with what role (core/store/users.c) -------- */
+
+/* A one-time token or session id as text: 32 random bytes, base64url
+ * without padding (43 characters), and its NUL. */
+#define BATON_TOKEN_SIZE 44
+/* Invitations last 7 days; a passphrase has at least 10 characters. */
+#define BATON_INVITATION_SECONDS (7 * 24 * 60 * 60)
+#define BATON_PASSPHRASE_MIN 10
+
+typedef struct {
+  const char *person_id;
+  const char *name;
+  const char *role;        /* "coordinator", "staff" or "viewer" */
+  int has_passphrase;      /* 0: the person signs in by link only */
+  long long created;       /* Unix seconds */
+  long long revoked;       /* 0: not revoked */
+  long long invited_until; /* an unused invitation's expiry, or 0 */
+  int left; /* the person is no longer active in the staff list */
+} baton_user_t;
+
+typedef int (*baton_user_cb)(const baton_user_t *u, void *ud);
+
+/* Whether role is one of coordinator, staff, viewer. */
+int baton_users_role_valid(const char *role);
+
+/* Makes a one-time sign-in token for each of the n persons (who must be
+ * active in people), valid from now (Unix seconds) for
+ * BATON_INVITATION_SECONDS: creates each account with role (NULL: "staff" for a
+ * new account, else the account's own) or sets its role, lifts a revocation and
+ * cancels the person's earlier unused invitations. tokens[i] receives person
+ * i's token, which is stored only as a hash: it cannot be shown again. *expires
+ * (may be NULL) is their expiry. All or nothing: returns 0, BATON_ENOTFOUND (no
+ * such person; the message names the nearest id), BATON_EINVAL (role, or a
+ * person no longer active) or a database error, and then writes nothing. An
+ * account signs in only while not revoked and its person is active: a person
+ * who left loses access with no command. */
+int baton_users_invite(baton_store_t *s, const char *const *persons, size_t n,
+                       const char *role, long long now,
+                       char (*tokens)[BATON_TOKEN_SIZE], long long *expires);
+
+/* Uses a token once: *person receives the invited person's id (malloc'd,
+ * the caller frees it) and the invitation is marked used. Returns 0 or
+ * BATON_EPERM, with a message saying which (unknown, used, expired,
+ * account revoked or its person no longer active), leaving *person NULL. Looked
+ * up by its hash, so the time taken does not depend on how much of a token was
+ * right. */
+int baton_users_redeem(baton_store_t *s, const char *token, long long now,
+                       char **person);
+
+/* Sets a person's passphrase (argon2id, libsodium's interactive limits),
+ * or with passphrase NULL removes it (links only). Returns 0,
+ * BATON_EINVAL (shorter than BATON_PASSPHRASE_MIN characters),
+ * BATON_ENOTFOUND (no account) or BATON_ENOMEM (hashing failed). */
+int baton_users_set_passphrase(baton_store_t *s, const char *person,
+                               const char *passphrase);
+
+/* Returns 0 when passphrase is the account's, else BATON_EPERM (wrong,
+ * none set, revoked or no such account: one message for all, so it tells
+ * an attacker nothing) or a database error. */
+int baton_users_check_passphrase(baton_store_t *s, const char *person,
+                                 const char *passphrase);
+
+/* The account's role into role (at least 16 bytes). Returns 0,
+ * BATON_ENOTFOUND (no account) or a database error. */
+int baton_users_role_get(baton_store_t *s, const char *person, char *role,
+                         size_t size);
+/* Changes an account's role. Returns 0, BATON_EINVAL, BATON_ENOTFOUND. */
+int baton_users_role_set(baton_store_t *s, const char *person,
+                         const char *role);
+
+/* Revokes an account at now: its sessions end and its unused invitations
+ * are cancelled. Inviting the person again restores it. Returns 0,
+ * BATON_ENOTFOUND or a database error. */
+int baton_users_revoke(baton_store_t *s, const char *person, long long now);
+
+/* Calls cb for every account, by person id, until it returns non-zero.
+ * Never gives hashes or tokens. Returns 0, cb's value or an error. */
+int baton_users_each(baton_store_t *s, baton_user_cb cb, void *ud);
+
+/* Starts a session for person (an account not revoked) lasting seconds
+ * from now: id receives the session id (stored only as a hash) and csrf
+ * the session's CSRF secret. Returns 0, BATON_EPERM (no account or
+ * revoked) or a database error. */
+int baton_session_create(baton_store_t *s, const char *person, long long now,
+                         long long seconds, char id[BATON_TOKEN_SIZE],
+                         char csrf[BATON_TOKEN_SIZE]);
+/* Checks a session id at now: *person (malloc'd) and csrf (may be NULL)
+ * receive its person and CSRF secret. Returns 0 or BATON_EPERM (unknown,
+ * expired, ended, account revoked). */
+int baton_session_check(baton_store_t *s, const char *id, long long now,
+                        char **person, char csrf[BATON_TOKEN_SIZE]);
+/* Ends a session (signing out); an unknown id is not an error. */
+int baton_session_end(baton_store_t *s, const char *id);
 
 #endif

@@ -1,0 +1,386 @@
+/* core/cli/cmd_users.c: `baton users`, who may sign in to `baton serve`
+ * and with what role: invite people (one-time sign-in links, or a CSV of
+ * them for a mail merge), list the accounts, change a role, revoke.
+ *
+ * The store keeps the accounts (core/store/users.c); a link's token is
+ * printed once here and kept there only as a hash, so a lost link is
+ * replaced by inviting the person again. Nothing here prints a hash, a
+ * passphrase or a token but the new ones. Exit status: 0 done, 1 failed
+ * (nothing written), 2 usage (an unknown person or role among them). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "builtin.h"
+
+#define DEFAULT_BASE "http://127.0.0.1:8080"
+
+/* Unix seconds as "2027-01-15T08:00:00Z" (buf: at least 21 bytes). */
+static const char *utc(long long t, char *buf, size_t size) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
+      strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    snprintf(buf, size, "%s", "");
+  return buf;
+}
+
+/* Reports the store's failure: exit 2 for what the user named wrong (a
+ * person, a role), 1 for the rest. */
+static int fail(baton_cli_t *cli, const baton_cmdspec_t *spec, baton_store_t *s,
+                int err) {
+  if (err == BATON_ENOTFOUND || err == BATON_EINVAL) {
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "baton users %s", spec->name);
+    baton__usage_error(cli->host, spec, prefix, baton_store_last_error(s));
+    return 2;
+  }
+  baton__host_report(
+      cli->host, NULL,
+      s ? baton_store_last_error(s) : baton_host_last_error(cli->host), NULL);
+  return 1;
+}
+
+static baton_store_t *open_store(baton_cli_t *cli) {
+  baton_store_t *s;
+  if (baton__host_store(cli->host, &s) != 0) {
+    baton__host_report(cli->host, NULL, baton_host_last_error(cli->host), NULL);
+    return NULL;
+  }
+  return s;
+}
+
+/* ---- invite -------------------------------------------------------------- */
+
+/* The invited people's names and roles, read back after the invitation. */
+typedef struct {
+  const char *const *ids;
+  size_t n;
+  char **names, **roles;
+} invited_t;
+
+static int find_invited(const baton_user_t *u, void *ud) {
+  invited_t *v = ud;
+  for (size_t i = 0; i < v->n; i++)
+    if (strcmp(v->ids[i], u->person_id) == 0 && v->names[i] == NULL) {
+      v->names[i] = baton__strdup(u->name);
+      v->roles[i] = baton__strdup(u->role);
+    }
+  return 0;
+}
+
+/* The CSV for a mail merge: person_id,name,role,link,expires. */
+static int write_csv(baton_cli_t *cli, const char *file, const invited_t *v,
+                     char (*links)[BATON_TOKEN_SIZE + 512], const char *exp) {
+  baton_buf_t b = {0};
+  const char *head[] = {"person_id", "name", "role", "link", "expires"};
+  int err = baton__csv_write_row(&b, head, 5);
+  for (size_t i = 0; err == 0 && i < v->n; i++) {
+    const char *row[] = {v->ids[i], v->names[i], v->roles[i], links[i], exp};
+    err = baton__csv_write_row(&b, row, 5);
+  }
+  char *why = NULL;
+  if (err == 0)
+    err = baton__file_write_atomic(file, b.data ? b.data : "", b.len, &why);
+  baton__buf_free(&b);
+  if (err != 0) {
+    char *m = baton__asprintf(
+        "%s: %s; the invitations were made, but their links are only in "
+        "that file: run the same command again to replace them",
+        file, why ? why : baton_strerror(err));
+    baton__host_report(cli->host, NULL, m ? m : file, NULL);
+    free(m);
+  }
+  free(why);
+  return err != 0;
+}
+
+/* Whether the folder of file exists and may be written, checked before
+ * inviting anyone so that a CSV that cannot be written leaves no links
+ * that nobody will see. */
+static int writable_dir(const char *file) {
+  const char *slash = strrchr(file, '/');
+  char *dir =
+      slash ? baton__strndup(file, slash == file ? 1 : (size_t)(slash - file))
+            : baton__strdup(".");
+  int ok = dir != NULL && baton__is_dir(dir) && access(dir, W_OK | X_OK) == 0;
+  free(dir);
+  return ok;
+}
+
+static int cmd_invite(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                      baton_value_t *args, int argc, const char *const *argv) {
+  (void)argc, (void)argv;
+  const baton_value_t *people = &args[0];
+  const char *role = args[1].set ? args[1].v.s : NULL;
+  const char *csv = args[2].set ? args[2].v.s : NULL;
+  const char *base = args[3].set ? args[3].v.s : DEFAULT_BASE;
+  size_t n = people->nitems, blen = strlen(base);
+  while (blen > 0 && base[blen - 1] == '/')
+    blen--;
+  if (blen > 400 ||
+      (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)) {
+    baton__usage_error(cli->host, spec, "baton users invite",
+                       "--base must be the address people open baton at, "
+                       "starting with http:// or https://, e.g. --base "
+                       "https://baton.school.example");
+    return 2;
+  }
+  if (csv != NULL && !writable_dir(csv)) {
+    char *m = baton__asprintf("--csv %s: cannot write in its folder (missing "
+                              "or read-only): choose another file; nobody "
+                              "was invited",
+                              csv);
+    baton__host_report(cli->host, NULL, m ? m : csv, NULL);
+    free(m);
+    return 1;
+  }
+  baton_store_t *s = open_store(cli);
+  if (s == NULL)
+    return 1;
+  const char **ids = calloc(n ? n : 1, sizeof *ids);
+  char(*tokens)[BATON_TOKEN_SIZE] = calloc(n ? n : 1, sizeof *tokens);
+  char(*links)[BATON_TOKEN_SIZE + 512] = calloc(n ? n : 1, sizeof *links);
+  invited_t v = {ids, n, calloc(n ? n : 1, sizeof(char *)),
+                 calloc(n ? n : 1, sizeof(char *))};
+  int status = 1;
+  if (!ids || !tokens || !links || !v.names || !v.roles) {
+    baton__host_report(cli->host, NULL, "out of memory", NULL);
+    goto done;
+  }
+  for (size_t i = 0; i < n; i++)
+    ids[i] = people->items[i].v.s;
+  long long exp = 0;
+  int err =
+      baton_users_invite(s, ids, n, role, (long long)time(NULL), tokens, &exp);
+  if (err == 0)
+    err = baton_users_each(s, find_invited, &v);
+  if (err != 0) {
+    status = fail(cli, spec, s, err);
+    goto done;
+  }
+  char when[32];
+  utc(exp, when, sizeof when);
+  for (size_t i = 0; i < n; i++)
+    snprintf(links[i], sizeof links[i], "%.*s/signin?token=%s", (int)blen, base,
+             tokens[i]);
+  if (csv != NULL) {
+    if ((status = write_csv(cli, csv, &v, links, when)) == 0)
+      fprintf(cli->out,
+              "%zu sign-in link%s written to %s (each works once, until "
+              "%s)\n",
+              n, n == 1 ? "" : "s", csv, when);
+    goto done;
+  }
+  if (cli->opts.json) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+      json_array_append_new(a, json_pack("{s:s, s:s?, s:s?, s:s, s:s}",
+                                         "person_id", ids[i], "name",
+                                         v.names[i], "role", v.roles[i], "link",
+                                         links[i], "expires", when));
+    char *j = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fprintf(cli->out, "%s\n", j ? j : "[]");
+    free(j);
+    json_decref(a);
+  } else {
+    for (size_t i = 0; i < n; i++)
+      fprintf(cli->out, "%s (%s, %s): %s\n", v.names[i] ? v.names[i] : ids[i],
+              ids[i], v.roles[i] ? v.roles[i] : "?", links[i]);
+    fprintf(cli->out,
+            "Each link works once, until %s; send each to its person only.\n",
+            when);
+  }
+  status = 0;
+done:
+  for (size_t i = 0; i < n && v.names && v.roles; i++) {
+    free(v.names[i]);
+    free(v.roles[i]);
+  }
+  free(v.names);
+  free(v.roles);
+  free(ids);
+  if (tokens)
+    memset(tokens, 0, n * sizeof *tokens);
+  free(tokens);
+  free(links);
+  return status;
+}
+
+/* ---- list, role, revoke -------------------------------------------------- */
+
+static int list_row(const baton_user_t *u, void *ud) {
+  baton_cli_t *cli = ((void **)ud)[0];
+  json_t *a = ((void **)ud)[1];
+  char revoked[32], until[32];
+  utc(u->revoked, revoked, sizeof revoked);
+  utc(u->invited_until, until, sizeof until);
+  const char *sign_in = u->has_passphrase ? "passphrase" : "link";
+  if (a != NULL)
+    return json_array_append_new(
+               a, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s?, s:s?}",
+                            "person_id", u->person_id, "name", u->name, "role",
+                            u->role, "sign_in", sign_in, "revoked",
+                            u->revoked != 0, "left", u->left, "revoked_at",
+                            u->revoked ? revoked : NULL, "invited_until",
+                            u->invited_until ? until : NULL)) != 0;
+  fprintf(cli->out, "%-10s %-24s %-12s %-10s %s\n", u->person_id, u->name,
+          u->role, sign_in,
+          u->revoked         ? "revoked"
+          : u->invited_until ? "invited"
+                             : "active");
+  return 0;
+}
+
+static int cmd_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                    baton_value_t *args, int argc, const char *const *argv) {
+  (void)args, (void)argc, (void)argv;
+  baton_store_t *s = open_store(cli);
+  if (s == NULL)
+    return 1;
+  json_t *a = cli->opts.json ? json_array() : NULL;
+  void *ud[2] = {cli, a};
+  if (a == NULL)
+    fprintf(cli->out, "%-10s %-24s %-12s %-10s %s\n", "PERSON", "NAME", "ROLE",
+            "SIGN-IN", "STATE");
+  int err = baton_users_each(s, list_row, ud);
+  if (err != 0) {
+    json_decref(a);
+    return fail(cli, spec, s, err);
+  }
+  if (a != NULL) {
+    char *j = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fprintf(cli->out, "%s\n", j ? j : "[]");
+    free(j);
+    json_decref(a);
+  }
+  return 0;
+}
+
+static int cmd_role(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                    baton_value_t *args, int argc, const char *const *argv) {
+  (void)argc, (void)argv;
+  baton_store_t *s = open_store(cli);
+  if (s == NULL)
+    return 1;
+  int err = baton_users_role_set(s, args[0].v.s, args[1].v.s);
+  if (err != 0)
+    return fail(cli, spec, s, err);
+  fprintf(cli->out, "%s is now %s\n", args[0].v.s, args[1].v.s);
+  return 0;
+}
+
+static int cmd_revoke(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                      baton_value_t *args, int argc, const char *const *argv) {
+  (void)argc, (void)argv;
+  baton_store_t *s = open_store(cli);
+  if (s == NULL)
+    return 1;
+  int err = baton_users_revoke(s, args[0].v.s, (long long)time(NULL));
+  if (err != 0)
+    return fail(cli, spec, s, err);
+  fprintf(cli->out,
+          "%s can no longer sign in: sessions ended, links cancelled "
+          "(`baton users invite %s` lets them back)\n",
+          args[0].v.s, args[0].v.s);
+  return 0;
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+static char *roles[] = {"coordinator", "staff", "viewer"};
+
+static baton_argspec_t invite_args[] = {
+    {.name = "person",
+     .key = "person",
+     .type = BATON_ARG_STRING,
+     .required = 1,
+     .many = 1,
+     .metavar = "PERSON",
+     .help = "the person's id in the staff list; several at once"},
+    {.name = "role",
+     .key = "role",
+     .flag = 1,
+     .type = BATON_ARG_ENUM,
+     .values = roles,
+     .nvalues = 3,
+     .metavar = "ROLE",
+     .help = "coordinator, staff or viewer; by default staff for a new "
+             "account, else its role"},
+    {.name = "csv",
+     .key = "csv",
+     .flag = 1,
+     .type = BATON_ARG_PATH,
+     .metavar = "FILE",
+     .help = "write person_id,name,role,link,expires to FILE for a mail "
+             "merge instead of printing the links"},
+    {.name = "base",
+     .key = "base",
+     .flag = 1,
+     .type = BATON_ARG_STRING,
+     .metavar = "URL",
+     .help = "the address people open baton at (default " DEFAULT_BASE ")"},
+};
+
+static baton_argspec_t role_args[] = {
+    {.name = "person",
+     .key = "person",
+     .type = BATON_ARG_STRING,
+     .required = 1,
+     .metavar = "PERSON",
+     .help = "the person's id"},
+    {.name = "role",
+     .key = "role",
+     .type = BATON_ARG_ENUM,
+     .required = 1,
+     .values = roles,
+     .nvalues = 3,
+     .metavar = "ROLE",
+     .help = "coordinator, staff or viewer"},
+};
+
+static baton_argspec_t revoke_args[] = {
+    {.name = "person",
+     .key = "person",
+     .type = BATON_ARG_STRING,
+     .required = 1,
+     .metavar = "PERSON",
+     .help = "the person's id"},
+};
+
+#define N(a) (sizeof(a) / sizeof *(a))
+
+const baton_builtin_t baton__users_commands[] = {
+    {"users",
+     {.name = "invite",
+      .summary = "Make one-time sign-in links for people of the staff list",
+      .help = "Each link signs its person in once, within 7 days; a new "
+              "invitation replaces the person's earlier links. Links are "
+              "kept only as hashes: keep the output or the CSV until sent.",
+      .args = invite_args,
+      .nargs = N(invite_args)},
+     cmd_invite},
+    {"users",
+     {.name = "list",
+      .summary = "List the accounts, their roles and how they sign in",
+      .args = NULL,
+      .nargs = 0},
+     cmd_list},
+    {"users",
+     {.name = "role",
+      .summary = "Change an account's role",
+      .args = role_args,
+      .nargs = N(role_args)},
+     cmd_role},
+    {"users",
+     {.name = "revoke",
+      .summary = "Stop a person signing in (ends their sessions)",
+      .args = revoke_args,
+      .nargs = N(revoke_args)},
+     cmd_revoke},
+};
+
+const size_t baton__users_ncommands = N(baton__users_commands);
