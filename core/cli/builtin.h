@@ -33,6 +33,10 @@ typedef struct {
   baton_builtin_fn fn;
 } baton_builtin_t;
 
+/* The host's store for a built-in command; when it cannot be opened,
+ * reports why and returns NULL (the command then exits 1). cli.c */
+baton_store_t *baton__cli_store(baton_cli_t *cli);
+
 /* Calls cb for every built-in command, in --help order, until it returns
  * non-zero (cli.c). */
 void baton__builtin_each(int (*cb)(const baton_builtin_t *b, void *ud),

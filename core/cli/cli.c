@@ -287,6 +287,15 @@ static const builtin_table_t builtin_tables[] = {
     for (const baton_builtin_t *b = builtin_tables[ti_].rows;                  \
          b < builtin_tables[ti_].rows + *builtin_tables[ti_].count; b++)
 
+baton_store_t *baton__cli_store(baton_cli_t *cli) {
+  baton_store_t *s;
+  if (baton__host_store(cli->host, &s) != 0) {
+    baton__host_report(cli->host, NULL, baton_host_last_error(cli->host), NULL);
+    return NULL;
+  }
+  return s;
+}
+
 void baton__builtin_each(int (*cb)(const baton_builtin_t *b, void *ud),
                          void *ud) {
   FOREACH_BUILTIN(b) {

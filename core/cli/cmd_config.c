@@ -225,9 +225,8 @@ static int cmd_config(baton_cli_t *cli, const baton_cmdspec_t *spec,
     baton__value_format(&v, &text);
     baton__value_clear(&v);
   }
-  baton_store_t *s;
-  if (baton__host_store(h, &s) != 0) {
-    baton__host_report(h, NULL, baton_host_last_error(h), NULL);
+  baton_store_t *s = baton__cli_store(cli);
+  if (s == NULL) {
     baton__buf_free(&text);
     return 1;
   }

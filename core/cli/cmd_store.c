@@ -91,16 +91,6 @@ static int fail(baton_cli_t *cli, baton_store_t *s, const char *hint) {
   return 1;
 }
 
-/* Opens the host's store; on failure reports it. */
-static baton_store_t *open_store(baton_cli_t *cli) {
-  baton_store_t *s;
-  if (baton__host_store(cli->host, &s) != 0) {
-    fail(cli, NULL, NULL);
-    return NULL;
-  }
-  return s;
-}
-
 static baton_format_t format_arg(const baton_value_t *v) {
   if (!v->set || v->v.s == NULL)
     return BATON_FORMAT_AUTO;
@@ -140,7 +130,7 @@ static int usage(baton_cli_t *cli, const baton_cmdspec_t *spec,
 /* args: FILE, --format, --dry-run, --full, then the kind's own. */
 static int run_import(baton_cli_t *cli, baton_import_options_t *o,
                       const char *file, int people) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   baton_import_report_t r;
@@ -261,7 +251,7 @@ static int cmd_groups_import(baton_cli_t *cli, const baton_cmdspec_t *spec,
 static int cmd_groups_add(baton_cli_t *cli, const baton_cmdspec_t *spec,
                           baton_value_t *args, int argc,
                           const char *const *argv) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   const char *g = args[0].v.s, *p = args[1].v.s;
@@ -285,7 +275,7 @@ static int cmd_groups_add(baton_cli_t *cli, const baton_cmdspec_t *spec,
 static int cmd_groups_remove(baton_cli_t *cli, const baton_cmdspec_t *spec,
                              baton_value_t *args, int argc,
                              const char *const *argv) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   if (baton_group_remove(s, args[0].v.s, args[1].v.s) != 0)
@@ -304,7 +294,7 @@ static int cmd_groups_remove(baton_cli_t *cli, const baton_cmdspec_t *spec,
 static int cmd_groups_delete(baton_cli_t *cli, const baton_cmdspec_t *spec,
                              baton_value_t *args, int argc,
                              const char *const *argv) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   size_t n = 0;
@@ -405,7 +395,7 @@ static int parse_where(baton_cli_t *cli, const baton_cmdspec_t *spec,
     for (size_t k = 0; k < N_WHERE && !known; k++)
       known = strcasecmp(item, where_fields[k]) == 0;
     if (!known && !loaded) {
-      baton_store_t *s = open_store(cli);
+      baton_store_t *s = baton__cli_store(cli);
       if (s == NULL || baton_people_attr_names(s, &attrs, &nattrs) != 0) {
         status = s ? fail(cli, s, NULL) : 1;
         break;
@@ -444,7 +434,7 @@ static int cmd_people_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
   int r = parse_where(cli, spec, &args[0], f, &nf);
   if (r != 0)
     return r;
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   list_t l;
@@ -474,7 +464,7 @@ static int show_person(const baton_person_t *p, void *ud) {
 static int cmd_people_show(baton_cli_t *cli, const baton_cmdspec_t *spec,
                            baton_value_t *args, int argc,
                            const char *const *argv) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   list_t l = {
@@ -593,7 +583,7 @@ static int list_group(const baton_group_t *g, void *ud) {
 static int cmd_groups_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
                            baton_value_t *args, int argc,
                            const char *const *argv) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   list_t l;
@@ -608,7 +598,7 @@ static int cmd_groups_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
 static int cmd_groups_show(baton_cli_t *cli, const baton_cmdspec_t *spec,
                            baton_value_t *args, int argc,
                            const char *const *argv) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   list_t l;
@@ -627,7 +617,7 @@ static int run_export(baton_cli_t *cli, baton_value_t *args,
                       int (*fn)(baton_store_t *, const char *, baton_format_t,
                                 int, size_t *),
                       const char *what) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   size_t rows = 0;
@@ -656,7 +646,7 @@ static int cmd_groups_export(baton_cli_t *cli, const baton_cmdspec_t *spec,
 
 static int cmd_backup(baton_cli_t *cli, const baton_cmdspec_t *spec,
                       baton_value_t *args, int argc, const char *const *argv) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   if (baton_store_backup(s, args[0].v.s) != 0)
@@ -669,7 +659,7 @@ static int cmd_backup(baton_cli_t *cli, const baton_cmdspec_t *spec,
 
 static int cmd_restore(baton_cli_t *cli, const baton_cmdspec_t *spec,
                        baton_value_t *args, int argc, const char *const *argv) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   if (baton_store_restore(s, args[0].v.s) != 0)

@@ -290,15 +290,6 @@ static int read_csv(baton_cli_t *cli, const char *file, const char *text,
 
 /* ---- commands ------------------------------------------------------------ */
 
-static baton_store_t *open_store(baton_cli_t *cli) {
-  baton_store_t *s;
-  if (baton__host_store(cli->host, &s) != 0) {
-    baton__host_report(cli->host, NULL, baton_host_last_error(cli->host), NULL);
-    return NULL;
-  }
-  return s;
-}
-
 static int is_ics(const char *file, const char *text) {
   size_t n = strlen(file);
   if (n > 4 && strcasecmp(file + n - 4, ".ics") == 0)
@@ -365,7 +356,7 @@ static int cmd_import(baton_cli_t *cli, const baton_cmdspec_t *spec,
   int status = is_ics(file, text) ? read_ics(cli, file, text, len, &r)
                                   : read_csv(cli, file, text, len, &r);
   free(text);
-  baton_store_t *s = status == 0 ? open_store(cli) : NULL;
+  baton_store_t *s = status == 0 ? baton__cli_store(cli) : NULL;
   baton_terms_report_t rep;
   if (status == 0 && s == NULL)
     status = 1;
@@ -388,7 +379,7 @@ static int cmd_import(baton_cli_t *cli, const baton_cmdspec_t *spec,
 /* args: NAME, FROM, TO, --closure */
 static int cmd_add(baton_cli_t *cli, const baton_cmdspec_t *spec,
                    baton_value_t *args, int argc, const char *const *argv) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   baton_term_t t = {args[3].v.b ? BATON_CLOSURE : BATON_TERM, args[0].v.s,
@@ -411,7 +402,7 @@ static int cmd_add(baton_cli_t *cli, const baton_cmdspec_t *spec,
 /* args: NAME, [FROM] */
 static int cmd_remove(baton_cli_t *cli, const baton_cmdspec_t *spec,
                       baton_value_t *args, int argc, const char *const *argv) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   size_t n;
@@ -444,7 +435,7 @@ static int list_row(const baton_term_t *t, void *ud) {
 
 static int cmd_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
                     baton_value_t *args, int argc, const char *const *argv) {
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   json_t *a = cli->opts.json ? json_array() : NULL;

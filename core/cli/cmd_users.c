@@ -44,15 +44,6 @@ static int fail(baton_cli_t *cli, const baton_cmdspec_t *spec, baton_store_t *s,
   return 1;
 }
 
-static baton_store_t *open_store(baton_cli_t *cli) {
-  baton_store_t *s;
-  if (baton__host_store(cli->host, &s) != 0) {
-    baton__host_report(cli->host, NULL, baton_host_last_error(cli->host), NULL);
-    return NULL;
-  }
-  return s;
-}
-
 /* ---- invite -------------------------------------------------------------- */
 
 /* The invited people's names and roles, read back after the invitation. */
@@ -138,7 +129,7 @@ static int cmd_invite(baton_cli_t *cli, const baton_cmdspec_t *spec,
     free(m);
     return 1;
   }
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   const char **ids = calloc(n ? n : 1, sizeof *ids);
@@ -238,7 +229,7 @@ static int list_row(const baton_user_t *u, void *ud) {
 static int cmd_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
                     baton_value_t *args, int argc, const char *const *argv) {
   (void)args, (void)argc, (void)argv;
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   json_t *a = cli->opts.json ? json_array() : NULL;
@@ -263,7 +254,7 @@ static int cmd_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
 static int cmd_role(baton_cli_t *cli, const baton_cmdspec_t *spec,
                     baton_value_t *args, int argc, const char *const *argv) {
   (void)argc, (void)argv;
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   int err = baton_users_role_set(s, args[0].v.s, args[1].v.s);
@@ -276,7 +267,7 @@ static int cmd_role(baton_cli_t *cli, const baton_cmdspec_t *spec,
 static int cmd_revoke(baton_cli_t *cli, const baton_cmdspec_t *spec,
                       baton_value_t *args, int argc, const char *const *argv) {
   (void)argc, (void)argv;
-  baton_store_t *s = open_store(cli);
+  baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   int err = baton_users_revoke(s, args[0].v.s, (long long)time(NULL));
