@@ -55,6 +55,16 @@ typedef struct baton_serve_s {
   unsigned route_ms;             /* --route-time-limit; 0: --time-limit */
 } serve_t;
 
+/* Who is making a request (auth.c). Filled by baton__serve_who; freed
+ * with baton__serve_who_clear. */
+typedef struct {
+  char *person;  /* the signed-in person's id (malloc'd); NULL: nobody, or
+                    the server's own start-up token */
+  char role[12]; /* "coordinator", "staff", "viewer"; "" when nobody */
+  int by_token;  /* came with an API token (Authorization: Bearer), not a
+                    browser session: no CSRF token is asked for */
+} serve_who_t;
+
 /* What the old process handed over across an in-place restart. */
 typedef struct {
   int fd;          /* the inherited listening socket, or -1 */
@@ -91,6 +101,16 @@ int baton__serve_send_cached(baton_http_req_t *r, cached_t *c, long long v);
 /* Keeps j (taken) as c's answer for version v, and sends it. */
 void baton__serve_send_json_cached(baton_http_req_t *r, cached_t *c,
                                    long long v, json_t *j);
+
+/* ---- who is asking (auth.c) ----------------------------------------------
+ */
+
+/* Who r comes from (a session cookie or an API token), into *who. Returns
+ * 0; nobody signed in is not an error (who->role is then ""). */
+int baton__serve_who(serve_t *sv, baton_http_req_t *r, serve_who_t *who);
+void baton__serve_who_clear(serve_who_t *who);
+/* 1 if who's role is at least `role` (viewer < staff < coordinator). */
+int baton__serve_who_at_least(const serve_who_t *who, const char *role);
 
 /* ---- live updates (live.c) ------------------------------------------------
  */
