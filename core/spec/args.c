@@ -16,10 +16,7 @@ void baton__value_clear(baton_value_t *v) {
     for (size_t i = 0; i < v->nitems; i++)
       baton__value_clear(&v->items[i]);
     free(v->items);
-  } else if (v->set && (v->type == BATON_ARG_STRING ||
-                        v->type == BATON_ARG_DATE ||
-                        v->type == BATON_ARG_PATH ||
-                        v->type == BATON_ARG_ENUM)) {
+  } else if (v->set && baton__argtype_is_text(v->type)) {
     free(v->v.s);
   }
   memset(v, 0, sizeof *v);
@@ -141,6 +138,14 @@ int baton__arg_convert(const baton_argspec_t *a, const char *s,
     if (a->must_exist && !baton__is_file(s) && !baton__is_dir(s))
       return usage_err(err, "%s: no such file or directory: '%s'", label, s);
     goto copy;
+  case BATON_ARG_PERSON:
+  case BATON_ARG_GROUP:
+    if (*s == '\0')
+      return usage_err(err, "%s expects %s, got an empty string", label,
+                       a->type == BATON_ARG_PERSON
+                           ? "a person's id from the staff list"
+                           : "a group's name");
+    goto copy;
   case BATON_ARG_STRING:
   copy:
     if ((v->v.s = baton__strdup(s)) == NULL)
@@ -192,8 +197,7 @@ static int copy_default(const baton_argspec_t *a, baton_value_t *v) {
   *v = a->def;
   v->items = NULL;
   v->nitems = 0;
-  if (a->def.set && (a->type == BATON_ARG_STRING || a->type == BATON_ARG_DATE ||
-                     a->type == BATON_ARG_PATH || a->type == BATON_ARG_ENUM))
+  if (a->def.set && baton__argtype_is_text(a->type))
     if ((v->v.s = baton__strdup(a->def.v.s)) == NULL)
       return BATON_ENOMEM;
   return 0;

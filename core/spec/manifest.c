@@ -169,9 +169,20 @@ int baton__grant_describe(unsigned perms, const baton_scopes_t *s,
 }
 
 static const char *const type_names[] = {"string", "integer", "number",
-                                         "boolean", "date", "path", "enum"};
+                                         "boolean", "date",    "path",
+                                         "enum",   "person",  "group"};
+#define NTYPES (sizeof type_names / sizeof *type_names)
 
 const char *baton__argtype_name(baton_argtype_t t) { return type_names[t]; }
+
+int baton__argtype_is_text(baton_argtype_t t) {
+  return t != BATON_ARG_INTEGER && t != BATON_ARG_NUMBER &&
+         t != BATON_ARG_BOOLEAN;
+}
+
+static const char *const access_names[] = {"coordinator", "any", "self"};
+
+const char *baton__access_name(baton_access_t a) { return access_names[a]; }
 
 /* ---- keys in a fixed order ---------------------------------------------- */
 
@@ -733,13 +744,14 @@ static int get_type(check_t *c, baton_argspec_t *a, const char *where,
     lua_pop(L, 1);
   } else {
     size_t i;
-    for (i = 0; i < sizeof type_names / sizeof *type_names; i++)
+    for (i = 0; i < NTYPES; i++)
       if (strcmp(type, type_names[i]) == 0)
         break;
-    if (i == sizeof type_names / sizeof *type_names) {
-      const char *s = baton__suggest(type, type_names, 7);
+    if (i == NTYPES) {
+      const char *s = baton__suggest(type, type_names, NTYPES);
       r = failf(c, at, "%s has type '%s'%s%s%s; types are string, "
-                           "integer, number, boolean, date, path, enum",
+                           "integer, number, boolean, date, path, enum, "
+                           "person, group",
                 where, type, s ? " (did you mean '" : "", s ? s : "",
                 s ? "'?)" : "");
       free(type);
@@ -883,7 +895,9 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
                          ? "N"
                      : a->type == BATON_ARG_DATE ? "DATE"
                      : a->type == BATON_ARG_PATH ? "FILE"
-                                                 : NULL;
+                     : a->type == BATON_ARG_PERSON ? "PERSON"
+                     : a->type == BATON_ARG_GROUP  ? "GROUP"
+                                                  : NULL;
     if (mv)
       a->metavar = baton__strdup(mv);
     else {
@@ -943,10 +957,151 @@ static int check_args(check_t *c, baton_cmdspec_t *cmd, const char *where) {
   return 0;
 }
 
+/* Reads an `access` field of the table at -1 into *a (unchanged when
+ * absent); `allowed` access values are accepted, the others refused. */
+static int get_access(check_t *c, const char *where, int allow_self,
+                      baton_access_t *a) {
+  char *v = NULL;
+  int r = get_string(c, -1, "access", where, 0, &v);
+  if (r != 0 || v == NULL)
+    return r;
+  size_t n = allow_self ? 3 : 2, i;
+  static const char *const page_access[] = {"coordinator", "any"};
+  const char *const *names = allow_self ? access_names : page_access;
+  for (i = 0; i < n && strcmp(v, names[i]) != 0; i++)
+    ;
+  if (i == n) {
+    const char *sug = baton__suggest(v, names, n);
+    r = failf(c, "access",
+              "access of %s is '%s'%s%s%s; write %s", where, v,
+              sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "",
+              allow_self ? "\"coordinator\" (the default), \"any\" (anyone "
+                           "signed in but viewers) or \"self\" (a person for "
+                           "their own records)"
+                         : "\"any\" (the default: anyone signed in) or "
+                           "\"coordinator\"");
+  } else {
+    *a = (baton_access_t)i;
+  }
+  free(v);
+  return r;
+}
+
+/* Reads `access` and `self` of the command spec at -1, after its args. */
+static int check_access(check_t *c, baton_cmdspec_t *cmd, const char *where) {
+  int r = get_access(c, where, 1, &cmd->access);
+  if (r == 0)
+    r = get_string(c, -1, "self", where, 0, &cmd->self);
+  if (r != 0)
+    return r;
+  if (cmd->access != BATON_ACCESS_SELF) {
+    if (cmd->self)
+      return failf(c, "self", "%s has self = \"%s\" but its access is "
+                              "not \"self\"; add access = \"self\" or "
+                              "remove self",
+                   where, cmd->self);
+    return 0;
+  }
+  if (cmd->self == NULL && (cmd->self = baton__strdup("person")) == NULL)
+    return BATON_ENOMEM;
+  for (size_t i = 0; i < cmd->nargs; i++)
+    if (strcmp(cmd->args[i].key, cmd->self) == 0) {
+      baton_argtype_t t = cmd->args[i].type;
+      if (t != BATON_ARG_PERSON && t != BATON_ARG_STRING)
+        return failf(c, "self", "%s: its self argument '%s' is of type %s; "
+                                "it must name a person (type = \"person\")",
+                     where, cmd->self, baton__argtype_name(t));
+      if (cmd->args[i].many)
+        return failf(c, "self", "%s: its self argument '%s' takes many "
+                                "values; it must name one person",
+                     where, cmd->self);
+      return 0;
+    }
+  return failf(c, "access", "%s has access = \"self\" but no argument "
+                            "'%s' for the host to fill with the signed-in "
+                            "person; add { \"%s\", type = \"person\" } to "
+                            "its args, or name the argument with self = "
+                            "\"...\"",
+               where, cmd->self, cmd->self);
+}
+
+/* A route path a page or `leadership` names: "/api/...", no query. */
+static int check_route_path(check_t *c, const char *key, const char *where,
+                            const char *path) {
+  if (strncmp(path, "/api/", 5) == 0 && strcspn(path, "?# \t") == strlen(path))
+    return 0;
+  return failf(c, key, "%s of %s is '%s'; it must be the path of one of "
+                       "the plugin's GET routes, starting with /api/ "
+                       "(e.g. \"/api/mentoring/page\")",
+               key, where, path);
+}
+
+/* Reads `pages` (the list at -1) into m->pages. */
+static int check_pages(check_t *c, baton_manifest_t *m) {
+  lua_State *L = c->L;
+  static const char *const known[] = {"name", "title", "data", "html",
+                                      "access"};
+  /* A list: exactly the keys 1..n, n > 0. */
+  size_t n = lua_rawlen(L, -1), count = 0;
+  for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1))
+    count++;
+  if (count != n || n == 0)
+    return failf(c, "pages", "pages must be a list of pages: pages = { { "
+                             "name = \"pairs\", title = \"Mentoring\", "
+                             "data = \"/api/mentoring/page\" } }");
+  if ((m->pages = calloc(n, sizeof *m->pages)) == NULL)
+    return BATON_ENOMEM;
+  int r = 0;
+  for (size_t i = 0; r == 0 && i < n; i++) {
+    char where[64];
+    snprintf(where, sizeof where, "page %zu", i + 1);
+    lua_rawgeti(L, -1, (lua_Integer)i + 1);
+    baton_page_t *pg = &m->pages[m->npages++];
+    pg->access = BATON_ACCESS_ANY;
+    if (lua_type(L, -1) != LUA_TTABLE)
+      r = failf(c, "pages", "%s is %s; it must be a table { name = ..., "
+                            "title = ..., data = ... }",
+                where, lua_kind(L, -1));
+    if (r == 0)
+      r = check_keys(c, -1, where, known, sizeof known / sizeof *known);
+    if (r == 0)
+      r = get_string(c, -1, "name", where, 1, &pg->name);
+    if (r == 0 && !is_ident(pg->name, 1))
+      r = failf(c, "pages", "%s is named '%s'; a page's name is a word in "
+                            "lower case (letters, digits, '_' and '-')",
+                where, pg->name);
+    for (size_t j = 0; r == 0 && j + 1 < m->npages; j++)
+      if (strcmp(m->pages[j].name, pg->name) == 0)
+        r = failf(c, "pages", "two pages are named '%s'; give each page a "
+                              "name of its own",
+                  pg->name);
+    if (r == 0)
+      r = get_string(c, -1, "title", where, 1, &pg->title);
+    if (r == 0)
+      r = get_string(c, -1, "data", where, 0, &pg->data);
+    if (r == 0)
+      r = get_string(c, -1, "html", where, 0, &pg->html);
+    if (r == 0 && (pg->data == NULL) == (pg->html == NULL))
+      r = failf(c, "pages", "page '%s' must have exactly one of data (a "
+                            "route answering blocks the dashboard draws) "
+                            "and html (a route answering a whole HTML "
+                            "page)",
+                pg->name);
+    if (r == 0)
+      r = check_route_path(c, pg->data ? "data" : "html", where,
+                           pg->data ? pg->data : pg->html);
+    if (r == 0)
+      r = get_access(c, where, 0, &pg->access);
+    lua_pop(L, 1);
+  }
+  return r;
+}
+
 /* Reads `commands` (the table at -1) into m->cmds, sorted by name. */
 static int check_commands(check_t *c, baton_manifest_t *m) {
   lua_State *L = c->L;
-  static const char *const known[] = {"summary", "help", "args"};
+  static const char *const known[] = {"summary", "help", "args", "access",
+                                      "self"};
   size_t n;
   mkey_t *ks = sorted_keys(L, -1, &n); /* [commands, keys] */
   m->cmds = calloc(n ? n : 1, sizeof *m->cmds);
@@ -978,7 +1133,7 @@ static int check_commands(check_t *c, baton_manifest_t *m) {
       break;
     }
     c->at = cmd->name;
-    r = check_keys(c, -1, where, known, 3);
+    r = check_keys(c, -1, where, known, sizeof known / sizeof *known);
     if (r == 0)
       r = get_string(c, -1, "summary", where, 1, &cmd->summary);
     if (r == 0)
@@ -993,6 +1148,8 @@ static int check_commands(check_t *c, baton_manifest_t *m) {
                   lua_kind(L, -1));
       lua_pop(L, 1);
     }
+    if (r == 0)
+      r = check_access(c, cmd, where);
     lua_pop(L, 1);
   }
   free(ks);
@@ -1120,7 +1277,8 @@ static int check_manifest(check_t *c, baton_manifest_t *m) {
   static const char *const known[] = {
       "name",        "version",  "api",      "summary",     "namespace",
       "permissions", "depends",  "commands", "description", "author",
-      "license",     "homepage", "settings", "exports",     "hooks"};
+      "license",     "homepage", "settings", "exports",     "hooks",
+      "pages",       "leadership"};
   const char *where = "the manifest";
   int r;
   if (!lua_istable(L, -1))
@@ -1216,6 +1374,19 @@ static int check_manifest(check_t *c, baton_manifest_t *m) {
   lua_pop(L, 1);
   if (r == 0)
     r = check_settings(c, m);
+  if (r == 0 && lua_getfield(L, -1, "pages") != LUA_TNIL)
+    r = lua_istable(L, -1)
+            ? check_pages(c, m)
+            : failf(c, "pages", "pages is %s; it must be a list of pages: "
+                                "pages = { { name = ..., title = ..., data = "
+                                "... } }",
+                    lua_kind(L, -1));
+  if (r == 0)
+    lua_pop(L, 1);
+  if (r == 0 &&
+      (r = get_string(c, -1, "leadership", where, 0, &m->leadership)) == 0 &&
+      m->leadership)
+    r = check_route_path(c, "leadership", where, m->leadership);
   return r;
 }
 
@@ -1311,6 +1482,7 @@ void baton__cmdspec_clear(baton_cmdspec_t *c) {
   free(c->name);
   free(c->summary);
   free(c->help);
+  free(c->self);
   memset(c, 0, sizeof *c);
 }
 
@@ -1340,6 +1512,14 @@ void baton__manifest_free(baton_manifest_t *m) {
   strlist_free(m->depends, m->ndepends);
   strlist_free(m->exports, m->nexports);
   strlist_free(m->hooks, m->nhooks);
+  for (size_t i = 0; i < m->npages; i++) {
+    free(m->pages[i].name);
+    free(m->pages[i].title);
+    free(m->pages[i].data);
+    free(m->pages[i].html);
+  }
+  free(m->pages);
+  free(m->leadership);
   baton__scopes_free(&m->scopes);
   free(m->name);
   free(m->version);

@@ -73,10 +73,15 @@ typedef enum {
   BATON_ARG_BOOLEAN,
   BATON_ARG_DATE,
   BATON_ARG_PATH,
-  BATON_ARG_ENUM
+  BATON_ARG_ENUM,
+  BATON_ARG_PERSON, /* a person's id in the staff list (checked by the host) */
+  BATON_ARG_GROUP   /* a group's name (checked by the host) */
 } baton_argtype_t;
 
 const char *baton__argtype_name(baton_argtype_t t);
+/* 1 if a value of type t is held as text (v.s): string, date, path, enum,
+ * person, group. */
+int baton__argtype_is_text(baton_argtype_t t);
 
 /* One typed value: an argument's default or what the user gave. For an
  * argument with `many`, items holds the values and v is unused. */
@@ -110,14 +115,39 @@ typedef struct {
   size_t nvalues;
 } baton_argspec_t;
 
+/* Who may run a command from the browser (`access` in plugin.lua);
+ * the command line is not limited by it. */
+typedef enum {
+  BATON_ACCESS_COORDINATOR, /* coordinators only (the default) */
+  BATON_ACCESS_ANY,         /* any signed-in person who is not a viewer */
+  BATON_ACCESS_SELF         /* a person for their own records: the host
+                               fills the `self` argument with their id */
+} baton_access_t;
+
+const char *baton__access_name(baton_access_t a);
+
 typedef struct {
   char *name;
   char *summary;
   char *help; /* optional longer text shown by --help */
+  baton_access_t access;
+  char *self; /* BATON_ACCESS_SELF: the key of the argument that names the
+                 person ("person"); NULL otherwise */
   baton_argspec_t *args;
   size_t nargs;
   int passthrough; /* stop at the last positional; the rest goes verbatim */
 } baton_cmdspec_t;
+
+/* A page of the dashboard a plugin declares (`pages` in plugin.lua):
+ * exactly one of data (a GET route answering {"blocks": [...]}, drawn by
+ * the dashboard) and html (a GET route answering a whole HTML page). */
+typedef struct {
+  char *name;  /* a word, unique in the plugin */
+  char *title; /* shown in the navigation */
+  char *data;
+  char *html;
+  baton_access_t access; /* BATON_ACCESS_ANY unless "coordinator" */
+} baton_page_t;
 
 typedef struct {
   char *name;
@@ -145,6 +175,11 @@ typedef struct {
    * sorted by name. */
   baton_argspec_t *settings;
   size_t nsettings;
+  baton_page_t *pages; /* in the order declared */
+  size_t npages;
+  /* A GET route answering {"label": ..., "roles": [{"person", "count"}]}:
+   * what the plugin counts as leadership roles held (the overview). */
+  char *leadership;
 } baton_manifest_t;
 
 /* Evaluates a manifest file with an empty environment, a small instruction

@@ -144,11 +144,20 @@ static void api_plugins(serve_t *sv, baton_http_req_t *r) {
     for (baton_route_t *rt = p->routes; rt; rt = rt->next)
       json_array_append_new(routes, json_pack("{s:s, s:s}", "method",
                                               rt->method, "path", rt->path));
+    json_t *pages = json_array();
+    for (size_t j = 0; p->m && j < p->m->npages; j++) {
+      const baton_page_t *pg = &p->m->pages[j];
+      json_array_append_new(
+          pages, json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "name", pg->name,
+                           "title", pg->title, "data", pg->data, "html",
+                           pg->html, "access", baton__access_name(pg->access)));
+    }
     json_array_append_new(
-        a, json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:o}", "name", p->name,
-                     "namespace", p->m ? p->m->ns : NULL, "state",
+        a, json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:o, s:o, s:s?}", "name",
+                     p->name, "namespace", p->m ? p->m->ns : NULL, "state",
                      baton_plugin_state(p), "error", p->error, "reload_error",
-                     p->reload_error, "routes", routes));
+                     p->reload_error, "routes", routes, "pages", pages,
+                     "leadership", p->m ? p->m->leadership : NULL));
   }
   send_json(r, 200, a);
 }

@@ -404,6 +404,85 @@ static void test_rejects_bad_settings_at_their_line(void **state) {
                "settings is an integer; it must be a table");
 }
 
+static void test_reads_access_pages_and_leadership(void **state) {
+  (void)state;
+  baton_manifest_t *m = NULL;
+  char *err = NULL;
+  assert_int_equal(
+      load(HEAD "  pages = {\n"
+                "    { name = \"pairs\", title = \"Pairs\", data = "
+                "\"/api/x/page\" },\n"
+                "    { name = \"board\", title = \"Board\", html = "
+                "\"/api/x/board\", access = \"coordinator\" },\n"
+                "  },\n"
+                "  leadership = \"/api/x/lead\",\n"
+                "  commands = {\n"
+                "    mine = { summary = \"s\", access = \"self\", args = {\n"
+                "      { \"person\", type = \"person\" },\n"
+                "      { \"--team\", type = \"group\" } } },\n"
+                "    all = { summary = \"s\", access = \"any\" },\n"
+                "    plan = { summary = \"s\" },\n"
+                "  },\n}\n",
+           &m, &err),
+      0);
+  assert_int_equal(m->npages, 2);
+  assert_string_equal(m->pages[0].name, "pairs");
+  assert_string_equal(m->pages[0].data, "/api/x/page");
+  assert_null(m->pages[0].html);
+  assert_int_equal(m->pages[0].access, BATON_ACCESS_ANY);
+  assert_string_equal(m->pages[1].html, "/api/x/board");
+  assert_int_equal(m->pages[1].access, BATON_ACCESS_COORDINATOR);
+  assert_string_equal(m->leadership, "/api/x/lead");
+  const baton_cmdspec_t *mine = baton__manifest_command(m, "mine");
+  assert_int_equal(mine->access, BATON_ACCESS_SELF);
+  assert_string_equal(mine->self, "person");
+  assert_int_equal(mine->args[0].type, BATON_ARG_PERSON);
+  assert_string_equal(mine->args[0].metavar, "PERSON");
+  assert_int_equal(mine->args[1].type, BATON_ARG_GROUP);
+  assert_int_equal(baton__manifest_command(m, "all")->access,
+                   BATON_ACCESS_ANY);
+  assert_int_equal(baton__manifest_command(m, "plan")->access,
+                   BATON_ACCESS_COORDINATOR);
+  assert_null(baton__manifest_command(m, "plan")->self);
+  baton__manifest_free(m);
+}
+
+static void test_rejects_bad_access_and_pages_at_their_line(void **state) {
+  (void)state;
+  expect_error(HEAD "  commands = {\n    a = { summary = \"s\",\n"
+                    "      access = \"sefl\" } },\n}\n",
+               ":8:", "access of command 'a' is 'sefl' (did you mean 'self'?)");
+  expect_error(HEAD "  commands = {\n    a = { summary = \"s\",\n"
+                    "      access = \"self\" } },\n}\n",
+               ":8:", "has access = \"self\" but no argument 'person'");
+  expect_error(HEAD "  commands = {\n    a = { summary = \"s\",\n"
+                    "      self = \"who\", args = { { \"who\" } } } },\n}\n",
+               ":8:", "but its access is not \"self\"");
+  expect_error(HEAD "  commands = {\n    a = { summary = \"s\", access = "
+                    "\"self\",\n      args = { { \"person\", type = "
+                    "\"integer\" } } } },\n}\n",
+               ":7:", "its self argument 'person' is of type integer");
+  expect_error(HEAD "  pages = { { name = \"a\", title = \"A\" } },\n}\n",
+               ":6:", "page 'a' must have exactly one of data");
+  expect_error(HEAD "  pages = { { name = \"a\", title = \"A\", data = "
+                    "\"/x\" } },\n}\n",
+               ":6:", "data of page 1 is '/x'; it must be the path");
+  expect_error(HEAD "  pages = { { name = \"a\", title = \"A\", data = "
+                    "\"/api/a\" }, { name = \"a\", title = \"B\", data = "
+                    "\"/api/b\" } },\n}\n",
+               ":6:", "two pages are named 'a'");
+  expect_error(HEAD "  pages = { { name = \"a\", title = \"A\", data = "
+                    "\"/api/a\", access = \"self\" } },\n}\n",
+               ":6:", "access of page 1 is 'self'");
+  expect_error(HEAD "  pages = { x = 1 },\n}\n", ":6:",
+               "pages must be a list of pages");
+  expect_error(HEAD "  leadership = \"/api/a?b\",\n}\n", ":6:",
+               "leadership of the manifest is '/api/a?b'");
+  expect_error(HEAD "  commands = {\n    a = { summary = \"s\", args = {\n"
+                    "      { \"who\", type = \"persn\" } } } },\n}\n",
+               ":8:", "(did you mean 'person'?)");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_settings_are_read_sorted_and_typed),
@@ -430,6 +509,8 @@ int main(void) {
       cmocka_unit_test(test_min_and_max_bound_integer_and_number_arguments),
       cmocka_unit_test(test_first_error_is_the_same_whatever_the_hash_order),
       cmocka_unit_test(test_cmdspec_read_takes_a_script_s_arguments),
+      cmocka_unit_test(test_reads_access_pages_and_leadership),
+      cmocka_unit_test(test_rejects_bad_access_and_pages_at_their_line),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
