@@ -129,8 +129,16 @@ static void task_run(baton_task_t *t, int nargs) {
   int kill = __atomic_load_n(&p->kill, __ATOMIC_SEQ_CST);
   if (st != LUA_OK && st != LUA_YIELD) {
     if (!kill && st == LUA_ERRRUN && is_usage_error(t->co)) {
-      lua_getfield(t->co, -1, "message"); /* a string: usage_error made it */
-      char *msg = baton__strdup(lua_tostring(t->co, -1));
+      /* usage_error made message a string, but the plugin may have caught
+       * the error and changed it before raising it again. */
+      lua_pushliteral(t->co, "message");
+      int type = lua_rawget(t->co, -2);
+      char *msg = type == LUA_TSTRING || type == LUA_TNUMBER
+                      ? baton__strdup(lua_tostring(t->co, -1))
+                      : baton__asprintf("the plugin changed the message of "
+                                        "its baton.usage_error to %s; give "
+                                        "baton.usage_error a string",
+                                        lua_typename(t->co, type));
       task_finish(t, BATON_EUSAGE, msg);
       return;
     }
