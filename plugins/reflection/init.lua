@@ -443,18 +443,17 @@ local function page(req)
   return report.page(v, change, open, baton.settings.get("min_group"))
 end
 
-baton.http.route("GET", "/api/reflection/page", page, { cache = false })
-
-baton.http.route("GET", "/api/reflection/results/:round", function(req)
+local function results_route(req)
   store.ready()
-  local r = math.tointeger(tonumber(req.params.round)) and store.round(math.tointeger(tonumber(req.params.round)))
+  local id = math.tointeger(tonumber(req.params.round))
+  local r = id and store.round(id)
   if not r then return { error = { status = 404, message = ("there is no round '%s'"):format(req.params.round) } }, 404 end
   local v, change = results_of(r)
   v.change = change
   return v
-end, { cache = false })
+end
 
-baton.http.route("GET", "/api/reflection/trends", function(req)
+local function trends_route(req)
   store.ready()
   local group = req.query.group
   if not group or group == "" then
@@ -463,6 +462,15 @@ baton.http.route("GET", "/api/reflection/trends", function(req)
   local t = trends(group)
   for _, r in ipairs(t.rounds) do r.means = nil end
   return t
-end, { cache = false })
+end
+
+-- Answers change with every answer and with the date (a round closes at
+-- its --closes day), so none is kept.
+baton.http.route("GET", "/api/reflection/page", page, { cache = false })
+baton.http.route("GET", "/api/reflection/results/:round", results_route, { cache = false })
+baton.http.route("GET", "/api/reflection/trends", trends_route, { cache = false })
+
+-- The handlers, for the plugin's tests to call without a server.
+M.routes = { page = page, results = results_route, trends = trends_route }
 
 return M

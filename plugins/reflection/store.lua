@@ -106,6 +106,9 @@ end
 --- members. Returns the new round's id.
 function M.open(r, items, members)
   return baton.store.transaction(function()
+    -- A round past its closing day is closed: record it, so the rule of one
+    -- open round per group and term (an index) sees it closed too.
+    exec("UPDATE reflection_rounds SET closed = closes WHERE closed IS NULL AND closes < ?", baton.today())
     local id = assert(baton.store.insert(
       "INSERT INTO reflection_rounds (grp, term, anonymous, opened, closes) VALUES (?, ?, ?, ?, ?)",
       r.group, r.term, r.anonymous and 1 or 0, baton.today(), r.closes))
