@@ -389,15 +389,13 @@ local function trends(group)
     if not r.open then
       local v = visible(r)
       if v.shown then
-        local means = {}
         for _, it in ipairs(v.items) do
-          means[it.item] = it.mean
           if not seen[it.item] then
             seen[it.item] = true
             t.items[#t.items + 1] = { item = it.item, text = it.text }
           end
         end
-        t.rounds[#t.rounds + 1] = { round = v.round, term = v.term, answers = v.answers, items = v.items, means = means }
+        t.rounds[#t.rounds + 1] = { round = v.round, term = v.term, answers = v.answers, items = v.items }
       else
         t.withheld[#t.withheld + 1] = { round = v.round, term = v.term, why = v.withheld }
       end
@@ -411,7 +409,6 @@ function M.trends(args)
   store.ready()
   local t = trends(args.group)
   if args.csv then write_csv(args.csv, report.trends_csv(t), report.trends_header) end
-  for _, r in ipairs(t.rounds) do r.means = nil end
   baton.output(t, function(o)
     report.trends_text(o)
     if args.csv then baton.print("Written to " .. args.csv .. ".") end
@@ -459,9 +456,7 @@ local function trends_route(req)
   if not group or group == "" then
     return { error = { status = 400, message = "say which group: /api/reflection/trends?group=NAME" } }, 400
   end
-  local t = trends(group)
-  for _, r in ipairs(t.rounds) do r.means = nil end
-  return t
+  return trends(group)
 end
 
 -- Answers change with every answer and with the date (a round closes at

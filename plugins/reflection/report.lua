@@ -122,7 +122,13 @@ function M.trends_text(t)
   for _, r in ipairs(t.rounds) do header[#header + 1] = ("%s #%d"):format(r.term, r.round) end
   for _, it in ipairs(t.items) do
     local row = { ["#"] = it.item, statement = short(it.text, 40) }
-    for j, r in ipairs(t.rounds) do row[header[j + 2]] = fmt(r.means[it.item]) end
+    for j, r in ipairs(t.rounds) do
+      local mean
+      for _, x in ipairs(r.items) do
+        if x.item == it.item then mean = x.mean end
+      end
+      row[header[j + 2]] = fmt(mean)
+    end
     rows[#rows + 1] = row
   end
   baton.print("")
