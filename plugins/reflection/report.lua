@@ -87,8 +87,8 @@ function M.results_csv(v, change)
   for _, c in ipairs(change.items) do was[c.item] = c end
   local function add(scope, answers, it, f, c)
     rows[#rows + 1] = { round = v.round, group = v.group, term = v.term, scope = scope, answers = answers,
-      item = it.item, statement = it.text, mean = f.mean, n1 = f.counts[1], n2 = f.counts[2],
-      n3 = f.counts[3], n4 = f.counts[4], previous = c and c.previous, change = c and c.change }
+      item = it.item, statement = it.text, mean = fmt(f.mean), n1 = f.counts[1], n2 = f.counts[2],
+      n3 = f.counts[3], n4 = f.counts[4], previous = c and fmt(c.previous), change = c and fmt(c.change) }
   end
   for _, it in ipairs(v.items) do add("all", v.answers, it, it, was[it.item]) end
   for _, r in ipairs(v.roles) do
@@ -105,7 +105,7 @@ function M.trends_csv(t)
   for _, r in ipairs(t.rounds) do
     for _, it in ipairs(r.items) do
       rows[#rows + 1] = { group = t.group, term = r.term, round = r.round, answers = r.answers,
-        item = it.item, statement = it.text, mean = it.mean }
+        item = it.item, statement = it.text, mean = fmt(it.mean) }
     end
   end
   return rows
