@@ -89,23 +89,23 @@ expect_status 1 baton sneaky quit
 expect_contains "baton.exit: only a workflow script (baton run SCRIPT) can call it" err
 
 test_case "a plugin that fails to load says so where its command is typed"
-mkdir -p "$PLUGINS/reflect" "$PLUGINS/reflect2"
-cat >"$PLUGINS/reflect/plugin.lua" <<'EOF'
-return { name = "reflect", version = "0.1.0", api = 1, summary = "x",
+mkdir -p "$PLUGINS/ponder" "$PLUGINS/ponder2"
+cat >"$PLUGINS/ponder/plugin.lua" <<'EOF'
+return { name = "ponder", version = "0.1.0", api = 1, summary = "x",
   commands = { go = { summary = "go", args = { { "--n", type = "integr" } } } } }
 EOF
-cat >"$PLUGINS/reflect2/plugin.lua" <<'EOF'
-return { name = "reflect2", version = "0.1.0", api = 1, summary = "x",
+cat >"$PLUGINS/ponder2/plugin.lua" <<'EOF'
+return { name = "ponder2", version = "0.1.0", api = 1, summary = "x",
   commands = { go = { summary = "go" } } }
 EOF
-printf 'local M = {}\nfunction M.go() end\nerror("boom", 0)\nreturn M\n' >"$PLUGINS/reflect2/init.lua"
-expect_status 1 baton reflect go
-expect_contains "baton: error in plugin 'reflect': failed to load: $PLUGINS/reflect/plugin.lua:2: argument '--n' of command 'go' has type 'integr' (did you mean 'integer'?)" err
+printf 'local M = {}\nfunction M.go() end\nerror("boom", 0)\nreturn M\n' >"$PLUGINS/ponder2/init.lua"
+expect_status 1 baton ponder go
+expect_contains "baton: error in plugin 'ponder': failed to load: $PLUGINS/ponder/plugin.lua:2: argument '--n' of command 'go' has type 'integr' (did you mean 'integer'?)" err
 expect_not_contains "unknown command" err
-expect_status 1 baton reflect
+expect_status 1 baton ponder
 expect_contains "failed to load" err
-expect_status 1 baton reflect2 go
-expect_contains "baton: error in plugin 'reflect2': failed to load: boom" err
+expect_status 1 baton ponder2 go
+expect_contains "baton: error in plugin 'ponder2': failed to load: boom" err
 
 test_case "the first manifest error is the same in every run, in plugins and doctor"
 mkdir -p "$PLUGINS/twoerr"
