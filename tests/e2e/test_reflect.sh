@@ -77,4 +77,19 @@ expect_json_true body 'len([e for e in d if e["kind"] == "reflect.answer"]) == 2
 interrupt_bg
 check_status 0
 
+test_case "a database where the tutorial's plugin of the same name ran: it shadows this one, and this one works after it"
+export BATON_DB="$WORK/tutorial.db"
+cp -R "$BATON_SOURCE_DIR/examples/reflection" "$PLUGINS/"
+expect_status 0 baton people import "$BATON_SOURCE_DIR/samples/staff.csv"
+expect_status 0 baton groups import "$BATON_SOURCE_DIR/samples/groups.csv"
+expect_status 0 baton terms add "Autumn 2026" 2026-09-01 2026-12-18
+expect_status 0 baton reflect answer AP01 1 "I handed the timetable to Wei"
+expect_status 0 baton plugins
+expect_match "reflection +0.1.0 +shadowed" out
+rm -rf "$PLUGINS/reflection"
+expect_status 0 baton reflect open --group "Wellbeing Committee"
+expect_contains "Round 1 opened for Wellbeing Committee (Autumn 2026): 6 people asked 10 statements" out
+expect_status 0 baton reflect items
+expect_contains "10  We talk openly about who leads what" out
+
 finish
