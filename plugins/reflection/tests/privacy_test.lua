@@ -121,3 +121,25 @@ test("roles_shown: the hidden roles hold at least min answers together, or none 
     expect(hidden):to_equal(c[3])
   end
 end)
+
+test("hostile input: a statement a spreadsheet would run is neutralised in the CSV; a bad ?round is a 404", function()
+  reset_db()
+  load_people("../../samples/staff.csv")
+  load_groups("tests/whole-staff.csv")
+  set_terms(h.terms)
+  set_today("2026-10-05")
+  run_json("items", "add", "=HYPERLINK(\"http://x.example\",\"click\")")
+  run_json("open", "--group", "Whole staff")
+  h.answer_roles(1, { teacher = 3 }, 11)
+  run_json("close", "1")
+  local out = tmp_path("hostile.csv")
+  expect(run("results", "1", "--csv", out).status):to_equal(0)
+  local text = assert(baton.fs.read(out))
+  expect(text):to_contain("\"'=HYPERLINK(\"\"http://x.example\"\",\"\"click\"\")\"")
+  expect(text).never:to_contain(",=HYPERLINK")
+  local body, status = plugin.routes.page { query = { round = "1 OR 1=1" }, params = {} }
+  expect(status):to_equal(404)
+  expect(body.error.message):to_equal("there is no round '1 OR 1=1'")
+  body, status = plugin.routes.results { query = {}, params = { round = "-1" } }
+  expect(status):to_equal(404)
+end)
