@@ -168,6 +168,12 @@ function M.open(args)
     fail("%s already has round %d open for %s; close it first (`baton reflect close %d`)", args.group,
       already.id, term, already.id)
   end
+  local min = baton.settings.get("min_group")
+  if #members < min then
+    baton.log.warn(("%s has %d members, fewer than min_group (%d): this round's results will never show; "
+      .. "reflect with a larger group, or lower the setting (`baton config reflection min_group N`)")
+      :format(args.group, #members, min))
+  end
   local id = store.open({ group = args.group, term = term, anonymous = args.anonymous, closes = args.closes },
     items, members)
   baton.events.log { kind = "reflect.open", subject = tostring(id),

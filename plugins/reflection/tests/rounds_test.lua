@@ -79,3 +79,10 @@ test("list filters by group and by open rounds, and says how to start when there
   expect(#run_json("list", "--group", "Science PLC")):to_equal(1)
   expect(run_json("list", "--open")[1].group):to_equal("Maths PLC")
 end)
+
+test("a group smaller than min_group may reflect, with a warning that its results will never show", function()
+  local v, r = run_json("open", "--group", "Maths PLC")
+  expect(v.members):to_equal(4)
+  expect(r.err):to_contain("Maths PLC has 4 members, fewer than min_group (5): this round's results will never show")
+  expect(select(2, run_json("open", "--group", "Wellbeing Committee")).err).never:to_contain("fewer than min_group")
+end)
