@@ -163,11 +163,6 @@ function M.open(args)
   end
   local items = store.items(false)
   if #items == 0 then fail("every statement is retired; add one with `baton reflect items add TEXT`") end
-  local already = store.open_round(args.group, term)
-  if already and already.open then
-    fail("%s already has round %d open for %s; close it first (`baton reflect close %d`)", args.group,
-      already.id, term, already.id)
-  end
   local min = baton.settings.get("min_group")
   if #members < min then
     baton.log.warn(("%s has %d members, fewer than min_group (%d): this round's results will never show; "
@@ -175,7 +170,13 @@ function M.open(args)
       :format(args.group, #members, min))
   end
   local id = store.open({ group = args.group, term = term, anonymous = args.anonymous, closes = args.closes },
-    items, members)
+    items, members, function()
+      local already = store.open_round(args.group, term)
+      if already then
+        fail("%s already has round %d open for %s; close it first (`baton reflect close %d`)", args.group,
+          already.id, term, already.id)
+      end
+    end)
   baton.events.log { kind = "reflect.open", subject = tostring(id),
     data = { round = id, group = args.group, term = term, anonymous = args.anonymous, closes = args.closes,
       members = #members, items = #items } }

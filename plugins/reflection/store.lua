@@ -103,12 +103,14 @@ function M.open_round(group, term)
 end
 
 --- Opens a round in one transaction: the round, its statements and its
---- members. Returns the new round's id.
-function M.open(r, items, members)
+--- members. `check` runs first inside it (one open round per group and
+--- term). Returns the new round's id.
+function M.open(r, items, members, check)
   return baton.store.transaction(function()
     -- A round past its closing day is closed: record it, so the rule of one
     -- open round per group and term (an index) sees it closed too.
     exec("UPDATE reflection_rounds SET closed = closes WHERE closed IS NULL AND closes < ?", baton.today())
+    check()
     local id = assert(baton.store.insert(
       "INSERT INTO reflection_rounds (grp, term, anonymous, opened, closes) VALUES (?, ?, ?, ?, ?)",
       r.group, r.term, r.anonymous and 1 or 0, baton.today(), r.closes))

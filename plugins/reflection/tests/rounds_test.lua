@@ -86,3 +86,12 @@ test("a group smaller than min_group may reflect, with a warning that its result
   expect(r.err):to_contain("Maths PLC has 4 members, fewer than min_group (5): this round's results will never show")
   expect(select(2, run_json("open", "--group", "Wellbeing Committee")).err).never:to_contain("fewer than min_group")
 end)
+
+test("the page before any round: the counts, how to start, and the answer forms; no figure", function()
+  local page = plugin.routes.page { query = {}, params = {} }
+  expect(page.blocks[1].view):to_equal("stats")
+  expect(page.blocks[1].items[1]):to_equal { label = "Round", value = "none yet",
+    note = "a coordinator opens one with `baton reflect open`" }
+  expect(page.blocks[#page.blocks]):to_equal { view = "commands", commands = { "answer", "mine" } }
+  expect(#page.blocks):to_equal(2)
+end)
