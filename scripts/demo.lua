@@ -13,7 +13,8 @@
 -- count: `baton demo` runs the part last-year with baton.today() a year
 -- back (last year's mentoring cohort is paired) and last-term with it at
 -- the end of the last school year (those pairs end; the term that just
--- ended gets its saved rota), then `all` on the real day.
+-- ended gets its saved rota; the leadership team's reflection round is
+-- answered and closed), then `all` on the real day.
 
 local part = baton.args {
   summary = "Runs the three bundled practices on the sample school.",
@@ -100,6 +101,27 @@ local function last_term()
     #(plans[2].meetings or {})))
 end
 
+-- The leadership team's reflection round at the end of last school year
+-- (plugins/reflection), closed, so the Reflection page and `reflect
+-- trends` have a past to start from. The demo has no school calendar, so
+-- the round names its term. Scores follow a fixed pattern per person and
+-- statement, so every demo shows the same figures.
+local function last_reflection()
+  local reflection = baton.plugin("reflection")
+  local term = "Summer " .. today:sub(1, 4)
+  local r = assert(reflection.open { group = "Leadership Team", term = term })
+  for k, m in ipairs(baton.groups.members("Leadership Team") or {}) do
+    local item = {}
+    for i = 1, r.items do
+      item[i] = ("%d=%d"):format(i, 1 + (k * 7 + i * i * 3 + (m.role == "teacher" and i or 0)) % 4)
+    end
+    assert(reflection.answer { round = r.round, person = m.id, item = item })
+  end
+  local closed = assert(reflection.close { round = r.round })
+  print(string.format("History: the leadership team's reflection round (%s), %d of %d answered, closed on %s",
+    term, closed.answers, closed.members, today))
+end
+
 -- ---- rotation ----------------------------------------------------------------
 
 local function plan_summary(plan, label)
@@ -179,6 +201,7 @@ end
 
 if part == "last-year" then last_year() end
 if part == "last-term" then last_term() end
+if part == "last-term" then last_reflection() end
 if part == "all" or part == "mentoring" then mentoring() end
 if part == "all" or part == "rota" then rota() end
 if part == "all" or part == "change" then change() end

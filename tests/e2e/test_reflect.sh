@@ -92,4 +92,12 @@ expect_contains "Round 1 opened for Wellbeing Committee (Autumn 2026): 6 people 
 expect_status 0 baton reflect items
 expect_contains "10  We talk openly about who leads what" out
 
+test_case "the demo replays the leadership team's round at the end of last school year, closed, with its results"
+mkdir "$WORK/demo" && cd "$WORK/demo"
+TIMEOUT=90 expect_status 0 baton --today 2026-09-01 demo --no-serve
+expect_contains "History: the leadership team's reflection round (Summer 2026), 13 of 13 answered, closed on 2026-06-20" out
+expect_status 0 baton --db baton-demo.db --today 2026-09-01 --json reflect results 1
+expect_json_true out 'd["shown"] and d["answers"] == 13 and [r["role"] for r in d["roles"]] == ["teacher"] and d["other_roles"] == 5'
+cd "$WORK"
+
 finish
