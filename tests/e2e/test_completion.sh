@@ -41,7 +41,7 @@ test_case "a prefix narrows the commands"
 tab pe
 expect_lines out people
 tab r
-expect_lines out repl restore rota run
+expect_lines out reflect repl restore rota run
 
 test_case "a group's and a plugin's commands"
 tab people ""
