@@ -98,6 +98,37 @@ TIMEOUT=90 expect_status 0 baton --today 2026-09-01 demo --no-serve
 expect_contains "History: the leadership team's reflection round (Summer 2026), 13 of 13 answered, closed on 2026-06-20" out
 expect_status 0 baton --db baton-demo.db --today 2026-09-01 --json reflect results 1
 expect_json_true out 'd["shown"] and d["answers"] == 13 and [r["role"] for r in d["roles"]] == ["teacher"] and d["other_roles"] == 5'
+
+test_case "the worked example of docs/practices/reflect.md is what baton prints"
+GUIDE="$BATON_SOURCE_DIR/docs/practices/reflect.md"
+# its rehearsal script, as the guide prints it
+sed -n '/^-- rehearse.lua/,/^```/p' "$GUIDE" | sed '$d' >rehearse.lua
+expect_status 0 baton --db baton-demo.db terms add "Autumn 2026" 2026-09-01 2026-12-18
+expect_status 0 baton --db baton-demo.db --today 2026-09-21 reflect open --group "Leadership Team" --closes 2026-10-02
+expect_status 0 baton --db baton-demo.db --today 2026-09-22 reflect answer 2 L001 --item 1=3 --item 2=2 --item 3=4 \
+  --item 4=3 --item 5=2 --item 6=3 --item 7=3 --item 8=2 --item 9=3 --item 10=2 \
+  --comment "3=We have rotated the chair since Easter"
+expect_contains "Saved: 10 of 10 statements of round 2 answered; your answer counts." out
+expect_status 0 baton --db baton-demo.db --today 2026-09-22 run rehearse.lua 2 "Leadership Team" --lift 1
+for cmd in "reflect results 2" "reflect trends --group \"Leadership Team\""; do
+  sed -n "/^\$ baton --today 2026-10-05 $cmd\$/,/^\`\`\`/p" "$GUIDE" | sed '1d;$d' >guide.txt
+  eval "set -- $cmd"
+  expect_status 0 baton --db baton-demo.db --today 2026-10-05 "$@"
+  # every line the guide shows, in order, elisions (...) aside
+  if python3 - guide.txt out <<'PY'
+import sys
+want = [l.rstrip() for l in open(sys.argv[1]) if l.strip() != "..."]
+got = [l.rstrip() for l in open(sys.argv[2])]
+i = 0
+for l in got:
+    if i < len(want) and l == want[i]:
+        i += 1
+sys.exit(0 if want and i == len(want) else 1)
+PY
+  then pass "the guide's '$cmd' block is in the output"
+  else fail "the guide's '$cmd' block differs from the output" guide.txt out
+  fi
+done
 cd "$WORK"
 
 finish
