@@ -10,6 +10,8 @@
 --                   published as STATUS:CANCELLED in their calendar
 --   rotation_feeds  person, token: the secret in the address of each
 --                   person's calendar feed (baton serve)
+--   rotation_requests  a person's request to hand their own turn to
+--                   someone else: pending, then approved or declined
 --
 -- A slot's sequence (its calendar events' SEQUENCE) rises whenever its
 -- holder changes and whenever the group's meeting time or room changes,
@@ -58,6 +60,14 @@ function M.migrate()
     [[CREATE TABLE rotation_cancelled (grp TEXT NOT NULL, date TEXT NOT NULL, role TEXT NOT NULL,
         person TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (grp, date, role, person))]],
     [[CREATE TABLE rotation_feeds (person TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, made_at TEXT NOT NULL)]],
+    -- 5: a person's request to hand their own turn to someone else,
+    -- pending until the coordinator approves or declines it; one pending
+    -- request per turn, said by the database.
+    [[CREATE TABLE rotation_requests (id INTEGER PRIMARY KEY, grp TEXT NOT NULL, date TEXT NOT NULL,
+        role TEXT NOT NULL, from_person TEXT NOT NULL, to_person TEXT NOT NULL, note TEXT,
+        status TEXT NOT NULL DEFAULT 'pending', asked TEXT NOT NULL, decided TEXT, reason TEXT);
+      CREATE UNIQUE INDEX rotation_requests_one_pending ON rotation_requests(grp, date, role)
+        WHERE status = 'pending';]],
   }
   if not ok then error(("rota: cannot prepare the rota's tables: %s"):format(tostring(err)), 0) end
 end
@@ -128,6 +138,59 @@ function M.feed_person(token)
     if same_secret(row.token, token) then found = row.person end
   end
   return found
+end
+
+-- Requests to hand over a turn ------------------------------------------------
+
+local REQUEST = "SELECT id, grp AS \"group\", date, role, from_person AS \"from\", to_person AS \"to\", note, "
+  .. "status, asked, decided, reason FROM rotation_requests"
+
+--- Records a pending request {group, date, role, from, to, note} asked
+--- on `today`, with its event; returns its number. Part of the caller's
+--- transaction. A second pending request for the same turn is refused.
+function M.add_request(q, today)
+  local id, err = baton.store.insert("INSERT INTO rotation_requests (grp, date, role, from_person, to_person, note, "
+    .. "asked) VALUES (?, ?, ?, ?, ?, ?, ?)", q.group, q.date, q.role, q.from, q.to, q.note, today)
+  if id == nil and tostring(err):find("UNIQUE constraint failed", 1, true) then
+    error(("the %s turn on %s in %s already has a request waiting for the coordinator: see `baton rota "
+      .. "requests`"):format(q.role, q.date, q.group), 0)
+  end
+  must("save the request", id, err)
+  must("record the request in the event log", baton.events.log { kind = "rota.request", subject = q.from,
+    data = { request = id, group = q.group, date = q.date, role = q.role, to = q.to, note = q.note } })
+  return id
+end
+
+--- The requests, oldest first: only the pending ones unless `all`; only
+--- those of `person` (asked by or to them) when given.
+function M.requests(all, person)
+  local where, args = {}, {}
+  if not all then where[#where + 1] = "status = 'pending'" end
+  if person then
+    where[#where + 1] = "(from_person = ? OR to_person = ?)"
+    args[#args + 1], args[#args + 2] = person, person
+  end
+  local sql = REQUEST .. (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "") .. " ORDER BY id"
+  return must("read the requests", baton.store.query(sql, table.unpack(args)))
+end
+
+--- One request, or an error naming what to type.
+function M.request(id)
+  local n = math.tointeger(tonumber((tostring(id):gsub("^#", ""))))
+  local q = n and must("read the request", baton.store.first(REQUEST .. " WHERE id = ?", n))
+  if not q then error(("no request '%s': see `baton rota requests`"):format(tostring(id)), 0) end
+  return q
+end
+
+--- Marks a pending request approved or declined, with its event. Part of
+--- the caller's transaction, which read the request in it.
+function M.decide(q, status, reason, today)
+  local n = must("save the decision", baton.store.exec("UPDATE rotation_requests SET status = ?, decided = ?, "
+    .. "reason = ? WHERE id = ? AND status = 'pending'", status, today, reason, q.id))
+  if n ~= 1 then error(("request #%d is no longer pending (%s)"):format(q.id, q.status), 0) end
+  must("record the decision in the event log", baton.events.log { kind = "rota.decide", subject = q.from,
+    data = { request = q.id, group = q.group, date = q.date, role = q.role, to = q.to, status = status,
+             reason = reason } })
 end
 
 --- Every assignment ever recorded: list of { group, date, role, person,

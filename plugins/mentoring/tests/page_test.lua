@@ -6,19 +6,16 @@
 local h = require("tests.helpers").new { run = run, load_people = load_people, load_groups = load_groups,
   fixture_path = fixture_path }
 
-test_permissions { "fs.read" } -- (the shared block checker below, for this file's code only)
+test_permissions { "fs.read" } -- (the shared block checker, for this file's code only)
 
 local COMMANDS = { "cohort", "end", "list", "match", "mine", "rematch", "weights", "why" }
 
-local function checker()
-  return load(assert(baton.fs.read(fixture_path("../../tests/fixtures/pages/blocks.lua"))), "=blocks.lua")()
+local kit
+local function check(page, commands)
+  kit = kit or load(assert(baton.fs.read(fixture_path("../../tests/fixtures/pages/kit.lua"))), "=kit.lua")()
+  return kit.check(page, commands)
 end
-
-local function get(path)
-  local handler = plugin.routes[path]
-  assert(handler, "no route " .. path)
-  return handler({ method = "GET", path = path, params = {}, query = {}, headers = {} })
-end
+local function get(path) return plugin.routes[path]({ method = "GET", path = path, params = {}, query = {} }) end
 
 local function block(page, view, title)
   for _, b in ipairs(page.blocks) do
@@ -28,7 +25,7 @@ end
 
 test("before any pair, and before the groups exist, the page says what to do and offers the forms", function()
   local page = get("/api/mentoring/page")
-  checker()(page, COMMANDS)
+  check(page, COMMANDS)
   local stats = block(page, "stats").items
   expect(stats[1]):to_equal { label = "active pairs", value = 0, note = "none yet" }
   expect(stats[2].value):to_equal(0)
@@ -44,7 +41,7 @@ test("after a saved match: the network with reasons, the table of pairs, the sta
   h.ok("match", "--save")
   h.ok("end", "N3", "--reason", "private: on leave for health reasons")
   local page = get("/api/mentoring/page")
-  checker()(page, COMMANDS)
+  check(page, COMMANDS)
   local net = block(page, "network")
   expect(#net.nodes):to_equal(4)
   expect(net.nodes[1]):to_equal { id = "M1", label = "Mona Mills", group = "mentor" }
@@ -113,4 +110,13 @@ test("the old /api/mentoring/pairs route still answers the active pairs", functi
   local rows = get("/api/mentoring/pairs")
   expect(#rows):to_equal(2)
   expect(rows[1].mentor):to_equal("M1 Mona Mills")
+end)
+
+test("each mentor.pair event names its pair's number (it was 0 for every pair)", function()
+  local events = baton.events.list { kind = "mentor.pair" }
+  expect(#events):to_equal(3)
+  for _, e in ipairs(events) do
+    local row = baton.store.first("SELECT id FROM mentoring_pairs WHERE mentee = ?", e.subject)
+    expect(e.data.pair):to_equal(row.id)
+  end
 end)
