@@ -6,68 +6,61 @@
 local h = require("tests.helpers").new { run = run, load_people = load_people, load_groups = load_groups,
   fixture_path = fixture_path }
 
-test_permissions { "fs.read" } -- (the shared block checker, for this file's code only)
+test_permissions { "fs.read" } -- (the shared page kit, for this file's code only)
 
 local COMMANDS = { "cohort", "end", "list", "match", "mine", "rematch", "weights", "why" }
 
-local kit
-local function check(page, commands)
+local kit -- the shared page checker and route caller
+before_each(function()
   kit = kit or load(assert(baton.fs.read(fixture_path("../../tests/fixtures/pages/kit.lua"))), "=kit.lua")()
-  return kit.check(page, commands)
-end
-local function get(path) return plugin.routes[path]({ method = "GET", path = path, params = {}, query = {} }) end
+end)
 
-local function block(page, view, title)
-  for _, b in ipairs(page.blocks) do
-    if b.view == view and (title == nil or b.title == title) then return b end
-  end
-end
 
 test("before any pair, and before the groups exist, the page says what to do and offers the forms", function()
-  local page = get("/api/mentoring/page")
-  check(page, COMMANDS)
-  local stats = block(page, "stats").items
+  local page = kit.get("/api/mentoring/page")
+  kit.check(page, COMMANDS)
+  local stats = kit.block(page, "stats").items
   expect(stats[1]):to_equal { label = "active pairs", value = 0, note = "none yet" }
   expect(stats[2].value):to_equal(0)
-  expect(block(page, "text").text):to_contain("match")
-  expect(block(page, "network")):to_be_nil()
-  expect(block(page, "commands").commands):to_equal { "match", "rematch", "end", "mine" }
-  expect(get("/api/mentoring/leadership")):to_equal { label = "mentees mentored", roles = {} }
-  expect(baton.json.encode(get("/api/mentoring/leadership").roles)):to_equal("[]")
+  expect(kit.block(page, "text").text):to_contain("match")
+  expect(kit.block(page, "network")):to_be_nil()
+  expect(kit.block(page, "commands").commands):to_equal { "match", "rematch", "end", "mine" }
+  expect(kit.get("/api/mentoring/leadership")):to_equal { label = "mentees mentored", roles = {} }
+  expect(baton.json.encode(kit.get("/api/mentoring/leadership").roles)):to_equal("[]")
 end)
 
 test("after a saved match: the network with reasons, the table of pairs, the stats and the unmatched", function()
   h.school()
   h.ok("match", "--save")
   h.ok("end", "N3", "--reason", "private: on leave for health reasons")
-  local page = get("/api/mentoring/page")
-  check(page, COMMANDS)
-  local net = block(page, "network")
+  local page = kit.get("/api/mentoring/page")
+  kit.check(page, COMMANDS)
+  local net = kit.block(page, "network")
   expect(#net.nodes):to_equal(4)
   expect(net.nodes[1]):to_equal { id = "M1", label = "Mona Mills", group = "mentor" }
   expect(net.nodes[3]):to_equal { id = "N1", label = "Nia Newton", group = "mentee" }
   expect(net.links[1].source):to_equal("M1")
   expect(net.links[1].target):to_equal("N1")
   expect(net.links[1].label):to_contain("subject")
-  local pairs = block(page, "table", "Active pairs").rows
+  local pairs = kit.block(page, "table", "Active pairs").rows
   expect(#pairs):to_equal(2)
   expect(pairs[1].mentor):to_equal("M1 Mona Mills")
   expect(pairs[1].mentee):to_equal("N1 Nia Newton")
   expect(pairs[1].score):to_equal(7)
   expect(pairs[1].reasons):to_equal(net.links[1].label)
-  local stats = block(page, "stats").items
+  local stats = kit.block(page, "stats").items
   expect(stats[1].value):to_equal(2)
   expect(stats[1].note):to_equal("mean score 6.5")
   expect(stats[2]):to_equal { label = "mentees without a mentor", value = 1, note = "of 3 in the cohort" }
   expect(stats[3]):to_equal { label = "mentors with a mentee", value = 2, note = "of 4 in the cohort" }
-  expect(block(page, "table", "Without a mentor").rows):to_equal { { mentee = "N3 Ned Novak" } }
+  expect(kit.block(page, "table", "Without a mentor").rows):to_equal { { mentee = "N3 Ned Novak" } }
   -- The page is for everyone signed in: an ended pair's reason stays out.
   expect(baton.json.encode(page)).never:to_contain("health")
   expect(baton.json.encode(page)).never:to_contain("#3")
 end)
 
 test("leadership counts the mentees each mentor mentors now, most first", function()
-  local roles = get("/api/mentoring/leadership").roles
+  local roles = kit.get("/api/mentoring/leadership").roles
   expect(roles):to_equal { { person = "M1", count = 1 }, { person = "M2", count = 1 } }
   local page = require("page")
   expect(page.leadership { { mentor = "B" }, { mentor = "A" }, { mentor = "B" }, { mentor = "C" } }.roles)
@@ -107,7 +100,7 @@ test("mine names a person who is not in the staff list", function()
 end)
 
 test("the old /api/mentoring/pairs route still answers the active pairs", function()
-  local rows = get("/api/mentoring/pairs")
+  local rows = kit.get("/api/mentoring/pairs")
   expect(#rows):to_equal(2)
   expect(rows[1].mentor):to_equal("M1 Mona Mills")
 end)

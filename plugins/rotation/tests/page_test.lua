@@ -7,17 +7,15 @@
 local h = require("tests.helpers").new { run = run, load_people = load_people, load_groups = load_groups,
                                          fixture_path = fixture_path }
 
-test_permissions { "fs.read" } -- (the shared block checker, for this file's code only)
+test_permissions { "fs.read" } -- (the shared page kit, for this file's code only)
 
 local COMMANDS = { "approve", "decline", "feed", "mine", "plan", "repair", "request", "requests", "show", "swap",
   "why" }
 
-local kit
-local function check(page, commands)
+local kit -- the shared page checker and route caller
+before_each(function()
   kit = kit or load(assert(baton.fs.read(fixture_path("../../tests/fixtures/pages/kit.lua"))), "=kit.lua")()
-  return kit.check(page, commands)
-end
-local function get(path) return plugin.routes[path]({ method = "GET", path = path, params = {}, query = {} }) end
+end)
 
 -- Maths PLC (R01..R04), one role, three Tuesdays, planned before the term.
 local function term()
@@ -52,18 +50,18 @@ local function around(shown)
 end
 
 test("before any plan the page says what to do and offers the forms; leadership is empty", function()
-  local page = get("/api/rotation/page")
-  check(page, COMMANDS)
+  local page = kit.get("/api/rotation/page")
+  kit.check(page, COMMANDS)
   expect(page.blocks[1].view):to_equal("text")
   expect(page.blocks[2].view):to_equal("commands")
-  expect(get("/api/rotation/leadership")):to_equal { label = "rota turns taken (meetings up to today)", roles = {} }
+  expect(kit.get("/api/rotation/leadership")):to_equal { label = "rota turns taken (meetings up to today)", roles = {} }
 end)
 
 test("the page: the meetings to come with today marked, and turns per person against the bound", function()
   local shown = term()
   set_today("2026-09-08")
-  local page = get("/api/rotation/page")
-  check(page, COMMANDS)
+  local page = kit.get("/api/rotation/page")
+  kit.check(page, COMMANDS)
   local grid = page.blocks[1]
   expect(grid.view):to_equal("table")
   expect(grid.title):to_equal("Maths PLC")
@@ -89,13 +87,13 @@ test("the page: the meetings to come with today marked, and turns per person aga
   h.ok("feed")
   token = store.feed_token(f, false)
   expect(#token):to_equal(32)
-  expect(baton.json.encode(get("/api/rotation/page"))).never:to_contain(token)
+  expect(baton.json.encode(kit.get("/api/rotation/page"))).never:to_contain(token)
 end)
 
 test("leadership counts the turns taken up to today, not the turns to come", function()
   local shown = term()
   set_today("2026-09-08")
-  local roles = get("/api/rotation/leadership").roles
+  local roles = kit.get("/api/rotation/leadership").roles
   local sum, want = 0, {}
   for _, r in ipairs(roles) do sum = sum + r.count end
   expect(sum):to_equal(4) -- two meetings of two roles
