@@ -81,3 +81,12 @@ test("evidence is recorded as its author (--by, the self argument) and kept in t
   expect(hist[#hist].by):to_equal("T002")
   expect(hist[#hist].what):to_contain("evidence #" .. e.id)
 end)
+
+test("who may run what from the browser: reading is anyone's, evidence is recorded as oneself", function()
+  local access, m = kit.access()
+  expect(access):to_equal { new = "coordinator", list = "any", step = "coordinator", evidence = "self:by:person",
+    amend = "coordinator", retract = "coordinator", coalition = "coordinator", status = "any",
+    report = "coordinator", guide = "any", history = "any" }
+  expect(plugin.routes[m.pages[1].data]):to_be_truthy()
+  expect(plugin.routes[m.leadership]):to_be_truthy()
+end)

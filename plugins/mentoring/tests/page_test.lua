@@ -113,3 +113,13 @@ test("each mentor.pair event names its pair's number (it was 0 for every pair)",
     expect(e.data.pair):to_equal(row.id)
   end
 end)
+
+test("who may run what from the browser: the coordinator's commands, and mine for oneself", function()
+  local access, m = kit.access()
+  expect(access):to_equal { match = "coordinator", why = "coordinator", rematch = "coordinator",
+    ["end"] = "coordinator", list = "coordinator", cohort = "coordinator", weights = "coordinator",
+    mine = "self:person:person" }
+  expect(m.pages):to_equal { { name = "pairs", title = "Mentoring", data = "/api/mentoring/page" } }
+  expect(plugin.routes[m.pages[1].data]):to_be_truthy()
+  expect(plugin.routes[m.leadership]):to_be_truthy()
+end)

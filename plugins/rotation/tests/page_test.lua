@@ -193,3 +193,12 @@ test("with approve_swaps off, a request that breaks no rule is made at once", fu
   expect(#h.ok("requests", "--all")):to_equal(0)
   set_setting("approve_swaps", nil)
 end)
+
+test("who may run what from the browser: planning is the coordinator's; mine and request are one's own", function()
+  local access, m = kit.access()
+  expect(access):to_equal { plan = "coordinator", swap = "coordinator", repair = "coordinator", why = "any",
+    show = "coordinator", feed = "coordinator", requests = "coordinator", approve = "coordinator",
+    decline = "coordinator", mine = "self:person:person", request = "self:person:person" }
+  expect(plugin.routes[m.pages[1].data]):to_be_truthy()
+  expect(plugin.routes[m.leadership]):to_be_truthy()
+end)
