@@ -428,8 +428,8 @@ end
 -- rota show --------------------------------------------------------------------
 
 --- A group's saved turns as `rota show` lists them: upcoming first, then past.
-local function turns_of(group, person)
-  local settings, prob = roster.saved(group)
+local function turns_of(group, person, hist_list)
+  local settings, prob = roster.saved(group, nil, hist_list)
   local slots = store.slots(group)
   local today = baton.today()
   if person and not prob.index[person] then
@@ -463,9 +463,9 @@ function M.show(args)
     groups = all_groups()
     if #groups == 0 then error("no saved rota yet: run baton rota plan --group GROUP ... --save first", 0) end
   end
-  local out, csv_rows = {}, {}
+  local out, csv_rows, hist_list = {}, {}, store.history()
   for _, group in ipairs(groups) do
-    local rows = turns_of(group, args.person)
+    local rows = turns_of(group, args.person, hist_list)
     out[#out + 1] = { group = group, turns = rows }
     for _, r in ipairs(rows) do
       if r.person ~= "(unfilled)" or not args.person then
@@ -577,8 +577,8 @@ end
 -- group (kept for the clients written before the page).
 route("/api/rotation/plans", function()
   store.migrate()
-  local plans = {}
-  for group in pairs(store.all_settings()) do plans[group] = turns_of(group) end
+  local plans, hist_list = {}, store.history()
+  for group in pairs(store.all_settings()) do plans[group] = turns_of(group, nil, hist_list) end
   return baton.json.object(plans)
 end)
 
@@ -586,9 +586,9 @@ end)
 -- against the fairness bound, and the forms (page.lua).
 route("/api/rotation/page", function()
   store.migrate()
-  local groups = {}
+  local groups, hist_list = {}, store.history()
   for _, group in ipairs(all_groups()) do
-    local settings, prob, assign, slots = roster.saved(group)
+    local settings, prob, assign, slots = roster.saved(group, nil, hist_list)
     local fair = scheduler.fairness(prob, assign)
     local g = { group = group, roles = settings.roles, meetings = settings.meetings, slots = {}, names = {},
                 members = {}, counts = {}, fairness = { bound = fair.bound } }
@@ -613,7 +613,7 @@ end)
 -- What the overview counts: the turns each person has taken so far.
 route("/api/rotation/leadership", function()
   store.migrate()
-  return page.leadership(store.history(), baton.today())
+  return page.leadership(store.turns_taken(baton.today()))
 end)
 
 return M

@@ -90,21 +90,10 @@ end
 --- taken, at meetings up to today, in every group and term (the newest
 --- assignment of each turn, so a swapped turn counts once, for whoever
 --- took it). Future turns are not counted: they are not held yet.
----@param history table[] store.history()
----@param today string
+---@param taken {person: string, count: integer}[] store.turns_taken(today)
 ---@return {label: string, roles: {person: string, count: integer}[]}
-function M.leadership(history, today)
-  local count, order = {}, {}
-  for _, d in ipairs(history) do
-    if d.date <= today then
-      if not count[d.person] then order[#order + 1] = d.person end
-      count[d.person] = (count[d.person] or 0) + 1
-    end
-  end
-  table.sort(order, function(a, b) return count[a] > count[b] or (count[a] == count[b] and a < b) end)
-  local roles = {}
-  for i, id in ipairs(order) do roles[i] = { person = id, count = count[id] } end
-  return { label = "rota turns taken (meetings up to today)", roles = roles }
+function M.leadership(taken)
+  return { label = "rota turns taken (meetings up to today)", roles = taken }
 end
 
 return M

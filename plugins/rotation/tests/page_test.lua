@@ -82,7 +82,7 @@ test("the page: the meetings to come with today marked, and turns per person aga
   for _, r in ipairs(bars.rows) do total = total + r.values.r1 + r.values.r2 end
   expect(total):to_equal(6) -- every turn of the term, past and to come
   -- nobody's calendar address is on a page everyone reads
-  store = require("store")
+  local store = require("store")
   local token = store.feed_token(f, false)
   h.ok("feed")
   token = store.feed_token(f, false)
