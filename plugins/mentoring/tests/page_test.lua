@@ -93,9 +93,11 @@ test("mine keeps an ended pair's reason to the people of that pair", function()
   expect(baton.json.encode((h.ok("mine", "N1", "--all")))).never:to_contain("health")
 end)
 
+-- (PERSON is of type person: a host that checks it before the command
+-- runs refuses with the same words and exit 2; the plugin's check is 1)
 test("mine names a person who is not in the staff list", function()
   local r = run("mine", "NOBODY")
-  expect(r.status):to_equal(1)
+  expect(r.status ~= 0):to_be(true)
   expect(r.err):to_contain("no person 'NOBODY' in the staff list")
 end)
 
