@@ -9,6 +9,7 @@
 -- carries, and not the commands a warning suggests (the coordinator's,
 -- shown by `change status`).
 
+local report = require("report")
 local steps = require("steps")
 
 local M = {}
@@ -78,7 +79,9 @@ function M.blocks(all, people)
     end
     for _, e in ipairs(st.evidence) do
       evidence[#evidence + 1] = { date = e.date, initiative = st.title,
-        step = ("%d %s"):format(e.step, steps.list[e.step].short), evidence = e.text, link = e.link }
+        step = ("%d %s"):format(e.step, steps.list[e.step].short), evidence = e.text,
+        -- anyone may record evidence: only a web or mail address is offered as a link
+        link = report.safe_link(e.link) or (e.link and "(not a web address)") }
     end
   end
   table.sort(evidence, function(a, b) return a.date > b.date end)

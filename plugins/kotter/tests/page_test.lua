@@ -75,6 +75,13 @@ test("leadership counts the steps each person owns, in every initiative", functi
     { person = "T001", count = 2 }, { person = "A001", count = 1 }, { person = "T002", count = 1 } } }
 end)
 
+test("a link that is not a web or mail address is not passed on to the page", function()
+  h.ok("evidence", "attendance", "2", "see the notes", "--link", "javascript:alert(document.cookie)")
+  local rows = kit.block(kit.get("/api/change/page"), "table", "Evidence").rows
+  expect(rows[1].link):to_equal("(not a web address)")
+  expect(baton.json.encode(rows)).never:to_contain("javascript:")
+end)
+
 test("evidence is recorded as its author (--by, the self argument) and kept in the history", function()
   local e = h.ok("evidence", "attendance", "1", "the register audit", "--by", "T002")
   local hist = h.ok("history", "attendance")
