@@ -452,14 +452,17 @@ local function named_pairs(list)
   return out
 end
 
---- The pairs as `mentor list` shows them: only the active ones, or all.
-local function pair_list(active)
+--- The pairs as `mentor list` shows them: only the active ones, or all;
+--- `open` leaves out why a pair ended (the status says "ended"), for a
+--- route that everyone signed in may read.
+local function pair_list(active, open)
   local rows = {}
   for _, p in ipairs(named_pairs(active and settings.active() or settings.all())) do
     rows[#rows + 1] = {
       pair = p.id, mentee = who(p.mentee, p.mentee_name), mentor = who(p.mentor, p.mentor_name),
       score = p.score, started = p.started, ended = p.ended or "",
-      status = p.ended and ("ended: " .. (p.end_reason or "")) or "active", reasons = p.reasons,
+      status = p.ended and (open and "ended" or ("ended: " .. (p.end_reason or ""))) or "active",
+      reasons = p.reasons,
     }
   end
   return rows
@@ -568,9 +571,10 @@ local function route(path, handler)
 end
 
 -- The active pairs, as `mentor list --active --json` prints them; ?all=1
--- for ended ones too (kept for the clients written before the page).
+-- for ended ones too, without why they ended (kept for the clients
+-- written before the page).
 route("/api/mentoring/pairs", function(req)
-  return pair_list(req.query.all ~= "1")
+  return pair_list(req.query.all ~= "1", true)
 end)
 
 -- The page: the network of pairs, the pairs with their reasons, the

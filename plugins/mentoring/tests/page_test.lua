@@ -101,10 +101,16 @@ test("mine names a person who is not in the staff list", function()
   expect(r.err):to_contain("no person 'NOBODY' in the staff list")
 end)
 
-test("the old /api/mentoring/pairs route still answers the active pairs", function()
+test("the old /api/mentoring/pairs route still answers the active pairs, and with all=1 not why one ended", function()
   local rows = kit.get("/api/mentoring/pairs")
   expect(#rows):to_equal(2)
   expect(rows[1].mentor):to_equal("M1 Mona Mills")
+  rows = kit.get("/api/mentoring/pairs", { all = "1" })
+  expect(#rows):to_equal(3)
+  expect(rows[3].status):to_equal("ended")
+  expect(baton.json.encode(rows)).never:to_contain("health")
+  -- the coordinator's list still says why
+  expect(h.ok("list")[3].status):to_contain("on leave for health reasons")
 end)
 
 test("each mentor.pair event names its pair's number (it was 0 for every pair)", function()
