@@ -81,7 +81,7 @@ return {
     },
     why = {
       summary = "Why this person holds this role at this meeting",
-      access = "any",
+      access = "coordinator", -- it names the others' absences and their reasons
       args = {
         group,
         { "--date", type = "date", required = true, metavar = "DATE", help = "the meeting" },

@@ -196,7 +196,7 @@ end)
 
 test("who may run what from the browser: planning is the coordinator's; mine and request are one's own", function()
   local access, m = kit.access()
-  expect(access):to_equal { plan = "coordinator", swap = "coordinator", repair = "coordinator", why = "any",
+  expect(access):to_equal { plan = "coordinator", swap = "coordinator", repair = "coordinator", why = "coordinator",
     show = "coordinator", feed = "coordinator", requests = "coordinator", approve = "coordinator",
     decline = "coordinator", mine = "self:person:person", request = "self:person:person" }
   expect(plugin.routes[m.pages[1].data]):to_be_truthy()
