@@ -57,10 +57,11 @@ local function turns(g)
     rows[#rows + 1] = { label = who(m.id, m.name), values = values }
   end
   local f = g.fairness
-  local caption = ("Turns this term. Fairness bound %d %s: per role and in total, people with the same "
-    .. "availability, eligibility and FTE differ by at most %d turn%s, counting earlier terms too%s"):format(
-    f.bound, f.bound <= 1 and "met" or "not met", math.max(f.bound, 1), math.max(f.bound, 1) == 1 and "" or "s",
-    f.why and (" (" .. f.why .. ")") or ".")
+  local caption = f.bound <= 1
+    and ("Turns this term. Fairness bound %d met: per role and in total, people with the same availability, "
+      .. "eligibility and FTE differ by at most 1 turn, earlier terms counted."):format(f.bound)
+    or ("Turns this term. Fairness bound %d, not 1: people with the same availability, eligibility and FTE "
+      .. "differ by up to %d turns, earlier terms counted (%s)."):format(f.bound, f.bound, f.why or "see rota plan")
   return { view = "bars", title = g.group .. ": turns per person", caption = caption, unit = "turns",
     series = series, rows = rows }
 end

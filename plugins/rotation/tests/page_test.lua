@@ -202,3 +202,15 @@ test("who may run what from the browser: planning is the coordinator's; mine and
   expect(plugin.routes[m.pages[1].data]):to_be_truthy()
   expect(plugin.routes[m.leadership]):to_be_truthy()
 end)
+
+test("a rota whose bound is missed says so on the page, with the reason", function()
+  local page = require("page")
+  local g = { group = "Tight", roles = { "chair" }, meetings = { "2026-09-01" }, slots = { ["2026-09-01"] = {} },
+    names = {}, members = { { id = "R01", name = "Ana Silva" } }, counts = { R01 = {} },
+    fairness = { bound = 2, why = "impossible: before this plan R01 had 3 chair turns" } }
+  local blocks = page.blocks({ g }, "2026-08-20").blocks
+  expect(blocks[1].rows[1].r1):to_equal("(unfilled)")
+  expect(blocks[2].caption):to_contain("Fairness bound 2, not 1")
+  expect(blocks[2].caption):to_contain("(impossible: before this plan R01 had 3 chair turns)")
+  expect(blocks[2].rows[1].values):to_equal { r1 = 0 }
+end)
