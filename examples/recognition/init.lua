@@ -91,14 +91,55 @@ function M.digest(args)
 end
 
 -- The board in `baton serve`: read the week's thanks, or post one (a write,
--- so it needs the token baton serve prints).
-baton.http.route("GET", "/api/recognition/thanks", function(req)
+-- so it needs the token baton serve prints). The route cannot tell who is
+-- asking, so it takes FROM as given: people thank as themselves through
+-- the `post` command's form, whose FROM the host fills (access "self").
+local function week_of(req)
   local day = req.query.week_of
   if day and not baton.date.valid(day) then
-    return { error = { status = 400, message = "week_of must be a date, YYYY-MM-DD" } }, 400
+    return nil, { error = { status = 400, message = "week_of must be a date, YYYY-MM-DD" } }
   end
+  return day
+end
+
+baton.http.route("GET", "/api/recognition/thanks", function(req)
+  local day, bad = week_of(req)
+  if bad then return bad, 400 end
   return digest(day)
 end)
+
+-- The page in the navigation: the week's thanks as a whole HTML page.
+-- Every name and message is put in with {{...}}, which escapes it, so a
+-- message with markup in it shows as text and never runs.
+local PAGE = [[<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Thanks board</title>
+<link rel="stylesheet" href="/style.css"></head>
+<body><main><h1>Thanks board</h1>
+<p>The week of {{from}} to {{to}}: {{count}}.</p>
+{{{list}}}
+<p>Thank a colleague: the form <em>thanks post</em> in the dashboard, or <code>baton thanks post FROM TO TEXT</code>.</p>
+</main></body></html>
+]]
+
+local function board(req)
+  local day, bad = week_of(req)
+  if bad then return baton.http.response { status = 400, body = bad.error.message } end
+  local v = digest(day)
+  local items = {}
+  for _, t in ipairs(v.thanks) do
+    items[#items + 1] = baton.html.render("<li><strong>{{to}}</strong> ({{role}}), thanked by {{from}} on "
+      .. "{{date}}: {{message}}</li>", t)
+  end
+  local list = #items > 0 and ("<ul>" .. table.concat(items, "\n") .. "</ul>") or "<p>No thanks yet this week.</p>"
+  return baton.http.response {
+    headers = { ["content-type"] = "text/html; charset=utf-8" },
+    body = baton.html.render(PAGE, { from = v.from, to = v.to, list = list,
+      count = #v.thanks == 1 and "1 thank-you" or (#v.thanks .. " thanks") }),
+  }
+end
+-- (kept in M.routes too, so that the tests call what baton serve calls)
+M.routes = { ["/api/recognition/board"] = board }
+baton.http.route("GET", "/api/recognition/board", board)
 
 baton.http.route("POST", "/api/recognition/thanks", function(req)
   local body = req.json or {}

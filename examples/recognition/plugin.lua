@@ -8,18 +8,28 @@ return {
   namespace = "thanks",
   permissions = { "http.route" },
   depends = {},
+  -- The board in the dashboard's navigation: a whole page the plugin
+  -- renders (baton.html.render), for everyone signed in.
+  pages = {
+    { name = "board", title = "Thanks board", html = "/api/recognition/board" },
+  },
   commands = {
     post = {
       summary = "Thank a colleague for something they did",
+      -- Anyone thanks anyone, as themselves: in the browser the host fills
+      -- FROM with the signed-in person (a coordinator may name anyone).
+      access = "self",
+      self = "from",
       args = {
-        { "from", metavar = "FROM", help = "who says thank you (a person id)" },
-        { "to", metavar = "TO", help = "who is thanked (a person id)" },
+        { "from", type = "person", metavar = "FROM", help = "who says thank you (a person id)" },
+        { "to", type = "person", metavar = "TO", help = "who is thanked (a person id)" },
         { "message", metavar = "TEXT", help = "what for, in a sentence" },
         { "--date", type = "date", metavar = "DATE", help = "when (default today)" },
       },
     },
     digest = {
       summary = "The thanks of a week, and how they spread across roles",
+      access = "any",
       args = {
         { "--week-of", type = "date", metavar = "DATE", help = "any day of the week (default today)" },
       },

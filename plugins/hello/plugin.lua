@@ -10,6 +10,7 @@ return {
   commands = {
     greet = {
       summary = "Say hello",
+      access = "any", -- harmless: anyone signed in (not viewers) may run it from the browser
       args = {
         { "who", type = "string", default = "world", help = "who to greet" },
         { "--times", type = "integer", default = 1, help = "how many times" },
@@ -17,6 +18,7 @@ return {
     },
     leaders = {
       summary = "Who leads what: every group's leads, and leadership by role",
+      access = "any",
       help = "Reads the people and groups in the database (baton people import, "
         .. "baton groups import) and shows that leadership is spread across roles.",
       args = {

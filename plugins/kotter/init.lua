@@ -22,16 +22,13 @@ local initiatives = require("initiatives")
 local coalition = require("coalition")
 local stalls = require("stalls")
 local report = require("report")
+local page = require("page")
 
 local M = {}
 
 -- Helpers for the text people read ------------------------------------------
 
-local function shorten(s, n)
-  s = tostring(s or "")
-  if (utf8.len(s) or #s) <= n then return s end
-  return s:sub(1, utf8.offset(s, n) - 1):gsub("%s+$", "") .. "…"
-end
+local shorten = page.shorten
 
 local function names_of(ids)
   local out = {}
@@ -544,15 +541,51 @@ M.steps, M.dates, M.initiatives, M.coalition_spread, M.stalls, M.report_of = ste
   coalition.spread, stalls, report
 M.standing = standing
 
--- The dashboard's data (baton serve): every initiative's standing, as
--- `change status --json` prints it; /api/change/status/SLUG for one.
-baton.http.route("GET", "/api/change/status", function()
+-- The dashboard (baton serve). Each route is kept in M.routes too, so
+-- that the plugin's tests call the handler the server calls.
+M.routes = {}
+local function route(path, handler)
+  M.routes[path] = handler
+  baton.http.route("GET", path, handler)
+end
+
+-- Every initiative's standing, as `change status --json` prints it;
+-- /api/change/status/SLUG for one (kept for the clients written before
+-- the page).
+route("/api/change/status", function()
   return status_of({})
 end)
-baton.http.route("GET", "/api/change/status/:initiative", function(req)
+route("/api/change/status/:initiative", function(req)
   local ok, all = pcall(status_of, { initiative = req.params.initiative })
   if not ok then return { error = { status = 404, message = tostring(all) } }, 404 end
   return all[1]
+end)
+
+-- Every initiative's standing with its evidence, for the page and the
+-- leadership count.
+local function standings()
+  initiatives.migrate()
+  local today, rules = dates.today(), stalls.rules({})
+  local all = {}
+  for _, ini in ipairs(initiatives.all()) do all[#all + 1] = standing(ini, today, rules) end
+  return all
+end
+
+-- The page: each initiative's steps with status and owners, the
+-- warnings, the evidence, and the forms (page.lua).
+route("/api/change/page", function()
+  local all, ids = standings(), {}
+  for _, st in ipairs(all) do
+    for _, s in ipairs(st.steps) do
+      for _, id in ipairs(s.owners) do ids[#ids + 1] = id end
+    end
+  end
+  return page.blocks(all, initiatives.check(baton.people.get_many(ids)) or {})
+end)
+
+-- What the overview counts: the change steps each person owns.
+route("/api/change/leadership", function()
+  return page.leadership(standings())
 end)
 
 return M

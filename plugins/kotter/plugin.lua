@@ -21,7 +21,8 @@ local function with_rules(args)
 end
 
 local initiative = { "initiative", help = "the initiative: its number, its short name or its title" }
-local by = { "--by", metavar = "ID", help = "who is making this change (a person id), recorded in the history" }
+local by = { "--by", type = "person", metavar = "ID",
+  help = "who is making this change (a person id), recorded in the history" }
 
 return {
   name = "kotter",
@@ -34,11 +35,18 @@ return {
   namespace = "change",
   permissions = { "fs.write", "http.route" },
   depends = {},
+  -- The dashboard's page (blocks from the route) and what the overview
+  -- counts as leadership here: the change steps each person owns.
+  pages = {
+    { name = "change", title = "Change", data = "/api/change/page" },
+  },
+  leadership = "/api/change/leadership",
   commands = {
     new = {
       summary = "Start a change initiative",
       help = "Creates the initiative with its eight steps, all not started. Its short name "
         .. "(made from the title) and its number both name it in other commands.",
+      access = "coordinator",
       args = {
         { "title", help = "what the change is, e.g. \"Literacy across the curriculum\"" },
         { "--mode", type = "enum", values = { "sequential", "concurrent" }, default = "sequential",
@@ -51,6 +59,7 @@ return {
     },
     list = {
       summary = "List change initiatives and how far each has come",
+      access = "any",
       args = with_rules({}),
     },
     step = {
@@ -58,12 +67,13 @@ return {
       help = "STEP is a number 1-8 or a name (urgency, coalition, vision, volunteers, barriers, "
         .. "wins, acceleration, institute). In sequential mode a step can be done only after "
         .. "the steps before it; --force records it anyway, with a warning in the history.",
+      access = "coordinator",
       args = {
         initiative,
         { "step", help = "1-8 or a step's name" },
         { "--status", type = "enum", values = { "not_started", "in_progress", "done", "needs_renewal" },
           help = "the step's new status" },
-        { "--owner", many = true, metavar = "ID", help = "a person who leads this step (repeat for several; replaces the owners)" },
+        { "--owner", type = "person", many = true, metavar = "ID", help = "a person who leads this step (repeat for several; replaces the owners)" },
         { "--due", type = "date", metavar = "DATE", help = "when the step should be done" },
         { "--force", type = "boolean", default = false, help = "sequential mode: mark done even though an earlier step is not" },
         by,
@@ -71,6 +81,10 @@ return {
     },
     evidence = {
       summary = "Record dated evidence for a step (short-term wins are evidence on step 6)",
+      help = "Anyone may record what happened, as themselves: in the browser the host fills --by with "
+        .. "the signed-in person (a coordinator may name anyone).",
+      access = "self",
+      self = "by",
       args = {
         initiative,
         { "step", help = "1-8 or a step's name" },
@@ -86,6 +100,7 @@ return {
       summary = "Correct a piece of evidence: its text, date, step, link or measures",
       help = "EVIDENCE is the number `change evidence` printed (also in `change history`). Only "
         .. "what is given changes; the history keeps what it said before.",
+      access = "coordinator",
       args = {
         { "evidence", metavar = "EVIDENCE", help = "the evidence's number, e.g. 12 or #12" },
         { "--text", metavar = "TEXT", help = "what happened, corrected" },
@@ -100,6 +115,7 @@ return {
     },
     retract = {
       summary = "Remove a piece of evidence recorded by mistake (the history keeps it)",
+      access = "coordinator",
       args = {
         { "evidence", metavar = "EVIDENCE", help = "the evidence's number, e.g. 12 or #12" },
         { "--reason", metavar = "TEXT", help = "why it is removed, kept in the history" },
@@ -110,11 +126,12 @@ return {
       summary = "Show, add to or remove from the guiding coalition, and its spread",
       help = "Without ACTION, shows the coalition. The spread is how many roles, departments "
         .. "and campuses its people come from; fewer roles than --min-roles is a warning.",
+      access = "coordinator",
       args = {
         initiative,
         { "action", type = "enum", values = { "show", "add", "remove" }, default = "show",
           help = "show, add or remove" },
-        { "ids", many = true, optional = true, metavar = "ID", help = "person ids" },
+        { "ids", type = "person", many = true, optional = true, metavar = "ID", help = "person ids" },
         { "--min-roles", type = "integer", default = 3, metavar = "N",
           help = "warn when the coalition has people from fewer than N roles (0 = off)" },
         by,
@@ -122,12 +139,14 @@ return {
     },
     status = {
       summary = "Each step's status, owners, last evidence, due date and health, with warnings",
+      access = "any",
       args = with_rules({
         { "initiative", optional = true, help = "one initiative (default: all of them)" },
       }),
     },
     report = {
       summary = "A shareable report: the 8 steps as chevrons, evidence timeline, coalition, warnings",
+      access = "coordinator", -- it may write a file (--out)
       args = with_rules({
         initiative,
         { "--format", type = "enum", values = { "md", "html" }, default = "md", help = "Markdown or HTML" },
@@ -136,12 +155,14 @@ return {
     },
     guide = {
       summary = "Kotter's 8 steps and the questions to ask at each",
+      access = "any",
       args = {
         { "step", optional = true, help = "one step: 1-8 or its name (default: all)" },
       },
     },
     history = {
       summary = "Every change made to an initiative, oldest first, from the event log",
+      access = "any",
       args = {
         initiative,
       },

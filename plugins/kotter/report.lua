@@ -22,6 +22,7 @@ M.escape = esc
 local function safe_link(url)
   return url and (url:match("^https?://") or url:match("^mailto:")) and url or nil
 end
+M.safe_link = safe_link
 
 local CHEVRON = { width = 118, tip = 16, gap = 4, height = 64 }
 

@@ -50,14 +50,20 @@ local SIDE = { mentee = "mentee", mentees = "mentee", mentor = "mentor", mentors
 -- One group holding both sides (--cohort, or the same group given to
 -- --mentees and --mentors): role_in_group says who is which. A group
 -- without those roles is refused, never matched against itself.
-local function split(group)
-  local people, total = active_members(group)
-  if #people == 0 then empty(group, "--cohort", "cohort", total) end
+-- The members of a cohort group on each side, and those on neither.
+local function sides(people)
   local side, other = { mentee = {}, mentor = {} }, {}
   for _, p in ipairs(people) do
     local s = SIDE[(p.role_in_group or ""):lower():match("^%s*(.-)%s*$")]
     if s then table.insert(side[s], p) else other[#other + 1] = p.id end
   end
+  return side, other
+end
+
+local function split(group)
+  local people, total = active_members(group)
+  if #people == 0 then empty(group, "--cohort", "cohort", total) end
+  local side, other = sides(people)
   if #side.mentee == 0 or #side.mentor == 0 then
     local what = (#side.mentee == 0 and #side.mentor == 0) and "none of its members has role_in_group mentee or mentor"
       or ("none of its members has role_in_group %s"):format(#side.mentee == 0 and "mentee" or "mentor")
@@ -93,6 +99,19 @@ function M.groups(args)
   local g = { mentees = args.mentees or base.mentees or "mentees", mentors = args.mentors or base.mentors or "mentors" }
   if g.mentees == g.mentors then return { cohort = g.mentees } end
   return g
+end
+
+--- The active mentees and mentors of the groups `g` (M.groups), for a
+--- page that shows the cohort: empty lists where a group is missing or
+--- empty, never an error (the page of a school that has not imported its
+--- groups yet is a page, not a failure).
+---@return table[] mentees, table[] mentors
+function M.pools(g)
+  if g.cohort then
+    local side = sides((active_members(g.cohort)))
+    return side.mentee, side.mentor
+  end
+  return (active_members(g.mentees)), (active_members(g.mentors))
 end
 
 --- The groups in words, as `mentor cohort` shows them.

@@ -11,6 +11,7 @@
 -- `mentor list` look after the pairs over the year.
 
 local cohort = require("cohort")
+local page = require("page")
 local settings = require("settings")
 
 local M = {}
@@ -436,16 +437,32 @@ M["end"] = function(args, ctx)
   end)
 end
 
---- The pairs as `mentor list` shows them: only the active ones, or all.
-local function pair_list(active)
+-- The active pairs (or every pair), each with both people's names.
+local function named_pairs(list)
+  local ids = {}
+  for _, p in ipairs(list) do ids[#ids + 1] = p.mentee; ids[#ids + 1] = p.mentor end
+  local people = settings.check(baton.people.get_many(ids)) or {}
+  local out = {}
+  for i, p in ipairs(list) do
+    out[i] = { id = p.id, mentee = p.mentee, mentee_name = people[p.mentee] and people[p.mentee].name,
+      mentor = p.mentor, mentor_name = people[p.mentor] and people[p.mentor].name,
+      score = math.tointeger(p.score) or p.score, started = p.started, ended = p.ended,
+      end_reason = p.end_reason, reasons = p.reasons }
+  end
+  return out
+end
+
+--- The pairs as `mentor list` shows them: only the active ones, or all;
+--- `open` leaves out why a pair ended (the status says "ended"), for a
+--- route that everyone signed in may read.
+local function pair_list(active, open)
   local rows = {}
-  for _, p in ipairs(active and settings.active() or settings.all()) do
-    local mentee = settings.check(baton.people.get(p.mentee))
-    local mentor = settings.check(baton.people.get(p.mentor))
+  for _, p in ipairs(named_pairs(active and settings.active() or settings.all())) do
     rows[#rows + 1] = {
-      pair = p.id, mentee = who(p.mentee, mentee and mentee.name), mentor = who(p.mentor, mentor and mentor.name),
-      score = math.tointeger(p.score) or p.score, started = p.started, ended = p.ended or "",
-      status = p.ended and ("ended: " .. (p.end_reason or "")) or "active", reasons = p.reasons,
+      pair = p.id, mentee = who(p.mentee, p.mentee_name), mentor = who(p.mentor, p.mentor_name),
+      score = p.score, started = p.started, ended = p.ended or "",
+      status = p.ended and (open and "ended" or ("ended: " .. (p.end_reason or ""))) or "active",
+      reasons = p.reasons,
     }
   end
   return rows
@@ -459,6 +476,41 @@ function M.list(args, ctx)
       return
     end
     baton.ui.table(r, { "pair", "mentee", "mentor", "score", "started", "status" })
+  end)
+end
+
+-- mentor mine ------------------------------------------------------------------
+
+--- One person's own pairs: their mentor(s) and their mentees, nobody
+--- else's. From the browser this is a self-service command: the host
+--- fills `person` with the signed-in person (docs/practices/mentoring.md).
+function M.mine(args)
+  local me = settings.check(baton.people.get(args.person))
+  if not me then
+    error(("no person '%s' in the staff list; see `baton people list`"):format(args.person), 0)
+  end
+  local out = { person = me.id, name = me.name, mentors = {}, mentees = {} }
+  for _, p in ipairs(named_pairs(args.all and settings.all() or settings.active())) do
+    local status = p.ended and ("ended " .. p.ended .. (p.end_reason and (": " .. p.end_reason) or "")) or "active"
+    if p.mentee == me.id then
+      out.mentors[#out.mentors + 1] = { pair = p.id, mentor = who(p.mentor, p.mentor_name), since = p.started,
+        score = p.score, reasons = p.reasons, status = status }
+    elseif p.mentor == me.id then
+      out.mentees[#out.mentees + 1] = { pair = p.id, mentee = who(p.mentee, p.mentee_name), since = p.started,
+        score = p.score, reasons = p.reasons, status = status }
+    end
+  end
+  baton.output(out, function(o)
+    baton.print(("%s:"):format(who(o.person, o.name)))
+    if #o.mentors == 0 and #o.mentees == 0 then
+      baton.print(args.all and "  no mentoring pair, now or before." or "  no active mentoring pair.")
+    end
+    for _, p in ipairs(o.mentors) do
+      baton.print(("  your mentor: %s, since %s (%s): %s"):format(p.mentor, p.since, p.status, p.reasons))
+    end
+    for _, p in ipairs(o.mentees) do
+      baton.print(("  you mentor: %s, since %s (%s): %s"):format(p.mentee, p.since, p.status, p.reasons))
+    end
   end)
 end
 
@@ -510,10 +562,33 @@ function M.health()
   return true
 end
 
--- The dashboard's data (baton serve): the active pairs, as `mentor list
--- --active --json` prints them; ?all=1 for ended ones too.
-baton.http.route("GET", "/api/mentoring/pairs", function(req)
-  return pair_list(req.query.all ~= "1")
+-- The dashboard (baton serve). Each route is kept in M.routes too, so
+-- that the plugin's tests call the handler the server calls.
+M.routes = {}
+local function route(path, handler)
+  M.routes[path] = handler
+  baton.http.route("GET", path, handler)
+end
+
+-- The active pairs, as `mentor list --active --json` prints them; ?all=1
+-- for ended ones too, without why they ended (kept for the clients
+-- written before the page).
+route("/api/mentoring/pairs", function(req)
+  return pair_list(req.query.all ~= "1", true)
+end)
+
+-- The page: the network of pairs, the pairs with their reasons, the
+-- mentees still without a mentor, and the forms (page.lua).
+route("/api/mentoring/page", function()
+  local g = cohort.groups {}
+  local mentees, mentors = cohort.pools(g)
+  return page.blocks { pairs = named_pairs(settings.active()), mentees = mentees, mentors = mentors,
+    groups = cohort.describe_groups(g) }
+end)
+
+-- What the overview counts: mentees mentored, per mentor.
+route("/api/mentoring/leadership", function()
+  return page.leadership(settings.active())
 end)
 
 return M

@@ -1,11 +1,11 @@
 -- The manifest: plain data, read without running any of the plugin's code.
 -- match, why and rematch plan the same cohort, so they share these options.
 local cohort = {
-  { "--mentees", metavar = "GROUP",
+  { "--mentees", type = "group", metavar = "GROUP",
     help = "the group of people to be mentored (default: the saved groups, see `mentor cohort`, else 'mentees')" },
-  { "--mentors", metavar = "GROUP",
+  { "--mentors", type = "group", metavar = "GROUP",
     help = "the group of people who mentor (default: the saved groups, else 'mentors')" },
-  { "--cohort", metavar = "GROUP",
+  { "--cohort", type = "group", metavar = "GROUP",
     help = "one group holding both: its members with role_in_group mentee are mentored by those with mentor" },
   { "--weights", metavar = "LIST",
     help = "feature weights, e.g. subject=3,grade=2,campus=1 (over the saved ones; see `mentor weights`)" },
@@ -42,6 +42,12 @@ return {
   namespace = "mentor",
   permissions = { "fs.read", "fs.write", "http.route" },
   depends = {},
+  -- The dashboard's page (blocks from the route) and what the overview
+  -- counts as leadership here: the mentees each mentor mentors now.
+  pages = {
+    { name = "pairs", title = "Mentoring", data = "/api/mentoring/page" },
+  },
+  leadership = "/api/mentoring/leadership",
   settings = {
     weights = {
       type = "string",
@@ -55,6 +61,7 @@ return {
       help = "Matches as many mentees as the rules allow, then finds the best pairs. Every pair "
         .. "is listed with its score and reasons; every mentee left out with the rule that "
         .. "left them out. --save records the pairs as active.",
+      access = "coordinator",
       args = with_cohort({
         { "--csv", type = "path", metavar = "FILE", help = "also write the pairs to a CSV file" },
         { "--save", type = "boolean", default = false, help = "record the pairs as active (event log and history)" },
@@ -65,6 +72,7 @@ return {
       help = "Shows the pair's reasons, the other mentor's score and reasons, and what the "
         .. "whole cohort would lose if the other pair were forced (found by solving again). "
         .. "Without MENTOR, compares with the best other mentor.",
+      access = "coordinator", -- it shows every mentor's score for the mentee
       args = with_cohort({
         { "mentee", metavar = "MENTEE", help = "the mentee's id or name" },
         { "mentor", optional = true, metavar = "MENTOR", help = "another mentor's id or name" },
@@ -75,12 +83,14 @@ return {
       help = "Keeps every active pair that is still allowed, ends the ones that are not (and "
         .. "says why), and pairs the mentees left without a mentor. Prints exactly which pairs "
         .. "change. --save records the changes.",
+      access = "coordinator",
       args = with_cohort({
         { "--save", type = "boolean", default = false, help = "end and record the changed pairs" },
       }),
     },
     ["end"] = {
       summary = "End an active pair, or all of them",
+      access = "coordinator",
       args = {
         { "pair", optional = true, metavar = "PAIR",
           help = "the pair's number, or the mentee's id or name, or MENTEE/MENTOR" },
@@ -90,6 +100,7 @@ return {
     },
     list = {
       summary = "The pairs made so far",
+      access = "coordinator", -- ended pairs and why they ended are the coordinator's to see
       args = {
         { "--active", type = "boolean", default = false, help = "only the pairs still running" },
       },
@@ -98,15 +109,27 @@ return {
       summary = "Show the cohort's groups, or save them for every later command",
       help = "match, why and rematch take their mentees and mentors from the groups saved here "
         .. "(match --save saves the ones it used), unless given on the command line.",
+      access = "coordinator",
       args = {
-        { "--mentees", metavar = "GROUP", help = "the group of people to be mentored" },
-        { "--mentors", metavar = "GROUP", help = "the group of people who mentor" },
-        { "--cohort", metavar = "GROUP", help = "one group holding both (role_in_group mentee or mentor)" },
+        { "--mentees", type = "group", metavar = "GROUP", help = "the group of people to be mentored" },
+        { "--mentors", type = "group", metavar = "GROUP", help = "the group of people who mentor" },
+        { "--cohort", type = "group", metavar = "GROUP", help = "one group holding both (role_in_group mentee or mentor)" },
         { "--reset", type = "boolean", default = false, help = "forget the saved groups ('mentees' and 'mentors' again)" },
+      },
+    },
+    mine = {
+      summary = "Your own mentor and mentees: whom you are paired with, since when and why",
+      help = "Shows only the pairs PERSON is in. In the browser it is anyone's own page: the host fills "
+        .. "PERSON with the signed-in person (a coordinator may name anyone).",
+      access = "self",
+      args = {
+        { "person", type = "person", help = "whose pairs (from the browser: yours)" },
+        { "--all", type = "boolean", default = false, help = "ended pairs too, with why they ended" },
       },
     },
     weights = {
       summary = "Show the scoring weights, or save new ones for every match",
+      access = "coordinator",
       args = {
         { "--set", metavar = "LIST", help = "e.g. subject=4,campus=0: saved, used by every later match" },
         { "--reset", type = "boolean", default = false, help = "go back to the default weights" },

@@ -250,9 +250,10 @@ end
 function M.start(list, objective, today)
   baton.store.transaction(function()
     for _, p in ipairs(list) do
-      written(p.mentee, baton.store.exec("INSERT INTO mentoring_pairs (mentee, mentor, score, reasons, objective, started) "
-        .. "VALUES (?, ?, ?, ?, ?, ?)", p.mentee, p.mentor, p.score, p.why, objective, today))
-      local id = check(baton.store.first("SELECT last_insert_rowid() AS id")).id
+      -- (insert gives the new row's id: a SELECT last_insert_rowid() after
+      -- it would see 0, since the store clears it before each statement)
+      local id = written(p.mentee, baton.store.insert("INSERT INTO mentoring_pairs (mentee, mentor, score, reasons, "
+        .. "objective, started) VALUES (?, ?, ?, ?, ?, ?)", p.mentee, p.mentor, p.score, p.why, objective, today))
       check(baton.events.log { kind = "mentor.pair", subject = p.mentee,
         data = { mentor = p.mentor, score = p.score, pair = id, reasons = p.why } })
     end

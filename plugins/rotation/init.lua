@@ -31,6 +31,7 @@
 -- store; the scheduler and the rules are pure, and the renderers print.
 
 local calendar = require("calendar")
+local page = require("page")
 local publish = require("publish")
 local roster = require("roster")
 local rules = require("rules")
@@ -185,37 +186,189 @@ end
 
 -- rota swap -------------------------------------------------------------------
 
+-- Gives the turn of `c.group` on `c.date` as `c.role` to `c.to`, checking
+-- every rule against the turns as they are: call it inside the
+-- transaction that saves (another baton's swap at the same moment is
+-- wholly before this one, and checked against, or after it). `c.holder`,
+-- when given, must hold the turn now: a person hands over only their own
+-- turn. A rule that refuses raises, saying which (`c.force` overrides the
+-- minimum gap only; `c.hint` says how). With `c.check`, nothing is saved.
+-- Returns prob, assign, the old holder's number, the soft rules broken
+-- and the swap back that keeps the counts even.
+local function give_turn(c)
+  local settings, prob, assign = roster.saved(c.group)
+  local t, r = rules.meeting(settings, c.date), rules.role(settings, c.role)
+  c.role = settings.roles[r]
+  local q = prob.index[c.to]
+  if not q then error(("%s is not a member of %s"):format(c.to, c.group), 0) end
+  local p = assign[t][r]
+  if c.holder and (not p or prob.people[p].id ~= c.holder) then
+    if c.not_holder then error(c.not_holder, 0) end
+    error(("the %s turn on %s in %s is %s, not %s's: only the person who holds a turn can ask to hand it over "
+      .. "(see `baton rota mine %s`)"):format(c.role, c.date, c.group, p and ("held by " .. prob.people[p].id)
+      or "unfilled", c.holder, c.holder), 0)
+  end
+  if p == q then error(("%s is already %s on %s"):format(c.to, c.role, c.date), 0) end
+  local hard, soft = rules.check(prob, assign, t, r, q, settings.min_gap)
+  if #hard > 0 then error("cannot swap: " .. table.concat(hard, "; "), 0) end
+  if #soft > 0 and not c.force then
+    error("cannot swap: " .. table.concat(soft, "; ") .. " (" .. c.hint .. ")", 0)
+  end
+  if c.check then return prob, assign, p, soft end
+  assign[t][r] = q
+  local suggestion
+  if p then suggestion = rules.compensating_swap(prob, assign, t, r, p, q, settings.min_gap, baton.today()) end
+  local rows = slot_rows({ meetings = { { date = c.date, assignments = { [c.role] = c.to } } } }, { c.role })
+  rows[1].by = c.by
+  store.save(c.group, settings, rows)
+  return prob, assign, p, soft, suggestion
+end
+
+-- What a swap made, as `rota swap --json` prints it.
+local function swapped(c, prob, assign, p, soft, suggestion)
+  local fair = scheduler.fairness(prob, assign)
+  return { group = c.group, date = c.date, role = c.role, from = p and prob.people[p].id or nil,
+           to = c.to, warnings = soft, suggestion = suggestion, bound = fair.bound }
+end
+
 function M.swap(args)
   store.migrate() -- outside the transaction: a migration is a transaction of its own
-  args.group = roster.group_name(args.group)
-  -- The saved turns the rules are checked against are read in the
-  -- transaction that saves the swap: another baton's swap at the same
-  -- moment is wholly before this one (and checked against) or after it.
-  local prob, assign, p, soft, suggestion = baton.store.transaction(function()
-    local settings, prob, assign = roster.saved(args.group)
-    local t, r = rules.meeting(settings, args.date), rules.role(settings, args.role)
-    args.role = settings.roles[r]
-    local q = prob.index[args.to]
-    if not q then error(("%s is not a member of %s"):format(args.to, args.group), 0) end
-    local p = assign[t][r]
-    if p == q then error(("%s is already %s on %s"):format(args.to, args.role, args.date), 0) end
-    local hard, soft = rules.check(prob, assign, t, r, q, settings.min_gap)
-    if #hard > 0 then error("cannot swap: " .. table.concat(hard, "; "), 0) end
-    if #soft > 0 and not args.force then
-      error("cannot swap: " .. table.concat(soft, "; ") .. " (add --force to do it anyway)", 0)
-    end
-    assign[t][r] = q
-    local suggestion
-    if p then suggestion = rules.compensating_swap(prob, assign, t, r, p, q, settings.min_gap, baton.today()) end
-    local rows = slot_rows({ meetings = { { date = args.date, assignments = { [args.role] = args.to } } } }, { args.role })
-    rows[1].by = "swap"
-    store.save(args.group, settings, rows)
-    return prob, assign, p, soft, suggestion
-  end)
-  local fair = scheduler.fairness(prob, assign)
-  local out = { group = args.group, date = args.date, role = args.role, from = p and prob.people[p].id or nil,
-                to = args.to, warnings = soft, suggestion = suggestion, bound = fair.bound }
+  local c = { group = roster.group_name(args.group), date = args.date, role = args.role, to = args.to,
+              force = args.force, hint = "add --force to do it anyway", by = "swap" }
+  local out = swapped(c, baton.store.transaction(function() return give_turn(c) end))
   baton.output(out, render.swap)
+end
+
+-- rota mine, request, requests, approve, decline --------------------------------
+--
+-- A person's own turns, and handing one over: the holder asks (`request`,
+-- a self-service command in the browser), and the coordinator approves
+-- or declines; with the setting approve_swaps off, a request that breaks
+-- no rule is made at once.
+
+--- A person's turns in every saved group, upcoming first, and their
+--- requests still waiting.
+function M.mine(args)
+  store.migrate()
+  local me, err, code = baton.people.get(args.person)
+  if not me then
+    error(code == "ENOTFOUND" and ("no person '%s' in the staff list; see `baton people list`"):format(args.person)
+      or tostring(err), 0)
+  end
+  local today = baton.today()
+  local upcoming, past = {}, {}
+  for _, group in ipairs(all_groups()) do
+    local settings = store.settings(group)
+    local slots = store.slots(group)
+    for _, date in ipairs(settings.meetings) do
+      for _, role in ipairs(settings.roles) do
+        local s = slots[date] and slots[date][role]
+        if s and s.person == me.id then
+          local row = { group = group, date = date, role = role, past = date < today }
+          if row.past then past[#past + 1] = row else upcoming[#upcoming + 1] = row end
+        end
+      end
+    end
+  end
+  local by_date = function(a, b) return a.date < b.date or (a.date == b.date and a.group < b.group) end
+  table.sort(upcoming, by_date)
+  table.sort(past, function(a, b) return by_date(b, a) end)
+  for _, r in ipairs(past) do upcoming[#upcoming + 1] = r end
+  local out = { person = me.id, name = me.name, turns = upcoming, requests = store.requests(false, me.id) }
+  baton.output(out, function(o)
+    baton.print(("%s %s:"):format(o.person, o.name or ""))
+    if #o.turns == 0 then baton.print("  no turn in any saved rota.") end
+    for _, t in ipairs(o.turns) do
+      baton.print(("  %s  %s, %s%s"):format(t.date, t.role, t.group, t.past and " (past)" or ""))
+    end
+    for _, q in ipairs(o.requests) do
+      baton.print(("  request #%d: the %s turn on %s (%s) from %s to %s, waiting for the coordinator"):format(q.id,
+        q.role, q.date, q.group, q.from, q.to))
+    end
+  end)
+end
+
+function M.request(args)
+  store.migrate()
+  local today = baton.today()
+  if args.date < today then error(("the meeting of %s is past: a request is for a turn to come"):format(args.date), 0) end
+  local c = { group = roster.group_name(args.group), date = args.date, role = args.role, to = args.to,
+              holder = args.person, by = "request",
+              hint = "a request cannot break the minimum gap: ask the coordinator, who may swap with --force" }
+  local approve = baton.settings.get("approve_swaps")
+  c.check = approve
+  local out = baton.store.transaction(function()
+    local prob, assign, p, soft, suggestion = give_turn(c)
+    if approve then
+      local id = store.add_request({ group = c.group, date = c.date, role = c.role, from = c.holder, to = c.to,
+                                     note = args.note }, today)
+      return { request = id, status = "pending", group = c.group, date = c.date, role = c.role, from = c.holder,
+               to = c.to }
+    end
+    local o = swapped(c, prob, assign, p, soft, suggestion)
+    o.status = "made"
+    return o
+  end)
+  baton.output(out, function(o)
+    if o.status == "pending" then
+      baton.print(("Request #%d: the %s turn on %s (%s) from %s to %s. It breaks no rule; it waits for the "
+        .. "coordinator (`baton rota approve %d`)."):format(o.request, o.role, o.date, o.group, o.from, o.to, o.request))
+    else
+      render.swap(o)
+    end
+  end)
+end
+
+function M.requests(args)
+  store.migrate()
+  local list = store.requests(args.all)
+  baton.output(list, function(l)
+    if #l == 0 then baton.print(args.all and "No requests yet." or "No request is waiting."); return end
+    baton.ui.table(l, { "id", "group", "date", "role", "from", "to", "status", "asked", "note" })
+  end)
+end
+
+-- The request as it is now, pending, or an error saying what became of it.
+local function pending(id)
+  local q = store.request(id)
+  if q.status ~= "pending" then
+    error(("request #%d was %s on %s%s"):format(q.id, q.status, tostring(q.decided),
+      q.reason and (": " .. q.reason) or ""), 0)
+  end
+  return q
+end
+
+function M.approve(args)
+  store.migrate()
+  local today = baton.today()
+  local out = baton.store.transaction(function()
+    local q = pending(args.request)
+    local c = { group = q.group, date = q.date, role = q.role, to = q.to, holder = q.from, force = args.force,
+                hint = "add --force to approve it anyway", by = "request",
+                not_holder = ("the %s turn on %s in %s is no longer %s's (swapped or repaired since request #%d "
+                  .. "was made): decline it with `baton rota decline %d`"):format(q.role, q.date, q.group, q.from,
+                  q.id, q.id) }
+    local o = swapped(c, give_turn(c))
+    store.decide(q, "approved", nil, today)
+    o.request = q.id
+    return o
+  end)
+  baton.output(out, function(o)
+    baton.print(("Request #%d approved."):format(o.request))
+    render.swap(o)
+  end)
+end
+
+function M.decline(args)
+  store.migrate()
+  local out = baton.store.transaction(function()
+    local q = pending(args.request)
+    store.decide(q, "declined", args.reason, baton.today())
+    return { request = q.id, status = "declined", reason = args.reason }
+  end)
+  baton.output(out, function(o)
+    baton.print(("Request #%d declined%s."):format(o.request, o.reason and (": " .. o.reason) or ""))
+  end)
 end
 
 -- rota repair -----------------------------------------------------------------
@@ -275,8 +428,8 @@ end
 -- rota show --------------------------------------------------------------------
 
 --- A group's saved turns as `rota show` lists them: upcoming first, then past.
-local function turns_of(group, person)
-  local settings, prob = roster.saved(group)
+local function turns_of(group, person, hist_list)
+  local settings, prob = roster.saved(group, nil, hist_list)
   local slots = store.slots(group)
   local today = baton.today()
   if person and not prob.index[person] then
@@ -310,9 +463,9 @@ function M.show(args)
     groups = all_groups()
     if #groups == 0 then error("no saved rota yet: run baton rota plan --group GROUP ... --save first", 0) end
   end
-  local out, csv_rows = {}, {}
+  local out, csv_rows, hist_list = {}, {}, store.history()
   for _, group in ipairs(groups) do
-    local rows = turns_of(group, args.person)
+    local rows = turns_of(group, args.person, hist_list)
     out[#out + 1] = { group = group, turns = rows }
     for _, r in ipairs(rows) do
       if r.person ~= "(unfilled)" or not args.person then
@@ -412,13 +565,55 @@ baton.http.route("GET", "/api/rotation/feed/:file", function(req)
   return publish.person_calendar(person, p and p.name or person, person_events[person], "PT1H")
 end, { type = "text/calendar; charset=utf-8" })
 
--- The dashboard's data (baton serve): every group's saved rota, as
--- `rota show --json` prints it, keyed by group.
-baton.http.route("GET", "/api/rotation/plans", function()
+-- The dashboard (baton serve). Each route is kept in M.routes too, so
+-- that the plugin's tests call the handler the server calls.
+M.routes = {}
+local function route(path, handler)
+  M.routes[path] = handler
+  baton.http.route("GET", path, handler)
+end
+
+-- Every group's saved rota, as `rota show --json` prints it, keyed by
+-- group (kept for the clients written before the page).
+route("/api/rotation/plans", function()
   store.migrate()
-  local plans = {}
-  for group in pairs(store.all_settings()) do plans[group] = turns_of(group) end
+  local plans, hist_list = {}, store.history()
+  for group in pairs(store.all_settings()) do plans[group] = turns_of(group, nil, hist_list) end
   return baton.json.object(plans)
+end)
+
+-- The page: each group's meetings to come and its turns per person
+-- against the fairness bound, and the forms (page.lua).
+route("/api/rotation/page", function()
+  store.migrate()
+  local groups, hist_list = {}, store.history()
+  for _, group in ipairs(all_groups()) do
+    local settings, prob, assign, slots = roster.saved(group, nil, hist_list)
+    local fair = scheduler.fairness(prob, assign)
+    local g = { group = group, roles = settings.roles, meetings = settings.meetings, slots = {}, names = {},
+                members = {}, counts = {}, fairness = { bound = fair.bound } }
+    for date, roles in pairs(slots) do
+      g.slots[date] = {}
+      for role, s in pairs(roles) do g.slots[date][role] = s.person end
+    end
+    for p, person in ipairs(prob.people) do
+      g.names[person.id] = person.name
+      g.members[p] = { id = person.id, name = person.name }
+      g.counts[person.id] = {}
+      for r, role in ipairs(prob.roles) do g.counts[person.id][role] = fair.plan[p][r] end
+    end
+    for _, check in ipairs(fair.checks) do
+      if not check.ok and not g.fairness.why then g.fairness.why = check.why end
+    end
+    groups[#groups + 1] = g
+  end
+  return page.blocks(groups, baton.today())
+end)
+
+-- What the overview counts: the turns each person has taken so far.
+route("/api/rotation/leadership", function()
+  store.migrate()
+  return page.leadership(store.turns_taken(baton.today()))
 end)
 
 return M

@@ -1,5 +1,8 @@
 -- The manifest: plain data, read without running any of the plugin's code.
+-- --group stays a plain string, not type = "group": the rota matches a
+-- group's name in any case and answers a near miss with "did you mean".
 local group = { "--group", required = true, metavar = "GROUP", help = "the group (team, PLC, committee) as in baton groups list" }
+local request = { "request", metavar = "REQUEST", help = "the request's number (see rota requests)" }
 
 return {
   name = "rotation",
@@ -13,6 +16,17 @@ return {
   namespace = "rota",
   permissions = { "fs.read", "fs.write", "http.route" },
   depends = {},
+  settings = {
+    approve_swaps = { type = "boolean", default = true,
+      help = "a person's request to hand over their own turn waits for the coordinator (rota approve); "
+        .. "false: a request that breaks no rule is made at once" },
+  },
+  -- The dashboard's page (blocks from the route) and what the overview
+  -- counts as leadership here: the turns each person has taken so far.
+  pages = {
+    { name = "rota", title = "Rotating roles", data = "/api/rotation/page" },
+  },
+  leadership = "/api/rotation/leadership",
   commands = {
     plan = {
       summary = "Plan who holds each role at each meeting of a term",
@@ -22,6 +36,7 @@ return {
         .. "person's unavailable_days attribute (e.g. fri). --needs ROLE:ATTR=VALUE makes a role need "
         .. "an attribute (or group=NAME, role_in_group=lead); it is remembered for the group. "
         .. "--group may be repeated: groups are planned in order and each counts the ones before.",
+      access = "coordinator",
       args = {
         { "--group", many = true, required = true, metavar = "GROUP", help = "the group; repeat for several" },
         { "--roles", default = "facilitator,notetaker,timekeeper", metavar = "LIST", help = "the roles, comma-separated" },
@@ -46,16 +61,18 @@ return {
     },
     swap = {
       summary = "Give one meeting's role to someone else, checking every rule",
+      access = "coordinator", -- anyone's turn; a person asks for their own with `request`
       args = {
         group,
         { "--date", type = "date", required = true, metavar = "DATE", help = "the meeting" },
         { "--role", required = true, metavar = "ROLE", help = "the role" },
-        { "--to", required = true, metavar = "ID", help = "who takes it (a person id)" },
+        { "--to", type = "person", required = true, metavar = "ID", help = "who takes it (a person id)" },
         { "--force", type = "boolean", default = false, help = "apply even when it breaks the minimum gap" },
       },
     },
     repair = {
       summary = "After new absences, change the fewest future assignments",
+      access = "coordinator",
       args = {
         group,
         { "--unavailable", type = "path", exists = true, metavar = "FILE", help = "new absences: CSV person_id,from,to[,reason]" },
@@ -64,6 +81,7 @@ return {
     },
     why = {
       summary = "Why this person holds this role at this meeting",
+      access = "coordinator", -- it names the others' absences and their reasons
       args = {
         group,
         { "--date", type = "date", required = true, metavar = "DATE", help = "the meeting" },
@@ -75,11 +93,61 @@ return {
       help = "Without --group, every group with a saved rota. --ics and --csv write the saved rota, "
         .. "with the swaps and repairs made since the plan: a turn that moved away from someone stays in "
         .. "their calendar as cancelled.",
+      access = "coordinator", -- it writes files (--ics, --csv); anyone sees the rota on its page
       args = {
         { "--group", metavar = "GROUP", help = "the group (default: every saved group)" },
-        { "--person", metavar = "ID", help = "only this person's turns" },
+        { "--person", type = "person", metavar = "ID", help = "only this person's turns" },
         { "--ics", type = "path", metavar = "DIR", help = "write the calendars: GROUP.ics and people/ID.ics (one per person, across every group)" },
         { "--csv", type = "path", metavar = "FILE", help = "write the saved rota as CSV" },
+      },
+    },
+    mine = {
+      summary = "Your own turns in every group, upcoming first, and your requests waiting",
+      help = "In the browser it is anyone's own rota: the host fills PERSON with the signed-in person "
+        .. "(a coordinator may name anyone).",
+      access = "self",
+      args = {
+        { "person", type = "person", help = "whose turns (from the browser: yours)" },
+      },
+    },
+    request = {
+      summary = "Ask to hand your own turn to someone else (the coordinator approves)",
+      help = "Checks every rule a swap checks (eligibility, availability, one role per meeting, the "
+        .. "minimum gap) and says which one refuses. The request then waits for the coordinator "
+        .. "(rota requests, rota approve, rota decline), unless the setting approve_swaps is false. "
+        .. "In the browser the host fills PERSON with the signed-in person: only the holder of a turn "
+        .. "can ask to hand it over.",
+      access = "self",
+      args = {
+        group,
+        { "--date", type = "date", required = true, metavar = "DATE", help = "the meeting" },
+        { "--role", required = true, metavar = "ROLE", help = "the role" },
+        { "--to", type = "person", required = true, metavar = "ID", help = "who would take it (a person id)" },
+        { "--person", type = "person", required = true, metavar = "ID", help = "who holds the turn (from the browser: you)" },
+        { "--note", metavar = "TEXT", help = "a word for the coordinator (why, who agreed)" },
+      },
+    },
+    requests = {
+      summary = "The requests to hand over a turn, waiting for a decision",
+      access = "coordinator",
+      args = {
+        { "--all", type = "boolean", default = false, help = "decided ones too" },
+      },
+    },
+    approve = {
+      summary = "Approve a request: the turn goes to the person asked, if every rule still holds",
+      access = "coordinator",
+      args = {
+        request,
+        { "--force", type = "boolean", default = false, help = "approve even when it breaks the minimum gap" },
+      },
+    },
+    decline = {
+      summary = "Decline a request: the turn stays with its holder",
+      access = "coordinator",
+      args = {
+        request,
+        { "--reason", metavar = "TEXT", help = "why, kept in the history" },
       },
     },
     feed = {
@@ -88,8 +156,9 @@ return {
         .. "/api/rotation/feed/TOKEN.ics, where TOKEN is a secret made for them. A calendar app "
         .. "subscribes to it and follows every swap and repair. --rotate makes a new address for one "
         .. "person; the old one then answers 404.",
+      access = "coordinator", -- the addresses are secrets
       args = {
-        { "--person", metavar = "ID", help = "only this person" },
+        { "--person", type = "person", metavar = "ID", help = "only this person" },
         { "--rotate", type = "boolean", default = false, help = "replace the person's address with a new one" },
         { "--base", metavar = "URL", help = "the address baton serve is reached at, e.g. https://rota.school.org" },
       },

@@ -171,12 +171,13 @@ end
 --- the group has no saved plan, saying how to make one.
 ---@param group string
 ---@param new_absences? table[] absences to add to the saved ones (repair)
+---@param hist_list? table store.history(), read once by a caller that reads many groups
 ---@return table settings the saved settings, with the new absences
 ---@return table prob the problem (M.problem)
 ---@return table assign the saved rota, assign[t][r] = p or false
 ---@return table slots store.slots(group)
 ---@return table hist past turns per person (M.history)
-function M.saved(group, new_absences)
+function M.saved(group, new_absences, hist_list)
   store.migrate()
   local settings = store.settings(group)
   if not settings then
@@ -187,7 +188,7 @@ function M.saved(group, new_absences)
   end
   local slots = store.slots(group)
   local members = M.members(group)
-  local hist = M.history(group, settings.from, store.history(), members)
+  local hist = M.history(group, settings.from, hist_list or store.history(), members)
   local prob = M.problem(settings, hist, members)
   local assign = {}
   for t, date in ipairs(settings.meetings) do

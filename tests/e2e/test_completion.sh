@@ -47,7 +47,7 @@ test_case "a group's and a plugin's commands"
 tab people ""
 expect_lines out export import list show
 tab rota ""
-expect_lines out feed plan repair show swap why
+expect_lines out approve decline feed mine plan repair request requests show swap why
 tab mentor re
 expect_lines out rematch
 

@@ -1,6 +1,8 @@
 -- Tests of the recognition board, run inside the real host by
 -- `baton test examples/recognition`, each file against a fresh database.
 
+test_permissions { "fs.read" } -- (for the test that reads the manifest, this file's code only)
+
 local function school()
   load_people("../../samples/staff.csv")
 end
@@ -17,11 +19,15 @@ test("a thank-you is posted, stored and logged", function()
   expect(events[1].subject):to_equal("P001")
 end)
 
+-- (FROM and TO are of type person: a host that checks them before the
+-- command runs refuses with its own words, "no person 'NOBODY' in the
+-- staff list", and exit 2; the plugin's own check stays for its POST route)
 test("someone who is not on the staff list cannot thank or be thanked", function()
   school()
   local r = run("post", "A001", "NOBODY", "thanks")
-  expect(r.status):to_equal(1)
-  expect(r.err):to_contain("TO 'NOBODY' is not in the staff list")
+  expect(r.status ~= 0):to_be(true)
+  expect(r.err):to_contain("'NOBODY'")
+  expect(r.err):to_contain("in the staff list")
   r = run("post", "A001", "A001", "me")
   expect(r.status):to_equal(1)
   expect(r.err):to_contain("thank someone else")
@@ -48,4 +54,53 @@ end)
 test("a bad date is refused before the plugin runs", function()
   local r = run("digest", "--week-of", "next week")
   expect(r.status):to_equal(2)
+end)
+
+-- The board: a page of its own in the dashboard's navigation, rendered by
+-- the plugin (baton.html.render), sent as HTML with baton serve's no-script
+-- policy. The handler is the one baton serve calls (plugin.routes).
+local function board(query)
+  return plugin.routes["/api/recognition/board"]({ method = "GET", path = "/api/recognition/board", params = {},
+    query = query or {}, headers = {} })
+end
+
+test("the board is a whole HTML page of the week's thanks", function()
+  set_today("2026-09-10")
+  local r = board()
+  expect(r.status or 200):to_equal(200)
+  expect(r.headers["content-type"]):to_equal("text/html; charset=utf-8")
+  expect(r.body):to_match("^<!doctype html>")
+  expect(r.body):to_contain("The week of 2026-09-07 to 2026-09-13: 3 thanks.")
+  expect(r.body):to_contain("<li><strong>Maria Okafor</strong> (principal), thanked by Sam Rivera on 2026-09-07: "
+    .. "duty cover</li>")
+  expect(board({ week_of = "2026-09-20" }).body):to_contain("No thanks yet this week.")
+  local bad = board({ week_of = "soon" })
+  expect(bad.status):to_equal(400)
+  expect(bad.body):to_contain("week_of must be a date")
+end)
+
+test("a name or a message with markup shows on the board as text, never as HTML", function()
+  load_people("tests/hostile.csv")
+  set_today("2026-09-10")
+  expect(run("post", "H2", "H1", "<script>alert('x')</script> for \"all\" & more").status):to_equal(0)
+  local body = board().body
+  expect(body):to_contain("<strong>&lt;b onmouseover=&quot;alert(1)&quot;&gt;Eve&lt;/b&gt; &amp; Co</strong>")
+  expect(body):to_contain("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; for &quot;all&quot; &amp; more")
+  expect(body).never:to_contain("<script")
+  expect(body).never:to_contain("<b onmouseover")
+end)
+
+test("post is a person's own thanks: the manifest lets the host fill FROM with the signed-in person", function()
+  local m = load(assert(baton.fs.read(fixture_path("plugin.lua"))), "=plugin.lua", "t", {})()
+  expect(m.commands.post.access):to_equal("self")
+  expect(m.commands.post.self):to_equal("from")
+  expect(m.commands.post.args[1][1]):to_equal("from")
+  expect(m.commands.post.args[1].type):to_equal("person")
+  expect(m.commands.digest.access):to_equal("any")
+  expect(m.pages):to_equal { { name = "board", title = "Thanks board", html = "/api/recognition/board" } }
+  -- what the host fills is what is recorded: the thanks are from that person
+  local posted = run_json("post", "H2", "P001", "for the assembly")
+  expect(posted.from):to_equal("H2")
+  local events = baton.events.list { kind = "recognition.thanks" }
+  expect(events[#events].actor):to_equal("H2")
 end)

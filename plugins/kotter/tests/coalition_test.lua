@@ -46,13 +46,17 @@ test("a narrow coalition is warned about, with the roles that could join", funct
   expect(#h.ok("coalition", "attendance", "--min-roles", "5").warnings):to_equal(1)
 end)
 
+-- The ids are of type person: a host that checks them against the staff
+-- list before the command runs refuses them with its own message (exit
+-- 2); the plugin's own check (exit 1) stays for any other way in. Either
+-- names the id, and changes nothing.
 test("an unknown person id is an error naming it, and nobody is added", function()
   local r = run("coalition", "attendance", "add", "T001", "ZZ99", "T003")
-  expect(r.status):to_equal(1)
-  expect(r.err):to_contain("unknown person id 'ZZ99'")
+  expect(r.status ~= 0):to_be(true)
+  expect(r.err):to_match("person[^']*'ZZ99'")
   expect(h.ok("coalition", "attendance").spread.size):to_equal(2)
   r = run("coalition", "attendance", "add", "Q1", "Q2")
-  expect(r.err):to_contain("unknown person ids 'Q1', 'Q2'")
+  expect(r.err):to_match("person[^']*'Q1'")
 end)
 
 test("add or remove without ids, and ids without add or remove, say what to type", function()

@@ -56,6 +56,6 @@ test("a refused change writes no event", function()
   h.ok("new", "Refused")
   local before = #baton.events.list { subject = "refused" }
   expect(run("step", "refused", "4", "--status", "done").status):to_equal(1)
-  expect(run("coalition", "refused", "add", "NOBODY").status):to_equal(1)
+  expect(run("coalition", "refused", "add", "NOBODY").status ~= 0):to_be(true) -- (2 when the host checks the id)
   expect(#baton.events.list { subject = "refused" }):to_equal(before)
 end)
