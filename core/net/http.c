@@ -57,6 +57,7 @@ struct baton_http_req_s {
   size_t body_len, body_cap;
   int keep_alive;
   int head; /* a HEAD request: no body in the answer */
+  unsigned char peer[17]; /* the connection's peer, kept past its close */
 };
 
 /* READING a request, BUSY while the handler answers it, a STREAM, DRAINING
@@ -202,6 +203,21 @@ baton_http_server_t *baton__http_req_server(const baton_http_req_t *r) {
   return r->server;
 }
 
+int baton__http_req_peer(const baton_http_req_t *r, char *out, size_t n) {
+  const unsigned char *a = r->peer + 1;
+  static const unsigned char v4_mapped[12] = {[10] = 0xff, [11] = 0xff};
+  int err = UV_ENOTCONN;
+  if (n > 0)
+    out[0] = '\0';
+  if (r->peer[0] == AF_INET)
+    err = uv_inet_ntop(AF_INET, a, out, n);
+  else if (r->peer[0] == AF_INET6 && memcmp(a, v4_mapped, 12) == 0)
+    err = uv_inet_ntop(AF_INET, a + 12, out, n);
+  else if (r->peer[0] == AF_INET6)
+    err = uv_inet_ntop(AF_INET6, a, out, n);
+  return err;
+}
+
 size_t baton__http_req_nheaders(const baton_http_req_t *r) {
   return r->nheaders;
 }
@@ -247,6 +263,7 @@ static int on_message_begin(http_parser *p) {
   }
   c->req->conn = c;
   c->req->server = c->server;
+  memcpy(c->req->peer, c->peer, sizeof c->peer);
   c->header_bytes = 0;
   c->idle_since = uv_now(c->server->loop);
   /* From the first byte, the whole request has request_ms to arrive. */
