@@ -26,7 +26,7 @@ int baton__serve_who(serve_t *sv, baton_http_req_t *r, serve_who_t *who) {
     strcpy(who->role, "coordinator");
     who->by_token = 1;
   } else if (a != NULL && strncasecmp(a, "Bearer ", 7) == 0) {
-    return baton__serve_api_token(sv, a + 7, who); /* a person's */
+    return baton__serve_api_token(sv, r, a + 7, who); /* a person's */
   }
   return 0;
 }

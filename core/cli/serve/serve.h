@@ -33,6 +33,15 @@ typedef struct {
   long long version;
 } cached_t;
 
+/* An API token seen lately and whom it was for (api_token.c), believed
+ * for reads while the data's version stays `version`. */
+typedef struct {
+  char token[44]; /* BATON_TOKEN_SIZE; "" when the slot is free */
+  char person[64];
+  char role[12];
+  long long version;
+} api_seen_t;
+
 typedef struct baton_serve_s {
   baton_cli_t *cli;
   baton_host_t *h;
@@ -57,6 +66,8 @@ typedef struct baton_serve_s {
   unsigned route_ms;             /* --route-time-limit; 0: --time-limit */
   unsigned char proxies[16][17]; /* --trusted-proxy, as proxy.c keeps */
   size_t nproxies;               /* addresses */
+  api_seen_t api_seen[16];       /* api_token.c */
+  unsigned api_next;             /* the slot to fill next */
 } serve_t;
 
 /* Who is making a request (auth.c). Filled by baton__serve_who; freed
@@ -120,7 +131,8 @@ int baton__serve_who_at_least(const serve_who_t *who, const char *role);
  * acts for (api_token.c): fills who with the person and their account's
  * role, or leaves it empty when T is not a token in use of an account
  * that may sign in. Returns 0. */
-int baton__serve_api_token(serve_t *sv, const char *token, serve_who_t *who);
+int baton__serve_api_token(serve_t *sv, baton_http_req_t *r, const char *token,
+                           serve_who_t *who);
 
 /* ---- behind a reverse proxy (proxy.c) -------------------------------------
  * X-Forwarded-* are believed only from a --trusted-proxy peer. */
