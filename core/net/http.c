@@ -203,19 +203,17 @@ baton_http_server_t *baton__http_req_server(const baton_http_req_t *r) {
   return r->server;
 }
 
-int baton__http_req_peer(const baton_http_req_t *r, char *out, size_t n) {
+const char *baton__http_req_peer(const baton_http_req_t *r, char *buf,
+                                 size_t n) {
   const unsigned char *a = r->peer + 1;
   static const unsigned char v4_mapped[12] = {[10] = 0xff, [11] = 0xff};
-  int err = UV_ENOTCONN;
   if (n > 0)
-    out[0] = '\0';
-  if (r->peer[0] == AF_INET)
-    err = uv_inet_ntop(AF_INET, a, out, n);
-  else if (r->peer[0] == AF_INET6 && memcmp(a, v4_mapped, 12) == 0)
-    err = uv_inet_ntop(AF_INET, a + 12, out, n);
-  else if (r->peer[0] == AF_INET6)
-    err = uv_inet_ntop(AF_INET6, a, out, n);
-  return err;
+    buf[0] = '\0';
+  if (r->peer[0] == AF_INET6 && memcmp(a, v4_mapped, 12) == 0)
+    uv_inet_ntop(AF_INET, a + 12, buf, n);
+  else if (r->peer[0] == AF_INET || r->peer[0] == AF_INET6)
+    uv_inet_ntop(r->peer[0], a, buf, n);
+  return buf;
 }
 
 size_t baton__http_req_nheaders(const baton_http_req_t *r) {

@@ -76,8 +76,9 @@ int baton__serve_trust_proxies(serve_t *sv, const baton_cmdspec_t *spec,
 static int from_proxy(serve_t *sv, baton_http_req_t *r) {
   char text[64];
   unsigned char a[17];
-  return sv->nproxies > 0 && baton__http_req_peer(r, text, sizeof text) == 0 &&
-         parse_addr(text, a) == 0 && is_trusted(sv, a);
+  return sv->nproxies > 0 &&
+         parse_addr(baton__http_req_peer(r, text, sizeof text), a) == 0 &&
+         is_trusted(sv, a);
 }
 
 /* The value of the last header `name` of r, or NULL. */
@@ -150,9 +151,10 @@ static int parse_element(const char *e, size_t n, unsigned char a[17]) {
 
 int baton__serve_client_addr(serve_t *sv, baton_http_req_t *r, char *out,
                              size_t n) {
-  int err = baton__http_req_peer(r, out, n);
-  if (err != 0 || !from_proxy(sv, r))
-    return err;
+  if (*baton__http_req_peer(r, out, n) == '\0')
+    return UV_ENOTCONN;
+  if (!from_proxy(sv, r))
+    return 0;
   /* Every X-Forwarded-For header, in order, is one list; walk it from
    * the right until an address that is not a trusted proxy. */
   unsigned char a[17];

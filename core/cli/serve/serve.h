@@ -145,7 +145,8 @@ int baton__serve_trust_proxies(serve_t *sv, const baton_cmdspec_t *spec,
 int baton__serve_is_tls(serve_t *sv, baton_http_req_t *r);
 /* The client's address as text into out: the TCP peer, or from a trusted
  * proxy the right-most X-Forwarded-For address that is not itself a
- * trusted proxy. Returns 0 or as baton__http_req_peer. */
+ * trusted proxy. Returns 0, UV_ENOTCONN (no socket: a pipe) or
+ * UV_ENOSPC (n too small; 48 bytes always do). */
 int baton__serve_client_addr(serve_t *sv, baton_http_req_t *r, char *out,
                              size_t n);
 /* The Host the origin check uses: X-Forwarded-Host from a trusted proxy,
