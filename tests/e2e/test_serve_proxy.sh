@@ -151,6 +151,24 @@ verdict "a change arrives through nginx" "no change event through nginx within 3
 kill "$STREAM_PID" 2>/dev/null || true
 wait "$STREAM_PID" 2>/dev/null || true
 
+test_case "X-Forwarded-For from a trusted peer: the right-most address not a trusted proxy"
+# curl from 127.0.0.1 stands for a proxy here: it is the trusted address.
+xff() { get /api/health "$@"; expect_code 200; }
+xff -H "X-Forwarded-For: 203.0.113.9, 10.1.1.1"
+expect_json_true body 'd["client"] == "10.1.1.1"'
+xff -H "X-Forwarded-For: 203.0.113.9, 127.0.0.1"
+expect_json_true body 'd["client"] == "203.0.113.9"'
+xff -H "X-Forwarded-For: 198.51.100.1" -H "X-Forwarded-For: 203.0.113.9"
+expect_json_true body 'd["client"] == "203.0.113.9"'
+xff -H "X-Forwarded-For: [2001:db8::1]:443"
+expect_json_true body 'd["client"] == "2001:db8::1"'
+xff -H "X-Forwarded-For: 203.0.113.9, not-an-address"
+expect_json_true body 'd["client"] == "127.0.0.1"'
+xff -H "X-Forwarded-Proto: http, https"
+expect_json_true body 'd["tls"] is True'
+xff -H "X-Forwarded-Proto: httpsx"
+expect_json_true body 'd["tls"] is False'
+
 test_case "attack: a direct client's X-Forwarded-For is ignored"
 direct /api/health -H "X-Forwarded-For: 203.0.113.9"
 expect_code 200
