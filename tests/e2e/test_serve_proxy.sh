@@ -3,7 +3,9 @@
 # reverse proxy"). nginx runs as an ordinary user (nobody when the test
 # runs as root) from a config in the test's folder, with TLS on a
 # certificate made now by openssl, in front of `baton serve --trusted-proxy
-# 127.0.0.1 --host-name baton.test`. Shows: through nginx the origin check
+# 127.0.0.1 --allow-remote --host-name baton.test`. Every request carries
+# the start-up token, so that reads stay open whatever --allow-remote asks
+# of someone not signed in. Shows: through nginx the origin check
 # uses the Host the browser asked for (X-Forwarded-Host), https is seen as
 # TLS, the client's address is the one nginx saw (an X-Forwarded-For the
 # client wrote itself is not believed), and the event stream passes through
@@ -40,7 +42,7 @@ free_port() {
 
 use_only_plugins routes
 baton people import "$BATON_SOURCE_DIR/samples/staff.csv" >/dev/null
-serve_start --trusted-proxy 127.0.0.1 --host-name baton.test
+serve_start --trusted-proxy 127.0.0.1 --allow-remote --host-name baton.test
 BPORT=$(echo "$URL" | sed 's/.*:\([0-9]*\)\/$/\1/')
 
 # ---- nginx in front: TLS on SPORT, plain HTTP on HPORT -----------------------
@@ -105,11 +107,11 @@ done
 via() {
   local base=$1 path=$2
   shift 2
-  CODE=$(curl -s -m 5 -D hdr -o body -w '%{http_code}' "${TLS[@]}" "$@" "$base${path#/}") || CODE=000
+  CODE=$(curl -s -m 5 -D hdr -o body -w '%{http_code}' "${TLS[@]}" -H "Authorization: Bearer $TOKEN" "$@" "$base${path#/}") || CODE=000
 }
 # direct PATH [curl options...]: to baton itself, from 127.0.0.2 (not a
 # trusted proxy), as an attacker on the network would.
-direct() { get "$@" --interface 127.0.0.2; }
+direct() { get "$@" --interface 127.0.0.2 -H "Authorization: Bearer $TOKEN"; }
 
 test_case "nginx is up and passes requests on"
 via "$S" /api/health
@@ -133,7 +135,7 @@ test_case "through nginx the origin check uses the Host the browser asked for"
 via "$S" /api/health -H "Origin: https://baton.test:$SPORT"
 expect_code 200
 via "$S" /api/routes/echo -X POST -H "Origin: https://baton.test:$SPORT" \
-  -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"a":1}'
+  -H 'Content-Type: application/json' -d '{"a":1}'
 expect_code 201
 via "$S" /api/health -H "Origin: https://evil.example"
 expect_code 403
@@ -142,7 +144,7 @@ expect_code 421
 expect_contains "evil.example" body
 
 test_case "the event stream passes through nginx at once"
-curl -sN -m 8 "${TLS[@]}" "${S}api/events/stream" >stream.out 2>/dev/null &
+curl -sN -m 8 "${TLS[@]}" -H "Authorization: Bearer $TOKEN" "${S}api/events/stream" >stream.out 2>/dev/null &
 STREAM_PID=$!
 verdict "hello arrives through nginx" "no hello through nginx" stream.out wait_for_text "event: hello" stream.out 3000
 baton users invite T001 >/dev/null # any commit by another process
@@ -153,7 +155,7 @@ wait "$STREAM_PID" 2>/dev/null || true
 
 test_case "X-Forwarded-For from a trusted peer: the right-most address not a trusted proxy"
 # curl from 127.0.0.1 stands for a proxy here: it is the trusted address.
-xff() { get /api/health "$@"; expect_code 200; }
+xff() { get /api/health -H "Authorization: Bearer $TOKEN" "$@"; expect_code 200; }
 xff -H "X-Forwarded-For: 203.0.113.9, 10.1.1.1"
 expect_json_true body 'd["client"] == "10.1.1.1"'
 xff -H "X-Forwarded-For: 203.0.113.9, 127.0.0.1"
@@ -183,7 +185,7 @@ test_case "attack: a forged X-Forwarded-Host does not get another origin past th
 direct /api/health -H "X-Forwarded-Host: baton.test:$SPORT" -H "Origin: https://baton.test:$SPORT"
 expect_code 403
 direct /api/routes/echo -X POST -H "X-Forwarded-Host: evil.example" -H "Origin: https://evil.example" \
-  -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"a":1}'
+  -H 'Content-Type: application/json' -d '{"a":1}'
 expect_code 403
 
 test_case "attack: a forged X-Forwarded-Host does not launder a foreign Host"
@@ -191,10 +193,12 @@ direct /api/health -H "Host: evil.example" -H "X-Forwarded-Host: 127.0.0.1:$BPOR
 expect_code 421
 
 test_case "--trusted-proxy takes IP addresses only"
-expect_status 2 baton serve --listen 127.0.0.1:0 --trusted-proxy proxy.school.lan
+expect_status 2 baton serve --listen 127.0.0.1:0 --trusted-proxy 127.0.0.1
+expect_contains "--trusted-proxy needs --allow-remote as well" err
+expect_status 2 baton serve --listen 127.0.0.1:0 --allow-remote --trusted-proxy proxy.school.lan
 expect_contains "--trusted-proxy expects the proxy's IP address" err
 expect_contains "got 'proxy.school.lan'" err
-expect_status 2 baton serve --listen 127.0.0.1:0 --trusted-proxy 10.0.0.0/8
+expect_status 2 baton serve --listen 127.0.0.1:0 --allow-remote --trusted-proxy 10.0.0.0/8
 expect_contains "not a name or a range" err
 
 interrupt_bg

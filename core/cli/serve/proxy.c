@@ -52,7 +52,15 @@ static int is_trusted(const serve_t *sv, const unsigned char a[17]) {
 }
 
 int baton__serve_trust_proxies(serve_t *sv, const baton_cmdspec_t *spec,
-                               const baton_value_t *addrs) {
+                               const baton_value_t *addrs, int allow_remote) {
+  if (addrs->nitems > 0 && !allow_remote) {
+    baton__usage_error(sv->h, spec, "baton serve",
+                       "--trusted-proxy needs --allow-remote as well: a proxy "
+                       "in front makes baton reachable from other computers, "
+                       "and --allow-remote is how baton is told so (see "
+                       "docs/serve.md, \"Behind a reverse proxy\")");
+    return BATON_EUSAGE;
+  }
   for (size_t i = 0; i < addrs->nitems; i++) {
     const char *a = addrs->items[i].v.s;
     const char *why = NULL;

@@ -276,7 +276,7 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   sv->h = h;
   sv->log = cli->err;
   sv->route_ms = (unsigned)(route_s * 1000);
-  if (baton__serve_trust_proxies(sv, spec, &args[6]) != 0) {
+  if (baton__serve_trust_proxies(sv, spec, &args[6], allow_remote) != 0) {
     free(sv);
     return 2;
   }

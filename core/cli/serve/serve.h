@@ -138,9 +138,11 @@ int baton__serve_api_token(serve_t *sv, baton_http_req_t *r, const char *token,
  * X-Forwarded-* are believed only from a --trusted-proxy peer. */
 
 /* Takes the --trusted-proxy addresses into sv. Returns 0, or reports a
- * usage error (not an IP address, more than 16) and returns BATON_EUSAGE. */
+ * usage error (not an IP address, more than 16, or without --allow-remote:
+ * a proxy makes baton reachable from other computers) and returns
+ * BATON_EUSAGE. */
 int baton__serve_trust_proxies(serve_t *sv, const baton_cmdspec_t *spec,
-                               const baton_value_t *addrs);
+                               const baton_value_t *addrs, int allow_remote);
 /* 1 if r came over TLS: X-Forwarded-Proto https from a trusted proxy. */
 int baton__serve_is_tls(serve_t *sv, baton_http_req_t *r);
 /* The client's address as text into out: the TCP peer, or from a trusted
