@@ -4,18 +4,6 @@
 
 #include "store_helpers.h"
 
-/* The first column of the first row of sql, as text (static storage). */
-static const char *scalar(baton_store_t *s, const char *sql) {
-  static char out[256];
-  sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
-  out[0] = '\0';
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-    snprintf(out, sizeof out, "%s", sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  return out;
-}
-
 static void test_open_creates_schema_in_wal_mode_with_foreign_keys(
     void **state) {
   fx_t *f = *state;
