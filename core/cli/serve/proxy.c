@@ -101,17 +101,22 @@ static const char *last_header(baton_http_req_t *r, const char *name) {
   return found;
 }
 
-/* The last comma-separated element of v, without the spaces around it:
- * a pointer into v and its length. */
+/* p[0..*n) without the spaces and tabs around it. */
+static const char *trim(const char *p, size_t *n) {
+  while (*n > 0 && (*p == ' ' || *p == '\t'))
+    p++, (*n)--;
+  while (*n > 0 && (p[*n - 1] == ' ' || p[*n - 1] == '\t'))
+    (*n)--;
+  return p;
+}
+
+/* The last comma-separated element of v, trimmed: a pointer into v and
+ * its length. */
 static const char *last_element(const char *v, size_t *len) {
   const char *start = strrchr(v, ',');
   start = start ? start + 1 : v;
-  start += strspn(start, " \t");
-  size_t n = strlen(start);
-  while (n > 0 && (start[n - 1] == ' ' || start[n - 1] == '\t'))
-    n--;
-  *len = n;
-  return start;
+  *len = strlen(start);
+  return trim(start, len);
 }
 
 int baton__serve_is_tls(serve_t *sv, baton_http_req_t *r) {
@@ -175,12 +180,8 @@ int baton__serve_client_addr(serve_t *sv, baton_http_req_t *r, char *out,
       size_t start = end;
       while (start > 0 && v[start - 1] != ',')
         start--;
-      const char *p = v + start;
       size_t m = end - start;
-      while (m > 0 && (*p == ' ' || *p == '\t'))
-        p++, m--;
-      while (m > 0 && (p[m - 1] == ' ' || p[m - 1] == '\t'))
-        m--;
+      const char *p = trim(v + start, &m);
       /* Not an address: the hop that wrote it cannot be believed about
        * anything further left; the client is the proxy to its right. */
       if (parse_element(p, m, a) != 0)
