@@ -53,14 +53,18 @@ static int account_usable(baton_store_t *s, const char *person) {
                              "makes one (a token acts with its account's "
                              "role); `baton users list` shows the accounts",
                              person, person);
-  if (revoked || left)
+  if (left)
     return baton__store_fail(s, BATON_EPERM,
-                             "'%s' %s, so cannot be given a token: "
-                             "`baton users invite %s` lets them back",
-                             person,
-                             revoked ? "had their account revoked"
-                                     : "is no longer active in the staff list",
+                             "'%s' is no longer active in the staff list (an "
+                             "import with --full marked them as left), so "
+                             "cannot be given a token",
                              person);
+  if (revoked)
+    return baton__store_fail(s, BATON_EPERM,
+                             "'%s' had their account revoked, so cannot be "
+                             "given a token: `baton users invite %s` lets "
+                             "them back",
+                             person, person);
   return 0;
 }
 
