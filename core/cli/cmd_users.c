@@ -1,6 +1,7 @@
 /* core/cli/cmd_users.c: `baton users`, who may sign in to `baton serve`
  * and with what role: invite people (one-time sign-in links, or a CSV of
- * them for a mail merge), list the accounts, change a role, revoke.
+ * them for a mail merge), list the accounts, change a role, revoke; and
+ * the API tokens with which scripts act as a person (core/store/api_tokens.c).
  *
  * The store keeps the accounts (core/store/users.c); a link's token is
  * printed once here and kept there only as a hash, so a lost link is
@@ -42,6 +43,14 @@ static int fail(baton_cli_t *cli, const baton_cmdspec_t *spec, baton_store_t *s,
       cli->host, NULL,
       s ? baton_store_last_error(s) : baton_host_last_error(cli->host), NULL);
   return 1;
+}
+
+/* Prints j (taken) as indented JSON, or `empty` when it is NULL. */
+static void print_json(baton_cli_t *cli, json_t *j, const char *empty) {
+  char *d = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+  fprintf(cli->out, "%s\n", d ? d : empty);
+  free(d);
+  json_decref(j);
 }
 
 /* ---- invite -------------------------------------------------------------- */
@@ -173,10 +182,7 @@ static int cmd_invite(baton_cli_t *cli, const baton_cmdspec_t *spec,
                                          "person_id", ids[i], "name",
                                          v.names[i], "role", v.roles[i], "link",
                                          links[i], "expires", when));
-    char *j = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    fprintf(cli->out, "%s\n", j ? j : "[]");
-    free(j);
-    json_decref(a);
+    print_json(cli, a, "[]");
   } else {
     for (size_t i = 0; i < n; i++)
       fprintf(cli->out, "%s (%s, %s): %s\n", v.names[i] ? v.names[i] : ids[i],
@@ -226,29 +232,42 @@ static int list_row(const baton_user_t *u, void *ud) {
   return 0;
 }
 
-static int cmd_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
-                    baton_value_t *args, int argc, const char *const *argv) {
-  (void)args, (void)argc, (void)argv;
+/* Calls a row printer for each row with ud = {cli, array or NULL}. */
+typedef int (*each_fn)(baton_store_t *s, const char *arg, void *ud);
+
+/* A listing: the header line then a line per row, or with --json one
+ * array. Returns the exit status. */
+static int list_rows(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                     const char *header, each_fn each, const char *arg) {
   baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   json_t *a = cli->opts.json ? json_array() : NULL;
   void *ud[2] = {cli, a};
   if (a == NULL)
-    fprintf(cli->out, "%-10s %-24s %-12s %-10s %s\n", "PERSON", "NAME", "ROLE",
-            "SIGN-IN", "STATE");
-  int err = baton_users_each(s, list_row, ud);
+    fprintf(cli->out, "%s\n", header);
+  int err = each(s, arg, ud);
   if (err != 0) {
     json_decref(a);
     return fail(cli, spec, s, err);
   }
-  if (a != NULL) {
-    char *j = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    fprintf(cli->out, "%s\n", j ? j : "[]");
-    free(j);
-    json_decref(a);
-  }
+  if (a != NULL)
+    print_json(cli, a, "[]");
   return 0;
+}
+
+static int each_user(baton_store_t *s, const char *arg, void *ud) {
+  (void)arg;
+  return baton_users_each(s, list_row, ud);
+}
+
+static int cmd_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                    baton_value_t *args, int argc, const char *const *argv) {
+  (void)args, (void)argc, (void)argv;
+  char head[96];
+  snprintf(head, sizeof head, "%-10s %-24s %-12s %-10s %s", "PERSON", "NAME",
+           "ROLE", "SIGN-IN", "STATE");
+  return list_rows(cli, spec, head, each_user, NULL);
 }
 
 static int cmd_role(baton_cli_t *cli, const baton_cmdspec_t *spec,
@@ -270,13 +289,110 @@ static int cmd_revoke(baton_cli_t *cli, const baton_cmdspec_t *spec,
   baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
-  int err = baton_users_revoke(s, args[0].v.s, (long long)time(NULL));
+  long long now = (long long)time(NULL);
+  int err = baton_users_revoke(s, args[0].v.s, now);
+  /* Its API tokens too, for good: inviting the person again gives back
+   * the account, not the tokens a script may still hold. */
+  if (err == 0)
+    err = baton_api_token_revoke(s, args[0].v.s, NULL, now, NULL);
   if (err != 0)
     return fail(cli, spec, s, err);
   fprintf(cli->out,
-          "%s can no longer sign in: sessions ended, links cancelled "
-          "(`baton users invite %s` lets them back)\n",
+          "%s can no longer sign in: sessions ended, links cancelled, API "
+          "tokens revoked (`baton users invite %s` lets them back)\n",
           args[0].v.s, args[0].v.s);
+  return 0;
+}
+
+/* ---- API tokens for scripts ---------------------------------------------- */
+
+static int cmd_token(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                     baton_value_t *args, int argc, const char *const *argv) {
+  (void)argc, (void)argv;
+  const char *person = args[0].v.s;
+  baton_store_t *s = baton__cli_store(cli);
+  if (s == NULL)
+    return 1;
+  char token[BATON_TOKEN_SIZE], label[BATON_API_LABEL_MAX + 1];
+  int err = baton_api_token_create(s, person, args[1].set ? args[1].v.s : NULL,
+                                   (long long)time(NULL), token, label);
+  if (err != 0)
+    return fail(cli, spec, s, err);
+  if (cli->opts.json) {
+    print_json(cli,
+               json_pack("{s:s, s:s, s:s}", "person_id", person, "label", label,
+                         "token", token),
+               "{}");
+  } else {
+    fprintf(cli->out,
+            "%s\n"
+            "API token '%s' of %s: a script sends it as Authorization: Bearer "
+            "TOKEN and acts as %s, with their role. It is shown only now; "
+            "`baton users token-revoke %s '%s'` ends it.\n",
+            token, label, person, person, person, label);
+  }
+  memset(token, 0, sizeof token);
+  return 0;
+}
+
+static int token_row(const baton_api_token_t *t, void *ud) {
+  baton_cli_t *cli = ((void **)ud)[0];
+  json_t *a = ((void **)ud)[1];
+  char created[32], used[32], revoked[32];
+  utc(t->created, created, sizeof created);
+  utc(t->last_used, used, sizeof used);
+  utc(t->revoked, revoked, sizeof revoked);
+  if (a != NULL)
+    return json_array_append_new(
+               a,
+               json_pack("{s:s, s:s, s:s, s:s, s:s?, s:b, s:s?}", "person_id",
+                         t->person_id, "name", t->name, "label", t->label,
+                         "created", created, "last_used",
+                         t->last_used ? used : NULL, "revoked", t->revoked != 0,
+                         "revoked_at", t->revoked ? revoked : NULL)) != 0;
+  fprintf(cli->out, "%-10s %-24s %-20s %-20s %-20s %s\n", t->person_id, t->name,
+          t->label, created, t->last_used ? used : "never",
+          t->revoked ? "revoked" : "active");
+  return 0;
+}
+
+static int each_token(baton_store_t *s, const char *person, void *ud) {
+  return baton_api_tokens_each(s, person, token_row, ud);
+}
+
+static int cmd_tokens(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                      baton_value_t *args, int argc, const char *const *argv) {
+  (void)argc, (void)argv;
+  char head[128];
+  snprintf(head, sizeof head, "%-10s %-24s %-20s %-20s %-20s %s", "PERSON",
+           "NAME", "LABEL", "CREATED", "LAST-USED", "STATE");
+  return list_rows(cli, spec, head, each_token,
+                   args[0].set ? args[0].v.s : NULL);
+}
+
+static int cmd_token_revoke(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                            baton_value_t *args, int argc,
+                            const char *const *argv) {
+  (void)argc, (void)argv;
+  const char *person = args[0].v.s;
+  const char *label = args[1].set ? args[1].v.s : NULL;
+  int all = args[2].v.b;
+  if ((label != NULL) == all) {
+    baton__usage_error(cli->host, spec, "baton users token-revoke",
+                       all ? "give a LABEL or --all, not both"
+                           : "name the token: its LABEL (`baton users tokens "
+                             "PERSON` lists them), or --all for every one");
+    return 2;
+  }
+  baton_store_t *s = baton__cli_store(cli);
+  if (s == NULL)
+    return 1;
+  int n = 0;
+  int err = baton_api_token_revoke(s, person, label, (long long)time(NULL), &n);
+  if (err != 0)
+    return fail(cli, spec, s, err);
+  fprintf(cli->out, "%d API token%s of %s revoked; scripts using %s get 403\n",
+          n, n == 1 ? "" : "s", person, n == 1 ? "it" : "them");
   return 0;
 }
 
@@ -342,6 +458,49 @@ static baton_argspec_t revoke_args[] = {
      .help = "the person's id"},
 };
 
+static baton_argspec_t token_args[] = {
+    {.name = "person",
+     .key = "person",
+     .type = BATON_ARG_STRING,
+     .required = 1,
+     .metavar = "PERSON",
+     .help = "the person (with an account) the script acts as"},
+    {.name = "label",
+     .key = "label",
+     .flag = 1,
+     .type = BATON_ARG_STRING,
+     .metavar = "TEXT",
+     .help = "what the token is for, unique among the person's tokens; "
+             "default token-1, token-2, ..."},
+};
+
+static baton_argspec_t tokens_args[] = {
+    {.name = "person",
+     .key = "person",
+     .type = BATON_ARG_STRING,
+     .metavar = "PERSON",
+     .help = "only this person's tokens"},
+};
+
+static baton_argspec_t token_revoke_args[] = {
+    {.name = "person",
+     .key = "person",
+     .type = BATON_ARG_STRING,
+     .required = 1,
+     .metavar = "PERSON",
+     .help = "the person whose token it is"},
+    {.name = "label",
+     .key = "label",
+     .type = BATON_ARG_STRING,
+     .metavar = "LABEL",
+     .help = "the token's label (`baton users tokens PERSON`)"},
+    {.name = "all",
+     .key = "all",
+     .flag = 1,
+     .type = BATON_ARG_BOOLEAN,
+     .help = "every token of the person instead"},
+};
+
 #define N(a) (sizeof(a) / sizeof *(a))
 
 const baton_builtin_t baton__users_commands[] = {
@@ -372,6 +531,30 @@ const baton_builtin_t baton__users_commands[] = {
       .args = revoke_args,
       .nargs = N(revoke_args)},
      cmd_revoke},
+    {"users",
+     {.name = "token",
+      .summary = "Make an API token with which a script acts as a person",
+      .help = "Prints a new token once: a script sends it as "
+              "Authorization: Bearer TOKEN to baton serve and acts as the "
+              "person, with their account's role (a viewer's token cannot "
+              "write). Kept only as a hash: a lost token is revoked and "
+              "replaced.",
+      .args = token_args,
+      .nargs = N(token_args)},
+     cmd_token},
+    {"users",
+     {.name = "tokens",
+      .summary = "List the API tokens: labels, when made and last used",
+      .help = "Never shows a token. Last use is kept to the hour.",
+      .args = tokens_args,
+      .nargs = N(tokens_args)},
+     cmd_tokens},
+    {"users",
+     {.name = "token-revoke",
+      .summary = "Revoke a person's API token (by label), or --all of them",
+      .args = token_revoke_args,
+      .nargs = N(token_revoke_args)},
+     cmd_token_revoke},
 };
 
 const size_t baton__users_ncommands = N(baton__users_commands);

@@ -57,6 +57,7 @@ struct baton_http_req_s {
   size_t body_len, body_cap;
   int keep_alive;
   int head; /* a HEAD request: no body in the answer */
+  unsigned char peer[17]; /* the connection's peer, kept past its close */
 };
 
 /* READING a request, BUSY while the handler answers it, a STREAM, DRAINING
@@ -202,6 +203,19 @@ baton_http_server_t *baton__http_req_server(const baton_http_req_t *r) {
   return r->server;
 }
 
+const char *baton__http_req_peer(const baton_http_req_t *r, char *buf,
+                                 size_t n) {
+  const unsigned char *a = r->peer + 1;
+  static const unsigned char v4_mapped[12] = {[10] = 0xff, [11] = 0xff};
+  if (n > 0)
+    buf[0] = '\0';
+  if (r->peer[0] == AF_INET6 && memcmp(a, v4_mapped, 12) == 0)
+    uv_inet_ntop(AF_INET, a + 12, buf, n);
+  else if (r->peer[0] == AF_INET || r->peer[0] == AF_INET6)
+    uv_inet_ntop(r->peer[0], a, buf, n);
+  return buf;
+}
+
 size_t baton__http_req_nheaders(const baton_http_req_t *r) {
   return r->nheaders;
 }
@@ -247,6 +261,7 @@ static int on_message_begin(http_parser *p) {
   }
   c->req->conn = c;
   c->req->server = c->server;
+  memcpy(c->req->peer, c->peer, sizeof c->peer);
   c->header_bytes = 0;
   c->idle_since = uv_now(c->server->loop);
   /* From the first byte, the whole request has request_ms to arrive. */

@@ -100,6 +100,14 @@ const char *baton__http_req_body(const baton_http_req_t *r, size_t *len);
 size_t baton__http_req_nheaders(const baton_http_req_t *r);
 void baton__http_req_header_at(const baton_http_req_t *r, size_t i,
                                const char **name, const char **value);
+/* The client's address as text ("127.0.0.1", "::1"; an IPv4 address
+ * mapped into IPv6 as IPv4) into buf (at least 48 bytes), which it
+ * returns; "" when not known (a connection without a socket,
+ * baton__http_pipe_open). The socket's peer: behind a proxy, the proxy's
+ * address (core/cli/serve/proxy.c reads what the proxy passes on). Kept
+ * with the request, so still known after the client went away. */
+const char *baton__http_req_peer(const baton_http_req_t *r, char *buf,
+                                 size_t n);
 /* The server the request came to. */
 baton_http_server_t *baton__http_req_server(const baton_http_req_t *r);
 

@@ -123,6 +123,20 @@ static const char *const core_migrations[BATON_STORE_SCHEMA_VERSION] = {
     "  expires INTEGER NOT NULL"
     ") WITHOUT ROWID;"
     "CREATE INDEX baton_sessions_person ON baton_sessions(person_id);",
+    /* 6: API tokens (core/store/api_tokens.c): a script acts as a person,
+     * with the role of their account. Kept only as the BLAKE2b hash; a
+     * label names each among its person's tokens while it is in use;
+     * revoked ones stay, for the record. */
+    "CREATE TABLE baton_api_tokens ("
+    "  token_hash BLOB PRIMARY KEY NOT NULL CHECK (length(token_hash) = 32),"
+    "  person_id TEXT NOT NULL REFERENCES baton_users(person_id),"
+    "  label TEXT NOT NULL CHECK (label <> ''),"
+    "  created INTEGER NOT NULL,"
+    "  last_used INTEGER,"
+    "  revoked INTEGER"
+    ") WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX baton_api_tokens_label ON"
+    "  baton_api_tokens(person_id, label) WHERE revoked IS NULL;",
 };
 
 #define CORE_COMPONENT "baton"

@@ -23,7 +23,7 @@
 
 #include "store_int.h"
 
-#define HASH_SIZE 32
+#define HASH_SIZE BATON_TOKEN_HASH_SIZE
 
 /* SQL: account `u` may sign in: not revoked, and its person is still
  * active in the staff list (an import with --full marks those who left
@@ -32,9 +32,7 @@
   u ".revoked IS NULL AND (SELECT active FROM people WHERE id = " u            \
     ".person_id) = 1"
 
-/* sodium_init once (it is idempotent and thread-safe). Returns 0 or
- * BATON_EIO (no source of randomness). */
-static int sodium_ready(baton_store_t *s) {
+int baton__sodium_ready(baton_store_t *s) {
   if (sodium_init() < 0)
     return baton__store_fail(s, BATON_EIO,
                              "libsodium could not start (no source of "
@@ -42,20 +40,19 @@ static int sodium_ready(baton_store_t *s) {
   return 0;
 }
 
-static void hash_text(const char *text, unsigned char h[HASH_SIZE]) {
+void baton__token_hash(const char *text, unsigned char h[HASH_SIZE]) {
   crypto_generichash(h, HASH_SIZE, (const unsigned char *)text, strlen(text),
                      NULL, 0);
 }
 
-/* A new random token as base64url text; its hash into h (may be NULL). */
-static void new_token(char out[BATON_TOKEN_SIZE], unsigned char *h) {
+void baton__token_new(char out[BATON_TOKEN_SIZE], unsigned char *h) {
   unsigned char raw[32];
   randombytes_buf(raw, sizeof raw);
   sodium_bin2base64(out, BATON_TOKEN_SIZE, raw, sizeof raw,
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   sodium_memzero(raw, sizeof raw);
   if (h != NULL)
-    hash_text(out, h);
+    baton__token_hash(out, h);
 }
 
 static void day_of(long long t, char buf[11]) {
@@ -205,7 +202,7 @@ static int invite_one(baton_store_t *s, const char *person, const char *role,
   if (n == 0)
     return no_person(s, person);
   unsigned char h[HASH_SIZE];
-  new_token(token, h);
+  baton__token_new(token, h);
   return insert_hashed(s,
                        "INSERT INTO baton_invitations(token_hash, person_id, "
                        "role, created, expires) SELECT ?1, person_id, role, "
@@ -220,7 +217,7 @@ int baton_users_invite(baton_store_t *s, const char *const *persons, size_t n,
                        char (*tokens)[BATON_TOKEN_SIZE], long long *expires) {
   if (role != NULL && !baton_users_role_valid(role))
     return bad_role(s, role);
-  int err = sodium_ready(s);
+  int err = baton__sodium_ready(s);
   if (err != 0 || (err = baton__store_begin(s)) != 0)
     return err;
   for (size_t i = 0; i < n && err == 0; i++)
@@ -243,7 +240,7 @@ int baton_users_invite(baton_store_t *s, const char *const *persons, size_t n,
 static int find_hashed(baton_store_t *s, const char *sql, const char *text,
                        long long now, sqlite3_stmt **st) {
   unsigned char h[HASH_SIZE];
-  hash_text(text, h);
+  baton__token_hash(text, h);
   if (baton__store_prepare(s, sql, st) != 0)
     return SQLITE_ERROR;
   sqlite3_bind_blob(*st, 1, h, HASH_SIZE, SQLITE_TRANSIENT);
@@ -258,7 +255,7 @@ int baton_users_redeem(baton_store_t *s, const char *token, long long now,
     return baton__store_fail(s, BATON_EPERM,
                              "this sign-in link has no token: open the whole "
                              "link from the invitation");
-  int err = sodium_ready(s);
+  int err = baton__sodium_ready(s);
   if (err != 0 || (err = baton__store_begin(s)) != 0)
     return err;
   sqlite3_stmt *st;
@@ -302,7 +299,7 @@ int baton_users_redeem(baton_store_t *s, const char *token, long long now,
   }
   int n = 0;
   unsigned char h[HASH_SIZE];
-  hash_text(token, h);
+  baton__token_hash(token, h);
   if ((err = baton__store_prepare(s,
                                   "UPDATE baton_invitations SET used = ?2 "
                                   "WHERE token_hash = ?1 AND used IS NULL",
@@ -351,7 +348,7 @@ static int update_account(baton_store_t *s, const char *sql, const char *person,
 int baton_users_set_passphrase(baton_store_t *s, const char *person,
                                const char *passphrase) {
   char hash[crypto_pwhash_STRBYTES];
-  int err = sodium_ready(s);
+  int err = baton__sodium_ready(s);
   if (err != 0)
     return err;
   if (passphrase != NULL) {
@@ -384,7 +381,7 @@ int baton_users_set_passphrase(baton_store_t *s, const char *person,
 
 int baton_users_check_passphrase(baton_store_t *s, const char *person,
                                  const char *passphrase) {
-  int err = sodium_ready(s);
+  int err = baton__sodium_ready(s);
   if (err != 0)
     return err;
   sqlite3_stmt *st;
@@ -498,12 +495,12 @@ int baton_users_each(baton_store_t *s, baton_user_cb cb, void *ud) {
 int baton_session_create(baton_store_t *s, const char *person, long long now,
                          long long seconds, char id[BATON_TOKEN_SIZE],
                          char csrf[BATON_TOKEN_SIZE]) {
-  int err = sodium_ready(s);
+  int err = baton__sodium_ready(s);
   if (err != 0)
     return err;
   unsigned char h[HASH_SIZE];
-  new_token(id, h);
-  new_token(csrf, NULL);
+  baton__token_new(id, h);
+  baton__token_new(csrf, NULL);
   int n = 0;
   if ((err = insert_hashed(s,
                            "INSERT INTO baton_sessions(id_hash, person_id, "
@@ -526,7 +523,7 @@ int baton_session_create(baton_store_t *s, const char *person, long long now,
 int baton_session_check(baton_store_t *s, const char *id, long long now,
                         char **person, char csrf[BATON_TOKEN_SIZE]) {
   *person = NULL;
-  int err = sodium_ready(s);
+  int err = baton__sodium_ready(s);
   if (err != 0)
     return err;
   if (id == NULL)
@@ -555,11 +552,11 @@ int baton_session_check(baton_store_t *s, const char *id, long long now,
 }
 
 int baton_session_end(baton_store_t *s, const char *id) {
-  int err = sodium_ready(s);
+  int err = baton__sodium_ready(s);
   if (err != 0)
     return err;
   unsigned char h[HASH_SIZE];
-  hash_text(id ? id : "", h);
+  baton__token_hash(id ? id : "", h);
   sqlite3_stmt *st;
   if ((err = baton__store_prepare(
            s, "DELETE FROM baton_sessions WHERE id_hash = ?1", &st)) != 0)

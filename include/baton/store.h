@@ -32,7 +32,7 @@
 typedef struct baton_store_s baton_store_t;
 
 /* The newest core schema version this baton knows. */
-#define BATON_STORE_SCHEMA_VERSION 5
+#define BATON_STORE_SCHEMA_VERSION 6
 
 /* SQLite's application_id of a baton database ("BATN"), so a file of
  * another program is told apart before anything writes to it. */
@@ -485,5 +485,59 @@ int baton_session_check(baton_store_t *s, const char *id, long long now,
                         char **person, char csrf[BATON_TOKEN_SIZE]);
 /* Ends a session (signing out); an unknown id is not an error. */
 int baton_session_end(baton_store_t *s, const char *id);
+
+/* ---- API tokens: scripts acting as a person (core/store/api_tokens.c) -- */
+
+/* A label names a token among its person's tokens in use: 1 to 64
+ * characters. last_used is kept to the hour (a request does not write the
+ * database each time). */
+#define BATON_API_LABEL_MAX 64
+#define BATON_API_TOUCH_SECONDS 3600
+
+typedef struct {
+  const char *person_id;
+  const char *name; /* the person's */
+  const char *label;
+  long long created;   /* Unix seconds */
+  long long last_used; /* 0: never used */
+  long long revoked;   /* 0: in use */
+} baton_api_token_t;
+
+typedef int (*baton_api_token_cb)(const baton_api_token_t *t, void *ud);
+
+/* Makes an API token for person, who must have an account that may sign
+ * in (not revoked, person active): token receives it, shown once (stored
+ * only as a hash). label NULL takes the first free of "token-1",
+ * "token-2", ...; label_out (may be NULL; BATON_API_LABEL_MAX + 1 bytes)
+ * receives the label used. Returns 0, BATON_ENOTFOUND (no account),
+ * BATON_EPERM (account revoked or person left), BATON_EINVAL (label
+ * empty, too long, or in use by another of person's tokens) or a
+ * database error, and then writes nothing. */
+int baton_api_token_create(baton_store_t *s, const char *person,
+                           const char *label, long long now,
+                           char token[BATON_TOKEN_SIZE], char *label_out);
+
+/* Who token acts for at now: *person (malloc'd, the caller frees it) and
+ * role (at least 12 bytes) receive the person and their account's role;
+ * last_used is written when older than BATON_API_TOUCH_SECONDS. Returns 0
+ * or BATON_EPERM with a message saying which (not a token baton made,
+ * revoked, account revoked, person no longer active), leaving *person
+ * NULL; or a database error. Looked up by its hash. */
+int baton_api_token_check(baton_store_t *s, const char *token, long long now,
+                          char **person, char *role, size_t role_size);
+
+/* Revokes person's token `label`, or with label NULL all their tokens in
+ * use, at now; *count (may be NULL) receives how many. Returns 0,
+ * BATON_ENOTFOUND (no account, or no token in use of that label: the
+ * message names the nearest) or a database error. */
+int baton_api_token_revoke(baton_store_t *s, const char *person,
+                           const char *label, long long now, int *count);
+
+/* Calls cb for every API token (person's only, unless person is NULL), by
+ * person then creation, revoked ones included, until it returns non-zero.
+ * Never gives a token or its hash. Returns 0, cb's value, BATON_ENOTFOUND
+ * (person has no account) or a database error. */
+int baton_api_tokens_each(baton_store_t *s, const char *person,
+                          baton_api_token_cb cb, void *ud);
 
 #endif

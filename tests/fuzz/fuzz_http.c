@@ -130,7 +130,8 @@ static int resp_field(http_parser *p, const char *at, size_t n) {
   static const char *const known[] = {
       "Content-Type", "Content-Length", "Connection", "X-Content-Type-Options",
       "Cache-Control", "ETag", "Allow", "Vary", "Content-Encoding",
-      "Content-Security-Policy"}; /* plugin routes' answers */
+      "Content-Security-Policy", /* plugin routes' answers */
+      "X-Accel-Buffering"};      /* the event stream */
   int ok = 0;
   for (size_t i = 0; i < sizeof known / sizeof *known; i++)
     ok |= strcasecmp(a->field, known[i]) == 0;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "store_int.h"
 
@@ -125,5 +126,17 @@ static inline int has_error(const baton_import_report_t *r,
       fail_msg("no error contains \"%s\"", (needle));                          \
     }                                                                          \
   } while (0)
+
+/* The first column of the first row of sql, as text (static storage). */
+static inline const char *scalar(baton_store_t *s, const char *sql) {
+  static char out[256];
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+  out[0] = '\0';
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(out, sizeof out, "%s", sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return out;
+}
 
 #endif

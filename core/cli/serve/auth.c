@@ -25,6 +25,8 @@ int baton__serve_who(serve_t *sv, baton_http_req_t *r, serve_who_t *who) {
       same_secret(a + 7, sv->token)) {
     strcpy(who->role, "coordinator");
     who->by_token = 1;
+  } else if (a != NULL && strncasecmp(a, "Bearer ", 7) == 0) {
+    return baton__serve_api_token(sv, r, a + 7, who); /* a person's */
   }
   return 0;
 }

@@ -60,5 +60,8 @@ void baton__serve_api_stream(serve_t *sv, baton_http_req_t *r) {
   int n = snprintf(first, sizeof first,
                    "retry: 1000\nevent: hello\ndata: {\"version\":%lld}\n\n",
                    sv->version);
-  baton__http_stream(r, "text/event-stream", NULL, first, (size_t)n);
+  /* X-Accel-Buffering: nginx in front passes each event on at once even
+   * where its configuration forgot proxy_buffering off (docs/serve.md). */
+  baton__http_stream(r, "text/event-stream", "X-Accel-Buffering: no\r\n",
+                     first, (size_t)n);
 }

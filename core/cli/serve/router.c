@@ -121,13 +121,31 @@ static void api_events(serve_t *sv, baton_http_req_t *r) {
 
 /* ---- routing ------------------------------------------------------------- */
 
+/* {"ok", "version", "data_version", "tls", "client"}: tls and client as
+ * the server sees this request (through a trusted proxy: what it passed
+ * on), to check a proxy's set-up. */
+static void api_health(serve_t *sv, baton_http_req_t *r) {
+  char client[64];
+  if (baton__serve_client_addr(sv, r, client, sizeof client) != 0)
+    client[0] = '\0';
+  send_json(r, 200,
+            json_pack("{s:b, s:s, s:I, s:b, s:s?}", "ok", 1, "version",
+                      BATON_VERSION, "data_version", (json_int_t)sv->version,
+                      "tls", baton__serve_is_tls(sv, r), "client",
+                      client[0] ? client : NULL));
+}
+
 /* 1 if who may write; else answers 401 (no credential) or 403 (a wrong
  * one). */
 static int authorised(baton_http_req_t *r, const serve_who_t *who) {
-  if (who->role[0] != '\0')
+  if (baton__serve_who_at_least(who, "staff"))
     return 1;
-  if (baton__http_req_header(r, "Authorization"))
-    send_error(r, 403, "wrong token: use the one baton serve printed");
+  if (who->role[0] != '\0')
+    send_error(r, 403, "a viewer may read but not write: a coordinator can "
+                       "change the role (baton users role PERSON staff)");
+  else if (baton__http_req_header(r, "Authorization"))
+    send_error(r, 403, "wrong or revoked token: use the one baton serve "
+                       "printed, or an API token from baton users token");
   else
     send_error(r, 401,
                "writes need the token printed by baton serve: "
@@ -235,6 +253,7 @@ static int same_origin(serve_t *sv, baton_http_req_t *r) {
                        "address's host, e.g. Host: 127.0.0.1:8080");
     return 0;
   }
+  host = baton__serve_host(sv, r); /* X-Forwarded-Host from a proxy */
   int len = host_name_len(host);
   if (len <= 0) {
     send_error(r, 400, "the Host header is not HOST or HOST:PORT");
@@ -294,9 +313,7 @@ void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
   }
   const char *api = path + 4;
   if (read && strcmp(api, "/health") == 0)
-    send_json(r, 200,
-              json_pack("{s:b, s:s, s:I}", "ok", 1, "version", BATON_VERSION,
-                        "data_version", (json_int_t)sv->version));
+    api_health(sv, r);
   else if (read && strcmp(api, "/people") == 0)
     api_people(sv, r);
   else if (read && strcmp(api, "/groups") == 0)

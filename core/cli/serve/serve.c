@@ -276,6 +276,10 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   sv->h = h;
   sv->log = cli->err;
   sv->route_ms = (unsigned)(route_s * 1000);
+  if (baton__serve_trust_proxies(sv, spec, &args[6], allow_remote) != 0) {
+    free(sv);
+    return 2;
+  }
   const char **names = calloc(args[3].nitems + 1, sizeof *names);
   for (size_t i = 0; names && i < args[3].nitems; i++)
     names[i] = args[3].items[i].v.s;
@@ -411,6 +415,11 @@ static baton_argspec_t serve_args[] = {
      .help = "live-update streams one client address may hold (429 past "
              "it); 0: no limit, for a proxy in front, through which every "
              "client comes from one address"},
+    {.name = "trusted-proxy", .key = "trusted_proxy", .flag = 1, .many = 1,
+     .type = BATON_ARG_STRING, .metavar = "ADDR",
+     .help = "the IP address of a reverse proxy in front (nginx): only from "
+             "it are X-Forwarded-For, -Proto and -Host believed; may be "
+             "repeated (docs/serve.md)"},
 };
 
 const baton_builtin_t baton__serve_commands[] = {

@@ -4,7 +4,9 @@
  * router.c answers each request; cache.c keeps answers and their gzipped
  * bytes; live.c polls the database and feeds the event streams; static.c
  * serves the web app; restart.c restarts the server in place when a
- * plugin is stuck in C. Private to this folder. */
+ * plugin is stuck in C; auth.c and api_token.c say who is asking;
+ * proxy.c reads what a trusted reverse proxy passes on. Private to this
+ * folder. */
 #ifndef BATON_SERVE_H
 #define BATON_SERVE_H
 
@@ -31,6 +33,15 @@ typedef struct {
   long long version;
 } cached_t;
 
+/* An API token seen lately and whom it was for (api_token.c), believed
+ * for reads while the data's version stays `version`. */
+typedef struct {
+  char token[44]; /* BATON_TOKEN_SIZE; "" when the slot is free */
+  char person[64];
+  char role[12];
+  long long version;
+} api_seen_t;
+
 typedef struct baton_serve_s {
   baton_cli_t *cli;
   baton_host_t *h;
@@ -53,6 +64,10 @@ typedef struct baton_serve_s {
   const char *const *host_names; /* --host-name, besides IP addresses and */
   size_t nhost_names;            /* localhost */
   unsigned route_ms;             /* --route-time-limit; 0: --time-limit */
+  unsigned char proxies[16][17]; /* --trusted-proxy, as proxy.c keeps */
+  size_t nproxies;               /* addresses */
+  api_seen_t api_seen[16];       /* api_token.c */
+  unsigned api_next;             /* the slot to fill next */
 } serve_t;
 
 /* Who is making a request (auth.c). Filled by baton__serve_who; freed
@@ -111,6 +126,34 @@ int baton__serve_who(serve_t *sv, baton_http_req_t *r, serve_who_t *who);
 void baton__serve_who_clear(serve_who_t *who);
 /* 1 if who's role is at least `role` (viewer < staff < coordinator). */
 int baton__serve_who_at_least(const serve_who_t *who, const char *role);
+
+/* Who an API token (Authorization: Bearer T, not the start-up token)
+ * acts for (api_token.c): fills who with the person and their account's
+ * role, or leaves it empty when T is not a token in use of an account
+ * that may sign in. Returns 0. */
+int baton__serve_api_token(serve_t *sv, baton_http_req_t *r, const char *token,
+                           serve_who_t *who);
+
+/* ---- behind a reverse proxy (proxy.c) -------------------------------------
+ * X-Forwarded-* are believed only from a --trusted-proxy peer. */
+
+/* Takes the --trusted-proxy addresses into sv. Returns 0, or reports a
+ * usage error (not an IP address, more than 16, or without --allow-remote:
+ * a proxy makes baton reachable from other computers) and returns
+ * BATON_EUSAGE. */
+int baton__serve_trust_proxies(serve_t *sv, const baton_cmdspec_t *spec,
+                               const baton_value_t *addrs, int allow_remote);
+/* 1 if r came over TLS: X-Forwarded-Proto https from a trusted proxy. */
+int baton__serve_is_tls(serve_t *sv, baton_http_req_t *r);
+/* The client's address as text into out: the TCP peer, or from a trusted
+ * proxy the right-most X-Forwarded-For address that is not itself a
+ * trusted proxy. Returns 0, UV_ENOTCONN (no socket: a pipe) or
+ * UV_ENOSPC (n too small; 48 bytes always do). */
+int baton__serve_client_addr(serve_t *sv, baton_http_req_t *r, char *out,
+                             size_t n);
+/* The Host the origin check uses: X-Forwarded-Host from a trusted proxy,
+ * else the Host header (NULL when there is none). */
+const char *baton__serve_host(serve_t *sv, baton_http_req_t *r);
 
 /* ---- live updates (live.c) ------------------------------------------------
  */
