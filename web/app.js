@@ -181,6 +181,11 @@ function metrics() {
 }
 // About the width of `s` in the chart's font.
 function textWidth(s, fs) { return String(s).length * fs * 0.56; }
+// s cut to about px wide, with an ellipsis when it was cut.
+function fit(s, px, fs) {
+  const n = Math.max(1, Math.floor(px / (fs * 0.56)));
+  return s.length <= n ? s : s.slice(0, n - 1) + "…";
+}
 
 function legend(items) {
   return el("div", { class: "legend" }, items.map(([label, colour, title]) =>
@@ -206,8 +211,10 @@ function barsChart(series, rows, name) {
   const g = svg("svg", { viewBox: `0 0 ${width} ${h}`, role: "img", "aria-label": name, class: "bars" });
   rows.forEach((r, i) => {
     const y = i * (bar + gap);
-    const row = svg("g", { class: "bar", "data-id": r.id, "data-label": fmt(r.label) });
-    row.append(svg("text", { x: left - fs / 2, y: y + bar * 0.72, "text-anchor": "end", "font-size": fs, class: "name" }, fmt(r.label)));
+    const name = fmt(r.label), shown = fit(name, left - fs / 2, fs);
+    // A name too long for the chart is cut; the row's title has it whole.
+    const row = svg("g", { class: "bar", "data-id": r.id, "data-label": name }, shown !== name ? svg("title", {}, name) : null);
+    row.append(svg("text", { x: left - fs / 2, y: y + bar * 0.72, "text-anchor": "end", "font-size": fs, class: "name" }, shown));
     let x = left;
     series.forEach((s, k) => {
       const n = Number(r.values && r.values[s.key]) || 0;
@@ -253,10 +260,11 @@ function networkChart(nodes, links, name) {
     svg("title", {}, fmt(l.label))));
   }
   for (const [id, p] of pos) {
-    const n = byId.get(id), onLeft = p.x === x1;
-    g.append(svg("circle", { cx: p.x, cy: p.y, r: fs / 2, fill: colour(n) }),
+    const n = byId.get(id), onLeft = p.x === x1, name = label(n);
+    const shown = fit(name, onLeft ? x1 - fs : w - x2 - fs, fs);
+    g.append(svg("circle", { cx: p.x, cy: p.y, r: fs / 2, fill: colour(n) }, svg("title", {}, name)),
       svg("text", { x: onLeft ? p.x - fs : p.x + fs, y: p.y + fs / 3, "text-anchor": onLeft ? "end" : null, "font-size": fs,
-        class: "node", "data-id": id }, label(n)));
+        class: "node", "data-id": id, "data-label": name }, shown));
   }
   return [groups.length > 1 ? legend(groups.map((gname, k) => [gname, PALETTE[k % PALETTE.length]])) : null, g];
 }
@@ -335,13 +343,16 @@ const VIEWS = {
 
 // The blocks of a page as sections; a `commands` block holds the forms of
 // those commands of the plugin (kept from one drawing to the next).
+const blockKey = (block, i) => block && block.view === "commands"
+  ? "commands:" + JSON.stringify(block.commands || []) : `${block && block.view}:${i}`;
+
 function blockSection(block, i, plugin) {
   const view = block && block.view;
-  const key = view === "commands" ? "commands:" + JSON.stringify(block.commands || []) : `${view}:${i}`;
-  const section = el("section", { class: "block", "data-view": view, "data-key": key });
+  const section = el("section", { class: "block", "data-view": view, "data-key": blockKey(block, i) });
   if (view === "commands") {
     const names = (block.commands || []).map(String);
-    const mine = (state.commands || []).filter(c => c.plugin === plugin.name && names.includes(c.command));
+    const mine = names.map(n => (state.commands || []).find(c => c.plugin === plugin.name && c.command === n))
+      .filter(Boolean);
     show(section, forms(mine, names));
   } else if (VIEWS[view]) {
     show(section, VIEWS[view](block));
@@ -357,15 +368,15 @@ async function dataPage(main, plugin, page, refresh) {
   if (!Array.isArray(blocks)) throw new Error(`${page.data} answered no list of blocks: a data page answers {"blocks": [...]}`);
   if (blocks.some(b => b && b.view === "commands") && !state.commands) await loadCommands();
   if (blocks.some(b => b && b.view === "commands")) await loadLists();
-  const sections = blocks.map((b, i) => blockSection(b, i, plugin));
   // Drawn again on a change: each block is replaced where it stands and
-  // the forms stay as they are, so what a person types is not wiped.
+  // the forms stay as they are (not even moved), so what a person types,
+  // and where, is kept.
   const old = [...main.querySelectorAll(":scope > section.block")];
-  if (refresh && old.length === sections.length && old.every((s, i) => s.dataset.key === sections[i].dataset.key)) {
-    old.forEach((s, i) => { if (s.dataset.view !== "commands") s.replaceWith(sections[i]); });
+  if (refresh && old.length === blocks.length && old.every((s, i) => s.dataset.key === blockKey(blocks[i], i))) {
+    old.forEach((s, i) => { if (s.dataset.view !== "commands") s.replaceWith(blockSection(blocks[i], i, plugin)); });
     return;
   }
-  show(main, el("h2", {}, page.title), sections);
+  show(main, el("h2", {}, page.title), blocks.map((b, i) => blockSection(b, i, plugin)));
 }
 
 // ---- the overview: who leads what, summed over the practices --------------
@@ -566,7 +577,7 @@ async function run(form, c, pkey, mode) {
     if (state.me && state.me.csrf) headers["X-CSRF-Token"] = state.me.csrf;
     const body = await api(`/api/run/${encodeURIComponent(c.namespace)}/${encodeURIComponent(c.command)}`,
       { method: "POST", headers, body: JSON.stringify({ args }) });
-    show(result, outcome(body, mode));
+    show(result, outcome(body, mode === "save" && c.preview !== "save" ? "run" : mode));
     if (mode === "preview" && body.status === 0)
       for (const b of form.querySelectorAll('[data-mode="save"]')) b.hidden = false;
     if (mode === "save") for (const b of form.querySelectorAll('[data-mode="save"]')) b.hidden = true;
@@ -600,9 +611,15 @@ function outcome(body, mode) {
   return [
     el("p", { class: "status " + (ok ? "ok" : "failed") }, ok ? `${what}: ok` : `${what}: failed (status ${body.status})`),
     resultView(body.result),
-    body.output ? el("pre", { class: "output" }, body.output) : null,
+    body.output && !justResult(body.output, body.result) ? el("pre", { class: "output" }, body.output) : null,
     body.errors ? el("pre", { class: "errors" }, body.errors) : null,
   ];
+}
+
+// 1 if output is only the JSON of result (a --json run prints nothing
+// else), already drawn above.
+function justResult(output, result) {
+  try { return JSON.stringify(JSON.parse(output)) === JSON.stringify(result); } catch (e) { return false; }
 }
 
 function resultView(v) {
