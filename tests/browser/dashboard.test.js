@@ -91,7 +91,7 @@ function serve() {
         clearTimeout(timer);
         // Give it a moment to print the rest (a sign-in link, the token).
         setTimeout(() => {
-          const link = new RegExp(m[1].replace(/[.]/g, "\\.") + "\\S*token=\\S+").exec(out);
+          const link = new RegExp(m[1].replace(/[.]/g, "\\.") + "\\S*(?:token|key)=[^\\s…]+").exec(out);
           const token = /write token (\S+)/.exec(out);
           resolve({ proc, url: m[1], signin: m[2] ? m[1] + m[2] : link ? link[0] : null, token: token && token[1], log: () => err });
         }, 100);
