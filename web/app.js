@@ -469,9 +469,10 @@ function previewKey(c) {
 let formSeq = 0;
 
 function commandForm(c) {
-  const id = `f${++formSeq}`;
+  const id = `form${++formSeq}`;
   const pkey = previewKey(c);
-  const fields = (c.args || []).filter(a => a.key !== pkey).map(a => field(c, a, `${id}-${a.key}`));
+  // Field ids cannot meet the form's own (an argument named "title").
+  const fields = (c.args || []).filter(a => a.key !== pkey).map(a => field(c, a, `${id}-arg-${a.key}`));
   const top = el("div", { class: "form-error", role: "alert", id: `${id}-error`, hidden: true });
   const result = el("div", { class: "result", "aria-live": "polite" });
   const button = (mode, label, hidden) => el("button", { type: "submit", "data-mode": mode, hidden }, label);
@@ -717,7 +718,8 @@ document.getElementById("large").addEventListener("click", () => {
   render(true);
 });
 try { setLarge(localStorage.getItem("baton.large") === "1" || /[?&]large\b/.test(location.search)); } catch (e) { /* */ }
-Promise.all([loadMe(), loadPlugins()]).then(() => render(false));
+// Who asks first: the navigation shows a coordinators' page only to them.
+loadMe().then(loadPlugins).then(() => render(false));
 // ?live=0 leaves the event stream closed: for headless screenshots, whose
 // virtual clock waits for every open request.
 if (!/[?&]live=0\b/.test(location.search)) live();

@@ -208,6 +208,8 @@ async function main() {
   const expected = [];
   const fine = (status, where) => expected.some(([s, re]) => s === status && re.test(where));
   if ((await fetch(url + "api/me")).status === 404) expected.push([404, /\/api\/me$/]);
+  // A plugin's HTML page has no icon: the browser asks for /favicon.ico.
+  expected.push([404, /\/favicon\.ico$/]);
   async function newPage(options, { signIn, me } = {}) {
     const ctx = await browser.newContext(options);
     if (standIn) {
@@ -220,7 +222,7 @@ async function main() {
     page.on("console", m => {
       if (m.type() !== "error") return;
       const status = /status of (\d+)/.exec(m.text());
-      if (!(status && fine(Number(status[1]), m.location().url))) problems.push("console: " + m.text());
+      if (!(status && fine(Number(status[1]), m.location().url))) problems.push(`console: ${m.text()} (${m.location().url})`);
     });
     page.on("response", r => { if (r.status() >= 400 && !fine(r.status(), r.url())) problems.push(`HTTP ${r.status()} for ${r.url()}`); });
     // A server with sign-in printed a one-time address: it signs this
