@@ -613,8 +613,17 @@ function outcome(body, mode) {
     el("p", { class: "status " + (ok ? "ok" : "failed") }, ok ? `${what}: ok` : `${what}: failed (status ${body.status})`),
     resultView(body.result),
     body.output && !justResult(body.output, body.result) ? el("pre", { class: "output" }, body.output) : null,
-    body.errors ? el("pre", { class: "errors" }, body.errors) : null,
+    errorsView(body.errors),
   ];
+}
+
+// What the command wrote to stderr: its message when it is the --json
+// error ({"error": {"message": ...}}), else the text as it is.
+function errorsView(text) {
+  if (!text) return null;
+  let message = null;
+  try { const e = JSON.parse(text).error; if (e && typeof e.message === "string") message = e.message; } catch (e) { /* text */ }
+  return message !== null ? el("p", { class: "error command-error" }, message) : el("pre", { class: "errors" }, text);
 }
 
 // 1 if output is only the JSON of result (a --json run prints nothing

@@ -39,6 +39,8 @@ const BATON = process.env.BATON;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const OUT = process.env.BATON_BROWSER_OUT || fs.mkdtempSync(path.join(os.tmpdir(), "baton-browser-out-"));
 const FIXTURES = path.join(__dirname, "fixtures", "plugins");
+// The example plugins (the recognition board has a page of its own).
+const EXAMPLES = path.join(__dirname, "..", "..", "examples");
 // A fixed "today" for every baton process: the same school, dates and
 // screenshot on every run.
 const TODAY = "2026-09-01";
@@ -48,6 +50,8 @@ const LIVE_MS = 2000;
 const MARKUP = '<img src=x id="injected"> <script>document.title="injected"</script> & <b>bold</b>';
 
 let passed = 0, failed = 0, stopping = false;
+// Answers the test asks for that fail on purpose: [status, url pattern].
+const expected = [];
 function check(what, ok, detail) {
   if (ok) { passed++; console.log("ok   " + what); }
   else { failed++; console.log("FAIL " + what + (detail ? "\n       " + detail : "")); }
@@ -61,11 +65,11 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "baton-browser-"));
 const db = path.join(work, "school.db");
 const env = { ...process.env, BATON_TODAY: TODAY };
 
-// Runs `baton --db DB --plugins FIXTURES ARGS...`; resolves with
+// Runs `baton --db DB --plugins FIXTURES --plugins EXAMPLES ARGS...`; resolves with
 // {code, stdout, stderr} (any exit status).
 function batonRun(args) {
   return new Promise(resolve => {
-    execFile(BATON, ["--db", db, "--plugins", FIXTURES, ...args], { env, cwd: work, timeout: 60000 },
+    execFile(BATON, ["--db", db, "--plugins", FIXTURES, "--plugins", EXAMPLES, ...args], { env, cwd: work, timeout: 60000 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr }));
   });
 }
@@ -81,7 +85,7 @@ async function baton(...args) {
 // it printed (a server with sign-in), else null.
 function serve() {
   return new Promise((resolve, reject) => {
-    const proc = spawn(BATON, ["--db", db, "--plugins", FIXTURES, "serve", "--listen", "127.0.0.1:0"], { env, cwd: work });
+    const proc = spawn(BATON, ["--db", db, "--plugins", FIXTURES, "--plugins", EXAMPLES, "serve", "--listen", "127.0.0.1:0"], { env, cwd: work });
     let out = "", err = "";
     const timer = setTimeout(() => reject(new Error("baton serve printed no address in 10 s: " + out + err)), 10000);
     proc.stdout.on("data", d => {
@@ -205,7 +209,6 @@ async function main() {
   const problems = [];
   // Answers expected to fail: /api/me before the server has sign-in, and
   // the 400 the wrong value gets.
-  const expected = [];
   const fine = (status, where) => expected.some(([s, re]) => s === status && re.test(where));
   if ((await fetch(url + "api/me")).status === 404) expected.push([404, /\/api\/me$/]);
   // A plugin's HTML page has no icon: the browser asks for /favicon.ico.
@@ -252,11 +255,13 @@ async function main() {
     await checkViews(desk, api, open);
     await desk.screenshot({ path: path.join(OUT, "views.png"), fullPage: true });
     await checkHtmlPage(desk, open);
-    await checkForms(desk, api, open, expected);
+    await checkForms(desk, api, open);
     await desk.screenshot({ path: path.join(OUT, "forms.png"), fullPage: true });
     await checkCommandsPage(desk, open, standIn);
     await desk.screenshot({ path: path.join(OUT, "commands.png"), fullPage: true });
     await checkWho(newPage, open);
+    if (server.signin && !standIn) await checkAccounts(newPage, api, open, url);
+    else console.log("# this baton has no sign-in or no /api/run: the checks of invited people are left out");
 
     await checkLarge(desk, open);
     const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -443,7 +448,7 @@ async function checkHtmlPage(page, open) {
 
 // ---- forms -----------------------------------------------------------------------
 
-async function checkForms(page, api, open, expected) {
+async function checkForms(page, api, open) {
   const [people, groups] = await Promise.all([api("/api/people"), api("/api/groups")]);
   await open(page, "showcase/views");
   same("the page's commands block holds the forms it names", await page.$$eval("section[data-view=commands] form",
@@ -600,6 +605,116 @@ async function checkWho(newPage, open) {
   await open(nobody, "");
   same("not signed in: a Sign in link", await nobody.$eval("#who a", a => [a.textContent, a.getAttribute("href")]), ["Sign in", "/signin"]);
   await nobody.context().close();
+}
+
+// ---- invited people: a coordinator, a member of staff, a viewer ----------------
+
+// Invites person with role; resolves with the link's path on this server.
+async function invite(person, role) {
+  const [inv] = JSON.parse(await baton("users", "invite", person, "--role", role, "--json"));
+  const link = new URL(inv.link);
+  return link.pathname + link.search;
+}
+
+// A fresh browser that opens the invitation and signs in (with a
+// passphrase, or without one); resolves with the page, on the dashboard.
+async function signIn(newPage, url, person, role, passphrase) {
+  const page = await newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url + (await invite(person, role)).replace(/^\//, ""));
+  if (passphrase) {
+    await page.fill('input[name="passphrase"]', passphrase);
+    await page.fill('input[name="again"]', passphrase);
+    await page.click('button[value="passphrase"]');
+  } else {
+    await page.click('button[value="links"]');
+  }
+  await page.waitForURL(url);
+  return page;
+}
+
+// The page's own POST to /api/run, as a script in it would send it (with
+// the session's CSRF token): status and message.
+function postRun(page, ns, command, args) {
+  return page.evaluate(async ([ns, command, args]) => {
+    const me = await (await fetch("/api/me")).json();
+    const r = await fetch(`/api/run/${ns}/${command}`, { method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": me.csrf || "" }, body: JSON.stringify({ args }) });
+    const body = await r.json().catch(() => null);
+    return [r.status, body && body.error ? body.error.message : null];
+  }, [ns, command, args]);
+}
+
+async function checkAccounts(newPage, api, open, url) {
+  const people = await api("/api/people");
+  const pick = re => people.find(p => re.test(p.role || "")) || people[0];
+  const lead = pick(/principal/), teacher = pick(/teacher/), aide = pick(/aide/);
+  const plugins = await api("/api/plugins");
+  const mentoring = plugins.find(p => p.name === "mentoring");
+  const mentorPage = mentoring && (mentoring.pages || []).find(p => p.data);
+
+  // A coordinator, invited, sets a passphrase, and runs a mentoring match
+  // from its form: preview, then save.
+  const coord = await signIn(newPage, url, lead.id, "coordinator", "a few words I remember");
+  await open(coord, "");
+  same("an invited coordinator is signed in: the header says who and their role",
+    await coord.$eval("#who .me", e => [e.firstChild.textContent, e.querySelector(".role").textContent]), [lead.name, "coordinator"]);
+  if (!mentorPage) {
+    check("the mentoring plugin has a data page (for the match form)", false, JSON.stringify(mentoring && mentoring.pages));
+  } else {
+    // The demo's cohort is paired already: end the pairs in another process first.
+    await baton("mentor", "end", "--all", "--reason", "browser test");
+    await open(coord, `mentoring/${mentorPage.name}`);
+    if (!(await coord.$('form[data-command="match"]'))) await open(coord, "commands");
+    const match = 'form[data-namespace="mentor"][data-command="match"]';
+    await coord.click(`${match} button[data-mode="preview"]`);
+    await coord.waitForSelector(`${match} .result .status`, { timeout: 20000 });
+    same("the coordinator previews a match from its form", await coord.textContent(`${match} .result .status`), "preview: ok");
+    same("... nothing is saved by the preview", (await api("/api/mentoring/pairs")).length, 0);
+    await coord.click(`${match} button[data-mode="save"]`);
+    await coord.waitForFunction(f => /saved/.test((document.querySelector(`${f} .result .status`) || {}).textContent), match,
+      { timeout: 20000 });
+    same("... then saves it", await coord.textContent(`${match} .result .status`), "saved: ok");
+    const pairs = await api("/api/mentoring/pairs");
+    check("... and the pairs are saved", pairs.length > 0, `${pairs.length} pairs`);
+    const events = await api("/api/events?plugin=mentoring&limit=5");
+    check("... by the coordinator: the events name them as actor", events.length > 0 && events.every(e => e.actor === lead.id),
+      JSON.stringify(events.map(e => [e.kind, e.actor])));
+  }
+  await coord.context().close();
+
+  // A member of staff, invited, continues without a passphrase, and thanks
+  // a colleague as themselves (access "self": the host fills "from").
+  const staff = await signIn(newPage, url, teacher.id, "staff", null);
+  await open(staff, "");
+  const nav = await staff.$$eval("#nav a", as => as.map(a => [a.textContent, a.getAttribute("href")]));
+  check("the recognition example's own page is in the navigation", nav.some(([t, h]) => t === "Thanks board" && h === "/api/recognition/board"),
+    JSON.stringify(nav));
+  await open(staff, "commands");
+  const post = 'form[data-namespace="thanks"][data-command="post"]';
+  const from = await staff.$eval(`${post} [data-key="from"] input`, i => [i.value, i.readOnly]);
+  same("staff: a self-service form names them and they cannot change it", from, [teacher.id, true]);
+  check("staff: no form for a coordinator's command (mentor match)", !(await staff.$('form[data-command="match"]')));
+  await staff.fill(`${post} [data-key="to"] input`, lead.id);
+  await staff.fill(`${post} [data-key="message"] input`, "for the timetable");
+  await staff.click(`${post} button[data-mode="run"]`);
+  await staff.waitForSelector(`${post} .result .status`);
+  same("staff: thanks a colleague from the form", await staff.textContent(`${post} .result .status`), "run: ok");
+  const thanks = (await api("/api/events?kind=recognition.thanks&limit=1"))[0];
+  same("... recorded as theirs", thanks && [thanks.actor, thanks.subject], [teacher.id, lead.id]);
+  expected.push([403, /\/api\/run\//]);
+  const [status] = await postRun(staff, "mentor", "match", {});
+  same("staff: a coordinator's command through the API is refused", status, 403);
+  await staff.context().close();
+
+  // A viewer reads, and is refused a write.
+  const viewer = await signIn(newPage, url, aide.id, "viewer", null);
+  await open(viewer, "commands");
+  check("a viewer is offered no form", (await viewer.$$("main form")).length === 0);
+  const [vstatus, vmessage] = await postRun(viewer, "thanks", "post", { from: aide.id, to: lead.id, message: "x" });
+  same("a viewer's write is refused", vstatus, 403);
+  check("... saying why", /viewer/i.test(vmessage || ""), vmessage);
+  expected.pop();
+  await viewer.context().close();
 }
 
 // ---- large text and a phone ----------------------------------------------------
