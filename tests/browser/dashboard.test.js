@@ -243,6 +243,8 @@ async function main() {
   try {
     const desk = await newPage({ viewport: { width: 1280, height: 800 } }, { signIn: true });
     const plugins = await api("/api/plugins");
+    ROUTES = ["", ...plugins.filter(p => p.state !== "failed")
+      .flatMap(p => (p.pages || []).filter(pg => pg.data).map(pg => `${p.name}/${pg.name}`)), "commands"];
     await checkNav(desk, plugins, open);
     await checkOverview(desk, api, plugins, open);
     await desk.screenshot({ path: path.join(OUT, "overview.png"), fullPage: true });
@@ -739,7 +741,9 @@ function overflow(page) {
     return { page: document.documentElement.scrollWidth - W, out: out.slice(0, 5) };
   });
 }
-const ROUTES = ["", "showcase/views", "commands"];
+// The overview, every data page of every plugin (the practices' too, once
+// they have pages) and the Commands page.
+let ROUTES = ["", "showcase/views", "commands"];
 
 async function checkLarge(page, open) {
   await open(page, "showcase/views");
