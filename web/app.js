@@ -305,8 +305,12 @@ function chevron(s, n, x, y) {
   const half = Math.ceil(words.length / 2);
   step.append(svg("text", { x: x + tip + 6, y: 43, "font-size": 12, style: ink }, words.slice(0, half).join(" ")));
   step.append(svg("text", { x: x + tip + 6, y: 58, "font-size": 12, style: ink }, words.slice(half).join(" ")));
-  (s.owners || []).forEach((o, i) =>
-    step.append(svg("text", { x: x + tip, y: h + 4 + (i + 1) * line, "font-size": 12, class: "owner" }, fmt(o))));
+  // An owner too long for the chevron's width is cut (whole on hover).
+  (s.owners || []).forEach((o, i) => {
+    const name = fmt(o), shown = fit(name, w, 12);
+    step.append(svg("text", { x: x + tip, y: h + 4 + (i + 1) * line, "font-size": 12, class: "owner", "data-owner": name },
+      shown, shown !== name ? svg("title", {}, name) : null));
+  });
   return step;
 }
 

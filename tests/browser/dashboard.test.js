@@ -419,15 +419,20 @@ async function checkViews(page, api, open) {
     steps: [...s.querySelectorAll("svg.chevrons g.step")].map(g => ({
       colour: getComputedStyle(g.querySelector("polygon")).fill,
       label: g.querySelector("polygon title").textContent,
-      owners: [...g.querySelectorAll("text.owner")].map(t => t.textContent),
+      owners: [...g.querySelectorAll("text.owner")].map(t => t.dataset.owner),
+      cut: [...g.querySelectorAll("text.owner")].every(t => t.firstChild.textContent === t.dataset.owner ||
+        (t.firstChild.textContent.endsWith("…") && t.querySelector("title").textContent === t.dataset.owner)),
     })),
   }));
   const item = steps.items[0];
   same("steps: a chevron per step coloured by its status, named with its status and note, its owners in full", shownSteps, {
     title: item.title,
     steps: item.steps.map((s, i) => ({ colour: colours[s.status],
-      label: `${i + 1}. ${s.name}: ${s.status.replace(/-/g, " ")}${s.note ? ` (${s.note})` : ""}`, owners: s.owners })),
+      label: `${i + 1}. ${s.name}: ${s.status.replace(/-/g, " ")}${s.note ? ` (${s.note})` : ""}`, owners: s.owners, cut: true })),
   });
+
+  check("steps: an owner too long for the chevron is cut, whole on hover",
+    await page.$$eval('section[data-view="steps"] text.owner title', ts => ts.length) === 1);
 
   const [text] = b("text");
   same("text: the title and the text as it is (line breaks kept)",
