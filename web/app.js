@@ -322,7 +322,11 @@ function table(columns, rows, caption) {
   return el("div", { class: "scroll" }, el("table", {},
     caption ? el("caption", {}, caption) : null,
     el("thead", {}, el("tr", {}, cols.map(c => el("th", { scope: "col" }, fmt(c.label || c.key))))),
-    el("tbody", {}, rows.map(r => el("tr", {}, cols.map(c => el("td", {}, fmt(isObject(r) ? r[c.key] : r))))))));
+    el("tbody", {}, rows.map(r => el("tr", {}, cols.map(c => {
+      const v = fmt(isObject(r) ? r[c.key] : r);
+      // A long text keeps a readable width: on a phone the table scrolls.
+      return el("td", { class: v.length > 32 ? "long" : null }, v);
+    }))))));
 }
 
 const VIEWS = {
