@@ -456,10 +456,12 @@ function forms(list, names) {
     out.push(f.node);
   }
   const refused = list.filter(c => !c.may_run);
-  if (refused.length)
+  if (refused.length && state.me && !state.me.role)
+    out.push(el("p", { class: "muted refused" }, el("a", { href: "/signin" }, "Sign in"),
+      refused.length === 1 ? " to run this command." : ` to run these ${refused.length} commands.`));
+  else if (refused.length)
     out.push(el("p", { class: "muted refused" }, who() + " may not run ",
-      refused.map(c => `${c.namespace} ${c.command} (${c.access === "coordinator" ? "coordinators" : "signed-in staff"})`).join(", "),
-      state.me && !state.me.role ? [" (", el("a", { href: "/signin" }, "sign in"), ")"] : null));
+      refused.map(c => `${c.namespace} ${c.command} (${c.access === "coordinator" ? "coordinators" : "signed-in staff"})`).join(", "), "."));
   const missing = names ? names.filter(n => !list.some(c => c.command === n)) : [];
   if (missing.length) out.push(el("p", { class: "warn" }, "No such command: ", missing.join(", ")));
   return out;
