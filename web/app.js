@@ -1,18 +1,26 @@
 // baton serve: the dashboard. Plain JavaScript, no framework, no network
-// beyond this server. Every value from the data is set as text (never as
-// HTML), so a name in the roster cannot inject markup.
+// beyond this server. It knows no practice: the navigation, the pages and
+// the forms come from the plugins present (/api/plugins, each page's data
+// route, /api/commands). Every value from the data is set as text (never
+// as HTML), so a name in the roster cannot inject markup.
 "use strict";
 
 const SVGNS = "http://www.w3.org/2000/svg";
-const COLORS = { mentor: "var(--mentor)", rota: "var(--rota)", change: "var(--change)", group: "var(--group)" };
-const KINDS = [["mentor", "mentors"], ["rota", "rotating roles held"], ["change", "change steps owned"], ["group", "group leads"]];
+// Colours of a chart's series (a bar's segments, a network's groups), in order.
+const PALETTE = ["var(--c1)", "var(--c2)", "var(--c3)", "var(--c4)", "var(--c5)", "var(--c6)"];
 
-// el("div", {class: "x"}, child, "text", ...): an element; svg() the same in SVG.
+// el("div", {class: "x"}, child, "text", ...): an element; svg() the same in
+// SVG. `style` goes through the CSSOM, which the page's CSP allows (a style
+// attribute it does not).
 function el(tag, attrs, ...kids) { return build(document.createElement(tag), attrs, kids); }
 function svg(tag, attrs, ...kids) { return build(document.createElementNS(SVGNS, tag), attrs, kids); }
 function build(node, attrs, kids) {
-  for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined && v !== null) node.setAttribute(k, v);
-  for (const kid of kids.flat()) if (kid !== null && kid !== undefined && kid !== false)
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "style") node.style.cssText = v;
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const kid of kids.flat(2)) if (kid !== null && kid !== undefined && kid !== false)
     node.append(kid instanceof Node ? kid : String(kid));
   return node;
 }
@@ -22,60 +30,149 @@ function show(node, ...kids) {
   node.replaceChildren(...kids.flat(2).filter(k => k !== null && k !== undefined && k !== false));
 }
 
-async function api(path) {
-  const r = await fetch(path, { headers: { Accept: "application/json" } });
+// GET (or `init`) path as JSON. Throws an Error with the server's message
+// and `status` (0 when the server could not be reached).
+async function api(path, init) {
+  let r;
+  try {
+    r = await fetch(path, { ...init, headers: { Accept: "application/json", ...(init && init.headers) } });
+  } catch (e) {
+    throw Object.assign(new Error("baton serve cannot be reached: is it still running?"), { status: 0 });
+  }
   const body = await r.json().catch(() => null);
-  if (!r.ok) throw new Error((body && body.error && body.error.message) || r.status + " " + r.statusText);
+  if (!r.ok) {
+    const err = new Error((body && body.error && body.error.message) || r.status + " " + r.statusText);
+    throw Object.assign(err, { status: r.status, body });
+  }
   return body;
 }
-// The same, but a practice that is missing or fails gives `fallback`.
+// The same, but a route that is missing or fails gives `fallback`.
 async function maybe(path, fallback) { try { return await api(path); } catch (e) { return fallback; } }
 
-// "T006 Hiroshi Tanaka" (as practice commands print people) -> id and name.
-function person(s) { const m = /^(\S+)\s+(.*)$/.exec(s || ""); return m ? { id: m[1], name: m[2] } : { id: s, name: s }; }
-
-// ---- overview: who leads what -------------------------------------------
-
-async function overview(main) {
-  const [people, groups, pairs, plans, change] = await Promise.all([
-    api("/api/people"), api("/api/groups"), maybe("/api/mentoring/pairs", []),
-    maybe("/api/rotation/plans", {}), maybe("/api/change/status", [])]);
-  const names = new Map(people.map(p => [p.id, p.name]));
-  const roles = new Map(people.map(p => [p.id, p.role || ""]));
-  const count = new Map();
-  const add = (id, kind) => {
-    if (!id) return;
-    if (!count.has(id)) count.set(id, { mentor: 0, rota: 0, change: 0, group: 0 });
-    count.get(id)[kind]++;
-  };
-  for (const p of pairs) add(person(p.mentor).id, "mentor");
-  for (const rows of Object.values(plans)) for (const a of rows) add(a.person, "rota");
-  for (const ini of change) for (const s of ini.steps || []) for (const o of s.owners || []) add(o, "change");
-  for (const g of groups) for (const m of g.members || [])
-    if (/lead|chair|facilitat|coordinat/i.test(m.role_in_group || "")) add(m.id, "group");
-
-  const rows = [...count.entries()].map(([id, c]) => ({ id, c, total: c.mentor + c.rota + c.change + c.group }))
-    .sort((a, b) => b.total - a.total || (names.get(a.id) || a.id).localeCompare(names.get(b.id) || b.id));
-  const byRole = new Map();
-  for (const r of rows) { const k = roles.get(r.id) || "other"; byRole.set(k, (byRole.get(k) || 0) + 1); }
-
-  show(main, 
-    el("h2", {}, "Who leads what"),
-    el("div", { class: "grid" },
-      el("div", { class: "card" }, el("div", { class: "stat" }, rows.length, " of ", people.length),
-        el("div", { class: "muted" }, "people hold at least one leadership role")),
-      el("div", { class: "card" }, el("div", { class: "stat" }, byRole.size),
-        el("div", { class: "muted" }, "staff roles among them: ", [...byRole.keys()].sort().join(", ") || "none yet")),
-      el("div", { class: "card" }, el("div", { class: "stat" }, pairs.length, " · ", Object.keys(plans).length, " · ", change.length),
-        el("div", { class: "muted" }, "mentoring pairs · groups with a rota · change initiatives"))),
-    el("div", { class: "card" },
-      el("h3", {}, "Leadership roles per person"),
-      el("div", { class: "legend" }, KINDS.map(([k, label]) => el("span", {}, el("i", { style: "background:" + COLORS[k] }), label))),
-      rows.length ? barChart(rows, names) : el("p", { class: "muted" }, "Nobody holds a role yet: run a practice (baton mentor match --save, baton rota plan --save, baton change new).")));
+const isObject = v => v !== null && typeof v === "object" && !Array.isArray(v);
+// A value of the data as one line of text.
+function fmt(v) {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (Array.isArray(v)) return v.map(fmt).join(", ");
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
 }
 
-// Charts are drawn at the page's own pixel width and text size (measured),
-// so their labels stay readable on a phone and grow in large-text mode.
+// ---- what the dashboard knows: who asks, the plugins, their commands -----
+
+const state = {
+  me: null,        // /api/me, or null where the server has no sign-in
+  plugins: [],     // /api/plugins
+  commands: null,  // /api/commands (null: not fetched yet; [] where missing)
+  commandsMissing: false,
+  lists: { people: null, groups: null }, // for the forms' choices
+};
+
+async function loadMe() {
+  try {
+    state.me = await api("/api/me");
+  } catch (e) {
+    state.me = null; // 404: a baton without sign-in; anyone here may read
+  }
+  drawWho();
+}
+
+// A coordinator, or anyone where the server has no sign-in (it decides).
+const coordinator = () => !state.me || state.me.role === "coordinator";
+const canSee = page => page.access !== "coordinator" || coordinator();
+
+async function loadPlugins() {
+  state.plugins = await maybe("/api/plugins", state.plugins);
+  drawNav();
+  drawPluginErrors();
+}
+
+async function loadCommands() {
+  try {
+    state.commands = await api("/api/commands");
+    state.commandsMissing = false;
+  } catch (e) {
+    state.commands = [];
+    state.commandsMissing = e.status === 404;
+    if (e.status !== 404) throw e;
+  }
+  return state.commands;
+}
+
+// The people and groups the forms offer (datalists outside <main>, shared
+// by every form, so refreshing them never touches what is typed).
+async function loadLists(force) {
+  const want = [["people", "/api/people", p => [p.id, p.name]], ["groups", "/api/groups", g => [g.name, g.kind || ""]]];
+  await Promise.all(want.map(async ([k, path, pick]) => {
+    if (state.lists[k] && !force) return;
+    const rows = await maybe(path, null);
+    if (!rows) return;
+    state.lists[k] = rows;
+    const list = document.getElementById("baton-" + k);
+    show(list, rows.map(r => { const [value, label] = pick(r); return el("option", { value }, label); }));
+  }));
+}
+
+// ---- the header: navigation, who is signed in, plugin errors -------------
+
+function drawNav() {
+  const nav = document.getElementById("nav");
+  const links = [el("a", { href: "#/", "data-route": "" }, "Overview")];
+  for (const p of state.plugins) {
+    if (p.state === "failed") continue;
+    for (const page of p.pages || []) {
+      if (!canSee(page)) continue;
+      // An html page is the plugin's own page: the browser opens it.
+      links.push(page.html
+        ? el("a", { href: page.html, class: "html-page", "data-plugin": p.name, "data-page": page.name }, page.title)
+        : el("a", { href: `#/${p.name}/${page.name}`, "data-route": `${p.name}/${page.name}`,
+          "data-plugin": p.name, "data-page": page.name }, page.title));
+    }
+  }
+  links.push(el("a", { href: "#/commands", "data-route": "commands" }, "Commands"));
+  show(nav, links);
+  markNav();
+}
+
+function markNav() {
+  const route = location.hash.replace(/^#\/?/, "");
+  for (const a of document.querySelectorAll("#nav a")) {
+    const on = a.dataset.route !== undefined && a.dataset.route === route;
+    a.classList.toggle("active", on);
+    if (on) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  }
+}
+
+function drawWho() {
+  const who = document.getElementById("who");
+  const me = state.me;
+  if (!me) return show(who); // no sign-in on this server
+  if (!me.role) return show(who, el("a", { href: "/signin", class: "signin" }, "Sign in"));
+  // Sign-out is a plain form post (the host's own page answers it).
+  show(who,
+    el("span", { class: "me" }, me.name || me.person || "signed in", el("span", { class: "role" }, me.role)),
+    el("form", { method: "post", action: "/signout", class: "signout" },
+      me.csrf ? el("input", { type: "hidden", name: "csrf", value: me.csrf }) : null,
+      el("button", { type: "submit" }, "Sign out")));
+}
+
+// Plugins that failed to load, or to reload after an edit (their last good
+// version still runs): a banner above every page, so a district IT person
+// editing a plugin sees the error where they look.
+function drawPluginErrors() {
+  const box = document.getElementById("plugin-errors");
+  const bad = state.plugins.filter(p => p.reload_error || (p.state === "failed" && p.error));
+  box.hidden = bad.length === 0;
+  show(box, bad.map(p => el("p", {},
+    el("strong", {}, p.name), p.reload_error ? " failed to reload; its last good version is running: " : " failed to load: ",
+    el("code", {}, p.reload_error || p.error))));
+}
+
+// ---- charts: drawn at the page's pixel width and text size ----------------
+
+// The width a card's content has, and the text size (measured), so chart
+// labels stay readable on a phone and grow in large-text mode.
 function metrics() {
   const em = parseFloat(getComputedStyle(document.body).fontSize) || 16;
   const main = document.getElementById("main");
@@ -84,185 +181,524 @@ function metrics() {
 }
 // About the width of `s` in the chart's font.
 function textWidth(s, fs) { return String(s).length * fs * 0.56; }
+// s cut to about px wide, with an ellipsis when it was cut.
+function fit(s, px, fs) {
+  const n = Math.max(1, Math.floor(px / (fs * 0.56)));
+  return s.length <= n ? s : s.slice(0, n - 1) + "…";
+}
 
-// A horizontal stacked bar per person.
-function barChart(rows, names) {
+function legend(items) {
+  return el("div", { class: "legend" }, items.map(([label, colour, title]) =>
+    el("span", { title }, el("i", { style: "background:" + colour }), label)));
+}
+
+// A block's card: its title and caption around the view.
+function card(block, ...body) {
+  return el("div", { class: "card" }, block.title ? el("h3", {}, block.title) : null,
+    block.caption ? el("p", { class: "caption muted" }, block.caption) : null, body);
+}
+
+// bars: a horizontal stacked bar per row, a segment per series.
+// rows: [{label, id?, values: {KEY: n}}], in the order given.
+function barsChart(series, rows, name) {
   const { em, width } = metrics();
   const fs = Math.round(em * 0.875), bar = Math.round(fs * 1.55), gap = Math.round(fs * 0.45);
-  const left = Math.min(width * 0.45, Math.max(...rows.map(r => textWidth(names.get(r.id) || r.id, fs))) + fs);
-  const max = Math.max(...rows.map(r => r.total));
+  const total = r => series.reduce((t, s) => t + (Number(r.values && r.values[s.key]) || 0), 0);
+  const left = Math.min(width * 0.45, Math.max(...rows.map(r => textWidth(fmt(r.label), fs))) + fs);
+  const max = Math.max(1, ...rows.map(total));
   const unit = (width - left - 3 * fs) / max;
   const h = rows.length * (bar + gap) + gap;
-  const g = svg("svg", { viewBox: `0 0 ${width} ${h}`, role: "img", "aria-label": "leadership roles per person" });
+  const g = svg("svg", { viewBox: `0 0 ${width} ${h}`, role: "img", "aria-label": name, class: "bars" });
   rows.forEach((r, i) => {
     const y = i * (bar + gap);
-    const row = svg("g", { class: "bar", "data-id": r.id });
-    row.append(svg("text", { x: left - fs / 2, y: y + bar * 0.72, "text-anchor": "end", "font-size": fs, class: "name" }, names.get(r.id) || r.id));
+    const name = fmt(r.label), shown = fit(name, left - fs / 2, fs);
+    // A name too long for the chart is cut; the row's title has it whole.
+    const row = svg("g", { class: "bar", "data-id": r.id, "data-label": name }, shown !== name ? svg("title", {}, name) : null);
+    row.append(svg("text", { x: left - fs / 2, y: y + bar * 0.72, "text-anchor": "end", "font-size": fs, class: "name" }, shown));
     let x = left;
-    for (const [k, label] of KINDS) {
-      const n = r.c[k];
-      if (!n) continue;
-      row.append(svg("rect", { x, y, width: n * unit, height: bar, rx: 3, fill: COLORS[k], "data-kind": k }, svg("title", {}, `${n} ${label}`)));
+    series.forEach((s, k) => {
+      const n = Number(r.values && r.values[s.key]) || 0;
+      if (n <= 0) return;
+      row.append(svg("rect", { x, y, width: n * unit, height: bar, rx: 3, fill: PALETTE[k % PALETTE.length], "data-series": s.key },
+        svg("title", {}, `${n} ${fmt(s.label || s.key)}`)));
       x += n * unit;
-    }
-    row.append(svg("text", { x: x + fs / 2, y: y + bar * 0.72, "font-size": fs, class: "total" }, r.total));
+    });
+    row.append(svg("text", { x: x + fs / 2, y: y + bar * 0.72, "font-size": fs, class: "total" }, total(r)));
     g.append(row);
   });
   return g;
 }
 
-// ---- mentoring: pairs, reasons, a network --------------------------------
-
-async function mentoring(main) {
-  const pairs = await api("/api/mentoring/pairs").catch(e => ({ error: e.message }));
-  if (pairs.error) return show(main, el("h2", {}, "Mentoring"), el("p", { class: "error" }, pairs.error));
-  const list = el("div", {}, pairs.map(p => el("div", { class: "card" },
-    el("div", { class: "pair" }, el("b", {}, person(p.mentor).name), "mentors", el("strong", {}, person(p.mentee).name),
-      el("span", { class: "muted" }, "since ", p.started), el("span", { class: "score" }, "score ", p.score)),
-    el("p", { class: "reasons" }, p.reasons || ""))));
-  show(main, el("h2", {}, "Mentoring pairs"),
-    pairs.length ? el("div", { class: "card" }, el("h3", {}, "Network"), network(pairs))
-      : el("p", { class: "muted" }, "No active pairs: baton mentor match --save makes them."),
-    list);
-}
-
-// Mentors on the left, mentees on the right, a line per pair.
-function network(pairs) {
-  const mentors = [...new Set(pairs.map(p => p.mentor))], mentees = [...new Set(pairs.map(p => p.mentee))];
+// network: nodes that start a link on the left, the others on the right,
+// a curve per link (titled with its label); nodes coloured by group.
+function networkChart(nodes, links, name) {
+  const byId = new Map(nodes.map(n => [String(n.id), n]));
+  const sources = new Set(links.map(l => String(l.source)));
+  const left = nodes.filter(n => sources.has(String(n.id))), right = nodes.filter(n => !sources.has(String(n.id)));
+  const groups = [...new Set(nodes.map(n => fmt(n.group)))];
+  const colour = n => PALETTE[groups.indexOf(fmt(n.group)) % PALETTE.length];
+  const label = n => fmt(n.label !== undefined && n.label !== null ? n.label : n.id);
   const { em, width: w } = metrics();
   const fs = Math.round(em * (w < 500 ? 0.8 : 0.95)), rowH = Math.round(fs * 2.2);
-  const h = Math.max(mentors.length, mentees.length) * rowH + rowH;
-  const widest = list => Math.max(...list.map(m => textWidth(person(m).name, fs)));
-  const x1 = Math.min(w * 0.4, widest(mentors) + fs * 1.5), x2 = Math.max(w * 0.6, w - widest(mentees) - fs * 1.5);
+  const h = Math.max(left.length, right.length, 1) * rowH + rowH;
+  const widest = list => Math.max(0, ...list.map(n => textWidth(label(n), fs)));
+  const x1 = Math.min(w * 0.4, widest(left) + fs * 1.5), x2 = Math.max(w * 0.6, w - widest(right) - fs * 1.5);
   const mid = (x1 + x2) / 2;
-  const ym = (i, n) => rowH + i * rowH + (h - rowH - n * rowH) / 2;
-  const g = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": "mentoring network" });
-  for (const p of pairs) {
-    const a = ym(mentors.indexOf(p.mentor), mentors.length), b = ym(mentees.indexOf(p.mentee), mentees.length);
-    g.append(svg("path", { d: `M ${x1} ${a} C ${mid} ${a}, ${mid} ${b}, ${x2} ${b}`,
-      stroke: "var(--mentor)", "stroke-width": 1 + (p.score || 0) / 2, fill: "none", opacity: .6 }, svg("title", {}, p.reasons || "")));
+  const pos = new Map();
+  const place = (list, x) => list.forEach((n, i) =>
+    pos.set(String(n.id), { x, y: rowH + i * rowH + (h - rowH - list.length * rowH) / 2 }));
+  place(left, x1);
+  place(right, x2);
+  const g = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": name, class: "network" });
+  for (const l of links) {
+    const a = pos.get(String(l.source)), b = pos.get(String(l.target));
+    if (!a || !b) continue;
+    // Between two nodes of the left column, an arc bulging to the right.
+    const c = b.x === a.x ? a.x + (x2 - x1) / 3 : mid;
+    g.append(svg("path", { d: `M ${a.x} ${a.y} C ${c} ${a.y}, ${c} ${b.y}, ${b.x} ${b.y}`, class: "link",
+      stroke: "var(--accent)", "stroke-width": 2, fill: "none", opacity: .6, "data-source": l.source, "data-target": l.target },
+    svg("title", {}, fmt(l.label))));
   }
-  mentors.forEach((m, i) => { const y = ym(i, mentors.length);
-    g.append(svg("circle", { cx: x1, cy: y, r: fs / 2, fill: "var(--mentor)" }),
-      svg("text", { x: x1 - fs, y: y + fs / 3, "text-anchor": "end", "font-size": fs, class: "mentor" }, person(m).name)); });
-  mentees.forEach((m, i) => { const y = ym(i, mentees.length);
-    g.append(svg("circle", { cx: x2, cy: y, r: fs / 2, fill: "var(--group)" }),
-      svg("text", { x: x2 + fs, y: y + fs / 3, "font-size": fs, class: "mentee" }, person(m).name)); });
-  return g;
+  for (const [id, p] of pos) {
+    const n = byId.get(id), onLeft = p.x === x1, name = label(n);
+    const shown = fit(name, onLeft ? x1 - fs : w - x2 - fs, fs);
+    g.append(svg("circle", { cx: p.x, cy: p.y, r: fs / 2, fill: colour(n) }, svg("title", {}, name)),
+      svg("text", { x: onLeft ? p.x - fs : p.x + fs, y: p.y + fs / 3, "text-anchor": onLeft ? "end" : null, "font-size": fs,
+        class: "node", "data-id": id, "data-label": name }, shown));
+  }
+  return [groups.length > 1 ? legend(groups.map((gname, k) => [gname, PALETTE[k % PALETTE.length]])) : null, g];
 }
 
-// ---- rotation: a calendar grid per group ---------------------------------
-
-async function rotation(main) {
-  const plans = await api("/api/rotation/plans").catch(e => ({ error: e.message }));
-  if (plans.error) return show(main, el("h2", {}, "Rotation"), el("p", { class: "error" }, plans.error));
-  const groups = Object.keys(plans).sort();
-  show(main, el("h2", {}, "Rotating roles"),
-    groups.length ? null : el("p", { class: "muted" }, "No saved rota: baton rota plan --group NAME ... --save makes one."),
-    groups.map(name => {
-      const rows = plans[name];
-      const roles = [...new Set(rows.map(r => r.role))].sort();
-      const dates = new Map();
-      for (const r of rows) {
-        const d = r.date || "";
-        if (!dates.has(d)) dates.set(d, { past: !!r.past, by: {} });
-        dates.get(d).by[r.role] = r.name || r.person;
-      }
-      const sorted = [...dates.keys()].sort();
-      return el("div", { class: "card" }, el("h3", {}, name),
-        el("div", { class: "scroll" }, el("table", {},
-          el("thead", {}, el("tr", {}, el("th", {}, "Meeting"), roles.map(r => el("th", {}, r)))),
-          el("tbody", {}, sorted.map(d => el("tr", { class: dates.get(d).past ? "past" : "" },
-            el("td", {}, weekday(d), " ", d), roles.map(r => el("td", {}, dates.get(d).by[r] || "—"))))))));
-    }));
-}
-
-function weekday(d) {
-  const t = new Date(d + "T12:00:00");
-  return isNaN(t) ? "" : t.toLocaleDateString(undefined, { weekday: "short" });
-}
-
-// ---- change: chevrons and the evidence timeline --------------------------
-
-const STATUS = { done: "var(--done)", in_progress: "var(--progress)", stalled: "var(--stalled)",
-  needs_renewal: "var(--stalled)", not_started: "var(--todo)" };
-
-async function change(main) {
-  const [inis, events] = await Promise.all([api("/api/change/status").catch(e => ({ error: e.message })),
-    maybe("/api/events?kind=change.evidence", [])]);
-  if (inis.error) return show(main, el("h2", {}, "Change"), el("p", { class: "error" }, inis.error));
-  show(main, el("h2", {}, "Change initiatives"),
-    inis.length ? el("div", { class: "legend" }, Object.entries(STATUS).slice(0, 4).concat([["not started", STATUS.not_started]])
-      .map(([k, c]) => el("span", {}, el("i", { style: "background:" + c }), k.replace("_", " "))))
-      : el("p", { class: "muted" }, "No initiative yet: baton change new TITLE starts one."),
-    inis.map(ini => {
-      const ev = events.filter(e => e.subject === ini.slug && e.data && e.data.evidence)
-        .map(e => e.data.evidence).sort((a, b) => (b.date || "").localeCompare(a.date || ""));
-      return el("div", { class: "card" },
-        el("h3", {}, ini.title, " ", el("span", { class: "muted" }, `(${ini.done || 0} of 8 steps done, ${ini.mode})`)),
-        el("div", { class: "scroll" }, chevrons(ini.steps || [])),
-        (ini.warnings || []).map(w => el("p", { class: "warn" }, "⚠ ", w.message)),
-        el("h3", {}, "Evidence"),
-        ev.length ? el("ol", { class: "timeline" }, ev.map(e => el("li", {}, el("time", {}, e.date), `step ${e.step}: `, e.text)))
-          : el("p", { class: "muted" }, "No evidence recorded yet."));
-    }));
-}
-
-// The eight steps as chevrons coloured by status, the owners (in full, one a
-// line) under each; 8, 4, 2 or 1 to a row, as many as fit at the page's
-// text size (shrunk to 85% at most), so that large text on a projector
-// and a phone wrap them rather than shrink them.
+// steps: a row of chevrons coloured by status with the owners (in full,
+// one a line) under each; as many to a row as fit at the page's text size
+// (halving: 8, 4, 2, 1 of 8), so large text on a projector and a phone
+// wrap them rather than shrink them.
+const STATUS = { "done": "var(--done)", "in-progress": "var(--progress)", "stalled": "var(--stalled)",
+  "needs-renewal": "var(--renewal)", "not-started": "var(--todo)" };
 const CHEVRON = { w: 140, h: 70, tip: 16, line: 15 };
 
 function chevrons(steps) {
   const { w, h, tip, line } = CHEVRON;
-  const owners = Math.max(1, ...steps.map(s => (s.owner_names || []).length));
+  const owners = Math.max(1, ...steps.map(s => (s.owners || []).length));
   const { em, width } = metrics(), k = em / 16;
-  const perRow = [8, 4, 2, 1].find(n => (n * (w + 4) + tip) * k * 0.85 <= width) || 1;
+  let perRow = Math.max(1, steps.length);
+  while (perRow > 1 && (perRow * (w + 4) + tip) * k * 0.85 > width) perRow = Math.ceil(perRow / 2);
   const rowH = h + 20 + owners * line, rows = Math.ceil(steps.length / perRow);
   const vw = Math.min(steps.length, perRow) * (w + 4) + tip, vh = rows * rowH - 8;
-  const g = svg("svg", { class: "chevrons", viewBox: `0 0 ${vw} ${vh}`, width: Math.round(vw * k), role: "img", "aria-label": "the eight steps" });
-  steps.forEach((s, i) => g.append(chevron(s, (i % perRow) * (w + 4), Math.floor(i / perRow) * rowH)));
+  const g = svg("svg", { class: "chevrons", viewBox: `0 0 ${vw} ${vh}`, width: Math.round(vw * k), role: "img",
+    "aria-label": "steps and their status" });
+  steps.forEach((s, i) => g.append(chevron(s, i + 1, (i % perRow) * (w + 4), Math.floor(i / perRow) * rowH)));
   return g;
 }
 
-function chevron(s, x, y) {
+function chevron(s, n, x, y) {
   const { w, h, tip, line } = CHEVRON;
-  const step = svg("g", { class: "step", "data-step": s.step, "data-status": s.status, transform: `translate(0 ${y})` });
+  const status = fmt(s.status) || "not-started";
+  const step = svg("g", { class: "step", "data-step": n, "data-status": status, transform: `translate(0 ${y})` });
   // White on the strong colours, dark on the pale "not started".
-  const ink = `fill:${STATUS[s.status] && s.status !== "not_started" ? "#fff" : "var(--fg)"}`;
+  const ink = `fill:${STATUS[status] && status !== "not-started" ? "#fff" : "var(--fg)"}`;
   step.append(svg("polygon", { points: `${x},0 ${x + w},0 ${x + w + tip},${h / 2} ${x + w},${h} ${x},${h} ${x + tip},${h / 2}`,
-    fill: STATUS[s.status] || "var(--todo)" }, svg("title", {}, `${s.step}. ${s.name}: ${s.status.replace("_", " ")}`)));
-  step.append(svg("text", { x: x + tip + 6, y: 24, "font-size": 15, "font-weight": 700, style: ink }, s.step));
-  const words = s.name.split(" ");
+    fill: STATUS[status] || "var(--todo)" },
+  svg("title", {}, `${n}. ${fmt(s.name)}: ${status.replace(/-/g, " ")}${s.note ? " (" + fmt(s.note) + ")" : ""}`)));
+  step.append(svg("text", { x: x + tip + 6, y: 24, "font-size": 15, "font-weight": 700, style: ink }, n));
+  const words = fmt(s.name).split(" ");
   const half = Math.ceil(words.length / 2);
   step.append(svg("text", { x: x + tip + 6, y: 43, "font-size": 12, style: ink }, words.slice(0, half).join(" ")));
   step.append(svg("text", { x: x + tip + 6, y: 58, "font-size": 12, style: ink }, words.slice(half).join(" ")));
-  (s.owner_names || []).forEach((name, i) =>
-    step.append(svg("text", { x: x + tip, y: h + 4 + (i + 1) * line, "font-size": 12, class: "owner" }, name)));
+  // An owner too long for the chevron's width is cut (whole on hover).
+  (s.owners || []).forEach((o, i) => {
+    const name = fmt(o), shown = fit(name, w, 12);
+    step.append(svg("text", { x: x + tip, y: h + 4 + (i + 1) * line, "font-size": 12, class: "owner", "data-owner": name },
+      shown, shown !== name ? svg("title", {}, name) : null));
+  });
   return step;
 }
 
-// ---- the shell: routes, large text, live updates -------------------------
+// ---- the blocks of a data page --------------------------------------------
 
-const PAGES = { "": overview, mentoring, rotation, change };
-let rendering = false, again = false;
+// A table: a column per `columns` entry (or per key of the rows).
+function table(columns, rows, caption) {
+  const cols = columns || [...new Set(rows.flatMap(r => Object.keys(r)))].map(key => ({ key, label: key }));
+  return el("div", { class: "scroll" }, el("table", {},
+    caption ? el("caption", {}, caption) : null,
+    el("thead", {}, el("tr", {}, cols.map(c => el("th", { scope: "col" }, fmt(c.label || c.key))))),
+    el("tbody", {}, rows.map(r => el("tr", {}, cols.map(c => {
+      const v = fmt(isObject(r) ? r[c.key] : r);
+      // A long text keeps a readable width: on a phone the table scrolls.
+      return el("td", { class: v.length > 32 ? "long" : null }, v);
+    }))))));
+}
 
-async function render() {
-  if (rendering) { again = true; return; }
+const VIEWS = {
+  stats: b => el("div", { class: "grid stats" }, (b.items || []).map(i => el("div", { class: "card" },
+    el("div", { class: "stat" }, fmt(i.value)), el("div", { class: "label" }, fmt(i.label)),
+    i.note ? el("div", { class: "muted" }, fmt(i.note)) : null))),
+  table: b => card(b, (b.rows || []).length ? table(b.columns, b.rows)
+    : el("p", { class: "muted" }, "Nothing to show yet.")),
+  bars: b => card(b, legend((b.series || []).map((s, k) => [fmt(s.label || s.key), PALETTE[k % PALETTE.length]])),
+    (b.rows || []).length ? barsChart(b.series || [], b.rows, fmt(b.title || "bar chart") + (b.unit ? " (" + fmt(b.unit) + ")" : ""))
+      : el("p", { class: "muted" }, "Nothing to show yet.")),
+  network: b => card(b, (b.nodes || []).length ? networkChart(b.nodes, b.links || [], fmt(b.title || "network"))
+    : el("p", { class: "muted" }, "Nothing to show yet.")),
+  steps: b => card(b, legend(Object.entries(STATUS).map(([k, c]) => [k.replace(/-/g, " "), c])),
+    (b.items || []).map(item => el("div", { class: "steps-item" },
+      el("h4", {}, fmt(item.title)), item.subtitle ? el("p", { class: "muted" }, fmt(item.subtitle)) : null,
+      el("div", { class: "scroll" }, chevrons(item.steps || [])),
+      (item.steps || []).some(s => s.note) ? el("ol", { class: "notes" }, (item.steps || []).map(s =>
+        el("li", {}, s.note ? [el("b", {}, fmt(s.name)), " ", fmt(s.note)] : null))) : null))),
+  text: b => card(b, el("p", { class: "text" }, fmt(b.text))),
+};
+
+// The blocks of a page as sections; a `commands` block holds the forms of
+// those commands of the plugin (kept from one drawing to the next).
+const blockKey = (block, i) => block && block.view === "commands"
+  ? "commands:" + JSON.stringify(block.commands || []) : `${block && block.view}:${i}`;
+
+function blockSection(block, i, plugin) {
+  const view = block && block.view;
+  const section = el("section", { class: "block", "data-view": view, "data-key": blockKey(block, i) });
+  if (view === "commands") {
+    const names = (block.commands || []).map(String);
+    const mine = names.map(n => (state.commands || []).find(c => c.plugin === plugin.name && c.command === n))
+      .filter(Boolean);
+    show(section, forms(mine, names));
+  } else if (VIEWS[view]) {
+    show(section, VIEWS[view](block));
+  } else {
+    show(section, el("p", { class: "warn" }, `This page has a block of view '${fmt(view)}', which this dashboard does not draw `
+      + "(views: stats, table, bars, network, steps, text, commands)."));
+  }
+  return section;
+}
+
+async function dataPage(main, plugin, page, refresh) {
+  const blocks = await api(page.data).then(b => b && b.blocks);
+  if (!Array.isArray(blocks)) throw new Error(`${page.data} answered no list of blocks: a data page answers {"blocks": [...]}`);
+  if (blocks.some(b => b && b.view === "commands") && !state.commands) await loadCommands();
+  if (blocks.some(b => b && b.view === "commands")) await loadLists();
+  // Drawn again on a change: each block is replaced where it stands and
+  // the forms stay as they are (not even moved), so what a person types,
+  // and where, is kept.
+  const old = [...main.querySelectorAll(":scope > section.block")];
+  if (refresh && old.length === blocks.length && old.every((s, i) => s.dataset.key === blockKey(blocks[i], i))) {
+    old.forEach((s, i) => { if (s.dataset.view !== "commands") s.replaceWith(blockSection(blocks[i], i, plugin)); });
+    return;
+  }
+  show(main, el("h2", {}, page.title), blocks.map((b, i) => blockSection(b, i, plugin)));
+}
+
+// ---- the overview: who leads what, summed over the practices --------------
+
+async function overview(main) {
+  const counting = state.plugins.filter(p => p.leadership && p.state !== "failed");
+  const [people, answers] = await Promise.all([api("/api/people"),
+    Promise.all(counting.map(p => api(p.leadership).catch(e => ({ error: e.message }))))]);
+  const names = new Map(people.map(p => [p.id, p.name]));
+  const roles = new Map(people.map(p => [p.id, p.role || ""]));
+  const series = [], problems = [], held = new Map();
+  counting.forEach((p, k) => {
+    const a = answers[k];
+    if (!a || a.error || !Array.isArray(a.roles)) {
+      problems.push(`${p.name}: ${p.leadership} ${a && a.error ? "failed: " + a.error : "answered no roles list"}`);
+      return;
+    }
+    series.push({ key: p.name, label: fmt(a.label || p.name) });
+    for (const r of a.roles) {
+      const n = Number(r.count) || 0;
+      if (!r.person || n <= 0) continue;
+      const id = String(r.person);
+      if (!held.has(id)) held.set(id, {});
+      held.get(id)[p.name] = (held.get(id)[p.name] || 0) + n;
+    }
+  });
+  const total = v => Object.values(v).reduce((t, n) => t + n, 0);
+  const rows = [...held.entries()].map(([id, values]) => ({ id, label: names.get(id) || id, values, total: total(values) }))
+    .sort((a, b) => b.total - a.total || a.label.localeCompare(b.label));
+  const byRole = new Set(rows.map(r => roles.get(r.id) || "other"));
+  let empty = null;
+  if (!people.length)
+    empty = "Nobody is in the staff list yet: run baton people import staff.csv (or baton demo for a sample school).";
+  else if (!series.length && !problems.length)
+    empty = "No practice here counts leadership roles yet: a plugin declares it with leadership = \"/api/...\" in its plugin.lua.";
+  else if (!rows.length)
+    empty = "Nobody holds a leadership role yet: run a practice's commands (the Commands page, or baton --help in a terminal).";
+  show(main,
+    el("h2", {}, "Who leads what"),
+    el("div", { class: "grid" },
+      el("div", { class: "card" }, el("div", { class: "stat" }, rows.length, " of ", people.length),
+        el("div", { class: "muted" }, "people hold at least one leadership role")),
+      el("div", { class: "card" }, el("div", { class: "stat" }, byRole.size),
+        el("div", { class: "muted" }, "staff roles among them: ", [...byRole].sort().join(", ") || "none yet")),
+      el("div", { class: "card" }, el("div", { class: "stat" }, series.length),
+        el("div", { class: "muted" }, "practices counting leadership roles: ", series.map(s => s.label).join(", ") || "none"))),
+    problems.map(p => el("p", { class: "warn" }, p)),
+    el("div", { class: "card" },
+      el("h3", {}, "Leadership roles per person"),
+      legend(series.map((s, k) => [s.label, PALETTE[k % PALETTE.length], s.key])),
+      empty ? el("p", { class: "muted empty" }, empty) : barsChart(series, rows, "leadership roles per person")));
+}
+
+// ---- forms: every command the person may run ------------------------------
+
+const formCache = new Map(); // "ns command" -> {spec, node}, while a route shows
+
+// The forms of `list` (those the person may run), with a line for the
+// others; `names` are the commands a page asked for.
+function forms(list, names) {
+  if (state.commandsMissing)
+    return el("p", { class: "muted" }, "This baton serve offers no forms (no /api/commands): run the commands in a terminal.");
+  const out = [];
+  for (const c of list) {
+    if (!c.may_run) continue;
+    const key = `${c.namespace} ${c.command}`, spec = JSON.stringify(c);
+    let f = formCache.get(key);
+    if (!f || f.spec !== spec) formCache.set(key, f = { spec, node: commandForm(c) });
+    out.push(f.node);
+  }
+  const refused = list.filter(c => !c.may_run);
+  if (refused.length && state.me && !state.me.role)
+    out.push(el("p", { class: "muted refused" }, el("a", { href: "/signin" }, "Sign in"),
+      refused.length === 1 ? " to run this command." : ` to run these ${refused.length} commands.`));
+  else if (refused.length)
+    out.push(el("p", { class: "muted refused" }, who() + " may not run ",
+      refused.map(c => `${c.namespace} ${c.command} (${c.access === "coordinator" ? "coordinators" : "signed-in staff"})`).join(", "), "."));
+  const missing = names ? names.filter(n => !list.some(c => c.command === n)) : [];
+  if (missing.length) out.push(el("p", { class: "warn" }, "No such command: ", missing.join(", ")));
+  return out;
+}
+const who = () => state.me && state.me.role ? `A ${state.me.role}` : "Somebody not signed in";
+
+// The key of the flag that makes a command's preview (`save`: run without
+// it, then with it; `dry-run`: with it, then without).
+function previewKey(c) {
+  const name = c.preview === "save" ? "save" : c.preview === "dry-run" ? "dry-run" : null;
+  const a = name && (c.args || []).find(x => x.name === name || x.key === name.replace("-", "_"));
+  return a ? a.key : null;
+}
+
+let formSeq = 0;
+
+function commandForm(c) {
+  const id = `form${++formSeq}`;
+  const pkey = previewKey(c);
+  // Field ids cannot meet the form's own (an argument named "title").
+  const fields = (c.args || []).filter(a => a.key !== pkey).map(a => field(c, a, `${id}-arg-${a.key}`));
+  const top = el("div", { class: "form-error", role: "alert", id: `${id}-error`, hidden: true });
+  const result = el("div", { class: "result", "aria-live": "polite" });
+  const button = (mode, label, hidden) => el("button", { type: "submit", "data-mode": mode, hidden }, label);
+  const buttons = pkey
+    ? [button("preview", "Preview"), button("save", c.preview === "save" ? "Save" : "Run", true)]
+    : [button("run", "Run")];
+  const form = el("form", { class: "card command", novalidate: true, "data-namespace": c.namespace,
+    "data-command": c.command, "aria-labelledby": `${id}-title` },
+  el("h3", { id: `${id}-title` }, c.summary || c.command, " ", el("code", { class: "muted" }, `baton ${c.namespace} ${c.command}`)),
+  c.help ? el("p", { class: "muted" }, c.help) : null,
+  pkey ? el("p", { class: "muted" }, c.preview === "save" ? "Preview shows what it would do; Save then keeps it."
+    : "Preview runs it as a dry run; Run then does it.") : null,
+  top, el("div", { class: "fields" }, fields), el("div", { class: "buttons" }, buttons), result);
+  // A changed field needs a new preview before saving.
+  form.addEventListener("input", () => { for (const b of form.querySelectorAll('[data-mode="save"]')) b.hidden = true; });
+  form.addEventListener("submit", e => {
+    e.preventDefault();
+    const mode = (e.submitter && e.submitter.dataset.mode) || (pkey ? "preview" : "run");
+    run(form, c, pkey, mode);
+  });
+  return form;
+}
+
+// One argument's label, input, help and error place.
+function field(c, a, fid) {
+  const help = [a.help, a.many && a.type !== "enum" ? "one a line" : null,
+    a.min !== null && a.min !== undefined || a.max !== null && a.max !== undefined
+      ? `from ${a.min !== null && a.min !== undefined ? a.min : "any"} to ${a.max !== null && a.max !== undefined ? a.max : "any"}` : null]
+    .filter(Boolean).join("; ");
+  const desc = [help ? `${fid}-help` : null, `${fid}-err`].filter(Boolean).join(" ");
+  const me = state.me;
+  const self = c.access === "self" && a.key === c.self && me && me.person;
+  const def = self ? me.person : a.default;
+  const common = { id: fid, name: a.key, "data-key": a.key, "data-type": a.type, "aria-describedby": desc,
+    required: a.required, "aria-required": a.required ? "true" : null };
+  let input;
+  if (a.type === "boolean" && !a.many) {
+    input = el("input", { ...common, type: "checkbox", checked: def === true, required: null });
+  } else if (a.type === "enum") {
+    input = el("select", { ...common, multiple: a.many },
+      !a.required && !a.many && (def === null || def === undefined) ? el("option", { value: "" }, "—") : null,
+      (a.values || []).map(v => el("option", { value: v, selected: Array.isArray(def) ? def.includes(v) : def === v }, v)));
+  } else if (a.many) {
+    input = el("textarea", { ...common, rows: 3 }, Array.isArray(def) ? def.join("\n") : "");
+  } else {
+    const type = a.type === "date" ? "date" : a.type === "integer" || a.type === "number" ? "number" : "text";
+    input = el("input", { ...common, type, value: def === null || def === undefined ? "" : String(def),
+      min: type === "number" ? a.min : null, max: type === "number" ? a.max : null,
+      step: type === "number" ? (a.type === "integer" ? "1" : "any") : null,
+      list: a.type === "person" ? "baton-people" : a.type === "group" ? "baton-groups" : null,
+      autocomplete: a.type === "person" || a.type === "group" ? "off" : null,
+      placeholder: a.type === "person" ? "a person's id" : a.type === "group" ? "a group's name" : a.metavar,
+      // Staff act for themselves: the host fills this in (a coordinator may change it).
+      readonly: self && me.role !== "coordinator" });
+  }
+  const label = el("label", { for: fid }, (a.name || a.key).replace(/^-+/, "").replace(/[-_]/g, " "),
+    a.required ? el("span", { class: "req", title: "required" }, " *") : null);
+  const check = a.type === "boolean" && !a.many;
+  return el("div", { class: "field" + (check ? " check" : ""), "data-key": a.key },
+    check ? [input, label] : [label, input],
+    help ? el("small", { id: `${fid}-help`, class: "help" }, help) : null,
+    el("p", { class: "field-error", id: `${fid}-err` }));
+}
+
+// The form's values as the JSON of /api/run: numbers for integer and
+// number (text the server then refuses with its own message), booleans,
+// lists for `many`; an empty field is left out (the default applies).
+function collect(form, c) {
+  const args = {};
+  const value = (a, s) => (a.type === "integer" || a.type === "number") && /^\s*-?\d+(\.\d+)?\s*$/.test(s) ? Number(s) : s;
+  for (const a of c.args || []) {
+    const input = form.querySelector(`[data-key="${CSS.escape(a.key)}"]:is(input, select, textarea)`);
+    if (!input) continue;
+    if (input.type === "checkbox") args[a.key] = input.checked;
+    else if (input.multiple) { const v = [...input.selectedOptions].map(o => o.value); if (v.length) args[a.key] = v; }
+    else if (a.many) {
+      const v = input.value.split("\n").map(s => s.trim()).filter(Boolean).map(s => value(a, s));
+      if (v.length) args[a.key] = v;
+    } else if (input.value.trim() !== "") args[a.key] = value(a, input.value.trim());
+  }
+  return args;
+}
+
+function clearErrors(form) {
+  const top = form.querySelector(".form-error");
+  top.hidden = true;
+  show(top);
+  for (const p of form.querySelectorAll(".field-error")) p.textContent = "";
+  for (const i of form.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");
+}
+
+async function run(form, c, pkey, mode) {
+  const args = collect(form, c);
+  if (pkey) args[pkey] = c.preview === "save" ? mode === "save" : mode === "preview";
+  const top = form.querySelector(".form-error"), result = form.querySelector(".result");
+  const buttons = [...form.querySelectorAll("button")];
+  clearErrors(form);
+  buttons.forEach(b => { b.disabled = true; });
+  form.setAttribute("aria-busy", "true");
+  show(result, el("p", { class: "muted" }, mode === "preview" ? "Previewing…" : "Running…"));
+  try {
+    const headers = { "Content-Type": "application/json" };
+    if (state.me && state.me.csrf) headers["X-CSRF-Token"] = state.me.csrf;
+    const body = await api(`/api/run/${encodeURIComponent(c.namespace)}/${encodeURIComponent(c.command)}`,
+      { method: "POST", headers, body: JSON.stringify({ args }) });
+    show(result, outcome(body, mode === "save" && c.preview !== "save" ? "run" : mode));
+    if (mode === "preview" && body.status === 0)
+      for (const b of form.querySelectorAll('[data-mode="save"]')) b.hidden = false;
+    if (mode === "save") for (const b of form.querySelectorAll('[data-mode="save"]')) b.hidden = true;
+  } catch (e) {
+    show(result);
+    const fields = (e.body && e.body.error && e.body.error.fields) || {};
+    const elsewhere = [];
+    for (const [key, msg] of Object.entries(fields)) {
+      const f = form.querySelector(`.field[data-key="${CSS.escape(key)}"]`);
+      if (!f) { elsewhere.push(`${key}: ${msg}`); continue; }
+      f.querySelector(".field-error").textContent = String(msg);
+      f.querySelector("input, select, textarea").setAttribute("aria-invalid", "true");
+    }
+    show(top, el("p", {}, e.message),
+      elsewhere.map(m => el("p", {}, m)),
+      e.status === 401 ? el("p", {}, el("a", { href: "/signin" }, "Sign in"), " to run this command.") : null);
+    top.hidden = false;
+    const bad = form.querySelector("[aria-invalid]");
+    if (bad) bad.focus();
+  } finally {
+    buttons.forEach(b => { b.disabled = false; });
+    form.removeAttribute("aria-busy");
+  }
+}
+
+// What a run answered: ok or failed, its result as a table (a list of
+// objects), key/value rows (an object) or text, and its output.
+function outcome(body, mode) {
+  const ok = body.status === 0;
+  const what = mode === "preview" ? "preview" : mode === "save" ? "saved" : "run";
+  return [
+    el("p", { class: "status " + (ok ? "ok" : "failed") }, ok ? `${what}: ok` : `${what}: failed (status ${body.status})`),
+    resultView(body.result),
+    body.output && !justResult(body.output, body.result) ? el("pre", { class: "output" }, body.output) : null,
+    errorsView(body.errors),
+  ];
+}
+
+// What the command wrote to stderr: its message when it is the --json
+// error ({"error": {"message": ...}}), else the text as it is.
+function errorsView(text) {
+  if (!text) return null;
+  let message = null;
+  try { const e = JSON.parse(text).error; if (e && typeof e.message === "string") message = e.message; } catch (e) { /* text */ }
+  return message !== null ? el("p", { class: "error command-error" }, message) : el("pre", { class: "errors" }, text);
+}
+
+// 1 if output is only the JSON of result (a --json run prints nothing
+// else), already drawn above.
+function justResult(output, result) {
+  try { return JSON.stringify(JSON.parse(output)) === JSON.stringify(result); } catch (e) { return false; }
+}
+
+function resultView(v) {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v) && v.length && v.every(isObject)) return table(null, v);
+  if (Array.isArray(v)) return v.length ? el("ul", { class: "values" }, v.map(x => el("li", {}, fmt(x)))) : el("p", { class: "muted" }, "(none)");
+  if (isObject(v)) return el("div", { class: "scroll" }, el("table", { class: "keys" },
+    el("tbody", {}, Object.entries(v).map(([k, x]) => el("tr", {}, el("th", { scope: "row" }, k), el("td", {}, fmt(x)))))));
+  return el("p", { class: "text" }, fmt(v));
+}
+
+async function commandsPage(main) {
+  await loadCommands();
+  await loadLists();
+  const plugins = [...new Set(state.commands.map(c => c.plugin))];
+  show(main, el("h2", {}, "Commands"),
+    state.commandsMissing ? forms([]) : null,
+    !state.commandsMissing && !state.commands.some(c => c.may_run)
+      ? el("p", { class: "muted" }, `${who()} may run no command here.`,
+        state.me && !state.me.role ? [" ", el("a", { href: "/signin" }, "Sign in"), " first."] : "") : null,
+    plugins.map(p => {
+      const list = state.commands.filter(c => c.plugin === p);
+      if (!list.some(c => c.may_run)) return null;
+      return el("section", { class: "plugin-commands", "data-plugin": p }, el("h3", {}, p), forms(list));
+    }));
+}
+
+// ---- the shell: routes, large text, live updates --------------------------
+
+let rendering = false, again = null, shown = null;
+
+// Draws the page the address names. refresh: the data changed; the page
+// stays as it is where a person may be typing.
+async function render(refresh) {
+  if (rendering) { again = again === null ? !!refresh : again && !!refresh; return; }
   rendering = true;
-  const name = location.hash.replace(/^#\/?/, "");
-  const page = PAGES[name] || overview;
-  for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.getAttribute("href") === "#/" + name);
+  const route = location.hash.replace(/^#\/?/, "");
+  if (route !== shown) { formCache.clear(); refresh = false; }
+  markNav();
   const main = document.getElementById("main");
   try {
-    await page(main);
+    if (route === "") await overview(main);
+    else if (route === "commands") { if (!refresh) await commandsPage(main); }
+    else {
+      const [name, pageName] = route.split("/");
+      const plugin = state.plugins.find(p => p.name === name);
+      const page = plugin && (plugin.pages || []).find(x => x.name === pageName && x.data);
+      if (!page) show(main, el("h2", {}, "No such page"),
+        el("p", {}, `No plugin here has a page '${route}'. `, el("a", { href: "#/" }, "Back to the overview")));
+      else await dataPage(main, plugin, page, refresh);
+    }
+    shown = route;
     document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();
   } catch (e) {
+    shown = null;
     show(main, el("p", { class: "error" }, "Could not load this page: ", e.message));
   }
   rendering = false;
-  if (again) { again = false; render(); }
+  if (again !== null) { const r = again; again = null; render(r); }
 }
 
 function setLarge(on) {
@@ -271,39 +707,38 @@ function setLarge(on) {
   try { localStorage.setItem("baton.large", on ? "1" : ""); } catch (e) { /* private mode */ }
 }
 
-// Plugins that failed to load, or to reload after an edit (their last good
-// version still runs): a banner above every page, so a district IT person
-// editing a plugin sees the error where they look.
-async function pluginErrors() {
-  const box = document.getElementById("plugin-errors");
-  const list = await maybe("/api/plugins", []);
-  const bad = list.filter(p => p.reload_error || (p.state === "failed" && p.error));
-  box.hidden = bad.length === 0;
-  show(box, ...bad.map(p => el("p", {},
-    el("strong", {}, p.name), p.reload_error ? " failed to reload; its last good version is running: " : " failed to load: ",
-    el("code", {}, p.reload_error || p.error))));
-}
-
 function live() {
   const dot = document.getElementById("live");
   const es = new EventSource("/api/events/stream");
   es.addEventListener("hello", () => { dot.textContent = "live"; dot.classList.add("on"); });
-  es.addEventListener("change", () => render());
-  es.addEventListener("plugins", () => { pluginErrors(); render(); });
+  es.addEventListener("change", () => {
+    render(true);
+    if (state.lists.people || state.lists.groups) loadLists(true);
+  });
+  es.addEventListener("plugins", async () => {
+    await loadPlugins();
+    if (state.commands) await loadCommands().catch(() => {});
+    // Pages and forms may have changed: drawn again (forms whose command
+    // is unchanged are kept, with what was typed).
+    render(false);
+  });
   es.onerror = () => { dot.textContent = "reconnecting"; dot.classList.remove("on"); };
 }
 
-window.addEventListener("hashchange", render);
+window.addEventListener("hashchange", () => render(false));
 // The charts are drawn for the page's width: draw them again when it changes.
 let lastWidth = innerWidth, resizeTimer = 0;
 window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => { if (innerWidth !== lastWidth) { lastWidth = innerWidth; render(); } }, 250);
+  resizeTimer = setTimeout(() => { if (innerWidth !== lastWidth) { lastWidth = innerWidth; render(true); } }, 250);
 });
-document.getElementById("large").addEventListener("click", () => { setLarge(!document.body.classList.contains("large")); render(); });
+document.getElementById("large").addEventListener("click", () => {
+  setLarge(!document.body.classList.contains("large"));
+  render(true);
+});
 try { setLarge(localStorage.getItem("baton.large") === "1" || /[?&]large\b/.test(location.search)); } catch (e) { /* */ }
-render();
-pluginErrors();
+// Who asks first: the navigation shows a coordinators' page only to them.
+loadMe().then(loadPlugins).then(() => render(false));
 // ?live=0 leaves the event stream closed: for headless screenshots, whose
 // virtual clock waits for every open request.
 if (!/[?&]live=0\b/.test(location.search)) live();
