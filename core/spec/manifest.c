@@ -811,7 +811,7 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
                                       "help",  "required", "many",
                                       "short", "values",   "metavar",
                                       "exists", "optional", "min",
-                                      "max"};
+                                      "max",   "inactive"};
   char where[160];
   const char *kind = c->kind ? c->kind : "command";
   snprintf(where, sizeof where, "argument %zu of %s '%s'", pos, kind, cmd);
@@ -885,7 +885,14 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
   a->must_exist = lua_toboolean(L, -1);
   lua_getfield(L, -4, "optional");
   int optional = lua_toboolean(L, -1);
-  lua_pop(L, 4);
+  lua_getfield(L, -5, "inactive");
+  a->inactive = lua_toboolean(L, -1);
+  lua_pop(L, 5);
+  if (a->inactive && a->type != BATON_ARG_PERSON)
+    return failf(c, at,
+                 "%s: inactive = true is for a person argument (type = "
+                 "\"person\"); remove it",
+                 where);
   if ((r = get_bounds(c, a, where, at)) != 0)
     return r;
   if (!a->flag && !a->def.set && !optional)

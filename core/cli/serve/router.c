@@ -282,14 +282,16 @@ void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
   serve_who_t who;
   baton__serve_who(sv, r, &who);
   int ok = read || authorised(r, &who);
-  baton__serve_who_clear(&who);
-  if (!ok)
+  if (!ok) {
+    baton__serve_who_clear(&who);
     return;
+  }
   if (strncmp(path, "/api/", 5) != 0) {
     if (!read)
       send_error(r, 405, "this address is read-only");
     else if (!baton__serve_asset(sv, r, path))
       send_error(r, 404, "no such page");
+    baton__serve_who_clear(&who);
     return;
   }
   const char *api = path + 4;
@@ -307,13 +309,23 @@ void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
     baton__serve_api_stream(sv, r);
   else if (read && strcmp(api, "/plugins") == 0)
     api_plugins(sv, r);
+  else if (read && strcmp(api, "/commands") == 0)
+    baton__serve_api_commands(sv, r, &who);
+  else if (strncmp(api, "/run/", 5) == 0 && strcmp(m, "POST") == 0)
+    baton__serve_api_run(sv, r, &who);
+  else if (strncmp(api, "/run/", 5) == 0)
+    baton__http_json(r, 405,
+                     json_pack("{s:{s:i, s:s}}", "error", "status", 405,
+                               "message", "a command runs with POST"),
+                     "Allow: POST\r\n");
   else if (baton__route_dispatch(
                sv->h, r,
                &(baton_route_ctx_t){sv->log, baton__serve_known_version(sv),
-                                    sv->route_ms}))
-    return;
+                                    sv->route_ms, who.person, who.role}))
+    ;
   else if (!read)
     send_error(r, 405, "this address is read-only");
   else
     send_error(r, 404, "no such API; see docs/serve.md");
+  baton__serve_who_clear(&who);
 }

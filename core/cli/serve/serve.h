@@ -112,6 +112,28 @@ void baton__serve_who_clear(serve_who_t *who);
 /* 1 if who's role is at least `role` (viewer < staff < coordinator). */
 int baton__serve_who_at_least(const serve_who_t *who, const char *role);
 
+/* ---- commands as forms (commands.c) ---------------------------------------
+ */
+
+/* Whether who may run the command spec from the browser (its `access`
+ * and `self`), given the value `given` of its self argument (NULL when
+ * none was given). Returns NULL when allowed, with *fill the id the host
+ * gives the self argument (NULL: leave it as given); else the refusal
+ * message naming the rule, with *status 401 (nobody signed in) or 403.
+ * Pure: no store, no request. */
+const char *baton__serve_may_run(const serve_who_t *who,
+                                 const baton_cmdspec_t *spec, const char *given,
+                                 const char **fill, int *status);
+/* GET /api/commands: every command of every plugin, with its arguments
+ * and whether who may run it. */
+void baton__serve_api_commands(serve_t *sv, baton_http_req_t *r,
+                               const serve_who_t *who);
+/* POST /api/run/NAMESPACE/COMMAND {"args": {...}}: checks the arguments
+ * as the command line does, then runs the command captured with --json,
+ * after the runs already waiting (one at a time). */
+void baton__serve_api_run(serve_t *sv, baton_http_req_t *r,
+                          const serve_who_t *who);
+
 /* ---- live updates (live.c) ------------------------------------------------
  */
 
