@@ -145,7 +145,9 @@ struct baton_host_s {
   struct baton_reach_s *next_reach;
   /* The person the next command baton__host_start_command starts acts
    * for (`baton serve`: the signed-in person running it from the
-   * browser), or NULL; taken (set to NULL) as the command starts. */
+   * browser), or NULL; taken (set to NULL) as the command starts. Also
+   * set by hooks.c while it starts the hooks of an event: a task started
+   * without a reach of its own (baton__task_start) acts for them. */
   const char *next_actor;
   int user_args; /* baton_host_run_command: the arguments are the user's */
   const baton_bindings_t *bindings; /* the baton.* API (core/lua) */

@@ -142,15 +142,23 @@ static const char *actor_of(thost_t *t, const char *kind) {
 }
 
 /* A command started for a person (baton serve's signed-in person, through
- * h->next_actor) logs its events with them as actor, and so does a
- * command it calls through baton.plugin; an actor the plugin names is
- * kept; the next command, started for nobody, logs none. */
+ * h->next_actor) logs its events with them as actor, and so do a command
+ * it calls through baton.plugin and the hooks of its events; an actor
+ * the plugin names is kept; the next command, started for nobody, logs
+ * none. */
 static void test_events_carry_the_actor_the_command_runs_for(void **state) {
   scratch_t *s = *state;
   plugin_simple(s->dir, "t", NULL,
                 "baton.events.log({ kind = 't.a' })\n"
                 "baton.events.log({ kind = 't.b', actor = 'named' })\n");
   plugin_simple(s->dir, "u", NULL, "baton.plugin('t').go{}\n");
+  char *hm = manifest_text("h", "  hooks = { 't.a' },\n");
+  free(plugin_write(s->dir, "h", hm,
+                    "baton.events.on('t.a', function(e)\n"
+                    "  baton.events.log({ kind = 'h.after' })\n"
+                    "end)\n"
+                    "return {}\n"));
+  free(hm);
   char *db = baton__asprintf("%s/baton.db", s->dir);
   setenv("BATON_DB", db, 1);
   free(db);
@@ -161,8 +169,11 @@ static void test_events_carry_the_actor_the_command_runs_for(void **state) {
   assert_null(t->h->next_actor); /* taken by the command */
   assert_string_equal(actor_of(t, "t.a"), "T009");
   assert_string_equal(actor_of(t, "t.b"), "named");
+  /* The hook of t.a acted for T009 too. */
+  assert_string_equal(actor_of(t, "h.after"), "T009");
   assert_int_equal(baton_host_run_command(t->h, "t", "go", 0, NULL), 0);
   assert_string_equal(actor_of(t, "t.a"), "(none)");
+  assert_string_equal(actor_of(t, "h.after"), "(none)");
   t->h->next_actor = "T010";
   assert_int_equal(baton_host_run_command(t->h, "u", "go", 0, NULL), 0);
   host_capture(t);
