@@ -9,6 +9,7 @@
 use_plugins forms
 baton people import "$BATON_SOURCE_DIR/samples/staff.csv" >/dev/null
 baton groups import "$BATON_SOURCE_DIR/samples/groups.csv" >/dev/null
+baton groups import "$BATON_SOURCE_DIR/samples/mentoring-groups.csv" >/dev/null
 # T002 leaves: the roster without them, imported as the whole roster.
 grep -v '^T002,' "$BATON_SOURCE_DIR/samples/staff.csv" >roster.csv
 baton people import roster.csv --full >/dev/null
@@ -101,10 +102,15 @@ run_cmd form/plan ''
 expect_code 200
 expect_json_true body 'd["status"] == 0 and d["result"]["count"] == 2 and d["result"]["level"] == "low" and d["result"]["save"] is False'
 
-test_case "a bundled command runs from its form: mentor match previews"
+test_case "a bundled command runs from its form: mentor match previews, then saves"
 run_cmd mentor/match '{"args": {"save": false}}'
 expect_code 200
-expect_json_true body 'd["status"] in (0, 1) and ("result" in d) and ("output" in d)'
+expect_json_true body 'd["status"] == 0 and d["result"]["saved"] is False and len(d["result"]["pairs"]) > 0'
+run_cmd mentor/match '{"args": {"save": true, "objective": "fairest"}}'
+expect_code 200
+expect_json_true body 'd["status"] == 0 and d["result"]["saved"] is True and d["result"]["objective"] == "fairest"'
+get "/api/events?kind=mentor.pair"
+expect_json_true body 'len(d) > 0 and all(e["actor"] is None for e in d)'
 
 test_case "every wrong argument is named with the command line's message"
 run_cmd form/plan '{"args": {"count": 9, "when": "2026-13-01", "level": "middle", "team": "No Such Group", "who": ["T998"], "save": "maybe", "ratio": true, "levle": "low"}}'
@@ -203,6 +209,21 @@ expect_json_true body 'd["user"] == {"role": "coordinator"}'
 get /api/forms/me
 expect_json_true body 'd["user"] == "nobody"'
 
+test_case "a page for coordinators is refused to others by the host, and not listed"
+get /api/forms/private
+expect_code 401
+expect_contains 'access = \"coordinator\"' body
+expect_not_contains "secret" body
+get /api/forms/private -H "$AUTH"
+expect_code 200
+expect_contains "coordinators' secret" body
+get /api/forms/open
+expect_code 200
+get /api/plugins
+expect_json_true body '[p["name"] for p in [p for p in d if p["name"] == "forms"][0]["pages"]] == ["open"]'
+get /api/plugins -H "$AUTH"
+expect_json_true body '[(p["name"], p["access"]) for p in [p for p in d if p["name"] == "forms"][0]["pages"]] == [("open", "any"), ("staffroom", "coordinator")]'
+
 # ---- signed-in staff (needs the sessions of issue 16's auth) ----------------
 # Runs once /signin exists; skipped (with a message) before.
 get /signin
@@ -247,6 +268,9 @@ else
     test_case "a route sees the signed-in person"
     get /api/forms/me -b jar
     expect_json_true body 'd["user"] == {"person": "T003", "role": "staff"}'
+    test_case "a page for coordinators is refused to staff"
+    get /api/forms/private -b jar
+    expect_code 403
     test_case "events a route logs have who asked as actor"
     get /api/forms/note -X POST -b jar -H "X-CSRF-Token: $CSRF"
     get "/api/events?kind=form.note"
