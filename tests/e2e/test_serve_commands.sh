@@ -44,6 +44,18 @@ test_case "an empty person is refused before the store is asked"
 expect_status 2 baton form plan --who ""
 expect_contains "--who expects a person's id from the staff list, got an empty string" err
 
+test_case "Tab completes person ids (who left only where taken) and group names"
+expect_status 0 baton __complete -- form thank T00
+expect_contains "T001" out
+expect_not_contains "T002" out
+expect_status 0 baton __complete -- form farewell T00
+expect_contains "T002" out
+expect_status 0 baton __complete -- form plan --team ""
+expect_contains "$GROUP" out
+expect_contains "mentees" out
+expect_status 0 env BATON_DB="$WORK/none.db" "$BATON" --plugins "$PLUGINS" __complete -- form thank ""
+expect_file_absent "$WORK/none.db"
+
 # ---- the API ------------------------------------------------------------------
 
 # --time-limit 2: the runaway command below is stopped after 2 s.
