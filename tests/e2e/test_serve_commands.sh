@@ -144,6 +144,12 @@ run_cmd form/answer '{"args": {"person": ["a", "b"]}}'
 expect_code 400
 expect_json_true body '"missing --text" in d["error"]["fields"]["text"] and "not a list" in d["error"]["fields"]["person"]'
 
+test_case "a list of more than 1000 values is refused before the store is asked"
+python3 -c 'import json; print(json.dumps({"args": {"who": ["T001"] * 1001}}))' >many.json
+run_cmd form/plan @many.json
+expect_code 400
+expect_json_true body '"more than 1000 values" in d["error"]["fields"]["who"]'
+
 test_case "a body that is not {\"args\": {...}} is refused, naming what is wrong"
 run_cmd form/plan '[1, 2]'
 expect_code 400

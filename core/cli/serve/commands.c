@@ -169,6 +169,11 @@ static const char *json_text(const baton_argspec_t *a, const json_t *v,
   }
 }
 
+/* The most values a `many` argument takes from a form: each person or
+ * group among them is a query, made while nothing else is answered. */
+#define RUN_MAX_ITEMS 1000
+#define RUN_MAX_ITEMS_TEXT "1000"
+
 /* What the run takes from one request. */
 typedef struct run_s {
   struct run_s *next;
@@ -250,6 +255,9 @@ static int convert(baton_host_t *h, const baton_argspec_t *a, const json_t *j,
   size_t n = json_is_array(j) ? json_array_size(j) : 1;
   if (json_is_array(j) && !a->many) {
     why = "a list";
+    n = 0;
+  } else if (n > RUN_MAX_ITEMS) {
+    why = "a list of more than " RUN_MAX_ITEMS_TEXT " values";
     n = 0;
   }
   memset(v, 0, sizeof *v);
@@ -488,11 +496,18 @@ static void start_next(void) {
     if (queue_head == NULL)
       queue_tail = NULL;
     queue_busy = 1;
-    run->h->next_actor = run->actor;
-    int r = baton__capture_start(&run->cap, run->h, run->ns, run->cmd,
-                                 run->argc, (const char *const *)run->argv, 1,
-                                 0, 0, run_done, run);
-    run->h->next_actor = NULL;
+    /* A run of its own, whatever task's end started it (run_done): no
+     * caller's reach, the person's actor. run may be freed by the time
+     * capture_start returns (a command that ends at once). */
+    baton_host_t *h = run->h;
+    baton_task_t *running = h->running;
+    h->running = NULL;
+    h->next_actor = run->actor;
+    int r = baton__capture_start(&run->cap, h, run->ns, run->cmd, run->argc,
+                                 (const char *const *)run->argv, 1, 0, 0,
+                                 run_done, run);
+    h->next_actor = NULL;
+    h->running = running;
     if (r != 0) {
       send_error(run->req, 500, "cannot capture the command's output");
       run_free(run);
