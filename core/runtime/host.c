@@ -907,8 +907,8 @@ static int check_one(baton_store_t *s, const baton_argspec_t *a,
     if (r == 0 || r == GROUP_SEEN)
       return 0;
     if (r == BATON_ENOTFOUND) {
-      *err = baton__asprintf("%s: no group '%s'; see baton groups list",
-                             label, x);
+      *err =
+          baton__asprintf("%s: no group '%s'; see baton groups list", label, x);
       return *err ? BATON_EUSAGE : BATON_ENOMEM;
     }
   } else {
@@ -1049,8 +1049,7 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
   const char *actor = h->next_actor; /* baton serve's signed-in person */
   h->next_actor = NULL;
   if (reach == NULL ||
-      baton__reach_args(reach, spec, vals, h->user_args && !h->running) !=
-          0 ||
+      baton__reach_args(reach, spec, vals, h->user_args && !h->running) != 0 ||
       baton__reach_set_actor(reach, actor) != 0) {
     baton__reach_unref(reach);
     report_no_memory(h, p);

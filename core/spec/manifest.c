@@ -807,11 +807,10 @@ static int get_bounds(check_t *c, baton_argspec_t *a, const char *where,
 static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
                      size_t pos) {
   lua_State *L = c->L;
-  static const char *const known[] = {"1",     "type",     "default",
-                                      "help",  "required", "many",
-                                      "short", "values",   "metavar",
-                                      "exists", "optional", "min",
-                                      "max",   "inactive"};
+  static const char *const known[] = {
+      "1",        "type",  "default", "help",    "required",
+      "many",     "short", "values",  "metavar", "exists",
+      "optional", "min",   "max",     "inactive"};
   char where[160];
   const char *kind = c->kind ? c->kind : "command";
   snprintf(where, sizeof where, "argument %zu of %s '%s'", pos, kind, cmd);

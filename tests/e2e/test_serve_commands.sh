@@ -58,8 +58,10 @@ expect_file_absent "$WORK/none.db"
 
 # ---- the API ------------------------------------------------------------------
 
-# --time-limit 2: the runaway command below is stopped after 2 s.
-start_bg "$BATON" --plugins "$PLUGINS" --time-limit 2 serve --listen 127.0.0.1:0
+# --time-limit 2, --memory-limit 32: the runaway commands below are
+# stopped by the host's limits.
+start_bg "$BATON" --plugins "$PLUGINS" --time-limit 2 --memory-limit 32 \
+  serve --listen 127.0.0.1:0
 if ! wait_for_text "dashboard at" out 5000; then
   fail "baton serve did not start" out err
   finish
@@ -144,6 +146,13 @@ run_cmd form/answer '{"args": {"person": ["a", "b"]}}'
 expect_code 400
 expect_json_true body '"missing --text" in d["error"]["fields"]["text"] and "not a list" in d["error"]["fields"]["person"]'
 
+test_case "a value of the wrong JSON type says what the argument takes"
+run_cmd form/plan '{"args": {"level": true, "when": 20260901, "team": ["a"]}}'
+expect_code 400
+expect_json_true body 'd["error"]["fields"]["level"] == "--level expects one of '"'"'low'"'"', '"'"'high'"'"', not a boolean"'
+expect_json_true body '"--when expects a date written YYYY-MM-DD" in d["error"]["fields"]["when"]'
+expect_json_true body 'd["error"]["fields"]["team"] == "--team expects a group'"'"'s name, not a list"'
+
 test_case "a list of more than 1000 values is refused before the store is asked"
 python3 -c 'import json; print(json.dumps({"args": {"who": ["T001"] * 1001}}))' >many.json
 run_cmd form/plan @many.json
@@ -191,6 +200,13 @@ run_cmd form/spin '{}' -m 20
 expect_code 200
 expect_json_true body 'd["status"] == 1 and "time limit of 2 s exceeded" in d["errors"]'
 verdict "answered before the client gave up" "no answer" "" test "$CODE" != 000
+
+test_case "a command that takes memory without end is stopped at the host's limit"
+run_cmd form/hog '{}' -m 20
+expect_code 200
+expect_json_true body 'd["status"] == 1 and "out of memory" in d["errors"] and "32 MiB" in d["errors"]'
+get /api/health
+expect_code 200
 
 test_case "runs wait for each other: one sent during a runaway one is answered after it"
 ( curl -s -m 20 -o spin.json -X POST -H "$AUTH" --data-binary '{}' "${URL}api/run/form/spin" ) &

@@ -291,14 +291,24 @@ static int convert(baton_host_t *h, const baton_argspec_t *a, const json_t *j,
     r = r != 0 ? r : baton__arg_check_store(s, a, v, &err);
   }
   if (why != NULL) {
+    baton_buf_t want = {0};
+    if (a->type == BATON_ARG_ENUM)
+      for (size_t i = 0; i < a->nvalues; i++)
+        baton__buf_printf(&want, "%s'%s'", i ? ", " : "one of ", a->values[i]);
+    else
+      baton__buf_printf(
+          &want, "%s",
+          a->type == BATON_ARG_BOOLEAN ? "true or false"
+          : a->type == BATON_ARG_INTEGER || a->type == BATON_ARG_NUMBER
+              ? "a number"
+          : a->type == BATON_ARG_DATE   ? "a date \"YYYY-MM-DD\""
+          : a->type == BATON_ARG_PERSON ? "a person's id (a string)"
+          : a->type == BATON_ARG_GROUP  ? "a group's name"
+                                        : "a string");
     err = baton__asprintf("%s expects %s%s, not %s", label,
                           a->many ? "a list of values or one value: " : "",
-                          a->type == BATON_ARG_BOOLEAN ? "true or false"
-                          : a->type == BATON_ARG_INTEGER ||
-                                  a->type == BATON_ARG_NUMBER
-                              ? "a number"
-                              : "a string",
-                          why);
+                          want.data ? want.data : "a value", why);
+    baton__buf_free(&want);
     r = BATON_EUSAGE;
   }
   if (r != 0) {

@@ -182,11 +182,13 @@ static int page_refused(serve_t *sv, baton_http_req_t *r, const char *path,
       if (pg->access != BATON_ACCESS_COORDINATOR || strcmp(route, path) != 0)
         continue;
       if (who->role[0] == '\0')
-        send_error(r, 401, "this page is for coordinators (rule: access = "
-                           "\"coordinator\"); sign in");
+        send_error(r, 401,
+                   "this page is for coordinators (rule: access = "
+                   "\"coordinator\"); sign in");
       else
-        send_error(r, 403, "this page is for coordinators (rule: access = "
-                           "\"coordinator\")");
+        send_error(r, 403,
+                   "this page is for coordinators (rule: access = "
+                   "\"coordinator\")");
       return 1;
     }
   }
