@@ -3,7 +3,9 @@
  * serve.c starts and stops the server (the command, signals, reload);
  * router.c answers each request; cache.c keeps answers and their gzipped
  * bytes; live.c polls the database and feeds the event streams; static.c
- * serves the web app; restart.c restarts the server in place when a
+ * serves the web app; commands.c offers every plugin command as a form
+ * (GET /api/commands, POST /api/run/NS/CMD) and decides who may run it;
+ * restart.c restarts the server in place when a
  * plugin is stuck in C. Private to this folder. */
 #ifndef BATON_SERVE_H
 #define BATON_SERVE_H
