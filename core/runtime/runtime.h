@@ -149,6 +149,8 @@ struct baton_host_s {
    * set by hooks.c while it starts the hooks of an event: a task started
    * without a reach of its own (baton__task_start) acts for them. */
   const char *next_actor;
+  /* The newest captured run still going (capture.c), or NULL. */
+  struct baton_capture_s *capture;
   int user_args; /* baton_host_run_command: the arguments are the user's */
   const baton_bindings_t *bindings; /* the baton.* API (core/lua) */
   /* The built-in command or group a word names, or NULL (set by the CLI:
