@@ -295,7 +295,14 @@ function baton.spawn(file, args, opts) end
 ---@field headers table<string, string>  lower-case names
 ---@field body? string
 ---@field json? any                      the body, when it is application/json
+---@field user? baton.user              who asks; nil when nobody is signed in
 local request = {}
+
+--- Who is asking, as `baton serve` knows them.
+---@class baton.user
+---@field person? string  their id in the staff list; nil for the server's own start-up token
+---@field role "coordinator"|"staff"|"viewer"
+local user = {}
 
 baton.http = {}
 

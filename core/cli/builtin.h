@@ -82,6 +82,9 @@ extern const size_t baton__config_ncommands;
  * manifest's declaration. */
 char *baton__config_doctor(baton_host_t *h, const baton_plugin_t *p,
                            int *problem);
+/* A value as JSON of its type (a number, a boolean, a string); null when
+ * not set. Also for GET /api/commands (serve/commands.c). */
+struct json_t *baton__value_json(const baton_value_t *v);
 
 /* cmd_users.c: `baton users`, accounts and invitations. */
 extern const baton_builtin_t baton__users_commands[];

@@ -5,7 +5,8 @@
  * the words typed so far to `baton __complete`, which answers from the
  * same command table and manifests that parse the command line (built-in
  * commands and their groups, plugin namespaces on the plugin search path,
- * every command's flags, enum values, global flags). So a plugin added
+ * every command's flags, enum values, global flags; the people and groups
+ * of the store for person and group arguments). So a plugin added
  * after the script was installed completes at once, and the completion can
  * never disagree with what baton accepts. See docs/decisions.md.
  *
@@ -190,6 +191,29 @@ static void offer_kind(comp_t *c, const char *kind) {
   fprintf(c->cli->out, "%s\n", kind);
 }
 
+static int offer_person(const baton_person_t *p, void *ud) {
+  offer(ud, p->id);
+  return 0;
+}
+
+static int offer_group(const baton_group_t *g, void *ud) {
+  offer(ud, g->name);
+  return 0;
+}
+
+/* The people (active ones, unless the argument takes people who left) or
+ * the groups of the store, if it exists: a Tab never creates one. */
+static void offer_store(comp_t *c, const baton_argspec_t *a) {
+  baton_host_t *h = c->cli->host;
+  baton_store_t *s;
+  if (!baton__is_file(baton__host_db_path(h)) || baton__host_store(h, &s) != 0)
+    return;
+  if (a->type == BATON_ARG_PERSON)
+    baton_people_each(s, NULL, 0, a->inactive, offer_person, c);
+  else
+    baton_groups_each(s, offer_group, c);
+}
+
 static void offer_value(comp_t *c, const baton_argspec_t *a) {
   if (a->type == BATON_ARG_PATH) {
     offer_kind(c, "files");
@@ -205,7 +229,8 @@ static void offer_value(comp_t *c, const baton_argspec_t *a) {
   else if (a->type == BATON_ARG_BOOLEAN) {
     offer(c, "true");
     offer(c, "false");
-  }
+  } else if (a->type == BATON_ARG_PERSON || a->type == BATON_ARG_GROUP)
+    offer_store(c, a);
 }
 
 typedef struct {

@@ -70,8 +70,7 @@ static void format_value(const baton_value_t *v, baton_buf_t *b) {
     baton__value_format(v, b);
 }
 
-/* A value as JSON of its type; null when not set. */
-static json_t *value_json(const baton_value_t *v) {
+json_t *baton__value_json(const baton_value_t *v) {
   if (!v->set)
     return json_null();
   switch (v->type) {
@@ -82,7 +81,7 @@ static json_t *value_json(const baton_value_t *v) {
   case BATON_ARG_BOOLEAN:
     return json_boolean(v->v.b);
   default:
-    return json_string(v->v.s);
+    return v->v.s ? json_string(v->v.s) : json_null();
   }
 }
 
@@ -95,9 +94,9 @@ static json_t *setting_json(const baton_argspec_t *a, const char *stored) {
   free(why);
   json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:b, s:b, s:s?}", "key", a->name,
                         "type", baton__argtype_name(a->type), "value",
-                        value_json(stored && valid ? &v : &a->def), "default",
-                        value_json(&a->def), "set", stored != NULL, "valid",
-                        valid, "help", a->help);
+                        baton__value_json(stored && valid ? &v : &a->def),
+                        "default", baton__value_json(&a->def), "set",
+                        stored != NULL, "valid", valid, "help", a->help);
   baton__value_clear(&v);
   return o;
 }

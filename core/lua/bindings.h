@@ -173,6 +173,10 @@ typedef struct {
                          older one is not used */
   unsigned time_ms;   /* a handler's time limit (--route-time-limit), or 0
                          for the host's alone; the shorter one holds */
+  const char *person; /* who asks: the signed-in person's id, or NULL */
+  const char *role;   /* their role ("coordinator", "staff", "viewer"), or
+                         NULL for nobody; the handler sees both as
+                         req.user, and events it logs have person as actor */
 } baton_route_ctx_t;
 
 /* Answers r with the route of a loaded plugin that matches its path (405
@@ -182,7 +186,8 @@ typedef struct {
  * without running the handler while the data's version stays the same,
  * unless the route was made with {cache = false}. A handler's failure is
  * logged to ctx->log and answered 500 naming the plugin; one that runs
- * past the time limit is stopped and answered 503. */
+ * past the time limit is stopped and answered 503. Answers are kept per
+ * person and role too, since a handler may answer each their own. */
 int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
                           const baton_route_ctx_t *ctx);
 

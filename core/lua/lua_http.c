@@ -553,9 +553,10 @@ typedef struct {
   char *values[2 * (ROUTE_MAX_SEGMENTS + ROUTE_MAX_QUERY)];
   json_t *body_json;
   FILE *log;
-  char *key;         /* "path?query" when a 200 answer is to be kept */
-  long long version; /* the data's version when the request came */
-  unsigned limit_ms; /* the handler's time limit */
+  char *key;                 /* "path?query" when a 200 answer is to be kept */
+  long long version;         /* the data's version when the request came */
+  unsigned limit_ms;         /* the handler's time limit */
+  const char *person, *role; /* who asks (borrowed while dispatching) */
   char what[ROUTE_MAX_PATH + 64];
 } call_t;
 
@@ -865,6 +866,14 @@ static int push_call(lua_State *L) {
     baton__lua_push_json(L, c->body_json);
     lua_setfield(L, -2, "json");
   }
+  if (c->role != NULL) { /* req.user: who asks; nil when nobody */
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, c->person);
+    lua_setfield(L, -2, "person");
+    lua_pushstring(L, c->role);
+    lua_setfield(L, -2, "role");
+    lua_setfield(L, -2, "user");
+  }
   return 3;
 }
 
@@ -941,9 +950,15 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
       c->log = ctx->log;
       c->version = ctx->version;
       c->limit_ms = route_limit(h, ctx->time_ms);
+      c->role = ctx->role && *ctx->role ? ctx->role : NULL;
+      c->person = c->role ? ctx->person : NULL;
       if (strcmp(rt->method, "GET") == 0 && !rt->nocache) {
+        /* Kept per person and role: a handler may answer each their own
+         * (req.user); "\n" cannot be in a path or a role. */
         const char *q = baton__http_req_query(r);
-        c->key = baton__asprintf("%s%s%s", path, *q ? "?" : "", q);
+        c->key =
+            baton__asprintf("%s\n%s\n%s%s%s", c->person ? c->person : "",
+                            c->role ? c->role : "", path, *q ? "?" : "", q);
         answer_t *a =
             c->key ? answer_find(rt, c->key, c->version, uv_now(&h->loop))
                    : NULL;
@@ -990,6 +1005,17 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
         call_free(c);
         return 1;
       }
+      /* Events the handler logs have who asks as their actor. */
+      baton_reach_t *reach = baton__reach_new(p, NULL);
+      if (reach == NULL || baton__reach_set_actor(reach, c->person) != 0) {
+        baton__reach_unref(reach);
+        lua_pop(L, 3);
+        baton__http_json_error(r, 500, p->name,
+                               "out of memory starting the handler");
+        call_free(c);
+        return 1;
+      }
+      h->next_reach = reach; /* taken by baton__task_start_within */
       if (baton__task_start_within(p, 2, c->what, call_done, c, c->limit_ms) !=
           0) {
         baton__http_json_error(r, 500, p->name,

@@ -480,6 +480,10 @@ static int l_events_log(lua_State *L) {
                          "{kind = 'mentor.pair', subject = id}");
   const char *subject = opt_field(L, 1, "subject", fn);
   const char *actor = opt_field(L, 1, "actor", fn);
+  /* None given: whom the running code acts for (the signed-in person of
+   * baton serve who ran the command or asked the route), if anyone. */
+  if (actor == NULL)
+    actor = baton__reach_actor(baton__reach_now(L));
   /* The JSON text and jansson's complaint, boxed: a raise below (the
    * message, the store's failure triple) must not leak them. */
   events_box_t *box = baton__lua_box(L, sizeof *box, release_events);

@@ -10,6 +10,27 @@
  * makes out and err final. */
 static void capture_restore(baton_capture_t *c) {
   baton_host_t *h = c->h;
+  if (h->capture != c) {
+    /* A newer capture is still going, and the host's streams are its: it
+     * puts back what this one saved when it ends. */
+    baton_capture_t *n = h->capture;
+    while (n != NULL && n->outer != c)
+      n = n->outer;
+    if (n != NULL) {
+      n->outer = c->outer;
+      n->saved_out = c->saved_out;
+      n->saved_err = c->saved_err;
+      n->saved_json = c->saved_json;
+      n->saved_quiet = c->saved_quiet;
+      n->saved_debug = c->saved_debug;
+      n->saved_failed = c->saved_failed;
+    }
+    fclose(c->out_f);
+    fclose(c->err_f);
+    c->out_f = c->err_f = NULL;
+    return;
+  }
+  h->capture = c->outer;
   h->opts.out = c->saved_out;
   h->opts.err = c->saved_err;
   h->opts.json = c->saved_json;
@@ -63,6 +84,8 @@ static int capture_begin(baton_capture_t *c, baton_host_t *h, int json,
   c->saved_quiet = h->opts.quiet;
   c->saved_debug = h->opts.debug;
   c->saved_failed = h->failed;
+  c->outer = h->capture;
+  h->capture = c;
   h->opts.out = c->out_f;
   h->opts.err = c->err_f;
   h->opts.json = json;

@@ -5,7 +5,10 @@
  * While the command runs, the host's out and err streams are memory
  * streams and its --json, --quiet and --debug flags are the command's own;
  * they are put back when it ends. So two captured commands must not run at
- * the same time: a caller that may start several queues them. */
+ * the same time: a caller that may start several queues them (`baton
+ * serve`'s forms do). If two overlap anyway (a route calling
+ * baton.plugin while a form's command waits), their output mixes, but the
+ * host's own streams come back whichever ends first. */
 #ifndef BATON_CAPTURE_H
 #define BATON_CAPTURE_H
 
@@ -29,6 +32,11 @@ struct baton_capture_s {
   int saved_json, saved_quiet, saved_debug, saved_failed;
   int script; /* a workflow script's run: its baton.exit is its status */
   int saved_exit_set, saved_exit_status;
+  /* The capture that was the host's newest when this one began: captures
+   * form a stack (h->capture), and one that ends under a newer one hands
+   * what it saved to that one instead of putting back streams the newer
+   * one still uses. */
+  baton_capture_t *outer;
 };
 
 /* Starts `baton NS CMD argv...` in host h as baton__host_start_command

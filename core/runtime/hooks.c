@@ -22,7 +22,8 @@
 typedef struct {
   long long id;
   char *kind;
-  int depth; /* of the code that logged it */
+  int depth;   /* of the code that logged it */
+  char *actor; /* whom that code acted for (its hooks act for them too) */
 } pending_t;
 
 struct baton_hooks_s {
@@ -65,9 +66,12 @@ static void run_pending(uv_timer_t *timer) {
         free(msg);
         continue;
       }
+      h->next_actor = v[e].actor; /* the hooks' tasks act for them too */
       h->bindings->deliver(q, v[e].id, v[e].kind, v[e].depth + 1);
+      h->next_actor = NULL;
     }
     free(v[e].kind);
+    free(v[e].actor);
   }
   free(v);
 }
@@ -104,8 +108,14 @@ void baton__hooks_logged(lua_State *L, long long id, const char *kind) {
   }
   if (BATON_GROW(k->v, k->n, k->cap, 8) != 0)
     goto oom;
+  const char *actor = baton__reach_actor(baton__reach_now(L));
+  k->v[k->n].actor = NULL;
   if ((k->v[k->n].kind = baton__strdup(kind)) == NULL)
     goto oom;
+  if (actor && (k->v[k->n].actor = baton__strdup(actor)) == NULL) {
+    free(k->v[k->n].kind);
+    goto oom;
+  }
   k->v[k->n].id = id;
   k->v[k->n].depth = depth;
   k->n++;
@@ -127,8 +137,10 @@ void baton__hooks_free(baton_host_t *h) {
   if (k == NULL)
     return;
   h->hooks = NULL;
-  for (size_t i = 0; i < k->n; i++)
+  for (size_t i = 0; i < k->n; i++) {
     free(k->v[i].kind);
+    free(k->v[i].actor);
+  }
   free(k->v);
   k->v = NULL;
   k->n = 0;

@@ -876,6 +876,107 @@ static void report_load_failure(baton_host_t *h, const baton_plugin_t *p) {
   free(m);
 }
 
+/* What baton_people_get found of one person. */
+typedef struct {
+  int found, active;
+  char name[128];
+} person_seen_t;
+
+static int person_seen(const baton_person_t *p, void *ud) {
+  person_seen_t *f = ud;
+  f->found = 1;
+  f->active = p->active;
+  snprintf(f->name, sizeof f->name, "%s", p->name ? p->name : "");
+  return 0;
+}
+
+#define GROUP_SEEN 1 /* not an error code: group_seen stops at a member */
+
+static int group_seen(const baton_person_t *p, void *ud) {
+  (void)p;
+  (void)ud;
+  return GROUP_SEEN;
+}
+
+/* One value of a person or group argument against the store. */
+static int check_one(baton_store_t *s, const baton_argspec_t *a,
+                     const char *label, const char *x, char **err) {
+  int r;
+  if (a->type == BATON_ARG_GROUP) {
+    r = baton_group_members(s, x, group_seen, NULL);
+    if (r == 0 || r == GROUP_SEEN)
+      return 0;
+    if (r == BATON_ENOTFOUND) {
+      *err =
+          baton__asprintf("%s: no group '%s'; see baton groups list", label, x);
+      return *err ? BATON_EUSAGE : BATON_ENOMEM;
+    }
+  } else {
+    person_seen_t f = {0};
+    r = baton_people_get(s, x, person_seen, &f);
+    if (r == 0 && f.found && (f.active || a->inactive))
+      return 0;
+    if (r == 0 || r == BATON_ENOTFOUND) {
+      *err = f.found ? baton__asprintf("%s: '%s' (%s) is no longer active in "
+                                       "the staff list; see baton people "
+                                       "list --all",
+                                       label, x, f.name)
+                     : baton__asprintf("%s: no person '%s' in the staff "
+                                       "list; see baton people list",
+                                       label, x);
+      return *err ? BATON_EUSAGE : BATON_ENOMEM;
+    }
+  }
+  *err = baton__asprintf("%s: cannot check '%s' against the staff list: %s",
+                         label, x, baton_store_last_error(s));
+  return r;
+}
+
+int baton__arg_check_store(baton_store_t *s, const baton_argspec_t *a,
+                           const baton_value_t *v, char **err) {
+  *err = NULL;
+  if ((a->type != BATON_ARG_PERSON && a->type != BATON_ARG_GROUP) || !v->set)
+    return 0;
+  char label[80];
+  baton__arg_label(a, label, sizeof label);
+  for (size_t k = 0; k < (a->many ? v->nitems : 1); k++) {
+    const baton_value_t *x = a->many ? &v->items[k] : v;
+    int r = x->set && x->v.s ? check_one(s, a, label, x->v.s, err) : 0;
+    if (r != 0)
+      return r;
+  }
+  return 0;
+}
+
+/* The person and group arguments of a parsed command, checked against the
+ * host's store (opened only when the command has one). Returns 0, or the
+ * exit status after reporting: 2 for a value not in the store, 1 when
+ * the store cannot be read. */
+static int check_store_args(baton_host_t *h, const baton_cmdspec_t *spec,
+                            const baton_value_t *vals, const char *prefix) {
+  baton_store_t *s = NULL;
+  for (size_t i = 0; i < spec->nargs; i++) {
+    const baton_argspec_t *a = &spec->args[i];
+    if ((a->type != BATON_ARG_PERSON && a->type != BATON_ARG_GROUP) ||
+        !vals[i].set)
+      continue;
+    if (s == NULL && baton__host_store(h, &s) != 0) {
+      baton__host_report(h, NULL, h->error, NULL);
+      return 1;
+    }
+    char *msg = NULL;
+    int r = baton__arg_check_store(s, a, &vals[i], &msg);
+    if (r == BATON_EUSAGE)
+      baton__usage_error(h, spec, prefix, msg);
+    else if (r != 0)
+      baton__host_report(h, NULL, msg ? msg : baton_strerror(r), NULL);
+    free(msg);
+    if (r != 0)
+      return r == BATON_EUSAGE ? 2 : 1;
+  }
+  return 0;
+}
+
 int baton__host_start_command(baton_host_t *h, const char *ns,
                                const char *cmd, int argc,
                                const char *const *argv,
@@ -930,6 +1031,10 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
     free(msg);
     return 2;
   }
+  if ((r = check_store_args(h, spec, vals, prefix)) != 0) {
+    baton__args_free(spec, vals);
+    return r;
+  }
   baton__host_signals(h, 1);
   if (baton__plugin_load(p) != 0) {
     report_load_failure(h, p);
@@ -941,8 +1046,11 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
    * line of a command run directly are reachable too. */
   baton_reach_t *reach =
       baton__reach_new(p, h->running ? h->running->reach : NULL);
-  if (reach == NULL || baton__reach_args(reach, spec, vals,
-                                         h->user_args && !h->running) != 0) {
+  const char *actor = h->next_actor; /* baton serve's signed-in person */
+  h->next_actor = NULL;
+  if (reach == NULL ||
+      baton__reach_args(reach, spec, vals, h->user_args && !h->running) != 0 ||
+      baton__reach_set_actor(reach, actor) != 0) {
     baton__reach_unref(reach);
     report_no_memory(h, p);
     baton__args_free(spec, vals);

@@ -38,6 +38,7 @@ struct baton_reach_s {
   char **args; /* the command's path arguments: "--csv", value, ... */
   size_t nargs;
   int granted; /* args came from the user's own command line */
+  char *actor; /* whom the code acts for, or NULL (baton__reach_actor) */
   baton_reach_t *caller;
 };
 
@@ -57,6 +58,7 @@ void baton__reach_unref(baton_reach_t *r) {
     free(r->name);
     free(r->manifest);
     free(r->ns);
+    free(r->actor);
     free(r);
     r = next;
   }
@@ -80,6 +82,21 @@ baton_reach_t *baton__reach_new(baton_plugin_t *p, baton_reach_t *caller) {
   }
   r->caller = baton__reach_ref(caller);
   return r;
+}
+
+int baton__reach_set_actor(baton_reach_t *r, const char *actor) {
+  free(r->actor);
+  r->actor = NULL;
+  if (actor != NULL && (r->actor = baton__strdup(actor)) == NULL)
+    return BATON_ENOMEM;
+  return 0;
+}
+
+const char *baton__reach_actor(const baton_reach_t *r) {
+  for (; r != NULL; r = r->caller)
+    if (r->actor != NULL)
+      return r->actor;
+  return NULL;
 }
 
 static int add_arg(baton_reach_t *r, const char *flag, const char *value) {

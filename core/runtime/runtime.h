@@ -143,6 +143,14 @@ struct baton_host_s {
   /* The reach the next baton__task_start gives its task instead of the
    * default (its plugin's grant, attenuated by the running task's). */
   struct baton_reach_s *next_reach;
+  /* The person the next command baton__host_start_command starts acts
+   * for (`baton serve`: the signed-in person running it from the
+   * browser), or NULL; taken (set to NULL) as the command starts. Also
+   * set by hooks.c while it starts the hooks of an event: a task started
+   * without a reach of its own (baton__task_start) acts for them. */
+  const char *next_actor;
+  /* The newest captured run still going (capture.c), or NULL. */
+  struct baton_capture_s *capture;
   int user_args; /* baton_host_run_command: the arguments are the user's */
   const baton_bindings_t *bindings; /* the baton.* API (core/lua) */
   /* The built-in command or group a word names, or NULL (set by the CLI:
@@ -228,6 +236,15 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
                                const char *const *argv,
                                void (*done_cb)(baton_task_t *), void *data,
                                int *started);
+/* Checks a person or group argument's value v (every item of a `many`
+ * one; unset values and other types pass) against the store s: a person
+ * must be in the staff list and active (or, with `inactive = true` on the
+ * argument, have been), a group must exist. Returns 0; BATON_EUSAGE with
+ * *err (malloc'd) "PERSON: no person 'X' in the staff list; see baton
+ * people list"; or the store's error code with *err saying why it could
+ * not be read. */
+int baton__arg_check_store(struct baton_store_s *s, const baton_argspec_t *a,
+                           const baton_value_t *v, char **err);
 /* Reloads a plugin from its files: reads the manifest and loads init.lua
  * into a fresh state beside the old one; on success the new plugin object
  * takes the old one's place and the old one is freed (its tasks end as
@@ -416,6 +433,15 @@ void baton__reach_unref(baton_reach_t *r);
  * or BATON_ENOMEM. Only before the reach is shared. */
 int baton__reach_args(baton_reach_t *r, const baton_cmdspec_t *spec,
                       const baton_value_t *vals, int granted);
+/* Records who the code of r acts for (a person's id: the signed-in
+ * person of `baton serve` who ran the command or asked the route), before
+ * the reach is shared. Returns 0 or BATON_ENOMEM. */
+int baton__reach_set_actor(baton_reach_t *r, const char *actor);
+/* Whom the code holding r acts for: the actor of r's own link, else of
+ * the first caller along the chain that has one; NULL for none (the
+ * command line). baton.events.log records it when the plugin gives no
+ * actor. */
+const char *baton__reach_actor(const baton_reach_t *r);
 /* Widens r's own link by one grant ("fs.read:out/"), as baton__grant_add
  * does (where follows the grant in messages). Only for the reach of a
  * test file under `baton test` (test_permissions): the chain rule keeps

@@ -215,8 +215,14 @@ int baton__task_start_within(baton_plugin_t *p, int nargs, const char *what,
    * the task whose code starts it (baton.plugin, the test runner's run). */
   baton_reach_t *reach = h->next_reach;
   h->next_reach = NULL;
-  if (reach == NULL)
+  if (reach == NULL) {
     reach = baton__reach_new(p, h->running ? h->running->reach : NULL);
+    /* A hook's task acts for whom the code that logged its event did. */
+    if (reach != NULL && baton__reach_set_actor(reach, h->next_actor) != 0) {
+      baton__reach_unref(reach);
+      reach = NULL;
+    }
+  }
   baton_task_t *t = calloc(1, sizeof *t);
   struct start_ctx c = {.nargs = nargs};
   if (reach == NULL || t == NULL || (t->what = baton__strdup(what)) == NULL ||

@@ -54,8 +54,7 @@ static int usage_err(char **err, const char *fmt, ...) {
   return BATON_EUSAGE;
 }
 
-/* How an argument is shown in messages: "--times" or "WHO". */
-static void arg_label(const baton_argspec_t *a, char *buf, size_t n) {
+void baton__arg_label(const baton_argspec_t *a, char *buf, size_t n) {
   if (a->flag)
     snprintf(buf, n, "--%s", a->name);
   else
@@ -81,7 +80,7 @@ static int parse_bool(const char *s, int *b) {
 int baton__arg_convert(const baton_argspec_t *a, const char *s,
                        baton_value_t *v, char **err) {
   char label[80];
-  arg_label(a, label, sizeof label);
+  baton__arg_label(a, label, sizeof label);
   memset(v, 0, sizeof *v);
   v->type = a->type;
   switch (a->type) {
@@ -348,7 +347,7 @@ int baton__args_parse(const baton_cmdspec_t *spec, int argc,
       continue;
     if (a->required) {
       char label[80];
-      arg_label(a, label, sizeof label);
+      baton__arg_label(a, label, sizeof label);
       r = a->help ? usage_err(err, "missing %s (%s)", label, a->help)
                   : usage_err(err, "missing %s", label);
       goto fail;

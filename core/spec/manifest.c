@@ -807,11 +807,10 @@ static int get_bounds(check_t *c, baton_argspec_t *a, const char *where,
 static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
                      size_t pos) {
   lua_State *L = c->L;
-  static const char *const known[] = {"1",     "type",     "default",
-                                      "help",  "required", "many",
-                                      "short", "values",   "metavar",
-                                      "exists", "optional", "min",
-                                      "max"};
+  static const char *const known[] = {
+      "1",        "type",  "default", "help",    "required",
+      "many",     "short", "values",  "metavar", "exists",
+      "optional", "min",   "max",     "inactive"};
   char where[160];
   const char *kind = c->kind ? c->kind : "command";
   snprintf(where, sizeof where, "argument %zu of %s '%s'", pos, kind, cmd);
@@ -885,7 +884,14 @@ static int check_arg(check_t *c, baton_argspec_t *a, const char *cmd,
   a->must_exist = lua_toboolean(L, -1);
   lua_getfield(L, -4, "optional");
   int optional = lua_toboolean(L, -1);
-  lua_pop(L, 4);
+  lua_getfield(L, -5, "inactive");
+  a->inactive = lua_toboolean(L, -1);
+  lua_pop(L, 5);
+  if (a->inactive && a->type != BATON_ARG_PERSON)
+    return failf(c, at,
+                 "%s: inactive = true is for a person argument (type = "
+                 "\"person\"); remove it",
+                 where);
   if ((r = get_bounds(c, a, where, at)) != 0)
     return r;
   if (!a->flag && !a->def.set && !optional)

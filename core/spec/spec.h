@@ -108,6 +108,7 @@ typedef struct {
   int required; /* a positional without default, or `required = true` */
   int many;     /* repeated flag, or the last positional taking the rest */
   int must_exist; /* path: the file or directory must exist */
+  int inactive;   /* person: people no longer active are taken too */
   baton_value_t min, max; /* integer, number: the bounds, when set */
   char *help;
   char *metavar; /* shown in usage: "N", "DATE", "FILE" */
@@ -220,6 +221,8 @@ void baton__value_clear(baton_value_t *v);
  * wrong, or BATON_ENOMEM. Free *v with baton__value_clear. */
 int baton__arg_convert(const baton_argspec_t *a, const char *s,
                        baton_value_t *v, char **err);
+/* How an argument is named in messages: "--times" or "WHO". */
+void baton__arg_label(const baton_argspec_t *a, char *buf, size_t n);
 /* Appends a value as the command line writes it ("3", "true", "x"). */
 int baton__value_format(const baton_value_t *v, baton_buf_t *b);
 /* Pushes one value (not a `many` list) as its Lua type. */

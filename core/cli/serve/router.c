@@ -153,8 +153,11 @@ static int authorised(baton_http_req_t *r, const serve_who_t *who) {
   return 0;
 }
 
-/* What plugins there are, how they stand and what they answer. */
-static void api_plugins(serve_t *sv, baton_http_req_t *r) {
+/* What plugins there are, how they stand and what they answer; a page
+ * for coordinators is listed to coordinators only. */
+static void api_plugins(serve_t *sv, baton_http_req_t *r,
+                        const serve_who_t *who) {
+  int coordinator = baton__serve_who_at_least(who, "coordinator");
   json_t *a = json_array();
   for (size_t i = 0; i < baton_host_plugin_count(sv->h); i++) {
     baton_plugin_t *p = baton_host_plugin_at(sv->h, i);
@@ -165,6 +168,8 @@ static void api_plugins(serve_t *sv, baton_http_req_t *r) {
     json_t *pages = json_array();
     for (size_t j = 0; p->m && j < p->m->npages; j++) {
       const baton_page_t *pg = &p->m->pages[j];
+      if (pg->access == BATON_ACCESS_COORDINATOR && !coordinator)
+        continue;
       json_array_append_new(
           pages, json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "name", pg->name,
                            "title", pg->title, "data", pg->data, "html",
@@ -178,6 +183,34 @@ static void api_plugins(serve_t *sv, baton_http_req_t *r) {
                      "leadership", p->m ? p->m->leadership : NULL));
   }
   send_json(r, 200, a);
+}
+
+/* 1 if path is the route of a page for coordinators (access =
+ * "coordinator") and who is not one: then answered 401 or 403. The host
+ * refuses it, whatever the plugin's handler would do. */
+static int page_refused(serve_t *sv, baton_http_req_t *r, const char *path,
+                        const serve_who_t *who) {
+  if (baton__serve_who_at_least(who, "coordinator"))
+    return 0;
+  for (size_t i = 0; i < baton_host_plugin_count(sv->h); i++) {
+    const baton_plugin_t *p = baton_host_plugin_at(sv->h, i);
+    for (size_t j = 0; p->m && j < p->m->npages; j++) {
+      const baton_page_t *pg = &p->m->pages[j];
+      const char *route = pg->data ? pg->data : pg->html;
+      if (pg->access != BATON_ACCESS_COORDINATOR || strcmp(route, path) != 0)
+        continue;
+      if (who->role[0] == '\0')
+        send_error(r, 401,
+                   "this page is for coordinators (rule: access = "
+                   "\"coordinator\"); sign in");
+      else
+        send_error(r, 403,
+                   "this page is for coordinators (rule: access = "
+                   "\"coordinator\")");
+      return 1;
+    }
+  }
+  return 0;
 }
 
 /* ---- the server's own origin ------------------------------------------- */
@@ -301,14 +334,16 @@ void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
   serve_who_t who;
   baton__serve_who(sv, r, &who);
   int ok = read || authorised(r, &who);
-  baton__serve_who_clear(&who);
-  if (!ok)
+  if (!ok) {
+    baton__serve_who_clear(&who);
     return;
+  }
   if (strncmp(path, "/api/", 5) != 0) {
     if (!read)
       send_error(r, 405, "this address is read-only");
     else if (!baton__serve_asset(sv, r, path))
       send_error(r, 404, "no such page");
+    baton__serve_who_clear(&who);
     return;
   }
   const char *api = path + 4;
@@ -323,14 +358,26 @@ void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
   else if (read && strcmp(api, "/events/stream") == 0)
     baton__serve_api_stream(sv, r);
   else if (read && strcmp(api, "/plugins") == 0)
-    api_plugins(sv, r);
+    api_plugins(sv, r, &who);
+  else if (read && strcmp(api, "/commands") == 0)
+    baton__serve_api_commands(sv, r, &who);
+  else if (strncmp(api, "/run/", 5) == 0 && strcmp(m, "POST") == 0)
+    baton__serve_api_run(sv, r, &who);
+  else if (strncmp(api, "/run/", 5) == 0)
+    baton__http_json(r, 405,
+                     json_pack("{s:{s:i, s:s}}", "error", "status", 405,
+                               "message", "a command runs with POST"),
+                     "Allow: POST\r\n");
+  else if (page_refused(sv, r, path, &who))
+    ;
   else if (baton__route_dispatch(
                sv->h, r,
                &(baton_route_ctx_t){sv->log, baton__serve_known_version(sv),
-                                    sv->route_ms}))
-    return;
+                                    sv->route_ms, who.person, who.role}))
+    ;
   else if (!read)
     send_error(r, 405, "this address is read-only");
   else
     send_error(r, 404, "no such API; see docs/serve.md");
+  baton__serve_who_clear(&who);
 }

@@ -3,10 +3,11 @@
  * serve.c starts and stops the server (the command, signals, reload);
  * router.c answers each request; cache.c keeps answers and their gzipped
  * bytes; live.c polls the database and feeds the event streams; static.c
- * serves the web app; restart.c restarts the server in place when a
- * plugin is stuck in C; auth.c and api_token.c say who is asking;
- * proxy.c reads what a trusted reverse proxy passes on. Private to this
- * folder. */
+ * serves the web app; commands.c offers every plugin command as a form
+ * (GET /api/commands, POST /api/run/NS/CMD) and decides who may run it;
+ * restart.c restarts the server in place when a plugin is stuck in C;
+ * auth.c and api_token.c say who is asking; proxy.c reads what a trusted
+ * reverse proxy passes on. Private to this folder. */
 #ifndef BATON_SERVE_H
 #define BATON_SERVE_H
 
@@ -154,6 +155,28 @@ int baton__serve_client_addr(serve_t *sv, baton_http_req_t *r, char *out,
 /* The Host the origin check uses: X-Forwarded-Host from a trusted proxy,
  * else the Host header (NULL when there is none). */
 const char *baton__serve_host(serve_t *sv, baton_http_req_t *r);
+
+/* ---- commands as forms (commands.c) ---------------------------------------
+ */
+
+/* Whether who may run the command spec from the browser (its `access`
+ * and `self`), given the value `given` of its self argument (NULL when
+ * none was given). Returns NULL when allowed, with *fill the id the host
+ * gives the self argument (NULL: leave it as given); else the refusal
+ * message naming the rule, with *status 401 (nobody signed in) or 403.
+ * Pure: no store, no request. */
+const char *baton__serve_may_run(const serve_who_t *who,
+                                 const baton_cmdspec_t *spec, const char *given,
+                                 const char **fill, int *status);
+/* GET /api/commands: every command of every plugin, with its arguments
+ * and whether who may run it. */
+void baton__serve_api_commands(serve_t *sv, baton_http_req_t *r,
+                               const serve_who_t *who);
+/* POST /api/run/NAMESPACE/COMMAND {"args": {...}}: checks the arguments
+ * as the command line does, then runs the command captured with --json,
+ * after the runs already waiting (one at a time). */
+void baton__serve_api_run(serve_t *sv, baton_http_req_t *r,
+                          const serve_who_t *who);
 
 /* ---- live updates (live.c) ------------------------------------------------
  */

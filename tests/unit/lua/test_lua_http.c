@@ -175,6 +175,118 @@ static void test_html_escape_and_render(void **state) {
       "baton.html.render: values must be a table, not nil\n");
 }
 
+/* ---- who asks: req.user, the actor, answers kept per person -------------- */
+
+static baton_route_ctx_t who_ctx; /* what on_who_request dispatches with */
+
+static void on_who_request(baton_http_req_t *r, void *ud) {
+  if (!baton__route_dispatch(ud, r, &who_ctx))
+    baton__http_json_error(r, 404, NULL, "no route");
+}
+
+/* Sends one request as (person, role) and returns the answer's body
+ * (static) after the status line's code in *status. */
+static const char *ask_as(baton_host_t *h, baton_http_server_t *srv,
+                          const char *person, const char *role,
+                          const char *request, int *status) {
+  static char body[4096];
+  who_ctx.person = person;
+  who_ctx.role = role;
+  baton_http_pipe_t pipe;
+  assert_int_equal(baton__http_pipe_open(srv, &pipe), 0);
+  baton__http_pipe_feed(&pipe, request, strlen(request));
+  uv_run(&h->loop, UV_RUN_NOWAIT);
+  while (baton__http_pipe_waiting(&pipe))
+    uv_run(&h->loop, UV_RUN_ONCE);
+  assert_non_null(pipe.out.data);
+  *status = atoi(pipe.out.data + 9);
+  const char *b = strstr(pipe.out.data, "\r\n\r\n");
+  snprintf(body, sizeof body, "%s", b ? b + 4 : "");
+  baton__http_pipe_close(&pipe);
+  while (!pipe.closed)
+    uv_run(&h->loop, UV_RUN_ONCE);
+  baton__buf_free(&pipe.out);
+  return body;
+}
+
+static int actor_of(const baton_event_t *e, void *ud) {
+  snprintf(ud, 64, "%s", e->actor ? e->actor : "(none)");
+  return 0;
+}
+
+static void on_closed(baton_http_server_t *s, void *ud) {
+  (void)s;
+  *(int *)ud = 1;
+}
+
+/* A handler sees who asks as req.user (nil for nobody); an event it logs
+ * has them as actor unless it names one; a GET answer kept for one
+ * person is never sent to another (one person must not read another's
+ * records from the cache). */
+static void test_routes_see_who_asks(void **state) {
+  scratch_t *s = *state;
+  char *m = manifest_text("t", "  permissions = { 'http.route' },\n");
+  free(plugin_write(
+      s->dir, "t", m,
+      "baton.http.route('GET', '/api/t/me', function(req)\n"
+      "  if not req.user then return { who = 'nobody' } end\n"
+      "  return { who = (req.user.person or '-') .. '/' .. req.user.role }\n"
+      "end)\n"
+      "baton.http.route('POST', '/api/t/log', function(req)\n"
+      "  baton.events.log({ kind = 't.a' })\n"
+      "  baton.events.log({ kind = 't.b', actor = 'given' })\n"
+      "  return { ok = true }\n"
+      "end)\n"
+      "return {}\n"));
+  free(m);
+  char *db = baton__asprintf("%s/baton.db", s->dir);
+  setenv("BATON_DB", db, 1);
+  free(db);
+  thost_t *t = host_open(s->dir, 10000);
+  plugin_loaded(t, "t");
+  baton_http_limits_t lim;
+  baton__http_limits_init(&lim);
+  baton_http_server_t *srv;
+  assert_int_equal(baton__http_server_start(&srv, &t->h->loop, NULL, &lim,
+                                            on_who_request, t->h, NULL),
+                   0);
+  const char *get = "GET /api/t/me HTTP/1.1\r\nHost: x\r\n\r\n";
+  int st;
+  assert_contains(ask_as(t->h, srv, "T001", "staff", get, &st),
+                  "\"who\":\"T001/staff\"");
+  assert_int_equal(st, 200);
+  assert_contains(ask_as(t->h, srv, "T002", "viewer", get, &st),
+                  "\"who\":\"T002/viewer\"");
+  assert_contains(ask_as(t->h, srv, NULL, "coordinator", get, &st),
+                  "\"who\":\"-/coordinator\"");
+  assert_contains(ask_as(t->h, srv, NULL, NULL, get, &st),
+                  "\"who\":\"nobody\"");
+  assert_contains(ask_as(t->h, srv, "T001", "staff", get, &st),
+                  "\"who\":\"T001/staff\"");
+  ask_as(t->h, srv, "T003", "staff",
+         "POST /api/t/log HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+         &st);
+  assert_int_equal(st, 200);
+  baton_store_t *store;
+  assert_int_equal(baton__host_store(t->h, &store), 0);
+  char actor[64] = "";
+  baton_events_each(store, "t", "t.a", NULL, NULL, 0, actor_of, actor);
+  assert_string_equal(actor, "T003");
+  baton_events_each(store, "t", "t.b", NULL, NULL, 0, actor_of, actor);
+  assert_string_equal(actor, "given");
+  /* Nobody asking: no actor. */
+  ask_as(t->h, srv, NULL, NULL,
+         "POST /api/t/log HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+         &st);
+  baton_events_each(store, "t", "t.a", NULL, NULL, 0, actor_of, actor);
+  assert_string_equal(actor, "(none)");
+  int closed = 0;
+  baton__http_server_close(srv, on_closed, &closed);
+  while (!closed)
+    uv_run(&t->h->loop, UV_RUN_ONCE);
+  host_close(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_wrong_arguments_and_options_raise,
@@ -184,6 +296,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_without_permission_it_raises, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_response_shape_errors_raise, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_routes_see_who_asks, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_html_escape_and_render, setup,
                                       teardown),

@@ -126,6 +126,61 @@ static void test_from_a_coroutine_of_the_plugin(void **state) {
                  "false | baton.store: no such table: nope\n");
 }
 
+static int last_actor(const baton_event_t *e, void *ud) {
+  snprintf(ud, 64, "%s", e->actor ? e->actor : "(none)");
+  return 0;
+}
+
+/* The actor of the last event of kind `kind`. */
+static const char *actor_of(thost_t *t, const char *kind) {
+  static char actor[64];
+  baton_store_t *st;
+  assert_int_equal(baton__host_store(t->h, &st), 0);
+  snprintf(actor, sizeof actor, "(no event)");
+  baton_events_each(st, NULL, kind, NULL, NULL, 0, last_actor, actor);
+  return actor;
+}
+
+/* A command started for a person (baton serve's signed-in person, through
+ * h->next_actor) logs its events with them as actor, and so do a command
+ * it calls through baton.plugin and the hooks of its events; an actor
+ * the plugin names is kept; the next command, started for nobody, logs
+ * none. */
+static void test_events_carry_the_actor_the_command_runs_for(void **state) {
+  scratch_t *s = *state;
+  plugin_simple(s->dir, "t", NULL,
+                "baton.events.log({ kind = 't.a' })\n"
+                "baton.events.log({ kind = 't.b', actor = 'named' })\n");
+  plugin_simple(s->dir, "u", NULL, "baton.plugin('t').go{}\n");
+  char *hm = manifest_text("h", "  hooks = { 't.a' },\n");
+  free(plugin_write(s->dir, "h", hm,
+                    "baton.events.on('t.a', function(e)\n"
+                    "  baton.events.log({ kind = 'h.after' })\n"
+                    "end)\n"
+                    "return {}\n"));
+  free(hm);
+  char *db = baton__asprintf("%s/baton.db", s->dir);
+  setenv("BATON_DB", db, 1);
+  free(db);
+  thost_t *t = host_open(s->dir, 10000);
+  assert_int_equal(baton_host_scan(t->h), 0);
+  t->h->next_actor = "T009";
+  assert_int_equal(baton_host_run_command(t->h, "t", "go", 0, NULL), 0);
+  assert_null(t->h->next_actor); /* taken by the command */
+  assert_string_equal(actor_of(t, "t.a"), "T009");
+  assert_string_equal(actor_of(t, "t.b"), "named");
+  /* The hook of t.a acted for T009 too. */
+  assert_string_equal(actor_of(t, "h.after"), "T009");
+  assert_int_equal(baton_host_run_command(t->h, "t", "go", 0, NULL), 0);
+  assert_string_equal(actor_of(t, "t.a"), "(none)");
+  assert_string_equal(actor_of(t, "h.after"), "(none)");
+  t->h->next_actor = "T010";
+  assert_int_equal(baton_host_run_command(t->h, "u", "go", 0, NULL), 0);
+  host_capture(t);
+  assert_string_equal(actor_of(t, "t.a"), "T010");
+  host_close(t);
+}
+
 /* Out of memory inside the calls: the plugin's limit is set a little
  * above what it holds, 48 bytes higher each run, until the body runs
  * through, so some runs end inside the bindings after they allocated
@@ -187,6 +242,8 @@ int main(void) {
           teardown),
       cmocka_unit_test_setup_teardown(test_from_a_coroutine_of_the_plugin,
                                       setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          test_events_carry_the_actor_the_command_runs_for, setup, teardown),
       cmocka_unit_test_setup_teardown(
           test_out_of_memory_inside_the_calls_ends_them_cleanly, setup,
           teardown),

@@ -439,6 +439,7 @@ static void test_reads_access_pages_and_leadership(void **state) {
   assert_int_equal(mine->args[0].type, BATON_ARG_PERSON);
   assert_string_equal(mine->args[0].metavar, "PERSON");
   assert_int_equal(mine->args[1].type, BATON_ARG_GROUP);
+  assert_false(mine->args[0].inactive);
   assert_int_equal(baton__manifest_command(m, "all")->access,
                    BATON_ACCESS_ANY);
   assert_int_equal(baton__manifest_command(m, "plan")->access,
@@ -481,6 +482,22 @@ static void test_rejects_bad_access_and_pages_at_their_line(void **state) {
   expect_error(HEAD "  commands = {\n    a = { summary = \"s\", args = {\n"
                     "      { \"who\", type = \"persn\" } } } },\n}\n",
                ":8:", "(did you mean 'person'?)");
+  expect_error(HEAD "  commands = {\n    a = { summary = \"s\", args = {\n"
+                    "      { \"who\", inactive = true } } } },\n}\n",
+               ":8:", "inactive = true is for a person argument");
+}
+
+static void test_a_person_argument_may_take_people_who_left(void **state) {
+  (void)state;
+  baton_manifest_t *m = NULL;
+  char *err = NULL;
+  assert_int_equal(load(HEAD "  commands = {\n    a = { summary = \"s\", "
+                             "args = {\n      { \"who\", type = \"person\", "
+                             "inactive = true } } } },\n}\n",
+                        &m, &err),
+                   0);
+  assert_true(baton__manifest_command(m, "a")->args[0].inactive);
+  baton__manifest_free(m);
 }
 
 int main(void) {
@@ -509,6 +526,7 @@ int main(void) {
       cmocka_unit_test(test_min_and_max_bound_integer_and_number_arguments),
       cmocka_unit_test(test_first_error_is_the_same_whatever_the_hash_order),
       cmocka_unit_test(test_cmdspec_read_takes_a_script_s_arguments),
+      cmocka_unit_test(test_a_person_argument_may_take_people_who_left),
       cmocka_unit_test(test_reads_access_pages_and_leadership),
       cmocka_unit_test(test_rejects_bad_access_and_pages_at_their_line),
   };
