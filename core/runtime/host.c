@@ -890,12 +890,18 @@ static int person_seen(const baton_person_t *p, void *ud) {
   return 0;
 }
 
-#define GROUP_SEEN 1 /* not an error code: group_seen stops at a member */
+#define SEEN_ONE 1 /* not an error code: seen_one stops at the first person */
 
-static int group_seen(const baton_person_t *p, void *ud) {
+static int seen_one(const baton_person_t *p, void *ud) {
   (void)p;
   (void)ud;
-  return GROUP_SEEN;
+  return SEEN_ONE;
+}
+
+/* 1 if the store holds nobody at all, active or not: a person argument
+ * then fails because the staff list was never imported. */
+static int nobody_yet(baton_store_t *s) {
+  return baton_people_each(s, NULL, 0, 1, seen_one, NULL) == 0;
 }
 
 /* One value of a person or group argument against the store. */
@@ -903,12 +909,14 @@ static int check_one(baton_store_t *s, const baton_argspec_t *a,
                      const char *label, const char *x, char **err) {
   int r;
   if (a->type == BATON_ARG_GROUP) {
-    r = baton_group_members(s, x, group_seen, NULL);
-    if (r == 0 || r == GROUP_SEEN)
+    r = baton_group_members(s, x, seen_one, NULL);
+    if (r == 0 || r == SEEN_ONE)
       return 0;
     if (r == BATON_ENOTFOUND) {
       *err =
-          baton__asprintf("%s: no group '%s'; see baton groups list", label, x);
+          baton__asprintf("%s: no group '%s'; see baton groups list (baton "
+                          "groups import FILE adds groups)",
+                          label, x);
       return *err ? BATON_EUSAGE : BATON_ENOMEM;
     }
   } else {
@@ -921,9 +929,15 @@ static int check_one(baton_store_t *s, const baton_argspec_t *a,
                                        "the staff list; see baton people "
                                        "list --all",
                                        label, x, f.name)
-                     : baton__asprintf("%s: no person '%s' in the staff "
-                                       "list; see baton people list",
-                                       label, x);
+                     : nobody_yet(s)
+                         ? baton__asprintf("%s: no person '%s': there are no "
+                                           "people in the database yet; "
+                                           "import the staff list first "
+                                           "(baton people import FILE)",
+                                           label, x)
+                         : baton__asprintf("%s: no person '%s' in the staff "
+                                           "list; see baton people list",
+                                           label, x);
       return *err ? BATON_EUSAGE : BATON_ENOMEM;
     }
   }

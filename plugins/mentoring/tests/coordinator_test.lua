@@ -74,7 +74,8 @@ test("the cohort's groups are remembered by match --save and `mentor cohort`, li
   h.ok("cohort", "--mentees", "mentees", "--mentors", "mentors")
   expect(h.ok("cohort").mentees):to_equal("mentees")
   local r = run("cohort", "--cohort", "no_such_group")
-  expect(r.status):to_equal(1)
+  expect(r.status):to_equal(2) -- the host checks a group argument first
+  expect(r.err):to_contain("no group 'no_such_group'")
   expect(h.ok("cohort").mentees):to_equal("mentees") -- a refused name is not saved
   h.ok("cohort", "--reset")
   expect(h.ok("cohort").saved):to_be(false)

@@ -52,8 +52,8 @@ test("closing twice, an unknown round, an unknown group, a closing day in the pa
   expect(r.err):to_contain("round 1 closed on 2026-10-05 already")
   expect(run("close", "9").err):to_contain("there is no round 9; `baton reflect list` shows the rounds")
   r = run("open", "--group", "Nobody's Group")
-  expect(r.status):to_equal(1)
-  expect(r.err):to_contain("group 'Nobody's Group' has no members")
+  expect(r.status):to_equal(2) -- the host checks a group argument first
+  expect(r.err):to_contain("--group: no group 'Nobody's Group'; see baton groups list")
   expect(run("open", "--group", "Maths PLC", "--closes", "2026-10-01").err)
     :to_contain("--closes 2026-10-01 is in the past (today is 2026-10-05)")
   expect(run("close", "0").status):to_equal(2) -- below the manifest's min
