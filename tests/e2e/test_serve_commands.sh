@@ -32,7 +32,7 @@ expect_json_true out 'd["person"] == "T002"'
 
 test_case "a group argument must name a group"
 expect_status 2 baton form plan --team "No Such Group"
-expect_contains "--team: no group 'No Such Group'; see baton groups list" err
+expect_contains "--team: no group 'No Such Group'; see baton groups list (baton groups import FILE adds groups)" err
 expect_status 0 baton --json form plan --team "$GROUP" --who "$PERSON"
 expect_json_true out "d['team'] == '$GROUP' and d['who'] == ['$PERSON']"
 
@@ -134,7 +134,7 @@ expect_json_true wrong.json 'd["error"]["status"] == 400 and set(d["error"]["fie
 expect_json_true wrong.json 'd["error"]["fields"]["count"] == "--count must be at most 5 (from 1 to 5), got '"'"'9'"'"'"'
 expect_json_true wrong.json '"--when expects a date written YYYY-MM-DD" in d["error"]["fields"]["when"]'
 expect_json_true wrong.json '"--level must be one of low, high" in d["error"]["fields"]["level"]'
-expect_json_true wrong.json 'd["error"]["fields"]["team"] == "--team: no group '"'"'No Such Group'"'"'; see baton groups list"'
+expect_json_true wrong.json 'd["error"]["fields"]["team"] == "--team: no group '"'"'No Such Group'"'"'; see baton groups list (baton groups import FILE adds groups)"'
 expect_json_true wrong.json '"no person '"'"'T998'"'"' in the staff list" in d["error"]["fields"]["who"]'
 expect_json_true wrong.json '"--save expects true or false" in d["error"]["fields"]["save"]'
 expect_json_true wrong.json '"--ratio expects a number, not a boolean" in d["error"]["fields"]["ratio"]'
