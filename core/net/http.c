@@ -198,6 +198,44 @@ const char *baton__http_req_path(const baton_http_req_t *r) { return r->path; }
 const char *baton__http_req_query(const baton_http_req_t *r) {
   return r->query;
 }
+const char *baton__http_req_peer(const baton_http_req_t *r, char *buf,
+                                 size_t n) {
+  const unsigned char *p = r->conn ? r->conn->peer : NULL;
+  if (n > 0)
+    buf[0] = '\0';
+  if (p != NULL && (p[0] == AF_INET || p[0] == AF_INET6))
+    uv_inet_ntop(p[0], p + 1, buf, n);
+  return buf;
+}
+
+int baton__http_cookie(const char *header, const char *name, const char **value,
+                       size_t *len) {
+  size_t nlen = strlen(name);
+  for (const char *c = header; c != NULL && *c != '\0';) {
+    c += strspn(c, " \t");
+    size_t pair = strcspn(c, ";");
+    const char *eq = memchr(c, '=', pair);
+    if (eq != NULL) {
+      size_t klen = (size_t)(eq - c);
+      while (klen > 0 && (c[klen - 1] == ' ' || c[klen - 1] == '\t'))
+        klen--;
+      if (klen == nlen && memcmp(c, name, nlen) == 0) {
+        const char *v = eq + 1 + strspn(eq + 1, " \t");
+        size_t vlen = (size_t)(c + pair - v);
+        while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+          vlen--;
+        *value = v;
+        *len = vlen;
+        return 1;
+      }
+    }
+    c += pair;
+    if (*c == ';')
+      c++;
+  }
+  return 0;
+}
+
 baton_http_server_t *baton__http_req_server(const baton_http_req_t *r) {
   return r->server;
 }

@@ -100,6 +100,16 @@ const char *baton__http_req_body(const baton_http_req_t *r, size_t *len);
 size_t baton__http_req_nheaders(const baton_http_req_t *r);
 void baton__http_req_header_at(const baton_http_req_t *r, size_t i,
                                const char **name, const char **value);
+/* The client's address as text ("127.0.0.1", "::1") into buf (at least
+ * 48 bytes), which it returns; "" when not known (a pipe, or the client
+ * went away). The socket's peer: behind a proxy, the proxy's address. */
+const char *baton__http_req_peer(const baton_http_req_t *r, char *buf,
+                                 size_t n);
+/* Finds cookie `name` in a Cookie header's value (NULL: none): *value and
+ * *len get its value (not decoded; quotes kept) and 1 is returned, else
+ * 0. The first of two with that name wins. */
+int baton__http_cookie(const char *header, const char *name, const char **value,
+                       size_t *len);
 /* The server the request came to. */
 baton_http_server_t *baton__http_req_server(const baton_http_req_t *r);
 
@@ -149,6 +159,15 @@ int baton__http_pipe_waiting(const baton_http_pipe_t *p);
 /* The client hangs up: the connection closes (an answer still being made
  * is dropped). The server frees it on the loop's next turn. */
 void baton__http_pipe_close(baton_http_pipe_t *p);
+
+/* The policy of every HTML answer the server or a plugin makes: no
+ * script at all (a page shares the dashboard's origin, so a script it
+ * could load would act with the reader's credentials); styles and images
+ * from the server, forms posting back to it, no framing. */
+#define BATON_HTTP_NO_SCRIPT_CSP                                               \
+  "Content-Security-Policy: default-src 'none'; style-src 'self'; "            \
+  "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "         \
+  "base-uri 'none'\r\n"
 
 /* The reason phrase of a status ("Not Found"). */
 const char *baton__http_reason(int status);

@@ -1,6 +1,7 @@
 /* core/cli/serve/router.c: what `baton serve` answers to each request:
  * the store's API, plugins, the web app, the event stream, plugin routes;
- * only to its own origin, and writes only with the token. */
+ * only to its own origin; the sign-in pages (signin.c), and the rest only
+ * to whom auth.c lets through. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,20 +121,6 @@ static void api_events(serve_t *sv, baton_http_req_t *r) {
 }
 
 /* ---- routing ------------------------------------------------------------- */
-
-/* 1 if who may write; else answers 401 (no credential) or 403 (a wrong
- * one). */
-static int authorised(baton_http_req_t *r, const serve_who_t *who) {
-  if (who->role[0] != '\0')
-    return 1;
-  if (baton__http_req_header(r, "Authorization"))
-    send_error(r, 403, "wrong token: use the one baton serve printed");
-  else
-    send_error(r, 401,
-               "writes need the token printed by baton serve: "
-               "Authorization: Bearer TOKEN");
-  return 0;
-}
 
 /* What plugins there are, how they stand and what they answer. */
 static void api_plugins(serve_t *sv, baton_http_req_t *r) {
@@ -270,11 +257,12 @@ void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
   int read = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
   if (!same_origin(sv, r))
     return;
-  serve_who_t who;
-  baton__serve_who(sv, r, &who);
-  int ok = read || authorised(r, &who);
-  baton__serve_who_clear(&who);
-  if (!ok)
+  /* The sign-in pages and /api/me (signin.c), then the one check of who
+   * may have the rest (auth.c): writes need staff or a token, and the
+   * session's CSRF token; with --allow-remote, reads need someone signed
+   * in. */
+  if (baton__serve_signin(sv, r, path, read) ||
+      !baton__serve_gate(sv, r, path, read))
     return;
   if (strncmp(path, "/api/", 5) != 0) {
     if (!read)
