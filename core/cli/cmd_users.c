@@ -1,7 +1,6 @@
 /* core/cli/cmd_users.c: `baton users`, who may sign in to `baton serve`
  * and with what role: invite people (one-time sign-in links, or a CSV of
- * them for a mail merge), list the accounts, change a role, revoke, and
- * give a person an API token for scripts.
+ * them for a mail merge), list the accounts, change a role, revoke.
  *
  * The store keeps the accounts (core/store/users.c); a link's token is
  * printed once here and kept there only as a hash, so a lost link is
@@ -281,48 +280,6 @@ static int cmd_revoke(baton_cli_t *cli, const baton_cmdspec_t *spec,
   return 0;
 }
 
-/* baton users token PERSON [--drop]: a person's API token for scripts. */
-static int cmd_token(baton_cli_t *cli, const baton_cmdspec_t *spec,
-                     baton_value_t *args, int argc, const char *const *argv) {
-  (void)argc, (void)argv;
-  const char *person = args[0].v.s;
-  baton_store_t *s = baton__cli_store(cli);
-  if (s == NULL)
-    return 1;
-  if (args[1].v.b) {
-    int err = baton_users_token_drop(s, person);
-    if (err != 0)
-      return fail(cli, spec, s, err);
-    fprintf(cli->out, "%s has no API token now\n", person);
-    return 0;
-  }
-  char token[BATON_TOKEN_SIZE], role[16] = "";
-  int err = baton_users_token_new(s, person, (long long)time(NULL), token);
-  if (err == 0)
-    err = baton_users_role_get(s, person, role, sizeof role);
-  if (err != 0) {
-    memset(token, 0, sizeof token);
-    return fail(cli, spec, s, err == BATON_EPERM ? BATON_EINVAL : err);
-  }
-  if (cli->opts.json) {
-    json_t *j = json_pack("{s:s, s:s, s:s}", "person_id", person, "role", role,
-                          "token", token);
-    char *t = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-    fprintf(cli->out, "%s\n", t ? t : "{}");
-    free(t);
-    json_decref(j);
-  } else {
-    fprintf(cli->out,
-            "API token of %s (%s): %s\n"
-            "Scripts send it as Authorization: Bearer TOKEN to baton serve; "
-            "it acts as %s with the role %s. It replaces %s's earlier token "
-            "and is shown only now.\n",
-            person, role, token, person, role, person);
-  }
-  memset(token, 0, sizeof token);
-  return 0;
-}
-
 /* ---- the table ----------------------------------------------------------- */
 
 static char *roles[] = {"coordinator", "staff", "viewer"};
@@ -385,20 +342,6 @@ static baton_argspec_t revoke_args[] = {
      .help = "the person's id"},
 };
 
-static baton_argspec_t token_args[] = {
-    {.name = "person",
-     .key = "person",
-     .type = BATON_ARG_STRING,
-     .required = 1,
-     .metavar = "PERSON",
-     .help = "the person's id (an account: baton users invite)"},
-    {.name = "drop",
-     .key = "drop",
-     .flag = 1,
-     .type = BATON_ARG_BOOLEAN,
-     .help = "remove the person's token instead of making one"},
-};
-
 #define N(a) (sizeof(a) / sizeof *(a))
 
 const baton_builtin_t baton__users_commands[] = {
@@ -429,16 +372,6 @@ const baton_builtin_t baton__users_commands[] = {
       .args = revoke_args,
       .nargs = N(revoke_args)},
      cmd_revoke},
-    {"users",
-     {.name = "token",
-      .summary = "Make a person's API token for scripts (replaces the old)",
-      .help = "Scripts send it to baton serve as Authorization: Bearer "
-              "TOKEN and act as that person, with the account's role (no "
-              "CSRF token needed). Kept only as a hash: shown once. "
-              "Revoking the account removes it; --drop removes it alone.",
-      .args = token_args,
-      .nargs = N(token_args)},
-     cmd_token},
 };
 
 const size_t baton__users_ncommands = N(baton__users_commands);

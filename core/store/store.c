@@ -123,13 +123,6 @@ static const char *const core_migrations[BATON_STORE_SCHEMA_VERSION] = {
     "  expires INTEGER NOT NULL"
     ") WITHOUT ROWID;"
     "CREATE INDEX baton_sessions_person ON baton_sessions(person_id);",
-    /* 6: per-person API tokens for scripts (Authorization: Bearer), one per
-     * account, kept only as their BLAKE2b hash (core/store/users.c). */
-    "CREATE TABLE baton_api_tokens ("
-    "  token_hash BLOB PRIMARY KEY NOT NULL CHECK (length(token_hash) = 32),"
-    "  person_id TEXT NOT NULL UNIQUE REFERENCES baton_users(person_id),"
-    "  created INTEGER NOT NULL"
-    ") WITHOUT ROWID;",
 };
 
 #define CORE_COMPONENT "baton"

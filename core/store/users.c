@@ -532,8 +532,6 @@ int baton_users_revoke(baton_store_t *s, const char *person, long long now) {
   }
   if ((err = run(s, "DELETE FROM baton_sessions WHERE person_id = ?1", person,
                  0, "cannot end the sessions", NULL)) != 0 ||
-      (err = run(s, "DELETE FROM baton_api_tokens WHERE person_id = ?1", person,
-                 0, "cannot remove the API token", NULL)) != 0 ||
       (err = run(s,
                  "UPDATE baton_invitations SET used = ?2 WHERE person_id = "
                  "?1 AND used IS NULL",
@@ -658,77 +656,4 @@ int baton_session_end(baton_store_t *s, const char *id) {
 int baton_sessions_purge(baton_store_t *s, long long now, int *n) {
   return run(s, "DELETE FROM baton_sessions WHERE expires <= ?2", NULL, now,
              "cannot delete the expired sessions", n);
-}
-
-/* ---- API tokens ---------------------------------------------------------- */
-
-int baton_users_token_new(baton_store_t *s, const char *person, long long now,
-                          char token[BATON_TOKEN_SIZE]) {
-  int err = sodium_ready(s);
-  if (err != 0 || (err = baton__store_begin(s)) != 0)
-    return err;
-  unsigned char h[HASH_SIZE];
-  new_token(token, h);
-  int n = 0;
-  if ((err = run(s, "DELETE FROM baton_api_tokens WHERE person_id = ?1", person,
-                 0, "cannot replace the API token", NULL)) != 0 ||
-      (err = insert_hashed(s,
-                           "INSERT INTO baton_api_tokens(token_hash, "
-                           "person_id, created) SELECT ?1, person_id, ?4 "
-                           "FROM baton_users u WHERE person_id = ?2 AND ?3 "
-                           "IS NULL AND " MAY_SIGN_IN("u"),
-                           h, person, NULL, now, 0,
-                           "cannot write the API token", &n)) != 0)
-    goto fail;
-  if (n != 1) {
-    err = baton__store_fail(s, BATON_EPERM,
-                            "'%s' has no account, or it was revoked: `baton "
-                            "users invite %s` gives one",
-                            person, person);
-    goto fail;
-  }
-  if ((err = baton__store_commit(s)) != 0)
-    goto fail;
-  return 0;
-fail:
-  sodium_memzero(token, BATON_TOKEN_SIZE);
-  baton__store_rollback(s);
-  return err;
-}
-
-int baton_users_token_drop(baton_store_t *s, const char *person) {
-  int err = run(s, "SELECT 1 FROM baton_users WHERE person_id = ?1", person, 0,
-                "cannot read the accounts", NULL);
-  if (err == 0)
-    return no_account(s, person);
-  if (err != FOUND_ROW)
-    return err;
-  return run(s, "DELETE FROM baton_api_tokens WHERE person_id = ?1", person, 0,
-             "cannot remove the API token", NULL);
-}
-
-int baton_users_token_check(baton_store_t *s, const char *token,
-                            char **person) {
-  *person = NULL;
-  int err = sodium_ready(s);
-  if (err != 0)
-    return err;
-  sqlite3_stmt *st;
-  int rc = find_hashed(s,
-                       "SELECT t.person_id FROM baton_api_tokens t JOIN "
-                       "baton_users u USING (person_id) WHERE t.token_hash = "
-                       "?1 AND " MAY_SIGN_IN("u"),
-                       token ? token : "", 0, &st);
-  if (st == NULL)
-    return BATON_ESTORE;
-  if (rc == SQLITE_ROW)
-    *person = baton__strdup(baton__col_text(st, 0));
-  sqlite3_finalize(st);
-  if (rc == SQLITE_ROW)
-    return *person ? 0 : BATON_ENOMEM;
-  if (rc != SQLITE_DONE)
-    return baton__store_fail_sqlite(s, rc, "cannot read the API tokens");
-  return baton__store_fail(s, BATON_EPERM,
-                           "unknown API token (replaced, or its account "
-                           "revoked): `baton users token PERSON` makes one");
 }

@@ -32,7 +32,7 @@
 typedef struct baton_store_s baton_store_t;
 
 /* The newest core schema version this baton knows. */
-#define BATON_STORE_SCHEMA_VERSION 6
+#define BATON_STORE_SCHEMA_VERSION 5
 
 /* SQLite's application_id of a baton database ("BATN"), so a file of
  * another program is told apart before anything writes to it. */
@@ -492,9 +492,9 @@ int baton_users_role_get(baton_store_t *s, const char *person, char *role,
 int baton_users_role_set(baton_store_t *s, const char *person,
                          const char *role);
 
-/* Revokes an account at now: its sessions end, its API token goes and its
- * unused invitations are cancelled. Inviting the person again restores it.
- * Returns 0, BATON_ENOTFOUND or a database error. */
+/* Revokes an account at now: its sessions end and its unused invitations
+ * are cancelled. Inviting the person again restores it. Returns 0,
+ * BATON_ENOTFOUND or a database error. */
 int baton_users_revoke(baton_store_t *s, const char *person, long long now);
 
 /* Calls cb for every account, by person id, until it returns non-zero.
@@ -515,19 +515,6 @@ int baton_session_check(baton_store_t *s, const char *id, long long now,
                         char **person, char csrf[BATON_TOKEN_SIZE]);
 /* Ends a session (signing out); an unknown id is not an error. */
 int baton_session_end(baton_store_t *s, const char *id);
-/* Makes person's API token for scripts (sent as Authorization: Bearer
- * TOKEN to baton serve; it acts with the account's role), replacing the
- * person's earlier one. token receives it; it is stored only as a hash.
- * Returns 0, BATON_EPERM (no account, or revoked) or a database error. */
-int baton_users_token_new(baton_store_t *s, const char *person, long long now,
-                          char token[BATON_TOKEN_SIZE]);
-/* Removes person's API token; none is not an error. Returns 0,
- * BATON_ENOTFOUND (no account) or a database error. */
-int baton_users_token_drop(baton_store_t *s, const char *person);
-/* Checks an API token: *person (malloc'd) receives its person. Returns 0 or
- * BATON_EPERM (unknown, or the account revoked or its person gone). */
-int baton_users_token_check(baton_store_t *s, const char *token, char **person);
-
 /* Deletes the sessions expired at now; *n (may be NULL) gets how many.
  * Returns 0 or a database error. */
 int baton_sessions_purge(baton_store_t *s, long long now, int *n);

@@ -212,32 +212,6 @@ expect_not_contains "horse" body
 expect_not_contains "$TOK_C" body
 expect_not_contains "$C1" body
 
-test_case "a person's API token acts with the account's role, without CSRF"
-"$BATON" --plugins "$PLUGINS" users token T001 >tok_out 2>&1
-API=$(sed -n 's/^API token of T001 (coordinator): \([A-Za-z0-9_-]*\)$/\1/p' tok_out)
-verdict "a 43-character token" "no token printed" tok_out test "${#API}" = 43
-"$BATON" --plugins "$PLUGINS" users token AP01 >tok_out 2>&1
-API_V=$(sed -n 's/^API token of AP01 (viewer): \([A-Za-z0-9_-]*\)$/\1/p' tok_out)
-get /api/me -H "Authorization: Bearer $API"
-expect_json_true body 'd["person"] == "T001" and d["role"] == "coordinator" and d["csrf"] is None'
-post /api/anything '{}' -H 'Content-Type: application/json' -H "Authorization: Bearer $API"
-expect_code 405
-post /api/anything '{}' -H 'Content-Type: application/json' -H "Authorization: Bearer $API_V"
-expect_code 403
-expect_contains "viewers may not change anything" body
-test_case "a session id is not an API token, and a replaced token is dead"
-post /signin "person=T001&passphrase=$PASS"
-SESSION=$(cookie_set)
-post /api/anything '{}' -H 'Content-Type: application/json' -H "Authorization: Bearer $SESSION"
-expect_code 403
-expect_contains "wrong token" body
-"$BATON" --plugins "$PLUGINS" users token T001 >/dev/null 2>&1
-sleep 0.8
-get /api/me -H "Authorization: Bearer $API"
-expect_json_true body 'd["person"] is None and d["role"] is None'
-post /api/anything '{}' -H 'Content-Type: application/json' -H "Authorization: Bearer $API"
-expect_code 403
-
 test_case "brute force on one account reaches 429, even for the right passphrase"
 for i in 1 2 3 4; do post /signin "person=AP01&passphrase=guess+number+$i"; done
 expect_code 401

@@ -79,7 +79,7 @@ verdict "no invitation when the CSV cannot be written" "T005 was invited" "" \
   test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM baton_users WHERE person_id = 'T005'")" = 0
 
 test_case "a plugin with no permissions cannot read or change the accounts"
-for t in baton_users baton_invitations baton_sessions baton_api_tokens; do
+for t in baton_users baton_invitations baton_sessions; do
   expect_status 0 baton accounts_snoop try "SELECT * FROM $t"
   expect_contains "REFUSED" out
   expect_contains "may not read table '$t'" out
@@ -94,24 +94,6 @@ expect_status 0 baton accounts_snoop try "SELECT count(*) AS n FROM people"
 expect_contains "GOT n=" out
 verdict "accounts unchanged" "a plugin changed an account" "" \
   test "$(sqlite3 "$BATON_DB" "SELECT group_concat(person_id || ':' || role) FROM baton_users")" = "T001:coordinator,T002:viewer,T003:staff,T004:staff"
-
-test_case "users token prints a person's API token once, kept only as a hash"
-expect_status 0 baton users token T003
-expect_match '^API token of T003 \(staff\): [A-Za-z0-9_-]{43}$' out
-api=$(sed -n 's/^API token of T003 (staff): //p' out)
-verdict "the token is not in the database" "the token is stored in clear" "" \
-  not grep -qF "$api" "$BATON_DB"
-verdict "one hashed token row" "not one token row" "" \
-  test "$(sqlite3 "$BATON_DB" "SELECT count(*) || ':' || length(token_hash) FROM baton_api_tokens")" = "1:32"
-expect_status 0 baton users token T003 --json
-expect_json_true out 'd["person_id"] == "T003" and d["role"] == "staff" and len(d["token"]) == 43 and d["token"] != "'"$api"'"'
-verdict "the new token replaced the old" "two token rows" "" \
-  test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM baton_api_tokens")" = 1
-expect_status 0 baton users token T003 --drop
-verdict "--drop removes it" "a token row is left" "" \
-  test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM baton_api_tokens")" = 0
-expect_status 2 baton users token T00X
-expect_contains "'T00X' has no account" err
 
 test_case "no plugin may be named after the account tables"
 mkdir -p "$PLUGINS/users"

@@ -1,10 +1,9 @@
 /* core/cli/serve/auth.c: who is making a request of `baton serve`, and
  * whether they may.
  *
- * Two credentials: an API token (Authorization: Bearer TOKEN: the write
- * token printed at start-up, a coordinator with no person, or a person's
- * own from `baton users token`, with the account's role) and a browser
- * session (the cookie baton_session, made by the sign-in pages of
+ * Two credentials: an API token (Authorization: Bearer TOKEN; today the
+ * write token printed at start-up, a coordinator with no person) and a
+ * browser session (the cookie baton_session, made by the sign-in pages of
  * signin.c). A session is the store's (baton_session_check: its person's
  * account, not revoked, still in the staff list) or, for the one-time URL
  * printed at start-up, one kept in memory that signs in the server's
@@ -12,8 +11,8 @@
  * in the store.
  *
  * A store check costs a prepared query per request; the answer is kept in
- * `seen` (keyed by the id's or token's hash) while the data has not changed:
- * any commit, ours or another process's (`baton users revoke`, a role change)
+ * `seen` (keyed by the id's hash) while the data has not changed: any
+ * commit, ours or another process's (`baton users revoke`, a role change)
  * changes baton__serve_known_version and so drops every kept answer, and
  * none is kept longer than SEEN_SECONDS.
  *
@@ -127,39 +126,6 @@ void baton__serve_purge(serve_t *sv) {
     fprintf(sv->log, "baton serve: %s\n", baton_store_last_error(sv->store));
 }
 
-/* The kept check of a session id or API token (`token` set) whose key is
- * `key`, asking the store when none is kept or it is stale; NULL when the
- * store refuses it. */
-static serve_seen_t *check(serve_t *sv, const unsigned char key[32],
-                           const char *secret, int token) {
-  long long now = (long long)time(NULL), v = baton__serve_known_version(sv);
-  serve_seen_t *s = &sv->auth->seen[key[0]];
-  if (s->person != NULL && memcmp(s->key, key, 32) == 0 && s->version == v &&
-      s->until > now)
-    return s;
-  char *person = NULL, role[12], c[BATON_TOKEN_SIZE] = "";
-  if ((token ? baton_users_token_check(sv->store, secret, &person)
-             : baton_session_check(sv->store, secret, now, &person, c)) != 0 ||
-      baton_users_role_get(sv->store, person, role, sizeof role) != 0) {
-    free(person);
-    return NULL;
-  }
-  free(s->person);
-  s->person = person;
-  memcpy(s->key, key, 32);
-  memcpy(s->role, role, sizeof s->role);
-  memcpy(s->csrf, c, BATON_TOKEN_SIZE);
-  s->version = v;
-  s->until = now + SEEN_SECONDS;
-  return s;
-}
-
-/* Fills who from s (may be NULL: nobody). */
-static void fill(serve_who_t *who, const serve_seen_t *s) {
-  if (s != NULL && (who->person = baton__strdup(s->person)) != NULL)
-    memcpy(who->role, s->role, sizeof who->role);
-}
-
 /* Fills who and csrf from the session whose id is `id`, if it is one. */
 static void by_session(serve_t *sv, const char *id, serve_who_t *who,
                        char csrf[BATON_TOKEN_SIZE]) {
@@ -173,22 +139,28 @@ static void by_session(serve_t *sv, const char *id, serve_who_t *who,
       memcpy(csrf, a->ops[i].csrf, BATON_TOKEN_SIZE);
       return;
     }
-  serve_seen_t *s = check(sv, key, id, 0);
-  fill(who, s);
-  if (who->person != NULL)
-    memcpy(csrf, s->csrf, BATON_TOKEN_SIZE);
-}
-
-/* Fills who from a person's API token, if it is one. Its key is hashed
- * with a key of its own, so a session id sent as a token never finds the
- * session's kept check. */
-static void by_api_token(serve_t *sv, const char *token, serve_who_t *who) {
-  static const unsigned char tag[] = "baton api token";
-  unsigned char key[32];
-  crypto_generichash(key, 32, (const unsigned char *)token, strlen(token), tag,
-                     sizeof tag - 1);
-  fill(who, check(sv, key, token, 1));
-  who->by_token = who->person != NULL;
+  long long v = baton__serve_known_version(sv);
+  serve_seen_t *s = &a->seen[key[0]];
+  if (s->person == NULL || memcmp(s->key, key, 32) != 0 || s->version != v ||
+      s->until <= now) {
+    char *person = NULL, role[12], c[BATON_TOKEN_SIZE];
+    if (baton_session_check(sv->store, id, now, &person, c) != 0 ||
+        baton_users_role_get(sv->store, person, role, sizeof role) != 0) {
+      free(person);
+      return;
+    }
+    free(s->person);
+    s->person = person;
+    memcpy(s->key, key, 32);
+    memcpy(s->role, role, sizeof s->role);
+    memcpy(s->csrf, c, BATON_TOKEN_SIZE);
+    s->version = v;
+    s->until = now + SEEN_SECONDS;
+  }
+  if ((who->person = baton__strdup(s->person)) == NULL)
+    return;
+  memcpy(who->role, s->role, sizeof who->role);
+  memcpy(csrf, s->csrf, BATON_TOKEN_SIZE);
 }
 
 int baton__serve_who_csrf(serve_t *sv, baton_http_req_t *r, serve_who_t *who,
@@ -203,13 +175,10 @@ int baton__serve_who_csrf(serve_t *sv, baton_http_req_t *r, serve_who_t *who,
   const char *a = baton__http_req_header(r, "Authorization");
   if (a != NULL) {
     /* A script's token; a wrong one is nobody, whatever cookie came. */
-    if (strncasecmp(a, "Bearer ", 7) != 0)
-      return 0;
-    if (baton__serve_same_secret(a + 7, sv->token)) {
+    if (strncasecmp(a, "Bearer ", 7) == 0 &&
+        baton__serve_same_secret(a + 7, sv->token)) {
       strcpy(who->role, "coordinator");
       who->by_token = 1;
-    } else if (sv->auth != NULL && strlen(a + 7) == BATON_TOKEN_SIZE - 1) {
-      by_api_token(sv, a + 7, who);
     }
     return 0;
   }
@@ -270,9 +239,7 @@ int baton__serve_gate(serve_t *sv, baton_http_req_t *r, const char *path,
     } else if (read) {
       ok = 1;
     } else if (baton__http_req_header(r, "Authorization")) {
-      send_error(r, 403,
-                 "wrong token: use the one baton serve printed, or your own "
-                 "from baton users token PERSON");
+      send_error(r, 403, "wrong token: use the one baton serve printed");
     } else {
       send_error(r, 401,
                  "writes need a signed-in person (sign in at /signin) or "

@@ -324,38 +324,6 @@ static void test_purge_deletes_only_expired_sessions(void **state) {
   sqlite3_finalize(st);
 }
 
-static void
-test_api_token_is_one_per_person_and_dies_with_revoke(void **state) {
-  fx_t *f = *state;
-  add_people(f->s);
-  char tok[BATON_TOKEN_SIZE], a[BATON_TOKEN_SIZE], b[BATON_TOKEN_SIZE],
-      *who = NULL;
-  /* No account yet: no token. */
-  assert_int_equal(baton_users_token_new(f->s, "T001", NOW, a), BATON_EPERM);
-  assert_int_equal(invite1(f->s, "T001", NULL, NOW, tok, NULL), 0);
-  assert_int_equal(baton_users_token_new(f->s, "T001", NOW, a), 0);
-  assert_int_equal(strlen(a), 43);
-  assert_false(files_hold(f, a));
-  assert_int_equal(baton_users_token_check(f->s, a, &who), 0);
-  assert_string_equal(who, "T001");
-  free(who);
-  /* A new one replaces it. */
-  assert_int_equal(baton_users_token_new(f->s, "T001", NOW, b), 0);
-  assert_int_equal(baton_users_token_check(f->s, a, &who), BATON_EPERM);
-  assert_null(who);
-  assert_int_equal(baton_users_token_check(f->s, b, &who), 0);
-  free(who);
-  /* A session id or an invitation is not a token. */
-  char id[BATON_TOKEN_SIZE], csrf[BATON_TOKEN_SIZE];
-  assert_int_equal(baton_session_create(f->s, "T001", NOW, 60, id, csrf), 0);
-  assert_int_equal(baton_users_token_check(f->s, id, &who), BATON_EPERM);
-  assert_int_equal(baton_users_token_check(f->s, tok, &who), BATON_EPERM);
-  assert_int_equal(baton_users_revoke(f->s, "T001", NOW), 0);
-  assert_int_equal(baton_users_token_check(f->s, b, &who), BATON_EPERM);
-  assert_int_equal(baton_users_token_drop(f->s, "T404"), BATON_ENOTFOUND);
-  assert_int_equal(baton_users_token_drop(f->s, "T001"), 0);
-}
-
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 
 int main(void) {
@@ -373,7 +341,6 @@ int main(void) {
       T(test_list_and_role_change),
       T(test_passphrase_get_by_id_or_email_then_verify),
       T(test_purge_deletes_only_expired_sessions),
-      T(test_api_token_is_one_per_person_and_dies_with_revoke),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
