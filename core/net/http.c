@@ -57,6 +57,7 @@ struct baton_http_req_s {
   size_t body_len, body_cap;
   int keep_alive;
   int head; /* a HEAD request: no body in the answer */
+  unsigned char peer[17]; /* the connection's peer, kept past its close */
 };
 
 /* READING a request, BUSY while the handler answers it, a STREAM, DRAINING
@@ -198,46 +199,21 @@ const char *baton__http_req_path(const baton_http_req_t *r) { return r->path; }
 const char *baton__http_req_query(const baton_http_req_t *r) {
   return r->query;
 }
-const char *baton__http_req_peer(const baton_http_req_t *r, char *buf,
-                                 size_t n) {
-  const unsigned char *p = r->conn ? r->conn->peer : NULL;
-  if (n > 0)
-    buf[0] = '\0';
-  if (p != NULL && (p[0] == AF_INET || p[0] == AF_INET6))
-    uv_inet_ntop(p[0], p + 1, buf, n);
-  return buf;
-}
-
-int baton__http_cookie(const char *header, const char *name, const char **value,
-                       size_t *len) {
-  size_t nlen = strlen(name);
-  for (const char *c = header; c != NULL && *c != '\0';) {
-    c += strspn(c, " \t");
-    size_t pair = strcspn(c, ";");
-    const char *eq = memchr(c, '=', pair);
-    if (eq != NULL) {
-      size_t klen = (size_t)(eq - c);
-      while (klen > 0 && (c[klen - 1] == ' ' || c[klen - 1] == '\t'))
-        klen--;
-      if (klen == nlen && memcmp(c, name, nlen) == 0) {
-        const char *v = eq + 1 + strspn(eq + 1, " \t");
-        size_t vlen = (size_t)(c + pair - v);
-        while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-          vlen--;
-        *value = v;
-        *len = vlen;
-        return 1;
-      }
-    }
-    c += pair;
-    if (*c == ';')
-      c++;
-  }
-  return 0;
-}
-
 baton_http_server_t *baton__http_req_server(const baton_http_req_t *r) {
   return r->server;
+}
+
+const char *baton__http_req_peer(const baton_http_req_t *r, char *buf,
+                                 size_t n) {
+  const unsigned char *a = r->peer + 1;
+  static const unsigned char v4_mapped[12] = {[10] = 0xff, [11] = 0xff};
+  if (n > 0)
+    buf[0] = '\0';
+  if (r->peer[0] == AF_INET6 && memcmp(a, v4_mapped, 12) == 0)
+    uv_inet_ntop(AF_INET, a + 12, buf, n);
+  else if (r->peer[0] == AF_INET || r->peer[0] == AF_INET6)
+    uv_inet_ntop(r->peer[0], a, buf, n);
+  return buf;
 }
 
 size_t baton__http_req_nheaders(const baton_http_req_t *r) {
@@ -285,6 +261,7 @@ static int on_message_begin(http_parser *p) {
   }
   c->req->conn = c;
   c->req->server = c->server;
+  memcpy(c->req->peer, c->peer, sizeof c->peer);
   c->header_bytes = 0;
   c->idle_since = uv_now(c->server->loop);
   /* From the first byte, the whole request has request_ms to arrive. */
@@ -1147,6 +1124,34 @@ char *baton__http_query_get(const char *query, const char *key) {
     p = end ? end + 1 : NULL;
   }
   return NULL;
+}
+
+int baton__http_cookie(const char *header, const char *name, const char **value,
+                       size_t *len) {
+  size_t nlen = strlen(name);
+  for (const char *c = header; c != NULL && *c != '\0';) {
+    c += strspn(c, " \t");
+    size_t pair = strcspn(c, ";");
+    const char *eq = memchr(c, '=', pair);
+    if (eq != NULL) {
+      size_t klen = (size_t)(eq - c);
+      while (klen > 0 && (c[klen - 1] == ' ' || c[klen - 1] == '\t'))
+        klen--;
+      if (klen == nlen && memcmp(c, name, nlen) == 0) {
+        const char *v = eq + 1 + strspn(eq + 1, " \t");
+        size_t vlen = (size_t)(c + pair - v);
+        while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+          vlen--;
+        *value = v;
+        *len = vlen;
+        return 1;
+      }
+    }
+    c += pair;
+    if (*c == ';')
+      c++;
+  }
+  return 0;
 }
 
 /* ---- connections without a socket ------------------------------------------

@@ -100,16 +100,14 @@ const char *baton__http_req_body(const baton_http_req_t *r, size_t *len);
 size_t baton__http_req_nheaders(const baton_http_req_t *r);
 void baton__http_req_header_at(const baton_http_req_t *r, size_t i,
                                const char **name, const char **value);
-/* The client's address as text ("127.0.0.1", "::1") into buf (at least
- * 48 bytes), which it returns; "" when not known (a pipe, or the client
- * went away). The socket's peer: behind a proxy, the proxy's address. */
+/* The client's address as text ("127.0.0.1", "::1"; an IPv4 address
+ * mapped into IPv6 as IPv4) into buf (at least 48 bytes), which it
+ * returns; "" when not known (a connection without a socket,
+ * baton__http_pipe_open). The socket's peer: behind a proxy, the proxy's
+ * address (core/cli/serve/proxy.c reads what the proxy passes on). Kept
+ * with the request, so still known after the client went away. */
 const char *baton__http_req_peer(const baton_http_req_t *r, char *buf,
                                  size_t n);
-/* Finds cookie `name` in a Cookie header's value (NULL: none): *value and
- * *len get its value (not decoded; quotes kept) and 1 is returned, else
- * 0. The first of two with that name wins. */
-int baton__http_cookie(const char *header, const char *name, const char **value,
-                       size_t *len);
 /* The server the request came to. */
 baton_http_server_t *baton__http_req_server(const baton_http_req_t *r);
 
@@ -177,6 +175,11 @@ const char *baton__http_reason(int status);
 char *baton__http_unescape(const char *s, size_t n, int form);
 /* The value of key in a query string (decoded, malloc'd), or NULL. */
 char *baton__http_query_get(const char *query, const char *key);
+/* Finds cookie `name` in a Cookie header's value (NULL: none): *value and
+ * *len get its value (not decoded; quotes kept) and 1 is returned, else
+ * 0. The first of two with that name wins. */
+int baton__http_cookie(const char *header, const char *name, const char **value,
+                       size_t *len);
 
 /* A file of web/, compiled into the binary by web/embed.cmake. */
 typedef baton_asset_t baton_web_asset_t;

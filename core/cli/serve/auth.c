@@ -180,6 +180,8 @@ int baton__serve_who_csrf(serve_t *sv, baton_http_req_t *r, serve_who_t *who,
       strcpy(who->role, "coordinator");
       who->by_token = 1;
     }
+    /* A person's own API token (baton users token) is checked here too,
+     * by the proxy branch's baton__serve_api_token, when both are merged. */
     return 0;
   }
   if (sv->auth != NULL &&
