@@ -83,6 +83,9 @@ get /api/me
 expect_json_true body 'd == {"person": None, "name": None, "role": None, "csrf": None}'
 get /api/me -H "Authorization: Bearer $TOKEN"
 expect_json_true body 'd["role"] == "coordinator" and d["person"] is None and d["csrf"] is None'
+# A proxy's own Basic authentication does not hide the session.
+get /api/me -b "baton_session=$C1" -H "Authorization: Basic dXNlcjpwYXNz"
+expect_json_true body 'd["person"] == "T001"'
 CSRF1=$(csrf_of "$C1")
 
 test_case "sign in with the passphrase, by staff id or by email"

@@ -173,10 +173,10 @@ int baton__serve_who_csrf(serve_t *sv, baton_http_req_t *r, serve_who_t *who,
     id = own;
   id[0] = '\0';
   const char *a = baton__http_req_header(r, "Authorization");
-  if (a != NULL) {
-    /* A script's token; a wrong one is nobody, whatever cookie came. */
-    if (strncasecmp(a, "Bearer ", 7) == 0 &&
-        baton__serve_same_secret(a + 7, sv->token)) {
+  if (a != NULL && strncasecmp(a, "Bearer ", 7) == 0) {
+    /* A script's token; a wrong one is nobody, whatever cookie came.
+     * Another scheme (a proxy's Basic) is not ours: the cookie counts. */
+    if (baton__serve_same_secret(a + 7, sv->token)) {
       strcpy(who->role, "coordinator");
       who->by_token = 1;
     }
@@ -213,6 +213,12 @@ int baton__serve_who_at_least(const serve_who_t *who, const char *role) {
 
 /* ---- the gate ------------------------------------------------------------ */
 
+/* 1 if r came with Authorization: Bearer (a token, right or wrong). */
+static int bearer(baton_http_req_t *r) {
+  const char *a = baton__http_req_header(r, "Authorization");
+  return a != NULL && strncasecmp(a, "Bearer ", 7) == 0;
+}
+
 /* What someone not signed in may still fetch with --allow-remote: the
  * sign-in pages' style sheet (the pages themselves come before the gate). */
 static int open_to_all(const char *path) {
@@ -240,7 +246,7 @@ int baton__serve_gate(serve_t *sv, baton_http_req_t *r, const char *path,
                             "Location: /signin\r\nCache-Control: no-store\r\n");
     } else if (read) {
       ok = 1;
-    } else if (baton__http_req_header(r, "Authorization")) {
+    } else if (bearer(r)) {
       send_error(r, 403, "wrong token: use the one baton serve printed");
     } else {
       send_error(r, 401,

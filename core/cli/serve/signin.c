@@ -594,12 +594,17 @@ static void post_signout(serve_t *sv, baton_http_req_t *r) {
 /* GET /signin/once?key=K: the start-up's one-time URL. */
 static void get_once(serve_t *sv, baton_http_req_t *r) {
   serve_auth_t *a = sv->auth;
+  char addr[72];
+  address_key(r, addr);
+  if (!may_try(sv, r, &a->addresses, addr, "this address"))
+    return;
   char *key = baton__http_query_get(baton__http_req_query(r), "key");
   int ok = key != NULL && a->once[0] != '\0' &&
            (long long)time(NULL) < a->once_until &&
            baton__serve_same_secret(key, a->once);
   free_secret(key);
   if (!ok) {
+    baton__serve_limit_fail(&a->addresses, addr, (long long)time(NULL));
     log_event(sv, r, NULL, "account.signin_failed", NULL, "one-time URL");
     send_message(r, 403, "This address does not work",
                  "This one-time address was used already, expired (after 10 "
