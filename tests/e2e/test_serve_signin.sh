@@ -96,6 +96,27 @@ verdict "a new session id" "the same session id again" hdr test -n "$C2" -a "$C2
 post /signin "person=W.Chen%40riverhill.school.edu&passphrase=$PASS"
 expect_code 303
 
+test_case "argon2id runs off the event loop: other requests are answered meanwhile"
+# Four sign-ins at once cost about 0.2 s of CPU each; were they checked on
+# the loop, every other request would wait for all of them.
+signins=""
+for i in 1 2 3 4; do
+  curl -s -m 20 -o /dev/null -w '%{time_total}\n' --data-raw "person=T001&passphrase=$PASS" \
+    "${URL}signin" >"signin_time_$i" &
+  signins="$signins $!"
+done
+sleep 0.05
+for i in 1 2 3 4 5; do
+  curl -s -m 20 -o /dev/null -w '%{time_total}\n' "${URL}api/health" >>health_times
+done
+# shellcheck disable=SC2086
+wait $signins
+slowest_signin=$(cat signin_time_* | sort -g | tail -n 1)
+slowest_health=$(sort -g health_times | tail -n 1)
+verdict "health answered in ${slowest_health}s while sign-ins took ${slowest_signin}s" \
+  "health took ${slowest_health}s, as long as the sign-ins (${slowest_signin}s): the loop was blocked" "" \
+  python3 -c "import sys; sys.exit(0 if $slowest_health < $slowest_signin / 3 else 1)"
+
 test_case "a wrong passphrase is refused without saying which part was wrong"
 post /signin "person=T001&passphrase=wrong+passphrase"
 expect_code 401
