@@ -30,6 +30,8 @@ typedef struct {
 
 /* Appends; returns 0 or BATON_ENOMEM (the buffer is unchanged on failure). */
 int baton__buf_append(baton_buf_t *b, const char *s, size_t n);
+/* Appends s (n bytes) with & < > " ' as HTML entities. 0 or BATON_ENOMEM. */
+int baton__html_escape(baton_buf_t *b, const char *s, size_t n);
 int baton__buf_printf(baton_buf_t *b, const char *fmt, ...) BATON_PRINTF(2, 3);
 void baton__buf_free(baton_buf_t *b);
 

@@ -26,6 +26,37 @@ int baton__buf_append(baton_buf_t *b, const char *s, size_t n) {
   return 0;
 }
 
+int baton__html_escape(baton_buf_t *b, const char *s, size_t n) {
+  size_t from = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *e = NULL;
+    switch (s[i]) {
+    case '&':
+      e = "&amp;";
+      break;
+    case '<':
+      e = "&lt;";
+      break;
+    case '>':
+      e = "&gt;";
+      break;
+    case '"':
+      e = "&quot;";
+      break;
+    case '\'':
+      e = "&#39;";
+      break;
+    default:
+      continue;
+    }
+    if (baton__buf_append(b, s + from, i - from) != 0 ||
+        baton__buf_append(b, e, strlen(e)) != 0)
+      return BATON_ENOMEM;
+    from = i + 1;
+  }
+  return baton__buf_append(b, s + from, n - from);
+}
+
 int baton__buf_printf(baton_buf_t *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

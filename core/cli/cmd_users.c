@@ -165,8 +165,8 @@ static int cmd_invite(baton_cli_t *cli, const baton_cmdspec_t *spec,
   char when[32];
   utc(exp, when, sizeof when);
   for (size_t i = 0; i < n; i++)
-    snprintf(links[i], sizeof links[i], "%.*s/signin?token=%s", (int)blen, base,
-             tokens[i]);
+    snprintf(links[i], sizeof links[i], "%.*s/welcome?token=%s", (int)blen,
+             base, tokens[i]);
   if (csv != NULL) {
     if ((status = write_csv(cli, csv, &v, links, when)) == 0)
       fprintf(cli->out,

@@ -14,38 +14,6 @@
  * then pass them in {{{name}}}. Needs no permission. */
 #include "bindings.h"
 
-/* Appends s (n bytes) to b with & < > " ' as entities. 0 or BATON_ENOMEM. */
-static int escape_into(baton_buf_t *b, const char *s, size_t n) {
-  size_t from = 0;
-  for (size_t i = 0; i < n; i++) {
-    const char *e = NULL;
-    switch (s[i]) {
-    case '&':
-      e = "&amp;";
-      break;
-    case '<':
-      e = "&lt;";
-      break;
-    case '>':
-      e = "&gt;";
-      break;
-    case '"':
-      e = "&quot;";
-      break;
-    case '\'':
-      e = "&#39;";
-      break;
-    default:
-      continue;
-    }
-    if (baton__buf_append(b, s + from, i - from) != 0 ||
-        baton__buf_append(b, e, strlen(e)) != 0)
-      return BATON_ENOMEM;
-    from = i + 1;
-  }
-  return baton__buf_append(b, s + from, n - from);
-}
-
 /* Pushes the box's bytes as a string and empties the box (at idx). */
 static int push_box(lua_State *L, baton_buf_t *b, int idx) {
   lua_pushlstring(L, b->data ? b->data : "", b->len);
@@ -61,7 +29,7 @@ static int l_escape(lua_State *L) {
       baton__lua_checklstring(L, 1, "baton.html.escape", "the text", &n);
   lua_settop(L, 1);
   baton_buf_t *b = baton__lua_box(L, sizeof *b, baton__lua_box_buf); /* 2 */
-  if (escape_into(b, s, n) != 0)
+  if (baton__html_escape(b, s, n) != 0)
     return luaL_error(L, "baton.html.escape: out of memory");
   return push_box(L, b, 2);
 }
@@ -132,7 +100,8 @@ static int l_render(lua_State *L) {
                                                          lua_typename(L, vt)));
     size_t vlen;
     const char *v = lua_tolstring(L, 4, &vlen);
-    if ((raw ? baton__buf_append(b, v, vlen) : escape_into(b, v, vlen)) != 0)
+    if ((raw ? baton__buf_append(b, v, vlen)
+             : baton__html_escape(b, v, vlen)) != 0)
       return luaL_error(L, "%s: out of memory", fn);
     lua_settop(L, 3);
     i = end + clen;

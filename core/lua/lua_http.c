@@ -142,16 +142,10 @@ static int type_ok(const char *t) {
 #define RESPONSE_MAX_HEADERS 32
 #define RESPONSE_HEADER_BYTES 1024 /* the plugin's header lines, in all */
 
-/* Every answer of a plugin's route carries this policy (with the
- * X-Content-Type-Options: nosniff that core/net/http.c puts on every
- * answer). No script at all: a plugin's page shares the dashboard's
- * origin, so a script it could load ('self' would allow any plugin's
- * route) could call every plugin's API with the reader's credentials.
- * Styles and images from the dashboard, forms posting back to it. */
-#define ROUTE_CSP                                                              \
-  "Content-Security-Policy: default-src 'none'; style-src 'self'; "            \
-  "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "         \
-  "base-uri 'none'\r\n"
+/* Every answer of a plugin's route carries the host's no-script policy
+ * (core/net/http.h), with the X-Content-Type-Options: nosniff that
+ * core/net/http.c puts on every answer. */
+#define ROUTE_CSP BATON_HTTP_NO_SCRIPT_CSP
 
 /* Headers the host writes itself: framing, caching, cookies and the
  * security headers. A name starting with one ending in '-' is refused as

@@ -1126,6 +1126,34 @@ char *baton__http_query_get(const char *query, const char *key) {
   return NULL;
 }
 
+int baton__http_cookie(const char *header, const char *name, const char **value,
+                       size_t *len) {
+  size_t nlen = strlen(name);
+  for (const char *c = header; c != NULL && *c != '\0';) {
+    c += strspn(c, " \t");
+    size_t pair = strcspn(c, ";");
+    const char *eq = memchr(c, '=', pair);
+    if (eq != NULL) {
+      size_t klen = (size_t)(eq - c);
+      while (klen > 0 && (c[klen - 1] == ' ' || c[klen - 1] == '\t'))
+        klen--;
+      if (klen == nlen && memcmp(c, name, nlen) == 0) {
+        const char *v = eq + 1 + strspn(eq + 1, " \t");
+        size_t vlen = (size_t)(c + pair - v);
+        while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+          vlen--;
+        *value = v;
+        *len = vlen;
+        return 1;
+      }
+    }
+    c += pair;
+    if (*c == ';')
+      c++;
+  }
+  return 0;
+}
+
 /* ---- connections without a socket ------------------------------------------
  * The same connection, state machine and parser as an accepted client;
  * only the bytes come from baton__http_pipe_feed instead of the socket and

@@ -158,6 +158,15 @@ int baton__http_pipe_waiting(const baton_http_pipe_t *p);
  * is dropped). The server frees it on the loop's next turn. */
 void baton__http_pipe_close(baton_http_pipe_t *p);
 
+/* The policy of every HTML answer the server or a plugin makes: no
+ * script at all (a page shares the dashboard's origin, so a script it
+ * could load would act with the reader's credentials); styles and images
+ * from the server, forms posting back to it, no framing. */
+#define BATON_HTTP_NO_SCRIPT_CSP                                               \
+  "Content-Security-Policy: default-src 'none'; style-src 'self'; "            \
+  "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "         \
+  "base-uri 'none'\r\n"
+
 /* The reason phrase of a status ("Not Found"). */
 const char *baton__http_reason(int status);
 
@@ -166,6 +175,11 @@ const char *baton__http_reason(int status);
 char *baton__http_unescape(const char *s, size_t n, int form);
 /* The value of key in a query string (decoded, malloc'd), or NULL. */
 char *baton__http_query_get(const char *query, const char *key);
+/* Finds cookie `name` in a Cookie header's value (NULL: none): *value and
+ * *len get its value (not decoded; quotes kept) and 1 is returned, else
+ * 0. The first of two with that name wins. */
+int baton__http_cookie(const char *header, const char *name, const char **value,
+                       size_t *len);
 
 /* A file of web/, compiled into the binary by web/embed.cmake. */
 typedef baton_asset_t baton_web_asset_t;

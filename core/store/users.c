@@ -345,38 +345,129 @@ static int update_account(baton_store_t *s, const char *sql, const char *person,
   return n == 1 ? 0 : no_account(s, person);
 }
 
+/* The characters of s (UTF-8 continuation bytes are not counted). */
+static size_t characters(const char *s) {
+  size_t n = 0;
+  for (const char *p = s; *p; p++)
+    n += ((unsigned char)*p & 0xC0) != 0x80;
+  return n;
+}
+
+int baton_passphrase_hash(const char *passphrase,
+                          char hash[BATON_PASSPHRASE_HASH_SIZE], char **why) {
+  if (why)
+    *why = NULL;
+  size_t n = characters(passphrase);
+  if (n < BATON_PASSPHRASE_MIN) {
+    if (why)
+      *why = baton__asprintf("a passphrase needs at least %d characters "
+                             "(this one has %zu): a few words you will "
+                             "remember make a good one",
+                             BATON_PASSPHRASE_MIN, n);
+    return BATON_EINVAL;
+  }
+  if (sodium_init() < 0 ||
+      crypto_pwhash_str(hash, passphrase, strlen(passphrase),
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    if (why)
+      *why = baton__asprintf("cannot hash the passphrase: argon2id needs "
+                             "%zu MiB of memory",
+                             (size_t)crypto_pwhash_MEMLIMIT_INTERACTIVE >> 20);
+    return BATON_ENOMEM;
+  }
+  return 0;
+}
+
+int baton_passphrase_verify(const char *hash, const char *passphrase) {
+  /* A hash of the same cost that no passphrase given here matches (it is
+   * of a longer one), so that "no such account" takes as long as "wrong
+   * passphrase" and the time tells an attacker nothing. */
+  static const char none[] =
+      "$argon2id$v=19$m=65536,t=2,p=1$aFVaCDmRwiEZ23K8lzZ4Gw$gt/"
+      "jRast2Icah9Gf/WbEB3orkzUawAgA4+Z13Agg1PU";
+  int real = hash != NULL && *hash != '\0';
+  if (sodium_init() < 0 || passphrase == NULL)
+    return 0;
+  int ok = crypto_pwhash_str_verify(real ? hash : none, passphrase,
+                                    strlen(passphrase)) == 0;
+  return real && ok;
+}
+
+int baton_users_set_passphrase_hash(baton_store_t *s, const char *person,
+                                    const char *hash) {
+  if (hash != NULL && strncmp(hash, "$argon2id$", 10) != 0)
+    return baton__store_fail(s, BATON_EINVAL,
+                             "a passphrase is stored only as argon2id");
+  return update_account(s,
+                        "UPDATE baton_users SET passphrase = ?2 WHERE "
+                        "person_id = ?1",
+                        person, hash, "cannot write the passphrase");
+}
+
 int baton_users_set_passphrase(baton_store_t *s, const char *person,
                                const char *passphrase) {
-  char hash[crypto_pwhash_STRBYTES];
+  char hash[BATON_PASSPHRASE_HASH_SIZE];
   int err = baton__sodium_ready(s);
   if (err != 0)
     return err;
   if (passphrase != NULL) {
-    size_t n = 0; /* characters, not bytes: UTF-8 continuation bytes skip */
-    for (const char *p = passphrase; *p; p++)
-      n += ((unsigned char)*p & 0xC0) != 0x80;
-    if (n < BATON_PASSPHRASE_MIN)
-      return baton__store_fail(s, BATON_EINVAL,
-                               "a passphrase needs at least %d characters "
-                               "(this one has %zu): a few words you will "
-                               "remember make a good one",
-                               BATON_PASSPHRASE_MIN, n);
-    if (crypto_pwhash_str(hash, passphrase, strlen(passphrase),
-                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-      return baton__store_fail(s, BATON_ENOMEM,
-                               "cannot hash the passphrase: argon2id needs "
-                               "%zu MiB of memory",
-                               (size_t)crypto_pwhash_MEMLIMIT_INTERACTIVE >>
-                                   20);
+    char *why = NULL;
+    err = baton_passphrase_hash(passphrase, hash, &why);
+    if (err != 0) {
+      err = baton__store_fail(s, err, "%s", why ? why : "out of memory");
+      free(why);
+      return err;
+    }
   }
-  err = update_account(s,
-                       "UPDATE baton_users SET passphrase = ?2 WHERE "
-                       "person_id = ?1",
-                       person, passphrase ? hash : NULL,
-                       "cannot write the passphrase");
+  err = baton_users_set_passphrase_hash(s, person, passphrase ? hash : NULL);
   sodium_memzero(hash, sizeof hash);
   return err;
+}
+
+static int wrong_passphrase(baton_store_t *s) {
+  return baton__store_fail(s, BATON_EPERM,
+                           "wrong name or passphrase: try again, or ask a "
+                           "coordinator for a sign-in link");
+}
+
+int baton_users_passphrase_get(baton_store_t *s, const char *who, char **person,
+                               char hash[BATON_PASSPHRASE_HASH_SIZE]) {
+  *person = NULL;
+  hash[0] = '\0';
+  sqlite3_stmt *st;
+  /* By id first; by email only when no id matches, and only if exactly
+   * one account has that email. */
+  int err = baton__store_prepare(
+      s,
+      "SELECT u.person_id, CASE WHEN " MAY_SIGN_IN(
+          "u") " THEN u.passphrase END FROM baton_users u WHERE u.person_id = "
+               "?1 UNION ALL SELECT u.person_id, CASE WHEN " MAY_SIGN_IN(
+                   "u") " THEN u.passphrase END FROM baton_users u JOIN "
+                        "people p ON p.id = u.person_id WHERE NOT EXISTS "
+                        "(SELECT 1 FROM baton_users WHERE person_id = ?1) AND "
+                        "p.email IS NOT NULL AND lower(p.email) = lower(?1)",
+      &st);
+  if (err != 0)
+    return err;
+  baton__bind_text(st, 1, who ? who : "");
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *person = baton__strdup(baton__col_text(st, 0));
+    const char *h = baton__col_text(st, 1);
+    snprintf(hash, BATON_PASSPHRASE_HASH_SIZE, "%s", h ? h : "");
+    if (sqlite3_step(st) == SQLITE_ROW) { /* two accounts share the email */
+      free(*person);
+      *person = NULL;
+      hash[0] = '\0';
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return baton__store_fail_sqlite(s, rc, "cannot read the accounts");
+  if (rc == SQLITE_ROW && *person == NULL && hash[0] != '\0')
+    return BATON_ENOMEM;
+  return hash[0] != '\0' ? 0 : wrong_passphrase(s);
 }
 
 int baton_users_check_passphrase(baton_store_t *s, const char *person,
@@ -384,25 +475,15 @@ int baton_users_check_passphrase(baton_store_t *s, const char *person,
   int err = baton__sodium_ready(s);
   if (err != 0)
     return err;
-  sqlite3_stmt *st;
-  if ((err = baton__store_prepare(s,
-                                  "SELECT passphrase FROM baton_users u WHERE "
-                                  "person_id = ?1 AND " MAY_SIGN_IN("u"),
-                                  &st)) != 0)
+  char hash[BATON_PASSPHRASE_HASH_SIZE], *id = NULL;
+  err = baton_users_passphrase_get(s, person, &id, hash);
+  int same = id != NULL && strcmp(id, person) == 0;
+  free(id);
+  if (err != 0 && err != BATON_EPERM)
     return err;
-  baton__bind_text(st, 1, person);
-  int rc = sqlite3_step(st);
-  const char *hash = rc == SQLITE_ROW ? baton__col_text(st, 0) : NULL;
-  int ok = hash != NULL && passphrase != NULL &&
-           crypto_pwhash_str_verify(hash, passphrase, strlen(passphrase)) == 0;
-  sqlite3_finalize(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return baton__store_fail_sqlite(s, rc, "cannot read the accounts");
-  if (!ok)
-    return baton__store_fail(s, BATON_EPERM,
-                             "wrong name or passphrase: try again, or ask a "
-                             "coordinator for a sign-in link");
-  return 0;
+  int ok = baton_passphrase_verify(err == 0 && same ? hash : NULL, passphrase);
+  sodium_memzero(hash, sizeof hash);
+  return ok ? 0 : wrong_passphrase(s);
 }
 
 int baton_users_role_get(baton_store_t *s, const char *person, char *role,
@@ -567,4 +648,9 @@ int baton_session_end(baton_store_t *s, const char *id) {
   return rc == SQLITE_DONE
              ? 0
              : baton__store_fail_sqlite(s, rc, "cannot end the session");
+}
+
+int baton_sessions_purge(baton_store_t *s, long long now, int *n) {
+  return run(s, "DELETE FROM baton_sessions WHERE expires <= ?2", NULL, now,
+             "cannot delete the expired sessions", n);
 }

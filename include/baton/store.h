@@ -325,7 +325,6 @@ int baton_store_backup(baton_store_t *s, const char *path);
  * on failure the database is unchanged. */
 int baton_store_restore(baton_store_t *s, const char *path);
 
-
 /* ---- terms: the school calendar (core/store/terms.c) -------------------- */
 
 typedef enum {
@@ -454,6 +453,37 @@ int baton_users_set_passphrase(baton_store_t *s, const char *person,
 int baton_users_check_passphrase(baton_store_t *s, const char *person,
                                  const char *passphrase);
 
+/* A passphrase's stored form (argon2id), at most this long with its NUL
+ * (crypto_pwhash_STRBYTES). */
+#define BATON_PASSPHRASE_HASH_SIZE 128
+
+/* The two halves of baton_users_check_passphrase, for a server that must
+ * not spend argon2id's ~0.2 s on its event loop: read the stored hash on
+ * the loop (the store is not for other threads), verify it on a worker.
+ *
+ * baton_users_passphrase_get finds the account whose person id is `who`
+ * (or, if none, whose person's email is `who`, any case): *person
+ * receives its id (malloc'd) and hash its passphrase's stored form.
+ * Returns 0, or BATON_EPERM (no such account, revoked, or no passphrase:
+ * *person is still set when an account was found, so a caller can count
+ * failures per account) with the one message of a wrong passphrase, or a
+ * database error. */
+int baton_users_passphrase_get(baton_store_t *s, const char *who, char **person,
+                               char hash[BATON_PASSPHRASE_HASH_SIZE]);
+/* Pure, any thread: 1 if passphrase matches hash (a stored form; NULL or
+ * "" never matches, but takes as long as a wrong passphrase), else 0. */
+int baton_passphrase_verify(const char *hash, const char *passphrase);
+/* Pure, any thread: the stored form of passphrase into hash. Returns 0,
+ * BATON_EINVAL (shorter than BATON_PASSPHRASE_MIN characters; *why, if
+ * not NULL, gets a message to show, malloc'd) or BATON_ENOMEM. */
+int baton_passphrase_hash(const char *passphrase,
+                          char hash[BATON_PASSPHRASE_HASH_SIZE], char **why);
+/* Stores a hash made by baton_passphrase_hash as person's passphrase (NULL:
+ * links only). Returns 0, BATON_EINVAL (not an argon2id string),
+ * BATON_ENOTFOUND or a database error. */
+int baton_users_set_passphrase_hash(baton_store_t *s, const char *person,
+                                    const char *hash);
+
 /* The account's role into role (at least 16 bytes). Returns 0,
  * BATON_ENOTFOUND (no account) or a database error. */
 int baton_users_role_get(baton_store_t *s, const char *person, char *role,
@@ -485,6 +515,9 @@ int baton_session_check(baton_store_t *s, const char *id, long long now,
                         char **person, char csrf[BATON_TOKEN_SIZE]);
 /* Ends a session (signing out); an unknown id is not an error. */
 int baton_session_end(baton_store_t *s, const char *id);
+/* Deletes the sessions expired at now; *n (may be NULL) gets how many.
+ * Returns 0 or a database error. */
+int baton_sessions_purge(baton_store_t *s, long long now, int *n);
 
 /* ---- API tokens: scripts acting as a person (core/store/api_tokens.c) -- */
 

@@ -10,8 +10,8 @@ baton people import "$BATON_SOURCE_DIR/samples/staff.csv" >/dev/null
 
 test_case "invite prints one sign-in link per person"
 expect_status 0 baton users invite T001 T002 --role coordinator
-expect_match '^Wei Chen \(T001, coordinator\): http://127\.0\.0\.1:8080/signin\?token=[A-Za-z0-9_-]{43}$' out
-expect_match '\(T002, coordinator\): http://127\.0\.0\.1:8080/signin\?token=[A-Za-z0-9_-]{43}$' out
+expect_match '^Wei Chen \(T001, coordinator\): http://127\.0\.0\.1:8080/welcome\?token=[A-Za-z0-9_-]{43}$' out
+expect_match '\(T002, coordinator\): http://127\.0\.0\.1:8080/welcome\?token=[A-Za-z0-9_-]{43}$' out
 expect_contains "Each link works once, until" out
 grep -o 'token=[A-Za-z0-9_-]*' out | cut -d= -f2 >tokens
 verdict "two different tokens" "tokens repeat" tokens test "$(sort -u tokens | wc -l)" = 2
@@ -34,7 +34,7 @@ rows = list(csv.DictReader(open("links.csv")))
 assert [r["person_id"] for r in rows] == ["T003", "T004"], rows
 assert list(rows[0]) == ["person_id", "name", "role", "link", "expires"]
 assert rows[0]["name"] == "Jamal Washington" and rows[0]["role"] == "staff"
-assert all(re.fullmatch(r"https://baton\.school\.example/signin\?token=[A-Za-z0-9_-]{43}", r["link"]) for r in rows)
+assert all(re.fullmatch(r"https://baton\.school\.example/welcome\?token=[A-Za-z0-9_-]{43}", r["link"]) for r in rows)
 assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", rows[0]["expires"])'
 
 test_case "list shows roles and states, never a token or hash"

@@ -82,7 +82,7 @@ get /api/people -H "Authorization: Bearer $VIEWER"
 expect_code 200
 post -H "Authorization: Bearer $VIEWER"
 expect_code 403
-expect_contains "a viewer may read but not write" body
+expect_contains "viewers may not change anything" body
 
 test_case "hostile tokens: unknown, cut short, the hash itself, empty"
 hash=$(sqlite3 "$BATON_DB" "SELECT hex(token_hash) FROM baton_api_tokens LIMIT 1")

@@ -1,6 +1,7 @@
 /* core/cli/serve/router.c: what `baton serve` answers to each request:
  * the store's API, plugins, the web app, the event stream, plugin routes;
- * only to its own origin, and writes only with the token. */
+ * only to its own origin; the sign-in pages (signin.c), and the rest only
+ * to whom auth.c lets through. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,24 +134,6 @@ static void api_health(serve_t *sv, baton_http_req_t *r) {
                       BATON_VERSION, "data_version", (json_int_t)sv->version,
                       "tls", baton__serve_is_tls(sv, r), "client",
                       client[0] ? client : NULL));
-}
-
-/* 1 if who may write; else answers 401 (no credential) or 403 (a wrong
- * one). */
-static int authorised(baton_http_req_t *r, const serve_who_t *who) {
-  if (baton__serve_who_at_least(who, "staff"))
-    return 1;
-  if (who->role[0] != '\0')
-    send_error(r, 403, "a viewer may read but not write: a coordinator can "
-                       "change the role (baton users role PERSON staff)");
-  else if (baton__http_req_header(r, "Authorization"))
-    send_error(r, 403, "wrong or revoked token: use the one baton serve "
-                       "printed, or an API token from baton users token");
-  else
-    send_error(r, 401,
-               "writes need the token printed by baton serve: "
-               "Authorization: Bearer TOKEN");
-  return 0;
 }
 
 /* What plugins there are, how they stand and what they answer; a page
@@ -331,13 +314,14 @@ void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
   int read = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
   if (!same_origin(sv, r))
     return;
+  /* The sign-in pages and /api/me (signin.c), then the one check of who
+   * may have the rest (auth.c): writes need staff or a token, and the
+   * session's CSRF token; with --allow-remote, reads need someone signed
+   * in. The gate says who is asking for the handlers below. */
   serve_who_t who;
-  baton__serve_who(sv, r, &who);
-  int ok = read || authorised(r, &who);
-  if (!ok) {
-    baton__serve_who_clear(&who);
+  if (baton__serve_signin(sv, r, path, read) ||
+      !baton__serve_gate(sv, r, path, read, &who))
     return;
-  }
   if (strncmp(path, "/api/", 5) != 0) {
     if (!read)
       send_error(r, 405, "this address is read-only");

@@ -14,9 +14,11 @@
  * The practices' data (/api/mentoring/pairs, /api/rotation/plans,
  * /api/change/status) comes from routes the practice plugins make with
  * baton.http.route; the plugins are watched and reloaded when their files
- * change (core/runtime/reload.c). Reads are open to anyone who can reach the
- * address (loopback unless --allow-remote); every other method needs the
- * token printed at start-up.
+ * change (core/runtime/reload.c). People sign in (signin.c, auth.c): on
+ * loopback reads are open and the one-time URL printed at start-up signs
+ * the operator in; with --allow-remote only the sign-in pages are open.
+ * Writes need a signed-in staff member or coordinator (with the session's
+ * CSRF token) or the token printed at start-up.
  *
  * The server answers only its own origin (same_origin): a request must
  * name it in Host (an IP address, localhost, or a --host-name), so a page
@@ -57,6 +59,8 @@ static void drain(baton_host_t *h) {
   h->signal = 0; /* handled: not an interruption of half-done work */
   uv_timer_stop(&sv->poll);
   uv_timer_stop(&sv->heartbeat);
+  if (sv->auth && sv->auth->purging)
+    uv_timer_stop(&sv->auth->purge);
   baton__watch_stop(sv->watch);
   sv->watch = NULL;
   if (sv->server)
@@ -113,14 +117,15 @@ static void open_browser(serve_t *sv, const char *url) {
   o.file = "xdg-open";
   o.args = args;
   o.flags = UV_PROCESS_DETACHED;
-  uv_stdio_container_t stdio[3] = {{.flags = UV_IGNORE},
-                                   {.flags = UV_IGNORE},
-                                   {.flags = UV_IGNORE}};
+  uv_stdio_container_t stdio[3] = {
+      {.flags = UV_IGNORE}, {.flags = UV_IGNORE}, {.flags = UV_IGNORE}};
   o.stdio = stdio;
   o.stdio_count = 3;
   if (proc == NULL || uv_spawn(&sv->h->loop, proc, &o) != 0) {
-    fprintf(sv->log, "baton serve: could not start a browser (xdg-open); "
-                     "open %s yourself\n", url);
+    fprintf(sv->log,
+            "baton serve: could not start a browser (xdg-open); "
+            "open %s yourself\n",
+            url);
     if (proc && uv_is_active((uv_handle_t *)proc))
       uv_close((uv_handle_t *)proc, (uv_close_cb)free);
     else if (proc)
@@ -154,10 +159,12 @@ static void load_route_plugins(serve_t *sv) {
   }
   for (size_t i = 0; i < h->nplugins; i++) {
     baton_plugin_t *p = h->plugins[i];
-    if (p->state == BATON_PLUGIN_AVAILABLE && (p->perms & BATON_PERM_HTTP_ROUTE)
-        && baton__plugin_load(p) != 0)
-      fprintf(sv->log, "baton serve: plugin '%s' failed to load, so its "
-                       "routes are missing: %s\n", p->name, p->error);
+    if (p->state == BATON_PLUGIN_AVAILABLE &&
+        (p->perms & BATON_PERM_HTTP_ROUTE) && baton__plugin_load(p) != 0)
+      fprintf(sv->log,
+              "baton serve: plugin '%s' failed to load, so its "
+              "routes are missing: %s\n",
+              p->name, p->error);
   }
 }
 
@@ -168,14 +175,16 @@ static void on_reload(baton_host_t *h, const char *plugin, const char *error,
   (void)h;
   serve_t *sv = ud;
   if (error)
-    fprintf(sv->log, "baton serve: plugin '%s' failed to reload; its last "
-                     "good version goes on: %s\n", plugin, error);
+    fprintf(sv->log,
+            "baton serve: plugin '%s' failed to reload; its last "
+            "good version goes on: %s\n",
+            plugin, error);
   else if (!sv->cli->opts.quiet)
     fprintf(sv->log, "baton serve: reloaded plugin '%s'\n", plugin);
   json_t *j = json_pack("{s:s, s:s?}", "plugin", plugin, "error", error);
   char *data = j ? json_dumps(j, JSON_COMPACT) : NULL;
-  char *msg = data ? baton__asprintf("event: plugins\ndata: %s\n\n", data)
-                   : NULL;
+  char *msg =
+      data ? baton__asprintf("event: plugins\ndata: %s\n\n", data) : NULL;
   if (msg && sv->server)
     baton__http_broadcast(sv->server, msg, strlen(msg));
   free(msg);
@@ -183,8 +192,10 @@ static void on_reload(baton_host_t *h, const char *plugin, const char *error,
   json_decref(j);
 }
 
-/* What the router keeps between requests (the cached answers). */
+/* What the router keeps between requests (the cached answers, the
+ * sessions). */
 static void serve_clear(serve_t *sv) {
+  baton__serve_auth_free(sv);
   sqlite3_finalize(sv->data_version);
   sv->data_version = NULL;
   baton__serve_cache_clear(&sv->people[0]);
@@ -223,8 +234,12 @@ static const char *bad_host_name(const baton_value_t *names) {
   return NULL;
 }
 
+/* Hourly: the store's expired sessions go. */
+static void on_purge(uv_timer_t *t) { baton__serve_purge(t->data); }
+
 /* baton serve [--listen ADDR] [--open] [--allow-remote] [--host-name NAME]...
- * [--route-time-limit SECONDS] [--streams-per-client N] */
+ * [--route-time-limit SECONDS] [--streams-per-client N] [--session-hours N]
+ * [--links-only] */
 static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
                      baton_value_t *args, int argc, const char *const *argv) {
   baton_host_t *h = cli->host;
@@ -241,7 +256,8 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   if (bad != NULL) {
     char *m = baton__asprintf("--host-name expects a host name such as "
                               "baton.school.lan (letters, digits, '-' and "
-                              "'.', no port), not '%s'", bad);
+                              "'.', no port), not '%s'",
+                              bad);
     baton__usage_error(h, spec, "baton serve", m ? m : "bad --host-name");
     free(m);
     return 2;
@@ -260,11 +276,19 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
                        "--time-limit only) to 86400");
     return 2;
   }
+  long long session_h = args[6].v.i;
+  if (session_h < 1 || session_h > 24 * 366) {
+    baton__usage_error(h, spec, "baton serve",
+                       "--session-hours expects hours from 1 to 8784 (a "
+                       "year): how long a sign-in lasts");
+    return 2;
+  }
   if (!is_loopback((struct sockaddr *)&ss) && !allow_remote) {
     baton__host_report(h, NULL,
                        "--listen names an address other computers can reach",
-                       "add --allow-remote if that is what you want (anyone "
-                       "on the network can then read the dashboard)");
+                       "add --allow-remote if that is what you want (people "
+                       "on the network then sign in first: baton users "
+                       "invite)");
     return 2;
   }
   serve_t *sv = calloc(1, sizeof *sv);
@@ -276,7 +300,7 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   sv->h = h;
   sv->log = cli->err;
   sv->route_ms = (unsigned)(route_s * 1000);
-  if (baton__serve_trust_proxies(sv, spec, &args[6], allow_remote) != 0) {
+  if (baton__serve_trust_proxies(sv, spec, &args[8], allow_remote) != 0) {
     free(sv);
     return 2;
   }
@@ -295,6 +319,11 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   if (!in.token)
     make_token(sv->token, sizeof sv->token);
   serve_prepare(sv);
+  int loopback = is_loopback((struct sockaddr *)&ss);
+  baton__serve_auth_new(sv, session_h * 3600, args[7].v.b, allow_remote);
+  if (loopback)
+    baton__serve_once_new(sv);
+  baton__serve_purge(sv);
   int port = 0;
   baton_http_limits_t limits;
   baton__http_limits_init(&limits);
@@ -323,6 +352,13 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   sv->heartbeat.data = sv;
   uv_timer_start(&sv->heartbeat, baton__serve_on_heartbeat, HEARTBEAT_MS,
                  HEARTBEAT_MS);
+  if (sv->auth) {
+    uv_timer_init(&h->loop, &sv->auth->purge);
+    sv->auth->purge.data = sv;
+    uv_timer_start(&sv->auth->purge, on_purge, 3600 * 1000, 3600 * 1000);
+    uv_unref((uv_handle_t *)&sv->auth->purge);
+    sv->auth->purging = 1;
+  }
 
   char hostbuf[64];
   if (ss.ss_family == AF_INET6) {
@@ -332,35 +368,53 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   } else {
     uv_ip4_name((struct sockaddr_in *)&ss, hostbuf, sizeof hostbuf);
   }
-  char url[128];
+  char url[128], once[192] = "";
   snprintf(url, sizeof url, "http://%s:%d/", hostbuf, port);
+  if (sv->auth && sv->auth->once[0])
+    snprintf(once, sizeof once, "%ssignin/once?key=%s", url, sv->auth->once);
   if (!is_loopback((struct sockaddr *)&ss))
     fprintf(cli->err,
             "baton serve: warning: listening on %s, which other computers "
-            "can reach; anyone who can reach it can read the dashboard\n",
+            "can reach; only people signed in (baton users invite) see "
+            "the dashboard\n",
             hostbuf);
   baton__serve_respawn_arm(sv, &in);
   if (in.fd >= 0 && in.token)
-    fprintf(cli->err, "baton serve: restarted (%d in the last minute); "
-                      "dashboard at %s, same token\n", in.restarts, url);
+    fprintf(cli->err,
+            "baton serve: restarted (%d in the last minute); "
+            "dashboard at %s, same token\n",
+            in.restarts, url);
   else if (in.fd >= 0)
-    fprintf(cli->err, "baton serve: restarted (%d in the last minute); "
-                      "dashboard at %s; the token was lost, the new write "
-                      "token is %s\n", in.restarts, url, sv->token);
-  else if (cli->opts.json)
-    fprintf(cli->out, "{\"url\":\"%s\",\"token\":\"%s\",\"db\":\"%s\"}\n", url,
-            sv->token, baton_store_path(sv->store));
-  else
+    fprintf(cli->err,
+            "baton serve: restarted (%d in the last minute); "
+            "dashboard at %s; the token was lost, the new write "
+            "token is %s\n",
+            in.restarts, url, sv->token);
+  else if (cli->opts.json) {
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s?}", "url", url, "token",
+                          sv->token, "db", baton_store_path(sv->store),
+                          "signin_url", once[0] ? once : NULL);
+    char *line = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    fprintf(cli->out, "%s\n", line ? line : "{}");
+    free(line);
+    json_decref(j);
+  } else {
     fprintf(cli->out,
             "baton serve: dashboard at %s\n"
             "baton serve: database %s\n"
             "baton serve: write token %s (send as Authorization: Bearer "
-            "TOKEN)\n"
-            "baton serve: press Ctrl-C to stop\n",
+            "TOKEN)\n",
             url, baton_store_path(sv->store), sv->token);
+    if (once[0])
+      fprintf(cli->out,
+              "baton serve: sign in as the operator (a coordinator) at %s "
+              "(works once, for 10 minutes)\n",
+              once);
+    fprintf(cli->out, "baton serve: press Ctrl-C to stop\n");
+  }
   fflush(cli->out);
   if (open && in.fd < 0)
-    open_browser(sv, url);
+    open_browser(sv, once[0] ? once : url);
 
   the_serve = sv;
   baton__host_set_drain(h, drain);
@@ -378,6 +432,8 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   baton__watch_stop(sv->watch);
   uv_close((uv_handle_t *)&sv->poll, NULL);
   uv_close((uv_handle_t *)&sv->heartbeat, NULL);
+  if (sv->auth && sv->auth->purging)
+    uv_close((uv_handle_t *)&sv->auth->purge, NULL);
   /* Let the close callbacks run before sv goes. */
   uv_run(&h->loop, UV_RUN_NOWAIT);
   baton__serve_respawn_free(h);
@@ -390,33 +446,69 @@ fail_store:
 }
 
 static baton_argspec_t serve_args[] = {
-    {.name = "listen", .key = "listen", .flag = 1, .type = BATON_ARG_STRING,
+    {.name = "listen",
+     .key = "listen",
+     .flag = 1,
+     .type = BATON_ARG_STRING,
      .def = {.set = 1, .type = BATON_ARG_STRING, .v.s = "127.0.0.1:8080"},
      .help = "address and port to listen on (port 0: any free port)",
      .metavar = "HOST:PORT"},
-    {.name = "open", .key = "open", .flag = 1, .type = BATON_ARG_BOOLEAN,
+    {.name = "open",
+     .key = "open",
+     .flag = 1,
+     .type = BATON_ARG_BOOLEAN,
      .help = "open the dashboard in the default browser"},
-    {.name = "allow-remote", .key = "allow_remote", .flag = 1,
+    {.name = "allow-remote",
+     .key = "allow_remote",
+     .flag = 1,
      .type = BATON_ARG_BOOLEAN,
      .help = "allow --listen on an address other computers can reach"},
-    {.name = "host-name", .key = "host_name", .flag = 1, .many = 1,
-     .type = BATON_ARG_STRING, .metavar = "NAME",
+    {.name = "host-name",
+     .key = "host_name",
+     .flag = 1,
+     .many = 1,
+     .type = BATON_ARG_STRING,
+     .metavar = "NAME",
      .help = "a name the server is reached under besides its IP addresses "
              "and localhost (baton.school.lan); requests for any other "
              "name get 421"},
-    {.name = "route-time-limit", .key = "route_time_limit", .flag = 1,
-     .type = BATON_ARG_NUMBER, .metavar = "SECONDS",
+    {.name = "route-time-limit",
+     .key = "route_time_limit",
+     .flag = 1,
+     .type = BATON_ARG_NUMBER,
+     .metavar = "SECONDS",
      .def = {.set = 1, .type = BATON_ARG_NUMBER, .v.n = 5},
      .help = "how long a plugin's route may take before it is answered "
              "503 (0: only --time-limit)"},
-    {.name = "streams-per-client", .key = "streams_per_client", .flag = 1,
-     .type = BATON_ARG_INTEGER, .metavar = "N",
+    {.name = "streams-per-client",
+     .key = "streams_per_client",
+     .flag = 1,
+     .type = BATON_ARG_INTEGER,
+     .metavar = "N",
      .def = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 8},
      .help = "live-update streams one client address may hold (429 past "
              "it); 0: no limit, for a proxy in front, through which every "
              "client comes from one address"},
-    {.name = "trusted-proxy", .key = "trusted_proxy", .flag = 1, .many = 1,
-     .type = BATON_ARG_STRING, .metavar = "ADDR",
+    {.name = "session-hours",
+     .key = "session_hours",
+     .flag = 1,
+     .type = BATON_ARG_INTEGER,
+     .metavar = "N",
+     .def = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 12},
+     .help = "how long a browser stays signed in (expired sessions are "
+             "deleted at start and every hour)"},
+    {.name = "links-only",
+     .key = "links_only",
+     .flag = 1,
+     .type = BATON_ARG_BOOLEAN,
+     .help = "no passphrases: people sign in only with the one-time links "
+             "of baton users invite"},
+    {.name = "trusted-proxy",
+     .key = "trusted_proxy",
+     .flag = 1,
+     .many = 1,
+     .type = BATON_ARG_STRING,
+     .metavar = "ADDR",
      .help = "the IP address of a reverse proxy in front (nginx): only from "
              "it are X-Forwarded-For, -Proto and -Host believed; may be "
              "repeated (docs/serve.md)"},
@@ -426,10 +518,14 @@ const baton_builtin_t baton__serve_commands[] = {
     {NULL,
      {.name = "serve",
       .summary = "Serve the live dashboard and JSON API in the browser",
-      .help = "Prints the dashboard's address and a write token, then serves "
-              "until Ctrl-C. Read-only for anyone who can reach the address "
-              "(this computer only, unless --allow-remote); writes to plugins' "
-              "routes need the token. The page updates within a second when "
+      .help = "Prints the dashboard's address, a write token for scripts "
+              "and, on this computer's own address, a one-time sign-in URL, "
+              "then serves until Ctrl-C. People sign in at /signin (accounts: "
+              "baton users invite); writes need a signed-in staff member or "
+              "coordinator, or the token. On this computer only (the "
+              "default) anyone may read; with --allow-remote nothing but "
+              "the sign-in page is served to someone not signed in. The page "
+              "updates within a second when "
               "the database changes, and a plugin is reloaded when its files "
               "change (a broken one keeps its last good version). It answers "
               "only requests for its own addresses (Host: an IP address, "
@@ -463,6 +559,7 @@ baton_serve_t *baton__serve_router_new(baton_host_t *h, FILE *log,
   else
     make_token(sv->token, sizeof sv->token);
   serve_prepare(sv);
+  baton__serve_auth_new(sv, 12 * 3600, 0, 0);
   return sv;
 }
 

@@ -42,6 +42,57 @@ typedef struct {
   char role[12];
   long long version;
 } api_seen_t;
+/* ---- signing in (guard.c, auth.c, signin.c) ------------------------------
+ */
+
+#define SESSION_COOKIE "baton_session"
+#define SERVE_LIMIT_SLOTS 1024
+
+/* Failed sign-ins per key (an account, a client address) in a fixed window
+ * (guard.c): past `max` failures the key waits for the window's end. */
+typedef struct {
+  char key[72];
+  long long start; /* the window's first failure, Unix seconds */
+  unsigned count;  /* failures in it; 0: a free slot */
+} serve_limit_slot_t;
+typedef struct {
+  serve_limit_slot_t slots[SERVE_LIMIT_SLOTS];
+  unsigned max;
+  long long window;
+} serve_limit_t;
+
+/* A session kept in memory only: the one-time URL's, which signs in the
+ * server's operator (no person). Lost when the server stops. */
+typedef struct {
+  unsigned char key[32]; /* the id's BLAKE2b hash; all zero: free */
+  char csrf[BATON_TOKEN_SIZE];
+  long long expires;
+} serve_op_session_t;
+
+/* A session check of the store, kept while the data has not changed
+ * (baton__serve_known_version) and for at most SEEN_SECONDS. */
+typedef struct {
+  unsigned char key[32];
+  char *person; /* NULL: a free slot */
+  char role[12];
+  char csrf[BATON_TOKEN_SIZE];
+  long long version;
+  long long until;
+} serve_seen_t;
+
+typedef struct {
+  long long session_s;         /* --session-hours, in seconds */
+  int links_only;              /* --links-only: no passphrases */
+  int allow_remote;            /* --allow-remote: nothing but signing in for
+                                  someone not signed in */
+  char once[BATON_TOKEN_SIZE]; /* the one-time URL's key; "" when used */
+  long long once_until;
+  serve_op_session_t ops[8];
+  serve_seen_t seen[256];
+  serve_limit_t accounts, addresses;
+  uv_timer_t purge; /* hourly: expired sessions leave the store */
+  int purging;      /* the timer was started */
+} serve_auth_t;
 
 typedef struct baton_serve_s {
   baton_cli_t *cli;
@@ -69,6 +120,7 @@ typedef struct baton_serve_s {
   size_t nproxies;               /* addresses */
   api_seen_t api_seen[16];       /* api_token.c */
   unsigned api_next;             /* the slot to fill next */
+  serve_auth_t *auth;            /* sessions and sign-in limits (auth.c) */
 } serve_t;
 
 /* Who is making a request (auth.c). Filled by baton__serve_who; freed
@@ -177,6 +229,55 @@ void baton__serve_api_commands(serve_t *sv, baton_http_req_t *r,
  * after the runs already waiting (one at a time). */
 void baton__serve_api_run(serve_t *sv, baton_http_req_t *r,
                           const serve_who_t *who);
+/* The session's CSRF secret goes with who (auth.c): csrf[0] is '\0' when
+ * who did not come by a session. id gets the session id (may be NULL). */
+int baton__serve_who_csrf(serve_t *sv, baton_http_req_t *r, serve_who_t *who,
+                          char csrf[BATON_TOKEN_SIZE],
+                          char id[BATON_TOKEN_SIZE]);
+/* The sign-in state of sv (allocated; sv->auth NULL when out of memory,
+ * and then nobody signs in). Freed with baton__serve_auth_free. */
+void baton__serve_auth_new(serve_t *sv, long long session_s, int links_only,
+                           int allow_remote);
+void baton__serve_auth_free(serve_t *sv);
+/* 1 if r may go on to the router's routes, with who (cleared by the
+ * caller) saying who asks; else answers it (auth.c): 401
+ * or 403 for a write without the right credential, role or CSRF token;
+ * with --allow-remote, a 303 to /signin or a 401 for someone not signed
+ * in. */
+int baton__serve_gate(serve_t *sv, baton_http_req_t *r, const char *path,
+                      int read, serve_who_t *who);
+/* Forgets session id (cached check or in-memory session). */
+void baton__serve_forget(serve_t *sv, const char *id);
+/* A new in-memory session of the server's operator: id and csrf. 0 or
+ * BATON_ENOMEM (no free place and none expired). */
+int baton__serve_op_session_new(serve_t *sv, char id[BATON_TOKEN_SIZE],
+                                char csrf[BATON_TOKEN_SIZE]);
+/* Makes the one-time URL's key (auth.c). */
+void baton__serve_once_new(serve_t *sv);
+/* Deletes the store's expired sessions, logging a failure. */
+void baton__serve_purge(serve_t *sv);
+
+/* 1 if a and b are equal, in time that depends only on b's length
+ * (guard.c). */
+int baton__serve_same_secret(const char *a, const char *b);
+void baton__serve_limit_init(serve_limit_t *l, unsigned max, long long window);
+/* Seconds until key may try again at now (0: it may now). */
+long long baton__serve_limit_wait(serve_limit_t *l, const char *key,
+                                  long long now);
+/* Counts a failure of key at now. */
+void baton__serve_limit_fail(serve_limit_t *l, const char *key, long long now);
+/* Forgets key's failures (a success). */
+void baton__serve_limit_reset(serve_limit_t *l, const char *key);
+/* The baton_session cookie of a Cookie header (NULL: none) into id: 1 if
+ * there is one of the right form (43 base64url characters), else 0 and
+ * id is "". */
+int baton__serve_session_cookie(const char *header, char id[BATON_TOKEN_SIZE]);
+
+/* The host's own pages (signin.c): GET/POST /signin, GET /signin/once,
+ * GET/POST /welcome, POST /signout and GET /api/me. Returns 1 if r was
+ * one of them (and is answered), else 0. */
+int baton__serve_signin(serve_t *sv, baton_http_req_t *r, const char *path,
+                        int read);
 
 /* ---- live updates (live.c) ------------------------------------------------
  */

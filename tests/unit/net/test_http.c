@@ -662,6 +662,24 @@ static void test_http_query_values_are_decoded(void **st) {
   free(v);
 }
 
+static void test_http_cookie_is_found_by_its_exact_name(void **state) {
+  (void)state;
+  const char *v;
+  size_t n;
+  assert_true(baton__http_cookie("a=1; baton_session=xyz ; b=2",
+                                 "baton_session", &v, &n));
+  assert_int_equal(n, 3);
+  assert_memory_equal(v, "xyz", 3);
+  /* The first of two wins; a name that only ends the same is another. */
+  assert_true(baton__http_cookie("s=first; s=second", "s", &v, &n));
+  assert_memory_equal(v, "first", n);
+  assert_false(baton__http_cookie("xs=1; sx=2", "s", &v, &n));
+  assert_false(baton__http_cookie("s", "s", &v, &n));
+  assert_false(baton__http_cookie(NULL, "s", &v, &n));
+  assert_true(baton__http_cookie("s=", "s", &v, &n));
+  assert_int_equal(n, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup(
@@ -702,6 +720,7 @@ int main(void) {
           test_http_a_client_leaving_mid_answer_does_not_end_the_server,
           setup),
       cmocka_unit_test(test_http_query_values_are_decoded),
+      cmocka_unit_test(test_http_cookie_is_found_by_its_exact_name),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -253,6 +253,77 @@ static void test_list_and_role_change(void **state) {
   assert_string_equal(out, "T001:staff:0:1;T002:staff:0:0;");
 }
 
+/* The split check the server uses: the hash read on the loop (by id or
+ * email), verified elsewhere; no account and no passphrase look alike. */
+static void test_passphrase_get_by_id_or_email_then_verify(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  assert_int_equal(sqlite3_exec(f->s->db,
+                                "UPDATE people SET email = 'Ada@School.example' "
+                                "WHERE id = 'T001'",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  char tok[BATON_TOKEN_SIZE], hash[BATON_PASSPHRASE_HASH_SIZE], *who = NULL;
+  assert_int_equal(invite1(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  /* An account without a passphrase: refused, but the account is named
+   * (so failures count against it). */
+  assert_int_equal(baton_users_passphrase_get(f->s, "T001", &who, hash),
+                   BATON_EPERM);
+  assert_string_equal(who, "T001");
+  free(who);
+  char *why = NULL;
+  assert_int_equal(baton_passphrase_hash("too short", hash, &why),
+                   BATON_EINVAL);
+  assert_non_null(strstr(why, "at least 10"));
+  free(why);
+  assert_int_equal(baton_passphrase_hash("a long passphrase", hash, NULL), 0);
+  assert_int_equal(baton_users_set_passphrase_hash(f->s, "T001", hash), 0);
+  assert_int_equal(baton_users_set_passphrase_hash(f->s, "T001", "plain"),
+                   BATON_EINVAL);
+  char got[BATON_PASSPHRASE_HASH_SIZE];
+  assert_int_equal(
+      baton_users_passphrase_get(f->s, "ada@school.EXAMPLE", &who, got), 0);
+  assert_string_equal(who, "T001");
+  free(who);
+  assert_true(baton_passphrase_verify(got, "a long passphrase"));
+  assert_false(baton_passphrase_verify(got, "a long passphrasE"));
+  assert_false(baton_passphrase_verify(NULL, "a long passphrase"));
+  assert_false(baton_passphrase_verify("", "a long passphrase"));
+  assert_int_equal(baton_users_check_passphrase(f->s, "T001",
+                                                "a long passphrase"),
+                   0);
+  assert_int_equal(baton_users_passphrase_get(f->s, "T404", &who, got),
+                   BATON_EPERM);
+  assert_null(who);
+  assert_int_equal(baton_users_revoke(f->s, "T001", NOW), 0);
+  assert_int_equal(baton_users_passphrase_get(f->s, "T001", &who, got),
+                   BATON_EPERM);
+  free(who);
+}
+
+static void test_purge_deletes_only_expired_sessions(void **state) {
+  fx_t *f = *state;
+  add_people(f->s);
+  char tok[BATON_TOKEN_SIZE], a[BATON_TOKEN_SIZE], b[BATON_TOKEN_SIZE],
+      csrf[BATON_TOKEN_SIZE], *who = NULL;
+  assert_int_equal(invite1(f->s, "T001", NULL, NOW, tok, NULL), 0);
+  assert_int_equal(baton_session_create(f->s, "T001", NOW, 60, a, csrf), 0);
+  assert_int_equal(baton_session_create(f->s, "T001", NOW, 3600, b, csrf), 0);
+  int n = -1;
+  assert_int_equal(baton_sessions_purge(f->s, NOW + 60, &n), 0);
+  assert_int_equal(n, 1);
+  assert_int_equal(baton_session_check(f->s, b, NOW + 60, &who, NULL), 0);
+  free(who);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(f->s->db,
+                                      "SELECT count(*) FROM baton_sessions", -1,
+                                      &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 1);
+  sqlite3_finalize(st);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 
 int main(void) {
@@ -268,6 +339,8 @@ int main(void) {
       T(test_a_person_who_left_cannot_sign_in),
       T(test_sessions_check_expire_end_and_die_with_revoke),
       T(test_list_and_role_change),
+      T(test_passphrase_get_by_id_or_email_then_verify),
+      T(test_purge_deletes_only_expired_sessions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
