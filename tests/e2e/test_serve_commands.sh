@@ -258,59 +258,75 @@ expect_json_true body '[p["name"] for p in [p for p in d if p["name"] == "forms"
 get /api/plugins -H "$AUTH"
 expect_json_true body '[(p["name"], p["access"]) for p in [p for p in d if p["name"] == "forms"][0]["pages"]] == [("open", "any"), ("staffroom", "coordinator")]'
 
-# ---- signed-in staff (needs the sessions of issue 16's auth) ----------------
-# Runs once /signin exists; skipped (with a message) before.
-get /signin
-if [ "$CODE" = 404 ]; then
-  echo "skip  staff sessions: /signin answers 404 (sessions not built yet)"
-else
-  test_case "a staff member signs in through an invitation"
-  expect_status 0 baton --json users invite T003 --role staff --base "${URL%/}"
-  LINK=$(python3 -c 'import json,sys; print(json.load(open("out"))[0]["link"])')
-  curl -s -m 5 -c jar -b jar -L -o /dev/null "$LINK" || true
-  curl -s -m 5 -c jar -b jar -o me.json "${URL}api/me" || true
-  if ! python3 -c 'import json,sys; sys.exit(0 if json.load(open("me.json")).get("person") == "T003" else 1)' 2>/dev/null; then
-    echo "skip  staff sessions: the invitation link did not sign T003 in (see me.json)"
-  else
-    CSRF=$(python3 -c 'import json; print(json.load(open("me.json"))["csrf"])')
-    staff() {
-      local what=$1 body=$2
-      get "/api/run/$what" -X POST -b jar -H "X-CSRF-Token: $CSRF" \
-        -H "Content-Type: application/json" --data-binary "$body"
-    }
-    test_case "staff may not run a coordinator's command"
-    staff form/plan '{}'
-    expect_code 403
-    expect_contains 'access = \"coordinator\"' body
-    get /api/commands -b jar
-    expect_json_true body '[c for c in d if c["command"] == "plan"][0]["may_run"] is False and [c for c in d if c["command"] == "answer"][0]["may_run"] is True'
-    test_case "staff run a self command for themselves: the host fills their id"
-    staff form/answer '{"args": {"text": "mine"}}'
-    expect_code 200
-    expect_json_true body 'd["result"]["person"] == "T003"'
-    test_case "staff may not run a self command with another's id"
-    staff form/answer '{"args": {"person": "T001", "text": "theirs"}}'
-    expect_code 403
-    expect_contains "only for themselves" body
-    staff form/swap '{"args": {"teacher": "T001"}}'
-    expect_code 403
-    test_case "events of a staff member's run have them as actor"
-    staff form/thank '{"args": {"person": "T001"}}'
-    expect_code 200
-    get "/api/events?kind=form.thank"
-    expect_json_true body 'd[-1]["actor"] == "T003"'
-    test_case "a route sees the signed-in person"
-    get /api/forms/me -b jar
-    expect_json_true body 'd["user"] == {"person": "T003", "role": "staff"}'
-    test_case "a page for coordinators is refused to staff"
-    get /api/forms/private -b jar
-    expect_code 403
-    test_case "events a route logs have who asked as actor"
-    get /api/forms/note -X POST -b jar -H "X-CSRF-Token: $CSRF"
-    get "/api/events?kind=form.note"
-    expect_json_true body 'd[-1]["actor"] == "T003"'
-  fi
-fi
+# ---- signed-in staff and viewers (sessions: signin.c) ------------------------
+# sign_in PERSON ROLE JAR: invites PERSON with ROLE and follows the
+# invitation's link as a browser would (links only, no passphrase), keeping
+# the session cookie in JAR; me.json is then their /api/me.
+sign_in() {
+  local who=$1 role=$2 jar=$3 link tok
+  expect_status 0 baton --json users invite "$who" --role "$role" --base "${URL%/}"
+  link=$(python3 -c 'import json; print(json.load(open("out"))[0]["link"])')
+  tok=${link##*token=}
+  curl -s -m 5 -c "$jar" -b "$jar" -o /dev/null -H "Origin: ${URL%/}" \
+    --data-raw "token=$tok&choice=links" "${URL}welcome" || true
+  curl -s -m 5 -b "$jar" -o me.json "${URL}api/me" || true
+}
+test_case "a staff member and a viewer sign in through their invitations"
+sign_in T003 staff jar
+expect_json_true me.json 'd["person"] == "T003" and d["role"] == "staff" and d["csrf"]'
+CSRF=$(python3 -c 'import json; print(json.load(open("me.json"))["csrf"] or "")')
+sign_in T004 viewer vjar
+expect_json_true me.json 'd["person"] == "T004" and d["role"] == "viewer"'
+VCSRF=$(python3 -c 'import json; print(json.load(open("me.json"))["csrf"] or "")')
+staff() {
+  local what=$1 body=$2
+  get "/api/run/$what" -X POST -b jar -H "X-CSRF-Token: $CSRF" \
+    -H "Content-Type: application/json" --data-binary "$body"
+}
+test_case "staff may not run a coordinator's command"
+staff form/plan '{}'
+expect_code 403
+expect_contains 'access = \"coordinator\"' body
+get /api/commands -b jar
+expect_json_true body '[c for c in d if c["command"] == "plan"][0]["may_run"] is False and [c for c in d if c["command"] == "answer"][0]["may_run"] is True'
+test_case "staff run a self command for themselves: the host fills their id"
+staff form/answer '{"args": {"text": "mine"}}'
+expect_code 200
+expect_json_true body 'd["result"]["person"] == "T003"'
+test_case "staff may not run a self command with another's id"
+staff form/answer '{"args": {"person": "T001", "text": "theirs"}}'
+expect_code 403
+expect_contains "only for themselves" body
+staff form/swap '{"args": {"teacher": "T001"}}'
+expect_code 403
+test_case "events of a staff member's run have them as actor"
+staff form/thank '{"args": {"person": "T001"}}'
+expect_code 200
+get "/api/events?kind=form.thank"
+expect_json_true body 'd[-1]["actor"] == "T003"'
+test_case "a route sees the signed-in person"
+get /api/forms/me -b jar
+expect_json_true body 'd["user"] == {"person": "T003", "role": "staff"}'
+test_case "a page for coordinators is refused to staff"
+get /api/forms/private -b jar
+expect_code 403
+test_case "events a route logs have who asked as actor"
+get /api/forms/note -X POST -b jar -H "X-CSRF-Token: $CSRF"
+get "/api/events?kind=form.note"
+expect_json_true body 'd[-1]["actor"] == "T003"'
+test_case "a viewer runs nothing, not even a command for anyone or for themselves"
+get /api/commands -b vjar
+expect_json_true body 'all(not c["may_run"] for c in d)'
+for what in form/plan form/answer form/thank; do
+  get "/api/run/$what" -X POST -b vjar -H "X-CSRF-Token: $VCSRF" \
+    -H "Content-Type: application/json" --data-binary '{"args": {"person": "T004"}}'
+  expect_code 403
+done
+test_case "a staff session without its CSRF token runs nothing"
+get /api/run/form/answer -X POST -b jar -H "Content-Type: application/json" \
+  --data-binary '{"args": {"text": "no csrf"}}'
+expect_code 403
+expect_contains "CSRF" body
 
 interrupt_bg
 finish
