@@ -258,6 +258,7 @@ async function main() {
     await checkViews(desk, api, open);
     await desk.screenshot({ path: path.join(OUT, "views.png"), fullPage: true });
     await checkHtmlPage(desk, open);
+    await checkHostilePage(desk, url, problems);
     await checkForms(desk, api, open);
     await desk.screenshot({ path: path.join(OUT, "forms.png"), fullPage: true });
     await checkCommandsPage(desk, open, standIn);
@@ -470,6 +471,29 @@ async function checkHtmlPage(page, open) {
   same("an html page opens as its own page", await page.textContent("h1"), "The showcase board");
   same("... its text escaped by the plugin (baton.html.render)", [await page.textContent("p"), await injected(page)],
     [MARKUP, { elements: 0, title: false }]);
+}
+
+// A plugin's HTML page with script written into it on purpose runs none of
+// it (the host's CSP on every plugin answer): not inline, not a script of
+// the same origin, not an event handler, not a javascript: link; so it
+// cannot read another plugin's data with the signed-in person's cookie.
+async function checkHostilePage(page, url, problems) {
+  const before = problems.length, asked = [];
+  const onRequest = req => { if (/\/api\/(mentoring|people)/.test(req.url())) asked.push(req.url()); };
+  page.on("request", onRequest);
+  await page.goto(url + "api/showcase/hostile");
+  await page.click("#go").catch(() => {});
+  await page.waitForTimeout(300);
+  page.off("request", onRequest);
+  same("a plugin page's own script does not run (inline, same-origin file, handler, javascript: link)",
+    await page.title(), "Hostile");
+  same("... so it reaches no other plugin's API", asked, []);
+  // What the browser reported on that page is the CSP refusing each of
+  // the four (and its broken image): expected here, so taken out.
+  const mine = problems.splice(before);
+  same("... the browser names the CSP for each of the four",
+    mine.filter(m => /Content Security Policy/.test(m)).length, 4);
+  same("... and reports nothing else", mine.filter(m => !/Content Security Policy|\/api\/showcase\/x\b/.test(m)), []);
 }
 
 // ---- forms -----------------------------------------------------------------------
