@@ -13,10 +13,10 @@
 #     as a browser asks (Accept-Encoding: gzip), and plain; nginx serves the
 #     same bytes as a file (gzip_static for the gzipped ones);
 #   - who is asking (issue 16): /api/people gzip at CONNS connections,
-#     anonymous and with a person's API token (`baton users token`),
-#     requests/s and p99, and what the token costs over anonymous; target:
-#     no more than 10%, and p99 under 10 ms with the token. A session
-#     cookie is measured the same way once sign-in lands (SESSION below).
+#     anonymous, with a person's API token (`baton users token`) and with
+#     a browser's session cookie (signed in through an invitation's link):
+#     requests/s, CPU per request and p99, and what each costs over
+#     anonymous; target: no more than 10%, and p99 under 10 ms.
 # Each figure is the median of RUNS runs, baton and nginx taken in turn so
 # that the machine's noise falls on both. Prints the wrk command behind
 # each figure and writes a summary to bench/out/serve/summary.txt.
@@ -86,11 +86,17 @@ who=$(curl -sf "${url}api/people" | python3 -c 'import json, sys; print(json.loa
 api_token=$("$baton" --db "$tmp/school.db" users token "$who" --label bench | head -1)
 [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $api_token" "${url}api/nothing")" = 405 ] ||
   { echo "bench/serve.sh: the API token is not accepted" >&2; exit 1; }
-# SESSION: when sign-in has landed (the auth branch: cookie baton_session),
-# set session_cookie here to a signed-in session of $who, e.g. from
-# /signin/once or `baton users invite` + POST /welcome, and the loop below
-# measures it beside the token. Until then it stays empty and is skipped.
-session_cookie=""
+# A browser's session of $who: the invitation's link followed as a browser
+# does (links only), the cookie baton_session taken from the answer.
+invite_link=$("$baton" --db "$tmp/school.db" --json users invite "$who" --role coordinator --base "${url%/}" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["link"])')
+session_cookie=$(curl -s -D - -o /dev/null -H "Origin: ${url%/}" \
+  --data-raw "token=${invite_link##*token=}&choice=links" "${url}welcome" |
+  tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: baton_session=\([^;]*\);.*/\1/p')
+[ -n "$session_cookie" ] &&
+  [ "$(curl -s "${url}api/me" -H "Cookie: baton_session=$session_cookie" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["person"])')" = "$who" ] ||
+  { echo "bench/serve.sh: could not sign $who in through the invitation's link" >&2; exit 1; }
 
 # ---- nginx: the same bytes of app.js, one worker, as an ordinary user ------
 mkdir -p "$tmp/www" "$tmp/nginx"
@@ -280,6 +286,7 @@ verdict() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {ok = op == ">=" ? a >= b 
   echo "  $(wrk_cmd "http://127.0.0.1:NGINX_PORT/people.json")"
   echo "  $(GZ=1 wrk_cmd "http://127.0.0.1:BATON_PORT/api/people")  (and NGINX_PORT/people.json)"
   echo "  $(GZ=1 AUTH="Authorization: Bearer" wrk_cmd "http://127.0.0.1:BATON_PORT/api/people")  (a token from baton users token)"
+  echo "  $(GZ=1 AUTH="Cookie: baton_session=..." wrk_cmd "http://127.0.0.1:BATON_PORT/api/people")  (a session from an invitation's link)"
   echo "  $(conns=1 wrk_cmd "http://127.0.0.1:BATON_PORT/api/people")  (and NGINX_PORT/people.json)"
   echo "reproduce: SECS=$secs CONNS=$conns RUNS=$runs bench/serve.sh  (wrk logs in bench/out/serve/)"
 } | tee "$out/summary.txt"
