@@ -138,6 +138,30 @@ wait_for_text "reloaded plugin 'routes'" err 3000 || true
 get /api/plugins
 expect_json_true body 'any(p["name"] == "routes" and p["reload_error"] is None for p in d)'
 
+test_case "a page added to the manifest while serving is in the navigation after the reload"
+: >err
+cp "$PLUGINS/routes/plugin.lua" good_manifest.lua
+sed -i 's|^  commands = |  pages = { { name = "board", title = "Routes board", data = "/api/routes/hello/page" } },\n  commands = |' \
+  "$PLUGINS/routes/plugin.lua"
+wait_for_text "reloaded plugin 'routes'" err 3000 || true
+expect_contains "reloaded plugin 'routes'" err
+get /api/plugins
+expect_json_true body '[g["title"] for p in d if p["name"] == "routes" for g in p["pages"]] == ["Routes board"]'
+
+test_case "a page the manifest gets wrong keeps the last good pages, with the error shown"
+: >err
+sed -i 's|title = "Routes board", ||' "$PLUGINS/routes/plugin.lua"
+wait_for_text "failed to reload" err 3000 || true
+expect_contains "plugin.lua" err
+expect_contains "page 1 has no 'title'" err
+get /api/plugins
+expect_json_true body '[g["title"] for p in d if p["name"] == "routes" for g in p["pages"]] == ["Routes board"]'
+: >err
+cp good_manifest.lua "$PLUGINS/routes/plugin.lua"
+wait_for_text "reloaded plugin 'routes'" err 3000 || true
+get /api/plugins
+expect_json_true body '[g for p in d if p["name"] == "routes" for g in p["pages"]] == []'
+
 test_case "a request being answered during an edit finishes with the old code"
 rm -f slow.json
 curl -s -m 8 -o slow.json "${URL}api/routes/slow" &
