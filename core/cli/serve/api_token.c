@@ -20,14 +20,11 @@
 
 /* The slot holding token, or NULL. Every slot is compared in full, so the
  * time taken says nothing of how much of a token matched. */
-static api_seen_t *seen(serve_t *sv, const char *token, size_t n) {
+static api_seen_t *seen(serve_t *sv, const char *token) {
   api_seen_t *found = NULL;
   for (size_t i = 0; i < sizeof sv->api_seen / sizeof *sv->api_seen; i++) {
     api_seen_t *e = &sv->api_seen[i];
-    unsigned diff = e->token[0] == '\0';
-    for (size_t k = 0; k < n; k++)
-      diff |= (unsigned)(e->token[k] ^ token[k]);
-    if (diff == 0 && e->token[n] == '\0')
+    if (baton__serve_same_secret(token, e->token) && e->token[0] != '\0')
       found = e;
   }
   return found;
@@ -39,7 +36,7 @@ int baton__serve_api_token(serve_t *sv, baton_http_req_t *r, const char *token,
   int read = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
   long long v = baton__serve_known_version(sv);
   size_t n = strlen(token);
-  api_seen_t *e = n < sizeof sv->api_seen[0].token ? seen(sv, token, n) : NULL;
+  api_seen_t *e = n < sizeof sv->api_seen[0].token ? seen(sv, token) : NULL;
   if (read && e != NULL && e->version == v) {
     if ((who->person = baton__strdup(e->person)) != NULL) {
       memcpy(who->role, e->role, sizeof who->role);
