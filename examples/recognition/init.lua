@@ -90,10 +90,11 @@ function M.digest(args)
   end)
 end
 
--- The board in `baton serve`: read the week's thanks, or post one (a write,
--- so it needs the token baton serve prints). The route cannot tell who is
--- asking, so it takes FROM as given: people thank as themselves through
--- the `post` command's form, whose FROM the host fills (access "self").
+-- The board in `baton serve`: read the week's thanks, or post one (a write:
+-- someone signed in, or a script with a token). A person thanks as
+-- themselves: the route takes FROM from who is asking (req.user), as the
+-- `post` command's form does (access "self"); only a coordinator, or the
+-- token baton serve prints (no person), may post for someone else.
 local function week_of(req)
   local day = req.query.week_of
   if day and not baton.date.valid(day) then
@@ -141,12 +142,22 @@ end
 M.routes = { ["/api/recognition/board"] = board }
 baton.http.route("GET", "/api/recognition/board", board)
 
-baton.http.route("POST", "/api/recognition/thanks", function(req)
+local function post_thanks(req)
   local body = req.json or {}
-  local ok, posted = pcall(thank, body.from, body.to, body.message)
+  local from, user = body.from, req.user
+  if user and user.person and user.role ~= "coordinator" then
+    if from ~= nil and from ~= user.person then
+      return { error = { status = 403, message = ("you thank as yourself: from is who is signed in (%s), "
+        .. "not %s; leave from out"):format(user.person, tostring(from)) } }, 403
+    end
+    from = user.person
+  end
+  local ok, posted = pcall(thank, from, body.to, body.message)
   if not ok then return { error = { status = 400, message = posted } }, 400 end
   return posted, 201
-end)
+end
+M.routes["POST /api/recognition/thanks"] = post_thanks
+baton.http.route("POST", "/api/recognition/thanks", post_thanks)
 
 function M.health()
   return true

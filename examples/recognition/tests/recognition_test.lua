@@ -19,8 +19,8 @@ test("a thank-you is posted, stored and logged", function()
   expect(events[1].subject):to_equal("P001")
 end)
 
--- (FROM and TO are of type person: a host that checks them before the
--- command runs refuses with its own words, "no person 'NOBODY' in the
+-- (FROM and TO are of type person: the host checks them before the
+-- command runs and refuses with its own words, "no person 'NOBODY' in the
 -- staff list", and exit 2; the plugin's own check stays for its POST route)
 test("someone who is not on the staff list cannot thank or be thanked", function()
   school()
@@ -103,4 +103,32 @@ test("post is a person's own thanks: the manifest lets the host fill FROM with t
   expect(posted.from):to_equal("H2")
   local events = baton.events.list { kind = "recognition.thanks" }
   expect(events[#events].actor):to_equal("H2")
+end)
+
+-- The POST route: a person signed in thanks as themselves, whatever FROM
+-- the request names; a coordinator or the server's token may post for
+-- someone. The handler is the one baton serve calls, given req.user as the
+-- host gives it.
+local function post(user, body)
+  return plugin.routes["POST /api/recognition/thanks"]({ method = "POST", path = "/api/recognition/thanks",
+    params = {}, query = {}, headers = {}, json = body, user = user })
+end
+
+test("through the route, staff thank only as themselves; a coordinator or the token for anyone", function()
+  school()
+  set_today("2026-09-09")
+  local before = #baton.events.list { kind = "recognition.thanks" }
+  local r, status = post({ person = "A001", role = "staff" }, { to = "P001", message = "for the cover" })
+  expect(status):to_equal(201)
+  expect(r.from):to_contain("A001")
+  r, status = post({ person = "A001", role = "staff" }, { from = "P001", to = "A001", message = "forged" })
+  expect(status):to_equal(403)
+  expect(r.error.message):to_contain("you thank as yourself: from is who is signed in (A001), not P001")
+  expect(#baton.events.list { kind = "recognition.thanks" }):to_equal(before + 1) -- the forged one left nothing
+  r, status = post({ person = "P001", role = "coordinator" }, { from = "A001", to = "P001", message = "for them" })
+  expect(status):to_equal(201)
+  r, status = post({ role = "coordinator" }, { from = "A001", to = "P001", message = "a script's" })
+  expect(status):to_equal(201)
+  r, status = post(nil, { from = "A001", to = "P001", message = "as before" })
+  expect(status):to_equal(201)
 end)
