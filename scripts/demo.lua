@@ -32,7 +32,10 @@ local function on_or_after(from, weekday)
   return date.add(from, (weekday - wd) % 7)
 end
 
+-- A person's name; a role nobody could take (a gap, in a small school)
+-- says so.
 local function name_of(id)
+  if id == nil then return "nobody (a gap)" end
   local p = baton.people.get(id)
   return p and p.name or id
 end

@@ -99,6 +99,10 @@ verdict "big.db was made" "no big.db" "" test -f big.db
 expect_status 2 demo --no-serve --size 3 --db tiny.db
 expect_contains "--size expects 30 to 5000" err
 
+test_case "the smallest school (--size 30) runs to the end; a rota role nobody can take is named a gap"
+expect_status 0 demo --no-serve --size 30 --db small.db
+expect_contains "nobody (a gap)" out
+
 test_case "demo --tour --yes runs to the end without waiting"
 expect_status 0 demo --tour --yes --reset --no-serve
 for stop in "== The school ==" "== 1. Mentoring" "== 2. Rotation" "== 3. Leading a change" \
