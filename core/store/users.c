@@ -248,17 +248,20 @@ static int find_hashed(baton_store_t *s, const char *sql, const char *text,
   return sqlite3_step(*st);
 }
 
-int baton_users_redeem(baton_store_t *s, const char *token, long long now,
-                       char **person) {
-  *person = NULL;
-  if (token == NULL || *token == '\0')
-    return baton__store_fail(s, BATON_EPERM,
-                             "this sign-in link has no token: open the whole "
-                             "link from the invitation");
-  int err = baton__sodium_ready(s);
-  if (err != 0 || (err = baton__store_begin(s)) != 0)
-    return err;
+static int no_token(baton_store_t *s) {
+  return baton__store_fail(s, BATON_EPERM,
+                           "this sign-in link has no token: open the whole "
+                           "link from the invitation");
+}
+
+/* Whether the invitation token may sign someone in at now: 0 with its
+ * person's id in who, else BATON_EPERM saying why (not baton's, used,
+ * replaced, expired, revoked) and what to do, or a store error. Uses
+ * nothing: run inside redeem's transaction, or alone to check a link. */
+static int invitation_ok(baton_store_t *s, const char *token, long long now,
+                         char who[256]) {
   sqlite3_stmt *st;
+  int err;
   int rc =
       find_hashed(s,
                   "SELECT i.person_id, i.expires, i.used, NOT (" MAY_SIGN_IN(
@@ -276,15 +279,16 @@ int baton_users_redeem(baton_store_t *s, const char *token, long long now,
               ? baton__store_fail_sqlite(s, rc, "cannot read the invitations")
               : BATON_ESTORE;
     sqlite3_finalize(st);
-    goto fail;
+    return err;
   }
-  char who[256], day[11];
-  snprintf(who, sizeof who, "%s", baton__col_text(st, 0));
+  char day[11];
+  snprintf(who, 256, "%s", baton__col_text(st, 0));
   long long expires = sqlite3_column_int64(st, 1);
   int used = sqlite3_column_type(st, 2) != SQLITE_NULL;
   int revoked = sqlite3_column_int(st, 3);
   sqlite3_finalize(st);
   day_of(expires, day);
+  err = 0;
   if (revoked || used || now >= expires) {
     err = baton__store_fail(
         s, BATON_EPERM,
@@ -295,8 +299,31 @@ int baton_users_redeem(baton_store_t *s, const char *token, long long now,
         : used  ? "was already used, or replaced by a newer one"
                 : "expired on ",
         !revoked && !used ? day : "", who);
-    goto fail;
   }
+  return err;
+}
+
+int baton_users_invitation_check(baton_store_t *s, const char *token,
+                                 long long now) {
+  char who[256];
+  if (token == NULL || *token == '\0')
+    return no_token(s);
+  int err = baton__sodium_ready(s);
+  return err != 0 ? err : invitation_ok(s, token, now, who);
+}
+
+int baton_users_redeem(baton_store_t *s, const char *token, long long now,
+                       char **person) {
+  *person = NULL;
+  if (token == NULL || *token == '\0')
+    return no_token(s);
+  int err = baton__sodium_ready(s);
+  if (err != 0 || (err = baton__store_begin(s)) != 0)
+    return err;
+  sqlite3_stmt *st;
+  char who[256];
+  if ((err = invitation_ok(s, token, now, who)) != 0)
+    goto fail;
   int n = 0;
   unsigned char h[HASH_SIZE];
   baton__token_hash(token, h);
@@ -307,7 +334,7 @@ int baton_users_redeem(baton_store_t *s, const char *token, long long now,
     goto fail;
   sqlite3_bind_blob(st, 1, h, HASH_SIZE, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 2, now);
-  rc = sqlite3_step(st);
+  int rc = sqlite3_step(st);
   n = sqlite3_changes(baton__store_db(s));
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE || n != 1) {

@@ -431,6 +431,12 @@ int baton_users_invite(baton_store_t *s, const char *const *persons, size_t n,
                        const char *role, long long now,
                        char (*tokens)[BATON_TOKEN_SIZE], long long *expires);
 
+/* Whether the invitation token could sign its person in at now, without
+ * using it (the /welcome page checks before showing its form). Returns
+ * 0, or BATON_EPERM with the store's last error saying why and what to
+ * do. */
+int baton_users_invitation_check(baton_store_t *s, const char *token,
+                                 long long now);
 /* Uses a token once: *person receives the invited person's id (malloc'd,
  * the caller frees it) and the invitation is marked used. Returns 0 or
  * BATON_EPERM, with a message saying which (unknown, used, expired,

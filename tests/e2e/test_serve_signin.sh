@@ -75,6 +75,17 @@ post /welcome "token=$TOK_C&choice=links"
 expect_code 403
 expect_contains "already used" body
 
+test_case "a used or unknown link says so on opening, before any passphrase is typed"
+get "/welcome?token=$TOK_C"
+expect_code 403
+expect_contains "already used" body
+expect_contains "baton users invite" body
+expect_not_contains "<form" body
+get "/welcome?token=${TOK_C%?????}AAAAA"
+expect_code 403
+expect_contains "not one baton made" body
+expect_not_contains "<form" body
+
 test_case "GET /api/me says who is signed in and the session's CSRF token"
 get /api/me -b "baton_session=$C1"
 expect_code 200

@@ -681,8 +681,12 @@ int baton__serve_signin(serve_t *sv, baton_http_req_t *r, const char *path,
                    "This address needs the whole link from your invitation "
                    "(it ends with ?token=...).",
                    NULL);
-    else
+    else if (baton_users_invitation_check(sv->store, token,
+                                          (long long)time(NULL)) == 0)
       welcome_form(sv, r, 200, token, NULL);
+    else /* said now, before anyone types a passphrase for nothing */
+      send_message(r, 403, "This link cannot sign you in",
+                   baton_store_last_error(sv->store), NULL);
     free_secret(token);
   } else {
     page(sv, r);
