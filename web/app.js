@@ -707,24 +707,6 @@ function setLarge(on) {
   try { localStorage.setItem("baton.large", on ? "1" : ""); } catch (e) { /* private mode */ }
 }
 
-function live() {
-  const dot = document.getElementById("live");
-  const es = new EventSource("/api/events/stream");
-  es.addEventListener("hello", () => { dot.textContent = "live"; dot.classList.add("on"); });
-  es.addEventListener("change", () => {
-    render(true);
-    if (state.lists.people || state.lists.groups) loadLists(true);
-  });
-  es.addEventListener("plugins", async () => {
-    await loadPlugins();
-    if (state.commands) await loadCommands().catch(() => {});
-    // Pages and forms may have changed: drawn again (forms whose command
-    // is unchanged are kept, with what was typed).
-    render(false);
-  });
-  es.onerror = () => { dot.textContent = "reconnecting"; dot.classList.remove("on"); };
-}
-
 window.addEventListener("hashchange", () => render(false));
 // The charts are drawn for the page's width: draw them again when it changes.
 let lastWidth = innerWidth, resizeTimer = 0;
@@ -739,6 +721,22 @@ document.getElementById("large").addEventListener("click", () => {
 try { setLarge(localStorage.getItem("baton.large") === "1" || /[?&]large\b/.test(location.search)); } catch (e) { /* */ }
 // Who asks first: the navigation shows a coordinators' page only to them.
 loadMe().then(loadPlugins).then(() => render(false));
-// ?live=0 leaves the event stream closed: for headless screenshots, whose
-// virtual clock waits for every open request.
-if (!/[?&]live=0\b/.test(location.search)) live();
+// What live.js (the event stream) calls: the page's side of live updates.
+// docs/serve.md, "Live updates", describes the contract.
+window.batonApp = {
+  // The data changed (or may have, after a reconnection): draw the page
+  // again, keeping scroll and what was typed.
+  async changed(info) {
+    await render(true);
+    if (state.lists.people || state.lists.groups) loadLists(true);
+    if (info && info.version !== undefined)
+      document.documentElement.dataset.renderedVersion = String(info.version);
+  },
+  // The plugins changed (a reload): navigation, pages and forms again
+  // (forms whose command is unchanged are kept, with what was typed).
+  async pluginsChanged() {
+    await loadPlugins();
+    if (state.commands) await loadCommands().catch(() => {});
+    render(false);
+  },
+};
