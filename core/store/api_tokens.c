@@ -6,7 +6,7 @@
  * account's role, read at each use: changing the role changes what the
  * token may do, and revoking the account or the person leaving the staff
  * list stops it. Like an invitation it is 32 random bytes handed out once
- * and kept only as its BLAKE2b hash (baton__token_new), so a lost token is
+ * and kept only as its BLAKE2b hash (baton_token_new), so a lost token is
  * revoked and replaced, never shown again. A label names it among its
  * person's tokens ("token-1", "nightly-export") so that one can be revoked
  * without the others. The table is core migration 6 (core/store/store.c);
@@ -138,7 +138,7 @@ static int create_in(baton_store_t *s, const char *person, const char *label,
     snprintf(used, BATON_API_LABEL_MAX + 1, "%s", label);
   }
   unsigned char h[BATON_TOKEN_HASH_SIZE];
-  baton__token_new(token, h);
+  baton_token_new(token, h);
   sqlite3_stmt *st;
   if ((err = baton__store_prepare(s,
                                   "INSERT INTO baton_api_tokens(token_hash, "
@@ -183,7 +183,7 @@ int baton_api_token_check(baton_store_t *s, const char *token, long long now,
   if (err != 0)
     return err;
   unsigned char h[BATON_TOKEN_HASH_SIZE];
-  baton__token_hash(token ? token : "", h);
+  baton_token_hash(token ? token : "", h);
   sqlite3_stmt *st;
   if ((err = baton__store_prepare(
            s,

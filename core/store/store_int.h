@@ -88,20 +88,12 @@ void baton__store_auth_end(baton_store_t *s);
 int baton__store_auth_stopped(const baton_store_t *s);
 
 /* ---- secrets handed out once (core/store/users.c) ------------------------
- * Invitation tokens, session ids and API tokens are 32 random bytes shown
- * once as base64url (BATON_TOKEN_SIZE) and stored only as their BLAKE2b
- * hash, by which they are then found. */
-#define BATON_TOKEN_HASH_SIZE 32
+ * Invitation tokens, session ids and API tokens: baton_token_new and
+ * baton_token_hash (baton/store.h). */
 
 /* sodium_init once (it is idempotent and thread-safe). Returns 0 or
  * BATON_EIO (no source of randomness), with the store's message set. */
 int baton__sodium_ready(baton_store_t *s);
-/* The BLAKE2b hash of text, as stored. */
-void baton__token_hash(const char *text,
-                       unsigned char h[BATON_TOKEN_HASH_SIZE]);
-/* A new random token as base64url text into out; its hash into h (may be
- * NULL). baton__sodium_ready must have succeeded. */
-void baton__token_new(char out[BATON_TOKEN_SIZE], unsigned char *h);
 
 /* A person as a JSON object: core fields, lists as arrays, active as a
  * boolean, attributes beside them. NULL on allocation failure. */

@@ -40,19 +40,19 @@ int baton__sodium_ready(baton_store_t *s) {
   return 0;
 }
 
-void baton__token_hash(const char *text, unsigned char h[HASH_SIZE]) {
+void baton_token_hash(const char *text, unsigned char h[HASH_SIZE]) {
   crypto_generichash(h, HASH_SIZE, (const unsigned char *)text, strlen(text),
                      NULL, 0);
 }
 
-void baton__token_new(char out[BATON_TOKEN_SIZE], unsigned char *h) {
+void baton_token_new(char out[BATON_TOKEN_SIZE], unsigned char *h) {
   unsigned char raw[32];
   randombytes_buf(raw, sizeof raw);
   sodium_bin2base64(out, BATON_TOKEN_SIZE, raw, sizeof raw,
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   sodium_memzero(raw, sizeof raw);
   if (h != NULL)
-    baton__token_hash(out, h);
+    baton_token_hash(out, h);
 }
 
 static void day_of(long long t, char buf[11]) {
@@ -202,7 +202,7 @@ static int invite_one(baton_store_t *s, const char *person, const char *role,
   if (n == 0)
     return no_person(s, person);
   unsigned char h[HASH_SIZE];
-  baton__token_new(token, h);
+  baton_token_new(token, h);
   return insert_hashed(s,
                        "INSERT INTO baton_invitations(token_hash, person_id, "
                        "role, created, expires) SELECT ?1, person_id, role, "
@@ -240,7 +240,7 @@ int baton_users_invite(baton_store_t *s, const char *const *persons, size_t n,
 static int find_hashed(baton_store_t *s, const char *sql, const char *text,
                        long long now, sqlite3_stmt **st) {
   unsigned char h[HASH_SIZE];
-  baton__token_hash(text, h);
+  baton_token_hash(text, h);
   if (baton__store_prepare(s, sql, st) != 0)
     return SQLITE_ERROR;
   sqlite3_bind_blob(*st, 1, h, HASH_SIZE, SQLITE_TRANSIENT);
@@ -326,7 +326,7 @@ int baton_users_redeem(baton_store_t *s, const char *token, long long now,
     goto fail;
   int n = 0;
   unsigned char h[HASH_SIZE];
-  baton__token_hash(token, h);
+  baton_token_hash(token, h);
   if ((err = baton__store_prepare(s,
                                   "UPDATE baton_invitations SET used = ?2 "
                                   "WHERE token_hash = ?1 AND used IS NULL",
@@ -607,8 +607,8 @@ int baton_session_create(baton_store_t *s, const char *person, long long now,
   if (err != 0)
     return err;
   unsigned char h[HASH_SIZE];
-  baton__token_new(id, h);
-  baton__token_new(csrf, NULL);
+  baton_token_new(id, h);
+  baton_token_new(csrf, NULL);
   int n = 0;
   if ((err = insert_hashed(s,
                            "INSERT INTO baton_sessions(id_hash, person_id, "
@@ -664,7 +664,7 @@ int baton_session_end(baton_store_t *s, const char *id) {
   if (err != 0)
     return err;
   unsigned char h[HASH_SIZE];
-  baton__token_hash(id ? id : "", h);
+  baton_token_hash(id ? id : "", h);
   sqlite3_stmt *st;
   if ((err = baton__store_prepare(
            s, "DELETE FROM baton_sessions WHERE id_hash = ?1", &st)) != 0)

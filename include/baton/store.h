@@ -396,6 +396,16 @@ int baton_settings_set(baton_store_t *s, const char *plugin, const char *key,
 /* A one-time token or session id as text: 32 random bytes, base64url
  * without padding (43 characters), and its NUL. */
 #define BATON_TOKEN_SIZE 44
+/* Invitation tokens, session ids and API tokens are such random tokens,
+ * shown once and stored only as their BLAKE2b hash, by which they are
+ * then found (core/store/users.c). */
+#define BATON_TOKEN_HASH_SIZE 32
+/* The BLAKE2b hash of text, as stored. */
+void baton_token_hash(const char *text, unsigned char h[BATON_TOKEN_HASH_SIZE]);
+/* A new random token as base64url text into out; its hash into h (may be
+ * NULL). libsodium must be started (sodium_init; every store function
+ * that makes one does it). */
+void baton_token_new(char out[BATON_TOKEN_SIZE], unsigned char *h);
 /* Invitations last 7 days; a passphrase has at least 10 characters. */
 #define BATON_INVITATION_SECONDS (7 * 24 * 60 * 60)
 #define BATON_PASSPHRASE_MIN 10

@@ -35,10 +35,6 @@
 
 #define SEEN_SECONDS 60
 
-static void key_of(const char *id, unsigned char key[32]) {
-  crypto_generichash(key, 32, (const unsigned char *)id, strlen(id), NULL, 0);
-}
-
 static int zero_key(const unsigned char key[32]) {
   static const unsigned char zero[32];
   return memcmp(key, zero, 32) == 0;
@@ -74,12 +70,9 @@ void baton__serve_auth_free(serve_t *sv) {
 }
 
 void baton__serve_once_new(serve_t *sv) {
-  unsigned char raw[32];
   if (sv->auth == NULL)
     return;
-  randombytes_buf(raw, sizeof raw);
-  sodium_bin2base64(sv->auth->once, sizeof sv->auth->once, raw, sizeof raw,
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  baton_token_new(sv->auth->once, NULL);
   sv->auth->once_until = (long long)time(NULL) + 10 * 60;
 }
 
@@ -93,32 +86,65 @@ int baton__serve_op_session_new(serve_t *sv, char id[BATON_TOKEN_SIZE],
       o = &a->ops[i];
   if (o == NULL)
     return BATON_ENOMEM;
-  unsigned char raw[32];
-  randombytes_buf(raw, sizeof raw);
-  sodium_bin2base64(id, BATON_TOKEN_SIZE, raw, sizeof raw,
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  randombytes_buf(raw, sizeof raw);
-  sodium_bin2base64(csrf, BATON_TOKEN_SIZE, raw, sizeof raw,
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  key_of(id, o->key);
+  baton_token_new(id, o->key);
+  baton_token_new(csrf, NULL);
   memcpy(o->csrf, csrf, BATON_TOKEN_SIZE);
   o->expires = now + a->session_s;
   return 0;
+}
+
+/* ---- kept checks of credentials ------------------------------------------ */
+
+serve_seen_t *baton__serve_seen_find(serve_t *sv, char kind,
+                                     const unsigned char key[32]) {
+  if (sv->auth == NULL)
+    return NULL;
+  serve_seen_t *s = &sv->auth->seen[key[0]];
+  /* The kind too: a session's id shown as a bearer token is not a token. */
+  if (s->person == NULL || s->kind != kind || memcmp(s->key, key, 32) != 0 ||
+      s->version != baton__serve_known_version(sv) ||
+      s->until <= (long long)time(NULL))
+    return NULL;
+  return s;
+}
+
+void baton__serve_seen_keep(serve_t *sv, char kind, const unsigned char key[32],
+                            const char *person, const char *role,
+                            const char *csrf) {
+  char *copy;
+  if (sv->auth == NULL || (copy = baton__strdup(person)) == NULL)
+    return;
+  serve_seen_t *s = &sv->auth->seen[key[0]];
+  free(s->person);
+  s->person = copy;
+  s->kind = kind;
+  memcpy(s->key, key, 32);
+  snprintf(s->role, sizeof s->role, "%s", role);
+  snprintf(s->csrf, sizeof s->csrf, "%s", csrf ? csrf : "");
+  /* After the check: a write it made (last_used) is a change of our own. */
+  s->version = baton__serve_known_version(sv);
+  s->until = (long long)time(NULL) + SEEN_SECONDS;
+}
+
+void baton__serve_seen_drop(serve_t *sv, const unsigned char key[32]) {
+  if (sv->auth == NULL)
+    return;
+  serve_seen_t *s = &sv->auth->seen[key[0]];
+  if (s->person && memcmp(s->key, key, 32) == 0) {
+    free(s->person);
+    memset(s, 0, sizeof *s);
+  }
 }
 
 void baton__serve_forget(serve_t *sv, const char *id) {
   unsigned char key[32];
   if (sv->auth == NULL || id == NULL || *id == '\0')
     return;
-  key_of(id, key);
+  baton_token_hash(id, key);
   for (size_t i = 0; i < 8; i++)
     if (memcmp(sv->auth->ops[i].key, key, 32) == 0)
       memset(&sv->auth->ops[i], 0, sizeof sv->auth->ops[i]);
-  serve_seen_t *s = &sv->auth->seen[key[0]];
-  if (s->person && memcmp(s->key, key, 32) == 0) {
-    free(s->person);
-    memset(s, 0, sizeof *s);
-  }
+  baton__serve_seen_drop(sv, key);
 }
 
 void baton__serve_purge(serve_t *sv) {
@@ -133,30 +159,26 @@ static void by_session(serve_t *sv, const char *id, serve_who_t *who,
   serve_auth_t *a = sv->auth;
   long long now = (long long)time(NULL);
   unsigned char key[32];
-  key_of(id, key);
+  baton_token_hash(id, key);
   for (size_t i = 0; i < 8; i++)
     if (a->ops[i].expires > now && memcmp(a->ops[i].key, key, 32) == 0) {
       strcpy(who->role, "coordinator");
       memcpy(csrf, a->ops[i].csrf, BATON_TOKEN_SIZE);
       return;
     }
-  long long v = baton__serve_known_version(sv);
-  serve_seen_t *s = &a->seen[key[0]];
-  if (s->person == NULL || memcmp(s->key, key, 32) != 0 || s->version != v ||
-      s->until <= now) {
+  const serve_seen_t *s = baton__serve_seen_find(sv, 's', key);
+  if (s == NULL) {
     char *person = NULL, role[12], c[BATON_TOKEN_SIZE];
     if (baton_session_check(sv->store, id, now, &person, c) != 0 ||
         baton_users_role_get(sv->store, person, role, sizeof role) != 0) {
       free(person);
       return;
     }
-    free(s->person);
-    s->person = person;
-    memcpy(s->key, key, 32);
-    memcpy(s->role, role, sizeof s->role);
-    memcpy(s->csrf, c, BATON_TOKEN_SIZE);
-    s->version = v;
-    s->until = now + SEEN_SECONDS;
+    who->person = person;
+    memcpy(who->role, role, sizeof who->role);
+    memcpy(csrf, c, BATON_TOKEN_SIZE);
+    baton__serve_seen_keep(sv, 's', key, person, role, c);
+    return;
   }
   if ((who->person = baton__strdup(s->person)) == NULL)
     return;

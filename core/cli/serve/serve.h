@@ -34,14 +34,6 @@ typedef struct {
   long long version;
 } cached_t;
 
-/* An API token seen lately and whom it was for (api_token.c), believed
- * for reads while the data's version stays `version`. */
-typedef struct {
-  char token[44]; /* BATON_TOKEN_SIZE; "" when the slot is free */
-  char person[64];
-  char role[12];
-  long long version;
-} api_seen_t;
 /* ---- signing in (guard.c, auth.c, signin.c) ------------------------------
  */
 
@@ -69,10 +61,13 @@ typedef struct {
   long long expires;
 } serve_op_session_t;
 
-/* A session check of the store, kept while the data has not changed
- * (baton__serve_known_version) and for at most SEEN_SECONDS. */
+/* A check of a credential by the store (a session, kind 's'; a person's
+ * API token, 't'), kept while the data has not changed
+ * (baton__serve_known_version) and for at most SEEN_SECONDS; one slot per
+ * first byte of the credential's hash (auth.c). */
 typedef struct {
-  unsigned char key[32];
+  unsigned char key[32]; /* the credential's BLAKE2b hash */
+  char kind;
   char *person; /* NULL: a free slot */
   char role[12];
   char csrf[BATON_TOKEN_SIZE];
@@ -118,8 +113,6 @@ typedef struct baton_serve_s {
   unsigned route_ms;             /* --route-time-limit; 0: --time-limit */
   unsigned char proxies[16][17]; /* --trusted-proxy, as proxy.c keeps */
   size_t nproxies;               /* addresses */
-  api_seen_t api_seen[16];       /* api_token.c */
-  unsigned api_next;             /* the slot to fill next */
   serve_auth_t *auth;            /* sessions and sign-in limits (auth.c) */
 } serve_t;
 
@@ -179,6 +172,17 @@ int baton__serve_who(serve_t *sv, baton_http_req_t *r, serve_who_t *who);
 void baton__serve_who_clear(serve_who_t *who);
 /* 1 if who's role is at least `role` (viewer < staff < coordinator). */
 int baton__serve_who_at_least(const serve_who_t *who, const char *role);
+
+/* The kept check of the credential whose hash is key, of kind 's' or
+ * 't', if still good (the data unchanged since, not too old); else NULL. */
+serve_seen_t *baton__serve_seen_find(serve_t *sv, char kind,
+                                     const unsigned char key[32]);
+/* Keeps a check the store just answered (csrf may be NULL). */
+void baton__serve_seen_keep(serve_t *sv, char kind, const unsigned char key[32],
+                            const char *person, const char *role,
+                            const char *csrf);
+/* Forgets the check of key, if kept. */
+void baton__serve_seen_drop(serve_t *sv, const unsigned char key[32]);
 
 /* Who an API token (Authorization: Bearer T, not the start-up token)
  * acts for (api_token.c): fills who with the person and their account's
