@@ -177,6 +177,7 @@ static const char *json_text(const baton_argspec_t *a, const json_t *v,
 /* What the run takes from one request. */
 typedef struct run_s {
   struct run_s *next;
+  serve_t *sv; /* whose queue */
   baton_http_req_t *req;
   baton_host_t *h;
   char ns[64], cmd[64];
@@ -433,11 +434,6 @@ static int read_args(serve_t *sv, baton_http_req_t *r,
 /* ---- POST /api/run/NS/CMD: the queue --------------------------------------
  */
 
-/* The runs waiting, oldest first, and whether one runs now. One queue for
- * the process: one host, whose streams a captured run takes. */
-static run_t *queue_head, *queue_tail;
-static int queue_busy, queue_starting;
-
 /* text[0..n) as a JSON string, each byte that is not UTF-8 as U+FFFD. */
 static json_t *text_json(const char *text, size_t n) {
   size_t bad;
@@ -480,10 +476,11 @@ static json_t *last_json(const char *out, size_t n) {
   return last;
 }
 
-static void start_next(void);
+static void start_next(serve_runs_t *q);
 
 static void run_done(baton_capture_t *c) {
   run_t *run = c->data;
+  serve_runs_t *q = &run->sv->runs;
   json_t *a = json_pack("{s:i, s:o, s:o, s:o}", "status", c->status, "result",
                         last_json(c->out, c->out_len), "output",
                         text_json(c->out, c->out_len), "errors",
@@ -491,21 +488,21 @@ static void run_done(baton_capture_t *c) {
   /* If the client went away, the answer is dropped (core/net/http.h). */
   send_json(run->req, 200, a);
   run_free(run);
-  queue_busy = 0;
-  if (!queue_starting)
-    start_next();
+  q->busy = 0;
+  if (!q->starting)
+    start_next(q);
 }
 
 /* Starts the runs waiting, one at a time: each next one when the one
  * before ends (run_done), here at once for one that ends as it starts. */
-static void start_next(void) {
-  queue_starting = 1;
-  while (!queue_busy && queue_head != NULL) {
-    run_t *run = queue_head;
-    queue_head = run->next;
-    if (queue_head == NULL)
-      queue_tail = NULL;
-    queue_busy = 1;
+static void start_next(serve_runs_t *q) {
+  q->starting = 1;
+  while (!q->busy && q->head != NULL) {
+    run_t *run = q->head;
+    q->head = run->next;
+    if (q->head == NULL)
+      q->tail = NULL;
+    q->busy = 1;
     /* A run of its own, whatever task's end started it (run_done): no
      * caller's reach, the person's actor. run may be freed by the time
      * capture_start returns (a command that ends at once). */
@@ -521,10 +518,10 @@ static void start_next(void) {
     if (r != 0) {
       send_error(run->req, 500, "cannot capture the command's output");
       run_free(run);
-      queue_busy = 0;
+      q->busy = 0;
     }
   }
-  queue_starting = 0;
+  q->starting = 0;
 }
 
 /* The NS and CMD of "/api/run/NS/CMD" into ns and cmd; 0 if the path is
@@ -599,6 +596,7 @@ void baton__serve_api_run(serve_t *sv, baton_http_req_t *r,
   if (code == 0 && json_object_size(fields) > 0)
     code = -1;
   if (code == 0) {
+    run->sv = sv;
     run->req = r;
     run->h = sv->h;
     snprintf(run->ns, sizeof run->ns, "%s", ns);
@@ -621,10 +619,11 @@ void baton__serve_api_run(serve_t *sv, baton_http_req_t *r,
       run_free(run);
     return;
   }
-  if (queue_tail)
-    queue_tail->next = run;
+  serve_runs_t *q = &sv->runs;
+  if (q->tail)
+    q->tail->next = run;
   else
-    queue_head = run;
-  queue_tail = run;
-  start_next();
+    q->head = run;
+  q->tail = run;
+  start_next(q);
 }

@@ -89,6 +89,15 @@ typedef struct {
   int purging;      /* the timer was started */
 } serve_auth_t;
 
+/* The form runs waiting (POST /api/run/NS/CMD, commands.c), oldest first,
+ * and whether one runs now: one at a time, as a captured run takes the
+ * host's streams. */
+typedef struct {
+  struct run_s *head, *tail;
+  int busy;     /* a run is under way */
+  int starting; /* start_next is on the stack (a run that ended at once) */
+} serve_runs_t;
+
 typedef struct baton_serve_s {
   baton_cli_t *cli;
   baton_host_t *h;
@@ -114,6 +123,7 @@ typedef struct baton_serve_s {
   unsigned char proxies[16][17]; /* --trusted-proxy, as proxy.c keeps */
   size_t nproxies;               /* addresses */
   serve_auth_t *auth;            /* sessions and sign-in limits (auth.c) */
+  serve_runs_t runs;             /* form runs (commands.c) */
 } serve_t;
 
 /* Who is making a request (auth.c). Filled by baton__serve_who; freed
