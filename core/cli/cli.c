@@ -827,7 +827,10 @@ static int run_builtin(baton_cli_t *cli, const baton_builtin_t *b, int argc,
     free(msg);
     return 2;
   }
-  int status = b->fn(cli, &b->spec, vals, argc - consumed, argv + consumed);
+  /* A person or group argument names one in the store, as for a plugin. */
+  int status = baton__host_check_store_args(cli->host, &b->spec, vals, prefix);
+  if (status == 0)
+    status = b->fn(cli, &b->spec, vals, argc - consumed, argv + consumed);
   baton__args_free(&b->spec, vals);
   return status;
 }

@@ -904,6 +904,52 @@ static int nobody_yet(baton_store_t *s) {
   return baton_people_each(s, NULL, 0, 1, seen_one, NULL) == 0;
 }
 
+/* The ids (or group names) in the store, to suggest the nearest to a
+ * value that is none of them. */
+typedef struct {
+  char **names;
+  size_t n, cap;
+} names_t;
+
+static int add_name(names_t *l, const char *name) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 64;
+    char **g = realloc(l->names, cap * sizeof *g);
+    if (g == NULL)
+      return BATON_ENOMEM;
+    l->names = g;
+    l->cap = cap;
+  }
+  if ((l->names[l->n] = baton__strdup(name)) == NULL)
+    return BATON_ENOMEM;
+  l->n++;
+  return 0;
+}
+
+static int add_person(const baton_person_t *p, void *ud) {
+  return add_name(ud, p->id);
+}
+
+static int add_group(const baton_group_t *g, void *ud) {
+  return add_name(ud, g->name);
+}
+
+/* " (did you mean 'X'?)" for the name nearest to x, or "". malloc'd. */
+static char *nearest(baton_store_t *s, int group, const char *x) {
+  names_t l = {0};
+  if (group)
+    baton_groups_each(s, add_group, &l);
+  else
+    baton_people_each(s, NULL, 0, 1, add_person, &l);
+  const char *near = baton__suggest(x, (const char *const *)l.names, l.n);
+  char *out =
+      near ? baton__asprintf(" (did you mean '%s'?)", near) : baton__strdup("");
+  for (size_t i = 0; i < l.n; i++)
+    free(l.names[i]);
+  free(l.names);
+  return out;
+}
+
 /* One value of a person or group argument against the store. */
 static int check_one(baton_store_t *s, const baton_argspec_t *a,
                      const char *label, const char *x, char **err) {
@@ -913,10 +959,11 @@ static int check_one(baton_store_t *s, const baton_argspec_t *a,
     if (r == 0 || r == SEEN_ONE)
       return 0;
     if (r == BATON_ENOTFOUND) {
-      *err =
-          baton__asprintf("%s: no group '%s'; see baton groups list (baton "
-                          "groups import FILE adds groups)",
-                          label, x);
+      char *near = nearest(s, 1, x);
+      *err = baton__asprintf("%s: no group '%s'%s; see baton groups list "
+                             "(baton groups import FILE adds groups)",
+                             label, x, near ? near : "");
+      free(near);
       return *err ? BATON_EUSAGE : BATON_ENOMEM;
     }
   } else {
@@ -925,19 +972,22 @@ static int check_one(baton_store_t *s, const baton_argspec_t *a,
     if (r == 0 && f.found && (f.active || a->inactive))
       return 0;
     if (r == 0 || r == BATON_ENOTFOUND) {
+      char *near = f.found ? NULL : nearest(s, 0, x);
       *err = f.found ? baton__asprintf("%s: '%s' (%s) is no longer active in "
                                        "the staff list; see baton people "
                                        "list --all",
                                        label, x, f.name)
-                     : nobody_yet(s)
-                         ? baton__asprintf("%s: no person '%s': there are no "
-                                           "people in the database yet; "
-                                           "import the staff list first "
-                                           "(baton people import FILE)",
-                                           label, x)
-                         : baton__asprintf("%s: no person '%s' in the staff "
-                                           "list; see baton people list",
-                                           label, x);
+             : nobody_yet(s)
+                 ? baton__asprintf("%s: no person '%s': there are no "
+                                   "people in the database yet; "
+                                   "import the staff list first "
+                                   "(baton people import FILE)",
+                                   label, x)
+                 : baton__asprintf("%s: no person '%s' in the "
+                                   "staff list%s; see baton people "
+                                   "list",
+                                   label, x, near ? near : "");
+      free(near);
       return *err ? BATON_EUSAGE : BATON_ENOMEM;
     }
   }
@@ -966,8 +1016,9 @@ int baton__arg_check_store(baton_store_t *s, const baton_argspec_t *a,
  * host's store (opened only when the command has one). Returns 0, or the
  * exit status after reporting: 2 for a value not in the store, 1 when
  * the store cannot be read. */
-static int check_store_args(baton_host_t *h, const baton_cmdspec_t *spec,
-                            const baton_value_t *vals, const char *prefix) {
+int baton__host_check_store_args(baton_host_t *h, const baton_cmdspec_t *spec,
+                                 const baton_value_t *vals,
+                                 const char *prefix) {
   baton_store_t *s = NULL;
   for (size_t i = 0; i < spec->nargs; i++) {
     const baton_argspec_t *a = &spec->args[i];
@@ -1045,7 +1096,7 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
     free(msg);
     return 2;
   }
-  if ((r = check_store_args(h, spec, vals, prefix)) != 0) {
+  if ((r = baton__host_check_store_args(h, spec, vals, prefix)) != 0) {
     baton__args_free(spec, vals);
     return r;
   }

@@ -224,6 +224,14 @@ int baton__host_start_script(baton_host_t *h, baton_plugin_t *p, int argc,
                              const char *const *argv,
                              void (*done_cb)(baton_task_t *), void *data,
                              int *started);
+/* The person and group arguments of a parsed command (a plugin's or a
+ * built-in's), checked against the host's store, opened only when the
+ * command has one. Returns 0, or the exit status after reporting: 2 for a
+ * value not in the store (a usage error naming the argument and what to
+ * run), 1 when the store cannot be read. */
+int baton__host_check_store_args(baton_host_t *h, const baton_cmdspec_t *spec,
+                                 const baton_value_t *vals,
+                                 const char *prefix);
 void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
                         const char *prefix, const char *msg);
 /* Starts `baton NS CMD argv...` as a task without running the loop: checks

@@ -61,7 +61,7 @@ verdict "revoke cancels the links" "a revoked person's link is still open" "" \
 test_case "usage errors: unknown person, role, base; nothing written"
 before=$(sqlite3 "$BATON_DB" "SELECT count(*) FROM baton_invitations")
 expect_status 2 baton users invite T005 T00x
-expect_contains "no person with id 'T00x' (did you mean" err
+expect_contains "PERSON: no person 'T00x' in the staff list (did you mean 'T001'?)" err
 expect_contains "usage: baton users invite" err
 verdict "no invitation for T005 either" "a partial invitation was written" "" \
   test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM baton_invitations")" = "$before"
@@ -70,7 +70,7 @@ expect_contains "coordinator, staff, viewer" err
 expect_status 2 baton users invite T005 --base ftp://x
 expect_contains "--base must be the address" err
 expect_status 2 baton users role T099 staff
-expect_contains "no account for 'T099'" err
+expect_contains "no person 'T099' in the staff list" err
 expect_status 2 baton users revoke T099
 expect_status 2 baton users invite
 expect_status 1 baton users invite T005 --csv /nonexistent-dir/x.csv

@@ -128,8 +128,9 @@ verdict "T004 marked as left" "T004 still active" "" \
   test "$(sqlite3 "$BATON_DB" "SELECT active FROM people WHERE id = 'T004'")" = 0
 post -H "Authorization: Bearer $T4"
 expect_code 403
-expect_status 1 baton users token T004
-expect_contains "'T004' is no longer active in the staff list" err
+expect_status 2 baton users token T004
+expect_contains "'T004' (" err
+expect_contains "is no longer active in the staff list; see baton people list --all" err
 
 test_case "last use is recorded, to the hour"
 expect_status 0 baton users tokens T001 --json
