@@ -20,7 +20,8 @@ GROUP=$(sed -n '2s/,.*//p' "$BATON_SOURCE_DIR/samples/groups.csv")
 
 test_case "a person argument not in the staff list is a usage error"
 expect_status 2 baton form thank T999
-expect_contains "PERSON: no person 'T999' in the staff list; see baton people list" err
+expect_contains "PERSON: no person 'T999' in the staff list (did you mean 'T" err
+expect_contains "?); see baton people list" err
 expect_empty out
 
 test_case "a person who left is refused, unless the argument takes them"
@@ -32,7 +33,10 @@ expect_json_true out 'd["person"] == "T002"'
 
 test_case "a group argument must name a group"
 expect_status 2 baton form plan --team "No Such Group"
-expect_contains "--team: no group 'No Such Group'; see baton groups list (baton groups import FILE adds groups)" err
+expect_contains "--team: no group 'No Such Group'" err
+expect_contains "see baton groups list (baton groups import FILE adds groups)" err
+expect_status 2 baton form plan --team "${GROUP}x" --who "$PERSON"
+expect_contains "(did you mean '$GROUP'?)" err
 expect_status 0 baton --json form plan --team "$GROUP" --who "$PERSON"
 expect_json_true out "d['team'] == '$GROUP' and d['who'] == ['$PERSON']"
 
