@@ -530,7 +530,7 @@ local function leadership(req)
   end
   local all = store.cycles()
   for _, c in ipairs(all) do c.phases = store.phases(c.id) end
-  return page.leadership(all, period)
+  return page.leadership(all, period, baton.today())
 end
 
 M.routes = {}

@@ -311,15 +311,16 @@ end
 
 --- What the practice counts as leadership: leading a cycle, and owning a
 --- phase, per person, most first; with `period`, only the cycles open at
---- some time in it (opened by its end, not closed before its start).
-function M.leadership(all, period)
+--- some time in it (opened by its end, and not closed, or still open on
+--- `today`, before its start).
+function M.leadership(all, period, today)
   local count, order = {}, {}
   local function add(id)
     if not count[id] then order[#order + 1] = id end
     count[id] = (count[id] or 0) + 1
   end
   for _, c in ipairs(all) do
-    if not period or (c.opened <= period.to and (c.closed == nil or c.closed >= period.from)) then
+    if not period or (c.opened <= period.to and (c.closed or today) >= period.from) then
       if c.lead then add(c.lead) end
       for _, p in ipairs(c.phases) do
         for _, o in ipairs(p.owners) do add(o) end
