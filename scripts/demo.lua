@@ -1,4 +1,4 @@
--- scripts/demo.lua: run the bundled practices on the sample school.
+-- scripts/demo.lua: run the three bundled practices on the sample school.
 --
 --   baton run scripts/demo.lua [--part all|mentoring|rota|change|last-year|last-term]
 --
