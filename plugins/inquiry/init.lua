@@ -264,14 +264,13 @@ function M.phase(args)
   local p = the_phase(c, args.phase, "PHASE")
   check_recorder(c, args.by, p)
   local date = the_date(args.date, c)
-  if #args.owner > 0 then store.set_owners(c.id, p.pos, args.owner) end
-  local moved_to = p.pos
-  if args.done then
-    if p.done then fail("phase %d '%s' of cycle %d was marked done on %s already", p.pos, p.name, c.id, p.done) end
-    store.phase_done(c.id, p.pos, date)
-    if p.pos < #c.phases then moved_to = p.pos + 1 end
+  if args.done and p.done then
+    fail("phase %d '%s' of cycle %d was marked done on %s already", p.pos, p.name, c.id, p.done)
   end
-  store.move(c.id, moved_to, date)
+  local moved_to = p.pos
+  if args.done and p.pos < #c.phases then moved_to = p.pos + 1 end
+  store.update_phase(c.id, p.pos, { owners = args.owner, done = args.done and date or nil, move_to = moved_to,
+    date = date }, function() check_open(store.cycle(c.id)) end)
   c = the_cycle(c.id)
   local owners = c.phases[p.pos].owners
   local data = { phase = p.name, pos = p.pos, owners = owners, done = args.done or nil, now = moved_to, date = date }
@@ -389,18 +388,19 @@ function M.close(args)
   local date = the_date(args.date, c)
   full(c)
   local warnings = status.check(c, date, school_days, rules()).warnings
-  store.close(c.id, date, findings)
-  local data = { findings = findings, date = date, topic = c.topic, lead = c.lead }
+  local next_cycle
+  if next_q then
+    next_cycle = { group = c.group, question = next_q, topic = c.topic, model = c.model, lead = c.lead, opened = date,
+      parent = c.id, phases = {} }
+    for i, p in ipairs(c.phases) do next_cycle.phases[i] = { name = p.name, purpose = p.purpose } end
+  end
+  local next_id = store.close(c.id, date, findings, function() check_open(store.cycle(c.id)) end, next_cycle)
+  local data = { findings = findings, date = date, topic = c.topic, lead = c.lead, next = next_id }
   if c.topic and c.lead then
     data.expertise = { { person = c.lead, tag = c.topic, what = "led a PLC inquiry cycle on " .. c.topic } }
   end
   log_event("inquiry.close", c, data, args.by)
-  local next_id
-  if next_q then
-    local phases = {}
-    for i, p in ipairs(c.phases) do phases[i] = { name = p.name, purpose = p.purpose } end
-    next_id = store.open({ group = c.group, question = next_q, topic = c.topic, model = c.model, lead = c.lead,
-      opened = date, parent = c.id }, phases)
+  if next_id then
     log_event("inquiry.open", store.cycle(next_id), { question = next_q, model = c.model, topic = c.topic,
       lead = c.lead, from = c.id, date = date }, args.by)
   end

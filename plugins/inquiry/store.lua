@@ -131,34 +131,41 @@ function M.phases(id)
   return rows
 end
 
---- Moves the cycle to phase `pos` (started on `date` if it had not started).
-function M.move(id, pos, date)
-  exec("UPDATE inquiry_cycles SET current = ? WHERE id = ?", pos, id)
-  exec("UPDATE inquiry_phases SET started = ? WHERE cycle = ? AND pos = ? AND started IS NULL", date, id, pos)
-end
-
-function M.set_owners(id, pos, owners)
+--- Changes phase `pos` of cycle `id` in one transaction, `check` first:
+--- its owners when `u.owners` is not empty (replacing them), marked done
+--- on `u.done` when given, then the cycle moves to phase `u.move_to`
+--- (started on `u.date` if it had not started).
+function M.update_phase(id, pos, u, check)
   baton.store.transaction(function()
-    exec("DELETE FROM inquiry_owners WHERE cycle = ? AND pos = ?", id, pos)
-    for _, person in ipairs(owners) do
-      exec("INSERT OR IGNORE INTO inquiry_owners (cycle, pos, person) VALUES (?, ?, ?)", id, pos, person)
+    if check then check() end
+    if #u.owners > 0 then
+      exec("DELETE FROM inquiry_owners WHERE cycle = ? AND pos = ?", id, pos)
+      for _, person in ipairs(u.owners) do
+        exec("INSERT OR IGNORE INTO inquiry_owners (cycle, pos, person) VALUES (?, ?, ?)", id, pos, person)
+      end
     end
+    if u.done then
+      exec("UPDATE inquiry_phases SET done = ?, started = coalesce(started, ?) WHERE cycle = ? AND pos = ?", u.done,
+        u.done, id, pos)
+    end
+    exec("UPDATE inquiry_cycles SET current = ? WHERE id = ?", u.move_to, id)
+    exec("UPDATE inquiry_phases SET started = ? WHERE cycle = ? AND pos = ? AND started IS NULL", u.date, id,
+      u.move_to)
   end)
 end
 
-function M.phase_done(id, pos, date)
-  exec("UPDATE inquiry_phases SET done = ?, started = coalesce(started, ?) WHERE cycle = ? AND pos = ?", date, date,
-    id, pos)
-end
-
---- Closes the cycle with its findings, in one transaction; `check` first.
-function M.close(id, date, findings, check)
-  baton.store.transaction(function()
+--- Closes the cycle with its findings and, when `next` is given (a
+--- cycle as M.open takes it, with `next.phases`), opens the cycle they
+--- lead to, all in one transaction; `check` runs first. Returns the next
+--- cycle's id, if any.
+function M.close(id, date, findings, check, next)
+  return baton.store.transaction(function()
     if check then check() end
     exec("UPDATE inquiry_cycles SET closed = ? WHERE id = ?", date, id)
     for n, text in ipairs(findings) do
       exec("INSERT INTO inquiry_findings (cycle, n, text) VALUES (?, ?, ?)", id, n, text)
     end
+    if next then return M.open(next, next.phases) end
   end)
 end
 

@@ -42,17 +42,6 @@ expect_contains "tickets.csv: 2 rows; score: 2 values, 4 to 8, mean 6." out
 
 serve_start
 AUTH="Authorization: Bearer $TOKEN"
-sign_in() { # PERSON ROLE JAR: follows the invitation's link, as test_serve_commands.sh does
-  local who=$1 role=$2 jar=$3 link tok
-  expect_status 0 baton --json users invite "$who" --role "$role" --base "${URL%/}"
-  link=$(python3 -c 'import json; print(json.load(open("out"))[0]["link"])')
-  tok=${link##*token=}
-  curl -s -m 5 -c "$jar" -b "$jar" -o /dev/null -H "Origin: ${URL%/}" \
-    --data-raw "token=$tok&choice=links" "${URL}welcome" || true
-  curl -s -m 5 -b "$jar" -o me.json "${URL}api/me" || true
-  CSRF=$(python3 -c 'import json; print(json.load(open("me.json"))["csrf"] or "")')
-  expect_json_true me.json "d['person'] == '$who' and d['role'] == '$role'"
-}
 
 test_case "the pages are listed and drawn"
 get /api/plugins
@@ -75,10 +64,13 @@ expect_json_true body 'd["roles"] == []'
 
 test_case "a member of the PLC, a staff member outside it and a viewer sign in"
 sign_in T006 staff mjar # in the Maths PLC
+expect_json_true me.json 'd["person"] == "T006" and d["role"] == "staff"'
 MCSRF=$CSRF
 sign_in T003 staff ojar # the Science PLC's lead: outside the Maths PLC
+expect_json_true me.json 'd["person"] == "T003"'
 OCSRF=$CSRF
 sign_in T004 viewer vjar
+expect_json_true me.json 'd["person"] == "T004" and d["role"] == "viewer"'
 VCSRF=$CSRF
 run_as() { # JAR CSRF CMD JSON [curl options]
   local jar=$1 csrf=$2 cmd=$3 body=$4
