@@ -236,7 +236,7 @@ expect_code() {
 # sign_in PERSON ROLE JAR: invites PERSON with ROLE (baton users invite,
 # while serve_start's server runs) and follows the invitation's link as a
 # browser would (links only, no passphrase), keeping the session cookie
-# in JAR; me.json is then their /api/me, and CSRF their CSRF token.
+# in JAR; me.json is then their /api/me (its "csrf": the session's token).
 sign_in() {
   local who=$1 role=$2 jar=$3 link tok
   expect_status 0 baton --json users invite "$who" --role "$role" --base "${URL%/}"
@@ -245,7 +245,6 @@ sign_in() {
   curl -s -m 5 -c "$jar" -b "$jar" -o /dev/null -H "Origin: ${URL%/}" \
     --data-raw "token=$tok&choice=links" "${URL}welcome" || true
   curl -s -m 5 -b "$jar" -o me.json "${URL}api/me" || true
-  CSRF=$(python3 -c 'import json; print(json.load(open("me.json")).get("csrf") or "")' 2>/dev/null || true)
 }
 
 finish() {

@@ -65,13 +65,13 @@ expect_json_true body 'd["roles"] == []'
 test_case "a member of the PLC, a staff member outside it and a viewer sign in"
 sign_in T006 staff mjar # in the Maths PLC
 expect_json_true me.json 'd["person"] == "T006" and d["role"] == "staff"'
-MCSRF=$CSRF
+MCSRF=$(python3 -c 'import json; print(json.load(open("me.json"))["csrf"] or "")')
 sign_in T003 staff ojar # the Science PLC's lead: outside the Maths PLC
 expect_json_true me.json 'd["person"] == "T003"'
-OCSRF=$CSRF
+OCSRF=$(python3 -c 'import json; print(json.load(open("me.json"))["csrf"] or "")')
 sign_in T004 viewer vjar
 expect_json_true me.json 'd["person"] == "T004" and d["role"] == "viewer"'
-VCSRF=$CSRF
+VCSRF=$(python3 -c 'import json; print(json.load(open("me.json"))["csrf"] or "")')
 run_as() { # JAR CSRF CMD JSON [curl options]
   local jar=$1 csrf=$2 cmd=$3 body=$4
   shift 4
