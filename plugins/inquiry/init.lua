@@ -304,8 +304,8 @@ function M.log(args)
   check_recorder(c, args.by, p)
   local date = the_date(args.date, c)
   local notes = args.notes and text_of(args.notes, "--notes", 2000) or nil
-  local id = store.add_meeting { cycle = c.id, pos = p.pos, date = date, minutes = args.minutes,
-    protected = args.protected, notes = notes, by = args.by }
+  local id = store.add_meeting({ cycle = c.id, pos = p.pos, date = date, minutes = args.minutes,
+    protected = args.protected, notes = notes, by = args.by }, function() check_open(store.cycle(c.id)) end)
   log_event("inquiry.log", c, { meeting = id, phase = p.name, date = date, minutes = args.minutes,
     protected = args.protected }, args.by)
   local st = assess(c).st
@@ -324,7 +324,7 @@ local function record(args, e, label)
   local p = the_phase(c, args.phase)
   check_recorder(c, args.by, p)
   e.cycle, e.pos, e.by, e.date = c.id, p.pos, args.by, the_date(args.date, c)
-  local id = store.add_evidence(e)
+  local id = store.add_evidence(e, function() check_open(store.cycle(c.id)) end)
   log_event("inquiry." .. label, c, { evidence = id, phase = p.name, date = e.date, text = e.text, link = e.link,
     decided = e.decided, summary = e.summary }, args.by)
   return c, p, id, e

@@ -175,11 +175,16 @@ end
 
 -- ---- evidence, data reviews, meetings ---------------------------------------------
 
---- Adds a piece of evidence: e = {cycle, pos, kind, date, text, link?, decided?, summary?, by?}.
-function M.add_evidence(e)
-  return insert([[INSERT INTO inquiry_evidence (cycle, pos, kind, date, text, link, decided, summary, by)
+--- Adds a piece of evidence: e = {cycle, pos, kind, date, text, link?,
+--- decided?, summary?, by?}; `check` runs first, in the same transaction
+--- (the cycle is still open). Returns its id.
+function M.add_evidence(e, check)
+  return baton.store.transaction(function()
+    check()
+    return insert([[INSERT INTO inquiry_evidence (cycle, pos, kind, date, text, link, decided, summary, by)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)]], e.cycle, e.pos, e.kind, e.date, e.text, e.link, e.decided,
     e.summary and baton.json.encode(e.summary) or nil, e.by)
+  end)
 end
 
 --- A cycle's evidence, oldest first; `summary` decoded.
@@ -192,9 +197,13 @@ function M.evidence(id)
   return rows
 end
 
-function M.add_meeting(m)
-  return insert([[INSERT INTO inquiry_meetings (cycle, pos, date, minutes, protected, notes, by)
-      VALUES (?, ?, ?, ?, ?, ?, ?)]], m.cycle, m.pos, m.date, m.minutes, m.protected and 1 or 0, m.notes, m.by)
+--- Adds a meeting, `check` first in the same transaction. Returns its id.
+function M.add_meeting(m, check)
+  return baton.store.transaction(function()
+    check()
+    return insert([[INSERT INTO inquiry_meetings (cycle, pos, date, minutes, protected, notes, by)
+        VALUES (?, ?, ?, ?, ?, ?, ?)]], m.cycle, m.pos, m.date, m.minutes, m.protected and 1 or 0, m.notes, m.by)
+  end)
 end
 
 function M.meetings(id)
