@@ -211,9 +211,95 @@ local function change()
   end
 end
 
+-- ---- inquiry: last year's PLC cycle closed with findings, this year's part-way ---
+
+-- The Mathematics PLC's cycle on formative assessment (plugins/inquiry):
+-- last year's closed two months ago with findings that opened this
+-- year's, now in its third phase with meetings every week or two; the
+-- English PLC's plan-do-study-act cycle has gone quiet, mostly in time
+-- nobody set aside. Every record is dated back with `date`, so the part
+-- runs on the real day (the demo has no school calendar: every weekday
+-- counts as a school day).
+local function inquiry()
+  local plugin = baton.plugin("inquiry")
+  local function who(group)
+    local lead, others = nil, {}
+    for _, m in ipairs(baton.groups.members(group) or {}) do
+      if m.role_in_group == "lead" then lead = m else others[#others + 1] = m end
+    end
+    return lead or others[1], others
+  end
+  local lead, maths = who("Mathematics PLC")
+  if not lead then return print("Inquiry: no Mathematics PLC in this school") end
+  local aide = first { role = "aide" }
+  for _, m in ipairs(maths) do
+    if m.role == "aide" then aide = m end
+  end
+  local counsellor = first { role = "counsellor" }
+  local function ago(days) return date.add(today, -days) end
+  local c = assert(plugin.open { question = "How do our Year 9s act on written feedback?", group = "Mathematics PLC",
+    topic = "formative assessment", date = ago(300) }).cycle
+  local function phase(cycle, name, owners, days) -- marks it done, `days` ago
+    assert(plugin.phase { cycle = cycle, phase = name, owner = owners, done = true, date = ago(days) })
+  end
+  local function log(cycle, days, minutes, protected, notes)
+    assert(plugin.log { cycle = cycle, minutes = minutes, protected = protected, notes = notes, date = ago(days) })
+  end
+  local function note(cycle, days, text, link)
+    assert(plugin.evidence { cycle = cycle, text = text, link = link, date = ago(days) })
+  end
+  log(c, 296, 60, true, "What is going on for our Year 9s? Each brings three students' books")
+  note(c, 290, "Student interviews: 9 of 12 read the comment, 2 acted on it")
+  phase(c, "scanning", { lead.id, counsellor.id }, 285)
+  log(c, 280, 45, true, "Chose feedback uptake as the focus")
+  note(c, 278, "Focus agreed: students acting on feedback in Year 9")
+  phase(c, "focusing", { lead.id }, 270)
+  log(c, 250, 50, false, "Our hunch: comments come too late to use")
+  note(c, 245, "Hunch: feedback arrives after the topic has moved on")
+  phase(c, "developing a hunch", { maths[1] and maths[1].id or lead.id }, 240)
+  assert(plugin.review { cycle = c, looked_at = "Exit tickets of 4 classes, weeks 1-6",
+    decided = "Try 10 minutes of feedback time at the start of the next lesson", date = ago(236) })
+  phase(c, "learning", { aide.id }, 200)
+  log(c, 180, 60, true, "Feedback time in all Year 9 classes; what we saw")
+  note(c, 170, "Lesson visits: feedback time in 11 of 12 lessons", "https://example.org/riverhill/feedback-visits")
+  phase(c, "taking action", { lead.id, aide.id }, 120)
+  assert(plugin.review { cycle = c, looked_at = "End-of-unit results against last year's cohort",
+    decided = "Keep feedback time; find out who it helps least", date = ago(75) })
+  phase(c, "checking", { lead.id }, 62)
+  local closed = assert(plugin.close { cycle = c, date = ago(60),
+    finding = { "Students act on feedback when lesson time is given to it", "Written comments alone changed little" },
+    next = "Does feedback time help the students who struggle most?" })
+  local n = closed.next
+  log(n, 33, 45, true, "Who struggles most? Each brings the work of their three lowest scorers")
+  note(n, 31, "Counsellor's view: the students who struggle most rarely ask for help in class")
+  phase(n, "scanning", { lead.id, counsellor.id }, 30)
+  log(n, 23, 50, true, "Focus: the 18 students with the lowest end-of-unit scores")
+  note(n, 20, "Tracked 18 students with the lowest scores: 5 used feedback time well")
+  phase(n, "focusing", { aide.id }, 16)
+  log(n, 16, 40, true)
+  log(n, 9, 45, false, "Hunch: the feedback is too long for them to start on")
+  log(n, 2, 55, true)
+  assert(plugin.phase { cycle = n, phase = "developing a hunch", owner = { maths[2] and maths[2].id or lead.id } })
+  local english = who("English PLC")
+  local e = assert(plugin.open { question = "Do short retrieval starters help Year 7 recall?", group = "English PLC",
+    model = "pdsa", topic = "retrieval practice", lead = english and english.id, date = ago(45) }).cycle
+  phase(e, "plan", english and { english.id } or {}, 40)
+  log(e, 42, 30, false)
+  log(e, 34, 40, false)
+  log(e, 30, 20, true)
+  local warnings = 0
+  for _, x in ipairs(assert(plugin.status {}).cycles) do
+    if x.cycle == e then warnings = #x.warnings end
+  end
+  print(string.format("Inquiry: the Mathematics PLC's cycle %d on formative assessment closed %s with %d findings; "
+    .. "cycle %d follows them, in phase 3; the English PLC's cycle %d has %d warnings (quiet, little protected time)",
+    c, ago(60), #closed.findings, n, e, warnings))
+end
+
 if part == "last-year" then last_year() end
 if part == "last-term" then last_term() end
 if part == "last-term" then last_reflection() end
 if part == "all" or part == "mentoring" then mentoring() end
 if part == "all" or part == "rota" then rota() end
 if part == "all" or part == "change" then change() end
+if part == "all" then inquiry() end

@@ -233,6 +233,20 @@ expect_code() {
   verdict "HTTP $1" "HTTP $CODE, expected $1" body test "$CODE" = "$1"
 }
 
+# sign_in PERSON ROLE JAR: invites PERSON with ROLE (baton users invite,
+# while serve_start's server runs) and follows the invitation's link as a
+# browser would (links only, no passphrase), keeping the session cookie
+# in JAR; me.json is then their /api/me (its "csrf": the session's token).
+sign_in() {
+  local who=$1 role=$2 jar=$3 link tok
+  expect_status 0 baton --json users invite "$who" --role "$role" --base "${URL%/}"
+  link=$(python3 -c 'import json; print(json.load(open("out"))[0]["link"])')
+  tok=${link##*token=}
+  curl -s -m 5 -c "$jar" -b "$jar" -o /dev/null -H "Origin: ${URL%/}" \
+    --data-raw "token=$tok&choice=links" "${URL}welcome" || true
+  curl -s -m 5 -b "$jar" -o me.json "${URL}api/me" || true
+}
+
 finish() {
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" = 0 ]

@@ -263,18 +263,6 @@ get /api/plugins -H "$AUTH"
 expect_json_true body '[(p["name"], p["access"]) for p in [p for p in d if p["name"] == "forms"][0]["pages"]] == [("open", "any"), ("staffroom", "coordinator")]'
 
 # ---- signed-in staff and viewers (sessions: signin.c) ------------------------
-# sign_in PERSON ROLE JAR: invites PERSON with ROLE and follows the
-# invitation's link as a browser would (links only, no passphrase), keeping
-# the session cookie in JAR; me.json is then their /api/me.
-sign_in() {
-  local who=$1 role=$2 jar=$3 link tok
-  expect_status 0 baton --json users invite "$who" --role "$role" --base "${URL%/}"
-  link=$(python3 -c 'import json; print(json.load(open("out"))[0]["link"])')
-  tok=${link##*token=}
-  curl -s -m 5 -c "$jar" -b "$jar" -o /dev/null -H "Origin: ${URL%/}" \
-    --data-raw "token=$tok&choice=links" "${URL}welcome" || true
-  curl -s -m 5 -b "$jar" -o me.json "${URL}api/me" || true
-}
 test_case "a staff member and a viewer sign in through their invitations"
 sign_in T003 staff jar
 expect_json_true me.json 'd["person"] == "T003" and d["role"] == "staff" and d["csrf"]'
