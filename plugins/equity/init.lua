@@ -24,7 +24,8 @@ local function fail(fmt, ...) error(fmt:format(...), 0) end
 -- The figures of one period as a row of "term over term".
 local function term_row(period, f, counted)
   return { period = period.name, from = period.from, people = f.people, none = f.none,
-    top_share = f.top_share, top_share_text = pct(f.top_share), gini = f.gini, counted = counted }
+    top_share = f.top_share, top_share_text = pct(f.top_share), gini = f.gini,
+    gini_text = ("%.2f"):format(f.gini), counted = counted }
 end
 
 -- Term over term: each snapshot of an earlier period; the period just
@@ -164,7 +165,7 @@ local function show(r)
   baton.print("")
   baton.print("Term over term:")
   print_table(r.terms, { { "period", "term" }, { "people", "people" }, { "none", "hold none" },
-    { "top_share_text", "top 10%" }, { "gini", "index" }, { "counted", "counted" } })
+    { "top_share_text", "top 10%" }, { "gini_text", "index" }, { "counted", "counted" } })
 end
 
 --- equity report [--term T] [--csv FILE] [--html FILE] [--top N]

@@ -70,7 +70,7 @@ function M.blocks(r, coordinator)
   blocks[#blocks + 1] = { view = "table", title = "Term over term",
     columns = { { key = "period", label = "Term" }, { key = "people", label = "People" },
       { key = "none", label = "Hold none" }, { key = "top_share_text", label = "Top 10%" },
-      { key = "gini", label = "Index" }, { key = "counted", label = "Counted" } },
+      { key = "gini_text", label = "Index" }, { key = "counted", label = "Counted" } },
     rows = r.terms }
   local lines = {}
   for _, p in ipairs(r.practices) do lines[#lines + 1] = M.practice_line(p) end
@@ -122,7 +122,7 @@ td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}</style></head><bo
       r.departments),
     top = html_table({ { "person", "Person" }, { "department", "Department" }, { "total", "Roles" }, { "held", "Which" } }, r.top),
     terms = html_table({ { "period", "Term" }, { "people", "People" }, { "none", "Hold none" },
-      { "top_share_text", "Top 10%" }, { "gini", "Index" }, { "counted", "Counted" } }, r.terms),
+      { "top_share_text", "Top 10%" }, { "gini_text", "Index" }, { "counted", "Counted" } }, r.terms),
     practices = (function()
       local items = {}
       for _, p in ipairs(r.practices) do items[#items + 1] = baton.html.render("<li>{{t}}</li>", { t = M.practice_line(p) }) end
