@@ -123,13 +123,13 @@ local function write(path, text)
   if not ok then fail("cannot write %s: %s", path, err) end
 end
 
--- Prints rows with the columns' labels as headings.
+-- Prints rows with the columns' labels (page.columns) as headings.
 local function print_table(rows, columns)
   local out, labels = {}, {}
-  for i, c in ipairs(columns) do labels[i] = c[2] end
+  for i, c in ipairs(columns) do labels[i] = c[2]:lower() end
   for _, row in ipairs(rows) do
     local o = {}
-    for _, c in ipairs(columns) do o[c[2]] = row[c[1]] end
+    for i, c in ipairs(columns) do o[labels[i]] = row[c[1]] end
     out[#out + 1] = o
   end
   baton.ui.table(out, labels)
@@ -148,24 +148,19 @@ local function show(r)
     baton.print(("  (%s roles held by people no longer in the staff list are left out)"):format(tostring(r.outside)))
   end
   baton.print("")
-  print_table(r.roles, { { "role", "role" }, { "source", "counted by" }, { "holders", "people" },
-    { "held", "held" }, { "share_text", "share" } })
+  print_table(r.roles, page.columns.roles)
   baton.print("")
-  print_table(r.departments, { { "department", "department" }, { "people", "people" },
-    { "holders", "hold a role" }, { "held", "roles held" }, { "share_of_people_text", "share of people" },
-    { "share_held_text", "share of roles" } })
+  print_table(r.departments, page.columns.departments)
   baton.print("")
   baton.print("Who holds most:")
-  print_table(r.top, { { "person", "person" }, { "department", "department" }, { "total", "roles" },
-    { "held", "which" } })
+  print_table(r.top, page.columns.top)
   baton.print("")
   local names = {}
   for _, p in ipairs(r.none) do names[#names + 1] = p.id .. " " .. p.name end
   baton.print(("No leadership role (%d): %s"):format(#r.none, #names > 0 and table.concat(names, ", ") or "nobody"))
   baton.print("")
   baton.print("Term over term:")
-  print_table(r.terms, { { "period", "term" }, { "people", "people" }, { "none", "hold none" },
-    { "top_share_text", "top 10%" }, { "gini_text", "index" }, { "counted", "counted" } })
+  print_table(r.terms, page.columns.terms)
 end
 
 --- equity report [--term T] [--csv FILE] [--html FILE] [--top N]

@@ -4,6 +4,25 @@ local spread = require("spread")
 
 local M = {}
 
+--- The columns of each table, {key, label}, for the page, the HTML and
+--- the text report alike.
+M.columns = {
+  roles = { { "role", "Role" }, { "source", "Counted by" }, { "holders", "People" }, { "held", "Held" },
+    { "share_text", "Share" } },
+  departments = { { "department", "Department" }, { "people", "People" }, { "holders", "Hold a role" },
+    { "held", "Roles held" }, { "share_of_people_text", "Share of people" }, { "share_held_text", "Share of roles" } },
+  top = { { "person", "Person" }, { "department", "Department" }, { "total", "Roles" }, { "held", "Which" } },
+  terms = { { "period", "Term" }, { "people", "People" }, { "none", "Hold none" }, { "top_share_text", "Top 10%" },
+    { "gini_text", "Index" }, { "counted", "Counted" } },
+}
+
+-- A table block of the page.
+local function table_block(title, columns, rows, caption)
+  local cols = {}
+  for i, c in ipairs(columns) do cols[i] = { key = c[1], label = c[2] } end
+  return { view = "table", title = title, caption = caption, columns = cols, rows = rows }
+end
+
 local function pct(x) return ("%d%%"):format(math.floor(x * 100 + 0.5)) end
 M.pct = pct
 
@@ -44,20 +63,10 @@ function M.blocks(r, coordinator)
   blocks[#blocks + 1] = { view = "bars", title = "Roles held per person, by department",
     caption = "the roles a department's people hold, over how many people it has", unit = "roles per person",
     series = { { key = "per_person", label = "roles per person" } }, rows = dept_rows }
-  blocks[#blocks + 1] = { view = "table", title = "Roles",
-    columns = { { key = "role", label = "Role" }, { key = "source", label = "Counted by" },
-      { key = "holders", label = "People" }, { key = "held", label = "Held" }, { key = "share_text", label = "Share" } },
-    rows = r.roles }
-  blocks[#blocks + 1] = { view = "table", title = "Departments",
-    columns = { { key = "department", label = "Department" }, { key = "people", label = "People" },
-      { key = "holders", label = "Hold a role" }, { key = "held", label = "Roles held" },
-      { key = "share_of_people_text", label = "Share of people" }, { key = "share_held_text", label = "Share of roles" } },
-    rows = r.departments }
-  blocks[#blocks + 1] = { view = "table", title = "Who holds most",
-    caption = "the people holding the most roles (everyone who holds one, on the command line: baton equity report --top 0)",
-    columns = { { key = "person", label = "Person" }, { key = "department", label = "Department" },
-      { key = "total", label = "Roles" }, { key = "held", label = "Which" } },
-    rows = r.top }
+  blocks[#blocks + 1] = table_block("Roles", M.columns.roles, r.roles)
+  blocks[#blocks + 1] = table_block("Departments", M.columns.departments, r.departments)
+  blocks[#blocks + 1] = table_block("Who holds most", M.columns.top, r.top,
+    "the people holding the most roles (everyone who holds one, on the command line: baton equity report --top 0)")
   if coordinator then
     local names = {}
     for _, p in ipairs(r.none) do names[#names + 1] = p.id .. " " .. p.name end
@@ -67,11 +76,7 @@ function M.blocks(r, coordinator)
     blocks[#blocks + 1] = { view = "text", title = "No leadership role",
       text = ("%d people hold no leadership role (their names are shown to coordinators)."):format(#r.none) }
   end
-  blocks[#blocks + 1] = { view = "table", title = "Term over term",
-    columns = { { key = "period", label = "Term" }, { key = "people", label = "People" },
-      { key = "none", label = "Hold none" }, { key = "top_share_text", label = "Top 10%" },
-      { key = "gini_text", label = "Index" }, { key = "counted", label = "Counted" } },
-    rows = r.terms }
+  blocks[#blocks + 1] = table_block("Term over term", M.columns.terms, r.terms)
   local lines = {}
   for _, p in ipairs(r.practices) do lines[#lines + 1] = M.practice_line(p) end
   blocks[#blocks + 1] = { view = "text", title = "How each practice was counted", text = table.concat(lines, "\n") }
@@ -115,14 +120,10 @@ td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}</style></head><bo
 </body></html>
 ]], {
     period = r.period.name, from = r.period.from, to = r.period.to, summary = M.summary(r.figures),
-    roles = html_table({ { "role", "Role" }, { "source", "Counted by" }, { "holders", "People" }, { "held", "Held" },
-      { "share_text", "Share" } }, r.roles),
-    departments = html_table({ { "department", "Department" }, { "people", "People" }, { "holders", "Hold a role" },
-      { "held", "Roles held" }, { "share_of_people_text", "Share of people" }, { "share_held_text", "Share of roles" } },
-      r.departments),
-    top = html_table({ { "person", "Person" }, { "department", "Department" }, { "total", "Roles" }, { "held", "Which" } }, r.top),
-    terms = html_table({ { "period", "Term" }, { "people", "People" }, { "none", "Hold none" },
-      { "top_share_text", "Top 10%" }, { "gini_text", "Index" }, { "counted", "Counted" } }, r.terms),
+    roles = html_table(M.columns.roles, r.roles),
+    departments = html_table(M.columns.departments, r.departments),
+    top = html_table(M.columns.top, r.top),
+    terms = html_table(M.columns.terms, r.terms),
     practices = (function()
       local items = {}
       for _, p in ipairs(r.practices) do items[#items + 1] = baton.html.render("<li>{{t}}</li>", { t = M.practice_line(p) }) end

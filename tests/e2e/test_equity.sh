@@ -54,6 +54,10 @@ expect_contains "7 of 10 people hold at least one leadership role; the top 10% (
 expect_contains "thanks: thanks given and received, 6 held, counted by term" out
 expect_contains "mentoring: mentees mentored, 0 held, counted now, not by term" out
 expect_contains "No leadership role (3): E04 Di Moss, E09 Ivy Chu, E10 Jo Kerr" out
+expect_match "^thanked a colleague +thanks +2 +3 +30%$" out
+expect_match "^Maths +2 +2 +5 +20% +50%$" out
+expect_match "^E01 Ana Ruiz +Maths +4 +thanked a colleague 2, plc lead 1, team teacher representative 1$" out
+expect_match "^Summer 2026 +10 +8 +50% +0.80 +1 of [0-9]+ practices, by term; no snapshot$" out
 
 test_case "CSV: one row per person and role, one per person with none; HTML escapes"
 expect_status 0 baton --today 2026-12-01 equity report --csv spread.csv --html spread.html
