@@ -134,6 +134,24 @@ local function last_reflection()
     term, closed.answers, closed.members, today))
 end
 
+-- The spread of leadership last school year (plugins/equity), kept as a
+-- snapshot once last year's mentoring cohort is paired, so the Spread of
+-- leadership page and `equity report` compare this year with last. The
+-- demo has no school calendar, so the periods are school years (from 1
+-- September), named after the demo's real day (a year on). It reads every
+-- practice's counts: the run needs `leadership.read`.
+local function last_equity()
+  local real = date.add(today, 372)
+  local y = tonumber(real:sub(1, 4)) - (real:sub(6) < "09-01" and 1 or 0)
+  local r, err = baton.plugin("equity").snapshot { term = ("%d-%d"):format(y - 1, y) }
+  if not r then
+    print("History: no snapshot of the spread of leadership (" .. tostring(err) .. ")")
+    return
+  end
+  print(string.format("History: the spread of leadership in %s kept on %s: %d of %d people held a role, "
+    .. "concentration index %.2f", r.period.name, today, r.figures.holders, r.figures.people, r.figures.gini))
+end
+
 -- ---- rotation ----------------------------------------------------------------
 
 local function plan_summary(plan, label)
@@ -297,6 +315,7 @@ local function inquiry()
 end
 
 if part == "last-year" then last_year() end
+if part == "last-year" then last_equity() end
 if part == "last-term" then last_term() end
 if part == "last-term" then last_reflection() end
 if part == "all" or part == "mentoring" then mentoring() end

@@ -122,6 +122,13 @@ function baton.json.object(t) end
 ---@return table<string, fun(args?: table): any, string?, string?> commands  one function per command
 function baton.plugin(name) end
 
+baton.leadership = {}
+
+--- what every practice counts as leadership roles held
+---@param opts? {from?: string, to?: string}  a term: both dates YYYY-MM-DD, or neither
+---@return {plugin: string, namespace: string, label?: string, role?: string, roles: {person: string, count: number, role: string}[], period?: {from: string, to: string}, error?: string}[]
+function baton.leadership.collect(opts) end
+
 baton.date = {}
 
 --- true for a real calendar day

@@ -225,7 +225,8 @@ static baton_argspec_t run_args[] = {
     {.name = "allow", .key = "allow", .flag = 1, .type = BATON_ARG_STRING,
      .many = 1, .metavar = "PERM",
      .help = "grant the script a permission: fs.read, fs.write, spawn, "
-             "people.write, http.route; fs.read:DIR and fs.write:DIR only "
+             "people.write, http.route, leadership.read; fs.read:DIR and "
+             "fs.write:DIR only "
              "under DIR"},
     {.name = "script", .key = "script", .type = BATON_ARG_PATH,
      .required = 1, .metavar = "SCRIPT", .help = "the workflow script (.lua)"},

@@ -218,7 +218,10 @@ static int run_history(baton_cli_t *cli, const char *dir) {
     date_add(today, history[i].days, then);
     cli->host->opts.today = then;
     const char *part_argv[] = {"--part", history[i].part};
-    st = run_script(cli, dir, "demo.lua", 2, part_argv, NULL);
+    /* Last year's snapshot of the spread of leadership asks every
+     * practice's leadership route (equity, through baton.plugin). */
+    static const char *const perms[] = {"leadership.read", NULL};
+    st = run_script(cli, dir, "demo.lua", 2, part_argv, perms);
     cli->host->opts.today = today;
   }
   return st;

@@ -287,7 +287,7 @@ static baton_argspec_t repl_args[] = {
     {.name = "allow", .key = "allow", .flag = 1, .type = BATON_ARG_STRING,
      .many = 1, .metavar = "PERM",
      .help = "grant a permission: fs.read, fs.write, spawn, people.write, "
-             "http.route"},
+             "http.route, leadership.read"},
     {.name = "plugin", .key = "plugin", .flag = 1, .type = BATON_ARG_STRING,
      .metavar = "NAME",
      .help = "run inside this plugin: its tables, its permissions, its "

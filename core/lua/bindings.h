@@ -39,6 +39,7 @@ int baton__lua_open_http(lua_State *L);                    /* lua_http.c */
 int baton__lua_open_html(lua_State *L);                    /* lua_html.c */
 int baton__lua_open_terms(lua_State *L);                   /* lua_terms.c */
 int baton__lua_open_settings(lua_State *L);             /* lua_settings.c */
+int baton__lua_open_leadership(lua_State *L);         /* lua_leadership.c */
 /* Pushes baton.today(): the date given with --today (or the test
  * runner's set_today), else the local date, as YYYY-MM-DD (lua_baton.c). */
 void baton__lua_push_today(lua_State *L);
@@ -190,5 +191,25 @@ typedef struct {
  * person and role too, since a handler may answer each their own. */
 int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
                           const baton_route_ctx_t *ctx);
+
+/* What a route called from inside the host answered: status (200..599)
+ * with the body it would have sent (JSON text unless type says otherwise;
+ * borrowed for the call), or status 0 with error, why the handler could
+ * not answer (naming the plugin's file and line when its code failed). */
+typedef void (*baton_route_answer_fn)(void *ud, int status, const char *type,
+                                      const char *body, size_t len,
+                                      const char *error);
+/* Runs loaded plugin p's GET route for `path` with `query` ("k=v&...",
+ * may be NULL) as baton serve would answer a request for it, from inside
+ * the host: in p's own sandbox and memory limit, as a task with reach
+ * `reach` (taken; its chain is the caller's, so the route gets no more
+ * than the caller holds) and time limit limit_ms (0: none), with no
+ * req.user, no headers and no kept answer. A failure of the handler does
+ * not fail the host's run. answer runs exactly once, possibly before
+ * this returns. Returns 0; BATON_ENOENT when p has no GET route for path
+ * (answer is not called), or BATON_ENOMEM. */
+int baton__route_call(baton_plugin_t *p, const char *path, const char *query,
+                      baton_reach_t *reach, unsigned limit_ms,
+                      baton_route_answer_fn answer, void *ud);
 
 #endif

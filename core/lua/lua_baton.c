@@ -216,6 +216,8 @@ void baton__lua_open_api(lua_State *L, baton_plugin_t *p) {
   lua_setfield(L, -2, "terms");
   baton__lua_open_settings(L);
   lua_setfield(L, -2, "settings");
+  baton__lua_open_leadership(L);
+  lua_setfield(L, -2, "leadership");
 
   /* baton.output and baton.ui.table, written in Lua. [baton] */
   size_t api_len;

@@ -540,6 +540,12 @@ static int match(const char *pattern, const char *path, param_t *params) {
 
 typedef struct {
   baton_http_req_t *req; /* NULL once answered */
+  /* A call from inside the host (baton__route_call) has no request: the
+   * answer goes to `answer` (NULL once given) and the path is its own. */
+  baton_route_answer_fn answer;
+  void *answer_ud;
+  char *path;
+  int saved_failed; /* the host's failed flag when the call began */
   baton_plugin_t *p;
   baton_route_t *route;
   int nparams, nquery;
@@ -559,7 +565,22 @@ static void call_free(call_t *c) {
     free(c->values[i]);
   json_decref(c->body_json);
   free(c->key);
+  free(c->path);
   free(c);
+}
+
+/* Answers a call that could not run its handler: an HTTP error for a
+ * request (status, naming plugin when not NULL), the message for a call
+ * from inside the host; then frees the call. */
+static void call_refuse(call_t *c, int status, const char *plugin,
+                        const char *msg) {
+  if (c->req != NULL)
+    baton__http_json_error(c->req, status, plugin, msg);
+  else if (c->answer != NULL)
+    c->answer(c->answer_ud, 0, NULL, NULL, 0, msg);
+  c->req = NULL;
+  c->answer = NULL;
+  call_free(c);
 }
 
 /* ---- kept answers -------------------------------------------------------- */
@@ -660,6 +681,13 @@ static int decode(call_t *c, const param_t *params, int np, const char *q) {
  * answer of a cached GET route is kept. Returns 0. */
 static int route_send(call_t *c, int status, char *text, size_t len,
                       const char *type, const char *lines) {
+  if (c->answer != NULL) { /* a call from inside the host */
+    baton_route_answer_fn answer = c->answer;
+    c->answer = NULL;
+    answer(c->answer_ud, status, type, text, len, NULL);
+    free(text);
+    return 0;
+  }
   baton_http_req_t *r = c->req;
   c->req = NULL;
   /* Fits: lines is at most RESPONSE_HEADER_BYTES (response_check). */
@@ -816,11 +844,11 @@ static int push_call(lua_State *L) {
   lua_pushlightuserdata(L, c);
   lua_pushcclosure(L, route_body, 1);
   lua_rawgeti(L, LUA_REGISTRYINDEX, c->route->ref);
-  baton_http_req_t *r = c->req;
+  baton_http_req_t *r = c->req; /* NULL for a call from inside the host */
   lua_createtable(L, 0, 8);
   lua_pushstring(L, c->route->method);
   lua_setfield(L, -2, "method");
-  lua_pushstring(L, baton__http_req_path(r));
+  lua_pushstring(L, r ? baton__http_req_path(r) : c->path);
   lua_setfield(L, -2, "path");
   lua_createtable(L, 0, c->nparams);
   for (int i = 0; i < c->nparams; i++) {
@@ -837,7 +865,7 @@ static int push_call(lua_State *L) {
   baton__lua_mark_object(L, -1);
   lua_setfield(L, -2, "query");
   lua_createtable(L, 0, 8);
-  for (size_t i = 0, n = baton__http_req_nheaders(r); i < n; i++) {
+  for (size_t i = 0, n = r ? baton__http_req_nheaders(r) : 0; i < n; i++) {
     const char *name, *value;
     baton__http_req_header_at(r, i, &name, &value);
     luaL_Buffer b;
@@ -850,8 +878,8 @@ static int push_call(lua_State *L) {
   }
   baton__lua_mark_object(L, -1);
   lua_setfield(L, -2, "headers");
-  size_t blen;
-  const char *body = baton__http_req_body(r, &blen);
+  size_t blen = 0;
+  const char *body = r ? baton__http_req_body(r, &blen) : NULL;
   if (body && blen) {
     lua_pushlstring(L, body, blen);
     lua_setfield(L, -2, "body");
@@ -873,6 +901,20 @@ static int push_call(lua_State *L) {
 
 static void call_done(baton_task_t *t) {
   call_t *c = t->data;
+  if (c->answer != NULL) {
+    /* A call from inside the host: its caller reports the failure, which
+     * does not fail the caller's run (as a captured command's does not). */
+    t->reported = 1;
+    c->p->host->failed = c->saved_failed;
+    const char *m = t->status == BATON_ECANCELED
+                        ? "the plugin was reloaded or stopped while answering"
+                    : t->error ? t->error
+                               : baton_strerror(t->status);
+    c->answer(c->answer_ud, 0, NULL, NULL, 0, m);
+    c->answer = NULL;
+    call_free(c);
+    return;
+  }
   if (c->req != NULL) {
     const char *msg = t->error ? t->error : baton_strerror(t->status);
     char *late = NULL;
@@ -900,6 +942,64 @@ static void call_done(baton_task_t *t) {
   }
   t->reported = 1; /* logged above, not on the terminal as a command's */
   call_free(c);
+}
+
+/* Starts c's handler as a task of its plugin with `reach` (taken); what
+ * cannot start is answered through call_refuse. */
+static void call_start(call_t *c, baton_reach_t *reach) {
+  baton_plugin_t *p = c->p;
+  lua_State *L = p->L;
+  snprintf(c->what, sizeof c->what, "route %s %s (%s)", c->route->method,
+           c->route->path, c->route->where);
+  lua_pushcfunction(L, push_call);
+  lua_pushlightuserdata(L, c);
+  if (baton__sandbox_pcall(p, 1, 3) != LUA_OK) {
+    baton__reach_unref(reach);
+    call_refuse(c, 500, p->name, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return;
+  }
+  p->host->next_reach = reach; /* taken by baton__task_start_within */
+  if (baton__task_start_within(p, 2, c->what, call_done, c, c->limit_ms) != 0)
+    call_refuse(c, 500, p->name, "out of memory starting the handler");
+}
+
+int baton__route_call(baton_plugin_t *p, const char *path, const char *query,
+                      baton_reach_t *reach, unsigned limit_ms,
+                      baton_route_answer_fn answer, void *ud) {
+  param_t params[ROUTE_MAX_SEGMENTS];
+  baton_route_t *rt = p->state == BATON_PLUGIN_LOADED ? p->routes : NULL;
+  int np = -1;
+  for (; rt; rt = rt->next)
+    if (strcmp(rt->method, "GET") == 0 &&
+        (np = match(rt->path, path, params)) >= 0)
+      break;
+  if (rt == NULL) {
+    baton__reach_unref(reach);
+    return BATON_ENOENT;
+  }
+  call_t *c = calloc(1, sizeof *c);
+  if (c == NULL || (c->path = baton__strdup(path)) == NULL) {
+    free(c);
+    baton__reach_unref(reach);
+    return BATON_ENOMEM;
+  }
+  c->p = p;
+  c->route = rt;
+  c->limit_ms = limit_ms;
+  c->answer = answer;
+  c->answer_ud = ud;
+  c->saved_failed = p->host->failed;
+  int d = decode(c, params, np, query ? query : "");
+  if (d != 0) {
+    baton__reach_unref(reach);
+    call_refuse(c, 0, NULL,
+                d == BATON_ENOMEM ? "out of memory"
+                                  : "the query has a bad %-escape");
+    return 0;
+  }
+  call_start(c, reach);
+  return 0;
 }
 
 /* The shorter of the route limit and the host's; 0 means none. */
@@ -971,8 +1071,6 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
         call_free(c);
         return 1;
       }
-      snprintf(c->what, sizeof c->what, "route %s %s (%s)", rt->method,
-               rt->path, rt->where);
       size_t blen;
       const char *body = baton__http_req_body(r, &blen);
       const char *type = baton__http_req_header(r, "Content-Type");
@@ -990,32 +1088,14 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
           return 1;
         }
       }
-      lua_State *L = p->L;
-      lua_pushcfunction(L, push_call);
-      lua_pushlightuserdata(L, c);
-      if (baton__sandbox_pcall(p, 1, 3) != LUA_OK) {
-        baton__http_json_error(r, 500, p->name, lua_tostring(L, -1));
-        lua_pop(L, 1);
-        call_free(c);
-        return 1;
-      }
       /* Events the handler logs have who asks as their actor. */
       baton_reach_t *reach = baton__reach_new(p, NULL);
       if (reach == NULL || baton__reach_set_actor(reach, c->person) != 0) {
         baton__reach_unref(reach);
-        lua_pop(L, 3);
-        baton__http_json_error(r, 500, p->name,
-                               "out of memory starting the handler");
-        call_free(c);
+        call_refuse(c, 500, p->name, "out of memory starting the handler");
         return 1;
       }
-      h->next_reach = reach; /* taken by baton__task_start_within */
-      if (baton__task_start_within(p, 2, c->what, call_done, c, c->limit_ms) !=
-          0) {
-        baton__http_json_error(r, 500, p->name,
-                               "out of memory starting the handler");
-        call_free(c);
-      }
+      call_start(c, reach);
       return 1;
     }
   }

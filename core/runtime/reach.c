@@ -37,8 +37,9 @@ struct baton_reach_s {
   baton_scopes_t scopes;
   char **args; /* the command's path arguments: "--csv", value, ... */
   size_t nargs;
-  int granted; /* args came from the user's own command line */
-  char *actor; /* whom the code acts for, or NULL (baton__reach_actor) */
+  int granted;      /* args came from the user's own command line */
+  char *actor;      /* whom the code acts for, or NULL (baton__reach_actor) */
+  const char *mark; /* why this link's code runs (baton__reach_mark) */
   baton_reach_t *caller;
 };
 
@@ -90,6 +91,15 @@ int baton__reach_set_actor(baton_reach_t *r, const char *actor) {
   if (actor != NULL && (r->actor = baton__strdup(actor)) == NULL)
     return BATON_ENOMEM;
   return 0;
+}
+
+void baton__reach_mark(baton_reach_t *r, const char *mark) { r->mark = mark; }
+
+const char *baton__reach_marked(const baton_reach_t *r, const char *mark) {
+  for (; r != NULL; r = r->caller)
+    if (r->mark != NULL && strcmp(r->mark, mark) == 0)
+      return r->name;
+  return NULL;
 }
 
 const char *baton__reach_actor(const baton_reach_t *r) {

@@ -445,6 +445,14 @@ int baton__reach_args(baton_reach_t *r, const baton_cmdspec_t *spec,
  * person of `baton serve` who ran the command or asked the route), before
  * the reach is shared. Returns 0 or BATON_ENOMEM. */
 int baton__reach_set_actor(baton_reach_t *r, const char *actor);
+/* Marks r's own link with why its code runs (`mark`, a static string:
+ * "leadership" for a route baton.leadership.collect runs), before the
+ * reach is shared, so that code further along can see it is inside such
+ * a call (a cycle). */
+void baton__reach_mark(baton_reach_t *r, const char *mark);
+/* The name of the plugin of the newest link of r's chain marked `mark`,
+ * or NULL. */
+const char *baton__reach_marked(const baton_reach_t *r, const char *mark);
 /* Whom the code holding r acts for: the actor of r's own link, else of
  * the first caller along the chain that has one; NULL for none (the
  * command line). baton.events.log records it when the plugin gives no

@@ -1031,7 +1031,8 @@ static int check_access(check_t *c, baton_cmdspec_t *cmd, const char *where) {
                where, cmd->self, cmd->self);
 }
 
-/* A route path a page or `leadership` names: "/api/...", no query. */
+/* A route path a page, `leadership` or `notices` names: "/api/...", no
+ * query. */
 static int check_route_path(check_t *c, const char *key, const char *where,
                             const char *path) {
   if (strncmp(path, "/api/", 5) == 0 && strcspn(path, "?# \t") == strlen(path))
@@ -1284,7 +1285,7 @@ static int check_manifest(check_t *c, baton_manifest_t *m) {
       "name",        "version",  "api",      "summary",     "namespace",
       "permissions", "depends",  "commands", "description", "author",
       "license",     "homepage", "settings", "exports",     "hooks",
-      "pages",       "leadership"};
+      "pages",       "leadership", "notices"};
   const char *where = "the manifest";
   int r;
   if (!lua_istable(L, -1))
@@ -1393,6 +1394,9 @@ static int check_manifest(check_t *c, baton_manifest_t *m) {
       (r = get_string(c, -1, "leadership", where, 0, &m->leadership)) == 0 &&
       m->leadership)
     r = check_route_path(c, "leadership", where, m->leadership);
+  if (r == 0 && (r = get_string(c, -1, "notices", where, 0, &m->notices)) == 0 &&
+      m->notices)
+    r = check_route_path(c, "notices", where, m->notices);
   return r;
 }
 
@@ -1526,6 +1530,7 @@ void baton__manifest_free(baton_manifest_t *m) {
   }
   free(m->pages);
   free(m->leadership);
+  free(m->notices);
   baton__scopes_free(&m->scopes);
   free(m->name);
   free(m->version);

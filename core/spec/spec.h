@@ -22,7 +22,9 @@
      "answer requests of baton serve (baton.http.route)")                      \
   XX(PEOPLE_WRITE, 4, "people.write",                                          \
      "change the staff list and groups (baton.people.import, "                 \
-     "baton.groups.import)")
+     "baton.groups.import)")                                                   \
+  XX(LEADERSHIP_READ, 5, "leadership.read",                                    \
+     "read every practice's leadership counts (baton.leadership.collect)")
 
 enum {
 #define BATON_PERM_ENUM(name, bit, str, what) BATON_PERM_##name = 1u << (bit),
@@ -181,6 +183,9 @@ typedef struct {
   /* A GET route answering {"label": ..., "roles": [{"person", "count"}]}:
    * what the plugin counts as leadership roles held (the overview). */
   char *leadership;
+  /* A GET route answering {"notices": [{"level", "text", "link"}]}: what
+   * the plugin has to say at the top of the overview. */
+  char *notices;
 } baton_manifest_t;
 
 /* Evaluates a manifest file with an empty environment, a small instruction

@@ -159,11 +159,12 @@ static void api_plugins(serve_t *sv, baton_http_req_t *r,
                            pg->html, "access", baton__access_name(pg->access)));
     }
     json_array_append_new(
-        a, json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:o, s:o, s:s?}", "name",
-                     p->name, "namespace", p->m ? p->m->ns : NULL, "state",
-                     baton_plugin_state(p), "error", p->error, "reload_error",
-                     p->reload_error, "routes", routes, "pages", pages,
-                     "leadership", p->m ? p->m->leadership : NULL));
+        a, json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:o, s:o, s:s?, s:s?}",
+                     "name", p->name, "namespace", p->m ? p->m->ns : NULL,
+                     "state", baton_plugin_state(p), "error", p->error,
+                     "reload_error", p->reload_error, "routes", routes, "pages",
+                     pages, "leadership", p->m ? p->m->leadership : NULL,
+                     "notices", p->m ? p->m->notices : NULL));
   }
   send_json(r, 200, a);
 }

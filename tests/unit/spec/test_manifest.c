@@ -416,6 +416,8 @@ static void test_reads_access_pages_and_leadership(void **state) {
                 "\"/api/x/board\", access = \"coordinator\" },\n"
                 "  },\n"
                 "  leadership = \"/api/x/lead\",\n"
+                "  notices = \"/api/x/notices\",\n"
+                "  permissions = { \"leadership.read\" },\n"
                 "  commands = {\n"
                 "    mine = { summary = \"s\", access = \"self\", args = {\n"
                 "      { \"person\", type = \"person\" },\n"
@@ -433,6 +435,8 @@ static void test_reads_access_pages_and_leadership(void **state) {
   assert_string_equal(m->pages[1].html, "/api/x/board");
   assert_int_equal(m->pages[1].access, BATON_ACCESS_COORDINATOR);
   assert_string_equal(m->leadership, "/api/x/lead");
+  assert_string_equal(m->notices, "/api/x/notices");
+  assert_int_equal(m->perms, BATON_PERM_LEADERSHIP_READ);
   const baton_cmdspec_t *mine = baton__manifest_command(m, "mine");
   assert_int_equal(mine->access, BATON_ACCESS_SELF);
   assert_string_equal(mine->self, "person");
@@ -479,6 +483,11 @@ static void test_rejects_bad_access_and_pages_at_their_line(void **state) {
                "pages must be a list of pages");
   expect_error(HEAD "  leadership = \"/api/a?b\",\n}\n", ":6:",
                "leadership of the manifest is '/api/a?b'");
+  expect_error(HEAD "  notices = \"notices\",\n}\n", ":6:",
+               "notices of the manifest is 'notices'; it must be the path "
+               "of one of the plugin's GET routes");
+  expect_error(HEAD "  permissions = { \"leadership.reed\" },\n}\n", ":6:",
+               "did you mean 'leadership.read'?");
   expect_error(HEAD "  commands = {\n    a = { summary = \"s\", args = {\n"
                     "      { \"who\", type = \"persn\" } } } },\n}\n",
                ":8:", "(did you mean 'person'?)");
