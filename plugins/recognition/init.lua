@@ -65,9 +65,11 @@ end
 function M.post(args)
   local posted, from, to = thank { from = args.from, to = args.to, message = args.message, link = args.link,
     date = args.date }
+  local label = page.named({ { id = posted.id, date = posted.date, from_id = posted.from, to_id = posted.to,
+    message = posted.message, link = posted.link } })[1].link_label
   baton.output(posted, function(v)
     baton.print(("%s thanked %s on %s: %s%s (number %d)"):format(from.name, to.name, v.date, v.message,
-      v.link and (" [" .. link.label(v.link) .. "]") or "", v.id))
+      label and (" [" .. label .. "]") or "", v.id))
   end)
 end
 

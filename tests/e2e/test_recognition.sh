@@ -202,4 +202,47 @@ expect_status 0 baton --db baton-demo.db --today 2026-09-01 --json thanks list -
 expect_json_true out 'len(d["thanks"]) == 5'
 cd "$WORK"
 
+test_case "the worked example of docs/practices/recognition.md is what baton prints"
+export BATON_DB="$WORK/guide.db"
+expect_status 0 baton people import "$BATON_SOURCE_DIR/samples/staff.csv"
+expect_status 0 baton groups import "$BATON_SOURCE_DIR/samples/groups.csv"
+expect_status 0 baton terms add "Autumn 2026" 2026-09-01 2026-12-18
+# every "$ baton ..." line of the guide, run in order; the lines after it,
+# up to the next command or the end of the block, in order in its output
+# (elisions, "...", aside)
+if python3 - "$BATON_SOURCE_DIR/docs/practices/recognition.md" "$BATON" "$PLUGINS" >guide.log 2>&1 <<'PY'
+import shlex, subprocess, sys
+guide, baton, plugins = sys.argv[1:4]
+steps, cur, inblock = [], None, False
+for line in open(guide, encoding="utf-8"):
+    line = line.rstrip("\n")
+    if line.startswith("```"):
+        inblock = not inblock
+        cur = None
+        continue
+    if inblock and line.startswith("$ baton "):
+        cur = (line[len("$ baton "):], [])
+        steps.append(cur)
+    elif inblock and cur is not None and line.strip() != "...":
+        cur[1].append(line.rstrip())
+bad = 0
+for cmd, want in steps:
+    got = subprocess.run([baton, "--plugins", plugins] + shlex.split(cmd), capture_output=True, text=True)
+    lines = [l.rstrip() for l in got.stdout.splitlines()]
+    i = 0
+    for l in lines:
+        if i < len(want) and l == want[i]:
+            i += 1
+    if got.returncode != 0 or i < len(want):
+        bad += 1
+        print("differs: baton " + cmd + "\n  missing: " + (want[i] if i < len(want) else "(exit %d)" % got.returncode))
+        print("  got:\n" + got.stdout + got.stderr)
+print("%d commands, %d differ" % (len(steps), bad))
+sys.exit(1 if bad or len(steps) < 8 else 0)
+PY
+then pass "the guide's commands print what it shows"
+else fail "the guide's worked example differs from what baton prints" guide.log
+fi
+export BATON_DB="$WORK/baton.db"
+
 finish
