@@ -102,7 +102,7 @@ local function thanks_rows(named, with_id)
   local rows = {}
   for i, t in ipairs(named) do
     rows[i] = { id = with_id and t.id or nil, date = t.date, to = t.to_name, from = t.from_name,
-      message = t.message, link = t.link_label or "" }
+      message = t.message, link = t.link_label or "", hidden = with_id and (t.hidden_on or "") or nil }
   end
   return rows
 end
@@ -133,7 +133,8 @@ function M.page(s, recent)
 end
 
 --- The coordinator's page: the quiet nudges, the hidden messages and the
---- latest thanks with their numbers, with the forms to hide and unhide.
+--- latest thanks with their numbers (hidden ones marked), with the forms
+--- to hide and unhide.
 function M.coordinator(n, hidden, latest)
   local quiet = {}
   for i, q in ipairs(n.quiet) do
@@ -157,7 +158,8 @@ function M.coordinator(n, hidden, latest)
         { key = "from", label = "By" }, { key = "message", label = "Message" },
         { key = "hidden", label = "Hidden" }, { key = "reason", label = "Why" } }, rows = hid },
     { view = "table", title = "The latest thanks, with their numbers",
-      columns = { { key = "id", label = "#" }, table.unpack(THANKS_COLUMNS) }, rows = thanks_rows(latest, true) },
+      columns = { { key = "id", label = "#" }, THANKS_COLUMNS[1], THANKS_COLUMNS[2], THANKS_COLUMNS[3],
+        THANKS_COLUMNS[4], THANKS_COLUMNS[5], { key = "hidden", label = "Hidden on" } }, rows = thanks_rows(latest, true) },
     { view = "commands", commands = { "hide", "unhide" } },
   } }
 end

@@ -79,15 +79,19 @@ test("a hidden thank-you leaves the list, the board and the spread, and stays in
   expect(#baton.events.list { kind = "recognition.unhide" }):to_equal(1)
 end)
 
-test("hiding records who hid it as the host says (the signed-in coordinator)", function()
+test("the coordinator's page: hidden at the terminal says so, and the latest thanks mark the hidden", function()
   history()
-  -- a route, like a command from the browser, runs as the signed-in
-  -- person: the host gives the event its actor, and the history keeps it
+  -- from the browser the host gives the hide event the signed-in
+  -- coordinator as actor, which the history keeps: test_recognition.sh
   local coord = h.call("GET /api/recognition/coordinator", h.coordinator)
   local hidden = coord.blocks[3].rows
   expect(#hidden):to_equal(1)
   expect(hidden[1].hidden):to_equal("2026-10-05 by the command line")
   expect(hidden[1].reason):to_equal("not kind to the class")
+  local latest = coord.blocks[4].rows
+  expect(latest[1].id):to_equal(6)
+  expect(latest[1].hidden):to_equal("2026-10-05")
+  expect(latest[2].hidden):to_equal("")
 end)
 
 test("the nudges: not thanked for quiet_weeks weeks, never first, newcomers left out", function()
