@@ -171,7 +171,8 @@ end
 function M.hide(args)
   store.ready()
   local reason = args.reason and args.reason:match("^%s*(.-)%s*$") or nil
-  if reason and utf8.len(reason) and utf8.len(reason) > MESSAGE_MAX then
+  if reason and not utf8.len(reason) then fail("--reason is not UTF-8 text") end
+  if reason and utf8.len(reason) > MESSAGE_MAX then
     fail("--reason has %d characters; keep it to %d", utf8.len(reason), MESSAGE_MAX)
   end
   local by

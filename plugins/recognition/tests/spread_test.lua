@@ -73,6 +73,8 @@ test("a hidden thank-you leaves the list, the board and the spread, and stays in
   expect(r.status):to_equal(1)
   expect(r.err):to_contain("thank-you 6 was hidden on 2026-10-05 already")
   expect(run("hide", "99").err):to_contain("there is no thank-you 99")
+  expect(run("hide", "5", "--reason", ("x"):rep(281)).err):to_contain("--reason has 281 characters; keep it to 280")
+  expect(run("hide", "5", "--reason", "\xff\xfe").err):to_contain("--reason is not UTF-8 text")
   expect(run("unhide", "6").status):to_equal(0)
   expect(#run_json("list").thanks):to_equal(4)
   expect(run("unhide", "6").err):to_contain("thank-you 6 is not hidden")
