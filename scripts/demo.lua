@@ -1,6 +1,6 @@
 -- scripts/demo.lua: run the three bundled practices on the sample school.
 --
---   baton run scripts/demo.lua [--part all|mentoring|rota|change|last-year|last-term]
+--   baton run scripts/demo.lua [--part all|mentoring|rota|change|last-year|last-term|recognition]
 --
 -- `baton demo` runs it on a fresh database after importing the school that
 -- scripts/sample-school.lua made; `baton demo --tour` runs it one part at a
@@ -19,7 +19,7 @@
 local part = baton.args {
   summary = "Runs the three bundled practices on the sample school.",
   { "--part", type = "enum", default = "all", help = "which part to run",
-    values = { "all", "mentoring", "rota", "change", "last-year", "last-term" } },
+    values = { "all", "mentoring", "rota", "change", "last-year", "last-term", "recognition" } },
 }.part
 
 local today = baton.today()
@@ -150,6 +150,62 @@ local function last_equity()
   end
   print(string.format("History: the spread of leadership in %s kept on %s: %d of %d people held a role, "
     .. "concentration index %.2f", r.period.name, today, r.figures.holders, r.figures.people, r.figures.gini))
+end
+
+-- ---- recognition: thanks across every role -----------------------------------
+
+-- The school's thanks (plugins/recognition): some from last school year,
+-- more from this term (which began four weeks ago, as the rota's did), in
+-- every direction between roles, a few linked to a practice, and one the
+-- coordinator hid. Each is dated in the past with `date`, so the board,
+-- the spread and the nudges have a history on the first day. The people
+-- are found by role, so any sample school (--size, --seed) works.
+local function recognition()
+  local thanks = baton.plugin("recognition")
+  local by_role = {}
+  for _, p in ipairs(baton.people.find {}) do
+    by_role[p.role] = by_role[p.role] or {}
+    table.insert(by_role[p.role], p.id)
+  end
+  local function who(role, n)
+    local list = by_role[role] or by_role.teacher
+    return list[(n - 1) % #list + 1]
+  end
+  local plc
+  for _, g in ipairs(baton.groups.list()) do
+    if g.kind == "plc" and not plc then plc = g.name end
+  end
+  local pairs_now = assert(baton.plugin("mentoring").list { active = true })
+  local pair = pairs_now[1] and ("pair:%s/%s"):format(pairs_now[1].mentor:match("^%S+"), pairs_now[1].mentee:match("^%S+"))
+  local posts = {
+    -- last school year
+    { -330, who("teacher", 3), who("aide", 1), "for the calm start to every lesson in the Learning Support room" },
+    { -300, who("principal", 1), who("support staff", 1), "for keeping the heating on through the cold snap" },
+    { -260, who("student leader", 1), who("counsellor", 1), "for listening to the student council" },
+    { -200, who("teacher", 5), who("teacher", 2), "for sharing your unit plans with the whole PLC", plc and ("group:" .. plc) },
+    { -150, who("aide", 2), who("assistant principal", 1), "for the new cover rota" },
+    -- this term
+    { -25, who("teacher", 1), who("student leader", 2), "for running the Year 7 buddy lunch" },
+    { -20, who("counsellor", 1), who("teacher", 4), "for the wellbeing check-ins", plc and ("group:" .. plc) },
+    { -16, who("support staff", 2), who("teacher", 6), "for helping move the library" },
+    { -12, who("assistant principal", 1), who("aide", 2), "for leading the reading group", "change:reading-in-every-subject/1" },
+    { -9, who("teacher", 2), who("teacher", 1), "for a term of Tuesday meetings", pair },
+    { -6, who("principal", 1), who("student leader", 1), "for the assembly on reading in every subject" },
+    { -4, who("student leader", 3), who("teacher", 7), "for finally doing some work, ha", hide = true },
+    { -2, who("aide", 1), who("principal", 1), "for covering my break duty" },
+  }
+  local last
+  for _, p in ipairs(posts) do
+    last = assert(thanks.post { from = p[2], to = p[3], message = p[4], link = p[5], date = date.add(today, p[1]) })
+    if p.hide then
+      assert(thanks.hide { id = last.id, reason = "sarcastic, at a colleague's expense; spoke to the author" })
+    end
+  end
+  local s = assert(thanks.spread { from = date.add(today, -28), to = today })
+  local n = assert(thanks.nudges {})
+  print(string.format("Recognition: %d thanks (%d last year, %d this term, 1 hidden); this term %d colleagues "
+    .. "thanked across %d of %d roles; %d not thanked for %d weeks (the coordinator's nudges)", #posts, 5,
+    #posts - 5, s.thanked, s.roles_reached, #s.roles, #n.quiet, n.weeks))
 end
 
 -- ---- rotation ----------------------------------------------------------------
@@ -322,3 +378,4 @@ if part == "all" or part == "mentoring" then mentoring() end
 if part == "all" or part == "rota" then rota() end
 if part == "all" or part == "change" then change() end
 if part == "all" then inquiry() end
+if part == "all" or part == "recognition" then recognition() end

@@ -43,7 +43,7 @@ static int cmd_new(baton_cli_t *cli, const baton_cmdspec_t *spec,
   if (!ok || strlen(name) > 40) {
     fprintf(cli->err, "baton new plugin: '%s' is not a plugin name: use "
                       "lower-case letters, digits and '_', starting with a "
-                      "letter (e.g. recognition_board)\n", name);
+                      "letter (e.g. duty_board)\n", name);
     return 2;
   }
   char *dir = baton__asprintf("%s/%s", parent, name);
@@ -277,7 +277,7 @@ static int repl_loop(baton_cli_t *cli, baton_plugin_t *p, const char *wrapper,
 static baton_argspec_t new_args[] = {
     {.name = "name", .key = "name", .type = BATON_ARG_STRING, .required = 1,
      .metavar = "NAME", .help = "the plugin's name: lower case, e.g. "
-                               "recognition_board"},
+                               "duty_board"},
     {.name = "dir", .key = "dir", .flag = 1, .type = BATON_ARG_PATH,
      .metavar = "DIR", .help = "where to create it",
      .def = {.set = 1, .type = BATON_ARG_PATH, .v.s = "plugins"}},

@@ -5,24 +5,24 @@
 . "$(dirname "$0")/lib.sh"
 
 test_case "new plugin scaffolds a plugin that runs and passes its own test"
-expect_status 0 "$BATON" new plugin recognition_board --dir mine
-expect_contains "Created mine/recognition_board" out
-for f in plugin.lua init.lua README.md tests/recognition_board_test.lua; do
-  verdict "mine/recognition_board/$f exists" "mine/recognition_board/$f is missing" "" \
-    test -f "mine/recognition_board/$f"
+expect_status 0 "$BATON" new plugin duty_board --dir mine
+expect_contains "Created mine/duty_board" out
+for f in plugin.lua init.lua README.md tests/duty_board_test.lua; do
+  verdict "mine/duty_board/$f exists" "mine/duty_board/$f is missing" "" \
+    test -f "mine/duty_board/$f"
 done
-expect_status 0 "$BATON" --plugins mine --db t.db recognition_board hello Ana --times 2
+expect_status 0 "$BATON" --plugins mine --db t.db duty_board hello Ana --times 2
 expect_lines out "hello Ana" "hello Ana" "0 people in the database"
-expect_status 0 "$BATON" test mine/recognition_board
+expect_status 0 "$BATON" test mine/duty_board
 expect_contains "3 passed, 0 failed" out
 expect_status 0 "$BATON" --plugins mine doctor
-expect_match "^  ok    plugin recognition_board 0\.1\.0 " out
+expect_match "^  ok    plugin duty_board 0\.1\.0 " out
 
 test_case "new plugin refuses a bad name and an existing folder"
 expect_status 2 "$BATON" new plugin Bad-Name
 expect_contains "'Bad-Name' is not a plugin name" err
-expect_status 1 "$BATON" new plugin recognition_board --dir mine
-expect_contains "mine/recognition_board already exists" err
+expect_status 1 "$BATON" new plugin duty_board --dir mine
+expect_contains "mine/duty_board already exists" err
 
 test_case "repl prints values, spans lines, waits, and reports errors"
 # Each entry is a chunk of its own (as in lua): globals carry over, locals

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/e2e/test_practice_pages.sh: the bundled practices' pages and
-# leadership routes, and the recognition example's HTML board, through the
+# leadership routes, and the recognition practice's HTML board, through the
 # real `baton serve` (issue 16): /api/plugins lists each page, each data
 # route answers blocks, each leadership route its counts, and the board is
 # HTML with the no-script policy and everything a person typed escaped.
@@ -8,7 +8,7 @@
 
 rm -rf "$PLUGINS" && mkdir "$PLUGINS"
 cp -R "$BATON_SOURCE_DIR/plugins/mentoring" "$BATON_SOURCE_DIR/plugins/rotation" \
-  "$BATON_SOURCE_DIR/plugins/kotter" "$BATON_SOURCE_DIR/examples/recognition" "$PLUGINS/"
+  "$BATON_SOURCE_DIR/plugins/kotter" "$BATON_SOURCE_DIR/plugins/recognition" "$BATON_SOURCE_DIR/examples/kudos" "$PLUGINS/"
 export BATON_TODAY=2026-09-15
 
 test_case "a small school with a saved match, a saved rota, an initiative and a thank-you"
@@ -26,11 +26,11 @@ test_case "/api/plugins lists each practice's page and leadership route"
 serve_start
 get /api/plugins
 expect_code 200
-expect_json_true body '{p["name"]: [g["data"] or g["html"] for g in p["pages"]] for p in d if p["state"] == "loaded"} == {"equity": ["/api/equity/page"], "inquiry": ["/api/inquiry/overview", "/api/inquiry/board"], "kotter": ["/api/change/page"], "mentoring": ["/api/mentoring/page"], "recognition": ["/api/recognition/board"], "reflection": ["/api/reflection/page"], "rotation": ["/api/rotation/page"]}'
-expect_json_true body '{p["name"]: p["leadership"] for p in d if p["state"] == "loaded"} == {"equity": None, "inquiry": "/api/inquiry/leadership", "kotter": "/api/change/leadership", "mentoring": "/api/mentoring/leadership", "recognition": None, "reflection": None, "rotation": "/api/rotation/leadership"}'
+expect_json_true body '{p["name"]: [g["data"] or g["html"] for g in p["pages"]] for p in d if p["state"] == "loaded"} == {"equity": ["/api/equity/page"], "inquiry": ["/api/inquiry/overview", "/api/inquiry/board"], "kotter": ["/api/change/page"], "kudos": ["/api/kudos/board"], "mentoring": ["/api/mentoring/page"], "recognition": ["/api/recognition/board", "/api/recognition/page"], "reflection": ["/api/reflection/page"], "rotation": ["/api/rotation/page"]}'
+expect_json_true body '{p["name"]: p["leadership"] for p in d if p["state"] == "loaded"} == {"equity": None, "inquiry": "/api/inquiry/leadership", "kotter": "/api/change/leadership", "kudos": None, "mentoring": "/api/mentoring/leadership", "recognition": "/api/recognition/leadership", "reflection": None, "rotation": "/api/rotation/leadership"}'
 
 test_case "each data page answers blocks, ending with the forms of its plugin"
-for page in /api/mentoring/page /api/rotation/page /api/change/page; do
+for page in /api/mentoring/page /api/rotation/page /api/change/page /api/recognition/page; do
   get "$page"
   expect_code 200
   expect_contains "Content-Type: application/json" hdr
@@ -50,6 +50,8 @@ get /api/rotation/leadership
 expect_json_true body 'd["label"].startswith("rota turns taken") and sum(r["count"] for r in d["roles"]) == 9'
 get /api/change/leadership
 expect_json_true body 'd == {"label": "change steps owned", "roles": [{"person": "A001", "count": 1}, {"person": "T001", "count": 1}]}'
+get /api/recognition/leadership
+expect_json_true body 'd["roles"] == [{"person": "T001", "count": 1, "role": "thanked a colleague"}, {"person": "AP02", "count": 1, "role": "was thanked"}] and "period" in d'
 
 test_case "the thanks board is a whole HTML page, with no script and what people typed escaped"
 get /api/recognition/board

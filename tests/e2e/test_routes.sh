@@ -200,25 +200,25 @@ check_status 0
 expect_not_contains "LeakSanitizer" err
 expect_not_contains "runtime error" err
 
-test_case "the recognition example posts and reads thanks through its routes"
-rm -rf "$PLUGINS"/* && cp -R "$BATON_SOURCE_DIR/examples/recognition" "$PLUGINS/"
+test_case "the kudos example posts and reads thanks through its routes"
+rm -rf "$PLUGINS"/* && cp -R "$BATON_SOURCE_DIR/examples/kudos" "$PLUGINS/"
 serve_start
-get /api/recognition/thanks -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+get /api/kudos/thanks -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
   -d '{"from": "T001", "to": "AP02", "message": "ran the science fair"}'
 expect_code 201
 expect_json_true body 'd["from"] == "T001" and d["to"] == "AP02" and d["message"] == "ran the science fair"'
-get /api/recognition/thanks -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+get /api/kudos/thanks -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
   -d '{"from": "T001", "to": "NOBODY", "message": "x"}'
 expect_code 400
 expect_contains "TO 'NOBODY' is not in the staff list" body
-get /api/recognition/thanks
+get /api/kudos/thanks
 expect_code 200
 expect_json_true body '[t["to"] for t in d["thanks"]] == ["Leilani Kahale"] and d["roles"] == {"assistant principal": 1}'
-get "/api/recognition/thanks?week_of=soon"
+get "/api/kudos/thanks?week_of=soon"
 expect_code 400
 interrupt_bg
 check_status 0
-expect_status 0 baton thanks digest --json
+expect_status 0 baton kudos digest --json
 expect_contains "ran the science fair" out
 
 test_case "routes are made only while init.lua loads"

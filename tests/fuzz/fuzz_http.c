@@ -3,8 +3,8 @@
  * pipelining, keep-alive) and the real router (core/cli/serve/router.c: query
  * parsing, the Host and Origin checks, the token check, the JSON API with
  * a real store, kept route answers, and the
- * routes of the bundled plugins and of examples/recognition, which takes
- * JSON bodies), with no socket: a pipe connection
+ * routes of the bundled plugins (plugins/recognition's POST of thanks takes
+ * JSON bodies) and of the examples), with no socket: a pipe connection
  * (baton__http_pipe_open) takes the bytes and keeps what the server
  * writes.
  *

@@ -1,17 +1,17 @@
--- The manifest of the recognition board: plain data, read without running
+-- The manifest of the kudos board: plain data, read without running
 -- any of the plugin's code. docs/plugins.md, "Tutorial", builds it step by step.
 return {
-  name = "recognition",
+  name = "kudos",
   version = "0.1.0",
   api = 1,
-  summary = "A recognition board: staff thank a colleague; a weekly digest lists the thanks",
-  namespace = "thanks",
+  summary = "A kudos board (the small example; the practice is plugins/recognition): staff thank a colleague; a weekly digest lists the thanks",
+  namespace = "kudos",
   permissions = { "http.route" },
   depends = {},
   -- The board in the dashboard's navigation: a whole page the plugin
   -- renders (baton.html.render), for everyone signed in.
   pages = {
-    { name = "board", title = "Thanks board", html = "/api/recognition/board" },
+    { name = "board", title = "Kudos board", html = "/api/kudos/board" },
   },
   commands = {
     post = {

@@ -1,5 +1,5 @@
--- Tests of the recognition board, run inside the real host by
--- `baton test examples/recognition`, each file against a fresh database.
+-- Tests of the kudos board, run inside the real host by
+-- `baton test examples/kudos`, each file against a fresh database.
 
 test_permissions { "fs.read" } -- (for the test that reads the manifest, this file's code only)
 
@@ -14,7 +14,7 @@ test("a thank-you is posted, stored and logged", function()
   expect(r.status):to_equal(0)
   expect(r.out):to_contain("thanked")
   expect(r.out):to_contain("2026-09-09: for covering my duty on Friday")
-  local events = baton.events.list { kind = "recognition.thanks" }
+  local events = baton.events.list { kind = "kudos.thanks" }
   expect(#events):to_equal(1)
   expect(events[1].subject):to_equal("P001")
 end)
@@ -60,7 +60,7 @@ end)
 -- the plugin (baton.html.render), sent as HTML with baton serve's no-script
 -- policy. The handler is the one baton serve calls (plugin.routes).
 local function board(query)
-  return plugin.routes["/api/recognition/board"]({ method = "GET", path = "/api/recognition/board", params = {},
+  return plugin.routes["/api/kudos/board"]({ method = "GET", path = "/api/kudos/board", params = {},
     query = query or {}, headers = {} })
 end
 
@@ -97,11 +97,11 @@ test("post is a person's own thanks: the manifest lets the host fill FROM with t
   expect(m.commands.post.args[1][1]):to_equal("from")
   expect(m.commands.post.args[1].type):to_equal("person")
   expect(m.commands.digest.access):to_equal("any")
-  expect(m.pages):to_equal { { name = "board", title = "Thanks board", html = "/api/recognition/board" } }
+  expect(m.pages):to_equal { { name = "board", title = "Kudos board", html = "/api/kudos/board" } }
   -- what the host fills is what is recorded: the thanks are from that person
   local posted = run_json("post", "H2", "P001", "for the assembly")
   expect(posted.from):to_equal("H2")
-  local events = baton.events.list { kind = "recognition.thanks" }
+  local events = baton.events.list { kind = "kudos.thanks" }
   expect(events[#events].actor):to_equal("H2")
 end)
 
@@ -110,21 +110,21 @@ end)
 -- someone. The handler is the one baton serve calls, given req.user as the
 -- host gives it.
 local function post(user, body)
-  return plugin.routes["POST /api/recognition/thanks"]({ method = "POST", path = "/api/recognition/thanks",
+  return plugin.routes["POST /api/kudos/thanks"]({ method = "POST", path = "/api/kudos/thanks",
     params = {}, query = {}, headers = {}, json = body, user = user })
 end
 
 test("through the route, staff thank only as themselves; a coordinator or the token for anyone", function()
   school()
   set_today("2026-09-09")
-  local before = #baton.events.list { kind = "recognition.thanks" }
+  local before = #baton.events.list { kind = "kudos.thanks" }
   local r, status = post({ person = "A001", role = "staff" }, { to = "P001", message = "for the cover" })
   expect(status):to_equal(201)
   expect(r.from):to_contain("A001")
   r, status = post({ person = "A001", role = "staff" }, { from = "P001", to = "A001", message = "forged" })
   expect(status):to_equal(403)
   expect(r.error.message):to_contain("you thank as yourself: from is who is signed in (A001), not P001")
-  expect(#baton.events.list { kind = "recognition.thanks" }):to_equal(before + 1) -- the forged one left nothing
+  expect(#baton.events.list { kind = "kudos.thanks" }):to_equal(before + 1) -- the forged one left nothing
   r, status = post({ person = "P001", role = "coordinator" }, { from = "A001", to = "P001", message = "for them" })
   expect(status):to_equal(201)
   r, status = post({ role = "coordinator" }, { from = "A001", to = "P001", message = "a script's" })

@@ -1,19 +1,21 @@
--- The recognition board. Leadership at all levels includes noticing what
--- colleagues do: anyone thanks anyone (an aide thanks a principal, a
--- teacher thanks a student leader), and once a week the digest reads the
--- thanks out, with how far they reached across roles.
+-- The kudos board, a small example plugin. Leadership at all levels
+-- includes noticing what colleagues do: anyone thanks anyone (an aide
+-- thanks a principal, a teacher thanks a student leader), and once a week
+-- the digest reads the thanks out, with how far they reached across roles.
+-- The school's practice grown from it is plugins/recognition (`baton
+-- thanks`): hiding, the spread by role, the coordinator's nudges.
 local M = {}
 
 -- The plugin's own table: its name starts with the plugin's name.
 local function ready()
   assert(baton.store.migrate {
-    [[CREATE TABLE recognition_posts (
+    [[CREATE TABLE kudos_posts (
         id INTEGER PRIMARY KEY,
         date TEXT NOT NULL,
         from_id TEXT NOT NULL,
         to_id TEXT NOT NULL,
         message TEXT NOT NULL)]],
-    "CREATE INDEX recognition_posts_date ON recognition_posts(date)",
+    "CREATE INDEX kudos_posts_date ON kudos_posts(date)",
   })
 end
 
@@ -34,9 +36,9 @@ local function thank(from_id, to_id, message, date)
   if message == "" then error("say what the thanks are for", 0) end
   date = date or baton.today()
   baton.store.transaction(function()
-    assert(baton.store.exec("INSERT INTO recognition_posts (date, from_id, to_id, message) VALUES (?, ?, ?, ?)",
+    assert(baton.store.exec("INSERT INTO kudos_posts (date, from_id, to_id, message) VALUES (?, ?, ?, ?)",
       date, from.id, to.id, message))
-    assert(baton.events.log { kind = "recognition.thanks", subject = to.id, actor = from.id,
+    assert(baton.events.log { kind = "kudos.thanks", subject = to.id, actor = from.id,
       data = { date = date, message = message } })
   end)
   return { date = date, from = from.id, to = to.id, message = message }, from, to
@@ -62,7 +64,7 @@ local function digest(day)
   ready()
   local monday, sunday = week(day or baton.today())
   local rows = assert(baton.store.query(
-    "SELECT date, from_id, to_id, message FROM recognition_posts WHERE date BETWEEN ? AND ? ORDER BY date, id",
+    "SELECT date, from_id, to_id, message FROM kudos_posts WHERE date BETWEEN ? AND ? ORDER BY date, id",
     monday, sunday))
   local roles, list = {}, {}
   for _, r in ipairs(rows) do
@@ -103,7 +105,7 @@ local function week_of(req)
   return day
 end
 
-baton.http.route("GET", "/api/recognition/thanks", function(req)
+baton.http.route("GET", "/api/kudos/thanks", function(req)
   local day, bad = week_of(req)
   if bad then return bad, 400 end
   return digest(day)
@@ -113,12 +115,12 @@ end)
 -- Every name and message is put in with {{...}}, which escapes it, so a
 -- message with markup in it shows as text and never runs.
 local PAGE = [[<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Thanks board</title>
+<html lang="en"><head><meta charset="utf-8"><title>Kudos board</title>
 <link rel="stylesheet" href="/style.css"></head>
-<body><main><h1>Thanks board</h1>
+<body><main><h1>Kudos board</h1>
 <p>The week of {{from}} to {{to}}: {{count}}.</p>
 {{{list}}}
-<p>Thank a colleague: the form <em>thanks post</em> in the dashboard, or <code>baton thanks post FROM TO TEXT</code>.</p>
+<p>Thank a colleague: the form <em>kudos post</em> in the dashboard, or <code>baton kudos post FROM TO TEXT</code>.</p>
 </main></body></html>
 ]]
 
@@ -139,8 +141,8 @@ local function board(req)
   }
 end
 -- (kept in M.routes too, so that the tests call what baton serve calls)
-M.routes = { ["/api/recognition/board"] = board }
-baton.http.route("GET", "/api/recognition/board", board)
+M.routes = { ["/api/kudos/board"] = board }
+baton.http.route("GET", "/api/kudos/board", board)
 
 local function post_thanks(req)
   local body = req.json or {}
@@ -156,8 +158,8 @@ local function post_thanks(req)
   if not ok then return { error = { status = 400, message = posted } }, 400 end
   return posted, 201
 end
-M.routes["POST /api/recognition/thanks"] = post_thanks
-baton.http.route("POST", "/api/recognition/thanks", post_thanks)
+M.routes["POST /api/kudos/thanks"] = post_thanks
+baton.http.route("POST", "/api/kudos/thanks", post_thanks)
 
 function M.health()
   return true
