@@ -438,7 +438,10 @@ function M.record(e)
     local tag = type(x) == "table" and type(x.tag) == "string" and vocab.resolve(v, x.tag, true) or nil
     local what = type(x) == "table" and type(x.what) == "string" and x.what:match("^%s*(.-)%s*$") or ""
     local id = type(x) == "table" and type(x.person) == "string" and x.person or nil
-    if not id or not person(id) then
+    if type(x) ~= "table" then
+      baton.log.warn(("%s: data.expertise[%d] is a %s, not a {person =, tag =, what =} table; skipped"):format(where, k,
+        type(x)))
+    elseif not id or not person(id) then
       baton.log.warn(("%s: data.expertise[%d] names %s, who is not in the staff list; skipped"):format(where, k,
         id and ("'" .. id .. "'") or "no person"))
     elseif not tag then
