@@ -316,8 +316,13 @@ function M.needs(args)
       end
       local i = inits[initiative]
       if not i then
-        local ids = {}
-        for _, x in pairs(inits) do ids[#ids + 1] = tostring(x.id) end
+        local ids, seen = {}, {}
+        for _, x in pairs(inits) do
+          if not seen[x.id] then
+            seen[x.id] = true
+            ids[#ids + 1] = tostring(x.id)
+          end
+        end
         table.sort(ids)
         fail("--initiative %s: no such change initiative; `baton change list` shows them (ids %s)", initiative,
           #ids > 0 and table.concat(ids, ", ") or "none yet")

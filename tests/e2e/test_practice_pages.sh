@@ -26,8 +26,8 @@ test_case "/api/plugins lists each practice's page and leadership route"
 serve_start
 get /api/plugins
 expect_code 200
-expect_json_true body '{p["name"]: [g["data"] or g["html"] for g in p["pages"]] for p in d if p["state"] == "loaded"} == {"kotter": ["/api/change/page"], "mentoring": ["/api/mentoring/page"], "recognition": ["/api/recognition/board"], "reflection": ["/api/reflection/page"], "rotation": ["/api/rotation/page"]}'
-expect_json_true body '{p["name"]: p["leadership"] for p in d if p["state"] == "loaded"} == {"kotter": "/api/change/leadership", "mentoring": "/api/mentoring/leadership", "recognition": None, "reflection": None, "rotation": "/api/rotation/leadership"}'
+expect_json_true body '{p["name"]: [g["data"] or g["html"] for g in p["pages"]] for p in d if p["state"] == "loaded"} == {"kotter": ["/api/change/page"], "coaching": ["/api/coaching/page"], "expertise": ["/api/expertise/page"], "mentoring": ["/api/mentoring/page"], "recognition": ["/api/recognition/board"], "reflection": ["/api/reflection/page"], "rotation": ["/api/rotation/page"]}'
+expect_json_true body '{p["name"]: p["leadership"] for p in d if p["state"] == "loaded"} == {"coaching": "/api/coaching/leadership", "expertise": None, "kotter": "/api/change/leadership", "mentoring": "/api/mentoring/leadership", "recognition": None, "reflection": None, "rotation": "/api/rotation/leadership"}'
 
 test_case "each data page answers blocks, ending with the forms of its plugin"
 for page in /api/mentoring/page /api/rotation/page /api/change/page; do
