@@ -113,7 +113,7 @@ function M.caseload(cycles, max)
     if k.open > 0 then active = active + 1 end
   end
   return order, { coaches = #order, active = active, open = open,
-    mean = active > 0 and math.floor(open / active * 10 + 0.5) / 10 or 0, max = top, over = over, limit = max }
+    mean = active > 0 and (function(x) return math.tointeger(x) or x end)(math.floor(open / active * 10 + 0.5) / 10) or 0, max = top, over = over, limit = max }
 end
 
 return M
