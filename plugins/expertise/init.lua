@@ -433,7 +433,7 @@ function M.record(e)
     return 0
   end
   store.ready()
-  local v = store.vocabulary()
+  local v = store.vocabulary(true)
   local n = 0
   for k, x in ipairs(list) do
     if k > 50 then

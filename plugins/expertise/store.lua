@@ -47,15 +47,16 @@ end
 -- ---- the vocabulary -------------------------------------------------------
 
 --- The vocabulary as vocab.resolve reads it: terms in use, synonyms, and
---- the subjects of the staff list.
-function M.vocabulary()
+--- the subjects of the staff list (left out with `no_subjects`: the hook
+--- keeps any tag, so it need not read every person for each event).
+function M.vocabulary(no_subjects)
   local v = { terms = {}, synonyms = {}, subjects = {} }
   for _, r in ipairs(q("SELECT term FROM expertise_terms WHERE retired IS NULL")) do v.terms[r.term] = true end
   for _, r in ipairs(q([[SELECT s.word, s.term FROM expertise_synonyms s
       JOIN expertise_terms t ON t.term = s.term WHERE t.retired IS NULL]])) do
     v.synonyms[r.word] = r.term
   end
-  for _, p in ipairs(baton.people.find {}) do
+  for _, p in ipairs(no_subjects and {} or baton.people.find {}) do
     for _, s in ipairs(p.subjects or {}) do
       local t = vocab.normal(s)
       if t then v.subjects[t] = true end
