@@ -161,4 +161,48 @@ expect_contains "T005 Grace O'Brien" out
 expect_not_contains "can help with" out
 expect_empty err
 
+test_case "the worked examples of docs/practices/expertise.md and coaching.md are what baton prints"
+export BATON_DB="$WORK/guide.db"
+expect_status 0 baton people import "$BATON_SOURCE_DIR/samples/staff.csv"
+expect_status 0 baton groups import "$BATON_SOURCE_DIR/samples/mentoring-groups.csv"
+expect_status 0 baton change new "Restorative behaviour policy"
+expect_status 0 baton terms add "Autumn 2026" 2026-09-01 2026-12-18
+expect_status 0 baton terms add "Half term" 2026-10-26 2026-10-30 --closure
+for guide in expertise coaching; do
+  # each "$ baton ..." line of the guide's example runs; the lines shown
+  # under it are in its output, in order (elisions "..." aside)
+  if python3 - "$BATON_SOURCE_DIR/docs/practices/$guide.md" "$BATON" "$PLUGINS" >guide.out 2>&1 <<'PY'
+import shlex, subprocess, sys
+text = open(sys.argv[1]).read().split("## A worked example", 1)[1]
+steps, block = [], False
+for line in text.splitlines():
+    if line.startswith("```"):
+        block = not block
+        continue
+    if not block:
+        continue
+    if line.startswith("$ baton "):
+        steps.append((line[2:], []))
+    elif steps and line.strip() not in ("", "..."):
+        steps[-1][1].append(line.rstrip())
+bad = 0
+for cmd, want in steps:
+    argv = [sys.argv[2], "--plugins", sys.argv[3]] + shlex.split(cmd)[1:]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=20)
+    got = [l.rstrip() for l in (r.stdout + r.stderr).splitlines()]
+    k = 0
+    for w in want:
+        while k < len(got) and got[k] != w:
+            k += 1
+        if k == len(got):
+            print("%s: not in the output (in order): %s\n  got: %s" % (cmd, w, "\n       ".join(got)))
+            bad += 1
+            break
+        k += 1
+print("%d commands, %d differ" % (len(steps), bad))
+sys.exit(1 if bad else 0)
+PY
+  then pass "docs/practices/$guide.md: $(tail -n 1 guide.out)"; else fail "docs/practices/$guide.md differs from baton's output" guide.out; fi
+done
+
 finish
