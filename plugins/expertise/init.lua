@@ -462,9 +462,13 @@ function M.record(e)
   return n
 end
 
-baton.events.on("*", function(e)
-  if type(e.data) == "table" and e.data.expertise ~= nil then M.record(e) end
-end)
+-- The kinds the manifest's `hooks` list, one hook each.
+M.EVIDENCE_KINDS = { "mentor.pair", "coach.*", "inquiry.*", "evidence.*" }
+for _, kind in ipairs(M.EVIDENCE_KINDS) do
+  baton.events.on(kind, function(e)
+    if type(e.data) == "table" and e.data.expertise ~= nil then M.record(e) end
+  end)
+end
 
 -- The page and the routes ----------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 -- The manifest: plain data, read without running any of the plugin's code.
 --
--- `hooks = { "*" }`: any practice that logs an event whose data carries
--- `expertise = { {person =, tag =, what =}, ... }` adds evidence to the
--- map (docs/plugins.md, "Evidence of expertise"), so every event loads
--- this plugin; its hook returns at once for events without that field.
+-- `hooks`: the events that may carry evidence, `data.expertise = {
+-- {person =, tag =, what =}, ... }` (docs/plugins.md, "Evidence of
+-- expertise"): the bundled practices' kinds, and `evidence.*` for any
+-- other plugin or script. Not "*": a hook on every event costs every
+-- practice a task per event (a district's rota saves tens of thousands).
 local tags = { "tag", many = true, metavar = "TAG", help = "one or more tags, e.g. 'formative assessment' questioning" }
 local free = { "--free", type = "boolean", default = false,
   help = "keep a tag as written even when it looks like a misspelt word of the vocabulary" }
@@ -21,7 +22,7 @@ return {
   namespace = "expertise",
   permissions = { "http.route" },
   depends = {},
-  hooks = { "*" },
+  hooks = { "mentor.pair", "coach.*", "inquiry.*", "evidence.*" },
   pages = {
     { name = "map", title = "Expertise", data = "/api/expertise/page" },
   },

@@ -1,4 +1,5 @@
--- Evidence from the other practices: any event whose data carries
+-- Evidence from the other practices: an event of the kinds the manifest
+-- lists (mentor.pair, coach.*, inquiry.*, evidence.*) whose data carries
 -- `expertise = {{person, tag, what}}` adds to the map through the hook;
 -- bad entries are skipped with a warning naming the event, the good ones
 -- kept; the same event never counts twice.
@@ -15,6 +16,12 @@ test("an event with data.expertise adds evidence, the tag mapped through the voc
   local mine = h.ok("mine", "T003")
   expect(mine.strengths[1].evidence[1].plugin):to_equal("expertise") -- logged by this test, in this plugin
   expect(mine.strengths[1].evidence[1].what):to_equal("led a PLC inquiry cycle on feedback")
+end)
+
+test("a district plugin's evidence.* event counts; a kind the hooks do not list does not", function()
+  h.evidence("evidence.assembly", { { person = "L001", tag = "student voice", what = "led a student assembly" } })
+  h.evidence("kotter.evidence", { { person = "L002", tag = "student voice", what = "not listened to" } })
+  expect(h.ranked("student voice")):to_equal { "L001" }
 end)
 
 test("events without data.expertise are ignored", function()
@@ -52,6 +59,6 @@ end)
 test("a flood of entries stops at 50", function()
   local list = {}
   for i = 1, 60 do list[i] = { person = "T001", tag = ("tag %d"):format(i), what = "x" } end
-  h.evidence("spam.event", list)
+  h.evidence("evidence.spam", list)
   expect(#h.ok("map").strengths):to_equal(50)
 end)
