@@ -42,8 +42,8 @@ return {
     },
     want = {
       summary = "Say what you want to grow in: mentoring and coaching look for someone who can help",
-      help = "Seen by you and the coordinator only (and used by `mentor match` to find a mentor who can help). "
-        .. "Tags are matched as for declare.",
+      help = "Seen by you and the coordinator; `mentor match` uses it to find a mentor who can help, and a pair "
+        .. "it helped make says so in its reasons. Tags are matched as for declare.",
       access = "self",
       args = {
         { "person", type = "person", metavar = "PERSON", help = "who wants to grow (from the browser: you)" },
