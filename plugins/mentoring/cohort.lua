@@ -321,17 +321,21 @@ function M.expertise_help(c)
     baton.log.warn("the expertise map could not be read, so no pair scores a shared expertise need: " .. tostring(err))
     return {}
   end
+  -- Plain data from another plugin: anything but a list of {person, tag}
+  -- strings is left out rather than trusted.
+  local function list(x) return type(x) == "table" and x or {} end
+  local function entry(x) return type(x) == "table" and type(x.person) == "string" and type(x.tag) == "string" end
   local holders = {}
-  for _, s in ipairs(map.strengths or {}) do
-    local j = c.col_of[s.person]
+  for _, s in ipairs(list(map.strengths)) do
+    local j = entry(s) and c.col_of[s.person]
     if j then
       holders[s.tag] = holders[s.tag] or {}
       table.insert(holders[s.tag], j)
     end
   end
   local helps = {}
-  for _, want in ipairs(map.wants or {}) do
-    local i = c.row_of[want.person]
+  for _, want in ipairs(list(map.wants)) do
+    local i = entry(want) and c.row_of[want.person]
     for _, j in ipairs(i and holders[want.tag] or {}) do
       if c.mentors[j].id ~= want.person then
         helps[i] = helps[i] or {}

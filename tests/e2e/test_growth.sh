@@ -161,6 +161,27 @@ expect_contains "T005 Grace O'Brien" out
 expect_not_contains "can help with" out
 expect_empty err
 
+test_case "mentoring goes on when the expertise plugin fails or answers garbage, saying so"
+export BATON_DB="$WORK/broken.db"
+expect_status 0 baton people import "$BATON_SOURCE_DIR/samples/staff.csv"
+expect_status 0 baton groups import "$BATON_SOURCE_DIR/samples/mentoring-groups.csv"
+cp -R "$BATON_SOURCE_DIR/plugins/expertise" "$PLUGINS/expertise"
+sed -i '1i error("broken on purpose")' "$PLUGINS/expertise/init.lua"
+expect_status 0 baton mentor match
+expect_contains "T019 Ngozi Eze" out
+expect_contains "the expertise map could not be read, so no pair scores a shared expertise need" err
+expect_contains "broken on purpose" err
+cp "$BATON_SOURCE_DIR/plugins/expertise/init.lua" "$PLUGINS/expertise/init.lua"
+cat >>"$PLUGINS/expertise/init.lua" <<'LUA'
+M.map = function() baton.output({ strengths = "x", wants = { 1, { person = {}, tag = 2 }, { person = "T005" } } }) end
+LUA
+sed -i 's/^return M$//' "$PLUGINS/expertise/init.lua"
+echo 'return M' >>"$PLUGINS/expertise/init.lua"
+expect_status 0 baton mentor match
+expect_contains "T019 Ngozi Eze" out
+expect_not_contains "can help with" out
+rm -rf "$PLUGINS/expertise"
+
 test_case "the worked examples of docs/practices/expertise.md and coaching.md are what baton prints"
 export BATON_DB="$WORK/guide.db"
 expect_status 0 baton people import "$BATON_SOURCE_DIR/samples/staff.csv"
