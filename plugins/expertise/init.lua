@@ -11,6 +11,7 @@
 -- nobody holds yet (`expertise gaps`). Mentoring reads the map to pair a
 -- mentee with a mentor who can help with what they want to grow in;
 -- coaching reads it to suggest coaches.
+local evidence = require("evidence")
 local page = require("page")
 local rank = require("rank")
 local store = require("store")
@@ -135,8 +136,8 @@ end
 -- expertise mine ----------------------------------------------------------------
 
 function M.mine(args)
-  store.ready()
-  local all = store.everything()
+  store.ready(true)
+  local all = store.everything(evidence.read)
   local tags = rank.tags(all)
   local strengths = {}
   for tag, holders in pairs(tags) do
@@ -176,11 +177,11 @@ end
 -- expertise helpers --------------------------------------------------------------
 
 local function helpers_of(args)
-  store.ready()
+  store.ready(true)
   local v = store.vocabulary()
   local tag, how = vocab.resolve(v, args.tag, true)
   if not tag then fail("expertise helpers: %s", how) end
-  local all = store.everything()
+  local all = store.everything(evidence.read)
   local holders = rank.tags(all)[tag] or {}
   local spread = rank.spread(holders)
   local excluded = {}
@@ -234,8 +235,8 @@ end
 -- expertise pockets / gaps ----------------------------------------------------------
 
 function M.pockets()
-  store.ready()
-  local list = rank.pockets(store.everything())
+  store.ready(true)
+  local list = rank.pockets(store.everything(evidence.read))
   baton.output(list, function(l)
     if #l == 0 then
       baton.print("No pockets: every strength on the map is held by at least two people.")
@@ -269,10 +270,10 @@ local function initiatives()
 end
 
 local function gaps()
-  store.ready()
+  store.ready(true)
   local needs = store.needs()
   local inits = initiatives()
-  local list = rank.gaps(store.everything(), needs)
+  local list = rank.gaps(store.everything(evidence.read), needs)
   for _, g in ipairs(list) do
     local i = g.initiative and inits and inits[g.initiative]
     g.initiative_title = i and i.title or nil
@@ -397,8 +398,8 @@ end
 -- expertise map (for the other practices) --------------------------------------------------
 
 function M.map()
-  store.ready()
-  local all = store.everything()
+  store.ready(true)
+  local all = store.everything(evidence.read)
   local out = { strengths = {}, wants = {} }
   local tags = rank.tags(all)
   local names = {}
@@ -418,63 +419,38 @@ function M.map()
   end)
 end
 
--- Evidence from the other practices ------------------------------------------------------
+-- expertise evidence (what the practices recorded) ----------------------------------------
 
---- Records the evidence an event carries (`data.expertise`, a list of
---- {person, tag, what}). An entry that names nobody in the staff list, or
---- has no tag or no `what`, is skipped with a warning naming the event; the
---- others are kept. Returns how many were recorded.
-function M.record(e)
-  local list = type(e.data) == "table" and e.data.expertise
-  if list == nil then return 0 end
-  local where = ("event '%s' #%s from %s"):format(tostring(e.kind), tostring(e.id), tostring(e.plugin or "a script"))
-  if type(list) ~= "table" then
-    baton.log.warn(where .. ": data.expertise must be a list of {person =, tag =, what =}; nothing recorded")
-    return 0
-  end
-  store.ready()
-  local v = store.vocabulary(true)
-  local n = 0
-  for k, x in ipairs(list) do
-    if k > 50 then
-      baton.log.warn(where .. ": more than 50 entries in data.expertise; the rest are left out")
-      break
-    end
-    local tag = type(x) == "table" and type(x.tag) == "string" and vocab.resolve(v, x.tag, true) or nil
-    local what = type(x) == "table" and type(x.what) == "string" and x.what:match("^%s*(.-)%s*$") or ""
-    local id = type(x) == "table" and type(x.person) == "string" and x.person or nil
-    if type(x) ~= "table" then
-      baton.log.warn(("%s: data.expertise[%d] is a %s, not a {person =, tag =, what =} table; skipped"):format(where, k,
-        type(x)))
-    elseif not id or not person(id) then
-      baton.log.warn(("%s: data.expertise[%d] names %s, who is not in the staff list; skipped"):format(where, k,
-        id and ("'" .. id .. "'") or "no person"))
-    elseif not tag then
-      baton.log.warn(("%s: data.expertise[%d] has no tag (a short text, under 60 characters); skipped"):format(where, k))
-    elseif what == "" or utf8.len(what) == nil or #what > 200 then
-      baton.log.warn(("%s: data.expertise[%d] needs 'what': what they did, as text under 200 characters; skipped")
-        :format(where, k))
-    elseif store.add_evidence { person = id, tag = tag, what = what, plugin = e.plugin or "script", event = e.id,
-        at = tostring(e.at or baton.today()):sub(1, 10) } then
-      n = n + 1
+function M.evidence(args)
+  store.ready(true)
+  local all = store.everything(evidence.read)
+  local rows = {}
+  for _, e in ipairs(all.evidence) do
+    if not args.person or e.person_id == args.person then
+      rows[#rows + 1] = { person = e.person_id, tag = e.tag, what = e.what, plugin = e.plugin, event = e.event_id,
+        at = e.at }
     end
   end
-  return n
-end
-
--- The kinds the manifest's `hooks` list, one hook each.
-M.EVIDENCE_KINDS = { "mentor.pair", "coach.*", "inquiry.*", "evidence.*" }
-for _, kind in ipairs(M.EVIDENCE_KINDS) do
-  baton.events.on(kind, function(e)
-    if type(e.data) == "table" and e.data.expertise ~= nil then M.record(e) end
+  local skipped = args.person and {} or all.skipped
+  baton.output({ evidence = rows, skipped = skipped }, function(o)
+    if #o.evidence == 0 then
+      baton.print(("No evidence yet: the practices add it as they go (events of the kinds %s whose data carries "
+        .. "'expertise')."):format(store.EVIDENCE_KINDS))
+    else
+      baton.ui.table(o.evidence, { "at", "person", "tag", "what", "plugin", "event" })
+    end
+    if #o.skipped > 0 then
+      baton.print(("%d entr%s not counted:"):format(#o.skipped, #o.skipped == 1 and "y" or "ies"))
+      for _, x in ipairs(o.skipped) do baton.print("  " .. x.why) end
+    end
   end)
 end
 
 -- The page and the routes ----------------------------------------------------------------
 
 local function page_route()
-  store.ready()
-  local all = store.everything()
+  store.ready(true)
+  local all = store.everything(evidence.read)
   local tags = rank.tags(all)
   local list = gaps()
   return page.blocks { tags = tags, pockets = rank.pockets(all, tags), gaps = list, wanted = rank.wanted(all) }

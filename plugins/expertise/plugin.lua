@@ -1,10 +1,9 @@
 -- The manifest: plain data, read without running any of the plugin's code.
 --
--- `hooks`: the events that may carry evidence, `data.expertise = {
+-- Evidence is read from the event log: events of the kinds mentor.pair,
+-- coach.*, inquiry.* and evidence.* whose data carries `expertise = {
 -- {person =, tag =, what =}, ... }` (docs/plugins.md, "Evidence of
--- expertise"): the bundled practices' kinds, and `evidence.*` for any
--- other plugin or script. Not "*": a hook on every event costs every
--- practice a task per event (a district's rota saves tens of thousands).
+-- expertise"). No hook: nothing is copied, so nothing can be lost.
 local tags = { "tag", many = true, metavar = "TAG", help = "one or more tags, e.g. 'formative assessment' questioning" }
 local free = { "--free", type = "boolean", default = false,
   help = "keep a tag as written even when it looks like a misspelt word of the vocabulary" }
@@ -22,7 +21,6 @@ return {
   namespace = "expertise",
   permissions = { "http.route" },
   depends = {},
-  hooks = { "mentor.pair", "coach.*", "inquiry.*", "evidence.*" },
   pages = {
     { name = "map", title = "Expertise", data = "/api/expertise/page" },
   },
@@ -119,6 +117,12 @@ return {
         { "term", optional = true, metavar = "TERM", help = "the term" },
         { "--synonym", many = true, metavar = "WORD", help = "with alias: another word for the term (repeat)" },
         { "--all", type = "boolean", default = false, help = "with list: retired terms too" },
+      },
+    },
+    evidence = {
+      summary = "The evidence the practices recorded, and any entry that could not be counted (for plugin authors)",
+      args = {
+        { "person", type = "person", optional = true, inactive = true, metavar = "PERSON", help = "only this person's" },
       },
     },
     map = {

@@ -7,7 +7,10 @@ local vocab = require("vocab")
 
 local M = {}
 
-local function q(...) return assert(baton.store.query(...)) end
+local function q(...)
+  if M.fresh then return {} end -- no tables yet: nothing declared, endorsed or needed
+  return assert(baton.store.query(...))
+end
 local function first(...)
   local row, err = baton.store.first(...)
   if err then error(err, 0) end
@@ -15,7 +18,23 @@ local function first(...)
 end
 local function exec(...) return assert(baton.store.exec(...)) end
 
-function M.ready()
+-- Whether the plugin's tables are there. A command that only reads does
+-- not create them (M.ready(true)): a school that never declared anything
+-- gets the default vocabulary and empty lists, and `mentor match --save`,
+-- which reads the map, writes nothing of this plugin's.
+local function tables()
+  local ok, _, err = pcall(baton.store.first, "SELECT 1 AS x FROM expertise_terms LIMIT 1")
+  return ok and err == nil
+end
+
+--- Prepares the tables; with `read_only`, only when they exist already
+--- (else M.fresh is true and every read answers as for an empty map).
+function M.ready(read_only)
+  M.fresh = false
+  if read_only and not tables() then
+    M.fresh = true
+    return
+  end
   assert(baton.store.migrate {
     [[CREATE TABLE expertise_terms (term TEXT PRIMARY KEY, origin TEXT NOT NULL, added TEXT NOT NULL,
         retired TEXT);
@@ -25,10 +44,6 @@ function M.ready()
         PRIMARY KEY (person_id, tag, kind));
       CREATE TABLE expertise_endorsements (person_id TEXT NOT NULL, tag TEXT NOT NULL, by_id TEXT NOT NULL,
         at TEXT NOT NULL, PRIMARY KEY (person_id, tag, by_id), CHECK (person_id <> by_id));
-      CREATE TABLE expertise_evidence (id INTEGER PRIMARY KEY, person_id TEXT NOT NULL, tag TEXT NOT NULL,
-        what TEXT NOT NULL, plugin TEXT NOT NULL, event_id INTEGER, at TEXT NOT NULL,
-        UNIQUE (event_id, person_id, tag));
-      CREATE INDEX expertise_evidence_tag ON expertise_evidence(tag);
       CREATE TABLE expertise_needs (tag TEXT PRIMARY KEY, why TEXT, initiative TEXT, added TEXT NOT NULL);]],
   })
   if not first("SELECT 1 AS x FROM expertise_terms LIMIT 1") then
@@ -51,6 +66,12 @@ end
 --- keeps any tag, so it need not read every person for each event).
 function M.vocabulary(no_subjects)
   local v = { terms = {}, synonyms = {}, subjects = {} }
+  if M.fresh then
+    for _, row in ipairs(vocab.defaults) do
+      v.terms[row[1]] = true
+      for k = 2, #row do v.synonyms[row[k]] = row[1] end
+    end
+  end
   for _, r in ipairs(q("SELECT term FROM expertise_terms WHERE retired IS NULL")) do v.terms[r.term] = true end
   for _, r in ipairs(q([[SELECT s.word, s.term FROM expertise_synonyms s
       JOIN expertise_terms t ON t.term = s.term WHERE t.retired IS NULL]])) do
@@ -149,20 +170,29 @@ function M.endorsements(person)
   return q("SELECT person_id, tag, by_id, at FROM expertise_endorsements ORDER BY tag, person_id, at")
 end
 
--- ---- evidence -------------------------------------------------------------
+-- ---- evidence ---------------------------------------------------------------
 
---- Records a piece of evidence; false when this event already gave it.
-function M.add_evidence(e)
-  return exec([[INSERT INTO expertise_evidence (person_id, tag, what, plugin, event_id, at)
-      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING]], e.person, e.tag, e.what, e.plugin, e.event, e.at) > 0
-end
+-- The kinds of event that may carry evidence (docs/plugins.md, "Evidence
+-- of expertise"): the bundled practices', and evidence.* for anyone else.
+M.EVIDENCE_KINDS = "mentor.pair, coach.*, inquiry.*, evidence.*"
 
-function M.evidence(person)
-  if person then
-    return q("SELECT person_id, tag, what, plugin, event_id, at FROM expertise_evidence WHERE person_id = ? "
-      .. "ORDER BY at, id", person)
+--- The events that carry `data.expertise`, oldest first: {id, at,
+--- plugin, kind, expertise (decoded, or nil when it is not JSON)}. The
+--- evidence is read from the event log itself, never copied: it is
+--- written in the same transaction as the practice's own data, counts
+--- for events logged before this plugin was installed, and each event
+--- counts once.
+function M.evidence_events()
+  local rows = assert(baton.store.query([[SELECT id, at, plugin, kind, json_extract(data, '$.expertise') AS expertise FROM events
+      WHERE (kind = 'mentor.pair' OR kind LIKE 'coach.%' OR kind LIKE 'inquiry.%' OR kind LIKE 'evidence.%')
+        AND json_valid(data) AND json_extract(data, '$.expertise') IS NOT NULL ORDER BY id]]))
+  for _, r in ipairs(rows) do
+    local text = r.expertise
+    local ok, v = pcall(baton.json.decode, text)
+    -- json_extract gives a JSON text for a list, the value itself for a scalar.
+    r.expertise = ok and type(v) == "table" and v or text
   end
-  return q("SELECT person_id, tag, what, plugin, event_id, at FROM expertise_evidence ORDER BY at, id")
+  return rows
 end
 
 -- ---- the school's needs ----------------------------------------------------
@@ -181,15 +211,20 @@ function M.remove_need(tag)
   return exec("DELETE FROM expertise_needs WHERE tag = ?", tag) > 0
 end
 
---- Everything the ranking reads, in four queries: {strengths, wants,
---- endorsements, evidence, people = {[id] = person}} (active people only;
---- a person who left holds nothing).
-function M.everything()
+--- Everything the ranking reads: {strengths, wants, endorsements,
+--- evidence, skipped, people = {[id] = person}} (active people only; a
+--- person who left holds nothing). `read_evidence(events, vocabulary,
+--- known)` turns the evidence events into rows (evidence.lua).
+function M.everything(read_evidence)
   local all = { strengths = M.claims("strength"), wants = M.claims("want"), endorsements = M.endorsements(),
-    evidence = M.evidence(), people = {} }
+    people = {} }
+  local known = {}
   for _, p in ipairs(baton.people.find {}) do
-    if p.active then all.people[p.id] = p end
+    known[p.id] = true
+    all.people[p.id] = p
   end
+  for _, p in ipairs(baton.people.find { active = false }) do known[p.id] = true end
+  all.evidence, all.skipped = read_evidence(M.evidence_events(), M.vocabulary(true), known)
   return all
 end
 

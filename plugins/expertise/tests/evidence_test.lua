@@ -1,8 +1,8 @@
--- Evidence from the other practices: an event of the kinds the manifest
--- lists (mentor.pair, coach.*, inquiry.*, evidence.*) whose data carries
--- `expertise = {{person, tag, what}}` adds to the map through the hook;
--- bad entries are skipped with a warning naming the event, the good ones
--- kept; the same event never counts twice.
+-- Evidence from the other practices, read from the event log: an event
+-- of the kinds mentor.pair, coach.*, inquiry.*, evidence.* whose data
+-- carries `expertise = {{person, tag, what}}` counts; bad entries are
+-- listed by `expertise evidence` with why, the good ones kept; an entry
+-- counts once.
 local h = require("tests.helpers")
 
 before_each(h.school)
@@ -31,7 +31,7 @@ test("events without data.expertise are ignored", function()
   expect(#h.ok("map").strengths):to_equal(0)
 end)
 
-test("bad entries are skipped, good ones in the same event kept", function()
+test("bad entries are skipped and said why, good ones in the same event kept", function()
   h.evidence("inquiry.close", {
     { person = "T999", tag = "questioning", what = "nobody" },
     { person = "T001", tag = "", what = "no tag" },
@@ -41,19 +41,36 @@ test("bad entries are skipped, good ones in the same event kept", function()
     { person = "T005", tag = "questioning", what = "ran a lesson study" },
   })
   expect(h.ranked("questioning")):to_equal { "T005" }
+  local v = h.ok("evidence")
+  expect(#v.evidence):to_equal(1)
+  local why = {}
+  for _, x in ipairs(v.skipped) do why[#why + 1] = x.why end
+  expect(why):to_equal {
+    "event 'inquiry.close' #1 from expertise: data.expertise[1] names 'T999', who is not in the staff list",
+    "event 'inquiry.close' #1 from expertise: data.expertise[2] has no tag (a short text, under 60 characters)",
+    "event 'inquiry.close' #1 from expertise: data.expertise[3] needs 'what': what they did, as text under 200 characters",
+    "event 'inquiry.close' #1 from expertise: data.expertise[4] needs 'what': what they did, as text under 200 characters",
+    "event 'inquiry.close' #1 from expertise: data.expertise[5] is a string, not a {person =, tag =, what =} table",
+  }
 end)
 
 test("data.expertise that is not a list records nothing", function()
   h.evidence("inquiry.close", "T001 is good at everything")
   expect(#h.ok("map").strengths):to_equal(0)
+  expect(h.ok("evidence").skipped[1].why):to_contain("must be a list")
 end)
 
-test("the same event recorded twice counts once", function()
-  local id = h.evidence("coach.close", { { person = "T001", tag = "questioning", what = "coached a colleague" } })
-  local e = baton.events.list { kind = "coach.close" }[1]
-  expect(e.id):to_equal(id)
-  expect(plugin.record(e)):to_equal(0)
+test("the same person and tag in one event count once; reading twice changes nothing", function()
+  h.evidence("coach.close", { { person = "T001", tag = "questioning", what = "coached a colleague" },
+    { person = "T001", tag = "Questioning", what = "again" } })
   expect(run_json("helpers", "questioning").helpers[1].evidence):to_equal(1)
+  expect(run_json("helpers", "questioning").helpers[1].evidence):to_equal(1)
+end)
+
+test("evidence logged before anyone declared anything counts, and reading creates no table", function()
+  h.evidence("evidence.workshop", { { person = "S003", tag = "digital learning", what = "ran the laptop workshop" } })
+  expect(h.ranked("edtech")):to_equal { "S003" }
+  expect(function() return baton.store.first("SELECT 1 AS x FROM expertise_terms") end):to_fail("no such table")
 end)
 
 test("a flood of entries stops at 50", function()
