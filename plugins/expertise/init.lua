@@ -5,8 +5,8 @@
 -- want to grow in (`expertise want`); colleagues who have seen them do it
 -- endorse them (`expertise endorse`); and the other practices add
 -- evidence as they go, by logging events whose data carries `expertise`
--- (the hook below). Then the school can ask who can help with something
--- (`expertise helpers`), which strengths rest on one person only
+-- (read from the event log: evidence.lua). Then the school can ask who
+-- can help with something (`expertise helpers`), which strengths rest on one person only
 -- (`expertise pockets`), and which of the things its initiatives need
 -- nobody holds yet (`expertise gaps`). Mentoring reads the map to pair a
 -- mentee with a mentor who can help with what they want to grow in;

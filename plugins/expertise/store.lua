@@ -1,8 +1,8 @@
 -- Everything the expertise map keeps, and the only module that touches the
 -- store: the school's vocabulary (default terms, its own, synonyms), what
 -- people declare (strengths, and what they want to grow in), colleagues'
--- endorsements, the evidence the practices log (one row per event, person
--- and tag, so a hook run twice records it once), and the school's needs.
+-- endorsements, and the school's needs. The evidence the practices log
+-- stays in the event log and is read from there (M.evidence_events).
 local vocab = require("vocab")
 
 local M = {}
@@ -62,8 +62,8 @@ end
 -- ---- the vocabulary -------------------------------------------------------
 
 --- The vocabulary as vocab.resolve reads it: terms in use, synonyms, and
---- the subjects of the staff list (left out with `no_subjects`: the hook
---- keeps any tag, so it need not read every person for each event).
+--- the subjects of the staff list (left out with `no_subjects`: evidence
+--- keeps any tag, so it need not read them).
 function M.vocabulary(no_subjects)
   local v = { terms = {}, synonyms = {}, subjects = {} }
   if M.fresh then
