@@ -19,7 +19,7 @@
 local part = baton.args {
   summary = "Runs the three bundled practices on the sample school.",
   { "--part", type = "enum", default = "all", help = "which part to run",
-    values = { "all", "mentoring", "rota", "change", "last-year", "last-term", "recognition" } },
+    values = { "all", "mentoring", "rota", "change", "recognition", "expertise", "coaching", "last-year", "last-term" } },
 }.part
 
 local today = baton.today()
@@ -370,6 +370,134 @@ local function inquiry()
     c, ago(60), #closed.findings, n, e, warnings))
 end
 
+-- ---- expertise: the map of who can help with what --------------------------------
+
+-- The areas the demo school talks about, in the vocabulary's words.
+local areas = { "formative assessment", "questioning", "classroom management", "literacy", "feedback",
+  "differentiation", "wellbeing", "data literacy" }
+
+local function ids_of(group)
+  local out = {}
+  for _, p in ipairs(baton.groups.members(group) or {}) do
+    if p.active then out[#out + 1] = p.id end
+  end
+  table.sort(out)
+  return out
+end
+
+-- Last term: the mentors declare strengths (a few two), colleagues endorse
+-- them, people of other roles declare theirs (a counsellor's restorative
+-- practice is held by nobody else: a pocket), and this year's mentees say
+-- what they want to grow in, so the match can find who can help.
+local function expertise_past()
+  local ex = baton.plugin("expertise")
+  local mentors, mentees = ids_of("mentors"), ids_of("mentees")
+  local declared, endorsed, wanted = 0, 0, 0
+  for k, id in ipairs(mentors) do
+    local tags = { areas[(k - 1) % #areas + 1] }
+    if k % 3 == 0 then tags[2] = areas[k % #areas + 1] end
+    assert(ex.declare { person = id, tag = tags })
+    declared = declared + #tags
+    local by = mentors[k % #mentors + 1]
+    if by ~= id then
+      assert(ex.endorse { person = id, tag = tags[1], by = by })
+      endorsed = endorsed + 1
+    end
+  end
+  for role, tag in pairs { aide = "inclusion", counsellor = "restorative practice", ["student leader"] = "student voice" } do
+    local p = first { role = role }
+    if p then
+      assert(ex.declare { person = p.id, tag = { tag } })
+      declared = declared + 1
+    end
+  end
+  for k, id in ipairs(mentees) do
+    assert(ex.want { person = id, tag = { areas[(k - 1) % #areas + 1] } })
+    wanted = wanted + 1
+  end
+  print(string.format("History: %d strengths declared and %d endorsed by colleagues, %d mentees say what they want "
+    .. "to grow in (expertise)", declared, endorsed, wanted))
+end
+
+-- Now: what the change initiative needs, who can help with formative
+-- assessment, the pockets and the gaps.
+local function expertise()
+  local ex = baton.plugin("expertise")
+  local init = baton.plugin("kotter").list {}
+  local reading = type(init) == "table" and init[1] and tostring(init[1].id) or nil
+  assert(ex.needs { action = "add", tag = "literacy", initiative = reading, why = "every teacher a reading teacher" })
+  assert(ex.needs { action = "add", tag = "eal support", initiative = reading, why = "readers new to English" })
+  local h = assert(ex.helpers { tag = "formative assessment", limit = 3 })
+  local best = {}
+  for _, x in ipairs(h.helpers) do best[#best + 1] = string.format("%s (%s)", x.name or x.person, x.level) end
+  print(string.format("Expertise: %d people can help with formative assessment, best placed %s", h.holders,
+    table.concat(best, ", ")))
+  local pockets, gaps = assert(ex.pockets {}), assert(ex.gaps {})
+  local nobody = {}
+  for _, g in ipairs(gaps) do
+    if g.state == "nobody" then nobody[#nobody + 1] = g.tag end
+  end
+  print(string.format("  %d pockets (held by one person only); needed by the change and held by nobody: %s",
+    #pockets, #nobody > 0 and table.concat(nobody, ", ") or "none"))
+end
+
+-- ---- coaching: identify, learn, improve ------------------------------------------
+
+-- The teachers who are neither mentors nor mentees, to be coached.
+local function coachees()
+  local busy = {}
+  for _, g in ipairs { "mentors", "mentees" } do
+    for _, id in ipairs(ids_of(g)) do busy[id] = true end
+  end
+  local out = {}
+  for _, p in ipairs(baton.people.find { role = "teacher" }) do
+    if not busy[p.id] then out[#out + 1] = p.id end
+  end
+  table.sort(out)
+  return out
+end
+
+-- Last term: three cycles. One met its goal and its teacher shared it (so
+-- it counts as the coach's evidence on the expertise map), one stopped,
+-- and one still open, quiet since: stalled now.
+local function coaching_past()
+  local coach = baton.plugin("coaching")
+  local mentors, teachers = ids_of("mentors"), coachees()
+  local function cycle(c, t, tag, goal, baseline, target, measures, outcome, shared)
+    local id = assert(coach.start { teacher = t, coach = c, tag = tag }).cycle
+    assert(coach.identify { cycle = id, person = c, goal = goal, measure = "% of students", baseline = baseline,
+      target = target })
+    assert(coach.learn { cycle = id, person = t, strategy = "modelled in a lesson, then tried", step = {
+      "watch the coach model it", "try it with one class", "video a lesson" }, done = { 1 } })
+    assert(coach.session { cycle = id, person = c, minutes = 40, note = "planned the first lesson together" })
+    for _, v in ipairs(measures) do assert(coach.measure { cycle = id, person = t, value = v }) end
+    if shared then assert(coach.share { cycle = id, person = t }) end
+    if outcome then assert(coach.close { cycle = id, person = c, outcome = outcome }) end
+  end
+  cycle(mentors[1], teachers[1], areas[1], "every student shows an answer on a mini whiteboard", 30, 80,
+    { 55, 85 }, "met", true)
+  cycle(mentors[2], teachers[2], areas[2], "students ask each other why", 10, 50, { 20 }, "stopped", false)
+  cycle(mentors[2], teachers[3], areas[2], "more students answer open questions", 20, 60, { 25 }, nil, false)
+  print(string.format("History: 3 coaching cycles last term (one met and shared, one stopped, one still open)"))
+end
+
+-- Now: a coach suggested from the expertise map for a teacher who wants to
+-- work on formative assessment, the cycle started, and the caseloads.
+local function coaching()
+  local coach = baton.plugin("coaching")
+  local teacher = coachees()[4]
+  if not teacher then return end
+  local s = assert(coach.suggest { tag = areas[1], teacher = teacher })
+  local pick = s.coaches[1]
+  if not pick then return end
+  local c = assert(coach.start { teacher = teacher, coach = pick.person, tag = s.tag })
+  local load = assert(coach.caseload {})
+  local stalled = assert(coach.stalled {})
+  print(string.format("Coaching: cycle %d opened, %s coaches %s on %s (suggested: %s, caseload %d); %d open cycles, "
+    .. "%d stalled", c.cycle, pick.name or pick.person, name_of(teacher), s.tag, pick.level, pick.caseload,
+    load.balance.open, #stalled.stalled))
+end
+
 if part == "last-year" then last_year() end
 if part == "last-year" then last_equity() end
 if part == "last-term" then last_term() end
@@ -379,3 +507,7 @@ if part == "all" or part == "rota" then rota() end
 if part == "all" or part == "change" then change() end
 if part == "all" then inquiry() end
 if part == "all" or part == "recognition" then recognition() end
+if part == "last-term" then expertise_past() end
+if part == "last-term" then coaching_past() end
+if part == "all" or part == "expertise" then expertise() end
+if part == "all" or part == "coaching" then coaching() end

@@ -237,6 +237,10 @@ function M.build(args, keep)
   }
   local m = c.matrix
 
+  -- A shared expertise need: the mentor can help with what the mentee
+  -- wants to grow in (the expertise practice's map).
+  c.helps = M.expertise_help(c)
+
   -- Never yourself, never your line manager.
   for i, mentee in ipairs(c.mentees) do
     local j = c.col_of[mentee.id]
@@ -294,6 +298,57 @@ function M.build(args, keep)
     end
   end
   return c
+end
+
+--- The shared expertise need, a score of mentoring's own in Lua: for each
+--- mentee who wants to grow in a tag (`baton expertise want`) and each
+--- mentor who holds it on the expertise map (declared, endorsed or
+--- evidenced), the pair gains the setting `expertise` (points, default 2)
+--- once, however many tags they share. Returns {[i] = {[j] = {tags}}}
+--- and adds the points to c.matrix. Without the expertise plugin, or with
+--- the setting 0, nothing changes and the plugin is not called; a map that
+--- cannot be read is a warning, never a failed match. One call reads the
+--- whole map, and the loop runs over wants x holders, not mentees x
+--- mentors.
+function M.expertise_help(c)
+  local w = baton.settings.get("expertise")
+  c.expertise_weight = w
+  if not w or w == 0 then return {} end
+  local found, ex = pcall(baton.plugin, "expertise")
+  if not found then return {} end
+  local map, err = ex.map {}
+  if type(map) ~= "table" then
+    baton.log.warn("the expertise map could not be read, so no pair scores a shared expertise need: " .. tostring(err))
+    return {}
+  end
+  -- Plain data from another plugin: anything but a list of {person, tag}
+  -- strings is left out rather than trusted.
+  local function list(x) return type(x) == "table" and x or {} end
+  local function entry(x) return type(x) == "table" and type(x.person) == "string" and type(x.tag) == "string" end
+  local holders = {}
+  for _, s in ipairs(list(map.strengths)) do
+    local j = entry(s) and c.col_of[s.person]
+    if j then
+      holders[s.tag] = holders[s.tag] or {}
+      table.insert(holders[s.tag], j)
+    end
+  end
+  local helps = {}
+  for _, want in ipairs(list(map.wants)) do
+    local i = entry(want) and c.row_of[want.person]
+    for _, j in ipairs(i and holders[want.tag] or {}) do
+      if c.mentors[j].id ~= want.person then
+        helps[i] = helps[i] or {}
+        if not helps[i][j] then
+          helps[i][j] = {}
+          local v = c.matrix:get(i, j)
+          if v then c.matrix:set(i, j, v + w) end
+        end
+        table.insert(helps[i][j], want.tag)
+      end
+    end
+  end
+  return helps
 end
 
 -- Loads a rule file (Lua source returning a function) in an environment of
@@ -400,6 +455,11 @@ end
 -- The reasons of a pair: { {feature, points, detail} }, and as one line.
 function M.reasons(c, i, j)
   local list = baton.assign.reasons(c.mentees[i], c.mentors[j], c.weights, c.today)
+  local tags = c.helps and c.helps[i] and c.helps[i][j]
+  if tags then
+    list[#list + 1] = { feature = "expertise", points = c.expertise_weight,
+      detail = "can help with " .. table.concat(tags, ", ") }
+  end
   -- What the school's rule added or took away.
   local sum = 0
   for _, r in ipairs(list) do sum = sum + r.points end

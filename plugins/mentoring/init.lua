@@ -552,6 +552,10 @@ function M.weights(args, ctx)
   for _, f in ipairs(baton.assign.features()) do
     rows[#rows + 1] = { feature = f.name, weight = w[f.name], default = f.weight, meaning = f.help }
   end
+  -- Mentoring's own score in Lua (cohort.expertise_help), a setting of its own.
+  rows[#rows + 1] = { feature = "expertise", weight = baton.settings.get("expertise"), default = 2,
+    meaning = "the mentor can help with what the mentee wants to grow in (the expertise map; "
+      .. "`baton config mentoring expertise N`)" }
   baton.output(rows, function(r) baton.ui.table(r, { "feature", "weight", "default", "meaning" }) end)
 end
 

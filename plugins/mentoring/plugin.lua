@@ -54,6 +54,11 @@ return {
       help = "the scoring weights every match uses, e.g. subject=4,campus=0 (unset: the defaults; "
         .. "`mentor weights` shows them, `mentor weights --set` and `baton config mentoring weights` change them)",
     },
+    expertise = {
+      type = "integer", default = 2, min = 0, max = 20,
+      help = "points when the mentor can help with what the mentee wants to grow in, from the expertise "
+        .. "practice's map (`baton expertise want`); 0 turns it off. Without the expertise plugin it does nothing",
+    },
   },
   commands = {
     match = {

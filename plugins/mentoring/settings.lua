@@ -245,9 +245,28 @@ local function written(what, n, err, code)
   return check(n, err, code)
 end
 
+-- What a pair is evidence of on the expertise map (docs/plugins.md,
+-- "Evidence of expertise"): the mentor mentors in each subject the two
+-- share. nil when they share none.
+local function evidence(p, people)
+  local mentee, mentor = people[p.mentee], people[p.mentor]
+  if not mentee or not mentor then return nil end
+  local theirs, out = {}, {}
+  for _, s in ipairs(mentee.subjects or {}) do theirs[s:lower()] = true end
+  for _, s in ipairs(mentor.subjects or {}) do
+    if theirs[s:lower()] then
+      out[#out + 1] = { person = mentor.id, tag = s:lower(), what = ("mentored a colleague in %s"):format(s) }
+    end
+  end
+  return #out > 0 and out or nil
+end
+
 -- Records pairs as active: a row each, and a "mentor.pair" event each.
 -- One transaction (or part of the caller's): all the pairs or none.
 function M.start(list, objective, today)
+  local ids = {}
+  for _, p in ipairs(list) do ids[#ids + 1] = p.mentee; ids[#ids + 1] = p.mentor end
+  local people = check(baton.people.get_many(ids)) or {}
   baton.store.transaction(function()
     for _, p in ipairs(list) do
       -- (insert gives the new row's id: a SELECT last_insert_rowid() after
@@ -255,7 +274,7 @@ function M.start(list, objective, today)
       local id = written(p.mentee, baton.store.insert("INSERT INTO mentoring_pairs (mentee, mentor, score, reasons, "
         .. "objective, started) VALUES (?, ?, ?, ?, ?, ?)", p.mentee, p.mentor, p.score, p.why, objective, today))
       check(baton.events.log { kind = "mentor.pair", subject = p.mentee,
-        data = { mentor = p.mentor, score = p.score, pair = id, reasons = p.why } })
+        data = { mentor = p.mentor, score = p.score, pair = id, reasons = p.why, expertise = evidence(p, people) } })
     end
   end)
 end

@@ -26,8 +26,8 @@ test_case "/api/plugins lists each practice's page and leadership route"
 serve_start
 get /api/plugins
 expect_code 200
-expect_json_true body '{p["name"]: [g["data"] or g["html"] for g in p["pages"]] for p in d if p["state"] == "loaded"} == {"equity": ["/api/equity/page"], "inquiry": ["/api/inquiry/overview", "/api/inquiry/board"], "kotter": ["/api/change/page"], "kudos": ["/api/kudos/board"], "mentoring": ["/api/mentoring/page"], "recognition": ["/api/recognition/board", "/api/recognition/page"], "reflection": ["/api/reflection/page"], "rotation": ["/api/rotation/page"]}'
-expect_json_true body '{p["name"]: p["leadership"] for p in d if p["state"] == "loaded"} == {"equity": None, "inquiry": "/api/inquiry/leadership", "kotter": "/api/change/leadership", "kudos": None, "mentoring": "/api/mentoring/leadership", "recognition": "/api/recognition/leadership", "reflection": None, "rotation": "/api/rotation/leadership"}'
+expect_json_true body '{p["name"]: [g["data"] or g["html"] for g in p["pages"]] for p in d if p["state"] == "loaded"} == {"coaching": ["/api/coaching/page"], "equity": ["/api/equity/page"], "expertise": ["/api/expertise/page"], "inquiry": ["/api/inquiry/overview", "/api/inquiry/board"], "kotter": ["/api/change/page"], "kudos": ["/api/kudos/board"], "mentoring": ["/api/mentoring/page"], "recognition": ["/api/recognition/board", "/api/recognition/page"], "reflection": ["/api/reflection/page"], "rotation": ["/api/rotation/page"]}'
+expect_json_true body '{p["name"]: p["leadership"] for p in d if p["state"] == "loaded"} == {"coaching": "/api/coaching/leadership", "equity": None, "expertise": None, "inquiry": "/api/inquiry/leadership", "kotter": "/api/change/leadership", "kudos": None, "mentoring": "/api/mentoring/leadership", "recognition": "/api/recognition/leadership", "reflection": None, "rotation": "/api/rotation/leadership"}'
 
 test_case "each data page answers blocks, ending with the forms of its plugin"
 for page in /api/mentoring/page /api/rotation/page /api/change/page /api/recognition/page; do
