@@ -27,6 +27,8 @@
 #include "builtin.h"
 
 #define DEMO_DB "baton-demo.db"
+/* scripts/sample-school.lua's school */
+#define DEMO_SCHOOL "Kestrel Bay College"
 
 /* ---- where things are ----------------------------------------------------- */
 
@@ -310,6 +312,13 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   if (!staff || !groups || import_one(cli, s, staff, 1, &npeople) != 0 ||
       import_one(cli, s, groups, 0, &nmembers) != 0)
     goto done;
+  /* The school's name, in the dashboard's header (`baton config baton
+   * school` changes it). */
+  if (baton_settings_set(s, "baton", "school", DEMO_SCHOOL) != 0) {
+    fprintf(cli->err, "baton demo: cannot store the school's name in %s: %s\n",
+            db, baton_store_last_error(s));
+    goto done;
+  }
   fprintf(cli->out, "School: %zu people and %zu group memberships in %s "
                     "(size %lld, seed %lld)\n", npeople, nmembers, db, size,
           seed);
