@@ -125,11 +125,13 @@ static const stop_t stops[] = {
      "language), never pairs someone with their own line manager, and finds\n"
      "the best whole cohort at once, so the last mentee does not get the\n"
      "leftovers. Every pair comes with its reasons.\n",
-     "baton --db {db} mentor match --capacity 2 --save",
+     "baton --db {db} mentor match --capacity 2\n\n"
+     "shows the pairs and their reasons; the tour adds --save, which keeps\n"
+     "them (a second match --save is refused: `mentor rematch` changes them).",
      "In the dashboard, open Mentoring: each mentor with their mentees and why\n"
      "each pair was made, and last year's pairs, ended in June (nobody is given\n"
      "last year's mentor again). At the terminal:\n\n"
-     "    baton --db {db} mentor why {mentee} --capacity 2\n\n"
+     "    baton --db {db} mentor why {mentee} --capacity 2 --mentees mentees --mentors mentors\n\n"
      "says what the whole cohort would lose if that mentee had another mentor;\n\n"
      "    baton --db {db} mentor list\n\n"
      "lists every pair, last year's too.\n"},
@@ -155,9 +157,10 @@ static const stop_t stops[] = {
      "from a sense of urgency to making it stick. Each step has owners from\n"
      "every level (a student leader shares the urgency step with the\n"
      "principal), dated evidence, a due date, and warnings when it stalls.\n",
-     "baton --db {db} change new \"Reading in every subject\" --target {target}\n"
-     "    baton --db {db} change step 1 1 --status done --owner {principal} --owner {student}\n"
-     "    baton --db {db} change evidence 1 1 \"Staff survey: 68% say students struggle with subject texts\"",
+     "baton --db {db} change step 1 1 --status done --owner {principal} --owner {student}\n"
+     "    baton --db {db} change evidence 1 1 \"Staff survey: 68% say students struggle with subject texts\"\n\n"
+     "after starting it as initiative 1 (`change new` with its title and\n"
+     "--target {target}); then the coalition, step 2 and step 3 the same way.",
      "In the dashboard, open Change: the 8 steps as chevrons, each with its\n"
      "status in words, its owners with their roles, the guiding coalition and\n"
      "its spread across roles, and the overdue warning on step 3. This makes a\n"
@@ -247,6 +250,28 @@ static void date_add(const char *from, int days, char out[16]) {
   strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
+/* s as a shell word into out (n bytes): as it is when it is plain, else
+ * in single quotes ('it'\''s'). */
+static void shell_quote(const char *s, char *out, size_t n) {
+  if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                "0123456789._/+-") == strlen(s)) {
+    snprintf(out, n, "%s", s);
+    return;
+  }
+  size_t k = 0;
+  out[k++] = '\'';
+  for (const char *c = s; *c && k + 6 < n; c++) {
+    if (*c == '\'') {
+      memcpy(out + k, "'\\''", 4);
+      k += 4;
+    } else {
+      out[k++] = *c;
+    }
+  }
+  out[k++] = '\'';
+  out[k] = '\0';
+}
+
 /* The weekday of date (YYYY-MM-DD): 1 Monday ... 7 Sunday. */
 static int weekday(const char *date) {
   struct tm tm = {0};
@@ -279,23 +304,7 @@ static int first_id(const baton_person_t *p, void *ud) {
 static void tour_values(baton_store_t *s, const char *db, const char *today,
                         tour_vals_t *v) {
   memset(v, 0, sizeof *v);
-  if (strspn(db, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                 "0123456789._/+-") == strlen(db)) {
-    snprintf(v->db, sizeof v->db, "%s", db);
-  } else { /* 'it''s' for a shell */
-    size_t n = 0;
-    v->db[n++] = '\'';
-    for (const char *c = db; *c && n + 6 < sizeof v->db; c++) {
-      if (*c == '\'') {
-        memcpy(v->db + n, "'\\''", 4);
-        n += 4;
-      } else {
-        v->db[n++] = *c;
-      }
-    }
-    v->db[n++] = '\'';
-    v->db[n] = '\0';
-  }
+  shell_quote(db, v->db, sizeof v->db);
   baton_group_members(s, "mentees", first_id, v->mentee);
   baton_filter_t principal = {"role", "principal"}, student = {"role",
                                                                "student leader"};
@@ -513,8 +522,8 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
     wait_enter(&t);
     for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
       const stop_t *st = &stops[i];
-      fprintf(cli->out, "\n== %s ==\n\n%s\nThe command (the tour runs it "
-                        "now):\n\n    ", st->title, st->what);
+      fprintf(cli->out, "\n== %s ==\n\n%s\nWhat a coordinator types (the "
+                        "tour does it now):\n\n    ", st->title, st->what);
       tour_print(cli->out, st->cmd, &v);
       fputc('\n', cli->out);
       wait_enter(&t);
@@ -556,10 +565,12 @@ done:
   char exe[PATH_MAX];
   size_t n = sizeof exe;
   if (no_serve || uv_exepath(exe, &n) != 0 || !have_serve(exe)) {
+    char q[PATH_MAX + 8];
+    shell_quote(db, q, sizeof q);
     fprintf(cli->out, "\nTry: baton --db %s people list; baton --db %s mentor "
                       "list --active;\n     baton --db %s rota show --group "
                       "\"Mathematics PLC\"; baton --db %s change status 1\n",
-            db, db, db, db);
+            q, q, q, q);
     if (!no_serve)
       fprintf(cli->out, "(This baton has no `baton serve` yet: no "
                         "dashboard.)\n");
