@@ -358,11 +358,15 @@ function wrap(s, px, fs, most) {
 
 function chevrons(steps) {
   const { em, width } = metrics();
-  const fs = em, small = Math.round(em * 0.875), line = Math.round(small * 1.3);
+  const fs = em;
   let perRow = Math.max(1, steps.length);
   while (perRow > 1 && width / perRow < 8.5 * em) perRow = Math.ceil(perRow / 2);
   const tip = Math.round(em * 0.8), w = Math.floor((width - tip) / Math.min(perRow, steps.length)) - 3;
-  const owners = Math.max(1, ...steps.map(s => (s.owners || []).length));
+  const small = Math.round(em * 0.875), line = Math.round(small * 1.3);
+  // Each owner on one line, or two where the chevron is narrow (a name,
+  // then the role).
+  const ownerLines = o => textWidth(fmt(o), small) <= w ? [fmt(o)] : wrap(fmt(o), w, small, 2);
+  const owners = Math.max(1, ...steps.map(s => (s.owners || []).reduce((n, o) => n + ownerLines(o).length, 0)));
   const nameLines = Math.max(1, ...steps.map(s => wrap(s.name, w - 2 * tip - fs * 0.5, fs, 3).length));
   const h = Math.round(fs * 1.25 * (nameLines + 1) + fs * 0.9);
   const rowH = h + Math.round(line * 0.5) + owners * line + Math.round(fs * 0.6);
@@ -370,11 +374,11 @@ function chevrons(steps) {
   const g = svg("svg", { class: "chevrons", viewBox: `0 0 ${width} ${rows * rowH}`, role: "img",
     "aria-label": "steps and their status: " + steps.map((s, i) => `${i + 1}. ${fmt(s.name)}, ${fmt(s.status) || "not started"}`).join("; ") });
   steps.forEach((s, i) => g.append(chevron(s, i + 1, (i % perRow) * (w + 3), Math.floor(i / perRow) * rowH,
-    { w, h, tip, fs, small, line, nameLines })));
+    { w, h, tip, fs, small, line, ownerLines })));
   return g;
 }
 
-function chevron(s, n, x, y, { w, h, tip, fs, small, line }) {
+function chevron(s, n, x, y, { w, h, tip, fs, small, line, ownerLines }) {
   const status = STATUS[fmt(s.status)] ? fmt(s.status) : "not-started";
   const step = svg("g", { class: "step", "data-step": n, "data-status": status, transform: `translate(0 ${y})` });
   // White on the strong colours (each at least 4.5:1), dark on the pale "not started".
@@ -386,14 +390,22 @@ function chevron(s, n, x, y, { w, h, tip, fs, small, line }) {
   wrap(fmt(s.name), w - 2 * tip - fs * 0.5, fs, 3).forEach((l, k) =>
     step.append(svg("text", { x: tx, y: Math.round(fs * 1.2) + k * lh, "font-size": fs, "font-weight": k === 0 ? 700 : 400,
       class: "name", style: ink }, l)));
-  step.append(svg("text", { x: tx, y: h - Math.round(fs * 0.45), "font-size": fs, class: "status", style: ink },
-    fit(statusWords(status), w - 2 * tip, fs)));
-  // An owner too long for the chevron's width is cut (whole on hover).
-  (s.owners || []).forEach((o, i) => {
-    const name = fmt(o), shown = fit(name, w, small);
-    step.append(svg("text", { x: x + tip * 0.5, y: h + Math.round(line * 0.3) + (i + 1) * line, "font-size": small, class: "owner",
-      "data-owner": name }, shown, shown !== name ? svg("title", {}, name) : null));
-  });
+  // The status in words at the body's size, a little smaller where a
+  // narrow chevron would cut it.
+  const words = statusWords(status), room = w - 2 * tip, sfs = textWidth(words, fs) <= room ? fs : small;
+  step.append(svg("text", { x: tx, y: h - Math.round(fs * 0.45), "font-size": sfs, class: "status", style: ink },
+    fit(words, room, sfs)));
+  // An owner too long for the chevron's width is wrapped, then cut (whole
+  // on hover).
+  let k = 0;
+  for (const o of s.owners || []) {
+    const name = fmt(o), lines = ownerLines(o);
+    const cut = lines.join(" ").replace(/ …$/, "…") !== name;
+    step.append(svg("text", { x: x + tip * 0.5, y: h + Math.round(line * 0.3) + (k + 1) * line, "font-size": small, class: "owner",
+      "data-owner": name }, lines.map((l, j) => svg("tspan", { x: x + tip * 0.5, dy: j ? line : 0 }, l)),
+    cut ? svg("title", {}, name) : null));
+    k += lines.length;
+  }
   return step;
 }
 
@@ -526,6 +538,7 @@ function noticesView(list) {
     n.link ? [" ", el("a", { href: n.link }, "See more")] : null)));
 }
 
+let fitted = TOP.bars; // the overview's top bars in large mode, as fitted
 async function overview(main) {
   const counting = state.plugins.filter(p => p.leadership && p.state !== "failed");
   const problems = [];
@@ -561,8 +574,10 @@ async function overview(main) {
   else if (!all.length)
     empty = "Nobody holds a leadership role yet: run a practice's commands (the Commands page, or baton --help in a terminal).";
   const name = "leadership roles per person";
-  // The chart and its "show all" button for the top n (large mode).
+  // The chart and its "show all" button for the top n (large mode; n as
+  // fitted to the screen when it was last drawn short).
   const chart = n => {
+    fitted = n;
     const { rows, more } = topN("overview:bars", all, n);
     return el("div", { class: "chart" }, barsChart(series, rows, name), more);
   };
@@ -586,7 +601,8 @@ async function overview(main) {
       el("p", { class: "caption muted" }, "Per person, what each practice counts as leading (a colour each): roles held now "
         + "or turns already taken, never turns planned for later."),
       legend(series.map((s, k) => [s.label, PALETTE[k % PALETTE.length], s.key]), "Each colour counts:"),
-      empty ? el("p", { class: "muted empty" }, empty) : [chart(TOP.bars), barsTable(series, all, name)]));
+      empty ? el("p", { class: "muted empty" }, empty)
+        : [chart(expanded.has("overview:bars") ? fitted : TOP.bars), barsTable(series, all, name)]));
   // On a projector the top bars fit the first screen: fewer when the
   // screen is short (never under 3).
   const box = main.querySelector(".chart");
