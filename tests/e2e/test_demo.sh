@@ -162,6 +162,9 @@ if "$BATON" help serve >/dev/null 2>&1; then
   else
     fail "the dashboard does not answer at $url" json_err
   fi
+  python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1] + "api/health", timeout=5).read().decode())' \
+    "$url" >health 2>&1 || true
+  expect_json_true health 'd["school"] == "Kestrel Bay College"'
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 else
