@@ -320,6 +320,18 @@ async function readmePicture(browser) {
     document.getElementById("live").textContent === "live", null, { timeout: 10000 });
   await page.screenshot({ path: path.join(OUT, "dashboard.png") });
   await ctx.close();
+  // The README's three sizes (docs/img/desktop.png, projector.png,
+  // phone.png): the overview of the demo school, signed in by the same
+  // session.
+  for (const [name, o] of Object.entries(SIZES)) {
+    const c = await browser.newContext({ viewport: o.viewport, isMobile: o.isMobile, hasTouch: o.hasTouch });
+    const p = await c.newPage();
+    await p.goto(demo.url + (o.large ? "?large" : "") + "#/");
+    await p.waitForFunction(() => document.getElementById("updated").textContent !== "" &&
+      document.getElementById("live").textContent === "live", null, { timeout: 10000 });
+    await p.screenshot({ path: path.join(OUT, name + ".png") });
+    await c.close();
+  }
   demo.proc.stopping = true;
   demo.proc.kill("SIGTERM");
   await demo.proc.exited;
@@ -1021,7 +1033,8 @@ async function checkA11y(newPage, open, signedIn) {
           height: Math.round(document.querySelector("header").getBoundingClientRect().height) };
       });
       check(`phone: the header fits in two rows (${rows.height} px tall)`, rows.rows <= 2 && rows.navOneLine, JSON.stringify(rows));
-      await page.screenshot({ path: path.join(OUT, "phone.png") });
+      await open(page, "");
+      await page.screenshot({ path: path.join(OUT, "check-phone.png") });
     }
     if (size === "desktop") {
       // the skip link: the first Tab, then Enter: the page's content has focus
@@ -1068,7 +1081,7 @@ async function checkA11y(newPage, open, signedIn) {
       check("each chevron says its status in words, not colour alone",
         pairs.every(p => p.words.includes(p.status.replace(/-/g, " "))), JSON.stringify(pairs.map(p => p.words)));
       await open(page, "");
-      await page.screenshot({ path: path.join(OUT, "desktop.png") });
+      await page.screenshot({ path: path.join(OUT, "check-desktop.png") });
     }
     await page.context().close();
   }
@@ -1098,7 +1111,7 @@ async function checkProjector(newPage, open, signedIn) {
   check(`projector: the stat row and the top ${o.bars} bars fit the first screen (bottom at ${o.chart} of 720 px)`,
     o.bars >= 3 && o.chart <= 720 && o.stats < 300, JSON.stringify(o));
   same("projector: a button shows all, the table has everyone", o.more, `Show all ${o.all}`);
-  await page.screenshot({ path: path.join(OUT, "projector.png") });
+  await page.screenshot({ path: path.join(OUT, "check-projector.png") });
   await page.click("main .chart button.show-all");
   await page.waitForFunction(n => document.querySelectorAll('svg[aria-label="leadership roles per person"] g.bar').length === n, o.all);
   same("projector: show all draws every bar, and its button keeps focus",
