@@ -67,6 +67,7 @@ const state = {
   commands: null,  // /api/commands (null: not fetched yet; [] where missing)
   commandsMissing: false,
   lists: { people: null, groups: null }, // for the forms' choices
+  school: "",      // the school's name (/api/health), or ""
 };
 
 async function loadMe() {
@@ -187,10 +188,38 @@ function fit(s, px, fs) {
   return s.length <= n ? s : s.slice(0, n - 1) + "…";
 }
 
-function legend(items) {
-  return el("div", { class: "legend" }, items.map(([label, colour, title]) =>
-    el("span", { title }, el("i", { style: "background:" + colour }), label)));
+// A chart's legend: what each colour counts; `lead` says what they count
+// in (a unit), before the items.
+function legend(items, lead) {
+  return el("div", { class: "legend" }, lead ? el("strong", { class: "lead" }, lead) : null,
+    items.map(([label, colour, title]) => el("span", { title }, el("i", { style: "background:" + colour, "aria-hidden": "true" }), label)));
 }
+
+// ---- large mode (a projector): one idea per screen ------------------------
+
+const isLarge = () => document.body.classList.contains("large");
+// Lists cut to their top N in large mode that a person opened in full
+// (by the block's key), kept while the page shows.
+const expanded = new Set();
+const TOP = { bars: 8, table: 8 };
+// rows cut to the first n in large mode (unless opened in full), and the
+// button that opens or closes the rest.
+function topN(key, rows, n) {
+  if (!isLarge() || rows.length <= n + 2) return { rows, more: null };
+  const open = expanded.has(key);
+  return { rows: open ? rows : rows.slice(0, n),
+    more: el("button", { type: "button", class: "show-all", "data-key": key, "aria-expanded": open ? "true" : "false" },
+      open ? `Show the top ${n}` : `Show all ${rows.length}`) };
+}
+document.addEventListener("click", e => {
+  const b = e.target.closest && e.target.closest("button.show-all");
+  if (!b) return;
+  if (expanded.has(b.dataset.key)) expanded.delete(b.dataset.key); else expanded.add(b.dataset.key);
+  render(true).then(() => {
+    const again = document.querySelector(`button.show-all[data-key="${CSS.escape(b.dataset.key)}"]`);
+    if (again) again.focus();
+  });
+});
 
 // A block's card: its title and caption around the view.
 function card(block, ...body) {
@@ -229,9 +258,21 @@ function barsChart(series, rows, name) {
   return g;
 }
 
+// A bar chart's numbers as a table (its text alternative), folded away.
+function barsTable(series, rows, caption) {
+  const cols = [{ key: "label", label: "Name" }, ...series.map((x, k) => ({ key: "s" + k, label: fmt(x.label || x.key) })),
+    { key: "total", label: "Total" }];
+  return el("details", { class: "alt" }, el("summary", {}, "The numbers as a table"),
+    table(cols, rows.map(r => {
+      const row = { label: fmt(r.label), total: 0 };
+      series.forEach((x, k) => { row["s" + k] = Number(r.values && r.values[x.key]) || 0; row.total += row["s" + k]; });
+      return row;
+    }), caption));
+}
+
 // network: nodes that start a link on the left, the others on the right,
 // a curve per link (titled with its label); nodes coloured by group.
-function networkChart(nodes, links, name) {
+function networkChart(nodes, links, name, heads) {
   const byId = new Map(nodes.map(n => [String(n.id), n]));
   const sources = new Set(links.map(l => String(l.source)));
   const left = nodes.filter(n => sources.has(String(n.id))), right = nodes.filter(n => !sources.has(String(n.id)));
@@ -250,6 +291,9 @@ function networkChart(nodes, links, name) {
   place(left, x1);
   place(right, x2);
   const g = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": name, class: "network" });
+  // The columns' names (mentors, mentees), above them.
+  if (heads && heads[0]) g.append(svg("text", { x: x1 - fs, y: fs * 1.1, "text-anchor": "end", "font-size": fs, "font-weight": 700, class: "head" }, heads[0]));
+  if (heads && heads[1]) g.append(svg("text", { x: x2 + fs, y: fs * 1.1, "font-size": fs, "font-weight": 700, class: "head" }, heads[1]));
   for (const l of links) {
     const a = pos.get(String(l.source)), b = pos.get(String(l.target));
     if (!a || !b) continue;
@@ -269,57 +313,110 @@ function networkChart(nodes, links, name) {
   return [groups.length > 1 ? legend(groups.map((gname, k) => [gname, PALETTE[k % PALETTE.length]])) : null, g];
 }
 
-// steps: a row of chevrons coloured by status with the owners (in full,
-// one a line) under each; as many to a row as fit at the page's text size
-// (halving: 8, 4, 2, 1 of 8), so large text on a projector and a phone
-// wrap them rather than shrink them.
+// The links of a network as a list in two columns, each source with its
+// targets and each link's label in words (what a pair shares): the
+// network's text, readable by keyboard, touch and screen reader alike.
+// heads: what a source and a target are ("mentor", "mentee").
+function linkList(nodes, links, heads) {
+  const byId = new Map(nodes.map(n => [String(n.id), n]));
+  const label = id => { const n = byId.get(String(id)); return fmt(n && n.label !== undefined && n.label !== null ? n.label : id); };
+  const from = new Map();
+  for (const l of links) {
+    const k = String(l.source);
+    if (!from.has(k)) from.set(k, []);
+    from.get(k).push(l);
+  }
+  const tag = t => t ? el("span", { class: "tag" }, t) : null;
+  return el("ul", { class: "links" }, [...from.entries()].map(([src, ls]) => el("li", { class: "link-source", "data-id": src },
+    tag(heads && heads[0]), el("strong", {}, label(src)),
+    el("ul", {}, ls.map(l => el("li", { class: "link-target", "data-source": src, "data-target": String(l.target) },
+      tag(heads && heads[1]), label(l.target), l.label ? [": ", el("span", { class: "why" }, fmt(l.label))] : null))))));
+}
+
+// steps: a row of chevrons, each with its number, name and status in words
+// and an icon (never colour alone), the owners (one a line) under each.
+// The chevrons fill the card's width at the page's text size: as many to a
+// row as leave each at least 8.5em wide (halving: 8, 4, 2, 1 of 8), so
+// large text on a projector and a phone wrap them rather than shrink them;
+// the labels are at the body's text size.
 const STATUS = { "done": "var(--done)", "in-progress": "var(--progress)", "stalled": "var(--stalled)",
   "needs-renewal": "var(--renewal)", "not-started": "var(--todo)" };
-const CHEVRON = { w: 140, h: 70, tip: 16, line: 15 };
+const STATUS_ICON = { "done": "✓", "in-progress": "▶", "stalled": "⚠", "needs-renewal": "↻", "not-started": "○" };
+const statusWords = status => `${STATUS_ICON[status] || "?"} ${status.replace(/-/g, " ")}`;
+
+// Words of s in lines of at most px wide (the last cut when over `most`).
+function wrap(s, px, fs, most) {
+  const lines = [];
+  for (const word of String(s).split(/\s+/).filter(Boolean)) {
+    const last = lines.length - 1;
+    if (last >= 0 && textWidth(lines[last] + " " + word, fs) <= px) lines[last] += " " + word;
+    else lines.push(word);
+  }
+  if (lines.length > most) { lines.length = most; lines[most - 1] += " …"; }
+  return lines.map(l => fit(l, px, fs));
+}
 
 function chevrons(steps) {
-  const { w, h, tip, line } = CHEVRON;
-  const owners = Math.max(1, ...steps.map(s => (s.owners || []).length));
-  const { em, width } = metrics(), k = em / 16;
+  const { em, width } = metrics();
+  const fs = em;
   let perRow = Math.max(1, steps.length);
-  while (perRow > 1 && (perRow * (w + 4) + tip) * k * 0.85 > width) perRow = Math.ceil(perRow / 2);
-  const rowH = h + 20 + owners * line, rows = Math.ceil(steps.length / perRow);
-  const vw = Math.min(steps.length, perRow) * (w + 4) + tip, vh = rows * rowH - 8;
-  const g = svg("svg", { class: "chevrons", viewBox: `0 0 ${vw} ${vh}`, width: Math.round(vw * k), role: "img",
-    "aria-label": "steps and their status" });
-  steps.forEach((s, i) => g.append(chevron(s, i + 1, (i % perRow) * (w + 4), Math.floor(i / perRow) * rowH)));
+  while (perRow > 1 && width / perRow < 8.5 * em) perRow = Math.ceil(perRow / 2);
+  const tip = Math.round(em * 0.8), w = Math.floor((width - tip) / Math.min(perRow, steps.length)) - 3;
+  const small = Math.round(em * 0.875), line = Math.round(small * 1.3);
+  // Each owner on one line, or two where the chevron is narrow (a name,
+  // then the role).
+  const ownerLines = o => textWidth(fmt(o), small) <= w ? [fmt(o)] : wrap(fmt(o), w, small, 2);
+  const owners = Math.max(1, ...steps.map(s => (s.owners || []).reduce((n, o) => n + ownerLines(o).length, 0)));
+  const nameLines = Math.max(1, ...steps.map(s => wrap(s.name, w - 2 * tip - fs * 0.5, fs, 3).length));
+  const h = Math.round(fs * 1.25 * (nameLines + 1) + fs * 0.9);
+  const rowH = h + Math.round(line * 0.5) + owners * line + Math.round(fs * 0.6);
+  const rows = Math.ceil(steps.length / perRow);
+  const g = svg("svg", { class: "chevrons", viewBox: `0 0 ${width} ${rows * rowH}`, role: "img",
+    "aria-label": "steps and their status: " + steps.map((s, i) => `${i + 1}. ${fmt(s.name)}, ${fmt(s.status) || "not started"}`).join("; ") });
+  steps.forEach((s, i) => g.append(chevron(s, i + 1, (i % perRow) * (w + 3), Math.floor(i / perRow) * rowH,
+    { w, h, tip, fs, small, line, ownerLines })));
   return g;
 }
 
-function chevron(s, n, x, y) {
-  const { w, h, tip, line } = CHEVRON;
-  const status = fmt(s.status) || "not-started";
+function chevron(s, n, x, y, { w, h, tip, fs, small, line, ownerLines }) {
+  const status = STATUS[fmt(s.status)] ? fmt(s.status) : "not-started";
   const step = svg("g", { class: "step", "data-step": n, "data-status": status, transform: `translate(0 ${y})` });
-  // White on the strong colours, dark on the pale "not started".
-  const ink = `fill:${STATUS[status] && status !== "not-started" ? "#fff" : "var(--fg)"}`;
+  // White on the strong colours (each at least 4.5:1), dark on the pale "not started".
+  const ink = `fill:${status !== "not-started" ? "#fff" : "var(--fg)"}`;
   step.append(svg("polygon", { points: `${x},0 ${x + w},0 ${x + w + tip},${h / 2} ${x + w},${h} ${x},${h} ${x + tip},${h / 2}`,
-    fill: STATUS[status] || "var(--todo)" },
+    fill: STATUS[status] },
   svg("title", {}, `${n}. ${fmt(s.name)}: ${status.replace(/-/g, " ")}${s.note ? " (" + fmt(s.note) + ")" : ""}`)));
-  step.append(svg("text", { x: x + tip + 6, y: 24, "font-size": 15, "font-weight": 700, style: ink }, n));
-  const words = fmt(s.name).split(" ");
-  const half = Math.ceil(words.length / 2);
-  step.append(svg("text", { x: x + tip + 6, y: 43, "font-size": 12, style: ink }, words.slice(0, half).join(" ")));
-  step.append(svg("text", { x: x + tip + 6, y: 58, "font-size": 12, style: ink }, words.slice(half).join(" ")));
-  // An owner too long for the chevron's width is cut (whole on hover).
-  (s.owners || []).forEach((o, i) => {
-    const name = fmt(o), shown = fit(name, w, 12);
-    step.append(svg("text", { x: x + tip, y: h + 4 + (i + 1) * line, "font-size": 12, class: "owner", "data-owner": name },
-      shown, shown !== name ? svg("title", {}, name) : null));
-  });
+  const tx = x + tip + fs * 0.4, lh = Math.round(fs * 1.25);
+  wrap(fmt(s.name), w - 2 * tip - fs * 0.5, fs, 3).forEach((l, k) =>
+    step.append(svg("text", { x: tx, y: Math.round(fs * 1.2) + k * lh, "font-size": fs, "font-weight": k === 0 ? 700 : 400,
+      class: "name", style: ink }, l)));
+  // The status in words at the body's size, a little smaller where a
+  // narrow chevron would cut it.
+  const words = statusWords(status), room = w - 2 * tip, sfs = textWidth(words, fs) <= room ? fs : small;
+  step.append(svg("text", { x: tx, y: h - Math.round(fs * 0.45), "font-size": sfs, class: "status", style: ink },
+    fit(words, room, sfs)));
+  // An owner too long for the chevron's width is wrapped, then cut (whole
+  // on hover).
+  let k = 0;
+  for (const o of s.owners || []) {
+    const name = fmt(o), lines = ownerLines(o);
+    const cut = lines.join(" ").replace(/ …$/, "…") !== name;
+    step.append(svg("text", { x: x + tip * 0.5, y: h + Math.round(line * 0.3) + (k + 1) * line, "font-size": small, class: "owner",
+      "data-owner": name }, lines.map((l, j) => svg("tspan", { x: x + tip * 0.5, dy: j ? line : 0 }, l)),
+    cut ? svg("title", {}, name) : null));
+    k += lines.length;
+  }
   return step;
 }
 
 // ---- the blocks of a data page --------------------------------------------
 
 // A table: a column per `columns` entry (or per key of the rows).
-function table(columns, rows, caption) {
+// name: what the table is, for its scroll area (reachable by keyboard
+// when it scrolls sideways on a phone).
+function table(columns, rows, caption, name) {
   const cols = columns || [...new Set(rows.flatMap(r => Object.keys(r)))].map(key => ({ key, label: key }));
-  return el("div", { class: "scroll" }, el("table", {},
+  return el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": fmt(name || caption || "table") }, el("table", {},
     caption ? el("caption", {}, caption) : null,
     el("thead", {}, el("tr", {}, cols.map(c => el("th", { scope: "col" }, fmt(c.label || c.key))))),
     el("tbody", {}, rows.map(r => el("tr", {}, cols.map(c => {
@@ -333,17 +430,37 @@ const VIEWS = {
   stats: b => el("div", { class: "grid stats" }, (b.items || []).map(i => el("div", { class: "card" },
     el("div", { class: "stat" }, fmt(i.value)), el("div", { class: "label" }, fmt(i.label)),
     i.note ? el("div", { class: "muted" }, fmt(i.note)) : null))),
-  table: b => card(b, (b.rows || []).length ? table(b.columns, b.rows)
-    : el("p", { class: "muted" }, "Nothing to show yet.")),
-  bars: b => card(b, legend((b.series || []).map((s, k) => [fmt(s.label || s.key), PALETTE[k % PALETTE.length]])),
-    (b.rows || []).length ? barsChart(b.series || [], b.rows, fmt(b.title || "bar chart") + (b.unit ? " (" + fmt(b.unit) + ")" : ""))
-      : el("p", { class: "muted" }, "Nothing to show yet.")),
-  network: b => card(b, (b.nodes || []).length ? networkChart(b.nodes, b.links || [], fmt(b.title || "network"))
-    : el("p", { class: "muted" }, "Nothing to show yet.")),
-  steps: b => card(b, legend(Object.entries(STATUS).map(([k, c]) => [k.replace(/-/g, " "), c])),
+  table: (b, key) => {
+    const { rows, more } = topN(key, b.rows || [], TOP.table);
+    return card(b, rows.length ? table(b.columns, rows, null, b.title || b.caption) : el("p", { class: "muted" }, "Nothing to show yet."),
+      more);
+  },
+  bars: (b, key) => {
+    const series = b.series || [], name = fmt(b.title || "bar chart") + (b.unit ? " (" + fmt(b.unit) + ")" : "");
+    const { rows, more } = topN(key, b.rows || [], TOP.bars);
+    return card(b, legend(series.map((s, k) => [fmt(s.label || s.key), PALETTE[k % PALETTE.length]]),
+      b.unit ? `Counted in ${fmt(b.unit)}:` : null),
+    rows.length ? [barsChart(series, rows, name), more, barsTable(series, b.rows, name)]
+      : el("p", { class: "muted" }, "Nothing to show yet."));
+  },
+  // A network: its links as a list (mentors and their mentees), the
+  // picture a click away.
+  network: b => {
+    const heads = [b.source_label, b.target_label].map(x => x === undefined || x === null ? null : fmt(x));
+    return card(b, (b.nodes || []).length ? [linkList(b.nodes, b.links || [], heads),
+      el("details", { class: "alt network-picture" }, el("summary", {}, "Show as a network"),
+        networkChart(b.nodes, b.links || [], fmt(b.title || "network"), heads.map(x => x && x + "s")))]
+      : el("p", { class: "muted" }, "Nothing to show yet."));
+  },
+  steps: b => card(b, legend(Object.entries(STATUS).map(([k, c]) => [statusWords(k), c]), "Status:"),
     (b.items || []).map(item => el("div", { class: "steps-item" },
       el("h4", {}, fmt(item.title)), item.subtitle ? el("p", { class: "muted" }, fmt(item.subtitle)) : null,
-      el("div", { class: "scroll" }, chevrons(item.steps || [])),
+      chevrons(item.steps || []),
+      el("details", { class: "alt" }, el("summary", {}, "The steps as a table"),
+        table([{ key: "n", label: "#" }, { key: "name", label: "Step" }, { key: "status", label: "Status" },
+          { key: "owners", label: "Owners" }, { key: "note", label: "Note" }],
+        (item.steps || []).map((s, i) => ({ n: i + 1, name: s.name, status: fmt(s.status || "not-started").replace(/-/g, " "),
+          owners: s.owners || [], note: s.note || "" })), fmt(item.title))),
       (item.steps || []).some(s => s.note) ? el("ol", { class: "notes" }, (item.steps || []).map(s =>
         el("li", {}, s.note ? [el("b", {}, fmt(s.name)), " ", fmt(s.note)] : null))) : null))),
   text: b => card(b, el("p", { class: "text" }, fmt(b.text))),
@@ -363,7 +480,7 @@ function blockSection(block, i, plugin) {
       .filter(Boolean);
     show(section, forms(mine, names));
   } else if (VIEWS[view]) {
-    show(section, VIEWS[view](block));
+    show(section, VIEWS[view](block, plugin.name + ":" + blockKey(block, i)));
   } else {
     show(section, el("p", { class: "warn" }, `This page has a block of view '${fmt(view)}', which this dashboard does not draw `
       + "(views: stats, table, bars, network, steps, text, commands)."));
@@ -389,13 +506,47 @@ async function dataPage(main, plugin, page, refresh) {
 
 // ---- the overview: who leads what, summed over the practices --------------
 
+// A notice's link: only a route of this dashboard ("#/...") or an address
+// of this server ("/..."); anything else (javascript:, another site) is
+// left out and the notice shown as text alone.
+const safeLink = l => typeof l === "string" && (/^#\//.test(l) || /^\/(?![\/\\])/.test(l)) ? l : null;
+
+// The notices the plugins declare (`notices` in /api/plugins, their GET
+// route answering {notices: [{level, text, link}]}): shown as text at the
+// top of the overview; a route that fails is a problem shown like a
+// failed leadership route.
+async function loadNotices(problems) {
+  const declaring = state.plugins.filter(p => typeof p.notices === "string" && p.notices && p.state !== "failed");
+  const answers = await Promise.all(declaring.map(p => api(p.notices).catch(e => ({ error: e.message }))));
+  const out = [];
+  declaring.forEach((p, k) => {
+    const a = answers[k];
+    if (!a || a.error || !Array.isArray(a.notices)) {
+      problems.push(`${p.name}: ${p.notices} ${a && a.error ? "failed: " + a.error : "answered no notices list"}`);
+      return;
+    }
+    for (const n of a.notices) if (n && n.text !== undefined && n.text !== null)
+      out.push({ plugin: p.name, level: n.level === "warning" ? "warning" : "info", text: fmt(n.text), link: safeLink(n.link) });
+  });
+  return out;
+}
+
+function noticesView(list) {
+  if (!list.length) return null;
+  return el("ul", { class: "notices", "aria-label": "notices" }, list.map(n => el("li", { class: "notice " + n.level,
+    "data-plugin": n.plugin }, el("span", { class: "level" }, n.level === "warning" ? "⚠ Warning" : "ℹ Note"), " ", n.text,
+    n.link ? [" ", el("a", { href: n.link }, "See more")] : null)));
+}
+
+let fitted = TOP.bars; // the overview's top bars in large mode, as fitted
 async function overview(main) {
   const counting = state.plugins.filter(p => p.leadership && p.state !== "failed");
-  const [people, answers] = await Promise.all([api("/api/people"),
-    Promise.all(counting.map(p => api(p.leadership).catch(e => ({ error: e.message }))))]);
+  const problems = [];
+  const [people, answers, notices] = await Promise.all([api("/api/people"),
+    Promise.all(counting.map(p => api(p.leadership).catch(e => ({ error: e.message })))), loadNotices(problems)]);
   const names = new Map(people.map(p => [p.id, p.name]));
   const roles = new Map(people.map(p => [p.id, p.role || ""]));
-  const series = [], problems = [], held = new Map();
+  const series = [], held = new Map();
   counting.forEach((p, k) => {
     const a = answers[k];
     if (!a || a.error || !Array.isArray(a.roles)) {
@@ -412,30 +563,56 @@ async function overview(main) {
     }
   });
   const total = v => Object.values(v).reduce((t, n) => t + n, 0);
-  const rows = [...held.entries()].map(([id, values]) => ({ id, label: names.get(id) || id, values, total: total(values) }))
+  const all = [...held.entries()].map(([id, values]) => ({ id, label: names.get(id) || id, values, total: total(values) }))
     .sort((a, b) => b.total - a.total || a.label.localeCompare(b.label));
-  const byRole = new Set(rows.map(r => roles.get(r.id) || "other"));
+  const byRole = new Set(all.map(r => roles.get(r.id) || "other"));
   let empty = null;
   if (!people.length)
     empty = "Nobody is in the staff list yet: run baton people import staff.csv (or baton demo for a sample school).";
   else if (!series.length && !problems.length)
     empty = "No practice here counts leadership roles yet: a plugin declares it with leadership = \"/api/...\" in its plugin.lua.";
-  else if (!rows.length)
+  else if (!all.length)
     empty = "Nobody holds a leadership role yet: run a practice's commands (the Commands page, or baton --help in a terminal).";
+  const name = "leadership roles per person";
+  // The chart and its "show all" button for the top n (large mode; n as
+  // fitted to the screen when it was last drawn short).
+  const chart = n => {
+    fitted = n;
+    const { rows, more } = topN("overview:bars", all, n);
+    return el("div", { class: "chart" }, barsChart(series, rows, name), more);
+  };
   show(main,
     el("h2", {}, "Who leads what"),
-    el("div", { class: "grid" },
-      el("div", { class: "card" }, el("div", { class: "stat" }, rows.length, " of ", people.length),
-        el("div", { class: "muted" }, "people hold at least one leadership role")),
+    noticesView(notices),
+    // A compact row (large mode leaves out the notes).
+    el("div", { class: "grid stats" },
+      el("div", { class: "card" }, el("div", { class: "stat" }, all.length, " of ", people.length),
+        el("div", { class: "label" }, "people lead"), el("div", { class: "muted note" }, "they hold at least one leadership role")),
       el("div", { class: "card" }, el("div", { class: "stat" }, byRole.size),
-        el("div", { class: "muted" }, "staff roles among them: ", [...byRole].sort().join(", ") || "none yet")),
+        el("div", { class: "label" }, "staff roles among them"), el("div", { class: "muted note" }, [...byRole].sort().join(", ") || "none yet")),
       el("div", { class: "card" }, el("div", { class: "stat" }, series.length),
-        el("div", { class: "muted" }, "practices counting leadership roles: ", series.map(s => s.label).join(", ") || "none"))),
+        el("div", { class: "label" }, "practices count leading"), el("div", { class: "muted note" }, series.map(s => s.label).join(", ") || "none"))),
     problems.map(p => el("p", { class: "warn" }, p)),
     el("div", { class: "card" },
       el("h3", {}, "Leadership roles per person"),
-      legend(series.map((s, k) => [s.label, PALETTE[k % PALETTE.length], s.key])),
-      empty ? el("p", { class: "muted empty" }, empty) : barsChart(series, rows, "leadership roles per person")));
+      // What a bar adds up: each practice's own count, in its own unit,
+      // as the practice says (a rota counts turns already taken, never
+      // the turns planned for later).
+      el("p", { class: "caption muted" }, "Per person, what each practice counts as leading (a colour each): roles held now "
+        + "or turns already taken, never turns planned for later."),
+      legend(series.map((s, k) => [s.label, PALETTE[k % PALETTE.length], s.key]), "Each colour counts:"),
+      empty ? el("p", { class: "muted empty" }, empty)
+        : [chart(expanded.has("overview:bars") ? fitted : TOP.bars), barsTable(series, all, name)]));
+  // On a projector the top bars fit the first screen: fewer when the
+  // screen is short (never under 3).
+  const box = main.querySelector(".chart");
+  if (box && isLarge() && !expanded.has("overview:bars") && window.scrollY === 0) {
+    const bars = box.querySelectorAll("g.bar"), over = box.getBoundingClientRect().bottom - innerHeight;
+    if (bars.length > 3 && over > 0) {
+      const per = box.querySelector("svg").getBoundingClientRect().height / bars.length;
+      box.replaceWith(chart(Math.max(3, bars.length - Math.ceil(over / per))));
+    }
+  }
 }
 
 // ---- forms: every command the person may run ------------------------------
@@ -646,7 +823,7 @@ function resultView(v) {
   if (v === null || v === undefined) return null;
   if (Array.isArray(v) && v.length && v.every(isObject)) return table(null, v);
   if (Array.isArray(v)) return v.length ? el("ul", { class: "values" }, v.map(x => el("li", {}, fmt(x)))) : el("p", { class: "muted" }, "(none)");
-  if (isObject(v)) return el("div", { class: "scroll" }, el("table", { class: "keys" },
+  if (isObject(v)) return el("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": "the result" }, el("table", { class: "keys" },
     el("tbody", {}, Object.entries(v).map(([k, x]) => el("tr", {}, el("th", { scope: "row" }, k), el("td", {}, fmt(x)))))));
   return el("p", { class: "text" }, fmt(v));
 }
@@ -677,7 +854,7 @@ async function render(refresh) {
   if (rendering) { again = again === null ? !!refresh : again && !!refresh; return; }
   rendering = true;
   const route = location.hash.replace(/^#\/?/, "");
-  if (route !== shown) { formCache.clear(); refresh = false; }
+  if (route !== shown) { formCache.clear(); expanded.clear(); refresh = false; }
   markNav();
   const main = document.getElementById("main");
   try {
@@ -692,6 +869,7 @@ async function render(refresh) {
       else await dataPage(main, plugin, page, refresh);
     }
     shown = route;
+    setTitle(route);
     document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();
   } catch (e) {
     shown = null;
@@ -699,6 +877,59 @@ async function render(refresh) {
   }
   rendering = false;
   if (again !== null) { const r = again; again = null; render(r); }
+}
+
+// The school's name (the store's setting baton/school, which `baton demo`
+// sets and `baton config` changes), in the header and every page's title.
+async function loadSchool() {
+  const health = await maybe("/api/health", null);
+  state.school = health && typeof health.school === "string" ? health.school : "";
+  document.getElementById("school").textContent = state.school;
+}
+
+// The tab's title: the page's, the school's, baton.
+function setTitle(route) {
+  const a = [...document.querySelectorAll("#nav a")].find(x => x.dataset.route === route);
+  const page = route === "" ? "Who leads what" : a ? a.textContent : (document.querySelector("main h2") || {}).textContent;
+  document.title = [page, state.school, "baton"].filter(Boolean).join(" — ");
+}
+
+// ---- what changed: a brief highlight after a live update ----------------
+
+// The values a page shows, each by a key that stays the same from one
+// drawing to the next: a stat card (by its label), a bar (by its
+// person), a table row (by its first cell), a chevron (by its step), a
+// notice, a link of a network.
+function values() {
+  const out = new Map();
+  const add = (node, key, value) => { if (key) out.set(key, { node, value }); };
+  const main = document.getElementById("main");
+  main.querySelectorAll(".stats .card").forEach((c, i) =>
+    add(c, "stat:" + ((c.querySelector(".label, .muted") || {}).textContent || i), (c.querySelector(".stat") || c).textContent));
+  main.querySelectorAll("g.bar").forEach(g => add(g, `bar:${g.closest("svg").getAttribute("aria-label")}:${g.dataset.id || g.dataset.label}`,
+    [...g.querySelectorAll("rect")].map(r => r.textContent).join("|")));
+  main.querySelectorAll("section.block table tbody tr, .notices li, .links li.link-target").forEach((tr, i) => {
+    const region = tr.closest("section, ul");
+    const first = tr.cells ? (tr.cells[0] || {}).textContent : tr.dataset.target || tr.textContent;
+    add(tr, `row:${region && region.dataset.key || ""}:${region ? [...region.querySelectorAll("table, ul")].indexOf(tr.closest("table, ul")) : 0}:${first}`, tr.textContent);
+  });
+  main.querySelectorAll("g.step").forEach((g, i) => add(g, `step:${i}:${g.dataset.step}`, g.dataset.status + "|" + g.textContent));
+  return out;
+}
+
+// Marks what differs between two values() (new or changed) for two
+// seconds; says how many in the live region. Motion only where the
+// person has not asked for less (the style sheet's reduced-motion rule).
+let unmark = 0;
+function highlight(before, after) {
+  const moved = [...after.entries()].filter(([k, v]) => !before.has(k) || before.get(k).value !== v.value).map(([, v]) => v.node);
+  clearTimeout(unmark);
+  for (const n of document.querySelectorAll(".changed")) n.classList.remove("changed");
+  for (const n of moved) n.classList.add("changed");
+  if (moved.length) unmark = setTimeout(() => { for (const n of moved) n.classList.remove("changed"); }, 2000);
+  document.getElementById("announce").textContent = moved.length
+    ? `Updated: ${moved.length} value${moved.length === 1 ? "" : "s"} changed.` : "";
+  return moved.length;
 }
 
 function setLarge(on) {
@@ -719,15 +950,22 @@ document.getElementById("large").addEventListener("click", () => {
   render(true);
 });
 try { setLarge(localStorage.getItem("baton.large") === "1" || /[?&]large\b/.test(location.search)); } catch (e) { /* */ }
+// The skip link: to the page's content (the address keeps its route).
+document.getElementById("skip").addEventListener("click", e => {
+  e.preventDefault();
+  document.getElementById("main").focus();
+});
 // Who asks first: the navigation shows a coordinators' page only to them.
-loadMe().then(loadPlugins).then(() => render(false));
+loadMe().then(() => Promise.all([loadPlugins(), loadSchool()])).then(() => render(false));
 // What live.js (the event stream) calls: the page's side of live updates.
 // docs/serve.md, "Live updates", describes the contract.
 window.batonApp = {
   // The data changed (or may have, after a reconnection): draw the page
   // again, keeping scroll and what was typed.
   async changed(info) {
+    const before = values();
     await render(true);
+    highlight(before, values());
     if (state.lists.people || state.lists.groups) loadLists(true);
     if (info && info.version !== undefined)
       document.documentElement.dataset.renderedVersion = String(info.version);
@@ -735,7 +973,7 @@ window.batonApp = {
   // The plugins changed (a reload): navigation, pages and forms again
   // (forms whose command is unchanged are kept, with what was typed).
   async pluginsChanged() {
-    await loadPlugins();
+    await Promise.all([loadPlugins(), loadSchool()]);
     if (state.commands) await loadCommands().catch(() => {});
     render(false);
   },

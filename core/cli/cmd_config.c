@@ -15,8 +15,24 @@
 
 #include "builtin.h"
 
-/* The plugin named `name` (or whose namespace it is), not shadowed. */
+/* baton's own settings, kept and changed as a plugin's are, under the
+ * name "baton": `baton config baton school "Kestrel Bay College"`. */
+static baton_argspec_t core_settings[] = {
+    {.name = "school", .key = "school", .type = BATON_ARG_STRING,
+     .metavar = "NAME",
+     .help = "the school's name, in the dashboard's header and page titles"},
+};
+static baton_manifest_t core_manifest = {
+    .settings = core_settings,
+    .nsettings = sizeof core_settings / sizeof *core_settings};
+static baton_plugin_t core_plugin = {.name = (char *)"baton",
+                                     .m = &core_manifest};
+
+/* The plugin named `name` (or whose namespace it is), not shadowed; "baton"
+ * for baton's own settings. */
 static baton_plugin_t *find_plugin(baton_host_t *h, const char *name) {
+  if (strcmp(name, "baton") == 0)
+    return &core_plugin;
   for (size_t i = 0; i < baton_host_plugin_count(h); i++) {
     baton_plugin_t *p = baton_host_plugin_at(h, i);
     if (p->state != BATON_PLUGIN_SHADOWED && !p->is_script &&

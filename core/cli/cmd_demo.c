@@ -12,6 +12,8 @@
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE /* timegm */
 #include <errno.h>
+#include <signal.h>
+#include <stddef.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -27,6 +29,8 @@
 #include "builtin.h"
 
 #define DEMO_DB "baton-demo.db"
+/* scripts/sample-school.lua's school */
+#define DEMO_SCHOOL "Kestrel Bay College"
 
 /* ---- where things are ----------------------------------------------------- */
 
@@ -95,11 +99,21 @@ static void wait_enter(tour_t *t) {
   say(t, "\n");
 }
 
+/* What the tour's commands name, so that each one works as printed: the
+ * database (quoted for a shell when it needs to be), the people and dates
+ * of this demo. The stops' texts name them as {db}, {mentee}, {from},
+ * {to}, {meeting}, {target}, {principal}, {student}. */
+typedef struct {
+  char db[PATH_MAX + 8];
+  char mentee[64], principal[64], student[64];
+  char from[16], to[16], meeting[16], target[16];
+} tour_vals_t;
+
 typedef struct {
   const char *part;  /* demo.lua --part */
   const char *title;
   const char *what;  /* the practice, in two or three sentences */
-  const char *cmd;   /* what a coordinator types */
+  const char *cmd;   /* what a coordinator types (what the part does) */
   const char *look;  /* what to look at afterwards */
 } stop_t;
 
@@ -111,12 +125,16 @@ static const stop_t stops[] = {
      "language), never pairs someone with their own line manager, and finds\n"
      "the best whole cohort at once, so the last mentee does not get the\n"
      "leftovers. Every pair comes with its reasons.\n",
-     "baton mentor match --capacity 2 --save",
-     "In the dashboard, open Mentoring: each pair and why it was made. At the\n"
-     "terminal, `baton mentor why MENTEE OTHER --capacity 2` says what the whole\n"
-     "cohort would lose if that mentee had another mentor. `baton mentor list`\n"
-     "also shows last year's pairs, ended in June: nobody is given last year's\n"
-     "mentor again.\n"},
+     "baton --db {db} mentor match --capacity 2\n\n"
+     "shows the pairs and their reasons; the tour adds --save, which keeps\n"
+     "them (a second match --save is refused: `mentor rematch` changes them).",
+     "In the dashboard, open Mentoring: each mentor with their mentees and why\n"
+     "each pair was made, and last year's pairs, ended in June (nobody is given\n"
+     "last year's mentor again). At the terminal:\n\n"
+     "    baton --db {db} mentor why {mentee} --capacity 2 --mentees mentees --mentors mentors\n\n"
+     "says what the whole cohort would lose if that mentee had another mentor;\n\n"
+     "    baton --db {db} mentor list\n\n"
+     "lists every pair, last year's too.\n"},
     {"rota", "2. Rotation: sharing out who leads each meeting",
      "Leading a meeting (facilitator, note-taker, timekeeper) is leadership\n"
      "practice, and it should not always fall to the same people. baton plans a\n"
@@ -124,26 +142,59 @@ static const stop_t stops[] = {
      "availability and FTE differ by at most one turn, counting past terms.\n"
      "A role can need a skill: here only trained facilitators facilitate the\n"
      "Mathematics PLC. The term began four weeks ago; last term's rota is saved.\n",
-     "baton rota plan --group \"Mathematics PLC\" --every tue --from ... --to ...\n"
-     "    --needs facilitator:trained_facilitator=yes --save",
-     "In the dashboard, open Rotation: the term's meetings (the first weeks are\n"
-     "past), and the turns per person. Turns from last term count, so whoever\n"
-     "led most then leads less now: `baton rota why --group \"Mathematics PLC\"\n"
-     "--date DATE --role facilitator` explains one choice with those counts;\n"
-     "`--ics DIR` writes a calendar per person.\n"},
+     "baton --db {db} rota plan --group \"Mathematics PLC\" --every tue \\\n"
+     "      --from {from} --to {to} \\\n"
+     "      --needs facilitator:trained_facilitator=yes --save",
+     "In the dashboard, open Rotating roles: the meetings to come with today and\n"
+     "the next meeting marked, and the turns per person against the fairness\n"
+     "bound. Turns from last term count, so whoever led most then leads less\n"
+     "now; this explains one choice with those counts:\n\n"
+     "    baton --db {db} rota why --group \"Mathematics PLC\" --date {meeting} --role facilitator\n\n"
+     "and this writes a calendar per person into the folder calendars:\n\n"
+     "    baton --db {db} rota show --group \"Mathematics PLC\" --ics calendars\n"},
     {"change", "3. Leading a change: Kotter's 8 steps",
      "A change (here: reading in every subject) goes through Kotter's 8 steps,\n"
      "from a sense of urgency to making it stick. Each step has owners from\n"
      "every level (a student leader shares the urgency step with the\n"
      "principal), dated evidence, a due date, and warnings when it stalls.\n",
-     "baton change new \"Reading in every subject\" ... ; baton change step 1 1 "
-     "--status done\n    --owner ... ; baton change evidence 1 1 \"Staff survey: "
-     "...\"",
-     "In the dashboard, open Change: the 8 steps as chevrons, the coalition\n"
-     "and its spread across roles, and the overdue warning on step 3.\n"
-     "`baton change report 1 --format html --out change.html` makes a page to\n"
-     "share.\n"},
+     "baton --db {db} change step 1 1 --status done --owner {principal} --owner {student}\n"
+     "    baton --db {db} change evidence 1 1 \"Staff survey: 68% say students struggle with subject texts\"\n\n"
+     "after starting it as initiative 1 (`change new` with its title and\n"
+     "--target {target}); then the coalition, step 2 and step 3 the same way.",
+     "In the dashboard, open Change: the 8 steps as chevrons, each with its\n"
+     "status in words, its owners with their roles, the guiding coalition and\n"
+     "its spread across roles, and the overdue warning on step 3. This makes a\n"
+     "page to share:\n\n"
+     "    baton --db {db} change report 1 --format html --out change.html\n"},
 };
+
+/* Writes tpl with its {names} replaced by v's values. */
+static void tour_print(FILE *out, const char *tpl, const tour_vals_t *v) {
+  static const struct {
+    const char *name;
+    size_t off;
+  } names[] = {
+      {"{db}", offsetof(tour_vals_t, db)},
+      {"{mentee}", offsetof(tour_vals_t, mentee)},
+      {"{principal}", offsetof(tour_vals_t, principal)},
+      {"{student}", offsetof(tour_vals_t, student)},
+      {"{from}", offsetof(tour_vals_t, from)},
+      {"{to}", offsetof(tour_vals_t, to)},
+      {"{meeting}", offsetof(tour_vals_t, meeting)},
+      {"{target}", offsetof(tour_vals_t, target)},
+  };
+  for (const char *c = tpl; *c;) {
+    size_t i = 0, n = sizeof names / sizeof *names;
+    while (i < n && strncmp(c, names[i].name, strlen(names[i].name)) != 0)
+      i++;
+    if (i < n) {
+      fputs((const char *)v + names[i].off, out);
+      c += strlen(names[i].name);
+    } else {
+      fputc(*c++, out);
+    }
+  }
+}
 
 /* ---- the command ------------------------------------------------------------ */
 
@@ -197,6 +248,132 @@ static void date_add(const char *from, int days, char out[16]) {
   time_t t = timegm(&tm) + (time_t)days * 86400;
   gmtime_r(&t, &tm);
   strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+/* s as a shell word into out (n bytes): as it is when it is plain, else
+ * in single quotes ('it'\''s'). */
+static void shell_quote(const char *s, char *out, size_t n) {
+  if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                "0123456789._/+-") == strlen(s)) {
+    snprintf(out, n, "%s", s);
+    return;
+  }
+  size_t k = 0;
+  out[k++] = '\'';
+  for (const char *c = s; *c && k + 6 < n; c++) {
+    if (*c == '\'') {
+      memcpy(out + k, "'\\''", 4);
+      k += 4;
+    } else {
+      out[k++] = *c;
+    }
+  }
+  out[k++] = '\'';
+  out[k] = '\0';
+}
+
+/* The weekday of date (YYYY-MM-DD): 1 Monday ... 7 Sunday. */
+static int weekday(const char *date) {
+  struct tm tm = {0};
+  int y, m, d;
+  if (baton__date_parse(date, &y, &m, &d) != 0)
+    return 1;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = m - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = 12;
+  time_t t = timegm(&tm);
+  gmtime_r(&t, &tm);
+  return tm.tm_wday == 0 ? 7 : tm.tm_wday;
+}
+
+/* The first day of weekday wd (1 Monday) on or after from, into out. */
+static void on_or_after(const char *from, int wd, char out[16]) {
+  date_add(from, ((wd - weekday(from)) % 7 + 7) % 7, out);
+}
+
+static int first_id(const baton_person_t *p, void *ud) {
+  snprintf(ud, 64, "%s", p->id);
+  return 1;
+}
+
+/* What the tour's commands name (tour_vals_t), as scripts/demo.lua
+ * chooses them: the first mentee and the first principal and student
+ * leader by id, this term's dates (it began four weeks before the coming
+ * Monday and runs twelve weeks from it), the next Tuesday's meeting. */
+static void tour_values(baton_store_t *s, const char *db, const char *today,
+                        tour_vals_t *v) {
+  memset(v, 0, sizeof *v);
+  shell_quote(db, v->db, sizeof v->db);
+  baton_group_members(s, "mentees", first_id, v->mentee);
+  baton_filter_t principal = {"role", "principal"}, student = {"role",
+                                                               "student leader"};
+  baton_people_each(s, &principal, 1, 0, first_id, v->principal);
+  baton_people_each(s, &student, 1, 0, first_id, v->student);
+  char now[16], monday[16];
+  date_add(today, 0, now);
+  on_or_after(now, 1, monday);
+  date_add(monday, -28, v->from);
+  date_add(monday, 7 * 12 - 3, v->to);
+  on_or_after(now, 2, v->meeting);
+  date_add(now, 240, v->target);
+}
+
+/* ---- the dashboard during the tour ---------------------------------------- */
+
+/* `baton serve` started before the tour's first step, so the room watches
+ * each practice arrive; the tour then waits for it, passing Ctrl-C (and a
+ * TERM) on to it. */
+static pid_t dashboard = -1;
+
+static void pass_on(int sig) {
+  if (dashboard > 0)
+    kill(dashboard, sig);
+}
+
+/* Starts `baton --db DB serve --listen LISTEN`; returns its pid or -1. */
+static pid_t start_dashboard(baton_cli_t *cli, const char *exe, const char *db,
+                             const char *listen) {
+  fflush(cli->out);
+  fflush(cli->err);
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl(exe, "baton", "--db", db, "serve", "--listen", listen, (char *)NULL);
+    _exit(127);
+  }
+  if (pid < 0)
+    return -1;
+  dashboard = pid;
+  struct sigaction sa = {0};
+  sa.sa_handler = pass_on;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  /* Half a second for it to print its address and sign-in link before the
+   * tour's first step, or to fail (a port in use). */
+  for (int i = 0; i < 5; i++) {
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    int st;
+    if (waitpid(pid, &st, WNOHANG) == pid) {
+      fprintf(cli->err, "baton demo: the dashboard did not start (see "
+                        "above); the tour goes on without it\n");
+      dashboard = -1;
+      return -1;
+    }
+  }
+  return pid;
+}
+
+/* Waits for the dashboard to stop; its exit status. */
+static int wait_dashboard(baton_cli_t *cli) {
+  fprintf(cli->out, "\nThe dashboard is still running (Ctrl-C to stop).\n");
+  fflush(cli->out);
+  int st = 0;
+  while (waitpid(dashboard, &st, 0) < 0 && errno == EINTR)
+    ;
+  dashboard = -1;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 0;
 }
 
 /* The school's past, so that fairness over time and history have
@@ -313,6 +490,13 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   if (!staff || !groups || import_one(cli, s, staff, 1, &npeople) != 0 ||
       import_one(cli, s, groups, 0, &nmembers) != 0)
     goto done;
+  /* The school's name, in the dashboard's header (`baton config baton
+   * school` changes it). */
+  if (baton_settings_set(s, "baton", "school", DEMO_SCHOOL) != 0) {
+    fprintf(cli->err, "baton demo: cannot store the school's name in %s: %s\n",
+            db, baton_store_last_error(s));
+    goto done;
+  }
   fprintf(cli->out, "School: %zu people and %zu group memberships in %s "
                     "(size %lld, seed %lld)\n", npeople, nmembers, db, size,
           seed);
@@ -324,26 +508,42 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
     if (run_script(cli, dir, "demo.lua", 0, NULL, NULL) != 0)
       goto done;
   } else {
-    say(&t, "\nSee them with `baton people list` and `baton groups list`; in "
-            "the dashboard,\nPeople and Groups.\n");
+    tour_vals_t v;
+    tour_values(s, db, cli->host->opts.today, &v);
+    char exe[PATH_MAX];
+    size_t n = sizeof exe;
+    if (!no_serve && uv_exepath(exe, &n) == 0 && have_serve(exe)) {
+      say(&t, "\nThe dashboard starts now, before the practices, so the room "
+              "sees each one\narrive (open the address below):\n\n");
+      start_dashboard(cli, exe, db, listen);
+    }
+    tour_print(cli->out, "\nSee the people and groups at the terminal:\n\n"
+                         "    baton --db {db} people list\n"
+                         "    baton --db {db} groups list\n\n"
+                         "The dashboard's Overview counts who leads what among "
+                         "them.\n", &v);
     wait_enter(&t);
     for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
       const stop_t *st = &stops[i];
-      fprintf(cli->out, "\n== %s ==\n\n%s\nThe command:\n\n    %s\n",
-              st->title, st->what, st->cmd);
+      fprintf(cli->out, "\n== %s ==\n\n%s\nWhat a coordinator types (the "
+                        "tour does it now):\n\n    ", st->title, st->what);
+      tour_print(cli->out, st->cmd, &v);
+      fputc('\n', cli->out);
       wait_enter(&t);
       say(&t, "\n");
       const char *part_argv[] = {"--part", st->part};
       if (run_script(cli, dir, "demo.lua", 2, part_argv, NULL) != 0)
         goto done;
-      fprintf(cli->out, "\n%s", st->look);
+      fputc('\n', cli->out);
+      tour_print(cli->out, st->look, &v);
       wait_enter(&t);
     }
-    say(&t, "\n== That is the tour ==\n\nEverything you saw is in the event "
-            "log (`baton change history 1`), and\neach practice is a Lua "
-            "plugin in plugins/ that a school can change.\nThe school itself "
-            "comes from scripts/sample-school.lua: `--size` and\n`--seed` "
-            "make another one; `baton demo --reset` starts again.\n");
+    tour_print(cli->out, "\n== That is the tour ==\n\nEverything you saw is in "
+                         "the event log:\n\n    baton --db {db} change history 1"
+                         "\n\nEach practice is a Lua plugin in plugins/ that a "
+                         "school can change.\nThe school itself comes from "
+                         "scripts/sample-school.lua: `--size` and\n`--seed` make "
+                         "another one; `baton demo --reset` starts again.\n", &v);
   }
   status = 0;
 
@@ -353,18 +553,27 @@ done:
   free(staff);
   free(groups);
   free(dir);
-  if (status != 0)
+  if (status != 0) {
+    if (dashboard > 0) {
+      kill(dashboard, SIGTERM);
+      wait_dashboard(cli);
+    }
     return status;
+  }
+  if (dashboard > 0)
+    return wait_dashboard(cli);
 
   /* 3. The dashboard: `baton serve` replaces this process, so Ctrl-C ends
    * it as it ends any serve. */
   char exe[PATH_MAX];
   size_t n = sizeof exe;
   if (no_serve || uv_exepath(exe, &n) != 0 || !have_serve(exe)) {
+    char q[PATH_MAX + 8];
+    shell_quote(db, q, sizeof q);
     fprintf(cli->out, "\nTry: baton --db %s people list; baton --db %s mentor "
                       "list --active;\n     baton --db %s rota show --group "
                       "\"Mathematics PLC\"; baton --db %s change status 1\n",
-            db, db, db, db);
+            q, q, q, q);
     if (!no_serve)
       fprintf(cli->out, "(This baton has no `baton serve` yet: no "
                         "dashboard.)\n");

@@ -1,7 +1,8 @@
 -- The change page of the dashboard (`baton serve`), as the blocks the
 -- dashboard draws (docs/plugins.md, "Pages, forms and access"): each
 -- initiative's eight steps with their status, owners (with their roles)
--- and what is due, its warnings, and the evidence recorded. Pure: it gets
+-- and what is due, its guiding coalition and its spread across roles, its
+-- warnings, and the evidence recorded. Pure: it gets
 -- the initiatives' standing (init.lua's `standing`) and the owners'
 -- people, and neither reads the store nor prints.
 --
@@ -30,10 +31,38 @@ function M.shorten(s, n)
   return s:sub(1, utf8.offset(s, n) - 1):gsub("%s+$", "") .. "…"
 end
 
+-- An owner as `change status` names them, with their role: "Sam Rivera
+-- (aide)"; the id where the person is not in the staff list.
 local function person(id, people)
   local p = people[id]
   if not p then return id end
-  return ("%s %s%s"):format(id, p.name or "", p.role and (" (" .. p.role .. ")") or "")
+  return ("%s%s"):format(p.name or id, p.role and (" (" .. p.role .. ")") or "")
+end
+
+-- An initiative's guiding coalition: who is in it (with role, department
+-- and campus), and its spread across the school's roles as bars.
+local function coalition(st)
+  local c = st.coalition
+  if not c or #(c.members or {}) == 0 then return {} end
+  local rows = {}
+  for i, p in ipairs(c.members) do
+    rows[i] = { name = p.name or p.id, role = p.role or "", department = p.department or "", campus = p.campus or "" }
+  end
+  table.sort(rows, function(a, b) return a.role < b.role or (a.role == b.role and a.name < b.name) end)
+  local counts, bars = {}, {}
+  for _, r in ipairs(rows) do counts[r.role] = (counts[r.role] or 0) + 1 end
+  for _, role in ipairs(c.roles or {}) do bars[#bars + 1] = { label = role, values = { people = counts[role] or 0 } } end
+  for _, role in ipairs(c.roles_absent or {}) do bars[#bars + 1] = { label = role, values = { people = 0 } } end
+  local absent = #(c.roles_absent or {}) > 0 and ("; no one yet from: " .. table.concat(c.roles_absent, ", ")) or
+    "; every role of the school is in it"
+  return {
+    { view = "bars", title = st.title .. ": the coalition's spread across roles", unit = "people",
+      caption = "The guiding coalition: " .. c.summary .. absent .. ".",
+      series = { { key = "people", label = "people in the coalition" } }, rows = bars },
+    { view = "table", title = st.title .. ": the guiding coalition", caption = "Who leads the change, from every level.",
+      columns = { { key = "name", label = "Name" }, { key = "role", label = "Role" },
+        { key = "department", label = "Department" }, { key = "campus", label = "Campus" } }, rows = rows },
+  }
 end
 
 -- One initiative as an item of the steps view.
@@ -101,6 +130,9 @@ function M.blocks(all, people)
     blocks[#blocks + 1] = { view = "steps", title = "Kotter's 8 steps",
       caption = "Each step's status, its owners and what is due; a step in progress with a warning is stalled.",
       items = items }
+  end
+  for _, st in ipairs(all) do
+    for _, b in ipairs(coalition(st)) do blocks[#blocks + 1] = b end
   end
   if #warnings > 0 then
     blocks[#blocks + 1] = { view = "table", title = "Warnings", caption = "Where a change is losing momentum.",

@@ -5,8 +5,9 @@
 --
 -- Only what the page's readers (everyone signed in, viewers too) may
 -- see goes in: the active pairs and their reasons, who is still without a
--- mentor. Ended pairs and the reasons they ended stay with `mentor list`
--- (a coordinator's command) and each person's own `mentor mine`.
+-- mentor, and the pairs that have ended (last year's), with their dates
+-- but never why they ended: that stays with `mentor list` (a
+-- coordinator's command) and each person's own `mentor mine`.
 
 local M = {}
 
@@ -22,10 +23,34 @@ local function mean(list)
 end
 
 --- The page's blocks.
----@param v {pairs: table[], mentees: table[], mentors: table[], groups: string}
+-- The pairs that have ended, newest first, each with both names: v.ended
+-- when given, else read from the store (the route gives only the active).
+local function ended_pairs(v)
+  if v.ended then return v.ended end
+  local all = require("settings").all() or {}
+  local list, ids = {}, {}
+  for _, p in ipairs(all) do
+    if p.ended then
+      list[#list + 1] = p
+      ids[#ids + 1] = p.mentee; ids[#ids + 1] = p.mentor
+    end
+  end
+  local people = #ids > 0 and baton.people.get_many(ids) or {}
+  local out = {}
+  for i, p in ipairs(list) do
+    out[i] = { mentee = p.mentee, mentee_name = people[p.mentee] and people[p.mentee].name, mentor = p.mentor,
+      mentor_name = people[p.mentor] and people[p.mentor].name, started = p.started, ended = p.ended }
+  end
+  table.sort(out, function(a, b) return a.ended > b.ended end)
+  return out
+end
+
+---@param v {pairs: table[], mentees: table[], mentors: table[], groups: string, ended?: table[]}
 ---  pairs: the active pairs {id, mentee, mentee_name, mentor, mentor_name,
 ---  score, started, reasons}; mentees, mentors: the cohort's active people
----  {id, name}; groups: the cohort's groups in words
+---  {id, name}; groups: the cohort's groups in words; ended: the ended
+---  pairs {mentee, mentee_name, mentor, mentor_name, started, ended}
+---  (default: read from the store)
 ---@return {blocks: table[]}
 function M.blocks(v)
   local paired, mentoring = {}, {}
@@ -70,7 +95,8 @@ function M.blocks(v)
         since = p.started, score = p.score, reasons = p.reasons }
     end
     blocks[#blocks + 1] = { view = "network", title = "Who mentors whom",
-      caption = "Mentors and their mentees; each line says what the pair shares.", nodes = nodes, links = links }
+      caption = "Each mentor with their mentees, and what each pair shares (the reasons it was made).",
+      source_label = "mentor", target_label = "mentee", nodes = nodes, links = links }
     blocks[#blocks + 1] = { view = "table", title = "Active pairs",
       caption = "Every pair with its score and the reasons it was made.",
       columns = { { key = "pair", label = "#" }, { key = "mentor", label = "Mentor" },
@@ -83,6 +109,19 @@ function M.blocks(v)
       caption = ("Mentees of the cohort (%s) with no active pair: a rematch pairs them where the rules allow, "
         .. "and `baton mentor why MENTEE` says what stands in the way."):format(v.groups),
       columns = { { key = "mentee", label = "Mentee" } }, rows = unmatched }
+  end
+  local ended = ended_pairs(v)
+  if #ended > 0 then
+    local rows = {}
+    for i, p in ipairs(ended) do
+      rows[i] = { mentor = who(p.mentor, p.mentor_name), mentee = who(p.mentee, p.mentee_name), since = p.started,
+        ended = p.ended }
+    end
+    blocks[#blocks + 1] = { view = "table", title = "Pairs that have ended",
+      caption = "Last year's pairs and any pair ended since, newest first: a match never gives a mentee their "
+        .. "last mentor again. Why a pair ended stays with the coordinator (`baton mentor list`).",
+      columns = { { key = "mentor", label = "Mentor" }, { key = "mentee", label = "Mentee" },
+        { key = "since", label = "Since" }, { key = "ended", label = "Ended" } }, rows = rows }
   end
   blocks[#blocks + 1] = { view = "commands", commands = { "match", "rematch", "end", "mine" } }
   return { blocks = blocks }

@@ -1,6 +1,7 @@
 -- The rota page of the dashboard (`baton serve`), as the blocks the
 -- dashboard draws (docs/plugins.md, "Pages, forms and access"): for each
--- group, the meetings to come with who holds which role (today marked),
+-- group, the meetings to come with who holds which role (today and the
+-- next meeting marked),
 -- and each person's turns of the term set against the fairness bound.
 -- Pure: it gets the saved rota and neither reads the store nor prints.
 --
@@ -31,7 +32,9 @@ local function upcoming(g, today)
     if date < today then
       past = past + 1
     else
-      local row = { when = when(date, today), date = WEEKDAY[baton.date.weekday(date)] .. " " .. date }
+      -- the first meeting to come is marked as the next one
+      local row = { when = when(date, today) .. (#rows == 0 and " · next meeting" or ""),
+        date = WEEKDAY[baton.date.weekday(date)] .. " " .. date }
       for r, role in ipairs(g.roles) do
         local id = g.slots[date] and g.slots[date][role]
         row["r" .. r] = id and who(id, g.names[id]) or "(unfilled)"
@@ -39,10 +42,11 @@ local function upcoming(g, today)
       rows[#rows + 1] = row
     end
   end
-  local caption = #rows == 0 and "Every meeting of this rota is past: plan the next term."
-    or ("Who holds each role at the meetings to come%s."):format(past > 0
+  local caption = ("Today is %s %s. "):format(WEEKDAY[baton.date.weekday(today)], today)
+    .. (#rows == 0 and "Every meeting of this rota is past: plan the next term."
+    or ("Who holds each role at the meetings to come, the next one marked%s."):format(past > 0
       and ("; %d past meeting%s not shown (`baton rota show --group \"%s\"` lists them)"):format(past,
-        past == 1 and "" or "s", g.group) or "")
+        past == 1 and "" or "s", g.group) or ""))
   return { view = "table", title = g.group, caption = caption, columns = columns, rows = rows }
 end
 

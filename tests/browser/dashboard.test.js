@@ -49,7 +49,7 @@ const LIVE_MS = 2000;
 // The fixture's hostile text (showcase/init.lua): it must show as text.
 const MARKUP = '<img src=x id="injected"> <script>document.title="injected"</script> & <b>bold</b>';
 
-let passed = 0, failed = 0, stopping = false;
+let passed = 0, failed = 0, stopping = false, noticesListed = false;
 // Answers the test asks for that fail on purpose: [status, url pattern].
 const expected = [];
 function check(what, ok, detail) {
@@ -201,6 +201,11 @@ async function main() {
     return r.json();
   };
   const standIn = (await fetch(url + "api/commands")).status === 404;
+  const listed = await api("/api/plugins");
+  noticesListed = listed.some(p => "notices" in p);
+  console.log(noticesListed ? "# /api/plugins lists notices: the fixture's manifest declares them"
+    : "# /api/plugins has no notices field yet: the test adds it for the fixtures (showcase, tally)");
+  expected.push([404, /\/api\/tally\/no-notices$/]);
   console.log(`baton serve at ${url} on ${db}; screenshots in ${OUT}`);
   console.log(standIn ? "# this baton has no /api/commands: the test stands in for /api/commands and /api/run"
     : "# /api/commands and /api/run are the server's own");
@@ -225,6 +230,18 @@ async function main() {
       await ctx.route(/\/api\/run\//, standInRun);
     }
     if (me) await ctx.route(/\/api\/me$/, route => route.fulfill({ json: me }));
+    // The plugins' notices (contract: `notices` in /api/plugins): where the
+    // server does not list the field yet, the test adds it for the
+    // fixture's route, and a failing route for tally.
+    if (!noticesListed) await ctx.route(/\/api\/plugins$/, async route => {
+      const r = await route.fetch();
+      const list = await r.json();
+      for (const p of list) {
+        if (p.name === "showcase") p.notices = "/api/showcase/notices";
+        if (p.name === "tally") p.notices = "/api/tally/no-notices";
+      }
+      route.fulfill({ response: r, json: list });
+    });
     const page = await ctx.newPage();
     page.on("pageerror", e => problems.push("page error: " + e.message));
     page.on("console", m => {
@@ -247,6 +264,7 @@ async function main() {
 
   try {
     await readmePicture(browser);
+    await checkTour();
     const desk = await newPage({ viewport: { width: 1280, height: 800 } }, { signIn: true });
     const plugins = await api("/api/plugins");
     ROUTES = ["", ...plugins.filter(p => p.state !== "failed")
@@ -270,6 +288,11 @@ async function main() {
     await checkLarge(desk, open);
     const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await checkPhone(phone, open);
+    await checkNotices(desk, open);
+    // Signed in as the desk's coordinator (the one-time address is used).
+    const signedIn = await desk.context().storageState();
+    await checkA11y(newPage, open, signedIn);
+    await checkProjector(newPage, open, signedIn);
     await checkLive(desk, api, open);
     same("no page errors, console errors or failed requests", problems, []);
   } finally {
@@ -297,6 +320,18 @@ async function readmePicture(browser) {
     document.getElementById("live").textContent === "live", null, { timeout: 10000 });
   await page.screenshot({ path: path.join(OUT, "dashboard.png") });
   await ctx.close();
+  // The README's three sizes (docs/img/desktop.png, projector.png,
+  // phone.png): the overview of the demo school, signed in by the same
+  // session.
+  for (const [name, o] of Object.entries(SIZES)) {
+    const c = await browser.newContext({ viewport: o.viewport, isMobile: o.isMobile, hasTouch: o.hasTouch });
+    const p = await c.newPage();
+    await p.goto(demo.url + (o.large ? "?large" : "") + "#/");
+    await p.waitForFunction(() => document.getElementById("updated").textContent !== "" &&
+      document.getElementById("live").textContent === "live", null, { timeout: 10000 });
+    await p.screenshot({ path: path.join(OUT, name + ".png") });
+    await c.close();
+  }
   demo.proc.stopping = true;
   demo.proc.kill("SIGTERM");
   await demo.proc.exited;
@@ -440,8 +475,11 @@ async function checkViews(page, api, open) {
       colour: getComputedStyle(g.querySelector("polygon")).fill,
       label: g.querySelector("polygon title").textContent,
       owners: [...g.querySelectorAll("text.owner")].map(t => t.dataset.owner),
-      cut: [...g.querySelectorAll("text.owner")].every(t => t.firstChild.textContent === t.dataset.owner ||
-        (t.firstChild.textContent.endsWith("…") && t.querySelector("title").textContent === t.dataset.owner)),
+      // an owner on one line or two (its tspans), else cut with the whole name as its title
+      cut: [...g.querySelectorAll("text.owner")].every(t => {
+        const shown = [...t.querySelectorAll("tspan")].map(x => x.textContent).join(" ");
+        return shown === t.dataset.owner || (/…$/.test(shown) && t.querySelector("title").textContent === t.dataset.owner);
+      }),
     })),
   }));
   const item = steps.items[0];
@@ -835,6 +873,7 @@ async function checkPhone(page, open) {
   const bar = await chartText(page, 'svg[aria-label="leadership roles per person"]');
   check("phone: the bar chart's names are legible (>= 11 px)", bar >= 11, `${bar.toFixed(1)} px`);
   await open(page, "showcase/views");
+  await page.click('section[data-view="network"] details summary');
   const net = await chartText(page, 'section[data-view="network"] svg');
   check("phone: the network's names are legible (>= 11 px)", net >= 11, `${net.toFixed(1)} px`);
   const chev = await chartText(page, "svg.chevrons");
@@ -893,11 +932,301 @@ async function checkLive(page, api, open) {
     n => / of (\d+)/.test(document.querySelector(".grid .stat").textContent) &&
       Number(/ of (\d+)/.exec(document.querySelector(".grid .stat").textContent)[1]) === n, before + 1);
   check(`a person imported in another process is counted on the overview within ${LIVE_MS} ms (${ms3} ms)`, ms3 >= 0 && ms3 <= LIVE_MS);
+  const marked = await page.evaluate(() => ({
+    changed: [...document.querySelectorAll("main .changed")].map(e => (e.querySelector(".label") || e).textContent),
+    said: document.getElementById("announce").textContent,
+    version: document.documentElement.dataset.renderedVersion,
+  }));
+  check("... what changed is highlighted (the count of people), and said for a screen reader",
+    marked.changed.some(t => /people lead/.test(t)) && /^Updated: \d+ values? changed\.$/.test(marked.said) && !!marked.version,
+    JSON.stringify(marked));
+  await page.waitForTimeout(2200);
+  same("... for two seconds", await page.$$eval("main .changed", es => es.length), 0);
   const bars = await page.$$eval('svg[aria-label="leadership roles per person"] g.bar', gs => gs.map(g => g.dataset.id));
   check("the overview still draws after the changes", bars.length > 0);
 }
 
+// ---- the overview's notices ----------------------------------------------------
+
+async function checkNotices(page, open) {
+  await open(page, "");
+  const shown = await page.$$eval("main ul.notices li", ls => ls.map(l => ({
+    plugin: l.dataset.plugin, level: l.className, text: l.textContent,
+    links: [...l.querySelectorAll("a")].map(a => a.getAttribute("href")) })));
+  same("notices: each plugin's notice at the top of the overview, as text, with its level; only a link of this dashboard kept",
+    shown, [
+      { plugin: "showcase", level: "notice warning", text: "⚠ Warning Two teams have no lead yet See more", links: ["#/showcase/views"] },
+      { plugin: "showcase", level: "notice info", text: `ℹ Note a note ${MARKUP}`, links: [] },
+    ]);
+  check("notices come before the overview's stats",
+    await page.evaluate(() => !!(document.querySelector("main ul.notices").compareDocumentPosition(document.querySelector("main .stats"))
+      & Node.DOCUMENT_POSITION_FOLLOWING)));
+  check("notices: a failing notices route is shown like a failing leadership route",
+    (await page.$$eval("main p.warn", ps => ps.map(p => p.textContent))).some(t => /^tally: \/api\/tally\/no-notices failed/.test(t)));
+  same("notices: no markup from a notice, no script run", await injected(page), { elements: 0, title: false });
+}
+
+// ---- accessible to everyone: axe-core on every page and size --------------------
+
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const SIZES = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  projector: { viewport: { width: 1280, height: 720 }, large: true },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+};
+
+// axe-core's violations on the page as it is (injected by the test, never
+// served by baton): [{id, impact, nodes: [target]}].
+async function axe(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")) }));
+  });
+}
+
+// WCAG contrast of two CSS colours (rgb(...) as computed).
+function contrast(a, b) {
+  const lum = c => {
+    const [r, g, bl] = c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+const A11Y = {}; // "size route" -> violations, for the closing figures
+async function checkA11y(newPage, open, signedIn) {
+  for (const [size, opts] of Object.entries(SIZES)) {
+    const page = await newPage({ viewport: opts.viewport, isMobile: opts.isMobile, hasTouch: opts.hasTouch,
+      reducedMotion: "reduce", storageState: signedIn });
+    if (opts.large) { await open(page, ""); await page.evaluate(() => localStorage.setItem("baton.large", "1")); }
+    for (const route of ROUTES) {
+      await open(page, route);
+      await page.waitForTimeout(100);
+      // every <details> open, so what it holds is checked too
+      await page.$$eval("main details", ds => ds.forEach(d => { d.open = true; }));
+      const t0 = Date.now();
+      const v = await axe(page);
+      A11Y[`${size} ${route || "overview"}`] = { violations: v.length, ms: Date.now() - t0 };
+      same(`axe: no violations at ${size} size on ${route || "overview"}`, v, []);
+      // aria-current on the active link, and only there
+      const current = await page.$$eval('#nav a[aria-current="page"]', as => as.map(a => a.getAttribute("href")));
+      same(`aria-current: the ${route || "overview"} link, and only it (${size})`, current, [`#/${route}`]);
+      const title = await page.title();
+      check(`the tab's title names the page (${size}, ${route || "overview"}): ${title}`,
+        /\S — .*baton$/.test(title) && !title.startsWith("baton"));
+    }
+    if (size === "phone") {
+      // the header: the name and tools in one row, the pages in a second one
+      const rows = await page.evaluate(() => {
+        // rows: a box that starts below the last row's bottom starts a new one
+        const boxes = ["header h1", "#nav", "header .tools"].map(s => document.querySelector(s).getBoundingClientRect())
+          .sort((a, b) => a.top - b.top);
+        let n = 0, bottom = -1;
+        for (const b of boxes) { if (b.top >= bottom - 1) { n++; bottom = b.bottom; } else bottom = Math.max(bottom, b.bottom); }
+        const nav = document.querySelector("#nav"), link = nav.querySelector("a");
+        return { rows: n, navOneLine: nav.getBoundingClientRect().height < 1.8 * link.getBoundingClientRect().height,
+          height: Math.round(document.querySelector("header").getBoundingClientRect().height) };
+      });
+      check(`phone: the header fits in two rows (${rows.height} px tall)`, rows.rows <= 2 && rows.navOneLine, JSON.stringify(rows));
+      await open(page, "");
+      await page.screenshot({ path: path.join(OUT, "check-phone.png") });
+    }
+    if (size === "desktop") {
+      // the skip link: the first Tab, then Enter: the page's content has focus
+      await open(page, "kotter/change");
+      await page.keyboard.press("Tab");
+      same("the first Tab reaches the skip link", await page.evaluate(() => document.activeElement.id), "skip");
+      const ring = await page.evaluate(() => {
+        const s = getComputedStyle(document.activeElement);
+        return { style: s.outlineStyle, width: parseFloat(s.outlineWidth), top: document.activeElement.getBoundingClientRect().top };
+      });
+      check("... it shows, with a visible focus ring", ring.style !== "none" && ring.width >= 2 && ring.top >= 0, JSON.stringify(ring));
+      await page.keyboard.press("Enter");
+      same("... Enter moves focus to the content, the address unchanged",
+        await page.evaluate(() => [document.activeElement.id, location.hash]), ["main", "#/kotter/change"]);
+      await page.keyboard.press("Tab");
+      const next = await page.evaluate(() => {
+        const s = getComputedStyle(document.activeElement);
+        return { tag: document.activeElement.tagName, style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+      });
+      check("the next Tab goes into the content, with a visible focus ring", next.style !== "none" && next.width >= 2, JSON.stringify(next));
+      // every status colour: its text at least 4.5:1 (the chevrons are SVG, which axe does not measure)
+      const pairs = await page.$$eval("svg.chevrons g.step", gs => gs.map(g => ({ status: g.dataset.status,
+        fill: getComputedStyle(g.querySelector("polygon")).fill,
+        ink: [...g.querySelectorAll("text.name, text.status")].map(t => getComputedStyle(t).fill),
+        words: g.querySelector("text.status").textContent })));
+      const statuses = await page.evaluate(() => {
+        const css = getComputedStyle(document.documentElement), probe = document.createElement("i");
+        document.body.append(probe);
+        const out = {};
+        for (const [k, v] of [["done", "--done"], ["in-progress", "--progress"], ["stalled", "--stalled"], ["needs-renewal", "--renewal"]]) {
+          probe.style.color = css.getPropertyValue(v).trim();
+          out[k] = getComputedStyle(probe).color;
+        }
+        probe.remove();
+        return out;
+      });
+      for (const [k, c] of Object.entries(statuses)) {
+        const r = contrast(c, "rgb(255, 255, 255)");
+        check(`contrast: white on the ${k} colour is ${r.toFixed(2)}:1 (at least 4.5)`, r >= 4.5);
+      }
+      check("contrast: every chevron's text is at least 4.5:1 on its colour",
+        pairs.length > 0 && pairs.every(p => p.ink.every(i => contrast(i, p.fill) >= 4.5)),
+        JSON.stringify(pairs.map(p => [p.status, p.ink.map(i => contrast(i, p.fill).toFixed(2))])));
+      check("each chevron says its status in words, not colour alone",
+        pairs.every(p => p.words.includes(p.status.replace(/-/g, " "))), JSON.stringify(pairs.map(p => p.words)));
+      await open(page, "");
+      await page.screenshot({ path: path.join(OUT, "check-desktop.png") });
+    }
+    await page.context().close();
+  }
+}
+
+// ---- the projector: 1280x720 with large text ------------------------------------
+
+// Where an element's bottom is, in the first screen's pixels (-1: none).
+function bottom(page, selector) {
+  return page.evaluate(s => { const e = document.querySelector(s); return e ? Math.round(e.getBoundingClientRect().bottom) : -1; }, selector);
+}
+
+async function checkProjector(newPage, open, signedIn) {
+  const page = await newPage({ viewport: { width: 1280, height: 720 }, storageState: signedIn });
+  await open(page, "");
+  await page.evaluate(() => localStorage.setItem("baton.large", "1"));
+  await open(page, "");
+  const o = await page.evaluate(() => ({
+    header: Math.round(document.querySelector("header").getBoundingClientRect().height),
+    stats: Math.round(document.querySelector("main .stats").getBoundingClientRect().bottom),
+    bars: document.querySelectorAll('svg[aria-label="leadership roles per person"] g.bar').length,
+    chart: Math.round(document.querySelector("main .chart").getBoundingClientRect().bottom),
+    more: (document.querySelector("main .chart button.show-all") || {}).textContent,
+    all: document.querySelectorAll("main details.alt tbody tr").length,
+  }));
+  check(`projector: the overview's header is one row (${o.header} px)`, o.header <= 70, JSON.stringify(o));
+  check(`projector: the stat row and the top ${o.bars} bars fit the first screen (bottom at ${o.chart} of 720 px)`,
+    o.bars >= 3 && o.chart <= 720 && o.stats < 300, JSON.stringify(o));
+  same("projector: a button shows all, the table has everyone", o.more, `Show all ${o.all}`);
+  await page.screenshot({ path: path.join(OUT, "check-projector.png") });
+  await page.click("main .chart button.show-all");
+  await page.waitForFunction(n => document.querySelectorAll('svg[aria-label="leadership roles per person"] g.bar').length === n, o.all);
+  same("projector: show all draws every bar, and its button keeps focus",
+    await page.evaluate(() => [document.activeElement.textContent, document.activeElement.getAttribute("aria-expanded")]),
+    [`Show the top ${o.bars}`, "true"]);
+  // The practices' pages: the key content in the first screen.
+  const keys = { "mentoring/pairs": "main ul.links > li", "kotter/change": "svg.chevrons g.step polygon",
+    "rotation/rota": 'section[data-view="table"] tbody tr' };
+  for (const [route, sel] of Object.entries(keys)) {
+    if (!ROUTES.includes(route)) continue;
+    await open(page, route);
+    const b = await bottom(page, sel);
+    check(`projector: ${route}'s first ${sel} is in the first screen (bottom at ${b} of 720 px)`, b > 0 && b <= 720);
+    await page.screenshot({ path: path.join(OUT, `projector-${route.replace("/", "-")}.png`) });
+  }
+  await open(page, "kotter/change");
+  const chev = await page.evaluate(() => {
+    const svg = document.querySelector("svg.chevrons"), card = svg.closest(".card");
+    const cs = getComputedStyle(card), inner = card.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    const body = parseFloat(getComputedStyle(document.body).fontSize);
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const name = Number(svg.querySelector("text.name").getAttribute("font-size")) * scale;
+    return { width: svg.getBoundingClientRect().width, inner, name, body };
+  });
+  check(`projector: the chevrons fill the card's width (${Math.round(chev.width)} of ${Math.round(chev.inner)} px)`,
+    chev.width >= chev.inner * 0.95, JSON.stringify(chev));
+  check(`projector: the chevrons' labels are at the body's text size (${chev.name.toFixed(1)} of ${chev.body} px)`,
+    Math.abs(chev.name - chev.body) <= 1, JSON.stringify(chev));
+  await page.evaluate(() => localStorage.setItem("baton.large", ""));
+  await page.context().close();
+}
+
+// ---- the tour: the dashboard before the first step, every command as printed ----
+
+function runShell(cmd, cwd) {
+  return new Promise(resolve => execFile("sh", ["-c", `baton() { "$BATON" "$@"; }\n${cmd}`],
+    { cwd, env: { ...env, BATON }, timeout: 60000 },
+    (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr })));
+}
+
+// The baton commands a tour's output prints: indented lines that start
+// with `baton` (a trailing \ goes on to the next line) and the Try: line.
+function printedCommands(out) {
+  const cmds = [];
+  const lines = out.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    let m = /^\s{4}(baton .*)$/.exec(lines[i]);
+    if (m) {
+      let c = m[1];
+      while (c.endsWith("\\") && i + 1 < lines.length) c = c.slice(0, -1) + " " + lines[++i].trim();
+      cmds.push(c);
+    }
+    m = /^(?:Try:|\s{5})\s*(baton .*)$/.exec(lines[i]);
+    if (m && !/^\s{4}baton/.test(lines[i])) cmds.push(...m[1].split(/;\s*/).filter(x => x.startsWith("baton")));
+  }
+  return cmds;
+}
+
+const TOUR = {};
+async function checkTour() {
+  const dir = fs.mkdtempSync(path.join(work, "tour-"));
+  // 1. Printed as the tour runs, without a dashboard: each command works as printed.
+  const t0 = Date.now();
+  const tour = await runShell("baton --db 'tour school.db' demo --tour --yes --no-serve", dir);
+  TOUR.ms = Date.now() - t0;
+  check("the tour runs (--yes, --no-serve)", tour.code === 0, tour.stderr);
+  const cmds = printedCommands(tour.stdout);
+  check(`the tour prints its commands (${cmds.length})`, cmds.length >= 10, tour.stdout);
+  const bad = [];
+  for (const c of cmds) {
+    const r = await runShell(c, dir);
+    if (r.code !== 0) bad.push(`${c}: status ${r.code}: ${r.stderr.slice(0, 300)}`);
+  }
+  same("every command the tour prints works as printed", bad, []);
+  check("... each names the tour's database", cmds.every(c => c.startsWith("baton --db 'tour school.db' ")), cmds.join("\n"));
+  check("... and none made another database (baton.db)", !fs.existsSync(path.join(dir, "baton.db")));
+  check("the tour promises no view the dashboard lacks (People, Groups pages)",
+    !/dashboard,\s*People and Groups/.test(tour.stdout), tour.stdout.slice(0, 2000));
+
+  // 2. With the dashboard: it is up before the first step, and stops with the tour.
+  const port = await freePort();
+  const proc = spawn(BATON, ["--db", "live.db", "demo", "--tour", "--yes", "--listen", `127.0.0.1:${port}`], { env, cwd: dir });
+  let out = "";
+  proc.stdout.on("data", d => { out += d; });
+  proc.stderr.on("data", d => { out += d; });
+  const exited = new Promise(r => proc.on("exit", (code, signal) => r(code === null ? signal : code)));
+  const t1 = Date.now();
+  while (!/== 1\./.test(out) && Date.now() - t1 < 20000) await new Promise(r => setTimeout(r, 50));
+  const first = out.indexOf("== 1."), at = out.indexOf(`dashboard at http://127.0.0.1:${port}/`);
+  check("the tour starts the dashboard before its first step", at >= 0 && first > at, out.slice(0, 1500));
+  const health = await fetch(`http://127.0.0.1:${port}/api/health`).then(r => r.json()).catch(e => ({ error: e.message }));
+  same("... which answers during the tour, with the school's name", health.school, "Kestrel Bay College");
+  while (!/still running/.test(out) && Date.now() - t1 < 60000) await new Promise(r => setTimeout(r, 100));
+  check("... and keeps running after the tour", /still running/.test(out) &&
+    (await fetch(`http://127.0.0.1:${port}/api/health`).then(r => r.ok).catch(() => false)));
+  proc.kill("SIGTERM");
+  const code = await Promise.race([exited, new Promise(r => setTimeout(() => r("timeout"), 10000))]);
+  same("... a TERM to the tour stops the dashboard too (status 0)", code, 0);
+  const left = await fetch(`http://127.0.0.1:${port}/api/health`).then(() => "answers", () => "stopped");
+  same("... nothing is left listening", left, "stopped");
+}
+
+function freePort() {
+  return new Promise(resolve => {
+    const srv = require("net").createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 main().then(() => {
+  console.log("# axe-core " + require("axe-core/package.json").version + ", violations per size and page (ms to run):");
+  for (const [k, v] of Object.entries(A11Y)) console.log(`#   ${k}: ${v.violations} (${v.ms} ms)`);
+  if (TOUR.ms) console.log(`# the tour (--yes --no-serve) took ${TOUR.ms} ms`);
   console.log(`${passed} passed, ${failed} failed`);
   fs.rmSync(work, { recursive: true, force: true });
   process.exit(failed ? 1 : 0);

@@ -136,4 +136,16 @@ expect_contains "--times must be at most 3 (from 1 to 3), got '4'" err
 expect_status 0 baton other show --help
 expect_contains "at least 1, at most 3" out
 
+test_case "baton's own setting: the school's name (the dashboard's header)"
+expect_status 0 baton config baton school "Kestrel Bay College"
+expect_status 0 baton config baton school
+expect_contains "Kestrel Bay College" out
+expect_status 0 baton config baton
+expect_contains "baton.school = Kestrel Bay College" out
+expect_status 2 baton config baton shcool "x"
+expect_contains "plugin 'baton' has no setting 'shcool' (did you mean 'school'?)" err
+expect_status 0 baton config baton school --unset
+expect_status 0 baton config baton school
+expect_contains "none" out
+
 finish

@@ -109,9 +109,26 @@ for stop in "== The school ==" "== 1. Mentoring" "== 2. Rotation" "== 3. Leading
   "== That is the tour =="; do
   expect_contains "$stop" out
 done
-expect_contains "The command:" out
+expect_contains "What a coordinator types (the tour does it now):" out
 expect_contains "In the dashboard, open Mentoring" out
 expect_not_contains "[Enter: go on]" out
+expect_not_contains "People and Groups" out # views the dashboard does not have
+
+test_case "every command the tour prints works as printed, on the demo's database"
+# Indented lines starting with `baton` (a trailing \ goes on), run by sh
+# exactly as printed with `baton` this binary; none may make a baton.db.
+cp out tour
+awk '/^    baton / { c = substr($0, 5); while (c ~ /\\$/ && (getline l) > 0) { sub(/\\$/, "", c); sub(/^ +/, " ", l); c = c l }; print c }' \
+  tour >commands
+n=$(wc -l <commands)
+verdict "the tour prints $n commands" "it prints $n commands, expected at least 10" commands test "$n" -ge 10
+verdict "each names the demo's database" "one does not name --db baton-demo.db" commands \
+  not grep -v '^baton --db baton-demo.db ' commands
+rm -f baton.db
+while IFS= read -r c; do
+  expect_status 0 env -u BATON_DB sh -c "baton() { '$BATON' --plugins '$PLUGINS' \"\$@\"; }; $c"
+done <commands
+expect_file_absent baton.db
 
 test_case "the tour at a terminal pauses for Enter at each stop and ends"
 # script(1) gives baton a pseudo-terminal; the Enters come through it.
@@ -145,6 +162,9 @@ if "$BATON" help serve >/dev/null 2>&1; then
   else
     fail "the dashboard does not answer at $url" json_err
   fi
+  python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1] + "api/health", timeout=5).read().decode())' \
+    "$url" >health 2>&1 || true
+  expect_json_true health 'd["school"] == "Kestrel Bay College"'
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 else

@@ -39,7 +39,7 @@ done
 get /api/mentoring/page
 expect_json_true body 'any(b["view"] == "network" and len(b["links"]) > 0 and all(l.get("label") for l in b["links"]) for b in d["blocks"])'
 get /api/rotation/page
-expect_json_true body 'd["blocks"][0]["title"] == "Wellbeing Committee" and d["blocks"][0]["rows"][0]["when"] == "today" and d["blocks"][1]["view"] == "bars"'
+expect_json_true body 'd["blocks"][0]["title"] == "Wellbeing Committee" and d["blocks"][0]["rows"][0]["when"] == "today · next meeting" and d["blocks"][1]["view"] == "bars"'
 get /api/change/page
 expect_json_true body '[s["status"] for s in next(b for b in d["blocks"] if b["view"] == "steps")["items"][0]["steps"]][:2] == ["in-progress", "not-started"]'
 

@@ -125,15 +125,28 @@ static void api_events(serve_t *sv, baton_http_req_t *r) {
 /* {"ok", "version", "data_version", "tls", "client"}: tls and client as
  * the server sees this request (through a trusted proxy: what it passed
  * on), to check a proxy's set-up. */
+/* baton's setting "school" (`baton config baton school NAME`). */
+static int school_name(const char *plugin, const char *key, const char *value,
+                       void *ud) {
+  (void)plugin;
+  if (strcmp(key, "school") != 0)
+    return 0;
+  *(char **)ud = baton__strdup(value);
+  return 1;
+}
+
 static void api_health(serve_t *sv, baton_http_req_t *r) {
   char client[64];
   if (baton__serve_client_addr(sv, r, client, sizeof client) != 0)
     client[0] = '\0';
+  char *school = NULL;
+  baton_settings_each(sv->store, "baton", school_name, &school);
   send_json(r, 200,
-            json_pack("{s:b, s:s, s:I, s:b, s:s?}", "ok", 1, "version",
+            json_pack("{s:b, s:s, s:I, s:b, s:s?, s:s?}", "ok", 1, "version",
                       BATON_VERSION, "data_version", (json_int_t)sv->version,
                       "tls", baton__serve_is_tls(sv, r), "client",
-                      client[0] ? client : NULL));
+                      client[0] ? client : NULL, "school", school));
+  free(school);
 }
 
 /* What plugins there are, how they stand and what they answer; a page

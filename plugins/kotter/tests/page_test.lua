@@ -43,11 +43,11 @@ test("the page: each initiative's steps with status, owners and their roles, war
   local s1 = ini.steps[1]
   expect(s1.name):to_equal("1. Create a sense of urgency")
   expect(s1.status):to_equal("stalled")
-  expect(s1.owners):to_equal { "A001 Sam Rivera (aide)", "T001 Wei Chen (teacher)" }
+  expect(s1.owners):to_equal { "Sam Rivera (aide)", "Wei Chen (teacher)" }
   expect(s1.note):to_contain("due 2026-09-30")
   expect(s1.note):to_contain("last evidence 2026-09-01: staff survey")
   expect(ini.steps[2].status):to_equal("not-started")
-  expect(ini.steps[2].owners):to_equal { "T001 Wei Chen (teacher)" }
+  expect(ini.steps[2].owners):to_equal { "Wei Chen (teacher)" }
   local warnings = kit.block(page, "table", "Warnings").rows
   expect(#warnings > 0):to_be(true)
   expect(warnings[1].initiative):to_equal("Literacy across the curriculum")
@@ -67,6 +67,25 @@ test("a step done, and one needing renewal, are drawn as such", function()
   expect(steps[3].status):to_equal("done")
   expect(steps[4].status):to_equal("needs-renewal")
   expect(steps[5].status):to_equal("not-started")
+end)
+
+test("the coalition: its members with their roles, and its spread across roles with the roles missing", function()
+  h.ok("coalition", "attendance", "add", "T001", "A001")
+  local page = kit.get("/api/change/page")
+  kit.check(page, COMMANDS)
+  local members = kit.block(page, "table", "Attendance: the guiding coalition").rows
+  expect(members):to_equal { { name = "Sam Rivera", role = "aide", department = members[1].department,
+    campus = members[1].campus }, { name = "Wei Chen", role = "teacher", department = members[2].department,
+    campus = members[2].campus } }
+  local spread = kit.block(page, "bars", "Attendance: the coalition's spread across roles")
+  expect(spread.unit):to_equal("people")
+  expect(spread.rows[1]):to_equal { label = "aide", values = { people = 1 } }
+  expect(spread.rows[2]):to_equal { label = "teacher", values = { people = 1 } }
+  expect(#spread.rows > 2):to_be(true) -- the school's other roles, at 0
+  expect(spread.rows[3].values.people):to_equal(0)
+  expect(spread.caption):to_contain("no one yet from: ")
+  -- an initiative without a coalition has no such blocks
+  expect(baton.json.encode(page)).never:to_contain("Literacy across the curriculum: the guiding coalition")
 end)
 
 test("leadership counts the steps each person owns, in every initiative", function()

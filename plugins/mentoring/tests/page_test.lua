@@ -54,6 +54,13 @@ test("after a saved match: the network with reasons, the table of pairs, the sta
   expect(stats[2]):to_equal { label = "mentees without a mentor", value = 1, note = "of 3 in the cohort" }
   expect(stats[3]):to_equal { label = "mentors with a mentee", value = 2, note = "of 4 in the cohort" }
   expect(kit.block(page, "table", "Without a mentor").rows):to_equal { { mentee = "N3 Ned Novak" } }
+  expect(net.source_label):to_equal("mentor")
+  expect(net.target_label):to_equal("mentee")
+  -- The ended pair is shown, with its dates and not why it ended.
+  local ended = kit.block(page, "table", "Pairs that have ended").rows
+  expect(#ended):to_equal(1)
+  expect(ended[1].mentee):to_equal("N3 Ned Novak")
+  expect(ended[1].ended):to_equal(baton.today())
   -- The page is for everyone signed in: an ended pair's reason stays out.
   expect(baton.json.encode(page)).never:to_contain("health")
   expect(baton.json.encode(page)).never:to_contain("#3")

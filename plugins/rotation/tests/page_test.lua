@@ -67,12 +67,13 @@ test("the page: the meetings to come with today marked, and turns per person aga
   expect(grid.title):to_equal("Maths PLC")
   expect(grid.columns[3]):to_equal { key = "r1", label = "facilitator" }
   expect(#grid.rows):to_equal(2) -- 1 September is past
-  expect(grid.rows[1].when):to_equal("today")
+  expect(grid.rows[1].when):to_equal("today · next meeting")
   expect(grid.rows[1].date):to_equal("Tue 2026-09-08")
   expect(grid.rows[2].when):to_equal("in 7 days")
   local f = holder(shown, "2026-09-08", "facilitator")
   expect(grid.rows[1].r1:sub(1, 3)):to_equal(f)
   expect(grid.caption):to_contain("1 past meeting not shown")
+  expect(grid.caption):to_contain("Today is Tue 2026-09-08.")
   local bars = page.blocks[2]
   expect(bars.view):to_equal("bars")
   expect(bars.series):to_equal { { key = "r1", label = "facilitator" }, { key = "r2", label = "notetaker" } }
