@@ -19,7 +19,8 @@
 local part = baton.args {
   summary = "Runs the three bundled practices on the sample school.",
   { "--part", type = "enum", default = "all", help = "which part to run",
-    values = { "all", "mentoring", "rota", "change", "recognition", "expertise", "coaching", "last-year", "last-term" } },
+    values = { "all", "mentoring", "rota", "change", "inquiry", "recognition", "expertise", "coaching", "equity",
+      "last-year", "last-term" } },
 }.part
 
 local today = baton.today()
@@ -498,6 +499,19 @@ local function coaching()
     load.balance.open, #stalled.stalled))
 end
 
+-- ---- equity: the spread of leadership across every practice ------------------
+
+-- Last, once every practice has its present: the picture equity draws from
+-- them all, against last year's snapshot (needs `leadership.read`).
+local function equity()
+  local r, err = baton.plugin("equity").report {}
+  if not r then return print("Equity: no report (" .. tostring(err) .. ")") end
+  local f = r.figures
+  print(string.format("Equity: %d of %d people hold a leadership role this year; the top 10%% hold %d%%; "
+    .. "concentration index %.2f%s", f.holders, f.people, math.floor(f.top_share * 100 + 0.5), f.gini,
+    f.gini > r.threshold and (" (above the school's threshold, %.2f: the overview warns)"):format(r.threshold) or ""))
+end
+
 if part == "last-year" then last_year() end
 if part == "last-year" then last_equity() end
 if part == "last-term" then last_term() end
@@ -505,9 +519,10 @@ if part == "last-term" then last_reflection() end
 if part == "all" or part == "mentoring" then mentoring() end
 if part == "all" or part == "rota" then rota() end
 if part == "all" or part == "change" then change() end
-if part == "all" then inquiry() end
+if part == "all" or part == "inquiry" then inquiry() end
 if part == "all" or part == "recognition" then recognition() end
 if part == "last-term" then expertise_past() end
 if part == "last-term" then coaching_past() end
 if part == "all" or part == "expertise" then expertise() end
 if part == "all" or part == "coaching" then coaching() end
+if part == "all" or part == "equity" then equity() end

@@ -166,6 +166,62 @@ static const stop_t stops[] = {
      "its spread across roles, and the overdue warning on step 3. This makes a\n"
      "page to share:\n\n"
      "    baton --db {db} change report 1 --format html --out change.html\n"},
+    {"inquiry", "4. Inquiry: PLCs asking their own questions",
+     "A professional learning community runs cycles of inquiry: a question,\n"
+     "the phases of a model (here the spiral of inquiry: scanning, focusing,\n"
+     "developing a hunch, learning, taking action, checking), evidence and\n"
+     "data reviews in each phase, meetings logged with whether their time was\n"
+     "protected. Last year the Mathematics PLC's cycle on formative assessment\n"
+     "closed with findings that opened this year's, now part-way.\n",
+     "baton --db {db} inquiry status\n\n"
+     "names the cycles that have gone quiet, phases passed without evidence,\n"
+     "and protected time against time spent.",
+     "In the dashboard, open Inquiry and Cycle board: each cycle's phases as\n"
+     "steps, with owners from every role. Members log their own meetings and\n"
+     "evidence there, only into their own PLC's cycles.\n"},
+    {"recognition", "5. Recognition: thanks across every role",
+     "Anyone signed in thanks a colleague in a sentence, linked if they like\n"
+     "to a PLC, a change step or a mentoring pair. The Thanks board shows them\n"
+     "on the staff room screen; the spread shows which roles they reach this\n"
+     "term. Only the coordinator sees who has not been thanked for a while,\n"
+     "and may hide a message, which stays in the history.\n",
+     "baton --db {db} thanks spread",
+     "In the dashboard, open Thanks board and Recognition. The coordinator's\n"
+     "side, at the terminal:\n\n"
+     "    baton --db {db} thanks nudges\n"
+     "    baton --db {db} thanks history --hidden\n"},
+    {"expertise", "6. Expertise: from pockets to systems of excellence",
+     "Staff declare their strengths and what they want to grow in, colleagues\n"
+     "endorse them, and the practices add evidence as they go (a PLC cycle\n"
+     "led, a coaching goal met and shared, a mentoring pair's shared subject).\n"
+     "This year's mentoring match scores it: look for pairs explained by\n"
+     "\"can help with ... (+2)\".\n",
+     "baton --db {db} expertise helpers \"formative assessment\"\n\n"
+     "ranks who can help (evidenced, then endorsed, then declared).",
+     "In the dashboard, open Expertise. Strengths held by one person only, and\n"
+     "what the school's change needs that nobody holds:\n\n"
+     "    baton --db {db} expertise pockets\n"
+     "    baton --db {db} expertise gaps\n"},
+    {"coaching", "7. Coaching: identify, learn, improve",
+     "A coach and a teacher run a cycle (Knight's Impact Cycle): a measurable\n"
+     "goal with a baseline, a strategy to learn, measures until the goal is\n"
+     "met. Coaches come from the expertise map; the goal stays private to the\n"
+     "pair unless the teacher shares it.\n",
+     "baton --db {db} coach caseload\n\n"
+     "shows each coach's cycles and the balance across the school.",
+     "In the dashboard, open Coaching: only the goals teachers chose to share.\n"
+     "The cycles that have stalled:\n\n"
+     "    baton --db {db} coach stalled\n"},
+    {"equity", "8. Equity: is leadership spread or concentrated?",
+     "Every practice says what it counts as a leadership role (a mentor, rota\n"
+     "turns taken, a change step owned, a PLC cycle led, thanks given and\n"
+     "received), and every group's leads and chairs count too. Equity puts\n"
+     "them together: the share held by the top 10%, a concentration index,\n"
+     "who holds none, this year against last.\n",
+     "baton --db {db} equity report",
+     "In the dashboard, open Spread of leadership; when leadership\n"
+     "concentrates past the school's threshold, the Overview says so, without\n"
+     "naming anyone.\n"},
 };
 
 /* Writes tpl with its {names} replaced by v's values. */
@@ -197,6 +253,10 @@ static void tour_print(FILE *out, const char *tpl, const tour_vals_t *v) {
 }
 
 /* ---- the command ------------------------------------------------------------ */
+
+/* What demo.lua may do besides its own work: equity's snapshot and report
+ * ask every practice's leadership route (through baton.plugin). */
+static const char *const read_leadership[] = {"leadership.read", NULL};
 
 /* Runs scripts/NAME with the given arguments; returns the exit status. */
 static int run_script(baton_cli_t *cli, const char *dir, const char *name,
@@ -395,10 +455,7 @@ static int run_history(baton_cli_t *cli, const char *dir) {
     date_add(today, history[i].days, then);
     cli->host->opts.today = then;
     const char *part_argv[] = {"--part", history[i].part};
-    /* Last year's snapshot of the spread of leadership asks every
-     * practice's leadership route (equity, through baton.plugin). */
-    static const char *const perms[] = {"leadership.read", NULL};
-    st = run_script(cli, dir, "demo.lua", 2, part_argv, perms);
+    st = run_script(cli, dir, "demo.lua", 2, part_argv, read_leadership);
     cli->host->opts.today = today;
   }
   return st;
@@ -505,7 +562,7 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
 
   /* 2. The practices. */
   if (!tour) {
-    if (run_script(cli, dir, "demo.lua", 0, NULL, NULL) != 0)
+    if (run_script(cli, dir, "demo.lua", 0, NULL, read_leadership) != 0)
       goto done;
   } else {
     tour_vals_t v;
@@ -532,7 +589,8 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
       wait_enter(&t);
       say(&t, "\n");
       const char *part_argv[] = {"--part", st->part};
-      if (run_script(cli, dir, "demo.lua", 2, part_argv, NULL) != 0)
+      if (run_script(cli, dir, "demo.lua", 2, part_argv, read_leadership) !=
+          0)
         goto done;
       fputc('\n', cli->out);
       tour_print(cli->out, st->look, &v);

@@ -106,6 +106,7 @@ expect_contains "nobody (a gap)" out
 test_case "demo --tour --yes runs to the end without waiting"
 expect_status 0 demo --tour --yes --reset --no-serve
 for stop in "== The school ==" "== 1. Mentoring" "== 2. Rotation" "== 3. Leading a change" \
+  "== 4. Inquiry" "== 5. Recognition" "== 6. Expertise" "== 7. Coaching" "== 8. Equity" \
   "== That is the tour =="; do
   expect_contains "$stop" out
 done
