@@ -62,8 +62,8 @@ test_case "in baton serve, a route collects too; the hostile routes are errors, 
 if serve_start; then
   get /api/reader/picture
   expect_code 200
-  expect_json_true body 'len(d["practices"]) == 11'
-  expect_json_true body '[p["plugin"] for p in d["practices"] if "error" not in p] == ["counter", "plain", "kotter", "mentoring", "rotation"]'
+  expect_json_true body 'len(d["practices"]) == 14'
+  expect_json_true body '[p["plugin"] for p in d["practices"] if "error" not in p] == ["counter", "plain", "coaching", "inquiry", "kotter", "mentoring", "recognition", "rotation"]'
   expect_json_true body '[p for p in d["practices"] if p["plugin"] == "looper"][0]["error"].startswith("plugin '"'"'looper'"'"': GET /api/looper/leadership failed: time limit of 1.25 s exceeded")'
   get /api/health
   expect_code 200
