@@ -92,7 +92,15 @@ static int replaced(serve_t *sv) {
 /* Closes the store and opens the file now at its path. Returns 0, or -1
  * when it cannot yet (a transaction open: the next check tries again). */
 static int reopen(serve_t *sv) {
-  if (!sqlite3_get_autocommit(baton__store_db(sv->store)))
+  sqlite3 *db = baton__store_db(sv->store);
+  if (!sqlite3_get_autocommit(db))
+    return -1;
+  /* The old file's -wal and -shm have the new one's names: its frames go
+   * into the old file (through the open descriptor) and the -wal is
+   * emptied, so the new file is not read through the old one's log. Busy
+   * (another process reading): the next check tries again. */
+  if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
+                                NULL) != SQLITE_OK)
     return -1;
   long long last = sv->version;
   sqlite3_finalize(sv->data_version);
