@@ -192,7 +192,8 @@ async function main() {
     // ---- baton demo --reset on the database serve uses ---------------------
     const t1 = Date.now();
     await baton("demo", "--reset", "--no-serve", "--seed", "77", "--size", "40");
-    check("baton demo --reset while serve runs: the page shows the fresh school", await gone(page, "made while serve was down"),
+    check("baton demo --reset while serve runs: the page shows the fresh school",
+      await gone(page, "made while serve was down") && await shows(page, "Reading in every subject"),
       (await mainText(page)).slice(0, 300));
     const people = await (await fetch(server.url + "api/people")).json();
     check(`... serve answers the new school at once (${people.length} people, size 40; ${Date.now() - t1} ms after the command began)`,

@@ -47,7 +47,8 @@ typedef struct {
 
 typedef struct serve_workshop_s {
   char code[CODE_LEN + 1];
-  long long minutes, until;
+  double minutes;
+  long long until;
   unsigned cap, joined;
   char since[32]; /* the workshop's start as the events' `at` is written */
   char base[200]; /* the address phones open, without a trailing slash */
@@ -62,14 +63,14 @@ static void new_code(serve_workshop_t *w) {
   for (size_t i = 0; i < CODE_LEN; i++)
     w->code[i] = alphabet[raw[i] % (sizeof alphabet - 1)];
   w->code[CODE_LEN] = '\0';
-  w->until = (long long)time(NULL) + w->minutes * 60;
+  w->until = (long long)time(NULL) + (long long)(w->minutes * 60 + 0.5);
 }
 
 const char *baton__serve_workshop_base(serve_t *sv) {
   return sv->workshop ? sv->workshop->base : "";
 }
 
-int baton__serve_workshop_start(serve_t *sv, long long minutes, long long cap,
+int baton__serve_workshop_start(serve_t *sv, double minutes, long long cap,
                                 const char *base) {
   serve_workshop_t *w = calloc(1, sizeof *w);
   participant_t *people = calloc((size_t)cap, sizeof *people);

@@ -226,7 +226,8 @@ static void serve_prepare(serve_t *sv) {
  * (not loopback). */
 static void workshop_base(const struct sockaddr_storage *ss,
                           const char *hostbuf, int port, char *out, size_t n) {
-  int wildcard = strcmp(hostbuf, "0.0.0.0") == 0 || strcmp(hostbuf, "[::]") == 0;
+  int wildcard =
+      strcmp(hostbuf, "0.0.0.0") == 0 || strcmp(hostbuf, "[::]") == 0;
   char ip[64] = "";
   uv_interface_address_t *ifs = NULL;
   int count = 0;
@@ -237,7 +238,10 @@ static void workshop_base(const struct sockaddr_storage *ss,
     uv_free_interface_addresses(ifs, count);
   }
   (void)ss;
-  snprintf(out, n, "http://%s:%d", ip[0] ? ip : wildcard ? "127.0.0.1" : hostbuf,
+  snprintf(out, n, "http://%s:%d",
+           ip[0]      ? ip
+           : wildcard ? "127.0.0.1"
+                      : hostbuf,
            port);
 }
 
@@ -298,11 +302,12 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
     return 2;
   }
   int workshop = args[9].v.b;
-  long long ws_minutes = args[10].v.i, ws_cap = args[11].v.i;
-  if (workshop && (ws_minutes < 1 || ws_minutes > 24 * 60)) {
+  double ws_minutes = args[10].v.n;
+  long long ws_cap = args[11].v.i;
+  if (workshop && !(ws_minutes > 0 && ws_minutes <= 24 * 60)) {
     baton__usage_error(h, spec, "baton serve",
-                       "--workshop-minutes expects minutes from 1 to 1440: "
-                       "how long the join code works");
+                       "--workshop-minutes expects minutes, more than 0 and "
+                       "at most 1440: how long the join code works");
     return 2;
   }
   if (workshop && (ws_cap < 1 || ws_cap > 500)) {
@@ -393,8 +398,9 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
     fprintf(sv->log, "baton serve: cannot watch the plugins' files, so "
                      "changes to them need a restart\n");
   if (baton__serve_live_start(sv) != 0)
-    fprintf(sv->log, "baton serve: cannot watch the database's folder, so "
-                     "changes show within %d ms instead of at once\n",
+    fprintf(sv->log,
+            "baton serve: cannot watch the database's folder, so "
+            "changes show within %d ms instead of at once\n",
             POLL_UNWATCHED_MS);
   uv_timer_init(&h->loop, &sv->heartbeat);
   sv->heartbeat.data = sv;
@@ -468,7 +474,7 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
       fprintf(cli->out,
               "baton serve: workshop: show %sjoin/screen on the projector "
               "(sign in first at the address above); phones join at "
-              "%s/join (the code is on that page; it works for %lld "
+              "%s/join (the code is on that page; it works for %g "
               "minutes, for at most %lld people)\n",
               url, baton__serve_workshop_base(sv), ws_minutes, ws_cap);
     fprintf(cli->out, "baton serve: press Ctrl-C to stop\n");
@@ -584,9 +590,9 @@ static baton_argspec_t serve_args[] = {
     {.name = "workshop-minutes",
      .key = "workshop_minutes",
      .flag = 1,
-     .type = BATON_ARG_INTEGER,
+     .type = BATON_ARG_NUMBER,
      .metavar = "N",
-     .def = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 120},
+     .def = {.set = 1, .type = BATON_ARG_NUMBER, .v.n = 120},
      .help = "how long a workshop's join code works"},
     {.name = "workshop-cap",
      .key = "workshop_cap",

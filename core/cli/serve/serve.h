@@ -331,7 +331,7 @@ void baton__serve_demo_reset(serve_t *sv, baton_http_req_t *r,
  * code valid for `minutes`, at most `cap` participants; base is the
  * address phones open (no trailing slash). Returns 0, or 1 when out of
  * memory. */
-int baton__serve_workshop_start(serve_t *sv, long long minutes,
+int baton__serve_workshop_start(serve_t *sv, double minutes,
                                 long long cap, const char *base);
 /* That address ("" without a workshop). */
 const char *baton__serve_workshop_base(serve_t *sv);

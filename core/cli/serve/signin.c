@@ -716,16 +716,15 @@ char *baton__serve_form_body(baton_http_req_t *r) { return form_body(r); }
 char *baton__serve_form_field(const char *body, const char *name) {
   return field(body, name);
 }
-void baton__serve_log_event(serve_t *sv, baton_http_req_t *r,
-                            const char *actor, const char *kind,
-                            const char *subject, const char *how) {
+void baton__serve_log_event(serve_t *sv, baton_http_req_t *r, const char *actor,
+                            const char *kind, const char *subject,
+                            const char *how) {
   log_event(sv, r, actor, kind, subject, how);
 }
 int baton__serve_may_try(serve_t *sv, baton_http_req_t *r, serve_limit_t *l,
                          const char *key, const char *who) {
   return may_try(sv, r, l, key, who);
 }
-void baton__serve_address_key(serve_t *sv, baton_http_req_t *r,
-                              char key[72]) {
+void baton__serve_address_key(serve_t *sv, baton_http_req_t *r, char key[72]) {
   address_key(sv, r, key);
 }
