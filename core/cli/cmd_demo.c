@@ -28,8 +28,7 @@
 
 #define DEMO_DB "baton-demo.db"
 
-/* ---- where things are -----------------------------------------------------
- */
+/* ---- where things are ----------------------------------------------------- */
 
 /* The folder of the workflow scripts: $BATON_SCRIPTS, else the bundled
  * ones (baton__bundled_dir). Returns a string the caller frees, or NULL
@@ -70,8 +69,7 @@ static int have_serve(const char *exe) {
   return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
-/* ---- talking to the trainer -----------------------------------------------
- */
+/* ---- talking to the trainer ----------------------------------------------- */
 
 typedef struct {
   baton_cli_t *cli;
@@ -98,60 +96,48 @@ static void wait_enter(tour_t *t) {
 }
 
 typedef struct {
-  const char *part; /* demo.lua --part */
+  const char *part;  /* demo.lua --part */
   const char *title;
-  const char *what; /* the practice, in two or three sentences */
-  const char *cmd;  /* what a coordinator types */
-  const char *look; /* what to look at afterwards */
+  const char *what;  /* the practice, in two or three sentences */
+  const char *cmd;   /* what a coordinator types */
+  const char *look;  /* what to look at afterwards */
 } stop_t;
 
 static const stop_t stops[] = {
     {"mentoring", "1. Mentoring: pairing newer staff with mentors",
      "Everyone new this year or last, of any role, is in the group 'mentees';\n"
-     "experienced colleagues who offered to help are in 'mentors'. baton "
-     "scores\n"
+     "experienced colleagues who offered to help are in 'mentors'. baton scores\n"
      "every possible pair on what they share (subject, grades, campus,\n"
      "language), never pairs someone with their own line manager, and finds\n"
      "the best whole cohort at once, so the last mentee does not get the\n"
      "leftovers. Every pair comes with its reasons.\n",
      "baton mentor match --capacity 2 --save",
      "In the dashboard, open Mentoring: each pair and why it was made. At the\n"
-     "terminal, `baton mentor why MENTEE OTHER --capacity 2` says what the "
-     "whole\n"
-     "cohort would lose if that mentee had another mentor. `baton mentor "
-     "list`\n"
-     "also shows last year's pairs, ended in June: nobody is given last "
-     "year's\n"
+     "terminal, `baton mentor why MENTEE OTHER --capacity 2` says what the whole\n"
+     "cohort would lose if that mentee had another mentor. `baton mentor list`\n"
+     "also shows last year's pairs, ended in June: nobody is given last year's\n"
      "mentor again.\n"},
     {"rota", "2. Rotation: sharing out who leads each meeting",
      "Leading a meeting (facilitator, note-taker, timekeeper) is leadership\n"
-     "practice, and it should not always fall to the same people. baton plans "
-     "a\n"
+     "practice, and it should not always fall to the same people. baton plans a\n"
      "term of meetings so that turns are fair by proof: people with the same\n"
      "availability and FTE differ by at most one turn, counting past terms.\n"
      "A role can need a skill: here only trained facilitators facilitate the\n"
-     "Mathematics PLC. The term began four weeks ago; last term's rota is "
-     "saved.\n",
-     "baton rota plan --group \"Mathematics PLC\" --every tue --from ... --to "
-     "...\n"
+     "Mathematics PLC. The term began four weeks ago; last term's rota is saved.\n",
+     "baton rota plan --group \"Mathematics PLC\" --every tue --from ... --to ...\n"
      "    --needs facilitator:trained_facilitator=yes --save",
-     "In the dashboard, open Rotation: the term's meetings (the first weeks "
-     "are\n"
+     "In the dashboard, open Rotation: the term's meetings (the first weeks are\n"
      "past), and the turns per person. Turns from last term count, so whoever\n"
-     "led most then leads less now: `baton rota why --group \"Mathematics "
-     "PLC\"\n"
+     "led most then leads less now: `baton rota why --group \"Mathematics PLC\"\n"
      "--date DATE --role facilitator` explains one choice with those counts;\n"
      "`--ics DIR` writes a calendar per person.\n"},
     {"change", "3. Leading a change: Kotter's 8 steps",
-     "A change (here: reading in every subject) goes through Kotter's 8 "
-     "steps,\n"
+     "A change (here: reading in every subject) goes through Kotter's 8 steps,\n"
      "from a sense of urgency to making it stick. Each step has owners from\n"
      "every level (a student leader shares the urgency step with the\n"
      "principal), dated evidence, a due date, and warnings when it stalls.\n",
-     "baton change new \"Reading in every subject\" ... ; baton change step 1 "
-     "1 "
-     "--status done\n    --owner ... ; baton change evidence 1 1 \"Staff "
-     "survey: "
+     "baton change new \"Reading in every subject\" ... ; baton change step 1 1 "
+     "--status done\n    --owner ... ; baton change evidence 1 1 \"Staff survey: "
      "...\"",
      "In the dashboard, open Change: the 8 steps as chevrons, the coalition\n"
      "and its spread across roles, and the overdue warning on step 3.\n"
@@ -159,8 +145,7 @@ static const stop_t stops[] = {
      "share.\n"},
 };
 
-/* ---- the command ------------------------------------------------------------
- */
+/* ---- the command ------------------------------------------------------------ */
 
 /* Runs scripts/NAME with the given arguments; returns the exit status. */
 static int run_script(baton_cli_t *cli, const char *dir, const char *name,
@@ -294,14 +279,12 @@ static int put_in_place(baton_cli_t *cli, const char *from, const char *db) {
     if (e == 0)
       e = baton_store_restore(to, from);
     if (e != 0 && to == NULL)
-      fprintf(cli->err,
-              "baton demo: %s is not a database baton can open "
-              "(%s): replacing it\n",
+      fprintf(cli->err, "baton demo: %s is not a database baton can open "
+                        "(%s): replacing it\n",
               db, msg ? msg : baton_strerror(e));
     else if (e != 0)
-      fprintf(cli->err,
-              "baton demo: cannot write the new school into %s: "
-              "%s\n",
+      fprintf(cli->err, "baton demo: cannot write the new school into %s: "
+                        "%s\n",
               db, baton_store_last_error(to));
     baton_store_close(to);
     free(msg);
@@ -310,8 +293,8 @@ static int put_in_place(baton_cli_t *cli, const char *from, const char *db) {
     baton__demo_remove_db(db);
   }
   if (rename(from, db) != 0) {
-    fprintf(cli->err, "baton demo: cannot move the new school to %s: %s\n", db,
-            strerror(errno));
+    fprintf(cli->err, "baton demo: cannot move the new school to %s: %s\n",
+            db, strerror(errno));
     return 1;
   }
   return 0;
@@ -345,21 +328,17 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   char *staff = NULL, *groups = NULL, *building = NULL;
 
   if (size < 30 || size > 5000) {
-    fprintf(cli->err,
-            "baton demo: --size expects 30 to 5000 people, got "
-            "%lld\n",
-            size);
+    fprintf(cli->err, "baton demo: --size expects 30 to 5000 people, got "
+                      "%lld\n", size);
     free(dir);
     return 2;
   }
   if (dir == NULL)
     goto done;
   if (baton__is_file(db) && !reset) {
-    fprintf(cli->err,
-            "baton demo: %s already exists (an earlier demo?). "
-            "Run `baton demo --reset` to start again from a "
-            "fresh school, or give another --db PATH.\n",
-            db);
+    fprintf(cli->err, "baton demo: %s already exists (an earlier demo?). "
+                      "Run `baton demo --reset` to start again from a "
+                      "fresh school, or give another --db PATH.\n", db);
     goto done;
   }
   /* The school is made in a new file beside db, then put in place
@@ -392,10 +371,8 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
     say(&t, "\n== The school ==\n\n");
   }
   if (run_script(cli, dir, "sample-school.lua", 7, gen_argv, write_perm) != 0) {
-    fprintf(cli->err,
-            "baton demo: the sample school script failed (%s/"
-            "sample-school.lua)\n",
-            dir);
+    fprintf(cli->err, "baton demo: the sample school script failed (%s/"
+                      "sample-school.lua)\n", dir);
     goto done;
   }
   baton_store_t *s;
@@ -410,10 +387,9 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   if (!staff || !groups || import_one(cli, s, staff, 1, &npeople) != 0 ||
       import_one(cli, s, groups, 0, &nmembers) != 0)
     goto done;
-  fprintf(cli->out,
-          "School: %zu people and %zu group memberships in %s "
-          "(size %lld, seed %lld)\n",
-          npeople, nmembers, db, size, seed);
+  fprintf(cli->out, "School: %zu people and %zu group memberships in %s "
+                    "(size %lld, seed %lld)\n", npeople, nmembers, db, size,
+          seed);
   if (run_history(cli, dir) != 0)
     goto done;
 
@@ -427,8 +403,8 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
     wait_enter(&t);
     for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
       const stop_t *st = &stops[i];
-      fprintf(cli->out, "\n== %s ==\n\n%s\nThe command:\n\n    %s\n", st->title,
-              st->what, st->cmd);
+      fprintf(cli->out, "\n== %s ==\n\n%s\nThe command:\n\n    %s\n",
+              st->title, st->what, st->cmd);
       wait_enter(&t);
       say(&t, "\n");
       const char *part_argv[] = {"--part", st->part};
@@ -443,8 +419,7 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
             "comes from scripts/sample-school.lua: `--size` and\n`--seed` "
             "make another one; `baton demo --reset` starts again.\n");
   }
-  if (mark_demo(cli, s, size, seed) != 0 ||
-      put_in_place(cli, building, db) != 0)
+  if (mark_demo(cli, s, size, seed) != 0 || put_in_place(cli, building, db) != 0)
     goto done;
   status = 0;
 
@@ -468,16 +443,14 @@ done:
   char exe[PATH_MAX];
   size_t n = sizeof exe;
   if (workshop && no_serve)
-    fprintf(cli->out,
-            "\n--workshop with --no-serve: start the workshop "
-            "with `baton --db %s serve --workshop --listen "
-            "0.0.0.0:8080 --allow-remote`\n",
+    fprintf(cli->out, "\n--workshop with --no-serve: start the workshop "
+                      "with `baton --db %s serve --workshop --listen "
+                      "0.0.0.0:8080 --allow-remote`\n",
             db);
   if (no_serve || uv_exepath(exe, &n) != 0 || !have_serve(exe)) {
-    fprintf(cli->out,
-            "\nTry: baton --db %s people list; baton --db %s mentor "
-            "list --active;\n     baton --db %s rota show --group "
-            "\"Mathematics PLC\"; baton --db %s change status 1\n",
+    fprintf(cli->out, "\nTry: baton --db %s people list; baton --db %s mentor "
+                      "list --active;\n     baton --db %s rota show --group "
+                      "\"Mathematics PLC\"; baton --db %s change status 1\n",
             db, db, db, db);
     if (!no_serve)
       fprintf(cli->out, "(This baton has no `baton serve` yet: no "
@@ -490,70 +463,41 @@ done:
   baton__host_store_close(cli->host);
   /* --workshop: phones join from the room's network, so serve listens
    * where they reach it (--allow-remote) unless told loopback. */
-  const char *serve_argv[] = {
-      "baton",
-      "--db",
-      db,
-      "serve",
-      "--listen",
-      listen,
-      workshop ? "--workshop" : NULL,
-      workshop && !loopback_listen(listen) ? "--allow-remote" : NULL,
-      NULL};
+  const char *serve_argv[] = {"baton",        "--db",       db,
+                              "serve",        "--listen",   listen,
+                              workshop ? "--workshop" : NULL,
+                              workshop && !loopback_listen(listen)
+                                  ? "--allow-remote"
+                                  : NULL,
+                              NULL};
   execv(exe, (char *const *)serve_argv);
   fprintf(cli->err, "baton demo: cannot start baton serve: %s\n",
           strerror(errno));
   return 1;
 }
 
-/* ---- the table ------------------------------------------------------------
- */
+/* ---- the table ------------------------------------------------------------ */
 
 static baton_argspec_t demo_args[] = {
-    {.name = "size",
-     .key = "size",
-     .flag = 1,
-     .type = BATON_ARG_INTEGER,
-     .metavar = "N",
-     .help = "about how many people the school has (30-5000)",
+    {.name = "size", .key = "size", .flag = 1, .type = BATON_ARG_INTEGER,
+     .metavar = "N", .help = "about how many people the school has (30-5000)",
      .def = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 80}},
-    {.name = "seed",
-     .key = "seed",
-     .flag = 1,
-     .type = BATON_ARG_INTEGER,
-     .metavar = "S",
-     .help = "another seed makes another school",
+    {.name = "seed", .key = "seed", .flag = 1, .type = BATON_ARG_INTEGER,
+     .metavar = "S", .help = "another seed makes another school",
      .def = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 2026}},
-    {.name = "reset",
-     .key = "reset",
-     .flag = 1,
-     .type = BATON_ARG_BOOLEAN,
+    {.name = "reset", .key = "reset", .flag = 1, .type = BATON_ARG_BOOLEAN,
      .help = "remove an earlier demo database first"},
-    {.name = "no-serve",
-     .key = "no_serve",
-     .flag = 1,
+    {.name = "no-serve", .key = "no_serve", .flag = 1,
      .type = BATON_ARG_BOOLEAN,
      .help = "print the results and exit (no dashboard)"},
-    {.name = "tour",
-     .key = "tour",
-     .flag = 1,
-     .type = BATON_ARG_BOOLEAN,
+    {.name = "tour", .key = "tour", .flag = 1, .type = BATON_ARG_BOOLEAN,
      .help = "a guided walk, one practice at a time, pausing for Enter"},
-    {.name = "yes",
-     .key = "yes",
-     .flag = 1,
-     .type = BATON_ARG_BOOLEAN,
+    {.name = "yes", .key = "yes", .flag = 1, .type = BATON_ARG_BOOLEAN,
      .help = "never pause (the tour pauses only at a terminal anyway)"},
-    {.name = "listen",
-     .key = "listen",
-     .flag = 1,
-     .type = BATON_ARG_STRING,
-     .metavar = "HOST:PORT",
-     .help = "where the dashboard listens",
+    {.name = "listen", .key = "listen", .flag = 1, .type = BATON_ARG_STRING,
+     .metavar = "HOST:PORT", .help = "where the dashboard listens",
      .def = {.set = 1, .type = BATON_ARG_STRING, .v.s = "127.0.0.1:8080"}},
-    {.name = "workshop",
-     .key = "workshop",
-     .flag = 1,
+    {.name = "workshop", .key = "workshop", .flag = 1,
      .type = BATON_ARG_BOOLEAN,
      .help = "a workshop: the dashboard shows a join link and its QR code "
              "(/join/screen) for participants' phones; give --listen "
@@ -562,17 +506,15 @@ static baton_argspec_t demo_args[] = {
 
 const baton_builtin_t baton__demo_commands[] = {
     {NULL,
-     {.name = "demo",
-      .summary = "A sample school with the three practices "
-                 "run on it, and the dashboard",
+     {.name = "demo", .summary = "A sample school with the three practices "
+                                 "run on it, and the dashboard",
       .help = "Makes a believable school (scripts/sample-school.lua) in a "
               "fresh database (default ./baton-demo.db, or --db), gives it "
               "a past (last year's mentoring pairs, last term's rota), runs "
               "mentoring, this term's rota for two teams and a change "
               "initiative on it (scripts/demo.lua), prints what each did, "
               "then starts `baton serve`. See docs/demo.md.",
-      .args = demo_args,
-      .nargs = sizeof demo_args / sizeof *demo_args},
+      .args = demo_args, .nargs = sizeof demo_args / sizeof *demo_args},
      cmd_demo},
 };
 const size_t baton__demo_ncommands =
