@@ -35,6 +35,7 @@ const BATON = process.env.BATON;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const PHONES = Number(process.env.PHONES || 30);
 const ARRIVAL_MS = 250; // one phone every quarter second
+const AT_ONCE = Number(process.env.AT_ONCE || 6);
 
 let passed = 0, failed = 0, stopping = false;
 function check(what, ok, detail) {
@@ -116,23 +117,19 @@ async function phone(browser, i, link, url) {
     }
     r.joinMs = Date.now() - t0;
     r.joinedText = await page.textContent("main");
-    // Act: evidence for the change, as the dashboard's form sends it.
-    const act = await page.evaluate(async text => {
-      const me = await (await fetch("/api/me")).json();
-      const res = await fetch("/api/run/change/evidence", {
-        method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": me.csrf },
-        body: JSON.stringify({ args: { initiative: "1", step: "3", text } }),
-      });
-      return { status: res.status, me, at: Date.now() };
-    }, `phone ${i} idea`);
-    r.person = act.me.person;
-    r.actStatus = act.status;
-    r.actedAt = act.at;
+    // Act: evidence for the change, as the dashboard's form sends it
+    // (through the phone's own cookie jar: the context's request API, no
+    // second page to draw).
+    const me = await (await ctx.request.get(url + "api/me")).json();
+    const headers = { "Content-Type": "application/json", "X-CSRF-Token": me.csrf, Origin: url.replace(/\/$/, "") };
+    const res = await ctx.request.post(url + "api/run/change/evidence",
+      { headers, data: { args: { initiative: "1", step: "3", text: `phone ${i} idea` } } });
+    r.actedAt = Date.now();
+    r.person = me.person;
+    r.actStatus = res.status();
     // And a coordinator's action, which must be refused.
-    r.coordinatorStatus = await page.evaluate(async csrf => (await fetch("/api/run/change/step", {
-      method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ args: { initiative: "1", step: "3", status: "done" } }),
-    })).status, act.me.csrf);
+    r.coordinatorStatus = (await ctx.request.post(url + "api/run/change/step",
+      { headers, data: { args: { initiative: "1", step: "3", status: "done" } } })).status();
   } catch (e) {
     r.error = e.message;
   }
@@ -168,7 +165,8 @@ async function main() {
   const server = await serve();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : [],
+    args: [...(process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : []), "--disable-gpu",
+      "--disable-dev-shm-usage"],
   });
   try {
     // ---- the projector -----------------------------------------------------
@@ -194,12 +192,21 @@ async function main() {
 
     // ---- 30 phones -----------------------------------------------------------
     const start = Date.now();
-    const runs = [];
-    for (let i = 0; i < PHONES; i++) {
-      runs.push(phone(browser, i, link, server.url));
-      await sleep(ARRIVAL_MS);
+    // Phones arrive every ARRIVAL_MS; at most AT_ONCE are being handled
+    // by the browser at a time (each is a context with its own renderer:
+    // more at once on two shared cores measures the scheduler, not baton).
+    const phones = [];
+    let next = 0;
+    async function lane() {
+      while (next < PHONES) {
+        const i = next++;
+        const due = start + i * ARRIVAL_MS;
+        if (Date.now() < due) await sleep(due - Date.now());
+        phones.push(await phone(browser, i, link, server.url));
+      }
     }
-    const phones = await Promise.all(runs);
+    await Promise.all(Array.from({ length: AT_ONCE }, lane));
+    phones.sort((a, b) => a.i - b.i);
     const broken = phones.filter(p => p.error || p.actStatus !== 200);
     check(`${PHONES} phones joined and acted`, broken.length === 0,
       broken.map(p => `phone ${p.i}: ${p.error || "action answered " + p.actStatus}`).join("\n       "));
