@@ -29,7 +29,7 @@
 
   // A full-width notice at the top of the page while the stream is down:
   // what is shown may be out of date, and since when.
-  function showNotice() {
+  function showNotice(text) {
     if (!notice) {
       notice = document.createElement("div");
       notice.id = "live-notice";
@@ -41,8 +41,8 @@
       s.textAlign = "center";
       document.body.insertBefore(notice, document.body.firstChild);
     }
-    const when = lostAt.toLocaleTimeString();
-    notice.textContent = everConnected
+    const when = lostAt ? lostAt.toLocaleTimeString() : "";
+    notice.textContent = text ? text : everConnected
       ? `Connection to baton lost at ${when}: what you see may be out of date. Reconnecting…`
       : `Cannot reach baton (since ${when}): what you see may be out of date. Retrying…`;
     notice.hidden = false;
@@ -82,6 +82,10 @@
     es.addEventListener("hello", onHello);
     es.addEventListener("change", ev => { if (app().changed) app().changed(parse(ev)); });
     es.addEventListener("reset", ev => refetch(parse(ev)));
+    es.addEventListener("reset_failed", ev => {
+      showNotice(parse(ev).message || "The demo reset failed; the data is as it was.");
+      setTimeout(hideNotice, 10000);
+    });
     es.addEventListener("plugins", () => { if (app().pluginsChanged) app().pluginsChanged(); });
     es.onerror = () => {
       if (connected || lostAt === null) lostAt = new Date();
