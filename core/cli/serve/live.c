@@ -192,10 +192,10 @@ int baton__serve_live_start(serve_t *sv) {
   /* BATON_SERVE_NO_WATCH=1: the poll alone, the reference of
    * bench/live.sh. */
   const char *off = getenv("BATON_SERVE_NO_WATCH");
-  int e = off && *off && strcmp(off, "0") != 0 ? UV_ENOTSUP
-          : dir ? uv_fs_event_start(&sv->dbwatch, on_db_event,
-                                    slash ? dir : ".", 0)
-                : UV_ENOMEM;
+  int e =
+      off && *off && strcmp(off, "0") != 0 ? UV_ENOTSUP
+      : dir ? uv_fs_event_start(&sv->dbwatch, on_db_event, slash ? dir : ".", 0)
+            : UV_ENOMEM;
   free(dir);
   sv->watching = e == 0;
   unsigned every = sv->watching ? POLL_MS : POLL_UNWATCHED_MS;
