@@ -22,6 +22,13 @@ typedef struct baton_cli_s {
   char **argv;
 } baton_cli_t;
 
+/* The setting that marks a database `baton demo` made ({"size":N,
+ * "seed":S}): `baton serve` offers a reset and a workshop only on one. */
+#define BATON_DEMO_SETTING_PLUGIN "baton"
+#define BATON_DEMO_SETTING_KEY "demo"
+/* Removes a database and its -wal, -shm and -journal files (cmd_demo.c). */
+void baton__demo_remove_db(const char *db);
+
 /* A built-in command handler: returns the exit status (0, 1 or 2). */
 typedef int (*baton_builtin_fn)(baton_cli_t *cli, const baton_cmdspec_t *spec,
                                 baton_value_t *args, int argc,

@@ -461,7 +461,7 @@ static int run_history(baton_cli_t *cli, const char *dir) {
   return st;
 }
 
-static void remove_db(const char *db) {
+void baton__demo_remove_db(const char *db) {
   static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
   for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
     char *p = baton__asprintf("%s%s", db, ext[i]);
@@ -469,6 +469,81 @@ static void remove_db(const char *db) {
       unlink(p);
     free(p);
   }
+}
+
+/* A new database's path beside db (DB.new-XXXXXX, no file there yet), or
+ * NULL after saying why. */
+static char *new_db_beside(baton_cli_t *cli, const char *db) {
+  char *path = baton__asprintf("%s.new-XXXXXX", db);
+  int fd = path ? mkstemp(path) : -1;
+  if (fd < 0) {
+    fprintf(cli->err, "baton demo: cannot make a file beside %s: %s\n", db,
+            path ? strerror(errno) : "out of memory");
+    free(path);
+    return NULL;
+  }
+  close(fd);
+  unlink(path);
+  return path;
+}
+
+/* The mark of a database `baton demo` made (setting baton.demo): what
+ * `baton serve` checks before it offers a reset or a workshop, and how it
+ * makes the same school again. */
+static int mark_demo(baton_cli_t *cli, baton_store_t *s, long long size,
+                     long long seed) {
+  char value[96];
+  snprintf(value, sizeof value, "{\"size\":%lld,\"seed\":%lld}", size, seed);
+  if (baton_settings_set(s, BATON_DEMO_SETTING_PLUGIN, BATON_DEMO_SETTING_KEY,
+                         value) == 0)
+    return 0;
+  fprintf(cli->err, "baton demo: cannot mark the database as a demo: %s\n",
+          baton_store_last_error(s));
+  return 1;
+}
+
+/* Puts the school built at `from` in place at db: a new file is moved
+ * there; an existing database (--reset) gets it through SQLite's backup
+ * API, in one transaction, so a `baton serve` using db sees one more
+ * change (not a file replaced under it) and shows the new school at once.
+ * A file at db that is not a database is replaced. */
+static int put_in_place(baton_cli_t *cli, const char *from, const char *db) {
+  baton__host_store_close(cli->host); /* the last connection: no -wal left */
+  if (baton__is_file(db)) {
+    baton_store_t *to = NULL;
+    char *msg = NULL;
+    int e = baton_store_open(&to, db, &msg);
+    if (e == 0)
+      e = baton_store_restore(to, from);
+    if (e != 0 && to == NULL)
+      fprintf(cli->err, "baton demo: %s is not a database baton can open "
+                        "(%s): replacing it\n",
+              db, msg ? msg : baton_strerror(e));
+    else if (e != 0)
+      fprintf(cli->err, "baton demo: cannot write the new school into %s: "
+                        "%s\n",
+              db, baton_store_last_error(to));
+    baton_store_close(to);
+    free(msg);
+    if (e == 0 || to != NULL)
+      return e == 0 ? 0 : 1;
+    baton__demo_remove_db(db);
+  }
+  if (rename(from, db) != 0) {
+    fprintf(cli->err, "baton demo: cannot move the new school to %s: %s\n",
+            db, strerror(errno));
+    return 1;
+  }
+  return 0;
+}
+
+/* 1 if a --listen address is this computer's own (127.x, localhost, ::1,
+ * or a bare port). */
+static int loopback_listen(const char *listen) {
+  return strncmp(listen, "127.", 4) == 0 ||
+         strncmp(listen, "localhost:", 10) == 0 ||
+         strncmp(listen, "[::1]:", 6) == 0 || strchr(listen, ':') == NULL ||
+         listen[0] == ':';
 }
 
 static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
@@ -480,13 +555,14 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   int reset = args[2].v.b, no_serve = args[3].v.b, tour = args[4].v.b;
   int yes = args[5].v.b;
   const char *listen = args[6].v.s;
+  int workshop = args[7].v.b;
   const char *db = cli->opts.db_path ? cli->opts.db_path : DEMO_DB;
   tour_t t = {cli, tour && !yes && isatty(STDIN_FILENO)};
   int status = 1;
   char tmp[] = "/tmp/baton-demo.XXXXXX";
   int made_tmp = 0;
   char *dir = scripts_dir();
-  char *staff = NULL, *groups = NULL;
+  char *staff = NULL, *groups = NULL, *building = NULL;
 
   if (size < 30 || size > 5000) {
     fprintf(cli->err, "baton demo: --size expects 30 to 5000 people, got "
@@ -496,16 +572,17 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   }
   if (dir == NULL)
     goto done;
-  if (baton__is_file(db)) {
-    if (!reset) {
-      fprintf(cli->err, "baton demo: %s already exists (an earlier demo?). "
-                        "Run `baton demo --reset` to start again from a "
-                        "fresh school, or give another --db PATH.\n", db);
-      goto done;
-    }
-    remove_db(db);
+  if (baton__is_file(db) && !reset) {
+    fprintf(cli->err, "baton demo: %s already exists (an earlier demo?). "
+                      "Run `baton demo --reset` to start again from a "
+                      "fresh school, or give another --db PATH.\n", db);
+    goto done;
   }
-  cli->host->opts.db_path = db;
+  /* The school is made in a new file beside db, then put in place
+   * (put_in_place): a failure leaves db as it was. */
+  if ((building = new_db_beside(cli, db)) == NULL)
+    goto done;
+  cli->host->opts.db_path = building;
 
   if (mkdtemp(tmp) == NULL) {
     fprintf(cli->err, "baton demo: cannot make a folder in /tmp: %s\n",
@@ -603,9 +680,17 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
                          "scripts/sample-school.lua: `--size` and\n`--seed` make "
                          "another one; `baton demo --reset` starts again.\n", &v);
   }
+  if (mark_demo(cli, s, size, seed) != 0 || put_in_place(cli, building, db) != 0)
+    goto done;
   status = 0;
 
 done:
+  if (building) {
+    baton__host_store_close(cli->host);
+    baton__demo_remove_db(building); /* gone already when put in place */
+    free(building);
+  }
+  cli->host->opts.db_path = db;
   if (made_tmp)
     nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
   free(staff);
@@ -625,6 +710,11 @@ done:
    * it as it ends any serve. */
   char exe[PATH_MAX];
   size_t n = sizeof exe;
+  if (workshop && no_serve)
+    fprintf(cli->out, "\n--workshop with --no-serve: start the workshop "
+                      "with `baton --db %s serve --workshop --listen "
+                      "0.0.0.0:8080 --allow-remote`\n",
+            db);
   if (no_serve || uv_exepath(exe, &n) != 0 || !have_serve(exe)) {
     char q[PATH_MAX + 8];
     shell_quote(db, q, sizeof q);
@@ -641,7 +731,16 @@ done:
   fflush(cli->out);
   fflush(cli->err);
   baton__host_store_close(cli->host);
-  execl(exe, "baton", "--db", db, "serve", "--listen", listen, (char *)NULL);
+  /* --workshop: phones join from the room's network, so serve listens
+   * where they reach it (--allow-remote) unless told loopback. */
+  const char *serve_argv[] = {"baton",        "--db",       db,
+                              "serve",        "--listen",   listen,
+                              workshop ? "--workshop" : NULL,
+                              workshop && !loopback_listen(listen)
+                                  ? "--allow-remote"
+                                  : NULL,
+                              NULL};
+  execv(exe, (char *const *)serve_argv);
   fprintf(cli->err, "baton demo: cannot start baton serve: %s\n",
           strerror(errno));
   return 1;
@@ -668,6 +767,11 @@ static baton_argspec_t demo_args[] = {
     {.name = "listen", .key = "listen", .flag = 1, .type = BATON_ARG_STRING,
      .metavar = "HOST:PORT", .help = "where the dashboard listens",
      .def = {.set = 1, .type = BATON_ARG_STRING, .v.s = "127.0.0.1:8080"}},
+    {.name = "workshop", .key = "workshop", .flag = 1,
+     .type = BATON_ARG_BOOLEAN,
+     .help = "a workshop: the dashboard shows a join link and its QR code "
+             "(/join/screen) for participants' phones; give --listen "
+             "0.0.0.0:8080 so the room's network reaches it (docs/serve.md)"},
 };
 
 const baton_builtin_t baton__demo_commands[] = {

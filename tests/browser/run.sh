@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/browser/run.sh: runs dashboard.test.js (ctest's browser/dashboard).
+# tests/browser/run.sh: runs every *.test.js here, one after another
+# (dashboard, live, workshop: ctest's browser/dashboard); each must pass.
 # Needs node, Debian's chromium and `npm ci` done in tests/browser;
 # `./bootstrap test` sets all three up. Without them the test fails when CI
 # is set (CI must run it) and is skipped otherwise (exit 77), saying what to
@@ -20,4 +21,12 @@ if [ -n "$missing" ]; then
   echo "browser test: SKIPPED, missing: $missing (./bootstrap test installs them; in CI this fails)"
   exit 77
 fi
-cd "$here" && exec node dashboard.test.js
+cd "$here" || exit 1
+# One test file (ctest runs each as its own test), or all of them.
+if [ $# -gt 0 ]; then set -- "$@"; else set -- *.test.js; fi
+status=0
+for t in "$@"; do
+  echo "== $t"
+  node "$t" || { echo "browser test: $t FAILED"; status=1; }
+done
+exit $status

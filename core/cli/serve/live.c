@@ -1,10 +1,34 @@
 /* core/cli/serve/live.c: live updates of `baton serve`: the database is
- * polled for changes, which go to every event stream (Server-Sent Events). */
+ * checked for changes, which go to every event stream (Server-Sent
+ * Events).
+ *
+ * A check is woken by the file system: the database's folder is watched
+ * (uv_fs_event: inotify on Linux), and a write to the database or its
+ * -wal file by any process (a `baton` command, another server) checks at
+ * once, and again SETTLE_MS later in case the event came before the
+ * commit was visible. A slow poll (POLL_MS) stays as the safety net. A
+ * check asks SQLite's data_version, which costs a read of the WAL index.
+ *
+ * The database replaced under its name (another file copied or moved
+ * over it, or removed and made again): the check sees another device or
+ * inode at the path, and once the new file is there and no transaction
+ * is open, the store is closed and opened again (its statements, the
+ * server's caches and remembered sessions go with it) and every stream
+ * gets `reset`. `baton demo --reset` does not replace the file: it writes
+ * the new school through SQLite's backup API, which every open
+ * connection sees as one more change. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
 #include "serve.h"
+
+#define SETTLE_MS 4
+#define SETTLE_TRIES 3
 
 /* What changes when anyone writes the database: SQLite's data_version
  * counts other connections' commits, total_changes our own. */
@@ -23,7 +47,7 @@ long long baton__serve_db_version(serve_t *sv) {
     sqlite3_reset(sv->data_version);
   }
   sv->others = v;
-  return v * 1000003 + sqlite3_total_changes64(db);
+  return sv->base + v * 1000003 + sqlite3_total_changes64(db);
 }
 
 /* The same without asking SQLite about other connections (a read
@@ -31,22 +55,168 @@ long long baton__serve_db_version(serve_t *sv) {
  * cached answer): their commits as last polled, which is what the event
  * stream has told the dashboards; our own changes counted at once. */
 long long baton__serve_known_version(serve_t *sv) {
-  return sv->others * 1000003 +
+  return sv->base + sv->others * 1000003 +
          sqlite3_total_changes64(baton__store_db(sv->store));
 }
 
-void baton__serve_on_poll(uv_timer_t *t) {
-  serve_t *sv = t->data;
+void baton__serve_broadcast(serve_t *sv, const char *kind, const char *data) {
+  if (sv->server == NULL || baton__http_server_streams(sv->server) == 0)
+    return;
+  char *msg = baton__asprintf("event: %s\ndata: %s\n\n", kind, data);
+  if (msg)
+    baton__http_broadcast(sv->server, msg, strlen(msg));
+  free(msg);
+}
+
+/* ---- the database file ----------------------------------------------------
+ */
+
+void baton__serve_note_db_file(serve_t *sv) {
+  struct stat st;
+  if (stat(baton_store_path(sv->store), &st) == 0) {
+    sv->db_dev = (unsigned long long)st.st_dev;
+    sv->db_ino = (unsigned long long)st.st_ino;
+  }
+}
+
+/* 1 if another file than the one open is now at the database's path (and
+ * is there: a path with no file yet is being made, and is waited for). */
+static int replaced(serve_t *sv) {
+  struct stat st;
+  if (stat(baton_store_path(sv->store), &st) != 0 || st.st_size == 0)
+    return 0;
+  return (unsigned long long)st.st_dev != sv->db_dev ||
+         (unsigned long long)st.st_ino != sv->db_ino;
+}
+
+/* Closes the store and opens the file now at its path. Returns 0, or -1
+ * when it cannot yet (a transaction open: the next check tries again). */
+static int reopen(serve_t *sv) {
+  sqlite3 *db = baton__store_db(sv->store);
+  if (!sqlite3_get_autocommit(db))
+    return -1;
+  /* The old file's -wal and -shm have the new one's names: its frames go
+   * into the old file (through the open descriptor) and the -wal is
+   * emptied, so the new file is not read through the old one's log. Busy
+   * (another process reading): the next check tries again. */
+  if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
+                                NULL) != SQLITE_OK)
+    return -1;
+  long long last = sv->version;
+  sqlite3_finalize(sv->data_version);
+  sv->data_version = NULL;
+  baton__serve_cache_clear(&sv->people[0]);
+  baton__serve_cache_clear(&sv->people[1]);
+  baton__serve_cache_clear(&sv->groups);
+  /* Remembered session checks and API tokens are of the old file; the
+   * versions only grow, so none of them is believed again. */
+  memset(sv->api_seen, 0, sizeof sv->api_seen);
+  baton__host_store_close(sv->h);
+  if (baton__host_store(sv->h, &sv->store) != 0) {
+    fprintf(sv->log,
+            "baton serve: the database was replaced, and the new "
+            "one cannot be opened: %s\n",
+            baton_host_last_error(sv->h));
+    return -1;
+  }
+  baton__serve_note_db_file(sv);
+  sv->base = 0;
+  sv->base = last + 1 - baton__serve_db_version(sv); /* the next is last + 1 */
+  fprintf(sv->log,
+          "baton serve: the database %s was replaced; opened the "
+          "new one\n",
+          baton_store_path(sv->store));
+  return 0;
+}
+
+void baton__serve_live_check(serve_t *sv) {
+  if (sv->store == NULL)
+    return;
+  int reset = replaced(sv) && reopen(sv) == 0;
   long long v = baton__serve_db_version(sv);
-  if (v == sv->version)
+  if (v == sv->version && !reset)
     return;
   sv->version = v;
-  if (baton__http_server_streams(sv->server) == 0)
+  char data[64];
+  snprintf(data, sizeof data, "{\"version\":%lld}", v);
+  baton__serve_broadcast(sv, reset ? "reset" : "change", data);
+}
+
+void baton__serve_on_poll(uv_timer_t *t) { baton__serve_live_check(t->data); }
+
+/* Shortly after a file event: the commit may have become visible since. */
+static void on_settle(uv_timer_t *t) {
+  serve_t *sv = t->data;
+  long long before = sv->version;
+  baton__serve_live_check(sv);
+  if (sv->version == before && --sv->settle_left > 0)
+    uv_timer_start(&sv->settle, on_settle, SETTLE_MS * 4, 0);
+}
+
+/* Something in the database's folder changed: if it is the database or
+ * its -wal, check now, and again shortly. */
+static void on_db_event(uv_fs_event_t *w, const char *name, int events,
+                        int status) {
+  (void)events;
+  serve_t *sv = w->data;
+  if (status != 0 || sv->store == NULL)
     return;
-  char msg[96];
-  int n = snprintf(msg, sizeof msg,
-                   "event: change\ndata: {\"version\":%lld}\n\n", v);
-  baton__http_broadcast(sv->server, msg, (size_t)n);
+  const char *path = baton_store_path(sv->store);
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t n = strlen(base);
+  if (name != NULL && (strncmp(name, base, n) != 0 ||
+                       (name[n] != '\0' && strcmp(name + n, "-wal") != 0)))
+    return;
+  long long before = sv->version;
+  baton__serve_live_check(sv);
+  if (sv->version == before) {
+    sv->settle_left = SETTLE_TRIES;
+    uv_timer_start(&sv->settle, on_settle, SETTLE_MS, 0);
+  }
+}
+
+int baton__serve_live_start(serve_t *sv) {
+  uv_loop_t *loop = &sv->h->loop;
+  baton__serve_note_db_file(sv);
+  uv_timer_init(loop, &sv->settle);
+  sv->settle.data = sv;
+  uv_fs_event_init(loop, &sv->dbwatch);
+  sv->dbwatch.data = sv;
+  char *dir = baton__strdup(baton_store_path(sv->store));
+  char *slash = dir ? strrchr(dir, '/') : NULL;
+  if (slash == dir && dir)
+    slash[1] = '\0';
+  else if (slash)
+    *slash = '\0';
+  /* BATON_SERVE_NO_WATCH=1: the poll alone, the reference of
+   * bench/live.sh. */
+  const char *off = getenv("BATON_SERVE_NO_WATCH");
+  int e =
+      off && *off && strcmp(off, "0") != 0 ? UV_ENOTSUP
+      : dir ? uv_fs_event_start(&sv->dbwatch, on_db_event, slash ? dir : ".", 0)
+            : UV_ENOMEM;
+  free(dir);
+  sv->watching = e == 0;
+  unsigned every = sv->watching ? POLL_MS : POLL_UNWATCHED_MS;
+  uv_timer_init(loop, &sv->poll);
+  sv->poll.data = sv;
+  uv_timer_start(&sv->poll, baton__serve_on_poll, every, every);
+  return e;
+}
+
+void baton__serve_live_stop(serve_t *sv) {
+  uv_timer_stop(&sv->poll);
+  uv_timer_stop(&sv->settle);
+  if (sv->watching)
+    uv_fs_event_stop(&sv->dbwatch);
+}
+
+/* After live_stop, before the loop's last run. */
+void baton__serve_live_close(serve_t *sv) {
+  uv_close((uv_handle_t *)&sv->poll, NULL);
+  uv_close((uv_handle_t *)&sv->settle, NULL);
+  uv_close((uv_handle_t *)&sv->dbwatch, NULL);
 }
 
 void baton__serve_on_heartbeat(uv_timer_t *t) {
@@ -62,6 +232,6 @@ void baton__serve_api_stream(serve_t *sv, baton_http_req_t *r) {
                    sv->version);
   /* X-Accel-Buffering: nginx in front passes each event on at once even
    * where its configuration forgot proxy_buffering off (docs/serve.md). */
-  baton__http_stream(r, "text/event-stream", "X-Accel-Buffering: no\r\n",
-                     first, (size_t)n);
+  baton__http_stream(r, "text/event-stream", "X-Accel-Buffering: no\r\n", first,
+                     (size_t)n);
 }

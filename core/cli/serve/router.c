@@ -334,8 +334,13 @@ void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
    * in. The gate says who is asking for the handlers below. */
   serve_who_t who;
   if (baton__serve_signin(sv, r, path, read) ||
+      baton__serve_join(sv, r, path, read) ||
       !baton__serve_gate(sv, r, path, read, &who))
     return;
+  if (baton__serve_workshop_api(sv, r, path, &who)) {
+    baton__serve_who_clear(&who);
+    return;
+  }
   if (strncmp(path, "/api/", 5) != 0) {
     if (!read)
       send_error(r, 405, "this address is read-only");
@@ -357,6 +362,8 @@ void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
     baton__serve_api_stream(sv, r);
   else if (read && strcmp(api, "/plugins") == 0)
     api_plugins(sv, r, &who);
+  else if (strcmp(api, "/demo/reset") == 0 && !read)
+    baton__serve_demo_reset(sv, r, &who);
   else if (read && strcmp(api, "/commands") == 0)
     baton__serve_api_commands(sv, r, &who);
   else if (strncmp(api, "/run/", 5) == 0 && strcmp(m, "POST") == 0)

@@ -57,7 +57,7 @@ static void drain(baton_host_t *h) {
   sv->stopping = 1;
   sv->signal = h->signal;
   h->signal = 0; /* handled: not an interruption of half-done work */
-  uv_timer_stop(&sv->poll);
+  baton__serve_live_stop(sv);
   uv_timer_stop(&sv->heartbeat);
   if (sv->auth && sv->auth->purging)
     uv_timer_stop(&sv->auth->purge);
@@ -196,6 +196,7 @@ static void on_reload(baton_host_t *h, const char *plugin, const char *error,
  * sessions). */
 static void serve_clear(serve_t *sv) {
   baton__serve_auth_free(sv);
+  baton__serve_workshop_free(sv);
   sqlite3_finalize(sv->data_version);
   sv->data_version = NULL;
   baton__serve_cache_clear(&sv->people[0]);
@@ -218,6 +219,30 @@ static void serve_prepare(serve_t *sv) {
         (const char *)baton__web_assets[i].data, baton__web_assets[i].len);
   }
   sv->version = baton__serve_db_version(sv);
+}
+
+/* The address participants' phones open: the listening address, or for
+ * a wildcard (0.0.0.0, ::) this computer's first address on a network
+ * (not loopback). */
+static void workshop_base(const struct sockaddr_storage *ss,
+                          const char *hostbuf, int port, char *out, size_t n) {
+  int wildcard =
+      strcmp(hostbuf, "0.0.0.0") == 0 || strcmp(hostbuf, "[::]") == 0;
+  char ip[64] = "";
+  uv_interface_address_t *ifs = NULL;
+  int count = 0;
+  if (wildcard && uv_interface_addresses(&ifs, &count) == 0) {
+    for (int i = 0; i < count && ip[0] == '\0'; i++)
+      if (!ifs[i].is_internal && ifs[i].address.address4.sin_family == AF_INET)
+        uv_ip4_name(&ifs[i].address.address4, ip, sizeof ip);
+    uv_free_interface_addresses(ifs, count);
+  }
+  (void)ss;
+  snprintf(out, n, "http://%s:%d",
+           ip[0]      ? ip
+           : wildcard ? "127.0.0.1"
+                      : hostbuf,
+           port);
 }
 
 /* NULL if every --host-name is a host name (letters, digits, '-' and
@@ -276,6 +301,21 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
                        "--time-limit only) to 86400");
     return 2;
   }
+  int workshop = args[9].v.b;
+  double ws_minutes = args[10].v.n;
+  long long ws_cap = args[11].v.i;
+  if (workshop && !(ws_minutes > 0 && ws_minutes <= 24 * 60)) {
+    baton__usage_error(h, spec, "baton serve",
+                       "--workshop-minutes expects minutes, more than 0 and "
+                       "at most 1440: how long the join code works");
+    return 2;
+  }
+  if (workshop && (ws_cap < 1 || ws_cap > 500)) {
+    baton__usage_error(h, spec, "baton serve",
+                       "--workshop-cap expects a number of participants "
+                       "from 1 to 500");
+    return 2;
+  }
   long long session_h = args[6].v.i;
   if (session_h < 1 || session_h > 24 * 366) {
     baton__usage_error(h, spec, "baton serve",
@@ -314,6 +354,16 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
     baton__host_report(h, NULL, baton_host_last_error(h), NULL);
     goto fail_store;
   }
+  if (workshop && !baton__serve_demo_info(sv, NULL, NULL)) {
+    baton__host_report(h, NULL,
+                       "--workshop works only on a database `baton demo` "
+                       "made, so that participants never touch a school's "
+                       "real data",
+                       "start the workshop with `baton demo --workshop` (or "
+                       "give --db the demo's database)");
+    status = 2;
+    goto fail_store;
+  }
   inherited_t in;
   baton__serve_take_inherited(sv, &in);
   if (!in.token)
@@ -321,7 +371,9 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   serve_prepare(sv);
   int loopback = is_loopback((struct sockaddr *)&ss);
   baton__serve_auth_new(sv, session_h * 3600, args[7].v.b, allow_remote);
-  if (loopback)
+  /* A workshop's trainer signs in with the one-time URL too, on any
+   * address: the participants' phones need another computer's address. */
+  if (loopback || workshop)
     baton__serve_once_new(sv);
   baton__serve_purge(sv);
   int port = 0;
@@ -345,9 +397,11 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   if (baton__watch_start(&sv->watch, h, on_reload, sv) != 0)
     fprintf(sv->log, "baton serve: cannot watch the plugins' files, so "
                      "changes to them need a restart\n");
-  uv_timer_init(&h->loop, &sv->poll);
-  sv->poll.data = sv;
-  uv_timer_start(&sv->poll, baton__serve_on_poll, POLL_MS, POLL_MS);
+  if (baton__serve_live_start(sv) != 0)
+    fprintf(sv->log,
+            "baton serve: cannot watch the database's folder, so "
+            "changes show within %d ms instead of at once\n",
+            POLL_UNWATCHED_MS);
   uv_timer_init(&h->loop, &sv->heartbeat);
   sv->heartbeat.data = sv;
   uv_timer_start(&sv->heartbeat, baton__serve_on_heartbeat, HEARTBEAT_MS,
@@ -370,6 +424,12 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   }
   char url[128], once[192] = "";
   snprintf(url, sizeof url, "http://%s:%d/", hostbuf, port);
+  if (workshop) {
+    char base[200];
+    workshop_base(&ss, hostbuf, port, base, sizeof base);
+    if (baton__serve_workshop_start(sv, ws_minutes, ws_cap, base) != 0)
+      fprintf(sv->log, "baton serve: out of memory: no workshop\n");
+  }
   if (sv->auth && sv->auth->once[0])
     snprintf(once, sizeof once, "%ssignin/once?key=%s", url, sv->auth->once);
   if (!is_loopback((struct sockaddr *)&ss))
@@ -410,6 +470,13 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
               "baton serve: sign in as the operator (a coordinator) at %s "
               "(works once, for 10 minutes)\n",
               once);
+    if (sv->workshop)
+      fprintf(cli->out,
+              "baton serve: workshop: show %sjoin/screen on the projector "
+              "(sign in first at the address above); phones join at "
+              "%s/join (the code is on that page; it works for %g "
+              "minutes, for at most %lld people)\n",
+              url, baton__serve_workshop_base(sv), ws_minutes, ws_cap);
     fprintf(cli->out, "baton serve: press Ctrl-C to stop\n");
   }
   fflush(cli->out);
@@ -430,7 +497,8 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
   if (sv->server) /* the loop ended without a signal: close it now */
     baton__http_server_close(sv->server, NULL, NULL);
   baton__watch_stop(sv->watch);
-  uv_close((uv_handle_t *)&sv->poll, NULL);
+  baton__serve_live_stop(sv);
+  baton__serve_live_close(sv);
   uv_close((uv_handle_t *)&sv->heartbeat, NULL);
   if (sv->auth && sv->auth->purging)
     uv_close((uv_handle_t *)&sv->auth->purge, NULL);
@@ -512,6 +580,27 @@ static baton_argspec_t serve_args[] = {
      .help = "the IP address of a reverse proxy in front (nginx): only from "
              "it are X-Forwarded-For, -Proto and -Host believed; may be "
              "repeated (docs/serve.md)"},
+    {.name = "workshop",
+     .key = "workshop",
+     .flag = 1,
+     .type = BATON_ARG_BOOLEAN,
+     .help = "workshop mode, on a database baton demo made: participants "
+             "join from their phones at /join with the code shown on "
+             "/join/screen (baton demo --workshop starts it)"},
+    {.name = "workshop-minutes",
+     .key = "workshop_minutes",
+     .flag = 1,
+     .type = BATON_ARG_NUMBER,
+     .metavar = "N",
+     .def = {.set = 1, .type = BATON_ARG_NUMBER, .v.n = 120},
+     .help = "how long a workshop's join code works"},
+    {.name = "workshop-cap",
+     .key = "workshop_cap",
+     .flag = 1,
+     .type = BATON_ARG_INTEGER,
+     .metavar = "N",
+     .def = {.set = 1, .type = BATON_ARG_INTEGER, .v.i = 40},
+     .help = "how many participants may join a workshop"},
 };
 
 const baton_builtin_t baton__serve_commands[] = {

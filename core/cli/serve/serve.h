@@ -17,9 +17,13 @@
 #include "builtin.h"
 #include "http.h"
 
-/* How often the database is checked for changes, and how often an idle
- * stream gets a comment so proxies and browsers keep it open. */
-#define POLL_MS 300
+/* How often the database is checked for changes when nothing signals one
+ * (the file watch of live.c wakes a check at once; this poll is the
+ * safety net, and the only check where the folder cannot be watched:
+ * POLL_UNWATCHED_MS), and how often an idle stream gets a comment so
+ * proxies and browsers keep it open. */
+#define POLL_MS 1000
+#define POLL_UNWATCHED_MS 300
 #define HEARTBEAT_MS 15000
 
 /* An answer's bytes, shared by the cache and the answers being written
@@ -117,6 +121,15 @@ typedef struct baton_serve_s {
   cached_t groups;
   sqlite3_stmt *data_version;
   long long others;              /* PRAGMA data_version at the last poll */
+  long long base;                /* added to every version: raised when the
+                                    store is reopened, so versions only grow */
+  uv_fs_event_t dbwatch;         /* the database's folder (live.c) */
+  int watching;                  /* dbwatch started */
+  uv_timer_t settle;             /* re-checks shortly after a file event */
+  int settle_left;               /* re-checks still to come */
+  unsigned long long db_dev, db_ino; /* the database file opened */
+  int reset_running;             /* a demo reset's child runs (demo.c) */
+  struct serve_workshop_s *workshop; /* --workshop (join.c); NULL: off */
   const char *const *host_names; /* --host-name, besides IP addresses and */
   size_t nhost_names;            /* localhost */
   unsigned route_ms;             /* --route-time-limit; 0: --time-limit */
@@ -293,6 +306,62 @@ int baton__serve_session_cookie(const char *header, char id[BATON_TOKEN_SIZE]);
 int baton__serve_signin(serve_t *sv, baton_http_req_t *r, const char *path,
                         int read);
 
+/* The pieces of the host's own pages (signin.c), for join.c: an HTML page
+ * (body already escaped) with the no-script policy; a page of one
+ * paragraph; a 303; the session's Set-Cookie line (id NULL: removes it);
+ * a form post's body (NULL after answering 415 or 500) and one of its
+ * fields ("" when missing); an event of the core (account.*, workshop.*);
+ * the failure limit of a key (NULL after answering 429); a client
+ * address as a limit's key. */
+void baton__serve_page(baton_http_req_t *r, int status, const char *title,
+                       const baton_buf_t *body, const char *extra);
+void baton__serve_message(baton_http_req_t *r, int status, const char *title,
+                          const char *text, const char *extra);
+void baton__serve_see_other(baton_http_req_t *r, const char *to,
+                            const char *extra);
+void baton__serve_cookie(serve_t *sv, baton_http_req_t *r, const char *id,
+                         char *out, size_t n);
+char *baton__serve_form_body(baton_http_req_t *r);
+char *baton__serve_form_field(const char *body, const char *name);
+void baton__serve_log_event(serve_t *sv, baton_http_req_t *r,
+                            const char *actor, const char *kind,
+                            const char *subject, const char *how);
+int baton__serve_may_try(serve_t *sv, baton_http_req_t *r, serve_limit_t *l,
+                         const char *key, const char *who);
+void baton__serve_address_key(serve_t *sv, baton_http_req_t *r, char key[72]);
+
+/* ---- the demo and the workshop (demo.c, join.c) ----------------------------
+ */
+
+/* 1 if the database is one `baton demo` made (its setting baton.demo),
+ * with its size and seed; else 0. */
+int baton__serve_demo_info(serve_t *sv, long long *size, long long *seed);
+/* POST /api/demo/reset (coordinators, a demo database only): makes the
+ * same school again in a child `baton demo` and writes it into the open
+ * database; every page gets `reset`. Answers 202 at once. */
+void baton__serve_demo_reset(serve_t *sv, baton_http_req_t *r,
+                             const serve_who_t *who);
+/* Starts workshop mode (--workshop; the caller checked demo_info): a join
+ * code valid for `minutes`, at most `cap` participants; base is the
+ * address phones open (no trailing slash). Returns 0, or 1 when out of
+ * memory. */
+int baton__serve_workshop_start(serve_t *sv, double minutes,
+                                long long cap, const char *base);
+/* That address ("" without a workshop). */
+const char *baton__serve_workshop_base(serve_t *sv);
+void baton__serve_workshop_free(serve_t *sv);
+/* After a demo reset: no one has joined (the accounts went with it). */
+void baton__serve_workshop_reset(serve_t *sv);
+/* The participants' pages before the gate: GET/POST /join, GET /join/me.
+ * Returns 1 if r was one of them (answered), else 0. */
+int baton__serve_join(serve_t *sv, baton_http_req_t *r, const char *path,
+                      int read);
+/* After the gate: GET /join/screen (the projector's page), GET
+ * /api/workshop, GET /api/workshop/qr.svg, POST /api/workshop/code (a
+ * new code). Returns 1 if r was one of them. */
+int baton__serve_workshop_api(serve_t *sv, baton_http_req_t *r,
+                              const char *path, const serve_who_t *who);
+
 /* ---- live updates (live.c) ------------------------------------------------
  */
 
@@ -303,6 +372,20 @@ long long baton__serve_known_version(serve_t *sv);
 /* The poll timer (POLL_MS) and the heartbeat timer (HEARTBEAT_MS). */
 void baton__serve_on_poll(uv_timer_t *t);
 void baton__serve_on_heartbeat(uv_timer_t *t);
+/* Starts the file watch on the database's folder and the timers (poll,
+ * settle); returns 0, or non-zero when the folder cannot be watched (the
+ * poll then runs every POLL_UNWATCHED_MS). */
+int baton__serve_live_start(serve_t *sv);
+/* Stops them; live_close closes their handles (run the loop once after). */
+void baton__serve_live_stop(serve_t *sv);
+void baton__serve_live_close(serve_t *sv);
+/* Checks the database now: a change goes to every stream; a file replaced
+ * under the same name is reopened and every stream told (reset). */
+void baton__serve_live_check(serve_t *sv);
+/* Sends `event: KIND\ndata: DATA` to every stream. */
+void baton__serve_broadcast(serve_t *sv, const char *kind, const char *data);
+/* Records which file (device, inode) the store has open. */
+void baton__serve_note_db_file(serve_t *sv);
 /* GET /api/events/stream: turns r into an event stream. */
 void baton__serve_api_stream(serve_t *sv, baton_http_req_t *r);
 

@@ -693,3 +693,38 @@ int baton__serve_signin(serve_t *sv, baton_http_req_t *r, const char *path,
   }
   return 1;
 }
+
+/* ---- the pieces join.c shares (serve.h) ---------------------------------- */
+
+void baton__serve_page(baton_http_req_t *r, int status, const char *title,
+                       const baton_buf_t *body, const char *extra) {
+  send_page(r, status, title, body, extra);
+}
+void baton__serve_message(baton_http_req_t *r, int status, const char *title,
+                          const char *text, const char *extra) {
+  send_message(r, status, title, text, extra);
+}
+void baton__serve_see_other(baton_http_req_t *r, const char *to,
+                            const char *extra) {
+  see_other(r, to, extra);
+}
+void baton__serve_cookie(serve_t *sv, baton_http_req_t *r, const char *id,
+                         char *out, size_t n) {
+  cookie_line(sv, r, id, out, n);
+}
+char *baton__serve_form_body(baton_http_req_t *r) { return form_body(r); }
+char *baton__serve_form_field(const char *body, const char *name) {
+  return field(body, name);
+}
+void baton__serve_log_event(serve_t *sv, baton_http_req_t *r, const char *actor,
+                            const char *kind, const char *subject,
+                            const char *how) {
+  log_event(sv, r, actor, kind, subject, how);
+}
+int baton__serve_may_try(serve_t *sv, baton_http_req_t *r, serve_limit_t *l,
+                         const char *key, const char *who) {
+  return may_try(sv, r, l, key, who);
+}
+void baton__serve_address_key(serve_t *sv, baton_http_req_t *r, char key[72]) {
+  address_key(sv, r, key);
+}
