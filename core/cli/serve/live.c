@@ -108,9 +108,9 @@ static int reopen(serve_t *sv) {
   baton__serve_cache_clear(&sv->people[0]);
   baton__serve_cache_clear(&sv->people[1]);
   baton__serve_cache_clear(&sv->groups);
-  /* Remembered session checks and API tokens are of the old file; the
-   * versions only grow, so none of them is believed again. */
-  memset(sv->api_seen, 0, sizeof sv->api_seen);
+  /* Kept checks of sessions and API tokens (auth.c) are of the old file:
+   * each holds the version it was made at, and the versions only grow
+   * (sv->base below), so none of them is believed again. */
   baton__host_store_close(sv->h);
   if (baton__host_store(sv->h, &sv->store) != 0) {
     fprintf(sv->log,
