@@ -600,7 +600,7 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   const char *const write_perm[] = {"fs.write", NULL};
   if (tour) {
     say(&t, "Welcome to baton. This tour builds a made-up school, Kestrel Bay "
-            "College,\nruns three leadership practices on it, and shows where "
+            "College,\nruns eight leadership practices on it, and shows where "
             "to look in the\ndashboard. Everyone in the school can lead: "
             "teachers, aides, counsellors,\nsupport staff and student "
             "leaders.\n");

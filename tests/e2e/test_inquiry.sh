@@ -16,7 +16,7 @@ expect_status 0 baton terms add "Autumn 2026" 2026-09-01 2026-12-18
 
 test_case "a cycle in an unknown group is a usage error naming how to see the groups"
 expect_status 2 baton inquiry open "How do Year 9s act on feedback?" --group "Math PLC"
-expect_contains "--group: no group 'Math PLC'; see baton groups list" err
+expect_contains "--group: no group 'Math PLC' (did you mean 'Maths PLC'?); see baton groups list" err
 expect_status 0 baton --json inquiry list
 expect_json_true out 'd == []'
 
