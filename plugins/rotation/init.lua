@@ -407,6 +407,23 @@ end
 
 -- rota why ---------------------------------------------------------------------
 
+-- What an expertise need of the role asks and whether the holder meets
+-- it: "facilitator needs formative assessment: held (endorsed)"; nil when
+-- the role has no expertise need.
+local function expertise_why(prob, t, r, p)
+  local tag, min = roster.expertise_need(prob.needs[prob.roles[r]])
+  if not tag then return nil end
+  local asks = ("%s needs %s%s"):format(prob.roles[r], tag, min ~= "declared" and (" (" .. min .. " or above)") or "")
+  if p then
+    local level = prob.expertise[p][r]
+    return ("%s: %s"):format(asks, prob.eligible[p][r] == true and ("held (" .. level .. ")")
+      or (prob.eligible[p][r] .. "; the turn was given before the need or the map changed: rota repair"))
+  end
+  local n = 0
+  for q = 1, #prob.people do if prob.eligible[q][r] == true then n = n + 1 end end
+  return ("%s: held by %d in the group"):format(asks, n)
+end
+
 function M.why(args)
   args.group = roster.group_name(args.group)
   local settings, prob, assign, _, hist = roster.saved(args.group)
@@ -422,6 +439,7 @@ function M.why(args)
   local out = { group = args.group, date = args.date, role = prob.roles[r], others = others }
   if p then out.person = prob.people[p].id end
   out.because = because
+  out.need = expertise_why(prob, t, r, p)
   baton.output(out, function(o) render.why(o, p and prob.people[p].name) end)
 end
 

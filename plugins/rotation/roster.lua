@@ -74,6 +74,60 @@ local function meets(p, key, value)
   return v ~= nil and tostring(v):lower() == value:lower()
 end
 
+-- An expertise need: "expertise=TAG" is met by anyone who holds TAG on
+-- the expertise practice's map at any level (declared, endorsed or
+-- evidenced); "expertise=TAG@endorsed" (or @evidenced) asks for that level
+-- or above. Returns the tag and the lowest level that counts, or nil for
+-- another need.
+local LEVELS = { declared = 1, endorsed = 2, evidenced = 3 }
+function M.expertise_need(need)
+  local tag = need and need:match("^expertise=(.*)$")
+  if not tag then return nil end
+  local min = "declared"
+  local t, l = tag:match("^(.-)%s*@%s*(%a+)%s*$")
+  if t and LEVELS[l:lower()] then tag, min = t, l:lower() end
+  tag = tag:lower():gsub("%s+", " "):match("^ ?(.-) ?$")
+  return tag, min
+end
+
+-- Who holds what on the expertise map: held[person][tag] = level. Read
+-- through the expertise plugin's own command (`baton expertise map`, as
+-- mentoring reads it); a rota cannot honour a need it cannot check, so a
+-- missing or broken plugin raises, saying what to do, rather than letting
+-- everyone (or no one) through.
+local function expertise_held(role, need)
+  local function fail(why)
+    error(("%s needs %s: %s, so the rota cannot check it. Install or repair the expertise plugin (baton "
+      .. "plugins, baton doctor), or drop the need with --needs '%s:expertise='"):format(role, need, why, role), 0)
+  end
+  local found, ex = pcall(baton.plugin, "expertise")
+  if not found then fail("the expertise map is not there (" .. tostring(ex) .. ")") end
+  local ok, map, err = pcall(ex.map, {})
+  if not ok or type(map) ~= "table" or type(map.strengths) ~= "table" then
+    fail("the expertise map could not be read (" .. tostring(ok and (err or "not a map") or map) .. ")")
+  end
+  local held = {}
+  for _, s in ipairs(map.strengths) do
+    -- plain data from another plugin: only {person, tag, level} strings count
+    if type(s) == "table" and type(s.person) == "string" and type(s.tag) == "string" and LEVELS[s.level] then
+      held[s.person] = held[s.person] or {}
+      held[s.person][s.tag] = s.level
+    end
+  end
+  return held
+end
+
+--- Whether person `id` meets an expertise need, as `held` (expertise_held)
+--- says: true and the level held, or a sentence saying why not.
+local function meets_expertise(held, id, tag, min)
+  local level = held[id] and held[id][tag]
+  if not level then return ("not on the expertise map for %s"):format(tag), nil end
+  if LEVELS[level] < LEVELS[min] then
+    return ("only %s in %s (needs %s or above)"):format(level, tag, min), level
+  end
+  return true, level
+end
+
 -- Absences by person, worked out once per list of absences.
 local absences_by = setmetatable({}, { __mode = "k" })
 local function absences_of(list, id)
@@ -100,16 +154,26 @@ function M.problem(settings, hist, members)
                  eligible = {}, away = {}, history = {}, history_total = {},
                  min_gap = settings.min_gap, needs = {} }
   for role, need in pairs(settings.needs or {}) do prob.needs[role] = need end
+  -- the expertise map, read once for every expertise need of the group
+  local held
+  for _, role in ipairs(settings.roles) do
+    local need = settings.needs and settings.needs[role]
+    if M.expertise_need(need) and not held then held = expertise_held(role, need) end
+  end
+  prob.expertise = {} -- expertise[p][r] = the level p holds for r's need, for rota why
   local index = {}
   for i, p in ipairs(members) do
     local fte = tonumber(p.attrs and p.attrs.fte) or 1
     if fte <= 0 then fte = 0.01 end
     prob.people[i] = { id = p.id, name = p.name or p.id, fte = fte, person = p }
     index[p.id] = i
-    prob.eligible[i], prob.away[i], prob.history[i] = {}, {}, {}
+    prob.eligible[i], prob.away[i], prob.history[i], prob.expertise[i] = {}, {}, {}, {}
     for r, role in ipairs(settings.roles) do
       local need = settings.needs and settings.needs[role]
-      if need then
+      local tag, min = M.expertise_need(need)
+      if tag then
+        prob.eligible[i][r], prob.expertise[i][r] = meets_expertise(held, p.id, tag, min)
+      elseif need then
         local key, value = need:match("^([%w_]+)=(.*)$")
         prob.eligible[i][r] = meets(p, key, value) or ("not " .. need)
       else
