@@ -117,6 +117,32 @@ local function expertise_held(role, need)
   return held
 end
 
+-- The map read before a transaction (M.with_map): a plugin's command
+-- cannot be called inside one, since baton.plugin waits for it.
+local prefetched
+
+--- Runs fn() with the expertise map already read, for code that builds
+--- `group`'s problem inside a transaction (swap, request, approve,
+--- repair). The map is read only when a saved need of the group asks for
+--- expertise; otherwise fn runs as it is. Returns what fn returns.
+---@param group string
+---@param fn function
+function M.with_map(group, fn)
+  local settings, held = store.settings(group), nil
+  local roles = {}
+  for role in pairs(settings and settings.needs or {}) do roles[#roles + 1] = role end
+  table.sort(roles) -- (the first role that needs it is named in an error)
+  for _, role in ipairs(roles) do
+    if M.expertise_need(settings.needs[role]) and not held then held = expertise_held(role, settings.needs[role]) end
+  end
+  if not held then return fn() end
+  prefetched = held
+  local res = table.pack(pcall(fn))
+  prefetched = nil
+  if not res[1] then error(res[2], 0) end
+  return table.unpack(res, 2, res.n)
+end
+
 --- Whether person `id` meets an expertise need, as `held` (expertise_held)
 --- says: true and the level held, or a sentence saying why not.
 local function meets_expertise(held, id, tag, min)
@@ -148,8 +174,9 @@ end
 ---@param settings table the group's settings (settings.lua)
 ---@param hist table past turns per person (M.history)
 ---@param members table[]
+---@param unchecked? boolean for a caller that lists turns only: expertise needs are not read
 ---@return table prob
-function M.problem(settings, hist, members)
+function M.problem(settings, hist, members, unchecked)
   local prob = { people = {}, roles = settings.roles, meetings = settings.meetings,
                  eligible = {}, away = {}, history = {}, history_total = {},
                  min_gap = settings.min_gap, needs = {} }
@@ -158,7 +185,7 @@ function M.problem(settings, hist, members)
   local held
   for _, role in ipairs(settings.roles) do
     local need = settings.needs and settings.needs[role]
-    if M.expertise_need(need) and not held then held = expertise_held(role, need) end
+    if M.expertise_need(need) and not held and not unchecked then held = prefetched or expertise_held(role, need) end
   end
   prob.expertise = {} -- expertise[p][r] = the level p holds for r's need, for rota why
   local index = {}
@@ -171,7 +198,9 @@ function M.problem(settings, hist, members)
     for r, role in ipairs(settings.roles) do
       local need = settings.needs and settings.needs[role]
       local tag, min = M.expertise_need(need)
-      if tag then
+      if tag and unchecked then
+        prob.eligible[i][r] = "not checked against the expertise map here"
+      elseif tag then
         prob.eligible[i][r], prob.expertise[i][r] = meets_expertise(held, p.id, tag, min)
       elseif need then
         local key, value = need:match("^([%w_]+)=(.*)$")
@@ -236,12 +265,13 @@ end
 ---@param group string
 ---@param new_absences? table[] absences to add to the saved ones (repair)
 ---@param hist_list? table store.history(), read once by a caller that reads many groups
+---@param unchecked? boolean for a caller that lists turns only (M.problem)
 ---@return table settings the saved settings, with the new absences
 ---@return table prob the problem (M.problem)
 ---@return table assign the saved rota, assign[t][r] = p or false
 ---@return table slots store.slots(group)
 ---@return table hist past turns per person (M.history)
-function M.saved(group, new_absences, hist_list)
+function M.saved(group, new_absences, hist_list, unchecked)
   store.migrate()
   local settings = store.settings(group)
   if not settings then
@@ -253,7 +283,7 @@ function M.saved(group, new_absences, hist_list)
   local slots = store.slots(group)
   local members = M.members(group)
   local hist = M.history(group, settings.from, hist_list or store.history(), members)
-  local prob = M.problem(settings, hist, members)
+  local prob = M.problem(settings, hist, members, unchecked)
   local assign = {}
   for t, date in ipairs(settings.meetings) do
     assign[t] = {}

@@ -91,3 +91,63 @@ test("the need is remembered for the group, and --needs ROLE:expertise= drops it
   p = plan("--needs", "facilitator:expertise=")
   expect(#facilitators(p)):to_equal(4)
 end)
+
+test("swap, request, approve and repair check the need too (the map is read before their transaction)", function()
+  set_today("2026-08-25")
+  set_setting("approve_swaps", true)
+  local p = plan("--needs", "facilitator:expertise=formative assessment", "--save")
+  local first = p.meetings[1].assignments.facilitator
+  local other = first == "R03" and "R04" or "R03"
+  local r = run("swap", "--group", "Maths PLC", "--date", "2026-09-01", "--role", "facilitator", "--to", "R02")
+  expect(r.status):to_equal(1)
+  expect(r.err):to_contain("cannot swap: R02 is not on the expertise map for formative assessment")
+  -- the holder hands the turn to the other holder: a request, then approved
+  local q = h.ok("request", "--group", "Maths PLC", "--date", "2026-09-01", "--role", "facilitator", "--to", other,
+    "--person", first)
+  expect(q.status):to_equal("pending")
+  h.ok("approve", tostring(q.request))
+  local level = other == "R03" and "endorsed" or "declared"
+  expect(h.ok("why", "--group", "Maths PLC", "--date", "2026-09-01", "--role", "facilitator").need)
+    :to_equal("facilitator needs formative assessment: held (" .. level .. ")")
+  -- R04 takes the tag off the map: repair takes away each future facilitator turn of R04's
+  assert(baton.plugin("expertise").declare { person = "R04", tag = { "formative assessment" }, remove = true })
+  local fixed = h.ok("repair", "--group", "Maths PLC")
+  expect(#fixed.changes > 0):to_be(true)
+  for _, c in ipairs(fixed.changes) do
+    expect(c.from):to_equal("R04")
+    expect(c.why):to_equal("not on the expertise map for formative assessment")
+  end
+  for _, row in ipairs(h.ok("show", "--group", "Maths PLC")) do
+    if row.role == "facilitator" then expect(row.person == "R03" or row.person == "(unfilled)"):to_be(true) end
+  end
+end)
+
+test("the worked example of docs/practices/rotation.md, 'A role that needs expertise', is what baton prints", function()
+  reset_db()
+  h.sample()
+  set_today("2026-08-25")
+  local text = assert(baton.fs.read(fixture_path("../../docs/practices/rotation.md")))
+  local section = assert(text:match("\n## A role that needs expertise\n(.-)\n## "), "no section")
+  local blocks = {}
+  for body in section:gmatch("```[%w]*\n(.-)```") do blocks[#blocks + 1] = body end
+  local function lines(s)
+    local out = {}
+    for line in s:gmatch("(.-)\n") do if line ~= "..." then out[#out + 1] = (line:gsub("%s+$", "")) end end
+    return out
+  end
+  local ex = baton.plugin("expertise")
+  expect(blocks[1]):to_contain('baton expertise declare T006 AfL\nbaton expertise endorse T006 "formative assessment" --by T001\nbaton expertise declare T011 "formative assessment"\n')
+  assert(ex.declare { person = "T006", tag = { "AfL" } })
+  assert(ex.endorse { person = "T006", tag = "formative assessment", by = "T001" })
+  assert(ex.declare { person = "T011", tag = { "formative assessment" } })
+  expect(blocks[1]):to_contain('--from 2026-09-01 --to 2026-10-20 \\\n  --needs "facilitator:expertise=formative assessment@endorsed" --save')
+  local r = run("plan", "--group", "Maths PLC", "--every", "tue", "--every-weeks", "2", "--from", "2026-09-01",
+    "--to", "2026-10-20", "--needs", "facilitator:expertise=formative assessment@endorsed", "--save")
+  local want = lines(blocks[2])
+  expect({ table.unpack(lines(r.out), 1, #want) }):to_equal(want)
+  local why = lines(blocks[3])
+  expect(table.remove(why, 1)):to_equal(
+    '$ baton --today 2026-08-25 rota why --group "Maths PLC" --date 2026-09-15 --role facilitator')
+  r = run("why", "--group", "Maths PLC", "--date", "2026-09-15", "--role", "facilitator")
+  expect(lines(r.out)):to_equal(why)
+end)
