@@ -235,7 +235,9 @@ function M.swap(args)
   store.migrate() -- outside the transaction: a migration is a transaction of its own
   local c = { group = roster.group_name(args.group), date = args.date, role = args.role, to = args.to,
               force = args.force, hint = "add --force to do it anyway", by = "swap" }
-  local out = swapped(c, baton.store.transaction(function() return give_turn(c) end))
+  local out = swapped(c, roster.with_map(c.group, function()
+    return baton.store.transaction(function() return give_turn(c) end)
+  end))
   baton.output(out, render.swap)
 end
 
@@ -297,7 +299,7 @@ function M.request(args)
               hint = "a request cannot break the minimum gap: ask the coordinator, who may swap with --force" }
   local approve = baton.settings.get("approve_swaps")
   c.check = approve
-  local out = baton.store.transaction(function()
+  local out = roster.with_map(c.group, function() return baton.store.transaction(function()
     local prob, assign, p, soft, suggestion = give_turn(c)
     if approve then
       local id = store.add_request({ group = c.group, date = c.date, role = c.role, from = c.holder, to = c.to,
@@ -308,7 +310,7 @@ function M.request(args)
     local o = swapped(c, prob, assign, p, soft, suggestion)
     o.status = "made"
     return o
-  end)
+  end) end)
   baton.output(out, function(o)
     if o.status == "pending" then
       baton.print(("Request #%d: the %s turn on %s (%s) from %s to %s. It breaks no rule; it waits for the "
@@ -341,7 +343,7 @@ end
 function M.approve(args)
   store.migrate()
   local today = baton.today()
-  local out = baton.store.transaction(function()
+  local out = roster.with_map(store.request(args.request).group, function() return baton.store.transaction(function()
     local q = pending(args.request)
     local c = { group = q.group, date = q.date, role = q.role, to = q.to, holder = q.from, force = args.force,
                 hint = "add --force to approve it anyway", by = "request",
@@ -352,7 +354,7 @@ function M.approve(args)
     store.decide(q, "approved", nil, today)
     o.request = q.id
     return o
-  end)
+  end) end)
   baton.output(out, function(o)
     baton.print(("Request #%d approved."):format(o.request))
     render.swap(o)
@@ -399,13 +401,30 @@ function M.repair(args)
   if args.dry_run then
     changes, sol = repair()
   else
-    changes, sol = baton.store.transaction(repair)
+    changes, sol = roster.with_map(args.group, function() return baton.store.transaction(repair) end)
   end
   local fair = sol.fair
   baton.output({ group = args.group, changes = changes, dry_run = args.dry_run, bound = fair.bound }, render.repair)
 end
 
 -- rota why ---------------------------------------------------------------------
+
+-- What an expertise need of the role asks and whether the holder meets
+-- it: "facilitator needs formative assessment: held (endorsed)"; nil when
+-- the role has no expertise need.
+local function expertise_why(prob, t, r, p)
+  local tag, min = roster.expertise_need(prob.needs[prob.roles[r]])
+  if not tag then return nil end
+  local asks = ("%s needs %s%s"):format(prob.roles[r], tag, min ~= "declared" and (" (" .. min .. " or above)") or "")
+  if p then
+    local level = prob.expertise[p][r]
+    return ("%s: %s"):format(asks, prob.eligible[p][r] == true and ("held (" .. level .. ")")
+      or (prob.eligible[p][r] .. "; the turn was given before the need or the map changed: rota repair"))
+  end
+  local n = 0
+  for q = 1, #prob.people do if prob.eligible[q][r] == true then n = n + 1 end end
+  return ("%s: held by %d in the group"):format(asks, n)
+end
 
 function M.why(args)
   args.group = roster.group_name(args.group)
@@ -422,6 +441,7 @@ function M.why(args)
   local out = { group = args.group, date = args.date, role = prob.roles[r], others = others }
   if p then out.person = prob.people[p].id end
   out.because = because
+  out.need = expertise_why(prob, t, r, p)
   baton.output(out, function(o) render.why(o, p and prob.people[p].name) end)
 end
 
@@ -429,7 +449,7 @@ end
 
 --- A group's saved turns as `rota show` lists them: upcoming first, then past.
 local function turns_of(group, person, hist_list)
-  local settings, prob = roster.saved(group, nil, hist_list)
+  local settings, prob = roster.saved(group, nil, hist_list, true) -- names only: no need is checked
   local slots = store.slots(group)
   local today = baton.today()
   if person and not prob.index[person] then

@@ -34,7 +34,8 @@ return {
         .. "minus the closures in --holidays (an .ics file or a CSV from,to,name), or on the --dates "
         .. "given. Absences come from --unavailable (CSV person_id,from,to[,reason]) and from a "
         .. "person's unavailable_days attribute (e.g. fri). --needs ROLE:ATTR=VALUE makes a role need "
-        .. "an attribute (or group=NAME, role_in_group=lead); it is remembered for the group. "
+        .. "an attribute (or group=NAME, role_in_group=lead, or expertise=TAG[@endorsed|@evidenced] from the expertise "
+        .. "map); it is remembered for the group, and ROLE:ATTR= drops it. "
         .. "--group may be repeated: groups are planned in order and each counts the ones before.",
       access = "coordinator",
       args = {

@@ -261,6 +261,7 @@ end
 function M.why(o, name)
   baton.print(("%s %s: %s"):format(o.date, o.role, o.person and (o.person .. " (" .. name .. ")") or "nobody"))
   baton.print("  because: " .. o.because)
+  if o.need then baton.print("  " .. o.need) end
   for _, x in ipairs(o.others) do baton.print(("  not %s: %s"):format(x.person, x.why_not)) end
 end
 

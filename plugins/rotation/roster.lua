@@ -74,6 +74,86 @@ local function meets(p, key, value)
   return v ~= nil and tostring(v):lower() == value:lower()
 end
 
+-- An expertise need: "expertise=TAG" is met by anyone who holds TAG on
+-- the expertise practice's map at any level (declared, endorsed or
+-- evidenced); "expertise=TAG@endorsed" (or @evidenced) asks for that level
+-- or above. Returns the tag and the lowest level that counts, or nil for
+-- another need.
+local LEVELS = { declared = 1, endorsed = 2, evidenced = 3 }
+function M.expertise_need(need)
+  local tag = need and need:match("^expertise=(.*)$")
+  if not tag then return nil end
+  local min = "declared"
+  local t, l = tag:match("^(.-)%s*@%s*(%a+)%s*$")
+  if t and LEVELS[l:lower()] then tag, min = t, l:lower() end
+  tag = tag:lower():gsub("%s+", " "):match("^ ?(.-) ?$")
+  return tag, min
+end
+
+-- Who holds what on the expertise map: held[person][tag] = level. Read
+-- through the expertise plugin's own command (`baton expertise map`, as
+-- mentoring reads it); a rota cannot honour a need it cannot check, so a
+-- missing or broken plugin raises, saying what to do, rather than letting
+-- everyone (or no one) through.
+local function expertise_held(role, need)
+  local function fail(why)
+    error(("%s needs %s: %s, so the rota cannot check it. Install or repair the expertise plugin (baton "
+      .. "plugins, baton doctor), or drop the need with --needs '%s:expertise='"):format(role, need, why, role), 0)
+  end
+  local found, ex = pcall(baton.plugin, "expertise")
+  if not found then fail("the expertise map is not there (" .. tostring(ex) .. ")") end
+  local ok, map, err = pcall(ex.map, {})
+  if not ok or type(map) ~= "table" or type(map.strengths) ~= "table" then
+    fail("the expertise map could not be read (" .. tostring(ok and (err or "not a map") or map) .. ")")
+  end
+  local held = {}
+  for _, s in ipairs(map.strengths) do
+    -- plain data from another plugin: only {person, tag, level} strings count
+    if type(s) == "table" and type(s.person) == "string" and type(s.tag) == "string" and LEVELS[s.level] then
+      held[s.person] = held[s.person] or {}
+      held[s.person][s.tag] = s.level
+    end
+  end
+  return held
+end
+
+-- The map read before a transaction (M.with_map): a plugin's command
+-- cannot be called inside one, since baton.plugin waits for it.
+local prefetched
+
+--- Runs fn() with the expertise map already read, for code that builds
+--- `group`'s problem inside a transaction (swap, request, approve,
+--- repair). The map is read only when a saved need of the group asks for
+--- expertise; otherwise fn runs as it is. Returns what fn returns.
+---@param group string
+---@param fn function
+function M.with_map(group, fn)
+  local settings, held = store.settings(group), nil
+  local roles = {}
+  for role in pairs(settings and settings.needs or {}) do roles[#roles + 1] = role end
+  table.sort(roles) -- (the first role that needs it is named in an error)
+  for _, role in ipairs(roles) do
+    if M.expertise_need(settings.needs[role]) and not held then held = expertise_held(role, settings.needs[role]) end
+  end
+  if not held then return fn() end
+  prefetched = held
+  local res = table.pack(pcall(fn))
+  prefetched = nil
+  if not res[1] then error(res[2], 0) end
+  return table.unpack(res, 2, res.n)
+end
+
+--- Whether person `id` meets an expertise need, as `held` (expertise_held)
+--- says: true and the level held, or a sentence saying why not.
+local function meets_expertise(held, id, tag, min)
+  local level = held[id] and held[id][tag]
+  if not level then return ("not on the expertise map for %s"):format(tag), nil end
+  if LEVELS[level] < LEVELS[min] then
+    return ("only %s in %s (needs %s or above)"):format(level, tag, min), level
+  end
+  return true, level
+end
+
 -- Absences by person, worked out once per list of absences.
 local absences_by = setmetatable({}, { __mode = "k" })
 local function absences_of(list, id)
@@ -94,22 +174,35 @@ end
 ---@param settings table the group's settings (settings.lua)
 ---@param hist table past turns per person (M.history)
 ---@param members table[]
+---@param unchecked? boolean for a caller that lists turns only: expertise needs are not read
 ---@return table prob
-function M.problem(settings, hist, members)
+function M.problem(settings, hist, members, unchecked)
   local prob = { people = {}, roles = settings.roles, meetings = settings.meetings,
                  eligible = {}, away = {}, history = {}, history_total = {},
                  min_gap = settings.min_gap, needs = {} }
   for role, need in pairs(settings.needs or {}) do prob.needs[role] = need end
+  -- the expertise map, read once for every expertise need of the group
+  local held
+  for _, role in ipairs(settings.roles) do
+    local need = settings.needs and settings.needs[role]
+    if M.expertise_need(need) and not held and not unchecked then held = prefetched or expertise_held(role, need) end
+  end
+  prob.expertise = {} -- expertise[p][r] = the level p holds for r's need, for rota why
   local index = {}
   for i, p in ipairs(members) do
     local fte = tonumber(p.attrs and p.attrs.fte) or 1
     if fte <= 0 then fte = 0.01 end
     prob.people[i] = { id = p.id, name = p.name or p.id, fte = fte, person = p }
     index[p.id] = i
-    prob.eligible[i], prob.away[i], prob.history[i] = {}, {}, {}
+    prob.eligible[i], prob.away[i], prob.history[i], prob.expertise[i] = {}, {}, {}, {}
     for r, role in ipairs(settings.roles) do
       local need = settings.needs and settings.needs[role]
-      if need then
+      local tag, min = M.expertise_need(need)
+      if tag and unchecked then
+        prob.eligible[i][r] = "not checked against the expertise map here"
+      elseif tag then
+        prob.eligible[i][r], prob.expertise[i][r] = meets_expertise(held, p.id, tag, min)
+      elseif need then
         local key, value = need:match("^([%w_]+)=(.*)$")
         prob.eligible[i][r] = meets(p, key, value) or ("not " .. need)
       else
@@ -172,12 +265,13 @@ end
 ---@param group string
 ---@param new_absences? table[] absences to add to the saved ones (repair)
 ---@param hist_list? table store.history(), read once by a caller that reads many groups
+---@param unchecked? boolean for a caller that lists turns only (M.problem)
 ---@return table settings the saved settings, with the new absences
 ---@return table prob the problem (M.problem)
 ---@return table assign the saved rota, assign[t][r] = p or false
 ---@return table slots store.slots(group)
 ---@return table hist past turns per person (M.history)
-function M.saved(group, new_absences, hist_list)
+function M.saved(group, new_absences, hist_list, unchecked)
   store.migrate()
   local settings = store.settings(group)
   if not settings then
@@ -189,7 +283,7 @@ function M.saved(group, new_absences, hist_list)
   local slots = store.slots(group)
   local members = M.members(group)
   local hist = M.history(group, settings.from, hist_list or store.history(), members)
-  local prob = M.problem(settings, hist, members)
+  local prob = M.problem(settings, hist, members, unchecked)
   local assign = {}
   for t, date in ipairs(settings.meetings) do
     assign[t] = {}
