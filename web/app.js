@@ -7,7 +7,9 @@
 
 const SVGNS = "http://www.w3.org/2000/svg";
 // Colours of a chart's series (a bar's segments, a network's groups), in order.
-const PALETTE = ["var(--c1)", "var(--c2)", "var(--c3)", "var(--c4)", "var(--c5)", "var(--c6)"];
+// Ten colours, so the practices of a school's overview each have their own.
+const PALETTE = ["var(--c1)", "var(--c2)", "var(--c3)", "var(--c4)", "var(--c5)", "var(--c6)",
+  "var(--c7)", "var(--c8)", "var(--c9)", "var(--c10)"];
 
 // el("div", {class: "x"}, child, "text", ...): an element; svg() the same in
 // SVG. `style` goes through the CSSOM, which the page's CSP allows (a style
@@ -534,7 +536,7 @@ async function loadNotices(problems) {
 function noticesView(list) {
   if (!list.length) return null;
   return el("ul", { class: "notices", "aria-label": "notices" }, list.map(n => el("li", { class: "notice " + n.level,
-    "data-plugin": n.plugin }, el("span", { class: "level" }, n.level === "warning" ? "⚠ Warning" : "ℹ Note"), " ", n.text,
+    "data-plugin": n.plugin }, el("span", { class: "level" }, n.level === "warning" ? "⚠ Warning" : "ℹ Note"), " ", el("span", { class: "text" }, n.text),
     n.link ? [" ", el("a", { href: n.link }, "See more")] : null)));
 }
 

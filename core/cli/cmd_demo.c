@@ -563,6 +563,7 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   int made_tmp = 0;
   char *dir = scripts_dir();
   char *staff = NULL, *groups = NULL, *building = NULL;
+  int placed = 0; /* the new school is in db (the tour puts it early) */
 
   if (size < 30 || size > 5000) {
     fprintf(cli->err, "baton demo: --size expects 30 to 5000 people, got "
@@ -644,6 +645,12 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   } else {
     tour_vals_t v;
     tour_values(s, db, cli->host->opts.today, &v);
+    /* The school and its past go in place now, so the dashboard the room
+     * watches shows each practice arrive; the stops then work on db. */
+    if (mark_demo(cli, s, size, seed) != 0 || put_in_place(cli, building, db) != 0)
+      goto done;
+    placed = 1;
+    cli->host->opts.db_path = db;
     char exe[PATH_MAX];
     size_t n = sizeof exe;
     if (!no_serve && uv_exepath(exe, &n) == 0 && have_serve(exe)) {
@@ -680,7 +687,8 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
                          "scripts/sample-school.lua: `--size` and\n`--seed` make "
                          "another one; `baton demo --reset` starts again.\n", &v);
   }
-  if (mark_demo(cli, s, size, seed) != 0 || put_in_place(cli, building, db) != 0)
+  if (!placed &&
+      (mark_demo(cli, s, size, seed) != 0 || put_in_place(cli, building, db) != 0))
     goto done;
   status = 0;
 
