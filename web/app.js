@@ -70,6 +70,7 @@ const state = {
   commandsMissing: false,
   lists: { people: null, groups: null }, // for the forms' choices
   school: "",      // the school's name (/api/health), or ""
+  demo: false,     // the database is a demo's (/api/health): the trainer may reset it
 };
 
 async function loadMe() {
@@ -540,6 +541,26 @@ function noticesView(list) {
     n.link ? [" ", el("a", { href: n.link }, "See more")] : null)));
 }
 
+// For the trainer: a fresh demo school between two groups of a workshop
+// (a coordinator, on a database `baton demo` made; the server checks both).
+function trainerReset() {
+  if (!state.demo || !state.me || state.me.role !== "coordinator") return null;
+  const said = el("p", { class: "muted", role: "status" });
+  const button = el("button", { type: "button", class: "reset-demo" }, "Reset the demo school");
+  button.addEventListener("click", async () => {
+    if (!confirm("Start again from a fresh demo school? Everything done in this demo is lost.")) return;
+    button.disabled = true;
+    try {
+      await api("/api/demo/reset", { method: "POST", headers: { "X-CSRF-Token": state.me.csrf || "" } });
+      said.textContent = "Resetting: every page shows the fresh school when it is ready.";
+    } catch (e) {
+      said.textContent = "The reset failed: " + e.message;
+      button.disabled = false;
+    }
+  });
+  return el("div", { class: "card trainer" }, el("h3", {}, "For the trainer"), button, said);
+}
+
 let fitted = TOP.bars; // the overview's top bars in large mode, as fitted
 async function overview(main) {
   const counting = state.plugins.filter(p => p.leadership && p.state !== "failed");
@@ -604,7 +625,8 @@ async function overview(main) {
         + "or turns already taken, never turns planned for later."),
       legend(series.map((s, k) => [s.label, PALETTE[k % PALETTE.length], s.key]), "Each colour counts:"),
       empty ? el("p", { class: "muted empty" }, empty)
-        : [chart(expanded.has("overview:bars") ? fitted : TOP.bars), barsTable(series, all, name)]));
+        : [chart(expanded.has("overview:bars") ? fitted : TOP.bars), barsTable(series, all, name)]),
+    trainerReset());
   // On a projector the top bars fit the first screen: fewer when the
   // screen is short (never under 3).
   const box = main.querySelector(".chart");
@@ -886,6 +908,7 @@ async function render(refresh) {
 async function loadSchool() {
   const health = await maybe("/api/health", null);
   state.school = health && typeof health.school === "string" ? health.school : "";
+  state.demo = !!(health && health.demo); // a database `baton demo` made
   document.getElementById("school").textContent = state.school;
 }
 

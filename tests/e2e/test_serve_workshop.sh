@@ -35,6 +35,8 @@ serve_start --workshop-cap 3 # not a workshop: the options alone do nothing
 get /api/demo/reset -X POST -H "Authorization: Bearer $TOKEN"
 expect_code 409
 expect_contains "not made by baton demo" body
+get /api/health
+expect_json_true body 'd["demo"] is False' # the dashboard offers no reset
 test_case "without a workshop, /join and /api/workshop say there is none (404)"
 get /join
 expect_code 404
@@ -51,6 +53,9 @@ test_case "baton demo marks its database (setting baton.demo: size and seed)"
 verdict "marked" "not marked" "" test "$(sqlite3 "$BATON_DB" "SELECT value FROM baton_settings WHERE plugin = 'baton' AND key = 'demo'")" = '{"size":40,"seed":2026}'
 
 serve_start --workshop --workshop-cap 3
+test_case "/api/health says the database is a demo's (the dashboard offers the trainer its reset)"
+get /api/health
+expect_json_true body 'd["demo"] is True'
 sign_in T003 staff sjar
 SCSRF=$CSRF
 sign_in T004 viewer vjar

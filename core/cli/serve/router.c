@@ -142,10 +142,12 @@ static void api_health(serve_t *sv, baton_http_req_t *r) {
   char *school = NULL;
   baton_settings_each(sv->store, "baton", school_name, &school);
   send_json(r, 200,
-            json_pack("{s:b, s:s, s:I, s:b, s:s?, s:s?}", "ok", 1, "version",
-                      BATON_VERSION, "data_version", (json_int_t)sv->version,
-                      "tls", baton__serve_is_tls(sv, r), "client",
-                      client[0] ? client : NULL, "school", school));
+            json_pack("{s:b, s:s, s:I, s:b, s:s?, s:s?, s:b}", "ok", 1,
+                      "version", BATON_VERSION, "data_version",
+                      (json_int_t)sv->version, "tls",
+                      baton__serve_is_tls(sv, r), "client",
+                      client[0] ? client : NULL, "school", school, "demo",
+                      baton__serve_demo_info(sv, NULL, NULL)));
   free(school);
 }
 
