@@ -163,10 +163,6 @@ static const char *refusal(serve_t *sv, baton_http_req_t *r, const char *code,
 /* ---- the join page --------------------------------------------------------
  */
 
-static void esc(baton_buf_t *b, const char *s) {
-  baton__html_escape(b, s ? s : "", s ? strlen(s) : 0);
-}
-
 typedef struct {
   json_t *claimed; /* person id -> true: has an account */
   baton_buf_t *b;
@@ -183,14 +179,14 @@ static int add_option(const baton_person_t *p, void *ud) {
   if (json_object_get(u->claimed, p->id))
     return 0;
   baton__buf_printf(u->b, "<option value=\"");
-  esc(u->b, p->id);
+  baton__serve_esc(u->b, p->id);
   baton__buf_printf(u->b, "\">");
-  esc(u->b, p->name);
+  baton__serve_esc(u->b, p->name);
   baton__buf_printf(u->b, " (");
-  esc(u->b, p->role ? p->role : "");
+  baton__serve_esc(u->b, p->role ? p->role : "");
   if (p->subjects && *p->subjects) {
     baton__buf_printf(u->b, ", ");
-    esc(u->b, p->subjects);
+    baton__serve_esc(u->b, p->subjects);
   }
   baton__buf_printf(u->b, ")</option>\n");
   u->n++;
@@ -202,7 +198,7 @@ static void join_form(serve_t *sv, baton_http_req_t *r, int status,
   baton_buf_t b = {0};
   if (error) {
     baton__buf_printf(&b, "<p class=\"error\" role=\"alert\">");
-    esc(&b, error);
+    baton__serve_esc(&b, error);
     baton__buf_printf(&b, "</p>\n");
   }
   baton__buf_printf(&b, "<p>Join the workshop as a person of the sample "
@@ -211,7 +207,7 @@ static void join_form(serve_t *sv, baton_http_req_t *r, int status,
                         "Everything you do shows on the projector.</p>\n"
                         "<form method=\"post\" action=\"/join\">\n"
                         "<input type=\"hidden\" name=\"code\" value=\"");
-  esc(&b, code);
+  baton__serve_esc(&b, code);
   baton__buf_printf(&b, "\">\n<h2>I am someone of the school</h2>\n<p><label "
                         "for=\"person\">Who you are</label><br>\n<select "
                         "id=\"person\" name=\"person\">\n");
@@ -223,7 +219,7 @@ static void join_form(serve_t *sv, baton_http_req_t *r, int status,
                         "them</button></p>\n</form>\n"
                         "<form method=\"post\" action=\"/join\">\n"
                         "<input type=\"hidden\" name=\"code\" value=\"");
-  esc(&b, code);
+  baton__serve_esc(&b, code);
   baton__buf_printf(
       &b, "\">\n<h2>Or add me</h2>\n"
           "<p><label for=\"name\">Your name</label><br>\n<input id=\"name\" "
@@ -460,9 +456,9 @@ static void join_me(serve_t *sv, baton_http_req_t *r) {
   baton_people_get(sv->store, who.person, person_name, name);
   baton_buf_t b = {0};
   baton__buf_printf(&b, "<p class=\"message\">You are <strong>");
-  esc(&b, name);
+  baton__serve_esc(&b, name);
   baton__buf_printf(&b, "</strong> (");
-  esc(&b, who.person);
+  baton__serve_esc(&b, who.person);
   baton__buf_printf(
       &b, "), with a staff member's rights in the sample school.</p>\n"
           "<ul>\n<li><a href=\"/#/commands\">Act</a>: record evidence for "
@@ -522,7 +518,7 @@ static void qr_svg(serve_t *sv, baton_http_req_t *r) {
                     "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
                     "%d %d\" shape-rendering=\"crispEdges\"><title>",
                     size, size);
-  esc(&b, link);
+  baton__serve_esc(&b, link);
   baton__buf_printf(&b,
                     "</title><rect width=\"%d\" height=\"%d\" "
                     "fill=\"#fff\"/><path fill=\"#000\" d=\"",

@@ -312,7 +312,9 @@ int baton__serve_signin(serve_t *sv, baton_http_req_t *r, const char *path,
  * a form post's body (NULL after answering 415 or 500) and one of its
  * fields ("" when missing); an event of the core (account.*, workshop.*);
  * the failure limit of a key (NULL after answering 429); a client
- * address as a limit's key. */
+ * address as a limit's key; text appended to an HTML page escaped (NULL:
+ * nothing). */
+void baton__serve_esc(baton_buf_t *b, const char *s);
 void baton__serve_page(baton_http_req_t *r, int status, const char *title,
                        const baton_buf_t *body, const char *extra);
 void baton__serve_message(baton_http_req_t *r, int status, const char *title,

@@ -40,7 +40,7 @@
 
 /* ---- pages --------------------------------------------------------------- */
 
-static void esc(baton_buf_t *b, const char *s) {
+void baton__serve_esc(baton_buf_t *b, const char *s) {
   baton__html_escape(b, s ? s : "", s ? strlen(s) : 0);
 }
 
@@ -54,11 +54,11 @@ static void send_page(baton_http_req_t *r, int status, const char *title,
                         "charset=\"utf-8\">\n<meta name=\"viewport\" "
                         "content=\"width=device-width, initial-scale=1\">\n"
                         "<title>");
-  esc(&b, title);
+  baton__serve_esc(&b, title);
   baton__buf_printf(&b, " · baton</title>\n<link rel=\"stylesheet\" "
                         "href=\"/style.css\">\n</head>\n<body "
                         "class=\"signin\">\n<main class=\"signin\">\n<h1>");
-  esc(&b, title);
+  baton__serve_esc(&b, title);
   baton__buf_printf(&b, "</h1>\n");
   baton__buf_append(&b, body->data ? body->data : "", body->len);
   baton__buf_printf(&b, "</main>\n</body>\n</html>\n");
@@ -80,7 +80,7 @@ static void send_message(baton_http_req_t *r, int status, const char *title,
                          const char *text, const char *extra) {
   baton_buf_t b = {0};
   baton__buf_printf(&b, "<p class=\"message\">");
-  esc(&b, text);
+  baton__serve_esc(&b, text);
   baton__buf_printf(&b, "</p>\n<p><a href=\"/signin\">Sign in</a> · <a "
                         "href=\"/\">The dashboard</a></p>\n");
   send_page(r, status, title, &b, extra);
@@ -113,7 +113,7 @@ static void signin_form(serve_t *sv, baton_http_req_t *r, int status,
   baton_buf_t b = {0};
   if (error) {
     baton__buf_printf(&b, "<p class=\"error\" role=\"alert\">");
-    esc(&b, error);
+    baton__serve_esc(&b, error);
     baton__buf_printf(&b, "</p>\n");
   }
   if (sv->auth->links_only) {
@@ -127,7 +127,7 @@ static void signin_form(serve_t *sv, baton_http_req_t *r, int status,
                           "<p><label>Your staff id or email<br><input "
                           "name=\"person\" autocomplete=\"username\" "
                           "required value=\"");
-    esc(&b, person);
+    baton__serve_esc(&b, person);
     baton__buf_printf(
         &b, "\"></label></p>\n<p><label>Passphrase<br><input "
             "type=\"password\" name=\"passphrase\" "
@@ -304,13 +304,13 @@ static void welcome_form(serve_t *sv, baton_http_req_t *r, int status,
   baton_buf_t b = {0};
   if (error) {
     baton__buf_printf(&b, "<p class=\"error\" role=\"alert\">");
-    esc(&b, error);
+    baton__serve_esc(&b, error);
     baton__buf_printf(&b, "</p>\n");
   }
   baton__buf_printf(&b, "<p>This link signs you in to baton once.</p>\n"
                         "<form method=\"post\" action=\"/welcome\">\n"
                         "<input type=\"hidden\" name=\"token\" value=\"");
-  esc(&b, token);
+  baton__serve_esc(&b, token);
   baton__buf_printf(&b, "\">\n");
   if (sv->auth->links_only) {
     baton__buf_printf(&b, "<p>This server signs people in by link only: "
@@ -421,14 +421,14 @@ static void get_signin(serve_t *sv, baton_http_req_t *r) {
   }
   baton_buf_t b = {0};
   baton__buf_printf(&b, "<p>You are signed in as ");
-  esc(&b, who.person ? who.person : "the server's operator");
+  baton__serve_esc(&b, who.person ? who.person : "the server's operator");
   baton__buf_printf(&b, " (");
-  esc(&b, who.role);
+  baton__serve_esc(&b, who.role);
   baton__buf_printf(&b, ").</p>\n<p><a href=\"/\">Go to the "
                         "dashboard</a></p>\n<form method=\"post\" "
                         "action=\"/signout\">\n<input type=\"hidden\" "
                         "name=\"csrf\" value=\"");
-  esc(&b, csrf);
+  baton__serve_esc(&b, csrf);
   baton__buf_printf(&b, "\">\n<p><button type=\"submit\">Sign "
                         "out</button></p>\n</form>\n");
   send_page(r, 200, "Signed in", &b, NULL);
