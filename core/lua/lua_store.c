@@ -357,7 +357,7 @@ static int import(lua_State *L, int people) {
   baton_store_t *s = store_of(L, NULL);
   if (s == NULL)
     return 3;
-  if (!sqlite3_get_autocommit(s->db))
+  if (baton__sql_in_transaction(s->sql))
     return luaL_error(L,
                       "%s cannot run inside baton.store.transaction: an "
                       "import is a transaction of its own; call it "
@@ -735,12 +735,12 @@ static void sql_limit_hit(baton_plugin_t *p, baton_store_t *s, int rc) {
  * next statement never runs as the plugin or under its heap limit. */
 typedef struct {
   baton_store_t *s;
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
 } stmt_box_t;
 
 static void stmt_box_release(void *data) {
   stmt_box_t *b = data;
-  sqlite3_finalize(b->st);
+  baton__sql_finalize(b->st);
   baton__store_auth_end(b->s);
 }
 
@@ -767,46 +767,46 @@ static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   baton__store_auth_begin(s, who, &b);
   baton__lua_box_arm(box, stmt_box_release);
   const char *tail = NULL;
-  int rc = sqlite3_prepare_v2(s->db, sql, -1, &box->st, &tail);
+  int rc = baton__sql_prepare_tail(s->sql, sql, &box->st, &tail);
   if (rc != SQLITE_OK || box->st == NULL) {
     sql_limit_hit(p, s, rc);
     luaL_error(L, "baton.store: %s",
                s->auth_err       ? s->auth_err
-               : rc != SQLITE_OK ? sqlite3_errmsg(s->db)
+               : rc != SQLITE_OK ? baton__sql_errmsg(s->sql)
                                  : "empty SQL");
   }
-  sqlite3_stmt *st = box->st;
+  baton__sql_stmt_t *st = box->st;
   while (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' ||
          *tail == ';')
     tail++;
   if (*tail)
     luaL_error(L, "baton.store: one statement per call (use "
                   "baton.store.migrate for a script of several)");
-  if (n != sqlite3_bind_parameter_count(st))
+  if (n != baton__sql_bind_parameter_count(st))
     luaL_error(L,
                "baton.store: the SQL has %d parameters but %d values "
                "were given",
-               sqlite3_bind_parameter_count(st), n);
+               baton__sql_bind_parameter_count(st), n);
   for (int i = 0; i < n; i++) {
     int idx = first + i, brc = SQLITE_OK;
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
-      brc = sqlite3_bind_null(st, i + 1);
+      brc = baton__sql_bind_null(st, i + 1);
       break;
     case LUA_TBOOLEAN:
-      brc = sqlite3_bind_int(st, i + 1, lua_toboolean(L, idx));
+      brc = baton__sql_bind_int64(st, i + 1, lua_toboolean(L, idx));
       break;
     case LUA_TNUMBER:
       if (lua_isinteger(L, idx))
         brc =
-            sqlite3_bind_int64(st, i + 1, (sqlite3_int64)lua_tointeger(L, idx));
+            baton__sql_bind_int64(st, i + 1, (long long)lua_tointeger(L, idx));
       else
-        brc = sqlite3_bind_double(st, i + 1, lua_tonumber(L, idx));
+        brc = baton__sql_bind_double(st, i + 1, lua_tonumber(L, idx));
       break;
     case LUA_TSTRING: {
       size_t len;
       const char *v = lua_tolstring(L, idx, &len);
-      brc = sqlite3_bind_text(st, i + 1, v, (int)len, SQLITE_TRANSIENT);
+      brc = baton__sql_bind_text_copy(st, i + 1, v, (int)len);
       break;
     }
     default:
@@ -824,20 +824,20 @@ static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   return box;
 }
 
-static void push_column(lua_State *L, sqlite3_stmt *st, int i) {
-  switch (sqlite3_column_type(st, i)) {
+static void push_column(lua_State *L, baton__sql_stmt_t *st, int i) {
+  switch (baton__sql_column_type(st, i)) {
   case SQLITE_INTEGER:
-    lua_pushinteger(L, (lua_Integer)sqlite3_column_int64(st, i));
+    lua_pushinteger(L, (lua_Integer)baton__sql_column_int64(st, i));
     break;
   case SQLITE_FLOAT:
-    lua_pushnumber(L, sqlite3_column_double(st, i));
+    lua_pushnumber(L, baton__sql_column_double(st, i));
     break;
   case SQLITE_NULL:
     lua_pushnil(L);
     break;
   default:
-    lua_pushlstring(L, (const char *)sqlite3_column_text(st, i),
-                    (size_t)sqlite3_column_bytes(st, i));
+    lua_pushlstring(L, (const char *)baton__sql_column_text(st, i),
+                    (size_t)baton__sql_column_bytes(st, i));
   }
 }
 
@@ -851,21 +851,22 @@ static void push_column(lua_State *L, sqlite3_stmt *st, int i) {
 static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
                stmt_box_t *box, int rows, int max) {
   int boxed = lua_gettop(L);
-  sqlite3_stmt *st = box->st;
+  baton__sql_stmt_t *st = box->st;
   if (rows > 0)
     lua_newtable(L);
   /* Zero, so that afterwards a non-zero rowid means this statement
    * inserted a row (a trigger's inserts do not change it). */
-  sqlite3_set_last_insert_rowid(s->db, 0);
+  if (s->db != NULL)
+    sqlite3_set_last_insert_rowid(s->db, 0);
   int rc, n = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
     if (rows <= 0 || (max && n >= max))
       continue;
-    int nc = sqlite3_column_count(st);
+    int nc = baton__sql_column_count(st);
     lua_createtable(L, 0, nc);
     for (int i = 0; i < nc; i++) {
       push_column(L, st, i);
-      lua_setfield(L, -2, sqlite3_column_name(st, i));
+      lua_setfield(L, -2, baton__sql_column_name(st, i));
     }
     lua_rawseti(L, -2, ++n);
   }
@@ -883,10 +884,10 @@ static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
     return push_fail(L, err, baton_store_last_error(s));
   }
   if (rows == 0)
-    lua_pushinteger(L, sqlite3_changes(s->db));
+    lua_pushinteger(L, baton__sql_changes(s->sql));
   if (rows < 0) { /* insert: the new row's id, or false */
-    sqlite3_int64 id = sqlite3_last_insert_rowid(s->db);
-    if (id != 0 && sqlite3_changes(s->db) > 0)
+    long long id = s->db != NULL ? sqlite3_last_insert_rowid(s->db) : 0;
+    if (id != 0 && baton__sql_changes(s->sql) > 0)
       lua_pushinteger(L, (lua_Integer)id);
     else
       lua_pushboolean(L, 0);
@@ -998,8 +999,7 @@ static int tx_end(baton_store_t *s, int outermost, int commit) {
     if (err == 0)
       return 0;
   }
-  sqlite3_exec(s->db, "ROLLBACK TO baton_plugin_tx; RELEASE baton_plugin_tx",
-               NULL, NULL, NULL);
+  baton__sql_exec(s->sql, "ROLLBACK TO baton_plugin_tx; RELEASE baton_plugin_tx");
   return err;
 }
 
@@ -1019,7 +1019,7 @@ static int l_store_transaction(lua_State *L) {
   baton_store_t *s = store_of(L, NULL);
   if (s == NULL)
     return 3;
-  int outermost = sqlite3_get_autocommit(s->db) != 0;
+  int outermost = !baton__sql_in_transaction(s->sql) != 0;
   int err = outermost ? baton__store_begin(s)
                       : baton__store_exec(s, "SAVEPOINT baton_plugin_tx",
                                           "cannot start a transaction");

@@ -319,7 +319,7 @@ static int l_reset_db(lua_State *L) {
       return luaL_error(L, "reset_db: a command or timer of the plugin is "
                            "still running; call it between tests (in "
                            "before_each) or after run() returns");
-  if (h->store != NULL && !sqlite3_get_autocommit(h->store->db))
+  if (h->store != NULL && baton__sql_in_transaction(h->store->sql))
     return luaL_error(L, "reset_db: cannot run inside "
                          "baton.store.transaction; call it between tests");
   baton__host_store_close(h);

@@ -22,19 +22,19 @@
  * *st is left for the caller to read and finalize (NULL if preparing
  * failed, with the store's message set). */
 static int step_with(baton_store_t *s, const char *sql, const char *a,
-                     long long n, sqlite3_stmt **st) {
+                     long long n, baton__sql_stmt_t **st) {
   if (baton__store_prepare(s, sql, st) != 0)
     return SQLITE_ERROR;
   baton__bind_text(*st, 1, a);
-  sqlite3_bind_int64(*st, 2, n); /* SQLITE_RANGE when sql has no ?2 */
-  return sqlite3_step(*st);
+  baton__sql_bind_int64(*st, 2, n); /* SQLITE_RANGE when sql has no ?2 */
+  return baton__sql_step(*st);
 }
 
 /* Whether person's account may hold a token: 0, BATON_ENOTFOUND (no
  * account), BATON_EPERM (revoked, or the person left) or a database
  * error. */
 static int account_usable(baton_store_t *s, const char *person) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int rc = step_with(s,
                      "SELECT u.revoked IS NOT NULL, p.active FROM baton_users "
                      "u JOIN people p ON p.id = u.person_id WHERE "
@@ -42,9 +42,9 @@ static int account_usable(baton_store_t *s, const char *person) {
                      person, 0, &st);
   if (st == NULL)
     return BATON_ESTORE;
-  int revoked = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-  int left = rc == SQLITE_ROW && !sqlite3_column_int(st, 1);
-  sqlite3_finalize(st);
+  int revoked = rc == SQLITE_ROW && (int)baton__sql_column_int64(st, 0);
+  int left = rc == SQLITE_ROW && !(int)baton__sql_column_int64(st, 1);
+  baton__sql_finalize(st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, "cannot read the accounts");
   if (rc == SQLITE_DONE)
@@ -71,7 +71,7 @@ static int account_usable(baton_store_t *s, const char *person) {
 /* 1 if person has a token in use labelled label, 0 if not, or an error. */
 static int label_taken(baton_store_t *s, const char *person,
                        const char *label) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s,
                                  "SELECT 1 FROM baton_api_tokens WHERE "
                                  "person_id = ?1 AND label = ?2 AND revoked "
@@ -81,8 +81,8 @@ static int label_taken(baton_store_t *s, const char *person,
     return err;
   baton__bind_text(st, 1, person);
   baton__bind_text(st, 2, label);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  int rc = baton__sql_step(st);
+  baton__sql_finalize(st);
   if (rc == SQLITE_ROW || rc == SQLITE_DONE)
     return rc == SQLITE_ROW;
   return baton__store_fail_sqlite(s, rc, "cannot read the API tokens");
@@ -139,19 +139,19 @@ static int create_in(baton_store_t *s, const char *person, const char *label,
   }
   unsigned char h[BATON_TOKEN_HASH_SIZE];
   baton_token_new(token, h);
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   if ((err = baton__store_prepare(s,
                                   "INSERT INTO baton_api_tokens(token_hash, "
                                   "person_id, label, created) VALUES (?1, ?2, "
                                   "?3, ?4)",
                                   &st)) != 0)
     return err;
-  sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+  baton__sql_bind_blob_copy(st, 1, h, sizeof h);
   baton__bind_text(st, 2, person);
   baton__bind_text(st, 3, used);
-  sqlite3_bind_int64(st, 4, now);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  baton__sql_bind_int64(st, 4, now);
+  int rc = baton__sql_step(st);
+  baton__sql_finalize(st);
   return rc == SQLITE_DONE
              ? 0
              : baton__store_fail_sqlite(s, rc, "cannot write the API token");
@@ -184,7 +184,7 @@ int baton_api_token_check(baton_store_t *s, const char *token, long long now,
     return err;
   unsigned char h[BATON_TOKEN_HASH_SIZE];
   baton_token_hash(token ? token : "", h);
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   if ((err = baton__store_prepare(
            s,
            "SELECT t.person_id, u.role, t.revoked IS NOT NULL, u.revoked IS "
@@ -193,10 +193,10 @@ int baton_api_token_check(baton_store_t *s, const char *token, long long now,
            "people p ON p.id = t.person_id WHERE t.token_hash = ?1",
            &st)) != 0)
     return err;
-  sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-  int rc = sqlite3_step(st);
+  baton__sql_bind_blob_copy(st, 1, h, sizeof h);
+  int rc = baton__sql_step(st);
   if (rc != SQLITE_ROW) {
-    sqlite3_finalize(st);
+    baton__sql_finalize(st);
     return rc == SQLITE_DONE
                ? baton__store_fail(s, BATON_EPERM,
                                    "not a token baton made (mistyped, cut "
@@ -206,10 +206,10 @@ int baton_api_token_check(baton_store_t *s, const char *token, long long now,
   }
   char *who = baton__strdup(baton__col_text(st, 0));
   snprintf(role, role_size, "%s", baton__col_text(st, 1));
-  int revoked = sqlite3_column_int(st, 2), account = sqlite3_column_int(st, 3);
-  int left = !sqlite3_column_int(st, 4);
-  long long last = sqlite3_column_int64(st, 5);
-  sqlite3_finalize(st);
+  int revoked = (int)baton__sql_column_int64(st, 2), account = (int)baton__sql_column_int64(st, 3);
+  int left = !(int)baton__sql_column_int64(st, 4);
+  long long last = baton__sql_column_int64(st, 5);
+  baton__sql_finalize(st);
   if (who == NULL)
     return BATON_ENOMEM;
   if (revoked || account || left) {
@@ -230,10 +230,10 @@ int baton_api_token_check(baton_store_t *s, const char *token, long long now,
                              "UPDATE baton_api_tokens SET last_used = ?2 "
                              "WHERE token_hash = ?1",
                              &st) == 0) {
-      sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-      sqlite3_bind_int64(st, 2, now);
-      sqlite3_step(st);
-      sqlite3_finalize(st);
+      baton__sql_bind_blob_copy(st, 1, h, sizeof h);
+      baton__sql_bind_int64(st, 2, now);
+      baton__sql_step(st);
+      baton__sql_finalize(st);
     }
   }
   *person = who;
@@ -243,7 +243,7 @@ int baton_api_token_check(baton_store_t *s, const char *token, long long now,
 /* BATON_ENOTFOUND for a label person has no token in use under, naming
  * the nearest of theirs. */
 static int no_label(baton_store_t *s, const char *person, const char *label) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s,
                                  "SELECT label FROM baton_api_tokens WHERE "
                                  "person_id = ?1 AND revoked IS NULL",
@@ -253,7 +253,7 @@ static int no_label(baton_store_t *s, const char *person, const char *label) {
   baton__bind_text(st, 1, person);
   char **labels = NULL;
   size_t n = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while (baton__sql_step(st) == SQLITE_ROW) {
     char **g = realloc(labels, (n + 1) * sizeof *g);
     if (g == NULL)
       break;
@@ -261,7 +261,7 @@ static int no_label(baton_store_t *s, const char *person, const char *label) {
     if ((labels[n] = baton__strdup(baton__col_text(st, 0))) != NULL)
       n++;
   }
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   const char *near = baton__suggest(label, (const char *const *)labels, n);
   err = baton__store_fail(s, BATON_ENOTFOUND,
                           "'%s' has no token in use labelled '%s'%s%s%s: "
@@ -274,10 +274,10 @@ static int no_label(baton_store_t *s, const char *person, const char *label) {
 
 /* BATON_ENOTFOUND if person has no account, else 0 or an error. */
 static int has_account(baton_store_t *s, const char *person) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int rc = step_with(s, "SELECT 1 FROM baton_users WHERE person_id = ?1",
                      person, 0, &st);
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   if (st == NULL)
     return BATON_ESTORE;
   if (rc == SQLITE_ROW)
@@ -297,7 +297,7 @@ int baton_api_token_revoke(baton_store_t *s, const char *person,
   int err = has_account(s, person);
   if (err != 0)
     return err;
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   if ((err = baton__store_prepare(s,
                                   "UPDATE baton_api_tokens SET revoked = ?2 "
                                   "WHERE person_id = ?1 AND revoked IS NULL "
@@ -305,12 +305,12 @@ int baton_api_token_revoke(baton_store_t *s, const char *person,
                                   &st)) != 0)
     return err;
   baton__bind_text(st, 1, person);
-  sqlite3_bind_int64(st, 2, now);
+  baton__sql_bind_int64(st, 2, now);
   if (label != NULL) /* "" is a label here, not NULL */
-    sqlite3_bind_text(st, 3, label, -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step(st);
-  int n = sqlite3_changes(baton__store_db(s));
-  sqlite3_finalize(st);
+    baton__sql_bind_text_copy(st, 3, label, -1);
+  int rc = baton__sql_step(st);
+  int n = baton__sql_changes(s->sql);
+  baton__sql_finalize(st);
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, "cannot revoke the API token");
   if (count)
@@ -323,7 +323,7 @@ int baton_api_tokens_each(baton_store_t *s, const char *person,
   int err = person ? has_account(s, person) : 0;
   if (err != 0)
     return err;
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   if ((err = baton__store_prepare(
            s,
            "SELECT t.person_id, p.name, t.label, t.created, t.last_used, "
@@ -334,18 +334,18 @@ int baton_api_tokens_each(baton_store_t *s, const char *person,
     return err;
   baton__bind_text(st, 1, person);
   int rc, r = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
     baton_api_token_t t = {.person_id = baton__col_text(st, 0),
                            .name = baton__col_text(st, 1),
                            .label = baton__col_text(st, 2),
-                           .created = sqlite3_column_int64(st, 3),
-                           .last_used = sqlite3_column_int64(st, 4),
-                           .revoked = sqlite3_column_int64(st, 5)};
+                           .created = baton__sql_column_int64(st, 3),
+                           .last_used = baton__sql_column_int64(st, 4),
+                           .revoked = baton__sql_column_int64(st, 5)};
     if ((r = cb(&t, ud)) != 0)
       break;
   }
   if (r == 0 && rc != SQLITE_DONE)
     r = baton__store_fail_sqlite(s, rc, "cannot read the API tokens");
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   return r;
 }

@@ -62,7 +62,7 @@ static int people_csv(baton_store_t *s, baton_buf_t *b, int excel,
   size_t ncols = NPERSON + 1 + nkeys;
   const char **cells = calloc(ncols, sizeof *cells);
   baton_buf_t sql = {0};
-  sqlite3_stmt *st = NULL;
+  baton__sql_stmt_t *st = NULL;
   if (cells == NULL) {
     err = BATON_ENOMEM;
     goto done;
@@ -86,17 +86,19 @@ static int people_csv(baton_store_t *s, baton_buf_t *b, int excel,
     goto done;
   for (size_t i = 0; i < nkeys; i++) {
     char *path = baton__asprintf("$.\"%s\"", keys[i]);
-    if (path == NULL) {
+    int brc = path ? baton__sql_bind_text_copy(st, (int)i + 1, path, -1)
+                   : SQLITE_NOMEM;
+    free(path);
+    if (brc != SQLITE_OK) {
       err = BATON_ENOMEM;
       goto done;
     }
-    sqlite3_bind_text(st, (int)i + 1, path, -1, free);
   }
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
     for (size_t i = 0; i < NPERSON; i++)
       cells[i] = baton__col_text(st, (int)i);
-    cells[NPERSON] = sqlite3_column_int(st, NPERSON) ? "yes" : "no";
+    cells[NPERSON] = (int)baton__sql_column_int64(st, NPERSON) ? "yes" : "no";
     for (size_t i = 0; i < nkeys; i++)
       cells[NPERSON + 1 + i] = baton__col_text(st, (int)(NPERSON + 1 + i));
     if (baton__csv_write_row_eol(b, cells, ncols, eol) != 0) {
@@ -108,7 +110,7 @@ static int people_csv(baton_store_t *s, baton_buf_t *b, int excel,
   if (rc != SQLITE_DONE)
     err = baton__store_fail_sqlite(s, rc, "cannot read people");
 done:
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   baton__buf_free(&sql);
   free(cells);
   baton_names_free(keys, nkeys);
@@ -218,7 +220,7 @@ int baton_groups_export_ex(baton_store_t *s, const char *path,
                            baton_format_t format, int excel, size_t *rows) {
   *rows = 0;
   int json = baton__format_of(path, format) == BATON_FORMAT_JSON;
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(
       s,
       "SELECT g.name, g.kind, m.person_id, m.role_in_group FROM groups g "
@@ -236,7 +238,7 @@ int baton_groups_export_ex(baton_store_t *s, const char *path,
       (json ? a == NULL : baton__csv_write_row_eol(&b, cols, 4, eol) != 0))
     err = BATON_ENOMEM;
   int rc = SQLITE_DONE;
-  while (err == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while (err == 0 && (rc = baton__sql_step(st)) == SQLITE_ROW) {
     const char *cells[4];
     for (int i = 0; i < 4; i++)
       cells[i] = baton__col_text(st, i);
@@ -254,7 +256,7 @@ int baton_groups_export_ex(baton_store_t *s, const char *path,
   }
   if (err == 0 && rc != SQLITE_DONE)
     err = baton__store_fail_sqlite(s, rc, "cannot read groups");
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   if (err == 0 && json)
     err = dump_json(a, &b);
   json_decref(a);

@@ -1418,14 +1418,14 @@ static void existing_free(existing_t *ex) {
 static int load_existing(imp_t *im, existing_t *ex, const char *count_sql,
                          const char *sql, int with_active, int key_field) {
   memset(ex, 0, sizeof *ex);
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(im->s, count_sql, &st);
   if (err != 0)
     return err;
   size_t n = 0;
-  if (sqlite3_step(st) == SQLITE_ROW)
-    n = (size_t)sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
+  if (baton__sql_step(st) == SQLITE_ROW)
+    n = (size_t)baton__sql_column_int64(st, 0);
+  baton__sql_finalize(st);
   if ((err = idmap_init(&ex->ids, n)) != 0)
     return err;
   if (n == 0)
@@ -1437,7 +1437,7 @@ static int load_existing(imp_t *im, existing_t *ex, const char *count_sql,
     return err;
   size_t nf = im->k->nfields;
   int rc;
-  while (ex->n < n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while (ex->n < n && (rc = baton__sql_step(st)) == SQLITE_ROW) {
     record_t *r = &ex->recs[ex->n];
     r->v = arena_alloc(im, nf * sizeof(char *));
     if (r->v == NULL)
@@ -1447,17 +1447,17 @@ static int load_existing(imp_t *im, existing_t *ex, const char *count_sql,
       const char *t = baton__col_text(st, (int)f);
       if (t != NULL &&
           (r->v[f] = arena_copy(
-               im, t, (size_t)sqlite3_column_bytes(st, (int)f))) == NULL)
+               im, t, (size_t)baton__sql_column_bytes(st, (int)f))) == NULL)
         goto nomem;
     }
-    r->active = with_active ? sqlite3_column_int(st, (int)nf) : 1;
+    r->active = with_active ? (int)baton__sql_column_int64(st, (int)nf) : 1;
     r->line = ex->n - 1;
     idmap_put(&ex->ids, r->v[key_field], ex->n - 1);
   }
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   return 0;
 nomem:
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   return BATON_ENOMEM;
 }
 
@@ -1566,15 +1566,15 @@ static void describe_update(imp_t *im, const record_t *old,
 }
 
 /* Binds a person's fields as 1..P_NFIELDS and active as P_NFIELDS + 1. */
-static void bind_person(sqlite3_stmt *st, const record_t *r) {
+static void bind_person(baton__sql_stmt_t *st, const record_t *r) {
   for (int f = 0; f < P_NFIELDS; f++)
     baton__bind_text(st, f + 1, r->v[f]);
-  sqlite3_bind_int(st, P_NFIELDS + 1, r->active);
+  baton__sql_bind_int64(st, P_NFIELDS + 1, r->active);
 }
 
-static int run_stmt(imp_t *im, sqlite3_stmt *st, const char *what) {
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
+static int run_stmt(imp_t *im, baton__sql_stmt_t *st, const char *what) {
+  int rc = baton__sql_step(st);
+  baton__sql_reset(st);
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(im->s, rc, what);
   return 0;
@@ -1631,7 +1631,7 @@ static size_t *write_order(imp_t *im, const char *plan, const idmap_t *ids,
  * deactivate lists existing people to mark inactive. */
 static int write_people(imp_t *im, const char *plan, const idmap_t *ids,
                         const existing_t *ex, const char *deact) {
-  sqlite3_stmt *ins = NULL, *upd = NULL, *off = NULL;
+  baton__sql_stmt_t *ins = NULL, *upd = NULL, *off = NULL;
   size_t norder;
   size_t *order = write_order(im, plan, ids, &norder);
   int err;
@@ -1656,21 +1656,21 @@ static int write_people(imp_t *im, const char *plan, const idmap_t *ids,
     goto done;
   for (size_t k = 0; k < norder && err == 0; k++) {
     size_t i = order[k];
-    sqlite3_stmt *st = plan[i] == 'a' ? ins : upd;
+    baton__sql_stmt_t *st = plan[i] == 'a' ? ins : upd;
     bind_person(st, &im->recs[i]);
     err = run_stmt(im, st, "cannot write a person");
   }
   for (size_t i = 0; i < ex->n && err == 0; i++) {
     if (!deact[i])
       continue;
-    sqlite3_bind_text(off, 1, ex->recs[i].v[P_ID], -1, SQLITE_STATIC);
+    baton__sql_bind_text(off, 1, ex->recs[i].v[P_ID], -1);
     err = run_stmt(im, off, "cannot deactivate a person");
   }
 done:
   free(order);
-  sqlite3_finalize(ins);
-  sqlite3_finalize(upd);
-  sqlite3_finalize(off);
+  baton__sql_finalize(ins);
+  baton__sql_finalize(upd);
+  baton__sql_finalize(off);
   return err;
 }
 
@@ -1874,7 +1874,7 @@ static char *membership_key(const record_t *r) {
 /* The checks that need the whole file or the database: one kind per group,
  * each membership once, every person known. Returns ENOMEM or 0. */
 static int check_memberships(imp_t *im, idmap_t *keys, char **keytexts,
-                             idmap_t *groups, sqlite3_stmt *person) {
+                             idmap_t *groups, baton__sql_stmt_t *person) {
   for (size_t i = 0; i < im->nrecs; i++) {
     record_t *r = &im->recs[i];
     if ((keytexts[i] = membership_key(r)) == NULL)
@@ -1894,9 +1894,9 @@ static int check_memberships(imp_t *im, idmap_t *keys, char **keytexts,
                 "has one kind",
                 r->v[G_GROUP], r->v[G_KIND], im->recs[g].v[G_KIND],
                 im->json ? "$" : "line", im->recs[g].line);
-    sqlite3_bind_text(person, 1, r->v[G_PERSON_ID], -1, SQLITE_STATIC);
-    int rc = sqlite3_step(person);
-    sqlite3_reset(person);
+    baton__sql_bind_text(person, 1, r->v[G_PERSON_ID], -1);
+    int rc = baton__sql_step(person);
+    baton__sql_reset(person);
     if (rc == SQLITE_DONE && (reject(im, r), 1))
       imp_error(im, r, im->colof[G_PERSON_ID],
                 "person_id '%s' names nobody in %s; import the people "
@@ -1922,7 +1922,7 @@ int baton_groups_import(baton_store_t *s, const char *path,
   existing_t ex = {0};
   idmap_t keys = {0}, groups = {0};
   char **keytexts = NULL, **exkeys = NULL;
-  sqlite3_stmt *person = NULL, *kind = NULL, *addg = NULL, *setk = NULL,
+  baton__sql_stmt_t *person = NULL, *kind = NULL, *addg = NULL, *setk = NULL,
                *ins = NULL, *upd = NULL, *del = NULL;
   int err = imp_start(&im, s, o, &group_kind, path, "memberships", report);
   o = im.o;
@@ -1987,35 +1987,35 @@ int baton_groups_import(baton_store_t *s, const char *path,
     const char *g = im.recs[i].v[G_GROUP];
     if (idmap_get(&groups, g) != i)
       continue; /* not the group's first row */
-    sqlite3_bind_text(kind, 1, g, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(kind);
+    baton__sql_bind_text(kind, 1, g, -1);
+    int rc = baton__sql_step(kind);
     char *dbkind =
         rc == SQLITE_ROW ? baton__strdup(baton__col_text(kind, 0)) : NULL;
-    sqlite3_reset(kind);
+    baton__sql_reset(kind);
     const char *k = group_kind_of(&im, g, dbkind);
     if (rc != SQLITE_ROW) {
       imp_change(&im, "create group %s (%s)", g, k);
-      sqlite3_bind_text(addg, 1, g, -1, SQLITE_STATIC);
-      sqlite3_bind_text(addg, 2, k, -1, SQLITE_STATIC);
+      baton__sql_bind_text(addg, 1, g, -1);
+      baton__sql_bind_text(addg, 2, k, -1);
       if (!o->dry_run)
         err = run_stmt(&im, addg, "cannot create a group");
       else
-        sqlite3_reset(addg);
+        baton__sql_reset(addg);
     } else if (strcmp(k, dbkind) != 0) {
       imp_change(&im, "group %s: kind '%s' -> '%s'", g, dbkind, k);
-      sqlite3_bind_text(setk, 1, g, -1, SQLITE_STATIC);
-      sqlite3_bind_text(setk, 2, k, -1, SQLITE_STATIC);
+      baton__sql_bind_text(setk, 1, g, -1);
+      baton__sql_bind_text(setk, 2, k, -1);
       if (!o->dry_run)
         err = run_stmt(&im, setk, "cannot change a group's kind");
       else
-        sqlite3_reset(setk);
+        baton__sql_reset(setk);
     }
     free(dbkind);
   }
   for (size_t i = 0; i < im.nrecs && err == 0; i++) {
     record_t *r = &im.recs[i];
     size_t at = idmap_get(&ex.ids, keytexts[i]);
-    sqlite3_stmt *st = NULL;
+    baton__sql_stmt_t *st = NULL;
     if (at == NONE) {
       report->added++;
       imp_change(&im, "add %s to %s%s%s", r->v[G_PERSON_ID], r->v[G_GROUP],
@@ -2059,8 +2059,8 @@ int baton_groups_import(baton_store_t *s, const char *path,
     imp_change(&im, "remove %s from %s", m->v[G_PERSON_ID], m->v[G_GROUP]);
     if (o->dry_run)
       continue;
-    sqlite3_bind_text(del, 1, m->v[G_GROUP], -1, SQLITE_STATIC);
-    sqlite3_bind_text(del, 2, m->v[G_PERSON_ID], -1, SQLITE_STATIC);
+    baton__sql_bind_text(del, 1, m->v[G_GROUP], -1);
+    baton__sql_bind_text(del, 2, m->v[G_PERSON_ID], -1);
     err = run_stmt(&im, del, "cannot remove a membership");
   }
   if (err == 0)
@@ -2073,13 +2073,13 @@ int baton_groups_import(baton_store_t *s, const char *path,
 rollback:
   baton__store_rollback(s);
 done:
-  sqlite3_finalize(person);
-  sqlite3_finalize(kind);
-  sqlite3_finalize(addg);
-  sqlite3_finalize(setk);
-  sqlite3_finalize(ins);
-  sqlite3_finalize(upd);
-  sqlite3_finalize(del);
+  baton__sql_finalize(person);
+  baton__sql_finalize(kind);
+  baton__sql_finalize(addg);
+  baton__sql_finalize(setk);
+  baton__sql_finalize(ins);
+  baton__sql_finalize(upd);
+  baton__sql_finalize(del);
   if (err == 0 && im.errs.n > 0)
     err = rejected(&im);
   if (err != 0)

@@ -12,7 +12,7 @@
 
 int baton_settings_each(baton_store_t *s, const char *plugin,
                         baton_setting_cb cb, void *ud) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s,
                                  "SELECT plugin, key, value FROM "
                                  "baton_settings WHERE ?1 IS NULL OR plugin "
@@ -22,19 +22,19 @@ int baton_settings_each(baton_store_t *s, const char *plugin,
     return err;
   baton__bind_text(st, 1, plugin);
   int rc, r = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW)
     if ((r = cb(baton__col_text(st, 0), baton__col_text(st, 1),
                 baton__col_text(st, 2), ud)) != 0)
       break;
   if (r == 0 && rc != SQLITE_DONE)
     r = baton__store_fail_sqlite(s, rc, "cannot read the settings");
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   return r;
 }
 
 int baton_settings_set(baton_store_t *s, const char *plugin, const char *key,
                        const char *value) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(
       s,
       value ? "INSERT INTO baton_settings(plugin, key, value) VALUES (?, ?, ?) "
@@ -43,13 +43,13 @@ int baton_settings_set(baton_store_t *s, const char *plugin, const char *key,
       &st);
   if (err != 0)
     return err;
-  sqlite3_bind_text(st, 1, plugin, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+  baton__sql_bind_text(st, 1, plugin, -1);
+  baton__sql_bind_text(st, 2, key, -1);
   if (value)
-    sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+    baton__sql_bind_text(st, 3, value, -1);
   /* One statement: its own transaction. */
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  int rc = baton__sql_step(st);
+  baton__sql_finalize(st);
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, "cannot write the setting");
   return 0;

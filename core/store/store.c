@@ -235,9 +235,9 @@ int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what) {
     return baton__store_fail(s, err,
                              "%s: %s: the database is damaged (%s); restore "
                              "a backup with `baton restore FILE`",
-                             s->path, what, sqlite3_errmsg(s->db));
+                             s->path, what, baton__sql_errmsg(s->sql));
   return baton__store_fail(s, err, "%s: %s: %s%s", s->path, what,
-                           sqlite3_errmsg(s->db), fix_for(err));
+                           baton__sql_errmsg(s->sql), fix_for(err));
 }
 
 const char *baton_store_last_error(const baton_store_t *s) {
@@ -250,17 +250,16 @@ const char *baton_store_path(const baton_store_t *s) { return s->path; }
 
 int baton__store_exec(baton_store_t *s, const char *sql, const char *what) {
   clear_core_refusal(s);
-  int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+  int rc = baton__sql_exec(s->sql, sql);
   if (rc != SQLITE_OK)
     return baton__store_fail_sqlite(s, rc, what);
   return 0;
 }
 
-int baton__store_prepare(baton_store_t *s, const char *sql, sqlite3_stmt **st) {
+int baton__store_prepare(baton_store_t *s, const char *sql, baton__sql_stmt_t **st) {
   clear_core_refusal(s);
-  int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+  int rc = baton__sql_prepare(s->sql, sql, st);
   if (rc != SQLITE_OK) {
-    *st = NULL;
     return baton__store_fail_sqlite(s, rc, "cannot prepare a query");
   }
   return 0;
@@ -278,19 +277,19 @@ int baton__store_commit(baton_store_t *s) {
 }
 
 void baton__store_rollback(baton_store_t *s) {
-  if (!sqlite3_get_autocommit(s->db))
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  if (baton__sql_in_transaction(s->sql))
+    baton__sql_exec(s->sql, "ROLLBACK");
 }
 
-const char *baton__col_text(sqlite3_stmt *st, int i) {
-  return (const char *)sqlite3_column_text(st, i);
+const char *baton__col_text(baton__sql_stmt_t *st, int i) {
+  return (const char *)baton__sql_column_text(st, i);
 }
 
-void baton__bind_text(sqlite3_stmt *st, int i, const char *v) {
+void baton__bind_text(baton__sql_stmt_t *st, int i, const char *v) {
   if (v != NULL && *v != '\0')
-    sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    baton__sql_bind_text(st, i, v, -1);
   else
-    sqlite3_bind_null(st, i);
+    baton__sql_bind_null(st, i);
 }
 
 sqlite3 *baton__store_db(baton_store_t *s) { return s->db; }
@@ -522,7 +521,7 @@ void baton__store_auth_begin(baton_store_t *s, const char *plugin,
     sqlite3_int64 used = sqlite3_memory_used();
     s->saved_soft = sqlite3_soft_heap_limit64(-1);
     s->saved_hard = sqlite3_hard_heap_limit64(-1);
-    sqlite3_hard_heap_limit64(used + (sqlite3_int64)s->bounds.heap);
+    sqlite3_hard_heap_limit64(used + (long long)s->bounds.heap);
   }
   if (s->bounds.max_length > 0)
     s->saved_length =
@@ -552,20 +551,20 @@ int baton__store_auth_stopped(const baton_store_t *s) { return s->stopped; }
 
 /* The highest version applied for component, or 0. -1 on error. */
 static int applied_version(baton_store_t *s, const char *component) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   if (baton__store_prepare(s,
                            "SELECT coalesce(max(version), 0) FROM "
                            "schema_version WHERE component = ?",
                            &st) != 0)
     return -1;
-  sqlite3_bind_text(st, 1, component, -1, SQLITE_STATIC);
+  baton__sql_bind_text(st, 1, component, -1);
   int v = -1;
-  int rc = sqlite3_step(st);
+  int rc = baton__sql_step(st);
   if (rc == SQLITE_ROW)
-    v = sqlite3_column_int(st, 0);
+    v = (int)baton__sql_column_int64(st, 0);
   else
     baton__store_fail_sqlite(s, rc, "cannot read schema_version");
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   return v;
 }
 
@@ -628,7 +627,7 @@ int baton__store_migrate(baton_store_t *s, const char *component,
     }
     if (plugin != NULL)
       baton__store_auth_begin(s, plugin, b);
-    int rc = sqlite3_exec(s->db, steps[v], NULL, NULL, NULL);
+    int rc = baton__sql_exec(s->sql, steps[v]);
     if (rc != SQLITE_OK) {
       char *what = baton__asprintf("migration %d of %s failed", v + 1,
                                    plugin ? plugin : "the core schema");
@@ -640,15 +639,15 @@ int baton__store_migrate(baton_store_t *s, const char *component,
     }
     if (plugin != NULL)
       baton__store_auth_end(s);
-    sqlite3_stmt *st;
+    baton__sql_stmt_t *st;
     if ((err = baton__store_prepare(
              s, "INSERT INTO schema_version(component, version) VALUES (?, ?)",
              &st)) != 0)
       goto fail_rollback;
-    sqlite3_bind_text(st, 1, component, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, v + 1);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    baton__sql_bind_text(st, 1, component, -1);
+    baton__sql_bind_int64(st, 2, v + 1);
+    rc = baton__sql_step(st);
+    baton__sql_finalize(st);
     if (rc != SQLITE_DONE) {
       err = baton__store_fail_sqlite(s, rc, "cannot record a migration");
       goto fail_rollback;
@@ -683,13 +682,13 @@ static int busy_timeout_ms(void) {
  * 3 stamps it). Another program's SQLite file is refused untouched,
  * naming a few of its tables. Returns 0 or an error code. */
 static int check_ours(baton_store_t *s) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err;
   if ((err = baton__store_prepare(s, "PRAGMA application_id", &st)) != 0)
     return err;
-  int rc = sqlite3_step(st);
-  long long app = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_finalize(st);
+  int rc = baton__sql_step(st);
+  long long app = rc == SQLITE_ROW ? baton__sql_column_int64(st, 0) : 0;
+  baton__sql_finalize(st);
   if (rc != SQLITE_ROW)
     return baton__store_fail_sqlite(s, rc, "cannot read the database");
   if (app == BATON_APPLICATION_ID)
@@ -703,12 +702,12 @@ static int check_ours(baton_store_t *s) {
            "  name = 'schema_version' AND sql LIKE '%component%')",
            &st)) != 0)
     return err;
-  rc = sqlite3_step(st);
-  long long objects = sqlite3_column_int64(st, 0);
+  rc = baton__sql_step(st);
+  long long objects = baton__sql_column_int64(st, 0);
   char *tables =
       baton__strdup(baton__col_text(st, 1) ? baton__col_text(st, 1) : "");
-  int has_versions = sqlite3_column_int(st, 2) > 0;
-  sqlite3_finalize(st);
+  int has_versions = (int)baton__sql_column_int64(st, 2) > 0;
+  baton__sql_finalize(st);
   if (rc != SQLITE_ROW) {
     free(tables);
     return baton__store_fail_sqlite(s, rc, "cannot read the database");
@@ -722,9 +721,9 @@ static int check_ours(baton_store_t *s) {
       free(tables);
       return err;
     }
-    if (sqlite3_step(st) == SQLITE_ROW)
-      core = sqlite3_column_int(st, 0) > 0;
-    sqlite3_finalize(st);
+    if (baton__sql_step(st) == SQLITE_ROW)
+      core = (int)baton__sql_column_int64(st, 0) > 0;
+    baton__sql_finalize(st);
   }
   if (app == 0 && (objects == 0 || core)) {
     free(tables);
@@ -744,7 +743,7 @@ static int check_ours(baton_store_t *s) {
  * them under an older baton): the authorizer refuses to run them inside
  * the core's own SQL. */
 static int list_foreign(baton_store_t *s) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(
       s,
       "SELECT name FROM sqlite_schema WHERE type IN ('view', 'trigger') "
@@ -753,18 +752,18 @@ static int list_foreign(baton_store_t *s) {
   if (err != 0)
     return err;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
     char **n = realloc(s->foreign, (s->nforeign + 1) * sizeof *n);
     char *name = n ? baton__strdup(baton__col_text(st, 0)) : NULL;
     if (n != NULL)
       s->foreign = n;
     if (name == NULL) {
-      sqlite3_finalize(st);
+      baton__sql_finalize(st);
       return baton__store_fail(s, BATON_ENOMEM, "out of memory");
     }
     s->foreign[s->nforeign++] = name;
   }
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, "cannot read the schema");
   return 0;
@@ -786,13 +785,13 @@ static int set_pragmas(baton_store_t *s) {
     return err;
   /* Reading journal_mode first avoids a write on an up-to-date file, so a
    * read-only database can still be listed. */
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   if ((err = baton__store_prepare(s, "PRAGMA journal_mode", &st)) != 0)
     return err;
-  int rc = sqlite3_step(st);
+  int rc = baton__sql_step(st);
   int wal =
       rc == SQLITE_ROW && sqlite3_stricmp(baton__col_text(st, 0), "wal") == 0;
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   if (rc != SQLITE_ROW)
     return baton__store_fail_sqlite(s, rc, "cannot read the database");
   if (!wal && (err = baton__store_exec(s, "PRAGMA journal_mode = WAL",
@@ -825,9 +824,13 @@ int baton__store_open_version(baton_store_t **out, const char *path, int upto,
       path, &s->db,
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   int e;
-  if (rc != SQLITE_OK) {
-    e = s->db ? baton__store_fail_sqlite(s, rc, "cannot open the database")
-              : BATON_ENOMEM;
+  if (s->db != NULL && (s->sql = baton__sql_wrap_sqlite(s->db)) == NULL) {
+    sqlite3_close(s->db);
+    s->db = NULL;
+  }
+  if (rc != SQLITE_OK || s->sql == NULL) {
+    e = s->sql ? baton__store_fail_sqlite(s, rc, "cannot open the database")
+               : BATON_ENOMEM;
     goto fail;
   }
   sqlite3_extended_result_codes(s->db, 0);
@@ -855,7 +858,7 @@ fail:
     free(s->err);
   s->err = NULL;
   free_foreign(s);
-  sqlite3_close(s->db);
+  baton__sql_close(s->sql);
   free(s->path);
   free(s);
   return e;
@@ -868,7 +871,7 @@ int baton_store_open(baton_store_t **out, const char *path, char **err) {
 void baton_store_close(baton_store_t *s) {
   if (s == NULL)
     return;
-  sqlite3_close_v2(s->db);
+  baton__sql_close(s->sql);
   free_foreign(s);
   free(s->auth_err);
   free(s->err);
@@ -883,7 +886,7 @@ void baton_store_close(baton_store_t *s) {
   "p.grades, p.languages, p.start_date, p.manager_id, p.attrs, p.active"
 
 /* Fills a person from a row selected with PERSON_COLUMNS first. */
-static void person_from_row(sqlite3_stmt *st, baton_person_t *p) {
+static void person_from_row(baton__sql_stmt_t *st, baton_person_t *p) {
   memset(p, 0, sizeof *p);
   p->id = baton__col_text(st, 0);
   p->name = baton__col_text(st, 1);
@@ -897,15 +900,15 @@ static void person_from_row(sqlite3_stmt *st, baton_person_t *p) {
   p->start_date = baton__col_text(st, 9);
   p->manager_id = baton__col_text(st, 10);
   p->attrs = baton__col_text(st, 11);
-  p->active = sqlite3_column_int(st, 12);
+  p->active = (int)baton__sql_column_int64(st, 12);
 }
 
 /* Steps st and calls cb per row. Returns 0, cb's value or an error. Always
  * finalizes st. */
-static int each_person(baton_store_t *s, sqlite3_stmt *st, int with_role,
+static int each_person(baton_store_t *s, baton__sql_stmt_t *st, int with_role,
                        baton_person_cb cb, void *ud, size_t *count) {
   int rc, r = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
     baton_person_t p;
     person_from_row(st, &p);
     if (with_role)
@@ -917,7 +920,7 @@ static int each_person(baton_store_t *s, sqlite3_stmt *st, int with_role,
   }
   if (r == 0 && rc != SQLITE_DONE)
     r = baton__store_fail_sqlite(s, rc, "cannot read people");
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   return r;
 }
 
@@ -970,7 +973,7 @@ int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
     baton__buf_free(&sql);
     return BATON_ENOMEM;
   }
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   err = baton__store_prepare(s, sql.data, &st);
   baton__buf_free(&sql);
   if (err != 0)
@@ -978,25 +981,25 @@ int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
   for (size_t i = 0; i < nfilters; i++) {
     const char *k = filters[i].key, *v = filters[i].value;
     if (strcasecmp(k, "active") == 0)
-      sqlite3_bind_int(st, (int)i + 1,
+      baton__sql_bind_int64(st, (int)i + 1,
                        strcmp(v, "0") != 0 && strcasecmp(v, "no") != 0 &&
                            strcasecmp(v, "false") != 0);
     else
-      sqlite3_bind_text(st, (int)i + 1, v, -1, SQLITE_STATIC);
+      baton__sql_bind_text(st, (int)i + 1, v, -1);
     if (!in_list(k, plain_columns, 8) && !in_list(k, list_columns, 3))
-      sqlite3_bind_text(st, (int)(i + 1 + nfilters), k, -1, SQLITE_STATIC);
+      baton__sql_bind_text(st, (int)(i + 1 + nfilters), k, -1);
   }
   return each_person(s, st, 0, cb, ud, NULL);
 }
 
 int baton_people_get(baton_store_t *s, const char *id, baton_person_cb cb,
                      void *ud) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(
       s, "SELECT " PERSON_COLUMNS " FROM people p WHERE p.id = ?", &st);
   if (err != 0)
     return err;
-  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  baton__sql_bind_text(st, 1, id, -1);
   size_t n = 0;
   err = each_person(s, st, 0, cb, ud, &n);
   if (err == 0 && n == 0)
@@ -1019,14 +1022,14 @@ int baton_people_get_many(baton_store_t *s, const char *const *ids, size_t n,
   json_decref(a);
   if (text == NULL)
     return baton__store_fail(s, BATON_ENOMEM, "out of memory listing ids");
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s,
                                  "SELECT " PERSON_COLUMNS " FROM people p "
                                  "WHERE p.id IN (SELECT value FROM "
                                  "json_each(?)) ORDER BY p.id",
                                  &st);
   if (err == 0) {
-    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    baton__sql_bind_text(st, 1, text, -1);
     err = each_person(s, st, 0, cb, ud, NULL);
   }
   free(text);
@@ -1036,7 +1039,7 @@ int baton_people_get_many(baton_store_t *s, const char *const *ids, size_t n,
 /* ---- groups -------------------------------------------------------------- */
 
 int baton_groups_each(baton_store_t *s, baton_group_cb cb, void *ud) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(
       s,
       "SELECT g.name, g.kind, (SELECT count(*) FROM memberships m "
@@ -1045,27 +1048,27 @@ int baton_groups_each(baton_store_t *s, baton_group_cb cb, void *ud) {
   if (err != 0)
     return err;
   int rc, r = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
     baton_group_t g = {baton__col_text(st, 0), baton__col_text(st, 1),
-                       (size_t)sqlite3_column_int64(st, 2)};
+                       (size_t)baton__sql_column_int64(st, 2)};
     if ((r = cb(&g, ud)) != 0)
       break;
   }
   if (r == 0 && rc != SQLITE_DONE)
     r = baton__store_fail_sqlite(s, rc, "cannot read groups");
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   return r;
 }
 
 int baton_group_members(baton_store_t *s, const char *group, baton_person_cb cb,
                         void *ud) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s, "SELECT 1 FROM groups WHERE name = ?", &st);
   if (err != 0)
     return err;
-  sqlite3_bind_text(st, 1, group, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  baton__sql_bind_text(st, 1, group, -1);
+  int rc = baton__sql_step(st);
+  baton__sql_finalize(st);
   if (rc == SQLITE_DONE)
     return baton__store_fail(s, BATON_ENOTFOUND,
                              "no group named '%s': `baton groups list` shows "
@@ -1081,14 +1084,14 @@ int baton_group_members(baton_store_t *s, const char *group, baton_person_cb cb,
                              &st);
   if (err != 0)
     return err;
-  sqlite3_bind_text(st, 1, group, -1, SQLITE_STATIC);
+  baton__sql_bind_text(st, 1, group, -1);
   return each_person(s, st, 1, cb, ud, NULL);
 }
 
 int baton_people_attr_names(baton_store_t *s, char ***names, size_t *n) {
   *names = NULL;
   *n = 0;
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s,
                                  "SELECT DISTINCT j.key FROM people p, "
                                  "json_each(p.attrs) j ORDER BY j.key",
@@ -1096,7 +1099,7 @@ int baton_people_attr_names(baton_store_t *s, char ***names, size_t *n) {
   if (err != 0)
     return err;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
     char **k = realloc(*names, (*n + 1) * sizeof *k);
     if (k == NULL) {
       err = BATON_ENOMEM;
@@ -1111,7 +1114,7 @@ int baton_people_attr_names(baton_store_t *s, char ***names, size_t *n) {
   }
   if (err == 0 && rc != SQLITE_DONE)
     err = baton__store_fail_sqlite(s, rc, "cannot read attributes");
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   if (err != 0) {
     baton_names_free(*names, *n);
     *names = NULL;
@@ -1130,31 +1133,31 @@ void baton_names_free(char **names, size_t n) {
  * statement; *changed gets the rows it changed. */
 static int exec3(baton_store_t *s, const char *sql, const char *a,
                  const char *b, const char *c, const char *what, int *changed) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s, sql, &st);
   if (err != 0)
     return err;
   baton__bind_text(st, 1, a);
   baton__bind_text(st, 2, b);
   baton__bind_text(st, 3, c);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  int rc = baton__sql_step(st);
+  baton__sql_finalize(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return baton__store_fail_sqlite(s, rc, what);
   if (changed)
-    *changed = sqlite3_changes(s->db);
+    *changed = baton__sql_changes(s->sql);
   return 0;
 }
 
 /* Whether a row answers sql with one text parameter. */
 static int exists1(baton_store_t *s, const char *sql, const char *a, int *yes) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s, sql, &st);
   if (err != 0)
     return err;
   baton__bind_text(st, 1, a);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  int rc = baton__sql_step(st);
+  baton__sql_finalize(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return baton__store_fail_sqlite(s, rc, "cannot read the database");
   *yes = rc == SQLITE_ROW;
@@ -1263,10 +1266,11 @@ int baton_events_log(baton_store_t *s, const char *plugin, const char *actor,
                                je.text, je.column);
     json_decref(j);
   }
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s,
                                  "INSERT INTO events(actor, plugin, kind, "
-                                 "subject, data) VALUES (?, ?, ?, ?, ?)",
+                                 "subject, data) VALUES (?, ?, ?, ?, ?) "
+                                 "RETURNING id",
                                  &st);
   if (err != 0)
     return err;
@@ -1277,12 +1281,15 @@ int baton_events_log(baton_store_t *s, const char *plugin, const char *actor,
   baton__bind_text(st, 5, data);
   /* A single INSERT is its own transaction (autocommit), unless the caller
    * (a plugin's baton.store.transaction) already opened one. */
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  int rc = baton__sql_step(st);
+  long long new_id = rc == SQLITE_ROW ? baton__sql_column_int64(st, 0) : 0;
+  if (rc == SQLITE_ROW)
+    rc = baton__sql_step(st);
+  baton__sql_finalize(st);
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, "cannot log the event");
   if (id)
-    *id = sqlite3_last_insert_rowid(s->db);
+    *id = new_id;
   return 0;
 }
 
@@ -1343,7 +1350,7 @@ int baton_events_query(baton_store_t *s, const baton_event_query_t *q,
     baton__buf_free(&sql);
     return baton__store_fail(s, BATON_ENOMEM, "out of memory");
   }
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   err = baton__store_prepare(s, sql.data, &st);
   baton__buf_free(&sql);
   if (err != 0)
@@ -1353,36 +1360,36 @@ int baton_events_query(baton_store_t *s, const baton_event_query_t *q,
   baton__bind_text(st, 3, q->subject);
   baton__bind_text(st, 4, q->since);
   baton__bind_text(st, 5, q->until);
-  sqlite3_bind_int64(st, 6, q->id);
-  sqlite3_bind_int64(st, 7, q->limit ? (sqlite3_int64)q->limit : -1);
+  baton__sql_bind_int64(st, 6, q->id);
+  baton__sql_bind_int64(st, 7, q->limit ? (long long)q->limit : -1);
   for (size_t i = 0; i < q->ndata; i++) {
     const baton_event_match_t *m = &q->data[i];
     int at = 8 + 2 * (int)i;
     char *path = baton__asprintf("$.%s", m->key);
-    if (path == NULL) {
-      sqlite3_finalize(st);
+    int brc = path ? baton__sql_bind_text_copy(st, at, path, -1) : SQLITE_NOMEM;
+    free(path);
+    if (brc != SQLITE_OK) {
+      baton__sql_finalize(st);
       return baton__store_fail(s, BATON_ENOMEM, "out of memory");
     }
-    sqlite3_bind_text(st, at, path, -1, free);
     switch (m->type) {
     case BATON_MATCH_TEXT:
       baton__bind_text(st, at + 1, m->text);
       break;
     case BATON_MATCH_INTEGER:
-      sqlite3_bind_int64(st, at + 1, m->integer);
+      baton__sql_bind_int64(st, at + 1, m->integer);
       break;
     case BATON_MATCH_NUMBER:
-      sqlite3_bind_double(st, at + 1, m->number);
+      baton__sql_bind_double(st, at + 1, m->number);
       break;
     case BATON_MATCH_BOOLEAN:
-      sqlite3_bind_text(st, at + 1, m->integer ? "true" : "false", -1,
-                        SQLITE_STATIC);
+      baton__sql_bind_text(st, at + 1, m->integer ? "true" : "false", -1);
       break;
     }
   }
   int rc, r = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    baton_event_t e = {sqlite3_column_int64(st, 0), baton__col_text(st, 1),
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
+    baton_event_t e = {baton__sql_column_int64(st, 0), baton__col_text(st, 1),
                        baton__col_text(st, 2),      baton__col_text(st, 3),
                        baton__col_text(st, 4),      baton__col_text(st, 5),
                        baton__col_text(st, 6)};
@@ -1391,7 +1398,7 @@ int baton_events_query(baton_store_t *s, const baton_event_query_t *q,
   }
   if (r == 0 && rc != SQLITE_DONE)
     r = baton__store_fail_sqlite(s, rc, "cannot read events");
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   return r;
 }
 
@@ -1511,7 +1518,7 @@ int baton_store_restore(baton_store_t *s, const char *path) {
     err = from_sqlite(rc);
     err = baton__store_fail(s, err ? err : BATON_ESTORE,
                             "cannot restore %s into %s: %s%s", path, s->path,
-                            sqlite3_errmsg(s->db), fix_for(err));
+                            baton__sql_errmsg(s->sql), fix_for(err));
     goto fail_close;
   }
   sqlite3_close(from);

@@ -11,9 +11,8 @@
 #include "base.h"
 
 #include "baton/store.h"
+#include "sql.h"
 
-struct sqlite3;
-struct sqlite3_stmt;
 
 /* The bounds of one plugin statement, from baton__store_auth_begin to
  * _end: SQLite may allocate at most `heap` bytes more than it held when the
@@ -29,7 +28,8 @@ typedef struct {
 } baton_store_bounds_t;
 
 struct baton_store_s {
-  struct sqlite3 *db;
+  baton__sql_t *sql; /* the connection, on either engine */
+  sqlite3 *db;      /* the same connection on SQLite; NULL on PostgreSQL */
   char *path;
   char *err;               /* the last failure, for baton_store_last_error */
   int version;             /* core schema version */
@@ -54,15 +54,16 @@ int baton__store_fail(baton_store_t *s, int err, const char *fmt, ...)
 int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what);
 int baton__store_exec(baton_store_t *s, const char *sql, const char *what);
 int baton__store_prepare(baton_store_t *s, const char *sql,
-                         struct sqlite3_stmt **st);
+                         baton__sql_stmt_t **st);
 /* BEGIN IMMEDIATE / COMMIT (rolls back if the commit fails) / ROLLBACK. */
 int baton__store_begin(baton_store_t *s);
 int baton__store_commit(baton_store_t *s);
 void baton__store_rollback(baton_store_t *s);
-struct sqlite3 *baton__store_db(baton_store_t *s);
-const char *baton__col_text(struct sqlite3_stmt *st, int i);
+/* The SQLite handle, or NULL on PostgreSQL. */
+sqlite3 *baton__store_db(baton_store_t *s);
+const char *baton__col_text(baton__sql_stmt_t *st, int i);
 /* Binds NULL for NULL or "" (the store keeps absent values as NULL). */
-void baton__bind_text(struct sqlite3_stmt *st, int i, const char *v);
+void baton__bind_text(baton__sql_stmt_t *st, int i, const char *v);
 int baton__store_is_core_table(const char *table);
 /* Opens like baton_store_open but migrates only up to version `upto`: for
  * tests of migrating an older database. */

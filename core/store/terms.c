@@ -19,7 +19,7 @@ static const char *kind_name(baton_term_kind_t k) {
 }
 
 int baton_terms_each(baton_store_t *s, baton_term_cb cb, void *ud) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(
       s,
       "SELECT kind, name, start_date, end_date FROM baton_terms "
@@ -28,7 +28,7 @@ int baton_terms_each(baton_store_t *s, baton_term_cb cb, void *ud) {
   if (err != 0)
     return err;
   int rc, r = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
     baton_term_t t = {
         strcmp(baton__col_text(st, 0), "closure") == 0 ? BATON_CLOSURE
                                                        : BATON_TERM,
@@ -38,7 +38,7 @@ int baton_terms_each(baton_store_t *s, baton_term_cb cb, void *ud) {
   }
   if (r == 0 && rc != SQLITE_DONE)
     r = baton__store_fail_sqlite(s, rc, "cannot read the school calendar");
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   return r;
 }
 
@@ -69,17 +69,17 @@ static int check_row(baton_store_t *s, const baton_term_t *t,
 }
 
 /* Binds kind, name, from and to of t as ?1..?4. */
-static void bind_row(sqlite3_stmt *st, const baton_term_t *t) {
-  sqlite3_bind_text(st, 1, kind_name(t->kind), -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, t->from, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, t->to, -1, SQLITE_STATIC);
+static void bind_row(baton__sql_stmt_t *st, const baton_term_t *t) {
+  baton__sql_bind_text(st, 1, kind_name(t->kind), -1);
+  baton__sql_bind_text(st, 2, t->name, -1);
+  baton__sql_bind_text(st, 3, t->from, -1);
+  baton__sql_bind_text(st, 4, t->to, -1);
 }
 
 /* Writes one row: added, updated or unchanged. */
 static int put_row(baton_store_t *s, const baton_term_t *t,
                    baton_terms_report_t *r) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   /* A term is known by its name, a closure by its name and first day. */
   int err = baton__store_prepare(
       s,
@@ -89,11 +89,11 @@ static int put_row(baton_store_t *s, const baton_term_t *t,
   if (err != 0)
     return err;
   bind_row(st, t);
-  int rc = sqlite3_step(st);
+  int rc = baton__sql_step(st);
   int found = rc == SQLITE_ROW;
   int same = found && strcmp(baton__col_text(st, 0), t->from) == 0 &&
              strcmp(baton__col_text(st, 1), t->to) == 0;
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, "cannot read the school calendar");
   if (same) {
@@ -110,8 +110,8 @@ static int put_row(baton_store_t *s, const baton_term_t *t,
   if (err != 0)
     return err;
   bind_row(st, t);
-  rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  rc = baton__sql_step(st);
+  baton__sql_finalize(st);
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, "cannot write the school calendar");
   if (found)
@@ -130,7 +130,7 @@ static int remove_others(baton_store_t *s, const baton_term_t *rows, size_t n,
                               "(kind TEXT, name TEXT, start_date TEXT);"
                               "DELETE FROM temp.baton_terms_keep",
                               "cannot replace the school calendar");
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   if (err == 0)
     err = baton__store_prepare(s,
                                "INSERT INTO temp.baton_terms_keep VALUES "
@@ -139,17 +139,17 @@ static int remove_others(baton_store_t *s, const baton_term_t *rows, size_t n,
   if (err != 0)
     return err;
   for (size_t i = 0; i < n; i++) {
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, kind_name(rows[i].kind), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, rows[i].name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, rows[i].from, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
+    baton__sql_reset(st);
+    baton__sql_bind_text(st, 1, kind_name(rows[i].kind), -1);
+    baton__sql_bind_text(st, 2, rows[i].name, -1);
+    baton__sql_bind_text(st, 3, rows[i].from, -1);
+    int rc = baton__sql_step(st);
     if (rc != SQLITE_DONE) {
-      sqlite3_finalize(st);
+      baton__sql_finalize(st);
       return baton__store_fail_sqlite(s, rc, "cannot replace the calendar");
     }
   }
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   err = baton__store_exec(
       s,
       "DELETE FROM baton_terms WHERE NOT EXISTS (SELECT 1 FROM "
@@ -158,13 +158,13 @@ static int remove_others(baton_store_t *s, const baton_term_t *rows, size_t n,
       "baton_terms.start_date))",
       "cannot replace the school calendar");
   if (err == 0)
-    r->removed += (size_t)sqlite3_changes(baton__store_db(s));
+    r->removed += (size_t)baton__sql_changes(s->sql);
   return err;
 }
 
 /* Fails naming two terms that share a day, if any. */
 static int check_overlap(baton_store_t *s) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(
       s,
       "SELECT a.name, a.start_date, a.end_date, b.name, b.start_date, "
@@ -174,7 +174,7 @@ static int check_overlap(baton_store_t *s) {
       &st);
   if (err != 0)
     return err;
-  int rc = sqlite3_step(st);
+  int rc = baton__sql_step(st);
   if (rc == SQLITE_ROW)
     err = baton__store_fail(
         s, BATON_EINVAL,
@@ -185,7 +185,7 @@ static int check_overlap(baton_store_t *s) {
         baton__col_text(st, 3), baton__col_text(st, 4), baton__col_text(st, 5));
   else if (rc != SQLITE_DONE)
     err = baton__store_fail_sqlite(s, rc, "cannot read the school calendar");
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   return err;
 }
 
@@ -230,7 +230,7 @@ int baton_terms_remove(baton_store_t *s, const char *name, const char *from,
   int err = baton__store_begin(s);
   if (err != 0)
     return err;
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   err = baton__store_prepare(
       s,
       "DELETE FROM baton_terms WHERE name = ?1 AND (kind = 'term' OR NOT "
@@ -241,15 +241,15 @@ int baton_terms_remove(baton_store_t *s, const char *name, const char *from,
     baton__store_rollback(s);
     return err;
   }
-  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  baton__sql_bind_text(st, 1, name, -1);
   baton__bind_text(st, 2, from);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  int rc = baton__sql_step(st);
+  baton__sql_finalize(st);
   if (rc != SQLITE_DONE) {
     baton__store_rollback(s);
     return baton__store_fail_sqlite(s, rc, "cannot change the calendar");
   }
-  *removed = (size_t)sqlite3_changes(baton__store_db(s));
+  *removed = (size_t)baton__sql_changes(s->sql);
   if (*removed == 0) {
     baton__store_rollback(s);
     return baton__store_fail(s, BATON_ENOTFOUND,

@@ -81,20 +81,20 @@ static int bad_role(baton_store_t *s, const char *role) {
  * of rows changed. */
 static int run(baton_store_t *s, const char *sql, const char *a, long long n,
                const char *what, int *changed) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s, sql, &st);
   if (err != 0)
     return err;
   baton__bind_text(st, 1, a);
-  sqlite3_bind_int64(st, 2, n);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  baton__sql_bind_int64(st, 2, n);
+  int rc = baton__sql_step(st);
+  baton__sql_finalize(st);
   if (rc == SQLITE_ROW)
     return FOUND_ROW;
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, what);
   if (changed)
-    *changed = sqlite3_changes(baton__store_db(s));
+    *changed = baton__sql_changes(s->sql);
   return 0;
 }
 
@@ -102,13 +102,13 @@ static int run(baton_store_t *s, const char *sql, const char *a, long long n,
  * to `who`, or the database error that came first. */
 static int missing(baton_store_t *s, const char *ids_sql, const char *who,
                    const char *what, const char *fix) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s, ids_sql, &st);
   if (err != 0)
     return err;
   char **ids = NULL;
   size_t n = 0, cap = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while (baton__sql_step(st) == SQLITE_ROW) {
     if (n == cap) {
       char **g = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *g);
       if (g == NULL)
@@ -118,7 +118,7 @@ static int missing(baton_store_t *s, const char *ids_sql, const char *who,
     if ((ids[n] = baton__strdup(baton__col_text(st, 0))) != NULL)
       n++;
   }
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   const char *near = baton__suggest(who, (const char *const *)ids, n);
   err = baton__store_fail(s, BATON_ENOTFOUND, "%s '%s'%s%s%s: %s", what, who,
                           near ? " (did you mean '" : "", near ? near : "",
@@ -145,26 +145,26 @@ static int insert_hashed(baton_store_t *s, const char *sql,
                          const unsigned char h[HASH_SIZE], const char *person,
                          const char *text, long long now, long long seconds,
                          const char *what, int *changed) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s, sql, &st);
   if (err != 0)
     return err;
-  sqlite3_bind_blob(st, 1, h, HASH_SIZE, SQLITE_TRANSIENT);
+  baton__sql_bind_blob_copy(st, 1, h, HASH_SIZE);
   baton__bind_text(st, 2, person);
   baton__bind_text(st, 3, text);
-  sqlite3_bind_int64(st, 4, now);
-  sqlite3_bind_int64(st, 5, now + seconds);
-  int rc = sqlite3_step(st);
+  baton__sql_bind_int64(st, 4, now);
+  baton__sql_bind_int64(st, 5, now + seconds);
+  int rc = baton__sql_step(st);
   if (changed)
-    *changed = sqlite3_changes(baton__store_db(s));
-  sqlite3_finalize(st);
+    *changed = baton__sql_changes(s->sql);
+  baton__sql_finalize(st);
   return rc == SQLITE_DONE ? 0 : baton__store_fail_sqlite(s, rc, what);
 }
 
 /* One invitation of baton_users_invite, inside its transaction. */
 static int invite_one(baton_store_t *s, const char *person, const char *role,
                       long long now, char token[BATON_TOKEN_SIZE]) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = run(s,
                 "UPDATE baton_invitations SET used = ?2 WHERE person_id = "
                 "?1 AND used IS NULL",
@@ -181,10 +181,10 @@ static int invite_one(baton_store_t *s, const char *person, const char *role,
     return err;
   baton__bind_text(st, 1, person);
   baton__bind_text(st, 2, role);
-  sqlite3_bind_int64(st, 3, now);
-  int rc = sqlite3_step(st);
-  int n = sqlite3_changes(baton__store_db(s));
-  sqlite3_finalize(st);
+  baton__sql_bind_int64(st, 3, now);
+  int rc = baton__sql_step(st);
+  int n = baton__sql_changes(s->sql);
+  baton__sql_finalize(st);
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, "cannot write the account");
   if (n == 0) { /* no such person, or one who left */
@@ -238,14 +238,14 @@ int baton_users_invite(baton_store_t *s, const char *const *persons, size_t n,
  * (?1 the hash, ?2 now if it uses it) and steps it once. Returns SQLITE_ROW,
  * SQLITE_DONE or an error; *st is left for the caller to read and finalize. */
 static int find_hashed(baton_store_t *s, const char *sql, const char *text,
-                       long long now, sqlite3_stmt **st) {
+                       long long now, baton__sql_stmt_t **st) {
   unsigned char h[HASH_SIZE];
   baton_token_hash(text, h);
   if (baton__store_prepare(s, sql, st) != 0)
     return SQLITE_ERROR;
-  sqlite3_bind_blob(*st, 1, h, HASH_SIZE, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(*st, 2, now); /* SQLITE_RANGE when sql has no ?2 */
-  return sqlite3_step(*st);
+  baton__sql_bind_blob_copy(*st, 1, h, HASH_SIZE);
+  baton__sql_bind_int64(*st, 2, now); /* SQLITE_RANGE when sql has no ?2 */
+  return baton__sql_step(*st);
 }
 
 static int no_token(baton_store_t *s) {
@@ -260,7 +260,7 @@ static int no_token(baton_store_t *s) {
  * nothing: run inside redeem's transaction, or alone to check a link. */
 static int invitation_ok(baton_store_t *s, const char *token, long long now,
                          char who[256]) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err;
   int rc =
       find_hashed(s,
@@ -278,15 +278,15 @@ static int invitation_ok(baton_store_t *s, const char *token, long long now,
           : st != NULL
               ? baton__store_fail_sqlite(s, rc, "cannot read the invitations")
               : BATON_ESTORE;
-    sqlite3_finalize(st);
+    baton__sql_finalize(st);
     return err;
   }
   char day[11];
   snprintf(who, 256, "%s", baton__col_text(st, 0));
-  long long expires = sqlite3_column_int64(st, 1);
-  int used = sqlite3_column_type(st, 2) != SQLITE_NULL;
-  int revoked = sqlite3_column_int(st, 3);
-  sqlite3_finalize(st);
+  long long expires = baton__sql_column_int64(st, 1);
+  int used = baton__sql_column_type(st, 2) != SQLITE_NULL;
+  int revoked = (int)baton__sql_column_int64(st, 3);
+  baton__sql_finalize(st);
   day_of(expires, day);
   err = 0;
   if (revoked || used || now >= expires) {
@@ -320,7 +320,7 @@ int baton_users_redeem(baton_store_t *s, const char *token, long long now,
   int err = baton__sodium_ready(s);
   if (err != 0 || (err = baton__store_begin(s)) != 0)
     return err;
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   char who[256];
   if ((err = invitation_ok(s, token, now, who)) != 0)
     goto fail;
@@ -332,11 +332,11 @@ int baton_users_redeem(baton_store_t *s, const char *token, long long now,
                                   "WHERE token_hash = ?1 AND used IS NULL",
                                   &st)) != 0)
     goto fail;
-  sqlite3_bind_blob(st, 1, h, HASH_SIZE, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 2, now);
-  int rc = sqlite3_step(st);
-  n = sqlite3_changes(baton__store_db(s));
-  sqlite3_finalize(st);
+  baton__sql_bind_blob_copy(st, 1, h, HASH_SIZE);
+  baton__sql_bind_int64(st, 2, now);
+  int rc = baton__sql_step(st);
+  n = baton__sql_changes(s->sql);
+  baton__sql_finalize(st);
   if (rc != SQLITE_DONE || n != 1) {
     err = rc != SQLITE_DONE
               ? baton__store_fail_sqlite(s, rc, "cannot use the invitation")
@@ -358,15 +358,15 @@ fail:
  * BATON_ENOTFOUND (no account) or a database error. */
 static int update_account(baton_store_t *s, const char *sql, const char *person,
                           const char *value, const char *what) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(s, sql, &st);
   if (err != 0)
     return err;
   baton__bind_text(st, 1, person);
   baton__bind_text(st, 2, value);
-  int rc = sqlite3_step(st);
-  int n = sqlite3_changes(baton__store_db(s));
-  sqlite3_finalize(st);
+  int rc = baton__sql_step(st);
+  int n = baton__sql_changes(s->sql);
+  baton__sql_finalize(st);
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, what);
   return n == 1 ? 0 : no_account(s, person);
@@ -462,7 +462,7 @@ int baton_users_passphrase_get(baton_store_t *s, const char *who, char **person,
                                char hash[BATON_PASSPHRASE_HASH_SIZE]) {
   *person = NULL;
   hash[0] = '\0';
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   /* By id first; by email only when no id matches, and only if exactly
    * one account has that email. */
   int err = baton__store_prepare(
@@ -478,18 +478,18 @@ int baton_users_passphrase_get(baton_store_t *s, const char *who, char **person,
   if (err != 0)
     return err;
   baton__bind_text(st, 1, who ? who : "");
-  int rc = sqlite3_step(st);
+  int rc = baton__sql_step(st);
   if (rc == SQLITE_ROW) {
     *person = baton__strdup(baton__col_text(st, 0));
     const char *h = baton__col_text(st, 1);
     snprintf(hash, BATON_PASSPHRASE_HASH_SIZE, "%s", h ? h : "");
-    if (sqlite3_step(st) == SQLITE_ROW) { /* two accounts share the email */
+    if (baton__sql_step(st) == SQLITE_ROW) { /* two accounts share the email */
       free(*person);
       *person = NULL;
       hash[0] = '\0';
     }
   }
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, "cannot read the accounts");
   if (rc == SQLITE_ROW && *person == NULL && hash[0] != '\0')
@@ -515,16 +515,16 @@ int baton_users_check_passphrase(baton_store_t *s, const char *person,
 
 int baton_users_role_get(baton_store_t *s, const char *person, char *role,
                          size_t size) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(
       s, "SELECT role FROM baton_users WHERE person_id = ?1", &st);
   if (err != 0)
     return err;
   baton__bind_text(st, 1, person);
-  int rc = sqlite3_step(st);
+  int rc = baton__sql_step(st);
   if (rc == SQLITE_ROW)
     snprintf(role, size, "%s", baton__col_text(st, 0));
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   if (rc == SQLITE_DONE)
     return no_account(s, person);
   return rc == SQLITE_ROW
@@ -568,7 +568,7 @@ fail:
 }
 
 int baton_users_each(baton_store_t *s, baton_user_cb cb, void *ud) {
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int err = baton__store_prepare(
       s,
       "SELECT u.person_id, p.name, u.role, u.passphrase IS NOT NULL, "
@@ -580,21 +580,21 @@ int baton_users_each(baton_store_t *s, baton_user_cb cb, void *ud) {
   if (err != 0)
     return err;
   int rc, r = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
     baton_user_t u = {.person_id = baton__col_text(st, 0),
                       .name = baton__col_text(st, 1),
                       .role = baton__col_text(st, 2),
-                      .has_passphrase = sqlite3_column_int(st, 3),
-                      .created = sqlite3_column_int64(st, 4),
-                      .revoked = sqlite3_column_int64(st, 5),
-                      .invited_until = sqlite3_column_int64(st, 6),
-                      .left = !sqlite3_column_int(st, 7)};
+                      .has_passphrase = (int)baton__sql_column_int64(st, 3),
+                      .created = baton__sql_column_int64(st, 4),
+                      .revoked = baton__sql_column_int64(st, 5),
+                      .invited_until = baton__sql_column_int64(st, 6),
+                      .left = !(int)baton__sql_column_int64(st, 7)};
     if ((r = cb(&u, ud)) != 0)
       break;
   }
   if (r == 0 && rc != SQLITE_DONE)
     r = baton__store_fail_sqlite(s, rc, "cannot read the accounts");
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   return r;
 }
 
@@ -636,7 +636,7 @@ int baton_session_check(baton_store_t *s, const char *id, long long now,
     return err;
   if (id == NULL)
     id = "";
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   int rc = find_hashed(s,
                        "SELECT s.person_id, s.csrf FROM baton_sessions s "
                        "JOIN baton_users u USING (person_id) WHERE s.id_hash "
@@ -649,7 +649,7 @@ int baton_session_check(baton_store_t *s, const char *id, long long now,
     if (csrf != NULL)
       snprintf(csrf, BATON_TOKEN_SIZE, "%s", baton__col_text(st, 1));
   }
-  sqlite3_finalize(st);
+  baton__sql_finalize(st);
   if (rc == SQLITE_ROW)
     return *person ? 0 : BATON_ENOMEM;
   if (rc != SQLITE_DONE)
@@ -665,13 +665,13 @@ int baton_session_end(baton_store_t *s, const char *id) {
     return err;
   unsigned char h[HASH_SIZE];
   baton_token_hash(id ? id : "", h);
-  sqlite3_stmt *st;
+  baton__sql_stmt_t *st;
   if ((err = baton__store_prepare(
            s, "DELETE FROM baton_sessions WHERE id_hash = ?1", &st)) != 0)
     return err;
-  sqlite3_bind_blob(st, 1, h, HASH_SIZE, SQLITE_TRANSIENT);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
+  baton__sql_bind_blob_copy(st, 1, h, HASH_SIZE);
+  int rc = baton__sql_step(st);
+  baton__sql_finalize(st);
   return rc == SQLITE_DONE
              ? 0
              : baton__store_fail_sqlite(s, rc, "cannot end the session");

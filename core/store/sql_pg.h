@@ -1,0 +1,44 @@
+/* core/store/sql_pg.h: the PostgreSQL half of sql.h, in sql_pg.c.
+ *
+ * sql.c dispatches each baton__sql_* call to the matching baton__pg_* one
+ * when the connection is PostgreSQL's; the contract of each is that of its
+ * sql.h twin (SQLite's result codes, `?` placeholders, column values valid
+ * until the next step). Only sql.c includes this. Layer: store. */
+#ifndef BATON_STORE_SQL_PG_H
+#define BATON_STORE_SQL_PG_H
+
+typedef struct baton__pg_s baton__pg_t;
+typedef struct baton__pg_stmt_s baton__pg_stmt_t;
+
+int baton__pg_open(baton__pg_t **out, const char *url, char **err);
+void baton__pg_close(baton__pg_t *c);
+void *baton__pg_conn(baton__pg_t *c); /* the PGconn * */
+
+int baton__pg_exec(baton__pg_t *c, const char *sql);
+int baton__pg_prepare(baton__pg_t *c, const char *sql, baton__pg_stmt_t **st,
+                      const char **tail);
+/* copy: 0 keeps the pointer (valid until reset or finalize), 1 copies. */
+int baton__pg_bind_text(baton__pg_stmt_t *st, int i, const char *v, int len,
+                        int copy);
+int baton__pg_bind_blob(baton__pg_stmt_t *st, int i, const void *v, int len,
+                        int copy);
+int baton__pg_bind_int64(baton__pg_stmt_t *st, int i, long long v);
+int baton__pg_bind_double(baton__pg_stmt_t *st, int i, double v);
+int baton__pg_bind_null(baton__pg_stmt_t *st, int i);
+int baton__pg_bind_parameter_count(baton__pg_stmt_t *st);
+int baton__pg_step(baton__pg_stmt_t *st);
+int baton__pg_reset(baton__pg_stmt_t *st);
+void baton__pg_finalize(baton__pg_stmt_t *st);
+int baton__pg_column_count(baton__pg_stmt_t *st);
+const char *baton__pg_column_name(baton__pg_stmt_t *st, int i);
+int baton__pg_column_type(baton__pg_stmt_t *st, int i);
+const char *baton__pg_column_text(baton__pg_stmt_t *st, int i);
+const void *baton__pg_column_blob(baton__pg_stmt_t *st, int i);
+int baton__pg_column_bytes(baton__pg_stmt_t *st, int i);
+long long baton__pg_column_int64(baton__pg_stmt_t *st, int i);
+double baton__pg_column_double(baton__pg_stmt_t *st, int i);
+long long baton__pg_changes(baton__pg_t *c);
+const char *baton__pg_errmsg(baton__pg_t *c);
+int baton__pg_in_transaction(baton__pg_t *c);
+
+#endif
