@@ -17,6 +17,8 @@
 //   plugins {plugin,error} a plugin was reloaded
 //   reset {version}        the database was replaced (a demo reset): the
 //                          page is fetched again from the start
+//   db {state,error}       a server on PostgreSQL lost ("lost") or got back
+//                          ("back") its database connection
 "use strict";
 
 (function () {
@@ -85,6 +87,19 @@
     es.addEventListener("reset_failed", ev => {
       showNotice(parse(ev).message || "The demo reset failed; the data is as it was.");
       setTimeout(hideNotice, 10000);
+    });
+    es.addEventListener("db", ev => {
+      const info = parse(ev);
+      if (info.state === "lost") {
+        lostAt = new Date();
+        setDot(false, "database down");
+        showNotice(`This server lost its database connection at ${lostAt.toLocaleTimeString()}: ` +
+          "what you see may be out of date, and changes cannot be saved. Reconnecting…");
+      } else if (info.state === "back") {
+        lostAt = null;
+        hideNotice();
+        setDot(true, "live");
+      }
     });
     es.addEventListener("plugins", () => { if (app().pluginsChanged) app().pluginsChanged(); });
     es.onerror = () => {

@@ -16,7 +16,15 @@
  * server's caches and remembered sessions go with it) and every stream
  * gets `reset`. `baton demo --reset` does not replace the file: it writes
  * the new school through SQLite's backup API, which every open
- * connection sees as one more change. */
+ * connection sees as one more change.
+ *
+ * On PostgreSQL (a district database) there is no file: every write
+ * through the store sends NOTIFY baton_change, and a second connection
+ * LISTENs to it (core/store/listen.h), its socket polled on the loop, so a
+ * write by any server or command reaches every server's streams. When that
+ * connection drops, every stream gets `db` {"state":"lost"} (the page says
+ * so), a retry runs every PG_RETRY_MS, and once back the streams get `db`
+ * {"state":"back"} and `reset` (what changed meanwhile was not heard). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +33,19 @@
 
 #include <sqlite3.h>
 
+#include "listen.h"
 #include "serve.h"
 
 #define SETTLE_MS 4
 #define SETTLE_TRIES 3
+#define PG_RETRY_MS 1000
 
 /* What changes when anyone writes the database: SQLite's data_version
  * counts other connections' commits, total_changes our own. */
 long long baton__serve_db_version(serve_t *sv) {
   sqlite3 *db = baton__store_db(sv->store);
+  if (db == NULL) /* PostgreSQL: the notifications heard (on_pg_readable) */
+    return sv->base + sv->others;
   long long v = 0;
   /* Asked at every poll: prepared once. */
   if (sv->data_version == NULL &&
@@ -55,8 +67,10 @@ long long baton__serve_db_version(serve_t *sv) {
  * cached answer): their commits as last polled, which is what the event
  * stream has told the dashboards; our own changes counted at once. */
 long long baton__serve_known_version(serve_t *sv) {
-  return sv->base + sv->others * 1000003 +
-         sqlite3_total_changes64(baton__store_db(sv->store));
+  sqlite3 *db = baton__store_db(sv->store);
+  if (db == NULL)
+    return sv->base + sv->others;
+  return sv->base + sv->others * 1000003 + sqlite3_total_changes64(db);
 }
 
 void baton__serve_broadcast(serve_t *sv, const char *kind, const char *data) {
@@ -83,6 +97,8 @@ void baton__serve_note_db_file(serve_t *sv) {
  * is there: a path with no file yet is being made, and is waited for). */
 static int replaced(serve_t *sv) {
   struct stat st;
+  if (baton__store_db(sv->store) == NULL) /* PostgreSQL: no file */
+    return 0;
   if (stat(baton_store_path(sv->store), &st) != 0 || st.st_size == 0)
     return 0;
   return (unsigned long long)st.st_dev != sv->db_dev ||
@@ -176,8 +192,101 @@ static void on_db_event(uv_fs_event_t *w, const char *name, int events,
   }
 }
 
+/* ---- PostgreSQL: LISTEN/NOTIFY ------------------------------------------ */
+
+static void on_pg_readable(uv_poll_t *p, int status, int events);
+
+static void pg_broadcast_state(serve_t *sv, const char *state) {
+  json_t *o = json_pack("{s:s, s:s}", "state", state, "error",
+                        baton_listener_error(sv->listener));
+  char *data = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  if (data)
+    baton__serve_broadcast(sv, "db", data);
+  free(data);
+  json_decref(o);
+}
+
+/* Polls the listening connection's socket (a new socket after each
+ * reconnection). */
+static int pg_watch(serve_t *sv) {
+  int fd = baton_listener_fd(sv->listener);
+  if (fd < 0 || uv_poll_init(&sv->h->loop, &sv->pgpoll, fd) != 0)
+    return -1;
+  sv->pgpoll.data = sv;
+  return uv_poll_start(&sv->pgpoll, UV_READABLE, on_pg_readable);
+}
+
+static void on_pg_retry(uv_timer_t *t) {
+  serve_t *sv = t->data;
+  if (baton_listener_reconnect(sv->listener) != 0 || pg_watch(sv) != 0)
+    return; /* the timer repeats */
+  uv_timer_stop(&sv->pgretry);
+  sv->pg_down = 0;
+  fprintf(sv->log, "baton serve: the database connection is back\n");
+  pg_broadcast_state(sv, "back");
+  /* Writes made while deaf were not heard: every page fetches again. */
+  sv->others++;
+  sv->version = baton__serve_db_version(sv);
+  char data[64];
+  snprintf(data, sizeof data, "{\"version\":%lld}", sv->version);
+  baton__serve_broadcast(sv, "reset", data);
+}
+
+static void pg_lost(serve_t *sv) {
+  if (uv_is_active((uv_handle_t *)&sv->pgpoll))
+    uv_poll_stop(&sv->pgpoll);
+  if (!uv_is_closing((uv_handle_t *)&sv->pgpoll))
+    uv_close((uv_handle_t *)&sv->pgpoll, NULL);
+  if (sv->pg_down)
+    return;
+  sv->pg_down = 1;
+  fprintf(sv->log,
+          "baton serve: %s; retrying every %d ms (the pages say so)\n",
+          baton_listener_error(sv->listener), PG_RETRY_MS);
+  pg_broadcast_state(sv, "lost");
+  uv_timer_start(&sv->pgretry, on_pg_retry, PG_RETRY_MS, PG_RETRY_MS);
+}
+
+static void on_pg_readable(uv_poll_t *p, int status, int events) {
+  (void)events;
+  serve_t *sv = p->data;
+  long long n = 0;
+  if (status < 0 || baton_listener_drain(sv->listener, &n) != 0) {
+    pg_lost(sv);
+    return;
+  }
+  if (n > 0) {
+    sv->others += n;
+    baton__serve_live_check(sv);
+  }
+}
+
+/* The PostgreSQL half of live_start: LISTEN on a second connection. */
+static int pg_live_start(serve_t *sv) {
+  uv_loop_t *loop = &sv->h->loop;
+  uv_timer_init(loop, &sv->pgretry);
+  sv->pgretry.data = sv;
+  char *err = NULL;
+  int e = baton_listener_open(&sv->listener, baton__host_db_path(sv->h), &err);
+  free(err);
+  if (sv->listener == NULL)
+    return e;
+  if (e != 0 || pg_watch(sv) != 0)
+    pg_lost(sv);
+  return 0;
+}
+
 int baton__serve_live_start(serve_t *sv) {
   uv_loop_t *loop = &sv->h->loop;
+  if (baton__store_db(sv->store) == NULL) {
+    /* The safety-net poll and settle timer stay initialised (stop and
+     * close treat both engines alike) but never run. */
+    uv_timer_init(loop, &sv->settle);
+    uv_timer_init(loop, &sv->poll);
+    uv_fs_event_init(loop, &sv->dbwatch);
+    sv->watching = 0;
+    return pg_live_start(sv);
+  }
   baton__serve_note_db_file(sv);
   uv_timer_init(loop, &sv->settle);
   sv->settle.data = sv;
@@ -206,6 +315,11 @@ int baton__serve_live_start(serve_t *sv) {
 }
 
 void baton__serve_live_stop(serve_t *sv) {
+  if (sv->listener != NULL) {
+    uv_timer_stop(&sv->pgretry);
+    if (uv_is_active((uv_handle_t *)&sv->pgpoll))
+      uv_poll_stop(&sv->pgpoll);
+  }
   uv_timer_stop(&sv->poll);
   uv_timer_stop(&sv->settle);
   if (sv->watching)
@@ -217,6 +331,11 @@ void baton__serve_live_close(serve_t *sv) {
   uv_close((uv_handle_t *)&sv->poll, NULL);
   uv_close((uv_handle_t *)&sv->settle, NULL);
   uv_close((uv_handle_t *)&sv->dbwatch, NULL);
+  if (sv->listener != NULL) {
+    uv_close((uv_handle_t *)&sv->pgretry, NULL);
+    if (!sv->pg_down && !uv_is_closing((uv_handle_t *)&sv->pgpoll))
+      uv_close((uv_handle_t *)&sv->pgpoll, NULL);
+  }
 }
 
 void baton__serve_on_heartbeat(uv_timer_t *t) {

@@ -36,6 +36,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "listen.h"
 #include "serve.h"
 
 static serve_t *the_serve; /* for the drain hook, which gets only the host */
@@ -504,6 +505,7 @@ static int cmd_serve(baton_cli_t *cli, const baton_cmdspec_t *spec,
     uv_close((uv_handle_t *)&sv->auth->purge, NULL);
   /* Let the close callbacks run before sv goes. */
   uv_run(&h->loop, UV_RUN_NOWAIT);
+  baton_listener_close(sv->listener); /* its socket is no longer polled */
   baton__serve_respawn_free(h);
   serve_clear(sv);
 fail_listen:

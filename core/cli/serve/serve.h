@@ -120,7 +120,8 @@ typedef struct baton_serve_s {
   cached_t people[2]; /* active; all (?all=1) */
   cached_t groups;
   sqlite3_stmt *data_version;
-  long long others;              /* PRAGMA data_version at the last poll */
+  long long others; /* PRAGMA data_version at the last poll; on PostgreSQL,
+                       the notifications heard */
   long long base;                /* added to every version: raised when the
                                     store is reopened, so versions only grow */
   uv_fs_event_t dbwatch;         /* the database's folder (live.c) */
@@ -128,6 +129,12 @@ typedef struct baton_serve_s {
   uv_timer_t settle;             /* re-checks shortly after a file event */
   int settle_left;               /* re-checks still to come */
   unsigned long long db_dev, db_ino; /* the database file opened */
+  /* On PostgreSQL (live.c): the LISTEN connection, its socket's poll, the
+   * retry timer while it is down, and whether it is. */
+  struct baton_listener_s *listener;
+  uv_poll_t pgpoll;
+  uv_timer_t pgretry;
+  int pg_down;
   int reset_running;             /* a demo reset's child runs (demo.c) */
   struct serve_workshop_s *workshop; /* --workshop (join.c); NULL: off */
   const char *const *host_names; /* --host-name, besides IP addresses and */
