@@ -212,6 +212,7 @@ static int pg_watch(serve_t *sv) {
   int fd = baton_listener_fd(sv->listener);
   if (fd < 0 || uv_poll_init(&sv->h->loop, &sv->pgpoll, fd) != 0)
     return -1;
+  sv->pg_polling = 1;
   sv->pgpoll.data = sv;
   return uv_poll_start(&sv->pgpoll, UV_READABLE, on_pg_readable);
 }
@@ -233,10 +234,10 @@ static void on_pg_retry(uv_timer_t *t) {
 }
 
 static void pg_lost(serve_t *sv) {
-  if (uv_is_active((uv_handle_t *)&sv->pgpoll))
-    uv_poll_stop(&sv->pgpoll);
-  if (!uv_is_closing((uv_handle_t *)&sv->pgpoll))
+  if (sv->pg_polling) {
     uv_close((uv_handle_t *)&sv->pgpoll, NULL);
+    sv->pg_polling = 0;
+  }
   if (sv->pg_down)
     return;
   sv->pg_down = 1;
@@ -317,7 +318,7 @@ int baton__serve_live_start(serve_t *sv) {
 void baton__serve_live_stop(serve_t *sv) {
   if (sv->listener != NULL) {
     uv_timer_stop(&sv->pgretry);
-    if (uv_is_active((uv_handle_t *)&sv->pgpoll))
+    if (sv->pg_polling)
       uv_poll_stop(&sv->pgpoll);
   }
   uv_timer_stop(&sv->poll);
@@ -333,8 +334,9 @@ void baton__serve_live_close(serve_t *sv) {
   uv_close((uv_handle_t *)&sv->dbwatch, NULL);
   if (sv->listener != NULL) {
     uv_close((uv_handle_t *)&sv->pgretry, NULL);
-    if (!sv->pg_down && !uv_is_closing((uv_handle_t *)&sv->pgpoll))
+    if (sv->pg_polling)
       uv_close((uv_handle_t *)&sv->pgpoll, NULL);
+    sv->pg_polling = 0;
   }
 }
 

@@ -134,6 +134,7 @@ typedef struct baton_serve_s {
   struct baton_listener_s *listener;
   uv_poll_t pgpoll;
   uv_timer_t pgretry;
+  int pg_polling; /* pgpoll initialised and not closed */
   int pg_down;
   int reset_running;             /* a demo reset's child runs (demo.c) */
   struct serve_workshop_s *workshop; /* --workshop (join.c); NULL: off */
