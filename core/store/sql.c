@@ -229,6 +229,12 @@ long long baton__sql_changes(baton__sql_t *c) {
   return sqlite3_changes64(c->db);
 }
 
+long long baton__sql_total_changes(baton__sql_t *c) {
+  if (PG(c))
+    return baton__pg_total_changes(c->pg);
+  return sqlite3_total_changes64(c->db);
+}
+
 const char *baton__sql_errmsg(baton__sql_t *c) {
   if (PG(c))
     return baton__pg_errmsg(c->pg);

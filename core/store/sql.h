@@ -111,8 +111,10 @@ int baton__sql_column_bytes(baton__sql_stmt_t *st, int i);
 long long baton__sql_column_int64(baton__sql_stmt_t *st, int i);
 double baton__sql_column_double(baton__sql_stmt_t *st, int i);
 
-/* Rows changed by the last INSERT, UPDATE or DELETE run on c. */
+/* Rows changed by the last INSERT, UPDATE or DELETE run on c, and by all
+ * of them since c was opened. */
 long long baton__sql_changes(baton__sql_t *c);
+long long baton__sql_total_changes(baton__sql_t *c);
 /* The message of the last failure on c ("" if none). */
 const char *baton__sql_errmsg(baton__sql_t *c);
 /* Whether a transaction is open on c. */

@@ -16,6 +16,7 @@
  * A lost connection fails the call that finds it with SQLITE_IOERR; the
  * next call tries PQreset once, and the statements prepared before are
  * prepared again on the new session when they next run. Layer: store. */
+#include "listen.h"
 #include "sql_pg.h"
 
 #include <libpq-fe.h>
@@ -52,6 +53,8 @@ struct baton__pg_s {
   PGconn *conn;
   char *err;            /* the last failure's message (malloc'd), or NULL */
   long long changes;    /* rows of the last INSERT, UPDATE or DELETE */
+  long long total;      /* rows changed since the connection opened */
+  int notified;         /* NOTIFY sent in the open transaction */
   unsigned generation;  /* bumped by each PQreset: old statements are gone */
   unsigned next_name;   /* names the server-side statements */
   char **stale;         /* names to DEALLOCATE */
@@ -239,16 +242,38 @@ static int ready(baton__pg_t *c) {
   return SQLITE_IOERR;
 }
 
+/* Tells every server listening (listen.h) that the data changed: inside
+ * a transaction once, delivered at its commit and dropped by a rollback;
+ * outside one, at once. A failed NOTIFY changes nothing of the write (a
+ * server's safety-net poll still sees it). */
+static void notify_change(baton__pg_t *c) {
+  int in_tx = PQtransactionStatus(c->conn) != PQTRANS_IDLE;
+  if (in_tx && c->notified)
+    return;
+  PQclear(PQexec(c->conn, "NOTIFY " BATON_CHANGE_CHANNEL));
+  c->notified = in_tx;
+}
+
 /* Counts the rows changed by r when it is an INSERT, UPDATE, DELETE or
- * MERGE (with or without RETURNING), as sqlite3_changes does. */
+ * MERGE (with or without RETURNING), as sqlite3_changes does, and says
+ * so to the listening servers. */
 static void note_changes(baton__pg_t *c, PGresult *r) {
   const char *cmd = PQcmdStatus(r);
   const char *n = PQcmdTuples(r);
+  /* A transaction ended or began, or a savepoint's rollback took back a
+   * NOTIFY sent inside it. */
+  if (PQtransactionStatus(c->conn) == PQTRANS_IDLE ||
+      !strncmp(cmd, "BEGIN", 5) || !strncmp(cmd, "ROLLBACK", 8))
+    c->notified = 0;
   if (*n == '\0')
     return;
   if (!strncmp(cmd, "INSERT", 6) || !strncmp(cmd, "UPDATE", 6) ||
-      !strncmp(cmd, "DELETE", 6) || !strncmp(cmd, "MERGE", 5))
+      !strncmp(cmd, "DELETE", 6) || !strncmp(cmd, "MERGE", 5)) {
     c->changes = atoll(n);
+    c->total += c->changes;
+    if (c->changes > 0)
+      notify_change(c);
+  }
 }
 
 /* ---- the connection ------------------------------------------------------ */
@@ -898,6 +923,8 @@ long long baton__pg_changes(baton__pg_t *c) { return c->changes; }
 const char *baton__pg_errmsg(baton__pg_t *c) { return c->err ? c->err : ""; }
 
 /* A lost session (PQTRANS_UNKNOWN) holds no transaction any more. */
+long long baton__pg_total_changes(baton__pg_t *c) { return c->total; }
+
 int baton__pg_in_transaction(baton__pg_t *c) {
   PGTransactionStatusType t = PQtransactionStatus(c->conn);
   return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;

@@ -38,6 +38,7 @@ int baton__pg_column_bytes(baton__pg_stmt_t *st, int i);
 long long baton__pg_column_int64(baton__pg_stmt_t *st, int i);
 double baton__pg_column_double(baton__pg_stmt_t *st, int i);
 long long baton__pg_changes(baton__pg_t *c);
+long long baton__pg_total_changes(baton__pg_t *c);
 const char *baton__pg_errmsg(baton__pg_t *c);
 int baton__pg_in_transaction(baton__pg_t *c);
 
