@@ -45,7 +45,7 @@
 long long baton__serve_db_version(serve_t *sv) {
   sqlite3 *db = baton__store_db(sv->store);
   if (db == NULL) /* PostgreSQL: the notifications heard (on_pg_readable) */
-    return sv->base + sv->others;
+    return baton__serve_known_version(sv);
   long long v = 0;
   /* Asked at every poll: prepared once. */
   if (sv->data_version == NULL &&
@@ -67,10 +67,8 @@ long long baton__serve_db_version(serve_t *sv) {
  * cached answer): their commits as last polled, which is what the event
  * stream has told the dashboards; our own changes counted at once. */
 long long baton__serve_known_version(serve_t *sv) {
-  sqlite3 *db = baton__store_db(sv->store);
-  if (db == NULL)
-    return sv->base + sv->others;
-  return sv->base + sv->others * 1000003 + sqlite3_total_changes64(db);
+  return sv->base + sv->others * 1000003 +
+         baton__sql_total_changes(sv->store->sql);
 }
 
 void baton__serve_broadcast(serve_t *sv, const char *kind, const char *data) {
