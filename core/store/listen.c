@@ -15,11 +15,15 @@ struct baton_listener_s {
   char *err;
 };
 
+/* Server notices and FATAL lines go to the message, not to stderr. */
+static void quiet(void *arg, const char *msg) {
+  (void)arg;
+  (void)msg;
+}
+
 static int fail(baton_listener_t *l, const char *what) {
   const char *m = l->conn ? PQerrorMessage(l->conn) : "";
-  size_t n = strlen(m);
-  while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
-    n--;
+  size_t n = strcspn(m, "\n"); /* the first line says it */
   free(l->err);
   l->err = baton__asprintf("%s: %.*s", what, (int)n, m);
   if (l->conn) {
@@ -35,6 +39,7 @@ int baton_listener_reconnect(baton_listener_t *l) {
   l->conn = PQconnectdb(l->url);
   if (l->conn == NULL || PQstatus(l->conn) != CONNECTION_OK)
     return fail(l, "cannot connect to PostgreSQL to hear of changes");
+  PQsetNoticeProcessor(l->conn, quiet, NULL);
   PGresult *r = PQexec(l->conn, "LISTEN " BATON_CHANGE_CHANNEL);
   int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
   PQclear(r);

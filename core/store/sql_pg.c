@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Type OIDs (PostgreSQL's catalog/pg_type.h; they never change). */
 enum {
@@ -519,6 +520,13 @@ static char *rewrite(const char *p, int *nparams, const char **end,
 
 /* ---- statements ---------------------------------------------------------- */
 
+/* Whether sql only reads: it starts with SELECT or VALUES (a WITH may hide
+ * a write). */
+static int is_read(const char *sql) {
+  const char *p = skip_blank(sql);
+  return strncasecmp(p, "SELECT", 6) == 0 || strncasecmp(p, "VALUES", 6) == 0;
+}
+
 /* Prepares st's SQL on the server under a new name. */
 static int server_prepare(baton__pg_stmt_t *st) {
   baton__pg_t *c = st->c;
@@ -710,9 +718,23 @@ static int run(baton__pg_stmt_t *st) {
     st->formats[i] = st->params[i].binary;
   }
   drop_result(st);
+  int idle = PQtransactionStatus(c->conn) == PQTRANS_IDLE;
   st->res = PQexecPrepared(c->conn, st->name, st->nparams, st->values,
                            st->lengths, st->formats, 0);
   ExecStatusType s = PQresultStatus(st->res);
+  /* The session was lost under a read outside any transaction (the server
+   * restarted, an administrator ended it): a new session and one more try
+   * cannot do anything twice. A write is not tried again: it may have
+   * committed before the answer was lost. */
+  if (s == PGRES_FATAL_ERROR && idle && PQstatus(c->conn) == CONNECTION_BAD &&
+      is_read(st->sql)) {
+    drop_result(st);
+    if ((rc = ready(c)) != SQLITE_OK || (rc = server_prepare(st)) != SQLITE_OK)
+      return rc;
+    st->res = PQexecPrepared(c->conn, st->name, st->nparams, st->values,
+                             st->lengths, st->formats, 0);
+    s = PQresultStatus(st->res);
+  }
   if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK && s != PGRES_EMPTY_QUERY)
     return fail_result(c, st->res);
   note_changes(c, st->res);
