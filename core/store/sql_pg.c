@@ -527,11 +527,19 @@ static int is_read(const char *sql) {
   return strncasecmp(p, "SELECT", 6) == 0 || strncasecmp(p, "VALUES", 6) == 0;
 }
 
-/* Prepares st's SQL on the server under a new name. */
+/* Prepares st's SQL on the server under a new name; on a session lost
+ * outside a transaction, once more on a new one (preparing changes no
+ * data). */
 static int server_prepare(baton__pg_stmt_t *st) {
   baton__pg_t *c = st->c;
   snprintf(st->name, sizeof st->name, "baton_%u", ++c->next_name);
+  int idle = PQtransactionStatus(c->conn) == PQTRANS_IDLE;
   PGresult *r = PQprepare(c->conn, st->name, st->sql, st->nparams, st->types);
+  if (PQresultStatus(r) == PGRES_FATAL_ERROR && idle &&
+      PQstatus(c->conn) == CONNECTION_BAD && ready(c) == SQLITE_OK) {
+    PQclear(r);
+    r = PQprepare(c->conn, st->name, st->sql, st->nparams, st->types);
+  }
   int rc = SQLITE_OK;
   if (PQresultStatus(r) != PGRES_COMMAND_OK)
     rc = fail_result(c, r);
