@@ -95,20 +95,29 @@ verdict "and that it is back" "no db back event in 5 s" stream.out \
 verdict "and to fetch again" "no reset event after back" stream.out wait_for_text "event: reset" stream.out 2000
 get /api/people
 expect_code 200
-test_case "with the server stopped the API says so, and answers once it is back"
+test_case "with PostgreSQL stopped the pages are told, a command says so, and all answer once it is back"
+: >stream.out
+curl -s -N -m 30 "${URL}api/events/stream" >stream.out 2>/dev/null &
+STREAM2=$!
+wait_for_text "event: hello" stream.out 3000 || true
 "$CLUSTER" stop "$PGDIR" fast >/dev/null
-get /api/people
-verdict "HTTP $CODE while PostgreSQL is down" "HTTP $CODE (expected an error) while PostgreSQL is down" body \
-  test "$CODE" -ge 500
-expect_match "PostgreSQL|database" body
+verdict "the page is told the connection was lost" "no db lost event in 3 s with PostgreSQL stopped" stream.out \
+  wait_for_text '"state":"lost"' stream.out 3000
+expect_status 1 baton people list
+expect_contains "$(echo "$BATON_DB" | sed 's/?.*//')" err
+expect_match "PostgreSQL" err
 "$CLUSTER" start "$PGDIR" >/dev/null
+verdict "the page is told it is back" "no db back event in 5 s after PostgreSQL came back" stream.out \
+  wait_for_text '"state":"back"' stream.out 5000
 ok=""
 for _ in $(seq 50); do
-  get /api/people
+  get /api/groups
   [ "$CODE" = 200 ] && { ok=yes; break; }
   sleep 0.1
 done
 verdict "the API answers again without a restart" "HTTP $CODE 5 s after PostgreSQL came back" body test -n "$ok"
+expect_status 0 baton people list
+kill "$STREAM2" 2>/dev/null || true
 kill "$STREAM" 2>/dev/null || true
 kill "$S1_PID" 2>/dev/null || true
 wait "$S1_PID" 2>/dev/null || true
