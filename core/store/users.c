@@ -176,7 +176,8 @@ static int invite_one(baton_store_t *s, const char *person, const char *role,
            "coalesce(?2, 'staff'), ?3 FROM people WHERE id = ?1 AND active = 1 "
            "ON "
            "CONFLICT "
-           "(person_id) DO UPDATE SET role = coalesce(?2, role), revoked = "
+           "(person_id) DO UPDATE SET role = coalesce(?2, baton_users.role), "
+           "revoked = "
            "NULL",
            &st)) != 0)
     return err;
