@@ -42,6 +42,8 @@ if [ "${BATON_TEST_ENGINE:-sqlite}" = postgres ]; then
     exit 1
   }
   trap 'cd /; rm -rf "$WORK"; sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$BATON_DB" >/dev/null 2>&1 || true' EXIT
+  # shellcheck source=lib_pg.sh
+  . "$BATON_SOURCE_DIR/tests/e2e/lib_pg.sh"
 fi
 
 PASSED=0
