@@ -437,8 +437,9 @@ static int pg_plugin_refused(baton_store_t *s, const char *what) {
                              "baton.terms and baton.settings",
                              what, p, verb, table);
   return baton__store_fail(s, BATON_EPERM,
-                           "%s: plugin '%s' may not %s %s: %s '%s_' (%s)", what,
-                           p, verb, *table ? table : "this", rule, p, msg);
+                           "%s: plugin '%s' may not %s table '%s': %s '%s_' "
+                           "(%s)",
+                           what, p, verb, table, rule, p, msg);
 }
 
 int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what) {
@@ -884,6 +885,11 @@ static char *pg_refusal_one(const char *plugin, const char **p) {
   int ddl = strcmp(kw[0], "create") == 0 || strcmp(kw[0], "alter") == 0 ||
             strcmp(kw[0], "drop") == 0;
   if (strcmp(kw[0], "create") == 0 &&
+      (strcmp(kw[1], "temp") == 0 || strcmp(kw[1], "temporary") == 0))
+    return baton__asprintf("plugin '%s' may not use database 'temp': a "
+                           "plugin's tables are its own, in its schema",
+                           plugin);
+  if (strcmp(kw[0], "create") == 0 &&
       (strcmp(kw[1], "view") == 0 || strcmp(kw[1], "trigger") == 0 ||
        strcmp(kw[1], "rule") == 0))
     return baton__asprintf("plugin '%s' may not create view or trigger '%s': "
@@ -924,8 +930,11 @@ static int pg_ident(baton_buf_t *b, const char *prefix, const char *name) {
   return err || baton__buf_append(b, "\"", 1) ? BATON_ENOMEM : 0;
 }
 
-/* Makes plugin's role and schema, once per connection. */
+/* Makes plugin's role and schema: once per connection when made outside
+ * a transaction; inside one (which may yet roll back) each time, as the
+ * statements are idempotent. */
 static int pg_plugin_ready(baton_store_t *s, const char *plugin) {
+  int lasting = !baton__sql_in_transaction(s->sql);
   for (size_t i = 0; i < s->npg_ready; i++)
     if (strcmp(s->pg_ready[i], plugin) == 0)
       return 0;
@@ -959,7 +968,7 @@ static int pg_plugin_ready(baton_store_t *s, const char *plugin) {
     err = baton__store_exec(s, b.data, what ? what : "cannot make a role");
     free(what);
   }
-  if (err == 0)
+  if (err == 0 && lasting)
     s->pg_ready[s->npg_ready++] = copy;
   else
     free(copy);
