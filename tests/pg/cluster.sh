@@ -41,10 +41,14 @@ if [ "$(id -u)" -eq 0 ]; then
   as_server() { setpriv --reuid="$owner" --regid="$group" --clear-groups -- env HOME="$dir" "$@"; }
 else
   owner=$(id -un)
+  group=$(id -gn)
   as_server() { "$@"; }
 fi
 
-running() { [ -f "$data/postmaster.pid" ] && as_server "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
+# running: the server of DIR answers on its socket.
+running() { [ -S "$run/.s.PGSQL.${BATON_PG_PORT:-5432}" ] && "$bin/pg_isready" -q -h "$run" -p "${BATON_PG_PORT:-5432}" -U baton -d postgres; }
+# alive: pg_ctl sees a postmaster (perhaps one not answering any more).
+alive() { [ -f "$data/postmaster.pid" ] && as_server "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
 
 case "$what" in
 start)
@@ -57,6 +61,9 @@ start)
     echo "cluster.sh: $run is too long for a unix socket path; use a shorter DIR" >&2
     exit 1
   fi
+  # What is left of a killed run: a server that no longer answers is
+  # stopped, then its files are made again.
+  if alive; then as_server "$bin/pg_ctl" -D "$data" -m immediate -w -t 10 stop >/dev/null 2>&1 || true; fi
   rm -rf "$data" "$run" "$dir/log"
   mkdir -p "$run"
   if [ "$owner" = nobody ]; then
@@ -99,7 +106,7 @@ CONF
   echo "$url"
   ;;
 stop)
-  if running; then
+  if alive; then
     as_server "$bin/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null
   fi
   rm -rf "$data" "$run"
