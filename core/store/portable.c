@@ -10,6 +10,8 @@
  * `rowid` in a comment, from counting. Layer: store. */
 #include "portable.h"
 
+#define _DEFAULT_SOURCE /* scandir, alphasort */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -238,6 +240,37 @@ static int date_call_is_sqlite(const lex_t *x) {
   return 0;
 }
 
+/* Whether the '(' next in x opens a subquery (SELECT, WITH or VALUES
+ * first) whose ')' is followed by no name: PostgreSQL before 16 wants
+ * every subquery in FROM or JOIN named. */
+static int unnamed_subquery(const lex_t *x) {
+  static const char *const after[] = {
+      "WHERE",  "GROUP",  "ORDER", "LIMIT", "OFFSET",  "JOIN",   "LEFT",
+      "RIGHT",  "INNER",  "CROSS", "FULL",  "UNION",   "EXCEPT", "INTERSECT",
+      "HAVING", "WINDOW", "ON",    "USING", "NATURAL", NULL};
+  lex_t y = *x;
+  tok_t t;
+  if (!lex(&y, &t) || !is_punct(&y, &t, '(') || !lex(&y, &t) ||
+      !(is(&y, &t, "SELECT") || is(&y, &t, "WITH") || is(&y, &t, "VALUES")))
+    return 0;
+  int depth = 1;
+  while (depth > 0 && lex(&y, &t))
+    if (is_punct(&y, &t, '('))
+      depth++;
+    else if (is_punct(&y, &t, ')'))
+      depth--;
+  if (depth > 0 || !lex(&y, &t))
+    return depth == 0;
+  if (t.type == T_QNAME)
+    return 0;
+  if (t.type != T_WORD)
+    return 1;
+  for (int i = 0; after[i]; i++)
+    if (is(&y, &t, after[i]))
+      return 1;
+  return 0;
+}
+
 /* What follows a column's name when it has no type. */
 static int is_constraint_word(const lex_t *x, const tok_t *t) {
   static const char *const words[] = {
@@ -362,6 +395,8 @@ static int next_issue(const char *s, size_t len, size_t *from,
       tok_t k;
       lex(&y, &k);
       int more = lex(&y, &k);
+      if (more)
+        skip = k.at + k.len; /* INSERT OR REPLACE is not also REPLACE INTO */
       if (more && is(&y, &k, "IGNORE"))
         FOUND(t.at, "INSERT OR IGNORE",
               "INSERT INTO ... ON CONFLICT DO NOTHING");
@@ -385,6 +420,9 @@ static int next_issue(const char *s, size_t len, size_t *from,
       if ((is(&x, &t, "date") || is(&x, &t, "time")) && date_call_is_sqlite(&x))
         FOUND(t.at, "date('now') and date modifiers", DATES);
     }
+    if ((is(&x, &t, "FROM") || is(&x, &t, "JOIN")) && unnamed_subquery(&x))
+      FOUND(n.at, "a subquery in FROM without a name",
+            "name it: FROM (SELECT ...) AS t");
     if (is(&x, &t, "GLOB"))
       FOUND(t.at, "GLOB", "LIKE (with % and _)");
     if (is(&x, &t, "PRAGMA"))
@@ -414,8 +452,8 @@ int baton__sql_portable_next(const char *sql, size_t *from,
 }
 
 char *baton__sql_portable_sentence(const baton__sql_portable_issue_t *issue) {
-  return baton__asprintf("`%s` is not portable SQL (SQLite only or "
-                         "PostgreSQL only); write %s (see "
+  return baton__asprintf("`%s` is not in the portable SQL that runs on both "
+                         "SQLite and PostgreSQL; instead: %s (see "
                          "docs/plugins.md#portable-sql)",
                          issue->what, issue->instead);
 }
@@ -484,6 +522,20 @@ char *baton__sql_portable_rewrite(baton__sql_engine_t e, const char *sql) {
     return NULL;
   }
   return b.data ? b.data : baton__strdup("");
+}
+
+char *baton__sql_portable_returning(const char *sql) {
+  lex_t x = {sql, strlen(sql), 0};
+  tok_t t;
+  size_t end = 0;
+  while (lex(&x, &t)) {
+    if (is(&x, &t, "RETURNING"))
+      return baton__strdup(sql);
+    if (!is_punct(&x, &t, ';'))
+      end = t.at + t.len;
+  }
+  return baton__asprintf("%.*s RETURNING *, (xmax = 0) AS " BATON_SQL_INSERTED,
+                         (int)end, sql);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -673,4 +725,50 @@ int baton__sql_portable_scan_lua(
     }
   }
   return 0;
+}
+
+/* A file's scan: its path for the caller's callback. */
+typedef struct {
+  const char *file;
+  int (*cb)(const char *, int, const baton__sql_portable_issue_t *, void *);
+  void *ud;
+} file_scan_t;
+
+static int file_issue(int line, const baton__sql_portable_issue_t *is,
+                      void *ud) {
+  file_scan_t *f = ud;
+  return f->cb(f->file, line, is, f->ud);
+}
+
+int baton__sql_portable_scan_dir(
+    const char *dir,
+    int (*cb)(const char *file, int line,
+              const baton__sql_portable_issue_t *issue, void *ud),
+    void *ud) {
+  struct dirent **names;
+  int n = scandir(dir, &names, NULL, alphasort), r = 0;
+  if (n < 0)
+    return 0;
+  for (int i = 0; i < n; i++) {
+    const char *name = names[i]->d_name;
+    size_t l = strlen(name);
+    char *path =
+        r == 0 && name[0] != '.' ? baton__asprintf("%s/%s", dir, name) : NULL;
+    if (path != NULL && strcmp(name, "tests") != 0 && baton__is_dir(path)) {
+      r = baton__sql_portable_scan_dir(path, cb, ud);
+    } else if (path != NULL && l > 4 && strcmp(name + l - 4, ".lua") == 0) {
+      char *src = NULL, *err = NULL;
+      size_t len;
+      if (baton__file_read(path, &src, &len, &err) == 0) {
+        file_scan_t f = {path, cb, ud};
+        r = baton__sql_portable_scan_lua(src, len, file_issue, &f);
+      }
+      free(src);
+      free(err);
+    }
+    free(path);
+    free(names[i]);
+  }
+  free(names);
+  return r;
 }

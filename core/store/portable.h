@@ -48,6 +48,15 @@ char *baton__sql_portable_sentence(const baton__sql_portable_issue_t *issue);
  * outside strings, quoted names and comments; on SQLite a copy. */
 char *baton__sql_portable_rewrite(baton__sql_engine_t e, const char *sql);
 
+/* An INSERT as baton.store.insert runs it on PostgreSQL, which has no
+ * last_insert_rowid: sql (without its trailing ';' and blanks) followed by
+ * `RETURNING *, (xmax = 0) AS baton__inserted`, so the inserted row's
+ * `id` comes back and a row that ON CONFLICT DO UPDATE changed (xmax set)
+ * is told from a new one. A copy when sql has a RETURNING of its own.
+ * malloc'd; NULL if out of memory. */
+char *baton__sql_portable_returning(const char *sql);
+#define BATON_SQL_INSERTED "baton__inserted"
+
 /* The SQL for "the value of key in the JSON text of column, as text" on
  * engine e (malloc'd): CAST(json_extract(column, '$.key') AS TEXT) on
  * SQLite, (column::jsonb #>> '{key}') on PostgreSQL. key may name a nested
@@ -66,6 +75,16 @@ char *baton__sql_portable_json(baton__sql_engine_t e, const char *column,
 int baton__sql_portable_scan_lua(
     const char *src, size_t len,
     int (*cb)(int line, const baton__sql_portable_issue_t *issue, void *ud),
+    void *ud);
+
+/* Every .lua file under dir (its subfolders too, except tests/, in
+ * name order) scanned as baton__sql_portable_scan_lua does: cb gets the
+ * file's path (dir/...), the line and the issue. A file that cannot be
+ * read is skipped. Returns cb's nonzero result, or 0. */
+int baton__sql_portable_scan_dir(
+    const char *dir,
+    int (*cb)(const char *file, int line,
+              const baton__sql_portable_issue_t *issue, void *ud),
     void *ud);
 
 #endif

@@ -94,6 +94,12 @@ static void test_each_sqlite_only_construct_is_named_at_its_column(void **s) {
           29);
   refused("SELECT * FROM p_t WHERE a = $1", "a $N parameter", 29);
   refused("SELECT a::text FROM p_t", "a :: cast", 9);
+  refused("SELECT n FROM (SELECT count(*) AS n FROM p_t) WHERE n > 0",
+          "a subquery in FROM without a name", 15);
+  refused("SELECT n FROM (SELECT 1 AS n)", "a subquery in FROM without a name",
+          15);
+  refused("SELECT * FROM p_t JOIN (SELECT 1 AS n) ON n = 1",
+          "a subquery in FROM without a name", 24);
   /* A second line: the column is on that line, and the sentence says so. */
   refused("SELECT a\n  FROM p_t WHERE b GLOB ?", "GLOB", 20);
   char *why = baton__sql_portable_check("SELECT a\n  FROM p_t WHERE b GLOB ?");
@@ -113,6 +119,12 @@ static void test_later_issues_are_found_one_after_another(void **s) {
     assert_string_equal(is.what, want[i]);
   }
   assert_false(baton__sql_portable_next(sql, &from, &is));
+  /* INSERT OR REPLACE is one issue, not also a REPLACE INTO. */
+  from = 0;
+  assert_true(baton__sql_portable_next("INSERT OR REPLACE INTO p_t VALUES (1)",
+                                       &from, &is));
+  assert_false(baton__sql_portable_next("INSERT OR REPLACE INTO p_t VALUES (1)",
+                                        &from, &is));
   /* WITHOUT ROWID is one issue, not also a `rowid`. */
   from = 0;
   assert_true(baton__sql_portable_next(
@@ -136,6 +148,10 @@ static void test_words_in_strings_names_and_comments_do_not_count(void **s) {
   portable("SELECT replace(a, 'x', 'y') FROM p_t");
   portable("UPDATE p_t SET ifnull_count = 1, date = ?");
   portable("SELECT date(?) FROM p_t");
+  portable("SELECT n FROM (SELECT 1 AS n) AS t WHERE n > 0");
+  portable("SELECT n FROM (SELECT 1 AS n) t JOIN (VALUES (1)) \"v\" ON 1 = 1");
+  portable("SELECT a FROM p_t WHERE a IN (SELECT b FROM p_u)");
+  portable("SELECT (SELECT 1) FROM p_t");
   /* The portable subset itself. */
   portable("CREATE TABLE IF NOT EXISTS p_t (id INTEGER PRIMARY KEY, a TEXT "
            "NOT NULL, b REAL, c BLOB, UNIQUE (a, b), PRIMARY KEY (a))");
@@ -179,6 +195,23 @@ static void test_types_are_rewritten_for_postgresql_outside_quotes(void **s) {
   rewritten("CREATE TABLE p_t (a INTEGERS, realm TEXT)",
             "CREATE TABLE p_t (a INTEGERS, realm TEXT)");
   rewritten("", "");
+}
+
+static void test_an_insert_returns_its_row_on_postgresql(void **s) {
+  (void)s;
+  char *r = baton__sql_portable_returning("INSERT INTO p_t (a) VALUES (?) ;\n");
+  assert_string_equal(r, "INSERT INTO p_t (a) VALUES (?) RETURNING *, "
+                         "(xmax = 0) AS baton__inserted");
+  free(r);
+  r = baton__sql_portable_returning(
+      "INSERT INTO p_t (a) VALUES ('; RETURNING') -- RETURNING");
+  assert_string_equal(r, "INSERT INTO p_t (a) VALUES ('; RETURNING') "
+                         "RETURNING *, (xmax = 0) AS baton__inserted");
+  free(r);
+  r = baton__sql_portable_returning("INSERT INTO p_t (a) VALUES (1) "
+                                    "RETURNING a");
+  assert_string_equal(r, "INSERT INTO p_t (a) VALUES (1) RETURNING a");
+  free(r);
 }
 
 static void test_json_value_is_spelled_per_engine(void **s) {
@@ -263,6 +296,7 @@ int main(void) {
       cmocka_unit_test(test_later_issues_are_found_one_after_another),
       cmocka_unit_test(test_words_in_strings_names_and_comments_do_not_count),
       cmocka_unit_test(test_types_are_rewritten_for_postgresql_outside_quotes),
+      cmocka_unit_test(test_an_insert_returns_its_row_on_postgresql),
       cmocka_unit_test(test_json_value_is_spelled_per_engine),
       cmocka_unit_test(test_lua_sql_literals_are_found_on_their_lines),
   };
