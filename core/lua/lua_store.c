@@ -772,7 +772,7 @@ static void caller_where(lua_State *L, char *buf, size_t n) {
  * run. */
 static void warn_not_portable(lua_State *L, baton_plugin_t *p,
                               baton_test_counts_t *c, const char *sql,
-                              const char *why) {
+                              const char *what, const char *why) {
   char where[PATH_MAX + 32];
   caller_where(L, where, sizeof where);
   char *key = baton__asprintf("%s\n%s\n%s", p->name, where, sql);
@@ -792,19 +792,17 @@ static void warn_not_portable(lua_State *L, baton_plugin_t *p,
   c->warned[c->nwarned++] = key;
   fprintf(c->out,
           "  warn  plugin '%s', %s: this SQL would be refused on "
-          "PostgreSQL: %s\n",
-          p->name, where, why);
+          "PostgreSQL: %s%s\n",
+          p->name, where, what, why);
 }
 
-/* The SQL a plugin statement runs as: on SQLite, sql as it is (nothing
- * pushed), with a warning under `baton test` when it is outside the
- * portable subset; on PostgreSQL, refused with the sentence when outside
- * it (a Lua error: the plugin's mistake), else rewritten to PostgreSQL's
- * types and, for baton.store.insert, returning the new row; the text is
- * pushed (with its box below it) and anchored there. */
-static const char *portable_sql(lua_State *L, baton_store_t *s,
-                                baton_plugin_t *p, const char *sql,
-                                int insert) {
+/* Whether sql is in the portable subset, as the plugin's engine needs
+ * it: on PostgreSQL SQL outside it raises (the plugin's mistake) with the
+ * sentence, prefixed by `what` (e.g. "step 2 of baton.store.migrate: ");
+ * on SQLite it runs, with a warning under `baton test`. Returns 1 on
+ * PostgreSQL, 0 on SQLite. */
+static int portable_gate(lua_State *L, baton_store_t *s, baton_plugin_t *p,
+                         const char *sql, const char *what) {
   int pg = baton__sql_engine(s->sql) == BATON_SQL_POSTGRES;
   baton_test_counts_t *tc = NULL;
   if (!pg) {
@@ -813,21 +811,31 @@ static const char *portable_sql(lua_State *L, baton_store_t *s,
       tc = lua_touserdata(L, -1);
     lua_pop(L, 1);
     if (tc == NULL)
-      return sql;
+      return 0;
   }
   void **slot = baton__lua_box(L, sizeof *slot, baton__lua_box_free);
   *slot = baton__sql_portable_check(sql);
-  if (!pg) {
-    if (*slot != NULL)
-      warn_not_portable(L, p, tc, sql, *slot);
-    lua_pop(L, 1); /* the box frees the sentence */
-    return sql;
-  }
-  if (*slot != NULL)
+  if (*slot != NULL && pg)
     luaL_error(L,
                "baton.store: plugin '%s' ran SQL that is refused on "
-               "PostgreSQL: %s",
-               p->name, (char *)*slot);
+               "PostgreSQL: %s%s",
+               p->name, what, (char *)*slot);
+  if (*slot != NULL)
+    warn_not_portable(L, p, tc, sql, what, *slot);
+  lua_pop(L, 1); /* the box frees the sentence */
+  return pg;
+}
+
+/* The SQL a plugin statement runs as: on SQLite, sql as it is (nothing
+ * pushed); on PostgreSQL (after portable_gate) rewritten to PostgreSQL's
+ * types and, for baton.store.insert, returning the new row; the text is
+ * pushed (with its box below it) and anchored there. */
+static const char *portable_sql(lua_State *L, baton_store_t *s,
+                                baton_plugin_t *p, const char *sql,
+                                int insert) {
+  if (!portable_gate(L, s, p, sql, ""))
+    return sql;
+  void **slot = baton__lua_box(L, sizeof *slot, baton__lua_box_free);
   *slot = baton__sql_portable_rewrite(BATON_SQL_POSTGRES, sql);
   if (*slot != NULL && insert) {
     char *r = baton__sql_portable_returning(*slot);
@@ -1205,6 +1213,11 @@ static int l_store_migrate(lua_State *L) {
   baton_store_t *s = store_of(L, &p);
   if (s == NULL)
     return 3;
+  for (lua_Integer i = 0; i < n; i++) {
+    char what[64];
+    snprintf(what, sizeof what, "step %d of baton.store.migrate: ", (int)i + 1);
+    portable_gate(L, s, p, steps[i], what);
+  }
   char *component = baton__asprintf("plugin/%s", table_prefix(L, p));
   if (component == NULL)
     return luaL_error(L, "out of memory");

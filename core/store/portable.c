@@ -33,7 +33,12 @@ enum {
 typedef struct {
   int type;
   size_t at, len;
+  int marked; /* just after the comment JSON_MARK */
 } tok_t;
+
+/* Marks the json_extract that baton.store.json writes on SQLite, which the
+ * check lets through (on PostgreSQL the helper writes PostgreSQL's). */
+#define JSON_MARK "/*baton.store.json*/"
 
 typedef struct {
   const char *s;
@@ -78,6 +83,7 @@ static size_t dollar_tag(const char *s, size_t len, size_t p) {
  * the end. */
 static int lex(lex_t *x, tok_t *t) {
   const char *s = x->s;
+  t->marked = 0;
   for (;;) {
     while (x->pos < x->len &&
            (s[x->pos] == ' ' || s[x->pos] == '\t' || s[x->pos] == '\n' ||
@@ -89,6 +95,8 @@ static int lex(lex_t *x, tok_t *t) {
       continue;
     }
     if (x->pos + 1 < x->len && s[x->pos] == '/' && s[x->pos + 1] == '*') {
+      t->marked = x->len - x->pos >= sizeof JSON_MARK - 1 &&
+                  memcmp(s + x->pos, JSON_MARK, sizeof JSON_MARK - 1) == 0;
       x->pos += 2;
       while (x->pos < x->len &&
              !(s[x->pos] == '*' && x->pos + 1 < x->len && s[x->pos + 1] == '/'))
@@ -282,6 +290,34 @@ static int is_constraint_word(const lex_t *x, const tok_t *t) {
   return 0;
 }
 
+/* PostgreSQL's reserved words that read like a column's name (SQLite
+ * accepts most of them unquoted): such a column must be quoted, "user". */
+static int is_reserved_name(const lex_t *x, const tok_t *t) {
+  static const char *const words[] = {
+      "user",         "order",        "group",
+      "desc",         "asc",          "end",
+      "limit",        "offset",       "from",
+      "to",           "table",        "window",
+      "when",         "all",          "any",
+      "both",         "case",         "cast",
+      "do",           "else",         "for",
+      "only",         "some",         "union",
+      "using",        "where",        "with",
+      "array",        "fetch",        "grant",
+      "into",         "lateral",      "select",
+      "then",         "analyse",      "analyze",
+      "column",       "leading",      "current_date",
+      "current_time", "current_user", "session_user",
+      "trailing",     "variadic",     "placing",
+      "returning",    "symmetric",    "distinct",
+      "intersect",    "except",       "having",
+      "initially",    "deferrable",   NULL};
+  for (int i = 0; words[i]; i++)
+    if (is(x, t, words[i]))
+      return 1;
+  return 0;
+}
+
 /* Where a CREATE TABLE's column list stands, as its tokens go by. */
 typedef struct {
   int state;    /* 0 none, 1 CREATE [TEMP], 2 TABLE [IF NOT EXISTS], 3 name,
@@ -292,7 +328,8 @@ typedef struct {
 } create_t;
 
 /* Feeds token t to the CREATE TABLE reader; returns 1 (and the offset of
- * the column) when a column turns out to have no type. */
+ * the column) when a column turns out to have no type, 2 when its name is
+ * a reserved word of PostgreSQL. */
 static int create_step(create_t *c, const lex_t *x, const tok_t *t,
                        size_t *col) {
   switch (c->state) {
@@ -341,6 +378,10 @@ static int create_step(create_t *c, const lex_t *x, const tok_t *t,
       if (!constraint) {
         c->expect = 2;
         c->named = t->at;
+        if (t->type == T_WORD && is_reserved_name(x, t)) {
+          *col = t->at;
+          return 2;
+        }
       }
     }
   }
@@ -371,11 +412,16 @@ static int next_issue(const char *s, size_t len, size_t *from,
   } while (0)
   while (lex(&x, &t)) {
     size_t col;
+    int c = 0;
     if (is_punct(&x, &t, ';'))
       create.state = 0;
-    else if (create_step(&create, &x, &t, &col))
+    else if ((c = create_step(&create, &x, &t, &col)) == 1)
       FOUND(col, "a column without a type",
             "a type after the column's name: TEXT, INTEGER, REAL or BLOB");
+    else if (c == 2)
+      FOUND(col, "a column named by a reserved word of PostgreSQL",
+            "another name, or the name in double quotes everywhere "
+            "(\"user\", \"order\", \"group\")");
     if (t.at < skip)
       continue;
     if (t.type == T_NAMED)
@@ -411,7 +457,7 @@ static int next_issue(const char *s, size_t len, size_t *from,
       FOUND(t.at, "REPLACE INTO",
             "INSERT INTO ... ON CONFLICT (its key's columns) DO UPDATE SET "
             "column = excluded.column, ...");
-    if (has_next && is_punct(&x, &n, '(')) {
+    if (has_next && is_punct(&x, &n, '(') && !t.marked) {
       for (size_t i = 0; i < sizeof functions / sizeof *functions; i++)
         if (is(&x, &t, functions[i].name))
           FOUND(t.at, functions[i].what, functions[i].instead);
@@ -577,8 +623,8 @@ char *baton__sql_portable_json(baton__sql_engine_t e, const char *column,
     return NULL;
   }
   if (e != BATON_SQL_POSTGRES)
-    return baton__asprintf("CAST(json_extract(%s, '$.%s') AS TEXT)", column,
-                           key);
+    return baton__asprintf(
+        "CAST(" JSON_MARK "json_extract(%s, '$.%s') AS TEXT)", column, key);
   char *path = baton__strdup(key);
   if (path == NULL)
     return NULL;
