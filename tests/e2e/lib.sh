@@ -27,6 +27,22 @@ FIXTURES="$BATON_FIXTURES"
 # The user's environment must not change what the tests see.
 unset BATON_PLUGIN_PATH BATON_TIME_LIMIT BATON_MEMORY_LIMIT BATON_DB || true
 export BATON_DB="$WORK/baton.db"
+# On PostgreSQL (BATON_TEST_ENGINE=postgres: the pg/e2e/ tests, listed in
+# tests/pg/e2e.txt) the test's database is a fresh one on the test cluster
+# (BATON_TEST_PG), dropped at exit, instead of ./baton.db.
+if [ "${BATON_TEST_ENGINE:-sqlite}" = postgres ]; then
+  if [ -z "${BATON_TEST_PG:-}" ]; then
+    echo "this test runs on PostgreSQL (BATON_TEST_ENGINE=postgres) but BATON_TEST_PG" \
+      "is not set: start the test cluster with tests/pg/cluster.sh start build/pg and" \
+      "export BATON_TEST_PG=the URL it prints (./bootstrap test does both)" >&2
+    exit 1
+  fi
+  BATON_DB=$(sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh") || {
+    echo "cannot create the test's database on $BATON_TEST_PG (is the cluster running?)" >&2
+    exit 1
+  }
+  trap 'cd /; rm -rf "$WORK"; sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$BATON_DB" >/dev/null 2>&1 || true' EXIT
+fi
 
 PASSED=0
 FAILED=0
