@@ -1213,10 +1213,23 @@ static int l_store_migrate(lua_State *L) {
   baton_store_t *s = store_of(L, &p);
   if (s == NULL)
     return 3;
+  /* Each step checked; on PostgreSQL rewritten to its types (the rewrite
+   * is idempotent, so the store may apply it again), the new text
+   * anchored in a table. */
+  lua_newtable(L);
   for (lua_Integer i = 0; i < n; i++) {
     char what[64];
     snprintf(what, sizeof what, "step %d of baton.store.migrate: ", (int)i + 1);
-    portable_gate(L, s, p, steps[i], what);
+    if (portable_gate(L, s, p, steps[i], what)) {
+      void **slot = baton__lua_box(L, sizeof *slot, baton__lua_box_free);
+      *slot = baton__sql_portable_rewrite(BATON_SQL_POSTGRES, steps[i]);
+      if (*slot == NULL)
+        return luaL_error(L, "baton.store.migrate: out of memory");
+      lua_pushstring(L, *slot);
+      steps[i] = lua_tostring(L, -1);
+      lua_rawseti(L, -3, i + 1);
+      lua_pop(L, 1); /* the box */
+    }
   }
   char *component = baton__asprintf("plugin/%s", table_prefix(L, p));
   if (component == NULL)

@@ -631,7 +631,7 @@ char *baton__sql_portable_json(baton__sql_engine_t e, const char *column,
   for (char *c = path; *c; c++)
     if (*c == '.')
       *c = ',';
-  char *r = baton__asprintf("(%s::jsonb #>> '{%s}')", column, path);
+  char *r = baton__asprintf("(CAST(%s AS jsonb) #>> '{%s}')", column, path);
   free(path);
   return r;
 }

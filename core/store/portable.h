@@ -60,7 +60,7 @@ char *baton__sql_portable_returning(const char *sql);
 /* The SQL for "the value of key in the JSON text of column, as text" on
  * engine e (malloc'd): CAST(json_extract(column, '$.key') AS TEXT) on
  * SQLite (marked with a comment, so that the check lets it through),
- * (column::jsonb #>> '{key}') on PostgreSQL. key may name a nested field with
+ * (CAST(column AS jsonb) #>> '{key}') on PostgreSQL. key may name a nested field with
  * dots ("pair.mentor"). NULL when column is not a (qualified) name or key not
  * letters, digits, '_' and inner dots (*why then says which, static), or when
  * out of memory (*why NULL). */
