@@ -27,13 +27,26 @@ run baton --json doctor
 expect_json_true out 'd["warnings"] >= 2 and d["failures"] == 0'
 expect_json_true out 'len([c for c in d["checks"] if c["status"] == "warn" and "lite_only/init.lua:9" in c["check"]]) == 1'
 
-test_case "on SQLite the statements run as before"
-expect_status 0 baton lite_only add x
-expect_contains "added 1, then id 2" out
-expect_status 0 baton lite_only add x
-expect_contains "added 0, then id false" out
-expect_status 0 baton lite_only kinds
-expect_lines out "x" "1 by json_extract, 1 by baton.store.json"
+if [ "${BATON_TEST_ENGINE:-sqlite}" = postgres ]; then
+  test_case "on PostgreSQL a SQLite-only statement is refused before it runs, naming plugin, file and line"
+  expect_status 1 baton lite_only add x
+  expect_contains "error in plugin 'lite_only'" err
+  expect_contains "$PLUGINS/lite_only/init.lua:9: baton.store: plugin 'lite_only' ran SQL that is refused on PostgreSQL: column 1 of the SQL: \`INSERT OR IGNORE\`" err
+  expect_contains "instead: INSERT INTO ... ON CONFLICT DO NOTHING" err
+  expect_status 1 baton lite_only kinds
+  expect_contains "$PLUGINS/lite_only/init.lua:17: baton.store: plugin 'lite_only' ran SQL that is refused on PostgreSQL: column 8 of the SQL: \`json_extract(\`" err
+  # Nothing of the refused command was written: the table is empty.
+  expect_status 0 psql -X -At "$BATON_DB" -c "SELECT count(*) FROM lite_only_tags"
+  expect_lines out 0
+else
+  test_case "on SQLite the statements run as before"
+  expect_status 0 baton lite_only add x
+  expect_contains "added 1, then id 2" out
+  expect_status 0 baton lite_only add x
+  expect_contains "added 0, then id false" out
+  expect_status 0 baton lite_only kinds
+  expect_lines out "x" "1 by json_extract, 1 by baton.store.json"
+fi
 
 test_case "baton test warns for the SQLite-only SQL that ran, once per statement"
 run "$BATON" test "$PLUGINS/lite_only"
@@ -46,7 +59,11 @@ expect_lines <(grep -c "warn  plugin" out) 2
 
 test_case "baton.store.json: the engine's SQL; names only, hostile input refused"
 expect_status 0 baton lite_only json e.data pair.mentor
-expect_lines out "CAST(/*baton.store.json*/json_extract(e.data, '\$.pair.mentor') AS TEXT)"
+if [ "${BATON_TEST_ENGINE:-sqlite}" = postgres ]; then
+  expect_lines out "(CAST(e.data AS jsonb) #>> '{pair,mentor}')"
+else
+  expect_lines out "CAST(/*baton.store.json*/json_extract(e.data, '\$.pair.mentor') AS TEXT)"
+fi
 expect_status 1 baton lite_only json "data) FROM people; --" tag
 expect_contains "baton.store.json: the column must be a name" err
 expect_status 1 baton lite_only json data "x') OR 1=1 --"
