@@ -1013,8 +1013,11 @@ static void pg_auth_begin(baton_store_t *s, const char *plugin) {
       (err = pg_ident(&b, "baton_plugin_", plugin)) == 0 &&
       (err = baton__buf_printf(&b, "; SET LOCAL search_path = ")) == 0 &&
       (err = pg_ident(&b, "plugin_", plugin)) == 0)
-    err = baton__buf_printf(&b, ", public; SET LOCAL statement_timeout = %u",
-                            s->bounds.timeout_ms);
+    err = s->bounds.timeout_ms == 0 /* 0: the server's own */
+              ? baton__buf_printf(&b, ", public")
+              : baton__buf_printf(&b,
+                                  ", public; SET LOCAL statement_timeout = %u",
+                                  s->bounds.timeout_ms);
   if (err == 0)
     err = baton__store_exec(s, b.data, "cannot take the plugin's role");
   baton__buf_free(&b);
