@@ -8,7 +8,9 @@
 # (sorted: SQLite's comes in primary-key order, which the scripts' values
 # begin with; PostgreSQL's heap has no order) and hex (of a bytea, upper
 # case).
-# So one script checks both engines. Other files go to the real sqlite3.
+# A plugin's tables are found by name, as on SQLite, though they live in
+# the plugin's schema. So one script checks both engines. Other files go
+# to the real sqlite3.
 sqlite3() {
   if [ "$#" -lt 2 ] || [ "$1" != "$BATON_DB" ]; then
     command sqlite3 "$@"
@@ -18,7 +20,11 @@ sqlite3() {
     pg_dump --no-owner "$BATON_DB"
     return
   fi
-  psql -X -A -t -q -v ON_ERROR_STOP=1 "$BATON_DB" -c "$2"
+  # plugins' tables are in their schemas (plugin_NAME): find them by name
+  local sp
+  sp=$(psql -X -A -t -q "$BATON_DB" -c "SELECT string_agg(quote_ident(nspname), ',') FROM pg_namespace WHERE nspname LIKE 'plugin\_%'")
+  PGOPTIONS="-c search_path=public${sp:+,$sp}" \
+    psql -X -A -t -q -v ON_ERROR_STOP=1 "$BATON_DB" -c "$2"
 }
 
 psql -X -q -v ON_ERROR_STOP=1 "$BATON_DB" >/dev/null <<'SQL'

@@ -36,7 +36,7 @@ if [ "${BATON_TEST_ENGINE:-sqlite}" = postgres ]; then
   expect_status 1 baton lite_only kinds
   expect_contains "$PLUGINS/lite_only/init.lua:17: baton.store: plugin 'lite_only' ran SQL that is refused on PostgreSQL: column 8 of the SQL: \`json_extract(\`" err
   # Nothing of the refused command was written: the table is empty.
-  expect_status 0 psql -X -At "$BATON_DB" -c "SELECT count(*) FROM lite_only_tags"
+  expect_status 0 psql -X -At "$BATON_DB" -c "SELECT count(*) FROM plugin_lite_only.lite_only_tags"
   expect_lines out 0
 else
   test_case "on SQLite the statements run as before"
