@@ -704,10 +704,10 @@ function baton.store.migrate(steps) end
 ---@return string? code
 function baton.store.exec(sql, ...) end
 
---- runs it; the rowid of the row it inserted
----@param sql string  one INSERT (or REPLACE) statement
+--- runs it; the id of the row it inserted
+---@param sql string  one INSERT statement
 ---@param ... string|number|boolean|nil
----@return integer|false|nil id
+---@return integer|boolean|nil id
 ---@return string? err
 ---@return string? code   false: no row was inserted
 function baton.store.insert(sql, ...) end
@@ -725,6 +725,11 @@ function baton.store.query(sql, ...) end
 ---@return string? err
 ---@return string? code      the first row (nil if none)
 function baton.store.first(sql, ...) end
+
+---@param column string  a column holding JSON text (`data`, or `e.data`)
+---@param key string  a field of it; dots for a nested field ("pair.mentor")
+---@return string sql  the SQL for that field's value, as text
+function baton.store.json(column, key) end
 
 --- fn in a write transaction: all its writes or none
 ---@param fn function  called with the remaining arguments

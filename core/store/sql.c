@@ -15,6 +15,8 @@ struct baton__sql_s {
   baton__sql_engine_t engine;
   sqlite3 *db;
   baton__pg_t *pg;
+  int (*check)(void *ud, const char *sql); /* baton__sql_set_check */
+  void *check_ud;
 };
 
 struct baton__sql_stmt_s {
@@ -83,6 +85,8 @@ int baton__sql_exec(baton__sql_t *c, const char *sql) {
 int baton__sql_prepare_tail(baton__sql_t *c, const char *sql,
                             baton__sql_stmt_t **st, const char **tail) {
   *st = NULL;
+  if (c->check != NULL && c->check(c->check_ud, sql) != 0)
+    return SQLITE_AUTH;
   baton__sql_stmt_t *s = calloc(1, sizeof *s);
   if (s == NULL)
     return SQLITE_NOMEM;
@@ -96,6 +100,12 @@ int baton__sql_prepare_tail(baton__sql_t *c, const char *sql,
   }
   *st = s;
   return SQLITE_OK;
+}
+
+void baton__sql_set_check(baton__sql_t *c, int (*check)(void *, const char *),
+                          void *ud) {
+  c->check = check;
+  c->check_ud = ud;
 }
 
 int baton__sql_prepare(baton__sql_t *c, const char *sql,

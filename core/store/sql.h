@@ -77,6 +77,13 @@ int baton__sql_prepare(baton__sql_t *c, const char *sql,
 int baton__sql_prepare_tail(baton__sql_t *c, const char *sql,
                             baton__sql_stmt_t **st, const char **tail);
 
+/* While set, every prepare first asks check(ud, sql) (sql: what is left
+ * to prepare): nonzero refuses the statement with SQLITE_AUTH before the
+ * engine sees it. NULL clears it. The store sets it around a plugin's
+ * statements on PostgreSQL, where no authorizer watches them. */
+void baton__sql_set_check(baton__sql_t *c, int (*check)(void *, const char *),
+                          void *ud);
+
 /* Binds parameter i (from 1); len < 0 means up to the NUL. Text and blobs
  * are not copied (SQLite's SQLITE_STATIC): v must stay valid until the
  * statement is reset or finalized, and binding cannot fail for want of

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "store_int.h"
@@ -404,6 +405,43 @@ static void clear_core_refusal(baton_store_t *s) {
   }
 }
 
+/* PostgreSQL refused a plugin's statement (its role lacks the right): the
+ * sentence SQLite's authorizer would give, from the table the server
+ * names. The core tables are readable, so a refusal on one is a write. */
+static int pg_plugin_refused(baton_store_t *s, const char *what) {
+  const char *msg = baton__sql_errmsg(s->sql), *p = s->auth_plugin;
+  const char *t = strstr(msg, " table ");
+  char table[128] = "";
+  if (t != NULL)
+    sscanf(t + 7, "%127[A-Za-z0-9_.\"]", table);
+  const char *rule = "a plugin reads the core tables (people, groups, "
+                     "memberships, events) and its own tables, and writes "
+                     "only its own tables, whose names start with";
+  if (strncmp(msg, "must be owner", 13) == 0)
+    return baton__store_fail(s, BATON_EPERM,
+                             "%s: plugin '%s' may not create, alter or drop "
+                             "'%s': %s '%s_'",
+                             what, p, table, rule, p);
+  if (baton__store_is_core_table(table))
+    return baton__store_fail(s, BATON_EPERM,
+                             "%s: plugin '%s' may not change core table "
+                             "'%s': the core tables are read-only to plugins "
+                             "(write history with baton.events.log)",
+                             what, p, table);
+  const char *verb = s->pg_write ? "write" : "read";
+  if (strncmp(table, "baton_", 6) == 0)
+    return baton__store_fail(s, BATON_EPERM,
+                             "%s: plugin '%s' may not %s table '%s': baton_* "
+                             "tables are baton's own (the school calendar, "
+                             "plugins' settings, accounts); read them with "
+                             "baton.terms and baton.settings",
+                             what, p, verb, table);
+  return baton__store_fail(s, BATON_EPERM,
+                           "%s: plugin '%s' may not %s table '%s': %s '%s_' "
+                           "(%s)",
+                           what, p, verb, table, rule, p, msg);
+}
+
 int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what) {
   int err = from_sqlite(rc);
   if (err == 0)
@@ -414,6 +452,9 @@ int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what) {
       clear_core_refusal(s);
     return err;
   }
+  if (s->auth_plugin != NULL && baton__store_pg(s) &&
+      (rc & 0xff) == SQLITE_AUTH)
+    return pg_plugin_refused(s, what);
   if ((rc & 0xff) == SQLITE_NOTADB)
     return baton__store_fail(s, err,
                              "%s is not a database (is it another kind of "
@@ -706,6 +747,301 @@ static int progress(void *ud) {
   return 0;
 }
 
+/* ---- plugin SQL on PostgreSQL --------------------------------------------
+ * SQLite's authorizer has no twin there: the engine's own rights do its
+ * work. Each plugin has a role, baton_plugin_NAME (NOLOGIN), owning a
+ * schema, plugin_NAME, where its tables go; the role may read people,
+ * groups, memberships and events and nothing else of baton's. Each
+ * statement of the plugin runs as that role (SET LOCAL ROLE), with
+ * search_path = plugin_NAME, public and the plugin's statement_timeout,
+ * in a transaction of its own or a savepoint of the caller's, so a
+ * failure undoes only the statement, as on SQLite. */
+
+/* Skips what is not SQL code at p: blanks, -- and (nested) comments. */
+static const char *pg_skip(const char *p) {
+  for (;;) {
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
+      p++;
+    if (p[0] == '-' && p[1] == '-') {
+      p += strcspn(p, "\n");
+    } else if (p[0] == '/' && p[1] == '*') {
+      int depth = 0;
+      do {
+        if (p[0] == '/' && p[1] == '*')
+          depth++, p += 2;
+        else if (p[0] == '*' && p[1] == '/')
+          depth--, p += 2;
+        else
+          p++;
+      } while (depth > 0 && *p);
+    } else {
+      return p;
+    }
+  }
+}
+
+static int word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         (unsigned char)c >= 0x80;
+}
+
+/* The next token of sql at *p: a word or quoted name into w (lower case
+ * for a word, as written for a quoted name), a string or other character
+ * skipped. Returns 0 at the end. *u is set for U&'...' and U&"...". */
+static int pg_token(const char **p, char w[64], int *u) {
+  const char *c = pg_skip(*p);
+  w[0] = '\0';
+  *u = 0;
+  if (*c == '\0')
+    return 0;
+  if ((c[0] == 'u' || c[0] == 'U') && c[1] == '&' &&
+      (c[2] == '\'' || c[2] == '"')) {
+    *u = 1;
+    c += 2;
+  }
+  if (*c == '\'' || *c == '"' ||
+      ((c[0] == 'e' || c[0] == 'E') && c[1] == '\'')) {
+    char q = *c == '"' ? '"' : '\'';
+    int esc = *c != q; /* E'...': backslash escapes */
+    c += esc ? 2 : 1;
+    size_t n = 0;
+    for (; *c; c++) {
+      if (esc && *c == '\\' && c[1]) {
+        c++;
+        continue;
+      }
+      if (*c == q && c[1] == q) {
+        c++;
+      } else if (*c == q) {
+        c++;
+        break;
+      }
+      if (q == '"' && n < 63)
+        w[n++] = *c;
+    }
+    w[n] = '\0';
+  } else if (*c == '$' && (c[1] == '$' || word_char(c[1]))) {
+    /* $tag$ ... $tag$ (a $1 parameter has no closing $: skipped) */
+    const char *e = c + 1;
+    while (*e && *e != '$' && word_char(*e) && !(*e >= '0' && *e <= '9'))
+      e++;
+    if (*e == '$') {
+      char tag[64];
+      int tl = snprintf(tag, sizeof tag, "%.*s", (int)(e - c) + 1, c);
+      const char *end = tl < (int)sizeof tag ? strstr(e + 1, tag) : NULL;
+      c = end ? end + tl : e + strlen(e);
+    } else {
+      c = e;
+    }
+  } else if (word_char(*c)) {
+    size_t n = 0;
+    for (; word_char(*c); c++)
+      if (n < 63)
+        w[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+    w[n] = '\0';
+  } else {
+    c++;
+  }
+  *p = c;
+  return 1;
+}
+
+/* The refusal of the statement at *p (see baton__store_pg_refusal), or
+ * NULL; *p is left past its ';'. */
+static char *pg_refusal_one(const char *plugin, const char **p) {
+  static const char *const first_ok[] = {
+      "select", "insert",  "update", "delete", "with", "values",
+      "table",  "explain", "create", "alter",  "drop"};
+  char w[64], kw[3][64] = {"", "", ""};
+  int u, nw = 0;
+  const char *why = NULL;
+  for (;;) {
+    const char *at = pg_skip(*p);
+    if (*at == ';') {
+      *p = at + 1;
+      break;
+    }
+    if (!pg_token(p, w, &u))
+      break;
+    if (nw < 3)
+      snprintf(kw[nw++], sizeof kw[0], "%s", w);
+    if (u)
+      why = "U&'...' or U&\"...\" escapes (write the characters themselves)";
+    else if (strcmp(w, "set_config") == 0)
+      why = "set_config (it changes the connection's settings, its role "
+            "among them)";
+    else if (strcmp(w, "pg_settings") == 0)
+      why = "pg_settings (writing it changes the connection's settings, its "
+            "role among them)";
+    if (why != NULL)
+      return baton__asprintf("plugin '%s' may not use %s", plugin, why);
+  }
+  if (nw == 0)
+    return NULL; /* an empty statement */
+  int known = 0;
+  for (size_t i = 0; i < sizeof first_ok / sizeof *first_ok; i++)
+    known |= strcmp(kw[0], first_ok[i]) == 0;
+  int ddl = strcmp(kw[0], "create") == 0 || strcmp(kw[0], "alter") == 0 ||
+            strcmp(kw[0], "drop") == 0;
+  if (strcmp(kw[0], "create") == 0 &&
+      (strcmp(kw[1], "temp") == 0 || strcmp(kw[1], "temporary") == 0))
+    return baton__asprintf("plugin '%s' may not use database 'temp': a "
+                           "plugin's tables are its own, in its schema",
+                           plugin);
+  if (strcmp(kw[0], "create") == 0 &&
+      (strcmp(kw[1], "view") == 0 || strcmp(kw[1], "trigger") == 0 ||
+       strcmp(kw[1], "rule") == 0))
+    return baton__asprintf("plugin '%s' may not create view or trigger '%s': "
+                           "their SQL would run inside other statements; "
+                           "write the query or the follow-up write in the "
+                           "plugin's code instead",
+                           plugin, kw[2]);
+  if (known &&
+      (!ddl || strcmp(kw[1], "table") == 0 || strcmp(kw[1], "index") == 0 ||
+       (strcmp(kw[0], "create") == 0 && strcmp(kw[1], "unique") == 0 &&
+        strcmp(kw[2], "index") == 0)))
+    return NULL;
+  return baton__asprintf(
+      "plugin '%s' may not run %s%s%s on PostgreSQL: a plugin's SQL is "
+      "SELECT, INSERT, UPDATE, DELETE (WITH, VALUES), and CREATE, ALTER or "
+      "DROP of its own tables and indexes; no views, triggers, functions, "
+      "roles, settings or transaction control (use "
+      "baton.store.transaction(fn))",
+      plugin, kw[0], ddl ? " " : "", ddl ? kw[1] : "");
+}
+
+char *baton__store_pg_refusal(const char *plugin, const char *sql) {
+  const char *p = sql;
+  while (*pg_skip(p) != '\0') {
+    char *why = pg_refusal_one(plugin, &p);
+    if (why != NULL)
+      return why;
+  }
+  return NULL;
+}
+
+/* Appends the quoted identifier PREFIX + name ("" doubled) to b. */
+static int pg_ident(baton_buf_t *b, const char *prefix, const char *name) {
+  int err = baton__buf_printf(b, "\"%s", prefix);
+  for (const char *c = name; err == 0 && *c; c++)
+    err = *c == '"' ? baton__buf_append(b, "\"\"", 2)
+                    : baton__buf_append(b, c, 1);
+  return err || baton__buf_append(b, "\"", 1) ? BATON_ENOMEM : 0;
+}
+
+/* Makes plugin's role and schema: once per connection when made outside
+ * a transaction; inside one (which may yet roll back) each time, as the
+ * statements are idempotent. */
+static int pg_plugin_ready(baton_store_t *s, const char *plugin) {
+  int lasting = !baton__sql_in_transaction(s->sql);
+  for (size_t i = 0; i < s->npg_ready; i++)
+    if (strcmp(s->pg_ready[i], plugin) == 0)
+      return 0;
+  baton_buf_t b = {0}, role = {0}, schema = {0};
+  int err = pg_ident(&role, "baton_plugin_", plugin);
+  if (err == 0)
+    err = pg_ident(&schema, "plugin_", plugin);
+  if (err == 0)
+    err = baton__buf_printf(
+        &b,
+        "DO $baton$ BEGIN CREATE ROLE %s NOLOGIN; EXCEPTION WHEN "
+        "duplicate_object THEN NULL; END $baton$;"
+        "GRANT %s TO CURRENT_USER;"
+        "CREATE SCHEMA IF NOT EXISTS %s AUTHORIZATION %s;"
+        "GRANT SELECT ON people, groups, memberships, events TO %s;"
+        "DO $baton$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %%I "
+        "FROM PUBLIC', current_database()); END $baton$",
+        role.data, role.data, schema.data, role.data, role.data);
+  char **n =
+      err == 0 ? realloc(s->pg_ready, (s->npg_ready + 1) * sizeof *n) : NULL;
+  char *copy = n ? baton__strdup(plugin) : NULL;
+  if (n)
+    s->pg_ready = n;
+  if (copy == NULL)
+    err = BATON_ENOMEM;
+  if (err == 0) {
+    char *what = baton__asprintf(
+        "cannot make the role and schema of plugin '%s' (the database "
+        "role needs CREATEROLE, or make them as docs/district.md says)",
+        plugin);
+    err = baton__store_exec(s, b.data, what ? what : "cannot make a role");
+    free(what);
+  }
+  if (err == 0 && lasting)
+    s->pg_ready[s->npg_ready++] = copy;
+  else
+    free(copy);
+  baton__buf_free(&b);
+  baton__buf_free(&role);
+  baton__buf_free(&schema);
+  return err;
+}
+
+/* The check of the plugin's statements before they are sent
+ * (baton__sql_set_check): only the first statement of sql is prepared. */
+static int pg_check(void *ud, const char *sql) {
+  baton_store_t *s = ud;
+  const char *p = sql;
+  char first[64];
+  int u;
+  s->pg_write = pg_token(&p, first, &u) &&
+                (strcmp(first, "insert") == 0 || strcmp(first, "update") == 0 ||
+                 strcmp(first, "delete") == 0);
+  p = sql;
+  char *why = s->auth_plugin ? pg_refusal_one(s->auth_plugin, &p) : NULL;
+  if (why == NULL)
+    return 0;
+  free(s->auth_err);
+  s->auth_err = why;
+  return 1;
+}
+
+/* The PostgreSQL half of baton__store_auth_begin. A failure leaves the
+ * transaction failed (so the plugin's statement cannot run) and its
+ * sentence in auth_err. */
+static void pg_auth_begin(baton_store_t *s, const char *plugin) {
+  baton_buf_t b = {0};
+  int err = pg_plugin_ready(s, plugin);
+  int nested = baton__sql_in_transaction(s->sql);
+  if (err == 0)
+    err = baton__store_exec(s, nested ? "SAVEPOINT baton_plugin_stmt" : "BEGIN",
+                            "cannot start the plugin's statement");
+  if (err == 0)
+    s->pg_tx = nested ? 2 : 1;
+  if (err == 0 && (err = baton__buf_printf(&b, "SET LOCAL ROLE ")) == 0 &&
+      (err = pg_ident(&b, "baton_plugin_", plugin)) == 0 &&
+      (err = baton__buf_printf(&b, "; SET LOCAL search_path = ")) == 0 &&
+      (err = pg_ident(&b, "plugin_", plugin)) == 0)
+    err = s->bounds.timeout_ms == 0 /* 0: the server's own */
+              ? baton__buf_printf(&b, ", public")
+              : baton__buf_printf(&b,
+                                  ", public; SET LOCAL statement_timeout = %u",
+                                  s->bounds.timeout_ms);
+  if (err == 0)
+    err = baton__store_exec(s, b.data, "cannot take the plugin's role");
+  baton__buf_free(&b);
+  baton__sql_set_check(s->sql, pg_check, s);
+  if (err != 0 && s->auth_err == NULL)
+    s->auth_err = baton__strdup(s->err ? s->err : "out of memory");
+}
+
+static void pg_auth_end(baton_store_t *s) {
+  baton__sql_set_check(s->sql, NULL, NULL);
+  void *conn = baton__sql_postgres(s->sql);
+  int failed = conn != NULL && PQtransactionStatus(conn) == PQTRANS_INERROR;
+  if (s->pg_tx == 1)
+    baton__sql_exec(s->sql, failed ? "ROLLBACK" : "COMMIT");
+  else if (s->pg_tx == 2)
+    baton__sql_exec(s->sql,
+                    failed ? "ROLLBACK TO SAVEPOINT baton_plugin_stmt; RELEASE "
+                             "SAVEPOINT baton_plugin_stmt"
+                           : "RESET ROLE; RESET search_path; RESET "
+                             "statement_timeout; RELEASE SAVEPOINT "
+                             "baton_plugin_stmt");
+  s->pg_tx = 0;
+}
+
 void baton__store_auth_begin(baton_store_t *s, const char *plugin,
                              const baton_store_bounds_t *b) {
   s->auth_plugin = plugin;
@@ -713,8 +1049,11 @@ void baton__store_auth_begin(baton_store_t *s, const char *plugin,
   s->auth_err = NULL;
   s->stopped = 0;
   s->bounds = b ? *b : (baton_store_bounds_t){0};
-  if (s->db == NULL) /* PostgreSQL: its own isolation (docs/store.md) */
+  if (s->db == NULL) { /* PostgreSQL: the engine's rights (above) */
+    if (plugin != NULL)
+      pg_auth_begin(s, plugin);
     return;
+  }
   if (s->bounds.heap > 0) {
     sqlite3_int64 used = sqlite3_memory_used();
     s->saved_soft = sqlite3_soft_heap_limit64(-1);
@@ -729,6 +1068,8 @@ void baton__store_auth_begin(baton_store_t *s, const char *plugin,
 }
 
 void baton__store_auth_end(baton_store_t *s) {
+  if (s->db == NULL)
+    pg_auth_end(s);
   if (s->db != NULL && s->bounds.heap > 0) {
     sqlite3_hard_heap_limit64(s->saved_hard);
     sqlite3_soft_heap_limit64(s->saved_soft);
@@ -824,6 +1165,14 @@ int baton__store_migrate(baton_store_t *s, const char *component,
       if (plugin == NULL)
         s->version = v;
       return 0;
+    }
+    char *refused =
+        plugin != NULL && pg ? baton__store_pg_refusal(plugin, steps[v]) : NULL;
+    if (refused != NULL) {
+      err = baton__store_fail(s, BATON_EPERM, "%s: migration %d of %s: %s",
+                              s->path, v + 1, plugin, refused);
+      free(refused);
+      goto fail_rollback;
     }
     if (plugin != NULL)
       baton__store_auth_begin(s, plugin, b);
@@ -975,6 +1324,9 @@ static void free_foreign(baton_store_t *s) {
   free(s->foreign);
   s->foreign = NULL;
   s->nforeign = 0;
+  baton_names_free(s->pg_ready, s->npg_ready);
+  s->pg_ready = NULL;
+  s->npg_ready = 0;
 }
 
 static int set_pragmas(baton_store_t *s) {

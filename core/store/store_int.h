@@ -22,6 +22,7 @@
 typedef struct {
   size_t heap;
   size_t max_length;
+  unsigned timeout_ms; /* PostgreSQL: statement_timeout (0: the server's) */
   int (*stop)(void *ud);
   void *ud;
 } baton_store_bounds_t;
@@ -43,6 +44,13 @@ struct baton_store_s {
   long long saved_soft, saved_hard;
   int saved_length;
   int stopped; /* the progress handler interrupted the statement */
+  /* PostgreSQL: the plugins whose role and schema are made (this
+   * connection has seen them), and how auth_begin opened the plugin's
+   * statement: 0 not, 1 its own transaction, 2 a savepoint. */
+  char **pg_ready;
+  size_t npg_ready;
+  int pg_tx;
+  int pg_write; /* the plugin's statement begins INSERT, UPDATE or DELETE */
 };
 
 /* Records the last failure (printf-style) and returns `err`. */
@@ -105,6 +113,15 @@ int baton__store_migrate(baton_store_t *s, const char *component,
 void baton__store_auth_begin(baton_store_t *s, const char *plugin,
                              const baton_store_bounds_t *b);
 void baton__store_auth_end(baton_store_t *s);
+/* PostgreSQL: NULL when plugin `plugin` may send sql, else a malloc'd
+ * sentence saying why not. A plugin's statement runs as its own role
+ * (SET LOCAL ROLE), which a statement could leave (RESET ROLE, set_config,
+ * UPDATE pg_settings: PostgreSQL checks them against the connection's
+ * user, baton's): only SELECT, INSERT, UPDATE, DELETE, WITH, VALUES,
+ * TABLE, EXPLAIN and CREATE/ALTER/DROP of tables and indexes pass, with
+ * no set_config, pg_settings or U& escapes anywhere outside strings and
+ * comments. */
+char *baton__store_pg_refusal(const char *plugin, const char *sql);
 /* Whether the progress handler interrupted the plugin's statement (its
  * stop() said so) since auth_begin. */
 int baton__store_auth_stopped(const baton_store_t *s);

@@ -5,8 +5,12 @@
 # (`sqlite3 "$BATON_DB" "SELECT ..."`, `.dump`); on PostgreSQL the same
 # lines go to psql, whose -A output has sqlite3's '|' between columns, and
 # the test database gets the two SQLite functions they use: group_concat
-# (in the order rows come, as SQLite's) and hex (of a bytea, upper case).
-# So one script checks both engines. Other files go to the real sqlite3.
+# (sorted: SQLite's comes in primary-key order, which the scripts' values
+# begin with; PostgreSQL's heap has no order) and hex (of a bytea, upper
+# case).
+# A plugin's tables are found by name, as on SQLite, though they live in
+# the plugin's schema. So one script checks both engines. Other files go
+# to the real sqlite3.
 sqlite3() {
   if [ "$#" -lt 2 ] || [ "$1" != "$BATON_DB" ]; then
     command sqlite3 "$@"
@@ -16,13 +20,19 @@ sqlite3() {
     pg_dump --no-owner "$BATON_DB"
     return
   fi
-  psql -X -A -t -q -v ON_ERROR_STOP=1 "$BATON_DB" -c "$2"
+  # plugins' tables are in their schemas (plugin_NAME): find them by name
+  local sp
+  sp=$(psql -X -A -t -q "$BATON_DB" -c "SELECT string_agg(quote_ident(nspname), ',') FROM pg_namespace WHERE nspname LIKE 'plugin\_%'")
+  PGOPTIONS="-c search_path=public${sp:+,$sp}" \
+    psql -X -A -t -q -v ON_ERROR_STOP=1 "$BATON_DB" -c "$2"
 }
 
 psql -X -q -v ON_ERROR_STOP=1 "$BATON_DB" >/dev/null <<'SQL'
-CREATE FUNCTION baton_test_concat(text, text) RETURNS text
-  LANGUAGE sql STRICT IMMUTABLE AS $$ SELECT $1 || ',' || $2 $$;
-CREATE AGGREGATE group_concat(text) (SFUNC = baton_test_concat, STYPE = text);
+CREATE FUNCTION baton_test_concat(text[]) RETURNS text LANGUAGE sql
+  IMMUTABLE AS $$ SELECT string_agg(x, ',' ORDER BY x COLLATE "C")
+  FROM unnest($1) x WHERE x IS NOT NULL $$;
+CREATE AGGREGATE group_concat(text) (SFUNC = array_append,
+  STYPE = text[], FINALFUNC = baton_test_concat);
 CREATE FUNCTION hex(bytea) RETURNS text
   LANGUAGE sql STRICT IMMUTABLE AS $$ SELECT upper(encode($1, 'hex')) $$;
 SQL

@@ -116,10 +116,10 @@ static void test_open_makes_the_core_schema(void **state) {
       "baton_api_tokens,baton_invitations,baton_sessions,baton_settings,"
       "baton_terms,baton_users,events,groups,memberships,people,"
       "schema_version");
-  assert_string_equal(
-      pg_scalar(f->s, "SELECT count(*) || ':' || max(version) FROM "
-                      "schema_version WHERE component = 'baton'"),
-      "6:6");
+  assert_string_equal(pg_scalar(f->s,
+                                "SELECT count(*) || ':' || max(version) FROM "
+                                "schema_version WHERE component = 'baton'"),
+                      "6:6");
   /* The same keys and checks as on SQLite. */
   assert_string_equal(
       pg_scalar(f->s, "SELECT data_type FROM information_schema.columns "
@@ -175,11 +175,10 @@ static void test_the_event_log_is_append_only(void **state) {
                                     "{\"n\":6,\"ok\":false}", &id2),
                    0);
   assert_true(id > 0 && id2 == id + 1);
-  const char *attacks[] = {"UPDATE events SET kind = 'x'",
-                           "DELETE FROM events", "TRUNCATE events"};
+  const char *attacks[] = {"UPDATE events SET kind = 'x'", "DELETE FROM events",
+                           "TRUNCATE events"};
   for (size_t i = 0; i < 3; i++) {
-    assert_int_equal(baton__sql_exec(f->s->sql, attacks[i]),
-                     SQLITE_CONSTRAINT);
+    assert_int_equal(baton__sql_exec(f->s->sql, attacks[i]), SQLITE_CONSTRAINT);
     assert_non_null(strstr(baton__sql_errmsg(f->s->sql), "append-only"));
   }
   assert_string_equal(pg_scalar(f->s, "SELECT count(*) FROM events"), "2");
@@ -197,8 +196,8 @@ static int count_event(const baton_event_t *e, void *ud) {
 
 static int events_matching(baton_store_t *s, const baton_event_match_t *m,
                            size_t n, size_t limit) {
-  baton_event_query_t q = {.kind = "mentor.pair", .data = m, .ndata = n,
-                           .limit = limit};
+  baton_event_query_t q = {
+      .kind = "mentor.pair", .data = m, .ndata = n, .limit = limit};
   int count = 0;
   int err = baton_events_query(s, &q, count_event, &count);
   if (err != 0)
@@ -217,17 +216,15 @@ static void test_event_data_conditions(void **state) {
   assert_int_equal(baton_events_log(f->s, "mentor", NULL, "mentor.pair", "T2",
                                     "{\"n\":\"5\",\"ok\":false}", NULL),
                    0);
-  baton_event_match_t nested = {.key = "pair.mentor",
-                                .type = BATON_MATCH_TEXT,
-                                .text = "P001"};
-  baton_event_match_t n5 = {.key = "n", .type = BATON_MATCH_INTEGER,
-                            .integer = 5};
-  baton_event_match_t n5f = {.key = "n", .type = BATON_MATCH_NUMBER,
-                             .number = 5.0};
-  baton_event_match_t s5 = {.key = "n", .type = BATON_MATCH_TEXT,
-                            .text = "5"};
-  baton_event_match_t no = {.key = "ok", .type = BATON_MATCH_BOOLEAN,
-                            .integer = 0};
+  baton_event_match_t nested = {
+      .key = "pair.mentor", .type = BATON_MATCH_TEXT, .text = "P001"};
+  baton_event_match_t n5 = {
+      .key = "n", .type = BATON_MATCH_INTEGER, .integer = 5};
+  baton_event_match_t n5f = {
+      .key = "n", .type = BATON_MATCH_NUMBER, .number = 5.0};
+  baton_event_match_t s5 = {.key = "n", .type = BATON_MATCH_TEXT, .text = "5"};
+  baton_event_match_t no = {
+      .key = "ok", .type = BATON_MATCH_BOOLEAN, .integer = 0};
   assert_int_equal(events_matching(f->s, &nested, 1, 0), 1);
   assert_int_equal(events_matching(f->s, &n5, 1, 0), 1);  /* not "5" */
   assert_int_equal(events_matching(f->s, &n5f, 1, 0), 1); /* 5 = 5.0 */
@@ -270,8 +267,7 @@ static void test_people_import_and_filters(void **state) {
                       "attrs::jsonb ->> 'trained_facilitator' = 'yes'"),
       want);
   /* The same import again changes nothing. */
-  assert_int_equal(baton_people_import(f->s, fixture("people.csv"), &o, &r),
-                   0);
+  assert_int_equal(baton_people_import(f->s, fixture("people.csv"), &o, &r), 0);
   assert_int_equal(r.added + r.updated, 0);
   baton_import_report_free(&r);
   /* An import that fails writes nothing. */
@@ -333,6 +329,81 @@ static void test_backup_and_restore_point_to_pg_dump(void **state) {
   assert_string_equal(baton_store_path(f->s), f->url);
 }
 
+/* Prepares and runs sql as plugin "evil"; returns the SQLite code of the
+ * first failure or SQLITE_DONE/SQLITE_ROW, and the first column of the
+ * first row in out. */
+static int as_plugin(baton_store_t *s, const char *sql, char out[128]) {
+  baton__store_auth_begin(s, "evil", NULL);
+  baton__sql_stmt_t *st = NULL;
+  int rc = baton__sql_prepare(s->sql, sql, &st);
+  out[0] = '\0';
+  if (rc == SQLITE_OK && st != NULL) {
+    rc = baton__sql_step(st);
+    if (rc == SQLITE_ROW && baton__sql_column_text(st, 0))
+      snprintf(out, 128, "%s", baton__sql_column_text(st, 0));
+  }
+  baton__sql_finalize(st);
+  if (rc == SQLITE_AUTH && s->auth_err)
+    snprintf(out, 128, "%s", s->auth_err);
+  baton__store_auth_end(s);
+  return rc;
+}
+
+static void test_a_plugin_cannot_leave_its_role(void **state) {
+  pgfx_t *f = *state;
+  f->s = open_pg(f);
+  char out[128];
+  assert_int_equal(as_plugin(f->s, "SELECT current_user", out), SQLITE_ROW);
+  assert_string_equal(out, "baton_plugin_evil");
+  const char *escapes[] = {
+      "SELECT set_config('role', 'baton', true)",
+      "SELECT \"set_config\"('role', 'baton', false)",
+      "select PG_CATALOG.SET_CONFIG('statement_timeout', '0', true)",
+      "UPDATE pg_settings SET setting = 'baton' WHERE name = 'role'",
+      "RESET ROLE",
+      "SET ROLE baton",
+      "SET SESSION AUTHORIZATION baton",
+      "/* hi */ COMMIT",
+      "DO $$ BEGIN PERFORM 1; END $$",
+      "CREATE FUNCTION evil_f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+      "CREATE VIEW evil_v AS SELECT * FROM people",
+      "GRANT SELECT ON people TO PUBLIC",
+      "COPY people TO STDOUT",
+      "SELECT U&\"\\0073et_config\"('role', 'baton', true)",
+  };
+  for (size_t i = 0; i < sizeof escapes / sizeof *escapes; i++) {
+    int rc = as_plugin(f->s, escapes[i], out);
+    if (rc != SQLITE_AUTH)
+      fail_msg("not refused (%d): %s", rc, escapes[i]);
+    assert_non_null(strstr(out, "plugin 'evil' may not"));
+  }
+  /* The engine's rights: core tables read-only, baton_* unreadable. */
+  assert_int_equal(as_plugin(f->s, "SELECT count(*) FROM people", out),
+                   SQLITE_ROW);
+  assert_int_equal(as_plugin(f->s, "DELETE FROM people", out), SQLITE_AUTH);
+  assert_int_equal(as_plugin(f->s, "SELECT * FROM baton_users", out),
+                   SQLITE_AUTH);
+  assert_int_equal(as_plugin(f->s, "DROP TABLE events", out), SQLITE_AUTH);
+  /* Its own tables go to its schema. */
+  assert_int_equal(as_plugin(f->s, "CREATE TABLE evil_t (a BIGINT)", out),
+                   SQLITE_DONE);
+  assert_string_equal(pg_scalar(f->s,
+                                "SELECT schemaname || ':' || tableowner FROM "
+                                "pg_tables WHERE tablename = 'evil_t'"),
+                      "plugin_evil:baton_plugin_evil");
+  /* The core is itself again after each statement, in a transaction too. */
+  assert_string_equal(pg_scalar(f->s, "SELECT current_user"), "baton");
+  assert_int_equal(baton__store_begin(f->s), 0);
+  assert_int_equal(as_plugin(f->s, "INSERT INTO evil_t VALUES (1)", out),
+                   SQLITE_DONE);
+  assert_int_equal(as_plugin(f->s, "DELETE FROM people", out), SQLITE_AUTH);
+  assert_string_equal(pg_scalar(f->s, "SELECT current_user"), "baton");
+  assert_int_equal(baton__store_commit(f->s), 0); /* the failure undid only
+                                                      its statement */
+  assert_string_equal(
+      pg_scalar(f->s, "SELECT count(*) FROM plugin_evil.evil_t"), "1");
+}
+
 int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, pg_setup, pg_teardown)
   const struct CMUnitTest tests[] = {
@@ -345,6 +416,7 @@ int main(void) {
       T(test_refuses_another_programs_database),
       T(test_server_down_says_what_to_do),
       T(test_backup_and_restore_point_to_pg_dump),
+      T(test_a_plugin_cannot_leave_its_role),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
