@@ -364,20 +364,6 @@ int baton__sql_json_text(baton_buf_t *b, baton__sql_engine_t e,
   return err ? BATON_ENOMEM : 0;
 }
 
-long long baton__store_pg_version(baton_store_t *s) {
-  baton__sql_stmt_t *st;
-  if (!baton__store_pg(s) ||
-      baton__sql_prepare(s->sql, "SELECT CAST(pg_current_snapshot() AS TEXT)",
-                         &st) != SQLITE_OK)
-    return 0;
-  unsigned long long h = 14695981039346656037ULL; /* FNV-1a */
-  if (baton__sql_step(st) == SQLITE_ROW && baton__sql_column_text(st, 0))
-    for (const char *c = baton__sql_column_text(st, 0); *c; c++)
-      h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-  baton__sql_finalize(st);
-  return (long long)(h >> 1);
-}
-
 int baton__store_exists(const char *target) {
   return baton__sql_is_url(target) || baton__is_file(target);
 }

@@ -76,12 +76,6 @@ char *baton__store_url_public(const char *url);
  * SQL. Returns 0, BATON_EINVAL (a '"' in key) or BATON_ENOMEM. */
 int baton__sql_json_text(baton_buf_t *b, baton__sql_engine_t e,
                          const char *column, const char *key);
-/* On PostgreSQL, a number that changes when any transaction that wrote
- * commits (a hash of pg_current_snapshot(): its list of transactions in
- * progress and the next id), whoever's connection it was; 0 on SQLite or
- * when the server cannot be asked. What `baton serve` polls to see
- * writes, as PRAGMA data_version on SQLite. */
-long long baton__store_pg_version(baton_store_t *s);
 /* Whether a --db target may already hold a database: a file that
  * exists, or any PostgreSQL URL (only connecting tells). For commands
  * that must not create a database just by looking. */

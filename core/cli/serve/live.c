@@ -47,8 +47,6 @@ long long baton__serve_db_version(serve_t *sv) {
   if (db == NULL) /* PostgreSQL: the notifications heard (on_pg_readable) */
     return baton__serve_known_version(sv);
   long long v = 0;
-  if (db == NULL) /* PostgreSQL */
-    return sv->others = baton__store_pg_version(sv->store);
   /* Asked at every poll: prepared once. */
   if (sv->data_version == NULL &&
       sqlite3_prepare_v3(db, "PRAGMA data_version", -1,
@@ -69,8 +67,6 @@ long long baton__serve_db_version(serve_t *sv) {
  * cached answer): their commits as last polled, which is what the event
  * stream has told the dashboards; our own changes counted at once. */
 long long baton__serve_known_version(serve_t *sv) {
-  if (baton__store_db(sv->store) == NULL) /* PostgreSQL: ask the server */
-    return baton__serve_db_version(sv);
   return sv->base + sv->others * 1000003 +
          baton__sql_total_changes(sv->store->sql);
 }
