@@ -755,16 +755,24 @@ static stmt_box_t *push_box(lua_State *L, baton_store_t *s) {
 }
 
 /* The file and line of the plugin's Lua code that called baton.store (the
- * first frame of a file with a line), into buf. */
+ * first frame of a file with a line) and, since that is often a helper
+ * (`local function exec(sql, ...)`), the one that called it:
+ * "store.lua:19, called from store.lua:207". Into buf. */
 static void caller_where(lua_State *L, char *buf, size_t n) {
   lua_Debug ar;
-  for (int level = 1; lua_getstack(L, level, &ar); level++)
+  int found = 0;
+  size_t used = 0;
+  for (int level = 1; found < 2 && lua_getstack(L, level, &ar); level++)
     if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 &&
-        ar.source[0] == '@') {
-      snprintf(buf, n, "%s:%d", ar.source + 1, ar.currentline);
-      return;
+        ar.source[0] == '@' && used < n) {
+      int w = snprintf(buf + used, n - used, "%s%s:%d",
+                       found ? ", called from " : "", ar.source + 1,
+                       ar.currentline);
+      used += w > 0 ? (size_t)w : 0;
+      found++;
     }
-  snprintf(buf, n, "(unknown file)");
+  if (!found)
+    snprintf(buf, n, "(unknown file)");
 }
 
 /* Under `baton test` on SQLite: prints the warning for SQL outside the
@@ -773,7 +781,7 @@ static void caller_where(lua_State *L, char *buf, size_t n) {
 static void warn_not_portable(lua_State *L, baton_plugin_t *p,
                               baton_test_counts_t *c, const char *sql,
                               const char *what, const char *why) {
-  char where[PATH_MAX + 32];
+  char where[2 * PATH_MAX + 64];
   caller_where(L, where, sizeof where);
   char *key = baton__asprintf("%s\n%s\n%s", p->name, where, sql);
   if (key == NULL)
@@ -815,11 +823,14 @@ static int portable_gate(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   }
   void **slot = baton__lua_box(L, sizeof *slot, baton__lua_box_free);
   *slot = baton__sql_portable_check(sql);
-  if (*slot != NULL && pg)
+  if (*slot != NULL && pg) {
+    char where[2 * PATH_MAX + 64];
+    caller_where(L, where, sizeof where);
     luaL_error(L,
                "baton.store: plugin '%s' ran SQL that is refused on "
-               "PostgreSQL: %s%s",
-               p->name, what, (char *)*slot);
+               "PostgreSQL (at %s): %s%s",
+               p->name, where, what, (char *)*slot);
+  }
   if (*slot != NULL)
     warn_not_portable(L, p, tc, sql, what, *slot);
   lua_pop(L, 1); /* the box frees the sentence */

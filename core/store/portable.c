@@ -279,6 +279,67 @@ static int unnamed_subquery(const lex_t *x) {
   return 0;
 }
 
+/* After ON CONFLICT ... DO UPDATE SET (x just past SET): the first bare
+ * column name on the right of an `=`, which PostgreSQL finds ambiguous
+ * (the row there, or excluded's?). Returns 1 and its offset, or 0. A
+ * subquery ends the search (its names are its own). */
+static int upsert_bare_column(const lex_t *x, size_t *at) {
+  static const char *const words[] = {"NULL",
+                                      "TRUE",
+                                      "FALSE",
+                                      "CASE",
+                                      "WHEN",
+                                      "THEN",
+                                      "ELSE",
+                                      "END",
+                                      "AND",
+                                      "OR",
+                                      "NOT",
+                                      "IS",
+                                      "IN",
+                                      "AS",
+                                      "LIKE",
+                                      "BETWEEN",
+                                      "DISTINCT",
+                                      "ESCAPE",
+                                      "CURRENT_DATE",
+                                      "CURRENT_TIME",
+                                      "CURRENT_TIMESTAMP",
+                                      NULL};
+  lex_t y = *x;
+  tok_t t, n, prev = {T_PUNCT, 0, 0, 0};
+  int depth = 0, rhs = 0;
+  while (lex(&y, &t)) {
+    if (depth == 0 && (is(&y, &t, "WHERE") || is(&y, &t, "RETURNING") ||
+                       is_punct(&y, &t, ';')))
+      return 0;
+    if (is(&y, &t, "SELECT"))
+      return 0;
+    if (is_punct(&y, &t, '('))
+      depth++;
+    else if (is_punct(&y, &t, ')') && --depth < 0)
+      return 0;
+    else if (depth == 0 && is_punct(&y, &t, ','))
+      rhs = 0;
+    else if (depth == 0 && !rhs && is_punct(&y, &t, '='))
+      rhs = 1;
+    else if (rhs && t.type == T_WORD && !is_punct(&y, &prev, '.') &&
+             !is(&y, &prev, "AS")) {
+      int known = 0;
+      for (int i = 0; words[i]; i++)
+        known |= is(&y, &t, words[i]);
+      int has = peek(&y, &n);
+      if (!known &&
+          !(has && (is_punct(&y, &n, '(') || is_punct(&y, &n, '.')))) {
+        *at = t.at;
+        return 1;
+      }
+    }
+    prev = t;
+  }
+  return 0;
+}
+
 /* What follows a column's name when it has no type. */
 static int is_constraint_word(const lex_t *x, const tok_t *t) {
   static const char *const words[] = {
@@ -469,6 +530,25 @@ static int next_issue(const char *s, size_t len, size_t *from,
     if ((is(&x, &t, "FROM") || is(&x, &t, "JOIN")) && unnamed_subquery(&x))
       FOUND(n.at, "a subquery in FROM without a name",
             "name it: FROM (SELECT ...) AS t");
+    if (is(&x, &t, "CONFLICT") && has_next && is(&x, &n, "DO")) {
+      lex_t y = x;
+      tok_t k;
+      lex(&y, &k);
+      if (lex(&y, &k) && is(&y, &k, "UPDATE"))
+        FOUND(t.at, "ON CONFLICT DO UPDATE without the key's columns",
+              "ON CONFLICT (its key's columns) DO UPDATE SET ...");
+    }
+    if (is(&x, &t, "DO") && has_next && is(&x, &n, "UPDATE")) {
+      lex_t y = x;
+      tok_t k;
+      lex(&y, &k);
+      size_t at;
+      if (lex(&y, &k) && is(&y, &k, "SET") && upsert_bare_column(&y, &at))
+        FOUND(at, "a bare column on the right of ON CONFLICT DO UPDATE SET",
+              "name its table: table.column for the row there, "
+              "excluded.column for the one not inserted (PostgreSQL finds "
+              "a bare name ambiguous)");
+    }
     if (is(&x, &t, "GLOB"))
       FOUND(t.at, "GLOB", "LIKE (with % and _)");
     if (is(&x, &t, "PRAGMA"))

@@ -205,8 +205,8 @@ end
 
 function M.add_need(tag, why, initiative)
   exec([[INSERT INTO expertise_needs (tag, why, initiative, added) VALUES (?, ?, ?, ?)
-      ON CONFLICT (tag) DO UPDATE SET why = coalesce(excluded.why, why),
-        initiative = coalesce(excluded.initiative, initiative)]], tag, why, initiative, baton.today())
+      ON CONFLICT (tag) DO UPDATE SET why = coalesce(excluded.why, expertise_needs.why),
+        initiative = coalesce(excluded.initiative, expertise_needs.initiative)]], tag, why, initiative, baton.today())
 end
 
 function M.remove_need(tag)

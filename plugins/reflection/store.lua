@@ -169,7 +169,7 @@ function M.answer(id, person, scores, comments, check)
     local at = baton.today()
     for item, score in pairs(scores) do
       exec([[INSERT INTO reflection_scores (round, person_id, item, score, at) VALUES (?, ?, ?, ?, ?)
-          ON CONFLICT DO UPDATE SET score = excluded.score, at = excluded.at]], id, person, item, score, at)
+          ON CONFLICT (round, person_id, item) DO UPDATE SET score = excluded.score, at = excluded.at]], id, person, item, score, at)
     end
     for item, text in pairs(comments) do
       exec("UPDATE reflection_scores SET comment = ? WHERE round = ? AND person_id = ? AND item = ?",

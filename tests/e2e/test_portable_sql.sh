@@ -31,10 +31,10 @@ if [ "${BATON_TEST_ENGINE:-sqlite}" = postgres ]; then
   test_case "on PostgreSQL a SQLite-only statement is refused before it runs, naming plugin, file and line"
   expect_status 1 baton lite_only add x
   expect_contains "error in plugin 'lite_only'" err
-  expect_contains "$PLUGINS/lite_only/init.lua:9: baton.store: plugin 'lite_only' ran SQL that is refused on PostgreSQL: column 1 of the SQL: \`INSERT OR IGNORE\`" err
+  expect_contains "$PLUGINS/lite_only/init.lua:9: baton.store: plugin 'lite_only' ran SQL that is refused on PostgreSQL (at $PLUGINS/lite_only/init.lua:9): column 1 of the SQL: \`INSERT OR IGNORE\`" err
   expect_contains "instead: INSERT INTO ... ON CONFLICT DO NOTHING" err
   expect_status 1 baton lite_only kinds
-  expect_contains "$PLUGINS/lite_only/init.lua:17: baton.store: plugin 'lite_only' ran SQL that is refused on PostgreSQL: column 8 of the SQL: \`json_extract(\`" err
+  expect_contains "$PLUGINS/lite_only/init.lua:17: baton.store: plugin 'lite_only' ran SQL that is refused on PostgreSQL (at $PLUGINS/lite_only/init.lua:17): column 8 of the SQL: \`json_extract(\`" err
   # Nothing of the refused command was written: the table is empty.
   expect_status 0 psql -X -At "$BATON_DB" -c "SELECT count(*) FROM plugin_lite_only.lite_only_tags"
   expect_lines out 0

@@ -149,7 +149,7 @@ function M.answer(args)
     error(("this term asks %d questions; N must be 1 to %d"):format(n, n), 0)
   end
   assert(baton.store.exec([[INSERT INTO reflection_answers VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT DO UPDATE SET answer = excluded.answer, date = excluded.date]],
+      ON CONFLICT (term, person_id, question) DO UPDATE SET answer = excluded.answer, date = excluded.date]],
     term.name, args.person, args.question, args.text, baton.today()))
   baton.output({ term = term.name, person = args.person, question = args.question })
 end

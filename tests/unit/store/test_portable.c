@@ -80,6 +80,15 @@ static void test_each_sqlite_only_construct_is_named_at_its_column(void **s) {
           "a column without a type", 41);
   refused("CREATE TABLE p_t (a TEXT, b NOT NULL DEFAULT '')",
           "a column without a type", 27);
+  refused("INSERT INTO p_t (k, n) VALUES (?, ?) ON CONFLICT (k) DO UPDATE "
+          "SET n = coalesce(excluded.n, n)",
+          "a bare column on the right of ON CONFLICT DO UPDATE SET", 93);
+  refused("INSERT INTO p_t (k, n) VALUES (?, ?) ON CONFLICT (k) DO UPDATE "
+          "SET m = 1, n = n + 1 WHERE n > 0",
+          "a bare column on the right of ON CONFLICT DO UPDATE SET", 79);
+  refused("INSERT INTO p_t (k, n) VALUES (?, ?) ON CONFLICT DO UPDATE SET n = "
+          "excluded.n",
+          "ON CONFLICT DO UPDATE without the key's columns", 41);
   refused("CREATE TABLE p_t (id INTEGER, user TEXT)",
           "a column named by a reserved word of PostgreSQL", 31);
   refused("CREATE TABLE p_t (\"order\" TEXT, group TEXT)",
@@ -167,6 +176,11 @@ static void test_words_in_strings_names_and_comments_do_not_count(void **s) {
   portable("INSERT INTO p_t (a, b) VALUES (?, ?) ON CONFLICT (a) DO UPDATE "
            "SET b = excluded.b RETURNING id");
   portable("SELECT coalesce(a, '') || b, count(*) FROM p_t GROUP BY 1");
+  portable("INSERT INTO p_t (k, n) VALUES (?, ?) ON CONFLICT (k) DO UPDATE "
+           "SET n = coalesce(excluded.n, p_t.n) + 1, m = CAST(excluded.m AS "
+           "TEXT), o = CASE WHEN p_t.o IS NULL THEN 'x' ELSE NULL END "
+           "WHERE n > 0 RETURNING id");
+  portable("INSERT INTO p_t (k) VALUES (?) ON CONFLICT DO NOTHING");
   portable("SELECT * FROM p_t WHERE a LIKE ? ORDER BY b LIMIT 3 OFFSET ?");
   portable("");
   portable("-- only a comment");
