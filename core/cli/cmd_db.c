@@ -116,7 +116,11 @@ static int cmd_db_copy(baton_cli_t *cli, const baton_cmdspec_t *spec,
                 .tables = cli->opts.json ? json_array() : NULL};
   int err = baton_store_copy(from, to, print_table, &c);
   if (err != 0) {
-    baton__host_report(cli->host, NULL, baton_store_last_error(to), NULL);
+    baton__host_report(cli->host, NULL, baton_store_last_error(to),
+                       to_existed || !to_file
+                           ? "TO was left as it was (the copy is one "
+                             "transaction, rolled back)"
+                           : "TO was left as it was: the new file is removed");
     baton_store_close(from);
     baton_store_close(to);
     /* A TO that did not exist before goes again: "as it was". */
