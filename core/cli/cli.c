@@ -724,8 +724,10 @@ static int count_person(const baton_person_t *p, void *ud) {
 static void doctor_database(doctor_t *d, baton_host_t *h) {
   const char *path = baton__host_db_path(h);
   char what[PATH_MAX + 16], detail[PATH_MAX + 96];
-  snprintf(what, sizeof what, "database %s", path);
-  if (!baton__is_file(path)) {
+  char *shown = baton__sql_is_url(path) ? baton__store_url_public(path) : NULL;
+  snprintf(what, sizeof what, "database %s", shown ? shown : path);
+  free(shown); /* a URL without its password */
+  if (!baton__store_exists(path)) {
     check(d, "info", what, "not created yet; baton people import FILE "
                            "creates it");
     return;

@@ -206,7 +206,7 @@ static int offer_group(const baton_group_t *g, void *ud) {
 static void offer_store(comp_t *c, const baton_argspec_t *a) {
   baton_host_t *h = c->cli->host;
   baton_store_t *s;
-  if (!baton__is_file(baton__host_db_path(h)) || baton__host_store(h, &s) != 0)
+  if (!baton__store_exists(baton__host_db_path(h)) || baton__host_store(h, &s) != 0)
     return;
   if (a->type == BATON_ARG_PERSON)
     baton_people_each(s, NULL, 0, a->inactive, offer_person, c);

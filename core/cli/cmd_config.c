@@ -291,7 +291,7 @@ char *baton__config_doctor(baton_host_t *h, const baton_plugin_t *p,
   *problem = 0;
   baton_store_t *s;
   if (p->m == NULL || p->m->nsettings == 0 ||
-      !baton__is_file(baton__host_db_path(h)) || baton__host_store(h, &s) != 0)
+      !baton__store_exists(baton__host_db_path(h)) || baton__host_store(h, &s) != 0)
     return NULL;
   baton_buf_t b = {0};
   for (size_t i = 0; i < p->m->nsettings; i++) {

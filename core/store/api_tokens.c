@@ -206,7 +206,8 @@ int baton_api_token_check(baton_store_t *s, const char *token, long long now,
   }
   char *who = baton__strdup(baton__col_text(st, 0));
   snprintf(role, role_size, "%s", baton__col_text(st, 1));
-  int revoked = (int)baton__sql_column_int64(st, 2), account = (int)baton__sql_column_int64(st, 3);
+  int revoked = (int)baton__sql_column_int64(st, 2),
+      account = (int)baton__sql_column_int64(st, 3);
   int left = !(int)baton__sql_column_int64(st, 4);
   long long last = baton__sql_column_int64(st, 5);
   baton__sql_finalize(st);
@@ -298,11 +299,12 @@ int baton_api_token_revoke(baton_store_t *s, const char *person,
   if (err != 0)
     return err;
   baton__sql_stmt_t *st;
-  if ((err = baton__store_prepare(s,
-                                  "UPDATE baton_api_tokens SET revoked = ?2 "
-                                  "WHERE person_id = ?1 AND revoked IS NULL "
-                                  "AND (?3 IS NULL OR label = ?3)",
-                                  &st)) != 0)
+  if ((err =
+           baton__store_prepare(s,
+                                "UPDATE baton_api_tokens SET revoked = ?2 "
+                                "WHERE person_id = ?1 AND revoked IS NULL "
+                                "AND (CAST(?3 AS TEXT) IS NULL OR label = ?3)",
+                                &st)) != 0)
     return err;
   baton__bind_text(st, 1, person);
   baton__sql_bind_int64(st, 2, now);
@@ -328,7 +330,8 @@ int baton_api_tokens_each(baton_store_t *s, const char *person,
            s,
            "SELECT t.person_id, p.name, t.label, t.created, t.last_used, "
            "t.revoked FROM baton_api_tokens t JOIN people p ON p.id = "
-           "t.person_id WHERE ?1 IS NULL OR t.person_id = ?1 ORDER BY "
+           "t.person_id WHERE CAST(?1 AS TEXT) IS NULL OR t.person_id = ?1 "
+           "ORDER BY "
            "t.person_id, t.created, t.label",
            &st)) != 0)
     return err;

@@ -73,27 +73,25 @@ static int people_csv(baton_store_t *s, baton_buf_t *b, int excel,
   for (size_t i = 0; i < NPERSON; i++)
     cells[i] = person_columns[i];
   cells[NPERSON] = "active";
-  for (size_t i = 0; i < nkeys; i++) {
+  baton__sql_engine_t engine = baton__sql_engine(s->sql);
+  for (size_t i = 0; i < nkeys && err == 0; i++) {
     cells[NPERSON + 1 + i] = keys[i];
-    baton__buf_printf(&sql, ", json_extract(attrs, ?%zu)", i + 1);
+    if ((err = baton__buf_printf(&sql, ", ")) == 0)
+      err = baton__sql_json_text(&sql, engine, "attrs", keys[i]);
   }
-  if (baton__buf_printf(&sql, " FROM people ORDER BY id") != 0 ||
+  if (err == BATON_EINVAL) {
+    err = baton__store_fail(s, err,
+                            "cannot export attribute names holding '\"': "
+                            "rename the attribute and import again");
+    goto done;
+  }
+  if (err != 0 || baton__buf_printf(&sql, " FROM people ORDER BY id") != 0 ||
       baton__csv_write_row_eol(b, cells, ncols, eol) != 0) {
     err = BATON_ENOMEM;
     goto done;
   }
   if ((err = baton__store_prepare(s, sql.data, &st)) != 0)
     goto done;
-  for (size_t i = 0; i < nkeys; i++) {
-    char *path = baton__asprintf("$.\"%s\"", keys[i]);
-    int brc = path ? baton__sql_bind_text_copy(st, (int)i + 1, path, -1)
-                   : SQLITE_NOMEM;
-    free(path);
-    if (brc != SQLITE_OK) {
-      err = BATON_ENOMEM;
-      goto done;
-    }
-  }
   int rc;
   while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
     for (size_t i = 0; i < NPERSON; i++)

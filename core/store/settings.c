@@ -15,8 +15,8 @@ int baton_settings_each(baton_store_t *s, const char *plugin,
   baton__sql_stmt_t *st;
   int err = baton__store_prepare(s,
                                  "SELECT plugin, key, value FROM "
-                                 "baton_settings WHERE ?1 IS NULL OR plugin "
-                                 "= ?1 ORDER BY plugin, key",
+                                 "baton_settings WHERE CAST(?1 AS TEXT) IS "
+                                 "NULL OR plugin = ?1 ORDER BY plugin, key",
                                  &st);
   if (err != 0)
     return err;

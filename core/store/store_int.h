@@ -13,7 +13,6 @@
 #include "baton/store.h"
 #include "sql.h"
 
-
 /* The bounds of one plugin statement, from baton__store_auth_begin to
  * _end: SQLite may allocate at most `heap` bytes more than it held when the
  * statement began (0: no bound), a text or blob value is at most
@@ -29,7 +28,7 @@ typedef struct {
 
 struct baton_store_s {
   baton__sql_t *sql; /* the connection, on either engine */
-  sqlite3 *db;      /* the same connection on SQLite; NULL on PostgreSQL */
+  sqlite3 *db;       /* the same connection on SQLite; NULL on PostgreSQL */
   char *path;
   char *err;               /* the last failure, for baton_store_last_error */
   int version;             /* core schema version */
@@ -59,6 +58,28 @@ int baton__store_prepare(baton_store_t *s, const char *sql,
 int baton__store_begin(baton_store_t *s);
 int baton__store_commit(baton_store_t *s);
 void baton__store_rollback(baton_store_t *s);
+/* A PostgreSQL URL as it may be shown: without the password (neither
+ * user:password@ nor password=...). Malloc'd; NULL when out of memory. */
+char *baton__store_url_public(const char *url);
+/* Appends to b the SQL of "the value of key `key` in the JSON text of
+ * `column` (an SQL expression), as text", in the engine's spelling:
+ * json_extract(column, '$."key"') on SQLite, (CAST(column AS jsonb) ->>
+ * 'key') on PostgreSQL. The key is any text but '"' and is quoted into the
+ * SQL. Returns 0, BATON_EINVAL (a '"' in key) or BATON_ENOMEM. */
+int baton__sql_json_text(baton_buf_t *b, baton__sql_engine_t e,
+                         const char *column, const char *key);
+/* On PostgreSQL, a number that changes when any transaction that wrote
+ * commits (a hash of pg_current_snapshot(): its list of transactions in
+ * progress and the next id), whoever's connection it was; 0 on SQLite or
+ * when the server cannot be asked. What `baton serve` polls to see
+ * writes, as PRAGMA data_version on SQLite. */
+long long baton__store_pg_version(baton_store_t *s);
+/* Whether a --db target may already hold a database: a file that
+ * exists, or any PostgreSQL URL (only connecting tells). For commands
+ * that must not create a database just by looking. */
+int baton__store_exists(const char *target);
+/* Whether the store is on PostgreSQL. */
+int baton__store_pg(const baton_store_t *s);
 /* The SQLite handle, or NULL on PostgreSQL. */
 sqlite3 *baton__store_db(baton_store_t *s);
 const char *baton__col_text(baton__sql_stmt_t *st, int i);

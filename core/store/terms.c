@@ -128,12 +128,12 @@ static int remove_others(baton_store_t *s, const baton_term_t *rows, size_t n,
   int err = baton__store_exec(s,
                               "CREATE TEMP TABLE IF NOT EXISTS baton_terms_keep"
                               "(kind TEXT, name TEXT, start_date TEXT);"
-                              "DELETE FROM temp.baton_terms_keep",
+                              "DELETE FROM baton_terms_keep",
                               "cannot replace the school calendar");
   baton__sql_stmt_t *st;
   if (err == 0)
     err = baton__store_prepare(s,
-                               "INSERT INTO temp.baton_terms_keep VALUES "
+                               "INSERT INTO baton_terms_keep VALUES "
                                "(?, ?, ?)",
                                &st);
   if (err != 0)
@@ -153,7 +153,7 @@ static int remove_others(baton_store_t *s, const baton_term_t *rows, size_t n,
   err = baton__store_exec(
       s,
       "DELETE FROM baton_terms WHERE NOT EXISTS (SELECT 1 FROM "
-      "temp.baton_terms_keep k WHERE k.kind = baton_terms.kind AND k.name = "
+      "baton_terms_keep k WHERE k.kind = baton_terms.kind AND k.name = "
       "baton_terms.name AND (k.kind = 'term' OR k.start_date = "
       "baton_terms.start_date))",
       "cannot replace the school calendar");
@@ -235,7 +235,7 @@ int baton_terms_remove(baton_store_t *s, const char *name, const char *from,
       s,
       "DELETE FROM baton_terms WHERE name = ?1 AND (kind = 'term' OR NOT "
       "EXISTS (SELECT 1 FROM baton_terms WHERE kind = 'term' AND name = ?1)) "
-      "AND (?2 IS NULL OR start_date = ?2)",
+      "AND (CAST(?2 AS TEXT) IS NULL OR start_date = ?2)",
       &st);
   if (err != 0) {
     baton__store_rollback(s);

@@ -173,9 +173,11 @@ static int invite_one(baton_store_t *s, const char *person, const char *role,
       (err = baton__store_prepare(
            s,
            "INSERT INTO baton_users(person_id, role, created) SELECT id, "
-           "coalesce(?2, 'staff'), ?3 FROM people WHERE id = ?1 AND active ON "
+           "coalesce(?2, 'staff'), ?3 FROM people WHERE id = ?1 AND active = 1 "
+           "ON "
            "CONFLICT "
-           "(person_id) DO UPDATE SET role = coalesce(?2, role), revoked = "
+           "(person_id) DO UPDATE SET role = coalesce(?2, baton_users.role), "
+           "revoked = "
            "NULL",
            &st)) != 0)
     return err;
@@ -188,7 +190,7 @@ static int invite_one(baton_store_t *s, const char *person, const char *role,
   if (rc != SQLITE_DONE)
     return baton__store_fail_sqlite(s, rc, "cannot write the account");
   if (n == 0) { /* no such person, or one who left */
-    err = run(s, "SELECT 1 FROM people WHERE id = ?1 AND NOT active", person, 0,
+    err = run(s, "SELECT 1 FROM people WHERE id = ?1 AND active = 0", person, 0,
               "cannot read the staff list", NULL);
     if (err != 0 && err != FOUND_ROW)
       return err;
@@ -206,8 +208,8 @@ static int invite_one(baton_store_t *s, const char *person, const char *role,
   return insert_hashed(s,
                        "INSERT INTO baton_invitations(token_hash, person_id, "
                        "role, created, expires) SELECT ?1, person_id, role, "
-                       "?4, ?5 FROM baton_users WHERE person_id = ?2 AND ?3 "
-                       "IS NULL",
+                       "?4, ?5 FROM baton_users WHERE person_id = ?2 AND "
+                       "CAST(?3 AS TEXT) IS NULL",
                        h, person, NULL, now, BATON_INVITATION_SECONDS,
                        "cannot write the invitation", NULL);
 }
@@ -678,6 +680,8 @@ int baton_session_end(baton_store_t *s, const char *id) {
 }
 
 int baton_sessions_purge(baton_store_t *s, long long now, int *n) {
-  return run(s, "DELETE FROM baton_sessions WHERE expires <= ?2", NULL, now,
-             "cannot delete the expired sessions", n);
+  return run(s,
+             "DELETE FROM baton_sessions WHERE expires <= ?2 AND "
+             "CAST(?1 AS TEXT) IS NULL",
+             NULL, now, "cannot delete the expired sessions", n);
 }

@@ -35,6 +35,8 @@
 long long baton__serve_db_version(serve_t *sv) {
   sqlite3 *db = baton__store_db(sv->store);
   long long v = 0;
+  if (db == NULL) /* PostgreSQL */
+    return sv->others = baton__store_pg_version(sv->store);
   /* Asked at every poll: prepared once. */
   if (sv->data_version == NULL &&
       sqlite3_prepare_v3(db, "PRAGMA data_version", -1,
@@ -55,6 +57,8 @@ long long baton__serve_db_version(serve_t *sv) {
  * cached answer): their commits as last polled, which is what the event
  * stream has told the dashboards; our own changes counted at once. */
 long long baton__serve_known_version(serve_t *sv) {
+  if (baton__store_db(sv->store) == NULL) /* PostgreSQL: ask the server */
+    return baton__serve_db_version(sv);
   return sv->base + sv->others * 1000003 +
          sqlite3_total_changes64(baton__store_db(sv->store));
 }

@@ -1,0 +1,429 @@
+/* tests/unit/store/test_sql_pg.c: sql.h on a real PostgreSQL (sql_pg.c).
+ *
+ * Each test gets a fresh database on the test cluster named by
+ * BATON_TEST_PG (tests/pg/cluster.sh start DIR prints it); without it the
+ * run fails and says how to start one. Registered as pg/unit/test_sql_pg
+ * when configured with -DBATON_PG_TESTS=ON (./bootstrap test does). */
+#include <limits.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "sql.h"
+
+static const char *maintenance; /* BATON_TEST_PG */
+
+/* A fresh database and a connection to it. */
+typedef struct {
+  char name[64];
+  char *url;
+  baton__sql_t *c;
+} db_t;
+
+/* Runs one statement on a libpq connection to `url`, failing the test if
+ * it fails. */
+static void admin(const char *url, const char *sql) {
+  PGconn *a = PQconnectdb(url);
+  assert_int_equal(PQstatus(a), CONNECTION_OK);
+  PGresult *r = PQexec(a, sql);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+      PQresultStatus(r) != PGRES_TUPLES_OK)
+    fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+  PQclear(r);
+  PQfinish(a);
+}
+
+/* The URL of database `name` on the cluster: the maintenance URL with its
+ * path replaced; `userinfo` (e.g. "baton:pw@") goes before the host part. */
+static char *url_of(const char *name, const char *userinfo) {
+  const char *q = strchr(maintenance, '?');
+  char *u = malloc(strlen(maintenance) + strlen(name) + 64);
+  sprintf(u, "postgresql://%s/%s%s", userinfo, name, q ? q : "");
+  return u;
+}
+
+static int setup(void **state) {
+  static unsigned seq;
+  db_t *d = calloc(1, sizeof *d);
+  snprintf(d->name, sizeof d->name, "sqlpg_%d_%u", (int)getpid(), ++seq);
+  char sql[128];
+  snprintf(sql, sizeof sql, "CREATE DATABASE %s", d->name);
+  admin(maintenance, sql);
+  d->url = url_of(d->name, "");
+  char *err = NULL;
+  int rc = baton__sql_open_postgres(&d->c, d->url, &err);
+  if (rc != SQLITE_OK)
+    fail_msg("cannot open %s: %s", d->url, err ? err : "?");
+  *state = d;
+  return 0;
+}
+
+static int teardown(void **state) {
+  db_t *d = *state;
+  baton__sql_close(d->c);
+  char sql[128];
+  snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", d->name);
+  admin(maintenance, sql);
+  free(d->url);
+  free(d);
+  return 0;
+}
+
+static void exec_ok(baton__sql_t *c, const char *sql) {
+  if (baton__sql_exec(c, sql) != SQLITE_OK)
+    fail_msg("%s: %s", sql, baton__sql_errmsg(c));
+}
+
+static baton__sql_stmt_t *prep(baton__sql_t *c, const char *sql) {
+  baton__sql_stmt_t *st = NULL;
+  if (baton__sql_prepare(c, sql, &st) != SQLITE_OK)
+    fail_msg("%s: %s", sql, baton__sql_errmsg(c));
+  assert_non_null(st);
+  return st;
+}
+
+/* Runs sql (no parameters) and returns the code of its first step. */
+static int step_once(baton__sql_t *c, const char *sql) {
+  baton__sql_stmt_t *st = NULL;
+  int rc = baton__sql_prepare(c, sql, &st);
+  if (rc != SQLITE_OK)
+    return rc;
+  rc = baton__sql_step(st);
+  baton__sql_finalize(st);
+  return rc;
+}
+
+/* ---- placeholders -------------------------------------------------------- */
+
+static void
+test_placeholders_inside_quotes_and_comments_are_untouched(void **state) {
+  db_t *d = *state;
+  baton__sql_stmt_t *st =
+      prep(d->c, "SELECT ?, '?''?', E'\\'?', $$?$$, $tag$ ?$ $tag$, "
+                 "? /* ? /* ? */ ? */ AS \"wh?\" -- ?\n, ?1");
+  assert_int_equal(baton__sql_bind_parameter_count(st), 2);
+  baton__sql_bind_text(st, 1, "one", -1);
+  baton__sql_bind_text(st, 2, "two", -1);
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_int_equal(baton__sql_column_count(st), 7);
+  assert_string_equal(baton__sql_column_text(st, 0), "one");
+  assert_string_equal(baton__sql_column_text(st, 1), "?'?");
+  assert_string_equal(baton__sql_column_text(st, 2), "'?");
+  assert_string_equal(baton__sql_column_text(st, 3), "?");
+  assert_string_equal(baton__sql_column_text(st, 4), " ?$ ");
+  assert_string_equal(baton__sql_column_text(st, 5), "two");
+  assert_string_equal(baton__sql_column_name(st, 5), "wh?");
+  assert_string_equal(baton__sql_column_text(st, 6), "one");
+  assert_int_equal(baton__sql_step(st), SQLITE_DONE);
+  baton__sql_finalize(st);
+}
+
+static void test_numbered_placeholders_follow_sqlite_numbering(void **state) {
+  db_t *d = *state;
+  /* ?3 then ? (= ?4), as SQLite numbers them. */
+  baton__sql_stmt_t *st = prep(d->c, "SELECT ?3::text || ?::text || ?1::text");
+  assert_int_equal(baton__sql_bind_parameter_count(st), 4);
+  baton__sql_bind_text(st, 1, "a", -1);
+  baton__sql_bind_text(st, 2, "b", -1);
+  baton__sql_bind_text(st, 3, "c", -1);
+  baton__sql_bind_text(st, 4, "d", -1);
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_string_equal(baton__sql_column_text(st, 0), "cda");
+  assert_int_equal(baton__sql_bind_text(st, 5, "e", -1), SQLITE_RANGE);
+  baton__sql_finalize(st);
+  assert_int_equal(baton__sql_prepare(d->c, "SELECT ?32767", &st),
+                   SQLITE_RANGE);
+  assert_null(st);
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+static void test_every_type_round_trips(void **state) {
+  db_t *d = *state;
+  exec_ok(d->c, "CREATE TABLE t (n BIGINT, x DOUBLE PRECISION, s TEXT, "
+                "b BYTEA, f BOOLEAN, k INTEGER, m NUMERIC)");
+  static const unsigned char bytes[] = {0, 1, 0, 255, '\\', 'x', 0};
+  const char *unicode = "Zoë Ångström ✓ 日本語 🎓";
+  struct {
+    long long n;
+    double x;
+  } rows[] = {
+      {LLONG_MIN, 0.1}, {LLONG_MAX, -1.7976931348623157e308}, {0, 5e-324}};
+  baton__sql_stmt_t *ins =
+      prep(d->c, "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)");
+  for (int i = 0; i < 3; i++) {
+    baton__sql_reset(ins);
+    baton__sql_bind_int64(ins, 1, rows[i].n);
+    baton__sql_bind_double(ins, 2, rows[i].x);
+    if (i == 0) {
+      baton__sql_bind_text(ins, 3, unicode, -1);
+      baton__sql_bind_blob(ins, 4, bytes, sizeof bytes);
+      baton__sql_bind_int64(ins, 5, 1);
+    } else if (i == 1) {
+      baton__sql_bind_text(ins, 3, "", -1);
+      baton__sql_bind_blob(ins, 4, "", 0);
+      baton__sql_bind_int64(ins, 5, 0);
+    } else {
+      baton__sql_bind_null(ins, 3);
+      baton__sql_bind_null(ins, 4);
+      baton__sql_bind_null(ins, 5);
+    }
+    baton__sql_bind_int64(ins, 6, -7);
+    baton__sql_bind_text(ins, 7, "2.5", -1);
+    assert_int_equal(baton__sql_step(ins), SQLITE_DONE);
+  }
+  baton__sql_finalize(ins);
+
+  baton__sql_stmt_t *st = prep(d->c, "SELECT n, x, s, b, f, k, m FROM t "
+                                     "ORDER BY n");
+  /* LLONG_MIN first */
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_int_equal(baton__sql_column_type(st, 0), SQLITE_INTEGER);
+  assert_true(baton__sql_column_int64(st, 0) == LLONG_MIN);
+  assert_int_equal(baton__sql_column_type(st, 1), SQLITE_FLOAT);
+  assert_true(baton__sql_column_double(st, 1) == 0.1);
+  assert_int_equal(baton__sql_column_type(st, 2), SQLITE_TEXT);
+  assert_string_equal(baton__sql_column_text(st, 2), unicode);
+  assert_int_equal(baton__sql_column_bytes(st, 2), (int)strlen(unicode));
+  assert_int_equal(baton__sql_column_type(st, 3), SQLITE_BLOB);
+  assert_int_equal(baton__sql_column_bytes(st, 3), (int)sizeof bytes);
+  assert_memory_equal(baton__sql_column_blob(st, 3), bytes, sizeof bytes);
+  assert_int_equal(baton__sql_column_type(st, 4), SQLITE_INTEGER);
+  assert_int_equal(baton__sql_column_int64(st, 4), 1);
+  assert_string_equal(baton__sql_column_text(st, 4), "1");
+  assert_int_equal(baton__sql_column_type(st, 5), SQLITE_INTEGER);
+  assert_int_equal(baton__sql_column_int64(st, 5), -7);
+  assert_int_equal(baton__sql_column_type(st, 6), SQLITE_FLOAT);
+  assert_true(baton__sql_column_double(st, 6) == 2.5);
+  /* 0: the NULLs */
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_int_equal(baton__sql_column_int64(st, 0), 0);
+  assert_true(baton__sql_column_double(st, 1) == 5e-324);
+  for (int i = 2; i <= 4; i++) {
+    assert_int_equal(baton__sql_column_type(st, i), SQLITE_NULL);
+    assert_null(baton__sql_column_text(st, i));
+    assert_int_equal(baton__sql_column_bytes(st, i), 0);
+  }
+  /* LLONG_MAX: empty text and blob, false */
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_true(baton__sql_column_int64(st, 0) == LLONG_MAX);
+  assert_true(baton__sql_column_double(st, 1) == -1.7976931348623157e308);
+  assert_int_equal(baton__sql_column_type(st, 2), SQLITE_TEXT);
+  assert_string_equal(baton__sql_column_text(st, 2), "");
+  assert_int_equal(baton__sql_column_type(st, 3), SQLITE_BLOB);
+  assert_int_equal(baton__sql_column_bytes(st, 3), 0);
+  assert_int_equal(baton__sql_column_int64(st, 4), 0);
+  assert_string_equal(baton__sql_column_text(st, 4), "0");
+  assert_int_equal(baton__sql_step(st), SQLITE_DONE);
+  baton__sql_finalize(st);
+}
+
+static void
+test_bind_without_copy_keeps_the_pointer_and_copy_copies(void **state) {
+  db_t *d = *state;
+  char kept[8] = "before", copied[8] = "before";
+  baton__sql_stmt_t *st = prep(d->c, "SELECT ?::text, ?::text");
+  baton__sql_bind_text(st, 1, kept, -1);
+  baton__sql_bind_text_copy(st, 2, copied, -1);
+  strcpy(kept, "after");
+  strcpy(copied, "after");
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_string_equal(baton__sql_column_text(st, 0), "after");
+  assert_string_equal(baton__sql_column_text(st, 1), "before");
+  baton__sql_finalize(st);
+}
+
+/* ---- results and errors -------------------------------------------------- */
+
+static void test_unique_violation_is_constraint_with_detail(void **state) {
+  db_t *d = *state;
+  exec_ok(d->c, "CREATE TABLE u (id BIGINT PRIMARY KEY)");
+  exec_ok(d->c, "INSERT INTO u VALUES (1)");
+  baton__sql_stmt_t *st = prep(d->c, "INSERT INTO u VALUES (?)");
+  baton__sql_bind_int64(st, 1, 1);
+  assert_int_equal(baton__sql_step(st), SQLITE_CONSTRAINT);
+  const char *m = baton__sql_errmsg(d->c);
+  assert_string_equal(m, "duplicate key value violates unique constraint "
+                         "\"u_pkey\"; Key (id)=(1) already exists.");
+  baton__sql_finalize(st);
+  /* NOT NULL is class 23 too */
+  assert_int_equal(baton__sql_exec(d->c, "INSERT INTO u VALUES (NULL)"),
+                   SQLITE_CONSTRAINT);
+}
+
+static void test_statement_timeout_is_interrupt(void **state) {
+  db_t *d = *state;
+  exec_ok(d->c, "SET statement_timeout = 50");
+  assert_int_equal(step_once(d->c, "SELECT pg_sleep(2)"), SQLITE_INTERRUPT);
+  assert_string_equal(baton__sql_errmsg(d->c),
+                      "canceling statement due to statement timeout");
+}
+
+static void test_lock_not_available_is_busy(void **state) {
+  db_t *d = *state;
+  exec_ok(d->c, "CREATE TABLE l (id BIGINT); INSERT INTO l VALUES (1)");
+  PGconn *other = PQconnectdb(d->url);
+  PQclear(PQexec(other, "BEGIN; SELECT * FROM l FOR UPDATE"));
+  assert_int_equal(step_once(d->c, "SELECT * FROM l FOR UPDATE NOWAIT"),
+                   SQLITE_BUSY);
+  PQfinish(other);
+}
+
+static void test_mistakes_say_what_without_prefix(void **state) {
+  db_t *d = *state;
+  baton__sql_stmt_t *st = (baton__sql_stmt_t *)1;
+  assert_int_equal(baton__sql_prepare(d->c, "SELECT * FROM nope", &st),
+                   SQLITE_ERROR);
+  assert_null(st);
+  assert_string_equal(baton__sql_errmsg(d->c),
+                      "relation \"nope\" does not exist");
+  assert_int_equal(baton__sql_exec(d->c, "SELEC 1"), SQLITE_ERROR);
+  assert_string_equal(baton__sql_errmsg(d->c),
+                      "syntax error at or near \"SELEC\"");
+  /* permission: a role that may not read the table */
+  exec_ok(d->c, "CREATE TABLE secret (x TEXT); CREATE ROLE sqlpg_nobody;"
+                "SET ROLE sqlpg_nobody");
+  assert_int_equal(step_once(d->c, "SELECT * FROM secret"), SQLITE_AUTH);
+  exec_ok(d->c, "RESET ROLE; DROP TABLE secret; DROP ROLE sqlpg_nobody");
+}
+
+static void test_errmsg_never_holds_the_password(void **state) {
+  db_t *d = *state;
+  /* libpq echoes a malformed URL's token, here the password. */
+  char *bad = url_of(d->name, "baton:s3cret%zzPW@");
+  baton__sql_t *c = NULL;
+  char *err = NULL;
+  assert_int_equal(baton__sql_open_postgres(&c, bad, &err), SQLITE_CANTOPEN);
+  assert_null(c);
+  assert_non_null(err);
+  assert_null(strstr(err, "s3cret"));
+  assert_non_null(strstr(err, "***")); /* the rest is still said */
+  free(err);
+  free(bad);
+  /* A server message quoting it (trust auth ignores the password). */
+  char *good = url_of(d->name, "baton:s3cretPW@");
+  assert_int_equal(baton__sql_open_postgres(&c, good, &err), SQLITE_OK);
+  assert_int_equal(step_once(c, "SELECT 's3cretPW'::int"), SQLITE_ERROR);
+  assert_null(strstr(baton__sql_errmsg(c), "s3cretPW"));
+  assert_non_null(strstr(baton__sql_errmsg(c), "invalid input syntax"));
+  baton__sql_close(c);
+  free(good);
+}
+
+static void test_changes_count_the_last_write(void **state) {
+  db_t *d = *state;
+  exec_ok(d->c, "CREATE TABLE c (id BIGINT)");
+  exec_ok(d->c, "INSERT INTO c VALUES (1), (2), (3)");
+  assert_int_equal(baton__sql_changes(d->c), 3);
+  assert_int_equal(step_once(d->c, "UPDATE c SET id = id + 10 WHERE id > 1"),
+                   SQLITE_DONE);
+  assert_int_equal(baton__sql_changes(d->c), 2);
+  /* A SELECT leaves it as it was. */
+  assert_int_equal(step_once(d->c, "SELECT * FROM c"), SQLITE_ROW);
+  assert_int_equal(baton__sql_changes(d->c), 2);
+  baton__sql_stmt_t *st = prep(d->c, "DELETE FROM c RETURNING id");
+  int rows = 0;
+  while (baton__sql_step(st) == SQLITE_ROW)
+    rows++;
+  baton__sql_finalize(st);
+  assert_int_equal(rows, 3);
+  assert_int_equal(baton__sql_changes(d->c), 3);
+}
+
+static void test_tail_is_past_the_first_top_level_semicolon(void **state) {
+  db_t *d = *state;
+  const char *sql = "  SELECT $$a;b$$, ';' /* ; */ -- ;\n; SELECT 2;\n"
+                    "-- only a comment ;\n";
+  const char *tail = NULL;
+  baton__sql_stmt_t *st = NULL;
+  assert_int_equal(baton__sql_prepare_tail(d->c, sql, &st, &tail), SQLITE_OK);
+  assert_string_equal(tail, " SELECT 2;\n-- only a comment ;\n");
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_string_equal(baton__sql_column_text(st, 0), "a;b");
+  baton__sql_finalize(st);
+  assert_int_equal(baton__sql_prepare_tail(d->c, tail, &st, &tail), SQLITE_OK);
+  assert_string_equal(tail, "\n-- only a comment ;\n");
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_int_equal(baton__sql_column_int64(st, 0), 2);
+  baton__sql_finalize(st);
+  /* What is left holds no statement. */
+  st = (baton__sql_stmt_t *)1;
+  assert_int_equal(baton__sql_prepare_tail(d->c, tail, &st, &tail), SQLITE_OK);
+  assert_null(st);
+  assert_string_equal(tail, "");
+}
+
+static void test_in_transaction_follows_the_session(void **state) {
+  db_t *d = *state;
+  assert_false(baton__sql_in_transaction(d->c));
+  exec_ok(d->c, "BEGIN");
+  assert_true(baton__sql_in_transaction(d->c));
+  assert_int_equal(baton__sql_exec(d->c, "SELECT 1/0"), SQLITE_ERROR);
+  assert_true(baton__sql_in_transaction(d->c)); /* failed, still open */
+  exec_ok(d->c, "ROLLBACK");
+  assert_false(baton__sql_in_transaction(d->c));
+}
+
+/* ---- a lost connection --------------------------------------------------- */
+
+static void test_lost_connection_resets_once_then_works(void **state) {
+  db_t *d = *state;
+  baton__sql_stmt_t *kept = prep(d->c, "SELECT ?::int + 1");
+  baton__sql_bind_int64(kept, 1, 41);
+  baton__sql_stmt_t *pid = prep(d->c, "SELECT pg_backend_pid()");
+  assert_int_equal(baton__sql_step(pid), SQLITE_ROW);
+  char sql[96];
+  snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)",
+           baton__sql_column_int64(pid, 0));
+  baton__sql_finalize(pid);
+  admin(d->url, sql);
+  usleep(100 * 1000);
+  /* The call that finds it gone fails and says so... */
+  assert_int_equal(step_once(d->c, "SELECT 1"), SQLITE_IOERR);
+  assert_non_null(strstr(baton__sql_errmsg(d->c), "lost the connection"));
+  assert_false(baton__sql_in_transaction(d->c));
+  /* ...the next reconnects, and statements prepared before still run. */
+  assert_int_equal(step_once(d->c, "SELECT 1"), SQLITE_ROW);
+  assert_int_equal(baton__sql_step(kept), SQLITE_ROW);
+  assert_int_equal(baton__sql_column_int64(kept, 0), 42);
+  baton__sql_finalize(kept);
+}
+
+int main(void) {
+  maintenance = getenv("BATON_TEST_PG");
+  if (maintenance == NULL || *maintenance == '\0') {
+    fprintf(stderr,
+            "test_sql_pg needs a PostgreSQL: BATON_TEST_PG is not set. Start "
+            "the test cluster with `tests/pg/cluster.sh start build/pg` and "
+            "export BATON_TEST_PG=the URL it prints (./bootstrap test does "
+            "both).\n");
+    return 1;
+  }
+  const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+      T(test_placeholders_inside_quotes_and_comments_are_untouched),
+      T(test_numbered_placeholders_follow_sqlite_numbering),
+      T(test_every_type_round_trips),
+      T(test_bind_without_copy_keeps_the_pointer_and_copy_copies),
+      T(test_unique_violation_is_constraint_with_detail),
+      T(test_statement_timeout_is_interrupt),
+      T(test_lock_not_available_is_busy),
+      T(test_mistakes_say_what_without_prefix),
+      T(test_errmsg_never_holds_the_password),
+      T(test_changes_count_the_last_write),
+      T(test_tail_is_past_the_first_top_level_semicolon),
+      T(test_in_transaction_follows_the_session),
+      T(test_lost_connection_resets_once_then_works),
+#undef T
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
