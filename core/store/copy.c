@@ -559,8 +559,43 @@ static int verify(baton_store_t *to, const table_t *t) {
   return 0;
 }
 
-/* PostgreSQL: an identity column's sequence starts after the copied ids,
- * so the next row inserted there does not take an id already used. */
+/* PostgreSQL: the sequence of t's identity (or serial) column `c`, if it
+ * has one, starts after the copied ids, so the next row inserted there
+ * does not take an id already used. */
+static int advance_sequence(baton_store_t *to, const table_t *t, size_t c,
+                            const char *q) {
+  baton__sql_stmt_t *st;
+  int rc =
+      baton__sql_prepare(to->sql, "SELECT pg_get_serial_sequence(?, ?)", &st);
+  if (rc != SQLITE_OK)
+    return fail_to(to, rc, "cannot find an id sequence");
+  baton__sql_bind_text(st, 1, q, -1);
+  baton__sql_bind_text(st, 2, t->names[c], -1);
+  rc = baton__sql_step(st);
+  char *seq = rc == SQLITE_ROW && baton__col_text(st, 0)
+                  ? baton__strdup(baton__col_text(st, 0))
+                  : NULL;
+  baton__sql_finalize(st);
+  if (rc != SQLITE_ROW)
+    return fail_to(to, rc, "cannot find an id sequence");
+  if (seq == NULL)
+    return 0; /* no sequence (or no memory: then the next insert says so) */
+  char *sql = baton__asprintf(
+      "SELECT setval(?, coalesce(max(%s), 0) + 1, false) FROM %s", t->cols[c],
+      q);
+  rc = sql ? baton__sql_prepare(to->sql, sql, &st) : SQLITE_NOMEM;
+  free(sql);
+  if (rc == SQLITE_OK) {
+    baton__sql_bind_text(st, 1, seq, -1);
+    rc = baton__sql_step(st);
+    baton__sql_finalize(st);
+  }
+  free(seq);
+  if (rc != SQLITE_ROW)
+    return fail_to(to, rc, "cannot move an id sequence past the copied ids");
+  return 0;
+}
+
 static int advance_sequences(baton_store_t *to, const table_t *t) {
   if (!PG(to))
     return 0;
@@ -568,28 +603,9 @@ static int advance_sequences(baton_store_t *to, const table_t *t) {
   if (q == NULL)
     return oom(to);
   int err = 0;
-  for (size_t c = 0; c < t->ncols && err == 0; c++) {
-    char *sql = baton__asprintf(
-        "SELECT setval(s, coalesce((SELECT max(%s) FROM %s), 0) + 1, false) "
-        "FROM pg_get_serial_sequence(?, ?) s WHERE s IS NOT NULL",
-        t->cols[c], q);
-    if (sql == NULL) {
-      err = oom(to);
-      break;
-    }
-    baton__sql_stmt_t *st;
-    int rc = baton__sql_prepare(to->sql, sql, &st);
-    free(sql);
-    if (rc == SQLITE_OK) {
-      baton__sql_bind_text(st, 1, q, -1);
-      baton__sql_bind_text(st, 2, t->names[c], -1);
-      while ((rc = baton__sql_step(st)) == SQLITE_ROW)
-        ;
-      baton__sql_finalize(st);
-    }
-    if (rc != SQLITE_OK && rc != SQLITE_DONE)
-      err = fail_to(to, rc, "cannot move an id sequence past the copied ids");
-  }
+  for (size_t c = 0; c < t->ncols && err == 0; c++)
+    if (t->pk[c] > 0 && !t->text[c])
+      err = advance_sequence(to, t, c, q);
   free(q);
   return err;
 }
