@@ -13,8 +13,9 @@
 #include <sqlite3.h>
 
 #include "baton/store.h"
-#include "http.h"
 #include "builtin.h"
+#include "http.h"
+#include "portable.h"
 
 /* ---- global flags ---------------------------------------------------------*/
 
@@ -677,7 +678,25 @@ static void doctor_settings(doctor_t *d, baton_plugin_t *p) {
   free(detail);
 }
 
-static void doctor_plugin(doctor_t *d, baton_plugin_t *p) {
+/* A plugin's SQL outside the portable subset (portable.h): a warning
+ * each, naming the file and line; it runs on SQLite, not on PostgreSQL. */
+typedef struct {
+  doctor_t *d;
+  const baton_plugin_t *p;
+} doctor_sql_t;
+
+static int doctor_sql_issue(const char *file, int line,
+                            const baton__sql_portable_issue_t *is, void *ud) {
+  doctor_sql_t *ds = ud;
+  char what[PATH_MAX + 300];
+  snprintf(what, sizeof what, "SQL of %s at %s:%d", ds->p->name, file, line);
+  char *why = baton__sql_portable_sentence(is);
+  check(ds->d, "warn", what, why ? why : is->what);
+  free(why);
+  return 0;
+}
+
+static void doctor_plugin_runs(doctor_t *d, baton_plugin_t *p) {
   char what[256];
   snprintf(what, sizeof what, "plugin %s %s (%s)", p->name,
            baton_plugin_version(p), p->dir);
@@ -710,6 +729,14 @@ static void doctor_plugin(doctor_t *d, baton_plugin_t *p) {
         r.detail ? r.detail : "health() passed");
   free(r.detail);
   doctor_settings(d, p);
+}
+
+/* A plugin: it loads, its health() passes, its settings, its SQL. */
+static void doctor_plugin(doctor_t *d, baton_plugin_t *p) {
+  doctor_plugin_runs(d, p);
+  doctor_sql_t ds = {d, p};
+  if (p->state != BATON_PLUGIN_SHADOWED && !p->is_script)
+    baton__sql_portable_scan_dir(p->dir, doctor_sql_issue, &ds);
 }
 
 static int count_person(const baton_person_t *p, void *ud) {

@@ -223,6 +223,9 @@ int baton__cmd_test(baton_cli_t *cli, const baton_cmdspec_t *spec,
     free(files);
   }
   free(list);
+  for (size_t i = 0; i < c.nwarned; i++)
+    free(c.warned[i]);
+  free(c.warned);
   fprintf(cli->out, "%d passed, %d failed\n", c.passed, c.failed);
   if (cli->host->signal)
     return 128 + cli->host->signal;

@@ -105,7 +105,12 @@ typedef struct {
   const char *tmp_dir;      /* the file's scratch folder, removed after it */
   baton_plugin_t **scripts; /* run_script's, freed after the file */
   size_t nscripts;
+  char **warned; /* SQL warnings printed (lua_store.c), freed after the run */
+  size_t nwarned;
 } baton_test_counts_t;
+/* The registry key of a test file's counts (a light userdata), set by
+ * baton__test_start: baton.store warns through it. */
+extern const char baton__test_counts_key;
 /* Runs a test file in p's (loaded) state as a task: installs test(),
  * expect(), run() and the other test globals, then runs every test and
  * counts them. Returns 0 when started (the end comes through done_cb) or

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "bindings.h"
+#include "portable.h"
 
 /* ---- common -------------------------------------------------------------- */
 
@@ -753,15 +754,112 @@ static stmt_box_t *push_box(lua_State *L, baton_store_t *s) {
   return b;
 }
 
+/* The file and line of the plugin's Lua code that called baton.store (the
+ * first frame of a file with a line), into buf. */
+static void caller_where(lua_State *L, char *buf, size_t n) {
+  lua_Debug ar;
+  for (int level = 1; lua_getstack(L, level, &ar); level++)
+    if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 &&
+        ar.source[0] == '@') {
+      snprintf(buf, n, "%s:%d", ar.source + 1, ar.currentline);
+      return;
+    }
+  snprintf(buf, n, "(unknown file)");
+}
+
+/* Under `baton test` on SQLite: prints the warning for SQL outside the
+ * portable subset (why), once per plugin, place and statement in the whole
+ * run. */
+static void warn_not_portable(lua_State *L, baton_plugin_t *p,
+                              baton_test_counts_t *c, const char *sql,
+                              const char *what, const char *why) {
+  char where[PATH_MAX + 32];
+  caller_where(L, where, sizeof where);
+  char *key = baton__asprintf("%s\n%s\n%s", p->name, where, sql);
+  if (key == NULL)
+    return;
+  for (size_t i = 0; i < c->nwarned; i++)
+    if (strcmp(c->warned[i], key) == 0) {
+      free(key);
+      return;
+    }
+  char **w = realloc(c->warned, (c->nwarned + 1) * sizeof *w);
+  if (w == NULL) {
+    free(key);
+    return;
+  }
+  c->warned = w;
+  c->warned[c->nwarned++] = key;
+  fprintf(c->out,
+          "  warn  plugin '%s', %s: this SQL would be refused on "
+          "PostgreSQL: %s%s\n",
+          p->name, where, what, why);
+}
+
+/* Whether sql is in the portable subset, as the plugin's engine needs
+ * it: on PostgreSQL SQL outside it raises (the plugin's mistake) with the
+ * sentence, prefixed by `what` (e.g. "step 2 of baton.store.migrate: ");
+ * on SQLite it runs, with a warning under `baton test`. Returns 1 on
+ * PostgreSQL, 0 on SQLite. */
+static int portable_gate(lua_State *L, baton_store_t *s, baton_plugin_t *p,
+                         const char *sql, const char *what) {
+  int pg = baton__sql_engine(s->sql) == BATON_SQL_POSTGRES;
+  baton_test_counts_t *tc = NULL;
+  if (!pg) {
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &baton__test_counts_key) ==
+        LUA_TLIGHTUSERDATA)
+      tc = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (tc == NULL)
+      return 0;
+  }
+  void **slot = baton__lua_box(L, sizeof *slot, baton__lua_box_free);
+  *slot = baton__sql_portable_check(sql);
+  if (*slot != NULL && pg)
+    luaL_error(L,
+               "baton.store: plugin '%s' ran SQL that is refused on "
+               "PostgreSQL: %s%s",
+               p->name, what, (char *)*slot);
+  if (*slot != NULL)
+    warn_not_portable(L, p, tc, sql, what, *slot);
+  lua_pop(L, 1); /* the box frees the sentence */
+  return pg;
+}
+
+/* The SQL a plugin statement runs as: on SQLite, sql as it is (nothing
+ * pushed); on PostgreSQL (after portable_gate) rewritten to PostgreSQL's
+ * types and, for baton.store.insert, returning the new row; the text is
+ * pushed (with its box below it) and anchored there. */
+static const char *portable_sql(lua_State *L, baton_store_t *s,
+                                baton_plugin_t *p, const char *sql,
+                                int insert) {
+  if (!portable_gate(L, s, p, sql, ""))
+    return sql;
+  void **slot = baton__lua_box(L, sizeof *slot, baton__lua_box_free);
+  *slot = baton__sql_portable_rewrite(BATON_SQL_POSTGRES, sql);
+  if (*slot != NULL && insert) {
+    char *r = baton__sql_portable_returning(*slot);
+    free(*slot);
+    *slot = r;
+  }
+  if (*slot == NULL)
+    luaL_error(L, "baton.store: out of memory");
+  lua_pushstring(L, *slot);
+  return lua_tostring(L, -1);
+}
+
 /* Prepares sql (at first - 1) as the running plugin, within the plugin's
  * bounds, and binds the arguments from index `first` to the top of the
  * stack. The statement lives in a box pushed on top, which run() closes.
  * Raises a Lua error naming the refused table or the SQL mistake (the box
- * cleans up as the error unwinds). */
+ * cleans up as the error unwinds). insert: the statement is
+ * baton.store.insert's, which must give the new row's id. */
 static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
-                           const char *who, int first, const char *fn) {
+                           const char *who, int first, const char *fn,
+                           int insert) {
   const char *sql = baton__lua_checkcstring(L, first - 1, fn, "the SQL");
   int n = lua_gettop(L) - first + 1; /* the values to bind */
+  sql = portable_sql(L, s, p, sql, insert);
   stmt_box_t *box = push_box(L, s);
   baton_store_bounds_t b = bounds_of(p);
   baton__store_auth_begin(s, who, &b);
@@ -841,6 +939,28 @@ static void push_column(lua_State *L, baton__sql_stmt_t *st, int i) {
   }
 }
 
+/* A row that baton.store.insert's RETURNING gave on PostgreSQL
+ * (baton__sql_portable_returning): when the row is new (not one that ON
+ * CONFLICT DO UPDATE changed), *inserted is set and *id is its `id`
+ * column, if it has an integer one. The last such row wins, as SQLite's
+ * last_insert_rowid. */
+static void returned_row(baton__sql_stmt_t *st, long long *id, int *inserted) {
+  int nc = baton__sql_column_count(st), fresh = 1;
+  long long v = 0;
+  for (int i = 0; i < nc; i++) {
+    const char *name = baton__sql_column_name(st, i);
+    if (strcmp(name, BATON_SQL_INSERTED) == 0)
+      fresh = baton__sql_column_int64(st, i) != 0;
+    else if (strcmp(name, "id") == 0 &&
+             baton__sql_column_type(st, i) == SQLITE_INTEGER)
+      v = baton__sql_column_int64(st, i);
+  }
+  if (fresh) {
+    *inserted = 1;
+    *id = v;
+  }
+}
+
 /* Runs the boxed statement (on top of the stack) to the end, collecting
  * rows into an array when rows > 0 (at most `max` rows; 0 = all), then
  * closes the box. Its result: the rows; the number of rows changed (rows
@@ -859,7 +979,11 @@ static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   if (s->db != NULL)
     sqlite3_set_last_insert_rowid(s->db, 0);
   int rc, n = 0;
+  long long returned = 0; /* PostgreSQL's insert: the new row's id */
+  int inserted = 0;       /* and whether it inserted one */
   while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
+    if (rows < 0)
+      returned_row(st, &returned, &inserted);
     if (rows <= 0 || (max && n >= max))
       continue;
     int nc = baton__sql_column_count(st);
@@ -885,8 +1009,13 @@ static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   }
   if (rows == 0)
     lua_pushinteger(L, baton__sql_changes(s->sql));
-  if (rows < 0) { /* insert: the new row's id, or false */
-    long long id = s->db != NULL ? sqlite3_last_insert_rowid(s->db) : 0;
+  if (rows < 0 && s->db == NULL) { /* PostgreSQL: what RETURNING gave */
+    if (returned != 0)
+      lua_pushinteger(L, (lua_Integer)returned);
+    else
+      lua_pushboolean(L, inserted);
+  } else if (rows < 0) { /* insert: the new row's id, or false */
+    long long id = sqlite3_last_insert_rowid(s->db);
     if (id != 0 && baton__sql_changes(s->sql) > 0)
       lua_pushinteger(L, (lua_Integer)id);
     else
@@ -922,7 +1051,8 @@ static int store_exec(lua_State *L) {
   if (s == NULL)
     return 3;
   return run(L, s, p,
-             prepare(L, s, p, table_prefix(L, p), 2, "baton.store.exec"), 0, 0);
+             prepare(L, s, p, table_prefix(L, p), 2, "baton.store.exec", 0), 0,
+             0);
 }
 
 static int store_insert(lua_State *L) {
@@ -931,8 +1061,8 @@ static int store_insert(lua_State *L) {
   if (s == NULL)
     return 3;
   return run(L, s, p,
-             prepare(L, s, p, table_prefix(L, p), 2, "baton.store.insert"), -1,
-             0);
+             prepare(L, s, p, table_prefix(L, p), 2, "baton.store.insert", 1),
+             -1, 0);
 }
 
 static int store_query(lua_State *L) {
@@ -941,7 +1071,7 @@ static int store_query(lua_State *L) {
   if (s == NULL)
     return 3;
   return run(L, s, p,
-             prepare(L, s, p, table_prefix(L, p), 2, "baton.store.query"), 1,
+             prepare(L, s, p, table_prefix(L, p), 2, "baton.store.query", 0), 1,
              0);
 }
 
@@ -950,9 +1080,9 @@ static int store_first(lua_State *L) {
   baton_store_t *s = store_of(L, &p);
   if (s == NULL)
     return 3;
-  int r =
-      run(L, s, p, prepare(L, s, p, table_prefix(L, p), 2, "baton.store.first"),
-          1, 1);
+  int r = run(L, s, p,
+              prepare(L, s, p, table_prefix(L, p), 2, "baton.store.first", 0),
+              1, 1);
   if (r != 1)
     return r;
   lua_rawgeti(L, -1, 1);
@@ -980,6 +1110,30 @@ static int l_store_query(lua_State *L) {
 /* baton.store.first(sql, ...) -> the first row, or nil. */
 static int l_store_first(lua_State *L) {
   return protected_store_call(L, store_first);
+}
+
+/* baton.store.json(column, key) -> the SQL text of "the value of key in
+ * the JSON of column, as text" on the store's engine, to put in a
+ * statement: CAST(json_extract(data, '$.kind') AS TEXT) on SQLite,
+ * (data::jsonb #>> '{kind}') on PostgreSQL. column and key are names, never
+ * values from users: anything but letters, digits, '_' and inner dots
+ * raises. */
+static int l_store_json(lua_State *L) {
+  const char *fn = "baton.store.json";
+  const char *column = baton__lua_checkcstring(L, 1, fn, "the column");
+  const char *key = baton__lua_checkcstring(L, 2, fn, "the key");
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL)
+    return 3;
+  const char *why;
+  void **slot = baton__lua_box(L, sizeof *slot, baton__lua_box_free);
+  *slot =
+      baton__sql_portable_json(baton__sql_engine(s->sql), column, key, &why);
+  if (*slot == NULL)
+    return luaL_error(L, "%s: %s (got column '%s', key '%s')", fn,
+                      why ? why : "out of memory", column, key);
+  lua_pushstring(L, *slot);
+  return 1;
 }
 
 /* Ends what l_store_transaction began: the outermost transaction with
@@ -1059,6 +1213,11 @@ static int l_store_migrate(lua_State *L) {
   baton_store_t *s = store_of(L, &p);
   if (s == NULL)
     return 3;
+  for (lua_Integer i = 0; i < n; i++) {
+    char what[64];
+    snprintf(what, sizeof what, "step %d of baton.store.migrate: ", (int)i + 1);
+    portable_gate(L, s, p, steps[i], what);
+  }
   char *component = baton__asprintf("plugin/%s", table_prefix(L, p));
   if (component == NULL)
     return luaL_error(L, "out of memory");
@@ -1113,6 +1272,7 @@ void baton__lua_open_store(lua_State *L, baton_plugin_t *p) {
                                    {"first", l_store_first},
                                    {"transaction", l_store_transaction},
                                    {"migrate", l_store_migrate},
+                                   {"json", l_store_json},
                                    {NULL, NULL}};
   set_funcs(L, "people", people); /* [baton] */
   set_funcs(L, "groups", groups);

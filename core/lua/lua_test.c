@@ -465,6 +465,8 @@ static int l_report(lua_State *L) {
   return 0;
 }
 
+const char baton__test_counts_key = 0;
+
 int baton__test_start(baton_plugin_t *p, const char *file,
                       baton_test_counts_t *counts,
                       void (*done_cb)(baton_task_t *)) {
@@ -483,6 +485,8 @@ int baton__test_start(baton_plugin_t *p, const char *file,
     lua_pushcfunction(L, f->func);
     lua_setglobal(L, f->name);
   }
+  lua_pushlightuserdata(L, counts); /* baton.store's warnings go there */
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &baton__test_counts_key);
   lua_pushlightuserdata(L, counts);
   lua_pushcclosure(L, l_tmp_path, 1);
   lua_setglobal(L, "tmp_path");

@@ -183,13 +183,15 @@ M.EVIDENCE_KINDS = "mentor.pair, coach.*, inquiry.*, evidence.*"
 --- for events logged before this plugin was installed, and each event
 --- counts once.
 function M.evidence_events()
-  local rows = assert(baton.store.query([[SELECT id, at, plugin, kind, json_extract(data, '$.expertise') AS expertise FROM events
-      WHERE (kind = 'mentor.pair' OR kind LIKE 'coach.%' OR kind LIKE 'inquiry.%' OR kind LIKE 'evidence.%')
-        AND json_valid(data) AND json_extract(data, '$.expertise') IS NOT NULL ORDER BY id]]))
+  -- (The core writes only JSON into events.data: baton.events.log checks it.)
+  local expertise = baton.store.json("data", "expertise")
+  local rows = assert(baton.store.query(([[SELECT id, at, plugin, kind, %s AS expertise FROM events
+      WHERE (kind = 'mentor.pair' OR kind LIKE 'coach.%%' OR kind LIKE 'inquiry.%%' OR kind LIKE 'evidence.%%')
+        AND %s IS NOT NULL ORDER BY id]]):format(expertise, expertise)))
   for _, r in ipairs(rows) do
     local text = r.expertise
     local ok, v = pcall(baton.json.decode, text)
-    -- json_extract gives a JSON text for a list, the value itself for a scalar.
+    -- The value as text: a JSON text for a list, the text itself for a string.
     r.expertise = ok and type(v) == "table" and v or text
   end
   return rows

@@ -141,7 +141,7 @@ function M.update_phase(id, pos, u, check)
     if #u.owners > 0 then
       exec("DELETE FROM inquiry_owners WHERE cycle = ? AND pos = ?", id, pos)
       for _, person in ipairs(u.owners) do
-        exec("INSERT OR IGNORE INTO inquiry_owners (cycle, pos, person) VALUES (?, ?, ?)", id, pos, person)
+        exec("INSERT INTO inquiry_owners (cycle, pos, person) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", id, pos, person)
       end
     end
     if u.done then

@@ -296,7 +296,7 @@ function M.set_step(ini, n, change, today, by, forced)
     if change.owners then
       check(baton.store.exec("DELETE FROM kotter_owners WHERE initiative = ? AND step = ?", ini.id, n))
       for _, id in ipairs(change.owners) do
-        check(baton.store.exec("INSERT OR IGNORE INTO kotter_owners VALUES (?, ?, ?)", ini.id, n, id))
+        check(baton.store.exec("INSERT INTO kotter_owners VALUES (?, ?, ?) ON CONFLICT DO NOTHING", ini.id, n, id))
       end
       after.owners = owners_of(ini, n)
     end
@@ -380,7 +380,7 @@ function M.change_coalition(ini, action, ids, today, by)
     for _, id in ipairs(ids) do
       local n
       if action == "add" then
-        n = check(baton.store.exec("INSERT OR IGNORE INTO kotter_coalition VALUES (?, ?, ?)", ini.id, id, today))
+        n = check(baton.store.exec("INSERT INTO kotter_coalition VALUES (?, ?, ?) ON CONFLICT DO NOTHING", ini.id, id, today))
       else
         n = check(baton.store.exec("DELETE FROM kotter_coalition WHERE initiative = ? AND person_id = ?", ini.id, id))
       end

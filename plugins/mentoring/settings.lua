@@ -20,6 +20,8 @@ local check = M.check
 -- the saves checked inside their transaction (issue 13).
 local LATER_DUPLICATE = [[ended IS NULL AND EXISTS (SELECT 1 FROM mentoring_pairs k
   WHERE k.mentee = mentoring_pairs.mentee AND k.ended IS NULL AND k.id < mentoring_pairs.id)]]
+-- The rows of mentoring_settings that name the pairs migration 2 ended.
+local REPAIRED_KEYS = "key = 'repaired_duplicates' OR key LIKE 'repaired_duplicates/%'"
 local REPAIRED = "a second active mentor for the same mentee, made by two saves at once; "
   .. "the earlier pair was kept"
 
@@ -40,14 +42,15 @@ local MIGRATIONS = {
   -- 2: one active mentor per mentee, said by the database. A database that
   -- already holds duplicates is repaired the same way every time: each
   -- mentee keeps its earliest active pair (the first save's whole cohort)
-  -- and the later ones end today with the reason above. Their ids are
-  -- kept under 'repaired_duplicates' so that M.migrate can write their
-  -- "mentor.end" events and tell the coordinator (SQL cannot log events).
+  -- and the later ones end with the reason above. Their ids are kept
+  -- under 'repaired_duplicates/ID' so that M.migrate can write their
+  -- "mentor.end" events, date their end (baton.today()) and tell the
+  -- coordinator (SQL cannot log events). Portable SQL (docs/plugins.md):
+  -- it runs on SQLite and PostgreSQL alike.
   [[INSERT INTO mentoring_settings (key, value)
-      SELECT 'repaired_duplicates', ids FROM (
-        SELECT group_concat(id) AS ids FROM mentoring_pairs WHERE ]] .. LATER_DUPLICATE .. [[)
-      WHERE ids IS NOT NULL;
-    UPDATE mentoring_pairs SET ended = date('now', 'localtime'), end_reason = ']] .. REPAIRED .. [['
+      SELECT 'repaired_duplicates/' || CAST(id AS TEXT), CAST(id AS TEXT) FROM mentoring_pairs
+       WHERE ]] .. LATER_DUPLICATE .. [[;
+    UPDATE mentoring_pairs SET ended = CURRENT_DATE, end_reason = ']] .. REPAIRED .. [['
       WHERE ]] .. LATER_DUPLICATE .. [[;
     CREATE UNIQUE INDEX mentoring_pairs_one_active ON mentoring_pairs(mentee) WHERE ended IS NULL;]],
 }
@@ -55,16 +58,21 @@ local MIGRATIONS = {
 -- After migration 2 repaired duplicates: their "mentor.end" events, once,
 -- and a warning that names them.
 local function log_repair()
-  if not check(baton.store.first("SELECT 1 FROM mentoring_settings WHERE key = 'repaired_duplicates'")) then
+  if not check(baton.store.first("SELECT 1 FROM mentoring_settings WHERE " .. REPAIRED_KEYS)) then
     return
   end
   local ended = baton.store.transaction(function()
-    local row = check(baton.store.first("SELECT value FROM mentoring_settings WHERE key = 'repaired_duplicates'"))
-    if not row then return {} end -- another baton logged them meanwhile
+    local rows = check(baton.store.query("SELECT value FROM mentoring_settings WHERE " .. REPAIRED_KEYS))
+    if #rows == 0 then return {} end -- another baton logged them meanwhile
     local ids, list = {}, {}
-    for id in row.value:gmatch("%d+") do ids[#ids + 1] = math.tointeger(id) end
+    -- (An older version kept them all in one row, 'repaired_duplicates'.)
+    for _, row in ipairs(rows) do
+      for id in row.value:gmatch("%d+") do ids[#ids + 1] = math.tointeger(id) end
+    end
     table.sort(ids)
     for _, id in ipairs(ids) do
+      check(baton.store.exec("UPDATE mentoring_pairs SET ended = ? WHERE id = ? AND end_reason = ?",
+        baton.today(), id, REPAIRED))
       local p = check(baton.store.first("SELECT * FROM mentoring_pairs WHERE id = ?", id))
       if p then
         check(baton.events.log { kind = "mentor.end", subject = p.mentee,
@@ -72,7 +80,7 @@ local function log_repair()
         list[#list + 1] = ("#%d %s with %s"):format(p.id, p.mentee, p.mentor)
       end
     end
-    check(baton.store.exec("DELETE FROM mentoring_settings WHERE key = 'repaired_duplicates'"))
+    check(baton.store.exec("DELETE FROM mentoring_settings WHERE " .. REPAIRED_KEYS))
     return list
   end)
   if #ended > 0 then

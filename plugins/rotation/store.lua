@@ -115,7 +115,8 @@ function M.feed_token(person, make, renew)
   if not make and not renew then return nil end
   local token = baton.http.token()
   must("save the calendar feed of '" .. person .. "'", baton.store.exec(
-    "INSERT OR REPLACE INTO rotation_feeds (person, token, made_at) VALUES (?, ?, ?)", person, token, baton.today()))
+    "INSERT INTO rotation_feeds (person, token, made_at) VALUES (?, ?, ?) "
+    .. "ON CONFLICT (person) DO UPDATE SET token = excluded.token, made_at = excluded.made_at", person, token, baton.today()))
   return token
 end
 
@@ -197,32 +198,39 @@ end
 --- by, at }, the newest event per slot; `by` is "swap" or "repair" for a
 --- turn changed after the plan, `at` when the event was logged.
 -- The newest event of each (group, date, role) with a holder, in the
--- order the slots were first set: one statement, in SQLite. Reading every
+-- order the slots were first set: one statement, in SQL. Reading every
 -- event into Lua (baton.events.list) took 2 s for a district's 80,000
--- turns, which the dashboard's rota page reads on every request.
-local HISTORY = [[
-  SELECT json_extract(e.data, '$.group') AS "group", json_extract(e.data, '$.date') AS date,
-         json_extract(e.data, '$.role') AS role, json_extract(e.data, '$.person') AS person,
-         json_extract(e.data, '$.by') AS by, e.at AS at
+-- turns, which the dashboard's rota page reads on every request. The JSON
+-- fields through baton.store.json, so the one statement runs on SQLite and
+-- PostgreSQL; built on first use (the engine is the store's).
+local HISTORY
+local function history_sql()
+  if HISTORY then return HISTORY end
+  local function j(col, key) return baton.store.json(col, key) end
+  HISTORY = ([[
+  SELECT %s AS "group", %s AS date, %s AS role, %s AS person, %s AS by, e.at AS at
     FROM events e JOIN (
       SELECT max(id) AS id, min(id) AS first FROM events
-       WHERE kind = 'rota.assign' AND json_extract(data, '$.group') IS NOT NULL
-         AND json_extract(data, '$.date') IS NOT NULL AND json_extract(data, '$.role') IS NOT NULL
-       GROUP BY json_extract(data, '$.group'), json_extract(data, '$.date'), json_extract(data, '$.role')
+       WHERE kind = 'rota.assign' AND %s IS NOT NULL AND %s IS NOT NULL AND %s IS NOT NULL
+       GROUP BY %s, %s, %s
     ) k ON e.id = k.id
-   WHERE json_type(e.data, '$.person') = 'text'
-   ORDER BY k.first]]
+   WHERE %s IS NOT NULL
+   ORDER BY k.first]]):format(j("e.data", "group"), j("e.data", "date"), j("e.data", "role"), j("e.data", "person"),
+    j("e.data", "by"), j("data", "group"), j("data", "date"), j("data", "role"), j("data", "group"),
+    j("data", "date"), j("data", "role"), j("e.data", "person"))
+  return HISTORY
+end
 
 function M.history()
-  return must("read the rota's history", baton.store.query(HISTORY))
+  return must("read the rota's history", baton.store.query(history_sql()))
 end
 
 --- The turns each person has held at meetings up to `today` (the newest
 --- holder of each turn, every group and term): list of {person, count},
 --- most first.
 function M.turns_taken(today)
-  return must("read the rota's history", baton.store.query("SELECT person, count(*) AS count FROM (" .. HISTORY
-    .. ") WHERE date <= ? GROUP BY person ORDER BY count DESC, person", today))
+  return must("read the rota's history", baton.store.query("SELECT person, count(*) AS count FROM (" .. history_sql()
+    .. ") AS h WHERE date <= ? GROUP BY person ORDER BY count DESC, person", today))
 end
 
 --- The sequence a slot's calendar event would have: unchanged holder keeps
@@ -263,7 +271,8 @@ function M.save(group, settings, rows, replace, event)
       if not gone[k] or c.seq > gone[k] then gone[k] = c.seq end
     end
     local function cancel(date, role, person, seq)
-      exec("INSERT OR REPLACE INTO rotation_cancelled (grp, date, role, person, seq) VALUES (?, ?, ?, ?, ?)",
+      exec("INSERT INTO rotation_cancelled (grp, date, role, person, seq) VALUES (?, ?, ?, ?, ?) "
+        .. "ON CONFLICT (grp, date, role, person) DO UPDATE SET seq = excluded.seq",
         group, date, role, person, seq)
     end
     if replace then
@@ -293,7 +302,8 @@ function M.save(group, settings, rows, replace, event)
         end
       end
     end
-    exec("INSERT OR REPLACE INTO rotation_plans (grp, settings, saved_at) VALUES (?, ?, ?)",
+    exec("INSERT INTO rotation_plans (grp, settings, saved_at) VALUES (?, ?, ?) "
+      .. "ON CONFLICT (grp) DO UPDATE SET settings = excluded.settings, saved_at = excluded.saved_at",
       group, canonical(settings), baton.today())
     for _, s in ipairs(rows) do
       local prev = old[s.date] and old[s.date][s.role]
@@ -305,7 +315,8 @@ function M.save(group, settings, rows, replace, event)
         exec("DELETE FROM rotation_cancelled WHERE grp = ? AND date = ? AND role = ? AND person = ?",
           group, s.date, s.role, s.person)
       end
-      exec("INSERT OR REPLACE INTO rotation_slots (grp, date, role, person, seq) VALUES (?, ?, ?, ?, ?)",
+      exec("INSERT INTO rotation_slots (grp, date, role, person, seq) VALUES (?, ?, ?, ?, ?) "
+        .. "ON CONFLICT (grp, date, role) DO UPDATE SET person = excluded.person, seq = excluded.seq",
         group, s.date, s.role, s.person, seq)
       if prev == nil or prev.person ~= s.person then
         changed = changed + 1
