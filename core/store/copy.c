@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "copy.h"
+#include "portable.h"
 
 #define PG(s) (baton__sql_engine((s)->sql) == BATON_SQL_POSTGRES)
 
@@ -176,6 +177,53 @@ static int list_tables(baton_store_t *s, tables_t *ts) {
   return SQLITE_OK;
 }
 
+/* Whether table t of `from` (SQLite) refers by a foreign key to a table
+ * among ts->t[0..n-1] other than itself: 1, 0, or an SQLite error < 0. */
+static int refers_to_later(baton_store_t *from, const table_t *t,
+                           const tables_t *ts, size_t n) {
+  baton__sql_stmt_t *st;
+  if (baton__sql_prepare(from->sql,
+                         "SELECT DISTINCT \"table\" FROM "
+                         "pragma_foreign_key_list(?)",
+                         &st) != SQLITE_OK)
+    return -1;
+  baton__sql_bind_text(st, 1, t->name, -1);
+  int found = 0, rc;
+  while (!found && (rc = baton__sql_step(st)) == SQLITE_ROW) {
+    const char *ref = baton__col_text(st, 0);
+    for (size_t i = 0; i < n && !found; i++)
+      found = &ts->t[i] != t && strcmp(ts->t[i].name, ref) == 0;
+  }
+  baton__sql_finalize(st);
+  return found ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Puts the tables of a SQLite `from` in an order where a table comes after
+ * those its foreign keys refer to (PostgreSQL checks a reference when the
+ * table is made and, for keys not deferrable, when each row is written),
+ * keeping the order of cmp_table otherwise. A cycle keeps its order. */
+static int order_by_references(baton_store_t *from, tables_t *ts) {
+  if (PG(from))
+    return 0;
+  for (size_t done = 0; done < ts->n; done++) {
+    size_t pick = done;
+    for (size_t i = done; i < ts->n; i++) {
+      tables_t rest = {.t = ts->t + done, .n = ts->n - done};
+      int r = refers_to_later(from, &ts->t[i], &rest, rest.n);
+      if (r < 0)
+        return BATON_ESTORE;
+      if (r == 0) {
+        pick = i;
+        break;
+      }
+    }
+    table_t t = ts->t[pick]; /* move it to `done`, the others down one */
+    memmove(ts->t + done + 1, ts->t + done, (pick - done) * sizeof t);
+    ts->t[done] = t;
+  }
+  return 0;
+}
+
 static table_t *find_table(tables_t *ts, const char *name) {
   for (size_t i = 0; i < ts->n; i++)
     if (strcmp(ts->t[i].name, name) == 0)
@@ -244,7 +292,8 @@ static int list_columns(baton_store_t *s, table_t *t) {
 /* ---- the canonical text of rows, hashed ---------------------------------- */
 
 /* "SELECT cols FROM t ORDER BY pk" in the same order on both engines:
- * text compared byte by byte (SQLite's BINARY, PostgreSQL's "C"), the
+ * text compared byte by byte (SQLite's BINARY, PostgreSQL's "C"), NULL
+ * first, the
  * primary key's columns in their key order, or every column when the
  * table has no primary key. NULL: no memory. */
 static char *select_sql(baton_store_t *s, const table_t *t) {
@@ -263,8 +312,10 @@ static char *select_sql(baton_store_t *s, const table_t *t) {
     for (size_t c = 0; c < t->ncols; c++) {
       if (haspk ? t->pk[c] != k : (size_t)k != c + 1)
         continue;
+      /* SQLite puts NULL first, PostgreSQL last unless told. */
       const char *coll =
-          PG(s) ? (t->text[c] ? " COLLATE \"C\"" : "") : " COLLATE BINARY";
+          PG(s) ? (t->text[c] ? " COLLATE \"C\" NULLS FIRST" : " NULLS FIRST")
+                : " COLLATE BINARY";
       bad |=
           baton__buf_printf(&b, "%s%s%s", first ? "" : ", ", t->cols[c], coll);
       first = 0;
@@ -404,35 +455,56 @@ static int check_empty(baton_store_t *to, tables_t *tt) {
   return 0;
 }
 
+/* Runs one statement of from's schema on `to`: as it is between two
+ * SQLite files, through the portable subset's rewrite on PostgreSQL
+ * (INTEGER PRIMARY KEY an identity, BLOB BYTEA, ...), as a plugin's
+ * migration steps are run there. */
+static int run_ddl(baton_store_t *to, const table_t *t, const char *ddl,
+                   const char *what) {
+  char *sql = baton__sql_portable_rewrite(baton__sql_engine(to->sql), ddl);
+  if (sql == NULL)
+    return oom(to);
+  int rc = baton__sql_exec(to->sql, sql);
+  free(sql);
+  if (rc == SQLITE_OK)
+    return 0;
+  char *msg = baton__asprintf("cannot make plugin table '%s' (its %s as "
+                              "FROM has it: %.200s)",
+                              t->name, what, ddl);
+  int err = fail_to(to, rc, msg ? msg : "cannot make a plugin's table");
+  free(msg);
+  return err;
+}
+
 /* Makes a plugin's table on `to` from its definition on `from`, with its
- * indexes. Only from SQLite to SQLite for now: the definition is SQLite's
- * own CREATE TABLE, as the plugin's migrations left it. */
+ * indexes: SQLite's own CREATE TABLE and CREATE INDEX, as the plugin's
+ * migrations left them (ALTER TABLE rewrites the CREATE TABLE kept in
+ * sqlite_schema). From PostgreSQL, which keeps no such text, not yet. */
 static int create_table(baton_store_t *from, baton_store_t *to, table_t *t) {
-  if (PG(from) || PG(to) || t->ddl == NULL)
+  if (PG(from) || t->ddl == NULL)
     return baton__store_fail(
         to, BATON_EINVAL,
-        "TO %s: cannot make plugin table '%s' there yet: copying a "
-        "plugin's tables between SQLite and PostgreSQL is not done; copy "
-        "between two SQLite files, or leave that plugin out",
+        "TO %s: cannot make plugin table '%s' there: copying a plugin's "
+        "tables out of PostgreSQL is not done yet (only the core's); copy "
+        "from a SQLite file, or into PostgreSQL",
         baton_store_path(to), t->name);
-  int rc = baton__sql_exec(to->sql, t->ddl);
-  if (rc != SQLITE_OK)
-    return fail_to(to, rc, "cannot create a plugin's table");
+  int err = run_ddl(to, t, t->ddl, "definition");
+  if (err != 0)
+    return err;
   baton__sql_stmt_t *st;
-  rc = baton__sql_prepare(from->sql,
-                          "SELECT sql FROM sqlite_schema WHERE type = 'index' "
-                          "AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
-                          &st);
+  int rc = baton__sql_prepare(from->sql,
+                              "SELECT sql FROM sqlite_schema WHERE type = "
+                              "'index' AND tbl_name = ? AND sql IS NOT NULL "
+                              "ORDER BY name",
+                              &st);
   if (rc != SQLITE_OK)
     return fail_from(from, to, rc, "cannot read a table's indexes");
   baton__sql_bind_text(st, 1, t->name, -1);
-  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
-    int erc = baton__sql_exec(to->sql, baton__col_text(st, 0));
-    if (erc != SQLITE_OK) {
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW)
+    if ((err = run_ddl(to, t, baton__col_text(st, 0), "index")) != 0) {
       baton__sql_finalize(st);
-      return fail_to(to, erc, "cannot create a plugin's index");
+      return err;
     }
-  }
   baton__sql_finalize(st);
   if (rc != SQLITE_DONE)
     return fail_from(from, to, rc, "cannot read a table's indexes");
@@ -648,6 +720,10 @@ int baton__store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
   if ((rc = list_tables(from, &ft)) != SQLITE_OK) {
     err = rc == SQLITE_NOMEM ? oom(to)
                              : fail_from(from, to, rc, "cannot list tables");
+    goto rollback;
+  }
+  if (order_by_references(from, &ft) != 0) {
+    err = fail_from(from, to, SQLITE_ERROR, "cannot read foreign keys");
     goto rollback;
   }
   if ((rc = list_tables(to, &tt)) != SQLITE_OK) {
