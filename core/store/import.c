@@ -1933,7 +1933,7 @@ int baton_groups_import(baton_store_t *s, const char *path,
   idmap_t keys = {0}, groups = {0};
   char **keytexts = NULL, **exkeys = NULL;
   baton__sql_stmt_t *person = NULL, *kind = NULL, *addg = NULL, *setk = NULL,
-               *ins = NULL, *upd = NULL, *del = NULL;
+                    *ins = NULL, *upd = NULL, *del = NULL;
   int err = imp_start(&im, s, o, &group_kind, path, "memberships", report);
   o = im.o;
   if (err != 0)

@@ -27,6 +27,14 @@ FIXTURES="$BATON_FIXTURES"
 # The user's environment must not change what the tests see.
 unset BATON_PLUGIN_PATH BATON_TIME_LIMIT BATON_MEMORY_LIMIT BATON_DB || true
 export BATON_DB="$WORK/baton.db"
+# BATON_TEST_ENGINE=postgres (the pg/e2e/ tests): the test's own
+# PostgreSQL database instead, made on BATON_TEST_PG's cluster and dropped
+# at exit; lib_pg.sh sends the scripts' sqlite3 lines to it.
+if [ "${BATON_TEST_ENGINE:-}" = postgres ]; then
+  BATON_DB=$(sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh")
+  trap 'cd /; rm -rf "$WORK"; sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$BATON_DB"' EXIT
+  . "$BATON_SOURCE_DIR/tests/e2e/lib_pg.sh"
+fi
 
 PASSED=0
 FAILED=0

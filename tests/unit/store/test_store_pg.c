@@ -116,10 +116,10 @@ static void test_open_makes_the_core_schema(void **state) {
       "baton_api_tokens,baton_invitations,baton_sessions,baton_settings,"
       "baton_terms,baton_users,events,groups,memberships,people,"
       "schema_version");
-  assert_string_equal(
-      pg_scalar(f->s, "SELECT count(*) || ':' || max(version) FROM "
-                      "schema_version WHERE component = 'baton'"),
-      "6:6");
+  assert_string_equal(pg_scalar(f->s,
+                                "SELECT count(*) || ':' || max(version) FROM "
+                                "schema_version WHERE component = 'baton'"),
+                      "6:6");
   /* The same keys and checks as on SQLite. */
   assert_string_equal(
       pg_scalar(f->s, "SELECT data_type FROM information_schema.columns "
@@ -175,11 +175,10 @@ static void test_the_event_log_is_append_only(void **state) {
                                     "{\"n\":6,\"ok\":false}", &id2),
                    0);
   assert_true(id > 0 && id2 == id + 1);
-  const char *attacks[] = {"UPDATE events SET kind = 'x'",
-                           "DELETE FROM events", "TRUNCATE events"};
+  const char *attacks[] = {"UPDATE events SET kind = 'x'", "DELETE FROM events",
+                           "TRUNCATE events"};
   for (size_t i = 0; i < 3; i++) {
-    assert_int_equal(baton__sql_exec(f->s->sql, attacks[i]),
-                     SQLITE_CONSTRAINT);
+    assert_int_equal(baton__sql_exec(f->s->sql, attacks[i]), SQLITE_CONSTRAINT);
     assert_non_null(strstr(baton__sql_errmsg(f->s->sql), "append-only"));
   }
   assert_string_equal(pg_scalar(f->s, "SELECT count(*) FROM events"), "2");
@@ -197,8 +196,8 @@ static int count_event(const baton_event_t *e, void *ud) {
 
 static int events_matching(baton_store_t *s, const baton_event_match_t *m,
                            size_t n, size_t limit) {
-  baton_event_query_t q = {.kind = "mentor.pair", .data = m, .ndata = n,
-                           .limit = limit};
+  baton_event_query_t q = {
+      .kind = "mentor.pair", .data = m, .ndata = n, .limit = limit};
   int count = 0;
   int err = baton_events_query(s, &q, count_event, &count);
   if (err != 0)
@@ -217,17 +216,15 @@ static void test_event_data_conditions(void **state) {
   assert_int_equal(baton_events_log(f->s, "mentor", NULL, "mentor.pair", "T2",
                                     "{\"n\":\"5\",\"ok\":false}", NULL),
                    0);
-  baton_event_match_t nested = {.key = "pair.mentor",
-                                .type = BATON_MATCH_TEXT,
-                                .text = "P001"};
-  baton_event_match_t n5 = {.key = "n", .type = BATON_MATCH_INTEGER,
-                            .integer = 5};
-  baton_event_match_t n5f = {.key = "n", .type = BATON_MATCH_NUMBER,
-                             .number = 5.0};
-  baton_event_match_t s5 = {.key = "n", .type = BATON_MATCH_TEXT,
-                            .text = "5"};
-  baton_event_match_t no = {.key = "ok", .type = BATON_MATCH_BOOLEAN,
-                            .integer = 0};
+  baton_event_match_t nested = {
+      .key = "pair.mentor", .type = BATON_MATCH_TEXT, .text = "P001"};
+  baton_event_match_t n5 = {
+      .key = "n", .type = BATON_MATCH_INTEGER, .integer = 5};
+  baton_event_match_t n5f = {
+      .key = "n", .type = BATON_MATCH_NUMBER, .number = 5.0};
+  baton_event_match_t s5 = {.key = "n", .type = BATON_MATCH_TEXT, .text = "5"};
+  baton_event_match_t no = {
+      .key = "ok", .type = BATON_MATCH_BOOLEAN, .integer = 0};
   assert_int_equal(events_matching(f->s, &nested, 1, 0), 1);
   assert_int_equal(events_matching(f->s, &n5, 1, 0), 1);  /* not "5" */
   assert_int_equal(events_matching(f->s, &n5f, 1, 0), 1); /* 5 = 5.0 */
@@ -270,8 +267,7 @@ static void test_people_import_and_filters(void **state) {
                       "attrs::jsonb ->> 'trained_facilitator' = 'yes'"),
       want);
   /* The same import again changes nothing. */
-  assert_int_equal(baton_people_import(f->s, fixture("people.csv"), &o, &r),
-                   0);
+  assert_int_equal(baton_people_import(f->s, fixture("people.csv"), &o, &r), 0);
   assert_int_equal(r.added + r.updated, 0);
   baton_import_report_free(&r);
   /* An import that fails writes nothing. */
