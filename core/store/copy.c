@@ -476,18 +476,192 @@ static int run_ddl(baton_store_t *to, const table_t *t, const char *ddl,
   return err;
 }
 
+/* ---- a plugin's table out of PostgreSQL -----------------------------------
+ */
+
+/* PostgreSQL's text of an expression (a default, an index's WHERE) in
+ * SQLite's spelling: casts (`'x'::text`, `0::bigint`, `::character
+ * varying`) dropped outside strings and quoted names. NULL: no memory. */
+static char *drop_casts(const char *e) {
+  baton_buf_t b = {0};
+  int bad = baton__buf_append(&b, "", 0);
+  for (const char *p = e; *p && !bad;) {
+    if (*p == '\'' || *p == '"') { /* a string or a quoted name, whole */
+      const char *q = p + 1;
+      while (*q && !(*q == *p && q[1] != *p))
+        q += *q == *p ? 2 : 1;
+      q += *q != '\0';
+      bad |= baton__buf_append(&b, p, (size_t)(q - p));
+      p = q;
+    } else if (p[0] == ':' && p[1] == ':') {
+      p += 2;
+      for (;;) {
+        while (*p == '_' || (*p >= 'a' && *p <= 'z') ||
+               (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+          p++;
+        if (strncmp(p, " varying", 8) == 0 || strncmp(p, " precision", 10) == 0)
+          p++;
+        else
+          break;
+      }
+      if (strncmp(p, "[]", 2) == 0)
+        p += 2;
+    } else {
+      bad |= baton__buf_append(&b, p, 1);
+      p++;
+    }
+  }
+  if (bad) {
+    baton__buf_free(&b);
+    return NULL;
+  }
+  return b.data;
+}
+
+/* The SQLite type of a PostgreSQL column type (format_type's text), as
+ * the portable subset names them: INTEGER, REAL, BLOB or TEXT. */
+static const char *sqlite_type(const char *pg) {
+  if (strcmp(pg, "bigint") == 0 || strcmp(pg, "integer") == 0 ||
+      strcmp(pg, "smallint") == 0 || strcmp(pg, "boolean") == 0)
+    return "INTEGER";
+  if (strcmp(pg, "double precision") == 0 || strcmp(pg, "real") == 0 ||
+      strncmp(pg, "numeric", 7) == 0)
+    return "REAL";
+  return strcmp(pg, "bytea") == 0 ? "BLOB" : "TEXT";
+}
+
+/* Appends to b the rows of sql (bound to the table's name), each through
+ * fn. Returns an SQLite code. */
+static int each_row(baton_store_t *from, const char *sql, const char *table,
+                    int (*fn)(baton__sql_stmt_t *st, baton_buf_t *b, void *ud),
+                    baton_buf_t *b, void *ud) {
+  baton__sql_stmt_t *st;
+  int rc = baton__sql_prepare(from->sql, sql, &st);
+  if (rc != SQLITE_OK)
+    return rc;
+  baton__sql_bind_text(st, 1, table, -1);
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW)
+    if (fn(st, b, ud) != 0) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+  baton__sql_finalize(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* A column: name, type, identity key, NOT NULL, default. ud: int *n. */
+static int column_def(baton__sql_stmt_t *st, baton_buf_t *b, void *ud) {
+  int *n = ud;
+  char *q = quote(baton__col_text(st, 0));
+  int ident = baton__sql_column_int64(st, 3) != 0;
+  const char *dflt = baton__col_text(st, 4);
+  char *d = dflt && !ident ? drop_casts(dflt) : NULL;
+  int bad = q == NULL || (dflt && !ident && d == NULL);
+  if (!bad)
+    bad = baton__buf_printf(
+        b, "%s%s %s%s%s%s%s%s", (*n)++ ? ", " : "", q,
+        ident ? "INTEGER PRIMARY KEY" : sqlite_type(baton__col_text(st, 1)),
+        baton__sql_column_int64(st, 2) && !ident ? " NOT NULL" : "",
+        d ? " DEFAULT (" : "", d ? d : "", d ? ")" : "", "");
+  free(q);
+  free(d);
+  return bad;
+}
+
+/* A table constraint as PostgreSQL writes it: PRIMARY KEY (...), UNIQUE
+ * (...), FOREIGN KEY (...) REFERENCES t(c) [ON DELETE ...] are SQLite's
+ * spelling too. A key already written with its identity column is left
+ * out. ud: int *has_identity. */
+static int constraint_def(baton__sql_stmt_t *st, baton_buf_t *b, void *ud) {
+  const char *def = baton__col_text(st, 1);
+  if (*(int *)ud && strcmp(baton__col_text(st, 0), "p") == 0)
+    return 0;
+  return baton__buf_printf(b, ", %s", def ? def : "");
+}
+
+/* An index as PostgreSQL writes it, in SQLite's spelling: without
+ * `USING btree`, the schema before the table, and casts. */
+static int index_def(baton__sql_stmt_t *st, baton_buf_t *b, void *ud) {
+  (void)ud;
+  char *d = drop_casts(baton__col_text(st, 0));
+  if (d == NULL)
+    return 1;
+  char *using = strstr(d, " USING btree");
+  if (using != NULL)
+    memmove(using, using + 12, strlen(using + 12) + 1);
+  char *on = strstr(d, " ON ");
+  char *dot = on ? strchr(on + 4, '.') : NULL;
+  char *paren = on ? strchr(on + 4, '(') : NULL;
+  if (dot != NULL && (paren == NULL || dot < paren))
+    memmove(on + 4, dot + 1, strlen(dot + 1) + 1);
+  int bad = baton__buf_printf(b, ";\n%s", d);
+  free(d);
+  return bad;
+}
+
+/* t's definition out of PostgreSQL's catalog, as SQLite statements (the
+ * portable subset's types): CREATE TABLE with its columns, defaults, keys,
+ * unique and foreign-key constraints, then its other indexes. CHECK
+ * constraints are left out: PostgreSQL writes them in its own SQL. */
+static int pg_definition(baton_store_t *from, table_t *t) {
+  char *q = quote(t->name);
+  baton_buf_t b = {0};
+  int bad = q == NULL || baton__buf_printf(&b, "CREATE TABLE %s (", q);
+  free(q);
+  if (bad) {
+    baton__buf_free(&b);
+    return SQLITE_NOMEM;
+  }
+  int n = 0, rc;
+  rc = each_row(
+      from,
+      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+      "a.attidentity <> '' AND (SELECT count(*) FROM pg_index i WHERE "
+      "i.indrelid = a.attrelid AND i.indisprimary AND i.indnatts = 1 AND "
+      "i.indkey[0] = a.attnum) = 1, pg_get_expr(d.adbin, d.adrelid) "
+      "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
+      "AND d.adnum = a.attnum WHERE a.attrelid = quote_ident(?)::regclass "
+      "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+      t->name, column_def, &b, &n);
+  int ident = b.data != NULL && strstr(b.data, "INTEGER PRIMARY KEY") != NULL;
+  if (rc == SQLITE_OK)
+    rc = each_row(from,
+                  "SELECT contype::text, pg_get_constraintdef(oid) FROM "
+                  "pg_constraint WHERE conrelid = quote_ident(?)::regclass "
+                  "AND contype IN ('p', 'u', 'f') ORDER BY contype, conname",
+                  t->name, constraint_def, &b, &ident);
+  if (rc == SQLITE_OK && baton__buf_append(&b, ")", 1) != 0)
+    rc = SQLITE_NOMEM;
+  if (rc == SQLITE_OK)
+    rc = each_row(from,
+                  "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                  "WHERE i.indrelid = quote_ident(?)::regclass AND NOT "
+                  "EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
+                  "i.indexrelid) ORDER BY i.indexrelid::regclass::text",
+                  t->name, index_def, &b, NULL);
+  if (rc != SQLITE_OK) {
+    baton__buf_free(&b);
+    return rc;
+  }
+  free(t->ddl);
+  t->ddl = b.data;
+  return SQLITE_OK;
+}
+
 /* Makes a plugin's table on `to` from its definition on `from`, with its
  * indexes: SQLite's own CREATE TABLE and CREATE INDEX, as the plugin's
  * migrations left them (ALTER TABLE rewrites the CREATE TABLE kept in
- * sqlite_schema). From PostgreSQL, which keeps no such text, not yet. */
+ * sqlite_schema). Out of PostgreSQL, which keeps no such text, from its
+ * catalog (pg_definition). */
 static int create_table(baton_store_t *from, baton_store_t *to, table_t *t) {
-  if (PG(from) || t->ddl == NULL)
-    return baton__store_fail(
-        to, BATON_EINVAL,
-        "TO %s: cannot make plugin table '%s' there: copying a plugin's "
-        "tables out of PostgreSQL is not done yet (only the core's); copy "
-        "from a SQLite file, or into PostgreSQL",
-        baton_store_path(to), t->name);
+  if (PG(from)) {
+    int rc = pg_definition(from, t);
+    if (rc != SQLITE_OK)
+      return rc == SQLITE_NOMEM
+                 ? oom(to)
+                 : fail_from(from, to, rc, "cannot read a table's definition");
+    return run_ddl(to, t, t->ddl, "definition");
+  }
   int err = run_ddl(to, t, t->ddl, "definition");
   if (err != 0)
     return err;
