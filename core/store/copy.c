@@ -806,8 +806,9 @@ static int verify(baton_store_t *to, const table_t *t) {
 }
 
 /* PostgreSQL: the sequence of t's identity (or serial) column `c`, if it
- * has one, starts after the copied ids, so the next row inserted there
- * does not take an id already used. */
+ * has one, goes on after the largest copied id (is_called: the next value
+ * is one more, so INT64_MAX copies and only the next insert fails, as it
+ * must), so a new row does not take an id already used. */
 static int advance_sequence(baton_store_t *to, const table_t *t, size_t c,
                             const char *q) {
   baton__sql_stmt_t *st;
@@ -827,8 +828,9 @@ static int advance_sequence(baton_store_t *to, const table_t *t, size_t c,
   if (seq == NULL)
     return 0; /* no sequence (or no memory: then the next insert says so) */
   char *sql = baton__asprintf(
-      "SELECT setval(?, coalesce(max(%s), 0) + 1, false) FROM %s", t->cols[c],
-      q);
+      "SELECT CASE WHEN coalesce(max(%s), 0) < 1 THEN setval(?1, 1, false) "
+      "ELSE setval(?1, max(%s), true) END FROM %s",
+      t->cols[c], t->cols[c], q);
   rc = sql ? baton__sql_prepare(to->sql, sql, &st) : SQLITE_NOMEM;
   free(sql);
   if (rc == SQLITE_OK) {
