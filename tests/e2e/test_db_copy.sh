@@ -94,6 +94,42 @@ for db in "$MID" "$WORK/back.db"; do
   expect_contains "(number $((n + 1)))" out
 done
 
+test_case "values survive the way there and back: unicode, NULL and '', int64 limits, doubles, blobs, JSON"
+expect_status 0 "$BATON" --db "$WORK/values.db" people list
+sqlite3 "$WORK/values.db" <<'SQL'
+INSERT INTO people(id, name, email, role, attrs) VALUES
+  ('T001', 'Zoë Ñandú 日本 👩‍🏫', NULL, '', '{"a":[1,2,{"b":null}],"é":"\u00e9"}'),
+  ('T002', 'Ada', '', NULL, '{}');
+INSERT INTO events(id, at, kind, data) VALUES (1, '2026-01-05', 'k', '{"x":0.1}'),
+  (9223372036854775807, '2026-01-06', 'x', NULL);
+INSERT INTO baton_users VALUES ('T001', 'coordinator', NULL, 1, NULL);
+INSERT INTO baton_sessions VALUES (randomblob(32), 'T001', 'csrf', 1, 9223372036854775807),
+  (zeroblob(32), 'T001', '', 0, 0);
+CREATE TABLE demo_values (id INTEGER PRIMARY KEY, t TEXT, i INTEGER, r REAL, b BLOB, j TEXT);
+CREATE UNIQUE INDEX demo_values_t ON demo_values(t);
+INSERT INTO schema_version(component, version) VALUES ('plugin/demo', 1);
+INSERT INTO demo_values VALUES (1, 'ünïcødé ✓ 中文', 9223372036854775807, 0.1, x'00ff00', '{"a":[1,2]}'),
+  (2, '', -9223372036854775808, -1.5e300, x'', NULL), (3, NULL, 0, 3.141592653589793, NULL, ''),
+  (-4, 'neg', -1, 5e-324, randomblob(32), '[]');
+SQL
+case "$MID" in
+postgresql://* | postgres://*)
+  VMID=$(sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh")
+  trap 'cd /; rm -rf "$WORK"; sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$BATON_DB"; sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$VMID"' EXIT ;;
+*) VMID=$WORK/values-mid.db ;;
+esac
+expect_status 0 "$BATON" db copy "$WORK/values.db" "$VMID"
+expect_status 0 "$BATON" db copy "$VMID" "$WORK/values-back.db"
+for t in people events baton_sessions demo_values; do
+  sqlite3 "$WORK/values.db" "SELECT * FROM $t" >v1.txt
+  sqlite3 "$WORK/values-back.db" "SELECT * FROM $t" >v2.txt
+  verdict "$t is the same, value for value" "$t differs" v2.txt cmp -s v1.txt v2.txt
+done
+sqlite3 "$WORK/values-back.db" "SELECT group_concat(typeof(b) || coalesce(length(b), '') || typeof(t), ' ') FROM (SELECT * FROM demo_values ORDER BY id)" >types.txt
+expect_lines types.txt "blob32text blob3text blob0text nullnull"
+sqlite3 "$WORK/values-back.db" "SELECT r = 5e-324, r = 0.1, i FROM demo_values WHERE id IN (-4, 1, 2) ORDER BY id" >reals.txt
+expect_lines reals.txt "1|0|-1" "0|1|9223372036854775807" "0|0|-9223372036854775808"
+
 test_case "a target with something in it is refused, untouched"
 run at "$MID" people list --all
 cp out mid-before.txt
