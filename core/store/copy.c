@@ -177,15 +177,17 @@ static int list_tables(baton_store_t *s, tables_t *ts) {
   return SQLITE_OK;
 }
 
-/* Whether table t of `from` (SQLite) refers by a foreign key to a table
+/* Whether table t of `from` refers by a foreign key to a table
  * among ts->t[0..n-1] other than itself: 1, 0, or an SQLite error < 0. */
 static int refers_to_later(baton_store_t *from, const table_t *t,
                            const tables_t *ts, size_t n) {
   baton__sql_stmt_t *st;
-  if (baton__sql_prepare(from->sql,
-                         "SELECT DISTINCT \"table\" FROM "
-                         "pragma_foreign_key_list(?)",
-                         &st) != SQLITE_OK)
+  const char *sql =
+      PG(from) ? "SELECT DISTINCT c.relname FROM pg_constraint k JOIN "
+                 "pg_class c ON c.oid = k.confrelid WHERE k.contype = 'f' "
+                 "AND k.conrelid = quote_ident(?)::regclass"
+               : "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)";
+  if (baton__sql_prepare(from->sql, sql, &st) != SQLITE_OK)
     return -1;
   baton__sql_bind_text(st, 1, t->name, -1);
   int found = 0, rc;
@@ -198,13 +200,11 @@ static int refers_to_later(baton_store_t *from, const table_t *t,
   return found ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Puts the tables of a SQLite `from` in an order where a table comes after
+/* Puts the tables of `from` in an order where a table comes after
  * those its foreign keys refer to (PostgreSQL checks a reference when the
  * table is made and, for keys not deferrable, when each row is written),
  * keeping the order of cmp_table otherwise. A cycle keeps its order. */
 static int order_by_references(baton_store_t *from, tables_t *ts) {
-  if (PG(from))
-    return 0;
   for (size_t done = 0; done < ts->n; done++) {
     size_t pick = done;
     for (size_t i = done; i < ts->n; i++) {
