@@ -274,6 +274,7 @@ static const size_t core_ncommands = sizeof core_commands / sizeof *core_command
 static const builtin_table_t builtin_tables[] = {
     {core_commands, &core_ncommands},
     {baton__store_commands, &baton__store_ncommands},
+    {baton__db_commands, &baton__db_ncommands}, /* cmd_db.c */
     {baton__terms_commands, &baton__terms_ncommands}, /* cmd_terms.c */
     {baton__config_commands, &baton__config_ncommands}, /* cmd_config.c */
     {baton__users_commands, &baton__users_ncommands},   /* cmd_users.c */

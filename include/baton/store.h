@@ -325,6 +325,40 @@ int baton_store_backup(baton_store_t *s, const char *path);
  * on failure the database is unchanged. */
 int baton_store_restore(baton_store_t *s, const char *path);
 
+/* ---- copy: a whole database to another store (core/store/copy.c) -------- */
+
+/* The BLAKE2b checksum of a table's rows as copied (crypto_generichash). */
+#define BATON_COPY_CHECKSUM_SIZE 32
+
+/* One table copied and verified: its rows on both sides, and the checksum
+ * of a canonical text of its rows (every column by name, each value with
+ * its type, the rows in primary-key order) equal on both sides. */
+typedef struct {
+  const char *table;
+  long long rows;
+  unsigned char checksum[BATON_COPY_CHECKSUM_SIZE];
+  int created; /* 1: a plugin's table, made on `to` from from's definition */
+} baton_copy_table_t;
+
+typedef int (*baton_copy_cb)(const baton_copy_table_t *t, void *ud);
+
+/* Copies every table of `from` into `to` (either engine): the core tables,
+ * baton_* tables, schema_version (its rows replace the ones `to` wrote when
+ * it was created) and every plugin's tables, which are created on `to`
+ * from their definition on `from`. `to` must be new or empty (no rows but
+ * its own schema_version, no plugin tables), else BATON_EEXIST naming what
+ * it holds, with nothing written. All or nothing: one transaction on `to`,
+ * read from one snapshot of `from`; before committing, every table's row
+ * count and checksum are read back from `to` and must equal `from`'s, else
+ * the transaction is rolled back and BATON_ESTORE names the table. Then cb
+ * (may be NULL) is called once per table in copy order; its non-zero value
+ * stops the calls and is returned (the copy stays). Returns 0, BATON_EEXIST,
+ * BATON_EVERSION (the two sides are at different schema versions),
+ * BATON_ESTORE or another database code; the sentence saying what failed,
+ * on which side (FROM or TO) and what to do is `to`'s last error. */
+int baton_store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
+                     void *ud);
+
 /* ---- terms: the school calendar (core/store/terms.c) -------------------- */
 
 typedef enum {
