@@ -97,6 +97,10 @@ struct json_t *baton__value_json(const baton_value_t *v);
 extern const baton_builtin_t baton__users_commands[];
 extern const size_t baton__users_ncommands;
 
+/* cmd_schools.c: `baton schools`, the schools of a district database. */
+extern const baton_builtin_t baton__schools_commands[];
+extern const size_t baton__schools_ncommands;
+
 /* Built-in commands of the store (cmd_store.c), for cli.c's table. */
 extern const baton_builtin_t baton__store_commands[];
 extern const size_t baton__store_ncommands;

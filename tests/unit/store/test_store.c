@@ -71,7 +71,7 @@ static void test_refuses_a_database_from_a_newer_baton(void **state) {
                    BATON_EVERSION);
   assert_null(s);
   assert_non_null(strstr(err, "was written by a newer baton (schema "
-                              "version 99; this baton knows up to 6)"));
+                              "version 99; this baton knows up to 7)"));
   free(err);
   unlink(scratch_path(f->t, "baton.db")); /* a fresh file for teardown */
   unlink(scratch_path(f->t, "baton.db-wal"));
