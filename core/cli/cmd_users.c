@@ -268,13 +268,13 @@ static int list_user(baton_cli_t *cli, json_t *a, const baton_user_t *u,
   const char *sign_in = u->has_passphrase ? "passphrase" : "link";
   if (a != NULL)
     return json_array_append_new(
-               a,
-               json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b, s:b, s:s?, s:s?}",
-                         "person_id", u->person_id, "name", u->name, "role",
-                         role, "school", school, "sign_in", sign_in, "revoked",
-                         u->revoked != 0, "left", u->left, "revoked_at",
-                         u->revoked ? revoked : NULL, "invited_until",
-                         u->invited_until ? until : NULL)) != 0;
+               a, json_pack("{s:s, s:s, s:s, s:s*, s:s, s:b, s:b, s:s?, s:s?}",
+                            "person_id", u->person_id, "name", u->name, "role",
+                            role, "school", school && *school ? school : NULL,
+                            "sign_in", sign_in, "revoked", u->revoked != 0,
+                            "left", u->left, "revoked_at",
+                            u->revoked ? revoked : NULL, "invited_until",
+                            u->invited_until ? until : NULL)) != 0;
   fprintf(cli->out, "%-10s %-24s %-12s %-10s %s\n", u->person_id, u->name, role,
           sign_in,
           u->revoked         ? "revoked"

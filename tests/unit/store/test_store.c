@@ -25,7 +25,7 @@ static void test_migrations_apply_exactly_once(void **state) {
   assert_string_equal(
       scalar(f->s, "SELECT count(*) || ':' || max(version) FROM "
                    "schema_version WHERE component = 'baton'"),
-      "6:6");
+      "7:7");
 }
 
 static void test_migrates_a_database_from_an_older_schema(void **state) {
@@ -182,7 +182,7 @@ static void test_authorizer_no_plugin_owns_core_bookkeeping(void **state) {
                    SQLITE_AUTH);
   assert_string_equal(scalar(f->s, "SELECT max(version) FROM schema_version "
                                    "WHERE component = 'baton'"),
-                      "6");
+                      "7");
 }
 
 static void test_authorizer_checks_views_triggers_and_ctes_as_the_runner(
