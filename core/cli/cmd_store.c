@@ -366,9 +366,9 @@ static int list_finish(list_t *l, baton_store_t *s, int err,
 
 /* The fields --where knows besides attributes. */
 static const char *const where_fields[] = {
-    "id",       "name",   "email",     "role",       "department", "campus",
-    "subjects", "grades", "languages", "start_date", "manager_id", "active",
-    "school"};
+    "id",         "name",     "email",  "role",      "department",
+    "campus",     "subjects", "grades", "languages", "start_date",
+    "manager_id", "active",   "school"};
 
 /* Parses --where KEY=VALUE items into filters; a KEY that is neither a
  * field nor an attribute anyone has is a usage error with the nearest

@@ -52,8 +52,8 @@ static const char *csv_start(baton_buf_t *b, int excel) {
 /* 1 if someone has a school other than '' (a district database). */
 static size_t has_schools(baton_store_t *s) {
   baton__sql_stmt_t *st;
-  if (baton__store_prepare(
-          s, "SELECT 1 FROM people WHERE school <> '' LIMIT 1", &st) != 0)
+  if (baton__store_prepare(s, "SELECT 1 FROM people WHERE school <> '' LIMIT 1",
+                           &st) != 0)
     return 0;
   size_t yes = baton__sql_step(st) == SQLITE_ROW;
   baton__sql_finalize(st);
@@ -81,9 +81,10 @@ static int people_csv(baton_store_t *s, baton_buf_t *b, int excel,
     err = BATON_ENOMEM;
     goto done;
   }
-  baton__buf_printf(&sql, "SELECT id, name, email, role, department, campus, "
-                          "subjects, grades, languages, start_date, "
-                          "manager_id, active%s",
+  baton__buf_printf(&sql,
+                    "SELECT id, name, email, role, department, campus, "
+                    "subjects, grades, languages, start_date, "
+                    "manager_id, active%s",
                     sc ? ", school" : "");
   for (size_t i = 0; i < NPERSON; i++)
     cells[i] = person_columns[i];

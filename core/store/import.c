@@ -1248,9 +1248,9 @@ enum {
 };
 
 static const char *const person_fields[P_NFIELDS] = {
-    "id",       "name",   "email",     "role",       "department", "campus",
-    "subjects", "grades", "languages", "start_date", "manager_id", "attrs",
-    "school"};
+    "id",         "name",     "email",  "role",      "department",
+    "campus",     "subjects", "grades", "languages", "start_date",
+    "manager_id", "attrs",    "school"};
 static const char *const person_required[] = {"id", "name"};
 
 /* d as YYYY-MM-DD, or NULL if it is not a date in the file's format (ISO

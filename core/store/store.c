@@ -934,8 +934,8 @@ static int each_person(baton_store_t *s, baton__sql_stmt_t *st, int with_role,
 }
 
 static const char *const plain_columns[] = {
-    "id",         "name",   "email",      "role",      "department",
-    "campus",     "start_date", "manager_id", "school"};
+    "id",     "name",       "email",      "role",  "department",
+    "campus", "start_date", "manager_id", "school"};
 static const char *const list_columns[] = {"subjects", "grades", "languages"};
 
 /* The list's spelling of k (any case), or NULL: only that spelling is
