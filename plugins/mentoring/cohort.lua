@@ -329,11 +329,25 @@ function M.build(args, keep)
     if j then m:forbid(i, j) end
   end
 
-  -- The same school, or another school, when asked.
-  if c.school then
+  -- Another school, when asked: only the pairs inside each school are
+  -- visited (mentors bucketed by school), so a district's cohort costs the
+  -- sum of its schools' squares, not mentees x mentors. The same school
+  -- forbids every pair across schools: one visit per cell (docs/decisions.md).
+  if c.args.across_schools then
+    local by = {}
+    for j, mentor in ipairs(c.mentors) do
+      local s = c.school[mentor.id] or ""
+      by[s] = by[s] or {}
+      table.insert(by[s], j)
+    end
     for i, mentee in ipairs(c.mentees) do
+      for _, j in ipairs(by[c.school[mentee.id] or ""] or {}) do m:forbid(i, j) end
+    end
+  elseif c.args.same_school then
+    for i, mentee in ipairs(c.mentees) do
+      local s = c.school[mentee.id] or ""
       for j, mentor in ipairs(c.mentors) do
-        if school_why(c, mentee, mentor) then m:forbid(i, j) end
+        if (c.school[mentor.id] or "") ~= s then m:forbid(i, j) end
       end
     end
   end

@@ -165,6 +165,18 @@ sleep 1.2
 sees S1,S2,S3,S4 "" -b njar
 stop_bg 2>/dev/null || interrupt_bg
 
+# ---- mentoring across schools (plugins/mentoring) ------------------------------
+test_case "mentoring: North's mentees with South's mentors, and --across-schools"
+cp -R "$BATON_SOURCE_DIR/plugins/mentoring" "$PLUGINS/"
+printf 'group,kind,person_id,role_in_group\nmentees,cohort,N2,\nmentees,cohort,N3,\nmentees,cohort,S3,\nmentors,cohort,S1,\nmentors,cohort,S2,\nmentors,cohort,N4,\n' >cohort.csv
+expect_status 0 baton groups import cohort.csv
+expect_status 0 baton --json mentor match --mentees-school North --mentors-school South
+expect_json_true out 'len(d["pairs"]) == 2 and all(p["mentee_school"] == "North" and p["mentor_school"] == "South" and p["why"] for p in d["pairs"])'
+expect_status 0 baton --json mentor match --across-schools
+expect_json_true out 'len(d["pairs"]) == 3 and all(p["mentee_school"] != p["mentor_school"] for p in d["pairs"])'
+expect_status 1 baton mentor match --mentees-school Nowhere
+expect_contains "its people are of North, South" err
+
 # ---- one school: nothing changes ---------------------------------------------
 test_case "a database of one school: no school anywhere"
 export BATON_DB="$WORK/one.db"
