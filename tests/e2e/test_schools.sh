@@ -177,6 +177,13 @@ expect_json_true out 'len(d["pairs"]) == 3 and all(p["mentee_school"] != p["ment
 expect_status 1 baton mentor match --mentees-school Nowhere
 expect_contains "its people are of North, South" err
 
+test_case "equity: each school's figures beside the district's, and one school's picture"
+cp -R "$BATON_SOURCE_DIR/plugins/equity" "$PLUGINS/"
+expect_status 0 baton --json equity report --by-school
+expect_json_true out '[r["school"] for r in d["schools"]] == ["District office", "North", "South", "district"] and d["schools"][-1]["people"] == 9'
+expect_status 0 baton --json equity report --school South
+expect_json_true out 'd["figures"]["people"] == 4 and all(p["id"].startswith("S") for p in d["top"] + d["none"])'
+
 # ---- one school: nothing changes ---------------------------------------------
 test_case "a database of one school: no school anywhere"
 export BATON_DB="$WORK/one.db"

@@ -120,18 +120,29 @@ typedef struct {
   serve_t *sv;
   json_t *a;
   const char *school; /* leave out events about another school's people */
+  json_t *seen;       /* subject -> whether it is shown (one lookup each) */
 } events_ctx_t;
+
+/* Whether an event about subject is shown to c->school: not when the
+ * subject is a person of another school. */
+static int shown(events_ctx_t *c, const char *subject) {
+  if (c->school == NULL || subject == NULL)
+    return 1;
+  json_t *known = json_object_get(c->seen, subject);
+  if (known != NULL)
+    return json_is_true(known);
+  char *of = NULL;
+  int err = baton_person_school(c->sv->store, subject, &of);
+  int yes = err == BATON_ENOTFOUND || (err == 0 && strcmp(of, c->school) == 0);
+  free(of);
+  json_object_set_new(c->seen, subject, json_boolean(yes));
+  return yes;
+}
 
 static int add_event(const baton_event_t *e, void *ud) {
   events_ctx_t *c = ud;
-  char *of = NULL;
-  if (c->school != NULL && e->subject != NULL &&
-      baton_person_school(c->sv->store, e->subject, &of) == 0 &&
-      strcmp(of, c->school) != 0) {
-    free(of);
+  if (!shown(c, e->subject))
     return 0;
-  }
-  free(of);
   json_t *data = NULL;
   if (e->data)
     data = json_loads(e->data, JSON_DECODE_ANY, NULL);
@@ -168,8 +179,9 @@ static void api_events(serve_t *sv, baton_http_req_t *r,
                             .since = since && *since ? since : NULL,
                             .newest_first = 1,
                             .limit = (size_t)limit};
-  events_ctx_t c = {sv, a, school};
+  events_ctx_t c = {sv, a, school, json_object()};
   int e = baton_events_query(sv->store, &eq, add_event, &c);
+  json_decref(c.seen);
   free(school);
   free(kind);
   free(since);
