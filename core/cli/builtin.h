@@ -100,6 +100,9 @@ extern const size_t baton__users_ncommands;
 /* cmd_db.c: `baton db copy`, whole databases. */
 extern const baton_builtin_t baton__db_commands[];
 extern const size_t baton__db_ncommands;
+/* cmd_schools.c: `baton schools`, the schools of a district database. */
+extern const baton_builtin_t baton__schools_commands[];
+extern const size_t baton__schools_ncommands;
 
 /* Built-in commands of the store (cmd_store.c), for cli.c's table. */
 extern const baton_builtin_t baton__store_commands[];

@@ -278,6 +278,7 @@ static const builtin_table_t builtin_tables[] = {
     {baton__terms_commands, &baton__terms_ncommands}, /* cmd_terms.c */
     {baton__config_commands, &baton__config_ncommands}, /* cmd_config.c */
     {baton__users_commands, &baton__users_ncommands},   /* cmd_users.c */
+    {baton__schools_commands, &baton__schools_ncommands}, /* cmd_schools.c */
     {baton__serve_commands, &baton__serve_ncommands}, /* core/cli/serve/ */
     {baton__dev_commands, &baton__dev_ncommands},
     {baton__demo_commands, &baton__demo_ncommands}, /* core/cli/cmd_demo.c */

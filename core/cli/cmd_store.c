@@ -12,7 +12,7 @@
 #include "builtin.h"
 
 #define N(a) (sizeof(a) / sizeof *(a))
-#define N_WHERE 12
+#define N_WHERE 13
 
 /* ---- output helpers ------------------------------------------------------ */
 
@@ -366,8 +366,9 @@ static int list_finish(list_t *l, baton_store_t *s, int err,
 
 /* The fields --where knows besides attributes. */
 static const char *const where_fields[] = {
-    "id",       "name",   "email",     "role",       "department", "campus",
-    "subjects", "grades", "languages", "start_date", "manager_id", "active"};
+    "id",         "name",     "email",  "role",      "department",
+    "campus",     "subjects", "grades", "languages", "start_date",
+    "manager_id", "active",   "school"};
 
 /* Parses --where KEY=VALUE items into filters; a KEY that is neither a
  * field nor an attribute anyone has is a usage error with the nearest
@@ -437,6 +438,16 @@ static int cmd_people_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
   baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
+  /* --school S: one school of a district database (core/store/schools.c). */
+  if (args[2].set) {
+    int e = baton_school_check(s, args[2].v.s);
+    if (e == BATON_ENOTFOUND)
+      return usage(cli, spec, "baton people list", baton_store_last_error(s));
+    if (e != 0)
+      return fail(cli, s, NULL);
+    if (nf < 32)
+      f[nf++] = (baton_filter_t){"school", args[2].v.s};
+  }
   list_t l;
   static const char *const head[] = {"ID",     "NAME", "ROLE", "DEPARTMENT",
                                      "CAMPUS", "",     ""};
@@ -817,6 +828,12 @@ static baton_argspec_t people_list_args[] = {
      .flag = 1,
      .type = BATON_ARG_BOOLEAN,
      .help = "include inactive people"},
+    {.name = "school",
+     .key = "school",
+     .flag = 1,
+     .type = BATON_ARG_STRING,
+     .metavar = "SCHOOL",
+     .help = "only the people of this school (`baton schools list`)"},
 };
 
 static baton_argspec_t id_args[] = {

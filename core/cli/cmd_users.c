@@ -111,6 +111,31 @@ static int writable_dir(const char *file) {
   return ok;
 }
 
+/* ---- schools: where a role holds (core/store/schools.c) ----------------- */
+
+/* The role the store keeps for ROLE: "district" is a coordinator with the
+ * district flag. */
+static const char *stored_role(const char *role) {
+  return role && strcmp(role, "district") == 0 ? "coordinator" : role;
+}
+
+/* Checks --school before anything is written: 0, or the exit status. */
+static int school_ok(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                     baton_store_t *s, const baton_value_t *school) {
+  int err = school->set ? baton_school_check(s, school->v.s) : 0;
+  return err != 0 ? fail(cli, spec, s, err) : 0;
+}
+
+/* After the role is stored: the district flag (when a role was given) and
+ * the school (when --school was). Returns 0 or a store error. */
+static int set_scope(baton_store_t *s, const char *person, const char *role,
+                     const baton_value_t *school) {
+  if (role == NULL && !school->set)
+    return 0;
+  return baton_user_scope_set(s, person, school->set ? school->v.s : NULL,
+                              role ? strcmp(role, "district") == 0 : -1);
+}
+
 static int cmd_invite(baton_cli_t *cli, const baton_cmdspec_t *spec,
                       baton_value_t *args, int argc, const char *const *argv) {
   (void)argc, (void)argv;
@@ -153,11 +178,21 @@ static int cmd_invite(baton_cli_t *cli, const baton_cmdspec_t *spec,
   }
   for (size_t i = 0; i < n; i++)
     ids[i] = people->items[i].v.s;
+  if ((status = school_ok(cli, spec, s, &args[4])) != 0)
+    goto done;
+  status = 1;
   long long exp = 0;
-  int err =
-      baton_users_invite(s, ids, n, role, (long long)time(NULL), tokens, &exp);
+  int err = baton_users_invite(s, ids, n, stored_role(role),
+                               (long long)time(NULL), tokens, &exp);
+  for (size_t i = 0; err == 0 && i < n; i++)
+    err = set_scope(s, ids[i], role, &args[4]);
   if (err == 0)
     err = baton_users_each(s, find_invited, &v);
+  for (size_t i = 0; err == 0 && role && strcmp(role, "district") == 0 && i < n;
+       i++) {
+    free(v.roles[i]);
+    v.roles[i] = baton__strdup(role);
+  }
   if (err != 0) {
     status = fail(cli, spec, s, err);
     goto done;
@@ -209,23 +244,39 @@ done:
 
 /* ---- list, role, revoke -------------------------------------------------- */
 
+static int list_user(baton_cli_t *cli, json_t *a, const baton_user_t *u,
+                     const char *role, const char *school);
+
+/* ud: {cli, the JSON array or NULL, the store}. */
 static int list_row(const baton_user_t *u, void *ud) {
   baton_cli_t *cli = ((void **)ud)[0];
   json_t *a = ((void **)ud)[1];
+  char *school = NULL;
+  int district = 0;
+  baton_user_scope(((void **)ud)[2], u->person_id, &school, &district);
+  const char *role = district ? "district" : u->role;
+  int r = list_user(cli, a, u, role, school);
+  free(school);
+  return r;
+}
+
+static int list_user(baton_cli_t *cli, json_t *a, const baton_user_t *u,
+                     const char *role, const char *school) {
   char revoked[32], until[32];
   utc(u->revoked, revoked, sizeof revoked);
   utc(u->invited_until, until, sizeof until);
   const char *sign_in = u->has_passphrase ? "passphrase" : "link";
   if (a != NULL)
     return json_array_append_new(
-               a, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s?, s:s?}",
+               a, json_pack("{s:s, s:s, s:s, s:s*, s:s, s:b, s:b, s:s?, s:s?}",
                             "person_id", u->person_id, "name", u->name, "role",
-                            u->role, "sign_in", sign_in, "revoked",
-                            u->revoked != 0, "left", u->left, "revoked_at",
+                            role, "school", school && *school ? school : NULL,
+                            "sign_in", sign_in, "revoked", u->revoked != 0,
+                            "left", u->left, "revoked_at",
                             u->revoked ? revoked : NULL, "invited_until",
                             u->invited_until ? until : NULL)) != 0;
-  fprintf(cli->out, "%-10s %-24s %-12s %-10s %s\n", u->person_id, u->name,
-          u->role, sign_in,
+  fprintf(cli->out, "%-10s %-24s %-12s %-10s %s\n", u->person_id, u->name, role,
+          sign_in,
           u->revoked         ? "revoked"
           : u->invited_until ? "invited"
                              : "active");
@@ -258,7 +309,8 @@ static int list_rows(baton_cli_t *cli, const baton_cmdspec_t *spec,
 
 static int each_user(baton_store_t *s, const char *arg, void *ud) {
   (void)arg;
-  return baton_users_each(s, list_row, ud);
+  void *with_store[3] = {((void **)ud)[0], ((void **)ud)[1], s};
+  return baton_users_each(s, list_row, with_store);
 }
 
 static int cmd_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
@@ -276,7 +328,12 @@ static int cmd_role(baton_cli_t *cli, const baton_cmdspec_t *spec,
   baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
-  int err = baton_users_role_set(s, args[0].v.s, args[1].v.s);
+  int status = school_ok(cli, spec, s, &args[2]);
+  if (status != 0)
+    return status;
+  int err = baton_users_role_set(s, args[0].v.s, stored_role(args[1].v.s));
+  if (err == 0)
+    err = set_scope(s, args[0].v.s, args[1].v.s, &args[2]);
   if (err != 0)
     return fail(cli, spec, s, err);
   fprintf(cli->out, "%s is now %s\n", args[0].v.s, args[1].v.s);
@@ -398,7 +455,16 @@ static int cmd_token_revoke(baton_cli_t *cli, const baton_cmdspec_t *spec,
 
 /* ---- the table ----------------------------------------------------------- */
 
-static char *roles[] = {"coordinator", "staff", "viewer"};
+static char *roles[] = {"coordinator", "staff", "viewer", "district"};
+
+/* --school S: where the role holds (default: the person's school). */
+#define SCHOOL_ARG                                                             \
+  {                                                                            \
+    .name = "school", .key = "school", .flag = 1, .type = BATON_ARG_STRING,    \
+    .metavar = "SCHOOL",                                                       \
+    .help = "the school where the role holds (default: the person's own; "     \
+            "`baton schools list`)"                                            \
+  }
 
 static baton_argspec_t invite_args[] = {
     {.name = "person",
@@ -413,10 +479,11 @@ static baton_argspec_t invite_args[] = {
      .flag = 1,
      .type = BATON_ARG_ENUM,
      .values = roles,
-     .nvalues = 3,
+     .nvalues = 4,
      .metavar = "ROLE",
-     .help = "coordinator, staff or viewer; by default staff for a new "
-             "account, else its role"},
+     .help = "coordinator, staff, viewer or district (a coordinator of "
+             "every school); by default staff for a new account, else its "
+             "role"},
     {.name = "csv",
      .key = "csv",
      .flag = 1,
@@ -430,6 +497,7 @@ static baton_argspec_t invite_args[] = {
      .type = BATON_ARG_STRING,
      .metavar = "URL",
      .help = "the address people open baton at (default " DEFAULT_BASE ")"},
+    SCHOOL_ARG,
 };
 
 static baton_argspec_t role_args[] = {
@@ -445,9 +513,11 @@ static baton_argspec_t role_args[] = {
      .type = BATON_ARG_ENUM,
      .required = 1,
      .values = roles,
-     .nvalues = 3,
+     .nvalues = 4,
      .metavar = "ROLE",
-     .help = "coordinator, staff or viewer"},
+     .help = "coordinator, staff, viewer or district (a coordinator of every "
+             "school)"},
+    SCHOOL_ARG,
 };
 
 static baton_argspec_t revoke_args[] = {

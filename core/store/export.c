@@ -49,6 +49,17 @@ static const char *csv_start(baton_buf_t *b, int excel) {
   return excel ? "\r\n" : "\n";
 }
 
+/* 1 if someone has a school other than '' (a district database). */
+static size_t has_schools(baton_store_t *s) {
+  baton__sql_stmt_t *st;
+  if (baton__store_prepare(s, "SELECT 1 FROM people WHERE school <> '' LIMIT 1",
+                           &st) != 0)
+    return 0;
+  size_t yes = baton__sql_step(st) == SQLITE_ROW;
+  baton__sql_finalize(st);
+  return yes;
+}
+
 static int people_csv(baton_store_t *s, baton_buf_t *b, int excel,
                       size_t *rows) {
   char **keys;
@@ -59,7 +70,10 @@ static int people_csv(baton_store_t *s, baton_buf_t *b, int excel,
   int err = baton_people_attr_names(s, &keys, &nkeys);
   if (err != 0)
     return err;
-  size_t ncols = NPERSON + 1 + nkeys;
+  /* Schools (core/store/schools.c): a `school` column after `active` only
+   * when someone has one, so a single school's export is as before. */
+  size_t sc = has_schools(s);
+  size_t ncols = NPERSON + 1 + sc + nkeys;
   const char **cells = calloc(ncols, sizeof *cells);
   baton_buf_t sql = {0};
   baton__sql_stmt_t *st = NULL;
@@ -67,15 +81,19 @@ static int people_csv(baton_store_t *s, baton_buf_t *b, int excel,
     err = BATON_ENOMEM;
     goto done;
   }
-  baton__buf_printf(&sql, "SELECT id, name, email, role, department, campus, "
-                          "subjects, grades, languages, start_date, "
-                          "manager_id, active");
+  baton__buf_printf(&sql,
+                    "SELECT id, name, email, role, department, campus, "
+                    "subjects, grades, languages, start_date, "
+                    "manager_id, active%s",
+                    sc ? ", school" : "");
   for (size_t i = 0; i < NPERSON; i++)
     cells[i] = person_columns[i];
   cells[NPERSON] = "active";
+  if (sc)
+    cells[NPERSON + 1] = "school";
   baton__sql_engine_t engine = baton__sql_engine(s->sql);
   for (size_t i = 0; i < nkeys && err == 0; i++) {
-    cells[NPERSON + 1 + i] = keys[i];
+    cells[NPERSON + 1 + sc + i] = keys[i];
     if ((err = baton__buf_printf(&sql, ", ")) == 0)
       err = baton__sql_json_text(&sql, engine, "attrs", keys[i]);
   }
@@ -97,7 +115,7 @@ static int people_csv(baton_store_t *s, baton_buf_t *b, int excel,
     for (size_t i = 0; i < NPERSON; i++)
       cells[i] = baton__col_text(st, (int)i);
     cells[NPERSON] = (int)baton__sql_column_int64(st, NPERSON) ? "yes" : "no";
-    for (size_t i = 0; i < nkeys; i++)
+    for (size_t i = 0; i < sc + nkeys; i++)
       cells[NPERSON + 1 + i] = baton__col_text(st, (int)(NPERSON + 1 + i));
     if (baton__csv_write_row_eol(b, cells, ncols, eol) != 0) {
       err = BATON_ENOMEM;

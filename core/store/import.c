@@ -1243,12 +1243,14 @@ enum {
   P_START_DATE,
   P_MANAGER_ID,
   P_ATTRS,
+  P_SCHOOL, /* schools: optional; empty is '' (core/store/schools.c) */
   P_NFIELDS
 };
 
 static const char *const person_fields[P_NFIELDS] = {
-    "id",       "name",   "email",     "role",       "department", "campus",
-    "subjects", "grades", "languages", "start_date", "manager_id", "attrs"};
+    "id",         "name",     "email",  "role",      "department",
+    "campus",     "subjects", "grades", "languages", "start_date",
+    "manager_id", "attrs",    "school"};
 static const char *const person_required[] = {"id", "name"};
 
 /* d as YYYY-MM-DD, or NULL if it is not a date in the file's format (ISO
@@ -1641,15 +1643,15 @@ static int write_people(imp_t *im, const char *plan, const idmap_t *ids,
            im->s,
            "INSERT INTO people(id, name, email, role, department, campus, "
            "subjects, grades, languages, start_date, manager_id, attrs, "
-           "active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-           "?12, ?13)",
+           "school, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+           "?11, ?12, coalesce(?13, ''), ?14)",
            &ins)) != 0 ||
       (err = baton__store_prepare(
            im->s,
            "UPDATE people SET name = ?2, email = ?3, role = ?4, "
            "department = ?5, campus = ?6, subjects = ?7, grades = ?8, "
            "languages = ?9, start_date = ?10, manager_id = ?11, attrs = ?12, "
-           "active = ?13 WHERE id = ?1",
+           "school = coalesce(?13, ''), active = ?14 WHERE id = ?1",
            &upd)) != 0 ||
       (err = baton__store_prepare(
            im->s, "UPDATE people SET active = 0 WHERE id = ?", &off)) != 0)
@@ -1700,6 +1702,34 @@ static int imp_finish(imp_t *im) {
   return baton__store_commit(im->s);
 }
 
+/* Schools: with --full the file is the whole roster of the schools its
+ * rows belong to (after keep_absent_fields), so one school's file leaves
+ * the other schools' people alone; a file without a school column is the
+ * roster of school '' as before. The file's distinct schools (NULL for
+ * '') into *out, *n of them. */
+static int file_schools(imp_t *im, const char ***out, size_t *n) {
+  size_t cap = 0;
+  for (size_t i = 0; i < im->nrecs; i++) {
+    const char *sc = im->recs[i].v[P_SCHOOL];
+    size_t k = 0;
+    while (k < *n && !same((*out)[k], sc))
+      k++;
+    if (k < *n)
+      continue;
+    if (BATON_GROW(*out, *n, cap, 8) != 0)
+      return BATON_ENOMEM;
+    (*out)[(*n)++] = sc;
+  }
+  return 0;
+}
+
+static int in_schools(const char *const *schools, size_t n, const char *sc) {
+  for (size_t k = 0; k < n; k++)
+    if (same(schools[k], sc))
+      return 1;
+  return 0;
+}
+
 /* --update changes people already in baton: one error lists the ids of
  * the file that are not. */
 static void update_only(imp_t *im, const existing_t *ex) {
@@ -1729,6 +1759,8 @@ int baton_people_import(baton_store_t *s, const char *path,
   existing_t ex = {0};
   idmap_t ids = {0};
   char *plan = NULL, *deact = NULL;
+  const char **schools = NULL;
+  size_t nschools = 0;
   int err = imp_start(&im, s, o, &person_kind, path, "people", report);
   o = im.o;
   if (err != 0)
@@ -1741,7 +1773,8 @@ int baton_people_import(baton_store_t *s, const char *path,
   err = load_existing(
       &im, &ex, "SELECT count(*) FROM people",
       "SELECT id, name, email, role, department, campus, subjects, grades, "
-      "languages, start_date, manager_id, attrs, active FROM people",
+      "languages, start_date, manager_id, attrs, nullif(school, ''), active "
+      "FROM people",
       1, P_ID);
   if (err == 0)
     err = idmap_init(&ids, im.nrecs);
@@ -1811,9 +1844,14 @@ int baton_people_import(baton_store_t *s, const char *path,
       report->unchanged++;
     }
   }
+  if (o->full && file_schools(&im, &schools, &nschools) != 0) {
+    err = BATON_ENOMEM;
+    goto rollback;
+  }
   if (o->full) {
     for (size_t i = 0; i < ex.n; i++) {
-      if (ex.recs[i].active && idmap_get(&ids, ex.recs[i].v[P_ID]) == NONE) {
+      if (ex.recs[i].active && idmap_get(&ids, ex.recs[i].v[P_ID]) == NONE &&
+          in_schools(schools, nschools, ex.recs[i].v[P_SCHOOL])) {
         deact[i] = 1;
         report->deactivated++;
         imp_change(&im, "deactivate %s %s", ex.recs[i].v[P_ID],
@@ -1842,6 +1880,7 @@ done:
   fill_report(&im, report);
   free(plan);
   free(deact);
+  free(schools);
   idmap_free(&ids);
   existing_free(&ex);
   imp_free(&im);

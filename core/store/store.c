@@ -138,6 +138,15 @@ static const char *const core_migrations[BATON_STORE_SCHEMA_VERSION] = {
     ") WITHOUT ROWID;"
     "CREATE UNIQUE INDEX baton_api_tokens_label ON"
     "  baton_api_tokens(person_id, label) WHERE revoked IS NULL;",
+    /* 7: schools (core/store/schools.c): people and groups belong to a
+     * school ('' is the one school of a single-school database); an
+     * account's role holds in its school, or in every school with the
+     * district flag. Plain SQL valid on SQLite and PostgreSQL alike. */
+    "ALTER TABLE people ADD COLUMN school TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE groups ADD COLUMN school TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE baton_users ADD COLUMN school TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE baton_users ADD COLUMN district BIGINT NOT NULL DEFAULT 0;"
+    "CREATE INDEX people_school ON people(school);",
 };
 
 /* The same versions on PostgreSQL (core/store/sql.h): the same tables,
@@ -255,6 +264,13 @@ static const char *const pg_migrations[BATON_STORE_SCHEMA_VERSION] = {
     ");"
     "CREATE UNIQUE INDEX baton_api_tokens_label ON"
     "  baton_api_tokens(person_id, label) WHERE revoked IS NULL;",
+    /* 7: schools, as on SQLite, with text compared byte by byte. */
+    "ALTER TABLE people ADD COLUMN school " PG_TEXT " NOT NULL DEFAULT '';"
+    "ALTER TABLE groups ADD COLUMN school " PG_TEXT " NOT NULL DEFAULT '';"
+    "ALTER TABLE baton_users ADD COLUMN school " PG_TEXT " NOT NULL"
+    "  DEFAULT '';"
+    "ALTER TABLE baton_users ADD COLUMN district BIGINT NOT NULL DEFAULT 0;"
+    "CREATE INDEX people_school ON people(school);",
 };
 
 /* schema_version, made before the first migration. */
@@ -1572,8 +1588,8 @@ static int each_person(baton_store_t *s, baton__sql_stmt_t *st, int with_role,
 }
 
 static const char *const plain_columns[] = {
-    "id",         "name",   "email",      "role",
-    "department", "campus", "start_date", "manager_id"};
+    "id",     "name",       "email",      "role",  "department",
+    "campus", "start_date", "manager_id", "school"};
 static const char *const list_columns[] = {"subjects", "grades", "languages"};
 
 /* The list's spelling of k (any case), or NULL: only that spelling is
@@ -1598,7 +1614,7 @@ int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
    * no NOCASE, lower() on both sides does the same. */
   for (size_t i = 0; i < nfilters && err == 0; i++) {
     const char *k = filters[i].key, *c;
-    if ((c = in_list(k, plain_columns, 8)) != NULL)
+    if ((c = in_list(k, plain_columns, 9)) != NULL)
       err = pg ? baton__buf_printf(&sql, " AND lower(p.%s) = lower(?%zu)", c,
                                    i + 1)
                : baton__buf_printf(&sql, " AND p.%s = ?%zu COLLATE NOCASE", c,
@@ -1644,7 +1660,7 @@ int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
                                 strcasecmp(v, "false") != 0);
     else
       baton__sql_bind_text(st, (int)i + 1, v, -1);
-    if (!in_list(k, plain_columns, 8) && !in_list(k, list_columns, 3))
+    if (!in_list(k, plain_columns, 9) && !in_list(k, list_columns, 3))
       baton__sql_bind_text(st, (int)(i + 1 + nfilters), k, -1);
   }
   return each_person(s, st, 0, cb, ud, NULL);

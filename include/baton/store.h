@@ -32,7 +32,7 @@
 typedef struct baton_store_s baton_store_t;
 
 /* The newest core schema version this baton knows. */
-#define BATON_STORE_SCHEMA_VERSION 6
+#define BATON_STORE_SCHEMA_VERSION 7
 
 /* SQLite's application_id of a baton database ("BATN"), so a file of
  * another program is told apart before anything writes to it. */
@@ -622,5 +622,56 @@ int baton_api_token_revoke(baton_store_t *s, const char *person,
  * (person has no account) or a database error. */
 int baton_api_tokens_each(baton_store_t *s, const char *person,
                           baton_api_token_cb cb, void *ud);
+
+/* ---- schools: several in one database (core/store/schools.c) ----------- */
+
+/* People and groups belong to a school (people.school, groups.school); ''
+ * is the one school of a single-school database. An account's role holds
+ * in its school (its person's school unless set otherwise), or in every
+ * school when the account has the district role (shown as role
+ * "district"; stored as a coordinator with the district flag). */
+#define BATON_SCHOOL_MAX 64
+
+typedef struct {
+  const char *name; /* "" for the school of a single-school database */
+  size_t people;    /* active people */
+  size_t groups;    /* groups with a member of the school */
+  size_t accounts;  /* accounts whose role holds there (not district) */
+} baton_school_t;
+
+typedef int (*baton_school_cb)(const baton_school_t *sc, void *ud);
+
+/* Calls cb for every school that has people or accounts, by name. Returns
+ * 0, cb's value or a database error. */
+int baton_schools_each(baton_store_t *s, baton_school_cb cb, void *ud);
+
+/* Whether name is a school of the database (active people there). Returns
+ * 0, or BATON_ENOTFOUND with a message naming the nearest school. */
+int baton_school_check(baton_store_t *s, const char *name);
+
+/* Whether name may be a school's name: 1 to BATON_SCHOOL_MAX bytes of
+ * printable text. */
+int baton_school_name_valid(const char *name);
+
+/* The school of a person (malloc'd into *school). Returns 0,
+ * BATON_ENOTFOUND or a database error. */
+int baton_person_school(baton_store_t *s, const char *person, char **school);
+
+/* Whether group is seen from school: the group is the school's, or has a
+ * member there. */
+int baton_group_in_school(baton_store_t *s, const char *group,
+                          const char *school, int *yes);
+
+/* Where an account's role holds: *school (malloc'd) and *district (1: every
+ * school). Returns 0, BATON_ENOTFOUND (no account) or a database error. */
+int baton_user_scope(baton_store_t *s, const char *person, char **school,
+                     int *district);
+
+/* Sets where an account's role holds: school (NULL: unchanged; "": its
+ * person's school) and district (0 or 1; -1: unchanged). Returns 0,
+ * BATON_ENOTFOUND (no account), BATON_EINVAL (a bad name) or a database
+ * error. */
+int baton_user_scope_set(baton_store_t *s, const char *person,
+                         const char *school, int district);
 
 #endif

@@ -87,6 +87,29 @@ function M.people()
   return out
 end
 
+--- Every person's school (a district database: people.school, core
+--- migration 7; '' is the one school of a single-school database).
+function M.schools_of()
+  local rows, err = baton.store.query("SELECT id, school FROM people")
+  if not rows then fail("cannot read the people's schools: %s", tostring(err)) end
+  local of = {}
+  for _, r in ipairs(rows) do of[r.id] = r.school or "" end
+  return of
+end
+
+--- The part of `all` (M.all) of one school: its people and the roles they
+--- hold. `of` is M.schools_of().
+function M.of_school(all, school, of)
+  local people, holdings = {}, {}
+  for _, p in ipairs(all.people) do
+    if of[p.id] == school then people[#people + 1] = p end
+  end
+  for _, h in ipairs(all.holdings) do
+    if of[h.person] == school then holdings[#holdings + 1] = h end
+  end
+  return { period = all.period, people = people, holdings = holdings, practices = all.practices }
+end
+
 --- Everything for the period: { period, people, holdings, practices }.
 --- A past period (by_term_only) counts only the practices that count by
 --- term, and no groups (the store keeps only today's).

@@ -61,10 +61,27 @@ end
 --- The whole report of a period (the term holding today by default):
 --- what every output of equity shows. `top`: how many people to list (0:
 --- all who hold a role); `history`: with term over term.
-local function report(term, top, history)
+local function report(term, top, history, school)
   store.ready()
   local period = gather.period(term)
   local all = gather.all(period)
+  if school then
+    local of = gather.schools_of()
+    all = gather.of_school(all, school, of)
+    if #all.people == 0 then
+      local names, seen = {}, {}
+      for _, s in pairs(of) do
+        if not seen[s] then
+          seen[s] = true
+          names[#names + 1] = s == "" and "(no school)" or s
+        end
+      end
+      table.sort(names)
+      fail("--school %s: nobody active is of that school; the schools are %s (`baton schools list`)", school,
+        table.concat(names, ", "))
+    end
+    history = false -- snapshots and past terms are the whole database's
+  end
   local pic = spread.picture(all.people, all.holdings)
   local groups = 0
   for _, h in ipairs(all.holdings) do if h.source == "groups" then groups = groups + h.count end end
@@ -94,7 +111,7 @@ local function report(term, top, history)
     none[#none + 1] = { id = p.id, name = p.name, department = p.department, staff_role = p.role }
   end
   return {
-    period = period, figures = pic.figures, threshold = baton.settings.get("threshold"),
+    period = period, school = school, figures = pic.figures, threshold = baton.settings.get("threshold"),
     practices = practices, roles = pic.roles, departments = pic.departments, top = listed, none = none,
     outside = pic.outside, people = pic.people,
     terms = history and terms_before(period, pic.figures) or {},
@@ -137,7 +154,8 @@ end
 
 local function show(r)
   local f = r.figures
-  baton.print(("Spread of leadership, %s (%s to %s)"):format(r.period.name, r.period.from, r.period.to))
+  baton.print(("Spread of leadership%s, %s (%s to %s)"):format(r.school and (" in " .. r.school) or "",
+    r.period.name, r.period.from, r.period.to))
   baton.print("  " .. page.summary(f))
   baton.print(("  %d people hold none; concentration index (Gini) %.2f: 0 when everyone holds the same, "
     .. "1 when one person holds all (the overview warns above %.2f)"):format(f.none, f.gini, r.threshold))
@@ -163,9 +181,44 @@ local function show(r)
   print_table(r.terms, page.columns.terms)
 end
 
---- equity report [--term T] [--csv FILE] [--html FILE] [--top N]
+-- --by-school: each school's figures, and the district's, side by side.
+local function by_school(term)
+  store.ready()
+  local period = gather.period(term)
+  local all = gather.all(period)
+  local of = gather.schools_of()
+  local names, seen = {}, {}
+  for _, p in ipairs(all.people) do
+    local s = of[p.id] or ""
+    if not seen[s] then
+      seen[s] = true
+      names[#names + 1] = s
+    end
+  end
+  table.sort(names)
+  local rows = {}
+  local function row(name, part)
+    local f = spread.picture(part.people, part.holdings).figures
+    rows[#rows + 1] = { school = name, people = f.people, none = f.none, top_share = f.top_share,
+      top_share_text = pct(f.top_share), gini = f.gini, gini_text = ("%.2f"):format(f.gini) }
+  end
+  for _, s in ipairs(names) do row(s == "" and "(no school)" or s, gather.of_school(all, s, of)) end
+  row("district", all)
+  return { period = period, schools = rows }
+end
+
+--- equity report [--term T] [--csv FILE] [--html FILE] [--top N] [--school S] [--by-school]
 function M.report(args)
-  local r = report(args.term, args.top, true)
+  if args.by_school then
+    if args.school then fail("give --school SCHOOL (one school's picture) or --by-school (every school's), not both") end
+    baton.output(by_school(args.term), function(v)
+      baton.print(("Spread of leadership by school, %s (%s to %s)"):format(v.period.name, v.period.from, v.period.to))
+      print_table(v.schools, { { "school", "School" }, { "people", "People" }, { "none", "Hold none" },
+        { "top_share_text", "Top 10% hold" }, { "gini_text", "Gini" } })
+    end)
+    return
+  end
+  local r = report(args.term, args.top, not args.school, args.school)
   if args.csv then
     write(args.csv, baton.csv.encode(csv_rows(r),
       { header = { "period", "person", "name", "department", "staff_role", "role", "count" } }))

@@ -39,6 +39,9 @@ return {
         { "--csv", type = "path", metavar = "FILE", help = "also write one row per person and role as CSV" },
         { "--html", type = "path", metavar = "FILE", help = "also write the report as an HTML page" },
         { "--top", type = "integer", default = 10, min = 0, max = 10000, help = "how many people to list (0: all)" },
+        { "--school", metavar = "SCHOOL", help = "a district database: the picture of one school (`baton schools list`)" },
+        { "--by-school", type = "boolean", default = false,
+          help = "a district database: the figures of each school side by side, and the district's" },
       },
     },
     snapshot = {

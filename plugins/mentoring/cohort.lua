@@ -5,8 +5,9 @@
 --   2. the scores: every mentee with every mentor, a weighted sum of what
 --      they share (baton.assign.score, in C);
 --   3. the rules: never yourself, never your line manager, never a pair you
---      had before, the same campus if asked, the coordinator's forbidden and
---      fixed pairs, and each mentor's capacity;
+--      had before, the same campus if asked, the same school or another
+--      school if asked (a district database), the coordinator's forbidden
+--      and fixed pairs, and each mentor's capacity;
 --   4. the match: as many mentees as the rules allow, then the best total
 --      (or the fairest lowest score), solved exactly (baton.assign.solve);
 --   5. the reasons: for each pair what it shares, for each mentee left out
@@ -207,6 +208,84 @@ function M.past_pairs()
   return past
 end
 
+-- Schools (a district database: people.school, core migration 7) ------------
+
+--- Every person's school, read from the core table people ('' is the one
+--- school of a single-school database).
+local function schools_of()
+  local rows, err = baton.store.query("SELECT id, school FROM people")
+  if not rows then error("cannot read the people's schools: " .. tostring(err), 0) end
+  local of = {}
+  for _, r in ipairs(rows) do of[r.id] = r.school or "" end
+  return of
+end
+
+-- The comma-separated schools of an option, as a set and a list.
+local function school_set(text)
+  local set, list = {}, {}
+  for name in (text .. ","):gmatch("%s*(.-)%s*,") do
+    if name ~= "" and not set[name] then
+      set[name] = true
+      list[#list + 1] = name
+    end
+  end
+  return set, list
+end
+
+-- The people of `pool` whose school is in `set`; an empty result names the
+-- schools the pool has instead.
+local function of_schools(pool, set, list, of, flag, from)
+  local kept, seen, names = {}, {}, {}
+  for _, p in ipairs(pool) do
+    local s = of[p.id] or ""
+    if set[s] then kept[#kept + 1] = p end
+    if not seen[s] then
+      seen[s] = true
+      names[#names + 1] = s == "" and "(no school)" or s
+    end
+  end
+  if #kept == 0 then
+    table.sort(names)
+    error(("%s %s: nobody of %s is of that school; its people are of %s (`baton schools list`)")
+      :format(flag, table.concat(list, ","), from, table.concat(names, ", ")), 0)
+  end
+  return kept
+end
+
+--- Narrows the cohort to --mentees-school and --mentors-school, and keeps
+--- everyone's school for the --same-school and --across-schools rules.
+function M.schools(c, args)
+  if args.same_school and args.across_schools then
+    error("give --same-school (pairs within one school) or --across-schools (each mentee with a mentor of "
+      .. "another school), not both", 0)
+  end
+  if not (args.mentees_school or args.mentors_school or args.same_school or args.across_schools) then return end
+  c.school = schools_of()
+  if args.mentees_school then
+    local set, list = school_set(args.mentees_school)
+    c.mentees = of_schools(c.mentees, set, list, c.school, "--mentees-school", c.from.mentees)
+  end
+  if args.mentors_school then
+    local set, list = school_set(args.mentors_school)
+    c.mentors = of_schools(c.mentors, set, list, c.school, "--mentors-school", c.from.mentors)
+  end
+end
+
+-- The school rule that forbids mentee with mentor, in words; nil if none.
+local function school_why(c, mentee, mentor)
+  if not c.school then return nil end
+  local a, b = c.school[mentee.id] or "", c.school[mentor.id] or ""
+  if c.args.same_school and a ~= b then
+    return ("%s is of %s, %s of %s (--same-school)"):format(mentee.id, a ~= "" and a or "(no school)",
+      mentor.id, b ~= "" and b or "(no school)"), "school"
+  end
+  if c.args.across_schools and a == b then
+    return ("%s and %s are both of %s (--across-schools)"):format(mentee.id, mentor.id,
+      a ~= "" and a or "the one school"), "across"
+  end
+  return nil
+end
+
 -- 2 and 3. Scores and rules -------------------------------------------------
 
 -- Builds the cohort for the options of match, why and rematch. `keep` is a
@@ -226,6 +305,7 @@ function M.build(args, keep)
     c.from = { mentees = ("the group '%s'"):format(g.mentees), mentors = ("the group '%s'"):format(g.mentors) }
   end
   if args.capacity < 0 then error("--capacity must be 0 or more", 0) end
+  M.schools(c, args)
   c.weights = settings.weights(args.weights)
   c.row_of, c.col_of = index(c.mentees), index(c.mentors)
   c.capacity = {}
@@ -247,6 +327,29 @@ function M.build(args, keep)
     if j then m:forbid(i, j) end
     j = mentee.manager_id and c.col_of[mentee.manager_id]
     if j then m:forbid(i, j) end
+  end
+
+  -- Another school, when asked: only the pairs inside each school are
+  -- visited (mentors bucketed by school), so a district's cohort costs the
+  -- sum of its schools' squares, not mentees x mentors. The same school
+  -- forbids every pair across schools: one visit per cell (docs/decisions.md).
+  if c.args.across_schools then
+    local by = {}
+    for j, mentor in ipairs(c.mentors) do
+      local s = c.school[mentor.id] or ""
+      by[s] = by[s] or {}
+      table.insert(by[s], j)
+    end
+    for i, mentee in ipairs(c.mentees) do
+      for _, j in ipairs(by[c.school[mentee.id] or ""] or {}) do m:forbid(i, j) end
+    end
+  elseif c.args.same_school then
+    for i, mentee in ipairs(c.mentees) do
+      local s = c.school[mentee.id] or ""
+      for j, mentor in ipairs(c.mentors) do
+        if (c.school[mentor.id] or "") ~= s then m:forbid(i, j) end
+      end
+    end
   end
 
   -- Never a pair that was active before, unless kept or allowed.
@@ -408,12 +511,15 @@ function M.forbidden_why(c, i, j)
     return ("%s is on campus %s, %s on %s (--same-campus)"):format(mentee.id, mentee.campus or "(none)",
       mentor.id, mentor.campus or "(none)"), "campus"
   end
+  local why, kind = school_why(c, mentee, mentor)
+  if why then return why, kind end
   if c.capacity[j] == 0 then return ("%s has capacity 0"):format(mentor.id), "capacity" end
   return nil
 end
 
 -- The order in which the rules are listed when a mentee has no mentor.
-local rank = { self = 1, manager = 2, ["repeat"] = 3, forbid = 4, rule = 5, campus = 6, capacity = 7 }
+local rank = { self = 1, manager = 2, ["repeat"] = 3, forbid = 4, rule = 5, campus = 6, school = 7, across = 8,
+  capacity = 9 }
 
 -- How several mentors ruled out by the same rule are summed up.
 local many = {
@@ -421,6 +527,8 @@ local many = {
   forbid = "%d are forbidden in the --forbid file",
   rule = "%d are forbidden by the --rule file",
   campus = "%d are on another campus (--same-campus)",
+  school = "%d are of another school (--same-school)",
+  across = "%d are of the mentee's own school (--across-schools)",
   capacity = "%d have capacity 0",
 }
 
@@ -533,6 +641,8 @@ function M.outcome(c, result)
       out.pairs[#out.pairs + 1] = {
         mentee = mentee.id, mentee_name = mentee.name, mentor = mentor.id, mentor_name = mentor.name,
         score = score, reasons = list, why = line, fixed = c.pins[i] == j or nil,
+        mentee_school = c.school and c.school[mentee.id] or nil,
+        mentor_school = c.school and c.school[mentor.id] or nil,
       }
       out.total_score = out.total_score + score
       used = used + 1

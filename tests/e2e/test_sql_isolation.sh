@@ -63,7 +63,7 @@ verdict "people unchanged" "people changed" "" \
 run baton sql_victim show
 expect_contains "1 the secret" out
 verdict "schema version intact" "schema_version changed" "" \
-  test "$(sqlite3 "$BATON_DB" "SELECT max(version) FROM schema_version WHERE component = 'baton'")" = 6
+  test "$(sqlite3 "$BATON_DB" "SELECT max(version) FROM schema_version WHERE component = 'baton'")" = 7
 verdict "no views or triggers but the core's" "a plugin's view or trigger exists" "" \
   test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM sqlite_schema WHERE type IN ('view', 'trigger')")" = 2
 verdict "no forged events" "an event claims another plugin" "" \

@@ -186,9 +186,21 @@ static void by_session(serve_t *sv, const char *id, serve_who_t *who,
   memcpy(csrf, s->csrf, BATON_TOKEN_SIZE);
 }
 
+static int who_csrf(serve_t *sv, baton_http_req_t *r, serve_who_t *who,
+                    char csrf[BATON_TOKEN_SIZE], char id[BATON_TOKEN_SIZE]);
+
+/* Who, and where their role holds (schools.c). */
 int baton__serve_who_csrf(serve_t *sv, baton_http_req_t *r, serve_who_t *who,
                           char csrf[BATON_TOKEN_SIZE],
                           char id[BATON_TOKEN_SIZE]) {
+  int e = who_csrf(sv, r, who, csrf, id);
+  if (e == 0 && who->person != NULL)
+    baton__serve_who_scope(sv, who);
+  return e;
+}
+
+static int who_csrf(serve_t *sv, baton_http_req_t *r, serve_who_t *who,
+                    char csrf[BATON_TOKEN_SIZE], char id[BATON_TOKEN_SIZE]) {
   char own[BATON_TOKEN_SIZE];
   memset(who, 0, sizeof *who);
   csrf[0] = '\0';
@@ -219,6 +231,7 @@ int baton__serve_who(serve_t *sv, baton_http_req_t *r, serve_who_t *who) {
 }
 
 void baton__serve_who_clear(serve_who_t *who) {
+  free(who->school);
   free(who->person);
   memset(who, 0, sizeof *who);
 }

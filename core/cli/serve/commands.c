@@ -414,6 +414,23 @@ static int read_args(serve_t *sv, baton_http_req_t *r,
       convert(sv->h, &spec->args[i], j, &vals[i], fields);
       json_decref(j);
     }
+  /* Of a school: the people and groups given are of that school. */
+  for (size_t i = 0; i < spec->nargs; i++) {
+    const baton_argspec_t *a = &spec->args[i];
+    const baton_value_t *v = &vals[i];
+    if (!v->set || (a->type != BATON_ARG_PERSON && a->type != BATON_ARG_GROUP))
+      continue;
+    for (size_t n = 0; n < (a->many ? v->nitems : 1); n++) {
+      char *why = baton__serve_school_refuses(
+          sv, who, a->many ? v->items[n].v.s : v->v.s,
+          a->type == BATON_ARG_GROUP);
+      if (why != NULL) {
+        *msg = why;
+        json_decref(root);
+        return 403;
+      }
+    }
+  }
   /* What is required and not given. */
   for (size_t i = 0; i < spec->nargs; i++) {
     const baton_argspec_t *a = &spec->args[i];

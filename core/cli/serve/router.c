@@ -20,30 +20,53 @@ static int add_person(const baton_person_t *p, void *ud) {
   return json_array_append_new(ud, o) == 0 ? 0 : BATON_ENOMEM;
 }
 
-static void api_people(serve_t *sv, baton_http_req_t *r) {
+static void api_people(serve_t *sv, baton_http_req_t *r,
+                       const serve_who_t *who) {
   char *all = baton__http_query_get(baton__http_req_query(r), "all");
   int include_inactive = all && strcmp(all, "0") != 0;
   free(all);
+  char *school; /* one school's people (schools.c): not cached */
+  if (baton__serve_school_of(sv, r, who, &school) != 0)
+    return;
   long long v = baton__serve_known_version(sv);
-  if (baton__serve_send_cached(r, &sv->people[include_inactive], v))
+  if (school == NULL &&
+      baton__serve_send_cached(r, &sv->people[include_inactive], v))
     return;
   json_t *a = json_array();
-  if (baton_people_each(sv->store, NULL, 0, include_inactive, add_person, a) !=
-      0) {
+  baton_filter_t f = {"school", school};
+  if (baton_people_each(sv->store, &f, school ? 1 : 0, include_inactive,
+                        add_person, a) != 0) {
     json_decref(a);
+    free(school);
     send_error(r, 500, baton_store_last_error(sv->store));
     return;
   }
-  baton__serve_send_json_cached(r, &sv->people[include_inactive], v, a);
+  if (school != NULL)
+    send_json(r, 200, a);
+  else
+    baton__serve_send_json_cached(r, &sv->people[include_inactive], v, a);
+  free(school);
 }
 
 typedef struct {
   serve_t *sv;
   json_t *a;
+  const char *school; /* only this school's groups and members; NULL: all */
+  json_t *ids;        /* the school's people: id -> true */
 } groups_ctx_t;
+
+static int add_id(const baton_person_t *p, void *ud) {
+  return json_object_set_new(ud, p->id, json_true()) == 0 ? 0 : BATON_ENOMEM;
+}
 
 static int add_group(const baton_group_t *g, void *ud) {
   groups_ctx_t *c = ud;
+  int yes = 1;
+  if (c->school != NULL &&
+      baton_group_in_school(c->sv->store, g->name, c->school, &yes) != 0)
+    return BATON_ESTORE;
+  if (!yes)
+    return 0;
   json_t *members = json_array();
   json_t *o =
       json_pack("{s:s, s:s?, s:I, s:o}", "name", g->name, "kind", g->kind,
@@ -51,23 +74,75 @@ static int add_group(const baton_group_t *g, void *ud) {
   if (o == NULL)
     return BATON_ENOMEM;
   json_array_append_new(c->a, o);
-  return baton_group_members(c->sv->store, g->name, add_person, members);
+  int err = baton_group_members(c->sv->store, g->name, add_person, members);
+  if (err != 0 || c->school == NULL)
+    return err;
+  /* Of a school: its own members only, and the size it sees. */
+  for (size_t i = json_array_size(members); i-- > 0;) {
+    const char *id =
+        json_string_value(json_object_get(json_array_get(members, i), "id"));
+    if (id == NULL || json_object_get(c->ids, id) == NULL)
+      json_array_remove(members, i);
+  }
+  json_object_set_new(o, "size",
+                      json_integer((json_int_t)json_array_size(members)));
+  return 0;
 }
 
-static void api_groups(serve_t *sv, baton_http_req_t *r) {
-  long long v = baton__serve_known_version(sv);
-  if (baton__serve_send_cached(r, &sv->groups, v))
+static void api_groups(serve_t *sv, baton_http_req_t *r,
+                       const serve_who_t *who) {
+  char *school; /* one school's groups (schools.c): not cached */
+  if (baton__serve_school_of(sv, r, who, &school) != 0)
     return;
-  groups_ctx_t c = {sv, json_array()};
-  if (baton_groups_each(sv->store, add_group, &c) != 0) {
+  long long v = baton__serve_known_version(sv);
+  if (school == NULL && baton__serve_send_cached(r, &sv->groups, v))
+    return;
+  groups_ctx_t c = {sv, json_array(), school, json_object()};
+  baton_filter_t f = {"school", school};
+  int err = school ? baton_people_each(sv->store, &f, 1, 1, add_id, c.ids) : 0;
+  if (err == 0)
+    err = baton_groups_each(sv->store, add_group, &c);
+  json_decref(c.ids);
+  if (err != 0) {
     json_decref(c.a);
+    free(school);
     send_error(r, 500, baton_store_last_error(sv->store));
     return;
   }
-  baton__serve_send_json_cached(r, &sv->groups, v, c.a);
+  if (school != NULL)
+    send_json(r, 200, c.a);
+  else
+    baton__serve_send_json_cached(r, &sv->groups, v, c.a);
+  free(school);
+}
+
+typedef struct {
+  serve_t *sv;
+  json_t *a;
+  const char *school; /* leave out events about another school's people */
+  json_t *seen;       /* subject -> whether it is shown (one lookup each) */
+} events_ctx_t;
+
+/* Whether an event about subject is shown to c->school: not when the
+ * subject is a person of another school. */
+static int shown(events_ctx_t *c, const char *subject) {
+  if (c->school == NULL || subject == NULL)
+    return 1;
+  json_t *known = json_object_get(c->seen, subject);
+  if (known != NULL)
+    return json_is_true(known);
+  char *of = NULL;
+  int err = baton_person_school(c->sv->store, subject, &of);
+  int yes = err == BATON_ENOTFOUND || (err == 0 && strcmp(of, c->school) == 0);
+  free(of);
+  json_object_set_new(c->seen, subject, json_boolean(yes));
+  return yes;
 }
 
 static int add_event(const baton_event_t *e, void *ud) {
+  events_ctx_t *c = ud;
+  if (!shown(c, e->subject))
+    return 0;
   json_t *data = NULL;
   if (e->data)
     data = json_loads(e->data, JSON_DECODE_ANY, NULL);
@@ -77,13 +152,17 @@ static int add_event(const baton_event_t *e, void *ud) {
                         e->subject, "data", data);
   if (o == NULL)
     return BATON_ENOMEM;
-  return json_array_append_new(ud, o) == 0 ? 0 : BATON_ENOMEM;
+  return json_array_append_new(c->a, o) == 0 ? 0 : BATON_ENOMEM;
 }
 
 /* ?kind=&since=&plugin=&subject=&limit= (the newest `limit`, oldest
  * first; default 500): the store reads only those, newest first, as
  * baton.events.list{order = "newest", limit = N} does. */
-static void api_events(serve_t *sv, baton_http_req_t *r) {
+static void api_events(serve_t *sv, baton_http_req_t *r,
+                       const serve_who_t *who) {
+  char *school;
+  if (baton__serve_school_of(sv, r, who, &school) != 0)
+    return;
   const char *q = baton__http_req_query(r);
   char *kind = baton__http_query_get(q, "kind");
   char *since = baton__http_query_get(q, "since");
@@ -100,7 +179,10 @@ static void api_events(serve_t *sv, baton_http_req_t *r) {
                             .since = since && *since ? since : NULL,
                             .newest_first = 1,
                             .limit = (size_t)limit};
-  int e = baton_events_query(sv->store, &eq, add_event, a);
+  events_ctx_t c = {sv, a, school, json_object()};
+  int e = baton_events_query(sv->store, &eq, add_event, &c);
+  json_decref(c.seen);
+  free(school);
   free(kind);
   free(since);
   free(plugin);
@@ -355,11 +437,13 @@ void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
   if (read && strcmp(api, "/health") == 0)
     api_health(sv, r);
   else if (read && strcmp(api, "/people") == 0)
-    api_people(sv, r);
+    api_people(sv, r, &who);
   else if (read && strcmp(api, "/groups") == 0)
-    api_groups(sv, r);
+    api_groups(sv, r, &who);
+  else if (read && strcmp(api, "/schools") == 0)
+    baton__serve_api_schools(sv, r, &who);
   else if (read && strcmp(api, "/events") == 0)
-    api_events(sv, r);
+    api_events(sv, r, &who);
   else if (read && strcmp(api, "/events/stream") == 0)
     baton__serve_api_stream(sv, r);
   else if (read && strcmp(api, "/plugins") == 0)

@@ -155,6 +155,9 @@ typedef struct {
   char role[12]; /* "coordinator", "staff", "viewer"; "" when nobody */
   int by_token;  /* came with an API token (Authorization: Bearer), not a
                     browser session: no CSRF token is asked for */
+  char *school;  /* where the person's role holds (malloc'd; schools.c);
+                    NULL with person NULL */
+  int district;  /* the person's role holds in every school */
 } serve_who_t;
 
 /* What the old process handed over across an in-place restart. */
@@ -203,6 +206,26 @@ int baton__serve_who(serve_t *sv, baton_http_req_t *r, serve_who_t *who);
 void baton__serve_who_clear(serve_who_t *who);
 /* 1 if who's role is at least `role` (viewer < staff < coordinator). */
 int baton__serve_who_at_least(const serve_who_t *who, const char *role);
+
+/* ---- schools: what a person sees (core/cli/serve/schools.c) -------------
+ * A person's answers show only their school (who->school) unless they have
+ * the district role; a district account (or the operator, with no person)
+ * sees every school and may pick one with ?school=S. */
+
+/* The school r's answers are limited to: returns 0 with *school (malloc'd;
+ * NULL for every school), or answers r (403, 404) and returns -1. */
+int baton__serve_school_of(serve_t *sv, baton_http_req_t *r,
+                           const serve_who_t *who, char **school);
+/* Fills who->school and who->district from the store for who->person;
+ * when that fails, who becomes nobody. */
+void baton__serve_who_scope(serve_t *sv, serve_who_t *who);
+/* GET /api/schools: the schools who sees, with their counts. */
+void baton__serve_api_schools(serve_t *sv, baton_http_req_t *r,
+                              const serve_who_t *who);
+/* NULL if who may act on the person (or group, with group set) `id`, else
+ * a sentence why not (malloc'd): someone of another school. */
+char *baton__serve_school_refuses(serve_t *sv, const serve_who_t *who,
+                                  const char *id, int group);
 
 /* The kept check of the credential whose hash is key, of kind 's' or
  * 't', if still good (the data unchanged since, not too old); else NULL. */

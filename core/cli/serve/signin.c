@@ -642,6 +642,11 @@ static void api_me(serve_t *sv, baton_http_req_t *r) {
       "role", who.role[0] ? who.role : NULL, "csrf", csrf[0] ? csrf : NULL);
   if (o && who.person)
     baton_people_get(sv->store, who.person, add_name, o);
+  if (o && who.school) /* where the role holds (schools.c) */
+    json_object_set_new(o, "school",
+                        who.district ? json_null() : json_string(who.school));
+  if (o && who.person)
+    json_object_set_new(o, "district", json_boolean(who.district));
   baton__serve_who_clear(&who);
   send_json(r, 200, o);
 }

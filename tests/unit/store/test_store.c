@@ -25,7 +25,7 @@ static void test_migrations_apply_exactly_once(void **state) {
   assert_string_equal(
       scalar(f->s, "SELECT count(*) || ':' || max(version) FROM "
                    "schema_version WHERE component = 'baton'"),
-      "6:6");
+      "7:7");
 }
 
 static void test_migrates_a_database_from_an_older_schema(void **state) {
@@ -71,7 +71,7 @@ static void test_refuses_a_database_from_a_newer_baton(void **state) {
                    BATON_EVERSION);
   assert_null(s);
   assert_non_null(strstr(err, "was written by a newer baton (schema "
-                              "version 99; this baton knows up to 6)"));
+                              "version 99; this baton knows up to 7)"));
   free(err);
   unlink(scratch_path(f->t, "baton.db")); /* a fresh file for teardown */
   unlink(scratch_path(f->t, "baton.db-wal"));
@@ -182,7 +182,7 @@ static void test_authorizer_no_plugin_owns_core_bookkeeping(void **state) {
                    SQLITE_AUTH);
   assert_string_equal(scalar(f->s, "SELECT max(version) FROM schema_version "
                                    "WHERE component = 'baton'"),
-                      "6");
+                      "7");
 }
 
 static void test_authorizer_checks_views_triggers_and_ctes_as_the_runner(
