@@ -102,7 +102,7 @@ INSERT INTO people(id, name, email, role, attrs) VALUES
   ('T002', 'Ada', '', NULL, '{}');
 INSERT INTO events(id, at, kind, data) VALUES (1, '2026-01-05', 'k', '{"x":0.1}'),
   (9223372036854775807, '2026-01-06', 'x', NULL);
-INSERT INTO baton_users VALUES ('T001', 'coordinator', NULL, 1, NULL);
+INSERT INTO baton_users(person_id, role, passphrase, created, revoked) VALUES ('T001', 'coordinator', NULL, 1, NULL);
 INSERT INTO baton_sessions VALUES (randomblob(32), 'T001', 'csrf', 1, 9223372036854775807),
   (zeroblob(32), 'T001', '', 0, 0);
 CREATE TABLE demo_values (id INTEGER PRIMARY KEY, t TEXT, i INTEGER, r REAL, b BLOB, j TEXT);
