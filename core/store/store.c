@@ -499,10 +499,23 @@ int baton__store_prepare(baton_store_t *s, const char *sql,
   return 0;
 }
 
+/* The key of the advisory lock every write transaction on PostgreSQL
+ * takes first ("baton" in ASCII). */
+#define PG_WRITE_LOCK "418581342062"
+
 int baton__store_begin(baton_store_t *s) {
-  /* PostgreSQL locks rows as they are written (READ COMMITTED); SQLite
-   * takes the one write lock up front. */
-  return baton__store_exec(s, baton__store_pg(s) ? "BEGIN" : "BEGIN IMMEDIATE",
+  /* SQLite's BEGIN IMMEDIATE takes the one write lock up front, so what a
+   * transaction reads cannot change before it writes (a plan checked
+   * against the pairs saved, then saved). PostgreSQL's BEGIN takes no
+   * lock: a transaction-level advisory lock, which every baton write takes
+   * first, gives the same order; a wait longer than lock_timeout (the
+   * busy timeout, set at open) fails as SQLITE_BUSY does. Readers are not
+   * held up on either engine. */
+  return baton__store_exec(s,
+                           baton__store_pg(s)
+                               ? "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK
+                                 ")"
+                               : "BEGIN IMMEDIATE",
                            "cannot start a write");
 }
 
@@ -1456,7 +1469,11 @@ static int open_postgres(baton_store_t *s, const char *url, int upto) {
     free(why);
     return err;
   }
-  int err = check_ours_pg(s);
+  char set[64];
+  snprintf(set, sizeof set, "SET lock_timeout = %d", busy_timeout_ms());
+  int err = baton__store_exec(s, set, "cannot set the lock timeout");
+  if (err == 0)
+    err = check_ours_pg(s);
   if (err == 0)
     err = baton__store_migrate(s, CORE_COMPONENT, NULL, NULL, pg_migrations,
                                BATON_STORE_SCHEMA_VERSION, upto);

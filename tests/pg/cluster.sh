@@ -4,6 +4,9 @@
 #   tests/pg/cluster.sh start DIR   starts it (data and socket under DIR) and
 #                                   prints its maintenance URL
 #   tests/pg/cluster.sh stop DIR    stops it and removes DIR's data
+#   tests/pg/cluster.sh crash DIR   stops it at once, as a crash would
+#                                   (pg_ctl -m immediate), keeping its data
+#   tests/pg/cluster.sh resume DIR  starts a crashed one again on its data
 #
 # It runs Debian's `postgresql` package (/usr/lib/postgresql/*/bin, the
 # newest; PG_BIN overrides) as an unprivileged user: the current one, or
@@ -18,7 +21,7 @@
 # made again. Durability is off (fsync, full_page_writes): it is for tests.
 set -eu
 
-usage() { echo "usage: tests/pg/cluster.sh start|stop DIR" >&2; exit 2; }
+usage() { echo "usage: tests/pg/cluster.sh start|stop|crash|resume DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 what=$1
 mkdir -p "$2"
@@ -110,6 +113,19 @@ stop)
     as_server "$bin/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null
   fi
   rm -rf "$data" "$run"
+  ;;
+crash)
+  cd "$dir"
+  as_server "$bin/pg_ctl" -D "$data" -m immediate -w -t 30 stop >/dev/null
+  ;;
+resume)
+  cd "$dir"
+  if ! as_server "$bin/pg_ctl" -D "$data" -l "$dir/log" -w -t 30 start >/dev/null; then
+    echo "cluster.sh: PostgreSQL did not start again ($dir/log):" >&2
+    tail -n 20 "$dir/log" >&2
+    exit 1
+  fi
+  echo "$url"
   ;;
 *) usage ;;
 esac
