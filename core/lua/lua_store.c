@@ -1184,7 +1184,7 @@ static int l_store_transaction(lua_State *L) {
   baton_store_t *s = store_of(L, NULL);
   if (s == NULL)
     return 3;
-  int outermost = !baton__sql_in_transaction(s->sql) != 0;
+  int outermost = !baton__sql_in_transaction(s->sql);
   int err = outermost ? baton__store_begin(s)
                       : baton__store_exec(s, "SAVEPOINT baton_plugin_tx",
                                           "cannot start a transaction");
