@@ -50,6 +50,7 @@ nginx=$(command -v nginx || echo /usr/sbin/nginx)
 
 mkdir -p "$out"
 tmp=$(mktemp -d /tmp/baton-bench-district.XXXXXX)
+chmod 755 "$tmp" # the server runs as nobody when this runs as root
 pids=""
 cleanup() {
   for p in $pids; do kill "$p" 2>/dev/null || true; done
@@ -107,7 +108,7 @@ import_pg() {
   "$baton" --db "$pgdb" people import "$staff"
 }
 copy_ref() {
-  psql -q "$pgdb" -c "DROP TABLE IF EXISTS ref_people; CREATE TABLE ref_people (id text, name text, email text, role text, department text, campus text, subjects text, grades text, languages text, start_date text, manager_id text, school text)" >/dev/null
+  PGOPTIONS="-c client_min_messages=warning" psql -q "$pgdb" -c "DROP TABLE IF EXISTS ref_people; CREATE TABLE ref_people (id text, name text, email text, role text, department text, campus text, subjects text, grades text, languages text, start_date text, manager_id text, school text)" >/dev/null
   psql -q "$pgdb" -c "\\copy ref_people FROM '$staff' WITH (FORMAT csv, HEADER true)"
 }
 import_lite() {
@@ -188,7 +189,7 @@ nginx_conf() { # PORT UPSTREAM... -> a config file path
     for u in "$@"; do printf ' server %s;' "$(hostport "$u")"; done
     echo ' keepalive 64; }'
     echo "  server { listen 127.0.0.1:$port; location / { proxy_pass http://baton; proxy_http_version 1.1;"
-    echo "    proxy_set_header Connection \"\"; proxy_set_header Host \$http_host; proxy_buffering off; } } }"
+    echo "    proxy_set_header Connection \"\"; proxy_set_header Host \$http_host; } } }"
   } >"$conf"
   echo "$conf"
 }
@@ -261,7 +262,8 @@ for i in range(n):
     for q in heard.values():
         while not q.empty():
             q.get()
-    body = json.dumps({"args": {"from": "P00000", "to": "P00001", "message": f"thank you ({i})"}}).encode()
+    # P00040 is of P00000's school (school-00): a coordinator acts in their own school
+    body = json.dumps({"args": {"from": "P00000", "to": "P00040", "message": f"thank you ({i})"}}).encode()
     req = urllib.request.Request(u1 + "api/run/thanks/post", data=body, method="POST",
                                  headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
     t0 = time.monotonic()
