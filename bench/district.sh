@@ -104,7 +104,7 @@ say ""
 # ---- 1. import -----------------------------------------------------------------
 pgdb=$(newdb)
 import_pg() {
-  psql -q "$pgdb" -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
+  PGOPTIONS="-c client_min_messages=warning" psql -q "$pgdb" -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null
   "$baton" --db "$pgdb" people import "$staff"
 }
 copy_ref() {
