@@ -30,11 +30,15 @@
  * does not depend on the order in which an engine lists them. */
 typedef struct {
   char *name;
-  char *ddl;    /* from's CREATE TABLE (SQLite), or NULL */
-  char **cols;  /* quoted names, sorted by their unquoted names */
-  char **names; /* the names themselves */
-  int *pk;      /* position in the primary key (1...), or 0 */
-  int *text;    /* PostgreSQL: a text column (ordered with COLLATE "C") */
+  char *schema;    /* PostgreSQL: its schema on the store it was listed on */
+  char *plugin;    /* the plugin whose table it is, or NULL */
+  char *to_schema; /* PostgreSQL TO: plugin_NAME for a plugin's table, or
+                    * NULL (TO's current schema) */
+  char *ddl;       /* from's CREATE TABLE (SQLite), or NULL */
+  char **cols;     /* quoted names, sorted by their unquoted names */
+  char **names;    /* the names themselves */
+  int *pk;         /* position in the primary key (1...), or 0 */
+  int *text;       /* PostgreSQL: a text column (ordered with COLLATE "C") */
   size_t ncols;
   int create; /* not on `to`: a plugin's table, made from ddl */
   long long rows;
@@ -61,6 +65,9 @@ static void tables_free(tables_t *ts) {
   for (size_t i = 0; i < ts->n; i++) {
     columns_free(&ts->t[i]);
     free(ts->t[i].name);
+    free(ts->t[i].schema);
+    free(ts->t[i].plugin);
+    free(ts->t[i].to_schema);
     free(ts->t[i].ddl);
   }
   free(ts->t);
@@ -109,6 +116,32 @@ static char *quote(const char *name) {
   return b.data;
 }
 
+/* A table's name for SQL: "schema"."name", or "name" when schema is NULL.
+ * NULL: no memory. */
+static char *qualified(const char *schema, const char *name) {
+  char *qs = schema ? quote(schema) : NULL, *qn = quote(name);
+  char *q = qn == NULL || (schema && qs == NULL) ? NULL
+            : schema ? baton__asprintf("%s.%s", qs, qn)
+                     : baton__strdup(qn);
+  free(qs);
+  free(qn);
+  return q;
+}
+
+/* PostgreSQL: table ?1 of schema ?2 (NULL: the current schema), for the
+ * catalog queries below; bound by bind_table. */
+#define PG_TABLE                                                               \
+  "format('%I.%I', coalesce(CAST(?2 AS text), current_schema()), "             \
+  "CAST(?1 AS text))::regclass"
+
+static void bind_table(baton_store_t *s, baton__sql_stmt_t *st,
+                       const char *name, const char *schema) {
+  baton__sql_bind_text(st, 1, name, -1);
+  if (PG(s))
+    schema ? baton__sql_bind_text(st, 2, schema, -1)
+           : baton__sql_bind_null(st, 2);
+}
+
 /* ---- which tables
  * ----------------------------------------------------------*/
 
@@ -137,17 +170,32 @@ static int rank(const char *name) {
 static int cmp_table(const void *a, const void *b) {
   const table_t *x = a, *y = b;
   int rx = rank(x->name), ry = rank(y->name);
-  return rx != ry ? rx - ry : strcmp(x->name, y->name);
+  if (rx != ry)
+    return rx - ry;
+  int c = strcmp(x->name, y->name);
+  if (c != 0 || x->schema == y->schema)
+    return c;
+  return !x->schema ? -1 : !y->schema ? 1 : strcmp(x->schema, y->schema);
 }
 
-/* The tables of s and, on SQLite, their CREATE TABLE. */
+/* Whether t is `name` in `schema` (both NULL on SQLite). */
+static int is_table(const table_t *t, const char *name, const char *schema) {
+  return strcmp(t->name, name) == 0 &&
+         (t->schema == NULL || schema == NULL ? t->schema == schema
+                                              : strcmp(t->schema, schema) == 0);
+}
+
+/* The tables of s and, on SQLite, their CREATE TABLE. On PostgreSQL
+ * those of the current schema and of every plugin's (plugin_NAME), with
+ * their schema. */
 static int list_tables(baton_store_t *s, tables_t *ts) {
   const char *sql =
-      PG(s) ? "SELECT table_name, NULL FROM information_schema.tables "
-              "WHERE table_schema = current_schema() AND "
-              "table_type = 'BASE TABLE'"
-            : "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND "
-              "name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+      PG(s) ? "SELECT c.relname, NULL, n.nspname FROM pg_class c JOIN "
+              "pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN "
+              "('r', 'p') AND (n.nspname = current_schema() OR n.nspname "
+              "LIKE 'plugin\\_%')"
+            : "SELECT name, sql, NULL FROM sqlite_schema WHERE type = 'table' "
+              "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
   baton__sql_stmt_t *st;
   int rc = baton__sql_prepare(s->sql, sql, &st);
   if (rc != SQLITE_OK)
@@ -160,10 +208,15 @@ static int list_tables(baton_store_t *s, tables_t *ts) {
     table_t *t = &ts->t[ts->n];
     memset(t, 0, sizeof *t);
     const char *ddl = baton__col_text(st, 1);
+    const char *schema = baton__col_text(st, 2);
     t->name = baton__strdup(baton__col_text(st, 0));
     t->ddl = ddl ? baton__strdup(ddl) : NULL;
-    if (t->name == NULL || (ddl != NULL && t->ddl == NULL)) {
+    t->schema = schema ? baton__strdup(schema) : NULL;
+    if (t->name == NULL || (ddl != NULL && t->ddl == NULL) ||
+        (schema != NULL && t->schema == NULL)) {
       free(t->name);
+      free(t->ddl);
+      free(t->schema);
       rc = SQLITE_NOMEM;
       break;
     }
@@ -183,18 +236,20 @@ static int refers_to_later(baton_store_t *from, const table_t *t,
                            const tables_t *ts, size_t n) {
   baton__sql_stmt_t *st;
   const char *sql =
-      PG(from) ? "SELECT DISTINCT c.relname FROM pg_constraint k JOIN "
-                 "pg_class c ON c.oid = k.confrelid WHERE k.contype = 'f' "
-                 "AND k.conrelid = quote_ident(?)::regclass"
-               : "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)";
+      PG(from) ? "SELECT DISTINCT c.relname, n.nspname FROM pg_constraint k "
+                 "JOIN pg_class c ON c.oid = k.confrelid JOIN pg_namespace n "
+                 "ON n.oid = c.relnamespace WHERE k.contype = 'f' AND "
+                 "k.conrelid = " PG_TABLE
+               : "SELECT DISTINCT \"table\", NULL FROM "
+                 "pragma_foreign_key_list(?1)";
   if (baton__sql_prepare(from->sql, sql, &st) != SQLITE_OK)
     return -1;
-  baton__sql_bind_text(st, 1, t->name, -1);
+  bind_table(from, st, t->name, t->schema);
   int found = 0, rc;
   while (!found && (rc = baton__sql_step(st)) == SQLITE_ROW) {
-    const char *ref = baton__col_text(st, 0);
+    const char *ref = baton__col_text(st, 0), *schema = baton__col_text(st, 1);
     for (size_t i = 0; i < n && !found; i++)
-      found = &ts->t[i] != t && strcmp(ts->t[i].name, ref) == 0;
+      found = &ts->t[i] != t && ref && is_table(&ts->t[i], ref, schema);
   }
   baton__sql_finalize(st);
   return found ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -231,26 +286,27 @@ static table_t *find_table(tables_t *ts, const char *name) {
   return NULL;
 }
 
-/* The columns of t on s: names, primary-key positions, and on PostgreSQL
- * whether each is text (its order then needs COLLATE "C" to be SQLite's
- * byte order). Sorted by name. */
-static int list_columns(baton_store_t *s, table_t *t) {
+/* The columns of t (in `schema` on PostgreSQL, NULL: the current one) on
+ * s: names, primary-key positions, and on PostgreSQL whether each is text
+ * (its order then needs COLLATE "C" to be SQLite's byte order). Sorted by
+ * name. */
+static int list_columns(baton_store_t *s, table_t *t, const char *schema) {
   const char *sql =
       PG(s) ? "SELECT a.attname, coalesce((SELECT k.n FROM pg_index i, "
               "unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, n) "
               "WHERE i.indrelid = a.attrelid AND i.indisprimary AND "
               "k.attnum = a.attnum), 0), "
               "(SELECT typcategory = 'S' FROM pg_type WHERE oid = a.atttypid) "
-              "FROM pg_attribute a WHERE a.attrelid = quote_ident(?)::regclass "
-              "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname "
+              "FROM pg_attribute a WHERE a.attrelid = " PG_TABLE
+              " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname "
               "COLLATE \"C\""
-            : "SELECT name, pk, 0 FROM pragma_table_info(?) ORDER BY name "
+            : "SELECT name, pk, 0 FROM pragma_table_info(?1) ORDER BY name "
               "COLLATE BINARY";
   baton__sql_stmt_t *st;
   int rc = baton__sql_prepare(s->sql, sql, &st);
   if (rc != SQLITE_OK)
     return rc;
-  baton__sql_bind_text(st, 1, t->name, -1);
+  bind_table(s, st, t->name, schema);
   size_t cap = 0;
   while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
     size_t c = t->ncols;
@@ -296,12 +352,13 @@ static int list_columns(baton_store_t *s, table_t *t) {
  * first, the
  * primary key's columns in their key order, or every column when the
  * table has no primary key. NULL: no memory. */
-static char *select_sql(baton_store_t *s, const table_t *t) {
+static char *select_sql(baton_store_t *s, const table_t *t,
+                        const char *schema) {
   baton_buf_t b = {0};
   int bad = baton__buf_append(&b, "SELECT ", 7);
   for (size_t c = 0; c < t->ncols; c++)
     bad |= baton__buf_printf(&b, "%s%s", c ? ", " : "", t->cols[c]);
-  char *q = quote(t->name);
+  char *q = qualified(schema, t->name);
   bad |= q == NULL || baton__buf_printf(&b, " FROM %s ORDER BY ", q);
   free(q);
   int haspk = 0;
@@ -417,7 +474,7 @@ static int check_empty(baton_store_t *to, tables_t *tt) {
           baton_store_path(to), tt->t[i].name);
   for (size_t i = 0; i < tt->n; i++) {
     const char *name = tt->t[i].name;
-    char *q = quote(name);
+    char *q = qualified(tt->t[i].schema, name);
     char *sql =
         q == NULL ? NULL
         : strcmp(name, "schema_version") == 0
@@ -530,16 +587,16 @@ static const char *sqlite_type(const char *pg) {
   return strcmp(pg, "bytea") == 0 ? "BLOB" : "TEXT";
 }
 
-/* Appends to b the rows of sql (bound to the table's name), each through
- * fn. Returns an SQLite code. */
-static int each_row(baton_store_t *from, const char *sql, const char *table,
+/* Appends to b the rows of sql (bound to the table's name and schema),
+ * each through fn. Returns an SQLite code. */
+static int each_row(baton_store_t *from, const char *sql, const table_t *t,
                     int (*fn)(baton__sql_stmt_t *st, baton_buf_t *b, void *ud),
                     baton_buf_t *b, void *ud) {
   baton__sql_stmt_t *st;
   int rc = baton__sql_prepare(from->sql, sql, &st);
   if (rc != SQLITE_OK)
     return rc;
-  baton__sql_bind_text(st, 1, table, -1);
+  bind_table(from, st, t->name, t->schema);
   while ((rc = baton__sql_step(st)) == SQLITE_ROW)
     if (fn(st, b, ud) != 0) {
       rc = SQLITE_NOMEM;
@@ -620,25 +677,25 @@ static int pg_definition(baton_store_t *from, table_t *t) {
       "i.indrelid = a.attrelid AND i.indisprimary AND i.indnatts = 1 AND "
       "i.indkey[0] = a.attnum) = 1, pg_get_expr(d.adbin, d.adrelid) "
       "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
-      "AND d.adnum = a.attnum WHERE a.attrelid = quote_ident(?)::regclass "
-      "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-      t->name, column_def, &b, &n);
+      "AND d.adnum = a.attnum WHERE a.attrelid = " PG_TABLE
+      " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+      t, column_def, &b, &n);
   int ident = b.data != NULL && strstr(b.data, "INTEGER PRIMARY KEY") != NULL;
   if (rc == SQLITE_OK)
     rc = each_row(from,
                   "SELECT contype::text, pg_get_constraintdef(oid) FROM "
-                  "pg_constraint WHERE conrelid = quote_ident(?)::regclass "
-                  "AND contype IN ('p', 'u', 'f') ORDER BY contype, conname",
-                  t->name, constraint_def, &b, &ident);
+                  "pg_constraint WHERE conrelid = " PG_TABLE
+                  " AND contype IN ('p', 'u', 'f') ORDER BY contype, conname",
+                  t, constraint_def, &b, &ident);
   if (rc == SQLITE_OK && baton__buf_append(&b, ")", 1) != 0)
     rc = SQLITE_NOMEM;
   if (rc == SQLITE_OK)
     rc = each_row(from,
                   "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                  "WHERE i.indrelid = quote_ident(?)::regclass AND NOT "
-                  "EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
-                  "i.indexrelid) ORDER BY i.indexrelid::regclass::text",
-                  t->name, index_def, &b, NULL);
+                  "WHERE i.indrelid = " PG_TABLE " AND NOT EXISTS (SELECT 1 "
+                  "FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+                  "ORDER BY i.indexrelid::regclass::text",
+                  t, index_def, &b, NULL);
   if (rc != SQLITE_OK) {
     baton__buf_free(&b);
     return rc;
@@ -648,14 +705,61 @@ static int pg_definition(baton_store_t *from, table_t *t) {
   return SQLITE_OK;
 }
 
+/* Runs sql (with ?1 bound to arg when not NULL) on s; *out, when not NULL,
+ * gets a copy of the first column of its row. Returns an SQLite code. */
+static int one_value(baton_store_t *s, const char *sql, const char *arg,
+                     char **out) {
+  baton__sql_stmt_t *st;
+  int rc = baton__sql_prepare(s->sql, sql, &st);
+  if (rc != SQLITE_OK)
+    return rc;
+  if (arg != NULL)
+    baton__sql_bind_text(st, 1, arg, -1);
+  rc = baton__sql_step(st);
+  if (rc == SQLITE_ROW && out != NULL) {
+    const char *v = baton__col_text(st, 0);
+    *out = baton__strdup(v ? v : "");
+    if (*out == NULL)
+      rc = SQLITE_NOMEM;
+  }
+  baton__sql_finalize(st);
+  return rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+static const char set_path[] = "SELECT set_config('search_path', ?1, true)";
+
+/* PostgreSQL: puts schema first on s's search_path until pop_path or the
+ * end of the transaction, *saved getting the path it had. Names in that
+ * schema are then written without it (pg_get_constraintdef) and found
+ * without it (a plugin's own SQL, as its migrations ran). */
+static int push_path(baton_store_t *s, const char *schema, char **saved) {
+  *saved = NULL;
+  int rc = one_value(s, "SELECT current_setting('search_path')", NULL, saved);
+  if (rc != SQLITE_OK)
+    return rc;
+  char *q = quote(schema);
+  char *path = q ? baton__asprintf("%s, %s", q, *saved) : NULL;
+  free(q);
+  rc = path ? one_value(s, set_path, path, NULL) : SQLITE_NOMEM;
+  free(path);
+  return rc;
+}
+
 /* Makes a plugin's table on `to` from its definition on `from`, with its
  * indexes: SQLite's own CREATE TABLE and CREATE INDEX, as the plugin's
  * migrations left them (ALTER TABLE rewrites the CREATE TABLE kept in
  * sqlite_schema). Out of PostgreSQL, which keeps no such text, from its
- * catalog (pg_definition). */
-static int create_table(baton_store_t *from, baton_store_t *to, table_t *t) {
+ * catalog (pg_definition), read with the table's schema first on the
+ * search path so that the names of its schema come unqualified. */
+static int create_here(baton_store_t *from, baton_store_t *to, table_t *t) {
   if (PG(from)) {
-    int rc = pg_definition(from, t);
+    char *saved = NULL;
+    int rc = push_path(from, t->schema, &saved);
+    if (rc == SQLITE_OK)
+      rc = pg_definition(from, t);
+    if (rc == SQLITE_OK)
+      rc = one_value(from, set_path, saved, NULL);
+    free(saved);
     if (rc != SQLITE_OK)
       return rc == SQLITE_NOMEM
                  ? oom(to)
@@ -685,6 +789,112 @@ static int create_table(baton_store_t *from, baton_store_t *to, table_t *t) {
   return 0;
 }
 
+/* create_here, on PostgreSQL for a plugin's table as the plugin's own
+ * migration would: its role and schema made (as store.c makes them), and
+ * the statements run as that role with its schema first on the search
+ * path, so the table is in plugin_NAME, owned by baton_plugin_NAME. */
+static int create_table(baton_store_t *from, baton_store_t *to, table_t *t) {
+  if (!PG(to) || t->plugin == NULL)
+    return create_here(from, to, t);
+  int err = baton__store_pg_plugin_ready(to, t->plugin);
+  if (err != 0) {
+    char *msg = baton__strdup(baton_store_last_error(to));
+    baton__store_fail(to, err, "TO %s", msg ? msg : "cannot make a role");
+    free(msg);
+    return err;
+  }
+  char *saved = NULL, *role = baton__asprintf("baton_plugin_%s", t->plugin);
+  char *q = role ? quote(role) : NULL;
+  char *sql = q ? baton__asprintf("SET LOCAL ROLE %s", q) : NULL;
+  free(role);
+  free(q);
+  if (sql == NULL)
+    return oom(to);
+  int rc = push_path(to, t->to_schema, &saved);
+  if (rc == SQLITE_OK)
+    rc = baton__sql_exec(to->sql, sql);
+  free(sql);
+  if (rc == SQLITE_OK) {
+    err = create_here(from, to, t);
+    if (err == 0 && (rc = baton__sql_exec(to->sql, "RESET ROLE")) == SQLITE_OK)
+      rc = one_value(to, set_path, saved, NULL);
+  }
+  free(saved);
+  if (err == 0 && rc != SQLITE_OK)
+    err = rc == SQLITE_NOMEM
+              ? oom(to)
+              : fail_to(to, rc, "cannot take a plugin's role and schema");
+  return err;
+}
+
+/* The plugins of `from` (the NAME of its plugin/NAME schema_version rows,
+ * as the plugin's table prefix: lower case, other characters than letters
+ * and digits as _) own its tables: on PostgreSQL those in schema
+ * plugin_NAME; elsewhere (SQLite) those named NAME_..., the longest NAME
+ * that fits. On a PostgreSQL `to`, a plugin's table goes to plugin_NAME. */
+static int find_plugins(baton_store_t *from, baton_store_t *to, tables_t *ts) {
+  baton__sql_stmt_t *st;
+  int rc = baton__sql_prepare(from->sql,
+                              "SELECT DISTINCT substr(component, 8) FROM "
+                              "schema_version WHERE component LIKE 'plugin/%'",
+                              &st);
+  if (rc != SQLITE_OK)
+    return rc;
+  while ((rc = baton__sql_step(st)) == SQLITE_ROW) {
+    const char *p = baton__col_text(st, 0);
+    size_t n = p ? strlen(p) : 0;
+    for (size_t i = 0; n > 0 && i < ts->n; i++) {
+      table_t *t = &ts->t[i];
+      int fits = strlen(t->name) > n + 1 && t->name[n] == '_' &&
+                 (t->schema == NULL || strncmp(t->schema, "plugin_", 7) != 0) &&
+                 !made_by_open(t->name) &&
+                 (t->plugin == NULL || strlen(t->plugin) < n);
+      for (size_t k = 0; fits && k < n; k++) {
+        char c = t->name[k], w = p[k];
+        c = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+        w = w >= 'A' && w <= 'Z' ? (char)(w + 32) : w;
+        w = (w >= 'a' && w <= 'z') || (w >= '0' && w <= '9') ? w : '_';
+        fits = c == w;
+      }
+      if (!fits)
+        continue;
+      char *plugin = baton__strdup(t->name);
+      if (plugin == NULL) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      plugin[n] = '\0';
+      for (char *c = plugin; *c; c++)
+        *c = *c >= 'A' && *c <= 'Z' ? (char)(*c + 32) : *c;
+      free(t->plugin);
+      t->plugin = plugin;
+    }
+    if (rc == SQLITE_NOMEM)
+      break;
+  }
+  baton__sql_finalize(st);
+  if (rc != SQLITE_DONE)
+    return rc;
+  for (size_t i = 0; i < ts->n; i++) {
+    table_t *t = &ts->t[i];
+    if (t->schema != NULL && strncmp(t->schema, "plugin_", 7) == 0 &&
+        t->schema[7] != '\0' &&
+        (t->plugin = baton__strdup(t->schema + 7)) == NULL)
+      return SQLITE_NOMEM;
+    if (PG(to) && t->plugin != NULL &&
+        (t->to_schema = baton__asprintf("plugin_%s", t->plugin)) == NULL)
+      return SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
+/* Whether t is to be made on `to`: a plugin's table (in its schema on
+ * PostgreSQL), or one `to` does not have and baton_store_open does not
+ * make. */
+static int made_by_copy(const table_t *t) {
+  return t->create && (t->to_schema != NULL || !made_by_open(t->name));
+}
+
 /* The columns of t must be the same on both sides (both were made by this
  * baton's migrations, or t was just made from from's definition). */
 static int check_columns(baton_store_t *to, const table_t *t,
@@ -706,8 +916,8 @@ static int check_columns(baton_store_t *to, const table_t *t,
 
 /* Copies t's rows from `from` to `to`, hashing them as they are read. */
 static int copy_rows(baton_store_t *from, baton_store_t *to, table_t *t) {
-  char *sel = select_sql(from, t);
-  char *q = quote(t->name);
+  char *sel = select_sql(from, t, t->schema);
+  char *q = qualified(t->to_schema, t->name);
   baton_buf_t ins = {0};
   int bad = sel == NULL || q == NULL ||
             baton__buf_printf(&ins, "INSERT INTO %s (", q) != 0;
@@ -772,7 +982,7 @@ done:
 
 /* Reads t back from `to` and compares its count and checksum with from's. */
 static int verify(baton_store_t *to, const table_t *t) {
-  char *sel = select_sql(to, t);
+  char *sel = select_sql(to, t, t->to_schema);
   if (sel == NULL)
     return oom(to);
   baton__sql_stmt_t *rd;
@@ -847,7 +1057,7 @@ static int advance_sequence(baton_store_t *to, const table_t *t, size_t c,
 static int advance_sequences(baton_store_t *to, const table_t *t) {
   if (!PG(to))
     return 0;
-  char *q = quote(t->name);
+  char *q = qualified(t->to_schema, t->name);
   if (q == NULL)
     return oom(to);
   int err = 0;
@@ -898,6 +1108,11 @@ int baton__store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
                              : fail_from(from, to, rc, "cannot list tables");
     goto rollback;
   }
+  if ((rc = find_plugins(from, to, &ft)) != SQLITE_OK) {
+    err = rc == SQLITE_NOMEM ? oom(to)
+                             : fail_from(from, to, rc, "cannot read plugins");
+    goto rollback;
+  }
   if (order_by_references(from, &ft) != 0) {
     err = fail_from(from, to, SQLITE_ERROR, "cannot read foreign keys");
     goto rollback;
@@ -916,20 +1131,22 @@ int baton__store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
   /* Every table first: a table's rows may refer to one later in order. */
   for (size_t i = 0; i < ft.n; i++) {
     table_t *t = &ft.t[i];
-    t->create = find_table(&tt, t->name) == NULL;
-    if (t->create && !made_by_open(t->name) &&
-        (err = create_table(from, to, t)) != 0)
+    /* A table in a plugin's schema is that plugin's, whatever its name. */
+    t->create = find_table(&tt, t->name) == NULL ||
+                (t->plugin != NULL && t->schema != NULL &&
+                 strncmp(t->schema, "plugin_", 7) == 0);
+    if (made_by_copy(t) && (err = create_table(from, to, t)) != 0)
       goto rollback;
   }
   for (size_t i = 0; i < ft.n; i++) {
     table_t *t = &ft.t[i];
-    if ((rc = list_columns(from, t)) != SQLITE_OK) {
+    if ((rc = list_columns(from, t, t->schema)) != SQLITE_OK) {
       err = rc == SQLITE_NOMEM ? oom(to)
                                : fail_from(from, to, rc, "cannot list columns");
       goto rollback;
     }
     table_t there = {.name = t->name};
-    rc = list_columns(to, &there);
+    rc = list_columns(to, &there, t->to_schema);
     err = rc == SQLITE_OK      ? check_columns(to, t, &there)
           : rc == SQLITE_NOMEM ? oom(to)
                                : fail_to(to, rc, "cannot list columns");
@@ -955,8 +1172,7 @@ int baton__store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
   for (size_t i = 0; cb != NULL && i < ft.n; i++) {
     baton_copy_table_t r = {.table = ft.t[i].name,
                             .rows = ft.t[i].rows,
-                            .created =
-                                ft.t[i].create && !made_by_open(ft.t[i].name)};
+                            .created = made_by_copy(&ft.t[i])};
     memcpy(r.checksum, ft.t[i].sum, sizeof r.checksum);
     if ((err = cb(&r, ud)) != 0)
       break;

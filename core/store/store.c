@@ -948,7 +948,7 @@ static int pg_ident(baton_buf_t *b, const char *prefix, const char *name) {
 /* Makes plugin's role and schema: once per connection when made outside
  * a transaction; inside one (which may yet roll back) each time, as the
  * statements are idempotent. */
-static int pg_plugin_ready(baton_store_t *s, const char *plugin) {
+int baton__store_pg_plugin_ready(baton_store_t *s, const char *plugin) {
   int lasting = !baton__sql_in_transaction(s->sql);
   for (size_t i = 0; i < s->npg_ready; i++)
     if (strcmp(s->pg_ready[i], plugin) == 0)
@@ -1017,7 +1017,7 @@ static int pg_check(void *ud, const char *sql) {
  * sentence in auth_err. */
 static void pg_auth_begin(baton_store_t *s, const char *plugin) {
   baton_buf_t b = {0};
-  int err = pg_plugin_ready(s, plugin);
+  int err = baton__store_pg_plugin_ready(s, plugin);
   int nested = baton__sql_in_transaction(s->sql);
   if (err == 0)
     err = baton__store_exec(s, nested ? "SAVEPOINT baton_plugin_stmt" : "BEGIN",

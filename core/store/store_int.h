@@ -116,6 +116,11 @@ void baton__store_auth_end(baton_store_t *s);
  * no set_config, pg_settings or U& escapes anywhere outside strings and
  * comments. */
 char *baton__store_pg_refusal(const char *plugin, const char *sql);
+/* PostgreSQL: makes plugin's role baton_plugin_NAME and its schema
+ * plugin_NAME, owned by the role, if they are not there (NAME: the
+ * plugin's table prefix, as in its schema_version component). Returns 0
+ * or an error with the store's message set. */
+int baton__store_pg_plugin_ready(baton_store_t *s, const char *plugin);
 /* Whether the progress handler interrupted the plugin's statement (its
  * stop() said so) since auth_begin. */
 int baton__store_auth_stopped(const baton_store_t *s);

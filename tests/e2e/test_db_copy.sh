@@ -18,11 +18,11 @@ postgresql://* | postgres://*) MID=$BATON_DB ;;
 *) MID=$WORK/mid.db ;;
 esac
 
-# reads DB: what the practices say about the school, into reads-N.txt.
-READS=0
+# reads DB NAME: what the practices say about the school, into
+# reads-NAME.txt (named by the caller: $(reads ...) runs in a subshell,
+# where a counter would not count).
 reads() {
-  READS=$((READS + 1))
-  local f=reads-$READS.txt
+  local f=reads-$2.txt
   : >"$f"
   for cmd in "people list --all" "groups list" "groups show mentors" \
     "mentor list" "rota show --group Mathematics PLC" "change status" \
@@ -52,8 +52,8 @@ expect_match "^Copied [0-9]+ tables \([0-9]+ made from FROM's plugin tables\), [
 cp out first-copy.txt
 
 test_case "every practice reads the same on the copy as on the school"
-school=$(reads "$WORK/school.db")
-mid=$(reads "$MID")
+school=$(reads "$WORK/school.db" school)
+mid=$(reads "$MID" mid)
 verdict "the reads agree" "the reads differ" "$mid" cmp -s "$school" "$mid"
 expect_contains '== mentor list (exit 0)' "$school"
 expect_contains '== change history 1 (exit 0)' "$school"
@@ -70,7 +70,7 @@ back = {t["table"]: t["checksum"][:16] for t in json.load(open(sys.argv[2]))["ta
 print("same" if first == back and len(first) > 30 else "differ: %s" % sorted(set(first.items()) ^ set(back.items())))
 EOF
 expect_contains same sums.txt
-back=$(reads "$WORK/back.db")
+back=$(reads "$WORK/back.db" back)
 verdict "the reads agree" "the reads differ" "$back" cmp -s "$school" "$back"
 if [ "$MID" = "$WORK/mid.db" ]; then
   # Between files the plugins' tables keep their very definition.
@@ -79,6 +79,11 @@ if [ "$MID" = "$WORK/mid.db" ]; then
   verdict "the SQL dumps of the school and its copy of a copy are equal" \
     "the dumps differ" back.sql cmp -s school.sql back.sql
 else
+  test_case "on PostgreSQL a plugin's tables are in its schema, owned by its role"
+  sqlite3 "$MID" "SELECT schemaname || ' ' || tableowner FROM pg_tables WHERE tablename IN ('mentoring_pairs', 'coaching_steps') ORDER BY tablename" >where.txt
+  expect_lines where.txt "plugin_coaching baton_plugin_coaching" "plugin_mentoring baton_plugin_mentoring"
+  sqlite3 "$MID" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'mentoring%'" >public.txt
+  expect_lines public.txt 0
   test_case "on PostgreSQL the rows give the same checksums as in a file"
   expect_status 0 "$BATON" db copy "$WORK/school.db" "$WORK/side.db"
   sed 1d first-copy.txt | sort >pg-sums.txt
