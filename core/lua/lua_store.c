@@ -706,13 +706,32 @@ static int plugin_stopping(void *ud) {
 /* The bounds of a statement of plugin p: SQLite's allocations for it count
  * against what is left of p's memory limit, values are at most
  * PLUGIN_SQL_MAX_LENGTH, and it stops when p's call is killed. */
-static baton_store_bounds_t bounds_of(baton_plugin_t *p) {
+/* What is left of the running call's time limit, in ms (at least 1), for
+ * PostgreSQL's statement_timeout: there the loop thread waits in libpq for
+ * the server's answer, so neither the progress handler nor the watchdog's
+ * kill reaches a statement that never ends. 0 when the call has no limit;
+ * PLUGIN_SQL_LOAD_TIMEOUT_MS outside a task (a plugin's load). */
+#define PLUGIN_SQL_LOAD_TIMEOUT_MS 60000u
+static unsigned time_left_ms(lua_State *L) {
+  baton_task_t *t = baton__task_of(L);
+  if (t == NULL)
+    return PLUGIN_SQL_LOAD_TIMEOUT_MS;
+  if (t->deadline == 0)
+    return 0;
+  uint64_t now = uv_hrtime();
+  return now >= t->deadline
+             ? 1u
+             : (unsigned)((t->deadline - now) / 1000000u) + 1u;
+}
+
+static baton_store_bounds_t bounds_of(lua_State *L, baton_plugin_t *p) {
   size_t room = p->mem_limit > p->mem ? p->mem_limit - p->mem : 0;
   return (baton_store_bounds_t){
       .heap = p->mem_limit == 0            ? 0
               : room < PLUGIN_SQL_MIN_HEAP ? PLUGIN_SQL_MIN_HEAP
                                            : room,
       .max_length = PLUGIN_SQL_MAX_LENGTH,
+      .timeout_ms = time_left_ms(L),
       .stop = plugin_stopping,
       .ud = p,
   };
@@ -872,7 +891,7 @@ static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   int n = lua_gettop(L) - first + 1; /* the values to bind */
   sql = portable_sql(L, s, p, sql, insert);
   stmt_box_t *box = push_box(L, s);
-  baton_store_bounds_t b = bounds_of(p);
+  baton_store_bounds_t b = bounds_of(L, p);
   baton__store_auth_begin(s, who, &b);
   baton__lua_box_arm(box, stmt_box_release);
   const char *tail = NULL;
@@ -1245,7 +1264,7 @@ static int l_store_migrate(lua_State *L) {
   char *component = baton__asprintf("plugin/%s", table_prefix(L, p));
   if (component == NULL)
     return luaL_error(L, "out of memory");
-  baton_store_bounds_t b = bounds_of(p);
+  baton_store_bounds_t b = bounds_of(L, p);
   int err = baton__store_migrate(s, component, table_prefix(L, p), &b, steps,
                                  (int)n, (int)n);
   if (err == BATON_ENOMEM && b.heap > 0)
