@@ -143,17 +143,21 @@ static int reopen(serve_t *sv) {
   return 0;
 }
 
+/* Tells every stream the version v as `kind` (change or reset). */
+static void announce(serve_t *sv, const char *kind, long long v) {
+  sv->version = v;
+  char data[64];
+  snprintf(data, sizeof data, "{\"version\":%lld}", v);
+  baton__serve_broadcast(sv, kind, data);
+}
+
 void baton__serve_live_check(serve_t *sv) {
   if (sv->store == NULL)
     return;
   int reset = replaced(sv) && reopen(sv) == 0;
   long long v = baton__serve_db_version(sv);
-  if (v == sv->version && !reset)
-    return;
-  sv->version = v;
-  char data[64];
-  snprintf(data, sizeof data, "{\"version\":%lld}", v);
-  baton__serve_broadcast(sv, reset ? "reset" : "change", data);
+  if (v != sv->version || reset)
+    announce(sv, reset ? "reset" : "change", v);
 }
 
 void baton__serve_on_poll(uv_timer_t *t) { baton__serve_live_check(t->data); }
@@ -225,10 +229,7 @@ static void on_pg_retry(uv_timer_t *t) {
   pg_broadcast_state(sv, "back");
   /* Writes made while deaf were not heard: every page fetches again. */
   sv->others++;
-  sv->version = baton__serve_db_version(sv);
-  char data[64];
-  snprintf(data, sizeof data, "{\"version\":%lld}", sv->version);
-  baton__serve_broadcast(sv, "reset", data);
+  announce(sv, "reset", baton__serve_db_version(sv));
 }
 
 static void pg_lost(serve_t *sv) {
