@@ -240,8 +240,7 @@ static void pg_lost(serve_t *sv) {
   if (sv->pg_down)
     return;
   sv->pg_down = 1;
-  fprintf(sv->log,
-          "baton serve: %s; retrying every %d ms (the pages say so)\n",
+  fprintf(sv->log, "baton serve: %s; retrying every %d ms (the pages say so)\n",
           baton_listener_error(sv->listener), PG_RETRY_MS);
   pg_broadcast_state(sv, "lost");
   uv_timer_start(&sv->pgretry, on_pg_retry, PG_RETRY_MS, PG_RETRY_MS);
