@@ -16,8 +16,8 @@
  * A lost connection fails the call that finds it with SQLITE_IOERR; the
  * next call tries PQreset once, and the statements prepared before are
  * prepared again on the new session when they next run. Layer: store. */
-#include "listen.h"
 #include "sql_pg.h"
+#include "listen.h"
 
 #include <libpq-fe.h>
 #include <limits.h>
@@ -300,6 +300,29 @@ static char *url_password(const char *url) {
   return strndup(colon + 1, (size_t)(at - colon - 1));
 }
 
+void *baton__pg_connect(const char *url, char **err) {
+  *err = NULL;
+  /* Defaults first: values in the URL override them. */
+  const char *keys[] = {"connect_timeout", "client_encoding",
+                        "fallback_application_name", "dbname", NULL};
+  const char *vals[] = {"10", "UTF8", "baton", url, NULL};
+  PGconn *conn = PQconnectdbParams(keys, vals, 1);
+  if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
+    char *why = tidy(conn ? PQerrorMessage(conn) : "out of memory");
+    char *pw = url_password(url);
+    *err = scrub(why, pw);
+    free(pw);
+    PQfinish(conn);
+    return NULL;
+  }
+  PQsetNoticeProcessor(conn, quiet, NULL);
+  return conn;
+}
+
+char *baton__pg_conn_message(void *conn) {
+  return scrub(tidy(PQerrorMessage(conn)), PQpass(conn));
+}
+
 int baton__pg_open(baton__pg_t **out, const char *url, char **err) {
   *out = NULL;
   if (err)
@@ -307,23 +330,16 @@ int baton__pg_open(baton__pg_t **out, const char *url, char **err) {
   baton__pg_t *c = calloc(1, sizeof *c);
   if (c == NULL)
     return SQLITE_NOMEM;
-  /* Defaults first: values in the URL override them. */
-  const char *keys[] = {"connect_timeout", "client_encoding",
-                        "fallback_application_name", "dbname", NULL};
-  const char *vals[] = {"10", "UTF8", "baton", url, NULL};
-  c->conn = PQconnectdbParams(keys, vals, 1);
-  if (c->conn == NULL || PQstatus(c->conn) != CONNECTION_OK) {
-    if (err) {
-      char *why = tidy(c->conn ? PQerrorMessage(c->conn) : "out of memory");
-      char *pw = url_password(url);
-      *err = scrub(why, pw);
-      free(pw);
-    }
-    PQfinish(c->conn);
+  char *why = NULL;
+  c->conn = baton__pg_connect(url, &why);
+  if (c->conn == NULL) {
+    if (err)
+      *err = why;
+    else
+      free(why);
     free(c);
     return SQLITE_CANTOPEN;
   }
-  PQsetNoticeProcessor(c->conn, quiet, NULL);
   *out = c;
   return SQLITE_OK;
 }

@@ -6,6 +6,7 @@
  * when configured with -DBATON_PG_TESTS=ON (./bootstrap test does). */
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "listen.h"
 #include "sql.h"
 
 static const char *maintenance; /* BATON_TEST_PG */
@@ -321,6 +323,46 @@ static void test_errmsg_never_holds_the_password(void **state) {
   free(good);
 }
 
+static void test_listener_message_never_holds_the_password(void **state) {
+  db_t *d = *state;
+  /* The URL the store refused above: the listener says why the same way
+   * (its message reaches every page of baton serve). */
+  char *bad = url_of(d->name, "baton:s3cret%zzPW@");
+  baton_listener_t *l = NULL;
+  char *err = NULL;
+  assert_int_not_equal(baton_listener_open(&l, bad, &err), 0);
+  assert_non_null(l);
+  assert_non_null(err);
+  assert_null(strstr(err, "s3cret"));
+  assert_non_null(strstr(err, "***"));
+  assert_non_null(strstr(err, "cannot connect to PostgreSQL"));
+  assert_null(strstr(baton_listener_error(l), "s3cret"));
+  assert_int_equal(baton_listener_fd(l), -1);
+  baton_listener_close(l);
+  free(err);
+  free(bad);
+}
+
+static void test_listener_hears_a_committed_write(void **state) {
+  db_t *d = *state;
+  baton_listener_t *l = NULL;
+  char *err = NULL;
+  if (baton_listener_open(&l, d->url, &err) != 0)
+    fail_msg("listener: %s", err ? err : "?");
+  assert_string_equal(baton_listener_error(l), "");
+  exec_ok(d->c, "CREATE TABLE heard (x INT)");
+  exec_ok(d->c, "INSERT INTO heard VALUES (1)");
+  struct pollfd p = {.fd = baton_listener_fd(l), .events = POLLIN};
+  assert_true(p.fd >= 0);
+  long long n = 0;
+  for (int i = 0; i < 50 && n == 0; i++) {
+    assert_true(poll(&p, 1, 100) >= 0);
+    assert_int_equal(baton_listener_drain(l, &n), 0);
+  }
+  assert_int_equal(n, 1);
+  baton_listener_close(l);
+}
+
 static void test_changes_count_the_last_write(void **state) {
   db_t *d = *state;
   exec_ok(d->c, "CREATE TABLE c (id BIGINT)");
@@ -441,6 +483,8 @@ int main(void) {
       T(test_lock_not_available_is_busy),
       T(test_mistakes_say_what_without_prefix),
       T(test_errmsg_never_holds_the_password),
+      T(test_listener_message_never_holds_the_password),
+      T(test_listener_hears_a_committed_write),
       T(test_changes_count_the_last_write),
       T(test_tail_is_past_the_first_top_level_semicolon),
       T(test_in_transaction_follows_the_session),
