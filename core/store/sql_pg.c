@@ -565,8 +565,6 @@ static int server_prepare(baton__pg_stmt_t *st) {
   return rc;
 }
 
-void baton__pg_finalize(baton__pg_stmt_t *st);
-
 /* Fills s from the first statement at p: its rewritten SQL, the types
  * declared for its parameters, the arrays to send them; *end is where the
  * statement stopped. SQLITE_OK, SQLITE_NOMEM or SQLITE_RANGE (errmsg). */
@@ -653,6 +651,17 @@ static pg_param_t *param(baton__pg_stmt_t *st, int i) {
   return p;
 }
 
+/* Points p at a copy of v's n bytes, NUL-terminated, that the statement
+ * owns. */
+static int own_copy(pg_param_t *p, const void *v, size_t n) {
+  if ((p->owned = malloc(n + 1)) == NULL)
+    return SQLITE_NOMEM;
+  memcpy(p->owned, v, n);
+  p->owned[n] = '\0';
+  p->v = p->owned;
+  return SQLITE_OK;
+}
+
 /* Text parameters travel NUL-terminated, so text with a length is copied
  * even when the caller keeps it alive. */
 int baton__pg_bind_text(baton__pg_stmt_t *st, int i, const char *v, int len,
@@ -666,11 +675,7 @@ int baton__pg_bind_text(baton__pg_stmt_t *st, int i, const char *v, int len,
     p->v = v;
     return SQLITE_OK;
   }
-  p->owned = len < 0 ? strdup(v) : strndup(v, (size_t)len);
-  if (p->owned == NULL)
-    return SQLITE_NOMEM;
-  p->v = p->owned;
-  return SQLITE_OK;
+  return own_copy(p, v, len < 0 ? strlen(v) : strnlen(v, (size_t)len));
 }
 
 int baton__pg_bind_blob(baton__pg_stmt_t *st, int i, const void *v, int len,
@@ -684,14 +689,9 @@ int baton__pg_bind_blob(baton__pg_stmt_t *st, int i, const void *v, int len,
     return SQLITE_MISUSE;
   p->binary = 1;
   p->len = len;
+  if (copy && len > 0)
+    return own_copy(p, v, (size_t)len);
   p->v = len == 0 ? "" : v;
-  if (copy && len > 0) {
-    p->owned = malloc((size_t)len);
-    if (p->owned == NULL)
-      return SQLITE_NOMEM;
-    memcpy(p->owned, v, (size_t)len);
-    p->v = p->owned;
-  }
   return SQLITE_OK;
 }
 
@@ -968,9 +968,9 @@ long long baton__pg_changes(baton__pg_t *c) { return c->changes; }
 
 const char *baton__pg_errmsg(baton__pg_t *c) { return c->err ? c->err : ""; }
 
-/* A lost session (PQTRANS_UNKNOWN) holds no transaction any more. */
 long long baton__pg_total_changes(baton__pg_t *c) { return c->total; }
 
+/* A lost session (PQTRANS_UNKNOWN) holds no transaction any more. */
 int baton__pg_in_transaction(baton__pg_t *c) {
   PGTransactionStatusType t = PQtransactionStatus(c->conn);
   return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
