@@ -651,48 +651,47 @@ static pg_param_t *param(baton__pg_stmt_t *st, int i) {
   return p;
 }
 
-/* Points p at a copy of v's n bytes, NUL-terminated, that the statement
- * owns. */
-static int own_copy(pg_param_t *p, const void *v, size_t n) {
-  if ((p->owned = malloc(n + 1)) == NULL)
-    return SQLITE_NOMEM;
-  memcpy(p->owned, v, n);
-  p->owned[n] = '\0';
-  p->v = p->owned;
-  return SQLITE_OK;
-}
-
-/* Text parameters travel NUL-terminated, so text with a length is copied
- * even when the caller keeps it alive. */
-int baton__pg_bind_text(baton__pg_stmt_t *st, int i, const char *v, int len,
-                        int copy) {
+/* Binds v to parameter i of st: a blob of len bytes (binary), or text up
+ * to the NUL or of len bytes. A copy (copy) is the statement's; text
+ * travels NUL-terminated, so text with a length is copied even when the
+ * caller keeps it alive. */
+static int bind_bytes(baton__pg_stmt_t *st, int i, const char *v, int len,
+                      int copy, int binary) {
   pg_param_t *p = param(st, i);
   if (p == NULL)
     return SQLITE_RANGE;
   if (v == NULL)
-    return SQLITE_OK;
-  if (!copy && len < 0) {
-    p->v = v;
-    return SQLITE_OK;
+    return SQLITE_OK; /* SQL NULL */
+  size_t n;
+  if (binary) {
+    if (len < 0)
+      return SQLITE_MISUSE;
+    p->binary = 1;
+    p->len = len;
+    n = (size_t)len;
+  } else {
+    copy |= len >= 0;
+    n = len < 0 ? strlen(v) : strnlen(v, (size_t)len);
   }
-  return own_copy(p, v, len < 0 ? strlen(v) : strnlen(v, (size_t)len));
+  if (copy && n > 0) {
+    if ((p->owned = malloc(n + 1)) == NULL)
+      return SQLITE_NOMEM;
+    memcpy(p->owned, v, n);
+    p->owned[n] = '\0';
+    v = p->owned;
+  }
+  p->v = n == 0 ? "" : v;
+  return SQLITE_OK;
+}
+
+int baton__pg_bind_text(baton__pg_stmt_t *st, int i, const char *v, int len,
+                        int copy) {
+  return bind_bytes(st, i, v, len, copy, 0);
 }
 
 int baton__pg_bind_blob(baton__pg_stmt_t *st, int i, const void *v, int len,
                         int copy) {
-  pg_param_t *p = param(st, i);
-  if (p == NULL)
-    return SQLITE_RANGE;
-  if (v == NULL)
-    return SQLITE_OK;
-  if (len < 0)
-    return SQLITE_MISUSE;
-  p->binary = 1;
-  p->len = len;
-  if (copy && len > 0)
-    return own_copy(p, v, (size_t)len);
-  p->v = len == 0 ? "" : v;
-  return SQLITE_OK;
+  return bind_bytes(st, i, v, len, copy, 1);
 }
 
 int baton__pg_bind_int64(baton__pg_stmt_t *st, int i, long long v) {

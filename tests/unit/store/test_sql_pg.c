@@ -244,6 +244,28 @@ test_bind_without_copy_keeps_the_pointer_and_copy_copies(void **state) {
   baton__sql_finalize(st);
 }
 
+static void test_bind_with_a_length_takes_that_many_bytes(void **state) {
+  db_t *d = *state;
+  char text[8] = "abcdef";
+  unsigned char bytes[4] = {1, 0, 2, 3};
+  baton__sql_stmt_t *st =
+      prep(d->c, "SELECT ?::text, ?::text, length(?::bytea), ?::bytea");
+  assert_int_equal(baton__sql_bind_text(st, 1, text, 3), SQLITE_OK);
+  assert_int_equal(baton__sql_bind_text_copy(st, 2, text, 0), SQLITE_OK);
+  assert_int_equal(baton__sql_bind_blob(st, 3, bytes, 4), SQLITE_OK);
+  assert_int_equal(baton__sql_bind_blob_copy(st, 4, bytes, 3), SQLITE_OK);
+  /* Text with a length is the statement's copy; so is a blob's _copy. */
+  strcpy(text, "XYZXYZ");
+  bytes[2] = 9;
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_string_equal(baton__sql_column_text(st, 0), "abc");
+  assert_string_equal(baton__sql_column_text(st, 1), "");
+  assert_int_equal(baton__sql_column_int64(st, 2), 4);
+  assert_int_equal(baton__sql_column_bytes(st, 3), 3);
+  assert_memory_equal(baton__sql_column_blob(st, 3), "\x01\x00\x02", 3);
+  baton__sql_finalize(st);
+}
+
 /* ---- results and errors -------------------------------------------------- */
 
 static void test_unique_violation_is_constraint_with_detail(void **state) {
@@ -478,6 +500,7 @@ int main(void) {
       T(test_numbered_placeholders_follow_sqlite_numbering),
       T(test_every_type_round_trips),
       T(test_bind_without_copy_keeps_the_pointer_and_copy_copies),
+      T(test_bind_with_a_length_takes_that_many_bytes),
       T(test_unique_violation_is_constraint_with_detail),
       T(test_statement_timeout_is_interrupt),
       T(test_lock_not_available_is_busy),
