@@ -4,10 +4,10 @@
 
 #include <libpq-fe.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "base.h"
 #include "sql.h"
+#include "sql_pg.h"
 
 struct baton_listener_s {
   char *url;
@@ -15,17 +15,12 @@ struct baton_listener_s {
   char *err;
 };
 
-/* Server notices and FATAL lines go to the message, not to stderr. */
-static void quiet(void *arg, const char *msg) {
-  (void)arg;
-  (void)msg;
-}
-
-static int fail(baton_listener_t *l, const char *what) {
-  const char *m = l->conn ? PQerrorMessage(l->conn) : "";
-  size_t n = strcspn(m, "\n"); /* the first line says it */
+/* Says what failed and why (why: malloc'd, taken; NULL for want of
+ * memory), and drops the connection. */
+static int fail(baton_listener_t *l, const char *what, char *why) {
   free(l->err);
-  l->err = baton__asprintf("%s: %.*s", what, (int)n, m);
+  l->err = baton__asprintf("%s: %s", what, why ? why : "out of memory");
+  free(why);
   if (l->conn) {
     PQfinish(l->conn);
     l->conn = NULL;
@@ -36,17 +31,19 @@ static int fail(baton_listener_t *l, const char *what) {
 int baton_listener_reconnect(baton_listener_t *l) {
   if (l->conn)
     PQfinish(l->conn);
-  l->conn = PQconnectdb(l->url);
-  if (l->conn == NULL || PQstatus(l->conn) != CONNECTION_OK)
-    return fail(l, "cannot connect to PostgreSQL to hear of changes");
-  PQsetNoticeProcessor(l->conn, quiet, NULL);
+  char *err = NULL;
+  l->conn = baton__pg_connect(l->url, &err);
+  if (l->conn == NULL)
+    return fail(l, "cannot connect to PostgreSQL to hear of changes", err);
   PGresult *r = PQexec(l->conn, "LISTEN " BATON_CHANGE_CHANNEL);
   int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
   PQclear(r);
   if (!ok)
-    return fail(l, "cannot LISTEN " BATON_CHANGE_CHANNEL);
+    return fail(l, "cannot LISTEN " BATON_CHANGE_CHANNEL,
+                baton__pg_conn_message(l->conn));
   if (PQsetnonblocking(l->conn, 1) != 0)
-    return fail(l, "cannot make the listening connection non-blocking");
+    return fail(l, "cannot make the listening connection non-blocking",
+                baton__pg_conn_message(l->conn));
   free(l->err);
   l->err = NULL;
   return 0;
@@ -79,7 +76,8 @@ int baton_listener_drain(baton_listener_t *l, long long *n) {
   if (l->conn == NULL)
     return BATON_EIO;
   if (!PQconsumeInput(l->conn) || PQstatus(l->conn) != CONNECTION_OK)
-    return fail(l, "lost the connection that hears of changes");
+    return fail(l, "lost the connection that hears of changes",
+                baton__pg_conn_message(l->conn));
   PGnotify *nt;
   while ((nt = PQnotifies(l->conn)) != NULL) {
     (*n)++;

@@ -2,8 +2,9 @@
  *
  * SQLite's calls are passed straight through; PostgreSQL's go to
  * sql_pg.c. The store never calls sqlite3_* or libpq itself except for
- * what only one engine has (the authorizer, backups, PRAGMAs), through
- * baton__sql_sqlite and baton__sql_postgres. Layer: store. */
+ * what only one engine has (the authorizer, backups, PRAGMAs: on the sqlite3
+ * handle it wrapped, or PostgreSQL's through baton__sql_postgres). Layer:
+ * store. */
 #include "sql.h"
 
 #include <stdlib.h>
@@ -20,7 +21,6 @@ struct baton__sql_s {
 };
 
 struct baton__sql_stmt_s {
-  baton__sql_t *c;
   sqlite3_stmt *st;
   baton__pg_stmt_t *pg;
 };
@@ -70,8 +70,6 @@ baton__sql_engine_t baton__sql_engine(const baton__sql_t *c) {
   return c->engine;
 }
 
-sqlite3 *baton__sql_sqlite(baton__sql_t *c) { return PG(c) ? NULL : c->db; }
-
 void *baton__sql_postgres(baton__sql_t *c) {
   return PG(c) ? baton__pg_conn(c->pg) : NULL;
 }
@@ -90,11 +88,9 @@ int baton__sql_prepare_tail(baton__sql_t *c, const char *sql,
   baton__sql_stmt_t *s = calloc(1, sizeof *s);
   if (s == NULL)
     return SQLITE_NOMEM;
-  s->c = c;
   int rc = PG(c) ? baton__pg_prepare(c->pg, sql, &s->pg, tail)
                  : sqlite3_prepare_v2(c->db, sql, -1, &s->st, tail);
   if (rc != SQLITE_OK || (s->st == NULL && s->pg == NULL)) {
-    sqlite3_finalize(s->st);
     free(s); /* an error, or no statement at all (only a comment) */
     return rc;
   }

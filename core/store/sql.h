@@ -58,10 +58,6 @@ void baton__sql_close(baton__sql_t *c);
 
 baton__sql_engine_t baton__sql_engine(const baton__sql_t *c);
 
-/* The SQLite handle under c, or NULL on PostgreSQL: for what only SQLite
- * has (the authorizer, the backup API, PRAGMAs). */
-sqlite3 *baton__sql_sqlite(baton__sql_t *c);
-
 /* The libpq handle (a PGconn *) under c, or NULL on SQLite. */
 void *baton__sql_postgres(baton__sql_t *c);
 

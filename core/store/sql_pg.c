@@ -16,8 +16,8 @@
  * A lost connection fails the call that finds it with SQLITE_IOERR; the
  * next call tries PQreset once, and the statements prepared before are
  * prepared again on the new session when they next run. Layer: store. */
-#include "listen.h"
 #include "sql_pg.h"
+#include "listen.h"
 
 #include <libpq-fe.h>
 #include <limits.h>
@@ -300,6 +300,29 @@ static char *url_password(const char *url) {
   return strndup(colon + 1, (size_t)(at - colon - 1));
 }
 
+void *baton__pg_connect(const char *url, char **err) {
+  *err = NULL;
+  /* Defaults first: values in the URL override them. */
+  const char *keys[] = {"connect_timeout", "client_encoding",
+                        "fallback_application_name", "dbname", NULL};
+  const char *vals[] = {"10", "UTF8", "baton", url, NULL};
+  PGconn *conn = PQconnectdbParams(keys, vals, 1);
+  if (conn == NULL || PQstatus(conn) != CONNECTION_OK) {
+    char *why = tidy(conn ? PQerrorMessage(conn) : "out of memory");
+    char *pw = url_password(url);
+    *err = scrub(why, pw);
+    free(pw);
+    PQfinish(conn);
+    return NULL;
+  }
+  PQsetNoticeProcessor(conn, quiet, NULL);
+  return conn;
+}
+
+char *baton__pg_conn_message(void *conn) {
+  return scrub(tidy(PQerrorMessage(conn)), PQpass(conn));
+}
+
 int baton__pg_open(baton__pg_t **out, const char *url, char **err) {
   *out = NULL;
   if (err)
@@ -307,23 +330,16 @@ int baton__pg_open(baton__pg_t **out, const char *url, char **err) {
   baton__pg_t *c = calloc(1, sizeof *c);
   if (c == NULL)
     return SQLITE_NOMEM;
-  /* Defaults first: values in the URL override them. */
-  const char *keys[] = {"connect_timeout", "client_encoding",
-                        "fallback_application_name", "dbname", NULL};
-  const char *vals[] = {"10", "UTF8", "baton", url, NULL};
-  c->conn = PQconnectdbParams(keys, vals, 1);
-  if (c->conn == NULL || PQstatus(c->conn) != CONNECTION_OK) {
-    if (err) {
-      char *why = tidy(c->conn ? PQerrorMessage(c->conn) : "out of memory");
-      char *pw = url_password(url);
-      *err = scrub(why, pw);
-      free(pw);
-    }
-    PQfinish(c->conn);
+  char *why = NULL;
+  c->conn = baton__pg_connect(url, &why);
+  if (c->conn == NULL) {
+    if (err)
+      *err = why;
+    else
+      free(why);
     free(c);
     return SQLITE_CANTOPEN;
   }
-  PQsetNoticeProcessor(c->conn, quiet, NULL);
   *out = c;
   return SQLITE_OK;
 }
@@ -549,8 +565,6 @@ static int server_prepare(baton__pg_stmt_t *st) {
   return rc;
 }
 
-void baton__pg_finalize(baton__pg_stmt_t *st);
-
 /* Fills s from the first statement at p: its rewritten SQL, the types
  * declared for its parameters, the arrays to send them; *end is where the
  * statement stopped. SQLITE_OK, SQLITE_NOMEM or SQLITE_RANGE (errmsg). */
@@ -637,46 +651,47 @@ static pg_param_t *param(baton__pg_stmt_t *st, int i) {
   return p;
 }
 
-/* Text parameters travel NUL-terminated, so text with a length is copied
- * even when the caller keeps it alive. */
-int baton__pg_bind_text(baton__pg_stmt_t *st, int i, const char *v, int len,
-                        int copy) {
+/* Binds v to parameter i of st: a blob of len bytes (binary), or text up
+ * to the NUL or of len bytes. A copy (copy) is the statement's; text
+ * travels NUL-terminated, so text with a length is copied even when the
+ * caller keeps it alive. */
+static int bind_bytes(baton__pg_stmt_t *st, int i, const char *v, int len,
+                      int copy, int binary) {
   pg_param_t *p = param(st, i);
   if (p == NULL)
     return SQLITE_RANGE;
   if (v == NULL)
-    return SQLITE_OK;
-  if (!copy && len < 0) {
-    p->v = v;
-    return SQLITE_OK;
+    return SQLITE_OK; /* SQL NULL */
+  size_t n;
+  if (binary) {
+    if (len < 0)
+      return SQLITE_MISUSE;
+    p->binary = 1;
+    p->len = len;
+    n = (size_t)len;
+  } else {
+    copy |= len >= 0;
+    n = len < 0 ? strlen(v) : strnlen(v, (size_t)len);
   }
-  p->owned = len < 0 ? strdup(v) : strndup(v, (size_t)len);
-  if (p->owned == NULL)
-    return SQLITE_NOMEM;
-  p->v = p->owned;
+  if (copy && n > 0) {
+    if ((p->owned = malloc(n + 1)) == NULL)
+      return SQLITE_NOMEM;
+    memcpy(p->owned, v, n);
+    p->owned[n] = '\0';
+    v = p->owned;
+  }
+  p->v = n == 0 ? "" : v;
   return SQLITE_OK;
+}
+
+int baton__pg_bind_text(baton__pg_stmt_t *st, int i, const char *v, int len,
+                        int copy) {
+  return bind_bytes(st, i, v, len, copy, 0);
 }
 
 int baton__pg_bind_blob(baton__pg_stmt_t *st, int i, const void *v, int len,
                         int copy) {
-  pg_param_t *p = param(st, i);
-  if (p == NULL)
-    return SQLITE_RANGE;
-  if (v == NULL)
-    return SQLITE_OK;
-  if (len < 0)
-    return SQLITE_MISUSE;
-  p->binary = 1;
-  p->len = len;
-  p->v = len == 0 ? "" : v;
-  if (copy && len > 0) {
-    p->owned = malloc((size_t)len);
-    if (p->owned == NULL)
-      return SQLITE_NOMEM;
-    memcpy(p->owned, v, (size_t)len);
-    p->v = p->owned;
-  }
-  return SQLITE_OK;
+  return bind_bytes(st, i, v, len, copy, 1);
 }
 
 int baton__pg_bind_int64(baton__pg_stmt_t *st, int i, long long v) {
@@ -952,9 +967,9 @@ long long baton__pg_changes(baton__pg_t *c) { return c->changes; }
 
 const char *baton__pg_errmsg(baton__pg_t *c) { return c->err ? c->err : ""; }
 
-/* A lost session (PQTRANS_UNKNOWN) holds no transaction any more. */
 long long baton__pg_total_changes(baton__pg_t *c) { return c->total; }
 
+/* A lost session (PQTRANS_UNKNOWN) holds no transaction any more. */
 int baton__pg_in_transaction(baton__pg_t *c) {
   PGTransactionStatusType t = PQtransactionStatus(c->conn);
   return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;

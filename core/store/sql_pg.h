@@ -3,12 +3,22 @@
  * sql.c dispatches each baton__sql_* call to the matching baton__pg_* one
  * when the connection is PostgreSQL's; the contract of each is that of its
  * sql.h twin (SQLite's result codes, `?` placeholders, column values valid
- * until the next step). Only sql.c includes this. Layer: store. */
+ * until the next step). Only sql.c and listen.c include this.
+ * Layer: store. */
 #ifndef BATON_STORE_SQL_PG_H
 #define BATON_STORE_SQL_PG_H
 
 typedef struct baton__pg_s baton__pg_t;
 typedef struct baton__pg_stmt_s baton__pg_stmt_t;
+
+/* A libpq connection (PGconn *) to url with the store's defaults (a 10 s
+ * connect timeout, UTF8, application name baton) and server notices kept
+ * off stderr; NULL on failure, with *err (malloc'd) saying why without the
+ * URL's password. listen.c connects through it too. */
+void *baton__pg_connect(const char *url, char **err);
+/* conn's last message (a PGconn *) on one line, without libpq's
+ * "ERROR:  " prefix or the connection's password. Malloc'd. */
+char *baton__pg_conn_message(void *conn);
 
 int baton__pg_open(baton__pg_t **out, const char *url, char **err);
 void baton__pg_close(baton__pg_t *c);

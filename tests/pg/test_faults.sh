@@ -26,10 +26,8 @@ ADMIN=$("$CLUSTER" start "$PGDIR")
 export BATON_DB
 BATON_DB=$(BATON_TEST_PG=$ADMIN "$BATON_SOURCE_DIR/tests/pg/newdb.sh")
 q() { psql -qtAX "$BATON_DB" -c "$1"; }
-# ids of the backends of this database other than psql's own
-baton_backends() {
-  q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-}
+# the backends of this database other than psql's own (baton's)
+BATONS="FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
 
 test_case "setup: a district large enough that a save takes a moment"
 awk 'BEGIN {
@@ -55,7 +53,7 @@ SAVE_PID=$BG_PID
 # written): then the server stops at once, as a crash would.
 wrote=""
 for _ in $(seq 1000); do
-  if [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()")" != 0 ]; then
+  if [ "$(q "SELECT count(*) $BATONS AND backend_xid IS NOT NULL")" != 0 ]; then
     wrote=yes
     break
   fi
@@ -89,7 +87,7 @@ curl -s -N -m 20 "${URL}api/events/stream" >stream.out 2>/dev/null &
 STREAM=$!
 wait_for_text "event: hello" stream.out 3000 || true
 verdict "the stream said hello" "no hello" stream.out grep -q "event: hello" stream.out
-q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" >/dev/null
+q "SELECT pg_terminate_backend(pid) $BATONS" >/dev/null
 verdict "the page is told the connection was lost" "no db lost event in 3 s" stream.out \
   wait_for_text '"state":"lost"' stream.out 3000
 verdict "and that it is back" "no db back event in 5 s" stream.out \

@@ -6,6 +6,7 @@
  * when configured with -DBATON_PG_TESTS=ON (./bootstrap test does). */
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "listen.h"
 #include "sql.h"
 
 static const char *maintenance; /* BATON_TEST_PG */
@@ -242,6 +244,28 @@ test_bind_without_copy_keeps_the_pointer_and_copy_copies(void **state) {
   baton__sql_finalize(st);
 }
 
+static void test_bind_with_a_length_takes_that_many_bytes(void **state) {
+  db_t *d = *state;
+  char text[8] = "abcdef";
+  unsigned char bytes[4] = {1, 0, 2, 3};
+  baton__sql_stmt_t *st =
+      prep(d->c, "SELECT ?::text, ?::text, length(?::bytea), ?::bytea");
+  assert_int_equal(baton__sql_bind_text(st, 1, text, 3), SQLITE_OK);
+  assert_int_equal(baton__sql_bind_text_copy(st, 2, text, 0), SQLITE_OK);
+  assert_int_equal(baton__sql_bind_blob(st, 3, bytes, 4), SQLITE_OK);
+  assert_int_equal(baton__sql_bind_blob_copy(st, 4, bytes, 3), SQLITE_OK);
+  /* Text with a length is the statement's copy; so is a blob's _copy. */
+  strcpy(text, "XYZXYZ");
+  bytes[2] = 9;
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_string_equal(baton__sql_column_text(st, 0), "abc");
+  assert_string_equal(baton__sql_column_text(st, 1), "");
+  assert_int_equal(baton__sql_column_int64(st, 2), 4);
+  assert_int_equal(baton__sql_column_bytes(st, 3), 3);
+  assert_memory_equal(baton__sql_column_blob(st, 3), "\x01\x00\x02", 3);
+  baton__sql_finalize(st);
+}
+
 /* ---- results and errors -------------------------------------------------- */
 
 static void test_unique_violation_is_constraint_with_detail(void **state) {
@@ -319,6 +343,46 @@ static void test_errmsg_never_holds_the_password(void **state) {
   assert_non_null(strstr(baton__sql_errmsg(c), "invalid input syntax"));
   baton__sql_close(c);
   free(good);
+}
+
+static void test_listener_message_never_holds_the_password(void **state) {
+  db_t *d = *state;
+  /* The URL the store refused above: the listener says why the same way
+   * (its message reaches every page of baton serve). */
+  char *bad = url_of(d->name, "baton:s3cret%zzPW@");
+  baton_listener_t *l = NULL;
+  char *err = NULL;
+  assert_int_not_equal(baton_listener_open(&l, bad, &err), 0);
+  assert_non_null(l);
+  assert_non_null(err);
+  assert_null(strstr(err, "s3cret"));
+  assert_non_null(strstr(err, "***"));
+  assert_non_null(strstr(err, "cannot connect to PostgreSQL"));
+  assert_null(strstr(baton_listener_error(l), "s3cret"));
+  assert_int_equal(baton_listener_fd(l), -1);
+  baton_listener_close(l);
+  free(err);
+  free(bad);
+}
+
+static void test_listener_hears_a_committed_write(void **state) {
+  db_t *d = *state;
+  baton_listener_t *l = NULL;
+  char *err = NULL;
+  if (baton_listener_open(&l, d->url, &err) != 0)
+    fail_msg("listener: %s", err ? err : "?");
+  assert_string_equal(baton_listener_error(l), "");
+  exec_ok(d->c, "CREATE TABLE heard (x INT)");
+  exec_ok(d->c, "INSERT INTO heard VALUES (1)");
+  struct pollfd p = {.fd = baton_listener_fd(l), .events = POLLIN};
+  assert_true(p.fd >= 0);
+  long long n = 0;
+  for (int i = 0; i < 50 && n == 0; i++) {
+    assert_true(poll(&p, 1, 100) >= 0);
+    assert_int_equal(baton_listener_drain(l, &n), 0);
+  }
+  assert_int_equal(n, 1);
+  baton_listener_close(l);
 }
 
 static void test_changes_count_the_last_write(void **state) {
@@ -436,11 +500,14 @@ int main(void) {
       T(test_numbered_placeholders_follow_sqlite_numbering),
       T(test_every_type_round_trips),
       T(test_bind_without_copy_keeps_the_pointer_and_copy_copies),
+      T(test_bind_with_a_length_takes_that_many_bytes),
       T(test_unique_violation_is_constraint_with_detail),
       T(test_statement_timeout_is_interrupt),
       T(test_lock_not_available_is_busy),
       T(test_mistakes_say_what_without_prefix),
       T(test_errmsg_never_holds_the_password),
+      T(test_listener_message_never_holds_the_password),
+      T(test_listener_hears_a_committed_write),
       T(test_changes_count_the_last_write),
       T(test_tail_is_past_the_first_top_level_semicolon),
       T(test_in_transaction_follows_the_session),
