@@ -1144,16 +1144,10 @@ int baton__store_migrate(baton_store_t *s, const char *component,
       return 0;
     }
     /* Read again inside the write transaction, so two processes opening
-     * a new database at once cannot both apply a step. */
+     * a new database at once cannot both apply a step (on PostgreSQL the
+     * write lock baton__store_begin takes makes the second wait here). */
     if ((err = baton__store_begin(s)) != 0)
       return err;
-    /* PostgreSQL's BEGIN takes no lock: this one makes a second process
-     * migrating at the same time wait here, then read the new version.
-     * Readers are not held up. */
-    if (pg && (err = baton__store_exec(
-                   s, "LOCK TABLE schema_version IN SHARE ROW EXCLUSIVE MODE",
-                   "cannot lock schema_version")) != 0)
-      goto fail_rollback;
     v = applied_version(s, component);
     if (v < 0) {
       err = BATON_ESTORE;
