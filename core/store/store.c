@@ -511,12 +511,12 @@ int baton__store_begin(baton_store_t *s) {
    * first, gives the same order; a wait longer than lock_timeout (the
    * busy timeout, set at open) fails as SQLITE_BUSY does. Readers are not
    * held up on either engine. */
-  return baton__store_exec(s,
-                           baton__store_pg(s)
-                               ? "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK
-                                 ")"
-                               : "BEGIN IMMEDIATE",
-                           "cannot start a write");
+  return baton__store_exec(
+      s,
+      baton__store_pg(s) ? "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK
+                           ")"
+                         : "BEGIN IMMEDIATE",
+      "cannot start a write");
 }
 
 int baton__store_commit(baton_store_t *s) {
@@ -863,13 +863,16 @@ static int pg_token(const char **p, char w[64], int *u) {
 }
 
 /* The refusal of the statement at *p (see baton__store_pg_refusal), or
- * NULL; *p is left past its ';'. */
-static char *pg_refusal_one(const char *plugin, const char **p) {
+ * NULL; *p is left past its ';', and first gets its first word (lower
+ * case; "" for an empty statement). */
+static char *pg_refusal_one(const char *plugin, const char **p,
+                            char first[64]) {
   static const char *const first_ok[] = {
       "select", "insert",  "update", "delete", "with", "values",
       "table",  "explain", "create", "alter",  "drop"};
   char w[64], kw[3][64] = {"", "", ""};
   int u, nw = 0;
+  first[0] = '\0';
   const char *why = NULL;
   for (;;) {
     const char *at = pg_skip(*p);
@@ -881,6 +884,8 @@ static char *pg_refusal_one(const char *plugin, const char **p) {
       break;
     if (nw < 3)
       snprintf(kw[nw++], sizeof kw[0], "%s", w);
+    if (nw == 1)
+      snprintf(first, 64, "%s", kw[0]);
     if (u)
       why = "U&'...' or U&\"...\" escapes (write the characters themselves)";
     else if (strcmp(w, "set_config") == 0)
@@ -929,7 +934,8 @@ static char *pg_refusal_one(const char *plugin, const char **p) {
 char *baton__store_pg_refusal(const char *plugin, const char *sql) {
   const char *p = sql;
   while (*pg_skip(p) != '\0') {
-    char *why = pg_refusal_one(plugin, &p);
+    char first[64];
+    char *why = pg_refusal_one(plugin, &p, first);
     if (why != NULL)
       return why;
   }
@@ -998,13 +1004,10 @@ int baton__store_pg_plugin_ready(baton_store_t *s, const char *plugin) {
 static int pg_check(void *ud, const char *sql) {
   baton_store_t *s = ud;
   const char *p = sql;
-  char first[64];
-  int u;
-  s->pg_write = pg_token(&p, first, &u) &&
-                (strcmp(first, "insert") == 0 || strcmp(first, "update") == 0 ||
-                 strcmp(first, "delete") == 0);
-  p = sql;
-  char *why = s->auth_plugin ? pg_refusal_one(s->auth_plugin, &p) : NULL;
+  char first[64] = "";
+  char *why = s->auth_plugin ? pg_refusal_one(s->auth_plugin, &p, first) : NULL;
+  s->pg_write = strcmp(first, "insert") == 0 || strcmp(first, "update") == 0 ||
+                strcmp(first, "delete") == 0;
   if (why == NULL)
     return 0;
   free(s->auth_err);
