@@ -1625,14 +1625,11 @@ int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
                               " FROM people p WHERE (p.active = 1 OR %d = 1)",
                               include_inactive ? 1 : 0);
   /* Case-insensitive as SQLite's NOCASE (ASCII letters): PostgreSQL has
-   * no NOCASE, lower() on both sides does the same. */
+   * no NOCASE, lower() on both sides does the same on both engines. */
   for (size_t i = 0; i < nfilters && err == 0; i++) {
     const char *k = filters[i].key, *c;
     if ((c = in_list(k, plain_columns, 9)) != NULL)
-      err = pg ? baton__buf_printf(&sql, " AND lower(p.%s) = lower(?%zu)", c,
-                                   i + 1)
-               : baton__buf_printf(&sql, " AND p.%s = ?%zu COLLATE NOCASE", c,
-                                   i + 1);
+      err = baton__buf_printf(&sql, " AND lower(p.%s) = lower(?%zu)", c, i + 1);
     else if ((c = in_list(k, list_columns, 3)) != NULL)
       err = baton__buf_printf(
           &sql,
@@ -1642,18 +1639,12 @@ int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
     else if (strcasecmp(k, "active") == 0)
       err = baton__buf_printf(&sql, " AND p.active = ?%zu", i + 1);
     else /* attribute names in any case: `FTE` is `fte` */
-      err = pg ? baton__buf_printf(
-                     &sql,
-                     " AND EXISTS (SELECT 1 FROM jsonb_each_text("
-                     "CAST(p.attrs AS jsonb)) j WHERE lower(j.key) = "
-                     "lower(?%zu) AND lower(j.value) = lower(?%zu))",
-                     i + 1 + nfilters, i + 1)
-               : baton__buf_printf(
-                     &sql,
-                     " AND EXISTS (SELECT 1 FROM json_each(p.attrs) j WHERE "
-                     "lower(j.key) = lower(?%zu) AND CAST(j.value AS TEXT) "
-                     "= ?%zu COLLATE NOCASE)",
-                     i + 1 + nfilters, i + 1);
+      err = baton__buf_printf(
+          &sql,
+          " AND EXISTS (SELECT 1 FROM %s j WHERE lower(j.key) = lower(?%zu) "
+          "AND lower(CAST(j.value AS TEXT)) = lower(?%zu))",
+          pg ? "jsonb_each_text(CAST(p.attrs AS jsonb))" : "json_each(p.attrs)",
+          i + 1 + nfilters, i + 1);
   }
   if (err == 0)
     err = baton__buf_printf(&sql, " ORDER BY p.id");
