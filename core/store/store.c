@@ -837,14 +837,17 @@ static int pg_token(const char **p, char w[64], int *u) {
     }
     w[n] = '\0';
   } else if (*c == '$' && (c[1] == '$' || word_char(c[1]))) {
-    /* $tag$ ... $tag$ (a $1 parameter has no closing $: skipped) */
+    /* $tag$ ... $tag$: the tag is a name (digits but not first, no $), as
+     * PostgreSQL reads it; a $1 parameter has no closing $: skipped */
     const char *e = c + 1;
-    while (*e && *e != '$' && word_char(*e) && !(*e >= '0' && *e <= '9'))
-      e++;
-    if (*e == '$') {
-      char tag[64];
-      int tl = snprintf(tag, sizeof tag, "%.*s", (int)(e - c) + 1, c);
-      const char *end = tl < (int)sizeof tag ? strstr(e + 1, tag) : NULL;
+    if (!(*e >= '0' && *e <= '9'))
+      while (*e && *e != '$' && word_char(*e))
+        e++;
+    if (*e == '$') { /* to the same tag, however long */
+      size_t tl = (size_t)(e - c) + 1;
+      const char *end = e + 1;
+      while ((end = strchr(end, '$')) != NULL && strncmp(end, c, tl) != 0)
+        end++;
       c = end ? end + tl : e + strlen(e);
     } else {
       c = e;

@@ -433,6 +433,8 @@ static void test_a_plugin_cannot_leave_its_role(void **state) {
 
 /* What PostgreSQL reads as a string or a comment, and the check must too:
  * E'\'' is one quote (not the start of a longer string), comments nest. */
+#define LONG_TAG                                                               \
+  "tagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtag"
 static void test_a_plugin_cannot_hide_code_from_the_check(void **state) {
   pgfx_t *f = *state;
   f->s = open_pg(f);
@@ -440,6 +442,9 @@ static void test_a_plugin_cannot_hide_code_from_the_check(void **state) {
   const char *hidden[] = {
       "SELECT E'\\'', set_config('role', 'baton', true) --'",
       "SELECT 1 /* a /* nested */ comment */, set_config('role', 'b', true)",
+      "SELECT $a1$ ' $a1$, set_config('role', 'baton', true)",
+      "SELECT $" LONG_TAG "$ x $" LONG_TAG "$, set_config('role', 'baton', "
+      "true)",
   };
   for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
     int rc = as_plugin(f->s, hidden[i], out);
