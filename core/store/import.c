@@ -1680,17 +1680,9 @@ done:
 static int imp_begin(imp_t *im) {
   if (im->o->dry_run)
     return baton__store_exec(im->s, "BEGIN", "cannot read the database");
-  int err = baton__store_begin(im->s);
-  /* SQLite's BEGIN IMMEDIATE holds off other writers; on PostgreSQL this
-   * lock does (readers go on), so the rows compared are the rows
-   * written over. */
-  if (err == 0 && baton__store_pg(im->s) &&
-      (err = baton__store_exec(im->s,
-                               "LOCK TABLE people, groups, memberships IN "
-                               "SHARE ROW EXCLUSIVE MODE",
-                               "cannot lock the staff list")) != 0)
-    baton__store_rollback(im->s);
-  return err;
+  /* The write lock (on PostgreSQL too) holds off other writers, so the
+   * rows compared are the rows written over. */
+  return baton__store_begin(im->s);
 }
 
 /* Commits the writes of a real import; a dry run only ends its read. */

@@ -511,12 +511,12 @@ int baton__store_begin(baton_store_t *s) {
    * first, gives the same order; a wait longer than lock_timeout (the
    * busy timeout, set at open) fails as SQLITE_BUSY does. Readers are not
    * held up on either engine. */
-  return baton__store_exec(s,
-                           baton__store_pg(s)
-                               ? "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK
-                                 ")"
-                               : "BEGIN IMMEDIATE",
-                           "cannot start a write");
+  return baton__store_exec(
+      s,
+      baton__store_pg(s) ? "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK
+                           ")"
+                         : "BEGIN IMMEDIATE",
+      "cannot start a write");
 }
 
 int baton__store_commit(baton_store_t *s) {
@@ -837,14 +837,17 @@ static int pg_token(const char **p, char w[64], int *u) {
     }
     w[n] = '\0';
   } else if (*c == '$' && (c[1] == '$' || word_char(c[1]))) {
-    /* $tag$ ... $tag$ (a $1 parameter has no closing $: skipped) */
+    /* $tag$ ... $tag$: the tag is a name (digits but not first, no $), as
+     * PostgreSQL reads it; a $1 parameter has no closing $: skipped */
     const char *e = c + 1;
-    while (*e && *e != '$' && word_char(*e) && !(*e >= '0' && *e <= '9'))
-      e++;
-    if (*e == '$') {
-      char tag[64];
-      int tl = snprintf(tag, sizeof tag, "%.*s", (int)(e - c) + 1, c);
-      const char *end = tl < (int)sizeof tag ? strstr(e + 1, tag) : NULL;
+    if (!(*e >= '0' && *e <= '9'))
+      while (*e && *e != '$' && word_char(*e))
+        e++;
+    if (*e == '$') { /* to the same tag, however long */
+      size_t tl = (size_t)(e - c) + 1;
+      const char *end = e + 1;
+      while ((end = strchr(end, '$')) != NULL && strncmp(end, c, tl) != 0)
+        end++;
       c = end ? end + tl : e + strlen(e);
     } else {
       c = e;
@@ -863,13 +866,16 @@ static int pg_token(const char **p, char w[64], int *u) {
 }
 
 /* The refusal of the statement at *p (see baton__store_pg_refusal), or
- * NULL; *p is left past its ';'. */
-static char *pg_refusal_one(const char *plugin, const char **p) {
+ * NULL; *p is left past its ';', and first gets its first word (lower
+ * case; "" for an empty statement). */
+static char *pg_refusal_one(const char *plugin, const char **p,
+                            char first[64]) {
   static const char *const first_ok[] = {
       "select", "insert",  "update", "delete", "with", "values",
       "table",  "explain", "create", "alter",  "drop"};
   char w[64], kw[3][64] = {"", "", ""};
   int u, nw = 0;
+  first[0] = '\0';
   const char *why = NULL;
   for (;;) {
     const char *at = pg_skip(*p);
@@ -881,6 +887,8 @@ static char *pg_refusal_one(const char *plugin, const char **p) {
       break;
     if (nw < 3)
       snprintf(kw[nw++], sizeof kw[0], "%s", w);
+    if (nw == 1)
+      snprintf(first, 64, "%s", kw[0]);
     if (u)
       why = "U&'...' or U&\"...\" escapes (write the characters themselves)";
     else if (strcmp(w, "set_config") == 0)
@@ -929,7 +937,8 @@ static char *pg_refusal_one(const char *plugin, const char **p) {
 char *baton__store_pg_refusal(const char *plugin, const char *sql) {
   const char *p = sql;
   while (*pg_skip(p) != '\0') {
-    char *why = pg_refusal_one(plugin, &p);
+    char first[64];
+    char *why = pg_refusal_one(plugin, &p, first);
     if (why != NULL)
       return why;
   }
@@ -998,13 +1007,10 @@ int baton__store_pg_plugin_ready(baton_store_t *s, const char *plugin) {
 static int pg_check(void *ud, const char *sql) {
   baton_store_t *s = ud;
   const char *p = sql;
-  char first[64];
-  int u;
-  s->pg_write = pg_token(&p, first, &u) &&
-                (strcmp(first, "insert") == 0 || strcmp(first, "update") == 0 ||
-                 strcmp(first, "delete") == 0);
-  p = sql;
-  char *why = s->auth_plugin ? pg_refusal_one(s->auth_plugin, &p) : NULL;
+  char first[64] = "";
+  char *why = s->auth_plugin ? pg_refusal_one(s->auth_plugin, &p, first) : NULL;
+  s->pg_write = strcmp(first, "insert") == 0 || strcmp(first, "update") == 0 ||
+                strcmp(first, "delete") == 0;
   if (why == NULL)
     return 0;
   free(s->auth_err);
@@ -1144,16 +1150,10 @@ int baton__store_migrate(baton_store_t *s, const char *component,
       return 0;
     }
     /* Read again inside the write transaction, so two processes opening
-     * a new database at once cannot both apply a step. */
+     * a new database at once cannot both apply a step (on PostgreSQL the
+     * write lock baton__store_begin takes makes the second wait here). */
     if ((err = baton__store_begin(s)) != 0)
       return err;
-    /* PostgreSQL's BEGIN takes no lock: this one makes a second process
-     * migrating at the same time wait here, then read the new version.
-     * Readers are not held up. */
-    if (pg && (err = baton__store_exec(
-                   s, "LOCK TABLE schema_version IN SHARE ROW EXCLUSIVE MODE",
-                   "cannot lock schema_version")) != 0)
-      goto fail_rollback;
     v = applied_version(s, component);
     if (v < 0) {
       err = BATON_ESTORE;
@@ -1628,14 +1628,11 @@ int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
                               " FROM people p WHERE (p.active = 1 OR %d = 1)",
                               include_inactive ? 1 : 0);
   /* Case-insensitive as SQLite's NOCASE (ASCII letters): PostgreSQL has
-   * no NOCASE, lower() on both sides does the same. */
+   * no NOCASE, lower() on both sides does the same on both engines. */
   for (size_t i = 0; i < nfilters && err == 0; i++) {
     const char *k = filters[i].key, *c;
     if ((c = in_list(k, plain_columns, 9)) != NULL)
-      err = pg ? baton__buf_printf(&sql, " AND lower(p.%s) = lower(?%zu)", c,
-                                   i + 1)
-               : baton__buf_printf(&sql, " AND p.%s = ?%zu COLLATE NOCASE", c,
-                                   i + 1);
+      err = baton__buf_printf(&sql, " AND lower(p.%s) = lower(?%zu)", c, i + 1);
     else if ((c = in_list(k, list_columns, 3)) != NULL)
       err = baton__buf_printf(
           &sql,
@@ -1645,18 +1642,12 @@ int baton_people_each(baton_store_t *s, const baton_filter_t *filters,
     else if (strcasecmp(k, "active") == 0)
       err = baton__buf_printf(&sql, " AND p.active = ?%zu", i + 1);
     else /* attribute names in any case: `FTE` is `fte` */
-      err = pg ? baton__buf_printf(
-                     &sql,
-                     " AND EXISTS (SELECT 1 FROM jsonb_each_text("
-                     "CAST(p.attrs AS jsonb)) j WHERE lower(j.key) = "
-                     "lower(?%zu) AND lower(j.value) = lower(?%zu))",
-                     i + 1 + nfilters, i + 1)
-               : baton__buf_printf(
-                     &sql,
-                     " AND EXISTS (SELECT 1 FROM json_each(p.attrs) j WHERE "
-                     "lower(j.key) = lower(?%zu) AND CAST(j.value AS TEXT) "
-                     "= ?%zu COLLATE NOCASE)",
-                     i + 1 + nfilters, i + 1);
+      err = baton__buf_printf(
+          &sql,
+          " AND EXISTS (SELECT 1 FROM %s j WHERE lower(j.key) = lower(?%zu) "
+          "AND lower(CAST(j.value AS TEXT)) = lower(?%zu))",
+          pg ? "jsonb_each_text(CAST(p.attrs AS jsonb))" : "json_each(p.attrs)",
+          i + 1 + nfilters, i + 1);
   }
   if (err == 0)
     err = baton__buf_printf(&sql, " ORDER BY p.id");

@@ -285,6 +285,29 @@ static void test_people_import_and_filters(void **state) {
   free(after);
 }
 
+/* A column filter matches in any case (SQLite's NOCASE), as on SQLite. */
+static void test_column_filters_ignore_case(void **state) {
+  pgfx_t *f = *state;
+  f->s = open_pg(f);
+  baton_import_options_t o;
+  baton_import_options_init(&o);
+  baton_import_report_t r;
+  if (baton_people_import(f->s, fixture("people.csv"), &o, &r) != 0)
+    fail_msg("import: %s", baton_store_last_error(f->s));
+  baton_import_report_free(&r);
+  int n = 0;
+  baton_filter_t dept = {"department", "MATHEMATICS"};
+  assert_int_equal(baton_people_each(f->s, &dept, 1, 0, count_person, &n), 0);
+  assert_string_equal(pg_scalar(f->s, "SELECT count(*) FROM people WHERE "
+                                      "department = 'Mathematics'"),
+                      "1");
+  assert_int_equal(n, 1);
+  n = 0;
+  baton_filter_t fte = {"FTE", "0.8"};
+  assert_int_equal(baton_people_each(f->s, &fte, 1, 0, count_person, &n), 0);
+  assert_true(n > 0);
+}
+
 static void test_refuses_another_programs_database(void **state) {
   pgfx_t *f = *state;
   on_db(f->url, "CREATE TABLE invoices (n int); CREATE TABLE clients (n int)");
@@ -408,6 +431,30 @@ static void test_a_plugin_cannot_leave_its_role(void **state) {
       pg_scalar(f->s, "SELECT count(*) FROM plugin_evil.evil_t"), "1");
 }
 
+/* What PostgreSQL reads as a string or a comment, and the check must too:
+ * E'\'' is one quote (not the start of a longer string), comments nest. */
+#define LONG_TAG                                                               \
+  "tagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtagtag"
+static void test_a_plugin_cannot_hide_code_from_the_check(void **state) {
+  pgfx_t *f = *state;
+  f->s = open_pg(f);
+  char out[128];
+  const char *hidden[] = {
+      "SELECT E'\\'', set_config('role', 'baton', true) --'",
+      "SELECT 1 /* a /* nested */ comment */, set_config('role', 'b', true)",
+      "SELECT $a1$ ' $a1$, set_config('role', 'baton', true)",
+      "SELECT $" LONG_TAG "$ x $" LONG_TAG "$, set_config('role', 'baton', "
+      "true)",
+  };
+  for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
+    int rc = as_plugin(f->s, hidden[i], out);
+    if (rc != SQLITE_AUTH)
+      fail_msg("not refused (%d): %s", rc, hidden[i]);
+    assert_non_null(strstr(out, "may not use set_config"));
+  }
+  assert_string_equal(pg_scalar(f->s, "SELECT current_user"), "baton");
+}
+
 int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, pg_setup, pg_teardown)
   const struct CMUnitTest tests[] = {
@@ -417,10 +464,12 @@ int main(void) {
       T(test_the_event_log_is_append_only),
       T(test_event_data_conditions),
       T(test_people_import_and_filters),
+      T(test_column_filters_ignore_case),
       T(test_refuses_another_programs_database),
       T(test_server_down_says_what_to_do),
       T(test_backup_and_restore_point_to_pg_dump),
       T(test_a_plugin_cannot_leave_its_role),
+      T(test_a_plugin_cannot_hide_code_from_the_check),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
