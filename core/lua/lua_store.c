@@ -703,9 +703,6 @@ static int plugin_stopping(void *ud) {
   return __atomic_load_n(&p->kill, __ATOMIC_SEQ_CST) != 0;
 }
 
-/* The bounds of a statement of plugin p: SQLite's allocations for it count
- * against what is left of p's memory limit, values are at most
- * PLUGIN_SQL_MAX_LENGTH, and it stops when p's call is killed. */
 /* What is left of the running call's time limit, in ms (at least 1), for
  * PostgreSQL's statement_timeout: there the loop thread waits in libpq for
  * the server's answer, so neither the progress handler nor the watchdog's
@@ -719,11 +716,14 @@ static unsigned time_left_ms(lua_State *L) {
   if (t->deadline == 0)
     return 0;
   uint64_t now = uv_hrtime();
-  return now >= t->deadline
-             ? 1u
-             : (unsigned)((t->deadline - now) / 1000000u) + 1u;
+  return now >= t->deadline ? 1u
+                            : (unsigned)((t->deadline - now) / 1000000u) + 1u;
 }
 
+/* The bounds of a statement of plugin p: SQLite's allocations for it count
+ * against what is left of p's memory limit, values are at most
+ * PLUGIN_SQL_MAX_LENGTH, it stops when p's call is killed, and on
+ * PostgreSQL it ends with the call's time limit. */
 static baton_store_bounds_t bounds_of(lua_State *L, baton_plugin_t *p) {
   size_t room = p->mem_limit > p->mem ? p->mem_limit - p->mem : 0;
   return (baton_store_bounds_t){
@@ -857,13 +857,13 @@ static int portable_gate(lua_State *L, baton_store_t *s, baton_plugin_t *p,
 }
 
 /* The SQL a plugin statement runs as: on SQLite, sql as it is (nothing
- * pushed); on PostgreSQL (after portable_gate) rewritten to PostgreSQL's
- * types and, for baton.store.insert, returning the new row; the text is
- * pushed (with its box below it) and anchored there. */
+ * pushed); on PostgreSQL (after portable_gate, with `what`) rewritten to
+ * PostgreSQL's types and, for baton.store.insert, returning the new row;
+ * the text is pushed (with its box below it) and anchored there. */
 static const char *portable_sql(lua_State *L, baton_store_t *s,
                                 baton_plugin_t *p, const char *sql,
-                                int insert) {
-  if (!portable_gate(L, s, p, sql, ""))
+                                const char *what, int insert) {
+  if (!portable_gate(L, s, p, sql, what))
     return sql;
   void **slot = baton__lua_box(L, sizeof *slot, baton__lua_box_free);
   *slot = baton__sql_portable_rewrite(BATON_SQL_POSTGRES, sql);
@@ -889,7 +889,7 @@ static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
                            int insert) {
   const char *sql = baton__lua_checkcstring(L, first - 1, fn, "the SQL");
   int n = lua_gettop(L) - first + 1; /* the values to bind */
-  sql = portable_sql(L, s, p, sql, insert);
+  sql = portable_sql(L, s, p, sql, "", insert);
   stmt_box_t *box = push_box(L, s);
   baton_store_bounds_t b = bounds_of(L, p);
   baton__store_auth_begin(s, who, &b);
@@ -1183,7 +1183,8 @@ static int tx_end(baton_store_t *s, int outermost, int commit) {
     if (err == 0)
       return 0;
   }
-  baton__sql_exec(s->sql, "ROLLBACK TO baton_plugin_tx; RELEASE baton_plugin_tx");
+  baton__sql_exec(s->sql,
+                  "ROLLBACK TO baton_plugin_tx; RELEASE baton_plugin_tx");
   return err;
 }
 
@@ -1250,13 +1251,9 @@ static int l_store_migrate(lua_State *L) {
   for (lua_Integer i = 0; i < n; i++) {
     char what[64];
     snprintf(what, sizeof what, "step %d of baton.store.migrate: ", (int)i + 1);
-    if (portable_gate(L, s, p, steps[i], what)) {
-      void **slot = baton__lua_box(L, sizeof *slot, baton__lua_box_free);
-      *slot = baton__sql_portable_rewrite(BATON_SQL_POSTGRES, steps[i]);
-      if (*slot == NULL)
-        return luaL_error(L, "baton.store.migrate: out of memory");
-      lua_pushstring(L, *slot);
-      steps[i] = lua_tostring(L, -1);
+    const char *run = portable_sql(L, s, p, steps[i], what, 0);
+    if (run != steps[i]) { /* PostgreSQL: the text, its box below it */
+      steps[i] = run;
       lua_rawseti(L, -3, i + 1);
       lua_pop(L, 1); /* the box */
     }

@@ -82,14 +82,21 @@ static int fail_from(baton_store_t *from, baton_store_t *to, int rc,
   return baton__store_fail(to, err, "FROM %s", baton_store_last_error(from));
 }
 
-static int fail_to(baton_store_t *to, int rc, const char *what) {
-  int err = baton__store_fail_sqlite(to, rc, what);
+/* err, from a store call on `to`, with `to`'s last error prefixed TO.
+ * Without memory to copy that error: err with "TO otherwise", or
+ * BATON_ENOMEM when otherwise is NULL. */
+static int fail_as_to(baton_store_t *to, int err, const char *otherwise) {
   char *msg = baton__strdup(baton_store_last_error(to));
   if (msg == NULL)
-    return baton__store_fail(to, BATON_ENOMEM, "out of memory");
+    return otherwise ? baton__store_fail(to, err, "TO %s", otherwise)
+                     : baton__store_fail(to, BATON_ENOMEM, "out of memory");
   baton__store_fail(to, err, "TO %s", msg);
   free(msg);
   return err;
+}
+
+static int fail_to(baton_store_t *to, int rc, const char *what) {
+  return fail_as_to(to, baton__store_fail_sqlite(to, rc, what), NULL);
 }
 
 static int oom(baton_store_t *to) {
@@ -142,8 +149,7 @@ static void bind_table(baton_store_t *s, baton__sql_stmt_t *st,
            : baton__sql_bind_null(st, 2);
 }
 
-/* ---- which tables
- * ----------------------------------------------------------*/
+/* ---- which tables -------------------------------------------------------- */
 
 /* Tables that baton_store_open makes itself, whatever the engine. */
 static int made_by_open(const char *name) {
@@ -457,8 +463,7 @@ static int bind_value(baton__sql_stmt_t *ins, baton__sql_stmt_t *row, int i) {
   }
 }
 
-/* ---- the steps ------------------------------------------------------------
- */
+/* ---- the steps ----------------------------------------------------------- */
 
 /* Refuses a `to` that holds anything: a table baton_store_open does not
  * make (a plugin's), a row in any table, or schema_version rows other than
@@ -533,8 +538,7 @@ static int run_ddl(baton_store_t *to, const table_t *t, const char *ddl,
   return err;
 }
 
-/* ---- a plugin's table out of PostgreSQL -----------------------------------
- */
+/* ---- a plugin's table out of PostgreSQL ---------------------------------- */
 
 /* PostgreSQL's text of an expression (a default, an index's WHERE) in
  * SQLite's spelling: casts (`'x'::text`, `0::bigint`, `::character
@@ -616,10 +620,10 @@ static int column_def(baton__sql_stmt_t *st, baton_buf_t *b, void *ud) {
   int bad = q == NULL || (dflt && !ident && d == NULL);
   if (!bad)
     bad = baton__buf_printf(
-        b, "%s%s %s%s%s%s%s%s", (*n)++ ? ", " : "", q,
+        b, "%s%s %s%s%s%s%s", (*n)++ ? ", " : "", q,
         ident ? "INTEGER PRIMARY KEY" : sqlite_type(baton__col_text(st, 1)),
         baton__sql_column_int64(st, 2) && !ident ? " NOT NULL" : "",
-        d ? " DEFAULT (" : "", d ? d : "", d ? ")" : "", "");
+        d ? " DEFAULT (" : "", d ? d : "", d ? ")" : "");
   free(q);
   free(d);
   return bad;
@@ -797,12 +801,8 @@ static int create_table(baton_store_t *from, baton_store_t *to, table_t *t) {
   if (!PG(to) || t->plugin == NULL)
     return create_here(from, to, t);
   int err = baton__store_pg_plugin_ready(to, t->plugin);
-  if (err != 0) {
-    char *msg = baton__strdup(baton_store_last_error(to));
-    baton__store_fail(to, err, "TO %s", msg ? msg : "cannot make a role");
-    free(msg);
-    return err;
-  }
+  if (err != 0)
+    return fail_as_to(to, err, "cannot make a role");
   char *saved = NULL, *role = baton__asprintf("baton_plugin_%s", t->plugin);
   char *q = role ? quote(role) : NULL;
   char *sql = q ? baton__asprintf("SET LOCAL ROLE %s", q) : NULL;
@@ -1090,9 +1090,7 @@ int baton__store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
                                      : "BEGIN")) != SQLITE_OK)
     return fail_from(from, to, rc, "cannot start reading");
   if ((err = baton__store_begin(to)) != 0) {
-    char *msg = baton__strdup(baton_store_last_error(to));
-    baton__store_fail(to, err, "TO %s", msg ? msg : "cannot start a write");
-    free(msg);
+    fail_as_to(to, err, "cannot start a write");
     goto end_from;
   }
   /* SQLite checks foreign keys at the commit, so the order of the tables
@@ -1163,9 +1161,7 @@ int baton__store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
     if ((err = verify(to, &ft.t[i])) != 0)
       goto rollback;
   if ((err = baton__store_commit(to)) != 0) {
-    char *msg = baton__strdup(baton_store_last_error(to));
-    baton__store_fail(to, err, "TO %s", msg ? msg : "cannot commit");
-    free(msg);
+    fail_as_to(to, err, "cannot commit");
     goto end_from;
   }
   baton__sql_exec(from->sql, "ROLLBACK");

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "base.h"
 
@@ -866,6 +867,13 @@ static int file_issue(int line, const baton__sql_portable_issue_t *is,
   return f->cb(f->file, line, is, f->ud);
 }
 
+/* A folder, and not a link to one: a link to a folder above (`lib -> ..`)
+ * would have the scan go round, twice as often with each such link. */
+static int real_dir(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int baton__sql_portable_scan_dir(
     const char *dir,
     int (*cb)(const char *file, int line,
@@ -880,7 +888,7 @@ int baton__sql_portable_scan_dir(
     size_t l = strlen(name);
     char *path =
         r == 0 && name[0] != '.' ? baton__asprintf("%s/%s", dir, name) : NULL;
-    if (path != NULL && strcmp(name, "tests") != 0 && baton__is_dir(path)) {
+    if (path != NULL && strcmp(name, "tests") != 0 && real_dir(path)) {
       r = baton__sql_portable_scan_dir(path, cb, ud);
     } else if (path != NULL && l > 4 && strcmp(name + l - 4, ".lua") == 0) {
       char *src = NULL, *err = NULL;

@@ -78,8 +78,8 @@ int baton__sql_portable_scan_lua(
     int (*cb)(int line, const baton__sql_portable_issue_t *issue, void *ud),
     void *ud);
 
-/* Every .lua file under dir (its subfolders too, except tests/, in
- * name order) scanned as baton__sql_portable_scan_lua does: cb gets the
+/* Every .lua file under dir (its subfolders too, except tests/ and links
+ * to folders, in name order) scanned as baton__sql_portable_scan_lua does: cb gets the
  * file's path (dir/...), the line and the issue. A file that cannot be
  * read is skipped. Returns cb's nonzero result, or 0. */
 int baton__sql_portable_scan_dir(

@@ -139,4 +139,39 @@ static inline const char *scalar(baton_store_t *s, const char *sql) {
   return out;
 }
 
+static inline int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends every row of `table` of db to out, a line each, sorted: the
+ * row's columns, each as cell(st, i, table, row) appends it to row (or
+ * leaves it out). For dumps that are equal when two databases hold the
+ * same rows, whatever their order. */
+static inline void dump_rows(sqlite3 *db, const char *table, baton_buf_t *out,
+                             void (*cell)(sqlite3_stmt *st, int i,
+                                          const char *table,
+                                          baton_buf_t *row)) {
+  char *sql = baton__asprintf("SELECT * FROM \"%s\"", table);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  char **rows = NULL;
+  size_t n = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    baton_buf_t row = {0};
+    for (int i = 0; i < sqlite3_column_count(st); i++)
+      cell(st, i, table, &row);
+    rows = realloc(rows, (n + 1) * sizeof *rows);
+    rows[n++] = row.data ? row.data : baton__strdup("");
+  }
+  sqlite3_finalize(st);
+  free(sql);
+  if (n > 0)
+    qsort(rows, n, sizeof *rows, cmp_str);
+  for (size_t i = 0; i < n; i++) {
+    baton__buf_printf(out, "%s\n", rows[i]);
+    free(rows[i]);
+  }
+  free(rows);
+}
+
 #endif

@@ -69,7 +69,7 @@ static void fill_source(baton_store_t *s) {
        " (9223372036854775807, '2026-01-06T10:00:00.000Z', NULL, NULL, 'x',"
        "  NULL, NULL);"
        "INSERT INTO baton_users(person_id, role, passphrase, created, revoked) "
-      "VALUES ('T001', 'coordinator', NULL, 1, NULL);"
+       "VALUES ('T001', 'coordinator', NULL, 1, NULL);"
        "INSERT INTO baton_sessions VALUES (randomblob(32), 'T001', 'csrf', 1,"
        "  9223372036854775807), (zeroblob(32), 'T001', '', 0, 0);"
        "INSERT INTO baton_settings VALUES ('mentoring', 'weights', "
@@ -90,8 +90,37 @@ static void fill_source(baton_store_t *s) {
        "  NULL);");
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+/* A column of a row with its type and exact bits (doubles in %a, blobs
+ * and text in hex); when a migration was applied is not part of the
+ * school. */
+static void typed_cell(sqlite3_stmt *st, int i, const char *table,
+                       baton_buf_t *row) {
+  if (strcmp(table, "schema_version") == 0 &&
+      strcmp(sqlite3_column_name(st, i), "applied_at") == 0)
+    return;
+  switch (sqlite3_column_type(st, i)) {
+  case SQLITE_NULL:
+    baton__buf_printf(row, "NULL|");
+    break;
+  case SQLITE_INTEGER:
+    baton__buf_printf(row, "i%lld|", (long long)sqlite3_column_int64(st, i));
+    break;
+  case SQLITE_FLOAT:
+    baton__buf_printf(row, "f%a|", sqlite3_column_double(st, i));
+    break;
+  default: {
+    const unsigned char *v = sqlite3_column_type(st, i) == SQLITE_BLOB
+                                 ? sqlite3_column_blob(st, i)
+                                 : sqlite3_column_text(st, i);
+    int len = sqlite3_column_bytes(st, i);
+    baton__buf_printf(
+        row, "%c%d:", sqlite3_column_type(st, i) == SQLITE_BLOB ? 'b' : 't',
+        len);
+    for (int k = 0; k < len; k++)
+      baton__buf_printf(row, "%02x", v[k]);
+    baton__buf_printf(row, "|");
+  }
+  }
 }
 
 /* Every table of the SQLite database at path with every value's type and
@@ -116,56 +145,7 @@ static char *dump_db(const char *path) {
     baton__buf_printf(&out, "[%s] %s\n", t, ddl ? ddl : "");
     if (ddl == NULL || strncmp(ddl, "CREATE TABLE", 12) != 0)
       continue;
-    char *sql = baton__asprintf("SELECT * FROM \"%s\"", t);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    char **rows = NULL;
-    size_t n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      baton_buf_t row = {0};
-      for (int i = 0; i < sqlite3_column_count(st); i++) {
-        /* When a migration was applied is not part of the school. */
-        if (strcmp(t, "schema_version") == 0 &&
-            strcmp(sqlite3_column_name(st, i), "applied_at") == 0)
-          continue;
-        switch (sqlite3_column_type(st, i)) {
-        case SQLITE_NULL:
-          baton__buf_printf(&row, "NULL|");
-          break;
-        case SQLITE_INTEGER:
-          baton__buf_printf(&row, "i%lld|",
-                            (long long)sqlite3_column_int64(st, i));
-          break;
-        case SQLITE_FLOAT:
-          baton__buf_printf(&row, "f%a|", sqlite3_column_double(st, i));
-          break;
-        default: {
-          const unsigned char *v = sqlite3_column_type(st, i) == SQLITE_BLOB
-                                       ? sqlite3_column_blob(st, i)
-                                       : sqlite3_column_text(st, i);
-          int len = sqlite3_column_bytes(st, i);
-          baton__buf_printf(
-              &row,
-              "%c%d:", sqlite3_column_type(st, i) == SQLITE_BLOB ? 'b' : 't',
-              len);
-          for (int k = 0; k < len; k++)
-            baton__buf_printf(&row, "%02x", v[k]);
-          baton__buf_printf(&row, "|");
-        }
-        }
-      }
-      rows = realloc(rows, (n + 1) * sizeof *rows);
-      rows[n++] = row.data ? row.data : baton__strdup("");
-    }
-    sqlite3_finalize(st);
-    free(sql);
-    if (n > 0)
-      qsort(rows, n, sizeof *rows, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-      baton__buf_printf(&out, "%s\n", rows[i]);
-      free(rows[i]);
-    }
-    free(rows);
+    dump_rows(db, t, &out, typed_cell);
   }
   sqlite3_finalize(tables);
   assert_int_equal(sqlite3_close(db), SQLITE_OK);
@@ -275,19 +255,26 @@ static void test_copy_keeps_every_value_and_type(void **state) {
   baton_store_close(to);
 }
 
-/* TO, given `sql` first, is refused with a message holding `needle`, and
- * stays as it was. */
-static void expect_refused(cx_t *c, const char *sql, const char *needle) {
-  baton_store_t *to = open_at(c->to);
-  exec(to, sql);
-  baton_store_close(to);
+/* Changes what was written before the verification reads it back. */
+static int tamper(baton_store_t *to, void *ud) {
+  exec(to, (const char *)ud);
+  return 0;
+}
+
+/* A copy of FROM into TO (with change(to, sql) before the verification,
+ * when change is not NULL) fails with err, its message holding every one
+ * of `needles` (NULL-ended), and TO stays exactly as it was. */
+static void expect_failed(cx_t *c, int (*change)(baton_store_t *, void *),
+                          const char *sql, int err,
+                          const char *const *needles) {
   char *before = dump_db(c->to);
-  baton_store_t *from = open_at(c->from);
-  to = open_at(c->to);
-  assert_int_equal(baton_store_copy(from, to, NULL, NULL), BATON_EEXIST);
+  baton_store_t *from = open_at(c->from), *to = open_at(c->to);
+  assert_int_equal(baton__store_copy(from, to, NULL, NULL, change, (void *)sql),
+                   err);
   const char *msg = baton_store_last_error(to);
-  if (strstr(msg, needle) == NULL || strstr(msg, "nothing was written") == NULL)
-    fail_msg("message: %s", msg);
+  for (const char *const *n = needles; *n != NULL; n++)
+    if (strstr(msg, *n) == NULL)
+      fail_msg("%s: message: %s", sql ? sql : "copy", msg);
   baton_store_close(from);
   baton_store_close(to);
   char *after = dump_db(c->to);
@@ -296,10 +283,21 @@ static void expect_refused(cx_t *c, const char *sql, const char *needle) {
   free(after);
 }
 
+/* TO, given `sql` first, is refused with a message holding `needle`, and
+ * stays as it was. */
+static void expect_refused(cx_t *c, const char *sql, const char *needle) {
+  baton_store_t *to = open_at(c->to);
+  exec(to, sql);
+  baton_store_close(to);
+  expect_failed(c, NULL, NULL, BATON_EEXIST,
+                (const char *[]){needle, "nothing was written", NULL});
+}
+
 static void test_copy_refuses_a_target_with_rows(void **state) {
-  expect_refused(*state,
-                 "INSERT INTO groups(name, kind) VALUES ('Someone else''s', 'team')",
-                 "table 'groups' has 1 row");
+  expect_refused(
+      *state,
+      "INSERT INTO groups(name, kind) VALUES ('Someone else''s', 'team')",
+      "table 'groups' has 1 row");
 }
 
 static void test_copy_refuses_a_target_with_plugin_tables(void **state) {
@@ -308,28 +306,10 @@ static void test_copy_refuses_a_target_with_plugin_tables(void **state) {
                  "'mentoring_pairs'");
 }
 
-/* Changes what was written before the verification reads it back. */
-static int tamper(baton_store_t *to, void *ud) {
-  exec(to, (const char *)ud);
-  return 0;
-}
-
 static void expect_caught(cx_t *c, const char *sql, const char *table,
                           const char *detail) {
-  char *before = dump_db(c->to);
-  baton_store_t *from = open_at(c->from), *to = open_at(c->to);
-  assert_int_equal(baton__store_copy(from, to, NULL, NULL, tamper, (void *)sql),
-                   BATON_ESTORE);
-  const char *msg = baton_store_last_error(to);
-  if (strstr(msg, table) == NULL || strstr(msg, detail) == NULL ||
-      strstr(msg, "rolled back") == NULL)
-    fail_msg("%s: message: %s", sql, msg);
-  baton_store_close(from);
-  baton_store_close(to);
-  char *after = dump_db(c->to);
-  assert_string_equal(after, before);
-  free(before);
-  free(after);
+  expect_failed(c, tamper, sql, BATON_ESTORE,
+                (const char *[]){table, detail, "rolled back", NULL});
 }
 
 static void test_checksums_catch_a_changed_value(void **state) {

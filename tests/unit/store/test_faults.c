@@ -220,8 +220,15 @@ static void install_faults(void) {
 
 /* ---- comparing databases ------------------------------------------------ */
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+/* A column of a row, as text; when a run happened ("at") is not part of
+ * what it did. */
+static void text_cell(sqlite3_stmt *st, int i, const char *table,
+                      baton_buf_t *row) {
+  (void)table;
+  if (strcmp(sqlite3_column_name(st, i), "at") == 0)
+    return;
+  const char *v = (const char *)sqlite3_column_text(st, i);
+  baton__buf_printf(row, "%s|", v ? v : "\\N");
 }
 
 /* Every row of every table of the database at path, sorted, as text
@@ -242,32 +249,7 @@ static char *dump_db(const char *path) {
   while (sqlite3_step(tables) == SQLITE_ROW) {
     const char *t = (const char *)sqlite3_column_text(tables, 0);
     baton__buf_printf(&out, "[%s]\n", t);
-    char *sql = baton__asprintf("SELECT * FROM \"%s\"", t);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    char **rows = NULL;
-    size_t n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      baton_buf_t row = {0};
-      for (int i = 0; i < sqlite3_column_count(st); i++) {
-        /* When a run happened is not part of what it did. */
-        if (strcmp(sqlite3_column_name(st, i), "at") == 0)
-          continue;
-        const char *v = (const char *)sqlite3_column_text(st, i);
-        baton__buf_printf(&row, "%s|", v ? v : "\\N");
-      }
-      rows = realloc(rows, (n + 1) * sizeof *rows);
-      rows[n++] = row.data ? row.data : baton__strdup("");
-    }
-    sqlite3_finalize(st);
-    free(sql);
-    if (n > 0)
-      qsort(rows, n, sizeof *rows, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-      baton__buf_printf(&out, "%s\n", rows[i]);
-      free(rows[i]);
-    }
-    free(rows);
+    dump_rows(db, t, &out, text_cell);
   }
   sqlite3_finalize(tables);
   assert_int_equal(sqlite3_close(db), SQLITE_OK);

@@ -6,8 +6,11 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -319,6 +322,65 @@ static void test_lua_sql_literals_are_found_on_their_lines(void **s) {
   assert_string_equal(f.what[4], "a named parameter (:name, @name, $name)");
 }
 
+/* ---- the .lua files of a plugin's folder -------------------------------- */
+
+typedef struct {
+  char files[16][600];
+  int n;
+} files_t;
+
+static int collect_file(const char *file, int line,
+                        const baton__sql_portable_issue_t *is, void *ud) {
+  (void)line;
+  (void)is;
+  files_t *f = ud;
+  if (f->n == 16)
+    return 1; /* going round: stop the scan */
+  snprintf(f->files[f->n++], sizeof f->files[0], "%s", file);
+  return 0;
+}
+
+static void write_lua(const char *dir, const char *name) {
+  char path[600];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("local q = 'SELECT group_concat(id) FROM p_t'\n", f);
+  assert_int_equal(fclose(f), 0);
+}
+
+/* Subfolders are scanned, tests/ is not, and links to folders (here two
+ * back up, which made the scan go round 2^40 times) are not followed. */
+static void test_a_folder_is_scanned_once_whatever_its_links(void **state) {
+  (void)state;
+  const char *tmp = getenv("TMPDIR");
+  char dir[300], sub[400], tests[400], link[500];
+  snprintf(dir, sizeof dir, "%s/baton-portable-XXXXXX", tmp ? tmp : "/tmp");
+  assert_non_null(mkdtemp(dir));
+  snprintf(sub, sizeof sub, "%s/lib", dir);
+  snprintf(tests, sizeof tests, "%s/tests", dir);
+  assert_int_equal(mkdir(sub, 0700), 0);
+  assert_int_equal(mkdir(tests, 0700), 0);
+  write_lua(dir, "a.lua");
+  write_lua(sub, "b.lua");
+  write_lua(tests, "c_test.lua");
+  snprintf(link, sizeof link, "%s/up", sub);
+  assert_int_equal(symlink("..", link), 0);
+  snprintf(link, sizeof link, "%s/self", dir);
+  assert_int_equal(symlink(".", link), 0);
+  files_t f = {0};
+  assert_int_equal(baton__sql_portable_scan_dir(dir, collect_file, &f), 0);
+  assert_int_equal(f.n, 2);
+  char want[600];
+  snprintf(want, sizeof want, "%s/a.lua", dir);
+  assert_string_equal(f.files[0], want);
+  snprintf(want, sizeof want, "%s/lib/b.lua", dir);
+  assert_string_equal(f.files[1], want);
+  char cmd[400];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_each_sqlite_only_construct_is_named_at_its_column),
@@ -328,6 +390,7 @@ int main(void) {
       cmocka_unit_test(test_an_insert_returns_its_row_on_postgresql),
       cmocka_unit_test(test_json_value_is_spelled_per_engine),
       cmocka_unit_test(test_lua_sql_literals_are_found_on_their_lines),
+      cmocka_unit_test(test_a_folder_is_scanned_once_whatever_its_links),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
