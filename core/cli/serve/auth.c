@@ -62,8 +62,10 @@ void baton__serve_auth_free(serve_t *sv) {
   serve_auth_t *a = sv->auth;
   if (a == NULL)
     return;
-  for (size_t i = 0; i < 256; i++)
+  for (size_t i = 0; i < 256; i++) {
     free(a->seen[i].person);
+    free(a->seen[i].school);
+  }
   sodium_memzero(a, sizeof *a);
   free(a);
   sv->auth = NULL;
@@ -105,6 +107,7 @@ serve_seen_t *baton__serve_seen_find(serve_t *sv, char kind,
       s->version != baton__serve_known_version(sv) ||
       s->until <= (long long)time(NULL))
     return NULL;
+  sv->auth->used = s;
   return s;
 }
 
@@ -116,7 +119,9 @@ void baton__serve_seen_keep(serve_t *sv, char kind, const unsigned char key[32],
     return;
   serve_seen_t *s = &sv->auth->seen[key[0]];
   free(s->person);
+  free(s->school);
   s->person = copy;
+  s->school = NULL; /* looked up by the request's who (who_csrf) */
   s->kind = kind;
   memcpy(s->key, key, 32);
   snprintf(s->role, sizeof s->role, "%s", role);
@@ -124,6 +129,7 @@ void baton__serve_seen_keep(serve_t *sv, char kind, const unsigned char key[32],
   /* After the check: a write it made (last_used) is a change of our own. */
   s->version = baton__serve_known_version(sv);
   s->until = (long long)time(NULL) + SEEN_SECONDS;
+  sv->auth->used = s;
 }
 
 void baton__serve_seen_drop(serve_t *sv, const unsigned char key[32]) {
@@ -132,6 +138,9 @@ void baton__serve_seen_drop(serve_t *sv, const unsigned char key[32]) {
   serve_seen_t *s = &sv->auth->seen[key[0]];
   if (s->person && memcmp(s->key, key, 32) == 0) {
     free(s->person);
+    free(s->school);
+    if (sv->auth->used == s)
+      sv->auth->used = NULL;
     memset(s, 0, sizeof *s);
   }
 }
@@ -189,14 +198,30 @@ static void by_session(serve_t *sv, const char *id, serve_who_t *who,
 static int who_csrf(serve_t *sv, baton_http_req_t *r, serve_who_t *who,
                     char csrf[BATON_TOKEN_SIZE], char id[BATON_TOKEN_SIZE]);
 
-/* Who, and where their role holds (schools.c). */
+/* Who, and where their role holds (schools.c): kept with the check of the
+ * credential, so a request whose check is kept asks the store nothing. */
 int baton__serve_who_csrf(serve_t *sv, baton_http_req_t *r, serve_who_t *who,
                           char csrf[BATON_TOKEN_SIZE],
                           char id[BATON_TOKEN_SIZE]) {
+  if (sv->auth != NULL)
+    sv->auth->used = NULL;
   int e = who_csrf(sv, r, who, csrf, id);
-  if (e == 0 && who->person != NULL)
-    baton__serve_who_scope(sv, who);
-  return e;
+  if (e != 0 || who->person == NULL)
+    return e;
+  serve_seen_t *kept = sv->auth ? sv->auth->used : NULL;
+  if (kept != NULL && strcmp(kept->person, who->person) != 0)
+    kept = NULL;
+  if (kept != NULL && kept->school != NULL) {
+    who->district = kept->district;
+    if ((who->school = baton__strdup(kept->school)) == NULL)
+      baton__serve_who_scope(sv, who); /* out of memory: ask again */
+    return 0;
+  }
+  baton__serve_who_scope(sv, who);
+  if (kept != NULL && who->school != NULL &&
+      (kept->school = baton__strdup(who->school)) != NULL)
+    kept->district = who->district;
+  return 0;
 }
 
 static int who_csrf(serve_t *sv, baton_http_req_t *r, serve_who_t *who,

@@ -74,6 +74,8 @@ typedef struct {
   char kind;
   char *person; /* NULL: a free slot */
   char role[12];
+  char *school; /* where the role holds (schools.c); NULL: not looked up */
+  int district; /* the role holds in every school */
   char csrf[BATON_TOKEN_SIZE];
   long long version;
   long long until;
@@ -88,6 +90,8 @@ typedef struct {
   long long once_until;
   serve_op_session_t ops[8];
   serve_seen_t seen[256];
+  serve_seen_t *used; /* the kept check the request being read found or
+                         made (who_csrf): its school rides along */
   serve_limit_t accounts, addresses;
   uv_timer_t purge; /* hourly: expired sessions leave the store */
   int purging;      /* the timer was started */
