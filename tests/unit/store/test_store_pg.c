@@ -443,6 +443,8 @@ static void test_a_plugin_cannot_hide_code_from_the_check(void **state) {
       "SELECT E'\\'', set_config('role', 'baton', true) --'",
       "SELECT 1 /* a /* nested */ comment */, set_config('role', 'b', true)",
       "SELECT $a1$ ' $a1$, set_config('role', 'baton', true)",
+      "SELECT 1 -- a comment ends at a carriage return\r, set_config('role', "
+      "'baton', true)",
       "SELECT $" LONG_TAG "$ x $" LONG_TAG "$, set_config('role', 'baton', "
       "true)",
   };
