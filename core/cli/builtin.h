@@ -44,6 +44,16 @@ typedef struct {
  * reports why and returns NULL (the command then exits 1). cli.c */
 baton_store_t *baton__cli_store(baton_cli_t *cli);
 
+/* A listing of `baton GROUP spec->name`: the header line, then each(s, arg,
+ * ud) calls a row printer per row with ud = {cli, the JSON array (--json) or
+ * NULL, the store}; the array is printed at the end. Returns the exit
+ * status: 2 after a usage error when each names arg unknown or invalid,
+ * 1 after reporting any other failure of the store (cmd_users.c). */
+int baton__cli_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                    const char *group, const char *header,
+                    int (*each)(baton_store_t *s, const char *arg, void *ud),
+                    const char *arg);
+
 /* Calls cb for every built-in command, in --help order, until it returns
  * non-zero (cli.c). */
 void baton__builtin_each(int (*cb)(const baton_builtin_t *b, void *ud),

@@ -433,28 +433,17 @@ static int list_row(const baton_term_t *t, void *ud) {
   return 0;
 }
 
+static int each_term(baton_store_t *s, const char *arg, void *ud) {
+  (void)arg;
+  return baton_terms_each(s, list_row, ud);
+}
+
 static int cmd_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
                     baton_value_t *args, int argc, const char *const *argv) {
-  baton_store_t *s = baton__cli_store(cli);
-  if (s == NULL)
-    return 1;
-  json_t *a = cli->opts.json ? json_array() : NULL;
-  void *ud[2] = {cli, a};
-  if (a == NULL)
-    fprintf(cli->out, "%-8s %-10s  %-10s  %s\n", "KIND", "FROM", "TO", "NAME");
-  int err = baton_terms_each(s, list_row, ud);
-  if (err != 0) {
-    json_decref(a);
-    baton__host_report(cli->host, NULL, baton_store_last_error(s), NULL);
-    return 1;
-  }
-  if (a != NULL) {
-    char *j = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    fprintf(cli->out, "%s\n", j ? j : "[]");
-    free(j);
-    json_decref(a);
-  }
-  return 0;
+  char head[64];
+  snprintf(head, sizeof head, "%-8s %-10s  %-10s  %s", "KIND", "FROM", "TO",
+           "NAME");
+  return baton__cli_list(cli, spec, "terms", head, each_term, NULL);
 }
 
 /* ---- the table ----------------------------------------------------------- */

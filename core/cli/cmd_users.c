@@ -31,11 +31,11 @@ static const char *utc(long long t, char *buf, size_t size) {
 
 /* Reports the store's failure: exit 2 for what the user named wrong (a
  * person, a role), 1 for the rest. */
-static int fail(baton_cli_t *cli, const baton_cmdspec_t *spec, baton_store_t *s,
-                int err) {
+static int fail_in(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                   const char *group, baton_store_t *s, int err) {
   if (err == BATON_ENOTFOUND || err == BATON_EINVAL) {
     char prefix[64];
-    snprintf(prefix, sizeof prefix, "baton users %s", spec->name);
+    snprintf(prefix, sizeof prefix, "baton %s %s", group, spec->name);
     baton__usage_error(cli->host, spec, prefix, baton_store_last_error(s));
     return 2;
   }
@@ -43,6 +43,11 @@ static int fail(baton_cli_t *cli, const baton_cmdspec_t *spec, baton_store_t *s,
       cli->host, NULL,
       s ? baton_store_last_error(s) : baton_host_last_error(cli->host), NULL);
   return 1;
+}
+
+static int fail(baton_cli_t *cli, const baton_cmdspec_t *spec, baton_store_t *s,
+                int err) {
+  return fail_in(cli, spec, "users", s, err);
 }
 
 /* Prints j (taken) as indented JSON, or `empty` when it is NULL. */
@@ -247,7 +252,7 @@ done:
 static int list_user(baton_cli_t *cli, json_t *a, const baton_user_t *u,
                      const char *role, const char *school);
 
-/* ud: {cli, the JSON array or NULL, the store}. */
+/* ud: {cli, the JSON array or NULL, the store} (baton__cli_list). */
 static int list_row(const baton_user_t *u, void *ud) {
   baton_cli_t *cli = ((void **)ud)[0];
   json_t *a = ((void **)ud)[1];
@@ -283,24 +288,21 @@ static int list_user(baton_cli_t *cli, json_t *a, const baton_user_t *u,
   return 0;
 }
 
-/* Calls a row printer for each row with ud = {cli, array or NULL}. */
-typedef int (*each_fn)(baton_store_t *s, const char *arg, void *ud);
-
-/* A listing: the header line then a line per row, or with --json one
- * array. Returns the exit status. */
-static int list_rows(baton_cli_t *cli, const baton_cmdspec_t *spec,
-                     const char *header, each_fn each, const char *arg) {
+int baton__cli_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
+                    const char *group, const char *header,
+                    int (*each)(baton_store_t *s, const char *arg, void *ud),
+                    const char *arg) {
   baton_store_t *s = baton__cli_store(cli);
   if (s == NULL)
     return 1;
   json_t *a = cli->opts.json ? json_array() : NULL;
-  void *ud[2] = {cli, a};
+  void *ud[3] = {cli, a, s};
   if (a == NULL)
     fprintf(cli->out, "%s\n", header);
   int err = each(s, arg, ud);
   if (err != 0) {
     json_decref(a);
-    return fail(cli, spec, s, err);
+    return fail_in(cli, spec, group, s, err);
   }
   if (a != NULL)
     print_json(cli, a, "[]");
@@ -309,8 +311,7 @@ static int list_rows(baton_cli_t *cli, const baton_cmdspec_t *spec,
 
 static int each_user(baton_store_t *s, const char *arg, void *ud) {
   (void)arg;
-  void *with_store[3] = {((void **)ud)[0], ((void **)ud)[1], s};
-  return baton_users_each(s, list_row, with_store);
+  return baton_users_each(s, list_row, ud);
 }
 
 static int cmd_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
@@ -319,7 +320,7 @@ static int cmd_list(baton_cli_t *cli, const baton_cmdspec_t *spec,
   char head[96];
   snprintf(head, sizeof head, "%-10s %-24s %-12s %-10s %s", "PERSON", "NAME",
            "ROLE", "SIGN-IN", "STATE");
-  return list_rows(cli, spec, head, each_user, NULL);
+  return baton__cli_list(cli, spec, "users", head, each_user, NULL);
 }
 
 static int cmd_role(baton_cli_t *cli, const baton_cmdspec_t *spec,
@@ -423,8 +424,8 @@ static int cmd_tokens(baton_cli_t *cli, const baton_cmdspec_t *spec,
   char head[128];
   snprintf(head, sizeof head, "%-10s %-24s %-20s %-20s %-20s %s", "PERSON",
            "NAME", "LABEL", "CREATED", "LAST-USED", "STATE");
-  return list_rows(cli, spec, head, each_token,
-                   args[0].set ? args[0].v.s : NULL);
+  return baton__cli_list(cli, spec, "users", head, each_token,
+                         args[0].set ? args[0].v.s : NULL);
 }
 
 static int cmd_token_revoke(baton_cli_t *cli, const baton_cmdspec_t *spec,

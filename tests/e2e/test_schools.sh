@@ -138,6 +138,9 @@ expect_code 403
 expect_not_contains '"S1"' body
 north form/thank '{"args": {"person": "S2"}}' -H "Origin: http://evil.example"
 expect_code 403
+get /api/schools -b njar -H "Origin: http://evil.example"
+expect_code 403
+expect_not_contains '"North"' body
 
 test_case "attack: a viewer of North reads North only and cannot pick South"
 sign_in N3 viewer vjar
