@@ -91,7 +91,7 @@ static int lex(lex_t *x, tok_t *t) {
             s[x->pos] == '\r' || s[x->pos] == '\f' || s[x->pos] == '\v'))
       x->pos++;
     if (x->pos + 1 < x->len && s[x->pos] == '-' && s[x->pos + 1] == '-') {
-      while (x->pos < x->len && s[x->pos] != '\n')
+      while (x->pos < x->len && s[x->pos] != '\n' && s[x->pos] != '\r')
         x->pos++;
       continue;
     }

@@ -435,11 +435,11 @@ static const char *skip_quote(const char *p, int esc) {
   return p;
 }
 
-/* The end of a comment (-- to the line's end, or nested block comments)
- * starting at p. */
+/* The end of a comment starting at p: -- to a \n or \r (PostgreSQL ends a
+ * line comment at either), or nested block comments. */
 static const char *skip_comment(const char *p) {
   if (p[0] == '-')
-    return p + strcspn(p, "\n");
+    return p + strcspn(p, "\n\r");
   int depth = 0;
   for (; *p; p++) {
     if (p[0] == '/' && p[1] == '*') {

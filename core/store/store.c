@@ -778,7 +778,7 @@ static const char *pg_skip(const char *p) {
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
       p++;
     if (p[0] == '-' && p[1] == '-') {
-      p += strcspn(p, "\n");
+      p += strcspn(p, "\n\r");
     } else if (p[0] == '/' && p[1] == '*') {
       int depth = 0;
       do {
