@@ -20,7 +20,11 @@
 #      nginx (round robin), /api/people asked as a browser asks (gzip) by
 #      wrk at CONNS connections: requests/s and p99; target: p99 under
 #      20 ms; and one instance on the SQLite file, behind the same nginx
-#      setup, as the reference;
+#      setup; and, as the floor on this machine, the same gzipped bytes
+#      served by an nginx of the same setup from a file (no baton): the
+#      ratio baton p99 / static p99 is the figure that travels between
+#      machines. Then the same with a school coordinator's API token: the
+#      answer is their school's people only (what a school's page asks);
 #   4. a change made through one instance (a thank-you posted to
 #      /api/run/thanks/post with an API token) until the `change`
 #      event arrives on the other two instances' event streams (LISTEN/
@@ -176,7 +180,8 @@ for u in $u1 $u2 $u3 $ul; do
   [ -n "$u" ] || { echo "bench/district.sh: a baton serve did not start" >&2; cat "$tmp"/serve.*.err >&2; exit 1; }
 done
 hostport() { echo "$1" | sed 's#http://\([^/]*\)/.*#\1#'; }
-nginx_conf() { # PORT UPSTREAM... -> a config file path
+nginx_conf() { # PORT UPSTREAM... -> a config file path; no UPSTREAM: the
+  # file $tmp/static/api/people (gzip bytes) as the answer of /api/people
   local port=$1 conf=$tmp/nginx-$1.conf
   shift
   mkdir -p "$tmp/nginx-$port"
@@ -185,11 +190,16 @@ nginx_conf() { # PORT UPSTREAM... -> a config file path
     echo "events { worker_connections 4096; }"
     echo "http { access_log off; client_body_temp_path $tmp/nginx-$port/body; proxy_temp_path $tmp/nginx-$port/proxy;"
     echo "  fastcgi_temp_path $tmp/nginx-$port/f; uwsgi_temp_path $tmp/nginx-$port/u; scgi_temp_path $tmp/nginx-$port/s;"
-    printf '  upstream baton {'
-    for u in "$@"; do printf ' server %s;' "$(hostport "$u")"; done
-    echo ' keepalive 64; }'
-    echo "  server { listen 127.0.0.1:$port; location / { proxy_pass http://baton; proxy_http_version 1.1;"
-    echo "    proxy_set_header Connection \"\"; proxy_set_header Host \$http_host; } } }"
+    if [ "$#" -eq 0 ]; then
+      echo "  server { listen 127.0.0.1:$port; root $tmp/static; default_type application/json;"
+      echo "    location / { add_header Content-Encoding gzip; } } }"
+    else
+      printf '  upstream baton {'
+      for u in "$@"; do printf ' server %s;' "$(hostport "$u")"; done
+      echo ' keepalive 64; }'
+      echo "  server { listen 127.0.0.1:$port; location / { proxy_pass http://baton; proxy_http_version 1.1;"
+      echo "    proxy_set_header Connection \"\"; proxy_set_header Host \$http_host; } } }"
+    fi
   } >"$conf"
   echo "$conf"
 }
@@ -205,8 +215,10 @@ start_nginx() { # PORT UPSTREAM...
   [ -n "$as_user" ] && chown -R nobody "$tmp/nginx-$port"
   $as_user "$nginx" -p "$tmp/nginx-$port" -c "$conf" -e "$tmp/nginx-$port/error.log" 2>/dev/null &
   pids="$pids $!"
+  local probe=/api/health
+  [ "$#" -eq 1 ] && probe=/api/people
   for _ in $(seq 100); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/api/health" && return 0
+    curl -sf -o /dev/null "http://127.0.0.1:$port$probe" && return 0
     sleep 0.05
   done
   echo "bench/district.sh: nginx on $port did not start" >&2
@@ -217,9 +229,9 @@ p3=$(free_port)
 start_nginx "$p3" "$u1" "$u2" "$u3"
 p1=$(free_port)
 start_nginx "$p1" "$ul"
-# wrk's p99 and requests/s of one run, in "p99_ms rps".
+# wrk's p99 and requests/s of one run, in "p99_ms rps"; URL [HEADER].
 wrk_run() {
-  wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Accept-Encoding: gzip" "$1" 2>/dev/null |
+  wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Accept-Encoding: gzip" ${2:+-H "$2"} "$1" 2>/dev/null |
     python3 -c '
 import re, sys
 t = sys.stdin.read()
@@ -230,21 +242,41 @@ print(f"{v:.2f} {float(r):.0f}")'
 }
 median_wrk() {
   local i
-  for i in $(seq "$runs"); do wrk_run "$1"; done | sort -n | sed -n "$(((runs + 1) / 2))p"
+  for i in $(seq "$runs"); do wrk_run "$@"; done | sort -n | sed -n "$(((runs + 1) / 2))p"
 }
+ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$1" "$2"; }
 n=$(curl -sf "http://127.0.0.1:$p3/api/people" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
 [ "$n" = "$people" ] || { echo "bench/district.sh: /api/people through nginx has $n people, expected $people" >&2; exit 1; }
-read -r pg_p99 pg_rps <<<"$(median_wrk "http://127.0.0.1:$p3/api/people")"
-read -r lite_p99 lite_rps <<<"$(median_wrk "http://127.0.0.1:$p1/api/people")"
-say "3. /api/people ($people people, gzip) behind nginx, $conns connections, ${secs} s (median of $runs; target p99 under 20 ms)"
-say "   PostgreSQL, 3 instances  p99 $pg_p99 ms  $pg_rps req/s   (wrk -t1 -c$conns -d${secs}s --latency -H 'Accept-Encoding: gzip' http://127.0.0.1:PORT/api/people)"
-say "   SQLite, 1 instance       p99 $lite_p99 ms  $lite_rps req/s"
-say ""
-
-# ---- 4. a change in one instance, heard in the others ------------------------
+# the floor: the same gzipped answer, from a file, by an nginx set up alike
+mkdir -p "$tmp/static/api"
+curl -sf -H "Accept-Encoding: gzip" -o "$tmp/static/api/people" "http://127.0.0.1:$p3/api/people"
+p0=$(free_port)
+start_nginx "$p0"
+# a school coordinator (P00000, of school-00) with an API token
 who=P00000
 "$baton" --db "$pgdb" users invite "$who" --role coordinator >/dev/null
 token=$("$baton" --db "$pgdb" users token "$who" --label bench | head -1)
+"$baton" --db "$tmp/lite.db" users invite "$who" --role coordinator >/dev/null
+ltoken=$("$baton" --db "$tmp/lite.db" users token "$who" --label bench | head -1)
+mine=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$p3/api/people" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+[ "$mine" -gt 0 ] && [ "$mine" -lt "$people" ] ||
+  { echo "bench/district.sh: a coordinator's /api/people has $mine people, expected their school's" >&2; exit 1; }
+read -r pg_p99 pg_rps <<<"$(median_wrk "http://127.0.0.1:$p3/api/people")"
+read -r lite_p99 lite_rps <<<"$(median_wrk "http://127.0.0.1:$p1/api/people")"
+read -r st_p99 st_rps <<<"$(median_wrk "http://127.0.0.1:$p0/api/people")"
+read -r pgs_p99 pgs_rps <<<"$(median_wrk "http://127.0.0.1:$p3/api/people" "Authorization: Bearer $token")"
+read -r lites_p99 lites_rps <<<"$(median_wrk "http://127.0.0.1:$p1/api/people" "Authorization: Bearer $ltoken")"
+say "3. /api/people (gzip) behind nginx, $conns connections, ${secs} s (median of $runs; target p99 under 20 ms)"
+say "   the whole district ($people people, $(wc -c <"$tmp/static/api/people") bytes gzipped):"
+say "   PostgreSQL, 3 instances  p99 $pg_p99 ms  $pg_rps req/s  ($(ratio "$pg_p99" "$st_p99") x the floor)   (wrk -t1 -c$conns -d${secs}s --latency -H 'Accept-Encoding: gzip' http://127.0.0.1:PORT/api/people)"
+say "   SQLite, 1 instance       p99 $lite_p99 ms  $lite_rps req/s  ($(ratio "$lite_p99" "$st_p99") x the floor)"
+say "   floor: nginx, the same bytes from a file  p99 $st_p99 ms  $st_rps req/s"
+say "   one school, as its coordinator sees it ($mine people; -H 'Authorization: Bearer TOKEN'):"
+say "   PostgreSQL, 3 instances  p99 $pgs_p99 ms  $pgs_rps req/s"
+say "   SQLite, 1 instance       p99 $lites_p99 ms  $lites_rps req/s"
+say ""
+
+# ---- 4. a change in one instance, heard in the others ------------------------
 U1=$u1 U2=$u2 U3=$u3 TOKEN=$token N=$samples python3 - <<'PY' | tee -a "$summary"
 import json, os, queue, threading, time, urllib.request
 u1, u2, u3, token, n = os.environ["U1"], os.environ["U2"], os.environ["U3"], os.environ["TOKEN"], int(os.environ["N"])

@@ -162,6 +162,23 @@ expect_contains "did you mean 'South'?" body
 get /api/schools -b djar
 expect_json_true body '[s["school"] for s in d] == ["District office", "North", "South"]'
 
+test_case "kept answers are each school's own, and a change reaches each"
+sees N1,N2,N3,N4 "" -b njar
+sees S1,S2,S3,S4 "?school=South" -b djar
+get /api/groups -b njar
+expect_json_true body 'sorted(g["name"] for g in d) == ["network", "north-maths"]'
+HEAD1=$(head -1 "$FX/district.csv")
+printf '%s\n' "$HEAD1" >n5.csv
+sed -n 's/^N4,/N5,/p' "$FX/district.csv" >>n5.csv
+expect_status 0 baton people import n5.csv
+sleep 1.2
+sees N1,N2,N3,N4,N5 "" -b njar
+sees S1,S2,S3,S4 "?school=South" -b djar
+sees D1,N1,N2,N3,N4,N5,S1,S2,S3,S4 "" -b djar
+expect_status 0 baton people import "$FX/district.csv" --full
+sleep 1.2
+sees N1,N2,N3,N4 "" -b njar
+
 test_case "a coordinator moved to South sees South from the next request"
 expect_status 0 baton users role N1 coordinator --school South
 sleep 1.2

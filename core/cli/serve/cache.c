@@ -13,6 +13,44 @@ void baton__serve_cache_clear(cached_t *c) {
   c->body = c->gz = NULL;
 }
 
+static void answers_clear(answers_t *a) {
+  baton__serve_cache_clear(&a->people[0]);
+  baton__serve_cache_clear(&a->people[1]);
+  baton__serve_cache_clear(&a->groups);
+}
+
+answers_t *baton__serve_answers(serve_t *sv, const char *school) {
+  if (school == NULL)
+    return &sv->answers;
+  for (size_t i = 0; i < sv->n_schools; i++)
+    if (strcmp(sv->schools[i].school, school) == 0)
+      return &sv->schools[i];
+  if (sv->n_schools == SERVE_SCHOOL_ANSWERS)
+    return NULL;
+  answers_t *grown =
+      realloc(sv->schools, (sv->n_schools + 1) * sizeof *sv->schools);
+  if (grown == NULL)
+    return NULL;
+  sv->schools = grown;
+  answers_t *a = &sv->schools[sv->n_schools];
+  memset(a, 0, sizeof *a);
+  if ((a->school = baton__strdup(school)) == NULL)
+    return NULL;
+  sv->n_schools++;
+  return a;
+}
+
+void baton__serve_answers_clear(serve_t *sv) {
+  answers_clear(&sv->answers);
+  for (size_t i = 0; i < sv->n_schools; i++) {
+    answers_clear(&sv->schools[i]);
+    free(sv->schools[i].school);
+  }
+  free(sv->schools);
+  sv->schools = NULL;
+  sv->n_schools = 0;
+}
+
 /* ---- gzip: answers are compressed once and sent many times --------------
  * A browser asks for gzip (Accept-Encoding); the people of a school as
  * JSON shrink about twelvefold, which is what keeps a room of dashboards

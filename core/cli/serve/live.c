@@ -119,9 +119,7 @@ static int reopen(serve_t *sv) {
   long long last = sv->version;
   sqlite3_finalize(sv->data_version);
   sv->data_version = NULL;
-  baton__serve_cache_clear(&sv->people[0]);
-  baton__serve_cache_clear(&sv->people[1]);
-  baton__serve_cache_clear(&sv->groups);
+  baton__serve_answers_clear(sv);
   /* Kept checks of sessions and API tokens (auth.c) are of the old file:
    * each holds the version it was made at, and the versions only grow
    * (sv->base below), so none of them is believed again. */

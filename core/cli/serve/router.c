@@ -25,13 +25,15 @@ static void api_people(serve_t *sv, baton_http_req_t *r,
   char *all = baton__http_query_get(baton__http_req_query(r), "all");
   int include_inactive = all && strcmp(all, "0") != 0;
   free(all);
-  char *school; /* one school's people (schools.c): not cached */
+  char *school; /* one school's people (schools.c) */
   if (baton__serve_school_of(sv, r, who, &school) != 0)
     return;
   long long v = baton__serve_known_version(sv);
-  if (school == NULL &&
-      baton__serve_send_cached(r, &sv->people[include_inactive], v))
+  answers_t *kept = baton__serve_answers(sv, school);
+  if (kept && baton__serve_send_cached(r, &kept->people[include_inactive], v)) {
+    free(school);
     return;
+  }
   json_t *a = json_array();
   baton_filter_t f = {"school", school};
   if (baton_people_each(sv->store, &f, school ? 1 : 0, include_inactive,
@@ -41,10 +43,10 @@ static void api_people(serve_t *sv, baton_http_req_t *r,
     send_error(r, 500, baton_store_last_error(sv->store));
     return;
   }
-  if (school != NULL)
+  if (kept == NULL)
     send_json(r, 200, a);
   else
-    baton__serve_send_json_cached(r, &sv->people[include_inactive], v, a);
+    baton__serve_send_json_cached(r, &kept->people[include_inactive], v, a);
   free(school);
 }
 
@@ -91,12 +93,15 @@ static int add_group(const baton_group_t *g, void *ud) {
 
 static void api_groups(serve_t *sv, baton_http_req_t *r,
                        const serve_who_t *who) {
-  char *school; /* one school's groups (schools.c): not cached */
+  char *school; /* one school's groups (schools.c) */
   if (baton__serve_school_of(sv, r, who, &school) != 0)
     return;
   long long v = baton__serve_known_version(sv);
-  if (school == NULL && baton__serve_send_cached(r, &sv->groups, v))
+  answers_t *kept = baton__serve_answers(sv, school);
+  if (kept && baton__serve_send_cached(r, &kept->groups, v)) {
+    free(school);
     return;
+  }
   groups_ctx_t c = {sv, json_array(), school, json_object()};
   baton_filter_t f = {"school", school};
   int err = school ? baton_people_each(sv->store, &f, 1, 1, add_id, c.ids) : 0;
@@ -109,10 +114,10 @@ static void api_groups(serve_t *sv, baton_http_req_t *r,
     send_error(r, 500, baton_store_last_error(sv->store));
     return;
   }
-  if (school != NULL)
+  if (kept == NULL)
     send_json(r, 200, c.a);
   else
-    baton__serve_send_json_cached(r, &sv->groups, v, c.a);
+    baton__serve_send_json_cached(r, &kept->groups, v, c.a);
   free(school);
 }
 

@@ -200,9 +200,7 @@ static void serve_clear(serve_t *sv) {
   baton__serve_workshop_free(sv);
   sqlite3_finalize(sv->data_version);
   sv->data_version = NULL;
-  baton__serve_cache_clear(&sv->people[0]);
-  baton__serve_cache_clear(&sv->people[1]);
-  baton__serve_cache_clear(&sv->groups);
+  baton__serve_answers_clear(sv);
   for (size_t i = 0; i < 64; i++) {
     baton__http_shared_unref(sv->gz_assets[i]);
     sv->gz_assets[i] = NULL;

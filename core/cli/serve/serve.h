@@ -38,6 +38,19 @@ typedef struct {
   long long version;
 } cached_t;
 
+/* The cached store answers of one school's pages, or of the whole database
+ * (school NULL): /api/people (active; all with ?all=1) and /api/groups. */
+typedef struct {
+  char *school;
+  cached_t people[2];
+  cached_t groups;
+} answers_t;
+
+/* Schools whose answers are kept at once (cache.c): a district's schools;
+ * a district person asking for more names than this (?school=) is answered
+ * without keeping. */
+#define SERVE_SCHOOL_ANSWERS 256
+
 /* ---- signing in (guard.c, auth.c, signin.c) ------------------------------
  */
 
@@ -121,8 +134,10 @@ typedef struct baton_serve_s {
   int stopping;
   int signal;
   FILE *log;
-  cached_t people[2]; /* active; all (?all=1) */
-  cached_t groups;
+  /* the whole database's answers, and each school's as asked (cache.c) */
+  answers_t answers;
+  answers_t *schools;
+  size_t n_schools;
   sqlite3_stmt *data_version;
   long long others; /* PRAGMA data_version at the last poll; on PostgreSQL,
                        the notifications heard */
@@ -186,6 +201,12 @@ static inline void send_error(baton_http_req_t *r, int status,
 
 /* Drops c's answer (its bytes go with the last answer being written). */
 void baton__serve_cache_clear(cached_t *c);
+/* The answers kept for school (NULL: the whole database), made on the first
+ * ask; NULL when SERVE_SCHOOL_ANSWERS schools are kept or out of memory
+ * (then nothing is kept). */
+answers_t *baton__serve_answers(serve_t *sv, const char *school);
+/* Drops every kept answer (the data changed under them: another file). */
+void baton__serve_answers_clear(serve_t *sv);
 /* The client takes gzip (Accept-Encoding, not with q=0). */
 int baton__serve_takes_gzip(baton_http_req_t *r);
 /* data gzipped into a new shared buffer holding one reference; NULL when
