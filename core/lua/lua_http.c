@@ -1077,10 +1077,10 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
          * their own (req.user); "\n" cannot be in a path, a role or a
          * school's name. */
         const char *q = baton__http_req_query(r);
-        c->key = baton__asprintf(
-            "%s\n%s\n%c%s\n%s%s%s", c->person ? c->person : "",
-            c->role ? c->role : "", c->school ? '=' : '*',
-            c->school ? c->school : "", path, *q ? "?" : "", q);
+        c->key =
+            baton__asprintf("%s\n%s\n%c%s\n%s%s%s", c->person ? c->person : "",
+                            c->role ? c->role : "", c->school ? '=' : '*',
+                            c->school ? c->school : "", path, *q ? "?" : "", q);
         answer_t *a =
             c->key ? answer_find(rt, c->key, c->version, uv_now(&h->loop))
                    : NULL;

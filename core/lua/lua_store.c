@@ -380,8 +380,10 @@ static int l_people_keep(lua_State *L) {
                       fn);
   for (int k = 2; k <= nf + 1; k++)
     if (lua_type(L, k) != LUA_TSTRING)
-      return luaL_error(L, "%s: field %d must be a field's name (a string), "
-                           "not a %s", fn, k - 1, luaL_typename(L, k));
+      return luaL_error(L,
+                        "%s: field %d must be a field's name (a string), "
+                        "not a %s",
+                        fn, k - 1, luaL_typename(L, k));
   const char *school = scope_of(L);
   if (school == NULL) {
     lua_settop(L, 1);
@@ -816,8 +818,7 @@ static int event_person(lua_State *L, baton_store_t *s, int row, int set,
     int err = baton_person_school(s, id, &of);
     free(of);
     if (err != 0 && err != BATON_ENOTFOUND)
-      return luaL_error(L, "baton.events.list: %s",
-                        baton_store_last_error(s));
+      return luaL_error(L, "baton.events.list: %s", baton_store_last_error(s));
     lua_pushboolean(L, err == 0);
     lua_pushvalue(L, -1);
     lua_setfield(L, others, id);

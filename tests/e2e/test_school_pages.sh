@@ -25,6 +25,12 @@ expect_status 0 baton change step north-reading 1 --owner N2
 expect_status 0 baton change new "South numeracy"
 expect_status 0 baton change step south-numeracy 1 --owner S2
 
+test_case "the JSON export carries each person's school, and an import reads it back"
+expect_status 0 baton people export district.json
+expect_json_true district.json 'sorted((p["id"], p["school"]) for p in d)[:2] == [("D1", "District office"), ("N1", "North")]'
+expect_status 0 baton --json people import district.json --full
+expect_json_true out 'd["unchanged"] == 9 and d["updated"] == 0'
+
 serve_start
 NCSRF=""
 test_case "signing in: a coordinator of North, a viewer of North, a district account"
