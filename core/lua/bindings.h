@@ -31,15 +31,15 @@ int baton__lua_open_date(lua_State *L);                    /* lua_date.c */
  * Lua length counts, so a NUL and what follows it are not ignored), with
  * its parts in *y, *m, *d (each may be NULL); BATON_EINVAL otherwise. */
 int baton__lua_todate(lua_State *L, int idx, int *y, int *m, int *d);
-int baton__lua_open_plugin(lua_State *L);     /* lua_plugin.c */
-int baton__lua_open_timer(lua_State *L);      /* lua_timer.c */
-int baton__lua_open_fs(lua_State *L);         /* lua_fs.c */
-int baton__lua_open_spawn(lua_State *L);      /* lua_spawn.c */
-int baton__lua_open_http(lua_State *L);       /* lua_http.c */
-int baton__lua_open_html(lua_State *L);       /* lua_html.c */
-int baton__lua_open_terms(lua_State *L);      /* lua_terms.c */
-int baton__lua_open_settings(lua_State *L);   /* lua_settings.c */
-int baton__lua_open_leadership(lua_State *L); /* lua_leadership.c */
+int baton__lua_open_plugin(lua_State *L);                  /* lua_plugin.c */
+int baton__lua_open_timer(lua_State *L);                   /* lua_timer.c */
+int baton__lua_open_fs(lua_State *L);                      /* lua_fs.c */
+int baton__lua_open_spawn(lua_State *L);                   /* lua_spawn.c */
+int baton__lua_open_http(lua_State *L);                    /* lua_http.c */
+int baton__lua_open_html(lua_State *L);                    /* lua_html.c */
+int baton__lua_open_terms(lua_State *L);                   /* lua_terms.c */
+int baton__lua_open_settings(lua_State *L);             /* lua_settings.c */
+int baton__lua_open_leadership(lua_State *L);         /* lua_leadership.c */
 /* Pushes baton.today(): the date given with --today (or the test
  * runner's set_today), else the local date, as YYYY-MM-DD (lua_baton.c). */
 void baton__lua_push_today(lua_State *L);
@@ -53,7 +53,7 @@ typedef struct baton_route_s {
   int ref;     /* the handler, in the plugin's registry */
   char *where; /* "plugins/x/init.lua:12", where it was made */
   int nocache; /* made with {cache = false}: GET answers are not kept */
-  char *type; /* {type = "text/calendar"}: a string answer's type; NULL: JSON */
+  char *type;  /* {type = "text/calendar"}: a string answer's type; NULL: JSON */
   struct baton_route_answer_s *answers; /* kept GET answers (lua_http.c) */
   struct baton_route_s *next;
 } baton_route_t;
@@ -101,7 +101,7 @@ typedef struct {
   FILE *out;
   int passed;
   int failed;
-  char current[256];        /* the test running now, "" between tests */
+  char current[256]; /* the test running now, "" between tests */
   const char *tmp_dir;      /* the file's scratch folder, removed after it */
   baton_plugin_t **scripts; /* run_script's, freed after the file */
   size_t nscripts;

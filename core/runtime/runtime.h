@@ -70,7 +70,7 @@ struct baton_plugin_s {
   lua_State *L;
   int module_ref; /* registry ref of the table init.lua returned */
   size_t mem, mem_peak, mem_limit;
-  baton_task_t *tasks;          /* live tasks, newest first */
+  baton_task_t *tasks;        /* live tasks, newest first */
   struct baton_timer_s *timers; /* live timers */
   struct baton_route_s *routes; /* baton.http.route, in the order made */
   int loading;                  /* init.lua is running (routes may be made) */
@@ -80,8 +80,7 @@ struct baton_plugin_s {
    * running (the resume chain), and why the running call is being killed. */
   lua_State *volatile active[BATON_MAX_ACTIVE];
   volatile int nactive;
-  volatile int
-      kill; /* 0, or BATON_ETIMEDOUT / BATON_ENOMEM / BATON_ECANCELED */
+  volatile int kill; /* 0, or BATON_ETIMEDOUT / BATON_ENOMEM / BATON_ECANCELED */
 };
 
 typedef struct {
@@ -130,7 +129,7 @@ struct baton_host_s {
   baton_plugin_t *script; /* the plugin object of `baton run` */
   char *error;
   baton_watchdog_t wd;
-  uv_async_t wake;     /* the signal handler wakes the loop through it */
+  uv_async_t wake; /* the signal handler wakes the loop through it */
   volatile int signal; /* SIGINT/SIGTERM received, or 0 */
   int failed;          /* a task of this run failed */
   int exit_set;        /* a script called baton.exit: its status wins */
@@ -163,7 +162,7 @@ struct baton_host_s {
   /* While set, SIGINT/SIGTERM call drain(h) instead of cancelling every
    * task: see baton__host_set_drain. */
   void (*drain)(baton_host_t *h);
-  char today[16]; /* set_today() of the test runner */
+  char today[16];              /* set_today() of the test runner */
   /* The hook depth the next baton__task_start gives its task (hooks.c);
    * 0: its starter's. */
   int next_hook_depth;
@@ -234,7 +233,8 @@ int baton__host_start_script(baton_host_t *h, baton_plugin_t *p, int argc,
  * value not in the store (a usage error naming the argument and what to
  * run), 1 when the store cannot be read. */
 int baton__host_check_store_args(baton_host_t *h, const baton_cmdspec_t *spec,
-                                 const baton_value_t *vals, const char *prefix);
+                                 const baton_value_t *vals,
+                                 const char *prefix);
 void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
                         const char *prefix, const char *msg);
 /* Starts `baton NS CMD argv...` as a task without running the loop: checks
@@ -242,10 +242,11 @@ void baton__usage_error(baton_host_t *h, const baton_cmdspec_t *spec,
  * first waits or ends; its end is reported through done_cb. Returns 0 with
  * *started = 1, or an exit status (0 for --help, 1, 2) with *started = 0
  * when nothing was started (the error is reported). */
-int baton__host_start_command(baton_host_t *h, const char *ns, const char *cmd,
-                              int argc, const char *const *argv,
-                              void (*done_cb)(baton_task_t *), void *data,
-                              int *started);
+int baton__host_start_command(baton_host_t *h, const char *ns,
+                               const char *cmd, int argc,
+                               const char *const *argv,
+                               void (*done_cb)(baton_task_t *), void *data,
+                               int *started);
 /* Checks a person or group argument's value v (every item of a `many`
  * one; unset values and other types pass) against the store s: a person
  * must be in the staff list and active (or, with `inactive = true` on the
@@ -270,8 +271,8 @@ typedef struct baton_watch_s baton_watch_t;
 typedef void (*baton_reload_fn)(baton_host_t *h, const char *plugin,
                                 const char *error, void *ud);
 /* Watches every plugin of h (scanned already) on h's loop. */
-int baton__watch_start(baton_watch_t **out, baton_host_t *h, baton_reload_fn cb,
-                       void *ud);
+int baton__watch_start(baton_watch_t **out, baton_host_t *h,
+                       baton_reload_fn cb, void *ud);
 /* Stops watching; the handles are freed by the loop's next turn. */
 void baton__watch_stop(baton_watch_t *w);
 /* The done callback of command tasks: reports a failure, naming the
@@ -385,7 +386,7 @@ struct baton_task_s {
   int status;        /* 0, or the error code it ended with */
   char *error;       /* the message it failed with, or NULL */
   struct baton_reach_s *reach; /* what its code may reach (reach.c) */
-  int reported;                /* done_cb reported the error itself */
+  int reported;      /* done_cb reported the error itself */
   int finished;
   int hook_depth; /* 0, or how deep in hooks (hooks.c): 1 for a hook of an
                      event a command logged; a failure does not fail the run */

@@ -127,8 +127,8 @@ int baton_groups_each(baton_store_t *s, baton_group_cb cb, void *ud);
 /* Calls cb for each member of the group (p->role_in_group set), in id
  * order. Returns 0, BATON_ENOTFOUND (no such group), the callback's value
  * or BATON_ESTORE. */
-int baton_group_members(baton_store_t *s, const char *group, baton_person_cb cb,
-                        void *ud);
+int baton_group_members(baton_store_t *s, const char *group,
+                        baton_person_cb cb, void *ud);
 
 /* Adds person to group (created with kind, default "team", if new; an
  * existing group's kind changes only when kind is not NULL) with the role
@@ -140,7 +140,8 @@ int baton_group_add(baton_store_t *s, const char *group, const char *kind,
 
 /* Takes person out of group. Returns 0, BATON_ENOTFOUND (no such group,
  * or not a member) or a database error. */
-int baton_group_remove(baton_store_t *s, const char *group, const char *person);
+int baton_group_remove(baton_store_t *s, const char *group,
+                       const char *person);
 
 /* Deletes group and its memberships (the people stay); *members gets how
  * many there were. Returns 0, BATON_ENOTFOUND or a database error. */
@@ -168,22 +169,22 @@ typedef enum {
 
 typedef struct {
   baton_format_t format;
-  int dry_run; /* compute the report, write nothing */
-  int full;    /* the file is the whole roster (or every group) */
+  int dry_run;       /* compute the report, write nothing */
+  int full;          /* the file is the whole roster (or every group) */
   /* Source header renames, "Staff ID=id,Full Name=name"; a target built
    * from several columns joined by a space: "Forename+Surname=name". */
   const char *map;
-  size_t max_errors;  /* stop collecting after this many; default 50 */
+  size_t max_errors; /* stop collecting after this many; default 50 */
   size_t max_changes; /* change lines kept in the report; default 200 */
   baton_date_format_t date_format;
-  char delimiter;       /* ',', ';' or '\t'; 0: from the header line */
-  int decimal_comma;    /* read "0,8" as 0.8; on by itself for ';' files */
+  char delimiter;      /* ',', ';' or '\t'; 0: from the header line */
+  int decimal_comma;   /* read "0,8" as 0.8; on by itself for ';' files */
   const char *list_sep; /* more list separators besides ';', e.g. "," */
-  const char *roles;    /* a PATTERN,ROLE file turning job titles to roles */
-  int update;           /* people: every id is already in baton; the name column
-                         * may be left out (`id,mentor_capacity`) */
-  int replace;          /* groups: a group in the file loses members it does not
-                         * list (by default they are kept, and counted) */
+  const char *roles;   /* a PATTERN,ROLE file turning job titles to roles */
+  int update;  /* people: every id is already in baton; the name column
+                * may be left out (`id,mentor_capacity`) */
+  int replace; /* groups: a group in the file loses members it does not
+                * list (by default they are kept, and counted) */
 } baton_import_options_t;
 
 void baton_import_options_init(baton_import_options_t *o);
