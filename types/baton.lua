@@ -309,6 +309,8 @@ local request = {}
 ---@class baton.user
 ---@field person? string  their id in the staff list; nil for the server's own start-up token
 ---@field role "coordinator"|"staff"|"viewer"
+---@field school? string   the school the answer is for: theirs, or the one a district account picked with ?school=; nil for every school
+---@field district boolean  they have the district role (every school)
 local user = {}
 
 baton.http = {}
@@ -610,6 +612,18 @@ function baton.people.get(id) end
 ---@return string? err
 ---@return string? code
 function baton.people.get_many(ids) end
+
+--- the school the running code sees
+---@return string|nil school  nil: every school
+function baton.people.school() end
+
+--- the rows of the school the code sees
+---@param rows table[]  rows of the plugin's own tables
+---@param ... string    the fields holding people's ids
+---@return table[]|nil rows
+---@return string? err
+---@return string? code
+function baton.people.keep(rows, ...) end
 
 --- people.write and fs.read; all or nothing
 ---@param path string  a CSV or JSON file, as for `baton people import`

@@ -131,14 +131,14 @@ static int school_ok(baton_cli_t *cli, const baton_cmdspec_t *spec,
   return err != 0 ? fail(cli, spec, s, err) : 0;
 }
 
-/* After the role is stored: the district flag (when a role was given) and
- * the school (when --school was). Returns 0 or a store error. */
-static int set_scope(baton_store_t *s, const char *person, const char *role,
-                     const baton_value_t *school) {
-  if (role == NULL && !school->set)
-    return 0;
-  return baton_user_scope_set(s, person, school->set ? school->v.s : NULL,
-                              role ? strcmp(role, "district") == 0 : -1);
+/* Where a role given on the command line holds: the district flag (1 for
+ * "district", 0 for another role, -1 without one) and the school (NULL
+ * without --school), written with the role in one transaction. */
+static int district_of(const char *role) {
+  return role ? strcmp(role, "district") == 0 : -1;
+}
+static const char *school_of(const baton_value_t *school) {
+  return school->set ? school->v.s : NULL;
 }
 
 static int cmd_invite(baton_cli_t *cli, const baton_cmdspec_t *spec,
@@ -187,10 +187,9 @@ static int cmd_invite(baton_cli_t *cli, const baton_cmdspec_t *spec,
     goto done;
   status = 1;
   long long exp = 0;
-  int err = baton_users_invite(s, ids, n, stored_role(role),
-                               (long long)time(NULL), tokens, &exp);
-  for (size_t i = 0; err == 0 && i < n; i++)
-    err = set_scope(s, ids[i], role, &args[4]);
+  int err = baton_users_invite_scoped(s, ids, n, stored_role(role),
+                                      school_of(&args[4]), district_of(role),
+                                      (long long)time(NULL), tokens, &exp);
   if (err == 0)
     err = baton_users_each(s, find_invited, &v);
   for (size_t i = 0; err == 0 && role && strcmp(role, "district") == 0 && i < n;
@@ -332,9 +331,9 @@ static int cmd_role(baton_cli_t *cli, const baton_cmdspec_t *spec,
   int status = school_ok(cli, spec, s, &args[2]);
   if (status != 0)
     return status;
-  int err = baton_users_role_set(s, args[0].v.s, stored_role(args[1].v.s));
-  if (err == 0)
-    err = set_scope(s, args[0].v.s, args[1].v.s, &args[2]);
+  int err =
+      baton_users_role_scope_set(s, args[0].v.s, stored_role(args[1].v.s),
+                                 school_of(&args[2]), district_of(args[1].v.s));
   if (err != 0)
     return fail(cli, spec, s, err);
   fprintf(cli->out, "%s is now %s\n", args[0].v.s, args[1].v.s);

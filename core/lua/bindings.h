@@ -183,6 +183,13 @@ typedef struct {
   const char *role;   /* their role ("coordinator", "staff", "viewer"), or
                          NULL for nobody; the handler sees both as
                          req.user, and events it logs have person as actor */
+  const char *school; /* the school the answer is limited to (the person's,
+                         or the one a district account picked with
+                         ?school=), or NULL for every school: req.user.school,
+                         and what baton.people, baton.groups and
+                         baton.events return in the handler */
+  int district;       /* the person has the district role:
+                         req.user.district */
 } baton_route_ctx_t;
 
 /* Answers r with the route of a loaded plugin that matches its path (405
@@ -193,9 +200,12 @@ typedef struct {
  * unless the route was made with {cache = false}. A handler's failure is
  * logged to ctx->log and answered 500 naming the plugin; one that runs
  * past the time limit is stopped and answered 503. Answers are kept per
- * person and role too, since a handler may answer each their own. */
+ * person, role and school too, since a handler may answer each their
+ * own. */
 int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
                           const baton_route_ctx_t *ctx);
+/* 1 if a loaded plugin has a route (of any method) for path. */
+int baton__route_exists(baton_host_t *h, const char *path);
 
 /* What a route called from inside the host answered: status (200..599)
  * with the body it would have sent (JSON text unless type says otherwise;

@@ -557,6 +557,8 @@ typedef struct {
   long long version;         /* the data's version when the request came */
   unsigned limit_ms;         /* the handler's time limit */
   const char *person, *role; /* who asks (borrowed while dispatching) */
+  char *school;              /* the school they see; NULL: every school */
+  int district;              /* they have the district role */
   char what[ROUTE_MAX_PATH + 64];
 } call_t;
 
@@ -566,6 +568,7 @@ static void call_free(call_t *c) {
   json_decref(c->body_json);
   free(c->key);
   free(c->path);
+  free(c->school);
   free(c);
 }
 
@@ -889,11 +892,15 @@ static int push_call(lua_State *L) {
     lua_setfield(L, -2, "json");
   }
   if (c->role != NULL) { /* req.user: who asks; nil when nobody */
-    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 4);
     lua_pushstring(L, c->person);
     lua_setfield(L, -2, "person");
     lua_pushstring(L, c->role);
     lua_setfield(L, -2, "role");
+    lua_pushstring(L, c->school); /* nil: every school */
+    lua_setfield(L, -2, "school");
+    lua_pushboolean(L, c->district);
+    lua_setfield(L, -2, "district");
     lua_setfield(L, -2, "user");
   }
   return 3;
@@ -1010,6 +1017,19 @@ static unsigned route_limit(const baton_host_t *h, unsigned route_ms) {
   return route_ms;
 }
 
+int baton__route_exists(baton_host_t *h, const char *path) {
+  param_t params[ROUTE_MAX_SEGMENTS];
+  for (size_t i = 0; i < h->nplugins; i++) {
+    baton_plugin_t *p = h->plugins[i];
+    if (p->state != BATON_PLUGIN_LOADED)
+      continue;
+    for (baton_route_t *rt = p->routes; rt; rt = rt->next)
+      if (match(rt->path, path, params) >= 0)
+        return 1;
+  }
+  return 0;
+}
+
 int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
                           const baton_route_ctx_t *ctx) {
   const char *path = baton__http_req_path(r);
@@ -1046,13 +1066,21 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
       c->limit_ms = route_limit(h, ctx->time_ms);
       c->role = ctx->role && *ctx->role ? ctx->role : NULL;
       c->person = c->role ? ctx->person : NULL;
+      c->district = c->role && ctx->district;
+      if (ctx->school && (c->school = baton__strdup(ctx->school)) == NULL) {
+        baton__http_json_error(r, 500, p->name, "out of memory");
+        call_free(c);
+        return 1;
+      }
       if (strcmp(rt->method, "GET") == 0 && !rt->nocache) {
-        /* Kept per person and role: a handler may answer each their own
-         * (req.user); "\n" cannot be in a path or a role. */
+        /* Kept per person, role and school: a handler may answer each
+         * their own (req.user); "\n" cannot be in a path, a role or a
+         * school's name. */
         const char *q = baton__http_req_query(r);
         c->key =
-            baton__asprintf("%s\n%s\n%s%s%s", c->person ? c->person : "",
-                            c->role ? c->role : "", path, *q ? "?" : "", q);
+            baton__asprintf("%s\n%s\n%c%s\n%s%s%s", c->person ? c->person : "",
+                            c->role ? c->role : "", c->school ? '=' : '*',
+                            c->school ? c->school : "", path, *q ? "?" : "", q);
         answer_t *a =
             c->key ? answer_find(rt, c->key, c->version, uv_now(&h->loop))
                    : NULL;
@@ -1090,7 +1118,9 @@ int baton__route_dispatch(baton_host_t *h, baton_http_req_t *r,
       }
       /* Events the handler logs have who asks as their actor. */
       baton_reach_t *reach = baton__reach_new(p, NULL);
-      if (reach == NULL || baton__reach_set_actor(reach, c->person) != 0) {
+      /* ... and see the school of who asks (baton__reach_school). */
+      if (reach == NULL || baton__reach_set_actor(reach, c->person) != 0 ||
+          baton__reach_set_school(reach, c->school) != 0) {
         baton__reach_unref(reach);
         call_refuse(c, 500, p->name, "out of memory starting the handler");
         return 1;

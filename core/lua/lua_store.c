@@ -136,6 +136,75 @@ static int append_person(const baton_person_t *p, void *ud) {
   return append_row(ud, push_person_row, p);
 }
 
+/* ---- the school the running code sees ------------------------------------
+ * A route asked by a person of one school, and a command they run from a
+ * form, see only that school (baton__reach_school; core/cli/serve/
+ * schools.c): baton.people, baton.groups and baton.events leave the other
+ * schools out, so a plugin gets the right rows by default. */
+
+/* The school the running code is limited to, or NULL for every school. */
+static const char *scope_of(lua_State *L) {
+  return baton__reach_school(baton__reach_now(L));
+}
+
+/* [set] -> [set]: set[id] = true, for a store callback. Protected, as
+ * append_row. */
+static int add_id_p(lua_State *L) {
+  lua_pushboolean(L, 1);
+  lua_setfield(L, 1, lua_touserdata(L, 2));
+  return 0;
+}
+
+static int add_id(const baton_person_t *p, void *ud) {
+  lua_State *L = ud;
+  lua_pushcfunction(L, add_id_p);
+  lua_pushvalue(L, -2);
+  lua_pushlightuserdata(L, (void *)p->id);
+  return lua_pcall(L, 2, 0, 0) != LUA_OK;
+}
+
+/* Pushes the set of the ids of school's people (active or not): one
+ * query. Returns 0, or pushes the nil, msg, code triple instead and
+ * returns 3 (an error of the store), or raises. */
+static int push_school_ids(lua_State *L, baton_store_t *s, const char *school) {
+  baton_filter_t f = {"school", school};
+  lua_newtable(L);
+  int err = baton_people_each(s, &f, 1, 1, add_id, L);
+  if (err > 0)
+    lua_error(L); /* add_id's */
+  if (err != 0) {
+    lua_pop(L, 1);
+    return push_fail(L, err, baton_store_last_error(s));
+  }
+  return 0;
+}
+
+/* Whether the string field `field` of the table at row is a key of the
+ * set at set. */
+static int in_set(lua_State *L, int row, int set, const char *field) {
+  lua_getfield(L, row, field);
+  int yes = lua_type(L, -1) == LUA_TSTRING && lua_rawget(L, set) != LUA_TNIL;
+  lua_pop(L, 1);
+  return yes;
+}
+
+/* Removes from the array at arr the rows whose field `field` is not a key
+ * of the set at set, keeping the order (absolute indexes). */
+static void keep_in(lua_State *L, int arr, int set, const char *field) {
+  lua_Integer n = (lua_Integer)lua_rawlen(L, arr), j = 0;
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, arr, i);
+    if (in_set(L, lua_gettop(L), set, field))
+      lua_rawseti(L, arr, ++j);
+    else
+      lua_pop(L, 1);
+  }
+  for (lua_Integer i = j + 1; i <= n; i++) {
+    lua_pushnil(L);
+    lua_rawseti(L, arr, i);
+  }
+}
+
 /* ---- baton.people -------------------------------------------------------- */
 
 /* baton.people.find{role = "teacher", subjects = "Maths", ...} -> array.
@@ -143,7 +212,7 @@ static int append_person(const baton_person_t *p, void *ud) {
  * value. Only active people unless the query names `active`. */
 static int l_people_find(lua_State *L) {
   baton__lua_checktype(L, 1, LUA_TTABLE, "baton.people.find", "the query");
-  baton_filter_t f[32];
+  baton_filter_t f[33]; /* the query's, and the school seen */
   size_t n = 0;
   int with_inactive = 0;
   lua_pushnil(L);
@@ -179,6 +248,9 @@ static int l_people_find(lua_State *L) {
   baton_store_t *s = store_of(L, NULL);
   if (s == NULL)
     return 3;
+  const char *school = scope_of(L);
+  if (school != NULL)
+    f[n++] = (baton_filter_t){"school", school};
   lua_newtable(L);
   int err = baton_people_each(s, f, n, with_inactive, append_person, L);
   lua_newtable(L);
@@ -202,6 +274,20 @@ static int l_people_get(lua_State *L) {
     return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
+  const char *school = scope_of(L);
+  if (school != NULL) {
+    char *of = NULL;
+    err = baton_person_school(s, id, &of);
+    int other = err == 0 && strcmp(of, school) != 0;
+    free(of);
+    if (err != 0)
+      return push_fail(L, err, baton_store_last_error(s));
+    if (other)
+      return baton__lua_fail(L, "ENOTFOUND",
+                             "no person with id '%s' in school '%s' (this "
+                             "request sees only its own school)",
+                             id, school);
+  }
   lua_rawgeti(L, -1, 1);
   return 1;
 }
@@ -253,6 +339,14 @@ static int l_people_get_many(lua_State *L) {
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
   /* The array of people, keyed by id instead. */
+  const char *school = scope_of(L);
+  if (school != NULL) {
+    int arr = lua_gettop(L);
+    if (push_school_ids(L, s, school) != 0)
+      return 3;
+    keep_in(L, arr, arr + 1, "id");
+    lua_pop(L, 1);
+  }
   lua_Integer found = (lua_Integer)lua_rawlen(L, -1);
   lua_createtable(L, 0, (int)(found < 1 << 20 ? found : 1 << 20));
   for (lua_Integer i = 1; i <= found; i++) {
@@ -260,6 +354,58 @@ static int l_people_get_many(lua_State *L) {
     lua_getfield(L, -1, "id");
     lua_insert(L, -2);
     lua_rawset(L, -3);
+  }
+  return 1;
+}
+
+/* baton.people.school() -> the school the running code sees (a route
+ * asked by a person of one school, a command they run from a form), or
+ * nil for every school. */
+static int l_people_school(lua_State *L) {
+  lua_pushstring(L, scope_of(L));
+  return 1;
+}
+
+/* baton.people.keep(rows, field, ...) -> the rows (tables) where one of
+ * the fields names a person of the school seen; rows itself when the code
+ * sees every school. */
+static int l_people_keep(lua_State *L) {
+  const char *fn = "baton.people.keep";
+  baton__lua_checktype(L, 1, LUA_TTABLE, fn, "the rows");
+  int nf = lua_gettop(L) - 1;
+  if (nf < 1)
+    return luaL_error(L,
+                      "%s: name the fields that hold people's ids, as in "
+                      "baton.people.keep(pairs, \"mentee\", \"mentor\")",
+                      fn);
+  for (int k = 2; k <= nf + 1; k++)
+    if (lua_type(L, k) != LUA_TSTRING)
+      return luaL_error(L,
+                        "%s: field %d must be a field's name (a string), "
+                        "not a %s",
+                        fn, k - 1, luaL_typename(L, k));
+  const char *school = scope_of(L);
+  if (school == NULL) {
+    lua_settop(L, 1);
+    return 1;
+  }
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL || push_school_ids(L, s, school) != 0)
+    return 3;
+  int set = lua_gettop(L);
+  lua_newtable(L);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 1), j = 0;
+  for (lua_Integer i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, 1, i) == LUA_TTABLE) {
+      int yes = 0;
+      for (int k = 2; !yes && k <= nf + 1; k++)
+        yes = in_set(L, lua_gettop(L), set, lua_tostring(L, k));
+      if (yes) {
+        lua_rawseti(L, set + 1, ++j);
+        continue;
+      }
+    }
+    lua_pop(L, 1);
   }
   return 1;
 }
@@ -399,20 +545,44 @@ static int l_groups_import(lua_State *L) { return import(L, 0); }
 
 /* ---- baton.groups -------------------------------------------------------- */
 
-/* baton.groups.members(name) -> array of people with role_in_group. */
-static int l_groups_members(lua_State *L) {
-  const char *name =
-      baton__lua_checkcstring(L, 1, "baton.groups.members", "name");
-  baton_store_t *s = store_of(L, NULL);
-  if (s == NULL)
-    return 3;
+/* Pushes the members of group name (of school only, when not NULL), or
+ * the nil, msg, code triple; returns how many values it pushed. */
+static int push_members(lua_State *L, baton_store_t *s, const char *name,
+                        const char *school) {
   lua_newtable(L);
   int err = baton_group_members(s, name, append_person, L);
   if (err > 0)
     return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
+  if (school != NULL) {
+    int arr = lua_gettop(L);
+    if (push_school_ids(L, s, school) != 0)
+      return 3;
+    keep_in(L, arr, arr + 1, "id");
+    lua_pop(L, 1);
+  }
   return 1;
+}
+
+/* baton.groups.members(name) -> array of people with role_in_group; of
+ * the school seen only (scope_of). */
+static int l_groups_members(lua_State *L) {
+  const char *name =
+      baton__lua_checkcstring(L, 1, "baton.groups.members", "name");
+  baton_store_t *s = store_of(L, NULL);
+  if (s == NULL)
+    return 3;
+  const char *school = scope_of(L);
+  int yes = 1;
+  if (school != NULL && baton_group_in_school(s, name, school, &yes) != 0)
+    return push_fail(L, BATON_ESTORE, baton_store_last_error(s));
+  if (!yes)
+    return baton__lua_fail(L, "ENOTFOUND",
+                           "no group '%s' in school '%s' (this request sees "
+                           "only its own school)",
+                           name, school);
+  return push_members(L, s, name, school);
 }
 
 static void push_group_row(lua_State *L, const void *row) {
@@ -439,6 +609,35 @@ static int l_groups_list(lua_State *L) {
     return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
+  const char *school = scope_of(L);
+  if (school == NULL)
+    return 1;
+  /* The school's groups, each with the number of its members there. */
+  int arr = lua_gettop(L);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, arr), j = 0;
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, arr, i);
+    lua_getfield(L, -1, "name");
+    const char *name = lua_tostring(L, -1); /* anchored in the row */
+    int yes = 0;
+    if (baton_group_in_school(s, name, school, &yes) != 0)
+      return push_fail(L, BATON_ESTORE, baton_store_last_error(s));
+    if (yes) {
+      if (push_members(L, s, name, school) != 1)
+        return 3;
+      lua_Integer members = (lua_Integer)lua_rawlen(L, -1);
+      lua_pop(L, 2);
+      lua_pushinteger(L, members);
+      lua_setfield(L, -2, "members");
+      lua_rawseti(L, arr, ++j);
+    } else {
+      lua_pop(L, 2);
+    }
+  }
+  for (lua_Integer i = j + 1; i <= n; i++) {
+    lua_pushnil(L);
+    lua_rawseti(L, arr, i);
+  }
   return 1;
 }
 
@@ -601,6 +800,67 @@ static size_t event_data(lua_State *L, int idx, baton_event_match_t *m,
   return n;
 }
 
+/* Of an event (the table at row), whose id field `field` names: 1 when a
+ * person of the school (a key of the set at set), -1 when a person of
+ * another school, 0 when no person. others memoises the lookups. */
+static int event_person(lua_State *L, baton_store_t *s, int row, int set,
+                        int others, const char *field) {
+  if (in_set(L, row, set, field))
+    return 1;
+  if (lua_getfield(L, row, field) != LUA_TSTRING) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  const char *id = lua_tostring(L, -1);
+  if (lua_getfield(L, others, id) == LUA_TNIL) {
+    lua_pop(L, 1);
+    char *of = NULL;
+    int err = baton_person_school(s, id, &of);
+    free(of);
+    if (err != 0 && err != BATON_ENOTFOUND)
+      return luaL_error(L, "baton.events.list: %s", baton_store_last_error(s));
+    lua_pushboolean(L, err == 0);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, others, id);
+  }
+  int person = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  return person ? -1 : 0;
+}
+
+/* [events] -> [events]: only the events of school. An event belongs to
+ * the school of its subject when that is a person; else to its actor's
+ * (who did it) when a person; else (the command line, about no person)
+ * to the school '' (a single-school database's one school, no school of
+ * a district's: only district accounts see it). Returns 1, or 3 with the
+ * failure triple pushed. */
+static int keep_school_events(lua_State *L, baton_store_t *s,
+                              const char *school) {
+  int arr = lua_gettop(L);
+  if (push_school_ids(L, s, school) != 0)
+    return 3;
+  lua_newtable(L); /* others: id -> is a person (of another school) */
+  int set = arr + 1, others = arr + 2;
+  lua_Integer n = (lua_Integer)lua_rawlen(L, arr), j = 0;
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, arr, i);
+    int row = lua_gettop(L);
+    int of = event_person(L, s, row, set, others, "subject");
+    if (of == 0)
+      of = event_person(L, s, row, set, others, "actor");
+    if (of == 1 || (of == 0 && *school == '\0'))
+      lua_rawseti(L, arr, ++j);
+    else
+      lua_pop(L, 1);
+  }
+  for (lua_Integer i = j + 1; i <= n; i++) {
+    lua_pushnil(L);
+    lua_rawseti(L, arr, i);
+  }
+  lua_settop(L, arr);
+  return 1;
+}
+
 /* baton.events.list{kind =, subject =, plugin =, since =, until =,
  * data = {field = value}, order = "oldest" | "newest", limit =} -> array
  * of events in that order; limit keeps the first in it (the oldest, or
@@ -651,7 +911,8 @@ static int l_events_list(lua_State *L) {
     return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
-  return 1;
+  const char *school = scope_of(L);
+  return school == NULL ? 1 : keep_school_events(L, s, school);
 }
 
 /* ---- baton.store: a plugin's own SQL ------------------------------------- */
@@ -1296,6 +1557,8 @@ void baton__lua_open_store(lua_State *L, baton_plugin_t *p) {
   static const luaL_Reg people[] = {{"find", l_people_find},
                                     {"get", l_people_get},
                                     {"get_many", l_people_get_many},
+                                    {"school", l_people_school},
+                                    {"keep", l_people_keep},
                                     {"import", l_people_import},
                                     {NULL, NULL}};
   static const luaL_Reg groups[] = {{"members", l_groups_members},

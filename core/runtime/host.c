@@ -1112,10 +1112,13 @@ int baton__host_start_command(baton_host_t *h, const char *ns,
   baton_reach_t *reach =
       baton__reach_new(p, h->running ? h->running->reach : NULL);
   const char *actor = h->next_actor; /* baton serve's signed-in person */
+  const char *school = h->next_school; /* ... and the school they see */
   h->next_actor = NULL;
+  h->next_school = NULL;
   if (reach == NULL ||
       baton__reach_args(reach, spec, vals, h->user_args && !h->running) != 0 ||
-      baton__reach_set_actor(reach, actor) != 0) {
+      baton__reach_set_actor(reach, actor) != 0 ||
+      baton__reach_set_school(reach, school) != 0) {
     baton__reach_unref(reach);
     report_no_memory(h, p);
     baton__args_free(spec, vals);

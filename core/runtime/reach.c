@@ -39,6 +39,7 @@ struct baton_reach_s {
   size_t nargs;
   int granted;      /* args came from the user's own command line */
   char *actor;      /* whom the code acts for, or NULL (baton__reach_actor) */
+  char *school;     /* the school it sees, or NULL (baton__reach_school) */
   const char *mark; /* why this link's code runs (baton__reach_mark) */
   baton_reach_t *caller;
 };
@@ -60,6 +61,7 @@ void baton__reach_unref(baton_reach_t *r) {
     free(r->manifest);
     free(r->ns);
     free(r->actor);
+    free(r->school);
     free(r);
     r = next;
   }
@@ -91,6 +93,21 @@ int baton__reach_set_actor(baton_reach_t *r, const char *actor) {
   if (actor != NULL && (r->actor = baton__strdup(actor)) == NULL)
     return BATON_ENOMEM;
   return 0;
+}
+
+int baton__reach_set_school(baton_reach_t *r, const char *school) {
+  free(r->school);
+  r->school = NULL;
+  if (school != NULL && (r->school = baton__strdup(school)) == NULL)
+    return BATON_ENOMEM;
+  return 0;
+}
+
+const char *baton__reach_school(const baton_reach_t *r) {
+  for (; r != NULL; r = r->caller)
+    if (r->school != NULL)
+      return r->school;
+  return NULL;
 }
 
 void baton__reach_mark(baton_reach_t *r, const char *mark) { r->mark = mark; }

@@ -149,6 +149,9 @@ struct baton_host_s {
    * set by hooks.c while it starts the hooks of an event: a task started
    * without a reach of its own (baton__task_start) acts for them. */
   const char *next_actor;
+  /* The school the next command baton__host_start_command starts is
+   * limited to (baton__reach_set_school), or NULL; taken as next_actor. */
+  const char *next_school;
   /* The newest captured run still going (capture.c), or NULL. */
   struct baton_capture_s *capture;
   int user_args; /* baton_host_run_command: the arguments are the user's */
@@ -445,6 +448,14 @@ int baton__reach_args(baton_reach_t *r, const baton_cmdspec_t *spec,
  * person of `baton serve` who ran the command or asked the route), before
  * the reach is shared. Returns 0 or BATON_ENOMEM. */
 int baton__reach_set_actor(baton_reach_t *r, const char *actor);
+/* Limits the code of r to one school's people, groups and events (the
+ * signed-in person's school in `baton serve`, when they are not a district
+ * account), before the reach is shared; NULL: every school. Code it calls
+ * (baton.plugin) is limited the same. Returns 0 or BATON_ENOMEM. */
+int baton__reach_set_school(baton_reach_t *r, const char *school);
+/* The school the code holding r sees: that of r's own link, else of the
+ * first caller along the chain that has one; NULL for every school. */
+const char *baton__reach_school(const baton_reach_t *r);
 /* Marks r's own link with why its code runs (`mark`, a static string:
  * "leadership" for a route baton.leadership.collect runs), before the
  * reach is shared, so that code further along can see it is inside such

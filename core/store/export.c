@@ -185,6 +185,38 @@ static int add_person(const baton_person_t *p, void *ud) {
   return 0;
 }
 
+/* Sets each person's "school" in a (the people in id order, as
+ * baton_people_each gives them), for a district database's JSON export,
+ * so that an import reads it back. */
+static int add_schools(baton_store_t *s, json_t *a) {
+  baton__sql_stmt_t *st;
+  int err = baton__store_prepare(s, "SELECT id, school FROM people", &st);
+  if (err != 0)
+    return err;
+  json_t *of = json_object();
+  int rc;
+  while (of != NULL && (rc = baton__sql_step(st)) == SQLITE_ROW)
+    json_object_set_new(of, baton__col_text(st, 0),
+                        json_string(baton__col_text(st, 1)));
+  baton__sql_finalize(st);
+  if (of == NULL)
+    return BATON_ENOMEM;
+  if (rc != SQLITE_DONE) {
+    json_decref(of);
+    return baton__store_fail_sqlite(s, rc, "cannot read the schools");
+  }
+  size_t i;
+  json_t *o;
+  json_array_foreach(a, i, o) {
+    json_t *sc =
+        json_object_get(of, json_string_value(json_object_get(o, "id")));
+    if (sc != NULL)
+      json_object_set(o, "school", sc);
+  }
+  json_decref(of);
+  return 0;
+}
+
 static int dump_json(json_t *j, baton_buf_t *b) {
   char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
                                  JSON_REAL_PRECISION(15));
@@ -213,6 +245,8 @@ int baton_people_export_ex(baton_store_t *s, const char *path,
     if (a == NULL)
       return BATON_ENOMEM;
     err = baton_people_each(s, NULL, 0, 1, add_person, a);
+    if (err == 0 && has_schools(s))
+      err = add_schools(s, a);
     *rows = json_array_size(a);
     if (err == 0)
       err = dump_json(a, &b);

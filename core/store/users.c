@@ -217,13 +217,25 @@ static int invite_one(baton_store_t *s, const char *person, const char *role,
 int baton_users_invite(baton_store_t *s, const char *const *persons, size_t n,
                        const char *role, long long now,
                        char (*tokens)[BATON_TOKEN_SIZE], long long *expires) {
+  return baton_users_invite_scoped(s, persons, n, role, NULL, -1, now, tokens,
+                                   expires);
+}
+
+int baton_users_invite_scoped(baton_store_t *s, const char *const *persons,
+                              size_t n, const char *role, const char *school,
+                              int district, long long now,
+                              char (*tokens)[BATON_TOKEN_SIZE],
+                              long long *expires) {
   if (role != NULL && !baton_users_role_valid(role))
     return bad_role(s, role);
   int err = baton__sodium_ready(s);
   if (err != 0 || (err = baton__store_begin(s)) != 0)
     return err;
-  for (size_t i = 0; i < n && err == 0; i++)
+  for (size_t i = 0; i < n && err == 0; i++) {
     err = invite_one(s, persons[i], role, now, tokens[i]);
+    if (err == 0 && (school != NULL || district >= 0))
+      err = baton_user_scope_set(s, persons[i], school, district);
+  }
   if (err == 0)
     err = baton__store_commit(s);
   if (err != 0) {
@@ -541,6 +553,21 @@ int baton_users_role_set(baton_store_t *s, const char *person,
   return update_account(s,
                         "UPDATE baton_users SET role = ?2 WHERE person_id = ?1",
                         person, role, "cannot change the role");
+}
+
+int baton_users_role_scope_set(baton_store_t *s, const char *person,
+                               const char *role, const char *school,
+                               int district) {
+  int err = baton__store_begin(s);
+  if (err != 0)
+    return err;
+  if ((err = baton_users_role_set(s, person, role)) == 0 &&
+      (school != NULL || district >= 0))
+    err = baton_user_scope_set(s, person, school, district);
+  if (err == 0)
+    return baton__store_commit(s);
+  baton__store_rollback(s);
+  return err;
 }
 
 int baton_users_revoke(baton_store_t *s, const char *person, long long now) {

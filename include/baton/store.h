@@ -673,5 +673,17 @@ int baton_user_scope(baton_store_t *s, const char *person, char **school,
  * error. */
 int baton_user_scope_set(baton_store_t *s, const char *person,
                          const char *school, int district);
+/* baton_users_invite, then baton_user_scope_set(school, district) for each
+ * person, in one transaction: all or nothing (`baton users invite --role
+ * district`). school NULL and district -1 leave the scope as it is. */
+int baton_users_invite_scoped(baton_store_t *s, const char *const *persons,
+                              size_t n, const char *role, const char *school,
+                              int district, long long now,
+                              char (*tokens)[BATON_TOKEN_SIZE],
+                              long long *expires);
+/* baton_users_role_set, then baton_user_scope_set, in one transaction. */
+int baton_users_role_scope_set(baton_store_t *s, const char *person,
+                               const char *role, const char *school,
+                               int district);
 
 #endif

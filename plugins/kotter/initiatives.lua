@@ -94,10 +94,26 @@ function M.slugify(title)
   return s
 end
 
---- Every initiative, oldest first.
+--- Every initiative, oldest first: of the school the code sees when it
+--- sees one (a page asked, or a form run, by a person of one school). An
+--- initiative is of the schools of its owners and coalition; one without
+--- anybody is of the school "" (a single school's; in a district, only
+--- district accounts see it), as an event without a person is.
 function M.all()
-  return check(baton.store.query(
+  local all = check(baton.store.query(
     "SELECT id, slug, title, mode, target, created FROM kotter_initiatives ORDER BY id"))
+  local school = baton.people.school()
+  if not school then return all end
+  local people = check(baton.store.query("SELECT initiative, person_id AS person FROM kotter_owners "
+    .. "UNION SELECT initiative, person_id AS person FROM kotter_coalition"))
+  local ours, anybody = {}, {}
+  for _, r in ipairs(check(baton.people.keep(people, "person"))) do ours[r.initiative] = true end
+  for _, r in ipairs(people) do anybody[r.initiative] = true end
+  local seen = {}
+  for _, ini in ipairs(all) do
+    if ours[ini.id] or (school == "" and not anybody[ini.id]) then seen[#seen + 1] = ini end
+  end
+  return seen
 end
 
 local function listing(all)

@@ -200,14 +200,18 @@ end
 
 -- Pairs -----------------------------------------------------------------------
 
+-- The pairs of the school the code sees (a page asked, or a form run, by
+-- a person of one school: baton.people.keep): a pair is its mentee's
+-- school's; every pair when it sees every school.
 function M.active()
   M.migrate()
-  return check(baton.store.query("SELECT * FROM mentoring_pairs WHERE ended IS NULL ORDER BY id"))
+  return check(baton.people.keep(check(baton.store.query(
+    "SELECT * FROM mentoring_pairs WHERE ended IS NULL ORDER BY id")), "mentee"))
 end
 
 function M.all()
   M.migrate()
-  return check(baton.store.query("SELECT * FROM mentoring_pairs ORDER BY id"))
+  return check(baton.people.keep(check(baton.store.query("SELECT * FROM mentoring_pairs ORDER BY id")), "mentee"))
 end
 
 --- Where the pairs stand: changes whenever a pair is made or ended, by

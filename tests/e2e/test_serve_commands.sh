@@ -243,7 +243,7 @@ expect_json_true body 'd[-1]["actor"] is None'
 
 test_case "a route sees who asks as req.user"
 get /api/forms/me -H "$AUTH"
-expect_json_true body 'd["user"] == {"role": "coordinator"}'
+expect_json_true body 'd["user"] == {"role": "coordinator", "district": False}'
 get /api/forms/me
 expect_json_true body 'd["user"] == "nobody"'
 
@@ -298,7 +298,7 @@ get "/api/events?kind=form.thank"
 expect_json_true body 'd[-1]["actor"] == "T003"'
 test_case "a route sees the signed-in person"
 get /api/forms/me -b jar
-expect_json_true body 'd["user"] == {"person": "T003", "role": "staff"}'
+expect_json_true body 'd["user"] == {"person": "T003", "role": "staff", "school": "", "district": False}'
 test_case "a page for coordinators is refused to staff"
 get /api/forms/private -b jar
 expect_code 403

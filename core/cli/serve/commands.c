@@ -182,6 +182,7 @@ typedef struct run_s {
   baton_host_t *h;
   char ns[64], cmd[64];
   char *actor;      /* the signed-in person, or NULL */
+  char *school;     /* the school the command sees; NULL: every school */
   baton_buf_t line; /* the command line, NUL-separated */
   char **argv;
   int argc;
@@ -193,6 +194,7 @@ static void run_free(run_t *run) {
   baton__buf_free(&run->line);
   free(run->argv);
   free(run->actor);
+  free(run->school);
   free(run);
 }
 
@@ -527,10 +529,12 @@ static void start_next(serve_runs_t *q) {
     baton_task_t *running = h->running;
     h->running = NULL;
     h->next_actor = run->actor;
+    h->next_school = run->school;
     int r = baton__capture_start(&run->cap, h, run->ns, run->cmd, run->argc,
                                  (const char *const *)run->argv, 1, 0, 0,
                                  run_done, run);
     h->next_actor = NULL;
+    h->next_school = NULL;
     h->running = running;
     if (r != 0) {
       send_error(run->req, 500, "cannot capture the command's output");
@@ -618,7 +622,11 @@ void baton__serve_api_run(serve_t *sv, baton_http_req_t *r,
     run->h = sv->h;
     snprintf(run->ns, sizeof run->ns, "%s", ns);
     snprintf(run->cmd, sizeof run->cmd, "%s", spec->name);
+    /* A person of one school runs the command on that school only: it
+     * reads that school's people, groups and events (schools.c). */
     if ((who->person && (run->actor = baton__strdup(who->person)) == NULL) ||
+        (who->person && !who->district && who->school &&
+         (run->school = baton__strdup(who->school)) == NULL) ||
         make_line(run, spec, vals) != 0)
       code = 500;
   }

@@ -124,29 +124,42 @@ static void api_groups(serve_t *sv, baton_http_req_t *r,
 typedef struct {
   serve_t *sv;
   json_t *a;
-  const char *school; /* leave out events about another school's people */
-  json_t *seen;       /* subject -> whether it is shown (one lookup each) */
+  const char *school; /* leave out events of another school (shown) */
+  json_t *seen;       /* person id -> person_of (one lookup each) */
 } events_ctx_t;
 
-/* Whether an event about subject is shown to c->school: not when the
- * subject is a person of another school. */
-static int shown(events_ctx_t *c, const char *subject) {
-  if (c->school == NULL || subject == NULL)
-    return 1;
-  json_t *known = json_object_get(c->seen, subject);
+/* Of a person id (NULL: none): 1 when a person of c->school, -1 when a
+ * person of another school, 0 when no person. One lookup each. */
+static int person_of(events_ctx_t *c, const char *id) {
+  if (id == NULL)
+    return 0;
+  json_t *known = json_object_get(c->seen, id);
   if (known != NULL)
-    return json_is_true(known);
+    return (int)json_integer_value(known);
   char *of = NULL;
-  int err = baton_person_school(c->sv->store, subject, &of);
-  int yes = err == BATON_ENOTFOUND || (err == 0 && strcmp(of, c->school) == 0);
+  int err = baton_person_school(c->sv->store, id, &of);
+  int v = err != 0 ? 0 : strcmp(of, c->school) == 0 ? 1 : -1;
   free(of);
-  json_object_set_new(c->seen, subject, json_boolean(yes));
-  return yes;
+  json_object_set_new(c->seen, id, json_integer(v));
+  return v;
+}
+
+/* Whether event e is shown to c->school: it belongs to the school of its
+ * subject when that is a person, else of its actor when a person, else
+ * to the school '' (the command line; in a district only district
+ * accounts see it), as baton.events.list (lua_store.c) decides. */
+static int shown(events_ctx_t *c, const baton_event_t *e) {
+  if (c->school == NULL)
+    return 1;
+  int of = person_of(c, e->subject);
+  if (of == 0)
+    of = person_of(c, e->actor);
+  return of == 1 || (of == 0 && *c->school == '\0');
 }
 
 static int add_event(const baton_event_t *e, void *ud) {
   events_ctx_t *c = ud;
-  if (!shown(c, e->subject))
+  if (!shown(c, e))
     return 0;
   json_t *data = NULL;
   if (e->data)
@@ -297,6 +310,26 @@ static int page_refused(serve_t *sv, baton_http_req_t *r, const char *path,
     }
   }
   return 0;
+}
+
+/* 1 if a plugin's route took r: its handler sees who asks and their
+ * school (req.user; the school limits what baton.people, baton.groups and
+ * baton.events return to it: schools.c), or r was refused for naming
+ * another school with ?school=. */
+static int plugin_route(serve_t *sv, baton_http_req_t *r,
+                        const serve_who_t *who) {
+  if (!baton__route_exists(sv->h, baton__http_req_path(r)))
+    return 0;
+  char *school;
+  if (baton__serve_school_of(sv, r, who, &school) != 0)
+    return 1;
+  int took = baton__route_dispatch(
+      sv->h, r,
+      &(baton_route_ctx_t){sv->log, baton__serve_known_version(sv),
+                           sv->route_ms, who->person, who->role, school,
+                           who->person != NULL && who->district});
+  free(school);
+  return took;
 }
 
 /* ---- the server's own origin ------------------------------------------- */
@@ -466,10 +499,7 @@ void baton__serve_router_handle(baton_http_req_t *r, void *ud) {
                      "Allow: POST\r\n");
   else if (page_refused(sv, r, path, &who))
     ;
-  else if (baton__route_dispatch(
-               sv->h, r,
-               &(baton_route_ctx_t){sv->log, baton__serve_known_version(sv),
-                                    sv->route_ms, who.person, who.role}))
+  else if (plugin_route(sv, r, &who))
     ;
   else if (!read)
     send_error(r, 405, "this address is read-only");
