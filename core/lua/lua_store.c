@@ -1512,9 +1512,12 @@ static int l_store_migrate(lua_State *L) {
   for (lua_Integer i = 0; i < n; i++) {
     char what[64];
     snprintf(what, sizeof what, "step %d of baton.store.migrate: ", (int)i + 1);
-    const char *run = portable_sql(L, s, p, steps[i], what, 0);
-    if (run != steps[i]) { /* PostgreSQL: the text, its box below it */
-      steps[i] = run;
+    /* On PostgreSQL the text and its box are pushed; the text may be the
+     * very string of the step (Lua keeps one copy of a short string), so
+     * the stack, not the pointer, says whether there was a rewrite. */
+    int top = lua_gettop(L);
+    steps[i] = portable_sql(L, s, p, steps[i], what, 0);
+    if (lua_gettop(L) > top) {
       lua_rawseti(L, -3, i + 1);
       lua_pop(L, 1); /* the box */
     }
