@@ -17,11 +17,14 @@
  * next call tries PQreset once, and the statements prepared before are
  * prepared again on the new session when they next run. Layer: store. */
 #include "sql_pg.h"
+#include "base.h"
 #include "listen.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -60,6 +63,7 @@ struct baton__pg_s {
   unsigned next_name;   /* names the server-side statements */
   char **stale;         /* names to DEALLOCATE */
   int nstale, capstale; /* entries used and allocated in stale */
+  baton__sql_limits_t lim; /* bounds of the statements run now (sql.h) */
 };
 
 /* One parameter as it will be sent. */
@@ -269,7 +273,8 @@ static void note_changes(baton__pg_t *c, PGresult *r) {
   if (*n == '\0')
     return;
   if (!strncmp(cmd, "INSERT", 6) || !strncmp(cmd, "UPDATE", 6) ||
-      !strncmp(cmd, "DELETE", 6) || !strncmp(cmd, "MERGE", 5)) {
+      !strncmp(cmd, "DELETE", 6) || !strncmp(cmd, "MERGE", 5) ||
+      !strncmp(cmd, "COPY", 4)) {
     c->changes = atoll(n);
     c->total += c->changes;
     if (c->changes > 0)
@@ -673,6 +678,8 @@ static int bind_bytes(baton__pg_stmt_t *st, int i, const char *v, int len,
     copy |= len >= 0;
     n = len < 0 ? strlen(v) : strnlen(v, (size_t)len);
   }
+  if (st->c->lim.max_value > 0 && n > st->c->lim.max_value)
+    return SQLITE_TOOBIG; /* as sqlite3_bind_* past SQLITE_LIMIT_LENGTH */
   if (copy && n > 0) {
     if ((p->owned = malloc(n + 1)) == NULL)
       return SQLITE_NOMEM;
@@ -725,8 +732,164 @@ int baton__pg_bind_parameter_count(baton__pg_stmt_t *st) {
   return st ? st->nparams : 0;
 }
 
+/* ---- bounded statements (baton__sql_set_limits) ------------------------- */
+
+void baton__pg_set_limits(baton__pg_t *c, const baton__sql_limits_t *l) {
+  c->lim = l ? *l : (baton__sql_limits_t){0};
+}
+
+static int is_bounded(const baton__pg_t *c) {
+  return c->lim.max_value > 0 || c->lim.max_result > 0 || c->lim.stop != NULL;
+}
+
+/* Waits until c has an answer to give (PQisBusy is false), asking the
+ * bounds' stop() every 50 ms: 1 when it says to stop. A connection that
+ * breaks returns 0 (PQgetResult then says so). */
+static int wait_answer(baton__pg_t *c) {
+  while (PQisBusy(c->conn)) {
+    if (c->lim.stop != NULL && c->lim.stop(c->lim.ud))
+      return 1;
+    struct pollfd pfd = {.fd = PQsocket(c->conn), .events = POLLIN};
+    if (pfd.fd < 0)
+      return 0;
+    int n = poll(&pfd, 1, 50);
+    if (n < 0 && errno != EINTR)
+      return 0;
+    if (n > 0 && !PQconsumeInput(c->conn))
+      return 0;
+  }
+  return 0;
+}
+
+/* Ends the statement running on c before its end: the server is asked to
+ * cancel it (PQcancel, over a connection of its own), the rest of its
+ * answer is read and dropped a row at a time, and an open transaction is
+ * left failed (a statement that got through before the cancel must not
+ * commit), as when the server ends a statement itself. */
+static void abandon(baton__pg_t *c) {
+  PGcancel *k = PQgetCancel(c->conn);
+  char why[256];
+  if (k != NULL) {
+    PQcancel(k, why, sizeof why);
+    PQfreeCancel(k);
+  }
+  PGresult *r;
+  while ((r = PQgetResult(c->conn)) != NULL)
+    PQclear(r);
+  if (PQtransactionStatus(c->conn) == PQTRANS_INTRANS)
+    PQclear(PQexec(c->conn, "DO $baton$ BEGIN RAISE EXCEPTION 'baton: the "
+                            "statement was stopped'; END $baton$"));
+}
+
+/* Checks the row r (PGRES_SINGLE_TUPLE) against c's bounds, adding what
+ * it will hold to *held: 0, or SQLITE_TOOBIG / SQLITE_NOMEM with the
+ * message set. A bytea value arrives as hex text, twice its size. */
+static int check_row(baton__pg_t *c, const PGresult *r, size_t *held) {
+  int nf = PQnfields(r);
+  *held += sizeof(void *) + (size_t)nf * 16; /* libpq's tuple */
+  for (int f = 0; f < nf; f++) {
+    if (PQgetisnull(r, 0, f))
+      continue;
+    size_t n = (size_t)PQgetlength(r, 0, f);
+    size_t v = PQftype(r, f) == OID_BYTEA && n >= 2 ? (n - 2) / 2 : n;
+    *held += n + 1;
+    if (c->lim.max_value > 0 && v > c->lim.max_value) {
+      set_err(c, baton__asprintf("column '%s' of a row is %zu bytes long, "
+                                  "more than the %zu a value may have",
+                                  PQfname(r, f), v, c->lim.max_value));
+      return SQLITE_TOOBIG;
+    }
+  }
+  if (c->lim.max_result > 0 && *held > c->lim.max_result) {
+    set_err(c, baton__asprintf("the result is larger than the %zu bytes of "
+                                "memory left to the statement",
+                                c->lim.max_result));
+    return SQLITE_NOMEM;
+  }
+  return 0;
+}
+
+/* Appends the row r to *acc (made from r's columns on the first row). */
+static int add_row(PGresult **acc, const PGresult *r) {
+  if (*acc == NULL) {
+    *acc = PQcopyResult(r, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+    return *acc ? 0 : SQLITE_NOMEM;
+  }
+  int row = PQntuples(*acc);
+  for (int f = 0; f < PQnfields(r); f++) {
+    int null = PQgetisnull(r, 0, f);
+    if (!PQsetvalue(*acc, row, f, null ? NULL : PQgetvalue(r, 0, f),
+                    null ? -1 : PQgetlength(r, 0, f)))
+      return SQLITE_NOMEM;
+  }
+  return 0;
+}
+
+/* Runs st under c's bounds: in single-row mode, so that each row is
+ * checked as it arrives and a result past the bounds is never held whole,
+ * and waiting in poll() so that stop() can cancel it. Returns the result
+ * (its rows gathered in one PGresult; changes counted), or NULL with *rc
+ * the failure's code and its message set. */
+static PGresult *exec_bounded(baton__pg_stmt_t *st, int *rc) {
+  baton__pg_t *c = st->c;
+  if (!PQsendQueryPrepared(c->conn, st->name, st->nparams, st->values,
+                           st->lengths, st->formats, 0)) {
+    *rc = fail_result(c, NULL);
+    return NULL;
+  }
+  PQsetSingleRowMode(c->conn);
+  PGresult *acc = NULL, *last = NULL, *r;
+  size_t held = 0;
+  int why = 0;
+  while (why == 0) {
+    if (wait_answer(c)) {
+      set_err(c, strdup("the statement was cancelled: the call is ending"));
+      why = SQLITE_INTERRUPT;
+      break;
+    }
+    if ((r = PQgetResult(c->conn)) == NULL)
+      break;
+    if (PQresultStatus(r) != PGRES_SINGLE_TUPLE) {
+      PQclear(last); /* the last one is the statement's status */
+      last = r;
+      continue;
+    }
+    if ((why = check_row(c, r, &held)) == 0 && (why = add_row(&acc, r)) != 0)
+      set_err(c, strdup("out of memory"));
+    PQclear(r);
+  }
+  if (why != 0) {
+    abandon(c);
+    PQclear(acc);
+    PQclear(last);
+    *rc = why;
+    return NULL;
+  }
+  ExecStatusType s = PQresultStatus(last);
+  if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+    PQclear(acc); /* a failure after some rows */
+    return last;
+  }
+  note_changes(c, last);
+  if (acc == NULL)
+    return last;
+  PQclear(last);
+  return acc;
+}
+
+/* Makes room for the decoded blobs of st's result's columns. */
+static int columns_ready(baton__pg_stmt_t *st) {
+  st->nblobs = PQnfields(st->res);
+  if (st->nblobs > 0) {
+    st->blobs = calloc((size_t)st->nblobs, sizeof *st->blobs);
+    if (st->blobs == NULL)
+      return SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
 /* Runs st with its parameters and keeps the result: SQLITE_OK, or the
- * failure's code. A statement whose session was replaced by a reset is
+ * failure's code. Under bounds (baton__pg_set_limits), see exec_bounded. A statement whose session was replaced by a reset is
  * prepared again first. */
 static int run(baton__pg_stmt_t *st) {
   baton__pg_t *c = st->c;
@@ -741,6 +904,14 @@ static int run(baton__pg_stmt_t *st) {
     st->formats[i] = st->params[i].binary;
   }
   drop_result(st);
+  if (is_bounded(c)) {
+    if ((st->res = exec_bounded(st, &rc)) == NULL)
+      return rc;
+    if (PQresultStatus(st->res) != PGRES_TUPLES_OK &&
+        PQresultStatus(st->res) != PGRES_COMMAND_OK)
+      return fail_result(c, st->res);
+    return columns_ready(st);
+  }
   int idle = PQtransactionStatus(c->conn) == PQTRANS_IDLE;
   st->res = PQexecPrepared(c->conn, st->name, st->nparams, st->values,
                            st->lengths, st->formats, 0);
@@ -761,13 +932,7 @@ static int run(baton__pg_stmt_t *st) {
   if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK && s != PGRES_EMPTY_QUERY)
     return fail_result(c, st->res);
   note_changes(c, st->res);
-  st->nblobs = PQnfields(st->res);
-  if (st->nblobs > 0) {
-    st->blobs = calloc((size_t)st->nblobs, sizeof *st->blobs);
-    if (st->blobs == NULL)
-      return SQLITE_NOMEM;
-  }
-  return SQLITE_OK;
+  return columns_ready(st);
 }
 
 int baton__pg_step(baton__pg_stmt_t *st) {
@@ -973,4 +1138,60 @@ long long baton__pg_total_changes(baton__pg_t *c) { return c->total; }
 int baton__pg_in_transaction(baton__pg_t *c) {
   PGTransactionStatusType t = PQtransactionStatus(c->conn);
   return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+/* ---- COPY FROM STDIN ----------------------------------------------------- */
+
+int baton__pg_copy_begin(baton__pg_t *c, const char *sql) {
+  int rc = ready(c);
+  if (rc != SQLITE_OK)
+    return rc;
+  PGresult *r = PQexec(c->conn, sql);
+  if (PQresultStatus(r) != PGRES_COPY_IN)
+    rc = fail_result(c, r);
+  PQclear(r);
+  return rc;
+}
+
+int baton__pg_copy_put(baton__pg_t *c, const char *data, size_t n) {
+  while (n > 0) {
+    int k = n > (1u << 30) ? 1 << 30 : (int)n;
+    if (PQputCopyData(c->conn, data, k) != 1)
+      return fail_result(c, NULL);
+    data += k;
+    n -= (size_t)k;
+  }
+  return SQLITE_OK;
+}
+
+/* The failure of a COPY: its message and, after "; at ", the server's
+ * CONTEXT ("COPY events, line 5, column kind: ..."), which says where. */
+static int copy_failed(baton__pg_t *c, const PGresult *r) {
+  int rc = fail_result(c, r);
+  const char *where = PQresultErrorField(r, PG_DIAG_CONTEXT);
+  if (where != NULL && c->err != NULL) {
+    char *s = baton__asprintf("%s; at %s", c->err, where);
+    if (s != NULL)
+      set_err(c, s);
+  }
+  return rc;
+}
+
+int baton__pg_copy_end(baton__pg_t *c, const char *abort) {
+  int rc = SQLITE_OK;
+  if (PQputCopyEnd(c->conn, abort) != 1)
+    rc = fail_result(c, NULL);
+  PGresult *r;
+  while ((r = PQgetResult(c->conn)) != NULL) {
+    ExecStatusType s = PQresultStatus(r);
+    if (s == PGRES_COMMAND_OK)
+      note_changes(c, r);
+    else if (s == PGRES_COPY_IN) { /* PQputCopyEnd could not be sent */
+      PQclear(r);
+      break;
+    } else if (rc == SQLITE_OK)
+      rc = copy_failed(c, r);
+    PQclear(r);
+  }
+  return rc;
 }
