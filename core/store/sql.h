@@ -81,18 +81,20 @@ void baton__sql_set_check(baton__sql_t *c, int (*check)(void *, const char *),
                           void *ud);
 
 /* The bounds of the statements run on a PostgreSQL connection while set
- * (a plugin's: baton__store_auth_begin), where SQLite's heap limit,
- * SQLITE_LIMIT_LENGTH and progress handler have no twin in the client:
- * a bound parameter or a value of a result longer than max_value bytes
- * fails with SQLITE_TOOBIG; a result whose values add up to more than
- * max_result bytes fails with SQLITE_NOMEM as its rows arrive (the rest
- * is never held); stop(ud), asked every 50 ms while the server works,
- * cancels the statement on the server (PQcancel) when it returns nonzero
- * (SQLITE_INTERRUPT). A statement that fails so leaves the transaction
- * failed, as the server's own errors do. 0 or NULL: no bound. */
+ * (a plugin's: baton__store_auth_begin), where SQLite's length limit and
+ * progress handler have no twin in the client. A bounded statement's rows
+ * are read one at a time as the server sends them (libpq's single-row
+ * mode), so the client never holds more than one row of it, and the
+ * caller's memory bound counts what it keeps; a bound parameter or a
+ * value of a row longer than max_value bytes fails with SQLITE_TOOBIG;
+ * stop(ud), asked every 50 ms while the server works, cancels the
+ * statement on the server (PQcancel) when it returns nonzero
+ * (SQLITE_INTERRUPT). A statement ended so, or finalized or reset before
+ * its last row, is cancelled and leaves the transaction failed, as the
+ * server's own errors do; so does any other use of the connection while
+ * its rows are being read. 0 or NULL: no bound. */
 typedef struct {
   size_t max_value;
-  size_t max_result;
   int (*stop)(void *ud);
   void *ud;
 } baton__sql_limits_t;

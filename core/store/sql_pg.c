@@ -64,6 +64,7 @@ struct baton__pg_s {
   char **stale;         /* names to DEALLOCATE */
   int nstale, capstale; /* entries used and allocated in stale */
   baton__sql_limits_t lim; /* bounds of the statements run now (sql.h) */
+  struct baton__pg_stmt_s *streaming; /* whose rows are being read */
 };
 
 /* One parameter as it will be sent. */
@@ -100,6 +101,7 @@ struct baton__pg_stmt_s {
   pg_state_t state;
   pg_blob_t *blobs; /* per column of the current row, decoded lazily */
   int nblobs;
+  int streaming; /* its rows are being read (a bounded run) */
 };
 
 /* ---- messages ------------------------------------------------------------ */
@@ -227,7 +229,11 @@ static int fail_result(baton__pg_t *c, const PGresult *r) {
 
 /* Makes sure c has a working session: when the last one was lost, tries
  * PQreset once. SQLITE_OK, or SQLITE_IOERR with the reason. */
+static void end_stream(baton__pg_stmt_t *st, int cut);
+static void stop_stream(baton__pg_t *c);
+
 static int ready(baton__pg_t *c) {
+  stop_stream(c);
   if (PQstatus(c->conn) == CONNECTION_OK)
     return SQLITE_OK;
   PQreset(c->conn);
@@ -739,7 +745,7 @@ void baton__pg_set_limits(baton__pg_t *c, const baton__sql_limits_t *l) {
 }
 
 static int is_bounded(const baton__pg_t *c) {
-  return c->lim.max_value > 0 || c->lim.max_result > 0 || c->lim.stop != NULL;
+  return c->lim.max_value > 0 || c->lim.stop != NULL;
 }
 
 /* Waits until c has an answer to give (PQisBusy is false), asking the
@@ -781,100 +787,47 @@ static void abandon(baton__pg_t *c) {
                             "statement was stopped'; END $baton$"));
 }
 
-/* Checks the row r (PGRES_SINGLE_TUPLE) against c's bounds, adding what
- * it will hold to *held: 0, or SQLITE_TOOBIG / SQLITE_NOMEM with the
- * message set. A bytea value arrives as hex text, twice its size. */
-static int check_row(baton__pg_t *c, const PGresult *r, size_t *held) {
-  int nf = PQnfields(r);
-  *held += sizeof(void *) + (size_t)nf * 16; /* libpq's tuple */
-  for (int f = 0; f < nf; f++) {
+/* Checks the row r (PGRES_SINGLE_TUPLE) against c's bounds: 0, or
+ * SQLITE_TOOBIG with the message set. A bytea value arrives as hex text,
+ * twice its size. */
+static int check_row(baton__pg_t *c, const PGresult *r) {
+  for (int f = 0; c->lim.max_value > 0 && f < PQnfields(r); f++) {
     if (PQgetisnull(r, 0, f))
       continue;
     size_t n = (size_t)PQgetlength(r, 0, f);
     size_t v = PQftype(r, f) == OID_BYTEA && n >= 2 ? (n - 2) / 2 : n;
-    *held += n + 1;
-    if (c->lim.max_value > 0 && v > c->lim.max_value) {
+    if (v > c->lim.max_value) {
       set_err(c, baton__asprintf("column '%s' of a row is %zu bytes long, "
-                                  "more than the %zu a value may have",
-                                  PQfname(r, f), v, c->lim.max_value));
+                                 "more than the %zu a value may have",
+                                 PQfname(r, f), v, c->lim.max_value));
       return SQLITE_TOOBIG;
     }
   }
-  if (c->lim.max_result > 0 && *held > c->lim.max_result) {
-    set_err(c, baton__asprintf("the result is larger than the %zu bytes of "
-                                "memory left to the statement",
-                                c->lim.max_result));
-    return SQLITE_NOMEM;
-  }
   return 0;
 }
 
-/* Appends the row r to *acc (made from r's columns on the first row). */
-static int add_row(PGresult **acc, const PGresult *r) {
-  if (*acc == NULL) {
-    *acc = PQcopyResult(r, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
-    return *acc ? 0 : SQLITE_NOMEM;
-  }
-  int row = PQntuples(*acc);
-  for (int f = 0; f < PQnfields(r); f++) {
-    int null = PQgetisnull(r, 0, f);
-    if (!PQsetvalue(*acc, row, f, null ? NULL : PQgetvalue(r, 0, f),
-                    null ? -1 : PQgetlength(r, 0, f)))
-      return SQLITE_NOMEM;
-  }
-  return 0;
-}
-
-/* Runs st under c's bounds: in single-row mode, so that each row is
- * checked as it arrives and a result past the bounds is never held whole,
- * and waiting in poll() so that stop() can cancel it. Returns the result
- * (its rows gathered in one PGresult; changes counted), or NULL with *rc
- * the failure's code and its message set. */
-static PGresult *exec_bounded(baton__pg_stmt_t *st, int *rc) {
+/* Ends st's stream of rows (see fetch_row): cut, before its end
+ * (abandon); else reads the end of the answer. */
+static void end_stream(baton__pg_stmt_t *st, int cut) {
   baton__pg_t *c = st->c;
-  if (!PQsendQueryPrepared(c->conn, st->name, st->nparams, st->values,
-                           st->lengths, st->formats, 0)) {
-    *rc = fail_result(c, NULL);
-    return NULL;
-  }
-  PQsetSingleRowMode(c->conn);
-  PGresult *acc = NULL, *last = NULL, *r;
-  size_t held = 0;
-  int why = 0;
-  while (why == 0) {
-    if (wait_answer(c)) {
-      set_err(c, strdup("the statement was cancelled: the call is ending"));
-      why = SQLITE_INTERRUPT;
-      break;
-    }
-    if ((r = PQgetResult(c->conn)) == NULL)
-      break;
-    if (PQresultStatus(r) != PGRES_SINGLE_TUPLE) {
-      PQclear(last); /* the last one is the statement's status */
-      last = r;
-      continue;
-    }
-    if ((why = check_row(c, r, &held)) == 0 && (why = add_row(&acc, r)) != 0)
-      set_err(c, strdup("out of memory"));
-    PQclear(r);
-  }
-  if (why != 0) {
+  if (cut)
     abandon(c);
-    PQclear(acc);
-    PQclear(last);
-    *rc = why;
-    return NULL;
+  else {
+    PGresult *r;
+    while ((r = PQgetResult(c->conn)) != NULL)
+      PQclear(r);
   }
-  ExecStatusType s = PQresultStatus(last);
-  if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
-    PQclear(acc); /* a failure after some rows */
-    return last;
+  st->streaming = 0;
+  c->streaming = NULL;
+}
+
+/* Ends the stream of rows of the statement reading them, if one is:
+ * the connection is needed for something else. */
+static void stop_stream(baton__pg_t *c) {
+  if (c->streaming != NULL) {
+    c->streaming->state = ST_DONE;
+    end_stream(c->streaming, 1);
   }
-  note_changes(c, last);
-  if (acc == NULL)
-    return last;
-  PQclear(last);
-  return acc;
 }
 
 /* Makes room for the decoded blobs of st's result's columns. */
@@ -904,13 +857,14 @@ static int run(baton__pg_stmt_t *st) {
     st->formats[i] = st->params[i].binary;
   }
   drop_result(st);
-  if (is_bounded(c)) {
-    if ((st->res = exec_bounded(st, &rc)) == NULL)
-      return rc;
-    if (PQresultStatus(st->res) != PGRES_TUPLES_OK &&
-        PQresultStatus(st->res) != PGRES_COMMAND_OK)
-      return fail_result(c, st->res);
-    return columns_ready(st);
+  if (is_bounded(c)) { /* the rows come one by one: see fetch_row */
+    if (!PQsendQueryPrepared(c->conn, st->name, st->nparams, st->values,
+                             st->lengths, st->formats, 0))
+      return fail_result(c, NULL);
+    PQsetSingleRowMode(c->conn);
+    st->streaming = 1;
+    c->streaming = st;
+    return SQLITE_OK;
   }
   int idle = PQtransactionStatus(c->conn) == PQTRANS_IDLE;
   st->res = PQexecPrepared(c->conn, st->name, st->nparams, st->values,
@@ -935,6 +889,46 @@ static int run(baton__pg_stmt_t *st) {
   return columns_ready(st);
 }
 
+/* The next row of a statement run under bounds: it is read from the
+ * connection as the server sends it (single-row mode), so the client
+ * holds one row at a time and checks it as it arrives, and the wait for
+ * it asks stop() every 50 ms. SQLITE_ROW, SQLITE_DONE or a failure (the
+ * stream then ended, the statement cancelled on the server). */
+static int fetch_row(baton__pg_stmt_t *st) {
+  baton__pg_t *c = st->c;
+  drop_result(st);
+  st->state = ST_DONE;
+  if (wait_answer(c)) {
+    set_err(c, strdup("the statement was cancelled: the call is ending"));
+    end_stream(st, 1);
+    return SQLITE_INTERRUPT;
+  }
+  PGresult *r = PQgetResult(c->conn);
+  ExecStatusType s = PQresultStatus(r);
+  int rc = SQLITE_DONE;
+  if (s == PGRES_SINGLE_TUPLE && (rc = check_row(c, r)) == 0) {
+    st->res = r;
+    st->row = 0;
+    st->state = ST_ROWS;
+    return columns_ready(st) == SQLITE_OK ? SQLITE_ROW : SQLITE_NOMEM;
+  }
+  if (s == PGRES_SINGLE_TUPLE) { /* past the bounds */
+    PQclear(r);
+    end_stream(st, 1);
+    return rc;
+  }
+  if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
+    note_changes(c, r);
+    st->res = r; /* its columns, no rows */
+    rc = SQLITE_DONE;
+  } else {
+    rc = fail_result(c, r);
+    PQclear(r);
+  }
+  end_stream(st, 0);
+  return rc;
+}
+
 int baton__pg_step(baton__pg_stmt_t *st) {
   if (st == NULL)
     return SQLITE_MISUSE;
@@ -949,6 +943,8 @@ int baton__pg_step(baton__pg_stmt_t *st) {
     st->state = ST_ROWS;
     st->row = -1;
   }
+  if (st->streaming)
+    return fetch_row(st);
   drop_blobs(st);
   if (++st->row < PQntuples(st->res))
     return SQLITE_ROW;
@@ -959,6 +955,8 @@ int baton__pg_step(baton__pg_stmt_t *st) {
 int baton__pg_reset(baton__pg_stmt_t *st) {
   if (st == NULL)
     return SQLITE_OK;
+  if (st->streaming)
+    end_stream(st, 1);
   st->state = ST_READY;
   drop_blobs(st);
   return SQLITE_OK;
@@ -968,6 +966,8 @@ void baton__pg_finalize(baton__pg_stmt_t *st) {
   if (st == NULL)
     return;
   baton__pg_t *c = st->c;
+  if (st->streaming)
+    end_stream(st, 1);
   if (st->name[0] && st->generation == c->generation) {
     if (c->nstale == c->capstale) {
       int cap = c->capstale ? 2 * c->capstale : STALE_BATCH;
@@ -997,7 +997,8 @@ void baton__pg_finalize(baton__pg_stmt_t *st) {
 /* The result that describes st's columns: the last run's, or (before the
  * first step) the server's description of the prepared statement. */
 static PGresult *columns(baton__pg_stmt_t *st) {
-  if (st->res == NULL && st->generation == st->c->generation &&
+  if (st->res == NULL && !st->streaming &&
+      st->generation == st->c->generation &&
       PQstatus(st->c->conn) == CONNECTION_OK) {
     PGresult *r = PQdescribePrepared(st->c->conn, st->name);
     if (PQresultStatus(r) == PGRES_COMMAND_OK) {

@@ -1084,9 +1084,8 @@ static void pg_auth_begin(baton_store_t *s, const char *plugin) {
     err = baton__store_exec(s, b.data, "cannot take the plugin's role");
   baton__buf_free(&b);
   baton__sql_set_check(s->sql, pg_check, s);
-  /* What the client holds: SQLite's length limit and heap bound. */
+  /* In the client: SQLite's length limit and progress handler. */
   baton__sql_limits_t lim = {.max_value = s->bounds.max_length,
-                             .max_result = s->bounds.heap,
                              .stop = s->bounds.stop,
                              .ud = s->bounds.ud};
   baton__sql_set_limits(s->sql, &lim);
