@@ -55,14 +55,14 @@ enum {
 
 struct baton__pg_s {
   PGconn *conn;
-  char *err;            /* the last failure's message (malloc'd), or NULL */
-  long long changes;    /* rows of the last INSERT, UPDATE or DELETE */
-  long long total;      /* rows changed since the connection opened */
-  int notified;         /* NOTIFY sent in the open transaction */
-  unsigned generation;  /* bumped by each PQreset: old statements are gone */
-  unsigned next_name;   /* names the server-side statements */
-  char **stale;         /* names to DEALLOCATE */
-  int nstale, capstale; /* entries used and allocated in stale */
+  char *err;               /* the last failure's message (malloc'd), or NULL */
+  long long changes;       /* rows of the last INSERT, UPDATE or DELETE */
+  long long total;         /* rows changed since the connection opened */
+  int notified;            /* NOTIFY sent in the open transaction */
+  unsigned generation;     /* bumped by each PQreset: old statements are gone */
+  unsigned next_name;      /* names the server-side statements */
+  char **stale;            /* names to DEALLOCATE */
+  int nstale, capstale;    /* entries used and allocated in stale */
   baton__sql_limits_t lim; /* bounds of the statements run now (sql.h) */
   struct baton__pg_stmt_s *streaming; /* whose rows are being read */
 };
@@ -842,8 +842,8 @@ static int columns_ready(baton__pg_stmt_t *st) {
 }
 
 /* Runs st with its parameters and keeps the result: SQLITE_OK, or the
- * failure's code. Under bounds (baton__pg_set_limits), see exec_bounded. A statement whose session was replaced by a reset is
- * prepared again first. */
+ * failure's code. Under bounds (baton__pg_set_limits), see exec_bounded. A
+ * statement whose session was replaced by a reset is prepared again first. */
 static int run(baton__pg_stmt_t *st) {
   baton__pg_t *c = st->c;
   int rc = ready(c);
