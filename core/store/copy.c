@@ -16,6 +16,7 @@
  * primary-key order with byte-wise order for text on both engines, is
  * hashed with BLAKE2b while `from` is read, and again from what `to` holds
  * before the commit; the counts and hashes must be equal. Layer: store. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1134,9 +1135,8 @@ static int verify(baton_store_t *to, const table_t *t) {
 }
 
 /* PostgreSQL: the sequence of t's identity (or serial) column `c`, if it
- * has one, goes on after the largest copied id (is_called: the next value
- * is one more, so INT64_MAX copies and only the next insert fails, as it
- * must), so a new row does not take an id already used. */
+ * has one, goes on after the largest copied id, so a new row does not take
+ * an id already used. */
 static int advance_sequence(baton_store_t *to, const table_t *t, size_t c,
                             const char *q) {
   baton__sql_stmt_t *st;
@@ -1155,16 +1155,27 @@ static int advance_sequence(baton_store_t *to, const table_t *t, size_t c,
     return fail_to(to, rc, "cannot find an id sequence");
   if (seq == NULL)
     return 0; /* no sequence (or no memory: then the next insert says so) */
-  char *sql = baton__asprintf(
-      "SELECT CASE WHEN coalesce(max(%s), 0) < 1 THEN setval(?1, 1, false) "
-      "ELSE setval(?1, max(%s), true) END FROM %s",
-      t->cols[c], t->cols[c], q);
+  /* ALTER SEQUENCE ... RESTART, not setval(): setval is not undone by a
+   * rollback, and a failed copy must leave TO's sequences as they were. */
+  char *sql =
+      baton__asprintf("SELECT coalesce(max(%s), 0) FROM %s", t->cols[c], q);
+  long long top = 0;
   rc = sql ? baton__sql_prepare(to->sql, sql, &st) : SQLITE_NOMEM;
   free(sql);
   if (rc == SQLITE_OK) {
-    baton__sql_bind_text(st, 1, seq, -1);
     rc = baton__sql_step(st);
+    top = baton__sql_column_int64(st, 0);
     baton__sql_finalize(st);
+  }
+  if (rc == SQLITE_ROW) {
+    /* After the largest id; at INT64_MAX only the next insert fails. */
+    sql = baton__asprintf("ALTER SEQUENCE %s RESTART WITH %lld", seq,
+                          top < 1            ? 1
+                          : top == LLONG_MAX ? top
+                                             : top + 1);
+    rc = sql == NULL ? SQLITE_NOMEM : baton__sql_exec(to->sql, sql);
+    rc = rc == SQLITE_OK ? SQLITE_ROW : rc;
+    free(sql);
   }
   free(seq);
   if (rc != SQLITE_ROW)
