@@ -13,6 +13,12 @@
  * as text and are converted on demand, from the column's type (its OID):
  * integers, floats, bytea (decoded), booleans (0/1), text for everything else.
  *
+ * Under bounds (a plugin's statements: sql.h, baton__sql_set_limits) the
+ * rows are read one at a time as they arrive instead (libpq's single-row
+ * mode), checked against the bounds, and the wait for them can cancel the
+ * statement on the server. baton db copy writes through COPY FROM STDIN
+ * (baton__pg_copy_*).
+ *
  * A lost connection fails the call that finds it with SQLITE_IOERR; the
  * next call tries PQreset once, and the statements prepared before are
  * prepared again on the new session when they next run. Layer: store. */
@@ -842,8 +848,9 @@ static int columns_ready(baton__pg_stmt_t *st) {
 }
 
 /* Runs st with its parameters and keeps the result: SQLITE_OK, or the
- * failure's code. Under bounds (baton__pg_set_limits), see exec_bounded. A
- * statement whose session was replaced by a reset is prepared again first. */
+ * failure's code. Under bounds (baton__pg_set_limits) it only sends the
+ * statement: fetch_row reads its rows. A statement whose session was
+ * replaced by a reset is prepared again first. */
 static int run(baton__pg_stmt_t *st) {
   baton__pg_t *c = st->c;
   int rc = ready(c);
