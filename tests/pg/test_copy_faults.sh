@@ -46,10 +46,11 @@ sqlite3 "$FROM" "UPDATE demo_t SET n = 30000 WHERE id = 30000"
 sqlite3 "$FROM" "WITH RECURSIVE r(i) AS (SELECT 60001 UNION ALL SELECT i + 1 FROM r
   WHERE i < 400000) INSERT INTO events (id, at, kind, subject, data)
   SELECT i, '2026-01-01T00:00:00.000Z', 'demo.tick', 'T001', hex(randomblob(40)) FROM r"
+# The COPY of this test's own database (the cluster may run others).
 copying() {
-  psql -X -A -t -q "$BATON_TEST_PG" -c "SELECT pid FROM pg_stat_activity
-    WHERE query LIKE 'COPY%FROM STDIN%' AND datname = current_database() IS NOT TRUE
-    AND application_name = 'baton' LIMIT 1"
+  psql -X -A -t -q "$BATON_DB" -c "SELECT pid FROM pg_stat_activity
+    WHERE query LIKE 'COPY%FROM STDIN%' AND datname = current_database()
+    AND pid <> pg_backend_pid() LIMIT 1"
 }
 start_bg "$BATON" db copy "$FROM" "$BATON_DB"
 pid=""
