@@ -981,10 +981,19 @@ static unsigned time_left_ms(lua_State *L) {
                             : (unsigned)((t->deadline - now) / 1000000u) + 1u;
 }
 
+/* PostgreSQL's work_mem for a plugin's statement: its default, whatever a
+ * district's server gives its own work. */
+#define PLUGIN_SQL_WORK_MEM (4u << 20)
+
 /* The bounds of a statement of plugin p: SQLite's allocations for it count
  * against what is left of p's memory limit, values are at most
- * PLUGIN_SQL_MAX_LENGTH, it stops when p's call is killed, and on
- * PostgreSQL it ends with the call's time limit. */
+ * PLUGIN_SQL_MAX_LENGTH, it stops when p's call is killed. On PostgreSQL
+ * the same limits hold in the client (a result's bytes against the memory
+ * left, its values and parameters against the length; a kill cancels the
+ * statement on the server), and on the server it ends with the call's
+ * time limit, sorts with PLUGIN_SQL_WORK_MEM of memory, and its temporary
+ * files may take as much disk as p may take memory (temp_file_limit,
+ * when baton's role may set it). */
 static baton_store_bounds_t bounds_of(lua_State *L, baton_plugin_t *p) {
   size_t room = p->mem_limit > p->mem ? p->mem_limit - p->mem : 0;
   return (baton_store_bounds_t){
@@ -993,6 +1002,8 @@ static baton_store_bounds_t bounds_of(lua_State *L, baton_plugin_t *p) {
                                            : room,
       .max_length = PLUGIN_SQL_MAX_LENGTH,
       .timeout_ms = time_left_ms(L),
+      .work_mem = PLUGIN_SQL_WORK_MEM,
+      .temp_bytes = p->mem_limit,
       .stop = plugin_stopping,
       .ud = p,
   };

@@ -16,6 +16,8 @@
  * primary-key order with byte-wise order for text on both engines, is
  * hashed with BLAKE2b while `from` is read, and again from what `to` holds
  * before the commit; the counts and hashes must be equal. Layer: store. */
+#include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -459,6 +461,62 @@ static int bind_value(baton__sql_stmt_t *ins, baton__sql_stmt_t *row, int i) {
     const char *v = baton__col_text(row, i);
     return baton__sql_bind_text(ins, i + 1, v ? v : empty,
                                 baton__sql_column_bytes(row, i));
+  }
+  }
+}
+
+/* ---- PostgreSQL: COPY FROM STDIN ---------------------------------------- */
+
+/* Rows go to PostgreSQL through COPY ... FROM STDIN in text format, sent in
+ * pieces of this many bytes: one round trip per piece, not per row. */
+#define COPY_PIECE (1u << 20)
+
+/* Appends the value of column i of `row` to b as COPY's text format has
+ * it: \N for NULL, numbers as the INSERT path binds them, text with
+ * backslash, newline, carriage return and tab escaped, a blob as bytea's
+ * hex (\\x...). The server reads each with the column type's input
+ * function, as it reads an untyped parameter. */
+static int copy_value(baton_buf_t *b, baton__sql_stmt_t *row, int i) {
+  static const char hex[] = "0123456789abcdef";
+  switch (baton__sql_column_type(row, i)) {
+  case SQLITE_NULL:
+    return baton__buf_append(b, "\\N", 2);
+  case SQLITE_INTEGER:
+    return baton__buf_printf(b, "%lld", baton__sql_column_int64(row, i));
+  case SQLITE_FLOAT: {
+    double d = baton__sql_column_double(row, i);
+    return isnan(d) ? baton__buf_append(b, "NaN", 3)
+           : isinf(d)
+               ? baton__buf_printf(b, "%s", d > 0 ? "Infinity" : "-Infinity")
+               : baton__buf_printf(b, "%.17g", d);
+  }
+  case SQLITE_BLOB: {
+    const unsigned char *v = baton__sql_column_blob(row, i);
+    int len = baton__sql_column_bytes(row, i);
+    int err = baton__buf_append(b, "\\\\x", 3);
+    for (int k = 0; err == 0 && k < len; k++) {
+      char two[2] = {hex[v[k] >> 4], hex[v[k] & 15]};
+      err = baton__buf_append(b, two, 2);
+    }
+    return err;
+  }
+  default: {
+    const char *v = baton__col_text(row, i);
+    int len = baton__sql_column_bytes(row, i), from = 0, err = 0;
+    for (int k = 0; err == 0 && k < len; k++) {
+      const char *esc = v[k] == '\\'   ? "\\\\"
+                        : v[k] == '\n' ? "\\n"
+                        : v[k] == '\r' ? "\\r"
+                        : v[k] == '\t' ? "\\t"
+                                       : NULL;
+      if (esc == NULL)
+        continue;
+      err = baton__buf_append(b, v + from, (size_t)(k - from));
+      if (err == 0)
+        err = baton__buf_append(b, esc, 2);
+      from = k + 1;
+    }
+    return err ? err : baton__buf_append(b, v + from, (size_t)(len - from));
   }
   }
 }
@@ -914,56 +972,100 @@ static int check_columns(baton_store_t *to, const table_t *t,
       baton_store_path(to), t->name, col, c < t->ncols ? "FROM" : "TO");
 }
 
-/* Copies t's rows from `from` to `to`, hashing them as they are read. */
-static int copy_rows(baton_store_t *from, baton_store_t *to, table_t *t) {
-  char *sel = select_sql(from, t, t->schema);
+/* The statement that writes t's rows on `to`: COPY ... FROM STDIN on
+ * PostgreSQL, else an INSERT with one parameter per column. Malloc'd;
+ * NULL: no memory. */
+static char *write_sql(baton_store_t *to, const table_t *t) {
   char *q = qualified(t->to_schema, t->name);
-  baton_buf_t ins = {0};
-  int bad = sel == NULL || q == NULL ||
-            baton__buf_printf(&ins, "INSERT INTO %s (", q) != 0;
+  baton_buf_t b = {0};
+  int bad =
+      q == NULL ||
+      baton__buf_printf(&b, "%s %s (", PG(to) ? "COPY" : "INSERT INTO", q) != 0;
   for (size_t c = 0; !bad && c < t->ncols; c++)
-    bad |= baton__buf_printf(&ins, "%s%s", c ? ", " : "", t->cols[c]);
-  bad |= baton__buf_append(&ins, ") VALUES (", 10);
-  for (size_t c = 0; !bad && c < t->ncols; c++)
-    bad |= baton__buf_append(&ins, c ? ", ?" : "?", c ? 3 : 1);
-  bad |= baton__buf_append(&ins, ")", 1);
+    bad |= baton__buf_printf(&b, "%s%s", c ? ", " : "", t->cols[c]);
+  if (PG(to))
+    bad |= baton__buf_printf(&b, ") FROM STDIN");
+  else {
+    bad |= baton__buf_append(&b, ") VALUES (", 10);
+    for (size_t c = 0; !bad && c < t->ncols; c++)
+      bad |= baton__buf_append(&b, c ? ", ?" : "?", c ? 3 : 1);
+    bad |= baton__buf_append(&b, ")", 1);
+  }
   free(q);
   if (bad) {
+    baton__buf_free(&b);
+    return NULL;
+  }
+  return b.data;
+}
+
+/* Writes the current row of rd to `to`: as a line of COPY data in *data
+ * (sent when it reaches COPY_PIECE) on PostgreSQL, else through the
+ * INSERT wr. SQLITE_OK or the failure's code (errmsg of `to`). */
+static int write_row(baton_store_t *to, const table_t *t, baton__sql_stmt_t *rd,
+                     baton__sql_stmt_t *wr, baton_buf_t *data) {
+  int rc = SQLITE_OK;
+  if (!PG(to)) {
+    for (size_t c = 0; c < t->ncols && rc == SQLITE_OK; c++)
+      rc = bind_value(wr, rd, (int)c);
+    if (rc == SQLITE_OK)
+      rc = baton__sql_step(wr);
+    baton__sql_reset(wr);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  }
+  for (size_t c = 0; c < t->ncols && rc == SQLITE_OK; c++)
+    if ((c && baton__buf_append(data, "\t", 1)) || copy_value(data, rd, (int)c))
+      rc = SQLITE_NOMEM;
+  if (rc == SQLITE_OK && baton__buf_append(data, "\n", 1))
+    rc = SQLITE_NOMEM;
+  if (rc == SQLITE_OK && data->len >= COPY_PIECE) {
+    rc = baton__sql_copy_put(to->sql, data->data, data->len);
+    data->len = 0;
+  }
+  return rc;
+}
+
+/* Copies t's rows from `from` to `to`, hashing them as they are read. On
+ * PostgreSQL they go in one COPY: a row the server refuses fails the
+ * whole COPY (the server's message says which line, i.e. row), and the
+ * caller rolls back. */
+static int copy_rows(baton_store_t *from, baton_store_t *to, table_t *t) {
+  char *sel = select_sql(from, t, t->schema);
+  char *ins = write_sql(to, t);
+  if (sel == NULL || ins == NULL) {
     free(sel);
-    baton__buf_free(&ins);
+    free(ins);
     return oom(to);
   }
   baton__sql_stmt_t *rd = NULL, *wr = NULL;
-  int err = 0;
+  baton_buf_t data = {0};
+  int err = 0, copying = 0;
   int rc = baton__sql_prepare(from->sql, sel, &rd);
   if (rc != SQLITE_OK) {
     err = fail_from(from, to, rc, "cannot read a table");
     goto done;
   }
-  if ((rc = baton__sql_prepare(to->sql, ins.data, &wr)) != SQLITE_OK) {
+  rc = PG(to) ? baton__sql_copy_begin(to->sql, ins)
+              : baton__sql_prepare(to->sql, ins, &wr);
+  if (rc != SQLITE_OK) {
     err = fail_to(to, rc, "cannot write a table");
     goto done;
   }
+  copying = PG(to);
   crypto_generichash_state h;
   hash_begin(&h, t);
   t->rows = 0;
   while ((rc = baton__sql_step(rd)) == SQLITE_ROW) {
-    for (size_t c = 0; c < t->ncols; c++) {
+    for (size_t c = 0; c < t->ncols; c++)
       hash_value(&h, rd, (int)c);
-      if ((rc = bind_value(wr, rd, (int)c)) != SQLITE_OK)
-        break;
-    }
     crypto_generichash_update(&h, (const unsigned char *)"\n", 1);
-    if (rc == SQLITE_OK)
-      rc = baton__sql_step(wr);
-    if (rc != SQLITE_DONE) {
+    if ((rc = write_row(to, t, rd, wr, &data)) != SQLITE_OK) {
       char *what = baton__asprintf("cannot copy row %lld of table '%s'",
                                    t->rows + 1, t->name);
       err = fail_to(to, rc, what ? what : "cannot copy a row");
       free(what);
       goto done;
     }
-    baton__sql_reset(wr);
     t->rows++;
   }
   if (rc != SQLITE_DONE) {
@@ -971,12 +1073,29 @@ static int copy_rows(baton_store_t *from, baton_store_t *to, table_t *t) {
     goto done;
   }
   crypto_generichash_final(&h, t->sum, sizeof t->sum);
+  if (copying) {
+    rc = data.len ? baton__sql_copy_put(to->sql, data.data, data.len)
+                  : SQLITE_OK;
+    copying = 0;
+    if (rc == SQLITE_OK)
+      rc = baton__sql_copy_end(to->sql, NULL);
+    else
+      baton__sql_copy_end(to->sql, "baton: the copy failed");
+    if (rc != SQLITE_OK) {
+      char *what = baton__asprintf("cannot copy table '%s'", t->name);
+      err = fail_to(to, rc, what ? what : "cannot copy a table");
+      free(what);
+    }
+  }
 
 done:
+  if (copying) /* ended early: the server drops what it was sent */
+    baton__sql_copy_end(to->sql, "baton: the copy failed");
   baton__sql_finalize(rd);
   baton__sql_finalize(wr);
   free(sel);
-  baton__buf_free(&ins);
+  free(ins);
+  baton__buf_free(&data);
   return err;
 }
 
@@ -1016,9 +1135,8 @@ static int verify(baton_store_t *to, const table_t *t) {
 }
 
 /* PostgreSQL: the sequence of t's identity (or serial) column `c`, if it
- * has one, goes on after the largest copied id (is_called: the next value
- * is one more, so INT64_MAX copies and only the next insert fails, as it
- * must), so a new row does not take an id already used. */
+ * has one, goes on after the largest copied id, so a new row does not take
+ * an id already used. */
 static int advance_sequence(baton_store_t *to, const table_t *t, size_t c,
                             const char *q) {
   baton__sql_stmt_t *st;
@@ -1037,16 +1155,27 @@ static int advance_sequence(baton_store_t *to, const table_t *t, size_t c,
     return fail_to(to, rc, "cannot find an id sequence");
   if (seq == NULL)
     return 0; /* no sequence (or no memory: then the next insert says so) */
-  char *sql = baton__asprintf(
-      "SELECT CASE WHEN coalesce(max(%s), 0) < 1 THEN setval(?1, 1, false) "
-      "ELSE setval(?1, max(%s), true) END FROM %s",
-      t->cols[c], t->cols[c], q);
+  /* ALTER SEQUENCE ... RESTART, not setval(): setval is not undone by a
+   * rollback, and a failed copy must leave TO's sequences as they were. */
+  char *sql =
+      baton__asprintf("SELECT coalesce(max(%s), 0) FROM %s", t->cols[c], q);
+  long long top = 0;
   rc = sql ? baton__sql_prepare(to->sql, sql, &st) : SQLITE_NOMEM;
   free(sql);
   if (rc == SQLITE_OK) {
-    baton__sql_bind_text(st, 1, seq, -1);
     rc = baton__sql_step(st);
+    top = baton__sql_column_int64(st, 0);
     baton__sql_finalize(st);
+  }
+  if (rc == SQLITE_ROW) {
+    /* After the largest id; at INT64_MAX only the next insert fails. */
+    sql = baton__asprintf("ALTER SEQUENCE %s RESTART WITH %lld", seq,
+                          top < 1            ? 1
+                          : top == LLONG_MAX ? top
+                                             : top + 1);
+    rc = sql == NULL ? SQLITE_NOMEM : baton__sql_exec(to->sql, sql);
+    rc = rc == SQLITE_OK ? SQLITE_ROW : rc;
+    free(sql);
   }
   free(seq);
   if (rc != SQLITE_ROW)

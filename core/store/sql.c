@@ -104,6 +104,23 @@ void baton__sql_set_check(baton__sql_t *c, int (*check)(void *, const char *),
   c->check_ud = ud;
 }
 
+void baton__sql_set_limits(baton__sql_t *c, const baton__sql_limits_t *l) {
+  if (PG(c))
+    baton__pg_set_limits(c->pg, l);
+}
+
+int baton__sql_copy_begin(baton__sql_t *c, const char *sql) {
+  return PG(c) ? baton__pg_copy_begin(c->pg, sql) : SQLITE_MISUSE;
+}
+
+int baton__sql_copy_put(baton__sql_t *c, const char *data, size_t n) {
+  return PG(c) ? baton__pg_copy_put(c->pg, data, n) : SQLITE_MISUSE;
+}
+
+int baton__sql_copy_end(baton__sql_t *c, const char *abort) {
+  return PG(c) ? baton__pg_copy_end(c->pg, abort) : SQLITE_MISUSE;
+}
+
 int baton__sql_prepare(baton__sql_t *c, const char *sql,
                        baton__sql_stmt_t **st) {
   return baton__sql_prepare_tail(c, sql, st, NULL);

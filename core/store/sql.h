@@ -80,6 +80,40 @@ int baton__sql_prepare_tail(baton__sql_t *c, const char *sql,
 void baton__sql_set_check(baton__sql_t *c, int (*check)(void *, const char *),
                           void *ud);
 
+/* The bounds of the statements run on a PostgreSQL connection while set
+ * (a plugin's: baton__store_auth_begin), where SQLite's length limit and
+ * progress handler have no twin in the client. A bounded statement's rows
+ * are read one at a time as the server sends them (libpq's single-row
+ * mode), so the client never holds more than one row of it, and the
+ * caller's memory bound counts what it keeps; a bound parameter or a
+ * value of a row longer than max_value bytes fails with SQLITE_TOOBIG;
+ * stop(ud), asked every 50 ms while the server works, cancels the
+ * statement on the server (PQcancel) when it returns nonzero
+ * (SQLITE_INTERRUPT). A statement ended so, or finalized or reset before
+ * its last row, is cancelled and leaves the transaction failed, as the
+ * server's own errors do; so does any other use of the connection while
+ * its rows are being read. 0 or NULL: no bound. */
+typedef struct {
+  size_t max_value;
+  int (*stop)(void *ud);
+  void *ud;
+} baton__sql_limits_t;
+
+/* Sets (l) or clears (NULL) c's bounds; nothing on SQLite. */
+void baton__sql_set_limits(baton__sql_t *c, const baton__sql_limits_t *l);
+
+/* PostgreSQL only: COPY ... FROM STDIN (text format) on c, for the core's
+ * bulk writes (baton db copy). _begin runs sql (a COPY statement) and
+ * leaves c in its copy state; _put sends n bytes of its data (whole lines
+ * or not); _end finishes it, or aborts it with the reason `abort` (not
+ * NULL), and returns the server's verdict: SQLITE_OK, or the failure's
+ * code with errmsg saying why (the server's CONTEXT names the line). Each
+ * returns SQLITE_MISUSE on SQLite. After a failed _begin or _put, call
+ * _end (with abort) all the same. */
+int baton__sql_copy_begin(baton__sql_t *c, const char *sql);
+int baton__sql_copy_put(baton__sql_t *c, const char *data, size_t n);
+int baton__sql_copy_end(baton__sql_t *c, const char *abort);
+
 /* Binds parameter i (from 1); len < 0 means up to the NUL. Text and blobs
  * are not copied (SQLite's SQLITE_STATIC): v must stay valid until the
  * statement is reset or finalized, and binding cannot fail for want of

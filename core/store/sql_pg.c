@@ -13,15 +13,24 @@
  * as text and are converted on demand, from the column's type (its OID):
  * integers, floats, bytea (decoded), booleans (0/1), text for everything else.
  *
+ * Under bounds (a plugin's statements: sql.h, baton__sql_set_limits) the
+ * rows are read one at a time as they arrive instead (libpq's single-row
+ * mode), checked against the bounds, and the wait for them can cancel the
+ * statement on the server. baton db copy writes through COPY FROM STDIN
+ * (baton__pg_copy_*).
+ *
  * A lost connection fails the call that finds it with SQLITE_IOERR; the
  * next call tries PQreset once, and the statements prepared before are
  * prepared again on the new session when they next run. Layer: store. */
 #include "sql_pg.h"
+#include "base.h"
 #include "listen.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,14 +61,16 @@ enum {
 
 struct baton__pg_s {
   PGconn *conn;
-  char *err;            /* the last failure's message (malloc'd), or NULL */
-  long long changes;    /* rows of the last INSERT, UPDATE or DELETE */
-  long long total;      /* rows changed since the connection opened */
-  int notified;         /* NOTIFY sent in the open transaction */
-  unsigned generation;  /* bumped by each PQreset: old statements are gone */
-  unsigned next_name;   /* names the server-side statements */
-  char **stale;         /* names to DEALLOCATE */
-  int nstale, capstale; /* entries used and allocated in stale */
+  char *err;               /* the last failure's message (malloc'd), or NULL */
+  long long changes;       /* rows of the last INSERT, UPDATE or DELETE */
+  long long total;         /* rows changed since the connection opened */
+  int notified;            /* NOTIFY sent in the open transaction */
+  unsigned generation;     /* bumped by each PQreset: old statements are gone */
+  unsigned next_name;      /* names the server-side statements */
+  char **stale;            /* names to DEALLOCATE */
+  int nstale, capstale;    /* entries used and allocated in stale */
+  baton__sql_limits_t lim; /* bounds of the statements run now (sql.h) */
+  struct baton__pg_stmt_s *streaming; /* whose rows are being read */
 };
 
 /* One parameter as it will be sent. */
@@ -96,6 +107,7 @@ struct baton__pg_stmt_s {
   pg_state_t state;
   pg_blob_t *blobs; /* per column of the current row, decoded lazily */
   int nblobs;
+  int streaming; /* its rows are being read (a bounded run) */
 };
 
 /* ---- messages ------------------------------------------------------------ */
@@ -223,7 +235,11 @@ static int fail_result(baton__pg_t *c, const PGresult *r) {
 
 /* Makes sure c has a working session: when the last one was lost, tries
  * PQreset once. SQLITE_OK, or SQLITE_IOERR with the reason. */
+static void end_stream(baton__pg_stmt_t *st, int cut);
+static void stop_stream(baton__pg_t *c);
+
 static int ready(baton__pg_t *c) {
+  stop_stream(c);
   if (PQstatus(c->conn) == CONNECTION_OK)
     return SQLITE_OK;
   PQreset(c->conn);
@@ -269,7 +285,8 @@ static void note_changes(baton__pg_t *c, PGresult *r) {
   if (*n == '\0')
     return;
   if (!strncmp(cmd, "INSERT", 6) || !strncmp(cmd, "UPDATE", 6) ||
-      !strncmp(cmd, "DELETE", 6) || !strncmp(cmd, "MERGE", 5)) {
+      !strncmp(cmd, "DELETE", 6) || !strncmp(cmd, "MERGE", 5) ||
+      !strncmp(cmd, "COPY", 4)) {
     c->changes = atoll(n);
     c->total += c->changes;
     if (c->changes > 0)
@@ -673,6 +690,8 @@ static int bind_bytes(baton__pg_stmt_t *st, int i, const char *v, int len,
     copy |= len >= 0;
     n = len < 0 ? strlen(v) : strnlen(v, (size_t)len);
   }
+  if (st->c->lim.max_value > 0 && n > st->c->lim.max_value)
+    return SQLITE_TOOBIG; /* as sqlite3_bind_* past SQLITE_LIMIT_LENGTH */
   if (copy && n > 0) {
     if ((p->owned = malloc(n + 1)) == NULL)
       return SQLITE_NOMEM;
@@ -725,9 +744,113 @@ int baton__pg_bind_parameter_count(baton__pg_stmt_t *st) {
   return st ? st->nparams : 0;
 }
 
+/* ---- bounded statements (baton__sql_set_limits) ------------------------- */
+
+void baton__pg_set_limits(baton__pg_t *c, const baton__sql_limits_t *l) {
+  c->lim = l ? *l : (baton__sql_limits_t){0};
+}
+
+static int is_bounded(const baton__pg_t *c) {
+  return c->lim.max_value > 0 || c->lim.stop != NULL;
+}
+
+/* Waits until c has an answer to give (PQisBusy is false), asking the
+ * bounds' stop() every 50 ms: 1 when it says to stop. A connection that
+ * breaks returns 0 (PQgetResult then says so). */
+static int wait_answer(baton__pg_t *c) {
+  while (PQisBusy(c->conn)) {
+    if (c->lim.stop != NULL && c->lim.stop(c->lim.ud))
+      return 1;
+    struct pollfd pfd = {.fd = PQsocket(c->conn), .events = POLLIN};
+    if (pfd.fd < 0)
+      return 0;
+    int n = poll(&pfd, 1, 50);
+    if (n < 0 && errno != EINTR)
+      return 0;
+    if (n > 0 && !PQconsumeInput(c->conn))
+      return 0;
+  }
+  return 0;
+}
+
+/* Ends the statement running on c before its end: the server is asked to
+ * cancel it (PQcancel, over a connection of its own), the rest of its
+ * answer is read and dropped a row at a time, and an open transaction is
+ * left failed (a statement that got through before the cancel must not
+ * commit), as when the server ends a statement itself. */
+static void abandon(baton__pg_t *c) {
+  PGcancel *k = PQgetCancel(c->conn);
+  char why[256];
+  if (k != NULL) {
+    PQcancel(k, why, sizeof why);
+    PQfreeCancel(k);
+  }
+  PGresult *r;
+  while ((r = PQgetResult(c->conn)) != NULL)
+    PQclear(r);
+  if (PQtransactionStatus(c->conn) == PQTRANS_INTRANS)
+    PQclear(PQexec(c->conn, "DO $baton$ BEGIN RAISE EXCEPTION 'baton: the "
+                            "statement was stopped'; END $baton$"));
+}
+
+/* Checks the row r (PGRES_SINGLE_TUPLE) against c's bounds: 0, or
+ * SQLITE_TOOBIG with the message set. A bytea value arrives as hex text,
+ * twice its size. */
+static int check_row(baton__pg_t *c, const PGresult *r) {
+  for (int f = 0; c->lim.max_value > 0 && f < PQnfields(r); f++) {
+    if (PQgetisnull(r, 0, f))
+      continue;
+    size_t n = (size_t)PQgetlength(r, 0, f);
+    size_t v = PQftype(r, f) == OID_BYTEA && n >= 2 ? (n - 2) / 2 : n;
+    if (v > c->lim.max_value) {
+      set_err(c, baton__asprintf("column '%s' of a row is %zu bytes long, "
+                                 "more than the %zu a value may have",
+                                 PQfname(r, f), v, c->lim.max_value));
+      return SQLITE_TOOBIG;
+    }
+  }
+  return 0;
+}
+
+/* Ends st's stream of rows (see fetch_row): cut, before its end
+ * (abandon); else reads the end of the answer. */
+static void end_stream(baton__pg_stmt_t *st, int cut) {
+  baton__pg_t *c = st->c;
+  if (cut)
+    abandon(c);
+  else {
+    PGresult *r;
+    while ((r = PQgetResult(c->conn)) != NULL)
+      PQclear(r);
+  }
+  st->streaming = 0;
+  c->streaming = NULL;
+}
+
+/* Ends the stream of rows of the statement reading them, if one is:
+ * the connection is needed for something else. */
+static void stop_stream(baton__pg_t *c) {
+  if (c->streaming != NULL) {
+    c->streaming->state = ST_DONE;
+    end_stream(c->streaming, 1);
+  }
+}
+
+/* Makes room for the decoded blobs of st's result's columns. */
+static int columns_ready(baton__pg_stmt_t *st) {
+  st->nblobs = PQnfields(st->res);
+  if (st->nblobs > 0) {
+    st->blobs = calloc((size_t)st->nblobs, sizeof *st->blobs);
+    if (st->blobs == NULL)
+      return SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
 /* Runs st with its parameters and keeps the result: SQLITE_OK, or the
- * failure's code. A statement whose session was replaced by a reset is
- * prepared again first. */
+ * failure's code. Under bounds (baton__pg_set_limits) it only sends the
+ * statement: fetch_row reads its rows. A statement whose session was
+ * replaced by a reset is prepared again first. */
 static int run(baton__pg_stmt_t *st) {
   baton__pg_t *c = st->c;
   int rc = ready(c);
@@ -741,6 +864,15 @@ static int run(baton__pg_stmt_t *st) {
     st->formats[i] = st->params[i].binary;
   }
   drop_result(st);
+  if (is_bounded(c)) { /* the rows come one by one: see fetch_row */
+    if (!PQsendQueryPrepared(c->conn, st->name, st->nparams, st->values,
+                             st->lengths, st->formats, 0))
+      return fail_result(c, NULL);
+    PQsetSingleRowMode(c->conn);
+    st->streaming = 1;
+    c->streaming = st;
+    return SQLITE_OK;
+  }
   int idle = PQtransactionStatus(c->conn) == PQTRANS_IDLE;
   st->res = PQexecPrepared(c->conn, st->name, st->nparams, st->values,
                            st->lengths, st->formats, 0);
@@ -761,13 +893,47 @@ static int run(baton__pg_stmt_t *st) {
   if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK && s != PGRES_EMPTY_QUERY)
     return fail_result(c, st->res);
   note_changes(c, st->res);
-  st->nblobs = PQnfields(st->res);
-  if (st->nblobs > 0) {
-    st->blobs = calloc((size_t)st->nblobs, sizeof *st->blobs);
-    if (st->blobs == NULL)
-      return SQLITE_NOMEM;
+  return columns_ready(st);
+}
+
+/* The next row of a statement run under bounds: it is read from the
+ * connection as the server sends it (single-row mode), so the client
+ * holds one row at a time and checks it as it arrives, and the wait for
+ * it asks stop() every 50 ms. SQLITE_ROW, SQLITE_DONE or a failure (the
+ * stream then ended, the statement cancelled on the server). */
+static int fetch_row(baton__pg_stmt_t *st) {
+  baton__pg_t *c = st->c;
+  drop_result(st);
+  st->state = ST_DONE;
+  if (wait_answer(c)) {
+    set_err(c, strdup("the statement was cancelled: the call is ending"));
+    end_stream(st, 1);
+    return SQLITE_INTERRUPT;
   }
-  return SQLITE_OK;
+  PGresult *r = PQgetResult(c->conn);
+  ExecStatusType s = PQresultStatus(r);
+  int rc = SQLITE_DONE;
+  if (s == PGRES_SINGLE_TUPLE && (rc = check_row(c, r)) == 0) {
+    st->res = r;
+    st->row = 0;
+    st->state = ST_ROWS;
+    return columns_ready(st) == SQLITE_OK ? SQLITE_ROW : SQLITE_NOMEM;
+  }
+  if (s == PGRES_SINGLE_TUPLE) { /* past the bounds */
+    PQclear(r);
+    end_stream(st, 1);
+    return rc;
+  }
+  if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
+    note_changes(c, r);
+    st->res = r; /* its columns, no rows */
+    rc = SQLITE_DONE;
+  } else {
+    rc = fail_result(c, r);
+    PQclear(r);
+  }
+  end_stream(st, 0);
+  return rc;
 }
 
 int baton__pg_step(baton__pg_stmt_t *st) {
@@ -784,6 +950,8 @@ int baton__pg_step(baton__pg_stmt_t *st) {
     st->state = ST_ROWS;
     st->row = -1;
   }
+  if (st->streaming)
+    return fetch_row(st);
   drop_blobs(st);
   if (++st->row < PQntuples(st->res))
     return SQLITE_ROW;
@@ -794,6 +962,8 @@ int baton__pg_step(baton__pg_stmt_t *st) {
 int baton__pg_reset(baton__pg_stmt_t *st) {
   if (st == NULL)
     return SQLITE_OK;
+  if (st->streaming)
+    end_stream(st, 1);
   st->state = ST_READY;
   drop_blobs(st);
   return SQLITE_OK;
@@ -803,6 +973,8 @@ void baton__pg_finalize(baton__pg_stmt_t *st) {
   if (st == NULL)
     return;
   baton__pg_t *c = st->c;
+  if (st->streaming)
+    end_stream(st, 1);
   if (st->name[0] && st->generation == c->generation) {
     if (c->nstale == c->capstale) {
       int cap = c->capstale ? 2 * c->capstale : STALE_BATCH;
@@ -832,7 +1004,8 @@ void baton__pg_finalize(baton__pg_stmt_t *st) {
 /* The result that describes st's columns: the last run's, or (before the
  * first step) the server's description of the prepared statement. */
 static PGresult *columns(baton__pg_stmt_t *st) {
-  if (st->res == NULL && st->generation == st->c->generation &&
+  if (st->res == NULL && !st->streaming &&
+      st->generation == st->c->generation &&
       PQstatus(st->c->conn) == CONNECTION_OK) {
     PGresult *r = PQdescribePrepared(st->c->conn, st->name);
     if (PQresultStatus(r) == PGRES_COMMAND_OK) {
@@ -973,4 +1146,60 @@ long long baton__pg_total_changes(baton__pg_t *c) { return c->total; }
 int baton__pg_in_transaction(baton__pg_t *c) {
   PGTransactionStatusType t = PQtransactionStatus(c->conn);
   return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+/* ---- COPY FROM STDIN ----------------------------------------------------- */
+
+int baton__pg_copy_begin(baton__pg_t *c, const char *sql) {
+  int rc = ready(c);
+  if (rc != SQLITE_OK)
+    return rc;
+  PGresult *r = PQexec(c->conn, sql);
+  if (PQresultStatus(r) != PGRES_COPY_IN)
+    rc = fail_result(c, r);
+  PQclear(r);
+  return rc;
+}
+
+int baton__pg_copy_put(baton__pg_t *c, const char *data, size_t n) {
+  while (n > 0) {
+    int k = n > (1u << 30) ? 1 << 30 : (int)n;
+    if (PQputCopyData(c->conn, data, k) != 1)
+      return fail_result(c, NULL);
+    data += k;
+    n -= (size_t)k;
+  }
+  return SQLITE_OK;
+}
+
+/* The failure of a COPY: its message and, after "; at ", the server's
+ * CONTEXT ("COPY events, line 5, column kind: ..."), which says where. */
+static int copy_failed(baton__pg_t *c, const PGresult *r) {
+  int rc = fail_result(c, r);
+  const char *where = PQresultErrorField(r, PG_DIAG_CONTEXT);
+  if (where != NULL && c->err != NULL) {
+    char *s = baton__asprintf("%s; at %s", c->err, where);
+    if (s != NULL)
+      set_err(c, s);
+  }
+  return rc;
+}
+
+int baton__pg_copy_end(baton__pg_t *c, const char *abort) {
+  int rc = SQLITE_OK;
+  if (PQputCopyEnd(c->conn, abort) != 1)
+    rc = fail_result(c, NULL);
+  PGresult *r;
+  while ((r = PQgetResult(c->conn)) != NULL) {
+    ExecStatusType s = PQresultStatus(r);
+    if (s == PGRES_COMMAND_OK)
+      note_changes(c, r);
+    else if (s == PGRES_COPY_IN) { /* PQputCopyEnd could not be sent */
+      PQclear(r);
+      break;
+    } else if (rc == SQLITE_OK)
+      rc = copy_failed(c, r);
+    PQclear(r);
+  }
+  return rc;
 }

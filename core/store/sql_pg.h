@@ -8,6 +8,8 @@
 #ifndef BATON_STORE_SQL_PG_H
 #define BATON_STORE_SQL_PG_H
 
+#include "sql.h"
+
 typedef struct baton__pg_s baton__pg_t;
 typedef struct baton__pg_stmt_s baton__pg_stmt_t;
 
@@ -25,6 +27,11 @@ void baton__pg_close(baton__pg_t *c);
 void *baton__pg_conn(baton__pg_t *c); /* the PGconn * */
 
 int baton__pg_exec(baton__pg_t *c, const char *sql);
+/* sql.h's baton__sql_set_limits and baton__sql_copy_*. */
+void baton__pg_set_limits(baton__pg_t *c, const baton__sql_limits_t *l);
+int baton__pg_copy_begin(baton__pg_t *c, const char *sql);
+int baton__pg_copy_put(baton__pg_t *c, const char *data, size_t n);
+int baton__pg_copy_end(baton__pg_t *c, const char *abort);
 int baton__pg_prepare(baton__pg_t *c, const char *sql, baton__pg_stmt_t **st,
                       const char **tail);
 /* copy: 0 keeps the pointer (valid until reset or finalize), 1 copies. */

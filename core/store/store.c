@@ -1018,6 +1018,46 @@ static int pg_check(void *ud, const char *sql) {
   return 1;
 }
 
+/* Whether the connection's role may SET temp_file_limit (a superuser's
+ * setting: a superuser, or since PostgreSQL 15 a role granted SET ON
+ * PARAMETER temp_file_limit), asked once per connection. */
+static int pg_may_limit_temp(baton_store_t *s) {
+  if (s->pg_temp == 0) {
+    void *conn = baton__sql_postgres(s->sql);
+    const char *sql =
+        PQserverVersion(conn) >= 150000
+            ? "SELECT has_parameter_privilege('temp_file_limit', 'SET')"
+            : "SELECT rolsuper FROM pg_roles WHERE rolname = current_user";
+    baton__sql_stmt_t *st;
+    s->pg_temp = 2;
+    if (baton__sql_prepare(s->sql, sql, &st) == SQLITE_OK) {
+      if (baton__sql_step(st) == SQLITE_ROW &&
+          baton__sql_column_int64(st, 0) == 1)
+        s->pg_temp = 1;
+      baton__sql_finalize(st);
+    }
+  }
+  return s->pg_temp == 1;
+}
+
+/* Appends to b the SET LOCAL of the server's bounds of a plugin
+ * statement: work_mem (sorts and hashes past it go to temporary files)
+ * and, when the connection's role may set it, temp_file_limit (the disk
+ * such files may take); each in kB, as the server counts. Before SET
+ * ROLE: the check is against baton's role; the plugin cannot change them
+ * (pg_check refuses SET and set_config). */
+static int pg_server_bounds(baton_store_t *s, baton_buf_t *b) {
+  int err = 0;
+  if (s->bounds.work_mem > 0)
+    err = baton__buf_printf(b, "SET LOCAL work_mem = '%zukB'; ",
+                            s->bounds.work_mem >> 10 ? s->bounds.work_mem >> 10
+                                                     : 64);
+  if (err == 0 && s->bounds.temp_bytes > 0 && pg_may_limit_temp(s))
+    err = baton__buf_printf(b, "SET LOCAL temp_file_limit = '%zukB'; ",
+                            s->bounds.temp_bytes >> 10);
+  return err;
+}
+
 /* The PostgreSQL half of baton__store_auth_begin. A failure leaves the
  * transaction failed (so the plugin's statement cannot run) and its
  * sentence in auth_err. */
@@ -1030,7 +1070,8 @@ static void pg_auth_begin(baton_store_t *s, const char *plugin) {
                             "cannot start the plugin's statement");
   if (err == 0)
     s->pg_tx = nested ? 2 : 1;
-  if (err == 0 && (err = baton__buf_printf(&b, "SET LOCAL ROLE ")) == 0 &&
+  if (err == 0 && (err = pg_server_bounds(s, &b)) == 0 &&
+      (err = baton__buf_printf(&b, "SET LOCAL ROLE ")) == 0 &&
       (err = pg_ident(&b, "baton_plugin_", plugin)) == 0 &&
       (err = baton__buf_printf(&b, "; SET LOCAL search_path = ")) == 0 &&
       (err = pg_ident(&b, "plugin_", plugin)) == 0)
@@ -1043,23 +1084,34 @@ static void pg_auth_begin(baton_store_t *s, const char *plugin) {
     err = baton__store_exec(s, b.data, "cannot take the plugin's role");
   baton__buf_free(&b);
   baton__sql_set_check(s->sql, pg_check, s);
+  /* In the client: SQLite's length limit and progress handler. */
+  baton__sql_limits_t lim = {.max_value = s->bounds.max_length,
+                             .stop = s->bounds.stop,
+                             .ud = s->bounds.ud};
+  baton__sql_set_limits(s->sql, &lim);
   if (err != 0 && s->auth_err == NULL)
     s->auth_err = baton__strdup(s->err ? s->err : "out of memory");
 }
 
 static void pg_auth_end(baton_store_t *s) {
   baton__sql_set_check(s->sql, NULL, NULL);
+  baton__sql_set_limits(s->sql, NULL);
   void *conn = baton__sql_postgres(s->sql);
   int failed = conn != NULL && PQtransactionStatus(conn) == PQTRANS_INERROR;
   if (s->pg_tx == 1)
     baton__sql_exec(s->sql, failed ? "ROLLBACK" : "COMMIT");
-  else if (s->pg_tx == 2)
+  else if (s->pg_tx == 2 && failed)
+    baton__sql_exec(s->sql, "ROLLBACK TO SAVEPOINT baton_plugin_stmt; "
+                            "RELEASE SAVEPOINT baton_plugin_stmt");
+  else if (s->pg_tx == 2) /* a SET LOCAL outlives RELEASE: undo them */
     baton__sql_exec(s->sql,
-                    failed ? "ROLLBACK TO SAVEPOINT baton_plugin_stmt; RELEASE "
-                             "SAVEPOINT baton_plugin_stmt"
-                           : "RESET ROLE; RESET search_path; RESET "
-                             "statement_timeout; RELEASE SAVEPOINT "
-                             "baton_plugin_stmt");
+                    s->pg_temp == 1
+                        ? "RESET ROLE; RESET search_path; RESET "
+                          "statement_timeout; RESET work_mem; RESET "
+                          "temp_file_limit; RELEASE SAVEPOINT baton_plugin_stmt"
+                        : "RESET ROLE; RESET search_path; RESET "
+                          "statement_timeout; RESET work_mem; "
+                          "RELEASE SAVEPOINT baton_plugin_stmt");
   s->pg_tx = 0;
 }
 

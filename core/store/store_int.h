@@ -23,6 +23,9 @@ typedef struct {
   size_t heap;
   size_t max_length;
   unsigned timeout_ms; /* PostgreSQL: statement_timeout (0: the server's) */
+  size_t work_mem;     /* PostgreSQL: work_mem in bytes (0: the server's) */
+  size_t temp_bytes;   /* PostgreSQL: temp_file_limit, when the connection's
+                          role may set it (0: the server's) */
   int (*stop)(void *ud);
   void *ud;
 } baton_store_bounds_t;
@@ -51,6 +54,7 @@ struct baton_store_s {
   size_t npg_ready;
   int pg_tx;
   int pg_write; /* the plugin's statement begins INSERT, UPDATE or DELETE */
+  int pg_temp;  /* may SET temp_file_limit: 0 not asked yet, 1 yes, 2 no */
 };
 
 /* Records the last failure (printf-style) and returns `err`. */

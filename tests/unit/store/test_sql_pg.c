@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include <time.h>
 
 #include "listen.h"
 #include "sql.h"
@@ -484,6 +485,143 @@ static void test_a_read_on_a_lost_session_is_tried_again(void **state) {
   baton__sql_finalize(pid);
 }
 
+/* ---- bounds (baton__sql_set_limits) and COPY ---------------------------- */
+
+/* A bounded statement's rows come one by one, as unbounded ones do. */
+static void test_bounded_rows_read_the_same(void **state) {
+  db_t *d = *state;
+  baton__sql_set_limits(d->c, &(baton__sql_limits_t){.max_value = 100});
+  baton__sql_stmt_t *st =
+      prep(d->c, "SELECT i, 'v' || i AS v FROM generate_series(1, 3) i");
+  for (int i = 1; i <= 3; i++) {
+    assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+    assert_int_equal(baton__sql_column_int64(st, 0), i);
+    char want[8];
+    snprintf(want, sizeof want, "v%d", i);
+    assert_string_equal(baton__sql_column_text(st, 1), want);
+    assert_string_equal(baton__sql_column_name(st, 1), "v");
+  }
+  assert_int_equal(baton__sql_step(st), SQLITE_DONE);
+  /* Run again after DONE, as sqlite3_step does. */
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  baton__sql_finalize(st);
+  baton__sql_set_limits(d->c, NULL);
+  assert_int_equal(step_once(d->c, "SELECT 1"), SQLITE_ROW);
+}
+
+/* A value past max_value (after rows within it) is SQLITE_TOOBIG, and the
+ * transaction it ran in is failed: nothing of it commits. */
+static void test_a_value_past_the_bound_is_toobig(void **state) {
+  db_t *d = *state;
+  exec_ok(d->c, "CREATE TABLE t (x text)");
+  exec_ok(d->c, "BEGIN");
+  baton__sql_set_limits(d->c, &(baton__sql_limits_t){.max_value = 1000});
+  baton__sql_stmt_t *st =
+      prep(d->c, "INSERT INTO t SELECT repeat('x', i * 600) FROM "
+                 "generate_series(1, 3) i RETURNING x");
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_int_equal(baton__sql_step(st), SQLITE_TOOBIG);
+  assert_non_null(strstr(baton__sql_errmsg(d->c), "column 'x'"));
+  baton__sql_finalize(st);
+  baton__sql_set_limits(d->c, NULL);
+  baton__sql_exec(d->c, "COMMIT"); /* the server makes it a ROLLBACK */
+  baton__sql_stmt_t *n = prep(d->c, "SELECT count(*) FROM t");
+  assert_int_equal(baton__sql_step(n), SQLITE_ROW);
+  assert_int_equal(baton__sql_column_int64(n, 0), 0);
+  baton__sql_finalize(n);
+}
+
+/* A parameter past max_value is refused before it is sent. */
+static void test_a_parameter_past_the_bound_is_toobig(void **state) {
+  db_t *d = *state;
+  baton__sql_set_limits(d->c, &(baton__sql_limits_t){.max_value = 4});
+  baton__sql_stmt_t *st = prep(d->c, "SELECT length(?)");
+  assert_int_equal(baton__sql_bind_text_copy(st, 1, "12345", -1),
+                   SQLITE_TOOBIG);
+  assert_int_equal(baton__sql_bind_text_copy(st, 1, "1234", -1), SQLITE_OK);
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  baton__sql_finalize(st);
+  baton__sql_set_limits(d->c, NULL);
+}
+
+static int stop_flag;
+static int stop_now(void *ud) {
+  (void)ud;
+  return stop_flag;
+}
+
+/* How many statements run `pattern` on the cluster (not this one). */
+static long running(const char *pattern) {
+  PGconn *a = PQconnectdb(maintenance);
+  const char *v[1] = {pattern};
+  PGresult *r = PQexecParams(a,
+                             "SELECT count(*) FROM pg_stat_activity WHERE "
+                             "state = 'active' AND query LIKE $1 AND pid <> "
+                             "pg_backend_pid()",
+                             1, NULL, v, NULL, NULL, 0);
+  long n =
+      PQresultStatus(r) == PGRES_TUPLES_OK ? atol(PQgetvalue(r, 0, 0)) : -1;
+  PQclear(r);
+  PQfinish(a);
+  return n;
+}
+
+/* stop() saying so cancels the statement on the server: the step is
+ * SQLITE_INTERRUPT and pg_stat_activity no longer shows it. */
+static void test_stop_cancels_the_statement_on_the_server(void **state) {
+  db_t *d = *state;
+  stop_flag = 0;
+  baton__sql_set_limits(d->c, &(baton__sql_limits_t){.stop = stop_now});
+  baton__sql_stmt_t *st = prep(d->c, "SELECT 42 AS stop_me, pg_sleep(30)");
+  /* The stop comes from another thread in baton (a signal, the
+   * watchdog); here it is armed at once: the first poll sees it. */
+  stop_flag = 1;
+  time_t t0 = time(NULL);
+  assert_int_equal(baton__sql_step(st), SQLITE_INTERRUPT);
+  /* Not after the 30 s sleep: the server was told to stop. */
+  assert_true(time(NULL) - t0 < 5);
+  baton__sql_finalize(st);
+  baton__sql_set_limits(d->c, NULL);
+  assert_int_equal(running("SELECT 42 AS stop_me%"), 0);
+  assert_int_equal(step_once(d->c, "SELECT 1"), SQLITE_ROW);
+}
+
+/* COPY FROM STDIN: rows in pieces; a bad line fails the COPY naming its
+ * line; an abort drops what was sent. */
+static void test_copy_from_stdin(void **state) {
+  db_t *d = *state;
+  exec_ok(d->c, "CREATE TABLE t (id bigint, x text, b bytea)");
+  assert_int_equal(baton__sql_copy_begin(d->c, "COPY t FROM STDIN"), SQLITE_OK);
+  const char *rows = "1\ta\\tb\t\\\\x00ff\n2\t\\N\t";
+  assert_int_equal(baton__sql_copy_put(d->c, rows, strlen(rows)), SQLITE_OK);
+  assert_int_equal(baton__sql_copy_put(d->c, "\\N\n", 3), SQLITE_OK);
+  assert_int_equal(baton__sql_copy_end(d->c, NULL), SQLITE_OK);
+  assert_int_equal(baton__sql_changes(d->c), 2);
+  baton__sql_stmt_t *st =
+      prep(d->c, "SELECT x, length(b), x IS NULL FROM t ORDER BY id");
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_string_equal(baton__sql_column_text(st, 0), "a\tb");
+  assert_int_equal(baton__sql_column_int64(st, 1), 2);
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_int_equal(baton__sql_column_int64(st, 2), 1);
+  baton__sql_finalize(st);
+  /* Line 2 is not a number. */
+  assert_int_equal(baton__sql_copy_begin(d->c, "COPY t (id) FROM STDIN"),
+                   SQLITE_OK);
+  assert_int_equal(baton__sql_copy_put(d->c, "3\nthree\n", 8), SQLITE_OK);
+  assert_int_not_equal(baton__sql_copy_end(d->c, NULL), SQLITE_OK);
+  assert_non_null(strstr(baton__sql_errmsg(d->c), "line 2"));
+  /* Aborted: nothing of it stays. */
+  assert_int_equal(baton__sql_copy_begin(d->c, "COPY t (id) FROM STDIN"),
+                   SQLITE_OK);
+  assert_int_equal(baton__sql_copy_put(d->c, "4\n", 2), SQLITE_OK);
+  assert_int_not_equal(baton__sql_copy_end(d->c, "given up"), SQLITE_OK);
+  st = prep(d->c, "SELECT count(*) FROM t");
+  assert_int_equal(baton__sql_step(st), SQLITE_ROW);
+  assert_int_equal(baton__sql_column_int64(st, 0), 2);
+  baton__sql_finalize(st);
+}
+
 int main(void) {
   maintenance = getenv("BATON_TEST_PG");
   if (maintenance == NULL || *maintenance == '\0') {
@@ -513,6 +651,11 @@ int main(void) {
       T(test_in_transaction_follows_the_session),
       T(test_lost_connection_resets_once_then_works),
       T(test_a_read_on_a_lost_session_is_tried_again),
+      T(test_bounded_rows_read_the_same),
+      T(test_a_value_past_the_bound_is_toobig),
+      T(test_a_parameter_past_the_bound_is_toobig),
+      T(test_stop_cancels_the_statement_on_the_server),
+      T(test_copy_from_stdin),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
