@@ -1875,7 +1875,7 @@ int baton_group_add(baton_store_t *s, const char *group, const char *kind,
   if ((err = exec3(s,
                    "INSERT INTO groups(name, kind) VALUES (?1, "
                    "coalesce(?2, 'team')) ON CONFLICT(name) DO UPDATE SET "
-                   "kind = coalesce(?2, kind)",
+                   "kind = coalesce(?2, groups.kind)",
                    group, kind, NULL, "cannot create the group", NULL)) != 0 ||
       (err = exec3(s,
                    "INSERT INTO memberships(group_name, person_id, "
