@@ -65,6 +65,17 @@ new_db() {
   fi
 }
 
+# fresh_db: the test's database (BATON_DB) starts again empty: the file
+# is removed on SQLite; on PostgreSQL BATON_DB becomes a new database.
+fresh_db() {
+  if on_postgres; then
+    BATON_DB=$(new_db fresh)
+    pg_test_functions
+  else
+    rm -f "$BATON_DB" "$BATON_DB-wal" "$BATON_DB-shm"
+  fi
+}
+
 PASSED=0
 FAILED=0
 STATUS=0
