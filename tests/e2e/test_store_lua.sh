@@ -60,6 +60,22 @@ expect 0 "$BATON" run mentor.lua
 grep -q '^version	2$' out || fail "second run"
 [ "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM schema_version WHERE component = 'plugin/mentor'")" = 2 ] || fail "migrations not recorded once"
 
+# Steps the PostgreSQL rewrite leaves as they were, short enough that Lua
+# keeps one copy of the text (a plugin's "SELECT 1" placeholder step), and
+# one the rewrite changes after them: each runs once, in order (on
+# PostgreSQL this crashed: reflection's migrations in test_reflect_sessions).
+cat > short.lua <<'LUA'
+print(baton.store.migrate{ "SELECT 1", "SELECT 2",
+  "CREATE TABLE short_t (id INTEGER PRIMARY KEY, x TEXT)", "SELECT 3" })
+print(baton.store.exec("INSERT INTO short_t (x) VALUES ('a')"))
+LUA
+expect 0 "$BATON" run short.lua
+[ "$(cat out)" = "$(printf '4\n1')" ] || fail "short.lua: $(cat out err)"
+expect 0 "$BATON" run short.lua
+[ "$(cat out)" = "$(printf '4\n1')" ] || fail "short.lua again: $(cat out err)"
+[ "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM short_t")" = 2 ] || fail "short_t should hold 2 rows"
+echo "ok: short migration steps the rewrite leaves alone"
+
 # Another plugin cannot read mentor's table; the error names table and rule.
 cat > rota.lua <<'LUA'
 print(#baton.store.query("SELECT * FROM mentor_pairs"))
@@ -86,3 +102,4 @@ else
   grep -q "UNIQUE constraint failed: keys_pairs.a" out || fail "keys.lua: the UNIQUE key was not enforced: $(cat out)"
 fi
 echo "ok: UNIQUE and composite keys in a plugin's own tables"
+
