@@ -1258,8 +1258,12 @@ static int l_store_migrate(lua_State *L) {
   for (lua_Integer i = 0; i < n; i++) {
     char what[64];
     snprintf(what, sizeof what, "step %d of baton.store.migrate: ", (int)i + 1);
+    int top = lua_gettop(L);
     const char *run = portable_sql(L, s, p, steps[i], what, 0);
-    if (run != steps[i]) { /* PostgreSQL: the text, its box below it */
+    /* PostgreSQL: the text pushed, its box below it. Not run != steps[i]:
+     * Lua keeps one copy of a short string, so a step the rewrite leaves
+     * as it was comes back at the same address, pushed all the same. */
+    if (lua_gettop(L) > top) {
       steps[i] = run;
       lua_rawseti(L, -3, i + 1);
       lua_pop(L, 1); /* the box */
