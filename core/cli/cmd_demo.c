@@ -502,6 +502,27 @@ static int mark_demo(baton_cli_t *cli, baton_store_t *s, long long size,
   return 1;
 }
 
+/* PostgreSQL: the school built in the file `from` is copied into the
+ * database of the URL db (baton_store_copy, one transaction, verified),
+ * which must be empty; 0, or 1 after saying why (db left as it was). */
+static int copy_in(baton_cli_t *cli, const char *from, const char *db) {
+  baton_store_t *f = NULL, *to = NULL;
+  char *msg = NULL;
+  int e = baton_store_open(&f, from, &msg);
+  if (e == 0)
+    e = baton_store_open(&to, db, &msg);
+  if (e == 0 && (e = baton_store_copy(f, to, NULL, NULL)) != 0)
+    fprintf(cli->err,
+            "baton demo: cannot put the new school into the database: %s\n",
+            baton_store_last_error(to));
+  else if (e != 0)
+    fprintf(cli->err, "baton demo: %s\n", msg ? msg : baton_strerror(e));
+  baton_store_close(f);
+  baton_store_close(to);
+  free(msg);
+  return e == 0 ? 0 : 1;
+}
+
 /* Puts the school built at `from` in place at db: a new file is moved
  * there; an existing database (--reset) gets it through SQLite's backup
  * API, in one transaction, so a `baton serve` using db sees one more
@@ -509,6 +530,8 @@ static int mark_demo(baton_cli_t *cli, baton_store_t *s, long long size,
  * A file at db that is not a database is replaced. */
 static int put_in_place(baton_cli_t *cli, const char *from, const char *db) {
   baton__host_store_close(cli->host); /* the last connection: no -wal left */
+  if (baton__sql_is_url(db))
+    return copy_in(cli, from, db);
   if (baton__is_file(db)) {
     baton_store_t *to = NULL;
     char *msg = NULL;
@@ -573,6 +596,13 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   }
   if (dir == NULL)
     goto done;
+  int pg = baton__sql_is_url(db);
+  if (pg && reset) {
+    fprintf(cli->err, "baton demo: --reset works on a file; baton does not "
+                      "empty a PostgreSQL database: make a new one (dropdb "
+                      "NAME; createdb NAME) and run `baton demo` again\n");
+    goto done;
+  }
   if (baton__is_file(db) && !reset) {
     fprintf(cli->err, "baton demo: %s already exists (an earlier demo?). "
                       "Run `baton demo --reset` to start again from a "
@@ -581,16 +611,18 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   }
   /* The school is made in a new file beside db, then put in place
    * (put_in_place): a failure leaves db as it was. */
-  if ((building = new_db_beside(cli, db)) == NULL)
-    goto done;
-  cli->host->opts.db_path = building;
-
   if (mkdtemp(tmp) == NULL) {
     fprintf(cli->err, "baton demo: cannot make a folder in /tmp: %s\n",
             strerror(errno));
     goto done;
   }
   made_tmp = 1;
+  /* On PostgreSQL the school is made in a file, then copied in
+   * (copy_in), which refuses a database that holds anything. */
+  building = pg ? baton__asprintf("%s/school.db", tmp) : new_db_beside(cli, db);
+  if (building == NULL)
+    goto done;
+  cli->host->opts.db_path = building;
 
   /* 1. The school. */
   char size_s[24], seed_s[24];

@@ -1298,6 +1298,13 @@ static int run(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   }
   if (rc != SQLITE_DONE) {
     sql_limit_hit(p, s, rc);
+    if (baton__store_pg(s) && (rc & 0xff) == SQLITE_AUTH) {
+      /* a refusal raises on both engines: SQLite's authorizer refuses at
+       * prepare (above), PostgreSQL's privileges when the statement runs */
+      baton__store_fail_sqlite(s, rc, "baton.store");
+      lua_closeslot(L, boxed);
+      return luaL_error(L, "%s", baton_store_last_error(s));
+    }
     int err = (rc & 0xff) == SQLITE_TOOBIG
                   ? baton__store_fail(s, BATON_EINVAL,
                                       "a value made by the SQL is longer "

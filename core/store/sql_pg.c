@@ -195,8 +195,10 @@ static int code_of_sqlstate(const char *st) {
     return SQLITE_ERROR;
   if (strncmp(st, "23", 2) == 0)
     return SQLITE_CONSTRAINT;
-  if (!strcmp(st, "40001") || !strcmp(st, "40P01") || !strcmp(st, "55P03"))
+  if (!strcmp(st, "40001") || !strcmp(st, "40P01"))
     return SQLITE_BUSY;
+  if (!strcmp(st, "55P03")) /* waited past lock_timeout: held by another */
+    return SQLITE_BUSY_TIMEOUT;
   if (!strcmp(st, "57014"))
     return SQLITE_INTERRUPT;
   if (strncmp(st, "08", 2) == 0 || !strcmp(st, "57P01") ||

@@ -343,10 +343,14 @@ static const char *fix_for(int err) {
   }
 }
 
-/* The same on PostgreSQL: a server, not a file. */
-static const char *fix_for_pg(int err) {
+/* The same on PostgreSQL: a server, not a file. rc tells a wait for
+ * another's lock that ran out (SQLITE_BUSY_TIMEOUT, from lock_timeout)
+ * from a conflict of two transactions. */
+static const char *fix_for_pg(int err, int rc) {
   switch (err) {
   case BATON_EBUSY:
+    if (rc == SQLITE_BUSY_TIMEOUT)
+      return fix_for(err);
     return "; another baton changed the same rows at the same time: retry";
   case BATON_EREADONLY:
   case BATON_EPERM:
@@ -468,9 +472,9 @@ int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what) {
                              "%s: %s: the database is damaged (%s); restore "
                              "a backup with `baton restore FILE`",
                              s->path, what, baton__sql_errmsg(s->sql));
-  return baton__store_fail(s, err, "%s: %s: %s%s", s->path, what,
-                           baton__sql_errmsg(s->sql),
-                           baton__store_pg(s) ? fix_for_pg(err) : fix_for(err));
+  return baton__store_fail(
+      s, err, "%s: %s: %s%s", s->path, what, baton__sql_errmsg(s->sql),
+      baton__store_pg(s) ? fix_for_pg(err, rc) : fix_for(err));
 }
 
 const char *baton_store_last_error(const baton_store_t *s) {
@@ -1923,7 +1927,7 @@ int baton_group_add(baton_store_t *s, const char *group, const char *kind,
   if ((err = exec3(s,
                    "INSERT INTO groups(name, kind) VALUES (?1, "
                    "coalesce(?2, 'team')) ON CONFLICT(name) DO UPDATE SET "
-                   "kind = coalesce(?2, kind)",
+                   "kind = coalesce(?2, groups.kind)",
                    group, kind, NULL, "cannot create the group", NULL)) != 0 ||
       (err = exec3(s,
                    "INSERT INTO memberships(group_name, person_id, "

@@ -37,14 +37,44 @@ if [ "${BATON_TEST_ENGINE:-sqlite}" = postgres ]; then
       "export BATON_TEST_PG=the URL it prints (./bootstrap test does both)" >&2
     exit 1
   fi
+  # The databases made for the test (new_db), one URL a line, dropped at exit.
+  PG_DATABASES=$(mktemp "${TMPDIR:-/tmp}/baton-e2e-dbs.XXXXXX")
+  trap 'cd /; rm -rf "$WORK"; while read -r u; do sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$u" >/dev/null 2>&1 || true; done <"$PG_DATABASES"; rm -f "$PG_DATABASES"' EXIT
   BATON_DB=$(sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh") || {
     echo "cannot create the test's database on $BATON_TEST_PG (is the cluster running?)" >&2
     exit 1
   }
-  trap 'cd /; rm -rf "$WORK"; sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$BATON_DB" >/dev/null 2>&1 || true' EXIT
+  echo "$BATON_DB" >>"$PG_DATABASES"
   # shellcheck source=lib_pg.sh
   . "$BATON_SOURCE_DIR/tests/e2e/lib_pg.sh"
 fi
+
+# on_postgres: the test runs on PostgreSQL (BATON_TEST_ENGINE=postgres);
+# for the checks of one engine only (a file's path, baton backup, the
+# sqlite3 program on another file).
+on_postgres() { [ "${BATON_TEST_ENGINE:-sqlite}" = postgres ]; }
+
+# new_db NAME: prints where another fresh database of the test's engine
+# is: $WORK/NAME.db on SQLite, a new database on the test cluster on
+# PostgreSQL (dropped at exit), for --db.
+new_db() {
+  if on_postgres; then
+    sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" | tee -a "$PG_DATABASES"
+  else
+    echo "$WORK/$1.db"
+  fi
+}
+
+# fresh_db: the test's database (BATON_DB) starts again empty: the file
+# is removed on SQLite; on PostgreSQL BATON_DB becomes a new database.
+fresh_db() {
+  if on_postgres; then
+    BATON_DB=$(new_db fresh)
+    pg_test_functions
+  else
+    rm -f "$BATON_DB" "$BATON_DB-wal" "$BATON_DB-shm"
+  fi
+}
 
 PASSED=0
 FAILED=0

@@ -27,7 +27,9 @@ sqlite3() {
     psql -X -A -t -q -v ON_ERROR_STOP=1 "$BATON_DB" -c "$2"
 }
 
-psql -X -q -v ON_ERROR_STOP=1 "$BATON_DB" >/dev/null <<'SQL'
+# pg_test_functions: makes them in the test's database (BATON_DB).
+pg_test_functions() {
+  psql -X -q -v ON_ERROR_STOP=1 "$BATON_DB" >/dev/null <<'SQL'
 CREATE FUNCTION baton_test_concat(text[]) RETURNS text LANGUAGE sql
   IMMUTABLE AS $$ SELECT string_agg(x, ',' ORDER BY x COLLATE "C")
   FROM unnest($1) x WHERE x IS NOT NULL $$;
@@ -36,3 +38,5 @@ CREATE AGGREGATE group_concat(text) (SFUNC = array_append,
 CREATE FUNCTION hex(bytea) RETURNS text
   LANGUAGE sql STRICT IMMUTABLE AS $$ SELECT upper(encode($1, 'hex')) $$;
 SQL
+}
+pg_test_functions

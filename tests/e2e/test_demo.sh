@@ -8,6 +8,40 @@
 # A fixed date makes the plans and the warnings the same on every day.
 demo() { baton --today 2026-09-01 demo "$@"; }
 
+# On PostgreSQL (tests/pg/e2e.txt): the demo into the test's database.
+# The rest of this script is about files (baton-demo.db, --db FILE), the
+# same on either engine, so it runs on SQLite only.
+if on_postgres; then
+  test_case "on PostgreSQL demo puts the school into the empty database: the same school as in a file"
+  expect_status 0 demo --no-serve --db "$BATON_DB"
+  expect_contains "School: 80 people" out
+  expect_contains "Change: 'Reading in every subject' (initiative 1), 2 of 8 steps done" out
+  verdict "the server holds the 80 people" "the server does not hold the 80 people" "" \
+    test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM people")" = 80
+  expect_lines <(sqlite3 "$BATON_DB" "SELECT value FROM baton_settings WHERE plugin = 'baton' AND key = 'demo'") \
+    '{"size":80,"seed":2026}'
+  expect_status 0 demo --no-serve --db file.db
+  for cmd in "mentor list --active" "groups list" "change status 1" "coach list"; do
+    # shellcheck disable=SC2086
+    "$BATON" --plugins "$PLUGINS" --db file.db --today 2026-09-01 --json $cmd >file.json 2>&1
+    # shellcheck disable=SC2086
+    "$BATON" --plugins "$PLUGINS" --db "$BATON_DB" --today 2026-09-01 --json $cmd >pg.json 2>&1
+    verdict "$cmd reads the same on PostgreSQL as in the file" "$cmd differs" pg.json cmp -s file.json pg.json
+  done
+
+  test_case "on PostgreSQL a database that holds anything is refused and left as it was; --reset names dropdb"
+  "$BATON" --db "$BATON_DB" --json people list >before.json
+  expect_status 1 demo --no-serve --db "$BATON_DB" --seed 7
+  expect_contains "baton demo: cannot put the new school into the database: TO $BATON_DB is not empty" err
+  expect_contains "nothing was written" err
+  "$BATON" --db "$BATON_DB" --json people list >after.json
+  verdict "the people are as they were" "the refused demo changed the people" after.json cmp -s before.json after.json
+  expect_status 1 demo --no-serve --reset --db "$BATON_DB"
+  expect_contains "baton demo: --reset works on a file; baton does not empty a PostgreSQL database: make a new one (dropdb NAME; createdb NAME)" err
+  finish
+  exit
+fi
+
 test_case "demo --no-serve on a clean folder builds the school and runs the three practices"
 expect_status 0 demo --no-serve
 expect_contains "School: 80 people" out

@@ -26,7 +26,7 @@ expect_contains "80" out
 expect_status 0 baton groups import a/groups.csv
 
 test_case "start-of-year.lua imports a roster, matches, plans every team and writes CSV and iCalendar"
-rm -f "$BATON_DB"
+fresh_db
 expect_status 0 baton --today 2026-08-20 run --allow fs.write --allow fs.read --allow people.write \
   "$S/start-of-year.lua" --staff a/staff.csv --groups a/groups.csv --from 2026-09-01 --to 2026-12-18 --out soy
 expect_contains "Imported people from a/staff.csv: 80 added, 0 updated, 0 unchanged" out
@@ -61,7 +61,7 @@ expect_status 1 baton run --allow fs.write "$S/start-of-year.lua" --staff a/staf
 expect_contains "needs permission 'people.write'; run the script with --allow people.write" err
 
 test_case "baton.people.import and baton.groups.import: the report, dry runs, errors and permissions"
-rm -f "$BATON_DB"
+fresh_db
 cat >imp.lua <<'LUA'
 local r, err, code, rep = baton.people.import(arg[1], { dry_run = arg[2] == "dry", map = arg[3] })
 if not r then
@@ -129,7 +129,7 @@ expect_status 1 baton roster load two.csv
 expect_contains "plugin 'roster' needs permission 'people.write' to call baton.people.import" err
 
 test_case "weekly-digest.lua lists the week's facilitators, stalls and pairs without a meeting"
-rm -f "$BATON_DB"
+fresh_db
 expect_status 0 baton --today 2026-09-01 demo --no-serve --db "$BATON_DB"
 expect_status 0 baton --today 2026-09-07 run "$S/weekly-digest.lua"
 expect_contains "# The week of 2026-09-07 to 2026-09-13" out
