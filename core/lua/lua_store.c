@@ -899,9 +899,9 @@ static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   if (rc != SQLITE_OK || box->st == NULL) {
     sql_limit_hit(p, s, rc);
     luaL_error(L, "baton.store: %s",
-               s->auth_err       ? s->auth_err
-               : rc != SQLITE_OK ? baton__sql_errmsg(s->sql)
-                                 : "empty SQL");
+               rc != SQLITE_OK || s->auth_err
+                   ? baton__store_plugin_errmsg(s, rc)
+                   : "empty SQL");
   }
   baton__sql_stmt_t *st = box->st;
   while (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' ||
