@@ -545,6 +545,9 @@ int baton__store_prepare(baton_store_t *s, const char *sql,
 /* The key of the advisory lock every write transaction on PostgreSQL
  * takes first ("baton" in ASCII). */
 #define PG_WRITE_LOCK "418581342062"
+/* The key of the advisory lock that orders the making of plugins' roles
+ * and schemas (baton__store_pg_plugin_ready). */
+#define PG_READY_LOCK "418581342063"
 
 int baton__store_begin(baton_store_t *s) {
   /* SQLite's BEGIN IMMEDIATE takes the one write lock up front, so what a
@@ -1054,6 +1057,10 @@ int baton__store_pg_plugin_ready(baton_store_t *s, const char *plugin) {
   if (err == 0)
     err = baton__buf_printf(
         &b,
+        /* one baton at a time: two making the same role, grant or schema
+         * at once fail with "tuple concurrently updated" (a simple query's
+         * statements are one transaction, which holds the lock) */
+        "SELECT pg_advisory_xact_lock(" PG_READY_LOCK ");"
         "DO $baton$ BEGIN CREATE ROLE %s NOLOGIN; EXCEPTION WHEN "
         "duplicate_object THEN NULL; END $baton$;"
         "GRANT %s TO CURRENT_USER;"
