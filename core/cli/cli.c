@@ -255,7 +255,12 @@ static const baton_builtin_t core_commands[] = {
     {NULL, {.name = "test", .summary = "Run plugins' tests (tests/*_test.lua) "
                                        "inside the real host",
             .help = "Each test file runs in the plugin's own sandbox against "
-                    "a fresh temporary database. A folder without plugin.lua "
+                    "a fresh temporary database: an SQLite file, or with "
+                    "--db postgresql://... a scratch database made on that "
+                    "server and dropped after (the URL's own database is "
+                    "never written; $BATON_DB is not read), where SQL "
+                    "outside the portable subset fails naming the plugin, "
+                    "file and line. A folder without plugin.lua "
                     "is a folder of workflow scripts: its tests/*_test.lua "
                     "and *_test.lua run with run_script(). See "
                     "docs/plugins.md, \"Testing a plugin\".",

@@ -117,7 +117,19 @@ static void run_file(baton_cli_t *cli, const char *dir, int scripts,
     fprintf(c->out, "  FAIL  cannot make a temporary directory\n");
     return;
   }
-  char *db = baton__asprintf("%s/baton.db", tmp);
+  char *db = NULL, *err = NULL;
+  const char *url = cli->opts.db_path; /* --db URL (checked before) */
+  if (url != NULL && baton_store_scratch_new(url, &db, &err) != 0) {
+    c->failed++;
+    fprintf(c->out, "  FAIL  %s\n", err ? err : "out of memory");
+    free(err);
+    rm_tree(tmp);
+    return;
+  }
+  if (url == NULL)
+    db = baton__asprintf("%s/baton.db", tmp);
+  c->pg_url = url;
+  c->pg_scratch = url ? db : NULL;
   baton_host_options_t o = cli->opts;
   o.db_path = db;
   o.json = 0;
@@ -172,6 +184,14 @@ done:
   baton__plugin_free(test);
   baton_host_free(h);
   rm_tree(tmp);
+  if (url != NULL && db != NULL &&
+      baton_store_scratch_drop(url, db, &err) != 0) {
+    fprintf(c->out, "  warn  %s\n", err ? err : "out of memory");
+    free(err);
+  }
+  c->pg_url = c->pg_scratch = NULL;
+  free(c->refused);
+  c->refused = NULL;
   free(db);
 }
 
@@ -181,8 +201,20 @@ int baton__cmd_test(baton_cli_t *cli, const baton_cmdspec_t *spec,
   (void)argc;
   (void)argv;
   const baton_value_t *dirs = &args[0];
-  const char **list = calloc(baton_host_plugin_count(cli->host) + dirs->nitems + 1,
-                             sizeof *list);
+  /* --db (the flag; $BATON_DB, the everyday database, is not read): a
+   * PostgreSQL server whose scratch databases the tests run in */
+  const char *url = cli->opts.db_path;
+  if (url != NULL && !baton__sql_is_url(url)) {
+    fprintf(cli->err,
+            "baton test: --db %s: give a postgresql:// URL, whose server "
+            "gets a scratch database per test file (the URL's own database "
+            "is never written); without --db the tests run on a fresh "
+            "SQLite file\n",
+            url);
+    return 2;
+  }
+  const char **list = calloc(
+      baton_host_plugin_count(cli->host) + dirs->nitems + 1, sizeof *list);
   size_t n = 0;
   if (list == NULL)
     return 1;
@@ -206,9 +238,10 @@ int baton__cmd_test(baton_cli_t *cli, const baton_cmdspec_t *spec,
     size_t nf;
     char **files = test_files(list[i], !plugin, &nf);
     if (!plugin && nf == 0) {
-      fprintf(cli->err, "baton test: %s is not a plugin folder (no "
-                        "plugin.lua) nor a folder of workflow scripts with "
-                        "tests (tests/NAME_test.lua or NAME_test.lua)\n",
+      fprintf(cli->err,
+              "baton test: %s is not a plugin folder (no "
+              "plugin.lua) nor a folder of workflow scripts with "
+              "tests (tests/NAME_test.lua or NAME_test.lua)\n",
               list[i]);
       bad_dirs++;
     } else if (nf == 0) {

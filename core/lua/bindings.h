@@ -107,6 +107,13 @@ typedef struct {
   size_t nscripts;
   char **warned; /* SQL warnings printed (lua_store.c), freed after the run */
   size_t nwarned;
+  /* `baton test --db URL`: the URL given (only connected to) and the
+   * file's scratch database on its server; NULL on SQLite */
+  const char *pg_url;
+  const char *pg_scratch;
+  /* the first plugin statement refused on PostgreSQL in the running test
+   * (malloc'd): the test fails with it, even if it expected the failure */
+  char *refused;
 } baton_test_counts_t;
 /* The registry key of a test file's counts (a light userdata), set by
  * baton__test_start: baton.store warns through it. */

@@ -1104,19 +1104,21 @@ static int portable_gate(lua_State *L, baton_store_t *s, baton_plugin_t *p,
                          const char *sql, const char *what) {
   int pg = baton__sql_engine(s->sql) == BATON_SQL_POSTGRES;
   baton_test_counts_t *tc = NULL;
-  if (!pg) {
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &baton__test_counts_key) ==
-        LUA_TLIGHTUSERDATA)
-      tc = lua_touserdata(L, -1);
-    lua_pop(L, 1);
-    if (tc == NULL)
-      return 0;
-  }
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &baton__test_counts_key) ==
+      LUA_TLIGHTUSERDATA)
+    tc = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  if (!pg && tc == NULL)
+    return 0;
   void **slot = baton__lua_box(L, sizeof *slot, baton__lua_box_free);
   *slot = baton__sql_portable_check(sql);
   if (*slot != NULL && pg) {
     char where[2 * PATH_MAX + 64];
     caller_where(L, where, sizeof where);
+    if (tc != NULL && tc->refused == NULL) /* baton test --db: fails the test */
+      tc->refused = baton__asprintf("plugin '%s' ran SQL that is refused on "
+                                    "PostgreSQL (at %s): %s%s",
+                                    p->name, where, what, (char *)*slot);
     luaL_error(L,
                "baton.store: plugin '%s' ran SQL that is refused on "
                "PostgreSQL (at %s): %s%s",
@@ -1171,9 +1173,9 @@ static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   if (rc != SQLITE_OK || box->st == NULL) {
     sql_limit_hit(p, s, rc);
     luaL_error(L, "baton.store: %s",
-               s->auth_err       ? s->auth_err
-               : rc != SQLITE_OK ? baton__sql_errmsg(s->sql)
-                                 : "empty SQL");
+               rc != SQLITE_OK || s->auth_err
+                   ? baton__store_plugin_errmsg(s, rc)
+                   : "empty SQL");
   }
   baton__sql_stmt_t *st = box->st;
   while (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' ||

@@ -307,6 +307,8 @@ static int l_set_today(lua_State *L) {
   return 0;
 }
 
+const char baton__test_counts_key = 0;
+
 /* reset_db(): the database is closed and removed; the next use opens a
  * fresh, empty one (core tables only; a plugin's tables come back when its
  * code runs baton.store.migrate again). `before_each(reset_db)` gives each
@@ -323,6 +325,18 @@ static int l_reset_db(lua_State *L) {
     return luaL_error(L, "reset_db: cannot run inside "
                          "baton.store.transaction; call it between tests");
   baton__host_store_close(h);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &baton__test_counts_key);
+  baton_test_counts_t *c = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  if (c != NULL && c->pg_scratch != NULL) { /* baton test --db URL */
+    char *err = NULL;
+    if (baton_store_scratch_reset(c->pg_url, c->pg_scratch, &err) != 0) {
+      lua_pushfstring(L, "reset_db: %s", err ? err : "out of memory");
+      free(err);
+      return lua_error(L);
+    }
+    return 0;
+  }
   const char *db = baton__host_db_path(h);
   static const char *const ends[] = {"", "-wal", "-shm", "-journal"};
   for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
@@ -451,10 +465,18 @@ static int l_report(lua_State *L) {
   FILE *out = c->out;
   if (lua_type(L, 2) == LUA_TSTRING) { /* 'begin': the test now running */
     snprintf(c->current, sizeof c->current, "%s", name);
+    free(c->refused);
+    c->refused = NULL;
     return 0;
   }
   c->current[0] = '\0';
-  if (ok) {
+  if (c->refused != NULL) { /* SQL refused on PostgreSQL: never a pass */
+    c->failed++;
+    fprintf(out, "  FAIL  %s\n        %s%s%s\n", name, c->refused,
+            ok ? "" : "\n        ", ok ? "" : luaL_optstring(L, 3, ""));
+    free(c->refused);
+    c->refused = NULL;
+  } else if (ok) {
     c->passed++;
     fprintf(out, "  ok    %s\n", name);
   } else {
@@ -464,8 +486,6 @@ static int l_report(lua_State *L) {
   fflush(out);
   return 0;
 }
-
-const char baton__test_counts_key = 0;
 
 int baton__test_start(baton_plugin_t *p, const char *file,
                       baton_test_counts_t *counts,

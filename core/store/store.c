@@ -411,41 +411,79 @@ static void clear_core_refusal(baton_store_t *s) {
   }
 }
 
-/* PostgreSQL refused a plugin's statement (its role lacks the right): the
- * sentence SQLite's authorizer would give, from the table the server
- * names. The core tables are readable, so a refusal on one is a write. */
-static int pg_plugin_refused(baton_store_t *s, const char *what) {
+/* PostgreSQL refused a plugin's statement (its role lacks the right, or
+ * the name is not on its search path): the sentence SQLite's authorizer
+ * would give, from the table, schema or function the server names, as a
+ * malloc'd string; NULL when the message is none of these. The core
+ * tables are readable, so a refusal on one is a write. */
+static char *pg_plugin_sentence(baton_store_t *s, int rc) {
   const char *msg = baton__sql_errmsg(s->sql), *p = s->auth_plugin;
-  const char *t = strstr(msg, " table ");
-  char table[128] = "";
-  if (t != NULL)
-    sscanf(t + 7, "%127[A-Za-z0-9_.\"]", table);
   const char *rule = "a plugin reads the core tables (people, groups, "
                      "memberships, events) and its own tables, and writes "
                      "only its own tables, whose names start with";
-  if (strncmp(msg, "must be owner", 13) == 0)
-    return baton__store_fail(s, BATON_EPERM,
-                             "%s: plugin '%s' may not create, alter or drop "
-                             "'%s': %s '%s_'",
-                             what, p, table, rule, p);
-  if (baton__store_is_core_table(table))
-    return baton__store_fail(s, BATON_EPERM,
-                             "%s: plugin '%s' may not change core table "
-                             "'%s': the core tables are read-only to plugins "
-                             "(write history with baton.events.log)",
-                             what, p, table);
   const char *verb = s->pg_write ? "write" : "read";
-  if (strncmp(table, "baton_", 6) == 0)
-    return baton__store_fail(s, BATON_EPERM,
-                             "%s: plugin '%s' may not %s table '%s': baton_* "
-                             "tables are baton's own (the school calendar, "
-                             "plugins' settings, accounts); read them with "
-                             "baton.terms and baton.settings",
-                             what, p, verb, table);
-  return baton__store_fail(s, BATON_EPERM,
-                           "%s: plugin '%s' may not %s table '%s': %s '%s_' "
-                           "(%s)",
-                           what, p, verb, table, rule, p, msg);
+  char name[128] = "";
+  if ((rc & 0xff) != SQLITE_AUTH) {
+    /* another plugin's table is not on the plugin's search path, so the
+     * server says it does not exist: a name outside the plugin's prefix is
+     * refused whether it exists or not, as SQLite's authorizer does */
+    size_t pl = strlen(p);
+    if (sscanf(msg, "relation \"%127[^\"]\" does not exist", name) != 1 ||
+        (strncmp(name, p, pl) == 0 && name[pl] == '_') ||
+        baton__store_is_core_table(name))
+      return NULL;
+    return baton__asprintf("plugin '%s' may not %s table '%s': %s '%s_' "
+                           "(there is no such table among its own)",
+                           p, verb, name, rule, p);
+  }
+  if (sscanf(msg, "permission denied for schema %127s", name) == 1)
+    return baton__asprintf("plugin '%s' may not use schema '%s': each "
+                           "plugin's tables are in its own schema, out of "
+                           "other plugins' reach; %s '%s_'",
+                           p, name, rule, p);
+  if (sscanf(msg, "permission denied for function %127s", name) == 1)
+    return baton__asprintf("plugin '%s' may not call function '%s': it "
+                           "reaches past the plugin's own tables (files, "
+                           "large objects or the server); work on the "
+                           "plugin's own tables, and read files with "
+                           "baton.fs and the fs.read permission",
+                           p, name);
+  const char *t = strstr(msg, " table ");
+  if (t != NULL)
+    sscanf(t + 7, "%127[A-Za-z0-9_.\"]", name);
+  if (strncmp(msg, "must be owner", 13) == 0)
+    return baton__asprintf("plugin '%s' may not create, alter or drop "
+                           "'%s': %s '%s_'",
+                           p, name, rule, p);
+  if (baton__store_is_core_table(name))
+    return baton__asprintf("plugin '%s' may not change core table "
+                           "'%s': the core tables are read-only to plugins "
+                           "(write history with baton.events.log)",
+                           p, name);
+  if (strncmp(name, "baton_", 6) == 0)
+    return baton__asprintf("plugin '%s' may not %s table '%s': baton_* "
+                           "tables are baton's own (the school calendar, "
+                           "plugins' settings, accounts); read them with "
+                           "baton.terms and baton.settings",
+                           p, verb, name);
+  if (name[0] == '\0')
+    return baton__asprintf("plugin '%s' may not do this: %s '%s_' (%s)", p,
+                           rule, p, msg);
+  return baton__asprintf("plugin '%s' may not %s table '%s': %s '%s_' (%s)", p,
+                         verb, name, rule, p, msg);
+}
+
+const char *baton__store_plugin_errmsg(baton_store_t *s, int rc) {
+  if (s->auth_err != NULL)
+    return s->auth_err;
+  char *why = s->auth_plugin != NULL && baton__store_pg(s)
+                  ? pg_plugin_sentence(s, rc)
+                  : NULL;
+  if (why == NULL)
+    return baton__sql_errmsg(s->sql);
+  free(s->err);
+  s->err = why;
+  return why;
 }
 
 int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what) {
@@ -458,9 +496,14 @@ int baton__store_fail_sqlite(baton_store_t *s, int rc, const char *what) {
       clear_core_refusal(s);
     return err;
   }
-  if (s->auth_plugin != NULL && baton__store_pg(s) &&
-      (rc & 0xff) == SQLITE_AUTH)
-    return pg_plugin_refused(s, what);
+  char *why = s->auth_plugin != NULL && baton__store_pg(s)
+                  ? pg_plugin_sentence(s, rc)
+                  : NULL;
+  if (why != NULL) {
+    err = baton__store_fail(s, BATON_EPERM, "%s: %s", what, why);
+    free(why);
+    return err;
+  }
   if ((rc & 0xff) == SQLITE_NOTADB)
     return baton__store_fail(s, err,
                              "%s is not a database (is it another kind of "
@@ -506,6 +549,9 @@ int baton__store_prepare(baton_store_t *s, const char *sql,
 /* The key of the advisory lock every write transaction on PostgreSQL
  * takes first ("baton" in ASCII). */
 #define PG_WRITE_LOCK "418581342062"
+/* The key of the advisory lock that orders the making of plugins' roles
+ * and schemas (baton__store_pg_plugin_ready). */
+#define PG_READY_LOCK "418581342063"
 
 int baton__store_begin(baton_store_t *s) {
   /* SQLite's BEGIN IMMEDIATE takes the one write lock up front, so what a
@@ -869,6 +915,38 @@ static int pg_token(const char **p, char w[64], int *u) {
   return 1;
 }
 
+/* CREATE, ALTER or DROP of a table or index (its first nw tokens in kw,
+ * "." for a dot): the refusal of a name that is not the plugin's, as
+ * SQLite's authorizer words it, or NULL. The plugin's schema would hold
+ * any name, but a name outside its prefix would not run on SQLite, nor
+ * copy there with `baton db copy`. */
+static char *pg_refused_name(const char *plugin, char kw[8][64], int nw) {
+  int i = 1;
+  if (strcmp(kw[0], "create") == 0 && strcmp(kw[i], "unique") == 0)
+    i++;
+  int index = strcmp(kw[i], "index") == 0;
+  if (!index && strcmp(kw[i], "table") != 0)
+    return NULL;
+  for (i++;
+       i < nw && (strcmp(kw[i], "if") == 0 || strcmp(kw[i], "not") == 0 ||
+                  strcmp(kw[i], "exists") == 0 || strcmp(kw[i], "only") == 0 ||
+                  strcmp(kw[i], "concurrently") == 0);
+       i++)
+    ;
+  if (i + 2 < nw && strcmp(kw[i + 1], ".") == 0)
+    i += 2; /* schema.name: the name */
+  if (i >= nw || (index && strcmp(kw[i], "on") == 0) || owns(plugin, kw[i]))
+    return NULL;
+  if (index)
+    return baton__asprintf("plugin '%s' may not create or drop index '%s': "
+                           "indexes must be named '%s_...' and be on the "
+                           "plugin's own tables",
+                           plugin, kw[i], plugin);
+  return baton__asprintf("plugin '%s' may not create, alter or drop '%s': a "
+                         "plugin's own tables are named '%s_...'",
+                         plugin, kw[i], plugin);
+}
+
 /* The refusal of the statement at *p (see baton__store_pg_refusal), or
  * NULL; *p is left past its ';', and first gets its first word (lower
  * case; "" for an empty statement). */
@@ -877,7 +955,7 @@ static char *pg_refusal_one(const char *plugin, const char **p,
   static const char *const first_ok[] = {
       "select", "insert",  "update", "delete", "with", "values",
       "table",  "explain", "create", "alter",  "drop"};
-  char w[64], kw[3][64] = {"", "", ""};
+  char w[64], kw[8][64] = {"", "", "", "", "", "", "", ""};
   int u, nw = 0;
   first[0] = '\0';
   const char *why = NULL;
@@ -889,8 +967,9 @@ static char *pg_refusal_one(const char *plugin, const char **p,
     }
     if (!pg_token(p, w, &u))
       break;
-    if (nw < 3)
-      snprintf(kw[nw++], sizeof kw[0], "%s", w);
+    if (nw < 8) /* a '.' is kept, for a schema-qualified name */
+      snprintf(kw[nw++], sizeof kw[0], "%s",
+               w[0] == '\0' && (*p)[-1] == '.' ? "." : w);
     if (nw == 1)
       snprintf(first, 64, "%s", kw[0]);
     if (u)
@@ -901,6 +980,12 @@ static char *pg_refusal_one(const char *plugin, const char **p,
     else if (strcmp(w, "pg_settings") == 0)
       why = "pg_settings (writing it changes the connection's settings, its "
             "role among them)";
+    else if (strncmp(w, "pg_advisory", 11) == 0 ||
+             strncmp(w, "pg_try_advisory", 15) == 0)
+      why = "advisory locks (a lock outlives the plugin's statement and would "
+            "stop every baton's writes; use baton.store.transaction(fn))";
+    else if (strcmp(w, "pg_notify") == 0)
+      why = "pg_notify (baton tells the other servers of every write itself)";
     if (why != NULL)
       return baton__asprintf("plugin '%s' may not use %s", plugin, why);
   }
@@ -924,6 +1009,9 @@ static char *pg_refusal_one(const char *plugin, const char **p,
                            "write the query or the follow-up write in the "
                            "plugin's code instead",
                            plugin, kw[2]);
+  char *bad = ddl ? pg_refused_name(plugin, kw, nw) : NULL;
+  if (bad != NULL)
+    return bad;
   if (known &&
       (!ddl || strcmp(kw[1], "table") == 0 || strcmp(kw[1], "index") == 0 ||
        (strcmp(kw[0], "create") == 0 && strcmp(kw[1], "unique") == 0 &&
@@ -973,6 +1061,10 @@ int baton__store_pg_plugin_ready(baton_store_t *s, const char *plugin) {
   if (err == 0)
     err = baton__buf_printf(
         &b,
+        /* one baton at a time: two making the same role, grant or schema
+         * at once fail with "tuple concurrently updated" (a simple query's
+         * statements are one transaction, which holds the lock) */
+        "SELECT pg_advisory_xact_lock(" PG_READY_LOCK ");"
         "DO $baton$ BEGIN CREATE ROLE %s NOLOGIN; EXCEPTION WHEN "
         "duplicate_object THEN NULL; END $baton$;"
         "GRANT %s TO CURRENT_USER;"

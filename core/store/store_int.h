@@ -111,6 +111,12 @@ int baton__store_migrate(baton_store_t *s, const char *component,
 void baton__store_auth_begin(baton_store_t *s, const char *plugin,
                              const baton_store_bounds_t *b);
 void baton__store_auth_end(baton_store_t *s);
+/* The sentence for a failed prepare or step of a plugin's statement (rc):
+ * the authorizer's, or on PostgreSQL the engine's refusal (a table, schema
+ * or function the plugin's role may not use, another plugin's table not
+ * on its search path) worded as the authorizer's; else the engine's own
+ * message. Valid until the next call on s. */
+const char *baton__store_plugin_errmsg(baton_store_t *s, int rc);
 /* PostgreSQL: NULL when plugin `plugin` may send sql, else a malloc'd
  * sentence saying why not. A plugin's statement runs as its own role
  * (SET LOCAL ROLE), which a statement could leave (RESET ROLE, set_config,

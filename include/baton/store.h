@@ -686,4 +686,19 @@ int baton_users_role_scope_set(baton_store_t *s, const char *person,
                                const char *role, const char *school,
                                int district);
 
+/* ---- scratch databases for `baton test --db` (core/store/scratch.c) ---- */
+
+/* Makes a fresh, empty database baton_test_PID_TIME_N on the PostgreSQL
+ * server of url, connecting to url's database only to run CREATE DATABASE
+ * (it is never written), and gives its URL in *out (malloc'd: url with
+ * the name replaced). Returns 0, or an error with *err (malloc'd) saying
+ * what to do (the role needs CREATEDB). */
+int baton_store_scratch_new(const char *url, char **out, char **err);
+/* Drops a database made by baton_store_scratch_new (its connections
+ * too), connecting through url; refuses any other name. */
+int baton_store_scratch_drop(const char *url, const char *scratch, char **err);
+/* Drops and makes again (empty) a database of baton_store_scratch_new. */
+int baton_store_scratch_reset(const char *url, const char *scratch,
+                              char **err);
+
 #endif
