@@ -38,6 +38,15 @@ if on_postgres; then
   verdict "the people are as they were" "the refused demo changed the people" after.json cmp -s before.json after.json
   expect_status 1 demo --no-serve --reset --db "$BATON_DB"
   expect_contains "baton demo: --reset works on a file; baton does not empty a PostgreSQL database: make a new one (dropdb NAME; createdb NAME)" err
+
+  test_case "on PostgreSQL the dashboard's reset is refused with what to do, and changes nothing"
+  serve_start
+  get /api/demo/reset -X POST -H "Authorization: Bearer $TOKEN"
+  expect_code 409
+  expect_contains "this demo is in PostgreSQL: drop and make the database again" body
+  "$BATON" --db "$BATON_DB" --json people list >after.json
+  verdict "the people are as they were" "the refused reset changed the people" after.json cmp -s before.json after.json
+  stop_bg 2>/dev/null || interrupt_bg
   finish
   exit
 fi

@@ -144,6 +144,13 @@ void baton__serve_demo_reset(serve_t *sv, baton_http_req_t *r,
                "start a demo with `baton demo` for a sample school");
     return;
   }
+  if (baton__sql_is_url(baton_store_path(sv->store))) {
+    send_error(r, 409,
+               "the reset works on a demo's SQLite file, and this demo is in "
+               "PostgreSQL: drop and make the database again (dropdb, "
+               "createdb), then run `baton demo --db URL` once more");
+    return;
+  }
   if (sv->reset_running) {
     send_error(r, 409,
                "a reset is already running; the page updates when it "
