@@ -246,16 +246,30 @@ function M.health()
   return true, "ready"
 end
 
+-- The school a page is asked for: the asking person's (baton.people.
+-- school()) in a district database, so a school's coordinator sees their
+-- school's spread as `equity report --school` shows it; nil when the
+-- code sees every school, or the database is of one school only (then
+-- the whole picture, with its term over term, is that school's).
+local function school_seen()
+  local school = baton.people.school()
+  if not school then return nil end
+  for _, s in pairs(gather.schools_of()) do
+    if s ~= school then return school end
+  end
+  return nil
+end
+
 -- The page: everyone signed in sees the figures and who holds most (as on
 -- the overview); only coordinators see who holds nothing by name.
 local function page_route(req)
-  local r = report(nil, 10, true)
+  local r = report(nil, 10, true, school_seen())
   return page.blocks(r, req.user ~= nil and req.user.role == "coordinator")
 end
 
 -- The overview's notice: names nobody, whoever asks.
 local function notices_route()
-  return page.notices(report(nil, 0, false))
+  return page.notices(report(nil, 0, false, school_seen()))
 end
 
 baton.http.route("GET", "/api/equity/page", page_route)
