@@ -212,6 +212,9 @@ south_free "/api/expertise/helpers?tag=questioning" -H "Authorization: Bearer $N
 
 test_case "attack: equity's spread of North only (its people, its roles, each practice's count)"
 south_free /api/equity/page -b njar
+expect_contains 'thanks given and received, 2 held' body
+expect_contains 'colleagues coached, 1 held' body
+expect_contains '"period":"2025-2026"' body
 south_free /api/equity/notices -b vjar
 get /api/equity/page -b djar
 expect_contains 'Sara Ulm' body
