@@ -1512,8 +1512,12 @@ static int l_store_migrate(lua_State *L) {
   for (lua_Integer i = 0; i < n; i++) {
     char what[64];
     snprintf(what, sizeof what, "step %d of baton.store.migrate: ", (int)i + 1);
+    int top = lua_gettop(L);
     const char *run = portable_sql(L, s, p, steps[i], what, 0);
-    if (run != steps[i]) { /* PostgreSQL: the text, its box below it */
+    /* PostgreSQL: the text, its box below it. Told by the stack, not by
+     * the pointer: a short step the rewrite leaves as it was ("SELECT 1")
+     * is the same interned Lua string, and left the two on the stack. */
+    if (lua_gettop(L) > top) {
       steps[i] = run;
       lua_rawseti(L, -3, i + 1);
       lua_pop(L, 1); /* the box */
