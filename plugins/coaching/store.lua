@@ -51,8 +51,15 @@ local function shape(c)
   return c
 end
 
+-- The cycles of the school the code sees (a page asked, or a form run, by
+-- a person of one school): a cycle is the school's of its teacher and of
+-- its coach; every cycle when it sees every school.
+local function seen(rows)
+  return assert(baton.people.keep(rows, "teacher", "coach"))
+end
+
 function M.cycle(id)
-  return shape(first(CYCLE .. " WHERE c.id = ?", id))
+  return shape(seen({ first(CYCLE .. " WHERE c.id = ?", id) })[1])
 end
 
 --- Cycles: all, the open ones, or those of a person (as coach or teacher).
@@ -66,6 +73,7 @@ function M.cycles(opts)
   else
     rows = q(CYCLE .. " ORDER BY c.id")
   end
+  rows = seen(rows)
   for _, c in ipairs(rows) do shape(c) end
   return rows
 end

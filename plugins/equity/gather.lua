@@ -104,10 +104,22 @@ function M.of_school(all, school, of)
   for _, p in ipairs(all.people) do
     if of[p.id] == school then people[#people + 1] = p end
   end
+  local held = {}
   for _, h in ipairs(all.holdings) do
-    if of[h.person] == school then holdings[#holdings + 1] = h end
+    if of[h.person] == school then
+      holdings[#holdings + 1] = h
+      held[h.source] = (held[h.source] or 0) + h.count
+    end
   end
-  return { period = all.period, people = people, holdings = holdings, practices = all.practices }
+  -- each practice's count is the school's too, not the district's
+  local practices = {}
+  for i, p in ipairs(all.practices) do
+    local q = {}
+    for k, v in pairs(p) do q[k] = v end
+    q.held = held[p.plugin] or 0
+    practices[i] = q
+  end
+  return { period = all.period, people = people, holdings = holdings, practices = practices }
 end
 
 --- Everything for the period: { period, people, holdings, practices }.

@@ -31,17 +31,25 @@ end
 -- Term over term: each snapshot of an earlier period; the period just
 -- before, counted again from the practices that count by term, when it
 -- has no snapshot; then this one. The last six.
-local function terms_before(period, figures)
+-- Of one school (`school`, with `of` = gather.schools_of()): each
+-- snapshot's and past term's part of that school.
+local function terms_before(period, figures, school, of)
+  local function part(all)
+    if not school then return all end
+    return gather.of_school({ people = all.people, holdings = all.holdings, practices = all.practices or {} },
+      school, of)
+  end
   local rows, seen = {}, {}
   for _, s in ipairs(store.all()) do
     if s.period.from < period.from then
+      s = { period = s.period, taken = s.taken, people = part(s).people, holdings = part(s).holdings }
       rows[#rows + 1] = term_row(s.period, spread.picture(s.people, s.holdings).figures, "snapshot of " .. s.taken)
       seen[s.period.name] = true
     end
   end
   local prev = gather.previous(period)
   if not seen[prev.name] then
-    local past = gather.all(prev, true)
+    local past = part(gather.all(prev, true))
     local by_term, answered = 0, 0
     for _, p in ipairs(past.practices) do
       if not p.error then answered = answered + 1 end
@@ -65,8 +73,9 @@ local function report(term, top, history, school)
   store.ready()
   local period = gather.period(term)
   local all = gather.all(period)
+  local of
   if school then
-    local of = gather.schools_of()
+    of = gather.schools_of()
     all = gather.of_school(all, school, of)
     if #all.people == 0 then
       local names, seen = {}, {}
@@ -80,7 +89,6 @@ local function report(term, top, history, school)
       fail("--school %s: nobody active is of that school; the schools are %s (`baton schools list`)", school,
         table.concat(names, ", "))
     end
-    history = false -- snapshots and past terms are the whole database's
   end
   local pic = spread.picture(all.people, all.holdings)
   local groups = 0
@@ -114,7 +122,7 @@ local function report(term, top, history, school)
     period = period, school = school, figures = pic.figures, threshold = baton.settings.get("threshold"),
     practices = practices, roles = pic.roles, departments = pic.departments, top = listed, none = none,
     outside = pic.outside, people = pic.people,
-    terms = history and terms_before(period, pic.figures) or {},
+    terms = history and terms_before(period, pic.figures, school, of) or {},
   }
 end
 M.report_of = report
@@ -246,16 +254,30 @@ function M.health()
   return true, "ready"
 end
 
+-- The school a page is asked for: the asking person's (baton.people.
+-- school()) in a district database, so a school's coordinator sees their
+-- school's spread as `equity report --school` shows it; nil when the
+-- code sees every school, or the database is of one school only (then
+-- the whole picture, with its term over term, is that school's).
+local function school_seen()
+  local school = baton.people.school()
+  if not school then return nil end
+  for _, s in pairs(gather.schools_of()) do
+    if s ~= school then return school end
+  end
+  return nil
+end
+
 -- The page: everyone signed in sees the figures and who holds most (as on
 -- the overview); only coordinators see who holds nothing by name.
 local function page_route(req)
-  local r = report(nil, 10, true)
+  local r = report(nil, 10, true, school_seen())
   return page.blocks(r, req.user ~= nil and req.user.role == "coordinator")
 end
 
 -- The overview's notice: names nobody, whoever asks.
 local function notices_route()
-  return page.notices(report(nil, 0, false))
+  return page.notices(report(nil, 0, false, school_seen()))
 end
 
 baton.http.route("GET", "/api/equity/page", page_route)

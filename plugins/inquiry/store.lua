@@ -79,8 +79,25 @@ local function shape(c)
   return c
 end
 
+-- The cycles of the school the code sees (a page asked, or a form run, by
+-- a person of one school): a cycle is its group's schools' (the groups
+-- baton.groups.list shows it) and its lead's; every cycle when it sees
+-- every school.
+local function seen(rows)
+  if not baton.people.school() or #rows == 0 then return rows end
+  local groups = {}
+  for _, g in ipairs(baton.groups.list()) do groups[g.name] = true end
+  local led = {}
+  for _, c in ipairs(assert(baton.people.keep(rows, "lead"))) do led[c.id] = true end
+  local out = {}
+  for _, c in ipairs(rows) do
+    if groups[c.group] or led[c.id] then out[#out + 1] = c end
+  end
+  return out
+end
+
 function M.cycle(id)
-  return shape(first(CYCLE .. " WHERE id = ?", id))
+  return shape(seen({ first(CYCLE .. " WHERE id = ?", id) })[1])
 end
 
 --- Cycles, oldest first: of `group` only when given, open ones only when `open`.
@@ -93,6 +110,7 @@ function M.cycles(group, open)
   if open then where[#where + 1] = "closed IS NULL" end
   local rows = q(CYCLE .. (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "") .. " ORDER BY opened, id",
     table.unpack(params))
+  rows = seen(rows)
   for _, c in ipairs(rows) do shape(c) end
   return rows
 end

@@ -154,11 +154,21 @@ end
 -- The active pairs as the rules see them today: those that still stand
 -- (kept) and those that cannot (ended, with the reason). A first cohort
 -- without pins tells which stand.
+--- Run by a person of one school (a form), a pair whose mentor is of
+--- another school is outside the cohort it sees (baton.groups.members
+--- is that school's): it is kept as it is while its mentee is still in
+--- the cohort, never ended for its mentor's absence.
 local function standing_pairs(args)
   local probe = cohort.build(args)
   local keep, ended, per_mentor = {}, {}, {}
-  for _, p in ipairs(settings.active()) do
+  local active = settings.active()
+  local ours = {}
+  if baton.people.school() then
+    for _, p in ipairs(settings.check(baton.people.keep(active, "mentor"))) do ours[p.id] = true end
+  end
+  for _, p in ipairs(active) do
     local why = invalid(probe, p)
+    if why and baton.people.school() and not ours[p.id] and probe.row_of[p.mentee] then why = nil end
     local j = probe.col_of[p.mentor]
     if not why and j then
       per_mentor[j] = (per_mentor[j] or 0) + 1
@@ -334,12 +344,22 @@ local function rematch_plan(args)
   local keep, ended = standing_pairs(args)
   local c = cohort.build(args, keep)
   local out = cohort.outcome(c, cohort.solve(c))
-  local kept_key = {}
-  for _, p in ipairs(keep) do kept_key[p.mentee .. "/" .. p.mentor] = p end
+  local kept_key, kept_mentee = {}, {}
+  for _, p in ipairs(keep) do
+    kept_key[p.mentee .. "/" .. p.mentor] = p
+    kept_mentee[p.mentee] = true
+  end
+  -- a mentee who keeps a pair gets no second one (a pair kept with a
+  -- mentor of another school is not pinned in this school's cohort)
   local new = {}
   for _, p in ipairs(out.pairs) do
-    if not kept_key[p.mentee .. "/" .. p.mentor] then new[#new + 1] = p end
+    if not kept_key[p.mentee .. "/" .. p.mentor] and not kept_mentee[p.mentee] then new[#new + 1] = p end
   end
+  local unmatched = {}
+  for _, u in ipairs(out.unmatched) do
+    if not kept_mentee[u.mentee] then unmatched[#unmatched + 1] = u end
+  end
+  out.unmatched = unmatched
   return { c = c, out = out, keep = keep, ended = ended, new = new }
 end
 

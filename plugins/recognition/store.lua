@@ -40,24 +40,38 @@ function M.add(t)
     t.date, t.from, t.to, t.message, t.link))
 end
 
+--- A thank-you by number, when the code sees its school (seen, below).
 function M.get(id)
-  return first("SELECT " .. COLUMNS .. " FROM recognition_thanks WHERE id = ?", id)
+  local t = first("SELECT " .. COLUMNS .. " FROM recognition_thanks WHERE id = ?", id)
+  if t and baton.people.school() then t = assert(baton.people.keep({ t }, "from_id", "to_id"))[1] end
+  return t
+end
+
+-- The thanks of the school the code sees (a page asked, or a form run, by
+-- a person of one school): a thank-you is the school's of who gave it and
+-- of who received it; at most `limit` of them (nil: all). Every row when
+-- the code sees every school, the limit then in SQL.
+local function seen(sql, limit, ...)
+  if not baton.people.school() then
+    return q(sql .. (limit and (" LIMIT " .. math.tointeger(limit)) or ""), ...)
+  end
+  local rows = assert(baton.people.keep(q(sql, ...), "from_id", "to_id"))
+  for i = #rows, (limit or #rows) + 1, -1 do rows[i] = nil end
+  return rows
 end
 
 --- The thanks not hidden, dated from..to (both included; nil: no bound),
 --- newest first; at most `limit` (nil: all).
 function M.public(from, to, limit)
-  return q("SELECT " .. COLUMNS .. " FROM recognition_thanks WHERE hidden_on IS NULL AND date >= ? AND date <= ?"
-    .. " ORDER BY date DESC, id DESC" .. (limit and (" LIMIT " .. math.tointeger(limit)) or ""),
-    from or "0000-00-00", to or "9999-99-99")
+  return seen("SELECT " .. COLUMNS .. " FROM recognition_thanks WHERE hidden_on IS NULL AND date >= ? AND date <= ?"
+    .. " ORDER BY date DESC, id DESC", limit, from or "0000-00-00", to or "9999-99-99")
 end
 
 --- Every thank-you, hidden ones too (the coordinator's history), newest
 --- first; only the hidden ones when `hidden_only`.
 function M.history(hidden_only, limit)
-  return q("SELECT " .. COLUMNS .. " FROM recognition_thanks"
-    .. (hidden_only and " WHERE hidden_on IS NOT NULL" or "") .. " ORDER BY date DESC, id DESC"
-    .. (limit and (" LIMIT " .. math.tointeger(limit)) or ""))
+  return seen("SELECT " .. COLUMNS .. " FROM recognition_thanks"
+    .. (hidden_only and " WHERE hidden_on IS NOT NULL" or "") .. " ORDER BY date DESC, id DESC", limit)
 end
 
 --- The day each person was last thanked (public thanks up to `to`), by id.

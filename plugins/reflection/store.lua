@@ -87,12 +87,29 @@ local function shape(r)
   return r
 end
 
+-- The rounds of the school the code sees (a page asked, or a form run, by
+-- a person of one school): a round is the schools' of its members (the
+-- group as it was when it opened); every round when it sees every school.
+local function seen(rows)
+  if not baton.people.school() or #rows == 0 then return rows end
+  local ours = {}
+  for _, m in ipairs(assert(baton.people.keep(q("SELECT round, person_id FROM reflection_members"), "person_id"))) do
+    ours[m.round] = true
+  end
+  local out = {}
+  for _, r in ipairs(rows) do
+    if ours[r.id] then out[#out + 1] = r end
+  end
+  return out
+end
+
 function M.round(id)
-  return shape(first(ROUND .. " WHERE id = ?", id))
+  return shape(seen({ first(ROUND .. " WHERE id = ?", id) })[1])
 end
 
 function M.rounds(group)
-  local rows = group and q(ROUND .. " WHERE grp = ? ORDER BY opened, id", group) or q(ROUND .. " ORDER BY opened, id")
+  local rows = seen(group and q(ROUND .. " WHERE grp = ? ORDER BY opened, id", group)
+    or q(ROUND .. " ORDER BY opened, id"))
   for _, r in ipairs(rows) do shape(r) end
   return rows
 end

@@ -94,10 +94,19 @@ local function saved_groups(groups)
   return out, names
 end
 
--- Every group with a saved rota, sorted.
+-- Every group with a saved rota, sorted: of the school the code sees (a
+-- page asked, or a form run, by a person of one school), the groups
+-- baton.groups.list shows it: a rota is its group's schools'.
 local function all_groups()
+  local seen
+  if baton.people.school() then
+    seen = {}
+    for _, g in ipairs(baton.groups.list()) do seen[g.name] = true end
+  end
   local list = {}
-  for group in pairs(store.all_settings()) do list[#list + 1] = group end
+  for group in pairs(store.all_settings()) do
+    if not seen or seen[group] then list[#list + 1] = group end
+  end
   table.sort(list)
   return list
 end
@@ -580,8 +589,11 @@ baton.http.route("GET", "/api/rotation/feed/:file", function(req)
   local token = req.params.file:match("^(%x+)%.ics$")
   local person = token and #token == 32 and store.feed_person(token:lower())
   if not person then return { error = { status = 404, message = "no such calendar" } }, 404 end
-  local _, person_events = publish.events(saved_groups(all_groups()))
   local p = baton.people.get(person)
+  -- signed in as a person of one school, another school's calendar is
+  -- not found either (the token alone is for calendar apps)
+  if not p and baton.people.school() then return { error = { status = 404, message = "no such calendar" } }, 404 end
+  local _, person_events = publish.events(saved_groups(all_groups()))
   return publish.person_calendar(person, p and p.name or person, person_events[person], "PT1H")
 end, { type = "text/calendar; charset=utf-8" })
 
@@ -598,7 +610,7 @@ end
 route("/api/rotation/plans", function()
   store.migrate()
   local plans, hist_list = {}, store.history()
-  for group in pairs(store.all_settings()) do plans[group] = turns_of(group, nil, hist_list) end
+  for _, group in ipairs(all_groups()) do plans[group] = turns_of(group, nil, hist_list) end
   return baton.json.object(plans)
 end)
 
@@ -633,7 +645,7 @@ end)
 -- What the overview counts: the turns each person has taken so far.
 route("/api/rotation/leadership", function()
   store.migrate()
-  return page.leadership(store.turns_taken(baton.today()))
+  return page.leadership(assert(baton.people.keep(store.turns_taken(baton.today()), "person")))
 end)
 
 return M

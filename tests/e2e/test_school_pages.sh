@@ -10,7 +10,9 @@
 # Runs on PostgreSQL too (tests/pg/e2e.txt): no SQL of its own.
 . "$BATON_SOURCE_DIR/tests/e2e/lib.sh"
 use_only_plugins forms schoolpages
-cp -R "$BATON_SOURCE_DIR/plugins/mentoring" "$BATON_SOURCE_DIR/plugins/kotter" "$PLUGINS/"
+for p in mentoring kotter equity rotation recognition reflection coaching expertise inquiry; do
+  cp -R "$BATON_SOURCE_DIR/plugins/$p" "$PLUGINS/"
+done
 FX="$BATON_SOURCE_DIR/tests/fixtures/schools"
 
 test_case "a district: two schools, their groups, pairs in each school, an initiative of each"
@@ -30,6 +32,24 @@ expect_status 0 baton people export district.json
 expect_json_true district.json 'sorted((p["id"], p["school"]) for p in d)[:2] == [("D1", "District office"), ("N1", "North")]'
 expect_status 0 baton --json people import district.json --full
 expect_json_true out 'd["unchanged"] == 9 and d["updated"] == 0'
+
+test_case "each practice's rows in each school: rotas, thanks, reflection rounds, coaching and inquiry cycles, expertise"
+expect_status 0 baton rota plan --group north-maths --dates 2026-01-05,2030-01-07 --roles chair --save
+expect_status 0 baton rota plan --group south-maths --dates 2026-01-06,2030-01-08 --roles chair --save
+expect_status 0 baton --json rota feed
+SFEED=$(python3 -c 'import json; print([r["path"] for r in json.load(open("out")) if r["person"] == "S1"][0])')
+NFEED=$(python3 -c 'import json; print([r["path"] for r in json.load(open("out")) if r["person"] == "N1"][0])')
+expect_status 0 baton thanks post N2 N1 "North thanks"
+expect_status 0 baton thanks post S2 S1 "South secret thanks"
+expect_status 0 baton reflect open --group south-maths --term 2026-2027
+expect_status 0 baton reflect close 1
+expect_status 0 baton reflect open --group north-maths --term 2026-2027
+expect_status 0 baton coach start S3 --coach S2
+expect_status 0 baton coach start N3 --coach N2
+expect_status 0 baton expertise declare S2 questioning
+expect_status 0 baton expertise declare N2 AfL
+expect_status 0 baton inquiry open "South question" --group south-maths
+expect_status 0 baton inquiry open "North question" --group north-maths
 
 serve_start
 NCSRF=""
@@ -137,6 +157,90 @@ get /api/seen -b njar
 expect_json_true body 'd["notes"] == ["N1"]'
 get /api/seen -b djar
 expect_json_true body 'd["notes"] == ["N1"]'
+# south_free PATH [curl options...]: the answer names none of South's
+# people, by id or name, nor South's rows.
+SOUTH='S1|S2|S3|S4|Sara Ulm|Theo Vance|Uma West|Vic Xu|south-maths|South secret|South question'
+south_free() {
+  get "$@"
+  expect_code 200
+  verdict "$1 names nobody of South" "$1 names South's: $(grep -oE "$SOUTH" body | sort -u | tr '\n' ' ')" body \
+    not grep -qE "$SOUTH" body
+}
+test_case "attack: rota's page, plans, leadership and feeds of North only"
+south_free /api/rotation/page -b njar
+expect_contains 'north-maths' body
+south_free /api/rotation/plans -H "Authorization: Bearer $NTOK"
+expect_json_true body 'list(d) == ["north-maths"]'
+south_free /api/rotation/leadership -b vjar
+expect_json_true body '[r["person"] for r in d["roles"]] == ["N1"]'
+get "$SFEED" -b njar
+expect_code 404
+get "$NFEED" -b njar
+expect_code 200
+get "$SFEED" -b djar
+expect_code 200
+
+test_case "attack: thanks of North only, on every page and route"
+for path in /api/recognition/page /api/recognition/board /api/recognition/thanks /api/recognition/spread \
+  /api/recognition/history /api/recognition/coordinator /api/recognition/thanks.csv /api/recognition/leadership; do
+  south_free $path -b njar
+done
+expect_contains 'N2' body
+south_free /api/recognition/thanks -H "Authorization: Bearer $NTOK"
+expect_json_true body '[t["message"] for t in d["thanks"]] == ["North thanks"]'
+south_free /api/recognition/board -b vjar
+
+test_case "attack: reflection rounds of North only"
+get /api/reflection/results/1 -b njar
+expect_code 404
+south_free /api/reflection/page -b vjar
+get "/api/reflection/trends?group=south-maths" -H "Authorization: Bearer $NTOK"
+expect_json_true body 'd["rounds"] == [] and d["withheld"] == [] and d["items"] == []'
+
+test_case "attack: coaching cycles, inquiry cycles and expertise of North only"
+south_free /api/coaching/page -b njar
+expect_contains 'Omar Reyes' body
+south_free /api/coaching/leadership -H "Authorization: Bearer $NTOK"
+south_free /api/inquiry/overview -b njar
+expect_contains 'North question' body
+south_free /api/inquiry/board -b vjar
+get "/api/inquiry/board?cycle=1" -b njar
+expect_code 404
+south_free /api/inquiry/leadership -H "Authorization: Bearer $NTOK"
+south_free /api/expertise/page -b njar
+south_free "/api/expertise/helpers?tag=questioning" -H "Authorization: Bearer $NTOK"
+
+test_case "attack: equity's spread of North only (its people, its roles, each practice's count)"
+south_free /api/equity/page -b njar
+expect_contains 'thanks given and received, 2 held' body
+expect_contains 'colleagues coached, 1 held' body
+expect_contains '"period":"2025-2026"' body
+south_free /api/equity/notices -b vjar
+get /api/equity/page -b djar
+expect_contains 'Sara Ulm' body
+
+test_case "a district account sees each school's rows, and picks one with ?school="
+get /api/recognition/thanks -b djar
+expect_json_true body 'sorted(t["message"] for t in d["thanks"]) == ["North thanks", "South secret thanks"]'
+get "/api/recognition/thanks?school=South" -b djar
+expect_json_true body '[t["message"] for t in d["thanks"]] == ["South secret thanks"]'
+get "/api/inquiry/board?cycle=1&school=South" -b djar
+expect_code 200
+expect_contains 'South question' body
+get /api/rotation/plans -b djar
+expect_json_true body 'sorted(d) == ["north-maths", "south-maths"]'
+
+test_case "attack: a form's mentor rematch --save leaves a pair whose mentor is of another school whole"
+printf 'group,kind,person_id,role_in_group\nmentees,cohort,N3,\nmentors,cohort,S4,\n' >more.csv
+expect_status 0 baton groups import more.csv
+printf 'mentee_id,mentor_id\nN3,S4\n' >fixed.csv
+expect_status 0 baton --json mentor rematch --fixed fixed.csv --save
+expect_json_true out '[(p["mentee"], p["mentor"]) for p in d["new"]] == [("N3", "S4")]'
+north mentor/rematch '{"args": {"save": true}}'
+expect_code 200
+expect_not_contains 'no longer an active mentor' body
+expect_status 0 baton --json mentor list --active
+expect_json_true out 'sorted((p["mentee"].split()[0], p["mentor"].split()[0]) for p in d) == [("N2", "N4"), ("N3", "S4"), ("S3", "S2")]'
 stop_bg 2>/dev/null || interrupt_bg
 
 finish
