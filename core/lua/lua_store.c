@@ -188,6 +188,15 @@ static int in_set(lua_State *L, int row, int set, const char *field) {
   return yes;
 }
 
+/* Ends the array at arr (absolute index, n rows long) after its row j: a
+ * filter kept rows 1..j in place. */
+static void cut_after(lua_State *L, int arr, lua_Integer j, lua_Integer n) {
+  for (lua_Integer i = j + 1; i <= n; i++) {
+    lua_pushnil(L);
+    lua_rawseti(L, arr, i);
+  }
+}
+
 /* Removes from the array at arr the rows whose field `field` is not a key
  * of the set at set, keeping the order (absolute indexes). */
 static void keep_in(lua_State *L, int arr, int set, const char *field) {
@@ -199,10 +208,7 @@ static void keep_in(lua_State *L, int arr, int set, const char *field) {
     else
       lua_pop(L, 1);
   }
-  for (lua_Integer i = j + 1; i <= n; i++) {
-    lua_pushnil(L);
-    lua_rawseti(L, arr, i);
-  }
+  cut_after(L, arr, j, n);
 }
 
 /* ---- baton.people -------------------------------------------------------- */
@@ -634,10 +640,7 @@ static int l_groups_list(lua_State *L) {
       lua_pop(L, 2);
     }
   }
-  for (lua_Integer i = j + 1; i <= n; i++) {
-    lua_pushnil(L);
-    lua_rawseti(L, arr, i);
-  }
+  cut_after(L, arr, j, n);
   return 1;
 }
 
@@ -853,10 +856,7 @@ static int keep_school_events(lua_State *L, baton_store_t *s,
     else
       lua_pop(L, 1);
   }
-  for (lua_Integer i = j + 1; i <= n; i++) {
-    lua_pushnil(L);
-    lua_rawseti(L, arr, i);
-  }
+  cut_after(L, arr, j, n);
   lua_settop(L, arr);
   return 1;
 }
