@@ -211,6 +211,17 @@ static void keep_in(lua_State *L, int arr, int set, const char *field) {
   cut_after(L, arr, j, n);
 }
 
+/* Keeps in the array of people on top of the stack those of school. 0, or
+ * 3 with the nil, msg, code triple pushed (push_school_ids). */
+static int keep_school(lua_State *L, baton_store_t *s, const char *school) {
+  int arr = lua_gettop(L);
+  if (push_school_ids(L, s, school) != 0)
+    return 3;
+  keep_in(L, arr, arr + 1, "id");
+  lua_pop(L, 1);
+  return 0;
+}
+
 /* ---- baton.people -------------------------------------------------------- */
 
 /* baton.people.find{role = "teacher", subjects = "Maths", ...} -> array.
@@ -346,13 +357,8 @@ static int l_people_get_many(lua_State *L) {
     return push_fail(L, err, baton_store_last_error(s));
   /* The array of people, keyed by id instead. */
   const char *school = scope_of(L);
-  if (school != NULL) {
-    int arr = lua_gettop(L);
-    if (push_school_ids(L, s, school) != 0)
-      return 3;
-    keep_in(L, arr, arr + 1, "id");
-    lua_pop(L, 1);
-  }
+  if (school != NULL && keep_school(L, s, school) != 0)
+    return 3;
   lua_Integer found = (lua_Integer)lua_rawlen(L, -1);
   lua_createtable(L, 0, (int)(found < 1 << 20 ? found : 1 << 20));
   for (lua_Integer i = 1; i <= found; i++) {
@@ -561,13 +567,8 @@ static int push_members(lua_State *L, baton_store_t *s, const char *name,
     return lua_error(L); /* append_row's */
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
-  if (school != NULL) {
-    int arr = lua_gettop(L);
-    if (push_school_ids(L, s, school) != 0)
-      return 3;
-    keep_in(L, arr, arr + 1, "id");
-    lua_pop(L, 1);
-  }
+  if (school != NULL && keep_school(L, s, school) != 0)
+    return 3;
   return 1;
 }
 
