@@ -1169,6 +1169,10 @@ static stmt_box_t *prepare(lua_State *L, baton_store_t *s, baton_plugin_t *p,
   baton_store_bounds_t b = bounds_of(L, p);
   baton__store_auth_begin(s, who, &b);
   baton__lua_box_arm(box, stmt_box_release);
+  /* The plugin's role or bounds could not be taken (PostgreSQL): its
+   * statement never runs without them. */
+  if (s->auth_err != NULL)
+    luaL_error(L, "baton.store: %s", s->auth_err);
   const char *tail = NULL;
   int rc = baton__sql_prepare_tail(s->sql, sql, &box->st, &tail);
   if (rc != SQLITE_OK || box->st == NULL) {

@@ -26,6 +26,7 @@
 #include "base.h"
 #include "listen.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <libpq-fe.h>
 #include <limits.h>
@@ -71,6 +72,8 @@ struct baton__pg_s {
   int nstale, capstale;    /* entries used and allocated in stale */
   baton__sql_limits_t lim; /* bounds of the statements run now (sql.h) */
   struct baton__pg_stmt_s *streaming; /* whose rows are being read */
+  int in_tx;   /* the session was in a transaction when the call began */
+  int lost_tx; /* it was lost inside one: see ready() */
 };
 
 /* One parameter as it will be sent. */
@@ -219,6 +222,11 @@ static int code_of_sqlstate(const char *st) {
 static int fail_result(baton__pg_t *c, const PGresult *r) {
   char *msg = result_message(c->conn, r);
   if (PQstatus(c->conn) == CONNECTION_BAD) {
+    /* Lost inside a transaction: the server rolled it back. A new session
+     * now would run the rest of it on its own, committed statement by
+     * statement (and a plugin's without its role): every call fails until
+     * the transaction's owner ends it (baton__pg_exec). */
+    c->lost_tx = c->in_tx;
     const char *why = msg ? msg : "the connection was closed";
     size_t n = strlen(why) + 80;
     char *s = malloc(n);
@@ -242,8 +250,17 @@ static void stop_stream(baton__pg_t *c);
 
 static int ready(baton__pg_t *c) {
   stop_stream(c);
-  if (PQstatus(c->conn) == CONNECTION_OK)
+  if (c->lost_tx) {
+    set_err(c, strdup("lost the connection to PostgreSQL in the middle of "
+                      "a transaction: nothing of it was saved; it ends "
+                      "with ROLLBACK, then the next command reconnects"));
+    return SQLITE_IOERR;
+  }
+  if (PQstatus(c->conn) == CONNECTION_OK) {
+    PGTransactionStatusType t = PQtransactionStatus(c->conn);
+    c->in_tx = t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
     return SQLITE_OK;
+  }
   PQreset(c->conn);
   c->generation++; /* the server forgot every prepared statement */
   for (int i = 0; i < c->nstale; i++)
@@ -398,7 +415,32 @@ static void flush_stale(baton__pg_t *c) {
   c->nstale = 0;
 }
 
+static const char *skip_blank(const char *p);
+
+/* How sql ends the transaction: 1 ROLLBACK or ABORT (not ROLLBACK TO a
+ * savepoint), 2 COMMIT or END, 0 it does not. */
+static int ends_transaction(const char *sql) {
+  const char *p = skip_blank(sql);
+  size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  if ((n == 6 && !strncasecmp(p, "COMMIT", 6)) ||
+      (n == 3 && !strncasecmp(p, "END", 3)))
+    return 2;
+  if (n == 5 && !strncasecmp(p, "ABORT", 5))
+    return 1;
+  if (n != 8 || strncasecmp(p, "ROLLBACK", 8) != 0)
+    return 0;
+  p = skip_blank(p + 8);
+  return strncasecmp(p, "TO", 2) != 0 || isalpha((unsigned char)p[2]);
+}
+
 int baton__pg_exec(baton__pg_t *c, const char *sql) {
+  int ends = c->lost_tx ? ends_transaction(sql) : 0;
+  if (ends) { /* the lost transaction ends here: a ROLLBACK has nothing
+               * left to do, a COMMIT fails (ready()'s sentence) */
+    int rc = ends == 2 ? ready(c) : SQLITE_OK;
+    c->lost_tx = c->in_tx = 0;
+    return rc;
+  }
   int rc = ready(c);
   if (rc != SQLITE_OK)
     return rc;
@@ -1144,8 +1186,11 @@ const char *baton__pg_errmsg(baton__pg_t *c) { return c->err ? c->err : ""; }
 
 long long baton__pg_total_changes(baton__pg_t *c) { return c->total; }
 
-/* A lost session (PQTRANS_UNKNOWN) holds no transaction any more. */
+/* A session lost inside a transaction still holds it for its owner, who
+ * ends it (ready()); one lost otherwise (PQTRANS_UNKNOWN) holds none. */
 int baton__pg_in_transaction(baton__pg_t *c) {
+  if (c->lost_tx)
+    return 1;
   PGTransactionStatusType t = PQtransactionStatus(c->conn);
   return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }

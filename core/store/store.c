@@ -479,6 +479,11 @@ const char *baton__store_plugin_errmsg(baton_store_t *s, int rc) {
   char *why = s->auth_plugin != NULL && baton__store_pg(s)
                   ? pg_plugin_sentence(s, rc)
                   : NULL;
+  /* The database gone (a lost connection, a disk error) is named, as the
+   * core's own failures name it (baton__store_fail_sqlite): which
+   * database to check. */
+  if (why == NULL && (rc & 0xff) == SQLITE_IOERR)
+    why = baton__asprintf("%s: %s", s->path, baton__sql_errmsg(s->sql));
   if (why == NULL)
     return baton__sql_errmsg(s->sql);
   free(s->err);

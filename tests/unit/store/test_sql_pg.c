@@ -445,11 +445,9 @@ static void test_in_transaction_follows_the_session(void **state) {
 
 /* ---- a lost connection --------------------------------------------------- */
 
-static void test_lost_connection_resets_once_then_works(void **state) {
-  db_t *d = *state;
-  baton__sql_stmt_t *kept = prep(d->c, "SELECT ?::int + 1");
-  baton__sql_bind_int64(kept, 1, 41);
-  baton__sql_stmt_t *write = prep(d->c, "CREATE TEMP TABLE lost_t (x int)");
+/* Ends d's session from another one, as an administrator or a restart
+ * would, and gives the client time to see its socket closed. */
+static void end_session(db_t *d) {
   baton__sql_stmt_t *pid = prep(d->c, "SELECT pg_backend_pid()");
   assert_int_equal(baton__sql_step(pid), SQLITE_ROW);
   char sql[96];
@@ -458,6 +456,14 @@ static void test_lost_connection_resets_once_then_works(void **state) {
   baton__sql_finalize(pid);
   admin(d->url, sql);
   usleep(100 * 1000);
+}
+
+static void test_lost_connection_resets_once_then_works(void **state) {
+  db_t *d = *state;
+  baton__sql_stmt_t *kept = prep(d->c, "SELECT ?::int + 1");
+  baton__sql_bind_int64(kept, 1, 41);
+  baton__sql_stmt_t *write = prep(d->c, "CREATE TEMP TABLE lost_t (x int)");
+  end_session(d);
   /* A write that finds it gone fails and says so (it is not tried again:
    * it might have committed before the answer was lost)... */
   assert_int_equal(baton__sql_step(write), SQLITE_IOERR);
@@ -486,6 +492,45 @@ static void test_a_read_on_a_lost_session_is_tried_again(void **state) {
   assert_int_equal(baton__sql_step(pid), SQLITE_ROW);
   assert_true(baton__sql_column_int64(pid, 0) != before);
   baton__sql_finalize(pid);
+}
+
+/* Inside a transaction a lost session is not replaced behind its owner's
+ * back: the server rolled the transaction back, and the rest of it on a
+ * new session would commit statement by statement. Every call fails until
+ * the owner ends it; ROLLBACK succeeds (nothing is left to undo), COMMIT
+ * fails; then the next call reconnects. */
+static void test_a_session_lost_in_a_transaction_holds_until_it_ends(
+    void **state) {
+  db_t *d = *state;
+  for (int commit = 0; commit < 2; commit++) {
+    exec_ok(d->c, "BEGIN");
+    end_session(d);
+    assert_int_equal(step_once(d->c, "SELECT 1"), SQLITE_IOERR);
+    assert_non_null(strstr(baton__sql_errmsg(d->c), "lost the connection"));
+    assert_true(baton__sql_in_transaction(d->c));
+    /* a read, a write, a savepoint: none runs on a new session */
+    assert_int_equal(step_once(d->c, "SELECT 2"), SQLITE_IOERR);
+    assert_non_null(strstr(baton__sql_errmsg(d->c), "in the middle of a "
+                                                    "transaction"));
+    assert_int_equal(baton__sql_exec(d->c, "CREATE TABLE t_after (x int)"),
+                     SQLITE_IOERR);
+    assert_int_equal(baton__sql_exec(d->c, "ROLLBACK TO SAVEPOINT s"),
+                     SQLITE_IOERR);
+    assert_true(baton__sql_in_transaction(d->c));
+    assert_int_equal(baton__sql_exec(d->c, commit ? "COMMIT" : "ROLLBACK"),
+                     commit ? SQLITE_IOERR : SQLITE_OK);
+    assert_false(baton__sql_in_transaction(d->c));
+    assert_int_equal(step_once(d->c, "SELECT 1"), SQLITE_ROW);
+    assert_int_equal(
+        step_once(d->c, "SELECT count(*) FROM pg_tables WHERE tablename = "
+                        "'t_after'"),
+        SQLITE_ROW);
+  }
+  baton__sql_stmt_t *n =
+      prep(d->c, "SELECT count(*) FROM pg_tables WHERE tablename = 't_after'");
+  assert_int_equal(baton__sql_step(n), SQLITE_ROW);
+  assert_int_equal(baton__sql_column_int64(n, 0), 0);
+  baton__sql_finalize(n);
 }
 
 /* ---- bounds (baton__sql_set_limits) and COPY ---------------------------- */
@@ -654,6 +699,7 @@ int main(void) {
       T(test_in_transaction_follows_the_session),
       T(test_lost_connection_resets_once_then_works),
       T(test_a_read_on_a_lost_session_is_tried_again),
+      T(test_a_session_lost_in_a_transaction_holds_until_it_ends),
       T(test_bounded_rows_read_the_same),
       T(test_a_value_past_the_bound_is_toobig),
       T(test_a_parameter_past_the_bound_is_toobig),
