@@ -13,35 +13,110 @@ done
 FX="$BATON_SOURCE_DIR/tests/fixtures/schools"
 expect_status 0 baton people import "$FX/district.csv"
 expect_status 0 baton groups import "$FX/groups.csv"
+printf 'id,name,role,subjects,grades,school\nW1,Wes Yale,teacher,maths,7,West\n' >west.csv
+expect_status 0 baton people import west.csv
 serve_start
-# N3 coordinates South; then South's staff all leave (inactive).
-sign_in N3 coordinator sjar
-expect_status 0 baton users role N3 coordinator --school South
-printf 'id,name,role,subjects,grades,school,active\nS1,Sara Ulm,head,maths,9,South,0\nS2,Theo Vance,teacher,maths,9,South,0\nS3,Uma West,teacher,science,10,South,0\nS4,Vic Xu,teacher,english,9,South,0\n' >gone.csv
+sign_in N1 coordinator njar
+sign_in S1 coordinator sjar
+sign_in D1 district djar
+# N3 coordinates West; then West's one teacher leaves (inactive).
+sign_in N3 coordinator wjar
+expect_status 0 baton users role N3 coordinator --school West
+printf 'id,name,role,subjects,grades,school,active\nW1,Wes Yale,teacher,maths,7,West,0\n' >gone.csv
 expect_status 0 baton people import gone.csv --update
+csrf_of() { curl -s -b "$1" "${URL}api/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"] or "")'; }
+NCSRF=$(csrf_of njar)
+SCSRF=$(csrf_of sjar)
+WCSRF=$(csrf_of wjar)
+# form JAR CSRF CMD ARGS-JSON: a signed-in person runs a command from its form.
+form() {
+  get "/api/run/$3" -X POST -b "$1" -H "X-CSRF-Token: $2" -H "Content-Type: application/json" \
+    --data-binary "{\"args\": $4}"
+}
 
 test_case "equity of a school with nobody active: an empty picture saying so and what to do, on the command line"
-expect_status 0 baton --json equity report --school South
-expect_json_true out 'd["school"] == "South" and d["figures"]["people"] == 0 and d["top"] == [] and d["none"] == []'
-expect_status 0 baton equity report --school South
-expect_contains 'Nobody active is in the staff list of South yet' out
+expect_status 0 baton --json equity report --school West
+expect_json_true out 'd["school"] == "West" and d["figures"]["people"] == 0 and d["top"] == [] and d["none"] == []'
+expect_status 0 baton equity report --school West
+expect_contains 'Nobody active is in the staff list of West yet' out
 expect_contains 'baton people import' out
-expect_status 1 baton equity report --school Suoth
+expect_status 1 baton equity report --school Wset
 expect_contains 'nobody is of that school' err
 
 test_case "equity of a school with nobody active: the page and the notice answer an empty picture (was 500)"
-get /api/equity/page -b sjar
+get /api/equity/page -b wjar
 expect_code 200
-expect_contains 'Nobody active is in the staff list of South yet' body
+expect_contains 'Nobody active is in the staff list of West yet' body
 expect_not_contains 'Nora Quinn' body
-get /api/equity/notices -b sjar
+get /api/equity/notices -b wjar
 expect_code 200
 expect_json_true body 'd["notices"] == []'
-SCSRF=$(curl -s -b sjar "${URL}api/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"] or "")')
-get /api/run/equity/report -X POST -b sjar -H "X-CSRF-Token: $SCSRF" -H "Content-Type: application/json" \
-  --data-binary '{"args": {}}'
+form wjar "$WCSRF" equity/report '{}'
 expect_code 200
-expect_contains 'Nobody active is in the staff list' body
+expect_contains 'Nobody active is in the staff list of West yet' body
+
+test_case "attack: a need North's coordinator records is North's: South's page, gaps and list never show it"
+form njar "$NCSRF" expertise/needs '{"action": "add", "tag": "oracy", "why": "North secret plan"}'
+expect_code 200
+form sjar "$SCSRF" expertise/gaps '{}'
+expect_code 200
+expect_not_contains 'oracy' body
+form sjar "$SCSRF" expertise/needs '{}'
+expect_not_contains 'oracy' body
+get /api/expertise/page -b sjar
+expect_code 200
+expect_not_contains 'oracy' body
+expect_not_contains 'North secret plan' body
+get /api/expertise/page -b njar
+expect_contains 'oracy' body
+form njar "$NCSRF" expertise/gaps '{}'
+expect_contains 'oracy' body
+
+test_case "attack: South's coordinator can neither remove North's need nor record one for North"
+form sjar "$SCSRF" expertise/needs '{"action": "remove", "tag": "oracy"}'
+expect_contains "not in the needs list of South" body
+expect_not_contains 'North' body
+form sjar "$SCSRF" expertise/needs '{"action": "add", "tag": "literacy", "school": "North"}'
+expect_contains 'you record the needs of South only' body
+expect_status 0 baton --json expertise needs
+expect_json_true out '[(g["tag"], g["school"]) for g in d] == [("oracy", "North")]'
+
+test_case "a need of the district (the command line, no --school) is every school's; --school names one; the district sees all"
+expect_status 0 baton expertise needs add numeracy
+expect_status 0 baton expertise needs add questioning --school South
+expect_status 1 baton expertise needs add questioning --school Suoth
+expect_contains '--school Suoth: nobody active is of that school' err
+form sjar "$SCSRF" expertise/needs '{}'
+expect_contains 'numeracy' body
+expect_contains 'questioning' body
+form njar "$NCSRF" expertise/needs '{}'
+expect_contains 'numeracy' body
+expect_not_contains 'questioning' body
+get /api/expertise/page -b djar
+expect_contains 'oracy (North)' body
+expect_contains 'questioning (South)' body
+expect_status 0 baton --json expertise gaps
+expect_json_true out 'sorted((g["tag"], g["school"]) for g in d) == [("numeracy", ""), ("oracy", "North"), ("questioning", "South")]'
+expect_status 1 baton expertise needs remove questioning
+expect_contains 'it is listed for South' err
+expect_status 0 baton expertise needs remove questioning --school South
+
+test_case "a database from before needs had a school: its needs are the district's, kept, and every school sees them"
+if on_postgres; then
+  pass "(the old table is made with the sqlite3 program: SQLite only; PostgreSQL runs the same migration step)"
+else
+  OLD=$(new_db old)
+  expect_status 0 baton --db "$OLD" people import "$FX/district.csv"
+  expect_status 0 baton --db "$OLD" expertise needs
+  # back to the plugin's first step, with one need in the old table
+  sqlite3 "$OLD" "DROP TABLE expertise_school_needs; DELETE FROM schema_version WHERE component = 'plugin/expertise' AND version = 2;
+    CREATE TABLE expertise_needs (tag TEXT PRIMARY KEY, why TEXT, initiative TEXT, added TEXT NOT NULL);
+    INSERT INTO expertise_needs VALUES ('literacy', 'from last year', NULL, '2025-06-01');"
+  expect_status 0 baton --db "$OLD" --json expertise needs
+  expect_json_true out '[(g["tag"], g["school"], g["why"]) for g in d] == [("literacy", "", "from last year")]'
+  expect_status 0 sqlite3 "$OLD" "SELECT count(*) FROM sqlite_master WHERE name = 'expertise_needs'"
+  expect_contains '0' out
+fi
 stop_bg 2>/dev/null || interrupt_bg
 
 finish
