@@ -274,7 +274,7 @@ end
 local function need_columns(rows, list, columns)
   for _, g in ipairs(list) do
     if (g.school or "") ~= "" then
-      for j, r in ipairs(rows) do r.school = list[j].school ~= "" and list[j].school or "(district)" end
+      for j, r in ipairs(rows) do r.school = list[j].school or "(district)" end
       table.insert(columns, 2, "school")
       return columns
     end
