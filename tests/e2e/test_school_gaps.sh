@@ -117,6 +117,44 @@ else
   expect_status 0 sqlite3 "$OLD" "SELECT count(*) FROM sqlite_master WHERE name = 'expertise_needs'"
   expect_contains '0' out
 fi
+
+test_case "a mentoring pair across two schools: each school's coordinator sees it, the other school's person by name only"
+printf 'group,kind,person_id,role_in_group\nmentees,cohort,N2,\nmentees,cohort,S3,\nmentors,cohort,N4,\nmentors,cohort,S2,\n' >cohort.csv
+expect_status 0 baton groups import cohort.csv
+expect_status 0 baton --json mentor match --across-schools --save
+expect_json_true out 'sorted((p["mentee"], p["mentor"]) for p in d["pairs"]) == [("N2", "S2"), ("S3", "N4")]'
+PAIRS='[("N2 Omar Reyes", "S2 Theo Vance"), ("S3 Uma West", "N4 Raj Tamm")]'
+for jar in njar sjar djar; do
+  get /api/mentoring/pairs -b $jar
+  expect_code 200
+  expect_json_true body "sorted((p['mentee'], p['mentor']) for p in d) == $PAIRS"
+  expect_json_true body 'all(sorted(p) == ["mentee", "mentor", "pair", "reasons", "score", "started", "status", "ended"] or set(p) <= {"pair", "mentee", "mentor", "score", "started", "ended", "status", "reasons"} for p in d)'
+done
+get /api/mentoring/page -b njar
+expect_contains 'Theo Vance' body
+expect_not_contains 'Sara Ulm' body
+expect_not_contains 'Vic Xu' body
+test_case "a pair across two schools: the mentor's school counts the mentoring (leadership), the other does not"
+get /api/mentoring/leadership -b njar
+expect_json_true body '[r["person"] for r in d["roles"]] == ["N4"]'
+get /api/mentoring/leadership -b sjar
+expect_json_true body '[r["person"] for r in d["roles"]] == ["S2"]'
+get /api/mentoring/leadership -b djar
+expect_json_true body 'sorted(r["person"] for r in d["roles"]) == ["N4", "S2"]'
+test_case "a pair across two schools: mentor mine from a form names the other school's person"
+form sjar "$SCSRF" mentor/mine '{"person": "S2"}'
+expect_contains 'N2 Omar Reyes' body
+
+test_case "a network rota (a group of two schools): each school sees it with the other school's turns by name"
+expect_status 0 baton rota plan --group network --dates 2030-02-04,2030-02-11 --roles chair --save
+get /api/rotation/plans -b njar
+expect_json_true body '[(t["person"], t["name"]) for t in d["network"]] == [("N1", "Nora Quinn"), ("S1", "Sara Ulm")]'
+get /api/rotation/plans -b sjar
+expect_json_true body '[(t["person"], t["name"]) for t in d["network"]] == [("N1", "Nora Quinn"), ("S1", "Sara Ulm")]'
+expect_not_contains 'north-maths' body
+get /api/rotation/page -b njar
+expect_contains 'S1 Sara Ulm' body
+expect_not_contains 'south-maths' body
 stop_bg 2>/dev/null || interrupt_bg
 
 finish
