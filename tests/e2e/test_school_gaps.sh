@@ -145,6 +145,20 @@ test_case "a pair across two schools: mentor mine from a form names the other sc
 form sjar "$SCSRF" mentor/mine '{"person": "S2"}'
 expect_contains 'N2 Omar Reyes' body
 
+test_case "attack: a school's rematch never gives a mentor a place a mentee of another school holds"
+printf 'group,kind,person_id,role_in_group\nmentees,cohort,S4,\nmentees,cohort,N3,\n' >more.csv
+expect_status 0 baton groups import more.csv
+# S2 (capacity 1) mentors N2 of North; N4 mentors S3 of South.
+form sjar "$SCSRF" mentor/rematch '{"save": true}'
+expect_code 200
+expect_not_contains '"mentor":"S2"' body
+expect_contains "S2's place is taken by a mentee of another school (N2)" body
+form njar "$NCSRF" mentor/rematch '{"save": true}'
+expect_code 200
+expect_not_contains '"mentor":"N4"' body
+expect_contains "N4's place is taken by a mentee of another school (S3)" body
+expect_status 0 baton --json mentor list --active
+expect_json_true out 'sorted((p["mentee"].split()[0], p["mentor"].split()[0]) for p in d) == [("N2", "S2"), ("S3", "N4")]'
 test_case "a network rota (a group of two schools): each school sees it with the other school's turns by name"
 expect_status 0 baton rota plan --group network --dates 2030-02-04,2030-02-11 --roles chair --save
 get /api/rotation/plans -b njar
