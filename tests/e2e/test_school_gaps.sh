@@ -6,7 +6,7 @@
 # failed on the code before its fix. Runs on PostgreSQL too (tests/pg/
 # e2e.txt): no SQL of its own.
 . "$BATON_SOURCE_DIR/tests/e2e/lib.sh"
-use_only_plugins forms
+use_only_plugins forms schoolhooks
 for p in mentoring equity expertise kotter rotation; do
   cp -R "$BATON_SOURCE_DIR/plugins/$p" "$PLUGINS/"
 done
@@ -169,6 +169,24 @@ expect_not_contains 'north-maths' body
 get /api/rotation/page -b njar
 expect_contains 'S1 Sara Ulm' body
 expect_not_contains 'south-maths' body
+
+test_case "attack: a hook of an event logged by North's form sees North only; from the command line, every school"
+form njar "$NCSRF" hooked/note '{}'
+expect_code 200
+form njar "$NCSRF" hooked/later '{}'
+expect_code 200
+expect_status 0 baton hooked note
+for _ in $(seq 50); do
+  baton --json hooked show >/dev/null 2>&1 || true
+  grep -q '"timer"' out && break
+  sleep 0.1
+done
+expect_status 0 baton --json hooked show
+expect_json_true out '[(r["what"], r["school"]) for r in d if r["what"] == "hook of hooked.note"] == [("hook of hooked.note", "North"), ("hook of hooked.note", "(every school)")]'
+expect_json_true out '[r["people"] for r in d if r["what"] == "hook of hooked.note"][0] == "N1 N2 N3 N4"'
+expect_json_true out 'len([r["people"] for r in d if r["what"] == "hook of hooked.note"][1].split()) == 9'
+test_case "a timer made by North's form sees North only (it keeps the reach of the code that made it)"
+expect_json_true out '[(r["school"], r["people"]) for r in d if r["what"] == "timer"] == [("North", "N1 N2 N3 N4")]'
 stop_bg 2>/dev/null || interrupt_bg
 
 finish
