@@ -109,7 +109,7 @@ else
   expect_status 0 baton --db "$OLD" people import "$FX/district.csv"
   expect_status 0 baton --db "$OLD" expertise needs
   # back to the plugin's first step, with one need in the old table
-  sqlite3 "$OLD" "DROP TABLE expertise_school_needs; DELETE FROM schema_version WHERE component = 'plugin/expertise' AND version = 2;
+  expect_status 0 sqlite3 "$OLD" "DROP TABLE expertise_school_needs; DELETE FROM schema_version WHERE component = 'plugin/expertise' AND version = 2;
     CREATE TABLE expertise_needs (tag TEXT PRIMARY KEY, why TEXT, initiative TEXT, added TEXT NOT NULL);
     INSERT INTO expertise_needs VALUES ('literacy', 'from last year', NULL, '2025-06-01');"
   expect_status 0 baton --db "$OLD" --json expertise needs
