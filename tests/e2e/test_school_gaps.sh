@@ -187,6 +187,14 @@ expect_json_true out '[r["people"] for r in d if r["what"] == "hook of hooked.no
 expect_json_true out 'len([r["people"] for r in d if r["what"] == "hook of hooked.note"][1].split()) == 9'
 test_case "a timer made by North's form sees North only (it keeps the reach of the code that made it)"
 expect_json_true out '[(r["school"], r["people"]) for r in d if r["what"] == "timer"] == [("North", "N1 N2 N3 N4")]'
+
+test_case "attack: baton.people.names gives another school's person's name and nothing else; bad ids are refused"
+form njar "$NCSRF" hooked/names '{}'
+expect_code 200
+expect_contains 'names N1=Nora Quinn S1=Sara Ulm (school North)' body
+expect_contains 'found false' body
+expect_contains 'baton.people.names: ids must be a list of people' body
+expect_contains "ids[2] must be a person's id (a string), not a table" body
 stop_bg 2>/dev/null || interrupt_bg
 
 finish
