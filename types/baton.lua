@@ -613,6 +613,13 @@ function baton.people.get(id) end
 ---@return string? code
 function baton.people.get_many(ids) end
 
+--- the names of these people, of any school
+---@param ids string[]  people's ids; numbers are taken as their text
+---@return table<string, string>|nil names
+---@return string? err
+---@return string? code
+function baton.people.names(ids) end
+
 --- the school the running code sees
 ---@return string|nil school  nil: every school
 function baton.people.school() end

@@ -309,10 +309,12 @@ static int l_people_get(lua_State *L) {
   return 1;
 }
 
-/* baton.people.get_many(ids) -> {[id] = person, ...}: the people of
- * those ids, active or not, in one query; ids not found are absent. */
-static int l_people_get_many(lua_State *L) {
-  const char *fn = "baton.people.get_many";
+/* The people of the ids at 1, active or not, in one query, keyed by id:
+ * of the school seen, whole people (baton.people.get_many); with
+ * names_only, of any school, each as their name only (baton.people.names:
+ * a row naming two schools names the other school's person, and says
+ * nothing more of them). */
+static int people_by_ids(lua_State *L, const char *fn, int names_only) {
   if (lua_type(L, 1) != LUA_TTABLE)
     return luaL_error(L,
                       "%s: ids must be a list of people's ids "
@@ -356,18 +358,35 @@ static int l_people_get_many(lua_State *L) {
   if (err != 0)
     return push_fail(L, err, baton_store_last_error(s));
   /* The array of people, keyed by id instead. */
-  const char *school = scope_of(L);
+  const char *school = names_only ? NULL : scope_of(L);
   if (school != NULL && keep_school(L, s, school) != 0)
     return 3;
   lua_Integer found = (lua_Integer)lua_rawlen(L, -1);
   lua_createtable(L, 0, (int)(found < 1 << 20 ? found : 1 << 20));
   for (lua_Integer i = 1; i <= found; i++) {
-    lua_rawgeti(L, -2, i);
-    lua_getfield(L, -1, "id");
-    lua_insert(L, -2);
+    lua_rawgeti(L, -2, i);     /* [people, byid, person] */
+    lua_getfield(L, -1, "id"); /* [people, byid, person, id] */
+    lua_insert(L, -2);         /* [people, byid, id, person] */
+    if (names_only) {
+      lua_getfield(L, -1, "name"); /* [people, byid, id, person, name] */
+      lua_replace(L, -2);          /* [people, byid, id, name] */
+    }
     lua_rawset(L, -3);
   }
   return 1;
+}
+
+/* baton.people.get_many(ids) -> {[id] = person, ...}: the people of
+ * those ids (of the school seen), active or not; ids not found are
+ * absent. */
+static int l_people_get_many(lua_State *L) {
+  return people_by_ids(L, "baton.people.get_many", 0);
+}
+
+/* baton.people.names(ids) -> {[id] = name, ...}: the names of the people
+ * of those ids, of any school; ids not found are absent. */
+static int l_people_names(lua_State *L) {
+  return people_by_ids(L, "baton.people.names", 1);
 }
 
 /* baton.people.school() -> the school the running code sees (a route
@@ -1582,13 +1601,11 @@ static void set_funcs(lua_State *L, const char *name, const luaL_Reg *fns) {
 
 void baton__lua_open_store(lua_State *L, baton_plugin_t *p) {
   (void)p;
-  static const luaL_Reg people[] = {{"find", l_people_find},
-                                    {"get", l_people_get},
-                                    {"get_many", l_people_get_many},
-                                    {"school", l_people_school},
-                                    {"keep", l_people_keep},
-                                    {"import", l_people_import},
-                                    {NULL, NULL}};
+  static const luaL_Reg people[] = {
+      {"find", l_people_find},         {"get", l_people_get},
+      {"get_many", l_people_get_many}, {"names", l_people_names},
+      {"school", l_people_school},     {"keep", l_people_keep},
+      {"import", l_people_import},     {NULL, NULL}};
   static const luaL_Reg groups[] = {{"members", l_groups_members},
                                     {"list", l_groups_list},
                                     {"import", l_groups_import},

@@ -22,8 +22,9 @@
 typedef struct {
   long long id;
   char *kind;
-  int depth;   /* of the code that logged it */
-  char *actor; /* whom that code acted for (its hooks act for them too) */
+  int depth;    /* of the code that logged it */
+  char *actor;  /* whom that code acted for (its hooks act for them too) */
+  char *school; /* the school it saw, or NULL (its hooks see it too) */
 } pending_t;
 
 struct baton_hooks_s {
@@ -66,12 +67,15 @@ static void run_pending(uv_timer_t *timer) {
         free(msg);
         continue;
       }
-      h->next_actor = v[e].actor; /* the hooks' tasks act for them too */
+      h->next_actor = v[e].actor;   /* the hooks' tasks act for them too */
+      h->next_school = v[e].school; /* ... and see the school they saw */
       h->bindings->deliver(q, v[e].id, v[e].kind, v[e].depth + 1);
       h->next_actor = NULL;
+      h->next_school = NULL;
     }
     free(v[e].kind);
     free(v[e].actor);
+    free(v[e].school);
   }
   free(v);
 }
@@ -108,12 +112,16 @@ void baton__hooks_logged(lua_State *L, long long id, const char *kind) {
   }
   if (BATON_GROW(k->v, k->n, k->cap, 8) != 0)
     goto oom;
-  const char *actor = baton__reach_actor(baton__reach_now(L));
-  k->v[k->n].actor = NULL;
+  const baton_reach_t *now = baton__reach_now(L);
+  const char *actor = baton__reach_actor(now);
+  const char *school = baton__reach_school(now);
+  k->v[k->n].actor = k->v[k->n].school = NULL;
   if ((k->v[k->n].kind = baton__strdup(kind)) == NULL)
     goto oom;
-  if (actor && (k->v[k->n].actor = baton__strdup(actor)) == NULL) {
+  if ((actor && (k->v[k->n].actor = baton__strdup(actor)) == NULL) ||
+      (school && (k->v[k->n].school = baton__strdup(school)) == NULL)) {
     free(k->v[k->n].kind);
+    free(k->v[k->n].actor);
     goto oom;
   }
   k->v[k->n].id = id;
@@ -140,6 +148,7 @@ void baton__hooks_free(baton_host_t *h) {
   for (size_t i = 0; i < k->n; i++) {
     free(k->v[i].kind);
     free(k->v[i].actor);
+    free(k->v[i].school);
   }
   free(k->v);
   k->v = NULL;

@@ -150,7 +150,9 @@ struct baton_host_s {
    * without a reach of its own (baton__task_start) acts for them. */
   const char *next_actor;
   /* The school the next command baton__host_start_command starts is
-   * limited to (baton__reach_set_school), or NULL; taken as next_actor. */
+   * limited to (baton__reach_set_school), or NULL; taken as next_actor,
+   * and set by hooks.c as next_actor is: a hook sees the school the code
+   * that logged its event saw. */
   const char *next_school;
   /* The newest captured run still going (capture.c), or NULL. */
   struct baton_capture_s *capture;

@@ -217,8 +217,12 @@ int baton__task_start_within(baton_plugin_t *p, int nargs, const char *what,
   h->next_reach = NULL;
   if (reach == NULL) {
     reach = baton__reach_new(p, h->running ? h->running->reach : NULL);
-    /* A hook's task acts for whom the code that logged its event did. */
-    if (reach != NULL && baton__reach_set_actor(reach, h->next_actor) != 0) {
+    /* A hook's task acts for whom the code that logged its event did,
+     * and sees the school that code saw (a form run by a coordinator of
+     * one school: its hooks read that school's people only). */
+    if (reach != NULL &&
+        (baton__reach_set_actor(reach, h->next_actor) != 0 ||
+         baton__reach_set_school(reach, h->next_school) != 0)) {
       baton__reach_unref(reach);
       reach = NULL;
     }

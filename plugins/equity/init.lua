@@ -77,16 +77,21 @@ local function report(term, top, history, school)
   if school then
     of = gather.schools_of()
     all = gather.of_school(all, school, of)
-    if #all.people == 0 then
-      local names, seen = {}, {}
-      for _, s in pairs(of) do
-        if not seen[s] then
-          seen[s] = true
-          names[#names + 1] = s == "" and "(no school)" or s
-        end
+    -- A school whose people all left (or the school of a coordinator
+    -- whose staff list is not in yet) is an empty picture that says so;
+    -- a name nobody was ever of is a mistake.
+    local known = school == baton.people.school()
+    local names, seen = {}, {}
+    for _, s in pairs(of) do
+      known = known or s == school
+      if not seen[s] then
+        seen[s] = true
+        names[#names + 1] = s == "" and "(no school)" or s
       end
+    end
+    if not known then
       table.sort(names)
-      fail("--school %s: nobody active is of that school; the schools are %s (`baton schools list`)", school,
+      fail("--school %s: nobody is of that school; the schools are %s (`baton schools list`)", school,
         table.concat(names, ", "))
     end
   end
@@ -119,7 +124,8 @@ local function report(term, top, history, school)
     none[#none + 1] = { id = p.id, name = p.name, department = p.department, staff_role = p.role }
   end
   return {
-    period = period, school = school, figures = pic.figures, threshold = baton.settings.get("threshold"),
+    period = period, school = school, figures = pic.figures,
+    summary = page.summary(pic.figures, school or baton.people.school()), threshold = baton.settings.get("threshold"),
     practices = practices, roles = pic.roles, departments = pic.departments, top = listed, none = none,
     outside = pic.outside, people = pic.people,
     terms = history and terms_before(period, pic.figures, school, of) or {},
@@ -164,7 +170,7 @@ local function show(r)
   local f = r.figures
   baton.print(("Spread of leadership%s, %s (%s to %s)"):format(r.school and (" in " .. r.school) or "",
     r.period.name, r.period.from, r.period.to))
-  baton.print("  " .. page.summary(f))
+  baton.print("  " .. r.summary)
   baton.print(("  %d people hold none; concentration index (Gini) %.2f: 0 when everyone holds the same, "
     .. "1 when one person holds all (the overview warns above %.2f)"):format(f.none, f.gini, r.threshold))
   baton.print("")

@@ -26,8 +26,14 @@ end
 local function pct(x) return ("%d%%"):format(math.floor(x * 100 + 0.5)) end
 M.pct = pct
 
---- One line saying how concentrated leadership is.
-function M.summary(f)
+--- One line saying how concentrated leadership is (`school`: the school
+--- the picture is of, to name when it has nobody yet).
+function M.summary(f, school)
+  if f.people == 0 then
+    return ("Nobody active is in the staff list%s yet, so there is no spread to show: import it, with a "
+      .. "school column in a district (`baton people import staff.csv`), and the picture fills in as people "
+      .. "take on roles."):format((school or "") ~= "" and (" of " .. school) or "")
+  end
   if f.held == 0 then return "Nobody holds a leadership role yet." end
   return ("%d of %d people hold at least one leadership role; the top 10%% (%d %s) hold %s of the %s "
     .. "roles held; concentration index %.2f."):format(f.holders, f.people, f.top_people,
@@ -54,7 +60,7 @@ function M.blocks(r, coordinator)
         note = ("Gini: 0 even, 1 one person holds all; warning above %.2f"):format(r.threshold) },
     } },
     { view = "text", title = r.period.name .. " (" .. r.period.from .. " to " .. r.period.to .. ")",
-      text = M.summary(f) },
+      text = r.summary },
   }
   local dept_rows = {}
   for _, d in ipairs(r.departments) do
@@ -119,7 +125,7 @@ td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}</style></head><bo
 <h2>Term over term</h2>{{{terms}}}<h2>How each practice was counted</h2><ul>{{{practices}}}</ul>
 </body></html>
 ]], {
-    period = r.period.name, from = r.period.from, to = r.period.to, summary = M.summary(r.figures),
+    period = r.period.name, from = r.period.from, to = r.period.to, summary = r.summary,
     roles = html_table(M.columns.roles, r.roles),
     departments = html_table(M.columns.departments, r.departments),
     top = html_table(M.columns.top, r.top),

@@ -269,6 +269,19 @@ local function initiatives()
   return by
 end
 
+-- The columns of a table of needs: with "school" when a need is of one
+-- (a district database).
+local function need_columns(rows, list, columns)
+  for _, g in ipairs(list) do
+    if (g.school or "") ~= "" then
+      for j, r in ipairs(rows) do r.school = list[j].school or "(district)" end
+      table.insert(columns, 2, "school")
+      return columns
+    end
+  end
+  return columns
+end
+
 local function gaps()
   store.ready(true)
   local needs = store.needs()
@@ -294,11 +307,29 @@ function M.gaps()
       rows[k] = { need = g.tag, state = g.state, holders = g.holders,
         ["for"] = g.initiative_title or g.initiative or g.why or "", best = g.best or "" }
     end
-    baton.ui.table(rows, { "need", "state", "holders", "best", "for" })
+    baton.ui.table(rows, need_columns(rows, l, { "need", "state", "holders", "best", "for" }))
   end)
 end
 
 -- expertise needs / vocab (the coordinator's) -------------------------------------------
+
+-- The school a need is added to or removed from: the school the running
+-- code sees (a coordinator's form), else --school, else '' (the
+-- district's: every school sees it).
+local function need_school(args)
+  local seen = baton.people.school()
+  if seen then
+    if args.school and args.school ~= seen then
+      fail("--school %s: you record the needs of %s only (a district account records any school's)", args.school,
+        seen == "" and "your school" or seen)
+    end
+    return seen
+  end
+  if args.school and #baton.people.find { school = args.school, active = true } == 0 then
+    fail("--school %s: nobody active is of that school; `baton schools list` shows the schools", args.school)
+  end
+  return args.school or ""
+end
 
 function M.needs(args)
   store.ready()
@@ -306,6 +337,7 @@ function M.needs(args)
     baton.usage_error(("%s needs a TAG: baton expertise needs %s 'formative assessment'"):format(args.action,
       args.action))
   end
+  local school = args.action ~= "list" and need_school(args) or nil
   if args.action == "add" then
     local tag = resolve_all({ args.tag }, args.free, "expertise needs add")[1]
     local initiative = args.initiative
@@ -330,13 +362,20 @@ function M.needs(args)
       end
       initiative = tostring(i.id)
     end
-    store.add_need(tag, args.why, initiative)
-    baton.events.log { kind = "expertise.need", subject = tag, data = { tag = tag, initiative = initiative } }
+    store.add_need(school, tag, args.why, initiative)
+    baton.events.log { kind = "expertise.need", subject = tag,
+      data = { tag = tag, initiative = initiative, school = school ~= "" and school or nil } }
   elseif args.action == "remove" then
     local tag = vocab.normal(args.tag)
     local v = store.vocabulary()
     tag = v.synonyms[tag] or tag
-    if not store.remove_need(tag) then fail("'%s' is not in the needs list; `baton expertise needs` shows it", tag) end
+    if not store.remove_need(school, tag) then
+      local others = store.need_schools(tag)
+      for i, o in ipairs(others) do others[i] = o == "" and "the district (no --school)" or o end
+      fail("'%s' is not in the needs list%s; %s", tag, school ~= "" and (" of " .. school) or " of the district",
+        #others > 0 and ("it is listed for " .. table.concat(others, ", ") .. " (`baton expertise needs` shows them)")
+          or "`baton expertise needs` shows it")
+    end
   end
   local list = gaps()
   baton.output(list, function(l)
@@ -346,7 +385,7 @@ function M.needs(args)
       rows[k] = { need = g.tag, ["for"] = g.initiative_title or g.initiative or "", why = g.why or "",
         state = g.state }
     end
-    baton.ui.table(rows, { "need", "for", "why", "state" })
+    baton.ui.table(rows, need_columns(rows, l, { "need", "for", "why", "state" }))
   end)
 end
 
@@ -453,7 +492,8 @@ local function page_route()
   local all = store.everything(evidence.read)
   local tags = rank.tags(all)
   local list = gaps()
-  return page.blocks { tags = tags, pockets = rank.pockets(all, tags), gaps = list, wanted = rank.wanted(all) }
+  return page.blocks { tags = tags, pockets = rank.pockets(all, tags), gaps = list, wanted = rank.wanted(all),
+    all_schools = baton.people.school() == nil }
 end
 
 local function helpers_route(req)

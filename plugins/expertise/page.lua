@@ -52,7 +52,8 @@ function M.blocks(v)
   end
   local needs = {}
   for _, g in ipairs(v.gaps) do
-    needs[#needs + 1] = { need = g.tag, state = g.state, holders = g.holders,
+    -- one school's need is named with its school when the page shows every school's
+    needs[#needs + 1] = { need = (g.school or "") ~= "" and v.all_schools and (g.tag .. " (" .. g.school .. ")") or g.tag, state = g.state, holders = g.holders,
       ["for"] = g.initiative_title or g.initiative or g.why or "" }
   end
 

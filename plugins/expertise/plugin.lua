@@ -104,6 +104,8 @@ return {
         { "tag", optional = true, metavar = "TAG", help = "the expertise needed" },
         { "--why", metavar = "TEXT", help = "with add: what it is needed for" },
         { "--initiative", metavar = "ID", help = "with add: the change initiative that needs it (`baton change list`)" },
+        { "--school", metavar = "SCHOOL", help = "with add and remove, in a district database: the school that needs it "
+          .. "(default: yours when run from a page; on the command line, the district's, which every school sees)" },
         free,
       },
     },

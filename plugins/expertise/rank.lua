@@ -171,14 +171,15 @@ function M.gaps(all, needs, tags)
   for _, n in ipairs(needs) do
     local holders = tags[n.tag] or {}
     local best = holders[1]
-    out[#out + 1] = { tag = n.tag, why = n.why, initiative = n.initiative, holders = #holders,
+    out[#out + 1] = { tag = n.tag, school = (n.school or "") ~= "" and n.school or nil, why = n.why, initiative = n.initiative, holders = #holders,
       state = #holders == 0 and "nobody" or (#holders == 1 and "one person" or "held"),
       best = best and best.person or nil, best_level = best and best.level or nil,
       wanted_by = #(wanted[n.tag] or {}) }
   end
   table.sort(out, function(a, b)
     if order[a.state] ~= order[b.state] then return order[a.state] < order[b.state] end
-    return a.tag < b.tag
+    if a.tag ~= b.tag then return a.tag < b.tag end
+    return (a.school or "") < (b.school or "")
   end)
   return out
 end

@@ -45,6 +45,14 @@ function M.ready(read_only)
       CREATE TABLE expertise_endorsements (person_id TEXT NOT NULL, tag TEXT NOT NULL, by_id TEXT NOT NULL,
         at TEXT NOT NULL, PRIMARY KEY (person_id, tag, by_id), CHECK (person_id <> by_id));
       CREATE TABLE expertise_needs (tag TEXT PRIMARY KEY, why TEXT, initiative TEXT, added TEXT NOT NULL);]],
+    -- A need is one school's (issue 21): the school of whoever recorded
+    -- it. The needs recorded before are of no school (''): the district's,
+    -- seen by every school (docs/district.md, "Schools").
+    [[CREATE TABLE expertise_school_needs (school TEXT NOT NULL DEFAULT '', tag TEXT NOT NULL, why TEXT,
+        initiative TEXT, added TEXT NOT NULL, PRIMARY KEY (school, tag));
+      INSERT INTO expertise_school_needs (school, tag, why, initiative, added)
+        SELECT '', tag, why, initiative, added FROM expertise_needs;
+      DROP TABLE expertise_needs;]],
   })
   if not first("SELECT 1 AS x FROM expertise_terms LIMIT 1") then
     baton.store.transaction(function()
@@ -198,19 +206,39 @@ function M.evidence_events()
 end
 
 -- ---- the school's needs ----------------------------------------------------
+-- Each need is of one school (`school`, '' for a need of no school: the
+-- district's, recorded on the command line without --school or before
+-- needs had a school). Code that sees one school (baton.people.school())
+-- reads that school's needs and the district's; code that sees every
+-- school reads them all.
 
 function M.needs()
-  return q("SELECT tag, why, initiative, added FROM expertise_needs ORDER BY tag")
+  local school = baton.people.school()
+  if school then
+    return q("SELECT school, tag, why, initiative, added FROM expertise_school_needs WHERE school = ? OR school = '' "
+      .. "ORDER BY tag, school", school)
+  end
+  return q("SELECT school, tag, why, initiative, added FROM expertise_school_needs ORDER BY tag, school")
 end
 
-function M.add_need(tag, why, initiative)
-  exec([[INSERT INTO expertise_needs (tag, why, initiative, added) VALUES (?, ?, ?, ?)
-      ON CONFLICT (tag) DO UPDATE SET why = coalesce(excluded.why, expertise_needs.why),
-        initiative = coalesce(excluded.initiative, expertise_needs.initiative)]], tag, why, initiative, baton.today())
+--- The schools that list `tag` as a need, of those the running code sees.
+function M.need_schools(tag)
+  local out = {}
+  for _, r in ipairs(M.needs()) do
+    if r.tag == tag then out[#out + 1] = r.school end
+  end
+  return out
 end
 
-function M.remove_need(tag)
-  return exec("DELETE FROM expertise_needs WHERE tag = ?", tag) > 0
+function M.add_need(school, tag, why, initiative)
+  exec([[INSERT INTO expertise_school_needs (school, tag, why, initiative, added) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (school, tag) DO UPDATE SET why = coalesce(excluded.why, expertise_school_needs.why),
+        initiative = coalesce(excluded.initiative, expertise_school_needs.initiative)]], school, tag, why, initiative,
+    baton.today())
+end
+
+function M.remove_need(school, tag)
+  return exec("DELETE FROM expertise_school_needs WHERE school = ? AND tag = ?", school, tag) > 0
 end
 
 --- Everything the ranking reads: {strengths, wants, endorsements,

@@ -310,6 +310,7 @@ function M.build(args, keep)
   c.row_of, c.col_of = index(c.mentees), index(c.mentors)
   c.capacity = {}
   for j, mentor in ipairs(c.mentors) do c.capacity[j] = capacity_of(mentor, args.capacity) end
+  c.held_elsewhere = M.held_elsewhere(c)
 
   c.matrix = baton.assign.score {
     rows = c.mentees, cols = c.mentors, weights = c.weights, today = c.today,
@@ -391,7 +392,13 @@ function M.build(args, keep)
   end
   for _, k in ipairs(keep or {}) do
     local i, j = c.row_of[k.mentee], c.col_of[k.mentor]
-    if i and j and not c.pins[i] then pin(i, j, "active pair") end
+    if i and j and not c.pins[i] then
+      pin(i, j, "active pair")
+    elseif i and not j and not c.pins[i] then
+      -- kept with a mentor of another school (outside the cohort a
+      -- school sees): the mentee has a mentor, so takes no place here
+      for jj = 1, #c.mentors do m:forbid(i, jj) end
+    end
   end
   local used = {}
   for _, j in pairs(c.pins) do
@@ -401,6 +408,28 @@ function M.build(args, keep)
     end
   end
   return c
+end
+
+--- Run for one school (a form: baton.people.school()), the places its
+--- mentors hold for mentees of another school: a pair across schools is
+--- its mentee's school's (settings.active leaves it out here), yet it
+--- fills a place of the mentor. Takes them off c.capacity and returns
+--- {[j] = {mentee ids}}; nothing when the code sees every school (every
+--- pair is then among the active ones).
+function M.held_elsewhere(c)
+  local held = {}
+  if not baton.people.school() then return held end
+  local ours = {}
+  for _, p in ipairs(settings.active()) do ours[p.id] = true end
+  for _, p in ipairs(settings.shown(true)) do
+    local j = c.col_of[p.mentor]
+    if j and not ours[p.id] then
+      held[j] = held[j] or {}
+      table.insert(held[j], p.mentee)
+      c.capacity[j] = math.max(0, c.capacity[j] - 1)
+    end
+  end
+  return held
 end
 
 --- The shared expertise need, a score of mentoring's own in Lua: for each
@@ -513,6 +542,11 @@ function M.forbidden_why(c, i, j)
   end
   local why, kind = school_why(c, mentee, mentor)
   if why then return why, kind end
+  local held = c.held_elsewhere[j]
+  if c.capacity[j] == 0 and held then
+    return ("%s's place%s taken by %s of another school (%s)"):format(mentor.id, #held == 1 and " is" or "s are",
+      #held == 1 and "a mentee" or "mentees", table.concat(held, ", ")), "capacity"
+  end
   if c.capacity[j] == 0 then return ("%s has capacity 0"):format(mentor.id), "capacity" end
   return nil
 end

@@ -457,15 +457,16 @@ M["end"] = function(args, ctx)
   end)
 end
 
--- The active pairs (or every pair), each with both people's names.
+-- The active pairs (or every pair), each with both people's names (of
+-- any school: a pair across two schools names the other school's person).
 local function named_pairs(list)
   local ids = {}
   for _, p in ipairs(list) do ids[#ids + 1] = p.mentee; ids[#ids + 1] = p.mentor end
-  local people = settings.check(baton.people.get_many(ids)) or {}
+  local names = settings.check(baton.people.names(ids)) or {}
   local out = {}
   for i, p in ipairs(list) do
-    out[i] = { id = p.id, mentee = p.mentee, mentee_name = people[p.mentee] and people[p.mentee].name,
-      mentor = p.mentor, mentor_name = people[p.mentor] and people[p.mentor].name,
+    out[i] = { id = p.id, mentee = p.mentee, mentee_name = names[p.mentee],
+      mentor = p.mentor, mentor_name = names[p.mentor],
       score = math.tointeger(p.score) or p.score, started = p.started, ended = p.ended,
       end_reason = p.end_reason, reasons = p.reasons }
   end
@@ -477,7 +478,7 @@ end
 --- route that everyone signed in may read.
 local function pair_list(active, open)
   local rows = {}
-  for _, p in ipairs(named_pairs(active and settings.active() or settings.all())) do
+  for _, p in ipairs(named_pairs(settings.shown(active))) do
     rows[#rows + 1] = {
       pair = p.id, mentee = who(p.mentee, p.mentee_name), mentor = who(p.mentor, p.mentor_name),
       score = p.score, started = p.started, ended = p.ended or "",
@@ -510,7 +511,7 @@ function M.mine(args)
     error(("no person '%s' in the staff list; see `baton people list`"):format(args.person), 0)
   end
   local out = { person = me.id, name = me.name, mentors = {}, mentees = {} }
-  for _, p in ipairs(named_pairs(args.all and settings.all() or settings.active())) do
+  for _, p in ipairs(named_pairs(settings.shown(not args.all))) do
     local status = p.ended and ("ended " .. p.ended .. (p.end_reason and (": " .. p.end_reason) or "")) or "active"
     if p.mentee == me.id then
       out.mentors[#out.mentors + 1] = { pair = p.id, mentor = who(p.mentor, p.mentor_name), since = p.started,
@@ -606,13 +607,14 @@ end)
 route("/api/mentoring/page", function()
   local g = cohort.groups {}
   local mentees, mentors = cohort.pools(g)
-  return page.blocks { pairs = named_pairs(settings.active()), mentees = mentees, mentors = mentors,
+  return page.blocks { pairs = named_pairs(settings.shown(true)), mentees = mentees, mentors = mentors,
     groups = cohort.describe_groups(g) }
 end)
 
--- What the overview counts: mentees mentored, per mentor.
+-- What the overview counts: mentees mentored, per mentor (the mentor's
+-- school's, a pair across two schools included).
 route("/api/mentoring/leadership", function()
-  return page.leadership(settings.active())
+  return page.leadership(settings.check(baton.people.keep(settings.shown(true), "mentor")))
 end)
 
 return M

@@ -27,7 +27,7 @@ end
 -- when given, else read from the store (the route gives only the active).
 local function ended_pairs(v)
   if v.ended then return v.ended end
-  local all = require("settings").all() or {}
+  local all = require("settings").shown(false) or {}
   local list, ids = {}, {}
   for _, p in ipairs(all) do
     if p.ended then
@@ -35,11 +35,11 @@ local function ended_pairs(v)
       ids[#ids + 1] = p.mentee; ids[#ids + 1] = p.mentor
     end
   end
-  local people = #ids > 0 and baton.people.get_many(ids) or {}
+  local names = #ids > 0 and baton.people.names(ids) or {}
   local out = {}
   for i, p in ipairs(list) do
-    out[i] = { mentee = p.mentee, mentee_name = people[p.mentee] and people[p.mentee].name, mentor = p.mentor,
-      mentor_name = people[p.mentor] and people[p.mentor].name, started = p.started, ended = p.ended }
+    out[i] = { mentee = p.mentee, mentee_name = names[p.mentee], mentor = p.mentor,
+      mentor_name = names[p.mentor], started = p.started, ended = p.ended }
   end
   table.sort(out, function(a, b) return a.ended > b.ended end)
   return out

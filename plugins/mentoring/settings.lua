@@ -202,17 +202,21 @@ end
 
 -- The pairs of the school the code sees (a page asked, or a form run, by
 -- a person of one school: baton.people.keep): a pair is its mentee's
--- school's; every pair when it sees every school.
-function M.active()
+-- school's when planning (match and rematch pair that school's mentees);
+-- every pair when it sees every school.
+local function pairs_of(active, ...)
   M.migrate()
-  return check(baton.people.keep(check(baton.store.query(
-    "SELECT * FROM mentoring_pairs WHERE ended IS NULL ORDER BY id")), "mentee"))
+  return check(baton.people.keep(check(baton.store.query("SELECT * FROM mentoring_pairs"
+    .. (active and " WHERE ended IS NULL" or "") .. " ORDER BY id")), ...))
 end
 
-function M.all()
-  M.migrate()
-  return check(baton.people.keep(check(baton.store.query("SELECT * FROM mentoring_pairs ORDER BY id")), "mentee"))
-end
+function M.active() return pairs_of(true, "mentee") end
+function M.all() return pairs_of(false, "mentee") end
+
+--- The pairs shown to the school the code sees: a pair across two schools
+--- is both schools' (its mentee's and its mentor's), the other school's
+--- person named only (baton.people.names).
+function M.shown(active) return pairs_of(active, "mentee", "mentor") end
 
 --- Where the pairs stand: changes whenever a pair is made or ended, by
 --- this baton or another one. A plan made from the pairs is still good

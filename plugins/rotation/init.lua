@@ -456,6 +456,19 @@ end
 
 -- rota show --------------------------------------------------------------------
 
+-- The names of the people holding `slots` who are not among prob's (of
+-- another school than the one the code sees: a network's rota names them,
+-- by name only).
+local function others_names(prob, slots)
+  local ids = {}
+  for _, roles in pairs(slots) do
+    for _, s in pairs(roles) do
+      if s.person and not prob.index[s.person] then ids[#ids + 1] = s.person end
+    end
+  end
+  return #ids > 0 and assert(baton.people.names(ids)) or {}
+end
+
 --- A group's saved turns as `rota show` lists them: upcoming first, then past.
 local function turns_of(group, person, hist_list)
   local settings, prob = roster.saved(group, nil, hist_list, true) -- names only: no need is checked
@@ -464,6 +477,7 @@ local function turns_of(group, person, hist_list)
   if person and not prob.index[person] then
     error(("%s is not a member of %s"):format(person, group), 0)
   end
+  local others = others_names(prob, slots)
   local upcoming, past = {}, {}
   for _, date in ipairs(settings.meetings) do
     for _, role in ipairs(settings.roles) do
@@ -471,7 +485,8 @@ local function turns_of(group, person, hist_list)
       local who = s and s.person
       if not person or who == person then
         local row = { date = date, role = role, person = who or "(unfilled)",
-                      name = who and prob.people[prob.index[who]] and prob.people[prob.index[who]].name or "",
+                      name = who and (prob.people[prob.index[who]] and prob.people[prob.index[who]].name
+                        or others[who]) or "",
                       past = date < today }
         if date >= today then upcoming[#upcoming + 1] = row else past[#past + 1] = row end
       end
@@ -628,6 +643,7 @@ route("/api/rotation/page", function()
       g.slots[date] = {}
       for role, s in pairs(roles) do g.slots[date][role] = s.person end
     end
+    for id, name in pairs(others_names(prob, slots)) do g.names[id] = name end
     for p, person in ipairs(prob.people) do
       g.names[person.id] = person.name
       g.members[p] = { id = person.id, name = person.name }

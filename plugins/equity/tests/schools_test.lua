@@ -36,7 +36,7 @@ test("a school nobody is of is named with the schools there are; --school and --
   district()
   local r = run("report", "--school", "Suoth")
   expect(r.status):to_equal(1)
-  expect(r.err):to_contain("--school Suoth: nobody active is of that school; the schools are District office, North, South")
+  expect(r.err):to_contain("--school Suoth: nobody is of that school; the schools are District office, North, South")
   r = run("report", "--school", "South", "--by-school")
   expect(r.status):to_equal(1)
   expect(r.err):to_contain("not both")
