@@ -32,6 +32,11 @@ if on_postgres; then
   # pgdump URL FILE: the database's schema and data, without the lines
   # that change from one dump to the next.
   pgdump() { pg_dump --no-owner "$1" | grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict' >"$2"; }
+  # unchanged URL: its dump now is before.sql (pgdump URL before.sql).
+  unchanged() {
+    pgdump "$1" after.sql
+    verdict "the database's dump is unchanged" "the database changed" after.sql cmp -s before.sql after.sql
+  }
 
   test_case "on PostgreSQL a database that holds anything is refused without --reset and left as it was; an earlier demo's refusal names --reset"
   "$BATON" --db "$BATON_DB" --json people list >before.json
@@ -75,16 +80,14 @@ if on_postgres; then
   expect_status 1 demo --no-serve --reset --db "$OTHER"
   expect_contains "baton demo: $OTHER holds data that \`baton demo\` did not put there (it has no demo mark, the setting baton.demo), so it is not reset, and it is as it was" err
   expect_contains "make one (createdb NAME) and run \`baton --db postgresql://.../NAME demo\`" err
-  pgdump "$OTHER" after.sql
-  verdict "its dump is unchanged" "the refused reset changed it" after.sql cmp -s before.sql after.sql
+  unchanged "$OTHER"
   test_case "... and so does the dashboard's reset there (409)"
   BATON_DB=$OTHER serve_start
   get /api/demo/reset -X POST -H "Authorization: Bearer $TOKEN"
   expect_code 409
   expect_contains "not made by baton demo" body
   interrupt_bg
-  pgdump "$OTHER" after.sql
-  verdict "its dump is unchanged" "the refused reset changed it" after.sql cmp -s before.sql after.sql
+  unchanged "$OTHER"
 
   test_case "on PostgreSQL a statement failing in the middle of the reset leaves the old demo"
   # A check that the rows there pass (NOT VALID: not checked) and the new
@@ -94,8 +97,7 @@ if on_postgres; then
   expect_status 1 demo --no-serve --reset --db "$BATON_DB"
   expect_contains "baton demo: cannot put the new school into the database: TO $BATON_DB" err
   expect_contains "no_new_people" err
-  pgdump "$BATON_DB" after.sql
-  verdict "the database's dump is unchanged" "the failed reset changed the database" after.sql cmp -s before.sql after.sql
+  unchanged "$BATON_DB"
   psql -X -q "$BATON_DB" -c "ALTER TABLE people DROP CONSTRAINT no_new_people"
 
   test_case "on PostgreSQL the connection ended in the middle of the reset leaves the old demo"
@@ -127,8 +129,7 @@ if on_postgres; then
   wait "$HOLDER" 2>/dev/null || true
   check_status 1
   expect_contains "baton demo: cannot put the new school into the database" err
-  pgdump "$BATON_DB" after.sql
-  verdict "the database's dump is unchanged" "the broken reset changed the database" after.sql cmp -s before.sql after.sql
+  unchanged "$BATON_DB"
 
   test_case "on PostgreSQL the dashboard's reset replaces the demo; another server on the database hears it"
   printf 'id,name\nW999,Visiting Trainer\n' >visitor.csv
@@ -169,8 +170,7 @@ if on_postgres; then
   for _ in $(seq 150); do grep -q "^event: reset_failed" stream1 && break; sleep 0.1; done
   verdict "the pages were told (event: reset_failed)" "no reset_failed on the stream" stream1 grep -q "^event: reset_failed" stream1
   expect_contains "baton serve: the demo reset failed: cannot put the new school into the database" err
-  pgdump "$BATON_DB" after.sql
-  verdict "the database's dump (but the event log) is unchanged" "the failed reset changed the database" after.sql cmp -s before.sql after.sql
+  unchanged "$BATON_DB"
   verdict "the visitor is still there" "the visitor is gone" "" test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM people WHERE id = 'W999'")" = 1
   kill "$STREAM" 2>/dev/null || true
   wait "$STREAM" 2>/dev/null || true
