@@ -34,6 +34,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { chromium } = require("playwright-core");
+const { newDb, onPostgres, sqliteOnly, engine } = require("./engine");
 
 const BATON = process.env.BATON;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -62,7 +63,9 @@ function same(what, got, want) {
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "baton-browser-"));
-const db = path.join(work, "school.db");
+// The database: this file, or with BATON_TEST_ENGINE=postgres a fresh
+// PostgreSQL database (engine.js).
+const db = newDb(work, "school.db");
 const env = { ...process.env, BATON_TODAY: TODAY };
 
 // Runs `baton --db DB --plugins FIXTURES --plugins EXAMPLES ARGS...`; resolves with
