@@ -100,6 +100,14 @@ if on_postgres; then
   unchanged "$BATON_DB"
   psql -X -q "$BATON_DB" -c "ALTER TABLE people DROP CONSTRAINT no_new_people"
 
+  test_case "on PostgreSQL --reset refuses a demo's database holding a table neither baton nor a plugin made"
+  psql -X -q "$BATON_DB" -c "CREATE TABLE school_notes (note text); INSERT INTO school_notes VALUES ('keep me')"
+  pgdump "$BATON_DB" before.sql
+  expect_status 1 demo --no-serve --reset --db "$BATON_DB"
+  expect_contains "has table 'school_notes' in schema 'public', which neither baton nor a plugin made: it is not replaced; nothing was written" err
+  unchanged "$BATON_DB"
+  psql -X -q "$BATON_DB" -c "DROP TABLE school_notes"
+
   test_case "on PostgreSQL the connection ended in the middle of the reset leaves the old demo"
   # The reset waits, after emptying the tables, for the lock that guards
   # making a plugin's role and schema (store.c: PG_READY_LOCK), held here;
