@@ -28,6 +28,14 @@ typedef struct baton_cli_s {
 #define BATON_DEMO_SETTING_KEY "demo"
 /* Removes a database and its -wal, -shm and -journal files (cmd_demo.c). */
 void baton__demo_remove_db(const char *db);
+/* 1 if s is a demo's database (its mark), with the size and seed it was
+ * made with (either may be NULL); else 0 (cmd_demo.c). */
+int baton__demo_info(baton_store_t *s, long long *size, long long *seed);
+/* Replaces everything the database `to` holds with the demo school built
+ * in the file `from`, in one transaction (baton_store_replace), when `to`
+ * is empty or a demo's. Returns NULL, or the sentence saying why not
+ * (malloc'd; `to` is as it was). For the reset on PostgreSQL. */
+char *baton__demo_replace(baton_store_t *to, const char *from);
 
 /* A built-in command handler: returns the exit status (0, 1 or 2). */
 typedef int (*baton_builtin_fn)(baton_cli_t *cli, const baton_cmdspec_t *spec,

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <uv.h>
 
 #include "baton/store.h"
@@ -502,20 +503,95 @@ static int mark_demo(baton_cli_t *cli, baton_store_t *s, long long size,
   return 1;
 }
 
-/* PostgreSQL: the school built in the file `from` is copied into the
- * database of the URL db (baton_store_copy, one transaction, verified),
- * which must be empty; 0, or 1 after saying why (db left as it was). */
-static int copy_in(baton_cli_t *cli, const char *from, const char *db) {
-  baton_store_t *f = NULL, *to = NULL;
+typedef struct {
+  long long size, seed;
+  int found;
+} demo_info_t;
+
+static int read_info(const char *plugin, const char *key, const char *value,
+                     void *ud) {
+  (void)plugin;
+  demo_info_t *d = ud;
+  if (strcmp(key, BATON_DEMO_SETTING_KEY) != 0)
+    return 0;
+  json_t *j = json_loads(value, 0, NULL);
+  json_t *size = json_object_get(j, "size"), *seed = json_object_get(j, "seed");
+  if (json_is_integer(size) && json_is_integer(seed)) {
+    d->size = json_integer_value(size);
+    d->seed = json_integer_value(seed);
+    d->found = 1;
+  }
+  json_decref(j);
+  return 0;
+}
+
+int baton__demo_info(baton_store_t *s, long long *size, long long *seed) {
+  demo_info_t d = {0};
+  if (baton_settings_each(s, BATON_DEMO_SETTING_PLUGIN, read_info, &d) != 0 ||
+      !d.found)
+    return 0;
+  if (size)
+    *size = d.size;
+  if (seed)
+    *seed = d.seed;
+  return 1;
+}
+
+/* baton_store_replace's question: only a demo's database is replaced. */
+static int only_a_demo(baton_store_t *to, void *ud) {
+  (void)ud;
+  return baton__demo_info(to, NULL, NULL) ? 0 : BATON_EPERM;
+}
+
+char *baton__demo_replace(baton_store_t *to, const char *from) {
+  baton_store_t *f = NULL;
   char *msg = NULL;
   int e = baton_store_open(&f, from, &msg);
-  if (e == 0)
-    e = baton_store_open(&to, db, &msg);
-  if (e == 0 && (e = baton_store_copy(f, to, NULL, NULL)) != 0)
+  if (e != 0) {
+    char *why = baton__asprintf("cannot open the new school (%s): %s", from,
+                                msg ? msg : baton_strerror(e));
+    free(msg);
+    return why ? why : baton__strdup("out of memory");
+  }
+  e = baton_store_replace(f, to, only_a_demo, NULL);
+  baton_store_close(f);
+  if (e == BATON_EPERM)
+    msg = baton__asprintf(
+        "%s holds data that `baton demo` did not put there (it has no demo "
+        "mark, the setting baton.demo), so it is not reset, and it is as it "
+        "was. A demo needs a database of its own: make one (createdb NAME) "
+        "and run `baton --db postgresql://.../NAME demo`",
+        baton_store_path(to));
+  else if (e != 0)
+    msg = baton__asprintf("cannot put the new school into the database: %s",
+                          baton_store_last_error(to));
+  return e == 0 ? NULL : msg ? msg : baton__strdup("out of memory");
+}
+
+/* PostgreSQL: the school built in the file `from` is copied into the
+ * database of the URL db (baton_store_copy, one transaction, verified),
+ * which must be empty; with --reset it replaces what a demo's database
+ * holds (baton__demo_replace). 0, or 1 after saying why (db left as it
+ * was). */
+static int copy_in(baton_cli_t *cli, const char *from, const char *db,
+                   int reset) {
+  baton_store_t *f = NULL, *to = NULL;
+  char *msg = NULL;
+  int e = baton_store_open(&to, db, &msg);
+  if (e == 0 && reset) {
+    msg = baton__demo_replace(to, from);
+    e = msg ? BATON_ESTORE : 0;
+    if (msg)
+      fprintf(cli->err, "baton demo: %s\n", msg);
+  } else if (e == 0 && (e = baton_store_open(&f, from, &msg)) == 0 &&
+             (e = baton_store_copy(f, to, NULL, NULL)) != 0) {
     fprintf(cli->err,
             "baton demo: cannot put the new school into the database: %s\n",
             baton_store_last_error(to));
-  else if (e != 0)
+    if (e == BATON_EEXIST && baton__demo_info(to, NULL, NULL))
+      fprintf(cli->err, "baton demo: it holds an earlier demo: `baton demo "
+                        "--reset` replaces it with a fresh school\n");
+  } else if (e != 0)
     fprintf(cli->err, "baton demo: %s\n", msg ? msg : baton_strerror(e));
   baton_store_close(f);
   baton_store_close(to);
@@ -528,10 +604,11 @@ static int copy_in(baton_cli_t *cli, const char *from, const char *db) {
  * API, in one transaction, so a `baton serve` using db sees one more
  * change (not a file replaced under it) and shows the new school at once.
  * A file at db that is not a database is replaced. */
-static int put_in_place(baton_cli_t *cli, const char *from, const char *db) {
+static int put_in_place(baton_cli_t *cli, const char *from, const char *db,
+                        int reset) {
   baton__host_store_close(cli->host); /* the last connection: no -wal left */
   if (baton__sql_is_url(db))
-    return copy_in(cli, from, db);
+    return copy_in(cli, from, db, reset);
   if (baton__is_file(db)) {
     baton_store_t *to = NULL;
     char *msg = NULL;
@@ -597,12 +674,6 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
   if (dir == NULL)
     goto done;
   int pg = baton__sql_is_url(db);
-  if (pg && reset) {
-    fprintf(cli->err, "baton demo: --reset works on a file; baton does not "
-                      "empty a PostgreSQL database: make a new one (dropdb "
-                      "NAME; createdb NAME) and run `baton demo` again\n");
-    goto done;
-  }
   if (baton__is_file(db) && !reset) {
     fprintf(cli->err, "baton demo: %s already exists (an earlier demo?). "
                       "Run `baton demo --reset` to start again from a "
@@ -679,7 +750,8 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
     tour_values(s, db, cli->host->opts.today, &v);
     /* The school and its past go in place now, so the dashboard the room
      * watches shows each practice arrive; the stops then work on db. */
-    if (mark_demo(cli, s, size, seed) != 0 || put_in_place(cli, building, db) != 0)
+    if (mark_demo(cli, s, size, seed) != 0 ||
+        put_in_place(cli, building, db, reset) != 0)
       goto done;
     placed = 1;
     cli->host->opts.db_path = db;
@@ -720,7 +792,7 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
                          "another one; `baton demo --reset` starts again.\n", &v);
   }
   if (!placed &&
-      (mark_demo(cli, s, size, seed) != 0 || put_in_place(cli, building, db) != 0))
+      (mark_demo(cli, s, size, seed) != 0 || put_in_place(cli, building, db, reset) != 0))
     goto done;
   status = 0;
 

@@ -575,6 +575,54 @@ static int check_empty(baton_store_t *to, tables_t *tt) {
   return 0;
 }
 
+/* baton_store_replace: removes everything the PostgreSQL `to` holds,
+ * inside the copy's transaction: one DROP TABLE of the plugins' tables (in
+ * their schemas plugin_NAME), so their references to one another do not
+ * matter, and one TRUNCATE of the tables baton_store_open makes, which
+ * restarts their ids. The event log's guard against TRUNCATE (a trigger,
+ * store.c) is off for that statement only, and inside the transaction, so
+ * a rollback puts it back too. A table that neither baton nor a plugin
+ * made is refused. */
+static int empty_to(baton_store_t *to, tables_t *tt) {
+  baton_buf_t drop = {0}, clear = {0};
+  int err = 0;
+  for (size_t i = 0; i < tt->n && err == 0; i++) {
+    const table_t *t = &tt->t[i];
+    int plugin = t->schema != NULL && strncmp(t->schema, "plugin_", 7) == 0;
+    if (!plugin && !made_by_open(t->name)) {
+      err = baton__store_fail(
+          to, BATON_EEXIST,
+          "TO %s has table '%s' in schema '%s', which neither baton nor a "
+          "plugin made: it is not replaced; nothing was written",
+          baton_store_path(to), t->name, t->schema ? t->schema : "");
+      break;
+    }
+    char *q = qualified(t->schema, t->name);
+    baton_buf_t *b = plugin ? &drop : &clear;
+    if (q == NULL || baton__buf_printf(b, "%s%s", b->len ? ", " : "", q) != 0)
+      err = oom(to);
+    free(q);
+  }
+  char *sql = NULL;
+  if (err == 0)
+    sql = baton__asprintf(
+        "%s%s%sALTER TABLE events DISABLE TRIGGER events_no_truncate; "
+        "TRUNCATE %s RESTART IDENTITY; "
+        "ALTER TABLE events ENABLE TRIGGER events_no_truncate",
+        drop.len ? "DROP TABLE " : "", drop.len ? drop.data : "",
+        drop.len ? "; " : "", clear.data ? clear.data : "events");
+  baton__buf_free(&drop);
+  baton__buf_free(&clear);
+  if (err != 0)
+    return err;
+  int rc = sql ? baton__sql_exec(to->sql, sql) : SQLITE_NOMEM;
+  free(sql);
+  if (rc != SQLITE_OK)
+    return rc == SQLITE_NOMEM ? oom(to)
+                              : fail_to(to, rc, "cannot empty the database");
+  return 0;
+}
+
 /* Runs one statement of from's schema on `to`: as it is between two
  * SQLite files, through the portable subset's rewrite on PostgreSQL
  * (INTEGER PRIMARY KEY an identity, BLOB BYTEA, ...), as a plugin's
@@ -1197,12 +1245,20 @@ static int advance_sequences(baton_store_t *to, const table_t *t) {
   return err;
 }
 
-int baton__store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
-                      void *ud, int (*tamper)(baton_store_t *to, void *ud),
-                      void *tamper_ud) {
+/* The copy, and with replace the replacement (baton__store_replace). */
+static int copy_into(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
+                     void *ud, int replace, baton_replace_cb may, void *may_ud,
+                     int (*tamper)(baton_store_t *to, void *ud),
+                     void *tamper_ud) {
   int err = baton__sodium_ready(to);
   if (err != 0)
     return err;
+  if (replace && !PG(to))
+    return baton__store_fail(
+        to, BATON_EINVAL,
+        "TO %s is a file: a file's database is replaced with `baton "
+        "restore` (baton_store_restore); nothing was written",
+        baton_store_path(to));
   if (baton_store_schema_version(from) != baton_store_schema_version(to))
     return baton__store_fail(
         to, BATON_EVERSION,
@@ -1247,6 +1303,19 @@ int baton__store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
   if ((rc = list_tables(to, &tt)) != SQLITE_OK) {
     err = rc == SQLITE_NOMEM ? oom(to) : fail_to(to, rc, "cannot list tables");
     goto rollback;
+  }
+  if (replace && (err = check_empty(to, &tt)) == BATON_EEXIST) {
+    /* It holds something: asked first, then emptied, in the transaction. */
+    if ((may != NULL && (err = may(to, may_ud)) != 0) ||
+        (err = empty_to(to, &tt)) != 0)
+      goto rollback;
+    tables_free(&tt);
+    memset(&tt, 0, sizeof tt);
+    if ((rc = list_tables(to, &tt)) != SQLITE_OK) {
+      err =
+          rc == SQLITE_NOMEM ? oom(to) : fail_to(to, rc, "cannot list tables");
+      goto rollback;
+    }
   }
   if ((err = check_empty(to, &tt)) != 0)
     goto rollback;
@@ -1316,7 +1385,25 @@ end_from:
   return err;
 }
 
+int baton__store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
+                      void *ud, int (*tamper)(baton_store_t *to, void *ud),
+                      void *tamper_ud) {
+  return copy_into(from, to, cb, ud, 0, NULL, NULL, tamper, tamper_ud);
+}
+
+int baton__store_replace(baton_store_t *from, baton_store_t *to,
+                         baton_replace_cb may, void *may_ud,
+                         int (*tamper)(baton_store_t *to, void *ud),
+                         void *tamper_ud) {
+  return copy_into(from, to, NULL, NULL, 1, may, may_ud, tamper, tamper_ud);
+}
+
 int baton_store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
                      void *ud) {
   return baton__store_copy(from, to, cb, ud, NULL, NULL);
+}
+
+int baton_store_replace(baton_store_t *from, baton_store_t *to,
+                        baton_replace_cb may, void *ud) {
+  return baton__store_replace(from, to, may, ud, NULL, NULL);
 }

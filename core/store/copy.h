@@ -14,4 +14,10 @@ int baton__store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
                       void *ud, int (*tamper)(baton_store_t *to, void *ud),
                       void *tamper_ud);
 
+/* baton_store_replace with the same hook. */
+int baton__store_replace(baton_store_t *from, baton_store_t *to,
+                         baton_replace_cb may, void *may_ud,
+                         int (*tamper)(baton_store_t *to, void *ud),
+                         void *tamper_ud);
+
 #endif

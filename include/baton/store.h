@@ -359,6 +359,24 @@ typedef int (*baton_copy_cb)(const baton_copy_table_t *t, void *ud);
 int baton_store_copy(baton_store_t *from, baton_store_t *to, baton_copy_cb cb,
                      void *ud);
 
+/* Asked by baton_store_replace whether `to`, which holds something, may be
+ * replaced: 0 goes on; any other value is returned, nothing written. */
+typedef int (*baton_replace_cb)(baton_store_t *to, void *ud);
+
+/* baton_store_copy into a `to` that may hold a database already: when it
+ * holds anything, may(to, ud) (NULL: yes) is asked inside the transaction,
+ * then everything in `to` is removed (its plugins' tables dropped, the
+ * rows of the others deleted) and `from` copied in and verified, all in
+ * the one transaction of the copy: on any error `to` is as it was, and
+ * other connections see the old database or the new one, never a mix.
+ * Views, triggers and tables that neither baton nor a plugin made are
+ * refused (BATON_EEXIST). `to` is a PostgreSQL database (a file is
+ * replaced with baton_store_restore: BATON_EINVAL). Returns as
+ * baton_store_copy, or may's value. For the demo's reset on PostgreSQL
+ * (cmd_demo.c). */
+int baton_store_replace(baton_store_t *from, baton_store_t *to,
+                        baton_replace_cb may, void *ud);
+
 /* ---- terms: the school calendar (core/store/terms.c) -------------------- */
 
 typedef enum {

@@ -14,6 +14,11 @@
 //     serve reopens it and the page shows it;
 //   - the trainer's reset action (POST /api/demo/reset) from the page.
 //
+// With BATON_TEST_ENGINE=postgres (and BATON_TEST_PG) the same on a fresh
+// PostgreSQL database (engine.js), but the file replaced under serve,
+// skipped with a line saying so; the reset is then also watched on a page
+// of a second server on the same database.
+//
 // Environment: BATON (the binary, required), CHROMIUM (default
 // /usr/bin/chromium), LIVE_SAMPLES (default 40). Run through
 // tests/browser/run.sh.
@@ -24,6 +29,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { chromium } = require("playwright-core");
+const { newDb, onPostgres, sqliteOnly, engine } = require("./engine");
 
 const BATON = process.env.BATON;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -36,9 +42,15 @@ function check(what, ok, detail) {
   if (ok) { passed++; console.log("ok   " + what); }
   else { failed++; console.log("FAIL " + what + (detail ? "\n       " + detail : "")); }
 }
+function same(what, got, want) {
+  const g = JSON.stringify(got), w = JSON.stringify(want);
+  check(what, g === w, `got:      ${g.slice(0, 300)}\n       expected: ${w.slice(0, 300)}`);
+}
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "baton-live-"));
-const db = path.join(work, "demo.db");
+// The database: this file, or with BATON_TEST_ENGINE=postgres a fresh
+// PostgreSQL database (engine.js).
+const db = newDb(work, "demo.db");
 const env = { ...process.env, BATON_TODAY: TODAY };
 delete env.BATON_PLUGIN_PATH;
 
@@ -200,17 +212,37 @@ async function main() {
       people.length < 60, String(people.length));
 
     // ---- the file replaced under serve -------------------------------------
-    const other = path.join(work, "other.db");
-    await batonRun(["demo", "--no-serve", "--seed", "5"], other);
-    await batonRun(["change", "evidence", "1", "3", "in the file copied over", "--by", "T001"], other);
-    fs.copyFileSync(other, db + ".copy");
-    fs.renameSync(db + ".copy", db);
-    check("the database file replaced under serve: it reopens it and the page shows it",
-      await shows(page, "in the file copied over", 8000), server.log());
-    const after = await (await fetch(server.url + "api/people")).json();
-    check(`... serve answers from the new file (${after.length} people)`, after.length >= 60, String(after.length));
+    // What the trainer's reset below must take away.
+    let marker = "in the file copied over";
+    if (!sqliteOnly("the database file replaced under serve", "a PostgreSQL database is no file")) {
+      const other = path.join(work, "other.db");
+      await batonRun(["demo", "--no-serve", "--seed", "5"], other);
+      await batonRun(["change", "evidence", "1", "3", marker, "--by", "T001"], other);
+      fs.copyFileSync(other, db + ".copy");
+      fs.renameSync(db + ".copy", db);
+      check("the database file replaced under serve: it reopens it and the page shows it",
+        await shows(page, marker, 8000), server.log());
+      const after = await (await fetch(server.url + "api/people")).json();
+      check(`... serve answers from the new file (${after.length} people)`, after.length >= 60, String(after.length));
+    } else {
+      marker = "before the trainer's reset";
+      await baton("change", "evidence", "1", "3", marker, "--by", "T001");
+      check("a change before the trainer's reset shows", await shows(page, marker, 8000), server.log());
+    }
 
     // ---- the trainer's reset ----------------------------------------------
+    // On PostgreSQL a second server on the same database, and a page on it:
+    // it hears the reset (LISTEN/NOTIFY) and redraws.
+    let second = null, page2 = null;
+    if (onPostgres) {
+      second = await serve();
+      page2 = await ctx.newPage();
+      page2.on("pageerror", e => problems.push("page error (second server): " + e.message));
+      await page2.goto(second.url + "#/kotter/change");
+      await page2.waitForSelector("#live.on", { timeout: SHOW_MS });
+      check("a page on a second server on the same database shows the change", await shows(page2, marker, 8000),
+        (await mainText(page2)).slice(0, 300));
+    }
     await page.goto(server.signin); // a new server: a new one-time address
     // The overview's button, for a coordinator on a demo database.
     await page.goto(server.url + "#/");
@@ -223,8 +255,16 @@ async function main() {
     check("the reset action: the overview's button (a coordinator's POST /api/demo/reset) is taken (202)",
       answer.status() === 202, String(answer.status()));
     await page.goto(server.url + "#/kotter/change");
-    check("... and the page shows the fresh school", await gone(page, "in the file copied over", 10000),
+    check("... and the page shows the fresh school", await gone(page, marker, 10000),
       (await mainText(page)).slice(0, 300));
+    if (page2) {
+      check("... and so does the page on the second server, without a reload", await gone(page2, marker, 10000) &&
+        await shows(page2, "Reading in every subject"), (await mainText(page2)).slice(0, 300));
+      const here = await (await fetch(server.url + "api/people")).json();
+      const there = await (await fetch(second.url + "api/people")).json();
+      same(`... whose server answers the same people as the first (${there.length})`, there, here);
+      await stop(second);
+    }
     check("no script errors on the page", problems.length === 0, problems.join("\n       "));
   } finally {
     stopping = true;
@@ -234,7 +274,7 @@ async function main() {
 }
 
 main().then(() => {
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`${passed} passed, ${failed} failed (on ${engine})`);
   fs.rmSync(work, { recursive: true, force: true });
   process.exit(failed ? 1 : 0);
 }, e => {

@@ -21,7 +21,9 @@
 // p99, max), and the whole rehearsal's length.
 //
 // Environment: BATON (the binary, required), CHROMIUM (default
-// /usr/bin/chromium), PHONES (default 30). Run through tests/browser/run.sh.
+// /usr/bin/chromium), PHONES (default 30); BATON_TEST_ENGINE=postgres (and
+// BATON_TEST_PG): the same on a fresh PostgreSQL database (engine.js).
+// Run through tests/browser/run.sh.
 "use strict";
 
 const { spawn, execFile } = require("child_process");
@@ -30,6 +32,7 @@ const http = require("http");
 const os = require("os");
 const path = require("path");
 const { chromium } = require("playwright-core");
+const { newDb, engine } = require("./engine");
 
 const BATON = process.env.BATON;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -44,7 +47,9 @@ function check(what, ok, detail) {
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "baton-workshop-"));
-const db = path.join(work, "demo.db");
+// The database: this file, or with BATON_TEST_ENGINE=postgres a fresh
+// PostgreSQL database (engine.js).
+const db = newDb(work, "demo.db");
 const env = { ...process.env };
 delete env.BATON_PLUGIN_PATH;
 
@@ -252,7 +257,7 @@ async function main() {
 }
 
 main().then(() => {
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`${passed} passed, ${failed} failed (on ${engine})`);
   fs.rmSync(work, { recursive: true, force: true });
   process.exit(failed ? 1 : 0);
 }, e => {

@@ -29,24 +29,160 @@ if on_postgres; then
     verdict "$cmd reads the same on PostgreSQL as in the file" "$cmd differs" pg.json cmp -s file.json pg.json
   done
 
-  test_case "on PostgreSQL a database that holds anything is refused and left as it was; --reset names dropdb"
+  # pgdump URL FILE: the database's schema and data, without the lines
+  # that change from one dump to the next.
+  pgdump() { pg_dump --no-owner "$1" | grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict' >"$2"; }
+  # unchanged URL: its dump now is before.sql (pgdump URL before.sql).
+  unchanged() {
+    pgdump "$1" after.sql
+    verdict "the database's dump is unchanged" "the database changed" after.sql cmp -s before.sql after.sql
+  }
+
+  test_case "on PostgreSQL a database that holds anything is refused without --reset and left as it was; an earlier demo's refusal names --reset"
   "$BATON" --db "$BATON_DB" --json people list >before.json
   expect_status 1 demo --no-serve --db "$BATON_DB" --seed 7
   expect_contains "baton demo: cannot put the new school into the database: TO $BATON_DB is not empty" err
   expect_contains "nothing was written" err
+  expect_contains "baton demo: it holds an earlier demo: \`baton demo --reset\` replaces it with a fresh school" err
   "$BATON" --db "$BATON_DB" --json people list >after.json
   verdict "the people are as they were" "the refused demo changed the people" after.json cmp -s before.json after.json
-  expect_status 1 demo --no-serve --reset --db "$BATON_DB"
-  expect_contains "baton demo: --reset works on a file; baton does not empty a PostgreSQL database: make a new one (dropdb NAME; createdb NAME)" err
 
-  test_case "on PostgreSQL the dashboard's reset is refused with what to do, and changes nothing"
-  serve_start
+  test_case "on PostgreSQL --reset replaces a demo with a fresh school, the same as a new one of that seed"
+  expect_status 0 demo --no-serve --seed 7 --db file7.db
+  expect_status 0 demo --no-serve --reset --seed 7 --db "$BATON_DB"
+  expect_contains "School: 80 people" out
+  for cmd in "people list" "mentor list" "groups list" "change status 1" "coach list"; do
+    # shellcheck disable=SC2086
+    "$BATON" --plugins "$PLUGINS" --db file7.db --today 2026-09-01 --json $cmd >file.json 2>&1
+    # shellcheck disable=SC2086
+    "$BATON" --plugins "$PLUGINS" --db "$BATON_DB" --today 2026-09-01 --json $cmd >pg.json 2>&1
+    verdict "$cmd reads as in a new demo of seed 7" "$cmd differs from a new demo of seed 7" pg.json cmp -s file.json pg.json
+  done
+  verdict "as many events as in the new demo" "the old events are still there" "" \
+    test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM events")" = "$(command sqlite3 file7.db "SELECT count(*) FROM events")"
+  expect_lines <(sqlite3 "$BATON_DB" "SELECT value FROM baton_settings WHERE plugin = 'baton' AND key = 'demo'") \
+    '{"size":80,"seed":7}'
+  test_case "... and the event log is append-only again (its TRUNCATE guard was off inside the reset only)"
+  verdict "TRUNCATE events is refused" "TRUNCATE events went through" "" \
+    not psql -X -q "$BATON_DB" -c "TRUNCATE events"
+  verdict "DELETE FROM events is refused" "DELETE FROM events went through" "" \
+    not psql -X -q "$BATON_DB" -c "DELETE FROM events"
+
+  test_case "on PostgreSQL --reset on an empty database makes the demo"
+  EMPTY=$(new_db empty)
+  expect_status 0 demo --no-serve --reset --db "$EMPTY"
+  expect_contains "School: 80 people" out
+
+  test_case "on PostgreSQL --reset refuses a database baton demo did not make, says what to do, and leaves it as it was"
+  OTHER=$(new_db other)
+  expect_status 0 baton --db "$OTHER" people import "$BATON_FIXTURES/store/people.csv"
+  pgdump "$OTHER" before.sql
+  expect_status 1 demo --no-serve --reset --db "$OTHER"
+  expect_contains "baton demo: $OTHER holds data that \`baton demo\` did not put there (it has no demo mark, the setting baton.demo), so it is not reset, and it is as it was" err
+  expect_contains "make one (createdb NAME) and run \`baton --db postgresql://.../NAME demo\`" err
+  unchanged "$OTHER"
+  test_case "... and so does the dashboard's reset there (409)"
+  BATON_DB=$OTHER serve_start
   get /api/demo/reset -X POST -H "Authorization: Bearer $TOKEN"
   expect_code 409
-  expect_contains "this demo is in PostgreSQL: drop and make the database again" body
-  "$BATON" --db "$BATON_DB" --json people list >after.json
-  verdict "the people are as they were" "the refused reset changed the people" after.json cmp -s before.json after.json
-  stop_bg 2>/dev/null || interrupt_bg
+  expect_contains "not made by baton demo" body
+  interrupt_bg
+  unchanged "$OTHER"
+
+  test_case "on PostgreSQL a statement failing in the middle of the reset leaves the old demo"
+  # A check that the rows there pass (NOT VALID: not checked) and the new
+  # school's first person fails: after the TRUNCATE, in the COPY.
+  psql -X -q "$BATON_DB" -c "ALTER TABLE people ADD CONSTRAINT no_new_people CHECK (false) NOT VALID"
+  pgdump "$BATON_DB" before.sql
+  expect_status 1 demo --no-serve --reset --db "$BATON_DB"
+  expect_contains "baton demo: cannot put the new school into the database: TO $BATON_DB" err
+  expect_contains "no_new_people" err
+  unchanged "$BATON_DB"
+  psql -X -q "$BATON_DB" -c "ALTER TABLE people DROP CONSTRAINT no_new_people"
+
+  test_case "on PostgreSQL --reset refuses a demo's database holding a table neither baton nor a plugin made"
+  psql -X -q "$BATON_DB" -c "CREATE TABLE school_notes (note text); INSERT INTO school_notes VALUES ('keep me')"
+  pgdump "$BATON_DB" before.sql
+  expect_status 1 demo --no-serve --reset --db "$BATON_DB"
+  expect_contains "has table 'school_notes' in schema 'public', which neither baton nor a plugin made: it is not replaced; nothing was written" err
+  unchanged "$BATON_DB"
+  psql -X -q "$BATON_DB" -c "DROP TABLE school_notes"
+
+  test_case "on PostgreSQL the connection ended in the middle of the reset leaves the old demo"
+  # The reset waits, after emptying the tables, for the lock that guards
+  # making a plugin's role and schema (store.c: PG_READY_LOCK), held here;
+  # its connection is ended while it waits.
+  pgdump "$BATON_DB" before.sql
+  psql -X -q "$BATON_DB" -c "SELECT pg_advisory_lock(418581342063), pg_sleep(60)" >/dev/null 2>&1 &
+  HOLDER=$!
+  start_bg "$BATON" --plugins "$PLUGINS" --today 2026-09-01 demo --no-serve --reset --db "$BATON_DB"
+  waiting() {
+    psql -X -A -t -q "$BATON_DB" -c "SELECT pid FROM pg_stat_activity WHERE
+      datname = current_database() AND wait_event = 'advisory' AND
+      query LIKE '%418581342063%' AND query NOT LIKE '%pg_sleep%' LIMIT 1"
+  }
+  pid=""
+  for _ in $(seq 300); do pid=$(waiting); [ -n "$pid" ] && break; sleep 0.05; done
+  verdict "caught the reset waiting inside its transaction" "never saw the reset wait" err test -n "$pid"
+  emptied=$(psql -X -A -t -q "$BATON_DB" -c "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+    WHERE l.pid = ${pid:-0} AND c.relname = 'people' AND l.mode = 'AccessExclusiveLock' AND l.granted")
+  verdict "it had emptied people (holds its TRUNCATE lock)" "it had not reached the TRUNCATE" "" test "$emptied" = 1
+  [ -z "$pid" ] || psql -X -q "$BATON_DB" -c "SELECT pg_terminate_backend($pid)" >/dev/null
+  set +e
+  wait "$BG_PID"
+  STATUS=$?
+  set -e
+  psql -X -q "$BATON_DB" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE
+    datname = current_database() AND query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
+  wait "$HOLDER" 2>/dev/null || true
+  check_status 1
+  expect_contains "baton demo: cannot put the new school into the database" err
+  unchanged "$BATON_DB"
+
+  test_case "on PostgreSQL the dashboard's reset replaces the demo; another server on the database hears it"
+  printf 'id,name\nW999,Visiting Trainer\n' >visitor.csv
+  expect_status 0 baton --db "$BATON_DB" people import visitor.csv
+  serve_start
+  "$BATON" --plugins "$PLUGINS" serve --listen 127.0.0.1:0 >out2 2>err2 &
+  SECOND=$!
+  for _ in $(seq 100); do grep -q "dashboard at" out2 && break; sleep 0.05; done
+  URL2=$(sed -n 's/.*dashboard at \(http[^ ]*\).*/\1/p' out2)
+  count2() { curl -s -m 5 "${URL2}api/people" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+  verdict "the second server sees 81 people" "the second server sees $(count2)" err2 test "$(count2)" = 81
+  curl -s -N -m 20 "${URL2}api/events/stream" >stream2 &
+  STREAM=$!
+  sleep 0.3
+  get /api/demo/reset -X POST -H "Authorization: Bearer $TOKEN"
+  expect_code 202
+  for _ in $(seq 150); do [ "$(count2)" = 80 ] && break; sleep 0.1; done
+  verdict "the second server shows the fresh school (80 people)" "the second server shows $(count2) people" err2 test "$(count2)" = 80
+  for _ in $(seq 50); do grep -q "^event: change" stream2 && break; sleep 0.1; done
+  verdict "the second server's pages were told (event: change)" "no event reached the second server's stream" stream2 grep -q "^event: change" stream2
+  expect_contains "baton serve: the demo was reset: a fresh school" err
+  kill "$STREAM" "$SECOND" 2>/dev/null || true
+  wait "$STREAM" "$SECOND" 2>/dev/null || true
+  test_case "... a reset that fails there says so on the pages and leaves the data"
+  expect_status 0 baton --db "$BATON_DB" people import visitor.csv
+  psql -X -q "$BATON_DB" -c "ALTER TABLE people ADD CONSTRAINT no_new_people CHECK (false) NOT VALID"
+  # The server logs the reset's start in the event log: the rest must stay.
+  pgdump() {
+    pg_dump --no-owner --exclude-table-data=events "$1" |
+      grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict' -e "setval('public.events_id_seq'" >"$2"
+  }
+  pgdump "$BATON_DB" before.sql
+  curl -s -N -m 20 "${URL}api/events/stream" >stream1 &
+  STREAM=$!
+  sleep 0.3
+  get /api/demo/reset -X POST -H "Authorization: Bearer $TOKEN"
+  expect_code 202
+  for _ in $(seq 150); do grep -q "^event: reset_failed" stream1 && break; sleep 0.1; done
+  verdict "the pages were told (event: reset_failed)" "no reset_failed on the stream" stream1 grep -q "^event: reset_failed" stream1
+  expect_contains "baton serve: the demo reset failed: cannot put the new school into the database" err
+  unchanged "$BATON_DB"
+  verdict "the visitor is still there" "the visitor is gone" "" test "$(sqlite3 "$BATON_DB" "SELECT count(*) FROM people WHERE id = 'W999'")" = 1
+  kill "$STREAM" 2>/dev/null || true
+  wait "$STREAM" 2>/dev/null || true
+  interrupt_bg
   finish
   exit
 fi

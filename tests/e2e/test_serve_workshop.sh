@@ -26,8 +26,9 @@ stop_serve() { interrupt_bg; }
 # ---- a database baton demo did not make --------------------------------------
 
 test_case "serve --workshop refuses a database baton demo did not make"
-expect_status 0 baton --db plain.db people list
-expect_status 2 baton --db plain.db serve --listen 127.0.0.1:0 --workshop
+PLAIN=$(new_db plain)
+expect_status 0 baton --db "$PLAIN" people list
+expect_status 2 baton --db "$PLAIN" serve --listen 127.0.0.1:0 --workshop
 expect_contains "--workshop works only on a database \`baton demo\` made" err
 
 test_case "the reset action refuses a database baton demo did not make (409, says why)"
@@ -47,7 +48,7 @@ stop_serve
 
 # ---- the reset action on a demo database -------------------------------------
 
-rm -f "$BATON_DB" "$BATON_DB"-wal "$BATON_DB"-shm
+fresh_db
 expect_status 0 demo --db "$BATON_DB" demo --no-serve --size 40
 test_case "baton demo marks its database (setting baton.demo: size and seed)"
 verdict "marked" "not marked" "" test "$(sqlite3 "$BATON_DB" "SELECT value FROM baton_settings WHERE plugin = 'baton' AND key = 'demo'")" = '{"size":40,"seed":2026}'

@@ -5,11 +5,15 @@
  * baton.demo, which says the school's size and seed), and like every
  * write only with the session's CSRF token and from the server's own
  * origin (router.c, auth.c). The school is made again by a child `baton
- * demo --no-serve` into a new file beside the database (the loop goes on
- * answering meanwhile), then written into the open database with SQLite's
- * backup API (baton_store_restore), in one transaction: every page gets
- * `reset` and fetches everything again. Accounts and sessions are the
- * database's, so they go with it (the operator's session of the one-time
+ * demo --no-serve` into a new file beside the database (on PostgreSQL in
+ * a folder under /tmp; the loop goes on answering meanwhile), then
+ * written into the open database in one transaction: with SQLite's backup
+ * API (baton_store_restore), or on PostgreSQL by baton_store_replace,
+ * which empties the database and copies the school in, verified, after
+ * checking the demo mark again. Every page gets `reset` and fetches
+ * everything again; other servers on the same PostgreSQL database hear
+ * the commit (LISTEN/NOTIFY) and redraw their pages. Accounts and sessions are
+ * the database's, so they go with it (the operator's session of the one-time
  * URL is the server's and stays); a workshop starts again with no one
  * joined. */
 #include <stdio.h>
@@ -21,39 +25,8 @@
 
 #include "serve.h"
 
-typedef struct {
-  long long size, seed;
-  int found;
-} demo_info_t;
-
-static int read_info(const char *plugin, const char *key, const char *value,
-                     void *ud) {
-  (void)plugin;
-  demo_info_t *d = ud;
-  if (strcmp(key, BATON_DEMO_SETTING_KEY) != 0)
-    return 0;
-  json_t *j = json_loads(value, 0, NULL);
-  json_t *size = json_object_get(j, "size"), *seed = json_object_get(j, "seed");
-  if (json_is_integer(size) && json_is_integer(seed)) {
-    d->size = json_integer_value(size);
-    d->seed = json_integer_value(seed);
-    d->found = 1;
-  }
-  json_decref(j);
-  return 0;
-}
-
 int baton__serve_demo_info(serve_t *sv, long long *size, long long *seed) {
-  demo_info_t d = {0};
-  if (baton_settings_each(sv->store, BATON_DEMO_SETTING_PLUGIN, read_info,
-                          &d) != 0 ||
-      !d.found)
-    return 0;
-  if (size)
-    *size = d.size;
-  if (seed)
-    *seed = d.seed;
-  return 1;
+  return baton__demo_info(sv->store, size, seed);
 }
 
 /* ---- the child ------------------------------------------------------------
@@ -63,20 +36,39 @@ typedef struct {
   uv_process_t proc;
   serve_t *sv;
   char *path;  /* the new school's file */
+  char *dir;   /* PostgreSQL: the folder made for it under /tmp */
   char *actor; /* who asked (NULL: the operator or a token) */
 } reset_t;
 
 static void reset_free(uv_handle_t *h) {
   reset_t *x = h->data;
-  baton__demo_remove_db(x->path);
+  if (x->path)
+    baton__demo_remove_db(x->path);
+  if (x->dir)
+    rmdir(x->dir);
   free(x->path);
+  free(x->dir);
   free(x->actor);
   free(x);
+}
+
+/* Writes the new school at `path` into the open database: SQLite's backup
+ * API for a file; on PostgreSQL baton__demo_replace, which checks the demo
+ * mark again inside its transaction. Both are one transaction: the old
+ * school stays on any error. Returns NULL, or why not (malloc'd). */
+static char *put_school(serve_t *sv, const char *path) {
+  if (baton__sql_is_url(baton_store_path(sv->store)))
+    return baton__demo_replace(sv->store, path);
+  if (baton_store_restore(sv->store, path) == 0)
+    return NULL;
+  char *why = baton__strdup(baton_store_last_error(sv->store));
+  return why ? why : baton__strdup("out of memory");
 }
 
 static void on_child_exit(uv_process_t *p, int64_t status, int sig) {
   reset_t *x = p->data;
   serve_t *sv = x->sv;
+  char *why = NULL;
   sv->reset_running = 0;
   if (status != 0 || sig != 0) {
     fprintf(sv->log,
@@ -87,9 +79,8 @@ static void on_child_exit(uv_process_t *p, int64_t status, int sig) {
     baton__serve_broadcast(sv, "reset_failed",
                            "{\"message\":\"the demo reset failed; the data "
                            "is as it was (see the server's log)\"}");
-  } else if (baton_store_restore(sv->store, x->path) != 0) {
-    fprintf(sv->log, "baton serve: the demo reset failed: %s\n",
-            baton_store_last_error(sv->store));
+  } else if ((why = put_school(sv, x->path)) != NULL) {
+    fprintf(sv->log, "baton serve: the demo reset failed: %s\n", why);
     baton__serve_broadcast(sv, "reset_failed",
                            "{\"message\":\"the demo reset failed; the data "
                            "is as it was (see the server's log)\"}");
@@ -103,6 +94,7 @@ static void on_child_exit(uv_process_t *p, int64_t status, int sig) {
     baton__serve_broadcast(sv, "reset", data);
     fprintf(sv->log, "baton serve: the demo was reset: a fresh school\n");
   }
+  free(why);
   uv_close((uv_handle_t *)p, reset_free);
 }
 
@@ -144,13 +136,6 @@ void baton__serve_demo_reset(serve_t *sv, baton_http_req_t *r,
                "start a demo with `baton demo` for a sample school");
     return;
   }
-  if (baton__sql_is_url(baton_store_path(sv->store))) {
-    send_error(r, 409,
-               "the reset works on a demo's SQLite file, and this demo is in "
-               "PostgreSQL: drop and make the database again (dropdb, "
-               "createdb), then run `baton demo --db URL` once more");
-    return;
-  }
   if (sv->reset_running) {
     send_error(r, 409,
                "a reset is already running; the page updates when it "
@@ -167,9 +152,19 @@ void baton__serve_demo_reset(serve_t *sv, baton_http_req_t *r,
   }
   x->sv = sv;
   x->actor = who->person ? baton__strdup(who->person) : NULL;
-  x->path = baton__asprintf("%s.reset-%d", baton_store_path(sv->store),
-                            (int)getpid());
-  baton__demo_remove_db(x->path);
+  if (baton__sql_is_url(baton_store_path(sv->store))) {
+    /* PostgreSQL: the school is made in a file of a folder of its own. */
+    char tmp[] = "/tmp/baton-reset.XXXXXX";
+    if (mkdtemp(tmp) != NULL && (x->dir = baton__strdup(tmp)) != NULL)
+      x->path = baton__asprintf("%s/school.db", tmp);
+    else if (x->dir == NULL)
+      rmdir(tmp);
+  } else {
+    x->path = baton__asprintf("%s.reset-%d", baton_store_path(sv->store),
+                              (int)getpid());
+  }
+  if (x->path)
+    baton__demo_remove_db(x->path);
   char size_s[24], seed_s[24];
   snprintf(size_s, sizeof size_s, "%lld", size);
   snprintf(seed_s, sizeof seed_s, "%lld", seed);
@@ -201,7 +196,9 @@ void baton__serve_demo_reset(serve_t *sv, baton_http_req_t *r,
     if (x->path) { /* initialised even when the spawn failed */
       uv_close((uv_handle_t *)&x->proc, reset_free);
     } else {
-      free(x->path);
+      if (x->dir)
+        rmdir(x->dir);
+      free(x->dir);
       free(x->actor);
       free(x);
     }
