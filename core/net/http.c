@@ -396,8 +396,9 @@ static void on_write(uv_write_t *w, int status) {
     conn_close(c);
 }
 
-/* Queues a then b on the connection: both copied, or with `ref` b is
- * written from where it is and released once written. Returns 0 or a
+/* Writes a then b on the connection, what the socket does not take at
+ * once queued: both copied, or with `ref` b is written from where it is
+ * and released once written. Returns 0 or a
  * libuv error (a ref is then released at once). */
 static int conn_write(conn_t *c, const char *a, size_t alen, const char *b,
                       size_t blen, const ref_t *ref) {
@@ -408,6 +409,25 @@ static int conn_write(conn_t *c, const char *a, size_t alen, const char *b,
                 : 0;
     release(ref);
     return e;
+  }
+  /* What the socket takes at once is written now: a whole answer (most
+   * are) then needs no request, no copy and no callback, and libuv does
+   * not turn the socket's write-readiness on and off again (an epoll_ctl
+   * call). The rest, if any, is queued. libuv refuses (UV_EAGAIN) while
+   * earlier writes are queued, so the order holds. */
+  uv_buf_t now[2] = {uv_buf_init((char *)a, (unsigned)alen),
+                     uv_buf_init((char *)b, (unsigned)blen)};
+  int sent = uv_try_write((uv_stream_t *)&c->tcp, now, blen ? 2 : 1);
+  if (sent < 0 && sent != UV_EAGAIN) {
+    release(ref);
+    return sent;
+  }
+  size_t done = sent > 0 ? (size_t)sent : 0, skip = done < alen ? done : alen;
+  a += skip, alen -= skip, done -= skip;
+  b += done, blen -= done;
+  if (alen == 0 && blen == 0) {
+    release(ref);
+    return 0;
   }
   size_t copied = alen + (ref ? 0 : blen);
   write_t *wr = malloc(sizeof *wr + copied);
@@ -422,8 +442,9 @@ static int conn_write(conn_t *c, const char *a, size_t alen, const char *b,
     memcpy(wr->data + alen, b, blen);
   uv_buf_t bufs[2] = {uv_buf_init(wr->data, (unsigned)copied),
                       uv_buf_init((char *)b, (unsigned)blen)};
-  int r = uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, ref && blen ? 2 : 1,
-                   on_write);
+  uv_buf_t *from = alen || !ref ? bufs : bufs + 1; /* b from where it is */
+  unsigned nbufs = alen && ref && blen ? 2 : 1;
+  int r = uv_write(&wr->w, (uv_stream_t *)&c->tcp, from, nbufs, on_write);
   if (r != 0) {
     release(&wr->ref);
     free(wr);
