@@ -22,9 +22,13 @@
 #      20 ms; and one instance on the SQLite file, behind the same nginx
 #      setup; and, as the floor on this machine, the same gzipped bytes
 #      served by an nginx of the same setup from a file (no baton): the
-#      ratio baton p99 / static p99 is the figure that travels between
-#      machines. Then the same with a school coordinator's API token: the
-#      answer is their school's people only (what a school's page asks);
+#      ratio baton p99 / floor p99 is the figure that travels between
+#      machines. Since baton is measured behind a proxy, the floor is that
+#      nginx behind an nginx set up alike (proxy plus upstream, baton's
+#      work taken out); the single nginx is printed too ("one hop"). Then
+#      the same with a school coordinator's API token: the answer is their
+#      school's people only (what a school's page asks), against the same
+#      floors serving that answer's bytes;
 #   4. a change made through one instance (a thank-you posted to
 #      /api/run/thanks/post with an API token) until the `change`
 #      event arrives on the other two instances' event streams (LISTEN/
@@ -57,8 +61,14 @@ tmp=$(mktemp -d /tmp/baton-bench-district.XXXXXX)
 chmod 755 "$tmp" # the server runs as nobody when this runs as root
 pids=""
 cleanup() {
+  # the servers' pids are in a file: start_serve runs in $(...), whose
+  # changes to $pids were lost (every run left its four servers running)
+  [ -f "$tmp/serve.pids" ] && pids="$pids $(cat "$tmp/serve.pids")"
   for p in $pids; do kill "$p" 2>/dev/null || true; done
   for p in $pids; do wait "$p" 2>/dev/null || true; done
+  for p in $pids; do # not our children (started in a subshell): poll
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  done
   "$here/tests/pg/cluster.sh" stop "$tmp/pg" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
@@ -162,10 +172,10 @@ say ""
 
 # ---- 3. three instances behind nginx -----------------------------------------
 "$baton" --db "$pgdb" people list >/dev/null # migrated, imported above
-start_serve() { # DB -> prints the URL; the pid goes to $pids
+start_serve() { # DB -> prints the URL; the pid goes to $tmp/serve.pids
   local log=$tmp/serve.$RANDOM
   "$baton" --db "$1" serve --listen 127.0.0.1:0 >"$log.out" 2>"$log.err" &
-  pids="$pids $!"
+  echo "$!" >>"$tmp/serve.pids"
   for _ in $(seq 200); do
     grep -q "dashboard at" "$log.out" 2>/dev/null && break
     sleep 0.05
@@ -215,7 +225,7 @@ start_nginx() { # PORT UPSTREAM...
   [ -n "$as_user" ] && chown -R nobody "$tmp/nginx-$port"
   $as_user "$nginx" -p "$tmp/nginx-$port" -c "$conf" -e "$tmp/nginx-$port/error.log" 2>/dev/null &
   pids="$pids $!"
-  local probe=/api/health
+  local probe=${PROBE:-/api/health}
   [ "$#" -eq 1 ] && probe=/api/people
   for _ in $(seq 100); do
     curl -sf -o /dev/null "http://127.0.0.1:$port$probe" && return 0
@@ -252,6 +262,10 @@ mkdir -p "$tmp/static/api"
 curl -sf -H "Accept-Encoding: gzip" -o "$tmp/static/api/people" "http://127.0.0.1:$p3/api/people"
 p0=$(free_port)
 start_nginx "$p0"
+# the floor of the setup baton is measured in: an nginx in front of that
+# one (a proxy and the process behind it, as nginx in front of baton)
+pf=$(free_port)
+PROBE=/api/people start_nginx "$pf" "http://127.0.0.1:$p0/"
 # a school coordinator (P00000, of school-00) with an API token
 who=P00000
 "$baton" --db "$pgdb" users invite "$who" --role coordinator >/dev/null
@@ -261,19 +275,30 @@ ltoken=$("$baton" --db "$tmp/lite.db" users token "$who" --label bench | head -1
 mine=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$p3/api/people" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
 [ "$mine" -gt 0 ] && [ "$mine" -lt "$people" ] ||
   { echo "bench/district.sh: a coordinator's /api/people has $mine people, expected their school's" >&2; exit 1; }
+# the school's gzipped answer as a file too, for its floors
+curl -sf -H "Accept-Encoding: gzip" -H "Authorization: Bearer $token" -o "$tmp/static/api/school" "http://127.0.0.1:$p3/api/people"
+# baton's p99 and, in turn, each floor's: the machine's noise falls on all
 read -r pg_p99 pg_rps <<<"$(median_wrk "http://127.0.0.1:$p3/api/people")"
+read -r pf_p99 pf_rps <<<"$(median_wrk "http://127.0.0.1:$pf/api/people")"
 read -r lite_p99 lite_rps <<<"$(median_wrk "http://127.0.0.1:$p1/api/people")"
 read -r st_p99 st_rps <<<"$(median_wrk "http://127.0.0.1:$p0/api/people")"
 read -r pgs_p99 pgs_rps <<<"$(median_wrk "http://127.0.0.1:$p3/api/people" "Authorization: Bearer $token")"
+read -r pfs_p99 pfs_rps <<<"$(median_wrk "http://127.0.0.1:$pf/api/school")"
 read -r lites_p99 lites_rps <<<"$(median_wrk "http://127.0.0.1:$p1/api/people" "Authorization: Bearer $ltoken")"
+read -r sts_p99 sts_rps <<<"$(median_wrk "http://127.0.0.1:$p0/api/school")"
 say "3. /api/people (gzip) behind nginx, $conns connections, ${secs} s (median of $runs; target p99 under 20 ms)"
+say "   (x the floor: baton's p99 over that of nginx in front of an nginx serving the same bytes from a file,"
+say "   the same setup with baton's work taken out; x one hop: over that of the nginx serving the file, asked directly)"
 say "   the whole district ($people people, $(wc -c <"$tmp/static/api/people") bytes gzipped):"
-say "   PostgreSQL, 3 instances  p99 $pg_p99 ms  $pg_rps req/s  ($(ratio "$pg_p99" "$st_p99") x the floor)   (wrk -t1 -c$conns -d${secs}s --latency -H 'Accept-Encoding: gzip' http://127.0.0.1:PORT/api/people)"
-say "   SQLite, 1 instance       p99 $lite_p99 ms  $lite_rps req/s  ($(ratio "$lite_p99" "$st_p99") x the floor)"
-say "   floor: nginx, the same bytes from a file  p99 $st_p99 ms  $st_rps req/s"
-say "   one school, as its coordinator sees it ($mine people; -H 'Authorization: Bearer TOKEN'):"
-say "   PostgreSQL, 3 instances  p99 $pgs_p99 ms  $pgs_rps req/s"
-say "   SQLite, 1 instance       p99 $lites_p99 ms  $lites_rps req/s"
+say "   PostgreSQL, 3 instances  p99 $pg_p99 ms  $pg_rps req/s  ($(ratio "$pg_p99" "$pf_p99") x the floor, $(ratio "$pg_p99" "$st_p99") x one hop)   (wrk -t1 -c$conns -d${secs}s --latency -H 'Accept-Encoding: gzip' http://127.0.0.1:PORT/api/people)"
+say "   SQLite, 1 instance       p99 $lite_p99 ms  $lite_rps req/s  ($(ratio "$lite_p99" "$pf_p99") x the floor, $(ratio "$lite_p99" "$st_p99") x one hop)"
+say "   floor: nginx in front of an nginx serving the file  p99 $pf_p99 ms  $pf_rps req/s"
+say "   one hop: the nginx serving the file                 p99 $st_p99 ms  $st_rps req/s"
+say "   one school, as its coordinator sees it ($mine people, $(wc -c <"$tmp/static/api/school") bytes gzipped; -H 'Authorization: Bearer TOKEN'):"
+say "   PostgreSQL, 3 instances  p99 $pgs_p99 ms  $pgs_rps req/s  ($(ratio "$pgs_p99" "$pfs_p99") x the floor, $(ratio "$pgs_p99" "$sts_p99") x one hop)"
+say "   SQLite, 1 instance       p99 $lites_p99 ms  $lites_rps req/s  ($(ratio "$lites_p99" "$pfs_p99") x the floor, $(ratio "$lites_p99" "$sts_p99") x one hop)"
+say "   floor: nginx in front of an nginx serving the file  p99 $pfs_p99 ms  $pfs_rps req/s"
+say "   one hop: the nginx serving the file                 p99 $sts_p99 ms  $sts_rps req/s"
 say ""
 
 # ---- 4. a change in one instance, heard in the others ------------------------

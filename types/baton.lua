@@ -394,7 +394,7 @@ baton.assign = {}
 function baton.assign.solve(opts) end
 
 --- every row person against every column person, in C
----@param opts {rows: table[], cols: table[], weights?: table<string, number>, today?: string, require?: string[]}
+---@param opts {rows: table[], cols: table[], weights?: table<string, number>, today?: string, require?: string[], same?: table<string, string>}
 ---@return baton.matrix
 function baton.assign.score(opts) end
 

@@ -178,6 +178,26 @@ static size_t fold_top(lua_State *L) {
   return len;
 }
 
+/* The id of the string at the top (popped) in the dictionary at `dict`
+ * (string -> id; dict[0] counts them), given the next id if new. */
+static unsigned dict_id(lua_State *L, int dict) {
+  lua_pushvalue(L, -1);
+  if (lua_rawget(L, dict) == LUA_TNUMBER) {
+    unsigned id = (unsigned)lua_tointeger(L, -1);
+    lua_pop(L, 2);
+    return id;
+  }
+  lua_pop(L, 1);
+  lua_rawgeti(L, dict, 0);
+  unsigned id = (unsigned)lua_tointeger(L, -1) + 1;
+  lua_pop(L, 1);
+  lua_pushinteger(L, id);
+  lua_rawseti(L, dict, 0);
+  lua_pushinteger(L, id);
+  lua_rawset(L, dict); /* dict[string] = id, pops both */
+  return id;
+}
+
 /* The id of the value at the top (popped) in the dictionary at `dict`
  * (folded string -> id; dict[0] counts them); 0 for nil, a non-string or
  * an empty string. */
@@ -193,21 +213,7 @@ static unsigned intern(lua_State *L, int dict) {
     lua_pop(L, 1);
     return 0;
   }
-  lua_pushvalue(L, -1);
-  if (lua_rawget(L, dict) == LUA_TNUMBER) {
-    unsigned id = (unsigned)lua_tointeger(L, -1);
-    lua_pop(L, 2);
-    return id;
-  }
-  lua_pop(L, 1);
-  lua_rawgeti(L, dict, 0);
-  unsigned id = (unsigned)lua_tointeger(L, -1) + 1;
-  lua_pop(L, 1);
-  lua_pushinteger(L, id);
-  lua_rawseti(L, dict, 0);
-  lua_pushinteger(L, id);
-  lua_rawset(L, dict); /* dict[folded] = id, pops both */
-  return id;
+  return dict_id(L, dict);
 }
 
 static const char *const list_fields[] = {"subjects", "grades", "languages"};
@@ -264,11 +270,34 @@ static long ymd_of(lua_State *L, int idx) {
   return (long)y * 10000 + m * 100 + d;
 }
 
+/* The `same` id of the person at the top: same[person.id] interned
+ * exactly (no folding: a school is a name the store keeps) in the
+ * dictionary at `sdict`; 0 for none or "" (none equals none, as Lua's
+ * `(of[id] or "") == ...`). Raises on a value that is not a string. */
+static unsigned read_same(lua_State *L, int same, int sdict) {
+  if (lua_getfield(L, -1, "id") == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  int t = lua_rawget(L, same);
+  if (t == LUA_TNIL || (t == LUA_TSTRING && lua_rawlen(L, -1) == 0)) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  if (t != LUA_TSTRING)
+    luaL_error(L,
+               "baton.assign.score: same must map a person's id to a "
+               "string (their school), not %s",
+               luaL_typename(L, -1));
+  return dict_id(L, sdict);
+}
+
 /* Reads the list of people at `list` into profiles (pushed as a userdata).
- * `what` names the list in errors ("rows"). Raises on an entry that is not
- * a table. */
-static profiles_t *read_people(lua_State *L, int list, int dict,
-                               const char *what) {
+ * `what` names the list in errors ("rows"). With `same` (a stack index, or
+ * 0), each person's `same` id too (read_same). Raises on an entry that is
+ * not a table. */
+static profiles_t *read_people(lua_State *L, int list, int dict, int same,
+                               int sdict, const char *what) {
   size_t n = (size_t)lua_rawlen(L, list), total = 0;
   for (size_t i = 1; i <= n; i++) {
     if (lua_rawgeti(L, list, (lua_Integer)i) != LUA_TTABLE)
@@ -299,7 +328,9 @@ static profiles_t *read_people(lua_State *L, int list, int dict,
     p->role = read_id(L, dict, "role");
     lua_getfield(L, -1, "start_date");
     p->start = ymd_of(L, -1);
-    lua_pop(L, 2);
+    lua_pop(L, 1);
+    p->same = same ? read_same(L, same, sdict) : 0;
+    lua_pop(L, 1);
   }
   return pr;
 }
@@ -368,8 +399,8 @@ static long read_today(lua_State *L, int idx, const char *fn, int needed) {
   return t;
 }
 
-static const char *const score_options[] = {"rows",  "cols",    "weights",
-                                            "today", "require", NULL};
+static const char *const score_options[] = {
+    "rows", "cols", "weights", "today", "require", "same", NULL};
 
 /* The bit set of features named in opts.require (a list of names). [opts] */
 static unsigned read_require(lua_State *L) {
@@ -422,9 +453,23 @@ static int l_score(lua_State *L) {
   lua_createtable(L, 0, 64); /* 6: the dictionary */
   lua_pushinteger(L, 0);
   lua_rawseti(L, 6, 0);
-  profiles_t *rows = read_people(L, 2, 6, "rows");  /* 7 */
-  profiles_t *cols = read_people(L, 3, 6, "cols");  /* 8 */
-  matrix_t *m = matrix_new(L, rows->n, cols->n, 0); /* 9 */
+  /* 7: same = {[id] = school}: pairs of two schools forbidden, in the loop
+   * below rather than a visit per cell in Lua. */
+  int t = lua_getfield(L, 1, "same");
+  if (t != LUA_TNIL && t != LUA_TTABLE)
+    return luaL_error(L,
+                      "baton.assign.score: same must be a table "
+                      "{[person id] = school}, not %s",
+                      luaL_typename(L, 7));
+  int same = t == LUA_TTABLE ? 7 : 0;
+  if (same)
+    required |= BATON_SCORE_SAME;
+  lua_createtable(L, 0, 64); /* 8: its ids (dict_id) */
+  lua_pushinteger(L, 0);
+  lua_rawseti(L, 8, 0);
+  profiles_t *rows = read_people(L, 2, 6, same, 8, "rows"); /* 9 */
+  profiles_t *cols = read_people(L, 3, 6, same, 8, "cols"); /* 10 */
+  matrix_t *m = matrix_new(L, rows->n, cols->n, 0);         /* 11 */
   baton_score_matrix(rows->people, rows->n, cols->people, cols->n, &w, required,
                      today, BATON_ASSIGN_FORBIDDEN, m->cells);
   return 1;
@@ -529,7 +574,7 @@ static int l_reasons(lua_State *L) {
   lua_createtable(L, 0, 16); /* 6 */
   lua_pushinteger(L, 0);
   lua_rawseti(L, 6, 0);
-  profiles_t *pr = read_people(L, 5, 6, "reasons"); /* 7 */
+  profiles_t *pr = read_people(L, 5, 6, 0, 0, "reasons"); /* 7 */
   const baton_score_person_t *r = &pr->people[0], *c = &pr->people[1];
 
   lua_newtable(L); /* 8: the result */

@@ -112,11 +112,16 @@ void baton_score_matrix(const baton_score_person_t *rows, size_t nrows,
   for (int f = 0; f < BATON_FEATURE_COUNT; f++)
     if (w->w[f] != 0 || (required & (1u << f)))
       used[nused++] = f;
+  int same = (required & BATON_SCORE_SAME) != 0;
   for (size_t i = 0; i < nrows; i++) {
     const baton_score_person_t *r = &rows[i];
     double *line = out + i * ncols;
     for (size_t j = 0; j < ncols; j++) {
       const baton_score_person_t *c = &cols[j];
+      if (same && r->same != c->same) {
+        line[j] = forbidden;
+        continue;
+      }
       double s = 0;
       int ok = 1;
       for (int k = 0; k < nused; k++) {

@@ -82,6 +82,10 @@ typedef struct {
    * unknown: whole years between two such numbers are their difference
    * divided by 10000, rounded down. */
   long start;
+  /* With BATON_SCORE_SAME among the required bits: a pair whose two `same`
+   * ids differ is forbidden (a school, compared exactly; 0 = none, which
+   * equals none). */
+  unsigned same;
 } baton_score_person_t;
 
 /* The value (0 or 1, or years for experience) of feature f for the pair;
@@ -94,11 +98,14 @@ double baton_score_pair(const baton_score_person_t *row,
                         const baton_score_person_t *col,
                         const baton_score_weights_t *w, long today);
 
+/* In `required`: the two people of a pair have the same `same` id. */
+#define BATON_SCORE_SAME (1u << 31)
+
 /* Fills out[i * ncols + j] with the score of (rows[i], cols[j]). When
  * `required` is non-zero it is a bit set of features (1u << f) that must
- * hold (be non-zero) for a pair; a pair where one does not is stored as
- * `forbidden` (the caller passes BATON_ASSIGN_FORBIDDEN). Cannot fail; the
- * caller owns every array. */
+ * hold (be non-zero) for a pair, and BATON_SCORE_SAME; a pair where one
+ * does not is stored as `forbidden` (the caller passes
+ * BATON_ASSIGN_FORBIDDEN). Cannot fail; the caller owns every array. */
 void baton_score_matrix(const baton_score_person_t *rows, size_t nrows,
                         const baton_score_person_t *cols, size_t ncols,
                         const baton_score_weights_t *w, unsigned required,

@@ -312,9 +312,12 @@ function M.build(args, keep)
   for j, mentor in ipairs(c.mentors) do c.capacity[j] = capacity_of(mentor, args.capacity) end
   c.held_elsewhere = M.held_elsewhere(c)
 
+  -- The same school: pairs of two schools are forbidden by the C scorer,
+  -- in its loop over the cells (`same`), not one visit per cell in Lua.
   c.matrix = baton.assign.score {
     rows = c.mentees, cols = c.mentors, weights = c.weights, today = c.today,
     require = args.same_campus and { "campus" } or nil,
+    same = args.same_school and c.school or nil,
   }
   local m = c.matrix
 
@@ -332,8 +335,8 @@ function M.build(args, keep)
 
   -- Another school, when asked: only the pairs inside each school are
   -- visited (mentors bucketed by school), so a district's cohort costs the
-  -- sum of its schools' squares, not mentees x mentors. The same school
-  -- forbids every pair across schools: one visit per cell (docs/decisions.md).
+  -- sum of its schools' squares, not mentees x mentors. (The same school
+  -- is the scorer's, above.)
   if c.args.across_schools then
     local by = {}
     for j, mentor in ipairs(c.mentors) do
@@ -343,13 +346,6 @@ function M.build(args, keep)
     end
     for i, mentee in ipairs(c.mentees) do
       for _, j in ipairs(by[c.school[mentee.id] or ""] or {}) do m:forbid(i, j) end
-    end
-  elseif c.args.same_school then
-    for i, mentee in ipairs(c.mentees) do
-      local s = c.school[mentee.id] or ""
-      for j, mentor in ipairs(c.mentors) do
-        if (c.school[mentor.id] or "") ~= s then m:forbid(i, j) end
-      end
     end
   end
 

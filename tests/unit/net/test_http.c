@@ -5,6 +5,7 @@
  * nothing hangs), and checks in the main thread what the client got. The
  * client counts and splits the answers with libhttp-parser. The loop must
  * end with every handle closed. */
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,15 +62,40 @@ static void count_release(void *ud) {
   releases++;
 }
 
-/* /slow answers 150 ms later; /stream streams "hello" then "tick"; /ref
- * answers shared_body without copying it; any other path gets "METHOD
- * PATH QUERY BODYLEN". */
+/* A body larger than the socket's buffers: the part the socket does not
+ * take at once is queued and sent from where it is. Released, it is
+ * wiped, so bytes sent after the release would arrive as zeros. */
+#define BIG (16 << 20)
+static unsigned char *big_body;
+static int big_releases;
+static unsigned char big_byte(size_t i) { return (unsigned char)(1 + i % 251); }
+static void big_fill(void) {
+  if (big_body == NULL)
+    big_body = malloc(BIG);
+  for (size_t i = 0; i < BIG; i++)
+    big_body[i] = big_byte(i);
+}
+static void big_release(void *ud) {
+  (void)ud;
+  memset(big_body, 0, BIG);
+  big_releases++;
+}
+
+/* /big answers big_body without copying it; /slow answers 150 ms later; /stream
+ * streams "hello" then "tick"; /ref answers shared_body without copying it; any
+ * other path gets "METHOD PATH QUERY BODYLEN". */
 static void handler(baton_http_req_t *r, void *ud) {
   const char *path = baton__http_req_path(r);
   if (strcmp(path, "/ref") == 0) {
     baton__http_respond_ref(r, 200, "text/plain", shared_body,
                             strlen(shared_body), NULL, count_release,
                             shared_body);
+    return;
+  }
+  if (strcmp(path, "/big") == 0) {
+    big_fill();
+    baton__http_respond_ref(r, 200, "application/octet-stream",
+                            (char *)big_body, BIG, NULL, big_release, NULL);
     return;
   }
   if (strcmp(path, "/slow") == 0) {
@@ -329,6 +355,44 @@ static void test_http_a_body_answered_by_reference_is_sent_and_released_once(
   assert_string_equal(bodies[1], "shared body");
   assert_true(head_ok);          /* HEAD: the headers, no body */
   assert_int_equal(releases, 3); /* GET, HEAD and GET, each once */
+}
+
+/* What client_big read: 1 if the big body came whole, then /after's. */
+static int big_ok;
+static void client_big(void) {
+  int fd = connect_server();
+  send_str(fd, "GET /big HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n");
+  usleep(300 * 1000); /* the socket's buffers fill; the rest waits queued */
+  size_t cap = BIG + 4096, got = 0;
+  char *all = malloc(cap);
+  ssize_t n;
+  while (got < cap && (n = recv(fd, all + got, cap - got, 0)) > 0) {
+    got += (size_t)n;
+    if (got > BIG && memmem(all + BIG, got - BIG, "GET /after  0", 13))
+      break;
+  }
+  const char *body = memmem(all, got, "\r\n\r\n", 4);
+  big_ok = body != NULL && (size_t)(body + 4 - all) + BIG < got;
+  for (size_t i = 0; big_ok && i < BIG; i++)
+    big_ok = (unsigned char)body[4 + i] == big_byte(i);
+  if (big_ok) /* then the next answer, whole */
+    big_ok = strncmp(body + 4 + BIG, "HTTP/1.1 200", 12) == 0 &&
+             memmem(body + 4 + BIG, got - (size_t)(body + 4 + BIG - all),
+                    "GET /after  0", 13) != NULL;
+  free(all);
+  close(fd);
+}
+
+static void
+test_http_an_answer_larger_than_the_socket_takes_is_sent_whole_then_the_next(
+    void **st) {
+  big_ok = 0;
+  big_releases = 0;
+  run_with(client_big, NULL);
+  assert_true(big_ok);
+  assert_int_equal(big_releases, 1);
+  free(big_body);
+  big_body = NULL;
 }
 
 static void client_keep_alive(void) {
@@ -714,10 +778,12 @@ int main(void) {
       cmocka_unit_test_setup(
           test_http_a_waiting_answer_does_not_block_another_client, setup),
       cmocka_unit_test_setup(test_http_stream_gets_what_is_broadcast, setup),
+      cmocka_unit_test_setup(test_http_close_lets_the_answer_in_progress_finish,
+                             setup),
       cmocka_unit_test_setup(
-          test_http_close_lets_the_answer_in_progress_finish, setup),
+          test_http_a_client_leaving_mid_answer_does_not_end_the_server, setup),
       cmocka_unit_test_setup(
-          test_http_a_client_leaving_mid_answer_does_not_end_the_server,
+          test_http_an_answer_larger_than_the_socket_takes_is_sent_whole_then_the_next,
           setup),
       cmocka_unit_test(test_http_query_values_are_decoded),
       cmocka_unit_test(test_http_cookie_is_found_by_its_exact_name),

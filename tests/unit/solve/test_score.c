@@ -44,12 +44,18 @@ static void setup_people(void) {
                                   30,
                                   40,
                                   50,
-                                  20240826};
-  mentor = (baton_score_person_t){
-      set_of(maths, 1), set_of(g8, 1), set_of(english, 1), 30, 40, 51,
-      20160901};
+                                  20240826,
+                                  0};
+  mentor = (baton_score_person_t){set_of(maths, 1),
+                                  set_of(g8, 1),
+                                  set_of(english, 1),
+                                  30,
+                                  40,
+                                  51,
+                                  20160901,
+                                  0};
   stranger = (baton_score_person_t){
-      set_of(art, 1), set_of(g12, 1), set_of(french, 1), 31, 41, 50, 0};
+      set_of(art, 1), set_of(g12, 1), set_of(french, 1), 31, 41, 50, 0, 0};
 }
 
 static void test_each_feature_holds_or_not(void **state) {
@@ -150,6 +156,47 @@ test_matrix_fills_every_cell_and_forbids_unmet_requirements(void **state) {
   assert_true(isnan(out[3 + 0]));
 }
 
+/* BATON_SCORE_SAME: every pair of two schools is forbidden, every pair of
+ * one school keeps its score (none with none is one school), in a grid of
+ * every combination of three schools and none. */
+static void test_matrix_forbids_every_pair_of_two_schools(void **state) {
+  (void)state;
+  setup_people();
+  enum { N = 8 };
+  baton_score_person_t rows[N], cols[N];
+  for (unsigned k = 0; k < N; k++) {
+    rows[k] = k % 2 ? mentee : stranger;
+    cols[k] = k % 3 ? mentor : stranger;
+    rows[k].same = k % 4;       /* 0 (none), 1, 2, 3 */
+    cols[k].same = (k + 1) % 4; /* each school against each */
+  }
+  baton_score_weights_t w;
+  baton_score_weights_default(&w);
+  double out[N * N];
+  baton_score_matrix(rows, N, cols, N, &w, BATON_SCORE_SAME, 20250901,
+                     BATON_ASSIGN_FORBIDDEN, out);
+  size_t kept = 0;
+  for (size_t i = 0; i < N; i++)
+    for (size_t j = 0; j < N; j++) {
+      if (rows[i].same != cols[j].same) {
+        assert_true(isnan(out[i * N + j]));
+        continue;
+      }
+      kept++;
+      assert_true(out[i * N + j] ==
+                  baton_score_pair(&rows[i], &cols[j], &w, 20250901));
+    }
+  assert_int_equal(kept, 16); /* each of the 4 ids: 2 rows x 2 cols */
+  /* With a feature required too: both rules hold. */
+  baton_score_matrix(rows, N, cols, N, &w,
+                     BATON_SCORE_SAME | 1u << BATON_FEATURE_CAMPUS, 20250901,
+                     BATON_ASSIGN_FORBIDDEN, out);
+  for (size_t i = 0; i < N; i++)
+    for (size_t j = 0; j < N; j++)
+      assert_true(isnan(out[i * N + j]) == (rows[i].same != cols[j].same ||
+                                            rows[i].campus != cols[j].campus));
+}
+
 /* ---- the Lua binding ----------------------------------------------------- */
 
 static lua_State *new_state(void) {
@@ -206,6 +253,39 @@ static void test_lua_score_returns_a_matrix_of_weighted_sums(void **state) {
       "assert(r:get(1, 1) ~= false and r:get(1, 2) == false, 'require "
       "campus')\n"
       "assert(tostring(r) == 'baton.matrix (1 x 2)')\n");
+  assert_null(err);
+  lua_close(L);
+}
+
+/* same = {[id] = school}: a pair of two schools is forbidden; schools are
+ * compared exactly (not folded as features are); none and "" are one. */
+static void test_lua_score_same_forbids_pairs_of_two_schools(void **state) {
+  (void)state;
+  lua_State *L = new_state();
+  const char *err = run(
+      L, PEOPLE
+      "local d = { id = 'M3', campus = 'north', subjects = {'Mathematics'} }\n"
+      "local e = { id = 'M4', campus = 'north', subjects = {'Mathematics'} }\n"
+      "local of = { N1 = 'school-a', M1 = 'school-a', M2 = 'school-b', "
+      "M3 = 'School-A', M4 = '' }\n"
+      "local m = assign.score{ rows = {a}, cols = {b, c, d, e}, same = of, "
+      "today = '2025-09-01' }\n"
+      "local all = assign.score{ rows = {a}, cols = {b, c, d, e}, "
+      "today = '2025-09-01' }\n"
+      "assert(m:get(1, 1) == all:get(1, 1) and m:get(1, 1) == 7, 'one "
+      "school')\n"
+      "assert(m:get(1, 2) == false, 'two schools')\n"
+      "assert(m:get(1, 3) == false, 'School-A is not school-a')\n"
+      "assert(m:get(1, 4) == false, 'none is not school-a')\n"
+      "of.N1 = nil\n"
+      "m = assign.score{ rows = {a}, cols = {b, c, d, e}, same = of }\n"
+      "assert(m:get(1, 1) == false and m:get(1, 4) ~= false, 'none is the empty school')\n"
+      "local ok, msg = pcall(assign.score, { rows = {a}, cols = {b}, same = 3 "
+      "})\n"
+      "assert(not ok and msg:find('same must be a table'), msg)\n"
+      "ok, msg = pcall(assign.score, { rows = {a}, cols = {b}, same = { N1 = 1 "
+      "} })\n"
+      "assert(not ok and msg:find('to a string'), msg)\n");
   assert_null(err);
   lua_close(L);
 }
@@ -298,6 +378,8 @@ int main(void) {
       cmocka_unit_test(
           test_matrix_fills_every_cell_and_forbids_unmet_requirements),
       cmocka_unit_test(test_lua_score_returns_a_matrix_of_weighted_sums),
+      cmocka_unit_test(test_matrix_forbids_every_pair_of_two_schools),
+      cmocka_unit_test(test_lua_score_same_forbids_pairs_of_two_schools),
       cmocka_unit_test(test_lua_matrix_is_readable_from_c),
       cmocka_unit_test(test_lua_unknown_weight_names_the_valid_ones),
       cmocka_unit_test(test_lua_reasons_name_what_is_shared),
