@@ -26,7 +26,7 @@ static void test_options_and_weights_are_checked(void **state) {
       "raises(baton.assign.score, { rows = 1, cols = {} })\n",
       "baton.assign.score: the options must be a table, not a number\n"
       "baton.assign.score: unknown option 'wieghts' (did you mean 'weights'?); "
-      "the options are rows, cols, weights, today, require\n"
+      "the options are rows, cols, weights, today, require, same\n"
       "baton.assign.score: unknown weight 'sbuject' (did you mean 'subject'?); "
       "the weights are subject, grade, campus, language, cross_role, "
       "department, experience\n"
