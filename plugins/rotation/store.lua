@@ -202,11 +202,15 @@ end
 -- event into Lua (baton.events.list) took 2 s for a district's 80,000
 -- turns, which the dashboard's rota page reads on every request. The JSON
 -- fields through baton.store.json, so the one statement runs on SQLite and
--- PostgreSQL; built on first use (the engine is the store's).
-local HISTORY
+-- PostgreSQL; built on first use, and again when the store's engine is
+-- another (`baton demo --tour` builds its school in a file, then goes on
+-- with the database it was given, in one process).
+local HISTORY, HISTORY_FOR
 local function history_sql()
-  if HISTORY then return HISTORY end
   local function j(col, key) return baton.store.json(col, key) end
+  local engine = j("data", "group")
+  if HISTORY and HISTORY_FOR == engine then return HISTORY end
+  HISTORY_FOR = engine
   HISTORY = ([[
   SELECT %s AS "group", %s AS date, %s AS role, %s AS person, %s AS by, e.at AS at
     FROM events e JOIN (

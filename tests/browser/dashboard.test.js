@@ -27,8 +27,7 @@
 // Environment: BATON (the binary, required), BATON_BROWSER_OUT (folder for
 // screenshots; default a temporary one), CHROMIUM (default
 // /usr/bin/chromium); BATON_TEST_ENGINE=postgres (and BATON_TEST_PG): the
-// same on fresh PostgreSQL databases (engine.js), but the tour (skipped
-// with a line saying why). Run through tests/browser/run.sh (ctest does).
+// same on fresh PostgreSQL databases (engine.js), the tour too. Run through tests/browser/run.sh (ctest does).
 "use strict";
 
 const { spawn, execFile } = require("child_process");
@@ -36,7 +35,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { chromium } = require("playwright-core");
-const { newDb, onPostgres, sqliteOnly, engine } = require("./engine");
+const { newDb, onPostgres, engine } = require("./engine");
 
 const BATON = process.env.BATON;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -257,13 +256,7 @@ async function main() {
 
   try {
     await readmePicture(browser);
-    // On PostgreSQL the tour stops at its rotation step: the tour builds
-    // the school in a file, then goes on in the same process on the
-    // database, and plugins/rotation/store.lua keeps the history query it
-    // wrote for the first engine (json_extract, unknown to PostgreSQL).
-    if (!sqliteOnly("the tour (demo --tour)", "on PostgreSQL it fails at the rotation step: " +
-        "plugins/rotation/store.lua caches its SQL for the engine it first ran on"))
-      await checkTour();
+    await checkTour();
     const desk = await newPage({ viewport: { width: 1280, height: 800 } }, { signIn: true });
     const plugins = await api("/api/plugins");
     ROUTES = ["", ...plugins.filter(p => p.state !== "failed")
