@@ -543,6 +543,20 @@ static int only_a_demo(baton_store_t *to, void *ud) {
   return baton__demo_info(to, NULL, NULL) ? 0 : BATON_EPERM;
 }
 
+/* Why the database at path (not a demo's) is not reset. Malloc'd. */
+static char *not_a_demo(const char *path) {
+  int pg = baton__sql_is_url(path);
+  return baton__asprintf(
+      "%s holds data that `baton demo` did not put there (it has no demo "
+      "mark, the setting baton.demo), so it is not reset, and it is as it "
+      "was. A demo needs a database of its own: %s",
+      path,
+      pg ? "make one (createdb NAME) and run `baton --db "
+           "postgresql://.../NAME demo`"
+         : "run `baton --db demo.db demo` (a new file), or remove the file "
+           "yourself if it is a demo an older baton made");
+}
+
 char *baton__demo_replace(baton_store_t *to, const char *from) {
   baton_store_t *f = NULL;
   char *msg = NULL;
@@ -556,16 +570,44 @@ char *baton__demo_replace(baton_store_t *to, const char *from) {
   e = baton_store_replace(f, to, only_a_demo, NULL);
   baton_store_close(f);
   if (e == BATON_EPERM)
-    msg = baton__asprintf(
-        "%s holds data that `baton demo` did not put there (it has no demo "
-        "mark, the setting baton.demo), so it is not reset, and it is as it "
-        "was. A demo needs a database of its own: make one (createdb NAME) "
-        "and run `baton --db postgresql://.../NAME demo`",
-        baton_store_path(to));
+    msg = not_a_demo(baton_store_path(to));
   else if (e != 0)
     msg = baton__asprintf("cannot put the new school into the database: %s",
                           baton_store_last_error(to));
   return e == 0 ? NULL : msg ? msg : baton__strdup("out of memory");
+}
+
+static int stop_at_one(const baton_person_t *p, void *ud) {
+  (void)p;
+  (void)ud;
+  return 1;
+}
+
+/* Before anything is built: 1 (after saying why) when db holds people and
+ * is not a demo's, or holds a demo and this is not a --reset, so a trainer
+ * is told at once, not after the new school is built. The copy or the
+ * replace checks again, in its transaction. */
+static int refused_early(baton_cli_t *cli, const char *db, int reset) {
+  baton_store_t *s = NULL;
+  char *msg = NULL;
+  if (baton_store_open(&s, db, &msg) != 0) { /* said by what follows */
+    free(msg);
+    return 0;
+  }
+  int demo = baton__demo_info(s, NULL, NULL);
+  int refuse = demo ? !reset
+                    : baton_people_each(s, NULL, 0, 1, stop_at_one, NULL) == 1;
+  char *why = !refuse ? NULL
+              : demo  ? baton__asprintf("%s holds an earlier demo: `baton "
+                                        "demo --reset` replaces it with a "
+                                        "fresh school",
+                                        baton_store_path(s))
+                      : not_a_demo(baton_store_path(s));
+  if (refuse)
+    fprintf(cli->err, "baton demo: %s\n", why ? why : "out of memory");
+  free(why);
+  baton_store_close(s);
+  return refuse;
 }
 
 /* PostgreSQL: the school built in the file `from` is copied into the
@@ -613,6 +655,13 @@ static int put_in_place(baton_cli_t *cli, const char *from, const char *db,
     baton_store_t *to = NULL;
     char *msg = NULL;
     int e = baton_store_open(&to, db, &msg);
+    if (e == 0 && !baton__demo_info(to, NULL, NULL)) {
+      char *why = not_a_demo(db);
+      fprintf(cli->err, "baton demo: %s\n", why ? why : "out of memory");
+      free(why);
+      baton_store_close(to);
+      return 1;
+    }
     if (e == 0)
       e = baton_store_restore(to, from);
     if (e != 0 && to == NULL)
@@ -680,6 +729,8 @@ static int cmd_demo(baton_cli_t *cli, const baton_cmdspec_t *spec,
                       "fresh school, or give another --db PATH.\n", db);
     goto done;
   }
+  if ((pg || (reset && baton__is_file(db))) && refused_early(cli, db, reset))
+    goto done;
   /* The school is made in a new file beside db, then put in place
    * (put_in_place): a failure leaves db as it was. */
   if (mkdtemp(tmp) == NULL) {

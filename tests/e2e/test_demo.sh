@@ -41,9 +41,9 @@ if on_postgres; then
   test_case "on PostgreSQL a database that holds anything is refused without --reset and left as it was; an earlier demo's refusal names --reset"
   "$BATON" --db "$BATON_DB" --json people list >before.json
   expect_status 1 demo --no-serve --db "$BATON_DB" --seed 7
-  expect_contains "baton demo: cannot put the new school into the database: TO $BATON_DB is not empty" err
-  expect_contains "nothing was written" err
-  expect_contains "baton demo: it holds an earlier demo: \`baton demo --reset\` replaces it with a fresh school" err
+  expect_contains "baton demo: $BATON_DB holds an earlier demo: \`baton demo --reset\` replaces it with a fresh school" err
+  # told before a school is built (it was after: the new school's summary first)
+  expect_not_contains "School:" out
   "$BATON" --db "$BATON_DB" --json people list >after.json
   verdict "the people are as they were" "the refused demo changed the people" after.json cmp -s before.json after.json
 
@@ -80,6 +80,11 @@ if on_postgres; then
   expect_status 1 demo --no-serve --reset --db "$OTHER"
   expect_contains "baton demo: $OTHER holds data that \`baton demo\` did not put there (it has no demo mark, the setting baton.demo), so it is not reset, and it is as it was" err
   expect_contains "make one (createdb NAME) and run \`baton --db postgresql://.../NAME demo\`" err
+  expect_not_contains "School:" out
+  unchanged "$OTHER"
+  expect_status 1 demo --no-serve --db "$OTHER"
+  expect_contains "baton demo: $OTHER holds data that \`baton demo\` did not put there" err
+  expect_not_contains "School:" out
   unchanged "$OTHER"
   test_case "... and so does the dashboard's reset there (409)"
   BATON_DB=$OTHER serve_start
@@ -270,6 +275,15 @@ verdict "the output is the same as the first run's" "the output differs from the
 expect_status 0 demo --no-serve --reset --seed 7
 verdict "another seed gives another school" "seed 7 gave the same output as the default seed" out \
   not cmp -s first out
+
+test_case "demo --reset refuses a school's own file (no demo mark), says what to do, and leaves it as it was"
+expect_status 0 baton --db school.db people import "$BATON_FIXTURES/store/people.csv"
+sum=$(md5sum <school.db)
+expect_status 1 demo --no-serve --reset --db school.db
+expect_contains "baton demo: school.db holds data that \`baton demo\` did not put there (it has no demo mark, the setting baton.demo), so it is not reset, and it is as it was" err
+expect_contains "run \`baton --db demo.db demo\` (a new file)" err
+expect_not_contains "School:" out
+verdict "school.db is unchanged" "school.db changed" "" test "$(md5sum <school.db)" = "$sum"
 
 test_case "demo --size and --db"
 expect_status 0 demo --no-serve --size 120 --db big.db
