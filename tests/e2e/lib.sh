@@ -19,7 +19,14 @@ set -eu
 : "${BATON_FIXTURES:?tests/fixtures of the source tree}"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/baton-e2e.XXXXXX")
-trap 'cd /; rm -rf "$WORK"' EXIT
+# stop_jobs: at exit, the background jobs the test started and did not
+# stop (a `baton serve`, a curl on an event stream) are stopped, so none
+# outlives the test (pg/test_faults left two servers behind each run).
+stop_jobs() {
+  local p
+  for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+}
+trap 'stop_jobs; cd /; rm -rf "$WORK"' EXIT
 cd "$WORK"
 mkdir plugins
 PLUGINS="$WORK/plugins"
@@ -39,7 +46,7 @@ if [ "${BATON_TEST_ENGINE:-sqlite}" = postgres ]; then
   fi
   # The databases made for the test (new_db), one URL a line, dropped at exit.
   PG_DATABASES=$(mktemp "${TMPDIR:-/tmp}/baton-e2e-dbs.XXXXXX")
-  trap 'cd /; rm -rf "$WORK"; while read -r u; do sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$u" >/dev/null 2>&1 || true; done <"$PG_DATABASES"; rm -f "$PG_DATABASES"' EXIT
+  trap 'stop_jobs; cd /; rm -rf "$WORK"; while read -r u; do sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$u" >/dev/null 2>&1 || true; done <"$PG_DATABASES"; rm -f "$PG_DATABASES"' EXIT
   BATON_DB=$(sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh") || {
     echo "cannot create the test's database on $BATON_TEST_PG (is the cluster running?)" >&2
     exit 1

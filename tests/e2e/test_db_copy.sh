@@ -120,7 +120,7 @@ SQL
 case "$MID" in
 postgresql://* | postgres://*)
   VMID=$(sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh")
-  trap 'cd /; rm -rf "$WORK"; sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$BATON_DB"; sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$VMID"' EXIT ;;
+  trap 'stop_jobs; cd /; rm -rf "$WORK"; sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$BATON_DB"; sh "$BATON_SOURCE_DIR/tests/pg/newdb.sh" --drop "$VMID"' EXIT ;;
 *) VMID=$WORK/values-mid.db ;;
 esac
 expect_status 0 "$BATON" db copy "$WORK/values.db" "$VMID"

@@ -34,7 +34,7 @@ fi
 
 NGINX_PID=""
 BG_PID=""
-trap 'for p in $NGINX_PID $BG_PID; do kill "$p" 2>/dev/null; done; cd /; rm -rf "$WORK"' EXIT
+trap 'stop_jobs; for p in $NGINX_PID $BG_PID; do kill "$p" 2>/dev/null; done; cd /; rm -rf "$WORK"' EXIT
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

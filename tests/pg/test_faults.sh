@@ -21,7 +21,7 @@ CLUSTER=$BATON_SOURCE_DIR/tests/pg/cluster.sh
 # Its own folder under /tmp: the server runs as another user (nobody,
 # when the tests run as root), who cannot enter the test's work folder.
 PGDIR=$(mktemp -d /tmp/baton-pgfaults.XXXXXX)
-trap '"$CLUSTER" stop "$PGDIR" >/dev/null 2>&1 || true; rm -rf "$PGDIR"; cd /; rm -rf "$WORK"' EXIT
+trap 'stop_jobs; "$CLUSTER" stop "$PGDIR" >/dev/null 2>&1 || true; rm -rf "$PGDIR"; cd /; rm -rf "$WORK"' EXIT
 ADMIN=$("$CLUSTER" start "$PGDIR")
 export BATON_DB
 BATON_DB=$(BATON_TEST_PG=$ADMIN "$BATON_SOURCE_DIR/tests/pg/newdb.sh")
